@@ -1,0 +1,8 @@
+/** Every `dve` subcommand; each module registers one command (or one group). */
+import type { Command } from 'commander'
+import type { CliContext } from '../cli-context'
+import { registerVersionCommand } from './version'
+
+export function registerCommands(program: Command, ctx: CliContext): void {
+  registerVersionCommand(program, ctx)
+}

@@ -1,0 +1,17 @@
+/**
+ * The whole console API: one spec per service. Renderer, CLI and hosts all derive their types from
+ * this table, and hosts validate inputs with its schemas. Adding a method touches only this folder
+ * and the service that implements it.
+ */
+import type { ServiceApi } from './rpc'
+import { appSpec } from './app'
+import { jobsSpec } from './jobs'
+
+export const contract = {
+  app: appSpec,
+  jobs: jobsSpec,
+} as const
+
+export type Contract = typeof contract
+export type ServiceName = keyof Contract
+export type ConsoleApi = { [S in ServiceName]: ServiceApi<Contract[S]> }

@@ -1,0 +1,15 @@
+/**
+ * URL paths of binary resources (frames, score maps, map chunks). Big arrays never travel as JSON:
+ * the renderer fetches these paths through its transport's `dataUrl()`.
+ */
+export const dataPrefix = '/data/'
+
+export const resourcePaths = {
+  sessionThumbnail: (sessionId: string) => `${dataPrefix}sessions/${enc(sessionId)}/thumbnail`,
+  frameImage: (sessionId: string, frameIndex: number, kind: 'rgb' | 'depth' | 'labels') =>
+    `${dataPrefix}sessions/${enc(sessionId)}/frames/${frameIndex}/${kind}`,
+}
+
+function enc(id: string): string {
+  return encodeURIComponent(id)
+}

@@ -1,0 +1,30 @@
+/**
+ * Atomic file writes: write a temporary file in the same folder, fsync, then rename over the target.
+ * A crash leaves either the old or the new file, never half of one.
+ */
+import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { dirname, join, basename } from 'node:path'
+
+let counter = 0
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${counter++}`)
+  const handle = await open(tmp, 'w')
+  try {
+    await handle.writeFile(data)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  try {
+    await rename(tmp, path)
+  } catch (error) {
+    await rm(tmp, { force: true })
+    throw error
+  }
+}
+
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`)
+}

@@ -1,0 +1,17 @@
+/**
+ * Starts a worker thread from a sibling module. Built code (electron-vite) has `<name>.js` next to
+ * the bundle; from source (tsx, vitest) it is `<name>.ts` and needs the tsx loader.
+ */
+import { Worker, type WorkerOptions } from 'node:worker_threads'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { dirname, join } from 'node:path'
+
+/** `fromUrl` is the caller's `import.meta.url`; `name` the worker module's base name. */
+export function startWorker(fromUrl: string, name: string, options: WorkerOptions = {}): Worker {
+  const dir = dirname(fileURLToPath(fromUrl))
+  const built = join(dir, `${name}.js`)
+  if (existsSync(built)) return new Worker(built, options)
+  const source = join(dir, `${name}.ts`)
+  return new Worker(source, { ...options, execArgv: [...(options.execArgv ?? []), '--import', 'tsx'] })
+}

@@ -1,0 +1,156 @@
+/**
+ * Browser-mode host: HTTP for the built UI and binary data, WebSocket for requests and events.
+ * Every request needs the token (401 otherwise); the socket checks token and Origin.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { dataPrefix, maxRequestBytes, toWireError, type ServerMessage } from '../contract'
+import type { Services } from '../services/create-services'
+import { dispatch } from '../services/dispatch'
+import { contentSecurityPolicy } from '../platform/content-security'
+import { requestToken, tokenCookieHeader, tokenMatches } from './auth'
+import { isTraversal, readStaticFile } from './static-files'
+
+export interface BrowserHostOptions {
+  services: Services
+  staticRoot: string
+  token: string
+  host?: string
+  port?: number
+}
+
+export interface BrowserHost {
+  /** URL to open, carrying the token. */
+  url: string
+  port: number
+  close(): Promise<void>
+}
+
+export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const { services, staticRoot, token } = options
+  const host = options.host ?? '127.0.0.1'
+  const server = createServer((req, res) => {
+    handleHttp(req, res, options).catch((error: unknown) => {
+      sendText(res, 500, toWireError(error).message)
+    })
+  })
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: maxRequestBytes })
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname !== '/rpc' || !tokenMatches(token, requestToken(req)) || !originAllowed(req)) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
+      socket.destroy()
+      return
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, services))
+  })
+  await listen(server, options.port ?? 0, host)
+  const port = (server.address() as AddressInfo).port
+  const shownHost = host.includes(':') ? `[${host}]` : host
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate()
+      await new Promise<void>((resolve) => sockets.close(() => resolve()))
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+function serveSocket(ws: WebSocket, services: Services): void {
+  const send = (message: ServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
+  }
+  const unsubscribe = services.events.subscribe((name, payload) => send({ kind: 'event', name, payload }))
+  ws.on('message', (raw) => {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(raw.toString())
+    } catch {
+      send({ kind: 'response', id: 0, ok: false, error: { code: 'invalid_input', message: 'Request is not JSON.' } })
+      return
+    }
+    void dispatch(services.api, parsed).then(send)
+  })
+  ws.on('close', unsubscribe)
+}
+
+async function handleHttp(req: IncomingMessage, res: ServerResponse, options: BrowserHostOptions): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost')
+  const given = requestToken(req)
+  if (!tokenMatches(options.token, given)) {
+    sendText(res, 401, 'Unauthorized: open the URL printed by `npm run serve` (it carries the access token).')
+    return
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    sendText(res, 405, 'Only GET is served over HTTP; requests go over the WebSocket.')
+    return
+  }
+  const rawPath = (req.url ?? '/').split('?')[0] ?? '/'
+  if (isTraversal(rawPath)) {
+    sendText(res, 400, 'Path traversal is not allowed.')
+    return
+  }
+  const headers: Record<string, string> = {
+    'Content-Security-Policy': contentSecurityPolicy(),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  }
+  // Trade a token in the URL for a cookie, then drop it from the address bar.
+  if (url.searchParams.has('token')) headers['Set-Cookie'] = tokenCookieHeader(options.token)
+
+  if (url.pathname.startsWith(dataPrefix)) {
+    try {
+      const data = await options.services.data.handle(url.pathname.slice(dataPrefix.length), url.searchParams)
+      res.writeHead(200, {
+        ...headers,
+        'Content-Type': data.contentType,
+        'Content-Length': String(data.body.byteLength),
+        'Cache-Control': data.immutable ? 'private, max-age=3600' : 'no-store',
+      })
+      res.end(req.method === 'HEAD' ? undefined : data.body)
+    } catch (error) {
+      const wire = toWireError(error)
+      sendText(res, wire.code === 'not_found' ? 404 : wire.code === 'invalid_input' ? 400 : 500, wire.message, headers)
+    }
+    return
+  }
+  const file = await readStaticFile(options.staticRoot, url.pathname)
+  if (!file) {
+    sendText(res, 404, `Not found: ${url.pathname}`, headers)
+    return
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': file.contentType, 'Cache-Control': 'no-cache' })
+  res.end(req.method === 'HEAD' ? undefined : file.body)
+}
+
+function originAllowed(req: IncomingMessage): boolean {
+  const origin = req.headers.origin
+  if (!origin) return true // non-browser clients (CLI tools, tests) send no Origin
+  try {
+    return new URL(origin).host === req.headers.host
+  } catch {
+    return false
+  }
+}
+
+function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end()
+    return
+  }
+  res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' })
+  res.end(text)
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}

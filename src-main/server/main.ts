@@ -1,0 +1,57 @@
+/**
+ * `npm run serve`: the console in browser mode. Binds to 127.0.0.1 unless --host is given and prints
+ * a URL with a random access token.
+ */
+import { parseArgs } from 'node:util'
+import { join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { createServices } from '../services/create-services'
+import { appRoot } from '../platform/paths'
+import { consoleVersion } from '../platform/version'
+import { newToken } from './auth'
+import { startBrowserHost } from './browser-host'
+
+const { values } = parseArgs({
+  options: {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '0' },
+    token: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+})
+
+if (values.help) {
+  console.log('Usage: npm run serve -- [--host 127.0.0.1] [--port 0] [--token <token>]')
+  process.exit(0)
+}
+
+const staticRoot = join(appRoot(), 'out', 'renderer')
+if (!existsSync(join(staticRoot, 'index.html'))) {
+  console.error(`No built UI in ${staticRoot}. Run \`npm run build\` first (npm run serve does this).`)
+  process.exit(1)
+}
+
+const services = await createServices({
+  host: 'browser',
+  version: consoleVersion(),
+  echoLog: (line) => console.log(`[${line.level}] ${line.source}: ${line.message}`),
+})
+const host = await startBrowserHost({
+  services,
+  staticRoot,
+  token: values.token ?? process.env.DVE_TOKEN ?? newToken(),
+  host: values.host,
+  port: Number(values.port),
+})
+if (values.host !== '127.0.0.1' && values.host !== 'localhost') {
+  console.warn(`Warning: listening on ${values.host}; anyone who can reach it and has the token can use the console.`)
+}
+console.log(`DVE Console (browser mode) at ${host.url}`)
+
+const shutdown = async () => {
+  await host.close()
+  await services.dispose()
+  process.exit(0)
+}
+process.on('SIGINT', () => void shutdown())
+process.on('SIGTERM', () => void shutdown())

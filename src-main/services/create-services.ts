@@ -1,0 +1,53 @@
+/**
+ * The composition root: builds every service from one config. Both hosts (Electron, browser-mode
+ * server), the CLI and the tests call this and nothing else.
+ */
+import type { AppInfo, ConsoleApi, LogLine } from '../contract'
+import { consolePaths, type ConsolePaths } from '../platform/paths'
+import { AppService } from './app/app-service'
+import { DataRouter } from './data-router'
+import { EventBus } from './event-bus'
+import { JobRunner } from './jobs/job-runner'
+import { Logger } from './logger'
+
+export interface ServicesConfig {
+  host: AppInfo['host']
+  version: string
+  paths?: ConsolePaths
+  /** Print log lines (CLI, server) besides keeping them for the UI. */
+  echoLog?: (line: LogLine) => void
+}
+
+export interface Services {
+  api: ConsoleApi
+  events: EventBus
+  data: DataRouter
+  jobs: JobRunner
+  logger: Logger
+  paths: ConsolePaths
+  dispose(): Promise<void>
+}
+
+export async function createServices(config: ServicesConfig): Promise<Services> {
+  const paths = config.paths ?? consolePaths()
+  const events = new EventBus()
+  const logger = new Logger(events, config.echoLog ?? null)
+  const data = new DataRouter()
+  const jobs = new JobRunner(events)
+  const disposers: Array<() => Promise<void>> = []
+
+  const app = new AppService(
+    { host: config.host, version: config.version, activeModel: () => null, executionProvider: () => null },
+    logger,
+  )
+
+  const api: ConsoleApi = { app, jobs }
+
+  return {
+    api, events, data, jobs, logger, paths,
+    async dispose() {
+      jobs.cancelAll()
+      for (const dispose of disposers.reverse()) await dispose()
+    },
+  }
+}
