@@ -1,0 +1,72 @@
+/**
+ * Interfaces between services, so each area can be built and tested on its own and wired together
+ * only in create-services.ts. Frames and units are in the names.
+ */
+
+/** An 8-bit RGB image, row-major, 3 bytes per pixel. */
+export interface RgbImage {
+  width: number
+  height: number
+  data: Uint8Array
+}
+
+/** A depth image in metres (0 or NaN = invalid), row-major. */
+export interface DepthImageMeters {
+  width: number
+  height: number
+  data: Float32Array
+}
+
+/** Pinhole intrinsics of the depth image. */
+export interface CameraIntrinsics {
+  width: number
+  height: number
+  fx: number
+  fy: number
+  cx: number
+  cy: number
+}
+
+/** One frame as the model, the map and the views consume it. */
+export interface LoadedFrame {
+  sessionId: string
+  frameIndex: number
+  timestampSec: number
+  rgb: RgbImage
+  depthMeters: DepthImageMeters
+  camera: CameraIntrinsics
+  /** Row-major 4×4, camera (OpenCV) → world, or null. */
+  worldFromCamera: number[] | null
+}
+
+/** Reads frames of stored sessions (implemented by the recordings service). */
+export interface FrameReader {
+  frameCount(sessionId: string): Promise<number>
+  loadFrame(sessionId: string, frameIndex: number): Promise<LoadedFrame>
+  /** Ground-truth label mask (values index the session's labelClasses), or null when the frame has none. */
+  loadLabels(sessionId: string, frameIndex: number): Promise<{ width: number; height: number; data: Uint16Array } | null>
+}
+
+/**
+ * Per-pixel embeddings at the model's output stride, L2-normalised, pixel-major (HWC):
+ * pixel (x, y) owns data[(y * width + x) * dim … + dim).
+ */
+export interface EmbeddingMap {
+  dim: number
+  width: number
+  height: number
+  /** Input pixels per output pixel relative to the *camera* image: cameraWidth / width. */
+  scaleX: number
+  scaleY: number
+  data: Float32Array
+}
+
+/** Embeddings from the active model pack (implemented by the inference service). */
+export interface EmbeddingProvider {
+  /** Runs the model (or reads the cache) for one frame. */
+  frameEmbeddings(sessionId: string, frameIndex: number, signal?: AbortSignal): Promise<EmbeddingMap>
+  /** L2-normalised text embeddings, prompt template applied. One row of `dim` per text. */
+  textEmbeddings(texts: string[]): Promise<Float32Array[]>
+  /** Identity of the active model (cache keys, map files); null when none is loaded. */
+  activeModelId(): string | null
+}
