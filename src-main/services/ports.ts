@@ -70,3 +70,36 @@ export interface EmbeddingProvider {
   /** Identity of the active model (cache keys, map files); null when none is loaded. */
   activeModelId(): string | null
 }
+
+/** Scores of every output pixel against K vectors, channel-major: scores[k * width * height + y * width + x]. */
+export interface ScoreMaps {
+  count: number
+  width: number
+  height: number
+  scaleX: number
+  scaleY: number
+  scores: Float32Array
+}
+
+/** Cosine scoring at the output stride (implemented by the inference service, ORT MatMul in the worker). */
+export interface FrameScorer {
+  /** `vectors`: K rows of the model's dim, L2-normalised; `bias` optional per-row offsets (linear probe). */
+  scoreFrame(sessionId: string, frameIndex: number, vectors: Float32Array[], bias?: Float32Array | null, signal?: AbortSignal): Promise<ScoreMaps>
+}
+
+export type SegmentationMode = 'text' | 'mean' | 'probe'
+
+/** The vectors a class set scores pixels against in one mode (implemented by the classes service). */
+export interface ClassHead {
+  classSetId: string
+  mode: SegmentationMode
+  names: string[]
+  colors: Array<[number, number, number]>
+  /** One L2-normalised row per class (probe rows are the raw weights). */
+  weights: Float32Array[]
+  bias: Float32Array | null
+}
+
+export interface ClassHeadProvider {
+  classHead(classSetId: string, mode: SegmentationMode): Promise<ClassHead>
+}
