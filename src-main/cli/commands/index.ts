@@ -2,7 +2,9 @@
 import type { Command } from 'commander'
 import type { CliContext } from '../cli-context'
 import { registerVersionCommand } from './version'
+import { registerBenchCommand } from './bench'
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerVersionCommand(program, ctx)
+  registerBenchCommand(program, ctx)
 }

@@ -1,0 +1,43 @@
+import type { Command } from 'commander'
+import os from 'node:os'
+import type { CliContext } from '../cli-context'
+import { benches } from '../benches'
+import type { BenchRow } from '../benches/bench-types'
+
+export function registerBenchCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('bench')
+    .description(`run benchmarks (${benches.map((b) => b.name).join(', ') || 'none registered'}); all when no name is given`)
+    .argument('[names...]', 'benchmarks to run')
+    .option('--quick', 'fewer repetitions (CI smoke)')
+    .option('--json', 'print JSON')
+    .action(async (names: string[], options: { quick?: boolean; json?: boolean }) => {
+      const chosen = names.length ? benches.filter((b) => names.includes(b.name)) : benches
+      const unknown = names.filter((n) => !benches.some((b) => b.name === n))
+      if (unknown.length) throw new Error(`Unknown benchmark(s): ${unknown.join(', ')}. Known: ${benches.map((b) => b.name).join(', ')}`)
+      const machine = `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`
+      const results: Record<string, BenchRow[]> = {}
+      if (!options.json) ctx.out(`Machine: ${machine}`)
+      for (const bench of chosen) {
+        const rows = await bench.run(ctx, { quick: Boolean(options.quick), json: Boolean(options.json) })
+        results[bench.name] = rows
+        if (!options.json) printRows(ctx, bench.name, rows)
+      }
+      if (options.json) ctx.json({ machine, results })
+      const services = await ctx.services()
+      await services.dispose()
+    })
+}
+
+function printRows(ctx: CliContext, name: string, rows: BenchRow[]): void {
+  ctx.out(`\n## ${name}`)
+  for (const row of rows) {
+    const ratio = row.ratio ? `  (${row.ratio.value.toFixed(2)}× ${row.ratio.baseline})` : ''
+    const aim = row.aim ? `  aim ${row.aim}` : ''
+    ctx.out(`${row.name.padEnd(48)} ${formatValue(row.value).padStart(10)} ${row.unit}${ratio}${aim}`)
+  }
+}
+
+function formatValue(value: number): string {
+  return Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 1 ? value.toFixed(2) : value.toPrecision(3)
+}
