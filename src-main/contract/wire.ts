@@ -8,7 +8,7 @@ export const requestMessageSchema = z.object({
   id: z.number().int().nonnegative(),
   service: z.string().min(1).max(64),
   method: z.string().min(1).max(64),
-  input: z.unknown(),
+  input: z.unknown().optional(),
 })
 export type RequestMessage = z.infer<typeof requestMessageSchema>
 
