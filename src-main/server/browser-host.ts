@@ -75,6 +75,8 @@ function serveSocket(ws: WebSocket, services: Services): void {
     void dispatch(services.api, parsed).then(send)
   })
   ws.on('close', unsubscribe)
+  // Oversized or broken frames surface here; ws closes the socket itself (1009), the server stays up.
+  ws.on('error', () => ws.terminate())
 }
 
 async function handleHttp(req: IncomingMessage, res: ServerResponse, options: BrowserHostOptions): Promise<void> {

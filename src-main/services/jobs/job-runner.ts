@@ -19,10 +19,17 @@ export interface StartedJob<R> {
 }
 
 const emitIntervalMs = 100
+
+interface JobEntry {
+  info: JobInfo
+  controller: AbortController
+  lastEmit: number
+  trailing: ReturnType<typeof setTimeout> | null
+}
 const keepFinishedJobs = 50
 
 export class JobRunner implements ServiceApi<typeof jobsSpec> {
-  private readonly jobs = new Map<string, { info: JobInfo; controller: AbortController; lastEmit: number }>()
+  private readonly jobs = new Map<string, JobEntry>()
   private counter = 0
 
   constructor(private readonly events: EventBus) {}
@@ -34,7 +41,7 @@ export class JobRunner implements ServiceApi<typeof jobsSpec> {
       id, kind, title, state: 'running', done: 0, total: 0, etaSeconds: null, rate: null,
       message: '', startedAt: Date.now(), endedAt: null, error: null,
     }
-    const entry = { info, controller, lastEmit: 0 }
+    const entry: JobEntry = { info, controller, lastEmit: 0, trailing: null }
     this.jobs.set(id, entry)
     this.publish(entry, true)
     const ctx: JobContext = {
@@ -93,9 +100,19 @@ export class JobRunner implements ServiceApi<typeof jobsSpec> {
     for (const entry of this.jobs.values()) if (entry.info.state === 'running') entry.controller.abort()
   }
 
-  private publish(entry: { info: JobInfo; lastEmit: number }, force: boolean): void {
+  private publish(entry: JobEntry, force: boolean): void {
     const now = Date.now()
-    if (!force && now - entry.lastEmit < emitIntervalMs) return
+    const wait = emitIntervalMs - (now - entry.lastEmit)
+    if (!force && wait > 0) {
+      // Throttled, but the latest state must still reach the UI: emit it when the interval ends.
+      entry.trailing ??= setTimeout(() => {
+        entry.trailing = null
+        this.publish(entry, true)
+      }, wait)
+      return
+    }
+    if (entry.trailing) clearTimeout(entry.trailing)
+    entry.trailing = null
     entry.lastEmit = now
     this.events.emit('job', { ...entry.info })
   }
