@@ -28,7 +28,7 @@ export interface BrowserHost {
 }
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
-  const { services, staticRoot, token } = options
+  const { services, token } = options
   const host = options.host ?? '127.0.0.1'
   const server = createServer((req, res) => {
     handleHttp(req, res, options).catch((error: unknown) => {
