@@ -1,0 +1,141 @@
+"""Distil the teacher's per-segment targets into the student (per-pixel cosine loss, void ignored).
+
+Resumable: a checkpoint is written atomically every --ckpt-seconds to <out>/ckpt.pt; --resume
+continues from it. Batches are drawn from an RNG seeded by (seed, step), so a resumed run sees
+the same batches as an uninterrupted one.
+
+  nice -n 10 python -m dvedemo.train_student --steps 1800 [--resume]
+"""
+import argparse
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .dataset import load
+from .student import Student
+
+RGB_MEAN = np.array([123.675, 116.28, 103.53], np.float32)
+RGB_STD = np.array([58.395, 57.12, 57.375], np.float32)
+
+
+def normalise(rgb_u8, depth_u16, depth_mean, depth_std):
+    """Exactly DVEFormer's preprocessing: rgb (v-mean)/std on 0..255; depth mm (d-mean)/std and
+    invalid (0) pixels set to 0 after normalisation. Inputs (B,H,W,3) / (B,H,W)."""
+    rgb = (rgb_u8.astype(np.float32) - RGB_MEAN) / RGB_STD
+    d = depth_u16.astype(np.float32)
+    dn = (d - depth_mean) / depth_std
+    dn[d == 0] = 0.0
+    return (torch.from_numpy(np.ascontiguousarray(rgb.transpose(0, 3, 1, 2))),
+            torch.from_numpy(np.ascontiguousarray(dn[:, None])))
+
+
+def make_batch(data, idx, rng, stats, augment=True):
+    rgb = data["rgb"][idx].copy()
+    depth = data["depth"][idx].copy()
+    seg = data["seg"][idx][:, 2::4, 2::4].copy()  # label of each stride-4 cell's centre pixel
+    if augment:
+        for b in range(len(idx)):
+            if rng.random() < 0.5:
+                rgb[b], depth[b], seg[b] = rgb[b, :, ::-1], depth[b, :, ::-1], seg[b, :, ::-1]
+            g = rng.uniform(0.8, 1.2) * rng.uniform(0.92, 1.08, 3)
+            rgb[b] = np.clip(rgb[b].astype(np.float32) * g + rng.normal(0, 6), 0, 255).astype(np.uint8)
+    x_rgb, x_d = normalise(rgb, depth, stats["depthMean"], stats["depthStd"])
+    tg = np.stack([data["targets"][i][s] for i, s in zip(idx, seg)]).astype(np.float32)  # B,h,w,D
+    return x_rgb, x_d, torch.from_numpy(tg).permute(0, 3, 1, 2), torch.from_numpy(seg > 0)
+
+
+def cosine_loss(pred, target, mask):
+    cos = F.cosine_similarity(pred.float(), target, dim=1)
+    return (1 - cos)[mask].mean()
+
+
+def lr_at(step, total, base, warm=100):
+    if step < warm:
+        return base * (step + 1) / warm
+    p = (step - warm) / max(1, total - warm)
+    return 1e-5 + 0.5 * (base - 1e-5) * (1 + math.cos(math.pi * p))
+
+
+def save_atomic(obj, path):
+    tmp = path + ".tmp"
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default="work/train")
+    ap.add_argument("--out", default="work/student")
+    ap.add_argument("--steps", type=int, default=1800)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--lr", type=float, default=8e-4)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--ckpt-seconds", type=float, default=180)
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--bench", type=int, default=0, help="time this many steps and exit")
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    os.makedirs(a.out, exist_ok=True)
+    data = load(a.data)
+    data = {k: (np.asarray(v) if k != "meta" else v) for k, v in data.items() if k != "instances"}
+    stats = {"depthMean": data["meta"]["depthMean"], "depthStd": data["meta"]["depthStd"]}
+    n = len(data["rgb"])
+    model = Student()
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.05)
+    step, elapsed = 0, 0.0
+    ck = os.path.join(a.out, "ckpt.pt")
+    if a.resume and os.path.exists(ck):
+        s = torch.load(ck, map_location="cpu", weights_only=False)
+        model.load_state_dict(s["model"])
+        opt.load_state_dict(s["opt"])
+        step, elapsed = s["step"], s["elapsed"]
+        print(f"resumed at step {step}", flush=True)
+    with open(os.path.join(a.out, "stats.json"), "w") as f:
+        json.dump(stats, f)
+    model.train()
+    t_last = time.time()
+    t_ck = time.time()
+    losses = []
+    while step < a.steps:
+        rng = np.random.default_rng((a.seed, step))
+        idx = np.sort(rng.choice(n, a.batch, replace=False))
+        x_rgb, x_d, tg, mask = make_batch(data, idx, rng, stats)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, a.steps, a.lr)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            pred = model(x_rgb, x_d)
+        loss = cosine_loss(pred, tg, mask)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        losses.append(loss.item())
+        now = time.time()
+        elapsed += now - t_last
+        t_last = now
+        if step % 10 == 0 or step == a.steps:
+            rate = step / max(elapsed, 1e-6)
+            print(f"step {step}/{a.steps} loss {np.mean(losses[-10:]):.4f} lr {opt.param_groups[0]['lr']:.2e} "
+                  f"{rate * a.batch:.2f} img/s elapsed {elapsed / 60:.1f} min eta {(a.steps - step) / rate / 60:.1f} min",
+                  flush=True)
+        if a.bench and step >= a.bench:
+            return
+        if now - t_ck > a.ckpt_seconds or step == a.steps:
+            save_atomic({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
+                         "elapsed": elapsed, "args": vars(a)}, ck)
+            t_ck = now
+    save_atomic({"model": model.state_dict(), "stats": stats, "steps": step, "elapsed": elapsed},
+                os.path.join(a.out, "final.pt"))
+    print(f"done: {step} steps in {elapsed / 60:.1f} min", flush=True)
+
+
+if __name__ == "__main__":
+    main()
