@@ -1,0 +1,106 @@
+"""Write the held-out demo walk as a session (docs/FORMATS.md §1) to resources/demo-recording/.
+
+The apartment seed (RECORDING_SEED) is outside the train / val seed ranges, so the recording is
+a held-out scene. Frames also go to work/recording/ as .npy (for evaluation).
+
+  python -m dvedemo.recording --out ../../resources/demo-recording --frames 260
+"""
+import argparse
+import io
+import json
+import os
+import shutil
+
+import numpy as np
+from PIL import Image
+
+from . import generator
+from .teacher import Teacher
+from .vocab import CLASS_COLORS, CLASSES
+
+RECORDING_SEED = 4242
+FPS = 10.0
+CREATED_AT = "2026-11-26T00:00:00.000Z"  # fixed so a rerun is byte-identical
+
+
+def _png(arr, path):
+    Image.fromarray(arr).save(path, format="PNG", optimize=True)
+
+
+def build(out, n_frames, work):
+    scene = generator.make_scene(RECORDING_SEED, n_rooms=3, kinds=["living", "office", "bedroom"])
+    poses = generator.walk_path(scene, RECORDING_SEED + 1, n_frames)
+    rng = np.random.default_rng(RECORDING_SEED + 2)
+    tmp = out.rstrip("/") + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    for sub in ("rgb", "depth", "labels", "instances"):
+        os.makedirs(os.path.join(tmp, sub))
+    os.makedirs(work, exist_ok=True)
+    teacher = Teacher()
+    H, W = generator.H, generator.W
+    arr = {k: np.zeros((n_frames, H, W) + s, dt) for k, s, dt in
+           [("rgb", (3,), np.uint8), ("depth", (), np.uint16), ("labels", (), np.uint8),
+            ("instances", (), np.uint16), ("seg", (), np.uint8)]}
+    targets = np.zeros((n_frames, 64, teacher.dim), np.float16)
+    attrs_all = []
+    frames = []
+    for i, T in enumerate(poses):
+        f = generator.render(scene, T, rng)
+        name = f"{i:06d}"
+        Image.fromarray(f["rgb"]).save(os.path.join(tmp, "rgb", name + ".jpg"), quality=90)
+        _png(f["depth"], os.path.join(tmp, "depth", name + ".png"))
+        _png(f["labels"], os.path.join(tmp, "labels", name + ".png"))
+        _png(f["instances"], os.path.join(tmp, "instances", name + ".png"))
+        frames.append({"index": i, "timestampSec": round(i / FPS, 3), "sourceName": f"walk-{name}",
+                       "rgb": f"rgb/{name}.jpg", "depth": f"depth/{name}.png",
+                       "worldFromCamera": [round(float(v), 6) for v in f["world_from_camera"].reshape(-1)],
+                       "labels": f"labels/{name}.png"})
+        seg, Tg = teacher.frame_targets(scene, RECORDING_SEED, f["labels"], f["instances"])
+        Tg = Tg[:63]
+        seg[seg >= 64] = 0
+        # the model sees the JPEG, exactly what the console will feed it
+        arr["rgb"][i] = np.asarray(Image.open(os.path.join(tmp, "rgb", name + ".jpg")))
+        arr["depth"][i], arr["labels"][i], arr["instances"][i], arr["seg"][i] = f["depth"], f["labels"], f["instances"], seg
+        targets[i, 1:len(Tg) + 1] = Tg
+        attrs = []
+        for k in range(1, len(Tg) + 1):
+            ids = np.unique(f["instances"][seg == k])
+            info = scene.instances[int(ids[0])]
+            attrs.append({"cls": info["cls"], "colour": info["colour"], "material": info["material"],
+                          "stuff": info["stuff"]})
+        attrs_all.append(attrs)
+    intr = generator.INTR
+    manifest = {
+        "format": "dve-session", "version": 1, "id": "demo-apartment",
+        "name": "Demo apartment (synthetic walk)", "createdAt": CREATED_AT,
+        "source": {"format": "synthetic", "path": f"models/training dvedemo.generator seed {RECORDING_SEED}"},
+        "camera": {k: intr[k] for k in ("width", "height", "fx", "fy", "cx", "cy")},
+        "rgbSize": {"width": W, "height": H},
+        "depthUnitMeters": 0.001, "depthInvalidValues": [0], "hasPoses": True,
+        "frames": frames,
+        "labelClasses": [{"id": 0, "name": "void", "color": [0, 0, 0]}] +
+                        [{"id": i + 1, "name": c, "color": list(CLASS_COLORS[i])} for i, c in enumerate(CLASSES)],
+        "instances": "instances/",
+    }
+    with open(os.path.join(tmp, "session.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+    shutil.rmtree(out, ignore_errors=True)
+    os.replace(tmp, out)
+    for k, v in arr.items():
+        np.save(os.path.join(work, k + ".npy"), v)
+    np.save(os.path.join(work, "targets.npy"), targets)
+    with open(os.path.join(work, "attrs.json"), "w") as f:
+        json.dump(attrs_all, f)
+    with open(os.path.join(work, "meta.json"), "w") as f:
+        json.dump({"frames": n_frames, "split": "recording"}, f)
+    size = sum(os.path.getsize(os.path.join(dp, fn)) for dp, _, fns in os.walk(out) for fn in fns)
+    print(f"wrote {n_frames} frames to {out}: {size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default="../../resources/demo-recording")
+    ap.add_argument("--frames", type=int, default=260)
+    ap.add_argument("--work", default="work/recording")
+    a = ap.parse_args()
+    build(a.out, a.frames, a.work)

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Rebuild the whole demo world from fixed seeds: data, teacher targets, text tower, student,
+# exports, class set, evaluation, and the held-out recording. Run from anywhere.
+#   bash models/training/make_demo.sh            (about 95 min on a 2-core CPU, see README)
+# Steps are resumable: existing work/ outputs are reused; the student resumes from its checkpoint.
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PY:-.venv/bin/python}
+if [ ! -x "$PY" ]; then
+  python3 -m venv .venv && .venv/bin/pip install -r requirements.txt
+fi
+export OMP_NUM_THREADS=2
+N="nice -n 10"
+[ -f work/train/meta.json ] || $N $PY -m dvedemo.dataset --split train --scenes 750 --views 4
+[ -f work/val/meta.json ]   || $N $PY -m dvedemo.dataset --split val --scenes 40 --views 5
+[ -f work/text/hf/tokenizer.json ] || $N $PY -m dvedemo.train_text --out work/text/hf --steps 1200
+[ -f work/student/final.pt ] || $N $PY -m dvedemo.train_student --steps 4000 --resume
+mkdir -p ../demo ../../resources
+$N $PY ../tools/export_text_tower.py --model work/text/hf --out ../demo > work/text_block.json
+$N $PY -m dvedemo.export_image --ckpt work/student/final.pt --out ../demo/image.onnx
+$N $PY -m dvedemo.pack --pack ../demo
+$N $PY -m dvedemo.recording --out ../../resources/demo-recording --frames 260
+$N $PY -m dvedemo.evaluate --pack ../demo
