@@ -6,10 +6,12 @@
 import type { ServiceApi } from './rpc'
 import { appSpec } from './app'
 import { jobsSpec } from './jobs'
+import { querySpec } from './query'
 
 export const contract = {
   app: appSpec,
   jobs: jobsSpec,
+  query: querySpec,
 } as const
 
 export type Contract = typeof contract

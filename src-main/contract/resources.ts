@@ -8,6 +8,8 @@ export const resourcePaths = {
   sessionThumbnail: (sessionId: string) => `${dataPrefix}sessions/${enc(sessionId)}/thumbnail`,
   frameImage: (sessionId: string, frameIndex: number, kind: 'rgb' | 'depth' | 'labels') =>
     `${dataPrefix}sessions/${enc(sessionId)}/frames/${frameIndex}/${kind}`,
+  /** Ask heatmap bytes (see FrameHeatmap.heatmapPath). */
+  queryHeatmap: (token: string) => `${dataPrefix}query/heatmaps/${enc(token)}`,
 }
 
 function enc(id: string): string {

@@ -9,6 +9,7 @@ import { DataRouter } from './data-router'
 import { EventBus } from './event-bus'
 import { JobRunner } from './jobs/job-runner'
 import { Logger } from './logger'
+import { QueryService } from './query/query-service'
 
 export interface ServicesConfig {
   host: AppInfo['host']
@@ -41,7 +42,10 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     logger,
   )
 
-  const api: ConsoleApi = { app, jobs }
+  // Ask: the ports are filled in as the recordings, inference and mapping services are wired.
+  const query = new QueryService({ frames: null, embeddings: null, scorer: null, prompt: null, map: null, jobs, data, paths })
+
+  const api: ConsoleApi = { app, jobs, query }
 
   return {
     api, events, data, jobs, logger, paths,

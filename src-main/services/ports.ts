@@ -103,3 +103,25 @@ export interface ClassHead {
 export interface ClassHeadProvider {
   classHead(classSetId: string, mode: SegmentationMode): Promise<ClassHead>
 }
+
+/** A place in a session's fused 3D map that matches a query vector. */
+export interface MapQueryHit {
+  /** World coordinates in metres. */
+  worldPoint: [number, number, number]
+  /** Cosine of the best-matching map element. */
+  cosine: number
+  /** A named thing the map knows nearby (e.g. "sofa"), or null. */
+  nearLabel: string | null
+}
+
+/** Queries the fused map (implemented by the mapping service). */
+export interface MapQueryPort {
+  /** One hit per vector; null where the session has no map or nothing matches. */
+  queryMap(sessionId: string, vectors: Float32Array[]): Promise<Array<MapQueryHit | null>>
+}
+
+/** What the active pack does to a text before embedding it (implemented by the inference service). */
+export interface PromptTemplateSource {
+  /** e.g. "a detailed photo of a {}", or null when no pack is loaded. */
+  promptTemplate(): string | null
+}

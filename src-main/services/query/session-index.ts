@@ -1,0 +1,106 @@
+/**
+ * The per-session query index: every frame's embeddings pooled to a grid of int8 cell vectors, so a
+ * whole-recording query is one pass over ~200 vectors per frame instead of re-reading every
+ * embedding map. Exact per-pixel heatmaps are still computed per frame by the FrameScorer.
+ */
+import { int8Scale, type CellGrid } from './embedding-pooling'
+import { relevancyOf } from './relevancy'
+
+export interface SessionIndexData {
+  sessionId: string
+  modelId: string
+  dim: number
+  grid: CellGrid
+  frameCount: number
+  timestampsSec: Float64Array
+  /** 1 where the frame's cells are filled in. */
+  indexed: Uint8Array
+  /** frameCount × cellsPerFrame × dim, int8 (value / int8Scale ≈ unit vector component). */
+  cells: Int8Array
+}
+
+export const defaultGrid: CellGrid = { rows: 12, cols: 16 }
+
+export function emptyIndexData(sessionId: string, modelId: string, dim: number, frameCount: number, grid = defaultGrid): SessionIndexData {
+  return {
+    sessionId, modelId, dim, grid, frameCount,
+    timestampsSec: new Float64Array(frameCount),
+    indexed: new Uint8Array(frameCount),
+    cells: new Int8Array(frameCount * grid.rows * grid.cols * dim),
+  }
+}
+
+export class SessionQueryIndex {
+  /** Max negative cosine per cell, keyed by the negatives' text; negatives rarely change. */
+  private readonly negativeCache = new Map<string, Float32Array>()
+
+  constructor(readonly data: SessionIndexData) {}
+
+  get cellsPerFrame(): number {
+    return this.data.grid.rows * this.data.grid.cols
+  }
+
+  missingFrames(): number[] {
+    const missing: number[] = []
+    for (let i = 0; i < this.data.frameCount; i++) if (!this.data.indexed[i]) missing.push(i)
+    return missing
+  }
+
+  setFrame(frameIndex: number, timestampSec: number, cells: Int8Array): void {
+    this.data.cells.set(cells, frameIndex * this.cellsPerFrame * this.data.dim)
+    this.data.timestampsSec[frameIndex] = timestampSec
+    this.data.indexed[frameIndex] = 1
+    this.negativeCache.clear()
+  }
+
+  /** Cosine of every cell (frame-major) with a unit vector. */
+  cellCosines(vector: Float32Array): Float32Array {
+    const { dim, cells } = this.data
+    const count = this.data.frameCount * this.cellsPerFrame
+    const out = new Float32Array(count)
+    for (let c = 0; c < count; c++) {
+      const base = c * dim
+      let dot = 0
+      for (let d = 0; d < dim; d++) dot += (cells[base + d] as number) * (vector[d] as number)
+      out[c] = dot / int8Scale
+    }
+    return out
+  }
+
+  /** Relevancy of every cell against the negatives (keyed by `negativesKey` for caching). */
+  cellRelevancy(query: Float32Array, negatives: Float32Array[], negativesKey: string, temperature: number): { relevancy: Float32Array; cosine: Float32Array } {
+    const cosine = this.cellCosines(query)
+    const relevancy = new Float32Array(cosine.length)
+    if (negatives.length === 0) {
+      for (let c = 0; c < cosine.length; c++) relevancy[c] = ((cosine[c] as number) + 1) / 2
+      return { relevancy, cosine }
+    }
+    const maxNegative = this.maxNegativeCosines(negatives, negativesKey)
+    for (let c = 0; c < cosine.length; c++) relevancy[c] = relevancyOf(cosine[c] as number, maxNegative[c] as number, temperature)
+    return { relevancy, cosine }
+  }
+
+  /** Per frame, the largest value over its cells. */
+  perFrameMax(values: Float32Array): number[] {
+    const per = this.cellsPerFrame
+    const out: number[] = []
+    for (let f = 0; f < this.data.frameCount; f++) {
+      let best = -Infinity
+      for (let c = f * per; c < (f + 1) * per; c++) best = Math.max(best, values[c] as number)
+      out.push(best)
+    }
+    return out
+  }
+
+  private maxNegativeCosines(negatives: Float32Array[], key: string): Float32Array {
+    const cached = this.negativeCache.get(key)
+    if (cached) return cached
+    const result = new Float32Array(this.data.frameCount * this.cellsPerFrame).fill(-Infinity)
+    for (const negative of negatives) {
+      const cosine = this.cellCosines(negative)
+      for (let c = 0; c < result.length; c++) result[c] = Math.max(result[c] as number, cosine[c] as number)
+    }
+    this.negativeCache.set(key, result)
+    return result
+  }
+}
