@@ -95,6 +95,7 @@ export interface QuerySighting {
   firstFrame: number
   lastFrame: number
   bestFrame: number
+  bestSec: number
   startSec: number
   endSec: number
   relevancy: number

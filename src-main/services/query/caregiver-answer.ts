@@ -18,7 +18,7 @@ export function caregiverAnswer(found: QuerySighting[], best: QueryMoment | null
     return { seen: false, text: `Not seen in this recording (no frame reaches relevancy ${threshold.toFixed(2)}).`, bestFrame: null, lastFrame: null, mapPin: null }
   }
   const times = found.length === 1 ? 'once' : found.length === 2 ? 'twice' : `${found.length} times`
-  const lastAt = `last at ${formatClock(last.startSec)} (frame ${last.bestFrame})`
+  const lastAt = `last at ${formatClock(last.bestSec)} (frame ${last.bestFrame})`
   const place = mapPin?.nearLabel ? ` Near the ${mapPin.nearLabel} in the map.` : mapPin ? ' Pinned in the map.' : ''
   return { seen: true, text: `Seen ${times}; ${lastAt}.${place}`, bestFrame: best.frameIndex, lastFrame: last.bestFrame, mapPin }
 }

@@ -32,7 +32,7 @@ export function cleanQueryText(typed: string): string {
       }
     }
   }
-  // A query that was only question words ("where is it") keeps its original words rather than nothing.
-  return text || typed.trim().toLowerCase()
+  // Phrases are only stripped when a word follows them, so the result is never empty.
+  return text
 }
 

@@ -33,9 +33,10 @@ export function sightings(relevancyByFrame: ArrayLike<number>, timestampsSec: Ar
       if (relevancy > last.relevancy) {
         last.relevancy = relevancy
         last.bestFrame = i
+        last.bestSec = timestampSec
       }
     } else {
-      runs.push({ firstFrame: i, lastFrame: i, bestFrame: i, startSec: timestampSec, endSec: timestampSec, relevancy })
+      runs.push({ firstFrame: i, lastFrame: i, bestFrame: i, bestSec: timestampSec, startSec: timestampSec, endSec: timestampSec, relevancy })
     }
   }
   return runs

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { relevancyFloor } from '../../../../src-main/contract'
+import { adaptiveThreshold, relevancyFromScores, relevancyOf } from '../../../../src-main/services/query/relevancy'
+
+describe('relevancy against negatives', () => {
+  it('equals the minimum pairwise softmax over the negatives (LERF)', () => {
+    const temperature = 10
+    for (const [query, negatives] of [[0.3, [0.1, 0.25, -0.2]], [0.1, [0.4, 0.2]], [0.8, [0.79]]] as const) {
+      const pairwise = negatives.map((n) => Math.exp(temperature * query) / (Math.exp(temperature * query) + Math.exp(temperature * n)))
+      const scores = new Float32Array([query, ...negatives])
+      expect(relevancyFromScores(scores, 1, negatives.length, temperature)[0]).toBeCloseTo(Math.min(...pairwise), 5)
+    }
+  })
+
+  it('is 0.5 when the query is exactly as close as the closest negative', () => {
+    expect(relevancyOf(0.42, 0.42, 10)).toBe(0.5)
+  })
+
+  it('maps raw cosine to [0, 1] when there are no negatives', () => {
+    expect([...relevancyFromScores(new Float32Array([-1, 0, 1]), 3, 0, 10)]).toEqual([0, 0.5, 1])
+  })
+})
+
+describe('adaptiveThreshold', () => {
+  it('splits a bimodal distribution between its modes', () => {
+    const values = [...Array(900).fill(0.2), ...Array(100).fill(0.9)]
+    const threshold = adaptiveThreshold(values)
+    expect(threshold).toBeGreaterThan(0.2)
+    expect(threshold).toBeLessThanOrEqual(0.9)
+  })
+
+  it('never goes below the floor, so absent things stay absent', () => {
+    const values = [...Array(500).fill(0.05), ...Array(500).fill(0.3)]
+    expect(adaptiveThreshold(values)).toBe(relevancyFloor)
+    expect(adaptiveThreshold([])).toBe(relevancyFloor)
+  })
+})
