@@ -11,6 +11,18 @@ export const canonicalNegatives = ['object', 'things', 'stuff', 'texture'] as co
 export const defaultTemperature = 10
 /** Relevancy 0.5 means "as close to the query as to the closest negative"; adaptive thresholds never go below it. */
 export const relevancyFloor = 0.5
+/** The Ask view waits this long after the last key before updating the heatmap (bench: ≤ 100 ms in all). */
+export const askTypingDebounceMs = 60
+
+/** Time in a recording as "mm:ss" (or "h:mm:ss"), the same in answers, the CLI and the views. */
+export function formatClock(seconds: number): string {
+  const total = Math.max(0, Math.round(seconds))
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  const mmss = `${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`
+  return h > 0 ? `${h}:${mmss}` : mmss
+}
 
 const unit = z.number().min(0).max(1)
 const sessionId = z.string().min(1).max(120)

@@ -3,8 +3,10 @@ import type { Command } from 'commander'
 import type { CliContext } from '../cli-context'
 import { registerVersionCommand } from './version'
 import { registerBenchCommand } from './bench'
+import { registerQueryCommand } from './query'
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerVersionCommand(program, ctx)
   registerBenchCommand(program, ctx)
+  registerQueryCommand(program, ctx)
 }

@@ -1,15 +1,5 @@
 /** The plain answer a caregiver reads: how often, when last, where. */
-import type { CaregiverAnswer, MapPin, QueryMoment, QuerySighting } from '../../contract'
-
-/** "m:ss" below an hour, "h:mm:ss" above; recordings start at 0. */
-export function formatClock(seconds: number): string {
-  const total = Math.max(0, Math.round(seconds))
-  const h = Math.floor(total / 3600)
-  const m = Math.floor((total % 3600) / 60)
-  const s = total % 60
-  const mmss = `${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`
-  return h > 0 ? `${h}:${mmss}` : mmss
-}
+import { formatClock, type CaregiverAnswer, type MapPin, type QueryMoment, type QuerySighting } from '../../contract'
 
 /** `threshold` is named in the "not seen" answer so the person knows what "seen" meant. */
 export function caregiverAnswer(found: QuerySighting[], best: QueryMoment | null, mapPin: MapPin | null, threshold: number): CaregiverAnswer {

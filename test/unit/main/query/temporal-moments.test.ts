@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { caregiverAnswer, formatClock } from '../../../../src-main/services/query/caregiver-answer'
+import { formatClock } from '../../../../src-main/contract'
+import { caregiverAnswer } from '../../../../src-main/services/query/caregiver-answer'
 import { sightings, topMoments } from '../../../../src-main/services/query/temporal-moments'
 
 const timestamps = Array.from({ length: 10 }, (_, i) => i)
