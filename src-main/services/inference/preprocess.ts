@@ -1,0 +1,75 @@
+/**
+ * Frame → network tensors, as DVEFormer was trained (facts doc §2): stretch to the network size
+ * (RGB bilinear, depth nearest), RGB (v − mean) / std on 0..255, depth in the pack's unit with
+ * (d − mean) / std and invalid pixels (0, NaN, beyond depthMax) set to the pack's invalid value.
+ * Output planes are NCHW float32: R, G, B, then depth.
+ */
+import type { ImageModelSpec } from '../../contract'
+import type { DepthImageMeters, RgbImage } from '../ports'
+import { nearestSourceIndices, resizeLinearU8 } from './resize'
+
+export type PreprocessSpec = Pick<
+  ImageModelSpec,
+  'inputSize' | 'rgbMean' | 'rgbStd' | 'depthUnitMeters' | 'depthMean' | 'depthStd' | 'depthMaxMeters' | 'invalidDepthValue'
+>
+
+/** Four planes of height × width: R, G, B, depth (one buffer, so a 4-channel input needs no copy). */
+export interface NetworkInput {
+  width: number
+  height: number
+  planes: Float32Array
+  rgb: Float32Array
+  depth: Float32Array
+}
+
+const nearestCache = new Map<string, Int32Array>()
+
+function cachedNearest(srcWidth: number, srcHeight: number, dstWidth: number, dstHeight: number): Int32Array {
+  const key = `${srcWidth}x${srcHeight}>${dstWidth}x${dstHeight}`
+  let indices = nearestCache.get(key)
+  if (!indices) {
+    indices = nearestSourceIndices(srcWidth, srcHeight, dstWidth, dstHeight)
+    nearestCache.set(key, indices)
+  }
+  return indices
+}
+
+export function preprocessFrame(rgb: RgbImage, depthMeters: DepthImageMeters, spec: PreprocessSpec): NetworkInput {
+  const { width, height } = spec.inputSize
+  const pixels = width * height
+  const planes = new Float32Array(pixels * 4)
+  const input: NetworkInput = {
+    width, height, planes,
+    rgb: planes.subarray(0, pixels * 3),
+    depth: planes.subarray(pixels * 3),
+  }
+  writeRgbPlanes(rgb, spec, input)
+  writeDepthPlane(depthMeters, spec, input)
+  return input
+}
+
+function writeRgbPlanes(rgb: RgbImage, spec: PreprocessSpec, input: NetworkInput): void {
+  const resized = resizeLinearU8(rgb.data, rgb.width, rgb.height, 3, input.width, input.height)
+  const pixels = input.width * input.height
+  for (let c = 0; c < 3; c++) {
+    const mean = spec.rgbMean[c] as number
+    const invStd = 1 / (spec.rgbStd[c] as number)
+    const plane = input.rgb.subarray(c * pixels, (c + 1) * pixels)
+    for (let i = 0, j = c; i < pixels; i++, j += 3) plane[i] = ((resized[j] as number) - mean) * invStd
+  }
+}
+
+function writeDepthPlane(depthMeters: DepthImageMeters, spec: PreprocessSpec, input: NetworkInput): void {
+  const indices = cachedNearest(depthMeters.width, depthMeters.height, input.width, input.height)
+  const maxMeters = spec.depthMaxMeters ?? Number.POSITIVE_INFINITY
+  const toUnit = 1 / spec.depthUnitMeters
+  const invStd = 1 / spec.depthStd
+  const { depthMean, invalidDepthValue } = spec
+  const source = depthMeters.data
+  const plane = input.depth
+  for (let i = 0; i < plane.length; i++) {
+    const meters = source[indices[i] as number] as number
+    // `!(meters > 0)` also catches NaN.
+    plane[i] = !(meters > 0) || meters > maxMeters ? invalidDepthValue : (meters * toUnit - depthMean) * invStd
+  }
+}
