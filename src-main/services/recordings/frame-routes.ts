@@ -1,0 +1,45 @@
+/**
+ * Data-plane routes for frames (`resourcePaths.frameImage`, `resourcePaths.sessionThumbnail`):
+ * RGB as the stored JPEG/PNG bytes, depth and labels as "DV16" raw payloads (contract/frame-payloads.ts).
+ */
+import { ConsoleError, encodeU16Payload } from '../../contract'
+import type { DataResponse, DataRouter } from '../data-router'
+import type { SessionFrameReader } from './session-frame-reader'
+import type { SessionStore } from './session-store'
+import type { Thumbnails } from './thumbnails'
+
+const u16ContentType = 'application/x-dve-u16'
+
+export function registerFrameRoutes(data: DataRouter, store: SessionStore, reader: SessionFrameReader, thumbnails: Thumbnails): void {
+  data.register('sessions/:sessionId/thumbnail', async ({ sessionId }) => ({
+    body: await thumbnails.thumbnail(await store.get(sessionId as string)),
+    contentType: 'image/jpeg',
+  }))
+  data.register('sessions/:sessionId/frames/:index/:kind', ({ sessionId, index, kind }) =>
+    frameResponse(reader, sessionId as string, parseIndex(index as string), kind as string),
+  )
+}
+
+/** One frame image as the data plane serves it (also used by the seek benchmark). */
+export async function frameResponse(reader: SessionFrameReader, sessionId: string, index: number, kind: string): Promise<DataResponse> {
+  switch (kind) {
+    case 'rgb': {
+      const { bytes, contentType } = await reader.rgbBytes(sessionId, index)
+      return { body: bytes, contentType, immutable: true }
+    }
+    case 'depth':
+      return { body: encodeU16Payload(await reader.depthRaw(sessionId, index)), contentType: u16ContentType, immutable: true }
+    case 'labels': {
+      const labels = await reader.labelsRaw(sessionId, index)
+      if (!labels) throw new ConsoleError('not_found', `Frame ${index} of session "${sessionId}" has no labels.`)
+      return { body: encodeU16Payload(labels), contentType: u16ContentType, immutable: true }
+    }
+    default:
+      throw new ConsoleError('not_found', `Unknown frame image kind "${kind}" (rgb, depth or labels).`)
+  }
+}
+
+function parseIndex(text: string): number {
+  if (!/^\d{1,9}$/.test(text)) throw new ConsoleError('invalid_input', `Frame index "${text}" is not a non-negative integer.`)
+  return Number(text)
+}

@@ -1,0 +1,25 @@
+/** Reading and writing `session.json` (docs/FORMATS.md §1), validated at the boundary. */
+import { join } from 'node:path'
+import { ConsoleError, sessionManifestSchema, type SessionManifest } from '../../contract'
+import { writeJsonAtomic } from '../../platform/atomic-write'
+import { readJsonFile } from './json-file'
+
+export const manifestFileName = 'session.json'
+
+export function manifestPath(sessionDir: string): string {
+  return join(sessionDir, manifestFileName)
+}
+
+export async function readManifest(sessionDir: string): Promise<SessionManifest> {
+  const path = manifestPath(sessionDir)
+  const manifest = await readJsonFile(path, sessionManifestSchema)
+  const misplaced = manifest.frames.findIndex((frame, i) => frame.index !== i)
+  if (misplaced >= 0) {
+    throw new ConsoleError('bad_file', `${path}: frames.${misplaced}.index is ${manifest.frames[misplaced]?.index}, expected ${misplaced} (indices must be 0..n-1).`, { file: path })
+  }
+  return manifest
+}
+
+export async function writeManifest(sessionDir: string, manifest: SessionManifest): Promise<void> {
+  await writeJsonAtomic(manifestPath(sessionDir), sessionManifestSchema.parse(manifest))
+}

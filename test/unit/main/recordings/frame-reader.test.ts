@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ConsoleError } from '../../../../src-main/contract'
+import { SessionStore } from '../../../../src-main/services/recordings/session-store'
+import { SessionFrameReader } from '../../../../src-main/services/recordings/session-frame-reader'
+import { fixtureCamera, makeLibrary, rawDepth, rgbPixel, writeSession } from './session-fixture'
+
+async function reader(options: Parameters<typeof writeSession>[1] = {}) {
+  const library = makeLibrary()
+  await writeSession(join(library, 's1'), { id: 's1', ...options })
+  const store = new SessionStore(library, [])
+  return { library, store, reader: new SessionFrameReader(store) }
+}
+
+describe('SessionFrameReader', () => {
+  it('loads depth in metres with every invalid value as 0, RGB, camera and pose', async () => {
+    const { reader: frames } = await reader()
+    expect(await frames.frameCount('s1')).toBe(4)
+    const frame = await frames.loadFrame('s1', 2)
+    const { width } = fixtureCamera
+    expect(frame.depthMeters.width).toBe(width)
+    expect(frame.depthMeters.data[0]).toBe(0) // raw 0
+    expect(frame.depthMeters.data[1]).toBe(0) // raw 65535, listed as invalid
+    expect(frame.depthMeters.data[5 * width + 7]).toBeCloseTo(rawDepth(2, 7, 5) * 0.001, 6)
+    expect([...frame.rgb.data.subarray(3 * (5 * width + 7), 3 * (5 * width + 7) + 3)]).toEqual(rgbPixel(2, 7, 5))
+    expect(frame.camera).toEqual(fixtureCamera)
+    expect(frame.worldFromCamera?.[3]).toBe(2)
+    expect(frame.timestampSec).toBeCloseTo(0.2)
+  })
+
+  it('scales RGB stored at another size to the depth camera', async () => {
+    const { reader: frames } = await reader({ rgbSize: { width: 64, height: 48 } })
+    const frame = await frames.loadFrame('s1', 0)
+    expect([frame.rgb.width, frame.rgb.height]).toEqual([fixtureCamera.width, fixtureCamera.height])
+    expect(frame.rgb.data.length).toBe(fixtureCamera.width * fixtureCamera.height * 3)
+  })
+
+  it('reads labels, or null for frames without', async () => {
+    const labelled = await reader({ labels: true })
+    const labels = await labelled.reader.loadLabels('s1', 1)
+    expect(labels?.data[0]).toBe(1)
+    expect(labels?.data[fixtureCamera.width - 1]).toBe(2)
+    const plain = await reader()
+    expect(await plain.reader.loadLabels('s1', 1)).toBeNull()
+  })
+
+  it('decodes a frame once and serves repeats from the cache', async () => {
+    const { reader: frames } = await reader()
+    const [a, b] = await Promise.all([frames.depthRaw('s1', 1), frames.depthRaw('s1', 1)])
+    expect(a).toBe(b)
+    expect(await frames.depthRaw('s1', 1)).toBe(a)
+  })
+
+  it('names the file when a depth image is corrupt or missing, and the frame when out of range', async () => {
+    const { library, reader: frames } = await reader()
+    const path = join(library, 's1', 'depth', '000001.png')
+    writeFileSync(path, Buffer.from('not a png at all'))
+    const corrupt = (await frames.loadFrame('s1', 1).catch((e: unknown) => e)) as ConsoleError
+    expect(corrupt.code).toBe('bad_file')
+    expect(corrupt.message).toContain(path)
+    const range = (await frames.loadFrame('s1', 9).catch((e: unknown) => e)) as ConsoleError
+    expect(range.code).toBe('not_found')
+    expect(range.message).toContain('has no frame 9')
+  })
+
+  it('refuses depth whose size differs from the session camera', async () => {
+    const { library, reader: frames } = await reader()
+    const { encode } = await import('fast-png')
+    const path = join(library, 's1', 'depth', '000003.png')
+    writeFileSync(path, encode({ width: 8, height: 8, data: new Uint16Array(64), depth: 16, channels: 1 }))
+    const error = (await frames.loadFrame('s1', 3).catch((e: unknown) => e)) as ConsoleError
+    expect(error.message).toMatch(/000003\.png: depth is 8×8, the session camera is 32×24/)
+  })
+})
