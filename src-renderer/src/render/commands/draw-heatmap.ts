@@ -49,7 +49,8 @@ void main() {
 }`
 
 export function createHeatmapRenderer(canvas: HTMLCanvasElement): HeatmapRenderer {
-  const regl = createREGL({ canvas, attributes: { premultipliedAlpha: true, alpha: true } })
+  // preserveDrawingBuffer: the overlay is small, and screenshots and tests can read it back.
+  const regl = createREGL({ canvas, attributes: { premultipliedAlpha: true, alpha: true, preserveDrawingBuffer: true } })
   const lut = regl.texture({ data: relevancyColormapLut(256), width: 256, height: 1, format: 'rgba', min: 'linear', mag: 'linear' })
   const planes: ReturnType<typeof regl.texture>[] = []
   const drawLayer = regl({

@@ -1,0 +1,97 @@
+/**
+ * Ask on the shipped demo: the real demo pack (models/demo) and the demo recording with ground-truth
+ * labels (resources/demo-recording). Skipped, saying why, until both exist.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { decode } from 'fast-png'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { sessionManifestSchema, type SessionManifest } from '../../../../src-main/contract'
+import { consolePaths } from '../../../../src-main/platform/paths'
+import { createServices, type Services } from '../../../../src-main/services/create-services'
+
+const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..')
+const packManifest = join(repoRoot, 'models', 'demo', 'model.json')
+const recordingDir = join(repoRoot, 'resources', 'demo-recording')
+const missing = [packManifest, join(recordingDir, 'session.json')].filter((p) => !existsSync(p))
+const demoSessionId = 'demo-apartment'
+/** A frame "shows" a class when at least this fraction of its pixels carry the label. */
+const minPixelFraction = 0.01
+
+const classSetSchema = z.object({ classes: z.array(z.object({ name: z.string(), prompts: z.array(z.string()) })) })
+
+/** Frames showing each class, from the recording's label masks. */
+function framesByClass(manifest: SessionManifest): Map<string, Set<number>> {
+  const names = new Map((manifest.labelClasses ?? []).map((c) => [c.id, c.name]))
+  const result = new Map<string, Set<number>>()
+  for (const frame of manifest.frames) {
+    if (!frame.labels) continue
+    const png = decode(readFileSync(join(recordingDir, frame.labels)))
+    const counts = new Map<number, number>()
+    for (const value of png.data) counts.set(value, (counts.get(value) ?? 0) + 1)
+    for (const [id, count] of counts) {
+      const name = names.get(id)
+      if (!name || id === 0 || count < minPixelFraction * png.width * png.height) continue
+      if (!result.has(name)) result.set(name, new Set())
+      result.get(name)?.add(frame.index)
+    }
+  }
+  return result
+}
+
+describe.skipIf(missing.length > 0)(
+  missing.length > 0 ? `Ask on the demo recording — skipped: missing ${missing.map((p) => p.replace(`${repoRoot}/`, '')).join(', ')}` : 'Ask on the demo recording',
+  () => {
+    let services: Services
+    let truth: Map<string, Set<number>>
+    let prompts: Map<string, string[]>
+    let frameCount: number
+
+    beforeAll(async () => {
+      const manifest = sessionManifestSchema.parse(JSON.parse(readFileSync(join(recordingDir, 'session.json'), 'utf8')))
+      frameCount = manifest.frames.length
+      truth = framesByClass(manifest)
+      const pack = z.object({ classSets: z.array(z.string()) }).parse(JSON.parse(readFileSync(packManifest, 'utf8')))
+      const classSet = classSetSchema.parse(JSON.parse(readFileSync(join(repoRoot, 'models', 'demo', pack.classSets[0] ?? ''), 'utf8')))
+      prompts = new Map(classSet.classes.map((c) => [c.name, c.prompts]))
+      services = await createServices({ host: 'test', version: 'test', paths: consolePaths(mkdtempSync(join(tmpdir(), 'dve-ask-demo-')), repoRoot) })
+    }, 600_000)
+    afterAll(async () => services?.dispose())
+
+    /** Classes seen in some frames but not most, so precision means something. */
+    function testableClasses(): string[] {
+      return [...truth.entries()]
+        .filter(([name, frames]) => prompts.has(name) && frames.size >= 5 && frames.size <= 0.6 * frameCount)
+        .sort((a, b) => b[1].size - a[1].size)
+        .slice(0, 4)
+        .map(([name]) => name)
+    }
+
+    async function precisionAt5(text: string, frames: Set<number>): Promise<number> {
+      const result = await services.api.query.search({ sessionId: demoSessionId, query: { source: { kind: 'text', text } }, top: 5, minGapSec: 0 })
+      return result.moments.filter((m) => frames.has(m.frameIndex)).length / result.moments.length
+    }
+
+    it('finds frames that show demo classes, by name and by synonym (precision@5)', async () => {
+      const classes = testableClasses()
+      expect(classes.length).toBeGreaterThanOrEqual(2)
+      const precisions: number[] = []
+      for (const name of classes) {
+        const frames = truth.get(name) ?? new Set<number>()
+        const synonym = (prompts.get(name) ?? []).find((p) => p !== name)
+        for (const text of [`where is the ${name}?`, ...(synonym ? [synonym] : [])]) precisions.push(await precisionAt5(text, frames))
+      }
+      expect(Math.min(...precisions)).toBeGreaterThanOrEqual(0.6)
+      expect(precisions.reduce((a, b) => a + b, 0) / precisions.length).toBeGreaterThanOrEqual(0.8)
+    }, 600_000)
+
+    it('answers "not seen" for a class that is not in the recording', async () => {
+      const absent = [...prompts.keys()].find((name) => !truth.has(name))
+      const result = await services.api.query.search({ sessionId: demoSessionId, query: { source: { kind: 'text', text: absent ?? 'giraffe' } } })
+      expect(result.answer.seen).toBe(false)
+      expect(result.answer.text).toMatch(/^Not seen in this recording/)
+    }, 600_000)
+  },
+)
