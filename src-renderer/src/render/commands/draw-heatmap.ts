@@ -50,7 +50,9 @@ void main() {
 
 export function createHeatmapRenderer(canvas: HTMLCanvasElement): HeatmapRenderer {
   // preserveDrawingBuffer: the overlay is small, and screenshots and tests can read it back.
-  const regl = createREGL({ canvas, attributes: { premultipliedAlpha: true, alpha: true, preserveDrawingBuffer: true } })
+  const gl = canvas.getContext('webgl', { premultipliedAlpha: true, alpha: true, preserveDrawingBuffer: true })
+  if (!gl) throw new Error('WebGL is not available')
+  const regl = createREGL({ gl })
   const lut = regl.texture({ data: relevancyColormapLut(256), width: 256, height: 1, format: 'rgba', min: 'linear', mag: 'linear' })
   const planes: ReturnType<typeof regl.texture>[] = []
   const drawLayer = regl({
