@@ -9,11 +9,11 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import { querySpec, toWireError, type RequestMessage, type ResponseMessage } from '@contract'
-import AskView from '../../../src-renderer/src/views/AskView.vue'
-import { apiKey } from '../../../src-renderer/src/api/install'
-import { createApiClient } from '../../../src-renderer/src/api/client'
-import type { Transport } from '../../../src-renderer/src/api/transport'
-import { queryFixture, type QueryFixture } from '../../unit/main/query/synthetic-session'
+import AskView from '../../../../src-renderer/src/views/AskView.vue'
+import { apiKey } from '../../../../src-renderer/src/api/install'
+import { createApiClient } from '../../../../src-renderer/src/api/client'
+import type { Transport } from '../../../../src-renderer/src/api/transport'
+import { queryFixture, type QueryFixture } from './synthetic-session'
 
 function transportFor(fixture: QueryFixture): Transport {
   return {
@@ -42,7 +42,7 @@ describe('AskView', () => {
     fixture = queryFixture()
     vi.stubGlobal('fetch', async (url: string) => {
       const response = await fixture.data.handle(new URL(url).pathname.replace('/data/', ''), new URLSearchParams())
-      return new Response(response.body, { headers: { 'content-type': response.contentType } })
+      return new Response(new Uint8Array(response.body), { headers: { 'content-type': response.contentType } })
     })
     router = createRouter({
       history: createMemoryHistory(),
