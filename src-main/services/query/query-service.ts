@@ -5,13 +5,13 @@
 import { join } from 'node:path'
 import {
   ConsoleError, canonicalNegatives, defaultTemperature, resourcePaths,
-  type AskQuery, type FrameQueryResult, type MapPin, type PixelMatch, type QueryHistoryEntry, type QueryIndexStatus,
+  type AskQuery, type FrameHeatmap, type FrameQueryResult, type MapPin, type PixelMatch, type QueryHistoryEntry, type QueryIndexStatus,
   type QueryRecord, type SavedQuery, type ServiceApi, type SessionSearchResult, querySpec,
 } from '../../contract'
 import type { ConsolePaths } from '../../platform/paths'
 import type { DataRouter } from '../data-router'
 import type { JobRunner } from '../jobs/job-runner'
-import type { EmbeddingProvider, FrameReader, FrameScorer, MapQueryPort, PromptTemplateSource } from '../ports'
+import type { EmbeddingProvider, FrameReader, FrameScorer, MapQueryPort, PromptTemplateSource, ScoreMaps } from '../ports'
 import { caregiverAnswer } from './caregiver-answer'
 import { boxEmbedding } from './embedding-pooling'
 import { summariseHeatmap } from './frame-heatmap'
@@ -58,20 +58,29 @@ export class QueryService implements ServiceApi<typeof querySpec> {
   async frame(raw: Input<'frame'>): Promise<FrameQueryResult> {
     const input = querySpec.frame.input.parse(raw)
     const { modelId, scorer, vectors } = this.model()
-    const heatmaps = []
-    for (const query of input.queries) {
-      const resolved = await vectors.resolve(query, modelId)
-      const scores = await scorer.scoreFrame(input.sessionId, input.frameIndex, [resolved.vector, ...resolved.negatives])
-      const summary = summariseHeatmap(scores, resolved.negatives.length, query.settings.temperature, query.settings.threshold)
-      heatmaps.push({
-        record: this.record(resolved, query, modelId, summary.threshold),
-        heatmapPath: resourcePaths.queryHeatmap(this.heatmaps.put(summary.bytes)),
-        width: summary.width, height: summary.height,
-        maxRelevancy: summary.maxRelevancy, maxCosine: summary.maxCosine,
-        peak: summary.peak, region: summary.region, coverage: summary.coverage,
-      })
-    }
+    const resolved = await Promise.all(input.queries.map((query) => vectors.resolve(query, modelId)))
+    // One scorer call for every query and its negatives: one embedding read and one MatMul per frame.
+    const all = await scorer.scoreFrame(input.sessionId, input.frameIndex, resolved.flatMap((r) => [r.vector, ...r.negatives]))
+    const pixels = all.width * all.height
+    let row = 0
+    const heatmaps = input.queries.map((query, i) => {
+      const count = 1 + (resolved[i] as ResolvedQuery).negatives.length
+      const scores = { ...all, count, scores: all.scores.subarray(row * pixels, (row + count) * pixels) }
+      row += count
+      return this.heatmap(resolved[i] as ResolvedQuery, query, modelId, scores)
+    })
     return { sessionId: input.sessionId, frameIndex: input.frameIndex, heatmaps }
+  }
+
+  private heatmap(resolved: ResolvedQuery, query: AskQuery, modelId: string, scores: ScoreMaps): FrameHeatmap {
+    const summary = summariseHeatmap(scores, resolved.negatives.length, query.settings.temperature, query.settings.threshold)
+    return {
+      record: this.record(resolved, query, modelId, summary.threshold),
+      heatmapPath: resourcePaths.queryHeatmap(this.heatmaps.put(summary.bytes)),
+      width: summary.width, height: summary.height,
+      maxRelevancy: summary.maxRelevancy, maxCosine: summary.maxCosine,
+      peak: summary.peak, region: summary.region, coverage: summary.coverage,
+    }
   }
 
   async search(raw: Input<'search'>): Promise<SessionSearchResult> {
