@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { relevancyFloor } from '../../../../src-main/contract'
+import { relevancyColor, relevancyColormapLut, relevancyFloor } from '../../../../src-main/contract'
 import { adaptiveThreshold, relevancyFromScores, relevancyOf } from '../../../../src-main/services/query/relevancy'
 
 describe('relevancy against negatives', () => {
@@ -33,5 +33,30 @@ describe('adaptiveThreshold', () => {
     const values = [...Array(500).fill(0.05), ...Array(500).fill(0.3)]
     expect(adaptiveThreshold(values)).toBe(relevancyFloor)
     expect(adaptiveThreshold([])).toBe(relevancyFloor)
+  })
+})
+
+describe('relevancy colormap (turbo)', () => {
+  it('runs from near black through blue and green to dark red, clamping outside [0, 1]', () => {
+    expect(relevancyColor(0).reduce((a, b) => a + b)).toBeLessThan(120)
+    const [rLow, gLow, bLow] = relevancyColor(0.1)
+    const [rMid, gMid] = relevancyColor(0.5)
+    const [r1, g1, b1] = relevancyColor(1)
+    expect(bLow).toBeGreaterThan(rLow + 100)
+    expect(bLow).toBeGreaterThan(gLow + 100)
+    expect(gMid).toBeGreaterThan(150)
+    expect(gMid).toBeGreaterThan(rMid * 0.6)
+    expect(r1).toBeGreaterThan(g1 + 50)
+    expect(r1).toBeGreaterThan(b1 + 50)
+    expect(relevancyColor(-3)).toEqual(relevancyColor(0))
+    expect(relevancyColor(Number.NaN)).toEqual(relevancyColor(0))
+    expect(relevancyColor(7)).toEqual(relevancyColor(1))
+  })
+
+  it('gives the same colours in the LUT the 3D map and the heatmap sample', () => {
+    const lut = relevancyColormapLut(256)
+    expect(lut).toHaveLength(1024)
+    expect([...lut.subarray(255 * 4, 256 * 4)]).toEqual([...relevancyColor(1), 255])
+    expect([...lut.subarray(128 * 4, 129 * 4)]).toEqual([...relevancyColor(128 / 255), 255])
   })
 })
