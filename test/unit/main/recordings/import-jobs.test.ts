@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { ConsoleError, type ConsoleEvents, type ImportReport, type JobInfo } from '../../../../src-main/contract'
+import { EventBus } from '../../../../src-main/services/event-bus'
+import { JobRunner } from '../../../../src-main/services/jobs/job-runner'
+import { Logger } from '../../../../src-main/services/logger'
+import { ImportJobs, type Importer } from '../../../../src-main/services/recordings/import-jobs'
+
+function report(sessionId: string): ImportReport {
+  return {
+    sessionId, name: sessionId, format: 'tum', sourcePath: '/src', imported: 3, skipped: [], warnings: [],
+    durationSec: 0.1, intrinsicsAssumed: false, depthUnitMeters: 0.0002, pgmByteOrder: null,
+  }
+}
+
+/** A fake reader that imports `frames` frames, one per tick, honouring cancel like the real ones must. */
+function fakeImporter(frames: number): Importer & { seen: string[] } {
+  const seen: string[] = []
+  return {
+    seen,
+    detectFormats: async () => [],
+    async importSession(sourcePath, _options, libraryDir, ctx) {
+      seen.push(`${sourcePath} -> ${libraryDir}`)
+      for (let i = 0; i < frames; i++) {
+        ctx.throwIfCancelled()
+        ctx.progress(i + 1, frames, `frame ${i}`)
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      }
+      return report('tum-abc')
+    },
+  }
+}
+
+function setup(importer: Importer) {
+  const events = new EventBus()
+  const seen: Array<{ name: string; payload: unknown }> = []
+  events.subscribe((name, payload) => seen.push({ name, payload }))
+  const runner = new JobRunner(events)
+  return { runner, seen, imports: new ImportJobs(importer, runner, '/library', events, new Logger(events)) }
+}
+
+describe('ImportJobs', () => {
+  it('runs an import as a job with progress, then reports and announces the new session', async () => {
+    const importer = fakeImporter(4)
+    const { imports, seen, runner } = setup(importer)
+    const { jobId } = imports.start('/src/tum', {})
+    const result = await imports.report(jobId)
+    expect(result.sessionId).toBe('tum-abc')
+    expect(importer.seen).toEqual(['/src/tum -> /library'])
+    const jobs = seen.filter((e) => e.name === 'job').map((e) => e.payload as JobInfo)
+    expect(jobs[0]).toMatchObject({ id: jobId, kind: 'import', title: 'Import tum', state: 'running' })
+    expect(jobs.at(-1)).toMatchObject({ state: 'done', done: 4, total: 4 })
+    expect(seen.filter((e) => e.name === 'changed').map((e) => e.payload)).toEqual([{ service: 'sessions', id: 'tum-abc' } satisfies ConsoleEvents['changed']])
+    expect((await runner.list())[0]?.state).toBe('done')
+  })
+
+  it('cancels: the report request fails with "cancelled" and no session is announced', async () => {
+    const { imports, seen, runner } = setup(fakeImporter(50))
+    const { jobId } = imports.start('/src/tum', {})
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(await runner.cancel({ id: jobId })).toEqual({ cancelled: true })
+    const error = (await imports.report(jobId).catch((e: unknown) => e)) as ConsoleError
+    expect(error).toBeInstanceOf(ConsoleError)
+    expect(error.code).toBe('cancelled')
+    expect(seen.some((e) => e.name === 'changed')).toBe(false)
+    expect((await runner.list())[0]?.state).toBe('cancelled')
+  })
+
+  it('says when a job id is unknown', () => {
+    const { imports } = setup(fakeImporter(1))
+    expect(() => imports.report('import-nope')).toThrow('No import job "import-nope"')
+  })
+})
