@@ -1,0 +1,117 @@
+/**
+ * 7-Scenes / 3DMatch frame folders: `frame-XXXXXX.color.{jpg,png}`, `.depth.png` (mm, 0 and 65535
+ * invalid), `.pose.txt` (4×4 camera→world) and `camera-intrinsics*.txt`, in the source folder or
+ * in sequence subfolders (`seq-01/`). Numbering may have gaps. The Princeton APC variant stores
+ * depth with its bits rotated (0.1 mm); it is recognised from the first depth image.
+ */
+import { readFile } from 'node:fs/promises'
+import { decode } from 'fast-png'
+import type { PinholeIntrinsics, SkippedFrame } from '../../../contract'
+import { bitRotatedShare } from './apc-depth'
+import { mapBounded } from './bounded-pool'
+import type { DepthEncoding, FormatReader, PlannedFrame } from './import-plan'
+import { readIntrinsicsMatrixFile } from './intrinsics-files'
+import { readMatrixFile } from './pose-files'
+import type { SourceTree } from './source-tree'
+
+const colourPattern = /^(frame-\d+)\.color\.(png|jpe?g)$/i
+const intrinsicsNames = ['camera-intrinsics.depth.txt', 'camera-intrinsics.txt', 'camera-intrinsics.color.txt']
+const originalFrameRateHz = 30
+const apcShareThreshold = 0.99
+
+const frameNumber = (stem: string): number => Number(stem.slice('frame-'.length))
+
+/** Folders (relative to the root) holding frame files: the root itself or its subfolders. */
+async function frameFolders(tree: SourceTree): Promise<string[]> {
+  if (tree.singleFile) return []
+  const hasFrames = async (dir: string): Promise<boolean> => (await tree.files(dir)).some((n) => colourPattern.test(n))
+  if (await hasFrames('')) return ['']
+  const dirs = (await tree.list('')).filter((e) => e.isDir).map((e) => e.name)
+  const withFrames = await Promise.all(dirs.map(async (d) => ((await hasFrames(d)) ? d : null)))
+  return withFrames.filter((d): d is string => d !== null)
+}
+
+async function findIntrinsics(tree: SourceTree, folders: string[]): Promise<{ camera: PinholeIntrinsics; file: string } | null> {
+  for (const dir of ['', ...folders])
+    for (const name of intrinsicsNames) if (await tree.hasFile(dir, name)) return { camera: await readIntrinsicsMatrixFile(tree.path(dir, name)), file: tree.path(dir, name) }
+  return null
+}
+
+async function depthEncodingOf(path: string | undefined): Promise<DepthEncoding> {
+  if (!path) return 'plain'
+  try {
+    const png = decode(await readFile(path))
+    return png.data instanceof Uint16Array && bitRotatedShare(png.data) >= apcShareThreshold ? 'apc-circular-shift' : 'plain'
+  } catch {
+    return 'plain' // the writer reports the unreadable file with the frame
+  }
+}
+
+export const frameFolderReader: FormatReader = {
+  format: '7scenes',
+  label: '7-Scenes / 3DMatch frames (frame-XXXXXX.color/depth/pose)',
+  async detect(tree) {
+    const folders = await frameFolders(tree)
+    if (folders.length === 0) return null
+    const counts = await Promise.all(folders.map(async (d) => (await tree.files(d)).filter((n) => colourPattern.test(n)).length))
+    const intrinsics = await findIntrinsics(tree, folders).catch(() => null)
+    return {
+      confidence: 0.9,
+      reason: `frame-XXXXXX.color/.depth files in ${folders.map((d) => d || 'the folder').join(', ')}${intrinsics ? ` and ${intrinsics.file.slice(tree.root.length + 1)}` : ''}`,
+      frameCount: counts.reduce((a, b) => a + b, 0),
+      needs: intrinsics ? [] : ['intrinsics'],
+    }
+  },
+  async plan(tree, _options, ctx) {
+    const folders = await frameFolders(tree)
+    const intrinsics = await findIntrinsics(tree, folders)
+    const issues: SkippedFrame[] = []
+    const stems: Array<{ dir: string; stem: string; colour: string }> = []
+    for (const dir of folders)
+      for (const name of await tree.files(dir)) {
+        const match = colourPattern.exec(name)
+        if (match) stems.push({ dir, stem: match[1]!, colour: name })
+      }
+    // Sequence folders follow each other in time: each starts one frame after the previous one ends.
+    const folderStartSec = new Map<string, number>()
+    let nextStartSec = 0
+    for (const dir of folders) {
+      folderStartSec.set(dir, nextStartSec)
+      const last = Math.max(...stems.filter((s) => s.dir === dir).map((s) => frameNumber(s.stem)))
+      nextStartSec += (last + 1) / originalFrameRateHz
+    }
+    let done = 0
+    const frames = await mapBounded(stems, 8, async ({ dir, stem, colour }): Promise<PlannedFrame | null> => {
+      ctx.progress(++done, stems.length, `Reading poses (${stem})`)
+      const sourceName = dir ? `${dir}/${stem}` : stem
+      const posePath = tree.path(dir, `${stem}.pose.txt`)
+      const pose = (await tree.hasFile(dir, `${stem}.pose.txt`)) ? await readMatrixFile(posePath) : null
+      if (pose && 'problem' in pose) {
+        issues.push({ sourceName, file: posePath, ...(pose.line ? { line: pose.line } : {}), reason: pose.problem })
+        return null
+      }
+      return {
+        sourceName,
+        timestampSec: folderStartSec.get(dir)! + frameNumber(stem) / originalFrameRateHz,
+        rgb: { kind: 'file', path: tree.path(dir, colour) },
+        depth: { kind: 'file', path: tree.path(dir, `${stem}.depth.png`) },
+        worldFromCamera: pose?.matrix ?? null,
+        ...(pose ? { poseOrigin: { file: posePath, line: pose.line } } : {}),
+      }
+    })
+    const planned = frames.filter((f): f is PlannedFrame => f !== null)
+    const depthEncoding = await depthEncodingOf(planned[0] && planned[0].depth.kind === 'file' ? planned[0].depth.path : undefined)
+    const warnings = [`The source has no timestamps; frame number / ${originalFrameRateHz} Hz is used, so gaps in the numbering stay gaps in time.`]
+    if (depthEncoding === 'apc-circular-shift')
+      warnings.push('The depth values are bit-rotated (Princeton APC encoding: every value a multiple of 8); they were rotated back and read as 0.1 mm.')
+    return {
+      camera: intrinsics?.camera ?? null,
+      depthUnitMeters: depthEncoding === 'apc-circular-shift' ? 0.0001 : 0.001,
+      depthInvalidValues: [0, 65535],
+      depthEncoding,
+      frames: planned,
+      issues,
+      warnings,
+    }
+  },
+}

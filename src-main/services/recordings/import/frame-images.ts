@@ -1,0 +1,125 @@
+/**
+ * Decodes and validates one frame's images for the session writer: RGB through sharp (a full decode,
+ * so truncated files are caught), depth PNG through fast-png (exact 16-bit samples), PGM through the
+ * netpbm reader. Files that are already PNG/JPEG RGB or 16-bit PNG depth are copied, not re-encoded.
+ */
+import { readFile } from 'node:fs/promises'
+import { extname } from 'node:path'
+import sharp from 'sharp'
+import { decode as decodePng, encode as encodePng } from 'fast-png'
+import type { ImageSource, LoadedImage, DepthEncoding } from './import-plan'
+import { rotateApcDepth } from './apc-depth'
+import { chooseByteOrder, parsePgmHeader, readPgmSamples, type ByteOrder } from './pgm-decoder'
+
+/** A frame-level problem: the frame is skipped and reported with this file and reason. */
+export class FrameProblem extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+    readonly line?: number,
+  ) {
+    super(reason)
+  }
+}
+
+export interface EncodedRgb {
+  width: number
+  height: number
+  bytes: Uint8Array
+  extension: 'png' | 'jpg'
+}
+
+export interface DepthImage {
+  width: number
+  height: number
+  data: Uint16Array
+  /** The source PNG when it can be copied unchanged. */
+  png: Uint8Array | null
+}
+
+export function sourceLabel(source: ImageSource): string {
+  return source.kind === 'file' ? source.path : source.label
+}
+
+async function load(source: ImageSource): Promise<LoadedImage> {
+  if (source.kind === 'loaded') return source.load()
+  let bytes: Buffer
+  try {
+    bytes = await readFile(source.path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new FrameProblem(source.path, code === 'ENOENT' ? 'file is missing' : `cannot read the file (${String(error)})`)
+  }
+  const extension = extname(source.path).toLowerCase()
+  return { kind: 'encoded', bytes, extension: extension === '.png' ? 'png' : extension === '.jpg' || extension === '.jpeg' ? 'jpg' : 'png' }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+export async function decodeRgb(source: ImageSource): Promise<EncodedRgb> {
+  const file = sourceLabel(source)
+  const image = await load(source)
+  if (image.kind === 'depth16') throw new FrameProblem(file, 'expected a colour image, found 16-bit depth')
+  try {
+    if (image.kind === 'rgb8') {
+      const bytes = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer()
+      return { width: image.width, height: image.height, bytes, extension: 'png' }
+    }
+    const decoded = await sharp(image.bytes).raw().toBuffer({ resolveWithObject: true })
+    const { width, height } = decoded.info
+    const copyable = source.kind === 'loaded' || /\.(png|jpe?g)$/i.test(file)
+    if (copyable) return { width, height, bytes: image.bytes, extension: image.extension }
+    const bytes = await sharp(decoded.data, { raw: { width, height, channels: decoded.info.channels } }).png({ compressionLevel: 1 }).toBuffer()
+    return { width, height, bytes, extension: 'png' }
+  } catch (error) {
+    throw new FrameProblem(file, `cannot decode the colour image (${errorText(error)})`)
+  }
+}
+
+/** The PGM byte order of a whole import: fixed by the options, or chosen on the first PGM read. */
+export class PgmByteOrderChoice {
+  constructor(private order: ByteOrder | null) {}
+  get chosen(): ByteOrder | null {
+    return this.order
+  }
+  resolve(bytes: Uint8Array, header: ReturnType<typeof parsePgmHeader>): ByteOrder {
+    this.order ??= chooseByteOrder(bytes, header)
+    return this.order
+  }
+}
+
+function decodePgm(bytes: Uint8Array, pgm: PgmByteOrderChoice): DepthImage {
+  const header = parsePgmHeader(bytes)
+  if (header.maxValue <= 255) throw new Error(`the PGM is 8-bit (maxval ${header.maxValue}); depth must be 16-bit`)
+  const data = readPgmSamples(bytes, header, pgm.resolve(bytes, header))
+  return { width: header.width, height: header.height, data, png: null }
+}
+
+function decodeDepthPng(bytes: Uint8Array): DepthImage {
+  const png = decodePng(bytes)
+  if (png.channels !== 1) throw new Error(`the depth PNG has ${png.channels} channels; expected 1 (grey)`)
+  if (png.depth !== 16 || !(png.data instanceof Uint16Array)) throw new Error(`the depth PNG is ${png.depth}-bit; expected 16-bit`)
+  return { width: png.width, height: png.height, data: png.data, png: bytes }
+}
+
+export async function decodeDepth(source: ImageSource, pgm: PgmByteOrderChoice, encoding: DepthEncoding): Promise<DepthImage> {
+  const file = sourceLabel(source)
+  const image = await load(source)
+  let depth: DepthImage
+  try {
+    if (image.kind === 'rgb8') throw new Error('expected 16-bit depth, found an 8-bit colour image')
+    if (image.kind === 'depth16') depth = { width: image.width, height: image.height, data: image.data, png: null }
+    else if (/\.pgm$/i.test(file) || (image.bytes[0] === 0x50 && image.bytes[1] === 0x35)) depth = decodePgm(image.bytes, pgm)
+    else depth = decodeDepthPng(image.bytes)
+  } catch (error) {
+    throw new FrameProblem(file, `cannot read the depth image (${errorText(error)})`)
+  }
+  if (encoding === 'apc-circular-shift') return { ...depth, data: rotateApcDepth(depth.data), png: null }
+  return depth
+}
+
+export function encodeDepthPng(depth: DepthImage): Uint8Array {
+  return depth.png ?? encodePng({ width: depth.width, height: depth.height, data: depth.data, depth: 16, channels: 1 })
+}

@@ -1,0 +1,61 @@
+/**
+ * What a format reader hands the shared session writer: intrinsics, depth convention and a list of
+ * frames whose images are files or lazily loaded pixels (MCAP). Readers only parse metadata; the
+ * writer decodes and validates every image once.
+ */
+import type { ImportOptions, PinholeIntrinsics, SessionFormatId, SkippedFrame } from '../../../contract'
+import type { JobContext } from '../../jobs/job-runner'
+import type { SourceTree } from './source-tree'
+
+/** Pixels a loader produced: encoded PNG/JPEG bytes, raw 8-bit RGB, or raw depth in the plan's unit. */
+export type LoadedImage =
+  | { kind: 'encoded'; bytes: Uint8Array; extension: 'png' | 'jpg' }
+  | { kind: 'rgb8'; width: number; height: number; data: Uint8Array }
+  | { kind: 'depth16'; width: number; height: number; data: Uint16Array }
+
+export type ImageSource =
+  | { kind: 'file'; path: string }
+  | { kind: 'loaded'; label: string; load: () => Promise<LoadedImage> }
+
+/** Raw depth decoding quirks a reader found in its source. */
+export type DepthEncoding = 'plain' | 'apc-circular-shift'
+
+export interface PlannedFrame {
+  sourceName: string
+  /** Seconds in the source's clock, or null where the source has none (then 30 Hz is assumed). */
+  timestampSec: number | null
+  rgb: ImageSource
+  depth: ImageSource
+  /** Row-major 4×4, OpenCV camera → world; null when the source has no pose for this frame. */
+  worldFromCamera: number[] | null
+  /** The file (and line) the pose came from, for reports about a bad pose. */
+  poseOrigin?: { file: string; line?: number }
+}
+
+export interface ImportPlan {
+  /** Intrinsics of the depth image, or null when the source has none (the writer assumes some). */
+  camera: PinholeIntrinsics | null
+  /** Better guess than the generic one when `camera` is null (e.g. the sensor's usual values). */
+  fallbackCamera?: { camera: PinholeIntrinsics; why: string }
+  depthUnitMeters: number
+  depthInvalidValues: number[]
+  depthEncoding: DepthEncoding
+  frames: PlannedFrame[]
+  /** Frames the reader already rejected (missing files, unparseable lines). */
+  issues: SkippedFrame[]
+  warnings: string[]
+}
+
+export interface Detection {
+  confidence: number
+  reason: string
+  frameCount: number | null
+  needs: Array<'intrinsics' | 'depthUnitMeters'>
+}
+
+export interface FormatReader {
+  format: SessionFormatId
+  label: string
+  detect(tree: SourceTree): Promise<Detection | null>
+  plan(tree: SourceTree, options: ImportOptions, ctx: JobContext): Promise<ImportPlan>
+}

@@ -1,0 +1,67 @@
+/** Shared helpers for the importer tests: a job context, a temporary library, the real recordings. */
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { decode } from 'fast-png'
+import { ConsoleError, sessionManifestSchema, type ImportOptions, type ImportReport, type SessionManifest } from '../../../../src-main/contract'
+import type { JobContext } from '../../../../src-main/services/jobs/job-runner'
+import { importSession } from '../../../../src-main/services/recordings/import'
+
+export const sharedDataDir = resolve(import.meta.dirname, '../../../../../shared/data')
+
+/** The real recording folder, or null (the caller skips with a message) when it is not on this machine. */
+export function sharedRecording(name: string): string | null {
+  const path = join(sharedDataDir, name)
+  return existsSync(path) ? path : null
+}
+
+export function skipMessage(name: string): string {
+  return `skipped: ${join(sharedDataDir, name)} is missing (the shared recordings are not on this machine)`
+}
+
+export function testJobContext(signal: AbortSignal = new AbortController().signal): JobContext & { progressCalls: number } {
+  const ctx = {
+    signal,
+    progressCalls: 0,
+    progress() {
+      ctx.progressCalls++
+    },
+    throwIfCancelled() {
+      if (signal.aborted) throw new ConsoleError('cancelled', 'cancelled')
+    },
+  }
+  return ctx
+}
+
+export async function temporaryDir(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `dve-${prefix}-`))
+}
+
+export interface ImportedSession {
+  report: ImportReport
+  manifest: SessionManifest
+  dir: string
+}
+
+export async function importInto(libraryDir: string, sourcePath: string, options: ImportOptions = {}): Promise<ImportedSession> {
+  const report = await importSession(sourcePath, options, libraryDir, testJobContext())
+  const dir = join(libraryDir, report.sessionId)
+  const manifest = sessionManifestSchema.parse(JSON.parse(await readFile(join(dir, 'session.json'), 'utf8')))
+  return { report, manifest, dir }
+}
+
+export async function readDepthPng(path: string): Promise<{ width: number; height: number; data: Uint16Array }> {
+  const png = decode(await readFile(path))
+  if (png.depth !== 16 || !(png.data instanceof Uint16Array)) throw new Error(`${path}: not a 16-bit PNG`)
+  return { width: png.width, height: png.height, data: png.data }
+}
+
+/** Entries of the library folder (to check that nothing is left behind). */
+export async function libraryEntries(libraryDir: string): Promise<string[]> {
+  return (await readdir(libraryDir)).sort()
+}
+
+export async function removeDir(path: string): Promise<void> {
+  await rm(path, { recursive: true, force: true })
+}
