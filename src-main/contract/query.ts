@@ -187,6 +187,8 @@ export const querySpec = {
       minGapSec: z.number().nonnegative().max(600).default(2),
       /** Also ask the fused map for a pin (when the session has poses and a map). */
       withMap: z.boolean().default(true),
+      /** Add the result to the history (off when only the threshold or negatives were adjusted). */
+      remember: z.boolean().default(true),
     }),
   ),
   indexStatus: method<QueryIndexStatus>()(z.object({ sessionId })),

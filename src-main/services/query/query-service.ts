@@ -85,7 +85,7 @@ export class QueryService implements ServiceApi<typeof querySpec> {
 
   async search(raw: Input<'search'>): Promise<SessionSearchResult> {
     const started = performance.now()
-    const { sessionId, query, top, minGapSec, withMap } = querySpec.search.input.parse(raw)
+    const { sessionId, query, top, minGapSec, withMap, remember } = querySpec.search.input.parse(raw)
     const { modelId, vectors } = this.model()
     const resolved = await vectors.resolve(query, modelId)
     const index = await this.sessionIndexes().ensure(sessionId, modelId)
@@ -99,7 +99,7 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     const mapPin = best && withMap ? await this.mapPin(sessionId, resolved.vector) : null
     const record = this.record(resolved, query, modelId, threshold)
     const answer = caregiverAnswer(found, best, mapPin, threshold)
-    await this.store.add({ sessionId, record, outcome: { seen: answer.seen, sightings: found.length, bestFrame: answer.bestFrame } })
+    if (remember) await this.store.add({ sessionId, record, outcome: { seen: answer.seen, sightings: found.length, bestFrame: answer.bestFrame } })
     return {
       record, sessionId, frameCount: index.data.frameCount, relevancyByFrame, timestampsSec,
       moments, sightings: found, answer, elapsedMs: performance.now() - started,

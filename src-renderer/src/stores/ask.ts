@@ -15,6 +15,8 @@ import { useApi } from '../api/install'
 /** Colours of pinned queries (the live query uses the relevancy colormap). */
 export const pinColors: Array<[number, number, number]> = [[255, 99, 132], [75, 192, 255], [255, 206, 86], [153, 102, 255], [75, 220, 150]]
 const maxPinned = pinColors.length
+/** Pause after a settings change (e.g. dragging the threshold) before the recording search re-runs. */
+const settingsResearchMs = 250
 
 export interface PinnedQuery {
   id: number
@@ -55,6 +57,7 @@ export const useAskStore = defineStore('ask', () => {
   const clickMatches = ref<{ xNorm: number; yNorm: number; matches: PixelMatch[] } | null>(null)
   let frameToken = 0
   let debounce: ReturnType<typeof setTimeout> | null = null
+  let researchDebounce: ReturnType<typeof setTimeout> | null = null
   let pinCounter = 0
 
   const settings = computed<QuerySettings>(() => ({ negatives: negatives.value, temperature: temperature.value, threshold: threshold.value }))
@@ -98,11 +101,15 @@ export const useAskStore = defineStore('ask', () => {
     debounce = setTimeout(() => void refreshFrame(), askTypingDebounceMs)
   }
 
+  /** New settings redraw the frame at once and, after a pause, re-run the search (not added to history). */
   function setSettings(next: { negatives?: string[]; temperature?: number; threshold?: number | null }): void {
     if (next.negatives) negatives.value = next.negatives
     if (next.temperature !== undefined) temperature.value = next.temperature
     if (next.threshold !== undefined) threshold.value = next.threshold
     void refreshFrame()
+    if (!result.value) return
+    if (researchDebounce) clearTimeout(researchDebounce)
+    researchDebounce = setTimeout(() => void search({ jump: false, remember: false }), settingsResearchMs)
   }
 
   /** Heatmaps of the live query and the pinned ones on the current frame (latest request wins). */
@@ -135,18 +142,20 @@ export const useAskStore = defineStore('ask', () => {
   }
 
   /** Searches the whole recording (the server indexes missing frames as a job first). */
-  async function search(): Promise<void> {
+  async function search(options: { jump: boolean; remember: boolean } = { jump: true, remember: true }): Promise<void> {
     const id = sessionId.value
     const source = liveSource.value
     if (!id || !source) return
     searching.value = true
     try {
-      result.value = await client.api.query.search({ sessionId: id, query: query(source) })
+      // The user's own threshold only: a re-run must not inherit the previous search's adaptive one.
+      const spec = { source, settings: settings.value }
+      result.value = await client.api.query.search({ sessionId: id, query: spec, remember: options.remember })
       error.value = null
       const best = result.value.answer.bestFrame
-      if (best !== null) setFrame(best)
+      if (best !== null && options.jump) setFrame(best)
       else void refreshFrame()
-      void loadHistory()
+      if (options.remember) void loadHistory()
     } catch (e) {
       error.value = message(e)
     } finally {

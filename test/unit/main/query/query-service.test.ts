@@ -50,8 +50,8 @@ describe('QueryService over a synthetic recording', () => {
     expect(result.sightings).toEqual([])
   })
 
-  it('honours a fixed threshold and records it', async () => {
-    const result = await fixture.service.search({ sessionId: session, query: { source: { kind: 'text', text: 'sofa' }, settings: { threshold: 0.999999 } } })
+  it('honours a fixed threshold and records it (a re-run need not enter the history)', async () => {
+    const result = await fixture.service.search({ sessionId: session, query: { source: { kind: 'text', text: 'sofa' }, settings: { threshold: 0.999999 } }, remember: false })
     expect(result.record).toMatchObject({ threshold: 0.999999, thresholdMode: 'fixed' })
     expect(result.answer.seen).toBe(false)
   })
@@ -94,6 +94,7 @@ describe('QueryService over a synthetic recording', () => {
     const history = await fixture.service.history()
     expect(history[0]?.record.label).toMatch(/^like frame 45/)
     expect(history.some((h) => h.record.label === 'piano' && h.outcome?.seen === false)).toBe(true)
+    expect(history.some((h) => h.record.thresholdMode === 'fixed')).toBe(false)
     const saved = await fixture.service.saveQuery({ name: 'my bag', query: { source: { kind: 'text', text: 'bean bag' } } })
     expect(saved.query.settings.negatives).toEqual(['object', 'things', 'stuff', 'texture'])
     await expect(fixture.service.saveQuery({ name: 'my bag', query: { source: { kind: 'text', text: 'x' } } })).rejects.toMatchObject({ code: 'conflict' })
