@@ -86,7 +86,9 @@ describe('QueryService over a synthetic recording', () => {
 
   it('shows the best-matching remembered queries at a pixel', async () => {
     const matches = await fixture.service.pixelMatches({ sessionId: session, frameIndex: 20, xNorm: 0.2, yNorm: 0.6 })
-    expect(matches[0]?.label).toBe('sofa')
+    // "sofa" and "couch" are synonyms with one direction in the synthetic world.
+    expect(['sofa', 'couch']).toContain(matches[0]?.label)
+    expect(matches[0]?.relevancy).toBeGreaterThan(0.9)
     expect(matches.map((m) => m.label)).toContain('bean bag')
   })
 
