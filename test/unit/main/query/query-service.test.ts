@@ -88,7 +88,7 @@ describe('QueryService over a synthetic recording', () => {
     const matches = await fixture.service.pixelMatches({ sessionId: session, frameIndex: 20, xNorm: 0.2, yNorm: 0.6 })
     // "sofa" and "couch" are synonyms with one direction in the synthetic world.
     expect(['sofa', 'couch']).toContain(matches[0]?.label)
-    expect(matches[0]?.relevancy).toBeGreaterThan(0.9)
+    expect(matches[0]?.relevancy).toBeGreaterThan(0.5)
     expect(matches.map((m) => m.label)).toContain('bean bag')
   })
 
