@@ -6,11 +6,13 @@
 import type { ServiceApi } from './rpc'
 import { appSpec } from './app'
 import { jobsSpec } from './jobs'
+import { sessionsSpec } from './sessions'
 import { querySpec } from './query'
 
 export const contract = {
   app: appSpec,
   jobs: jobsSpec,
+  sessions: sessionsSpec,
   query: querySpec,
 } as const
 

@@ -9,6 +9,7 @@ import { DataRouter } from './data-router'
 import { EventBus } from './event-bus'
 import { JobRunner } from './jobs/job-runner'
 import { Logger } from './logger'
+import { createRecordings } from './recordings/create-recordings'
 import { QueryService } from './query/query-service'
 
 export interface ServicesConfig {
@@ -17,6 +18,8 @@ export interface ServicesConfig {
   paths?: ConsolePaths
   /** Print log lines (CLI, server) besides keeping them for the UI. */
   echoLog?: (line: LogLine) => void
+  /** Extra folders the Library's file browser may show (also DVE_DATA_ROOTS). */
+  dataRoots?: string[]
 }
 
 export interface Services {
@@ -37,15 +40,17 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const jobs = new JobRunner(events)
   const disposers: Array<() => Promise<void>> = []
 
+  const recordings = createRecordings({ host: config.host, paths, data, jobs, events, logger, dataRoots: config.dataRoots })
+
   const app = new AppService(
     { host: config.host, version: config.version, activeModel: () => null, executionProvider: () => null },
     logger,
   )
 
   // Ask: the ports are filled in as the recordings, inference and mapping services are wired.
-  const query = new QueryService({ frames: null, embeddings: null, scorer: null, prompt: null, map: null, jobs, data, paths })
+  const query = new QueryService({ frames: recordings.frameReader, embeddings: null, scorer: null, prompt: null, map: null, jobs, data, paths })
 
-  const api: ConsoleApi = { app, jobs, query }
+  const api: ConsoleApi = { app, jobs, query, sessions: recordings.service }
 
   return {
     api, events, data, jobs, logger, paths,

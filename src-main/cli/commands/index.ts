@@ -3,10 +3,16 @@ import type { Command } from 'commander'
 import type { CliContext } from '../cli-context'
 import { registerVersionCommand } from './version'
 import { registerBenchCommand } from './bench'
+import { registerImportCommand } from './import'
+import { registerSessionsCommand } from './sessions'
+import { registerInfoCommand } from './info'
 import { registerQueryCommand } from './query'
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerVersionCommand(program, ctx)
   registerBenchCommand(program, ctx)
+  registerImportCommand(program, ctx)
+  registerSessionsCommand(program, ctx)
+  registerInfoCommand(program, ctx)
   registerQueryCommand(program, ctx)
 }

@@ -1,0 +1,94 @@
+/**
+ * `dve bench seek`: Player seek latency. 100 random frames (each once, so every load is cold) are
+ * fetched through the browser-mode HTTP host exactly as the renderer does (RGB bytes + DV16 depth),
+ * and through the data plane without HTTP, against the bare work in the same run: reading the RGB
+ * file and decoding the depth PNG. Session: DVE_BENCH_SESSION, else the demo, else the first listed.
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { decode } from 'fast-png'
+import { dataPrefix, resourcePaths } from '../../contract'
+import { startBrowserHost } from '../../server/browser-host'
+import { newToken } from '../../server/auth'
+import { demoSessionFolder, demoSessionId } from '../../services/recordings/create-recordings'
+import { SessionStore } from '../../services/recordings/session-store'
+import { percentile } from './bench-stats'
+import type { Bench, BenchRow } from './bench-types'
+
+function shuffled(count: number, seed: number): number[] {
+  const order = Array.from({ length: count }, (_, i) => i)
+  let state = seed
+  for (let i = count - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2 ** 31
+    const j = state % (i + 1)
+    ;[order[i], order[j]] = [order[j] as number, order[i] as number]
+  }
+  return order
+}
+
+async function timeEach(indices: number[], fn: (index: number) => Promise<unknown>): Promise<number[]> {
+  const times: number[] = []
+  for (const index of indices) {
+    const start = performance.now()
+    await fn(index)
+    times.push(performance.now() - start)
+  }
+  return times.sort((a, b) => a - b)
+}
+
+export const seekBench: Bench = {
+  name: 'seek',
+  description: 'Player: seek latency (HTTP and data plane, cold frames) vs bare RGB read + depth PNG decode',
+  async run(ctx, options) {
+    const services = await ctx.services()
+    const listed = await services.api.sessions.list()
+    const id = process.env.DVE_BENCH_SESSION ?? (listed.some((s) => s.id === demoSessionId) ? demoSessionId : listed[0]?.id)
+    if (!id) throw new Error('dve bench seek needs a session: import one, or ship resources/demo-recording.')
+    const session = await new SessionStore(services.paths.sessions, [join(services.paths.resources, demoSessionFolder)]).get(id)
+    const frames = session.manifest.frames
+    const count = Math.min(frames.length, options.quick ? 20 : 100)
+    // Three disjoint frame sets, so no measurement profits from another's cache.
+    const order = shuffled(frames.length, 7)
+    const perSet = Math.min(count, Math.floor(frames.length / 3))
+    const [bareSet, planeSet, httpSet] = [0, 1, 2].map((k) => order.slice(k * perSet, (k + 1) * perSet))
+
+    const bare = await timeEach(bareSet as number[], async (index) => {
+      const frame = frames[index]!
+      await readFile(join(session.dir, frame.rgb))
+      decode(await readFile(join(session.dir, frame.depth)))
+    })
+    const query = new URLSearchParams()
+    const plane = await timeEach(planeSet as number[], (index) =>
+      Promise.all((['rgb', 'depth'] as const).map((kind) => services.data.handle(resourcePaths.frameImage(id, index, kind).slice(dataPrefix.length), query))),
+    )
+    const token = newToken()
+    const host = await startBrowserHost({ services, staticRoot: join(services.paths.home, 'no-static'), token })
+    let http: number[]
+    try {
+      const origin = `http://127.0.0.1:${host.port}`
+      http = await timeEach(httpSet as number[], (index) =>
+        Promise.all(
+          (['rgb', 'depth'] as const).map(async (kind) => {
+            const response = await fetch(`${origin}${resourcePaths.frameImage(id, index, kind)}`, { headers: { authorization: `Bearer ${token}` } })
+            if (!response.ok) throw new Error(`GET ${kind} of frame ${index}: HTTP ${response.status}`)
+            return response.arrayBuffer()
+          }),
+        ),
+      )
+    } finally {
+      await host.close()
+    }
+    const { width, height } = session.manifest.camera
+    const bareP50 = percentile(bare, 50)
+    const rows: BenchRow[] = [
+      { name: `session ${id}: ${width}×${height}, ${perSet} cold frames per set`, value: perSet, unit: 'frames' },
+      { name: 'bare: read RGB + decode depth PNG, p50', value: bareP50, unit: 'ms' },
+      { name: 'bare p95', value: percentile(bare, 95), unit: 'ms' },
+      { name: 'data plane (rgb + depth payload), p50', value: percentile(plane, 50), unit: 'ms', ratio: { value: percentile(plane, 50) / bareP50, baseline: 'bare p50' } },
+      { name: 'data plane p95', value: percentile(plane, 95), unit: 'ms' },
+      { name: 'HTTP seek (2 requests), p50', value: percentile(http, 50), unit: 'ms', ratio: { value: percentile(http, 50) / bareP50, baseline: 'bare p50' } },
+      { name: 'HTTP seek p95', value: percentile(http, 95), unit: 'ms', aim: '≤ 60 ms at 640×480 (incl. renderer decode)' },
+    ]
+    return rows
+  },
+}

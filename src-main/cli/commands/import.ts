@@ -1,0 +1,88 @@
+import { resolve } from 'node:path'
+import { Option, type Command } from 'commander'
+import { ConsoleError, sessionFormatIds, type ImportOptions, type ImportReport } from '../../contract'
+import type { CliContext } from '../cli-context'
+import { formatSeconds } from '../cli-format'
+
+interface ImportFlags {
+  format?: ImportOptions['format']
+  name?: string
+  depthScale?: string
+  depthUnit?: string
+  fx?: string
+  fy?: string
+  cx?: string
+  cy?: string
+  poseFile?: string
+  json?: boolean
+}
+
+export function registerImportCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('import')
+    .description('import a recording folder or file into the library (progress and ETA on stderr, report on stdout)')
+    .argument('<path>', 'recording folder or file (TUM, Redwood, 7-Scenes, ScanNet, Replica, samples, PGM, MCAP, dve session)')
+    .addOption(new Option('--format <format>', 'read the source as this format').choices([...sessionFormatIds]))
+    .option('--name <name>', 'session name (default: the source folder name)')
+    .option('--depth-scale <units>', 'raw depth units per metre, e.g. 1000 for mm, 5000 for TUM')
+    .option('--depth-unit <meters>', 'metres per raw depth unit (the inverse of --depth-scale)')
+    .option('--fx <px>', 'focal length x of the depth camera, pixels (with --fy --cx --cy)')
+    .option('--fy <px>', 'focal length y, pixels')
+    .option('--cx <px>', 'principal point x, pixels')
+    .option('--cy <px>', 'principal point y, pixels')
+    .option('--pose-file <file>', 'pose file inside the source where several exist')
+    .option('--json', 'print the report as JSON')
+    .action(async (path: string, flags: ImportFlags) => {
+      const options = importOptions(flags)
+      const services = await ctx.services()
+      try {
+        const { jobId } = await services.api.sessions.import({ path: resolve(path), options })
+        // Ctrl-C cancels the job, so the importer removes its half-written folder before we exit.
+        const onSigint = () => void services.api.jobs.cancel({ id: jobId })
+        process.once('SIGINT', onSigint)
+        const report = await services.api.sessions.importReport({ jobId }).finally(() => process.off('SIGINT', onSigint))
+        if (flags.json) ctx.json(report)
+        else for (const line of reportLines(report)) ctx.out(line)
+      } finally {
+        await services.dispose()
+      }
+    })
+}
+
+function number(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const value = Number(text)
+  if (!Number.isFinite(value)) throw new ConsoleError('invalid_input', `${flag} "${text}" is not a number.`)
+  return value
+}
+
+export function importOptions(flags: ImportFlags): ImportOptions {
+  const depthScale = number('--depth-scale', flags.depthScale)
+  const depthUnit = number('--depth-unit', flags.depthUnit)
+  if (depthScale !== undefined && depthUnit !== undefined) throw new ConsoleError('invalid_input', 'Give --depth-scale or --depth-unit, not both.')
+  if (depthScale !== undefined && depthScale <= 0) throw new ConsoleError('invalid_input', `--depth-scale must be positive, got ${depthScale}.`)
+  const [fx, fy, cx, cy] = (['fx', 'fy', 'cx', 'cy'] as const).map((key) => number(`--${key}`, flags[key]))
+  const given = [fx, fy, cx, cy].filter((v) => v !== undefined).length
+  if (given !== 0 && given !== 4) throw new ConsoleError('invalid_input', 'Intrinsics need all of --fx --fy --cx --cy.')
+  const options: ImportOptions = {}
+  if (flags.format) options.format = flags.format
+  if (flags.name) options.name = flags.name
+  if (depthScale !== undefined) options.depthUnitMeters = 1 / depthScale
+  if (depthUnit !== undefined) options.depthUnitMeters = depthUnit
+  if (fx !== undefined && fy !== undefined && cx !== undefined && cy !== undefined) options.intrinsics = { fx, fy, cx, cy }
+  if (flags.poseFile) options.poseFile = flags.poseFile
+  return options
+}
+
+function reportLines(report: ImportReport): string[] {
+  const lines = [
+    `Imported ${report.imported} frames from ${report.sourcePath} (${report.format}) as "${report.name}" [${report.sessionId}] in ${formatSeconds(report.durationSec)}.`,
+    `Depth unit ${report.depthUnitMeters} m${report.pgmByteOrder ? `, PGM read ${report.pgmByteOrder}-endian` : ''}${report.intrinsicsAssumed ? ', intrinsics ASSUMED' : ''}.`,
+  ]
+  if (report.skipped.length) {
+    lines.push(`Skipped ${report.skipped.length} frames:`)
+    for (const s of report.skipped) lines.push(`  ${s.sourceName}: ${s.file}${s.line ? `:${s.line}` : ''}: ${s.reason}`)
+  }
+  for (const warning of report.warnings) lines.push(`Warning: ${warning}`)
+  return lines
+}

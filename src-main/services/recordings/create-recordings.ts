@@ -1,0 +1,59 @@
+/** Builds the recording library's parts (store, frame reader, routes, imports, service) for create-services.ts. */
+import { homedir } from 'node:os'
+import { delimiter, join } from 'node:path'
+import type { AppInfo } from '../../contract'
+import type { ConsolePaths } from '../../platform/paths'
+import type { DataRouter } from '../data-router'
+import type { EventBus } from '../event-bus'
+import type { JobRunner } from '../jobs/job-runner'
+import type { Logger } from '../logger'
+import { FileBrowser } from './file-browser'
+import { registerFrameRoutes } from './frame-routes'
+import { ImportJobs, type Importer } from './import-jobs'
+import * as formatReaders from './import'
+import { SessionFrameReader } from './session-frame-reader'
+import { SessionStore } from './session-store'
+import { SessionsService } from './sessions-service'
+import { Thumbnails } from './thumbnails'
+
+/** Id and folder of the built-in demo recording (docs/FORMATS.md §1). */
+export const demoSessionId = 'demo-apartment'
+export const demoSessionFolder = 'demo-recording'
+
+export interface RecordingsDeps {
+  host: AppInfo['host']
+  paths: ConsolePaths
+  data: DataRouter
+  jobs: JobRunner
+  events: EventBus
+  logger: Logger
+  /** Extra folders the file browser may show (besides home and resources), e.g. a data disk. */
+  dataRoots?: string[]
+  /** The format readers; the real ones unless a test passes fakes. */
+  importer?: Importer
+}
+
+export interface Recordings {
+  service: SessionsService
+  frameReader: SessionFrameReader
+  store: SessionStore
+}
+
+export function createRecordings(deps: RecordingsDeps): Recordings {
+  const store = new SessionStore(deps.paths.sessions, [join(deps.paths.resources, demoSessionFolder)])
+  const frameReader = new SessionFrameReader(store)
+  registerFrameRoutes(deps.data, store, frameReader, new Thumbnails())
+  const browser = new FileBrowser(browseRoots(deps.paths, deps.dataRoots ?? []))
+  const imports = new ImportJobs(deps.importer ?? formatReaders, deps.jobs, deps.paths.sessions, deps.events, deps.logger)
+  const service = new SessionsService({
+    store, reader: frameReader, browser, imports, events: deps.events, logger: deps.logger,
+    restrictSourcesToRoots: deps.host === 'browser',
+  })
+  return { service, frameReader, store }
+}
+
+/** Home, the shipped resources, configured roots and `DVE_DATA_ROOTS` (path-list, like PATH). */
+export function browseRoots(paths: ConsolePaths, configured: string[]): string[] {
+  const fromEnv = (process.env.DVE_DATA_ROOTS ?? '').split(delimiter).filter(Boolean)
+  return [homedir(), paths.resources, ...configured, ...fromEnv]
+}

@@ -1,0 +1,123 @@
+/** The `sessions` service: the recording library, its imports and the allowed-folder browser. */
+import {
+  ConsoleError,
+  type BrowseListing,
+  type DetectedFormat,
+  type FrameMeta,
+  type ImportReport,
+  type ImportStarted,
+  type InputOf,
+  type ServiceApi,
+  type SessionDetail,
+  type SessionStats,
+  type SessionSummary,
+  type sessionsSpec,
+} from '../../contract'
+import type { EventBus } from '../event-bus'
+import type { Logger } from '../logger'
+import type { FileBrowser } from './file-browser'
+import type { ImportJobs } from './import-jobs'
+import { readImportReport, intrinsicsWereAssumed } from './import-report-file'
+import type { SessionFrameReader } from './session-frame-reader'
+import { sessionStats } from './session-stats'
+import type { SessionStore, StoredSession } from './session-store'
+import { folderSize, summarizeSession } from './session-summary'
+
+type Spec = typeof sessionsSpec
+
+export interface SessionsServiceDeps {
+  store: SessionStore
+  reader: SessionFrameReader
+  browser: FileBrowser
+  imports: ImportJobs
+  events: EventBus
+  logger: Logger
+  /** Browser mode: sources for detect/import must lie inside the browser's allowed roots too. */
+  restrictSourcesToRoots: boolean
+}
+
+const defaultStatsSamples = 12
+
+export class SessionsService implements ServiceApi<Spec> {
+  private readonly summaries = new Map<string, Promise<SessionSummary>>()
+
+  constructor(private readonly deps: SessionsServiceDeps) {}
+
+  async list(): Promise<SessionSummary[]> {
+    const { sessions, problems } = await this.deps.store.list()
+    for (const problem of problems) this.deps.logger.warn('sessions', problem)
+    const summaries = await Promise.all(sessions.map((session) => this.summary(session)))
+    return summaries.sort((a, b) => Number(b.readOnly) - Number(a.readOnly) || b.createdAt.localeCompare(a.createdAt))
+  }
+
+  async get({ id }: InputOf<Spec['get']>): Promise<SessionDetail> {
+    const session = await this.deps.store.get(id)
+    return { summary: await this.summary(session), manifest: session.manifest, report: await readImportReport(session) }
+  }
+
+  async stats({ id, sampleFrames }: InputOf<Spec['stats']>): Promise<SessionStats> {
+    return sessionStats(this.deps.reader, await this.deps.store.get(id), sampleFrames ?? defaultStatsSamples)
+  }
+
+  async rename({ id, name }: InputOf<Spec['rename']>): Promise<SessionSummary> {
+    const session = await this.deps.store.rename(id, name.trim())
+    this.deps.events.emit('changed', { service: 'sessions', id })
+    return this.summary(session)
+  }
+
+  async delete({ id }: InputOf<Spec['delete']>): Promise<{ deleted: boolean }> {
+    await this.deps.store.remove(id)
+    this.deps.reader.forget(id)
+    this.deps.logger.info('sessions', `Deleted session "${id}".`)
+    this.deps.events.emit('changed', { service: 'sessions', id })
+    return { deleted: true }
+  }
+
+  async frame({ id, index }: InputOf<Spec['frame']>): Promise<FrameMeta> {
+    const { frame } = await this.deps.reader.frame(id, index)
+    return {
+      index: frame.index,
+      timestampSec: frame.timestampSec,
+      sourceName: frame.sourceName,
+      rgbFile: frame.rgb,
+      depthFile: frame.depth,
+      labelsFile: frame.labels ?? null,
+      worldFromCamera: frame.worldFromCamera,
+    }
+  }
+
+  async browse({ path, showHidden }: InputOf<Spec['browse']>): Promise<BrowseListing> {
+    return this.deps.browser.list(path, showHidden)
+  }
+
+  async detect({ path }: InputOf<Spec['detect']>): Promise<DetectedFormat[]> {
+    return this.deps.imports.detect(await this.checkSource(path))
+  }
+
+  async import({ path, options }: InputOf<Spec['import']>): Promise<ImportStarted> {
+    return this.deps.imports.start(await this.checkSource(path), options ?? {})
+  }
+
+  async importReport({ jobId }: InputOf<Spec['importReport']>): Promise<ImportReport> {
+    return this.deps.imports.report(jobId)
+  }
+
+  private async checkSource(path: string): Promise<string> {
+    if (this.deps.restrictSourcesToRoots) return this.deps.browser.checkAllowed(path)
+    if (!path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path)) throw new ConsoleError('invalid_input', `"${path}" is not an absolute path.`)
+    return path
+  }
+
+  private summary(session: StoredSession): Promise<SessionSummary> {
+    const key = `${session.id}@${session.version}`
+    let pending = this.summaries.get(key)
+    if (!pending) {
+      pending = Promise.all([folderSize(session.dir), readImportReport(session)]).then(([size, report]) =>
+        summarizeSession(session, size, !intrinsicsWereAssumed(report)),
+      )
+      pending.catch(() => this.summaries.delete(key))
+      this.summaries.set(key, pending)
+    }
+    return pending
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The Player: the open session, the current frame (latest seek wins), playback at recorded time × speed,
+ * and neighbour prefetch. Frames live in shallowRefs / the loader, never in deep reactive state.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { SessionDetail, SessionStats } from '@contract'
+import { useApi } from '../api/install'
+import { FrameLoader, type PlayerFrame } from '../components/player/frame-loader'
+
+export const playbackSpeeds = [0.25, 0.5, 1, 2, 4, 8] as const
+const prefetchAhead = 4
+const prefetchBehind = 1
+/** Longest wait between two frames while playing (gaps in a recording are skipped faster). */
+const maxFrameGapSec = 1
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+export const usePlayerStore = defineStore('player', () => {
+  const client = useApi()
+  const detail = shallowRef<SessionDetail | null>(null)
+  const stats = shallowRef<SessionStats | null>(null)
+  const frame = shallowRef<PlayerFrame | null>(null)
+  const index = ref(0)
+  const playing = ref(false)
+  const speed = ref<number>(1)
+  const error = ref<string | null>(null)
+  const depthRange = ref({ min: 0, max: 5 })
+  /** Milliseconds from the last seek request to its frame being ready (shown in the view). */
+  const lastSeekMs = ref<number | null>(null)
+  let loader: FrameLoader | null = null
+  let seekToken = 0
+
+  const sessionId = computed(() => detail.value?.summary.id ?? null)
+  const frameCount = computed(() => detail.value?.manifest.frames.length ?? 0)
+  const timestamps = computed(() => detail.value?.manifest.frames.map((f) => f.timestampSec) ?? [])
+  const currentMeta = computed(() => detail.value?.manifest.frames[index.value] ?? null)
+
+  async function open(id: string, startIndex = 0): Promise<void> {
+    if (sessionId.value === id) {
+      if (startIndex !== index.value) await seek(startIndex)
+      return
+    }
+    close()
+    try {
+      const [nextDetail, nextStats] = await Promise.all([client.api.sessions.get({ id }), client.api.sessions.stats({ id })])
+      detail.value = nextDetail
+      stats.value = nextStats
+      const range = nextStats.depthRangeMeters
+      depthRange.value = range ? { min: Number(range.p02.toFixed(2)), max: Number(range.p98.toFixed(2)) } : { min: 0, max: 5 }
+      loader = new FrameLoader(client.dataUrl, id)
+      await seek(startIndex)
+    } catch (e) {
+      error.value = e instanceof Error ? e.message : String(e)
+    }
+  }
+
+  function close(): void {
+    pause()
+    loader?.dispose()
+    loader = null
+    detail.value = null
+    stats.value = null
+    frame.value = null
+    index.value = 0
+    error.value = null
+    lastSeekMs.value = null
+  }
+
+  /** Shows frame `target` (clamped); when several seeks overlap only the latest is shown. */
+  async function seek(target: number): Promise<void> {
+    if (!loader || frameCount.value === 0) return
+    const clamped = Math.min(frameCount.value - 1, Math.max(0, Math.round(target)))
+    index.value = clamped
+    const token = ++seekToken
+    const started = performance.now()
+    try {
+      const loaded = await loader.load(clamped)
+      if (token !== seekToken) return
+      frame.value = loaded
+      lastSeekMs.value = performance.now() - started
+      error.value = null
+      prefetchAround(clamped)
+    } catch (e) {
+      if (token === seekToken) error.value = e instanceof Error ? e.message : String(e)
+    }
+  }
+
+  function prefetchAround(center: number): void {
+    const indices: number[] = []
+    for (let d = 1; d <= prefetchAhead; d++) if (center + d < frameCount.value) indices.push(center + d)
+    for (let d = 1; d <= prefetchBehind; d++) if (center - d >= 0) indices.push(center - d)
+    loader?.prefetch(indices)
+  }
+
+  function step(delta: number): Promise<void> {
+    pause()
+    return seek(index.value + delta)
+  }
+
+  /** Seeks to the first frame at or after `seconds` from the session's start. */
+  function jumpToTime(seconds: number): Promise<void> {
+    const times = timestamps.value
+    const target = (times[0] ?? 0) + seconds
+    const found = times.findIndex((t) => t >= target - 1e-6)
+    return seek(found < 0 ? times.length - 1 : found)
+  }
+
+  function play(): void {
+    if (playing.value || !loader) return
+    if (index.value >= frameCount.value - 1) void seek(0)
+    playing.value = true
+    void playLoop()
+  }
+
+  function pause(): void {
+    playing.value = false
+  }
+
+  function toggle(): void {
+    if (playing.value) pause()
+    else play()
+  }
+
+  async function playLoop(): Promise<void> {
+    while (playing.value && loader) {
+      const from = index.value
+      const next = from + 1
+      if (next >= frameCount.value) break
+      const times = timestamps.value
+      const gapSec = Math.min(maxFrameGapSec, Math.max(0, (times[next] ?? 0) - (times[from] ?? 0)))
+      // Load while waiting out the frame's recorded duration; a slow load stretches playback, never skips a frame.
+      await Promise.all([loader.load(next).catch(() => undefined), sleep((1000 * (gapSec || 1 / 30)) / speed.value)])
+      if (!playing.value) return
+      if (index.value !== from) continue // the person seeked meanwhile: carry on from there
+      await seek(next)
+    }
+    playing.value = false
+  }
+
+  return {
+    detail, stats, frame, index, playing, speed, error, depthRange, lastSeekMs,
+    sessionId, frameCount, timestamps, currentMeta,
+    open, close, seek, step, jumpToTime, play, pause, toggle,
+  }
+})

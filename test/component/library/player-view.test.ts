@@ -1,0 +1,126 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { encodeU16Payload, type SessionDetail, type SessionManifest, type SessionStats } from '@contract'
+import PlayerView from '../../../src-renderer/src/views/PlayerView.vue'
+import { apiKey } from '../../../src-renderer/src/api/install'
+import { createApiClient } from '../../../src-renderer/src/api/client'
+import { usePlayerStore } from '../../../src-renderer/src/stores/player'
+import { fakeHost } from './fake-host'
+
+const camera = { width: 8, height: 6, fx: 10, fy: 10, cx: 4, cy: 3 }
+const frameCount = 5
+const manifest: SessionManifest = {
+  format: 'dve-session', version: 1, id: 'walk', name: 'Walk', createdAt: '2026-11-26T10:00:00Z',
+  source: { format: 'synthetic', path: '/x' }, camera, rgbSize: { width: 8, height: 6 }, depthUnitMeters: 0.001,
+  depthInvalidValues: [0], hasPoses: true,
+  frames: Array.from({ length: frameCount }, (_, i) => ({
+    index: i, timestampSec: 10 + i * 0.5, sourceName: `f${i}`, rgb: `rgb/${i}.jpg`, depth: `depth/${i}.png`,
+    worldFromCamera: [1, 0, 0, 100, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
+  })),
+}
+const detail = { summary: { id: 'walk', name: 'Walk' }, manifest, report: null } as unknown as SessionDetail
+const stats: SessionStats = { id: 'walk', sampledFrames: 5, depthRangeMeters: { min: 0.5, max: 4, p02: 0.6, p98: 3.5 }, validDepthFraction: 1, poseCoverage: 1 }
+
+/** Depth of frame f: every pixel (1000 + 100 f) mm, so the read-out tells which frame is shown. */
+function depthPayload(frame: number): ArrayBuffer {
+  const data = new Uint16Array(camera.width * camera.height).fill(1000 + 100 * frame)
+  return encodeU16Payload({ width: camera.width, height: camera.height, scale: 0.001, data }).slice().buffer
+}
+
+const fetched: string[] = []
+beforeEach(() => {
+  fetched.length = 0
+  vi.stubGlobal('fetch', async (url: string) => {
+    fetched.push(url)
+    const match = /frames\/(\d+)\/(rgb|depth)$/.exec(url)
+    const frame = Number(match?.[1])
+    return match?.[2] === 'depth' ? new Response(depthPayload(frame)) : new Response(new Blob([new Uint8Array([frame])]))
+  })
+  vi.stubGlobal('createImageBitmap', async () => ({ width: 8, height: 6, close: () => undefined }))
+})
+afterEach(() => vi.unstubAllGlobals())
+
+async function mountPlayer() {
+  setActivePinia(createPinia())
+  const host = fakeHost({
+    'sessions.get': () => detail,
+    'sessions.stats': () => stats,
+    'sessions.list': () => [detail.summary],
+    'jobs.list': () => [],
+  })
+  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/player', name: 'player', component: PlayerView }, { path: '/library', component: { template: '<div/>' } }] })
+  await router.push({ name: 'player', query: { session: 'walk', frame: '1' } })
+  const wrapper = mount(PlayerView, { global: { plugins: [router], provide: { [apiKey as symbol]: createApiClient(host.transport) } }, attachTo: document.body })
+  await flushPromises()
+  return { wrapper, player: usePlayerStore() }
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await flushPromises()
+}
+
+describe('PlayerView', () => {
+  it('opens the session at the frame from the route and prefetches its neighbours', async () => {
+    const { wrapper, player } = await mountPlayer()
+    await settle()
+    expect(player.index).toBe(1)
+    expect(player.frame?.index).toBe(1)
+    expect(player.depthRange).toEqual({ min: 0.6, max: 3.5 })
+    expect(wrapper.get('[data-testid=frame-line]').text()).toContain('frame 2 · 0.500 s · source f1 · posed')
+    expect(fetched).toContain('http://fake/data/sessions/walk/frames/2/depth')
+    expect(fetched).toContain('http://fake/data/sessions/walk/frames/0/rgb')
+    wrapper.unmount()
+  })
+
+  it('steps with the keyboard and shows depth and 3D points under the pointer', async () => {
+    const { wrapper, player } = await mountPlayer()
+    await settle()
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight' }))
+    await settle()
+    expect(player.frame?.index).toBe(2)
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'End' }))
+    await settle()
+    expect(player.index).toBe(frameCount - 1)
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home' }))
+    await settle()
+    expect(player.frame?.index).toBe(0)
+
+    const canvas = wrapper.get('[data-testid=pane-depth] canvas')
+    Object.defineProperty(canvas.element, 'clientWidth', { value: 80 })
+    Object.defineProperty(canvas.element, 'clientHeight', { value: 60 })
+    await canvas.trigger('pointermove', { offsetX: 65, offsetY: 15 }) // pixel (6, 1)
+    const readout = wrapper.get('[data-testid=hover-readout]')
+    expect(readout.get('[data-testid=readout-pixel]').text()).toBe('6, 1')
+    expect(readout.get('[data-testid=readout-depth]').text()).toBe('1.000 m')
+    // (6-4)·1/10, (1-3)·1/10, 1 in the camera; the pose shifts x by 100 m.
+    expect(readout.get('[data-testid=readout-camera]').text()).toBe('0.200, -0.200, 1.000 m')
+    expect(readout.get('[data-testid=readout-world]').text()).toBe('100.200, -0.200, 1.000 m')
+    wrapper.unmount()
+  })
+
+  it('jumps to a recorded time and plays through to the end', async () => {
+    const { wrapper, player } = await mountPlayer()
+    await settle()
+    await wrapper.get('[data-testid=jump-input]').setValue('1.2')
+    await wrapper.get('[data-testid=jump-input]').trigger('submit')
+    await settle()
+    expect(player.index).toBe(3) // first frame at or after 10 + 1.2 s is 11.5 s
+    player.speed = 8
+    vi.useFakeTimers()
+    try {
+      player.play()
+      for (let i = 0; i < 20 && player.playing; i++) {
+        await vi.advanceTimersByTimeAsync(100)
+        await flushPromises()
+      }
+    } finally {
+      vi.useRealTimers()
+    }
+    expect(player.playing).toBe(false)
+    expect(player.frame?.index).toBe(frameCount - 1)
+    wrapper.unmount()
+  })
+})
