@@ -12,6 +12,7 @@ export default defineConfig({
         // Workers are separate entries so `startWorker()` finds `<name>.js` beside the bundle.
         input: {
           index: resolve(root, 'src-main/electron/main.ts'),
+          'inference-worker': resolve(root, 'src-main/services/inference/inference-worker.ts'),
         },
       },
     },

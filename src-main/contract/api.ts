@@ -7,12 +7,16 @@ import type { ServiceApi } from './rpc'
 import { appSpec } from './app'
 import { jobsSpec } from './jobs'
 import { sessionsSpec } from './sessions'
+import { modelsSpec } from './models'
+import { inferenceSpec } from './inference'
 import { querySpec } from './query'
 
 export const contract = {
   app: appSpec,
   jobs: jobsSpec,
   sessions: sessionsSpec,
+  models: modelsSpec,
+  inference: inferenceSpec,
   query: querySpec,
 } as const
 

@@ -7,10 +7,10 @@ import { method } from './rpc'
 
 const sessionId = z.string().min(1).max(120)
 
-/** Frames `start` ≤ i < `end`; `end` null = to the last frame. */
+/** Frames `start` ≤ i < `end`; `end` null or absent = to the last frame. */
 export const frameRangeSchema = z
-  .object({ start: z.number().int().nonnegative(), end: z.number().int().positive().nullable().default(null) })
-  .refine((r) => r.end === null || r.end > r.start, 'frames: end must be greater than start')
+  .object({ start: z.number().int().nonnegative(), end: z.number().int().positive().nullable().optional() })
+  .refine((r) => r.end == null || r.end > r.start, 'frames: end must be greater than start')
 export type FrameRange = z.infer<typeof frameRangeSchema>
 
 export interface BatchRunSummary {

@@ -10,6 +10,8 @@ export const resourcePaths = {
     `${dataPrefix}sessions/${enc(sessionId)}/frames/${frameIndex}/${kind}`,
   /** Ask heatmap bytes (see FrameHeatmap.heatmapPath). */
   queryHeatmap: (token: string) => `${dataPrefix}query/heatmaps/${enc(token)}`,
+  /** PNG: the first three principal components of a frame's embeddings (active model). */
+  framePca: (sessionId: string, frameIndex: number) => `${dataPrefix}inference/${enc(sessionId)}/${frameIndex}/pca`,
 }
 
 function enc(id: string): string {

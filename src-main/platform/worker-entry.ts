@@ -4,7 +4,7 @@
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads'
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { dirname, join } from 'node:path'
 
 /** `fromUrl` is the caller's `import.meta.url`; `name` the worker module's base name. */
@@ -12,6 +12,8 @@ export function startWorker(fromUrl: string, name: string, options: WorkerOption
   const dir = dirname(fileURLToPath(fromUrl))
   const built = join(dir, `${name}.js`)
   if (existsSync(built)) return new Worker(built, options)
-  const source = join(dir, `${name}.ts`)
-  return new Worker(source, { ...options, execArgv: [...(options.execArgv ?? []), '--import', 'tsx'] })
+  // Node 20 ignores `--import tsx` in a worker's execArgv, so register tsx inside the worker first.
+  const source = pathToFileURL(join(dir, `${name}.ts`)).href
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}) })`
+  return new Worker(bootstrap, { ...options, eval: true })
 }

@@ -10,6 +10,7 @@ import { EventBus } from './event-bus'
 import { JobRunner } from './jobs/job-runner'
 import { Logger } from './logger'
 import { createRecordings } from './recordings/create-recordings'
+import { createInference } from './inference/create-inference'
 import { QueryService } from './query/query-service'
 
 export interface ServicesConfig {
@@ -41,16 +42,26 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const disposers: Array<() => Promise<void>> = []
 
   const recordings = createRecordings({ host: config.host, paths, data, jobs, events, logger, dataRoots: config.dataRoots })
+  const inference = createInference({ paths, frames: recordings.frameReader, jobs, data, events, logger })
+  disposers.push(inference.dispose)
 
   const app = new AppService(
-    { host: config.host, version: config.version, activeModel: () => null, executionProvider: () => null },
+    {
+      host: config.host, version: config.version,
+      activeModel: () => inference.models.activeModelName(), executionProvider: () => inference.models.executionProvider(),
+    },
     logger,
   )
+  inference.models.onActivePackChanged(() => void app.info().then((info) => events.emit('appInfo', info)))
+  // The UI hosts load the active pack at start so the status bar shows it; the CLI loads it on first use.
+  if (config.host === 'electron' || config.host === 'browser') {
+    void inference.models.ensureLoaded().catch((error: unknown) => logger.warn('models', error instanceof Error ? error.message : String(error)))
+  }
 
   // Ask: the ports are filled in as the recordings, inference and mapping services are wired.
-  const query = new QueryService({ frames: recordings.frameReader, embeddings: null, scorer: null, prompt: null, map: null, jobs, data, paths })
+  const query = new QueryService({ frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, prompt: inference.inference, map: null, jobs, data, paths })
 
-  const api: ConsoleApi = { app, jobs, query, sessions: recordings.service }
+  const api: ConsoleApi = { app, jobs, query, sessions: recordings.service, models: inference.models, inference: inference.inference }
 
   return {
     api, events, data, jobs, logger, paths,

@@ -125,3 +125,19 @@ export interface PromptTemplateSource {
   /** e.g. "a detailed photo of a {}", or null when no pack is loaded. */
   promptTemplate(): string | null
 }
+
+/** The active model pack as the other areas need it (implemented by the models service). */
+export interface ActiveModelPack {
+  /** Pack folder name. */
+  id: string
+  /** Absolute pack folder; manifest paths (e.g. `classSets`) are relative to it. */
+  dir: string
+  manifest: import('../contract').ModelManifest
+}
+
+export interface ModelPackProvider {
+  /** The chosen pack (its manifest is valid), or null when there is none. */
+  activePack(): ActiveModelPack | null
+  /** Called after the active pack changed; returns the unsubscribe function. */
+  onActivePackChanged(listener: (pack: ActiveModelPack | null) => void): () => void
+}

@@ -40,12 +40,12 @@ export function toHalf(value: number): number {
   return sign | half
 }
 
-export function encodeHalf(values: Float32Array, out = new Uint16Array(values.length)): Uint16Array {
+export function encodeHalf(values: Float32Array, out: Uint16Array = new Uint16Array(values.length)): Uint16Array {
   for (let i = 0; i < values.length; i++) out[i] = toHalf(values[i] as number)
   return out
 }
 
-export function decodeHalf(halves: Uint16Array, out = new Float32Array(halves.length)): Float32Array {
+export function decodeHalf(halves: Uint16Array, out: Float32Array = new Float32Array(halves.length)): Float32Array {
   for (let i = 0; i < halves.length; i++) out[i] = halfToFloat[halves[i] as number] as number
   return out
 }

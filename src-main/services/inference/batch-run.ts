@@ -1,0 +1,87 @@
+/**
+ * "Run model on recording": every frame of a range through the model into the cache, as a job.
+ * Frames already cached are skipped (so a failed or cancelled run resumes where it stopped), the
+ * next frame is decoded while the worker runs the current one, and a frame whose run was cut by a
+ * worker crash is retried once on the restarted worker. Nothing per frame is kept, so memory stays
+ * flat however long the recording is.
+ */
+import { performance } from 'node:perf_hooks'
+import { ConsoleError, type BatchRunSummary } from '../../contract'
+import type { JobContext } from '../jobs/job-runner'
+import type { LoadedFrame } from '../ports'
+
+export interface BatchFrameSource {
+  isCached(frameIndex: number): Promise<boolean>
+  loadFrame(frameIndex: number): Promise<LoadedFrame>
+  /** Runs the model on the frame and writes the cache entry. */
+  compute(frame: LoadedFrame, signal: AbortSignal): Promise<void>
+}
+
+export interface BatchPlan {
+  sessionId: string
+  modelId: string
+  start: number
+  end: number
+}
+
+type Prepared = { cached: true } | { cached: false; frame: LoadedFrame } | { error: unknown }
+
+export async function runBatch(plan: BatchPlan, source: BatchFrameSource, ctx: JobContext): Promise<BatchRunSummary> {
+  const startedAt = performance.now()
+  const total = plan.end - plan.start
+  let computed = 0
+  let cached = 0
+  let retried = 0
+  const prepare = (index: number): Promise<Prepared> =>
+    source.isCached(index)
+      .then(async (hit): Promise<Prepared> => (hit ? { cached: true } : { cached: false, frame: await source.loadFrame(index) }))
+      .catch((error: unknown) => ({ error }))
+
+  let next = prepare(plan.start)
+  for (let index = plan.start; index < plan.end; index++) {
+    ctx.throwIfCancelled()
+    const prepared = await next
+    next = index + 1 < plan.end ? prepare(index + 1) : Promise.resolve({ cached: true })
+    try {
+      if ('error' in prepared) throw prepared.error
+      if (prepared.cached) {
+        cached++
+      } else {
+        try {
+          await source.compute(prepared.frame, ctx.signal)
+        } catch (error) {
+          if (!isWorkerCrash(error)) throw error
+          retried++
+          await source.compute(prepared.frame, ctx.signal)
+        }
+        computed++
+      }
+    } catch (error) {
+      if (error instanceof ConsoleError && error.code === 'cancelled') throw error
+      throw frameError(plan, index, error)
+    }
+    ctx.progress(index - plan.start + 1, total, `frame ${index + 1}/${plan.end}`)
+  }
+  const seconds = (performance.now() - startedAt) / 1000
+  const summary: BatchRunSummary = {
+    sessionId: plan.sessionId, modelId: plan.modelId, frames: total, computed, cached, seconds,
+    framesPerSecond: seconds > 0 ? total / seconds : 0, retriedAfterCrash: retried,
+  }
+  ctx.progress(total, total, describeSummary(summary))
+  return summary
+}
+
+function describeSummary(s: BatchRunSummary): string {
+  const retried = s.retriedAfterCrash ? `, ${s.retriedAfterCrash} retried after a worker crash` : ''
+  return `${s.frames} frames (${s.computed} computed, ${s.cached} cached${retried}) in ${s.seconds.toFixed(1)} s, ${s.framesPerSecond.toFixed(2)} frames/s`
+}
+
+function isWorkerCrash(error: unknown): boolean {
+  return error instanceof ConsoleError && error.detail?.workerCrashed === true
+}
+
+function frameError(plan: BatchPlan, index: number, error: unknown): ConsoleError {
+  const message = error instanceof Error ? error.message : String(error)
+  const code = error instanceof ConsoleError ? error.code : 'internal'
+  return new ConsoleError(code, `Frame ${index} of session "${plan.sessionId}": ${message} (frames before it are cached; run again to resume).`)
+}

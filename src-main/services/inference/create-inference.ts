@@ -1,0 +1,61 @@
+/** Builds the models and inference services around the one inference worker, for create-services.ts. */
+import type { Worker } from 'node:worker_threads'
+import type { ConsolePaths } from '../../platform/paths'
+import type { DataRouter } from '../data-router'
+import type { EventBus } from '../event-bus'
+import type { JobRunner } from '../jobs/job-runner'
+import type { Logger } from '../logger'
+import type { FrameReader } from '../ports'
+import { EmbeddingCache } from './embedding-cache'
+import { InferenceService } from './inference-service'
+import { ModelSettingsFile } from './model-settings'
+import { ModelsService } from './models-service'
+import { InferenceWorkerClient } from './worker-client'
+
+export interface InferenceDeps {
+  paths: ConsolePaths
+  frames: FrameReader
+  jobs: JobRunner
+  data: DataRouter
+  events: EventBus
+  logger: Logger
+  /** Disk budget of the embedding cache (default 4 GiB). */
+  cacheBudgetBytes?: number
+  /** Widest embedding map kept per frame (default 160, the 1/4 resolution of 640×480). */
+  maxMapWidth?: number
+  /** Starts the worker thread (tests reach the Worker through it). */
+  spawnWorker?: () => Worker
+}
+
+export interface Inference {
+  models: ModelsService
+  inference: InferenceService
+  dispose(): Promise<void>
+}
+
+export function createInference(deps: InferenceDeps): Inference {
+  const client = new InferenceWorkerClient({ log: deps.logger, spawn: deps.spawnWorker })
+  const models = new ModelsService({
+    shippedModels: deps.paths.shippedModels,
+    userModels: deps.paths.userModels,
+    settings: new ModelSettingsFile(deps.paths.home, (message) => deps.logger.warn('models', message)),
+    client,
+    log: deps.logger,
+    onChanged: () => deps.events.emit('changed', { service: 'models' }),
+    maxMapWidth: deps.maxMapWidth ?? 160,
+  })
+  const cache = new EmbeddingCache(deps.paths.cache, deps.cacheBudgetBytes ?? 4 * 2 ** 30, (file, reason) =>
+    deps.logger.warn('inference', `Dropped corrupt cache entry ${file}: ${reason}.`))
+  const inference = new InferenceService({ models, client, cache, frames: deps.frames, jobs: deps.jobs })
+  deps.data.register('inference/:sessionId/:frameIndex/pca', async (params) => ({
+    body: await inference.pcaImage(params.sessionId as string, frameIndexParam(params.frameIndex as string)),
+    contentType: 'image/png',
+  }))
+  return { models, inference, dispose: () => client.dispose() }
+}
+
+function frameIndexParam(text: string): number {
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 0) throw new Error(`Frame index "${text}" is not a non-negative integer.`)
+  return value
+}

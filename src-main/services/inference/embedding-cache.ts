@@ -1,0 +1,180 @@
+/**
+ * Per-frame, per-model embedding cache on disk: `<cache>/embeddings/<modelId>/<sessionId>/<frame>.dvemb`,
+ * a 32-byte header then the normalised HWC map as fp16. Writes are atomic (a reader never sees half
+ * an entry); the total size is held under a budget by evicting the least recently used entries.
+ */
+import { readdir, readFile, rm, stat, utimes } from 'node:fs/promises'
+import { join } from 'node:path'
+import { writeFileAtomic } from '../../platform/atomic-write'
+
+const magic = 0x4d455644 // "DVEM" little-endian
+const formatVersion = 1
+const headerBytes = 32
+
+export interface CachedMap {
+  dim: number
+  width: number
+  height: number
+  /** Size of the camera image the map was computed from (for the scale to camera pixels). */
+  cameraWidth: number
+  cameraHeight: number
+  halves: Uint16Array
+}
+
+interface IndexEntry {
+  bytes: number
+  lastUsed: number
+}
+
+export interface CacheCounts {
+  bytes: number
+  entries: number
+}
+
+export class EmbeddingCache {
+  private index: Map<string, IndexEntry> | null = null
+  private indexing: Promise<Map<string, IndexEntry>> | null = null
+  private readonly root: string
+
+  constructor(cacheDir: string, readonly budgetBytes: number, private readonly onCorrupt: (file: string, reason: string) => void) {
+    this.root = join(cacheDir, 'embeddings')
+  }
+
+  private file(modelId: string, sessionId: string, frameIndex: number): string {
+    return join(this.root, modelId, sessionId, `${frameIndex}.dvemb`)
+  }
+
+  async has(modelId: string, sessionId: string, frameIndex: number): Promise<boolean> {
+    return (await this.loadIndex()).has(this.file(modelId, sessionId, frameIndex))
+  }
+
+  async get(modelId: string, sessionId: string, frameIndex: number): Promise<CachedMap | null> {
+    const index = await this.loadIndex()
+    const file = this.file(modelId, sessionId, frameIndex)
+    const entry = index.get(file)
+    if (!entry) return null
+    let bytes: Buffer
+    try {
+      bytes = await readFile(file)
+    } catch {
+      index.delete(file)
+      return null
+    }
+    const decoded = decodeEntry(bytes)
+    if (typeof decoded === 'string') {
+      this.onCorrupt(file, decoded)
+      index.delete(file)
+      await rm(file, { force: true })
+      return null
+    }
+    entry.lastUsed = Date.now()
+    const now = new Date(entry.lastUsed)
+    await utimes(file, now, now).catch(() => undefined) // the mtime carries LRU order across restarts
+    return decoded
+  }
+
+  async put(modelId: string, sessionId: string, frameIndex: number, map: CachedMap): Promise<void> {
+    const index = await this.loadIndex()
+    const file = this.file(modelId, sessionId, frameIndex)
+    const bytes = encodeEntry(map)
+    await writeFileAtomic(file, bytes)
+    index.set(file, { bytes: bytes.byteLength, lastUsed: Date.now() })
+    await this.evict(index)
+  }
+
+  async counts(filter?: { modelId?: string; sessionId?: string }): Promise<CacheCounts> {
+    const index = await this.loadIndex()
+    let bytes = 0
+    let entries = 0
+    for (const [file, entry] of index) {
+      if (filter && !this.matches(file, filter)) continue
+      bytes += entry.bytes
+      entries++
+    }
+    return { bytes, entries }
+  }
+
+  /** Removes entries of one session (every model), or everything. Returns bytes freed. */
+  async clear(sessionId?: string): Promise<number> {
+    const index = await this.loadIndex()
+    let freed = 0
+    for (const [file, entry] of [...index]) {
+      if (sessionId !== undefined && !this.matches(file, { sessionId })) continue
+      await rm(file, { force: true })
+      index.delete(file)
+      freed += entry.bytes
+    }
+    return freed
+  }
+
+  private matches(file: string, filter: { modelId?: string; sessionId?: string }): boolean {
+    const [modelId, sessionId] = file.slice(this.root.length + 1).split(/[\\/]/)
+    return (filter.modelId === undefined || filter.modelId === modelId) && (filter.sessionId === undefined || filter.sessionId === sessionId)
+  }
+
+  private async evict(index: Map<string, IndexEntry>): Promise<void> {
+    let total = 0
+    for (const entry of index.values()) total += entry.bytes
+    if (total <= this.budgetBytes) return
+    const oldestFirst = [...index].sort((a, b) => a[1].lastUsed - b[1].lastUsed)
+    for (const [file, entry] of oldestFirst) {
+      if (total <= this.budgetBytes) break
+      await rm(file, { force: true })
+      index.delete(file)
+      total -= entry.bytes
+    }
+  }
+
+  private loadIndex(): Promise<Map<string, IndexEntry>> {
+    if (this.index) return Promise.resolve(this.index)
+    this.indexing ??= scan(this.root).then((index) => (this.index = index))
+    return this.indexing
+  }
+}
+
+async function scan(root: string): Promise<Map<string, IndexEntry>> {
+  const index = new Map<string, IndexEntry>()
+  const walk = async (dir: string, depth: number) => {
+    let entries
+    try {
+      entries = await readdir(dir, { withFileTypes: true })
+    } catch {
+      return
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue // temporary files of interrupted atomic writes
+      const path = join(dir, entry.name)
+      if (entry.isDirectory() && depth < 2) await walk(path, depth + 1)
+      else if (entry.isFile() && entry.name.endsWith('.dvemb')) {
+        const info = await stat(path)
+        index.set(path, { bytes: info.size, lastUsed: info.mtimeMs })
+      }
+    }
+  }
+  await walk(root, 0)
+  return index
+}
+
+export function encodeEntry(map: CachedMap): Uint8Array {
+  const bytes = new Uint8Array(headerBytes + map.halves.byteLength)
+  const view = new DataView(bytes.buffer)
+  const fields = [magic, formatVersion, map.dim, map.width, map.height, map.cameraWidth, map.cameraHeight]
+  fields.forEach((value, i) => view.setUint32(i * 4, value, true))
+  bytes.set(new Uint8Array(map.halves.buffer, map.halves.byteOffset, map.halves.byteLength), headerBytes)
+  return bytes
+}
+
+/** The entry, or why it is unusable. */
+export function decodeEntry(bytes: Uint8Array): CachedMap | string {
+  if (bytes.byteLength < headerBytes) return 'shorter than its header'
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const field = (i: number) => view.getUint32(i * 4, true)
+  if (field(0) !== magic || field(1) !== formatVersion) return 'not a version-1 embedding cache entry'
+  const [dim, width, height, cameraWidth, cameraHeight] = [field(2), field(3), field(4), field(5), field(6)]
+  const count = dim * width * height
+  if (bytes.byteLength !== headerBytes + count * 2) return `holds ${bytes.byteLength} bytes; ${headerBytes + count * 2} expected for ${dim}×${width}×${height}`
+  // Copy into an aligned buffer: a Uint16Array view needs an even byte offset.
+  const halves = new Uint16Array(count)
+  new Uint8Array(halves.buffer).set(bytes.subarray(headerBytes))
+  return { dim, width, height, cameraWidth, cameraHeight, halves }
+}

@@ -1,0 +1,212 @@
+/**
+ * The `inference` service and the ports other areas use: per-frame embeddings (cache first, else the
+ * worker), text embeddings, cosine scoring with the Gemm head, the PCA image of a frame, and batch
+ * runs over a recording as jobs.
+ */
+import { encode as encodePng } from 'fast-png'
+import {
+  ConsoleError, type CacheStatus, type FrameRange, type ServiceApi, type TextEmbeddingResult, type inferenceSpec,
+} from '../../contract'
+import type { JobRunner } from '../jobs/job-runner'
+import type { EmbeddingMap, EmbeddingProvider, FrameReader, FrameScorer, LoadedFrame, PromptTemplateSource, ScoreMaps } from '../ports'
+import { runBatch } from './batch-run'
+import type { CachedMap, EmbeddingCache } from './embedding-cache'
+import { decodeHalf } from './float16'
+import type { ModelsService } from './models-service'
+import type { LoadedPack } from './pack-loader'
+import type { Priority, InferenceWorkerClient } from './worker-client'
+import type { EmbeddingMapData } from './worker-protocol'
+
+export interface InferenceServiceDeps {
+  models: ModelsService
+  client: InferenceWorkerClient
+  cache: EmbeddingCache
+  frames: FrameReader
+  jobs: JobRunner
+}
+
+interface MapMeta {
+  width: number
+  height: number
+  scaleX: number
+  scaleY: number
+}
+
+const maxMeta = 256
+
+export class InferenceService implements ServiceApi<typeof inferenceSpec>, EmbeddingProvider, FrameScorer, PromptTemplateSource {
+  private readonly inFlight = new Map<string, Promise<EmbeddingMap>>()
+  /** Size and scale of maps seen lately, so scoring a resident map needs no cache read. */
+  private readonly meta = new Map<string, MapMeta>()
+
+  constructor(private readonly deps: InferenceServiceDeps) {}
+
+  // --- contract ---------------------------------------------------------------------------------
+
+  async runOnSession({ sessionId, frames }: { sessionId: string; frames?: FrameRange }): Promise<{ jobId: string }> {
+    const pack = await this.deps.models.ensureLoaded()
+    const count = await this.deps.frames.frameCount(sessionId)
+    const start = frames?.start ?? 0
+    const end = frames?.end ?? count
+    if (start >= count || end > count) {
+      throw new ConsoleError('invalid_input', `frames ${start}:${end} is outside session "${sessionId}", which has ${count} frames (0:${count}).`)
+    }
+    const plan = { sessionId, modelId: pack.modelId, start, end }
+    const job = this.deps.jobs.start('inference', `Run ${pack.manifest.name} on ${sessionId}`, (ctx) => runBatch(plan, {
+      isCached: (i) => this.deps.cache.has(pack.modelId, sessionId, i),
+      loadFrame: (i) => this.deps.frames.loadFrame(sessionId, i),
+      compute: async (frame, signal) => {
+        await this.compute(pack, frame, 'batch', signal)
+      },
+    }, ctx))
+    return { jobId: job.id }
+  }
+
+  async cacheStatus({ sessionId }: { sessionId?: string }): Promise<CacheStatus> {
+    const modelId = this.activeModelId()
+    const total = await this.deps.cache.counts()
+    const session = sessionId && modelId ? await this.deps.cache.counts({ modelId, sessionId }) : { entries: 0 }
+    return { modelId, bytes: total.bytes, budgetBytes: this.deps.cache.budgetBytes, entries: total.entries, sessionFramesCached: session.entries }
+  }
+
+  async clearCache({ sessionId }: { sessionId?: string }): Promise<{ removedBytes: number }> {
+    return { removedBytes: await this.deps.cache.clear(sessionId) }
+  }
+
+  async embedText({ texts }: { texts: string[] }): Promise<TextEmbeddingResult> {
+    const pack = await this.deps.models.ensureLoaded()
+    const tower = textTower(pack)
+    const vectors = await tower.embed(this.deps.client, texts)
+    return {
+      dim: vectors[0]?.length ?? 0,
+      promptTemplate: tower.spec.promptTemplate,
+      items: texts.map((text, i) => {
+        const v = vectors[i] as Float32Array
+        return { text, prompt: tower.prompt(text), norm: Math.hypot(...v), head: [...v.subarray(0, 8)] }
+      }),
+      cosines: vectors.map((a) => vectors.map((b) => dot(a, b))),
+    }
+  }
+
+  // --- ports ------------------------------------------------------------------------------------
+
+  activeModelId(): string | null {
+    return this.deps.models.activeModelId()
+  }
+
+  promptTemplate(): string | null {
+    return this.deps.models.activePack()?.manifest.text?.promptTemplate ?? null
+  }
+
+  async textEmbeddings(texts: string[]): Promise<Float32Array[]> {
+    const pack = await this.deps.models.ensureLoaded()
+    return textTower(pack).embed(this.deps.client, texts)
+  }
+
+  async frameEmbeddings(sessionId: string, frameIndex: number, signal?: AbortSignal): Promise<EmbeddingMap> {
+    const pack = await this.deps.models.ensureLoaded()
+    const key = mapKey(pack, sessionId, frameIndex)
+    let pending = this.inFlight.get(key)
+    if (!pending) {
+      pending = (async () => {
+        const cached = await this.deps.cache.get(pack.modelId, sessionId, frameIndex)
+        const map = cached ?? (await this.compute(pack, await this.deps.frames.loadFrame(sessionId, frameIndex), 'interactive', signal))
+        return this.toEmbeddingMap(key, map)
+      })().finally(() => this.inFlight.delete(key))
+      this.inFlight.set(key, pending)
+    }
+    return pending
+  }
+
+  async scoreFrame(sessionId: string, frameIndex: number, vectors: Float32Array[], bias?: Float32Array | null, signal?: AbortSignal): Promise<ScoreMaps> {
+    const pack = await this.deps.models.ensureLoaded()
+    const dim = pack.manifest.image.embeddingDim
+    const count = vectors.length
+    if (count === 0) throw new ConsoleError('invalid_input', 'scoreFrame needs at least one vector.')
+    const flat = new Float32Array(count * dim)
+    vectors.forEach((v, k) => {
+      if (v.length !== dim) throw new ConsoleError('invalid_input', `Vector ${k} has ${v.length} values; the model's embeddings have ${dim}.`)
+      flat.set(v, k * dim)
+    })
+    if (bias && bias.length !== count) throw new ConsoleError('invalid_input', `bias has ${bias.length} values for ${count} vectors.`)
+    const { meta, response } = await this.withResidentMap(pack, sessionId, frameIndex, signal, (key, map) =>
+      this.deps.client.request({ kind: 'score', mapKey: key, map, vectors: flat, count, bias: bias ?? null }, [], 'interactive', signal))
+    return { count, width: meta.width, height: meta.height, scaleX: meta.scaleX, scaleY: meta.scaleY, scores: response.scores }
+  }
+
+  /** PNG of the first three principal components of a frame's embeddings. */
+  async pcaImage(sessionId: string, frameIndex: number): Promise<Uint8Array> {
+    const pack = await this.deps.models.ensureLoaded()
+    const { response } = await this.withResidentMap(pack, sessionId, frameIndex, undefined, (key, map) =>
+      this.deps.client.request({ kind: 'pca', mapKey: key, map }, [], 'interactive'))
+    return encodePng({ width: response.width, height: response.height, data: response.rgb, channels: 3, depth: 8 })
+  }
+
+  // --- internals --------------------------------------------------------------------------------
+
+  /** Sends a request that needs the frame's map in the worker; sends the map along when the worker lacks it. */
+  private async withResidentMap<R>(
+    pack: LoadedPack, sessionId: string, frameIndex: number, signal: AbortSignal | undefined,
+    send: (key: string, map: EmbeddingMapData | null) => Promise<R>,
+  ): Promise<{ meta: MapMeta; response: R }> {
+    const key = mapKey(pack, sessionId, frameIndex)
+    const known = this.meta.get(key)
+    if (known) {
+      try {
+        return { meta: known, response: await send(key, null) }
+      } catch (error) {
+        if (!(error instanceof ConsoleError && error.detail?.missingMap)) throw error
+      }
+    }
+    const map = await this.frameEmbeddings(sessionId, frameIndex, signal)
+    const meta = this.meta.get(key) as MapMeta
+    return { meta, response: await send(key, { dim: map.dim, width: map.width, height: map.height, data: map.data }) }
+  }
+
+  private async compute(pack: LoadedPack, frame: LoadedFrame, priority: Priority, signal?: AbortSignal): Promise<CachedMap> {
+    const { sessionId, frameIndex } = frame
+    const depth = frame.depthMeters
+    if (depth.width === 0 || depth.height === 0 || depth.data.length !== depth.width * depth.height) {
+      throw new ConsoleError('bad_file', `Frame ${frameIndex} of session "${sessionId}" has no depth image; ${pack.manifest.name} needs RGB-D.`)
+    }
+    const response = await this.deps.client.request({
+      kind: 'embedImage', sessionKey: pack.imageKey, spec: pack.imageSpec,
+      rgb: frame.rgb, depthMeters: frame.depthMeters, mapKey: mapKey(pack, sessionId, frameIndex),
+    }, [], priority, signal)
+    const map: CachedMap = {
+      dim: response.dim, width: response.width, height: response.height,
+      cameraWidth: frame.camera.width, cameraHeight: frame.camera.height, halves: response.halves,
+    }
+    await this.deps.cache.put(pack.modelId, sessionId, frameIndex, map)
+    this.rememberMeta(mapKey(pack, sessionId, frameIndex), map)
+    return map
+  }
+
+  private toEmbeddingMap(key: string, map: CachedMap): EmbeddingMap {
+    const meta = this.rememberMeta(key, map)
+    return { dim: map.dim, width: map.width, height: map.height, scaleX: meta.scaleX, scaleY: meta.scaleY, data: decodeHalf(map.halves) }
+  }
+
+  private rememberMeta(key: string, map: CachedMap): MapMeta {
+    const meta = { width: map.width, height: map.height, scaleX: map.cameraWidth / map.width, scaleY: map.cameraHeight / map.height }
+    this.meta.delete(key)
+    this.meta.set(key, meta)
+    if (this.meta.size > maxMeta) this.meta.delete(this.meta.keys().next().value as string)
+    return meta
+  }
+}
+
+function mapKey(pack: LoadedPack, sessionId: string, frameIndex: number): string {
+  return `${pack.modelId}/${sessionId}/${frameIndex}`
+}
+
+function textTower(pack: LoadedPack) {
+  if (!pack.text) throw new ConsoleError('unsupported', `Model pack "${pack.entry.id}" has no text encoder (no "text" block in its model.json).`)
+  return pack.text
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0
+  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number)
+  return sum
+}

@@ -1,0 +1,176 @@
+/**
+ * The one inference worker: owns every onnxruntime session (several threads loading
+ * onnxruntime-node crash), preprocesses frames, runs the image model, turns its output into the
+ * normalised map the console keeps, and scores maps with the Gemm head. Requests are handled one at
+ * a time in arrival order; the client does the queueing and cancellation.
+ */
+import { parentPort, type TransferListItem } from 'node:worker_threads'
+import { performance } from 'node:perf_hooks'
+import * as ort from 'onnxruntime-node'
+import { ConsoleError } from '../../contract'
+import { decodeHalf, encodeHalf } from './float16'
+import { providerUnavailable } from './execution-providers'
+import { poolFactor, toNormalisedMap } from './embedding-layout'
+import { pcaAxes, projectionsToRgb } from './pca-projection'
+import { preprocessFrame } from './preprocess'
+import { scoreGraphBytes, scoreGraphNames } from './score-graph'
+import type { EmbeddingMapData, TensorData, ValueInfo, WorkerRequest, WorkerResponse } from './worker-protocol'
+
+const port = parentPort
+if (!port) throw new Error('inference-worker must run in a worker thread')
+
+const sessions = new Map<string, ort.InferenceSession>()
+let scoreSession: Promise<ort.InferenceSession> | null = null
+
+/** Recently used maps, so interactive scoring does not copy the map into the worker every time. */
+const residentMaps = new Map<string, EmbeddingMapData>()
+const maxResidentMaps = 4
+
+function remember(key: string, map: EmbeddingMapData): void {
+  residentMaps.delete(key)
+  residentMaps.set(key, map)
+  while (residentMaps.size > maxResidentMaps) residentMaps.delete(residentMaps.keys().next().value as string)
+}
+
+function session(key: string): ort.InferenceSession {
+  const found = sessions.get(key)
+  if (!found) throw new ConsoleError('internal', `Inference worker has no session "${key}" loaded.`)
+  return found
+}
+
+function valueInfos(metadata: readonly ort.InferenceSession.ValueMetadata[]): ValueInfo[] {
+  return metadata.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] }))
+}
+
+function toTensor(data: TensorData): ort.Tensor {
+  return data.type === 'int64' ? new ort.Tensor('int64', data.data as BigInt64Array, data.dims) : new ort.Tensor('float32', data.data as Float32Array, data.dims)
+}
+
+function fromTensor(tensor: ort.Tensor): TensorData {
+  if (tensor.type === 'float32') return { type: 'float32', dims: [...tensor.dims], data: tensor.data as Float32Array }
+  if (tensor.type === 'int64') return { type: 'int64', dims: [...tensor.dims], data: tensor.data as BigInt64Array }
+  throw new ConsoleError('model_error', `Output of type ${tensor.type} is not supported (float32 or int64 expected).`)
+}
+
+async function load(request: Extract<WorkerRequest, { kind: 'load' }>): Promise<WorkerResponse> {
+  const fallbacks: string[] = []
+  for (const provider of request.providers) {
+    const unavailable = providerUnavailable(provider)
+    if (unavailable) {
+      fallbacks.push(`${provider}: ${unavailable}`)
+      continue
+    }
+    try {
+      const created = await ort.InferenceSession.create(request.onnxPath, { executionProviders: [provider], logSeverityLevel: 3 })
+      await sessions.get(request.sessionKey)?.release()
+      sessions.set(request.sessionKey, created)
+      return {
+        kind: 'loaded', seq: request.seq, provider, fallbacks,
+        inputs: valueInfos(created.inputMetadata), outputs: valueInfos(created.outputMetadata),
+      }
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
+      fallbacks.push(`${provider}: ${reason}`)
+    }
+  }
+  throw new ConsoleError('model_error', `Could not load ${request.onnxPath} on any execution provider (${fallbacks.join('; ')}).`)
+}
+
+async function embedImage(request: Extract<WorkerRequest, { kind: 'embedImage' }>): Promise<{ response: WorkerResponse; transfer: TransferListItem[] }> {
+  const { spec } = request
+  const t0 = performance.now()
+  const input = preprocessFrame(request.rgb, request.depthMeters, spec.preprocess)
+  const { width, height } = input
+  const feeds: Record<string, ort.Tensor> = 'rgbd' in spec.inputs
+    ? { [spec.inputs.rgbd]: new ort.Tensor('float32', input.planes, [1, 4, height, width]) }
+    : {
+      [spec.inputs.rgb]: new ort.Tensor('float32', input.rgb, [1, 3, height, width]),
+      [spec.inputs.depth]: new ort.Tensor('float32', input.depth, [1, 1, height, width]),
+    }
+  const t1 = performance.now()
+  const outputs = await session(request.sessionKey).run(feeds, [spec.output])
+  const t2 = performance.now()
+  const output = outputs[spec.output]
+  if (!output) throw new ConsoleError('model_error', `The model returned no output "${spec.output}".`)
+  const dims = [...output.dims]
+  if (dims.length !== 4 || dims[0] !== 1) throw new ConsoleError('model_error', `Output "${spec.output}" has dims [${dims.join(', ')}]; [1, D, h, w] expected.`)
+  const [, dim, outHeight, outWidth] = dims as [number, number, number, number]
+  const map = toNormalisedMap(output.data as Float32Array, dim, outHeight, outWidth, poolFactor(outWidth, spec.maxMapWidth))
+  output.dispose()
+  const halves = encodeHalf(map.data)
+  // Keep what a cache read would give back, so scores agree whether the map came from the model or the disk.
+  remember(request.mapKey, { ...map, data: decodeHalf(halves, map.data) })
+  const t3 = performance.now()
+  return {
+    response: {
+      kind: 'embedding', seq: request.seq, dim: map.dim, width: map.width, height: map.height, halves, outputDims: dims,
+      timings: { preprocessMs: t1 - t0, runMs: t2 - t1, postMs: t3 - t2 },
+    },
+    transfer: [halves.buffer as ArrayBuffer],
+  }
+}
+
+function residentMap(request: { mapKey: string; map: EmbeddingMapData | null }): EmbeddingMapData | null {
+  if (request.map) remember(request.mapKey, request.map)
+  return residentMaps.get(request.mapKey) ?? null
+}
+
+async function gemm(map: EmbeddingMapData, vectors: Float32Array, count: number, bias: Float32Array | null): Promise<Float32Array> {
+  scoreSession ??= ort.InferenceSession.create(scoreGraphBytes(), { logSeverityLevel: 3 })
+  const head = await scoreSession
+  const n = scoreGraphNames
+  const result = await head.run({
+    [n.queries]: new ort.Tensor('float32', vectors, [count, map.dim]),
+    [n.embeddings]: new ort.Tensor('float32', map.data, [map.width * map.height, map.dim]),
+    [n.bias]: new ort.Tensor('float32', bias ?? new Float32Array(count), [count, 1]),
+  })
+  return (result[n.scores] as ort.Tensor).data as Float32Array
+}
+
+async function handle(request: WorkerRequest): Promise<{ response: WorkerResponse; transfer: TransferListItem[] }> {
+  switch (request.kind) {
+    case 'load':
+      return { response: await load(request), transfer: [] }
+    case 'unload': {
+      await sessions.get(request.sessionKey)?.release()
+      sessions.delete(request.sessionKey)
+      return { response: { kind: 'done', seq: request.seq }, transfer: [] }
+    }
+    case 'run': {
+      const feeds = Object.fromEntries(Object.entries(request.feeds).map(([name, data]) => [name, toTensor(data)]))
+      const outputs = await session(request.sessionKey).run(feeds, request.fetches)
+      const converted = Object.fromEntries(Object.entries(outputs).map(([name, tensor]) => [name, fromTensor(tensor)]))
+      return { response: { kind: 'outputs', seq: request.seq, outputs: converted }, transfer: Object.values(converted).map((t) => t.data.buffer as ArrayBuffer) }
+    }
+    case 'embedImage':
+      return embedImage(request)
+    case 'score': {
+      const map = residentMap(request)
+      if (!map) return { response: missingMap(request.seq), transfer: [] }
+      const scores = await gemm(map, request.vectors, request.count, request.bias)
+      return { response: { kind: 'scores', seq: request.seq, scores }, transfer: [scores.buffer as ArrayBuffer] }
+    }
+    case 'pca': {
+      const map = residentMap(request)
+      if (!map) return { response: missingMap(request.seq), transfer: [] }
+      const { axes, bias } = pcaAxes(map)
+      const rgb = projectionsToRgb(await gemm(map, axes, 3, bias), map.width * map.height)
+      return { response: { kind: 'pca', seq: request.seq, width: map.width, height: map.height, rgb }, transfer: [rgb.buffer as ArrayBuffer] }
+    }
+  }
+}
+
+function missingMap(seq: number): WorkerResponse {
+  return { kind: 'error', seq, code: 'internal', message: 'embedding map is not resident in the worker', missingMap: true }
+}
+
+port.on('message', (request: WorkerRequest) => {
+  void handle(request).then(
+    ({ response, transfer }) => port.postMessage(response, transfer),
+    (error: unknown) => {
+      const code = error instanceof ConsoleError ? error.code : 'model_error'
+      const message = error instanceof Error ? error.message : String(error)
+      port.postMessage({ kind: 'error', seq: request.seq, code, message, missingMap: false } satisfies WorkerResponse)
+    },
+  )
+})

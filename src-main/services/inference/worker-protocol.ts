@@ -1,0 +1,86 @@
+/**
+ * Messages between the inference service and its one worker thread. Every request carries a `seq`;
+ * the worker answers each with exactly one response of the same `seq`. Big arrays are transferred.
+ */
+import type { ErrorCode } from '../../contract'
+import type { DepthImageMeters, RgbImage } from '../ports'
+import type { PreprocessSpec } from './preprocess'
+
+export interface TensorData {
+  type: 'float32' | 'int64'
+  dims: number[]
+  data: Float32Array | BigInt64Array
+}
+
+export interface ValueInfo {
+  name: string
+  type: string
+  /** Declared dims: numbers, symbolic names, or [] when unknown. */
+  shape: Array<number | string>
+}
+
+/** An L2-normalised HWC map as the worker keeps it for scoring. */
+export interface EmbeddingMapData {
+  dim: number
+  width: number
+  height: number
+  data: Float32Array
+}
+
+export interface EmbedImageSpec {
+  inputs: { rgb: string; depth: string } | { rgbd: string }
+  output: string
+  preprocess: PreprocessSpec
+  /** Maps wider than this are average-pooled by an integer factor (stride-1 models). */
+  maxMapWidth: number
+}
+
+export type WorkerRequest =
+  | { kind: 'load'; seq: number; sessionKey: string; onnxPath: string; providers: string[] }
+  | { kind: 'unload'; seq: number; sessionKey: string }
+  | { kind: 'run'; seq: number; sessionKey: string; feeds: Record<string, TensorData>; fetches: string[] }
+  | {
+    kind: 'embedImage'; seq: number; sessionKey: string; spec: EmbedImageSpec
+    rgb: RgbImage; depthMeters: DepthImageMeters
+    /** Keep the result resident under this key for later `score`/`pca` requests. */
+    mapKey: string
+  }
+  | { kind: 'score'; seq: number; mapKey: string; map: EmbeddingMapData | null; vectors: Float32Array; count: number; bias: Float32Array | null }
+  | { kind: 'pca'; seq: number; mapKey: string; map: EmbeddingMapData | null }
+
+export type WorkerRequestKind = WorkerRequest['kind']
+
+export interface EmbedTimings {
+  preprocessMs: number
+  runMs: number
+  postMs: number
+}
+
+export type WorkerResponse =
+  | { kind: 'loaded'; seq: number; provider: string; fallbacks: string[]; inputs: ValueInfo[]; outputs: ValueInfo[] }
+  | { kind: 'done'; seq: number }
+  | { kind: 'outputs'; seq: number; outputs: Record<string, TensorData> }
+  | {
+    kind: 'embedding'; seq: number; dim: number; width: number; height: number
+    /** Normalised map as fp16 bits (what the cache stores). */
+    halves: Uint16Array
+    /** The model's real output dims from this run. */
+    outputDims: number[]
+    timings: EmbedTimings
+  }
+  | { kind: 'scores'; seq: number; scores: Float32Array }
+  | { kind: 'pca'; seq: number; width: number; height: number; rgb: Uint8Array }
+  | { kind: 'error'; seq: number; code: ErrorCode; message: string; missingMap: boolean }
+
+/** Requests without their `seq` (the client numbers them). */
+export type WorkerCall = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'seq'> : never) : never
+
+/** The response kind each request gets on success. */
+export interface ResponseFor {
+  load: Extract<WorkerResponse, { kind: 'loaded' }>
+  unload: Extract<WorkerResponse, { kind: 'done' }>
+  run: Extract<WorkerResponse, { kind: 'outputs' }>
+  embedImage: Extract<WorkerResponse, { kind: 'embedding' }>
+  score: Extract<WorkerResponse, { kind: 'scores' }>
+  pca: Extract<WorkerResponse, { kind: 'pca' }>
+}
