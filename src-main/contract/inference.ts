@@ -47,6 +47,8 @@ export interface TextEmbeddingResult {
 export const inferenceSpec = {
   /** Starts "Run model on recording" as a job; the job result is a BatchRunSummary. */
   runOnSession: method<{ jobId: string }>()(z.object({ sessionId, frames: frameRangeSchema.optional() })),
+  /** Waits for a run started by runOnSession and returns its summary (fails as the job failed). */
+  runResult: method<BatchRunSummary>()(z.object({ jobId: z.string().min(1) })),
   cacheStatus: method<CacheStatus>()(z.object({ sessionId: sessionId.optional() })),
   clearCache: method<{ removedBytes: number }>()(z.object({ sessionId: sessionId.optional() })),
   embedText: method<TextEmbeddingResult>()(z.object({ texts: z.array(z.string().trim().min(1).max(300)).min(1).max(32) })),

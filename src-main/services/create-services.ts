@@ -44,6 +44,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const recordings = createRecordings({ host: config.host, paths, data, jobs, events, logger, dataRoots: config.dataRoots })
   const inference = createInference({ paths, frames: recordings.frameReader, jobs, data, events, logger })
   disposers.push(inference.dispose)
+  await inference.models.init() // a folder scan: the status bar and `dve version` name the pack from the start
 
   const app = new AppService(
     {

@@ -3,6 +3,9 @@ import type { Command } from 'commander'
 import type { CliContext } from '../cli-context'
 import { registerVersionCommand } from './version'
 import { registerBenchCommand } from './bench'
+import { registerInferCommand } from './infer'
+import { registerEmbedTextCommand } from './embed-text'
+import { registerModelsCommand } from './models'
 import { registerImportCommand } from './import'
 import { registerSessionsCommand } from './sessions'
 import { registerInfoCommand } from './info'
@@ -11,6 +14,9 @@ import { registerQueryCommand } from './query'
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerVersionCommand(program, ctx)
   registerBenchCommand(program, ctx)
+  registerInferCommand(program, ctx)
+  registerEmbedTextCommand(program, ctx)
+  registerModelsCommand(program, ctx)
   registerImportCommand(program, ctx)
   registerSessionsCommand(program, ctx)
   registerInfoCommand(program, ctx)

@@ -5,7 +5,7 @@
  */
 import { encode as encodePng } from 'fast-png'
 import {
-  ConsoleError, type CacheStatus, type FrameRange, type ServiceApi, type TextEmbeddingResult, type inferenceSpec,
+  ConsoleError, type BatchRunSummary, type CacheStatus, type FrameRange, type ServiceApi, type TextEmbeddingResult, type inferenceSpec,
 } from '../../contract'
 import type { JobRunner } from '../jobs/job-runner'
 import type { EmbeddingMap, EmbeddingProvider, FrameReader, FrameScorer, LoadedFrame, PromptTemplateSource, ScoreMaps } from '../ports'
@@ -33,11 +33,13 @@ interface MapMeta {
 }
 
 const maxMeta = 256
+const keepRuns = 20
 
 export class InferenceService implements ServiceApi<typeof inferenceSpec>, EmbeddingProvider, FrameScorer, PromptTemplateSource {
   private readonly inFlight = new Map<string, Promise<EmbeddingMap>>()
   /** Size and scale of maps seen lately, so scoring a resident map needs no cache read. */
   private readonly meta = new Map<string, MapMeta>()
+  private readonly runs = new Map<string, Promise<BatchRunSummary>>()
 
   constructor(private readonly deps: InferenceServiceDeps) {}
 
@@ -59,7 +61,15 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
         await this.compute(pack, frame, 'batch', signal)
       },
     }, ctx))
+    this.runs.set(job.id, job.result)
+    if (this.runs.size > keepRuns) this.runs.delete(this.runs.keys().next().value as string)
     return { jobId: job.id }
+  }
+
+  async runResult({ jobId }: { jobId: string }): Promise<BatchRunSummary> {
+    const run = this.runs.get(jobId)
+    if (!run) throw new ConsoleError('not_found', `No model run with job id "${jobId}" (only the last ${keepRuns} are kept).`)
+    return run
   }
 
   async cacheStatus({ sessionId }: { sessionId?: string }): Promise<CacheStatus> {

@@ -14,7 +14,7 @@ import { poolFactor, toNormalisedMap } from './embedding-layout'
 import { pcaAxes, projectionsToRgb } from './pca-projection'
 import { preprocessFrame } from './preprocess'
 import { scoreGraphBytes, scoreGraphNames } from './score-graph'
-import type { EmbeddingMapData, TensorData, ValueInfo, WorkerRequest, WorkerResponse } from './worker-protocol'
+import type { EmbeddingMapData, ProviderFallback, TensorData, ValueInfo, WorkerRequest, WorkerResponse } from './worker-protocol'
 
 const port = parentPort
 if (!port) throw new Error('inference-worker must run in a worker thread')
@@ -53,11 +53,11 @@ function fromTensor(tensor: ort.Tensor): TensorData {
 }
 
 async function load(request: Extract<WorkerRequest, { kind: 'load' }>): Promise<WorkerResponse> {
-  const fallbacks: string[] = []
+  const fallbacks: ProviderFallback[] = []
   for (const provider of request.providers) {
     const unavailable = providerUnavailable(provider)
     if (unavailable) {
-      fallbacks.push(`${provider}: ${unavailable}`)
+      fallbacks.push({ provider, reason: unavailable, attempted: false })
       continue
     }
     try {
@@ -70,10 +70,10 @@ async function load(request: Extract<WorkerRequest, { kind: 'load' }>): Promise<
       }
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
-      fallbacks.push(`${provider}: ${reason}`)
+      fallbacks.push({ provider, reason: reason ?? 'failed', attempted: true })
     }
   }
-  throw new ConsoleError('model_error', `Could not load ${request.onnxPath} on any execution provider (${fallbacks.join('; ')}).`)
+  throw new ConsoleError('model_error', `Could not load ${request.onnxPath} on any execution provider (${fallbacks.map((f) => `${f.provider}: ${f.reason}`).join('; ')}).`)
 }
 
 async function embedImage(request: Extract<WorkerRequest, { kind: 'embedImage' }>): Promise<{ response: WorkerResponse; transfer: TransferListItem[] }> {

@@ -98,7 +98,8 @@ export class ModelsService implements ServiceApi<typeof modelsSpec>, ModelPackPr
 
   async providers(): Promise<ProviderStatus> {
     await this.init()
-    return { order: [...this.order], active: this.loaded?.provider ?? null, fallbacks: this.loaded?.fallbacks ?? [] }
+    const fallbacks = (this.loaded?.fallbacks ?? []).map((f) => `${f.provider}: ${f.reason}`)
+    return { order: [...this.order], active: this.loaded?.provider ?? null, fallbacks }
   }
 
   async setProviderOrder({ order }: { order: ExecutionProviderName[] }): Promise<ProviderStatus> {
@@ -153,7 +154,12 @@ export class ModelsService implements ServiceApi<typeof modelsSpec>, ModelPackPr
   private async load(entry: PackEntry): Promise<LoadedPack> {
     try {
       const pack = await loadPack(entry, this.deps.client, this.loadOptions())
-      for (const reason of pack.fallbacks) this.deps.log.warn(logSource, `${entry.id}: execution provider skipped — ${reason}`)
+      for (const f of pack.fallbacks) {
+        // A provider that is simply not installed is expected on CPU machines; one that failed to load is not.
+        const message = `${entry.id}: execution provider ${f.provider} skipped — ${f.reason}`
+        if (f.attempted) this.deps.log.warn(logSource, message)
+        else this.deps.log.info(logSource, message)
+      }
       this.record(entry.id, pack, [])
       return pack
     } catch (error) {

@@ -8,7 +8,7 @@ import { ConsoleError, type ModelManifest } from '../../contract'
 import { modelIdOf, type PackEntry } from './pack-catalog'
 import { TextTower } from './text-tower'
 import type { InferenceWorkerClient } from './worker-client'
-import type { EmbedImageSpec, ValueInfo } from './worker-protocol'
+import type { EmbedImageSpec, ProviderFallback, ValueInfo } from './worker-protocol'
 
 export interface LoadedPack {
   entry: PackEntry
@@ -18,7 +18,7 @@ export interface LoadedPack {
   imageKey: string
   imageSpec: EmbedImageSpec
   provider: string
-  fallbacks: string[]
+  fallbacks: ProviderFallback[]
   imageOutputDims: number[]
   text: TextTower | null
 }

@@ -35,6 +35,13 @@ export interface EmbedImageSpec {
   maxMapWidth: number
 }
 
+/** A provider passed over: not installed here (never tried) or failed when ORT tried it. */
+export interface ProviderFallback {
+  provider: string
+  reason: string
+  attempted: boolean
+}
+
 export type WorkerRequest =
   | { kind: 'load'; seq: number; sessionKey: string; onnxPath: string; providers: string[] }
   | { kind: 'unload'; seq: number; sessionKey: string }
@@ -57,7 +64,7 @@ export interface EmbedTimings {
 }
 
 export type WorkerResponse =
-  | { kind: 'loaded'; seq: number; provider: string; fallbacks: string[]; inputs: ValueInfo[]; outputs: ValueInfo[] }
+  | { kind: 'loaded'; seq: number; provider: string; fallbacks: ProviderFallback[]; inputs: ValueInfo[]; outputs: ValueInfo[] }
   | { kind: 'done'; seq: number }
   | { kind: 'outputs'; seq: number; outputs: Record<string, TensorData> }
   | {
