@@ -3,10 +3,12 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromiumAvailable, nonBlankFraction, repoRoot, sharedData, startConsole, type ConsoleUnderTest } from './harness'
 
-const redwood = join(sharedData, 'open3d-redwood-rgbd')
-const hasRedwood = existsSync(join(redwood, 'README.md'))
+/** 5 ICL-NUIM frames with a TUM-style pose list (see its README). */
+const recording = join(sharedData, 'slambook2-icl-nuim')
+const hasRecording = existsSync(join(recording, 'README.md'))
+const sevenScenes = join(sharedData, '7scenes-tsdf-fusion')
 const hasDemo = existsSync(join(repoRoot, 'resources', 'demo-recording', 'session.json'))
-if (!hasRedwood) console.warn(`library e2e: ${redwood} is missing; the import part is skipped.`)
+if (!hasRecording) console.warn(`library e2e: ${recording} is missing; the import part is skipped.`)
 if (!hasDemo) console.warn('library e2e: resources/demo-recording is missing; the demo part is skipped.')
 
 describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () => {
@@ -25,24 +27,25 @@ describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () =
     await app?.close()
   })
 
-  it.skipIf(!hasRedwood)('imports a real recording through the path field and shows the report', async () => {
+  it.skipIf(!hasRecording)('imports a real recording through the path field and shows the report', async () => {
     const { page } = app
     await app.goto('/library')
     await page.getByTestId('library-import').click()
-    await page.getByTestId('import-path').fill(redwood)
+    await page.getByTestId('import-path').fill(recording)
     await page.getByTestId('import-detect').click()
     await page.getByTestId('detect-reason').waitFor()
-    expect(await page.getByTestId('import-format').inputValue()).toBe('redwood')
+    expect(await page.getByTestId('import-format').inputValue()).toBe('tum')
     await page.getByTestId('import-start').click()
     await page.getByTestId('import-report').waitFor({ timeout: 60_000 })
     expect(await page.getByTestId('report-imported').textContent()).toBe('5')
-    const card = page.locator('[data-testid^=session-redwood], [data-testid^=session-open3d]').first()
+    const card = page.locator('[data-testid^=session-slambook2-icl-nuim]').first()
     await card.waitFor()
     expect(await card.getByTestId('session-frames').textContent()).toBe('5')
+    await expect.poll(() => card.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0)
     await page.screenshot({ path: '/tmp/dve-library.png' })
   })
 
-  it.skipIf(!hasRedwood)('opens the import, shows RGB and colour-mapped depth, scrubs and reads depth under the pointer', async () => {
+  it.skipIf(!hasRecording)('opens the import, shows RGB and colour-mapped depth, scrubs and reads depth under the pointer', async () => {
     const { page } = app
     await page.getByTestId('report-open').click()
     await page.getByTestId('view-player').waitFor()
@@ -71,10 +74,10 @@ describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () =
     await page.screenshot({ path: '/tmp/dve-player.png' })
   })
 
-  it.skipIf(!hasRedwood)('deletes the imported session after confirmation', async () => {
+  it.skipIf(!hasRecording)('deletes the imported session after confirmation', async () => {
     const { page } = app
     await app.goto('/library')
-    const card = page.locator('[data-testid^=session-redwood], [data-testid^=session-open3d]').first()
+    const card = page.locator('[data-testid^=session-slambook2-icl-nuim]').first()
     await card.getByTestId('session-delete').click()
     await page.getByTestId('confirm-ok').click()
     await expect.poll(() => card.count()).toBe(0)
@@ -93,5 +96,32 @@ describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () =
     await page.getByTestId('play-toggle').click()
     await expect.poll(() => nonBlankFraction(page, '[data-testid=pane-depth]')).toBeGreaterThan(0.3)
     await page.screenshot({ path: '/tmp/dve-player-demo.png' })
+  })
+
+  it.skipIf(!hasDemo && !existsSync(sevenScenes))('reports the seek time in the browser (figures logged, not asserted)', async () => {
+    const { page, services } = app
+    let id = 'demo-apartment'
+    if (!hasDemo) {
+      const { jobId } = await services.api.sessions.import({ path: sevenScenes })
+      id = (await services.api.sessions.importReport({ jobId })).sessionId
+    }
+    await app.goto(`/player?session=${id}`)
+    await expect.poll(() => page.getByTestId('frame-line').textContent()).toContain('frame 1 ·')
+    const frameCount = (await services.api.sessions.get({ id })).summary.frameCount
+    const seekMs: number[] = []
+    let state = 12345
+    for (let i = 0; i < 30; i++) {
+      state = (state * 1103515245 + 12345) % 2 ** 31
+      const frame = 1 + ((state >>> 8) % frameCount) // low LCG bits repeat with a short period
+      await page.getByTestId('jump-input').fill(`#${frame}`)
+      await page.getByTestId('jump-input').press('Enter')
+      await expect.poll(() => page.getByTestId('seek-ms').getAttribute('data-shown-frame')).toBe(String(frame - 1))
+      seekMs.push(Number((await page.getByTestId('seek-ms').textContent())?.match(/(\d+)/)?.[1]))
+    }
+    console.log(`seek ms in jump order: ${seekMs.join(' ')}`)
+    seekMs.sort((a, b) => a - b)
+    const at = (p: number) => seekMs[Math.min(seekMs.length - 1, Math.ceil((p / 100) * seekMs.length) - 1)]
+    console.log(`Player seek in Chromium (${id}, 30 random jumps): p50 ${at(50)} ms, p95 ${at(95)} ms`)
+    expect(seekMs.every(Number.isFinite)).toBe(true)
   })
 })
