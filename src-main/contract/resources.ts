@@ -6,6 +6,7 @@ export const dataPrefix = '/data/'
 
 export const resourcePaths = {
   sessionThumbnail: (sessionId: string) => `${dataPrefix}sessions/${enc(sessionId)}/thumbnail`,
+  /** rgb: the stored JPEG/PNG bytes; depth and labels: raw uint16 "DV16" payloads (frame-payloads.ts). */
   frameImage: (sessionId: string, frameIndex: number, kind: 'rgb' | 'depth' | 'labels') =>
     `${dataPrefix}sessions/${enc(sessionId)}/frames/${frameIndex}/${kind}`,
   /** Ask heatmap bytes (see FrameHeatmap.heatmapPath). */
