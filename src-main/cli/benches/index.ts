@@ -2,5 +2,6 @@
 import type { Bench } from './bench-types'
 import { seekBench } from './seek'
 import { queryBench } from './query'
+import { inferenceBench } from './inference'
 
-export const benches: Bench[] = [queryBench, seekBench]
+export const benches: Bench[] = [queryBench, seekBench, inferenceBench]

@@ -30,6 +30,8 @@ export interface InferenceDeps {
 export interface Inference {
   models: ModelsService
   inference: InferenceService
+  /** The worker, for benchmarks that time bare runs. */
+  client: InferenceWorkerClient
   dispose(): Promise<void>
 }
 
@@ -51,7 +53,7 @@ export function createInference(deps: InferenceDeps): Inference {
     body: await inference.pcaImage(params.sessionId as string, frameIndexParam(params.frameIndex as string)),
     contentType: 'image/png',
   }))
-  return { models, inference, dispose: () => client.dispose() }
+  return { models, inference, client, dispose: () => client.dispose() }
 }
 
 function frameIndexParam(text: string): number {

@@ -138,9 +138,14 @@ async function handle(request: WorkerRequest): Promise<{ response: WorkerRespons
     }
     case 'run': {
       const feeds = Object.fromEntries(Object.entries(request.feeds).map(([name, data]) => [name, toTensor(data)]))
+      const start = performance.now()
       const outputs = await session(request.sessionKey).run(feeds, request.fetches)
-      const converted = Object.fromEntries(Object.entries(outputs).map(([name, tensor]) => [name, fromTensor(tensor)]))
-      return { response: { kind: 'outputs', seq: request.seq, outputs: converted }, transfer: Object.values(converted).map((t) => t.data.buffer as ArrayBuffer) }
+      const runMs = performance.now() - start
+      const converted = Object.fromEntries(Object.entries(outputs).map(([name, tensor]) => {
+        const data = fromTensor(tensor)
+        return [name, request.discardOutputs ? { ...data, data: new Float32Array(0) } : data]
+      }))
+      return { response: { kind: 'outputs', seq: request.seq, outputs: converted, runMs }, transfer: Object.values(converted).map((t) => t.data.buffer as ArrayBuffer) }
     }
     case 'embedImage':
       return embedImage(request)

@@ -45,7 +45,11 @@ export interface ProviderFallback {
 export type WorkerRequest =
   | { kind: 'load'; seq: number; sessionKey: string; onnxPath: string; providers: string[] }
   | { kind: 'unload'; seq: number; sessionKey: string }
-  | { kind: 'run'; seq: number; sessionKey: string; feeds: Record<string, TensorData>; fetches: string[] }
+  | {
+    kind: 'run'; seq: number; sessionKey: string; feeds: Record<string, TensorData>; fetches: string[]
+    /** Return only the output dims (benchmarks: no output copy back). */
+    discardOutputs?: boolean
+  }
   | {
     kind: 'embedImage'; seq: number; sessionKey: string; spec: EmbedImageSpec
     rgb: RgbImage; depthMeters: DepthImageMeters
@@ -66,7 +70,7 @@ export interface EmbedTimings {
 export type WorkerResponse =
   | { kind: 'loaded'; seq: number; provider: string; fallbacks: ProviderFallback[]; inputs: ValueInfo[]; outputs: ValueInfo[] }
   | { kind: 'done'; seq: number }
-  | { kind: 'outputs'; seq: number; outputs: Record<string, TensorData> }
+  | { kind: 'outputs'; seq: number; outputs: Record<string, TensorData>; runMs: number }
   | {
     kind: 'embedding'; seq: number; dim: number; width: number; height: number
     /** Normalised map as fp16 bits (what the cache stores). */
