@@ -1,0 +1,82 @@
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { EmbeddingCache, decodeEntry, encodeEntry, type CachedMap } from '../../../../src-main/services/inference/embedding-cache'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dve-cache-'))
+  dirs.push(dir)
+  return dir
+}
+
+function map(seed: number): CachedMap {
+  return { dim: 4, width: 3, height: 2, cameraWidth: 12, cameraHeight: 8, halves: Uint16Array.from({ length: 24 }, (_, i) => seed * 100 + i) }
+}
+const entryBytes = 32 + 24 * 2
+
+describe('embedding cache', () => {
+  it('round-trips entries and rejects wrong sizes', () => {
+    const bytes = encodeEntry(map(3))
+    expect(bytes.byteLength).toBe(entryBytes)
+    const back = decodeEntry(bytes)
+    expect(typeof back).toBe('object')
+    expect([...(back as CachedMap).halves]).toEqual([...map(3).halves])
+    expect(decodeEntry(bytes.subarray(0, 40))).toMatch(/holds 40 bytes; 80 expected for 4×3×2/)
+    expect(decodeEntry(new Uint8Array(10))).toMatch(/shorter than its header/)
+  })
+
+  it('evicts the least recently used entries beyond the budget', async () => {
+    const cache = new EmbeddingCache(tempDir(), 3 * entryBytes, () => undefined)
+    await cache.put('m', 's', 0, map(0))
+    await cache.put('m', 's', 1, map(1))
+    await cache.put('m', 's', 2, map(2))
+    await new Promise((r) => setTimeout(r, 5))
+    expect(await cache.get('m', 's', 0)).not.toBeNull() // 0 is now the most recent
+    await cache.put('m', 's', 3, map(3))
+    expect(await cache.has('m', 's', 1)).toBe(false)
+    expect(await cache.has('m', 's', 0)).toBe(true)
+    expect(await cache.counts()).toEqual({ bytes: 3 * entryBytes, entries: 3 })
+  })
+
+  it('rebuilds its index from disk with mtimes as LRU order, ignoring temporary files', async () => {
+    const dir = tempDir()
+    const first = new EmbeddingCache(dir, 10 * entryBytes, () => undefined)
+    await first.put('m', 's', 0, map(0))
+    await first.put('m', 's', 1, map(1))
+    const folder = join(dir, 'embeddings', 'm', 's')
+    writeFileSync(join(folder, '.2.dvemb.tmp-1-0'), 'half written')
+    utimesSync(join(folder, '1.dvemb'), new Date(1000), new Date(1000))
+    const second = new EmbeddingCache(dir, entryBytes, () => undefined)
+    expect(await second.counts()).toEqual({ bytes: 2 * entryBytes, entries: 2 })
+    await second.put('m', 't', 0, map(5)) // over budget: both old entries go, oldest first
+    expect(await second.has('m', 's', 1)).toBe(false)
+    expect(await second.counts({ sessionId: 't' })).toEqual({ bytes: entryBytes, entries: 1 })
+  })
+
+  it('drops a corrupt entry and reports it', async () => {
+    const dir = tempDir()
+    const reported: string[] = []
+    const cache = new EmbeddingCache(dir, 10 * entryBytes, (file, reason) => reported.push(`${file}: ${reason}`))
+    await cache.put('m', 's', 0, map(0))
+    writeFileSync(join(dir, 'embeddings', 'm', 's', '0.dvemb'), new Uint8Array(50))
+    expect(await cache.get('m', 's', 0)).toBeNull()
+    expect(reported[0]).toMatch(/0\.dvemb: not a version-1 embedding cache entry/)
+    expect(readdirSync(join(dir, 'embeddings', 'm', 's'))).toEqual([])
+  })
+
+  it('clears one session or everything', async () => {
+    const cache = new EmbeddingCache(tempDir(), 10 * entryBytes, () => undefined)
+    await cache.put('m', 'a', 0, map(0))
+    await cache.put('n', 'a', 0, map(1))
+    await cache.put('m', 'b', 0, map(2))
+    expect(await cache.clear('a')).toBe(2 * entryBytes)
+    expect(await cache.counts()).toEqual({ bytes: entryBytes, entries: 1 })
+    expect(await cache.clear()).toBe(entryBytes)
+  })
+})
