@@ -37,6 +37,7 @@ export const usePlayerStore = defineStore('player', () => {
   const frameCount = computed(() => detail.value?.manifest.frames.length ?? 0)
   const timestamps = computed(() => detail.value?.manifest.frames.map((f) => f.timestampSec) ?? [])
   const currentMeta = computed(() => detail.value?.manifest.frames[index.value] ?? null)
+  const hasLabels = computed(() => detail.value?.summary.hasLabels ?? false)
 
   async function open(id: string, startIndex = 0): Promise<void> {
     if (sessionId.value === id) {
@@ -50,7 +51,8 @@ export const usePlayerStore = defineStore('player', () => {
       stats.value = nextStats
       const range = nextStats.depthRangeMeters
       depthRange.value = range ? { min: Number(range.p02.toFixed(2)), max: Number(range.p98.toFixed(2)) } : { min: 0, max: 5 }
-      loader = new FrameLoader(client.dataUrl, id)
+      const labelled = new Set(nextDetail.manifest.frames.filter((f) => f.labels).map((f) => f.index))
+      loader = new FrameLoader(client.dataUrl, id, labelled)
       await seek(startIndex)
     } catch (e) {
       error.value = e instanceof Error ? e.message : String(e)
@@ -142,7 +144,7 @@ export const usePlayerStore = defineStore('player', () => {
 
   return {
     detail, stats, frame, index, playing, speed, error, depthRange, lastSeekMs,
-    sessionId, frameCount, timestamps, currentMeta,
+    sessionId, frameCount, timestamps, currentMeta, hasLabels,
     open, close, seek, step, jumpToTime, play, pause, toggle,
   }
 })

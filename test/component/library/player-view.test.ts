@@ -30,23 +30,30 @@ function depthPayload(frame: number): ArrayBuffer {
   return encodeU16Payload({ width: camera.width, height: camera.height, scale: 0.001, data }).slice().buffer
 }
 
+/** Left half class 1 (sofa), right half class 2 (no entry in labelClasses). */
+function labelsPayload(): ArrayBuffer {
+  const data = new Uint16Array(camera.width * camera.height).map((_, i) => (i % camera.width < camera.width / 2 ? 1 : 2))
+  return encodeU16Payload({ width: camera.width, height: camera.height, scale: 1, data }).slice().buffer
+}
+
 const fetched: string[] = []
 beforeEach(() => {
   fetched.length = 0
   vi.stubGlobal('fetch', async (url: string) => {
     fetched.push(url)
-    const match = /frames\/(\d+)\/(rgb|depth)$/.exec(url)
+    const match = /frames\/(\d+)\/(rgb|depth|labels)$/.exec(url)
     const frame = Number(match?.[1])
+    if (match?.[2] === 'labels') return new Response(labelsPayload())
     return match?.[2] === 'depth' ? new Response(depthPayload(frame)) : new Response(new Blob([new Uint8Array([frame])]))
   })
   vi.stubGlobal('createImageBitmap', async () => ({ width: 8, height: 6, close: () => undefined }))
 })
 afterEach(() => vi.unstubAllGlobals())
 
-async function mountPlayer() {
+async function mountPlayer(sessionDetail: SessionDetail = detail) {
   setActivePinia(createPinia())
   const host = fakeHost({
-    'sessions.get': () => detail,
+    'sessions.get': () => sessionDetail,
     'sessions.stats': () => stats,
     'sessions.list': () => [detail.summary],
     'jobs.list': () => [],
@@ -121,6 +128,37 @@ describe('PlayerView', () => {
     }
     expect(player.playing).toBe(false)
     expect(player.frame?.index).toBe(frameCount - 1)
+    wrapper.unmount()
+  })
+
+  it('shows ground-truth labels with the class under the pointer when the session has them', async () => {
+    const labelled = {
+      summary: { id: 'walk', name: 'Walk', hasLabels: true },
+      manifest: {
+        ...manifest,
+        labelClasses: [{ id: 0, name: 'void', color: [0, 0, 0] }, { id: 1, name: 'sofa', color: [0, 128, 128] }],
+        frames: manifest.frames.map((f) => ({ ...f, labels: `labels/${f.index}.png` })),
+      },
+      report: null,
+    } as unknown as SessionDetail
+    const { wrapper, player } = await mountPlayer(labelled)
+    await settle()
+    expect(player.frame?.labels?.data[0]).toBe(1)
+    const canvas = wrapper.get('[data-testid=pane-labels] canvas')
+    Object.defineProperty(canvas.element, 'clientWidth', { value: 80 })
+    Object.defineProperty(canvas.element, 'clientHeight', { value: 60 })
+    await canvas.trigger('pointermove', { offsetX: 5, offsetY: 5 })
+    expect(wrapper.get('[data-testid=readout-label]').text()).toBe('sofa')
+    await canvas.trigger('pointermove', { offsetX: 75, offsetY: 5 })
+    expect(wrapper.get('[data-testid=readout-label]').text()).toBe('class 2')
+    wrapper.unmount()
+  })
+
+  it('has no labels pane for sessions without labels', async () => {
+    const { wrapper } = await mountPlayer()
+    await settle()
+    expect(wrapper.find('[data-testid=pane-labels]').exists()).toBe(false)
+    expect(fetched.some((url) => url.endsWith('/labels'))).toBe(false)
     wrapper.unmount()
   })
 })
