@@ -39,6 +39,16 @@ export const usePlayerStore = defineStore('player', () => {
   const currentMeta = computed(() => detail.value?.manifest.frames[index.value] ?? null)
   const hasLabels = computed(() => detail.value?.summary.hasLabels ?? false)
 
+  // A session deleted (e.g. from the Library) while open here: let go of it and say why.
+  client.on('changed', (change) => {
+    const openId = sessionId.value
+    if (change.service !== 'sessions' || !openId || change.id !== openId) return
+    void client.api.sessions.get({ id: openId }).catch(() => {
+      close()
+      error.value = `Session "${openId}" is no longer in the library.`
+    })
+  })
+
   async function open(id: string, startIndex = 0): Promise<void> {
     if (sessionId.value === id) {
       if (startIndex !== index.value) await seek(startIndex)

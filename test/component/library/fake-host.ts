@@ -29,5 +29,5 @@ export function fakeHost(handlers: Record<string, Handler>) {
   }
   const emit = <E extends keyof ConsoleEvents>(name: E, payload: ConsoleEvents[E]) => listeners.forEach((l) => l({ kind: 'event', name, payload }))
   const called = (key: string) => calls.filter((c) => c.key === key).map((c) => c.input)
-  return { transport, emit, calls, called }
+  return { transport, emit, calls, called, handlers }
 }

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { encodeU16Payload, type SessionDetail, type SessionManifest, type SessionStats } from '@contract'
+import { ConsoleError, encodeU16Payload, type SessionDetail, type SessionManifest, type SessionStats } from '@contract'
 import PlayerView from '../../../src-renderer/src/views/PlayerView.vue'
 import { apiKey } from '../../../src-renderer/src/api/install'
 import { createApiClient } from '../../../src-renderer/src/api/client'
@@ -62,7 +62,7 @@ async function mountPlayer(sessionDetail: SessionDetail = detail) {
   await router.push({ name: 'player', query: { session: 'walk', frame: '1' } })
   const wrapper = mount(PlayerView, { global: { plugins: [router], provide: { [apiKey as symbol]: createApiClient(host.transport) } }, attachTo: document.body })
   await flushPromises()
-  return { wrapper, player: usePlayerStore() }
+  return { wrapper, host, player: usePlayerStore() }
 }
 
 async function settle(): Promise<void> {
@@ -159,6 +159,22 @@ describe('PlayerView', () => {
     await settle()
     expect(wrapper.find('[data-testid=pane-labels]').exists()).toBe(false)
     expect(fetched.some((url) => url.endsWith('/labels'))).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('lets go of a session deleted elsewhere and says so', async () => {
+    const { wrapper, host, player } = await mountPlayer()
+    await settle()
+    host.emit('changed', { service: 'sessions', id: 'other' })
+    await settle()
+    expect(player.sessionId).toBe('walk')
+    host.handlers['sessions.get'] = () => {
+      throw new ConsoleError('not_found', 'No session "walk".')
+    }
+    host.emit('changed', { service: 'sessions', id: 'walk' })
+    await settle()
+    expect(player.sessionId).toBeNull()
+    expect(wrapper.get('[data-testid=player-error]').text()).toContain('no longer in the library')
     wrapper.unmount()
   })
 })
