@@ -1,6 +1,7 @@
 /** Our preprocessing against tensors from the cv2 reference pipeline (test/fixtures/models/make_fixtures.py). */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { decode } from 'fast-png'
 import { describe, expect, it } from 'vitest'
 import { preprocessFrame } from '../../../../src-main/services/inference/preprocess'
 
@@ -49,5 +50,27 @@ describe('preprocessing parity with cv2', () => {
       { ...spec, invalidDepthValue: -7 },
     )
     expect([...input.depth]).toEqual([-7, -7])
+  })
+})
+
+const kinectDir = join(import.meta.dirname, '../../../../../shared/data/dveformer-kinect-sample')
+const kinect = JSON.parse(readFileSync(join(folder, 'kinect-sample.json'), 'utf8')) as {
+  depthMaxMeters: number; depthMean: number; depthStd: number; indices: number[]; values: number[]
+}
+
+describe('preprocessing parity on the real Kinect v2 sample', () => {
+  it.skipIf(!existsSync(kinectDir))('matches cv2 on 1440×1080 → 640×480 (skipped when ../shared/data/dveformer-kinect-sample is missing)', () => {
+    const rgbPng = decode(readFileSync(join(kinectDir, 'rgb/sample.png')))
+    const depthPng = decode(readFileSync(join(kinectDir, 'depth/sample.png')))
+    expect([rgbPng.channels, depthPng.depth]).toEqual([3, 16])
+    const depthMeters = Float32Array.from(depthPng.data as Uint16Array, (mm) => mm * 0.001)
+    const input = preprocessFrame(
+      { width: rgbPng.width, height: rgbPng.height, data: rgbPng.data as Uint8Array },
+      { width: depthPng.width, height: depthPng.height, data: depthMeters },
+      { ...fixture.spec, inputSize: { width: 640, height: 480 }, depthMaxMeters: kinect.depthMaxMeters, depthMean: kinect.depthMean, depthStd: kinect.depthStd },
+    )
+    let worst = 0
+    kinect.indices.forEach((index, i) => (worst = Math.max(worst, Math.abs((input.planes[index] as number) - (kinect.values[i] as number)))))
+    expect(worst).toBeLessThanOrEqual(1e-4)
   })
 })
