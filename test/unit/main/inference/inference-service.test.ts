@@ -152,6 +152,23 @@ describe('batch runs', () => {
     await expect(inference.runOnSession({ sessionId: 's1', frames: { start: 2, end: 9 } })).rejects.toThrow(/outside session "s1", which has 6 frames/)
   })
 
+  it('cancels between frames and keeps what was done', async () => {
+    const frames = new FakeFrames(Array.from({ length: 20 }, () => ({ depthMeters: 1.1 })))
+    harness = makeHarness({ tiny: 'tiny' }, frames)
+    const h = harness
+    let jobId = ''
+    frames.beforeLoad = async (index) => {
+      if (index === 4) await h.jobs.cancel({ id: jobId })
+    }
+    jobId = (await h.inference.inference.runOnSession({ sessionId: 's1' })).jobId
+    const job = await finished(h, jobId)
+    expect(job.state).toBe('cancelled')
+    const cached = (await h.inference.inference.cacheStatus({ sessionId: 's1' })).sessionFramesCached
+    expect(cached).toBeGreaterThanOrEqual(3)
+    expect(cached).toBeLessThan(20)
+    await expect(h.inference.inference.runResult({ jobId })).rejects.toThrow(/cancelled/)
+  })
+
   it('fails clearly on a frame without depth', async () => {
     harness = makeHarness({ tiny: 'tiny' }, new FakeFrames([{ depthMeters: 1 }, { depthMeters: null }]))
     const job = await finished(harness, (await harness.inference.inference.runOnSession({ sessionId: 's1' })).jobId)
