@@ -6,8 +6,11 @@ export const dataPrefix = '/data/'
 
 export const resourcePaths = {
   sessionThumbnail: (sessionId: string) => `${dataPrefix}sessions/${enc(sessionId)}/thumbnail`,
-  /** rgb: the stored JPEG/PNG bytes; depth and labels: raw uint16 "DV16" payloads (frame-payloads.ts). */
-  frameImage: (sessionId: string, frameIndex: number, kind: 'rgb' | 'depth' | 'labels') =>
+  /**
+   * rgb: the stored JPEG/PNG bytes; depth and labels: raw uint16 "DV16" payloads (frame-payloads.ts);
+   * bundle: all three in one response (frame-bundle.ts), what the Player fetches.
+   */
+  frameImage: (sessionId: string, frameIndex: number, kind: 'rgb' | 'depth' | 'labels' | 'bundle') =>
     `${dataPrefix}sessions/${enc(sessionId)}/frames/${frameIndex}/${kind}`,
   /** Ask heatmap bytes (see FrameHeatmap.heatmapPath). */
   queryHeatmap: (token: string) => `${dataPrefix}query/heatmaps/${enc(token)}`,

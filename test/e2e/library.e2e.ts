@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromiumAvailable, nonBlankFraction, repoRoot, sharedData, startConsole, type ConsoleUnderTest } from './harness'
 
@@ -101,6 +101,22 @@ describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () =
     await expect.poll(() => page.getByTestId('detect-error').textContent()).toContain('outside the folders')
   })
 
+  it.skipIf(!existsSync(sevenScenes))('cancels a running import from the progress bar and adds nothing', async () => {
+    const { page, services } = app
+    const before = (await services.api.sessions.list()).length
+    await app.goto('/library')
+    if (!(await page.getByTestId('import-panel').count())) await page.getByTestId('library-import').click()
+    await page.getByTestId('import-path').fill(sevenScenes)
+    await page.getByTestId('import-detect').click()
+    await expect.poll(() => page.getByTestId('import-format').inputValue()).toBe('7scenes')
+    await page.getByTestId('import-start').click()
+    await expect.poll(() => page.getByTestId('import-progress-text').textContent()).toMatch(/\/ 100 frames/)
+    await page.getByTestId('import-cancel').click()
+    await expect.poll(() => page.getByTestId('import-error').textContent()).toContain('cancelled')
+    expect((await services.api.sessions.list()).length).toBe(before)
+    expect(readdirSync(services.paths.sessions).filter((name) => name.startsWith('.importing-'))).toEqual([])
+  })
+
   it.skipIf(!hasDemo)('plays the built-in demo session', async () => {
     const { page } = app
     await app.goto('/library')
@@ -128,16 +144,30 @@ describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () =
     await app.goto(`/player?session=${id}`)
     await expect.poll(() => page.getByTestId('frame-line').textContent()).toContain('frame 1 ·')
     const frameCount = (await services.api.sessions.get({ id })).summary.frameCount
-    const seekMs: number[] = []
+    const targets: number[] = []
     let state = 12345
     for (let i = 0; i < 30; i++) {
       state = (state * 1103515245 + 12345) % 2 ** 31
-      const frame = 1 + ((state >>> 8) % frameCount) // low LCG bits repeat with a short period
-      await page.getByTestId('jump-input').fill(`#${frame}`)
-      await page.getByTestId('jump-input').press('Enter')
-      await expect.poll(() => page.getByTestId('seek-ms').getAttribute('data-shown-frame')).toBe(String(frame - 1))
-      seekMs.push(Number((await page.getByTestId('seek-ms').textContent())?.match(/(\d+)/)?.[1]))
+      targets.push(1 + ((state >>> 8) % frameCount)) // low LCG bits repeat with a short period
     }
+    // Jumps run inside the page (no CDP polling competing with the server for the CPU) and wait for
+    // each frame to be shown; the Player's own seek timer is read after each.
+    const seekMs = await page.evaluate(async (frames) => {
+      const input = document.querySelector<HTMLInputElement>('[data-testid=jump-input]')!
+      const shown = () => document.querySelector('[data-testid=seek-ms]')
+      const times: number[] = []
+      for (const frame of frames) {
+        input.value = `#${frame}`
+        input.dispatchEvent(new Event('input'))
+        input.form!.requestSubmit()
+        await new Promise<void>((resolve) => {
+          const check = () => (shown()?.getAttribute('data-shown-frame') === String(frame - 1) ? resolve() : requestAnimationFrame(check))
+          check()
+        })
+        times.push(Number(/(\d+)/.exec(shown()?.textContent ?? '')?.[1]))
+      }
+      return times
+    }, targets)
     console.log(`seek ms in jump order: ${seekMs.join(' ')}`)
     seekMs.sort((a, b) => a - b)
     const at = (p: number) => seekMs[Math.min(seekMs.length - 1, Math.ceil((p / 100) * seekMs.length) - 1)]

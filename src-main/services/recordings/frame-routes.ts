@@ -1,8 +1,9 @@
 /**
  * Data-plane routes for frames (`resourcePaths.frameImage`, `resourcePaths.sessionThumbnail`):
- * RGB as the stored JPEG/PNG bytes, depth and labels as "DV16" raw payloads (contract/frame-payloads.ts).
+ * RGB as the stored JPEG/PNG bytes, depth and labels as "DV16" raw payloads (contract/frame-payloads.ts),
+ * and all three in one "DVFB" bundle (contract/frame-bundle.ts) for the Player.
  */
-import { ConsoleError, encodeU16Payload } from '../../contract'
+import { ConsoleError, encodeFrameBundle, encodeU16Payload } from '../../contract'
 import type { DataResponse, DataRouter } from '../data-router'
 import type { SessionFrameReader } from './session-frame-reader'
 import type { SessionStore } from './session-store'
@@ -29,13 +30,18 @@ export async function frameResponse(reader: SessionFrameReader, sessionId: strin
     }
     case 'depth':
       return { body: encodeU16Payload(await reader.depthRaw(sessionId, index)), contentType: u16ContentType, immutable: true }
+    case 'bundle': {
+      const [rgb, depth, labels] = await Promise.all([reader.rgbBytes(sessionId, index), reader.depthRaw(sessionId, index), reader.labelsRaw(sessionId, index)])
+      const body = encodeFrameBundle(rgb.bytes, encodeU16Payload(depth), labels && encodeU16Payload(labels))
+      return { body, contentType: 'application/x-dve-frame', immutable: true }
+    }
     case 'labels': {
       const labels = await reader.labelsRaw(sessionId, index)
       if (!labels) throw new ConsoleError('not_found', `Frame ${index} of session "${sessionId}" has no labels.`)
       return { body: encodeU16Payload(labels), contentType: u16ContentType, immutable: true }
     }
     default:
-      throw new ConsoleError('not_found', `Unknown frame image kind "${kind}" (rgb, depth or labels).`)
+      throw new ConsoleError('not_found', `Unknown frame image kind "${kind}" (rgb, depth, labels or bundle).`)
   }
 }
 

@@ -61,8 +61,7 @@ export const usePlayerStore = defineStore('player', () => {
       stats.value = nextStats
       const range = nextStats.depthRangeMeters
       depthRange.value = range ? { min: Number(range.p02.toFixed(2)), max: Number(range.p98.toFixed(2)) } : { min: 0, max: 5 }
-      const labelled = new Set(nextDetail.manifest.frames.filter((f) => f.labels).map((f) => f.index))
-      loader = new FrameLoader(client.dataUrl, id, labelled)
+      loader = new FrameLoader(client.dataUrl, id)
       await seek(startIndex)
     } catch (e) {
       error.value = e instanceof Error ? e.message : String(e)

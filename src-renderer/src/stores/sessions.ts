@@ -1,7 +1,7 @@
 /** The recording library: session list (refetched on `changed` events), rename/delete, and imports. */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { BrowseListing, DetectedFormat, ImportOptions, ImportReport, SessionSummary } from '@contract'
+import { ConsoleError, type BrowseListing, type DetectedFormat, type ImportOptions, type ImportReport, type SessionSummary } from '@contract'
 import { useApi } from '../api/install'
 import { useJobsStore } from './jobs'
 
@@ -71,7 +71,8 @@ export const useSessionsStore = defineStore('sessions', () => {
       importReport.value = await client.api.sessions.importReport({ jobId })
       await refresh()
     } catch (e) {
-      importError.value = message(e)
+      const cancelled = e instanceof ConsoleError && e.code === 'cancelled'
+      importError.value = cancelled ? 'Import cancelled; nothing was added to the library.' : message(e)
     } finally {
       importing.value = false
     }

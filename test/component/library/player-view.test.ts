@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { ConsoleError, encodeU16Payload, type SessionDetail, type SessionManifest, type SessionStats } from '@contract'
+import { ConsoleError, encodeFrameBundle, encodeU16Payload, type SessionDetail, type SessionManifest, type SessionStats } from '@contract'
 import PlayerView from '../../../src-renderer/src/views/PlayerView.vue'
 import { apiKey } from '../../../src-renderer/src/api/install'
 import { createApiClient } from '../../../src-renderer/src/api/client'
@@ -25,26 +25,26 @@ const detail = { summary: { id: 'walk', name: 'Walk' }, manifest, report: null }
 const stats: SessionStats = { id: 'walk', sampledFrames: 5, depthRangeMeters: { min: 0.5, max: 4, p02: 0.6, p98: 3.5 }, validDepthFraction: 1, poseCoverage: 1 }
 
 /** Depth of frame f: every pixel (1000 + 100 f) mm, so the read-out tells which frame is shown. */
-function depthPayload(frame: number): ArrayBuffer {
+function depthPayload(frame: number): Uint8Array {
   const data = new Uint16Array(camera.width * camera.height).fill(1000 + 100 * frame)
-  return encodeU16Payload({ width: camera.width, height: camera.height, scale: 0.001, data }).slice().buffer
+  return encodeU16Payload({ width: camera.width, height: camera.height, scale: 0.001, data })
 }
 
 /** Left half class 1 (sofa), right half class 2 (no entry in labelClasses). */
-function labelsPayload(): ArrayBuffer {
+function labelsPayload(): Uint8Array {
   const data = new Uint16Array(camera.width * camera.height).map((_, i) => (i % camera.width < camera.width / 2 ? 1 : 2))
-  return encodeU16Payload({ width: camera.width, height: camera.height, scale: 1, data }).slice().buffer
+  return encodeU16Payload({ width: camera.width, height: camera.height, scale: 1, data })
 }
+let withLabels = false
 
 const fetched: string[] = []
 beforeEach(() => {
   fetched.length = 0
+  withLabels = false
   vi.stubGlobal('fetch', async (url: string) => {
     fetched.push(url)
-    const match = /frames\/(\d+)\/(rgb|depth|labels)$/.exec(url)
-    const frame = Number(match?.[1])
-    if (match?.[2] === 'labels') return new Response(labelsPayload())
-    return match?.[2] === 'depth' ? new Response(depthPayload(frame)) : new Response(new Blob([new Uint8Array([frame])]))
+    const frame = Number(/frames\/(\d+)\/bundle$/.exec(url)?.[1])
+    return new Response(encodeFrameBundle(new Uint8Array([frame]), depthPayload(frame), withLabels ? labelsPayload() : null).slice().buffer)
   })
   vi.stubGlobal('createImageBitmap', async () => ({ width: 8, height: 6, close: () => undefined }))
 })
@@ -77,8 +77,8 @@ describe('PlayerView', () => {
     expect(player.frame?.index).toBe(1)
     expect(player.depthRange).toEqual({ min: 0.6, max: 3.5 })
     expect(wrapper.get('[data-testid=frame-line]').text()).toContain('frame 2 · 0.500 s · source f1 · posed')
-    expect(fetched).toContain('http://fake/data/sessions/walk/frames/2/depth')
-    expect(fetched).toContain('http://fake/data/sessions/walk/frames/0/rgb')
+    expect(fetched).toContain('http://fake/data/sessions/walk/frames/2/bundle')
+    expect(fetched).toContain('http://fake/data/sessions/walk/frames/0/bundle')
     wrapper.unmount()
   })
 
@@ -141,6 +141,7 @@ describe('PlayerView', () => {
       },
       report: null,
     } as unknown as SessionDetail
+    withLabels = true
     const { wrapper, player } = await mountPlayer(labelled)
     await settle()
     expect(player.frame?.labels?.data[0]).toBe(1)
@@ -158,7 +159,7 @@ describe('PlayerView', () => {
     const { wrapper } = await mountPlayer()
     await settle()
     expect(wrapper.find('[data-testid=pane-labels]').exists()).toBe(false)
-    expect(fetched.some((url) => url.endsWith('/labels'))).toBe(false)
+    expect(fetched.length).toBeGreaterThan(0)
     wrapper.unmount()
   })
 

@@ -1,17 +1,17 @@
 /**
- * Fetches and decodes a session's frames for the Player: RGB through createImageBitmap (decoded off
- * the main thread by the browser), depth as a "DV16" payload. Keeps the most recent frames so
+ * Fetches and decodes a session's frames for the Player: one "DVFB" bundle per frame (RGB, depth,
+ * labels), RGB decoded by createImageBitmap off the main thread. Keeps the most recent frames so
  * scrubbing back and forth and prefetched neighbours cost no round trip. Prefetch runs one frame at
  * a time and only while no seek is loading: the browser allows ~6 connections per host, and queued
- * prefetches must never delay the frame a person asked for.
+ * prefetches must never delay the frame a person asked for (a seek aborts the one in flight).
  */
-import { decodeU16Payload, resourcePaths, type U16Image } from '@contract'
+import { decodeFrameBundle, resourcePaths, type U16Image } from '@contract'
 
 export interface PlayerFrame {
   index: number
   rgb: ImageBitmap
   depth: U16Image
-  /** Ground-truth labels when the frame has them and the loader was asked for them. */
+  /** Ground-truth labels, when the frame has them. */
   labels: U16Image | null
 }
 
@@ -20,12 +20,11 @@ export class FrameLoader {
   private prefetchQueue: number[] = []
   private prefetching = false
   private foregroundLoads = 0
+  private prefetchInFlight: { index: number; abort: AbortController } | null = null
 
   constructor(
     private readonly dataUrl: (path: string) => string,
     readonly sessionId: string,
-    /** Frame indices that have a labels file (fetched alongside RGB and depth). */
-    private readonly labelledFrames: ReadonlySet<number> = new Set(),
     private readonly capacity = 48,
   ) {}
 
@@ -37,8 +36,14 @@ export class FrameLoader {
       this.frames.set(index, cached)
       return cached
     }
-    const pending = this.fetchFrame(index, priority)
-    pending.catch(() => this.frames.delete(index))
+    if (priority === 'high') this.abortPrefetch()
+    const abort = new AbortController()
+    const pending = this.fetchFrame(index, priority, abort.signal)
+    if (priority === 'low') this.prefetchInFlight = { index, abort }
+    pending.catch(() => {
+      // Only our own entry: an aborted prefetch may already have been replaced by a new load.
+      if (this.frames.get(index) === pending) this.frames.delete(index)
+    })
     this.frames.set(index, pending)
     this.evict()
     if (priority === 'high') {
@@ -66,6 +71,14 @@ export class FrameLoader {
     this.frames.clear()
   }
 
+  private abortPrefetch(): void {
+    const inFlight = this.prefetchInFlight
+    if (!inFlight) return
+    this.prefetchInFlight = null
+    this.frames.delete(inFlight.index)
+    inFlight.abort.abort()
+  }
+
   private foregroundDone(): void {
     this.foregroundLoads--
     void this.pumpPrefetch()
@@ -79,6 +92,7 @@ export class FrameLoader {
         const next = this.prefetchQueue.shift()
         if (next === undefined) break
         if (!this.frames.has(next)) await this.load(next, 'low').catch(() => undefined)
+        this.prefetchInFlight = null
       }
     } finally {
       this.prefetching = false
@@ -93,17 +107,11 @@ export class FrameLoader {
     }
   }
 
-  private async fetchFrame(index: number, priority: 'high' | 'low'): Promise<PlayerFrame> {
-    const get = async (kind: 'rgb' | 'depth' | 'labels') => {
-      const response = await fetch(this.dataUrl(resourcePaths.frameImage(this.sessionId, index, kind)), { priority })
-      if (!response.ok) throw new Error(`Frame ${index} ${kind}: ${await response.text()}`)
-      return response
-    }
-    const [rgb, depth, labels] = await Promise.all([
-      get('rgb').then((r) => r.blob()).then((blob) => createImageBitmap(blob)),
-      get('depth').then((r) => r.arrayBuffer()).then(decodeU16Payload),
-      this.labelledFrames.has(index) ? get('labels').then((r) => r.arrayBuffer()).then(decodeU16Payload) : null,
-    ])
-    return { index, rgb, depth, labels }
+  private async fetchFrame(index: number, priority: 'high' | 'low', signal: AbortSignal): Promise<PlayerFrame> {
+    const response = await fetch(this.dataUrl(resourcePaths.frameImage(this.sessionId, index, 'bundle')), { priority, signal })
+    if (!response.ok) throw new Error(`Frame ${index}: ${await response.text()}`)
+    const bundle = decodeFrameBundle(await response.arrayBuffer())
+    const rgb = await createImageBitmap(new Blob([bundle.rgb]))
+    return { index, rgb, depth: bundle.depth, labels: bundle.labels }
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { decodeU16Payload, resourcePaths, dataPrefix, ConsoleError } from '../../../../src-main/contract'
+import { decodeFrameBundle, decodeU16Payload, resourcePaths, dataPrefix, ConsoleError } from '../../../../src-main/contract'
 import { DataRouter } from '../../../../src-main/services/data-router'
 import { SessionStore } from '../../../../src-main/services/recordings/session-store'
 import { SessionFrameReader } from '../../../../src-main/services/recordings/session-frame-reader'
@@ -80,5 +80,19 @@ describe('session stats', () => {
     expect(stats.depthRangeMeters?.max).toBeCloseTo(rawDepth(3, width - 1, height - 1) * 0.001, 6)
     expect(stats.validDepthFraction).toBeCloseTo((width * height - 2) / (width * height), 6)
     expect(stats.poseCoverage).toBe(1)
+  })
+})
+
+describe('frame bundle route', () => {
+  it('carries the stored RGB bytes, depth and labels in one response', async () => {
+    const { library, get } = await setup()
+    const toBuffer = (body: Uint8Array) => body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer
+    const bundle = decodeFrameBundle(toBuffer((await get(resourcePaths.frameImage('s1', 2, 'bundle'))).body))
+    expect(Buffer.from(bundle.rgb).equals(readFileSync(join(library, 's1', 'rgb', '000002.png')))).toBe(true)
+    expect(bundle.depth.data[3 * fixtureCamera.width + 4]).toBe(rawDepth(2, 4, 3))
+    expect(bundle.labels?.data[0]).toBe(1)
+    const unlabelled = decodeFrameBundle(toBuffer((await get(resourcePaths.frameImage('s2', 0, 'bundle'))).body))
+    expect(unlabelled.labels).toBeNull()
+    expect(() => decodeFrameBundle(new Uint8Array(40).buffer)).toThrow('missing "DVFB" header')
   })
 })
