@@ -28,6 +28,7 @@ export interface SyntheticWorldOptions {
 }
 
 const negativeWords = new Set(['object', 'things', 'stuff', 'texture'])
+const recentMapCount = 8
 
 export class SyntheticEmbeddingWorld implements EmbeddingProvider, FrameScorer, FrameReader {
   readonly sessionId = 'synthetic'
@@ -36,6 +37,8 @@ export class SyntheticEmbeddingWorld implements EmbeddingProvider, FrameScorer, 
   private readonly generic: Float32Array
   private readonly room: Float32Array
   private readonly directions = new Map<string, Float32Array>()
+  /** Recent maps, as the inference service's embedding cache keeps them. */
+  private readonly recentMaps = new Map<string, EmbeddingMap>()
 
   constructor(readonly options: SyntheticWorldOptions) {
     const random = mulberry32(options.seed ?? 7)
@@ -70,6 +73,16 @@ export class SyntheticEmbeddingWorld implements EmbeddingProvider, FrameScorer, 
     this.embeddingCalls++
     // A real provider answers from a worker; yielding here keeps jobs cancellable as they are there.
     await new Promise((resolve) => setImmediate(resolve))
+    const key = `${sessionId}/${frameIndex}`
+    const recent = this.recentMaps.get(key)
+    if (recent) return recent
+    const map = this.generate(sessionId, frameIndex)
+    if (this.recentMaps.size >= recentMapCount) this.recentMaps.delete(this.recentMaps.keys().next().value as string)
+    this.recentMaps.set(key, map)
+    return map
+  }
+
+  private generate(sessionId: string, frameIndex: number): EmbeddingMap {
     const { dim, width, height } = this.options
     const random = mulberry32(hash(`${sessionId}/${frameIndex}`))
     const data = new Float32Array(width * height * dim)
