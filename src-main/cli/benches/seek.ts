@@ -1,8 +1,8 @@
 /**
  * `dve bench seek`: Player seek latency. 100 random frames (each once, so every load is cold) are
- * fetched through the browser-mode HTTP host as the renderer does (RGB bytes + DV16 depth), and
+ * fetched through the browser-mode HTTP host as the Player does (one DVFB bundle per frame), and
  * through the data plane without HTTP, against the bare work in the same run: reading the RGB file
- * and decoding the depth PNG. Files are pre-read so the OS cache is warm for all three alike.
+ * and decoding the depth (and labels) PNG. Files are pre-read so the OS cache is warm for all three alike.
  * Session: DVE_BENCH_SESSION, else the demo, else the first listed.
  */
 import { readFile } from 'node:fs/promises'
@@ -69,19 +69,20 @@ export const seekBench: Bench = {
     // Warm the OS file cache for every set alike, so only decoding and serving differ.
     for (const index of order.slice(0, 3 * perSet)) {
       const frame = frames[index]!
-      await Promise.all([readFile(join(session.dir, frame.rgb)), readFile(join(session.dir, frame.depth))])
+      await Promise.all([frame.rgb, frame.depth, frame.labels].map((file) => file && readFile(join(session.dir, file))))
     }
     const bareLoad = async (index: number) => {
       const frame = frames[index]!
       await readFile(join(session.dir, frame.rgb))
       decode(await readFile(join(session.dir, frame.depth)))
+      if (frame.labels) decode(await readFile(join(session.dir, frame.labels)))
     }
     // The bare path caches nothing, so warming the decoder on its own frames is fair.
     for (const index of (bareSet as number[]).slice(0, 3)) await bareLoad(index)
     const bare = await timeEach(bareSet as number[], bareLoad)
     const query = new URLSearchParams()
     const plane = await timeEach(planeSet as number[], (index) =>
-      Promise.all((['rgb', 'depth'] as const).map((kind) => services.data.handle(resourcePaths.frameImage(id, index, kind).slice(dataPrefix.length), query))),
+      services.data.handle(resourcePaths.frameImage(id, index, 'bundle').slice(dataPrefix.length), query),
     )
     const token = newToken()
     const agent = new Agent({ keepAlive: true })
@@ -89,9 +90,7 @@ export const seekBench: Bench = {
     let http: number[]
     try {
       const origin = `http://127.0.0.1:${host.port}`
-      http = await timeEach(httpSet as number[], (index) =>
-        Promise.all((['rgb', 'depth'] as const).map((kind) => httpGet(agent, `${origin}${resourcePaths.frameImage(id, index, kind)}`, token))),
-      )
+      http = await timeEach(httpSet as number[], (index) => httpGet(agent, `${origin}${resourcePaths.frameImage(id, index, 'bundle')}`, token))
     } finally {
       agent.destroy()
       await host.close()
@@ -100,11 +99,11 @@ export const seekBench: Bench = {
     const bareP50 = percentile(bare, 50)
     const rows: BenchRow[] = [
       { name: `session ${id}: ${width}×${height}, ${perSet} cold frames per set`, value: perSet, unit: 'frames' },
-      { name: 'bare: read RGB + decode depth PNG, p50', value: bareP50, unit: 'ms' },
+      { name: 'bare: read RGB + decode depth (and labels) PNG, p50', value: bareP50, unit: 'ms' },
       { name: 'bare p95', value: percentile(bare, 95), unit: 'ms' },
-      { name: 'data plane (rgb + depth payload), p50', value: percentile(plane, 50), unit: 'ms', ratio: { value: percentile(plane, 50) / bareP50, baseline: 'bare p50' } },
+      { name: 'data plane (frame bundle), p50', value: percentile(plane, 50), unit: 'ms', ratio: { value: percentile(plane, 50) / bareP50, baseline: 'bare p50' } },
       { name: 'data plane p95', value: percentile(plane, 95), unit: 'ms' },
-      { name: 'HTTP seek (2 requests), p50', value: percentile(http, 50), unit: 'ms', ratio: { value: percentile(http, 50) / bareP50, baseline: 'bare p50' } },
+      { name: 'HTTP seek (1 bundle request), p50', value: percentile(http, 50), unit: 'ms', ratio: { value: percentile(http, 50) / bareP50, baseline: 'bare p50' } },
       { name: 'HTTP seek p95', value: percentile(http, 95), unit: 'ms', aim: '≤ 60 ms at 640×480 (server part; the Player shows its full seek time)' },
     ]
     return rows
