@@ -1,7 +1,22 @@
 /** Every format reader, in no particular order: detection scores pick among them. */
-import type { FormatReader } from './import-plan'
+import { dveSessionReader } from './dve-session-reader'
 import { frameFolderReader } from './frame-folder-reader'
-import { tumReader } from './tum-reader'
+import { genericReader, samplesReader } from './generic-reader'
+import type { FormatReader } from './import-plan'
+import { redwoodReader } from './redwood-reader'
+import { replicaReader } from './replica-reader'
+import { scannetReader } from './scannet-reader'
 import { tumPoseListReader } from './tum-pose-list-reader'
+import { tumReader } from './tum-reader'
 
-export const formatReaders: readonly FormatReader[] = [tumReader, tumPoseListReader, frameFolderReader]
+export const formatReaders: readonly FormatReader[] = [
+  dveSessionReader,
+  tumReader,
+  tumPoseListReader,
+  frameFolderReader,
+  redwoodReader,
+  scannetReader,
+  replicaReader,
+  samplesReader,
+  genericReader,
+]

@@ -1,0 +1,52 @@
+/** Our own session folders (`session.json`): re-import copies every frame with full validation. */
+import { readFile } from 'node:fs/promises'
+import { ConsoleError, sessionManifestSchema, type SessionManifest } from '../../../contract'
+import type { FormatReader } from './import-plan'
+import type { SourceTree } from './source-tree'
+
+async function readManifest(tree: SourceTree): Promise<SessionManifest> {
+  const path = tree.path('session.json')
+  let json: unknown
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'))
+  } catch (error) {
+    throw new ConsoleError('bad_file', `${path}: cannot read JSON (${error instanceof Error ? error.message : String(error)}).`, { file: path })
+  }
+  const parsed = sessionManifestSchema.safeParse(json)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new ConsoleError('bad_file', `${path}: ${issue?.path.join('.') || 'manifest'}: ${issue?.message ?? 'invalid'}.`, { file: path })
+  }
+  return parsed.data
+}
+
+export const dveSessionReader: FormatReader = {
+  format: 'dve',
+  label: 'DVE Console session (session.json)',
+  async detect(tree) {
+    if (tree.singleFile || !(await tree.hasFile('', 'session.json'))) return null
+    const manifest = await readManifest(tree).catch(() => null)
+    return manifest
+      ? { confidence: 1, reason: `session.json of "${manifest.name}" found`, frameCount: manifest.frames.length, needs: [] }
+      : { confidence: 0.5, reason: 'session.json found but it is not a valid session manifest', frameCount: null, needs: [] }
+  },
+  async plan(tree) {
+    const manifest = await readManifest(tree)
+    return {
+      camera: { fx: manifest.camera.fx, fy: manifest.camera.fy, cx: manifest.camera.cx, cy: manifest.camera.cy },
+      depthUnitMeters: manifest.depthUnitMeters,
+      depthInvalidValues: manifest.depthInvalidValues,
+      depthEncoding: 'plain',
+      frames: manifest.frames.map((f) => ({
+        sourceName: f.sourceName,
+        timestampSec: f.timestampSec,
+        rgb: { kind: 'file', path: tree.path(f.rgb) },
+        depth: { kind: 'file', path: tree.path(f.depth) },
+        worldFromCamera: f.worldFromCamera,
+        poseOrigin: { file: tree.path('session.json') },
+      })),
+      issues: [],
+      warnings: manifest.labelClasses ? ['Labels are not carried over by re-import.'] : [],
+    }
+  },
+}

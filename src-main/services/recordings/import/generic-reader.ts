@@ -1,0 +1,83 @@
+/**
+ * Folders of colour/depth pairs without poses: the DVEFormer `samples/` layout (`rgb/` and `depth/`
+ * with matching names, millimetres) and a generic fallback (any colour and depth folders, or files
+ * named like `x_rgb.png` / `x_depth.png`) where the person sets the depth unit and intrinsics.
+ */
+import { basename } from 'node:path'
+import type { ImportOptions, SkippedFrame } from '../../../contract'
+import { depthFilePattern, pairFiles, rgbFilePattern, stemOf, type FilePair } from './frame-pairing'
+import type { FormatReader, ImportPlan } from './import-plan'
+import type { SourceTree } from './source-tree'
+
+const genericColourDirs = ['rgb', 'color', 'colour', 'image', 'images'] as const
+const genericDepthDirs = ['depth', 'depths'] as const
+const colourToken = /rgb|colou?r|image/i
+const depthToken = /depth/i
+
+function planFromPairs(pairs: FilePair[], skipped: SkippedFrame[], options: ImportOptions, what: string): ImportPlan {
+  return {
+    camera: null,
+    depthUnitMeters: 0.001,
+    depthInvalidValues: [0],
+    depthEncoding: 'plain',
+    frames: pairs.map((p) => ({ sourceName: stemOf(basename(p.depth)), timestampSec: null, rgb: { kind: 'file', path: p.rgb }, depth: { kind: 'file', path: p.depth }, worldFromCamera: null })),
+    issues: skipped,
+    warnings: options.depthUnitMeters ? [] : [`${what} does not state its depth unit; millimetres are assumed (set the depth unit in the import options otherwise).`],
+  }
+}
+
+async function folderPairs(tree: SourceTree, colourDir: string, depthDir: string): Promise<{ pairs: FilePair[]; skipped: SkippedFrame[] }> {
+  const [rgb, depth] = await Promise.all([tree.files(colourDir, rgbFilePattern), tree.files(depthDir, depthFilePattern)])
+  return pairFiles(rgb.map((n) => tree.path(colourDir, n)), depth.map((n) => tree.path(depthDir, n)), (p) => stemOf(basename(p)))
+}
+
+/** Files in one folder paired by name with the colour/depth word taken out ("a_rgb.png" ↔ "a_depth.png"). */
+async function namedPairs(tree: SourceTree): Promise<{ pairs: FilePair[]; skipped: SkippedFrame[] }> {
+  const files = await tree.files('')
+  const rgb = files.filter((n) => rgbFilePattern.test(n) && colourToken.test(n) && !depthToken.test(n))
+  const depth = files.filter((n) => depthFilePattern.test(n) && depthToken.test(n))
+  const key = (p: string): string => stemOf(basename(p)).replace(colourToken, '*').replace(depthToken, '*')
+  return pairFiles(rgb.map((n) => tree.path(n)), depth.map((n) => tree.path(n)), key)
+}
+
+async function samplesLayout(tree: SourceTree): Promise<boolean> {
+  return !tree.singleFile && (await tree.hasDir('', 'rgb')) && (await tree.hasDir('', 'depth'))
+}
+
+export const samplesReader: FormatReader = {
+  format: 'dveformer-samples',
+  label: 'DVEFormer samples (rgb/, depth/ with matching names)',
+  async detect(tree) {
+    if (!(await samplesLayout(tree))) return null
+    const { pairs } = await folderPairs(tree, 'rgb', 'depth')
+    if (pairs.length === 0) return null
+    return { confidence: 0.6, reason: `rgb/ and depth/ with ${pairs.length} matching names found`, frameCount: pairs.length, needs: ['intrinsics', 'depthUnitMeters'] }
+  },
+  async plan(tree, options) {
+    const { pairs, skipped } = await folderPairs(tree, 'rgb', 'depth')
+    return planFromPairs(pairs, skipped, options, 'The samples layout')
+  },
+}
+
+async function genericSource(tree: SourceTree): Promise<{ pairs: FilePair[]; skipped: SkippedFrame[]; reason: string } | null> {
+  if (tree.singleFile) return null
+  const colourDir = await tree.firstDir('', genericColourDirs)
+  const depthDir = await tree.firstDir('', genericDepthDirs)
+  if (colourDir && depthDir) return { ...(await folderPairs(tree, colourDir, depthDir)), reason: `${colourDir}/ and ${depthDir}/` }
+  const named = await namedPairs(tree)
+  return named.pairs.length > 0 ? { ...named, reason: 'colour/depth files paired by name' } : null
+}
+
+export const genericReader: FormatReader = {
+  format: 'generic',
+  label: 'Generic colour + depth folder (set depth unit and intrinsics)',
+  async detect(tree) {
+    const source = await genericSource(tree)
+    if (!source || source.pairs.length === 0) return null
+    return { confidence: 0.3, reason: `${source.reason}: ${source.pairs.length} pairs`, frameCount: source.pairs.length, needs: ['intrinsics', 'depthUnitMeters'] }
+  },
+  async plan(tree, options) {
+    const source = (await genericSource(tree)) ?? { pairs: [], skipped: [] }
+    return planFromPairs(source.pairs, source.skipped, options, 'A generic folder')
+  },
+}
