@@ -25,6 +25,8 @@ export interface SessionListing {
 
 export class SessionStore {
   private readonly cache = new Map<string, StoredSession>()
+  /** By folder, so listing re-validates only manifests that changed (zod over thousands of frames is slow). */
+  private readonly byDir = new Map<string, StoredSession>()
 
   constructor(
     readonly libraryDir: string,
@@ -83,6 +85,7 @@ export class SessionStore {
     const trash = join(this.libraryDir, `.deleting-${id}-${Date.now().toString(36)}`)
     await rename(session.dir, trash)
     this.cache.delete(id)
+    this.byDir.delete(session.dir)
     await rm(trash, { recursive: true, force: true })
   }
 
@@ -95,9 +98,15 @@ export class SessionStore {
   private async load(dir: string, readOnly: boolean): Promise<StoredSession> {
     const version = await manifestMtime(dir)
     if (version === null) throw new ConsoleError('not_found', `${manifestPath(dir)}: file is missing.`)
-    const manifest = await readManifest(dir)
-    const session: StoredSession = { id: manifest.id, dir, manifest, readOnly, version }
-    this.cache.set(manifest.id, session)
+    const known = this.byDir.get(dir)
+    let session: StoredSession
+    if (known?.version === version && known.readOnly === readOnly) session = known
+    else {
+      const manifest = await readManifest(dir)
+      session = { id: manifest.id, dir, manifest, readOnly, version }
+      this.byDir.set(dir, session)
+    }
+    this.cache.set(session.id, session)
     return session
   }
 

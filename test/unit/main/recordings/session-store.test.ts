@@ -68,6 +68,17 @@ describe('SessionStore', () => {
     expect((await rejection(store.get('../sessions/kitchen-1'))).code).toBe('not_found')
   })
 
+  it('re-reads only manifests that changed between listings', async () => {
+    const { store } = await libraryWithDemo()
+    const first = await store.list()
+    const second = await store.list()
+    expect(second.sessions[1]!.manifest).toBe(first.sessions[1]!.manifest)
+    await store.rename('kitchen-1', 'Renamed')
+    const third = await store.list()
+    expect(third.sessions[1]!.manifest).not.toBe(first.sessions[1]!.manifest)
+    expect(third.sessions[0]!.manifest).toBe(first.sessions[0]!.manifest)
+  })
+
   it('notices a manifest changed on disk by another process', async () => {
     const { library, store } = await libraryWithDemo()
     expect((await store.get('kitchen-1')).manifest.name).toBe('Fixture kitchen-1')
