@@ -8,9 +8,9 @@ import { parentPort, type TransferListItem } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
 import * as ort from 'onnxruntime-node'
 import { ConsoleError } from '../../contract'
-import { decodeHalf, encodeHalf } from './float16'
+import { decodeHalf } from './float16'
 import { providerUnavailable } from './execution-providers'
-import { poolFactor, toNormalisedMap } from './embedding-layout'
+import { poolFactor, toNormalisedHalves } from './embedding-layout'
 import { pcaAxes, projectionsToRgb } from './pca-projection'
 import { preprocessFrame } from './preprocess'
 import { scoreGraphBytes, scoreGraphNames } from './score-graph'
@@ -95,11 +95,11 @@ async function embedImage(request: Extract<WorkerRequest, { kind: 'embedImage' }
   const dims = [...output.dims]
   if (dims.length !== 4 || dims[0] !== 1) throw new ConsoleError('model_error', `Output "${spec.output}" has dims [${dims.join(', ')}]; [1, D, h, w] expected.`)
   const [, dim, outHeight, outWidth] = dims as [number, number, number, number]
-  const map = toNormalisedMap(output.data as Float32Array, dim, outHeight, outWidth, poolFactor(outWidth, spec.maxMapWidth))
+  const map = toNormalisedHalves(output.data as Float32Array, dim, outHeight, outWidth, poolFactor(outWidth, spec.maxMapWidth))
   output.dispose()
-  const halves = encodeHalf(map.data)
+  const { halves } = map
   // Keep what a cache read would give back, so scores agree whether the map came from the model or the disk.
-  remember(request.mapKey, { ...map, data: decodeHalf(halves, map.data) })
+  remember(request.mapKey, { dim: map.dim, width: map.width, height: map.height, data: decodeHalf(halves) })
   const t3 = performance.now()
   return {
     response: {

@@ -8,16 +8,20 @@ describe('float16', () => {
     expect(toHalf(65504)).toBe(0x7bff)
     expect(toHalf(70000)).toBe(0x7c00)
     expect(toHalf(2 ** -24)).toBe(0x0001)
+    expect(toHalf(3 * 2 ** -24)).toBe(0x0003)
+    expect(toHalf(-(2 ** -14))).toBe(0x8400)
     expect(toHalf(2 ** -26)).toBe(0)
+    expect(toHalf(0)).toBe(0)
     expect(toHalf(Number.NaN) & 0x7c00).toBe(0x7c00)
   })
 
-  it('rounds to nearest even', () => {
-    // 1 + 2^-11 is halfway between 1 and 1 + 2^-10: ties to the even mantissa (1)
-    expect(toHalf(1 + 2 ** -11)).toBe(0x3c00)
-    // 1 + 3·2^-11 is halfway between mantissas 1 and 2: ties to 2
-    expect(toHalf(1 + 3 * 2 ** -11)).toBe(0x3c02)
-    expect(toHalf(1 + 2 ** -11 + 2 ** -20)).toBe(0x3c01)
+  it('rounds to nearest (ties away from zero), carrying into the exponent', () => {
+    expect(toHalf(1 + 2 ** -12)).toBe(0x3c00) // below halfway: down
+    expect(toHalf(1 + 2 ** -11 + 2 ** -20)).toBe(0x3c01) // above halfway: up
+    expect(toHalf(1 + 2 ** -11)).toBe(0x3c01) // a tie: away from zero
+    expect(toHalf(-(1 + 2 ** -11))).toBe(0xbc01)
+    expect(toHalf(2 - 2 ** -12)).toBe(0x4000) // rounds up across the exponent boundary
+    expect(toHalf(65520)).toBe(0x7c00) // past the largest half: infinity
   })
 
   it('round-trips within half precision', () => {
