@@ -3,6 +3,7 @@ import { dveSessionReader } from './dve-session-reader'
 import { frameFolderReader } from './frame-folder-reader'
 import { genericReader, samplesReader } from './generic-reader'
 import type { FormatReader } from './import-plan'
+import { mcapReader } from './mcap-reader'
 import { redwoodReader } from './redwood-reader'
 import { replicaReader } from './replica-reader'
 import { scannetReader } from './scannet-reader'
@@ -19,4 +20,5 @@ export const formatReaders: readonly FormatReader[] = [
   replicaReader,
   samplesReader,
   genericReader,
+  mcapReader,
 ]

@@ -42,7 +42,10 @@ export function sourceLabel(source: ImageSource): string {
 }
 
 async function load(source: ImageSource): Promise<LoadedImage> {
-  if (source.kind === 'loaded') return source.load()
+  if (source.kind === 'loaded')
+    return source.load().catch((error: unknown) => {
+      throw error instanceof FrameProblem ? error : new FrameProblem(source.label, errorText(error))
+    })
   let bytes: Buffer
   try {
     bytes = await readFile(source.path)

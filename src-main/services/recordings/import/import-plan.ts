@@ -44,6 +44,8 @@ export interface ImportPlan {
   /** Frames the reader already rejected (missing files, unparseable lines). */
   issues: SkippedFrame[]
   warnings: string[]
+  /** Releases what the loaders hold open (an MCAP file), after the session is written. */
+  close?: () => Promise<void>
 }
 
 export interface Detection {

@@ -54,15 +54,18 @@ export async function importSession(sourcePath: string, options: ImportOptions, 
   const parsedOptions = importOptionsSchema.parse(options)
   const tree = await openSource(sourcePath)
   const detected = await detectWith(tree)
-  const chosen = parsedOptions.format ? detected.find((d) => d.reader.format === parsedOptions.format) ?? forcedReader(parsedOptions.format, tree) : detected[0]
+  const chosen = parsedOptions.format ? detected.find((d) => d.reader.format === parsedOptions.format) : detected[0]
+  if (!chosen && parsedOptions.format)
+    throw new ConsoleError('unsupported', `${tree.root}: does not look like the "${parsedOptions.format}" format (what it needs was not found).`, { file: tree.root })
   if (!chosen) throw await describeUnknown(tree)
   ctx.progress(0, 0, `Reading ${chosen.reader.label}`)
   const plan = await chosen.reader.plan(tree, parsedOptions, ctx)
-  ctx.throwIfCancelled()
-  const name = parsedOptions.name ?? basename(tree.singleFile ? tree.singleFile.replace(/\.[^.]+$/, '') : tree.root)
-  return writeSession(plan, { libraryDir, sourcePath: tree.singleFile ? tree.path(tree.singleFile) : tree.root, format: chosen.reader.format, name, options: parsedOptions, startedAtMs }, ctx)
-}
-
-function forcedReader(format: string, tree: SourceTree): never {
-  throw new ConsoleError('unsupported', `${tree.root}: does not look like the "${format}" format (nothing it needs was found).`, { file: tree.root })
+  try {
+    ctx.throwIfCancelled()
+    const name = parsedOptions.name ?? basename(tree.singleFile ? tree.singleFile.replace(/\.[^.]+$/, '') : tree.root)
+    const source = tree.singleFile ? tree.path(tree.singleFile) : tree.root
+    return await writeSession(plan, { libraryDir, sourcePath: source, format: chosen.reader.format, name, options: parsedOptions, startedAtMs }, ctx)
+  } finally {
+    await plan.close?.()
+  }
 }
