@@ -49,9 +49,10 @@ export const usePlayerStore = defineStore('player', () => {
     })
   })
 
-  async function open(id: string, startIndex = 0): Promise<void> {
+  /** Opens a session at `startIndex`; re-opening the open session without an index keeps the position. */
+  async function open(id: string, startIndex?: number): Promise<void> {
     if (sessionId.value === id) {
-      if (startIndex !== index.value) await seek(startIndex)
+      if (startIndex !== undefined && startIndex !== index.value) await seek(startIndex)
       return
     }
     close()
@@ -62,7 +63,7 @@ export const usePlayerStore = defineStore('player', () => {
       const range = nextStats.depthRangeMeters
       depthRange.value = range ? { min: Number(range.p02.toFixed(2)), max: Number(range.p98.toFixed(2)) } : { min: 0, max: 5 }
       loader = new FrameLoader(client.dataUrl, id)
-      await seek(startIndex)
+      await seek(startIndex ?? 0)
     } catch (e) {
       error.value = e instanceof Error ? e.message : String(e)
     }
