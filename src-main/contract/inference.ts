@@ -24,6 +24,8 @@ export interface BatchRunSummary {
   framesPerSecond: number
   /** Frames retried after the inference worker crashed. */
   retriedAfterCrash: number
+  /** Mean milliseconds per computed frame inside the worker (null when every frame was cached). */
+  workerMs: { preprocess: number; run: number; post: number } | null
 }
 
 export interface CacheStatus {

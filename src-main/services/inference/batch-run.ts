@@ -9,12 +9,13 @@ import { performance } from 'node:perf_hooks'
 import { ConsoleError, type BatchRunSummary } from '../../contract'
 import type { JobContext } from '../jobs/job-runner'
 import type { LoadedFrame } from '../ports'
+import type { EmbedTimings } from './worker-protocol'
 
 export interface BatchFrameSource {
   isCached(frameIndex: number): Promise<boolean>
   loadFrame(frameIndex: number): Promise<LoadedFrame>
-  /** Runs the model on the frame and writes the cache entry. */
-  compute(frame: LoadedFrame, signal: AbortSignal): Promise<void>
+  /** Runs the model on the frame and writes the cache entry; returns the worker's timings. */
+  compute(frame: LoadedFrame, signal: AbortSignal): Promise<EmbedTimings>
 }
 
 export interface BatchPlan {
@@ -32,6 +33,12 @@ export async function runBatch(plan: BatchPlan, source: BatchFrameSource, ctx: J
   let computed = 0
   let cached = 0
   let retried = 0
+  const workerMs = { preprocess: 0, run: 0, post: 0 }
+  const addTimings = (t: EmbedTimings) => {
+    workerMs.preprocess += t.preprocessMs
+    workerMs.run += t.runMs
+    workerMs.post += t.postMs
+  }
   const prepare = (index: number): Promise<Prepared> =>
     source.isCached(index)
       .then(async (hit): Promise<Prepared> => (hit ? { cached: true } : { cached: false, frame: await source.loadFrame(index) }))
@@ -48,11 +55,11 @@ export async function runBatch(plan: BatchPlan, source: BatchFrameSource, ctx: J
         cached++
       } else {
         try {
-          await source.compute(prepared.frame, ctx.signal)
+          addTimings(await source.compute(prepared.frame, ctx.signal))
         } catch (error) {
           if (!isWorkerCrash(error)) throw error
           retried++
-          await source.compute(prepared.frame, ctx.signal)
+          addTimings(await source.compute(prepared.frame, ctx.signal))
         }
         computed++
       }
@@ -66,6 +73,7 @@ export async function runBatch(plan: BatchPlan, source: BatchFrameSource, ctx: J
   const summary: BatchRunSummary = {
     sessionId: plan.sessionId, modelId: plan.modelId, frames: total, computed, cached, seconds,
     framesPerSecond: seconds > 0 ? total / seconds : 0, retriedAfterCrash: retried,
+    workerMs: computed ? { preprocess: workerMs.preprocess / computed, run: workerMs.run / computed, post: workerMs.post / computed } : null,
   }
   ctx.progress(total, total, describeSummary(summary))
   return summary

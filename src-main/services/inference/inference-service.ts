@@ -15,7 +15,7 @@ import { decodeHalf } from './float16'
 import type { ModelsService } from './models-service'
 import type { LoadedPack } from './pack-loader'
 import type { Priority, InferenceWorkerClient } from './worker-client'
-import type { EmbeddingMapData } from './worker-protocol'
+import type { EmbedTimings, EmbeddingMapData } from './worker-protocol'
 
 export interface InferenceServiceDeps {
   models: ModelsService
@@ -57,9 +57,7 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     const job = this.deps.jobs.start('inference', `Run ${pack.manifest.name} on ${sessionId}`, (ctx) => runBatch(plan, {
       isCached: (i) => this.deps.cache.has(pack.modelId, sessionId, i),
       loadFrame: (i) => this.deps.frames.loadFrame(sessionId, i),
-      compute: async (frame, signal) => {
-        await this.compute(pack, frame, 'batch', signal)
-      },
+      compute: async (frame, signal) => (await this.compute(pack, frame, 'batch', signal)).timings,
     }, ctx))
     this.runs.set(job.id, job.result)
     if (this.runs.size > keepRuns) this.runs.delete(this.runs.keys().next().value as string)
@@ -173,7 +171,7 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     return { meta, response: await send(key, { dim: map.dim, width: map.width, height: map.height, data: map.data }) }
   }
 
-  private async compute(pack: LoadedPack, frame: LoadedFrame, priority: Priority, signal?: AbortSignal): Promise<CachedMap> {
+  private async compute(pack: LoadedPack, frame: LoadedFrame, priority: Priority, signal?: AbortSignal): Promise<CachedMap & { timings: EmbedTimings }> {
     const { sessionId, frameIndex } = frame
     const depth = frame.depthMeters
     if (depth.width === 0 || depth.height === 0 || depth.data.length !== depth.width * depth.height) {
@@ -189,7 +187,7 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     }
     await this.deps.cache.put(pack.modelId, sessionId, frameIndex, map)
     this.rememberMeta(mapKey(pack, sessionId, frameIndex), map)
-    return map
+    return { ...map, timings: response.timings }
   }
 
   private toEmbeddingMap(key: string, map: CachedMap): EmbeddingMap {

@@ -19,6 +19,15 @@ import type { EmbeddingMapData, ProviderFallback, TensorData, ValueInfo, WorkerR
 const port = parentPort
 if (!port) throw new Error('inference-worker must run in a worker thread')
 
+/**
+ * ORT's thread pool spins for a while after each run by default; the pre/post-processing that runs in
+ * this thread between runs then competes with spinning threads for the same cores.
+ */
+const sessionOptions: ort.InferenceSession.SessionOptions = {
+  logSeverityLevel: 3,
+  extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+}
+
 const sessions = new Map<string, ort.InferenceSession>()
 let scoreSession: Promise<ort.InferenceSession> | null = null
 
@@ -61,7 +70,7 @@ async function load(request: Extract<WorkerRequest, { kind: 'load' }>): Promise<
       continue
     }
     try {
-      const created = await ort.InferenceSession.create(request.onnxPath, { executionProviders: [provider], logSeverityLevel: 3 })
+      const created = await ort.InferenceSession.create(request.onnxPath, { ...sessionOptions, executionProviders: [provider] })
       await sessions.get(request.sessionKey)?.release()
       sessions.set(request.sessionKey, created)
       return {
@@ -116,7 +125,7 @@ function residentMap(request: { mapKey: string; map: EmbeddingMapData | null }):
 }
 
 async function gemm(map: EmbeddingMapData, vectors: Float32Array, count: number, bias: Float32Array | null): Promise<Float32Array> {
-  scoreSession ??= ort.InferenceSession.create(scoreGraphBytes(), { logSeverityLevel: 3 })
+  scoreSession ??= ort.InferenceSession.create(scoreGraphBytes(), sessionOptions)
   const head = await scoreSession
   const n = scoreGraphNames
   const result = await head.run({
