@@ -67,7 +67,7 @@ export async function readPack(id: string, dir: string, source: PackEntry['sourc
   }
   const parsed = modelManifestSchema.safeParse(json)
   if (!parsed.success) {
-    entry.errors.push(...describeZodIssues(file, parsed.error.issues))
+    entry.errors.push(...describeZodIssues(file, text, parsed.error.issues))
     return entry
   }
   entry.manifest = parsed.data

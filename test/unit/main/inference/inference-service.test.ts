@@ -240,10 +240,11 @@ describe('bad packs', () => {
   })
 
   it('reports schema errors with the field and JSON syntax errors with the line', async () => {
-    const schema = await packErrors((dir) => editManifest(dir, (m) => {
-      (m.image as Record<string, unknown>).rgbStd = [1, 0, 1]
-    }))
-    expect(schema.join('\n')).toMatch(/model\.json: image\.rgbStd\[1\]/)
+    const schema = await packErrors((dir) => {
+      const file = join(dir, 'model.json')
+      writeFileSync(file, readFileSync(file, 'utf8').replace('"rgbStd": [\n      58.395', '"rgbStd": [\n      0'))
+    })
+    expect(schema.join('\n')).toMatch(/model\.json:24: image\.rgbStd\[0\]: /)
     await harness?.dispose()
     const syntax = await packErrors((dir) => writeFileSync(join(dir, 'model.json'), '{\n  "format": "dve-model-pack",\n  oops\n}'))
     expect(syntax.join('\n')).toMatch(/model\.json:3: not valid JSON/)
