@@ -13,6 +13,7 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src-main/electron/main.ts'),
           'inference-worker': resolve(root, 'src-main/services/inference/inference-worker.ts'),
+          'fusion-worker': resolve(root, 'src-main/services/mapping/fusion-worker.ts'),
         },
       },
     },

@@ -10,6 +10,7 @@ import { sessionsSpec } from './sessions'
 import { modelsSpec } from './models'
 import { inferenceSpec } from './inference'
 import { querySpec } from './query'
+import { mapSpec } from './map'
 
 export const contract = {
   app: appSpec,
@@ -18,6 +19,7 @@ export const contract = {
   models: modelsSpec,
   inference: inferenceSpec,
   query: querySpec,
+  map: mapSpec,
 } as const
 
 export type Contract = typeof contract

@@ -16,6 +16,12 @@ export const resourcePaths = {
   queryHeatmap: (token: string) => `${dataPrefix}query/heatmaps/${enc(token)}`,
   /** PNG: the first three principal components of a frame's embeddings (active model). */
   framePca: (sessionId: string, frameIndex: number) => `${dataPrefix}inference/${enc(sessionId)}/${frameIndex}/pca`,
+  /** The session's current map as a DVM1 voxel payload (map.ts). */
+  mapPoints: (sessionId: string) => `${dataPrefix}maps/${enc(sessionId)}/points`,
+  /** Uint8 relevancy per voxel of a map query. */
+  mapRelevancy: (sessionId: string, token: string) => `${dataPrefix}maps/${enc(sessionId)}/relevancy/${enc(token)}`,
+  /** PLY download of the map (`?relevancy=<token>` adds a query's relevancy). */
+  mapPly: (sessionId: string) => `${dataPrefix}maps/${enc(sessionId)}/ply`,
 }
 
 function enc(id: string): string {

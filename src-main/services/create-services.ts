@@ -12,6 +12,7 @@ import { Logger } from './logger'
 import { createRecordings } from './recordings/create-recordings'
 import { createInference } from './inference/create-inference'
 import { QueryService } from './query/query-service'
+import { createMapping } from './mapping/create-mapping'
 
 export interface ServicesConfig {
   host: AppInfo['host']
@@ -59,10 +60,14 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     void inference.models.ensureLoaded().catch((error: unknown) => logger.warn('models', error instanceof Error ? error.message : String(error)))
   }
 
+  const map = createMapping({
+    home: paths.home, frames: recordings.frameReader, embeddings: inference.inference, jobs, events, data,
+    manifest: async (id) => (await recordings.service.get({ id })).manifest, allowFileExport: config.host !== 'browser',
+  })
   // Ask: the ports are filled in as the recordings, inference and mapping services are wired.
-  const query = new QueryService({ frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, prompt: inference.inference, map: null, jobs, data, paths })
+  const query = new QueryService({ frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, prompt: inference.inference, map, jobs, data, paths })
 
-  const api: ConsoleApi = { app, jobs, query, sessions: recordings.service, models: inference.models, inference: inference.inference }
+  const api: ConsoleApi = { app, jobs, query, map, sessions: recordings.service, models: inference.models, inference: inference.inference }
 
   return {
     api, events, data, jobs, logger, paths,

@@ -10,6 +10,7 @@ import { registerImportCommand } from './import'
 import { registerSessionsCommand } from './sessions'
 import { registerInfoCommand } from './info'
 import { registerQueryCommand } from './query'
+import { registerMapCommand } from './map'
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerVersionCommand(program, ctx)
@@ -21,4 +22,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerSessionsCommand(program, ctx)
   registerInfoCommand(program, ctx)
   registerQueryCommand(program, ctx)
+  registerMapCommand(program, ctx)
 }

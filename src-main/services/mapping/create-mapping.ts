@@ -1,0 +1,41 @@
+/** Builds the map service and its data routes, for create-services.ts. */
+import { join } from 'node:path'
+import type { SessionManifest } from '../../contract'
+import type { DataRouter } from '../data-router'
+import type { EventBus } from '../event-bus'
+import type { JobRunner } from '../jobs/job-runner'
+import type { EmbeddingProvider, FrameReader } from '../ports'
+import type { FusionEngine, FusionInit } from './fusion-engine'
+import { FusionWorkerClient } from './fusion-worker-client'
+import { MapService } from './map-service'
+
+export interface MappingDeps {
+  home: string
+  frames: FrameReader
+  embeddings: EmbeddingProvider | null
+  manifest: (sessionId: string) => Promise<SessionManifest>
+  jobs: JobRunner
+  events: EventBus
+  data: DataRouter
+  allowFileExport: boolean
+  /** Fusion in the calling thread instead of a worker (tests). */
+  startEngine?: (init: FusionInit) => Promise<FusionEngine>
+}
+
+export function createMapping(deps: MappingDeps): MapService {
+  const service = new MapService({
+    frames: deps.frames, embeddings: deps.embeddings, manifest: deps.manifest, jobs: deps.jobs, events: deps.events,
+    mapsRoot: join(deps.home, 'maps'), allowFileExport: deps.allowFileExport,
+    startEngine: deps.startEngine ?? ((init) => FusionWorkerClient.start(init)),
+  })
+  deps.data.register('maps/:sessionId/points', async ({ sessionId }) => ({
+    body: await service.pointsPayload(sessionId as string), contentType: 'application/octet-stream',
+  }))
+  deps.data.register('maps/:sessionId/relevancy/:token', async ({ token }) => ({
+    body: service.relevancyBytes(token as string), contentType: 'application/octet-stream', immutable: true,
+  }))
+  deps.data.register('maps/:sessionId/ply', async ({ sessionId }, query) => ({
+    body: await service.plyBytes(sessionId as string, query.get('relevancy')), contentType: 'application/octet-stream',
+  }))
+  return service
+}

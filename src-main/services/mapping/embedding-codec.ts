@@ -1,0 +1,102 @@
+/**
+ * Compact voxel embeddings: each voxel's L2-normalised mean embedding is stored as k int8 PCA
+ * coefficients with one float32 scale (k + 4 bytes instead of 4·dim). Cosines against a query are
+ * computed in the code space: q·e ≈ q·μ + (Bq)·c, divided by the reconstruction's norm, which is
+ * precomputed per voxel once when the map is loaded.
+ */
+import type { PcaBasis } from './pca-basis'
+
+export interface EmbeddingCodes {
+  pca: PcaBasis
+  /** count × k int8 coefficients. */
+  codes: Int8Array
+  /** Per voxel: coefficient = code × scale. */
+  scales: Float32Array
+}
+
+export function encodeEmbeddings(count: number, pca: PcaBasis, row: (i: number, out: Float32Array) => void): EmbeddingCodes {
+  const { dim, components: k, mean, basis } = pca
+  const codes = new Int8Array(count * k)
+  const scales = new Float32Array(count)
+  const vector = new Float32Array(dim)
+  const coefficients = new Float32Array(k)
+  for (let i = 0; i < count; i++) {
+    row(i, vector)
+    for (let d = 0; d < dim; d++) vector[d]! -= mean[d]!
+    let largest = 0
+    for (let j = 0; j < k; j++) {
+      let dot = 0
+      const offset = j * dim
+      for (let d = 0; d < dim; d++) dot += basis[offset + d]! * vector[d]!
+      coefficients[j] = dot
+      largest = Math.max(largest, Math.abs(dot))
+    }
+    const scale = largest / 127 || 1
+    scales[i] = scale
+    for (let j = 0; j < k; j++) codes[i * k + j] = Math.round(coefficients[j]! / scale)
+  }
+  return { pca, codes, scales }
+}
+
+/** Writes voxel i's reconstructed (not re-normalised) embedding into `out`. */
+export function decodeEmbedding(codes: EmbeddingCodes, i: number, out: Float32Array): void {
+  const { dim, components: k, mean, basis } = codes.pca
+  out.set(mean)
+  const scale = codes.scales[i]!
+  for (let j = 0; j < k; j++) {
+    const c = codes.codes[i * k + j]! * scale
+    if (c === 0) continue
+    const offset = j * dim
+    for (let d = 0; d < dim; d++) out[d]! += c * basis[offset + d]!
+  }
+}
+
+/** Norm of every voxel's reconstruction, from the code alone (B is orthonormal). */
+export function reconstructionNorms(codes: EmbeddingCodes): Float32Array {
+  const { components: k } = codes.pca
+  const meanProjection = project(codes.pca, codes.pca.mean)
+  let meanSq = 0
+  for (const v of codes.pca.mean) meanSq += v * v
+  const count = codes.scales.length
+  const norms = new Float32Array(count)
+  for (let i = 0; i < count; i++) {
+    let cross = 0
+    let self = 0
+    for (let j = 0; j < k; j++) {
+      const c = codes.codes[i * k + j]!
+      cross += c * meanProjection[j]!
+      self += c * c
+    }
+    const s = codes.scales[i]!
+    norms[i] = Math.sqrt(Math.max(1e-12, meanSq + 2 * s * cross + s * s * self))
+  }
+  return norms
+}
+
+/** Bᵀ-side projection: the k coefficients of a dim-vector. */
+export function project(pca: PcaBasis, vector: Float32Array): Float32Array {
+  const out = new Float32Array(pca.components)
+  for (let j = 0; j < pca.components; j++) {
+    let dot = 0
+    const offset = j * pca.dim
+    for (let d = 0; d < pca.dim; d++) dot += pca.basis[offset + d]! * vector[d]!
+    out[j] = dot
+  }
+  return out
+}
+
+/** Cosine of every voxel against an L2-normalised query. */
+export function codeCosines(codes: EmbeddingCodes, norms: Float32Array, query: Float32Array, out: Float32Array = new Float32Array(norms.length)): Float32Array {
+  const k = codes.pca.components
+  const projected = project(codes.pca, query)
+  let queryMean = 0
+  for (let d = 0; d < codes.pca.dim; d++) queryMean += query[d]! * codes.pca.mean[d]!
+  const code = codes.codes
+  const scales = codes.scales
+  for (let i = 0, base = 0; i < norms.length; i++, base += k) {
+    let dot = 0
+    for (let j = 0; j < k; j++) dot += code[base + j]! * projected[j]!
+    out[i] = (queryMean + scales[i]! * dot) / norms[i]!
+  }
+  return out
+}

@@ -1,0 +1,129 @@
+/**
+ * A finished (or checkpointed) map: the voxel grid's accumulators turned into per-voxel means,
+ * covariances and colours, with the embeddings compressed to PCA codes. This is what is saved,
+ * queried, drawn and exported; a resumed build turns it back into a grid.
+ */
+import type { LabelClass } from '../../contract'
+import type { CameraIntrinsics } from '../ports'
+import { decodeEmbedding, encodeEmbeddings, type EmbeddingCodes } from './embedding-codec'
+import { fitPcaBasis } from './pca-basis'
+import { observationSlots, VoxelGrid } from './voxel-grid'
+
+export interface FusedMapMeta {
+  sessionId: string
+  modelId: string | null
+  voxelSizeMeters: number
+  maxDepthMeters: number
+  frameStep: number
+  /** The next frame index a resumed build starts from. */
+  nextFrame: number
+  framesFused: number
+  frameCount: number
+  complete: boolean
+  embeddingDim: number
+  labelClasses: LabelClass[]
+  camera: CameraIntrinsics
+  trajectory: { frameIndices: number[]; worldFromCamera: number[][] }
+  warnings: string[]
+  updatedAt: string
+}
+
+export interface FusedMap {
+  meta: FusedMapMeta
+  count: number
+  /** Point mean of each voxel, world metres. */
+  positions: Float32Array
+  /** RGBA mean colour. */
+  colors: Uint8Array
+  labels: Uint16Array
+  pointCounts: Uint32Array
+  /** Point covariance, upper triangle xx xy xz yy yz zz (m²). */
+  covariances: Float32Array
+  framesSeen: Uint32Array
+  observations: Uint32Array
+  /** Observation weight behind each voxel's embedding (empty for geometry-only maps). */
+  embeddingWeights: Float32Array
+  codes: EmbeddingCodes | null
+}
+
+/** Index pairs of the covariance's upper triangle, in storage order. */
+const pairs = [[0, 0], [0, 1], [0, 2], [1, 1], [1, 2], [2, 2]] as const
+
+/** Default PCA code length: 64 int8 + a scale keeps a voxel ≤ 256 bytes with its geometry. */
+export const defaultCodeDim = 64
+
+export function snapshotGrid(grid: VoxelGrid, meta: FusedMapMeta, codeDim = defaultCodeDim): FusedMap {
+  const n = grid.count
+  const positions = new Float32Array(n * 3)
+  const colors = new Uint8Array(n * 4)
+  const labels = new Uint16Array(n)
+  const covariances = new Float32Array(n * 6)
+  const mean = [0, 0, 0]
+  for (let i = 0; i < n; i++) {
+    const count = Math.max(1, grid.pointCount[i]!)
+    grid.meanOf(i, mean)
+    positions.set(mean, i * 3)
+    for (let c = 0; c < 3; c++) colors[i * 4 + c] = Math.round(grid.colorSum[i * 3 + c]! / count)
+    colors[i * 4 + 3] = 255
+    labels[i] = grid.labelVotes[i]! > 0 ? grid.labelVote[i]! : 0
+    const o = [grid.offsetSum[i * 3]! / count, grid.offsetSum[i * 3 + 1]! / count, grid.offsetSum[i * 3 + 2]! / count]
+    pairs.forEach(([a, b], p) => {
+      covariances[i * 6 + p] = grid.outerSum[i * 6 + p]! / count - o[a]! * o[b]!
+    })
+  }
+  const dim = grid.embeddingDim
+  const embedded = dim > 0 && n > 0
+  const row = (i: number, out: Float32Array): void => normalisedMean(grid, i, out)
+  const codes = embedded ? encodeEmbeddings(n, fitPcaBasis(n, dim, codeDim, row), row) : null
+  return {
+    meta, count: n, positions, colors, labels,
+    pointCounts: grid.pointCount.slice(0, n), covariances,
+    framesSeen: grid.framesSeen.slice(0, n), observations: grid.observations.slice(0, n * observationSlots),
+    embeddingWeights: embedded ? grid.embeddingWeight.slice(0, n) : new Float32Array(0), codes,
+  }
+}
+
+function normalisedMean(grid: VoxelGrid, i: number, out: Float32Array): void {
+  const dim = grid.embeddingDim
+  let norm = 0
+  for (let d = 0; d < dim; d++) {
+    const v = grid.embeddingSum[i * dim + d]!
+    out[d] = v
+    norm += v * v
+  }
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0
+  for (let d = 0; d < dim; d++) out[d]! *= scale
+}
+
+/** Turns a saved map back into accumulators so a build can continue (embeddings as decoded). */
+export function restoreGrid(map: FusedMap, memoryBudgetBytes?: number): VoxelGrid {
+  const dim = map.codes ? map.meta.embeddingDim : 0
+  const grid = new VoxelGrid({ voxelSizeMeters: map.meta.voxelSizeMeters, embeddingDim: dim, memoryBudgetBytes })
+  const s = map.meta.voxelSizeMeters
+  const decoded = new Float32Array(dim)
+  for (let i = 0; i < map.count; i++) {
+    const x = map.positions[i * 3]!, y = map.positions[i * 3 + 1]!, z = map.positions[i * 3 + 2]!
+    const slot = grid.slotOf(Math.floor(x / s), Math.floor(y / s), Math.floor(z / s))
+    const n = map.pointCounts[i]!
+    grid.pointCount[slot] = n
+    const o = [x - (grid.coords[slot * 3]! + 0.5) * s, y - (grid.coords[slot * 3 + 1]! + 0.5) * s, z - (grid.coords[slot * 3 + 2]! + 0.5) * s]
+    for (let a = 0; a < 3; a++) {
+      grid.offsetSum[slot * 3 + a] = o[a]! * n
+      grid.colorSum[slot * 3 + a] = map.colors[i * 4 + a]! * n
+    }
+    pairs.forEach(([a, b], p) => {
+      grid.outerSum[slot * 6 + p] = n * (map.covariances[i * 6 + p]! + o[a]! * o[b]!)
+    })
+    if (map.labels[i]! > 0) {
+      grid.labelVote[slot] = map.labels[i]!
+      grid.labelVotes[slot] = 1
+    }
+    grid.framesSeen[slot] = map.framesSeen[i]!
+    grid.observations.set(map.observations.subarray(i * observationSlots, (i + 1) * observationSlots), slot * observationSlots)
+    if (map.codes) {
+      decodeEmbedding(map.codes, i, decoded)
+      grid.addEmbedding(slot, decoded, 0, map.embeddingWeights[i]!)
+    }
+  }
+  return grid
+}

@@ -1,0 +1,236 @@
+/**
+ * The `map` service: builds (as jobs, fused in a worker), keeps the current map of each session in
+ * memory for drawing and queries, answers text queries with relevancy and pins, and implements the
+ * MapQueryPort that Ask uses for "near the sofa in the map".
+ */
+import {
+  ConsoleError, mapSpec, resourcePaths,
+  type MapInfo, type MapQueryResult, type MapStatus, type ServiceApi, type SessionManifest, type VoxelDetail,
+} from '../../contract'
+import { writeFileAtomic } from '../../platform/atomic-write'
+import type { EventBus } from '../event-bus'
+import type { JobRunner } from '../jobs/job-runner'
+import type { EmbeddingProvider, FrameReader, MapQueryHit, MapQueryPort } from '../ports'
+import { cleanQueryText } from '../query/query-text'
+import { adaptiveThreshold, relevancyOf } from '../query/relevancy'
+import type { FusedMap } from './fused-map'
+import type { FusionEngine, FusionInit } from './fusion-engine'
+import { LoadedMap } from './loaded-map'
+import { buildMap } from './map-builder'
+import { deleteMaps, loadMap, mapFolder, perVoxelBytes, saveMap } from './map-file'
+import { encodeEmbeddingsNpy } from './npy-export'
+import { encodePly } from './ply-export'
+import { clusterPins } from './voxel-clusters'
+import { voxelDetail } from './voxel-detail'
+import { pixelWorldPoint } from './pixel-world-point'
+
+type Input<M extends keyof typeof mapSpec> = Parameters<ServiceApi<typeof mapSpec>[M]>[0]
+
+export interface MapServiceDeps {
+  frames: FrameReader
+  embeddings: EmbeddingProvider | null
+  manifest: (sessionId: string) => Promise<SessionManifest>
+  jobs: JobRunner
+  events: EventBus
+  /** `<home>/maps`. */
+  mapsRoot: string
+  startEngine: (init: FusionInit) => Promise<FusionEngine>
+  /** Browser mode serves other machines: there, `export` must not write files on this one. */
+  allowFileExport: boolean
+  memoryBudgetBytes?: number
+}
+
+/** Relevancy bytes of recent queries, by token (the view fetches them once). */
+const keptRelevancy = 8
+
+export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
+  private readonly maps = new Map<string, LoadedMap>()
+  private readonly builds = new Map<string, string>()
+  private readonly relevancy = new Map<string, Uint8Array>()
+  private tokenCounter = 0
+
+  constructor(private readonly deps: MapServiceDeps) {}
+
+  async status({ sessionId }: Input<'status'>): Promise<MapStatus> {
+    const manifest = await this.deps.manifest(sessionId)
+    const loaded = await this.current(sessionId)
+    return {
+      sessionId, hasPoses: manifest.hasPoses,
+      posedFrameCount: manifest.frames.filter((f) => f.worldFromCamera).length, frameCount: manifest.frames.length,
+      map: loaded && this.info(loaded), buildJobId: this.builds.get(sessionId) ?? null,
+    }
+  }
+
+  async build(raw: Input<'build'>): Promise<{ jobId: string }> {
+    const options = mapSpec.build.input.parse(raw)
+    const manifest = await this.deps.manifest(options.sessionId)
+    if (!manifest.hasPoses || !manifest.frames.some((f) => f.worldFromCamera)) {
+      throw new ConsoleError('unsupported', `Session "${manifest.id}" has no camera poses, so its frames cannot be fused into one map. Single-frame point clouds are available per frame (pixel → 3D in the Player).`)
+    }
+    const running = this.builds.get(options.sessionId)
+    if (running) throw new ConsoleError('conflict', `A map of "${options.sessionId}" is already being built (job ${running}).`)
+    const modelId = options.geometryOnly ? null : (this.deps.embeddings?.activeModelId() ?? null)
+    const previous = await loadMap(mapFolder(this.deps.mapsRoot, options.sessionId, modelId)).catch(() => null)
+    const job = this.deps.jobs.start('map', `Map of ${manifest.name}`, (ctx) =>
+      buildMap({
+        frames: this.deps.frames, embeddings: this.deps.embeddings, startEngine: this.deps.startEngine, memoryBudgetBytes: this.deps.memoryBudgetBytes,
+        publish: (map) => this.publish(map),
+      }, manifest, options, modelId, previous, ctx),
+    )
+    this.builds.set(options.sessionId, job.id)
+    void job.result.finally(() => this.builds.delete(options.sessionId)).catch(() => undefined)
+    return { jobId: job.id }
+  }
+
+  async query(raw: Input<'query'>): Promise<MapQueryResult> {
+    const started = performance.now()
+    const input = mapSpec.query.input.parse(raw)
+    const loaded = await this.require(input.sessionId, true)
+    const embeddings = this.deps.embeddings as EmbeddingProvider
+    const label = cleanQueryText(input.text) || input.text
+    const vectors = await embeddings.textEmbeddings([label, ...input.settings.negatives])
+    const values = this.relevancyValues(loaded, vectors[0]!, vectors.slice(1), input.settings.negatives.join('\u0000'), input.settings.temperature)
+    const threshold = input.settings.threshold ?? adaptiveThreshold(values)
+    const token = this.keepRelevancy(values)
+    let maxRelevancy = 0
+    for (const v of values) maxRelevancy = Math.max(maxRelevancy, v)
+    const pins = clusterPins(this.clusterInput(loaded), values, threshold, input.maxPins)
+    return { label, threshold, maxRelevancy, relevancyPath: resourcePaths.mapRelevancy(input.sessionId, token), pins, elapsedMs: performance.now() - started }
+  }
+
+  async queryMap(sessionId: string, vectors: Float32Array[]): Promise<Array<MapQueryHit | null>> {
+    const loaded = await this.current(sessionId).catch(() => null)
+    if (!loaded?.hasEmbeddings || loaded.map.meta.modelId !== (this.deps.embeddings?.activeModelId() ?? null)) return vectors.map(() => null)
+    return vectors.map((vector) => {
+      const cosines = loaded.cosines(vector)
+      // The best 0.5 % of voxels form the clusters; the pin is the strongest cluster's centre.
+      const sorted = cosines.slice().sort()
+      const cut = sorted[Math.floor(0.995 * (sorted.length - 1))] ?? Infinity
+      const [pin] = clusterPins(this.clusterInput(loaded), cosines, cut, 1)
+      return pin ? { worldPoint: pin.worldPoint, cosine: pin.relevancy, nearLabel: pin.nearLabel } : null
+    })
+  }
+
+  async voxel({ sessionId, voxelIndex }: Input<'voxel'>): Promise<VoxelDetail> {
+    const loaded = await this.require(sessionId, false)
+    if (voxelIndex >= loaded.map.count) throw new ConsoleError('not_found', `The map of "${sessionId}" has ${loaded.map.count} voxels; there is no voxel ${voxelIndex}.`)
+    const manifest = await this.deps.manifest(sessionId)
+    return voxelDetail(loaded.map, voxelIndex, (frame) => manifest.frames[frame]?.timestampSec ?? 0)
+  }
+
+  async export(raw: Input<'export'>): Promise<{ plyPath: string | null; npyPath: string | null; voxelCount: number }> {
+    const input = mapSpec.export.input.parse(raw)
+    if (!this.deps.allowFileExport) throw new ConsoleError('unsupported', 'Writing files on the server is not allowed in browser mode; download the PLY from the map view.')
+    const loaded = await this.require(input.sessionId, false)
+    if (input.plyPath) {
+      const relevancy = input.queryText ? await this.query({ sessionId: input.sessionId, text: input.queryText }).then((r) => this.relevancyFloats(r.relevancyPath)) : null
+      await writeFileAtomic(input.plyPath, encodePly(loaded.map, relevancy))
+    }
+    if (input.npyPath) await writeFileAtomic(input.npyPath, encodeEmbeddingsNpy(loaded.map))
+    return { plyPath: input.plyPath, npyPath: input.npyPath, voxelCount: loaded.map.count }
+  }
+
+  async delete({ sessionId }: Input<'delete'>): Promise<{ deleted: boolean }> {
+    if (this.builds.has(sessionId)) throw new ConsoleError('conflict', `The map of "${sessionId}" is being built; cancel the job first.`)
+    for (const key of [...this.maps.keys()]) if (key.startsWith(`${sessionId}\u0000`)) this.maps.delete(key)
+    const deleted = await deleteMaps(this.deps.mapsRoot, sessionId)
+    this.deps.events.emit('changed', { service: 'map', id: sessionId })
+    return { deleted }
+  }
+
+  async pixelToWorld(raw: Input<'pixelToWorld'>): Promise<{ worldPoint: [number, number, number] | null }> {
+    const frame = await this.deps.frames.loadFrame(raw.sessionId, raw.frameIndex)
+    return { worldPoint: pixelWorldPoint(frame, raw.xNorm, raw.yNorm) }
+  }
+
+  /** The current map of a session: the active model's, else the geometry map; null when none. */
+  async current(sessionId: string): Promise<LoadedMap | null> {
+    for (const modelId of this.candidateModels()) {
+      const key = `${sessionId}\u0000${modelId ?? ''}`
+      const cached = this.maps.get(key)
+      if (cached) return cached
+      const map = await loadMap(mapFolder(this.deps.mapsRoot, sessionId, modelId))
+      if (map) {
+        const loaded = new LoadedMap(map)
+        this.maps.set(key, loaded)
+        return loaded
+      }
+    }
+    return null
+  }
+
+  /** Payload bytes for the data routes. */
+  async pointsPayload(sessionId: string): Promise<Uint8Array> {
+    return (await this.require(sessionId, false)).points()
+  }
+
+  relevancyBytes(token: string): Uint8Array {
+    const bytes = this.relevancy.get(token)
+    if (!bytes) throw new ConsoleError('not_found', `Map relevancy "${token}" has expired; run the query again.`)
+    return bytes
+  }
+
+  async plyBytes(sessionId: string, relevancyToken: string | null): Promise<Uint8Array> {
+    const loaded = await this.require(sessionId, false)
+    return encodePly(loaded.map, relevancyToken ? this.relevancyFloats(resourcePaths.mapRelevancy(sessionId, relevancyToken)) : null)
+  }
+
+  private candidateModels(): Array<string | null> {
+    const active = this.deps.embeddings?.activeModelId() ?? null
+    return active ? [active, null] : [null]
+  }
+
+  private async publish(map: FusedMap): Promise<void> {
+    await saveMap(mapFolder(this.deps.mapsRoot, map.meta.sessionId, map.meta.modelId), map)
+    this.maps.set(`${map.meta.sessionId}\u0000${map.meta.modelId ?? ''}`, new LoadedMap(map))
+    this.deps.events.emit('changed', { service: 'map', id: map.meta.sessionId })
+  }
+
+  private async require(sessionId: string, withEmbeddings: boolean): Promise<LoadedMap> {
+    const loaded = await this.current(sessionId)
+    if (!loaded) throw new ConsoleError('not_found', `Session "${sessionId}" has no map yet; build one first (dve map build ${sessionId}).`)
+    if (withEmbeddings && (!loaded.hasEmbeddings || !this.deps.embeddings)) {
+      throw new ConsoleError('unsupported', `The map of "${sessionId}" has geometry only (built without a model pack); activate a pack and build it again to query it in words.`)
+    }
+    return loaded
+  }
+
+  private relevancyValues(loaded: LoadedMap, query: Float32Array, negatives: Float32Array[], negativesKey: string, temperature: number): Float32Array {
+    const cosines = loaded.cosines(query)
+    if (negatives.length === 0) return cosines.map((c) => (c + 1) / 2)
+    const maxNegative = loaded.maxNegativeCosine(negativesKey, negatives)
+    return cosines.map((c, i) => relevancyOf(c, maxNegative[i]!, temperature))
+  }
+
+  private keepRelevancy(values: Float32Array): string {
+    const bytes = new Uint8Array(values.length)
+    for (let i = 0; i < values.length; i++) bytes[i] = Math.round(255 * Math.min(1, Math.max(0, values[i]!)))
+    const token = `r${(this.tokenCounter++).toString(36)}`
+    this.relevancy.set(token, bytes)
+    for (const key of this.relevancy.keys()) if (this.relevancy.size > keptRelevancy) this.relevancy.delete(key)
+    return token
+  }
+
+  private relevancyFloats(path: string): Float32Array {
+    const bytes = this.relevancyBytes(path.split('/').pop() as string)
+    return Float32Array.from(bytes, (b) => b / 255)
+  }
+
+  private clusterInput(loaded: LoadedMap) {
+    return { positions: loaded.map.positions, labels: loaded.map.labels, voxelSizeMeters: loaded.map.meta.voxelSizeMeters, labelClasses: loaded.map.meta.labelClasses }
+  }
+
+  private info(loaded: LoadedMap): MapInfo {
+    const { meta } = loaded.map
+    const centers: number[] = []
+    for (const m of meta.trajectory.worldFromCamera) centers.push(m[3]!, m[7]!, m[11]!)
+    return {
+      sessionId: meta.sessionId, modelId: meta.modelId, voxelSizeMeters: meta.voxelSizeMeters, maxDepthMeters: meta.maxDepthMeters,
+      voxelCount: loaded.map.count, framesFused: meta.framesFused, frameCount: meta.frameCount, complete: meta.complete, bounds: loaded.bounds,
+      embeddingDim: meta.embeddingDim, codeDim: loaded.map.codes?.pca.components ?? 0, bytesPerVoxel: perVoxelBytes(loaded.map),
+      labelClasses: meta.labelClasses, trajectory: { frameIndices: meta.trajectory.frameIndices, centersMeters: centers, worldFromCamera: meta.trajectory.worldFromCamera },
+      camera: meta.camera, warnings: meta.warnings, updatedAt: meta.updatedAt,
+      pointsPath: `${resourcePaths.mapPoints(meta.sessionId)}?v=${encodeURIComponent(meta.updatedAt)}`,
+    }
+  }
+}

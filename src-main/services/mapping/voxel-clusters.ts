@@ -1,0 +1,74 @@
+/**
+ * Pins on a query: the best voxels grouped into connected clusters (26-neighbourhood on the voxel
+ * grid), each cluster pinned at its relevancy-weighted centre and named after its most frequent
+ * ground-truth class.
+ */
+import type { LabelClass, MapPinInfo } from '../../contract'
+
+export interface ClusterInput {
+  positions: Float32Array
+  labels: Uint16Array
+  voxelSizeMeters: number
+  labelClasses: LabelClass[]
+}
+
+/** At most this many voxels take part in clustering (the best ones). */
+const maxCandidates = 20000
+
+/** `scores`: per voxel, higher is better; voxels below `threshold` are ignored. */
+export function clusterPins(map: ClusterInput, scores: Float32Array, threshold: number, maxPins: number): MapPinInfo[] {
+  const candidates: number[] = []
+  for (let i = 0; i < scores.length; i++) if (scores[i]! >= threshold) candidates.push(i)
+  candidates.sort((a, b) => scores[b]! - scores[a]!)
+  candidates.length = Math.min(candidates.length, maxCandidates)
+  const s = map.voxelSizeMeters
+  const cellKey = (x: number, y: number, z: number): string => `${x},${y},${z}`
+  const cellOf = new Map<string, number>()
+  const cells = candidates.map((i) => [Math.floor(map.positions[i * 3]! / s), Math.floor(map.positions[i * 3 + 1]! / s), Math.floor(map.positions[i * 3 + 2]! / s)] as const)
+  candidates.forEach((_, k) => cellOf.set(cellKey(...cells[k]!), k))
+  const component = new Int32Array(candidates.length).fill(-1)
+  const pins: Array<MapPinInfo & { score: number }> = []
+  for (let start = 0; start < candidates.length; start++) {
+    if (component[start] !== -1) continue
+    const members: number[] = []
+    const stack = [start]
+    component[start] = start
+    while (stack.length) {
+      const k = stack.pop()!
+      members.push(k)
+      const [x, y, z] = cells[k]!
+      for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) for (let dz = -1; dz <= 1; dz++) {
+        const other = cellOf.get(cellKey(x + dx, y + dy, z + dz))
+        if (other !== undefined && component[other] === -1) {
+          component[other] = start
+          stack.push(other)
+        }
+      }
+    }
+    pins.push(pinOf(map, scores, members.map((k) => candidates[k]!)))
+  }
+  return pins.sort((a, b) => b.score - a.score).slice(0, maxPins).map(({ score: _score, ...pin }) => pin)
+}
+
+function pinOf(map: ClusterInput, scores: Float32Array, voxels: number[]): MapPinInfo & { score: number } {
+  const centre = [0, 0, 0]
+  let weight = 0
+  let best = -Infinity
+  const votes = new Map<number, number>()
+  for (const i of voxels) {
+    const w = scores[i]!
+    for (let a = 0; a < 3; a++) centre[a]! += w * map.positions[i * 3 + a]!
+    weight += w
+    best = Math.max(best, w)
+    const label = map.labels[i]!
+    if (label) votes.set(label, (votes.get(label) ?? 0) + 1)
+  }
+  const top = [...votes.entries()].sort((a, b) => b[1] - a[1])[0]
+  const nearLabel = top ? (map.labelClasses.find((c) => c.id === top[0])?.name ?? null) : null
+  return {
+    worldPoint: centre.map((v) => v / (weight || 1)) as [number, number, number],
+    relevancy: best, voxelCount: voxels.length, nearLabel,
+    // Clusters are ranked by summed score: a big, clearly relevant object beats one stray voxel.
+    score: weight,
+  }
+}
