@@ -141,3 +141,21 @@ export interface ModelPackProvider {
   /** Called after the active pack changed; returns the unsubscribe function. */
   onActivePackChanged(listener: (pack: ActiveModelPack | null) => void): () => void
 }
+
+/** The best of K rows per output pixel: an argmax class map with its scores. */
+export interface ClassMap {
+  count: number
+  width: number
+  height: number
+  scaleX: number
+  scaleY: number
+  /** Row index (0..count-1) of the best score per pixel, row-major. */
+  classIndex: Uint16Array
+  /** That best score (cosine, + bias for probes). */
+  bestScore: Float32Array
+}
+
+/** Argmax class maps at the output stride (implemented by the inference service, ORT ArgMax in the worker). */
+export interface FrameClassifier {
+  classifyFrame(sessionId: string, frameIndex: number, vectors: Float32Array[], bias?: Float32Array | null, signal?: AbortSignal): Promise<ClassMap>
+}

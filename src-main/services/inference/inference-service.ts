@@ -8,7 +8,9 @@ import {
   ConsoleError, type BatchRunSummary, type CacheStatus, type FrameRange, type ServiceApi, type TextEmbeddingResult, type inferenceSpec,
 } from '../../contract'
 import type { JobRunner } from '../jobs/job-runner'
-import type { EmbeddingMap, EmbeddingProvider, FrameReader, FrameScorer, LoadedFrame, PromptTemplateSource, ScoreMaps } from '../ports'
+import type {
+  ClassMap, EmbeddingMap, EmbeddingProvider, FrameClassifier, FrameReader, FrameScorer, LoadedFrame, PromptTemplateSource, ScoreMaps,
+} from '../ports'
 import { runBatch } from './batch-run'
 import type { CachedMap, EmbeddingCache } from './embedding-cache'
 import { decodeHalf } from './float16'
@@ -35,7 +37,7 @@ interface MapMeta {
 const maxMeta = 256
 const keepRuns = 20
 
-export class InferenceService implements ServiceApi<typeof inferenceSpec>, EmbeddingProvider, FrameScorer, PromptTemplateSource {
+export class InferenceService implements ServiceApi<typeof inferenceSpec>, EmbeddingProvider, FrameScorer, FrameClassifier, PromptTemplateSource {
   private readonly inFlight = new Map<string, Promise<EmbeddingMap>>()
   /** Size and scale of maps seen lately, so scoring a resident map needs no cache read. */
   private readonly meta = new Map<string, MapMeta>()
@@ -128,18 +130,18 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
 
   async scoreFrame(sessionId: string, frameIndex: number, vectors: Float32Array[], bias?: Float32Array | null, signal?: AbortSignal): Promise<ScoreMaps> {
     const pack = await this.deps.models.ensureLoaded()
-    const dim = pack.manifest.image.embeddingDim
-    const count = vectors.length
-    if (count === 0) throw new ConsoleError('invalid_input', 'scoreFrame needs at least one vector.')
-    const flat = new Float32Array(count * dim)
-    vectors.forEach((v, k) => {
-      if (v.length !== dim) throw new ConsoleError('invalid_input', `Vector ${k} has ${v.length} values; the model's embeddings have ${dim}.`)
-      flat.set(v, k * dim)
-    })
-    if (bias && bias.length !== count) throw new ConsoleError('invalid_input', `bias has ${bias.length} values for ${count} vectors.`)
+    const head = headInput(pack, vectors, bias)
     const { meta, response } = await this.withResidentMap(pack, sessionId, frameIndex, signal, (key, map) =>
-      this.deps.client.request({ kind: 'score', mapKey: key, map, vectors: flat, count, bias: bias ?? null }, [], 'interactive', signal))
-    return { count, width: meta.width, height: meta.height, scaleX: meta.scaleX, scaleY: meta.scaleY, scores: response.scores }
+      this.deps.client.request({ kind: 'score', mapKey: key, map, ...head }, [], 'interactive', signal))
+    return { count: head.count, width: meta.width, height: meta.height, scaleX: meta.scaleX, scaleY: meta.scaleY, scores: response.scores }
+  }
+
+  async classifyFrame(sessionId: string, frameIndex: number, vectors: Float32Array[], bias?: Float32Array | null, signal?: AbortSignal): Promise<ClassMap> {
+    const pack = await this.deps.models.ensureLoaded()
+    const head = headInput(pack, vectors, bias)
+    const { meta, response } = await this.withResidentMap(pack, sessionId, frameIndex, signal, (key, map) =>
+      this.deps.client.request({ kind: 'classify', mapKey: key, map, ...head }, [], 'interactive', signal))
+    return { count: head.count, width: meta.width, height: meta.height, scaleX: meta.scaleX, scaleY: meta.scaleY, classIndex: response.classIndex, bestScore: response.bestScore }
   }
 
   /** PNG of the first three principal components of a frame's embeddings. */
@@ -206,6 +208,20 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
 
 function mapKey(pack: LoadedPack, sessionId: string, frameIndex: number): string {
   return `${pack.modelId}/${sessionId}/${frameIndex}`
+}
+
+/** K vectors of the model's dim as one row-major block, checked. */
+function headInput(pack: LoadedPack, vectors: Float32Array[], bias: Float32Array | null | undefined) {
+  const dim = pack.manifest.image.embeddingDim
+  const count = vectors.length
+  if (count === 0) throw new ConsoleError('invalid_input', 'A head needs at least one vector.')
+  const flat = new Float32Array(count * dim)
+  vectors.forEach((v, k) => {
+    if (v.length !== dim) throw new ConsoleError('invalid_input', `Vector ${k} has ${v.length} values; the model's embeddings have ${dim}.`)
+    flat.set(v, k * dim)
+  })
+  if (bias && bias.length !== count) throw new ConsoleError('invalid_input', `bias has ${bias.length} values for ${count} vectors.`)
+  return { vectors: flat, count, bias: bias ?? null }
 }
 
 function textTower(pack: LoadedPack) {

@@ -13,7 +13,7 @@ import { providerUnavailable } from './execution-providers'
 import { poolFactor, toNormalisedHalves } from './embedding-layout'
 import { pcaAxes, projectionsToRgb } from './pca-projection'
 import { preprocessFrame } from './preprocess'
-import { scoreGraphBytes, scoreGraphNames } from './score-graph'
+import { classGraphBytes, headNames, scoreGraphBytes } from './score-graph'
 import type { EmbeddingMapData, ProviderFallback, TensorData, ValueInfo, WorkerRequest, WorkerResponse } from './worker-protocol'
 
 const port = parentPort
@@ -30,6 +30,7 @@ const sessionOptions: ort.InferenceSession.SessionOptions = {
 
 const sessions = new Map<string, ort.InferenceSession>()
 let scoreSession: Promise<ort.InferenceSession> | null = null
+let classSession: Promise<ort.InferenceSession> | null = null
 
 /** Recently used maps, so interactive scoring does not copy the map into the worker every time. */
 const residentMaps = new Map<string, EmbeddingMapData>()
@@ -124,16 +125,27 @@ function residentMap(request: { mapKey: string; map: EmbeddingMapData | null }):
   return residentMaps.get(request.mapKey) ?? null
 }
 
+function headFeeds(map: EmbeddingMapData, vectors: Float32Array, count: number, bias: Float32Array | null): Record<string, ort.Tensor> {
+  return {
+    [headNames.queries]: new ort.Tensor('float32', vectors, [count, map.dim]),
+    [headNames.embeddings]: new ort.Tensor('float32', map.data, [map.width * map.height, map.dim]),
+    [headNames.bias]: new ort.Tensor('float32', bias ?? new Float32Array(count), [count, 1]),
+  }
+}
+
 async function gemm(map: EmbeddingMapData, vectors: Float32Array, count: number, bias: Float32Array | null): Promise<Float32Array> {
   scoreSession ??= ort.InferenceSession.create(scoreGraphBytes(), sessionOptions)
-  const head = await scoreSession
-  const n = scoreGraphNames
-  const result = await head.run({
-    [n.queries]: new ort.Tensor('float32', vectors, [count, map.dim]),
-    [n.embeddings]: new ort.Tensor('float32', map.data, [map.width * map.height, map.dim]),
-    [n.bias]: new ort.Tensor('float32', bias ?? new Float32Array(count), [count, 1]),
-  })
-  return (result[n.scores] as ort.Tensor).data as Float32Array
+  const result = await (await scoreSession).run(headFeeds(map, vectors, count, bias))
+  return (result[headNames.scores] as ort.Tensor).data as Float32Array
+}
+
+async function classify(map: EmbeddingMapData, vectors: Float32Array, count: number, bias: Float32Array | null) {
+  if (count > 65535) throw new ConsoleError('invalid_input', `${count} classes do not fit a 16-bit class map.`)
+  classSession ??= ort.InferenceSession.create(classGraphBytes(), sessionOptions)
+  const result = await (await classSession).run(headFeeds(map, vectors, count, bias))
+  const indices = (result[headNames.classIndex] as ort.Tensor).data as BigInt64Array
+  const classIndex = Uint16Array.from(indices, (i) => Number(i))
+  return { classIndex, bestScore: (result[headNames.bestScore] as ort.Tensor).data as Float32Array }
 }
 
 async function handle(request: WorkerRequest): Promise<{ response: WorkerResponse; transfer: TransferListItem[] }> {
@@ -163,6 +175,12 @@ async function handle(request: WorkerRequest): Promise<{ response: WorkerRespons
       if (!map) return { response: missingMap(request.seq), transfer: [] }
       const scores = await gemm(map, request.vectors, request.count, request.bias)
       return { response: { kind: 'scores', seq: request.seq, scores }, transfer: [scores.buffer as ArrayBuffer] }
+    }
+    case 'classify': {
+      const map = residentMap(request)
+      if (!map) return { response: missingMap(request.seq), transfer: [] }
+      const { classIndex, bestScore } = await classify(map, request.vectors, request.count, request.bias)
+      return { response: { kind: 'classes', seq: request.seq, classIndex, bestScore }, transfer: [classIndex.buffer as ArrayBuffer, bestScore.buffer as ArrayBuffer] }
     }
     case 'pca': {
       const map = residentMap(request)

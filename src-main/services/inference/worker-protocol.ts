@@ -57,6 +57,7 @@ export type WorkerRequest =
     mapKey: string
   }
   | { kind: 'score'; seq: number; mapKey: string; map: EmbeddingMapData | null; vectors: Float32Array; count: number; bias: Float32Array | null }
+  | { kind: 'classify'; seq: number; mapKey: string; map: EmbeddingMapData | null; vectors: Float32Array; count: number; bias: Float32Array | null }
   | { kind: 'pca'; seq: number; mapKey: string; map: EmbeddingMapData | null }
 
 export type WorkerRequestKind = WorkerRequest['kind']
@@ -80,6 +81,7 @@ export type WorkerResponse =
     timings: EmbedTimings
   }
   | { kind: 'scores'; seq: number; scores: Float32Array }
+  | { kind: 'classes'; seq: number; classIndex: Uint16Array; bestScore: Float32Array }
   | { kind: 'pca'; seq: number; width: number; height: number; rgb: Uint8Array }
   | { kind: 'error'; seq: number; code: ErrorCode; message: string; missingMap: boolean }
 
@@ -93,5 +95,6 @@ export interface ResponseFor {
   run: Extract<WorkerResponse, { kind: 'outputs' }>
   embedImage: Extract<WorkerResponse, { kind: 'embedding' }>
   score: Extract<WorkerResponse, { kind: 'scores' }>
+  classify: Extract<WorkerResponse, { kind: 'classes' }>
   pca: Extract<WorkerResponse, { kind: 'pca' }>
 }

@@ -106,6 +106,25 @@ describe('frame embeddings and heads', () => {
     await expect(inference.scoreFrame('s1', 0, [new Float32Array(5)])).rejects.toThrow(/5 values; the model's embeddings have 8/)
   })
 
+  it('makes argmax class maps with the best score per pixel', async () => {
+    harness = makeHarness({ tiny: 'tiny' }, new FakeFrames([{ depthMeters: 1.5 }]))
+    const { inference } = harness.inference
+    const map = await inference.frameEmbeddings('s1', 0)
+    const rows = [map.data.slice(0, 8), map.data.slice(8 * 100, 8 * 101), map.data.slice(8 * 191, 8 * 192)]
+    const bias = Float32Array.of(0, 0.01, -0.01)
+    const classes = await inference.classifyFrame('s1', 0, rows, bias)
+    const scores = await inference.scoreFrame('s1', 0, rows, bias)
+    const pixels = 16 * 12
+    expect([classes.count, classes.width, classes.height, classes.classIndex.length]).toEqual([3, 16, 12, pixels])
+    for (let p = 0; p < pixels; p++) {
+      const column = [0, 1, 2].map((k) => scores.scores[k * pixels + p] as number)
+      const best = column.indexOf(Math.max(...column))
+      expect(classes.classIndex[p]).toBe(best)
+      expect(classes.bestScore[p]).toBeCloseTo(column[best] as number, 5)
+    }
+    expect(classes.classIndex[100]).toBe(1)
+  })
+
   it('serves a PCA image of a frame as PNG', async () => {
     harness = makeHarness({ tiny: 'tiny' }, new FakeFrames([{ depthMeters: 1.5 }]))
     const response = await harness.data.handle('inference/s1/0/pca', new URLSearchParams())
