@@ -9,6 +9,7 @@ import { decode } from 'fast-png'
 import type { PinholeIntrinsics, SkippedFrame } from '../../../contract'
 import { bitRotatedShare } from './apc-depth'
 import { mapBounded } from './bounded-pool'
+import { fileFrame, isPlanned } from './file-frame'
 import type { DepthEncoding, FormatReader, PlannedFrame } from './import-plan'
 import { readIntrinsicsMatrixFile } from './intrinsics-files'
 import { readMatrixFile } from './pose-files'
@@ -86,20 +87,10 @@ export const frameFolderReader: FormatReader = {
       const sourceName = dir ? `${dir}/${stem}` : stem
       const posePath = tree.path(dir, `${stem}.pose.txt`)
       const pose = (await tree.hasFile(dir, `${stem}.pose.txt`)) ? await readMatrixFile(posePath) : null
-      if (pose && 'problem' in pose) {
-        issues.push({ sourceName, file: posePath, ...(pose.line ? { line: pose.line } : {}), reason: pose.problem })
-        return null
-      }
-      return {
-        sourceName,
-        timestampSec: folderStartSec.get(dir)! + frameNumber(stem) / originalFrameRateHz,
-        rgb: { kind: 'file', path: tree.path(dir, colour) },
-        depth: { kind: 'file', path: tree.path(dir, `${stem}.depth.png`) },
-        worldFromCamera: pose?.matrix ?? null,
-        ...(pose ? { poseOrigin: { file: posePath, line: pose.line } } : {}),
-      }
+      const timestampSec = folderStartSec.get(dir)! + frameNumber(stem) / originalFrameRateHz
+      return fileFrame({ sourceName, timestampSec, rgbPath: tree.path(dir, colour), depthPath: tree.path(dir, `${stem}.depth.png`), pose, poseFile: posePath }, issues)
     })
-    const planned = frames.filter((f): f is PlannedFrame => f !== null)
+    const planned = frames.filter(isPlanned)
     const depthEncoding = await depthEncodingOf(planned[0] && planned[0].depth.kind === 'file' ? planned[0].depth.path : undefined)
     const warnings = [`The source has no timestamps; frame number / ${originalFrameRateHz} Hz is used, so gaps in the numbering stay gaps in time.`]
     if (depthEncoding === 'apc-circular-shift')

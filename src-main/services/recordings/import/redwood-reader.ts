@@ -5,7 +5,8 @@
  */
 import type { ImportOptions, SkippedFrame } from '../../../contract'
 import { depthFilePattern, frameNumberOf, pairFiles, rgbFilePattern, type FilePair } from './frame-pairing'
-import type { FormatReader, PlannedFrame } from './import-plan'
+import { fileFrame, isPlanned } from './file-frame'
+import type { FormatReader } from './import-plan'
 import { readOpen3dIntrinsics } from './intrinsics-files'
 import { readLogTrajectory } from './pose-files'
 import type { SourceTree } from './source-tree'
@@ -83,18 +84,10 @@ export const redwoodReader: FormatReader = {
     issues.push(...log.skipped)
     const badIds = new Set(log.skipped.map((s) => s.sourceName))
     const poseById = new Map(log.entries.map((e) => [e.frameId, e]))
-    const frames: PlannedFrame[] = pairs.flatMap((pair, k) => {
-      if (badIds.has(String(k))) return []
-      const pose = poseById.get(k)
-      return [{
-        sourceName: frameNumberOf(pair.depth),
-        timestampSec: null,
-        rgb: { kind: 'file' as const, path: pair.rgb },
-        depth: { kind: 'file' as const, path: pair.depth },
-        worldFromCamera: pose?.matrix ?? null,
-        ...(pose && logPath ? { poseOrigin: { file: logPath, line: pose.line } } : {}),
-      }]
-    })
+    // Entries the log parser rejected are already reported; their frames are left out.
+    const frames = pairs
+      .map((pair, k) => (badIds.has(String(k)) ? null : fileFrame({ sourceName: frameNumberOf(pair.depth), timestampSec: null, rgbPath: pair.rgb, depthPath: pair.depth, pose: poseById.get(k) ?? null, poseFile: logPath ?? '' }, issues)))
+      .filter(isPlanned)
     return {
       camera: found.intrinsicsJson ? await readOpen3dIntrinsics(tree.path(found.intrinsicsJson)) : null,
       fallbackCamera: { camera: primesenseDefault, why: "Open3D's PrimeSense default" },

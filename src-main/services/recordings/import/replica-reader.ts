@@ -6,7 +6,8 @@
  */
 import type { SkippedFrame } from '../../../contract'
 import { frameNumberOf, pairFiles } from './frame-pairing'
-import type { FormatReader, PlannedFrame } from './import-plan'
+import { fileFrame, isPlanned } from './file-frame'
+import type { FormatReader } from './import-plan'
 import { readReplicaCamParams } from './intrinsics-files'
 import { readMatrixRows } from './pose-files'
 import type { SourceTree } from './source-tree'
@@ -61,22 +62,9 @@ export const replicaReader: FormatReader = {
     const trajPath = tree.path(scene, 'traj.txt')
     const poses = await readMatrixRows(trajPath)
     const issues: SkippedFrame[] = [...skipped]
-    const frames: PlannedFrame[] = []
-    for (const pair of pairs) {
-      const pose = poses[Number(pair.key)]
-      if (pose && 'problem' in pose) {
-        issues.push({ sourceName: pair.key, file: trajPath, ...(pose.line ? { line: pose.line } : {}), reason: pose.problem })
-        continue
-      }
-      frames.push({
-        sourceName: pair.key,
-        timestampSec: null,
-        rgb: { kind: 'file', path: pair.rgb },
-        depth: { kind: 'file', path: pair.depth },
-        worldFromCamera: pose?.matrix ?? null,
-        ...(pose ? { poseOrigin: { file: trajPath, line: pose.line } } : {}),
-      })
-    }
+    const frames = pairs
+      .map((pair) => fileFrame({ sourceName: pair.key, timestampSec: null, rgbPath: pair.rgb, depthPath: pair.depth, pose: poses[Number(pair.key)] ?? null, poseFile: trajPath }, issues))
+      .filter(isPlanned)
     const params = camParams ? await readReplicaCamParams(camParams) : null
     const warnings = poses.length > pairs.length ? [`${trajPath} has ${poses.length} poses for ${pairs.length} frames; frame k uses line k.`] : []
     return {

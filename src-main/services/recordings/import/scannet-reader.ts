@@ -6,6 +6,7 @@ import { basename } from 'node:path'
 import type { SkippedFrame } from '../../../contract'
 import { mapBounded } from './bounded-pool'
 import { depthFilePattern, frameNumberOf, pairFiles, rgbFilePattern, stemOf } from './frame-pairing'
+import { fileFrame, isPlanned } from './file-frame'
 import type { FormatReader, PlannedFrame } from './import-plan'
 import { readIntrinsicsMatrixFile } from './intrinsics-files'
 import { readMatrixFile } from './pose-files'
@@ -52,18 +53,7 @@ export const scannetReader: FormatReader = {
       const poseName = `${stemOf(basename(pair.depth))}.txt`
       const posePath = tree.path('pose', poseName)
       const pose = poseNames.has(poseName) ? await readMatrixFile(posePath) : null
-      if (pose && 'problem' in pose) {
-        issues.push({ sourceName: pair.key, file: posePath, ...(pose.line ? { line: pose.line } : {}), reason: pose.problem })
-        return null
-      }
-      return {
-        sourceName: pair.key,
-        timestampSec: null,
-        rgb: { kind: 'file', path: pair.rgb },
-        depth: { kind: 'file', path: pair.depth },
-        worldFromCamera: pose?.matrix ?? null,
-        ...(pose ? { poseOrigin: { file: posePath, line: pose.line } } : {}),
-      }
+      return fileFrame({ sourceName: pair.key, timestampSec: null, rgbPath: pair.rgb, depthPath: pair.depth, pose, poseFile: posePath }, issues)
     })
     const intrinsics = await intrinsicsFile(tree)
     if (intrinsics?.endsWith('intrinsic_color.txt')) warnings.push(`Only ${intrinsics} was found; the colour intrinsics are used for depth.`)
@@ -72,7 +62,7 @@ export const scannetReader: FormatReader = {
       depthUnitMeters: 0.001,
       depthInvalidValues: [0],
       depthEncoding: 'plain',
-      frames: frames.filter((f): f is PlannedFrame => f !== null),
+      frames: frames.filter(isPlanned),
       issues,
       warnings,
     }

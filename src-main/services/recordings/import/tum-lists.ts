@@ -5,7 +5,8 @@
  */
 import { basename, dirname } from 'node:path'
 import type { SkippedFrame } from '../../../contract'
-import { matrixFromTranslationQuaternion, type Matrix4 } from './pose-math'
+import type { PoseOrProblem } from './pose-files'
+import { matrixFromTranslationQuaternion } from './pose-math'
 import type { SourceTree } from './source-tree'
 import { readTextRows, rowNumbers } from './text-table'
 
@@ -52,20 +53,15 @@ export async function readTimedFileList(tree: SourceTree, listName: string, time
 }
 
 /** One row of a pose file in file order: the pose, or why the row could not be read. */
-export interface PoseRow {
-  line: number
-  timestampSec: number
-  worldFromCamera: Matrix4 | null
-  problem: string | null
-}
+export type PoseRow = PoseOrProblem & { line: number; timestampSec: number }
 
 /** Rows `[timestamp] tx ty tz qx qy qz qw` into camera→world matrices; without timestamps the row ordinal is the time. */
 export async function readQuaternionPoses(path: string, withTimestamp: boolean): Promise<PoseRow[]> {
   const offset = withTimestamp ? 1 : 0
   return (await readTextRows(path)).map((row, ordinal) => {
     const values = rowNumbers(row, 7 + offset)
-    if (typeof values === 'string') return { line: row.line, timestampSec: withTimestamp ? Number(row.fields[0]) : ordinal, worldFromCamera: null, problem: `unparseable pose: ${values}` }
-    const worldFromCamera = matrixFromTranslationQuaternion(values.slice(offset, offset + 3), values.slice(offset + 3))
-    return { line: row.line, timestampSec: withTimestamp ? values[0]! : ordinal, worldFromCamera, problem: null }
+    if (typeof values === 'string') return { line: row.line, timestampSec: withTimestamp ? Number(row.fields[0]) : ordinal, problem: `unparseable pose: ${values}` }
+    const matrix = matrixFromTranslationQuaternion(values.slice(offset, offset + 3), values.slice(offset + 3))
+    return { line: row.line, timestampSec: withTimestamp ? values[0]! : ordinal, matrix }
   })
 }

@@ -6,7 +6,8 @@
  */
 import type { SkippedFrame } from '../../../contract'
 import { depthFilePattern, frameNumberOf, pairFiles, rgbFilePattern } from './frame-pairing'
-import type { FormatReader, PlannedFrame } from './import-plan'
+import { fileFrame, isPlanned } from './file-frame'
+import type { FormatReader } from './import-plan'
 import type { SourceTree } from './source-tree'
 import { readQuaternionPoses } from './tum-lists'
 
@@ -41,22 +42,9 @@ export const tumPoseListReader: FormatReader = {
     const issues: SkippedFrame[] = [...skipped]
     const warnings: string[] = []
     if (poses.length !== pairs.length) warnings.push(`${posePath} has ${poses.length} poses for ${pairs.length} image pairs; they are matched in order.`)
-    const frames: PlannedFrame[] = []
-    pairs.forEach((pair, k) => {
-      const pose = poses[k]
-      if (pose?.problem) {
-        issues.push({ sourceName: pair.key, file: posePath, line: pose.line, reason: pose.problem })
-        return
-      }
-      frames.push({
-        sourceName: pair.key,
-        timestampSec: null,
-        rgb: { kind: 'file', path: pair.rgb },
-        depth: { kind: 'file', path: pair.depth },
-        worldFromCamera: pose?.worldFromCamera ?? null,
-        ...(pose ? { poseOrigin: { file: posePath, line: pose.line } } : {}),
-      })
-    })
+    const frames = pairs
+      .map((pair, k) => fileFrame({ sourceName: pair.key, timestampSec: null, rgbPath: pair.rgb, depthPath: pair.depth, pose: poses[k] ?? null, poseFile: posePath }, issues))
+      .filter(isPlanned)
     const pgm = depthNames.some((n) => /\.pgm$/i.test(n))
     warnings.push(`The depth unit is assumed (${pgm ? 'PGM: millimetres' : 'PNG: 1/5000 m, the TUM/ICL factor'}); set it in the import options if the source says otherwise.`)
     return { camera: null, depthUnitMeters: pgm ? 0.001 : 1 / 5000, depthInvalidValues: [0], depthEncoding: 'plain', frames, issues, warnings }

@@ -5,7 +5,8 @@
  * says which sensor it was.
  */
 import { ConsoleError, type ImportOptions, type PinholeIntrinsics, type SkippedFrame } from '../../../contract'
-import type { FormatReader, ImportPlan, PlannedFrame } from './import-plan'
+import { fileFrame, isPlanned } from './file-frame'
+import type { FormatReader, ImportPlan } from './import-plan'
 import type { SourceTree } from './source-tree'
 import { associateOneToOne, nearestIndex } from './timestamp-association'
 import { readQuaternionPoses, readTimedFileList, type TimedFile } from './tum-lists'
@@ -53,23 +54,16 @@ async function planTum(tree: SourceTree, options: ImportOptions): Promise<Import
   const pairs = await colourDepthPairs(tree, toleranceSec, warnings, issues)
   const hasGroundTruth = await tree.hasFile('', 'groundtruth.txt')
   const poseRows = hasGroundTruth ? await readQuaternionPoses(tree.path('groundtruth.txt'), true) : []
-  for (const bad of poseRows.filter((p) => p.problem))
-    issues.push({ sourceName: `pose ${bad.timestampSec}`, file: tree.path('groundtruth.txt'), line: bad.line, reason: bad.problem! })
-  const poses = poseRows.filter((p) => p.worldFromCamera).sort((a, b) => a.timestampSec - b.timestampSec)
+  const poseFile = tree.path('groundtruth.txt')
+  for (const bad of poseRows) if ('problem' in bad) issues.push({ sourceName: `pose ${bad.timestampSec}`, file: poseFile, line: bad.line, reason: bad.problem })
+  const poses = poseRows.filter((p) => 'matrix' in p).sort((a, b) => a.timestampSec - b.timestampSec)
   const poseTimes = poses.map((p) => p.timestampSec)
 
-  const frames: PlannedFrame[] = pairs.map(({ rgb, depth }) => {
+  const frames = pairs.map(({ rgb, depth }) => {
     const nearest = poses.length ? poses[nearestIndex(poseTimes, depth.timestampSec)]! : null
     const pose = nearest && Math.abs(nearest.timestampSec - depth.timestampSec) <= toleranceSec ? nearest : null
-    return {
-      sourceName: depth.timestampSec.toFixed(6),
-      timestampSec: depth.timestampSec,
-      rgb: { kind: 'file', path: rgb.path },
-      depth: { kind: 'file', path: depth.path },
-      worldFromCamera: pose?.worldFromCamera ?? null,
-      ...(pose ? { poseOrigin: { file: tree.path('groundtruth.txt'), line: pose.line } } : {}),
-    }
-  })
+    return fileFrame({ sourceName: depth.timestampSec.toFixed(6), timestampSec: depth.timestampSec, rgbPath: rgb.path, depthPath: depth.path, pose, poseFile }, issues)
+  }).filter(isPlanned)
   return { camera: null, fallbackCamera: tumFallbackCamera(tree.root), depthUnitMeters: tumDepthUnitMeters, depthInvalidValues: [0], depthEncoding: 'plain', frames, issues, warnings }
 }
 
