@@ -11,6 +11,7 @@ import { modelsSpec } from './models'
 import { inferenceSpec } from './inference'
 import { querySpec } from './query'
 import { mapSpec } from './map'
+import { segmentationSpec } from './segmentation'
 
 export const contract = {
   app: appSpec,
@@ -20,6 +21,7 @@ export const contract = {
   inference: inferenceSpec,
   query: querySpec,
   map: mapSpec,
+  segmentation: segmentationSpec,
 } as const
 
 export type Contract = typeof contract

@@ -12,6 +12,8 @@ export const resourcePaths = {
    */
   frameImage: (sessionId: string, frameIndex: number, kind: 'rgb' | 'depth' | 'labels' | 'bundle') =>
     `${dataPrefix}sessions/${enc(sessionId)}/frames/${frameIndex}/${kind}`,
+  /** Segmentation class-map and top-2 bytes (see FrameSegmentation). */
+  segmentationPayload: (token: string) => `${dataPrefix}segmentation/${enc(token)}`,
   /** Ask heatmap bytes (see FrameHeatmap.heatmapPath). */
   queryHeatmap: (token: string) => `${dataPrefix}query/heatmaps/${enc(token)}`,
   /** PNG: the first three principal components of a frame's embeddings (active model). */

@@ -13,6 +13,8 @@ import { createRecordings } from './recordings/create-recordings'
 import { createInference } from './inference/create-inference'
 import { QueryService } from './query/query-service'
 import { createMapping } from './mapping/create-mapping'
+import { SegmentationService } from './segmentation/segmentation-service'
+import { PackClassSets } from './segmentation/pack-class-sets'
 
 export interface ServicesConfig {
   host: AppInfo['host']
@@ -67,7 +69,14 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   // Ask: the ports are filled in as the recordings, inference and mapping services are wired.
   const query = new QueryService({ frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, prompt: inference.inference, map, jobs, data, paths })
 
-  const api: ConsoleApi = { app, jobs, query, map, sessions: recordings.service, models: inference.models, inference: inference.inference }
+  // Class sets come from the active pack until the classes service provides both ports.
+  const classSets = new PackClassSets({ packs: inference.models, embeddings: inference.inference })
+  const segmentation = new SegmentationService({
+    frames: recordings.frameReader, scorer: inference.inference, heads: classSets, catalog: classSets,
+    modelId: () => inference.inference.activeModelId(), jobs, data, allowFileExport: config.host !== 'browser',
+  })
+
+  const api: ConsoleApi = { app, jobs, query, map, segmentation, sessions: recordings.service, models: inference.models, inference: inference.inference }
 
   return {
     api, events, data, jobs, logger, paths,

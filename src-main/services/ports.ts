@@ -104,6 +104,11 @@ export interface ClassHeadProvider {
   classHead(classSetId: string, mode: SegmentationMode): Promise<ClassHead>
 }
 
+/** The class sets segmentation can use, with the modes each supports (implemented by the classes service). */
+export interface ClassSetCatalog {
+  classSets(): Promise<Array<{ id: string; name: string; classCount: number; modes: SegmentationMode[] }>>
+}
+
 /** A place in a session's fused 3D map that matches a query vector. */
 export interface MapQueryHit {
   /** World coordinates in metres. */
