@@ -3,5 +3,6 @@ import type { Bench } from './bench-types'
 import { seekBench } from './seek'
 import { queryBench } from './query'
 import { inferenceBench } from './inference'
+import { importBench } from './import'
 
-export const benches: Bench[] = [queryBench, seekBench, inferenceBench]
+export const benches: Bench[] = [queryBench, seekBench, inferenceBench, importBench]

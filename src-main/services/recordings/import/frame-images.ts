@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { extname } from 'node:path'
 import sharp from 'sharp'
-import { decode as decodePng, encode as encodePng } from 'fast-png'
+import { decode as decodePng } from 'fast-png'
 import type { ImageSource, LoadedImage, DepthEncoding } from './import-plan'
 import { rotateApcDepth } from './apc-depth'
 import { chooseByteOrder, parsePgmHeader, readPgmSamples, type ByteOrder } from './pgm-decoder'
@@ -123,6 +123,12 @@ export async function decodeDepth(source: ImageSource, pgm: PgmByteOrderChoice, 
   return depth
 }
 
-export function encodeDepthPng(depth: DepthImage): Uint8Array {
-  return depth.png ?? encodePng({ width: depth.width, height: depth.height, data: depth.data, depth: 16, channels: 1 })
+/**
+ * The depth as 16-bit grey PNG: the source file when it can be copied, else encoded by sharp (about
+ * 10× faster than fast-png's JS deflate, and off the main thread). A Uint16Array input is what
+ * makes sharp read 16-bit samples.
+ */
+export async function encodeDepthPng(depth: DepthImage): Promise<Uint8Array> {
+  if (depth.png) return depth.png
+  return sharp(depth.data, { raw: { width: depth.width, height: depth.height, channels: 1 } }).toColourspace('grey16').png({ compressionLevel: 1 }).toBuffer()
 }

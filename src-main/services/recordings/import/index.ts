@@ -7,7 +7,7 @@ import { basename, dirname, resolve } from 'node:path'
 import { ConsoleError, importOptionsSchema, type DetectedFormat, type ImportOptions, type ImportReport } from '../../../contract'
 import type { JobContext } from '../../jobs/job-runner'
 import { formatReaders } from './format-readers'
-import type { FormatReader } from './import-plan'
+import type { FormatReader, ImportPlan } from './import-plan'
 import { writeSession } from './session-writer'
 import { SourceTree } from './source-tree'
 
@@ -45,6 +45,25 @@ async function describeUnknown(tree: SourceTree): Promise<ConsoleError> {
   )
 }
 
+/** What a source will be read as: the chosen reader's plan, before any image is decoded. */
+export interface ReadPlan {
+  tree: SourceTree
+  reader: FormatReader
+  plan: ImportPlan
+}
+
+/** Detects (or takes the forced) format and lets its reader parse the source's metadata. */
+export async function readImportPlan(sourcePath: string, options: ImportOptions, ctx: JobContext): Promise<ReadPlan> {
+  const tree = await openSource(sourcePath)
+  const detected = await detectWith(tree)
+  const chosen = options.format ? detected.find((d) => d.reader.format === options.format) : detected[0]
+  if (!chosen && options.format)
+    throw new ConsoleError('unsupported', `${tree.root}: does not look like the "${options.format}" format (what it needs was not found).`, { file: tree.root })
+  if (!chosen) throw await describeUnknown(tree)
+  ctx.progress(0, 0, `Reading ${chosen.reader.label}`)
+  return { tree, reader: chosen.reader, plan: await chosen.reader.plan(tree, options, ctx) }
+}
+
 /**
  * Imports `sourcePath` into a new session folder in `libraryDir` (built in `.importing-<id>/`,
  * renamed at the end). The source is only read.
@@ -52,19 +71,12 @@ async function describeUnknown(tree: SourceTree): Promise<ConsoleError> {
 export async function importSession(sourcePath: string, options: ImportOptions, libraryDir: string, ctx: JobContext): Promise<ImportReport> {
   const startedAtMs = Date.now()
   const parsedOptions = importOptionsSchema.parse(options)
-  const tree = await openSource(sourcePath)
-  const detected = await detectWith(tree)
-  const chosen = parsedOptions.format ? detected.find((d) => d.reader.format === parsedOptions.format) : detected[0]
-  if (!chosen && parsedOptions.format)
-    throw new ConsoleError('unsupported', `${tree.root}: does not look like the "${parsedOptions.format}" format (what it needs was not found).`, { file: tree.root })
-  if (!chosen) throw await describeUnknown(tree)
-  ctx.progress(0, 0, `Reading ${chosen.reader.label}`)
-  const plan = await chosen.reader.plan(tree, parsedOptions, ctx)
+  const { tree, reader, plan } = await readImportPlan(sourcePath, parsedOptions, ctx)
   try {
     ctx.throwIfCancelled()
     const name = parsedOptions.name ?? basename(tree.singleFile ? tree.singleFile.replace(/\.[^.]+$/, '') : tree.root)
     const source = tree.singleFile ? tree.path(tree.singleFile) : tree.root
-    return await writeSession(plan, { libraryDir, sourcePath: source, format: chosen.reader.format, name, options: parsedOptions, startedAtMs }, ctx)
+    return await writeSession(plan, { libraryDir, sourcePath: source, format: reader.format, name, options: parsedOptions, startedAtMs }, ctx)
   } finally {
     await plan.close?.()
   }

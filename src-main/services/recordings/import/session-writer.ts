@@ -188,7 +188,7 @@ async function writeFrame(
   }
   const rgbName = `rgb/${pad(planIndex)}.${rgb.extension}`
   const depthName = `depth/${pad(planIndex)}.png`
-  await Promise.all([writeFile(join(dir, rgbName), rgb.bytes), writeFile(join(dir, depthName), encodeDepthPng(depth))])
+  await Promise.all([writeFile(join(dir, rgbName), rgb.bytes), writeFile(join(dir, depthName), await encodeDepthPng(depth))])
   return {
     planned,
     rgb: rgbName,
