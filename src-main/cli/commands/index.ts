@@ -11,6 +11,7 @@ import { registerSessionsCommand } from './sessions'
 import { registerInfoCommand } from './info'
 import { registerQueryCommand } from './query'
 import { registerMapCommand } from './map'
+import { registerSegmentCommand } from './segment'
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerVersionCommand(program, ctx)
@@ -23,4 +24,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerInfoCommand(program, ctx)
   registerQueryCommand(program, ctx)
   registerMapCommand(program, ctx)
+  registerSegmentCommand(program, ctx)
 }
