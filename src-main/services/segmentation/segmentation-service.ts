@@ -14,7 +14,7 @@ import type { DataRouter } from '../data-router'
 import type { JobContext, JobRunner } from '../jobs/job-runner'
 import type { ClassHead, ClassHeadProvider, ClassSetCatalog, FrameReader, FrameScorer } from '../ports'
 import { MaskFolderWriter } from './mask-files'
-import { SegmentationPayloadCache } from './payload-cache'
+import { TokenPayloadCache } from './payload-cache'
 import { bytesPerIndex, encodeClassMap, encodeTop2 } from './segmentation-payloads'
 import { classifyTop2, type Top2Planes } from './top2-classifier'
 import { upsampledClassMap } from './upsampled-class-map'
@@ -45,13 +45,15 @@ export interface SegmentedFrame {
 }
 
 const keepRuns = 20
+/** Three payloads per segmented frame: room for a compare and a few played frames. */
+const payloadsKept = 96
 
 export class SegmentationService implements ServiceApi<typeof segmentationSpec> {
-  private readonly payloads: SegmentationPayloadCache
+  private readonly payloads: TokenPayloadCache
   private readonly runs = new Map<string, Promise<SessionSegmentationSummary>>()
 
   constructor(private readonly deps: SegmentationDeps) {
-    this.payloads = new SegmentationPayloadCache(deps.data)
+    this.payloads = new TokenPayloadCache(deps.data, 'segmentation/:token', payloadsKept, 'segment the frame again')
   }
 
   async classSets(): Promise<SegmentationClassSet[]> {
