@@ -1,0 +1,125 @@
+/**
+ * Map explorer state: the session's map status, its voxel payload (shallowRef: big arrays never go
+ * deep-reactive), colour mode, the current text query with its relevancy and pins, the picked voxel.
+ * The map grows while a build runs: `changed` events for the session refetch the payload.
+ */
+import { defineStore } from 'pinia'
+import { ref, shallowRef } from 'vue'
+import { decodeMapPoints, type MapColorMode, type MapPoints, type MapQueryResult, type MapStatus, type VoxelDetail } from '@contract'
+import { useApi } from '../api/install'
+
+/** While a build runs, the payload is refetched at most this often. */
+const growRefreshMs = 1500
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+export const useMapStore = defineStore('map', () => {
+  const client = useApi()
+  const sessionId = ref<string | null>(null)
+  const status = shallowRef<MapStatus | null>(null)
+  const points = shallowRef<MapPoints | null>(null)
+  const colorMode = ref<MapColorMode>('rgb')
+  const queryText = ref('')
+  const queryResult = shallowRef<MapQueryResult | null>(null)
+  const relevancy = shallowRef<Uint8Array | null>(null)
+  const selected = shallowRef<VoxelDetail | null>(null)
+  const busy = ref(false)
+  const error = ref<string | null>(null)
+  let loadedPath: string | null = null
+  let refreshTimer: ReturnType<typeof setTimeout> | null = null
+
+  client.on('changed', (event) => {
+    if (event.service !== 'map' || event.id !== sessionId.value || refreshTimer) return
+    refreshTimer = setTimeout(() => {
+      refreshTimer = null
+      void refresh()
+    }, growRefreshMs)
+  })
+
+  async function open(id: string | null): Promise<void> {
+    if (id === sessionId.value) return
+    sessionId.value = id
+    status.value = null
+    points.value = null
+    loadedPath = null
+    clearQuery()
+    selected.value = null
+    await refresh()
+  }
+
+  async function refresh(): Promise<void> {
+    const id = sessionId.value
+    if (!id) return
+    try {
+      error.value = null
+      const next = await client.api.map.status({ sessionId: id })
+      if (id !== sessionId.value) return
+      status.value = next
+      const path = next.map?.pointsPath ?? null
+      if (path && path !== loadedPath) {
+        const response = await fetch(client.dataUrl(path))
+        if (!response.ok) throw new Error(`Map voxels: HTTP ${response.status}`)
+        const decoded = decodeMapPoints(await response.arrayBuffer())
+        if (id !== sessionId.value) return
+        loadedPath = path
+        points.value = decoded
+        // A query's relevancy belongs to the voxels it was computed on.
+        if (relevancy.value && relevancy.value.length !== decoded.count) clearQuery()
+      }
+    } catch (e) {
+      error.value = message(e)
+    }
+  }
+
+  async function build(voxelSizeMeters: number, geometryOnly: boolean, resume: boolean): Promise<void> {
+    if (!sessionId.value) return
+    try {
+      error.value = null
+      await client.api.map.build({ sessionId: sessionId.value, voxelSizeMeters, geometryOnly, resume })
+      await refresh()
+    } catch (e) {
+      error.value = message(e)
+    }
+  }
+
+  async function runQuery(): Promise<void> {
+    const text = queryText.value.trim()
+    if (!sessionId.value || !text) return
+    busy.value = true
+    try {
+      error.value = null
+      const result = await client.api.map.query({ sessionId: sessionId.value, text })
+      const response = await fetch(client.dataUrl(result.relevancyPath))
+      if (!response.ok) throw new Error(`Map relevancy: HTTP ${response.status}`)
+      relevancy.value = new Uint8Array(await response.arrayBuffer())
+      queryResult.value = result
+      colorMode.value = 'relevancy'
+    } catch (e) {
+      error.value = message(e)
+    } finally {
+      busy.value = false
+    }
+  }
+
+  function clearQuery(): void {
+    queryResult.value = null
+    relevancy.value = null
+    if (colorMode.value === 'relevancy') colorMode.value = 'rgb'
+  }
+
+  async function selectVoxel(voxelIndex: number | null): Promise<void> {
+    if (voxelIndex === null || !sessionId.value) {
+      selected.value = null
+      return
+    }
+    try {
+      selected.value = await client.api.map.voxel({ sessionId: sessionId.value, voxelIndex })
+    } catch (e) {
+      error.value = message(e)
+    }
+  }
+
+  return { sessionId, status, points, colorMode, queryText, queryResult, relevancy, selected, busy, error, open, refresh, build, runQuery, clearQuery, selectVoxel }
+})
