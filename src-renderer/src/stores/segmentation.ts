@@ -1,0 +1,198 @@
+/**
+ * Segmentation view state: the frame, class set and mode(s); the last result with its class map
+ * and top-2 planes fetched from the data plane (kept in shallowRefs, never deep reactive); the
+ * model cache status for "Run model on recording"; playback that steps as fast as frames segment.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { CacheStatus, FrameSegmentation, SegmentationClassSet, SegmentationModeName } from '@contract'
+import { useApi } from '../api/install'
+
+/** A segmentation with its payloads, ready for the overlay and the hover read-out. */
+export interface LoadedSegmentation {
+  meta: FrameSegmentation
+  /** Class index per camera pixel. */
+  fullMap: Uint8Array | Uint16Array
+  /** Five planes at output stride: winner, runner-up, winner score, runner-up score, winner cosine. */
+  top2: Uint16Array
+}
+
+export interface HoverReadout {
+  name: string
+  color: [number, number, number]
+  score: number
+  cosine: number
+  runnerUp: string
+  runnerUpScore: number
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Top-2 read-out at a normalised point (x right, y down in [0, 1]). */
+export function readoutAt(seg: LoadedSegmentation, xNorm: number, yNorm: number): HoverReadout {
+  const { width, height, classes } = seg.meta
+  const pixels = width * height
+  const p = Math.min(height - 1, Math.floor(yNorm * height)) * width + Math.min(width - 1, Math.floor(xNorm * width))
+  const winner = classes[seg.top2[p] as number]
+  const runner = classes[seg.top2[pixels + p] as number]
+  return {
+    name: winner?.name ?? '?', color: winner?.color ?? [0, 0, 0],
+    score: (seg.top2[2 * pixels + p] as number) / 65535,
+    runnerUp: runner?.name ?? '?',
+    runnerUpScore: (seg.top2[3 * pixels + p] as number) / 65535,
+    cosine: (seg.top2[4 * pixels + p] as number) / 32767.5 - 1,
+  }
+}
+
+export const useSegmentationStore = defineStore('segmentation', () => {
+  const client = useApi()
+  const sessionId = ref<string | null>(null)
+  const frameIndex = ref(0)
+  const classSets = ref<SegmentationClassSet[]>([])
+  const classSetId = ref<string | null>(null)
+  const mode = ref<SegmentationModeName>('text')
+  /** The second mode when comparing side by side, or null. */
+  const compareMode = ref<SegmentationModeName | null>(null)
+  const primary = shallowRef<LoadedSegmentation | null>(null)
+  const secondary = shallowRef<LoadedSegmentation | null>(null)
+  const agreement = ref<number | null>(null)
+  const error = ref<string | null>(null)
+  const busy = ref(false)
+  const cache = ref<CacheStatus | null>(null)
+  const runJobId = ref<string | null>(null)
+  const playing = ref(false)
+  /** Request → overlay-ready time of the last frame, in ms (shown while playing). */
+  const lastFrameMs = ref<number | null>(null)
+  let generation = 0
+
+  const classSet = computed(() => classSets.value.find((s) => s.id === classSetId.value) ?? null)
+  const modes = computed(() => classSet.value?.modes ?? [])
+
+  async function loadClassSets(): Promise<void> {
+    try {
+      classSets.value = await client.api.segmentation.classSets()
+      error.value = null
+    } catch (e) {
+      classSets.value = []
+      error.value = message(e)
+    }
+    if (!classSet.value) classSetId.value = classSets.value[0]?.id ?? null
+    if (classSet.value && !classSet.value.modes.includes(mode.value)) mode.value = classSet.value.modes[0] ?? 'text'
+  }
+
+  async function fetchBytes(path: string): Promise<ArrayBuffer> {
+    const response = await fetch(client.dataUrl(path))
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`)
+    return response.arrayBuffer()
+  }
+
+  async function load(meta: FrameSegmentation): Promise<LoadedSegmentation> {
+    const [full, top2] = await Promise.all([fetchBytes(meta.fullClassMapPath), fetchBytes(meta.top2Path)])
+    return { meta, fullMap: meta.bytesPerIndex === 1 ? new Uint8Array(full) : new Uint16Array(full), top2: new Uint16Array(top2) }
+  }
+
+  /** Segments the current frame (both modes when comparing); stale answers are dropped. */
+  async function run(): Promise<void> {
+    const id = sessionId.value
+    const set = classSetId.value
+    if (!id || !set) return
+    const mine = ++generation
+    const started = performance.now()
+    busy.value = true
+    try {
+      const request = { sessionId: id, frameIndex: frameIndex.value, classSetId: set }
+      if (compareMode.value) {
+        const result = await client.api.segmentation.compareModes({ ...request, modes: [mode.value, compareMode.value] })
+        const [left, right] = await Promise.all([load(result.left), load(result.right)])
+        if (mine !== generation) return
+        primary.value = left
+        secondary.value = right
+        agreement.value = result.agreement
+      } else {
+        const loaded = await load(await client.api.segmentation.segmentFrame({ ...request, mode: mode.value }))
+        if (mine !== generation) return
+        primary.value = loaded
+        secondary.value = null
+        agreement.value = null
+      }
+      lastFrameMs.value = performance.now() - started
+      error.value = null
+    } catch (e) {
+      if (mine === generation) error.value = message(e)
+      playing.value = false
+    } finally {
+      if (mine === generation) busy.value = false
+    }
+  }
+
+  async function refreshCache(): Promise<void> {
+    if (!sessionId.value) return
+    cache.value = await client.api.inference.cacheStatus({ sessionId: sessionId.value }).catch(() => null)
+  }
+
+  async function open(id: string, frame: number): Promise<void> {
+    const changed = id !== sessionId.value
+    sessionId.value = id
+    frameIndex.value = frame
+    if (changed) {
+      primary.value = null
+      secondary.value = null
+      void refreshCache()
+    }
+    if (classSets.value.length === 0) await loadClassSets()
+    await run()
+  }
+
+  function setFrame(frame: number): Promise<void> {
+    frameIndex.value = frame
+    return run()
+  }
+  function setClassSet(id: string): Promise<void> {
+    classSetId.value = id
+    if (classSet.value && !classSet.value.modes.includes(mode.value)) mode.value = classSet.value.modes[0] ?? 'text'
+    return run()
+  }
+  function setMode(next: SegmentationModeName): Promise<void> {
+    mode.value = next
+    return run()
+  }
+  function setCompare(next: SegmentationModeName | null): Promise<void> {
+    compareMode.value = next
+    return run()
+  }
+
+  /** Steps through the session, one frame after the previous one is drawn. */
+  async function play(frameCount: number, onFrame: () => Promise<void>): Promise<void> {
+    playing.value = true
+    while (playing.value && frameIndex.value < frameCount - 1) {
+      await setFrame(frameIndex.value + 1)
+      await onFrame()
+    }
+    playing.value = false
+  }
+  function pause(): void {
+    playing.value = false
+  }
+
+  async function runModel(): Promise<void> {
+    if (!sessionId.value) return
+    try {
+      runJobId.value = (await client.api.inference.runOnSession({ sessionId: sessionId.value })).jobId
+      await client.api.inference.runResult({ jobId: runJobId.value })
+      error.value = null
+    } catch (e) {
+      error.value = message(e)
+    } finally {
+      runJobId.value = null
+      await refreshCache()
+    }
+  }
+
+  return {
+    sessionId, frameIndex, classSets, classSetId, classSet, mode, modes, compareMode, primary, secondary, agreement,
+    error, busy, cache, runJobId, playing, lastFrameMs,
+    loadClassSets, open, run, setFrame, setClassSet, setMode, setCompare, play, pause, runModel, refreshCache,
+  }
+})
