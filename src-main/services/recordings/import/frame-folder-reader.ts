@@ -83,6 +83,7 @@ export const frameFolderReader: FormatReader = {
     }
     let done = 0
     const frames = await mapBounded(stems, 8, async ({ dir, stem, colour }): Promise<PlannedFrame | null> => {
+      ctx.throwIfCancelled()
       ctx.progress(++done, stems.length, `Reading poses (${stem})`)
       const sourceName = dir ? `${dir}/${stem}` : stem
       const posePath = tree.path(dir, `${stem}.pose.txt`)

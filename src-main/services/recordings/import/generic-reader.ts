@@ -18,7 +18,8 @@ function planFromPairs(pairs: FilePair[], skipped: SkippedFrame[], options: Impo
   return {
     camera: null,
     depthUnitMeters: 0.001,
-    depthInvalidValues: [0],
+    // 65535 is the usual "saturated / no reading" code of 16-bit depth (e.g. the ESANet Kinect v2 sample).
+    depthInvalidValues: [0, 65535],
     depthEncoding: 'plain',
     frames: pairs.map((p) => ({ sourceName: stemOf(basename(p.depth)), timestampSec: null, rgb: { kind: 'file', path: p.rgb }, depth: { kind: 'file', path: p.depth }, worldFromCamera: null })),
     issues: skipped,

@@ -49,6 +49,7 @@ export const scannetReader: FormatReader = {
     const warnings: string[] = []
     let done = 0
     const frames = await mapBounded(pairs, 8, async (pair): Promise<PlannedFrame | null> => {
+      ctx.throwIfCancelled()
       ctx.progress(++done, pairs.length, `Reading poses (${pair.key})`)
       const poseName = `${stemOf(basename(pair.depth))}.txt`
       const posePath = tree.path('pose', poseName)

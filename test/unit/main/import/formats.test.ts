@@ -126,3 +126,28 @@ describe('re-import of a dve session', () => {
     expect(await readDepthPng(join(again.dir, again.manifest.frames[1]!.depth))).toEqual(await readDepthPng(join(first.dir, first.manifest.frames[1]!.depth)))
   })
 })
+
+describe('Redwood / Open3D', () => {
+  it('reads the .log entries, reports a bad entry by line and uses the intrinsic JSON (column-major)', async () => {
+    const dir = join(work, 'redwood')
+    for (let k = 0; k < 3; k++) {
+      await writeColour(join(dir, 'color', `0000${k}.jpg`), k)
+      await writeDepthPng(join(dir, 'depth', `0000${k}.png`))
+    }
+    const entry = (k: number, rows: string): string => `${k} ${k} ${k + 1}\n${rows}`
+    await writeText(
+      join(dir, 'trajectory.log'),
+      entry(0, matrixText(translation(0, 0, 0))) + entry(1, '1 0 0 0.1\n0 1 0 zero\n0 0 1 0\n0 0 0 1\n') + entry(2, matrixText(translation(0.2, 0, 0))),
+    )
+    await writeText(join(dir, 'odometry.log'), [0, 1, 2].map((k) => entry(k, matrixText(translation(0, k, 0)))).join(''))
+    await writeText(join(dir, 'camera_test.json'), JSON.stringify({ width: 16, height: 12, intrinsic_matrix: [20, 0, 0, 0, 21, 0, 7.5, 5.5, 1] }))
+    const { report, manifest } = await importInto(library, dir)
+    expect(report.format).toBe('redwood')
+    expect(manifest.camera).toMatchObject({ fx: 20, fy: 21, cx: 7.5, cy: 5.5 })
+    expect(report.skipped).toEqual([{ sourceName: '1', file: join(dir, 'trajectory.log'), line: 8, reason: expect.stringMatching(/"zero"/) }])
+    expect(manifest.frames.map((f) => f.worldFromCamera![3])).toEqual([0, 0.2])
+    expect(report.warnings.join(' ')).toMatch(/Poses are from trajectory.log; the source also has odometry.log/)
+    const odometry = await importInto(library, dir, { poseFile: 'odometry.log' })
+    expect(odometry.manifest.frames.map((f) => f.worldFromCamera![7])).toEqual([0, 1, 2])
+  })
+})

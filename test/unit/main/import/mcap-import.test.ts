@@ -1,4 +1,5 @@
 /** MCAP import on ROS 2 recordings the test writes: topics, encodings, association, tf poses, errors. */
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -112,6 +113,14 @@ describe('ROS 2 MCAP with 32FC1 depth, bgr8/JPEG colour and time offsets', () =>
 })
 
 describe('MCAP without RGB-D topics', () => {
+  it('names a file that is not a readable MCAP', async () => {
+    const path = join(work, 'broken.mcap')
+    await writeFile(path, 'this is not an MCAP file')
+    const error = await importSession(path, {}, library, testJobContext()).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConsoleError)
+    expect((error as ConsoleError).message).toMatch(/broken\.mcap: not a readable indexed MCAP file/)
+  })
+
   it('fails with a message listing the topics and leaves nothing behind', async () => {
     const path = join(work, 'chatter.mcap')
     await writeChatterMcap(path)

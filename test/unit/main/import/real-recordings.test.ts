@@ -90,7 +90,7 @@ const cases: RecordingCase[] = [
   },
   {
     folder: 'esanet-kinect2-sample', format: 'generic', frames: 1, intrinsicsAssumed: true,
-    options: { depthUnitMeters: 0.0001, depthInvalidValues: [0, 65535] },
+    options: { depthUnitMeters: 0.0001 },
     camera: { width: 512, height: 424, fx: 443.4050067376326, fy: 443.4050067376326, cx: 255.5, cy: 211.5 },
     rawDepth: { file: 'sample_depth.png', metersOf: png16(10000) },
   },
