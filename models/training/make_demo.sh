@@ -13,8 +13,8 @@ export OMP_NUM_THREADS=2
 N="nice -n 10"
 [ -f work/train/meta.json ] || $N $PY -m dvedemo.dataset --split train --scenes 750 --views 4
 [ -f work/val/meta.json ]   || $N $PY -m dvedemo.dataset --split val --scenes 40 --views 5
-[ -f work/text/hf/tokenizer.json ] || $N $PY -m dvedemo.train_text --out work/text/hf --steps 1200
-[ -f work/student/final.pt ] || $N $PY -m dvedemo.train_student --steps 4000 --resume
+[ -f work/text/hf/tokenizer.json ] || $N $PY -m dvedemo.train_text --out work/text/hf --steps 500
+[ -f work/student/final.pt ] || $N $PY -m dvedemo.train_student --steps 2200 --resume
 mkdir -p ../demo ../../resources
 $N $PY ../tools/export_text_tower.py --model work/text/hf --out ../demo > work/text_block.json
 $N $PY -m dvedemo.export_image --ckpt work/student/final.pt --out ../demo/image.onnx

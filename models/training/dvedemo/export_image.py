@@ -68,7 +68,10 @@ def main():
     torch.set_num_threads(2)
     os.makedirs(a.work, exist_ok=True)
     model, s = load_student(a.ckpt)
-    stats = s["stats"]
+    stats = s.get("stats")
+    if stats is None:  # a mid-training ckpt.pt: the stats sit beside it
+        with open(os.path.join(os.path.dirname(a.ckpt), "stats.json")) as f:
+            stats = json.load(f)
     fp32 = os.path.join(a.work, "image.fp32.onnx")
     export_onnx(model, fp32)
     from onnxruntime.quantization import QuantType, quantize_dynamic

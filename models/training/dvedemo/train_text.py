@@ -66,7 +66,7 @@ def encode(tok, texts):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="work/text/hf")
-    ap.add_argument("--steps", type=int, default=2500)
+    ap.add_argument("--steps", type=int, default=500)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--context-length", type=int, default=32)
