@@ -1,0 +1,143 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import type { FrameSegmentation, SegmentationModeName } from '@contract'
+import SegmentationView from '../../../src-renderer/src/views/SegmentationView.vue'
+import { apiKey } from '../../../src-renderer/src/api/install'
+import { createApiClient } from '../../../src-renderer/src/api/client'
+import { fakeHost } from '../library/fake-host'
+
+/** What the fake regl saw: texture uploads and draws, per context. */
+const gl = vi.hoisted(() => ({ uploads: [] as Array<{ data: unknown; width?: number; height?: number; format?: string }>, draws: [] as Array<Record<string, number>>, destroyed: 0 }))
+vi.mock('regl', () => ({
+  default: () => {
+    const texture = () => {
+      const t = (options: { data: unknown; width?: number; height?: number; format?: string }) => gl.uploads.push(options)
+      return t
+    }
+    const regl = () => (props: Record<string, number>) => gl.draws.push(props)
+    return Object.assign(regl, { texture, prop: (name: string) => name, poll: () => undefined, clear: () => undefined, destroy: () => gl.destroyed++ })
+  },
+}))
+
+const classes = [
+  { index: 0, name: 'sofa', color: [0, 114, 178] as [number, number, number] },
+  { index: 1, name: 'floor', color: [119, 85, 51] as [number, number, number] },
+]
+/** Text mode calls most of the frame sofa; mean mode floor. 4×2 at stride, 8×4 at camera size. */
+const shares: Record<SegmentationModeName, [number, number]> = { text: [0.75, 0.25], mean: [0.25, 0.75], probe: [0.5, 0.5] }
+
+function segmentation(mode: SegmentationModeName, frameIndex: number): FrameSegmentation {
+  return {
+    sessionId: 'walk', frameIndex, classSetId: 'home', mode, modelId: 'demo-1',
+    classes: classes.map((c, i) => ({ ...c, share: shares[mode][i] as number })),
+    width: 4, height: 2, cameraWidth: 8, cameraHeight: 4, bytesPerIndex: 1,
+    classMapPath: `/data/segmentation/${mode}-stride`, fullClassMapPath: `/data/segmentation/${mode}-full`, top2Path: `/data/segmentation/${mode}-top2`,
+    meanScore: 0.6, meanWinnerCosine: 0.3, elapsedMs: 5,
+  }
+}
+
+function payload(url: string): ArrayBuffer {
+  if (url.endsWith('-full')) return Uint8Array.from({ length: 32 }, (_, i) => (url.includes('text') ? Number(i % 8 >= 6) : Number(i % 8 >= 2))).buffer
+  // top2 for 8 stride pixels: winner 0, runner-up 1, scores 0.75 / 0.25, cosine 0.5.
+  const planes = new Uint16Array(40)
+  planes.fill(0, 0, 8); planes.fill(1, 8, 16); planes.fill(Math.round(0.75 * 65535), 16, 24); planes.fill(Math.round(0.25 * 65535), 24, 32); planes.fill(Math.round(1.5 * 32767.5), 32, 40)
+  return planes.buffer
+}
+
+async function mountView() {
+  setActivePinia(createPinia())
+  const host = fakeHost({
+    'segmentation.classSets': () => [{ id: 'home', name: 'Home', classCount: 2, modes: ['text', 'mean'] }],
+    'segmentation.segmentFrame': (input) => segmentation((input as { mode: SegmentationModeName }).mode, (input as { frameIndex: number }).frameIndex),
+    'segmentation.compareModes': (input) => {
+      const { modes, frameIndex } = input as { modes: [SegmentationModeName, SegmentationModeName]; frameIndex: number }
+      return { left: segmentation(modes[0], frameIndex), right: segmentation(modes[1], frameIndex), agreement: 0.5 }
+    },
+    'inference.cacheStatus': () => ({ modelId: 'demo-1', bytes: 0, budgetBytes: 1, entries: 0, sessionFramesCached: 1 }),
+    'inference.runOnSession': () => ({ jobId: 'inference-1' }),
+    'inference.runResult': () => ({}),
+    'sessions.list': () => [{ id: 'walk', name: 'Walk', frameCount: 3 }],
+    'jobs.list': () => [],
+  })
+  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/segmentation', name: 'segmentation', component: SegmentationView }] })
+  await router.push({ name: 'segmentation', query: { session: 'walk', frame: '1' } })
+  const wrapper = mount(SegmentationView, { global: { plugins: [router], provide: { [apiKey as symbol]: createApiClient(host.transport) } }, attachTo: document.body })
+  await flushPromises()
+  await vi.waitFor(() => expect(wrapper.findAll('[data-testid="seg-legend-item"]').length).toBe(2))
+  return { wrapper, host }
+}
+
+const legend = (wrapper: Awaited<ReturnType<typeof mountView>>['wrapper']) =>
+  wrapper.findAll('[data-testid="seg-legend-item"]').map((item) => `${item.find('.name').text()} ${item.find('.share').text()}`)
+
+describe('SegmentationView', () => {
+  beforeEach(() => {
+    gl.uploads.length = 0
+    gl.draws.length = 0
+    gl.destroyed = 0
+    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue({} as RenderingContext)
+    vi.stubGlobal('fetch', async (url: string) => new Response(payload(url)))
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    vi.restoreAllMocks()
+  })
+
+  it('segments the frame in text mode, uploads the class map and palette, and shows the legend by share', async () => {
+    const { wrapper, host } = await mountView()
+    expect(host.called('segmentation.segmentFrame')).toContainEqual({ sessionId: 'walk', frameIndex: 1, classSetId: 'home', mode: 'text' })
+    expect(legend(wrapper)).toEqual(['sofa 75.0 %', 'floor 25.0 %'])
+    const classMap = gl.uploads.find((u) => u.format === 'luminance' && u.width === 8)
+    expect(classMap?.height).toBe(4)
+    expect([...(classMap?.data as Uint8Array)].filter((k) => k === 0)).toHaveLength(24)
+    const palette = gl.uploads.find((u) => u.width === 256)
+    expect([...(palette?.data as Uint8Array).slice(0, 8)]).toEqual([0, 114, 178, 255, 119, 85, 51, 255])
+    expect(gl.draws.at(-1)).toMatchObject({ opacity: 0.6, highlight: -1 })
+    expect(wrapper.find('[data-testid="seg-uncached"]').text()).toContain('2 of 3 frames')
+    wrapper.unmount()
+    expect(gl.destroyed).toBe(1)
+  })
+
+  it('switching mode changes the legend; clicking a class highlights it in the overlay', async () => {
+    const { wrapper, host } = await mountView()
+    await wrapper.find('[data-testid="seg-mode-mean"]').trigger('click')
+    await vi.waitFor(() => expect(legend(wrapper)).toEqual(['floor 75.0 %', 'sofa 25.0 %']))
+    expect(host.called('segmentation.segmentFrame').at(-1)).toMatchObject({ mode: 'mean' })
+    expect(wrapper.find('[data-testid="seg-mode-probe"]').attributes('disabled')).toBeDefined()
+    await wrapper.findAll('[data-testid="seg-legend-item"]')[0]?.trigger('click')
+    expect(gl.draws.at(-1)).toMatchObject({ highlight: 1 })
+    wrapper.unmount()
+  })
+
+  it('shows class, score, cosine and runner-up under the pointer', async () => {
+    const { wrapper } = await mountView()
+    const stage = wrapper.find('.seg-stage')
+    vi.spyOn(stage.element, 'getBoundingClientRect').mockReturnValue({ left: 0, top: 0, width: 80, height: 40, right: 80, bottom: 40, x: 0, y: 0, toJSON: () => ({}) })
+    await stage.trigger('pointermove', { clientX: 10, clientY: 10 })
+    const lines = wrapper.findAll('[data-testid="seg-hover"] > div').map((line) => line.text().replace(/\s+/g, ' '))
+    expect(lines).toEqual(['sofa 0.750 cos 0.500', 'runner-up: floor 0.250'])
+    wrapper.unmount()
+  })
+
+  it('compares two modes side by side with their agreement', async () => {
+    const { wrapper, host } = await mountView()
+    await wrapper.find('[data-testid="seg-compare"]').setValue('mean')
+    await vi.waitFor(() => expect(wrapper.findAll('[data-testid="seg-pane"]')).toHaveLength(2))
+    expect(host.called('segmentation.compareModes').at(-1)).toMatchObject({ modes: ['text', 'mean'], frameIndex: 1 })
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="seg-agreement"]').text()).toContain('50.0 %'))
+    expect(wrapper.findAll('[data-testid="seg-legend"]')).toHaveLength(2)
+    wrapper.unmount()
+  })
+
+  it('runs the model on the recording from the button', async () => {
+    const { wrapper, host } = await mountView()
+    await wrapper.find('[data-testid="seg-run-model"]').trigger('click')
+    await flushPromises()
+    expect(host.called('inference.runOnSession')).toEqual([{ sessionId: 'walk' }])
+    expect(host.called('inference.cacheStatus').length).toBeGreaterThan(1)
+    wrapper.unmount()
+  })
+})
