@@ -141,7 +141,7 @@ describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () =
       const { jobId } = await services.api.sessions.import({ path: sevenScenes })
       id = (await services.api.sessions.importReport({ jobId })).sessionId
     }
-    await app.goto(`/player?session=${id}`)
+    await app.goto(`/player?session=${id}&frame=0`)
     await expect.poll(() => page.getByTestId('frame-line').textContent()).toContain('frame 1 ·')
     const frameCount = (await services.api.sessions.get({ id })).summary.frameCount
     const targets: number[] = []

@@ -31,7 +31,10 @@ export const usePlayerStore = defineStore('player', () => {
   /** Milliseconds from the last seek request to its frame being ready (shown in the view). */
   const lastSeekMs = ref<number | null>(null)
   let loader: FrameLoader | null = null
-  let seekToken = 0
+  /** The frame most recently asked for and when, until its load starts. */
+  let wanted: { index: number; at: number } | null = null
+  let seeking: Promise<void> = Promise.resolve()
+  let showing = false
 
   const sessionId = computed(() => detail.value?.summary.id ?? null)
   const frameCount = computed(() => detail.value?.manifest.frames.length ?? 0)
@@ -73,6 +76,7 @@ export const usePlayerStore = defineStore('player', () => {
     pause()
     loader?.dispose()
     loader = null
+    wanted = null
     detail.value = null
     stats.value = null
     frame.value = null
@@ -81,22 +85,43 @@ export const usePlayerStore = defineStore('player', () => {
     lastSeekMs.value = null
   }
 
-  /** Shows frame `target` (clamped); when several seeks overlap only the latest is shown. */
-  async function seek(target: number): Promise<void> {
-    if (!loader || frameCount.value === 0) return
+  /**
+   * Shows frame `target` (clamped). One load runs at a time; seeks that arrive meanwhile (a drag on
+   * the timeline) coalesce into the latest, which loads next, so scrubbing never floods the server
+   * and always shows something current. Resolves when the latest wanted frame is shown.
+   */
+  function seek(target: number): Promise<void> {
+    if (!loader || frameCount.value === 0) return Promise.resolve()
     const clamped = Math.min(frameCount.value - 1, Math.max(0, Math.round(target)))
     index.value = clamped
-    const token = ++seekToken
-    const started = performance.now()
+    wanted = { index: clamped, at: performance.now() }
+    if (!showing) {
+      showing = true
+      seeking = showWanted()
+    }
+    return seeking
+  }
+
+  async function showWanted(): Promise<void> {
     try {
-      const loaded = await loader.load(clamped)
-      if (token !== seekToken) return
-      frame.value = loaded
-      lastSeekMs.value = performance.now() - started
-      error.value = null
-      prefetchAround(clamped)
-    } catch (e) {
-      if (token === seekToken) error.value = e instanceof Error ? e.message : String(e)
+      while (wanted && loader) {
+        const { index: next, at } = wanted
+        wanted = null
+        const current = loader
+        try {
+          const loaded = await current.load(next)
+          if (current !== loader) continue // the session changed meanwhile: serve the new one's wish
+          frame.value = loaded
+          lastSeekMs.value = performance.now() - at
+          error.value = null
+          if (!wanted) prefetchAround(next)
+        } catch (e) {
+          if (!wanted) error.value = e instanceof Error ? e.message : String(e)
+        }
+      }
+    } finally {
+      // Cleared in the same turn as the last look at `wanted`, so no seek can fall in between.
+      showing = false
     }
   }
 

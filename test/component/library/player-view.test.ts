@@ -36,13 +36,17 @@ function labelsPayload(): Uint8Array {
   return encodeU16Payload({ width: camera.width, height: camera.height, scale: 1, data })
 }
 let withLabels = false
+/** While set, fetches wait for it (to see what a burst of seeks asks the server for). */
+let gate: Promise<void> | null = null
 
 const fetched: string[] = []
 beforeEach(() => {
   fetched.length = 0
   withLabels = false
+  gate = null
   vi.stubGlobal('fetch', async (url: string) => {
     fetched.push(url)
+    if (gate) await gate
     const frame = Number(/frames\/(\d+)\/bundle$/.exec(url)?.[1])
     return new Response(encodeFrameBundle(new Uint8Array([frame]), depthPayload(frame), withLabels ? labelsPayload() : null).slice().buffer)
   })
@@ -176,6 +180,27 @@ describe('PlayerView', () => {
     await settle()
     expect(player.sessionId).toBeNull()
     expect(wrapper.get('[data-testid=player-error]').text()).toContain('no longer in the library')
+    wrapper.unmount()
+  })
+
+  it('coalesces a burst of seeks (a timeline drag) into one load at a time, ending on the latest', async () => {
+    const frames = Array.from({ length: 40 }, (_, i) => ({ ...manifest.frames[0]!, index: i, timestampSec: i / 10 }))
+    const { wrapper, player } = await mountPlayer({ ...detail, manifest: { ...manifest, frames } })
+    await settle()
+    let open: () => void = () => undefined
+    gate = new Promise<void>((resolve) => (open = resolve))
+    fetched.length = 0
+    const done = [20, 21, 22, 23].map((i) => player.seek(i))
+    await flushPromises()
+    expect(fetched).toEqual(['http://fake/data/sessions/walk/frames/20/bundle'])
+    gate = null
+    open()
+    await Promise.all(done)
+    await settle()
+    expect(player.frame?.index).toBe(23)
+    // 21 and 22 were wanted only in passing: the next load after 20 is 23 (then its neighbours, prefetched).
+    expect(fetched.slice(0, 2)).toEqual(['http://fake/data/sessions/walk/frames/20/bundle', 'http://fake/data/sessions/walk/frames/23/bundle'])
+    expect(fetched).not.toContain('http://fake/data/sessions/walk/frames/21/bundle')
     wrapper.unmount()
   })
 })
