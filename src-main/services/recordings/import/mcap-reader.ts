@@ -40,10 +40,10 @@ interface StampedRef {
   frameId: string
 }
 
-async function mcapPath(tree: SourceTree): Promise<string | null> {
-  if (tree.singleFile) return /\.mcap$/i.test(tree.singleFile) ? tree.path(tree.singleFile) : null
-  const files = await tree.files('', /\.mcap$/i)
-  return files[0] ? tree.path(files[0]) : null
+/** The .mcap file itself, or the first of a rosbag2 folder (split bags: the others are named in a warning). */
+async function mcapFiles(tree: SourceTree): Promise<string[]> {
+  if (tree.singleFile) return /\.mcap$/i.test(tree.singleFile) ? [tree.path(tree.singleFile)] : []
+  return (await tree.files('', /\.mcap$/i)).map((name) => tree.path(name))
 }
 
 const describeTopics = (topics: McapTopic[]): string => topics.map((t) => `${t.topic} (${t.schemaName})`).join(', ') || 'none'
@@ -170,13 +170,16 @@ export const mcapReader: FormatReader = {
   format: 'mcap',
   label: 'ROS 2 MCAP (Image/CompressedImage, CameraInfo, tf)',
   async detect(tree) {
-    const path = await mcapPath(tree)
+    const [path] = await mcapFiles(tree)
     return path ? { confidence: 0.95, reason: `${path.slice(tree.root.length + 1)} is an MCAP file`, frameCount: null, needs: [] } : null
   },
   async plan(tree, options, ctx) {
-    const file = await McapFile.open((await mcapPath(tree))!)
+    const [path, ...others] = await mcapFiles(tree)
+    const file = await McapFile.open(path!)
     try {
-      return await planMcap(file, options, ctx)
+      const plan = await planMcap(file, options, ctx)
+      if (others.length > 0) plan.warnings.push(`Only ${path} was imported; import the other parts of the split bag on their own: ${others.join(', ')}.`)
+      return plan
     } catch (error) {
       await file.close()
       throw error

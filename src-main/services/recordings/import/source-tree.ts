@@ -12,6 +12,8 @@ export interface SourceEntry {
 
 export class SourceTree {
   private readonly listings = new Map<string, Promise<SourceEntry[]>>()
+  /** Per folder: file names, for constant-time lookups in long TUM lists. */
+  private readonly fileNames = new Map<string, Promise<Set<string>>>()
 
   /** `singleFile` is set when the source is one file (an MCAP) in the folder `root`. */
   constructor(
@@ -45,7 +47,12 @@ export class SourceTree {
   }
 
   async hasFile(relative: string, name: string): Promise<boolean> {
-    return (await this.list(relative)).some((e) => !e.isDir && e.name === name)
+    let names = this.fileNames.get(relative)
+    if (!names) {
+      names = this.list(relative).then((entries) => new Set(entries.filter((e) => !e.isDir).map((e) => e.name)))
+      this.fileNames.set(relative, names)
+    }
+    return (await names).has(name)
   }
 
   async hasDir(relative: string, name: string): Promise<boolean> {

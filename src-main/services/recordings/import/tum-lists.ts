@@ -3,7 +3,7 @@
  * and `groundtruth.txt` (timestamp tx ty tz qx qy qz qw). Tolerant: comments, extra columns,
  * unsorted rows; bad rows become skipped entries with file and line.
  */
-import { basename, dirname } from 'node:path'
+import { basename, dirname, isAbsolute } from 'node:path'
 import type { SkippedFrame } from '../../../contract'
 import type { PoseOrProblem } from './pose-files'
 import { matrixFromTranslationQuaternion } from './pose-math'
@@ -28,6 +28,7 @@ const bySourceTime = <T extends { timestampSec: number }>(rows: T[]): T[] => row
  * file name is looked up in the source's other top-level folders.
  */
 export async function resolveListedFile(tree: SourceTree, listed: string): Promise<string> {
+  if (isAbsolute(listed)) return listed
   const dir = dirname(listed) === '.' ? '' : dirname(listed)
   const name = basename(listed)
   if (await tree.hasFile(dir, name)) return tree.path(listed)
