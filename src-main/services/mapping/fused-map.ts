@@ -31,6 +31,8 @@ export interface FusedMapMeta {
 export interface FusedMap {
   meta: FusedMapMeta
   count: number
+  /** Integer grid coordinates of each voxel (the mean alone can round into a neighbour). */
+  voxelCoords: Int32Array
   /** Point mean of each voxel, world metres. */
   positions: Float32Array
   /** RGBA mean colour. */
@@ -76,7 +78,7 @@ export function snapshotGrid(grid: VoxelGrid, meta: FusedMapMeta, codeDim = defa
   const row = (i: number, out: Float32Array): void => normalisedMean(grid, i, out)
   const codes = embedded ? encodeEmbeddings(n, fitPcaBasis(n, dim, codeDim, row), row) : null
   return {
-    meta, count: n, positions, colors, labels,
+    meta, count: n, voxelCoords: grid.coords.slice(0, n * 3), positions, colors, labels,
     pointCounts: grid.pointCount.slice(0, n), covariances,
     framesSeen: grid.framesSeen.slice(0, n), observations: grid.observations.slice(0, n * observationSlots),
     embeddingWeights: embedded ? grid.embeddingWeight.slice(0, n) : new Float32Array(0), codes,
@@ -103,7 +105,7 @@ export function restoreGrid(map: FusedMap, memoryBudgetBytes?: number): VoxelGri
   const decoded = new Float32Array(dim)
   for (let i = 0; i < map.count; i++) {
     const x = map.positions[i * 3]!, y = map.positions[i * 3 + 1]!, z = map.positions[i * 3 + 2]!
-    const slot = grid.slotOf(Math.floor(x / s), Math.floor(y / s), Math.floor(z / s))
+    const slot = grid.slotOf(map.voxelCoords[i * 3]!, map.voxelCoords[i * 3 + 1]!, map.voxelCoords[i * 3 + 2]!)
     const n = map.pointCounts[i]!
     grid.pointCount[slot] = n
     const o = [x - (grid.coords[slot * 3]! + 0.5) * s, y - (grid.coords[slot * 3 + 1]! + 0.5) * s, z - (grid.coords[slot * 3 + 2]! + 0.5) * s]

@@ -11,11 +11,11 @@ import { writeFileAtomic, writeJsonAtomic } from '../../platform/atomic-write'
 import type { FusedMap } from './fused-map'
 import { observationSlots } from './voxel-grid'
 
-const arrayKinds = { f32: Float32Array, u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i8: Int8Array } as const
+const arrayKinds = { f32: Float32Array, u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i8: Int8Array, i32: Int32Array } as const
 type ArrayKind = keyof typeof arrayKinds
 
 const finite = z.number().refine(Number.isFinite, 'must be finite')
-const sectionSchema = z.object({ name: z.string(), kind: z.enum(['f32', 'u8', 'u16', 'u32', 'i8']), offset: z.number().int().nonnegative(), length: z.number().int().nonnegative() })
+const sectionSchema = z.object({ name: z.string(), kind: z.enum(['f32', 'u8', 'u16', 'u32', 'i8', 'i32']), offset: z.number().int().nonnegative(), length: z.number().int().nonnegative() })
 const mapFileSchema = z.object({
   format: z.literal('dve-map'),
   version: z.literal(1),
@@ -43,13 +43,13 @@ export function mapFolder(mapsRoot: string, sessionId: string, modelId: string |
 export function perVoxelBytes(map: FusedMap): number {
   if (map.count === 0) return 0
   const code = map.codes ? map.codes.codes.length + map.codes.scales.byteLength + map.embeddingWeights.byteLength : 0
-  return (map.positions.byteLength + map.colors.byteLength + map.labels.byteLength + map.pointCounts.byteLength + map.covariances.byteLength +
+  return (map.voxelCoords.byteLength + map.positions.byteLength + map.colors.byteLength + map.labels.byteLength + map.pointCounts.byteLength + map.covariances.byteLength +
     map.framesSeen.byteLength + map.observations.byteLength + code) / map.count
 }
 
 export async function saveMap(folder: string, map: FusedMap): Promise<void> {
   const arrays: Array<[string, ArrayKind, ArrayBufferView]> = [
-    ['positions', 'f32', map.positions], ['colors', 'u8', map.colors], ['labels', 'u16', map.labels],
+    ['voxelCoords', 'i32', map.voxelCoords], ['positions', 'f32', map.positions], ['colors', 'u8', map.colors], ['labels', 'u16', map.labels],
     ['pointCounts', 'u32', map.pointCounts], ['covariances', 'f32', map.covariances], ['framesSeen', 'u32', map.framesSeen],
     ['observations', 'u32', map.observations], ['embeddingWeights', 'f32', map.embeddingWeights],
   ]
@@ -110,7 +110,7 @@ export async function loadMap(folder: string): Promise<FusedMap | null> {
   const k = file.codeDim
   const hasCodes = k > 0
   return {
-    meta: file.meta, count: n,
+    meta: file.meta, count: n, voxelCoords: get('voxelCoords', 'i32', n * 3),
     positions: get('positions', 'f32', n * 3), colors: get('colors', 'u8', n * 4), labels: get('labels', 'u16', n),
     pointCounts: get('pointCounts', 'u32', n), covariances: get('covariances', 'f32', n * 6), framesSeen: get('framesSeen', 'u32', n),
     observations: get('observations', 'u32', n * observationSlots), embeddingWeights: get('embeddingWeights', 'f32', hasCodes ? n : 0),

@@ -76,9 +76,15 @@ function seededColumns(dim: number, k: number): Float64Array {
   return q
 }
 
-/** Modified Gram–Schmidt on the k columns of a dim×k row-major matrix. */
+/**
+ * Modified Gram–Schmidt on the k columns of a dim×k row-major matrix. A column that is (nearly) in
+ * the span of the previous ones — the map's embeddings span fewer than k directions — becomes zero:
+ * normalising its rounding noise would give a direction that is not orthogonal to the others.
+ */
 function orthonormaliseColumns(m: Float64Array, dim: number, k: number): void {
   for (let j = 0; j < k; j++) {
+    let before = 0
+    for (let d = 0; d < dim; d++) before += m[d * k + j]! ** 2
     for (let p = 0; p < j; p++) {
       let dot = 0
       for (let d = 0; d < dim; d++) dot += m[d * k + j]! * m[d * k + p]!
@@ -86,7 +92,7 @@ function orthonormaliseColumns(m: Float64Array, dim: number, k: number): void {
     }
     let norm = 0
     for (let d = 0; d < dim; d++) norm += m[d * k + j]! ** 2
-    norm = Math.sqrt(norm) || 1
-    for (let d = 0; d < dim; d++) m[d * k + j]! /= norm
+    const scale = norm > 1e-12 * before && norm > 1e-300 ? 1 / Math.sqrt(norm) : 0
+    for (let d = 0; d < dim; d++) m[d * k + j]! *= scale
   }
 }
