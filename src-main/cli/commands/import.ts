@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { Option, type Command } from 'commander'
-import { ConsoleError, sessionFormatIds, type ImportOptions, type ImportReport } from '../../contract'
+import { z } from 'zod'
+import { ConsoleError, importOptionsSchema, sessionFormatIds, type ImportOptions, type ImportReport } from '../../contract'
 import type { CliContext } from '../cli-context'
 import { formatSeconds } from '../cli-format'
 
@@ -14,6 +15,13 @@ interface ImportFlags {
   cx?: string
   cy?: string
   poseFile?: string
+  invalidDepth?: string
+  maxDt?: string
+  pgmByteOrder?: 'auto' | 'big' | 'little'
+  rgbTopic?: string
+  depthTopic?: string
+  cameraInfoTopic?: string
+  worldFrame?: string
   json?: boolean
 }
 
@@ -31,6 +39,13 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
     .option('--cx <px>', 'principal point x, pixels')
     .option('--cy <px>', 'principal point y, pixels')
     .option('--pose-file <file>', 'pose file inside the source where several exist')
+    .option('--invalid-depth <values>', 'raw depth values meaning "no depth", comma-separated (replaces the format\'s list)')
+    .option('--max-dt <seconds>', 'largest colour–depth(–pose) time difference when pairing by time (TUM, MCAP)')
+    .addOption(new Option('--pgm-byte-order <order>', 'byte order of 16-bit PGM depth').choices(['auto', 'big', 'little']))
+    .option('--rgb-topic <topic>', 'MCAP: colour image topic')
+    .option('--depth-topic <topic>', 'MCAP: depth image topic')
+    .option('--camera-info-topic <topic>', 'MCAP: CameraInfo topic of the depth camera')
+    .option('--world-frame <frame>', 'MCAP: tf frame used as the world')
     .option('--json', 'print the report as JSON')
     .action(async (path: string, flags: ImportFlags) => {
       const options = importOptions(flags)
@@ -71,6 +86,15 @@ export function importOptions(flags: ImportFlags): ImportOptions {
   if (depthUnit !== undefined) options.depthUnitMeters = depthUnit
   if (fx !== undefined && fy !== undefined && cx !== undefined && cy !== undefined) options.intrinsics = { fx, fy, cx, cy }
   if (flags.poseFile) options.poseFile = flags.poseFile
+  if (flags.invalidDepth !== undefined) options.depthInvalidValues = flags.invalidDepth.split(',').map((v) => number('--invalid-depth', v.trim()) as number)
+  const maxDt = number('--max-dt', flags.maxDt)
+  if (maxDt !== undefined) options.maxTimeDifferenceSec = maxDt
+  if (flags.pgmByteOrder) options.pgmByteOrder = flags.pgmByteOrder
+  const mcap = { rgbTopic: flags.rgbTopic, depthTopic: flags.depthTopic, cameraInfoTopic: flags.cameraInfoTopic, worldFrame: flags.worldFrame }
+  if (Object.values(mcap).some((v) => v !== undefined)) options.mcap = Object.fromEntries(Object.entries(mcap).filter(([, v]) => v !== undefined))
+  // The CLI calls the service directly, so the wire schema is applied here for the same messages.
+  const checked = importOptionsSchema.safeParse(options)
+  if (!checked.success) throw new ConsoleError('invalid_input', `dve import: ${z.prettifyError(checked.error)}`)
   return options
 }
 

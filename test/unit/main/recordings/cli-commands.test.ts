@@ -86,5 +86,9 @@ describe('dve sessions / info / import', () => {
     expect(() => importOptions({ fx: '1' })).toThrow('Intrinsics need all of --fx --fy --cx --cy.')
     expect(() => importOptions({ depthScale: '1000', depthUnit: '0.001' })).toThrow('not both')
     expect(() => importOptions({ depthScale: 'mm' })).toThrow('--depth-scale "mm" is not a number.')
+    expect(importOptions({ invalidDepth: '0, 65535', maxDt: '0.05', pgmByteOrder: 'little', depthTopic: '/camera/depth' })).toEqual({
+      depthInvalidValues: [0, 65535], maxTimeDifferenceSec: 0.05, pgmByteOrder: 'little', mcap: { depthTopic: '/camera/depth' },
+    })
+    expect(() => importOptions({ invalidDepth: '70000' })).toThrow(/dve import: .*depthInvalidValues/s)
   })
 })
