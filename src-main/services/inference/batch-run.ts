@@ -1,7 +1,8 @@
 /**
  * "Run model on recording": every frame of a range through the model into the cache, as a job.
  * Frames already cached are skipped (so a failed or cancelled run resumes where it stopped), the
- * next frame is decoded while the worker runs the current one, and a frame whose run was cut by a
+ * next frame is decoded and the previous frame's cache entry written while the worker runs the
+ * current one, and a frame whose run was cut by a
  * worker crash is retried once on the restarted worker. Nothing per frame is kept, so memory stays
  * flat however long the recording is.
  */
@@ -14,8 +15,8 @@ import type { EmbedTimings } from './worker-protocol'
 export interface BatchFrameSource {
   isCached(frameIndex: number): Promise<boolean>
   loadFrame(frameIndex: number): Promise<LoadedFrame>
-  /** Runs the model on the frame and writes the cache entry; returns the worker's timings. */
-  compute(frame: LoadedFrame, signal: AbortSignal): Promise<EmbedTimings>
+  /** Runs the model on the frame; resolves when the worker is done, with the cache write still going on. */
+  compute(frame: LoadedFrame, signal: AbortSignal): Promise<{ timings: EmbedTimings; written: Promise<void> }>
 }
 
 export interface BatchPlan {
@@ -44,6 +45,26 @@ export async function runBatch(plan: BatchPlan, source: BatchFrameSource, ctx: J
       .then(async (hit): Promise<Prepared> => (hit ? { cached: true } : { cached: false, frame: await source.loadFrame(index) }))
       .catch((error: unknown) => ({ error }))
 
+  let writing: { index: number; done: Promise<void> } | null = null
+  const finishWrite = async () => {
+    const pending = writing
+    writing = null
+    if (pending) await pending.done.catch((error: unknown) => Promise.reject(frameError(plan, pending.index, error)))
+  }
+  const embed = async (frame: LoadedFrame) => {
+    let result
+    try {
+      result = await source.compute(frame, ctx.signal)
+    } catch (error) {
+      if (!isWorkerCrash(error)) throw error
+      retried++
+      result = await source.compute(frame, ctx.signal)
+    }
+    addTimings(result.timings)
+    result.written.catch(() => undefined) // observed in finishWrite; this only keeps a cancelled run's write from going unhandled
+    return { written: result.written } // wrapped: returning the promise itself would make the caller wait for the write
+  }
+
   let next = prepare(plan.start)
   for (let index = plan.start; index < plan.end; index++) {
     ctx.throwIfCancelled()
@@ -54,13 +75,9 @@ export async function runBatch(plan: BatchPlan, source: BatchFrameSource, ctx: J
       if (prepared.cached) {
         cached++
       } else {
-        try {
-          addTimings(await source.compute(prepared.frame, ctx.signal))
-        } catch (error) {
-          if (!isWorkerCrash(error)) throw error
-          retried++
-          addTimings(await source.compute(prepared.frame, ctx.signal))
-        }
+        const { written } = await embed(prepared.frame)
+        await finishWrite()
+        writing = { index, done: written }
         computed++
       }
     } catch (error) {
@@ -69,6 +86,7 @@ export async function runBatch(plan: BatchPlan, source: BatchFrameSource, ctx: J
     }
     ctx.progress(index - plan.start + 1, total, `frame ${index + 1}/${plan.end}`)
   }
+  await finishWrite()
   const seconds = (performance.now() - startedAt) / 1000
   const summary: BatchRunSummary = {
     sessionId: plan.sessionId, modelId: plan.modelId, frames: total, computed, cached, seconds,

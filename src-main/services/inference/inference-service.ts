@@ -59,7 +59,10 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     const job = this.deps.jobs.start('inference', `Run ${pack.manifest.name} on ${sessionId}`, (ctx) => runBatch(plan, {
       isCached: (i) => this.deps.cache.has(pack.modelId, sessionId, i),
       loadFrame: (i) => this.deps.frames.loadFrame(sessionId, i),
-      compute: async (frame, signal) => (await this.compute(pack, frame, 'batch', signal)).timings,
+      compute: async (frame, signal) => {
+        const { map, timings } = await this.embed(pack, frame, 'batch', signal)
+        return { timings, written: this.deps.cache.put(pack.modelId, sessionId, frame.frameIndex, map) }
+      },
     }, ctx))
     this.runs.set(job.id, job.result)
     if (this.runs.size > keepRuns) this.runs.delete(this.runs.keys().next().value as string)
@@ -120,7 +123,9 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     if (!pending) {
       pending = (async () => {
         const cached = await this.deps.cache.get(pack.modelId, sessionId, frameIndex)
-        const map = cached ?? (await this.compute(pack, await this.deps.frames.loadFrame(sessionId, frameIndex), 'interactive', signal))
+        if (cached) return this.toEmbeddingMap(key, cached)
+        const { map } = await this.embed(pack, await this.deps.frames.loadFrame(sessionId, frameIndex), 'interactive', signal)
+        await this.deps.cache.put(pack.modelId, sessionId, frameIndex, map)
         return this.toEmbeddingMap(key, map)
       })().finally(() => this.inFlight.delete(key))
       this.inFlight.set(key, pending)
@@ -173,7 +178,8 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     return { meta, response: await send(key, { dim: map.dim, width: map.width, height: map.height, data: map.data }) }
   }
 
-  private async compute(pack: LoadedPack, frame: LoadedFrame, priority: Priority, signal?: AbortSignal): Promise<CachedMap & { timings: EmbedTimings }> {
+  /** Runs the model on a frame in the worker (which keeps the map resident); the caller writes the cache. */
+  private async embed(pack: LoadedPack, frame: LoadedFrame, priority: Priority, signal?: AbortSignal): Promise<{ map: CachedMap; timings: EmbedTimings }> {
     const { sessionId, frameIndex } = frame
     const depth = frame.depthMeters
     if (depth.width === 0 || depth.height === 0 || depth.data.length !== depth.width * depth.height) {
@@ -187,9 +193,8 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
       dim: response.dim, width: response.width, height: response.height,
       cameraWidth: frame.camera.width, cameraHeight: frame.camera.height, halves: response.halves,
     }
-    await this.deps.cache.put(pack.modelId, sessionId, frameIndex, map)
     this.rememberMeta(mapKey(pack, sessionId, frameIndex), map)
-    return { ...map, timings: response.timings }
+    return { map, timings: response.timings }
   }
 
   private toEmbeddingMap(key: string, map: CachedMap): EmbeddingMap {

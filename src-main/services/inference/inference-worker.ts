@@ -8,9 +8,9 @@ import { parentPort, type TransferListItem } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
 import * as ort from 'onnxruntime-node'
 import { ConsoleError } from '../../contract'
-import { decodeHalf } from './float16'
+import { decodeHalf, encodeHalf } from './float16'
 import { providerUnavailable } from './execution-providers'
-import { poolFactor, toNormalisedHalves } from './embedding-layout'
+import { outputGraphBytes, outputGraphNames, poolFactor } from './output-graph'
 import { pcaAxes, projectionsToRgb } from './pca-projection'
 import { preprocessFrame } from './preprocess'
 import { classGraphBytes, headNames, scoreGraphBytes } from './score-graph'
@@ -31,6 +31,8 @@ const sessionOptions: ort.InferenceSession.SessionOptions = {
 const sessions = new Map<string, ort.InferenceSession>()
 let scoreSession: Promise<ort.InferenceSession> | null = null
 let classSession: Promise<ort.InferenceSession> | null = null
+/** Output layout sessions by pooling factor. */
+const layoutSessions: Record<number, Promise<ort.InferenceSession>> = {}
 
 /** Recently used maps, so interactive scoring does not copy the map into the worker every time. */
 const residentMaps = new Map<string, EmbeddingMapData>()
@@ -90,12 +92,12 @@ async function embedImage(request: Extract<WorkerRequest, { kind: 'embedImage' }
   const { spec } = request
   const t0 = performance.now()
   const input = preprocessFrame(request.rgb, request.depthMeters, spec.preprocess)
-  const { width, height } = input
+  const nchw = (channels: number) => [1, channels, input.height, input.width]
   const feeds: Record<string, ort.Tensor> = 'rgbd' in spec.inputs
-    ? { [spec.inputs.rgbd]: new ort.Tensor('float32', input.planes, [1, 4, height, width]) }
+    ? { [spec.inputs.rgbd]: new ort.Tensor('float32', input.planes, nchw(4)) }
     : {
-      [spec.inputs.rgb]: new ort.Tensor('float32', input.rgb, [1, 3, height, width]),
-      [spec.inputs.depth]: new ort.Tensor('float32', input.depth, [1, 1, height, width]),
+      [spec.inputs.rgb]: new ort.Tensor('float32', input.rgb, nchw(3)),
+      [spec.inputs.depth]: new ort.Tensor('float32', input.depth, nchw(1)),
     }
   const t1 = performance.now()
   const outputs = await session(request.sessionKey).run(feeds, [spec.output])
@@ -104,16 +106,21 @@ async function embedImage(request: Extract<WorkerRequest, { kind: 'embedImage' }
   if (!output) throw new ConsoleError('model_error', `The model returned no output "${spec.output}".`)
   const dims = [...output.dims]
   if (dims.length !== 4 || dims[0] !== 1) throw new ConsoleError('model_error', `Output "${spec.output}" has dims [${dims.join(', ')}]; [1, D, h, w] expected.`)
-  const [, dim, outHeight, outWidth] = dims as [number, number, number, number]
-  const map = toNormalisedHalves(output.data as Float32Array, dim, outHeight, outWidth, poolFactor(outWidth, spec.maxMapWidth))
+  const [, dim, , outWidth] = dims as [number, number, number, number]
+  const factor = poolFactor(outWidth, spec.maxMapWidth)
+  layoutSessions[factor] ??= ort.InferenceSession.create(outputGraphBytes(factor), sessionOptions)
+  const laidOut = await (await layoutSessions[factor]).run({ [outputGraphNames.raw]: output })
   output.dispose()
-  const { halves } = map
+  const mapTensor = laidOut[outputGraphNames.map] as ort.Tensor
+  const [, height, width] = mapTensor.dims as [number, number, number, number]
+  const halves = encodeHalf(mapTensor.data as Float32Array)
+  mapTensor.dispose()
   // Keep what a cache read would give back, so scores agree whether the map came from the model or the disk.
-  remember(request.mapKey, { dim: map.dim, width: map.width, height: map.height, data: decodeHalf(halves) })
+  remember(request.mapKey, { dim, width, height, data: decodeHalf(halves) })
   const t3 = performance.now()
   return {
     response: {
-      kind: 'embedding', seq: request.seq, dim: map.dim, width: map.width, height: map.height, halves, outputDims: dims,
+      kind: 'embedding', seq: request.seq, dim, width, height, halves, outputDims: dims,
       timings: { preprocessMs: t1 - t0, runMs: t2 - t1, postMs: t3 - t2 },
     },
     transfer: [halves.buffer as ArrayBuffer],

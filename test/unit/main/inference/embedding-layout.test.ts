@@ -1,37 +1,33 @@
+/** The output layout graph (pool → HWC → per-pixel L2) run by ORT, on small known inputs. */
+import * as ort from 'onnxruntime-node'
 import { describe, expect, it } from 'vitest'
-import { poolFactor, toNormalisedHalves } from '../../../../src-main/services/inference/embedding-layout'
-import { decodeHalf } from '../../../../src-main/services/inference/float16'
+import { outputGraphBytes, outputGraphNames, poolFactor } from '../../../../src-main/services/inference/output-graph'
 
-describe('model output → cached map', () => {
-  it('transposes CHW to HWC and L2-normalises each pixel', () => {
+async function layout(chw: Float32Array, dim: number, height: number, width: number, factor: number) {
+  const session = await ort.InferenceSession.create(outputGraphBytes(factor))
+  const result = await session.run({ [outputGraphNames.raw]: new ort.Tensor('float32', chw, [1, dim, height, width]) })
+  const map = result[outputGraphNames.map] as ort.Tensor
+  return { dims: [...map.dims], data: [...(map.data as Float32Array)] }
+}
+
+describe('model output → kept map', () => {
+  it('transposes CHW to HWC and L2-normalises each pixel; zero pixels stay zero', async () => {
     // dim 2, 1×3 pixels: channel 0 = [3, 0, 1], channel 1 = [4, 0, 0]
-    const map = toNormalisedHalves(Float32Array.of(3, 0, 1, 4, 0, 0), 2, 1, 3, 1)
-    expect([map.width, map.height]).toEqual([3, 1])
-    const values = [...decodeHalf(map.halves)]
-    expect(values[0]).toBeCloseTo(0.6, 3)
-    expect(values[1]).toBeCloseTo(0.8, 3)
-    expect(values.slice(2, 4)).toEqual([0, 0]) // an all-zero pixel stays zero
-    expect(values.slice(4, 6)).toEqual([1, 0])
+    const { dims, data } = await layout(Float32Array.of(3, 0, 1, 4, 0, 0), 2, 1, 3, 1)
+    expect(dims).toEqual([1, 1, 3, 2])
+    expect(data[0]).toBeCloseTo(0.6, 6)
+    expect(data[1]).toBeCloseTo(0.8, 6)
+    expect(data.slice(2)).toEqual([0, 0, 1, 0])
   })
 
-  it('average-pools wide outputs by an integer factor before normalising', () => {
+  it('average-pools wide outputs by an integer factor before normalising', async () => {
     expect(poolFactor(640, 160)).toBe(4)
     expect(poolFactor(160, 160)).toBe(1)
-    // dim 1 would normalise to ±1; use dim 2 so the pooled direction is visible. 2×4 pixels, factor 2.
-    const channel0 = [1, 3, 0, 0, 1, 3, 0, 0]
-    const channel1 = [0, 0, 2, 2, 0, 0, 2, 2]
-    const map = toNormalisedHalves(Float32Array.from([...channel0, ...channel1]), 2, 2, 4, 2)
-    expect([map.width, map.height]).toEqual([2, 1])
-    expect([...decodeHalf(map.halves)]).toEqual([1, 0, 0, 1])
-  })
-
-  it('handles more pixels than one tile', () => {
-    const pixels = 150
-    const chw = Float32Array.from({ length: 3 * pixels }, (_, i) => (i % pixels) + 1 + Math.floor(i / pixels))
-    const values = decodeHalf(toNormalisedHalves(chw, 3, 1, pixels, 1).halves)
-    const p = 149
-    const raw = [p + 1, p + 2, p + 3]
-    const norm = Math.hypot(...raw)
-    raw.forEach((v, c) => expect(values[p * 3 + c]).toBeCloseTo(v / norm, 3))
+    // 2×5 pixels, factor 2 → 1×2 (the fifth column is dropped)
+    const channel0 = [1, 3, 0, 0, 9, 1, 3, 0, 0, 9]
+    const channel1 = [0, 0, 2, 2, 9, 0, 0, 2, 2, 9]
+    const { dims, data } = await layout(Float32Array.from([...channel0, ...channel1]), 2, 2, 5, 2)
+    expect(dims).toEqual([1, 1, 2, 2])
+    expect(data).toEqual([1, 0, 0, 1])
   })
 })
