@@ -1,26 +1,19 @@
 /** Format readers on synthetic sources: PGM byte order, ScanNet, associate.txt, generic options, re-import. */
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { detectFormats } from '../../../../src-main/services/recordings/import'
-import { importInto, readDepthPng, removeDir, temporaryDir } from './import-test-kit'
+import { importInto, readDepthPng, temporaryDirsForFile } from './import-test-kit'
 import { depthRamp, matrixText, size, translation, writeColour, writeDepthPng, writePgm, writeSevenScenes, writeText } from './synthetic-sources'
 
-let work = ''
-let library = ''
-beforeAll(async () => {
-  work = await temporaryDir('formats-src')
-  library = await temporaryDir('formats-lib')
-})
-afterAll(async () => {
-  await removeDir(work)
-  await removeDir(library)
-})
+const dirs = temporaryDirsForFile('formats-src', 'formats-lib')
+const work = (): string => dirs['formats-src']
+const library = (): string => dirs['formats-lib']
 
 /** Smooth depth (a ramp of millimetres); byte-swapped it would be noise. */
 const smoothDepth = Uint16Array.from({ length: size.width * size.height }, (_, p) => 1500 + (p % size.width) * 3 + Math.floor(p / size.width) * 2)
 
 async function poseListSource(name: string, order: 'big' | 'little'): Promise<string> {
-  const dir = join(work, name)
+  const dir = join(work(), name)
   for (let k = 1; k <= 3; k++) {
     await writeColour(join(dir, 'color', `${k}.png`), k)
     await writePgm(join(dir, 'depth', `${k}.pgm`), smoothDepth, order)
@@ -32,7 +25,7 @@ async function poseListSource(name: string, order: 'big' | 'little'): Promise<st
 describe('16-bit PGM depth', () => {
   for (const order of ['big', 'little'] as const) {
     it(`detects ${order}-endian samples by plausibility and reports the choice`, async () => {
-      const { report, manifest, dir } = await importInto(library, await poseListSource(`pgm-${order}`, order))
+      const { report, manifest, dir } = await importInto(library(), await poseListSource(`pgm-${order}`, order))
       expect(report.pgmByteOrder).toBe(order)
       expect(report.depthUnitMeters).toBe(0.001)
       const depth = await readDepthPng(join(dir, manifest.frames[0]!.depth))
@@ -45,7 +38,7 @@ describe('16-bit PGM depth', () => {
   }
 
   it('follows a byte order set in the options', async () => {
-    const { report, manifest, dir } = await importInto(library, await poseListSource('pgm-forced', 'little'), { pgmByteOrder: 'big' })
+    const { report, manifest, dir } = await importInto(library(), await poseListSource('pgm-forced', 'little'), { pgmByteOrder: 'big' })
     expect(report.pgmByteOrder).toBe('big')
     const depth = await readDepthPng(join(dir, manifest.frames[0]!.depth))
     expect(depth.data[0]).toBe(((smoothDepth[0]! & 0xff) << 8) | (smoothDepth[0]! >> 8))
@@ -54,7 +47,7 @@ describe('16-bit PGM depth', () => {
 
 describe('ScanNet export', () => {
   it('reads intrinsic_depth.txt and pose/ files, reporting an invalid (-inf) pose', async () => {
-    const dir = join(work, 'scannet')
+    const dir = join(work(), 'scannet')
     for (let k = 0; k < 3; k++) {
       await writeColour(join(dir, 'color', `${k}.jpg`), k)
       await writeDepthPng(join(dir, 'depth', `${k}.png`))
@@ -63,7 +56,7 @@ describe('ScanNet export', () => {
     await writeText(join(dir, 'pose', '1.txt'), '-inf -inf -inf -inf\n-inf -inf -inf -inf\n-inf -inf -inf -inf\n-inf -inf -inf -inf\n')
     await writeText(join(dir, 'intrinsic', 'intrinsic_depth.txt'), '21 0 7.5 0\n0 22 5.5 0\n0 0 1 0\n0 0 0 1\n')
     expect((await detectFormats(dir))[0]?.format).toBe('scannet')
-    const { report, manifest } = await importInto(library, dir)
+    const { report, manifest } = await importInto(library(), dir)
     expect(report.imported).toBe(2)
     expect(report.skipped).toEqual([{ sourceName: '1', file: join(dir, 'pose', '1.txt'), line: 1, reason: expect.stringMatching(/\("-inf"\) is not a finite number/) }])
     expect(manifest.camera).toMatchObject({ fx: 21, fy: 22, cx: 7.5, cy: 5.5, width: size.width, height: size.height })
@@ -73,7 +66,7 @@ describe('ScanNet export', () => {
 
 describe('TUM associate.txt with groundtruth', () => {
   it('uses the given pairs, relative timestamps and the Freiburg calibration from the folder name', async () => {
-    const dir = join(work, 'rgbd_dataset_freiburg2_test')
+    const dir = join(work(), 'rgbd_dataset_freiburg2_test')
     const rows: string[] = []
     for (let k = 0; k < 3; k++) {
       await writeColour(join(dir, 'rgb', `c${k}.png`), k)
@@ -82,7 +75,7 @@ describe('TUM associate.txt with groundtruth', () => {
     }
     await writeText(join(dir, 'associate.txt'), `${rows.reverse().join('\n')}\n`)
     await writeText(join(dir, 'groundtruth.txt'), '0.0 1 2 3 0 0 0 1\n0.5 1 2 3 0 0 0 1\n1.0 1 2 3 0 0 0 1\n')
-    const { report, manifest } = await importInto(library, dir)
+    const { report, manifest } = await importInto(library(), dir)
     expect(report.format).toBe('tum')
     expect(report.imported).toBe(3)
     expect(report.intrinsicsAssumed).toBe(true)
@@ -95,11 +88,11 @@ describe('TUM associate.txt with groundtruth', () => {
 
 describe('generic folder with options', () => {
   it('takes depth unit, invalid values, intrinsics and name from the options', async () => {
-    const dir = join(work, 'generic')
+    const dir = join(work(), 'generic')
     await writeColour(join(dir, 'shot_color.jpg'))
     await writeDepthPng(join(dir, 'shot_depth.png'), depthRamp())
     const intrinsics = { fx: 12, fy: 13, cx: 7, cy: 5 }
-    const { report, manifest } = await importInto(library, dir, { depthUnitMeters: 0.0001, depthInvalidValues: [0, 65535], intrinsics, name: 'My Shot' })
+    const { report, manifest } = await importInto(library(), dir, { depthUnitMeters: 0.0001, depthInvalidValues: [0, 65535], intrinsics, name: 'My Shot' })
     expect(report.format).toBe('generic')
     expect(report.intrinsicsAssumed).toBe(false)
     expect(manifest.name).toBe('My Shot')
@@ -113,10 +106,10 @@ describe('generic folder with options', () => {
 
 describe('re-import of a dve session', () => {
   it('copies every frame with its pose, camera and timestamps', async () => {
-    const source = join(work, 'for-reimport')
+    const source = join(work(), 'for-reimport')
     await writeSevenScenes(source, 3)
-    const first = await importInto(library, source)
-    const again = await importInto(library, first.dir)
+    const first = await importInto(library(), source)
+    const again = await importInto(library(), first.dir)
     expect(again.report.format).toBe('dve')
     expect(again.report.sessionId).not.toBe(first.report.sessionId)
     expect(again.manifest.camera).toEqual(first.manifest.camera)
@@ -129,7 +122,7 @@ describe('re-import of a dve session', () => {
 
 describe('Redwood / Open3D', () => {
   it('reads the .log entries, reports a bad entry by line and uses the intrinsic JSON (column-major)', async () => {
-    const dir = join(work, 'redwood')
+    const dir = join(work(), 'redwood')
     for (let k = 0; k < 3; k++) {
       await writeColour(join(dir, 'color', `0000${k}.jpg`), k)
       await writeDepthPng(join(dir, 'depth', `0000${k}.png`))
@@ -141,13 +134,13 @@ describe('Redwood / Open3D', () => {
     )
     await writeText(join(dir, 'odometry.log'), [0, 1, 2].map((k) => entry(k, matrixText(translation(0, k, 0)))).join(''))
     await writeText(join(dir, 'camera_test.json'), JSON.stringify({ width: 16, height: 12, intrinsic_matrix: [20, 0, 0, 0, 21, 0, 7.5, 5.5, 1] }))
-    const { report, manifest } = await importInto(library, dir)
+    const { report, manifest } = await importInto(library(), dir)
     expect(report.format).toBe('redwood')
     expect(manifest.camera).toMatchObject({ fx: 20, fy: 21, cx: 7.5, cy: 5.5 })
     expect(report.skipped).toEqual([{ sourceName: '1', file: join(dir, 'trajectory.log'), line: 8, reason: expect.stringMatching(/"zero"/) }])
     expect(manifest.frames.map((f) => f.worldFromCamera![3])).toEqual([0, 0.2])
     expect(report.warnings.join(' ')).toMatch(/Poses are from trajectory.log; the source also has odometry.log/)
-    const odometry = await importInto(library, dir, { poseFile: 'odometry.log' })
+    const odometry = await importInto(library(), dir, { poseFile: 'odometry.log' })
     expect(odometry.manifest.frames.map((f) => f.worldFromCamera![7])).toEqual([0, 1, 2])
   })
 })

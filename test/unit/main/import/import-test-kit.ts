@@ -4,6 +4,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { decode } from 'fast-png'
+import { afterAll, beforeAll } from 'vitest'
 import { ConsoleError, sessionManifestSchema, type ImportOptions, type ImportReport, type SessionManifest } from '../../../../src-main/contract'
 import type { JobContext } from '../../../../src-main/services/jobs/job-runner'
 import { importSession } from '../../../../src-main/services/recordings/import'
@@ -64,4 +65,16 @@ export async function libraryEntries(libraryDir: string): Promise<string[]> {
 
 export async function removeDir(path: string): Promise<void> {
   await rm(path, { recursive: true, force: true })
+}
+
+/** Temporary folders made before a test file's tests and removed after them; read fields inside tests. */
+export function temporaryDirsForFile<K extends string>(...names: K[]): Record<K, string> {
+  const dirs = {} as Record<K, string>
+  beforeAll(async () => {
+    for (const name of names) dirs[name] = await temporaryDir(name)
+  })
+  afterAll(async () => {
+    for (const name of names) await removeDir(dirs[name])
+  })
+  return dirs
 }

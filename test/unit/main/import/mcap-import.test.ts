@@ -2,29 +2,22 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { ConsoleError } from '../../../../src-main/contract'
 import { detectFormats, importSession } from '../../../../src-main/services/recordings/import'
 import { cameraX, fixtureCamera, wallDepthMeters, writeChatterMcap, writeRgbdMcap } from './mcap-fixture'
-import { importInto, libraryEntries, readDepthPng, removeDir, temporaryDir, testJobContext } from './import-test-kit'
+import { importInto, libraryEntries, readDepthPng, temporaryDirsForFile, testJobContext } from './import-test-kit'
 import { poseAgreement } from './pose-agreement'
 
-let work = ''
-let library = ''
-beforeAll(async () => {
-  work = await temporaryDir('mcap-src')
-  library = await temporaryDir('mcap-lib')
-})
-afterAll(async () => {
-  await removeDir(work)
-  await removeDir(library)
-})
+const dirs = temporaryDirsForFile('mcap-src', 'mcap-lib')
+const work = (): string => dirs['mcap-src']
+const library = (): string => dirs['mcap-lib']
 
 describe('ROS 2 MCAP with 16UC1 depth, rgb8 colour, CameraInfo and tf', () => {
   const frames = 6
   let path = ''
   beforeAll(async () => {
-    path = join(work, 'rgbd-16u.mcap')
+    path = join(work(), 'rgbd-16u.mcap')
     await writeRgbdMcap(path, { frames, depthEncoding: '16UC1', colour: 'rgb8' })
   })
 
@@ -33,7 +26,7 @@ describe('ROS 2 MCAP with 16UC1 depth, rgb8 colour, CameraInfo and tf', () => {
   })
 
   it('imports every frame with CameraInfo intrinsics and millimetre depth', async () => {
-    const { report, manifest, dir } = await importInto(library, path)
+    const { report, manifest, dir } = await importInto(library(), path)
     expect(report.format).toBe('mcap')
     expect(report.imported).toBe(frames)
     expect(report.skipped).toEqual([])
@@ -48,7 +41,7 @@ describe('ROS 2 MCAP with 16UC1 depth, rgb8 colour, CameraInfo and tf', () => {
   })
 
   it('chains /tf_static and /tf into camera→world poses of the optical frame', async () => {
-    const { manifest, dir } = await importInto(library, path)
+    const { manifest, dir } = await importInto(library(), path)
     expect(manifest.hasPoses).toBe(true)
     for (const [k, frame] of manifest.frames.entries()) {
       const m = frame.worldFromCamera!
@@ -63,21 +56,21 @@ describe('ROS 2 MCAP with 16UC1 depth, rgb8 colour, CameraInfo and tf', () => {
   })
 
   it('reads the colour topic in RGB order', async () => {
-    const { manifest, dir } = await importInto(library, path)
+    const { manifest, dir } = await importInto(library(), path)
     const { data } = await sharp(join(dir, manifest.frames[0]!.rgb)).raw().toBuffer({ resolveWithObject: true })
     expect([...data.subarray(0, 6)]).toEqual([0, 7, 14, 21, 28, 35])
   })
 
   it('refuses a topic that is not in the file, naming the topics', async () => {
-    await expect(importSession(path, { mcap: { depthTopic: '/nope' } }, library, testJobContext())).rejects.toThrow(/\/nope.*\/camera\/depth\/image_raw/)
+    await expect(importSession(path, { mcap: { depthTopic: '/nope' } }, library(), testJobContext())).rejects.toThrow(/\/nope.*\/camera\/depth\/image_raw/)
   })
 })
 
 describe('ROS 2 MCAP with 32FC1 depth, bgr8/JPEG colour and time offsets', () => {
   it('converts float metres to millimetres, NaN to invalid, and copies JPEG colour', async () => {
-    const path = join(work, 'rgbd-32f.mcap')
+    const path = join(work(), 'rgbd-32f.mcap')
     await writeRgbdMcap(path, { frames: 3, depthEncoding: '32FC1', colour: 'jpeg' })
-    const { report, manifest, dir } = await importInto(library, path)
+    const { report, manifest, dir } = await importInto(library(), path)
     expect(report.imported).toBe(3)
     expect(manifest.frames[0]!.rgb).toMatch(/\.jpg$/)
     const depth = await readDepthPng(join(dir, manifest.frames[0]!.depth))
@@ -86,25 +79,25 @@ describe('ROS 2 MCAP with 32FC1 depth, bgr8/JPEG colour and time offsets', () =>
   })
 
   it('swaps bgr8 into RGB', async () => {
-    const path = join(work, 'rgbd-bgr.mcap')
+    const path = join(work(), 'rgbd-bgr.mcap')
     await writeRgbdMcap(path, { frames: 2, depthEncoding: '16UC1', colour: 'bgr8' })
-    const { manifest, dir } = await importInto(library, path)
+    const { manifest, dir } = await importInto(library(), path)
     const { data } = await sharp(join(dir, manifest.frames[0]!.rgb)).raw().toBuffer({ resolveWithObject: true })
     expect([...data.subarray(0, 3)]).toEqual([14, 7, 0])
   })
 
   it('associates colour and depth only within the time tolerance', async () => {
-    const path = join(work, 'rgbd-offset.mcap')
+    const path = join(work(), 'rgbd-offset.mcap')
     await writeRgbdMcap(path, { frames: 3, depthEncoding: '16UC1', colour: 'rgb8', colourOffsetSec: 0.04 })
-    await expect(importSession(path, {}, library, testJobContext())).rejects.toThrow(/no frames found|no frame could be imported/)
-    const { report } = await importInto(library, path, { maxTimeDifferenceSec: 0.05 })
+    await expect(importSession(path, {}, library(), testJobContext())).rejects.toThrow(/no frames found|no frame could be imported/)
+    const { report } = await importInto(library(), path, { maxTimeDifferenceSec: 0.05 })
     expect(report.imported).toBe(3)
   })
 
   it('reports a depth message of the wrong size and keeps the other frames', async () => {
-    const path = join(work, 'rgbd-broken.mcap')
+    const path = join(work(), 'rgbd-broken.mcap')
     await writeRgbdMcap(path, { frames: 4, depthEncoding: '16UC1', colour: 'rgb8', brokenDepthFrame: 2 })
-    const { report } = await importInto(library, path)
+    const { report } = await importInto(library(), path)
     expect(report.imported).toBe(3)
     expect(report.skipped).toHaveLength(1)
     expect(report.skipped[0]!.file).toContain('/camera/depth/image_raw')
@@ -114,22 +107,22 @@ describe('ROS 2 MCAP with 32FC1 depth, bgr8/JPEG colour and time offsets', () =>
 
 describe('MCAP without RGB-D topics', () => {
   it('names a file that is not a readable MCAP', async () => {
-    const path = join(work, 'broken.mcap')
+    const path = join(work(), 'broken.mcap')
     await writeFile(path, 'this is not an MCAP file')
-    const error = await importSession(path, {}, library, testJobContext()).catch((e: unknown) => e)
+    const error = await importSession(path, {}, library(), testJobContext()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConsoleError)
     expect((error as ConsoleError).message).toMatch(/broken\.mcap: not a readable indexed MCAP file/)
   })
 
   it('fails with a message listing the topics and leaves nothing behind', async () => {
-    const path = join(work, 'chatter.mcap')
+    const path = join(work(), 'chatter.mcap')
     await writeChatterMcap(path)
-    const before = await libraryEntries(library)
-    const error = await importSession(path, {}, library, testJobContext()).catch((e: unknown) => e)
+    const before = await libraryEntries(library())
+    const error = await importSession(path, {}, library(), testJobContext()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConsoleError)
     expect((error as ConsoleError).code).toBe('unsupported')
     expect((error as ConsoleError).message).toContain('chatter.mcap')
     expect((error as ConsoleError).message).toContain('/chatter (std_msgs/msg/String)')
-    expect(await libraryEntries(library)).toEqual(before)
+    expect(await libraryEntries(library())).toEqual(before)
   })
 })
