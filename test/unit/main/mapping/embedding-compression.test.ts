@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { codeCosines, encodeEmbeddings, reconstructionNorms } from '../../../../src-main/services/mapping/embedding-codec'
 import { fitPcaBasis } from '../../../../src-main/services/mapping/pca-basis'
-import { rankAgreement } from './rank-agreement'
+import { rankAgreement } from '../../../../src-main/services/mapping/rank-agreement'
 
 function random(seed: number): () => number {
   let x = seed
