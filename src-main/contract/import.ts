@@ -61,6 +61,8 @@ export interface DetectedFormat {
   frameCount: number | null
   /** What the person should set in ImportOptions because the source does not say (e.g. "intrinsics"). */
   needs: Array<'intrinsics' | 'depthUnitMeters'>
+  /** MCAP only: the file's topics with their message types, to choose colour/depth/camera-info topics. */
+  topics?: Array<{ topic: string; schemaName: string; messageCount: number | null }>
 }
 
 export const skippedFrameSchema = z.object({

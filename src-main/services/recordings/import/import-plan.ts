@@ -3,7 +3,7 @@
  * frames whose images are files or lazily loaded pixels (MCAP). Readers only parse metadata; the
  * writer decodes and validates every image once.
  */
-import type { ImportOptions, PinholeIntrinsics, SessionFormatId, SkippedFrame } from '../../../contract'
+import type { DetectedFormat, ImportOptions, PinholeIntrinsics, SessionFormatId, SkippedFrame } from '../../../contract'
 import type { JobContext } from '../../jobs/job-runner'
 import type { SourceTree } from './source-tree'
 
@@ -53,6 +53,7 @@ export interface Detection {
   reason: string
   frameCount: number | null
   needs: Array<'intrinsics' | 'depthUnitMeters'>
+  topics?: DetectedFormat['topics']
 }
 
 export interface FormatReader {

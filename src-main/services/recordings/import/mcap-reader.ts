@@ -171,7 +171,22 @@ export const mcapReader: FormatReader = {
   label: 'ROS 2 MCAP (Image/CompressedImage, CameraInfo, tf)',
   async detect(tree) {
     const [path] = await mcapFiles(tree)
-    return path ? { confidence: 0.95, reason: `${path.slice(tree.root.length + 1)} is an MCAP file`, frameCount: null, needs: [] } : null
+    if (!path) return null
+    const name = path.slice(tree.root.length + 1)
+    let file: McapFile
+    try {
+      file = await McapFile.open(path)
+    } catch (error) {
+      return { confidence: 0.5, reason: error instanceof Error ? error.message : String(error), frameCount: null, needs: [] }
+    }
+    try {
+      const topics = file.topics()
+      const images = topics.filter((t) => rosImageSchemas.has(t.schemaName) || rosCompressedImageSchemas.has(t.schemaName))
+      const depthCount = images.find((t) => /depth/i.test(t.topic))?.messageCount ?? null
+      return { confidence: images.length >= 2 ? 0.95 : 0.6, reason: `${name} is an MCAP file with ${images.length} image topics`, frameCount: depthCount, needs: [], topics }
+    } finally {
+      await file.close()
+    }
   },
   async plan(tree, options, ctx) {
     const [path, ...others] = await mcapFiles(tree)

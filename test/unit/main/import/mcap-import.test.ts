@@ -22,7 +22,10 @@ describe('ROS 2 MCAP with 16UC1 depth, rgb8 colour, CameraInfo and tf', () => {
   })
 
   it('is detected as MCAP', async () => {
-    expect((await detectFormats(path))[0]?.format).toBe('mcap')
+    const [detected] = await detectFormats(path)
+    expect(detected?.format).toBe('mcap')
+    expect(detected?.frameCount).toBe(frames)
+    expect(detected?.topics?.map((t) => `${t.topic} ${t.schemaName}`)).toContain('/camera/depth/image_raw sensor_msgs/msg/Image')
   })
 
   it('imports every frame with CameraInfo intrinsics and millimetre depth', async () => {
