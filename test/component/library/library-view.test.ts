@@ -30,14 +30,14 @@ function job(partial: Partial<JobInfo>): JobInfo {
   return { id: 'import-1', kind: 'import', title: 'Import redwood', state: 'running', done: 2, total: 5, etaSeconds: 3, rate: 1, message: '', startedAt: 1, endedAt: null, error: null, ...partial }
 }
 
-async function mountLibrary(sessions: SessionSummary[]) {
+async function mountLibrary(sessions: SessionSummary[], detections: DetectedFormat[] = detected) {
   setActivePinia(createPinia())
   let finishImport: (r: ImportReport) => void = () => undefined
   const host = fakeHost({
     'sessions.list': () => sessions,
     'sessions.rename': (input) => ({ ...sessions[1]!, name: (input as { name: string }).name }),
     'sessions.delete': () => ({ deleted: true }),
-    'sessions.detect': () => detected,
+    'sessions.detect': () => detections,
     'sessions.import': () => ({ jobId: 'import-1' }),
     'sessions.importReport': () => new Promise<ImportReport>((resolve) => (finishImport = resolve)),
     'jobs.list': () => [],
@@ -114,6 +114,27 @@ describe('LibraryView', () => {
     expect(shown.text()).toContain('truncated PNG')
     expect(shown.text()).toContain('odometry.log has 5 entries')
     expect(wrapper.find('[data-testid=import-progress]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('opens the options a source needs and passes what was set', async () => {
+    const samples: DetectedFormat = { format: 'dveformer-samples', label: 'DVEFormer samples', confidence: 0.7, reason: 'rgb/, depth/', frameCount: 2, needs: ['intrinsics'] }
+    const { wrapper, host } = await mountLibrary([demo], [samples])
+    await wrapper.get('[data-testid=library-import]').trigger('click')
+    await wrapper.get('[data-testid=import-path]').setValue('/data/samples')
+    await wrapper.get('[data-testid=import-detect]').trigger('click')
+    await flushPromises()
+    // The intrinsics the source lacks are asked for right away.
+    await wrapper.get('[data-testid=import-name]').setValue('Kinect samples')
+    await wrapper.get('[data-testid=import-depth-scale]').setValue('1000')
+    for (const [key, value] of [['fx', '525'], ['fy', '525'], ['cx', '319.5'], ['cy', '239.5']]) await wrapper.get(`[data-testid=import-${key}]`).setValue(value)
+    await wrapper.get('[data-testid=import-pose-file]').setValue('poses.txt')
+    await wrapper.get('[data-testid=import-start]').trigger('click')
+    await flushPromises()
+    expect(host.called('sessions.import')).toEqual([{
+      path: '/data/samples',
+      options: { format: 'dveformer-samples', name: 'Kinect samples', depthUnitMeters: 0.001, poseFile: 'poses.txt', intrinsics: { fx: 525, fy: 525, cx: 319.5, cy: 239.5 } },
+    }])
     wrapper.unmount()
   })
 })
