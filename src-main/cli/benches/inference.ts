@@ -76,7 +76,7 @@ async function headRows(built: Inference, dim: number, quick: boolean): Promise<
     const vectors = data.slice(0, count * dim)
     let first = true
     const times = await timeRuns(async () => {
-      await built.client.request({ kind: 'score', mapKey: 'bench-heads', map: first ? map : null, vectors, count, bias: null }, [], 'interactive')
+      await built.client.request({ kind: 'score', mapKey: `bench-heads-${dim}`, map: first ? map : null, vectors, count, bias: null }, [], 'interactive')
       first = false
     }, quick ? 10 : 50)
     rows.push({ name: `text-query heads, ${dim}×${height}×${width}, K=${count}`, value: median(times) / count, unit: 'ms/query', aim: '≤ 5 ms' })
@@ -140,7 +140,8 @@ export const inferenceBench: Bench = {
       }
       rows.push({ name: '  of which: text-query head', value: median(heads), unit: 'ms/frame' })
 
-      rows.push(...(await headRows(built, image.embeddingDim, options.quick)))
+      // The pack's dim, and the released DVEFormer's 768 (the aim is stated for it).
+      for (const dim of new Set([image.embeddingDim, 768])) rows.push(...(await headRows(built, dim, options.quick)))
       if (pack.text) {
         let n = 0
         const encodeMs = median(await timeRuns(() => inference.textEmbeddings([`object number ${n++}`]), options.quick ? 5 : 20))
