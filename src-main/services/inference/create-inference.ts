@@ -1,5 +1,6 @@
 /** Builds the models and inference services around the one inference worker, for create-services.ts. */
 import type { Worker } from 'node:worker_threads'
+import { ConsoleError } from '../../contract'
 import type { ConsolePaths } from '../../platform/paths'
 import type { DataRouter } from '../data-router'
 import type { EventBus } from '../event-bus'
@@ -58,6 +59,6 @@ export function createInference(deps: InferenceDeps): Inference {
 
 function frameIndexParam(text: string): number {
   const value = Number(text)
-  if (!Number.isInteger(value) || value < 0) throw new Error(`Frame index "${text}" is not a non-negative integer.`)
+  if (!Number.isInteger(value) || value < 0) throw new ConsoleError('invalid_input', `Frame index "${text}" is not a non-negative integer.`)
   return value
 }

@@ -132,6 +132,7 @@ describe('frame embeddings and heads', () => {
     const png = decode(response.body)
     expect([png.width, png.height, png.channels]).toEqual([16, 12, 3])
     expect(new Set(png.data).size).toBeGreaterThan(10)
+    await expect(harness.data.handle('inference/s1/x/pca', new URLSearchParams())).rejects.toThrow(/Frame index "x" is not a non-negative integer/)
   })
 
   it('pools stride-1 outputs down to the cache resolution', async () => {
