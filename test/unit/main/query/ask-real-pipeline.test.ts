@@ -1,7 +1,7 @@
 /**
  * Ask through the real services: the demo recording, the inference worker running the tiny
  * `fullres` fixture pack (random weights, so no quality is asserted), the session index job, the ORT
- * scorer for heatmaps. Checks that the ports fit together end to end.
+ * scorer for heatmaps, the fused map for the pin. Checks that the ports fit together end to end.
  */
 import { cpSync, existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -42,6 +42,18 @@ describe.skipIf(missing.length > 0)(missing.length ? `Ask through the real servi
     const second = await services.api.query.search({ sessionId, query: { source: { kind: 'text', text: 'bean bag' } } })
     expect((await services.api.jobs.list()).filter((j) => j.kind === 'query-index')).toHaveLength(1)
     expect(second.timestampsSec).toEqual(first.timestampsSec)
+  }, 300_000)
+
+  it('pins the answer in the fused map once the session has one', async () => {
+    const { jobId } = await services.api.map.build({ sessionId, frameStep: 10, voxelSizeMeters: 0.1 })
+    while ((await services.api.jobs.list()).find((j) => j.id === jobId)?.state === 'running') await new Promise((resolve) => setTimeout(resolve, 200))
+    expect((await services.api.jobs.list()).find((j) => j.id === jobId)?.state).toBe('done')
+    const result = await services.api.query.search({ sessionId, query: { source: { kind: 'text', text: 'sofa' }, settings: { threshold: 0 } } })
+    const pin = result.answer.mapPin
+    expect(pin?.worldPoint.every(Number.isFinite)).toBe(true)
+    expect(result.answer.text).toContain(pin?.nearLabel ? `Near the ${pin.nearLabel} in the map.` : 'Pinned in the map.')
+    const withoutMap = await services.api.query.search({ sessionId, query: { source: { kind: 'text', text: 'sofa' }, settings: { threshold: 0 } }, withMap: false })
+    expect(withoutMap.answer.mapPin).toBeNull()
   }, 300_000)
 
   it('draws heatmaps at the pack output size through the ORT scorer, and serves their bytes', async () => {
