@@ -14,6 +14,7 @@ export default defineConfig({
           index: resolve(root, 'src-main/electron/main.ts'),
           'inference-worker': resolve(root, 'src-main/services/inference/inference-worker.ts'),
           'fusion-worker': resolve(root, 'src-main/services/mapping/fusion-worker.ts'),
+          'probe-worker': resolve(root, 'src-main/services/classes/probe-worker.ts'),
         },
       },
     },

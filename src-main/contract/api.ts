@@ -12,6 +12,7 @@ import { inferenceSpec } from './inference'
 import { querySpec } from './query'
 import { mapSpec } from './map'
 import { segmentationSpec } from './segmentation'
+import { classesSpec } from './classes'
 
 export const contract = {
   app: appSpec,
@@ -22,6 +23,7 @@ export const contract = {
   query: querySpec,
   map: mapSpec,
   segmentation: segmentationSpec,
+  classes: classesSpec,
 } as const
 
 export type Contract = typeof contract

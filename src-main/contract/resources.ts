@@ -24,6 +24,8 @@ export const resourcePaths = {
   mapRelevancy: (sessionId: string, token: string) => `${dataPrefix}maps/${enc(sessionId)}/relevancy/${enc(token)}`,
   /** PLY download of the map (`?relevancy=<token>` adds a query's relevancy). */
   mapPly: (sessionId: string) => `${dataPrefix}maps/${enc(sessionId)}/ply`,
+  /** A frame's painted labels: raw little-endian uint16 (class index + 1, 0 = unlabelled), camera size. */
+  labelMask: (sessionId: string, classSetId: string, frameIndex: number) => `${dataPrefix}classes/labels/${enc(sessionId)}/${enc(classSetId)}/${frameIndex}`,
 }
 
 function enc(id: string): string {

@@ -14,7 +14,7 @@ import { createInference } from './inference/create-inference'
 import { QueryService } from './query/query-service'
 import { createMapping } from './mapping/create-mapping'
 import { SegmentationService } from './segmentation/segmentation-service'
-import { PackClassSets } from './segmentation/pack-class-sets'
+import { createClasses } from './classes/create-classes'
 
 export interface ServicesConfig {
   host: AppInfo['host']
@@ -69,14 +69,17 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   // Ask: the ports are filled in as the recordings, inference and mapping services are wired.
   const query = new QueryService({ frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, prompt: inference.inference, map, jobs, data, paths })
 
-  // Class sets come from the active pack until the classes service provides both ports.
-  const classSets = new PackClassSets({ packs: inference.models, embeddings: inference.inference })
+  const classes = createClasses({
+    home: paths.home, frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, packs: inference.models,
+    manifest: async (id) => (await recordings.service.get({ id })).manifest, jobs, data, allowFileAccess: config.host !== 'browser',
+  })
+  disposers.push(classes.dispose)
   const segmentation = new SegmentationService({
-    frames: recordings.frameReader, scorer: inference.inference, heads: classSets, catalog: classSets,
+    frames: recordings.frameReader, scorer: inference.inference, heads: classes.heads, catalog: classes.heads,
     modelId: () => inference.inference.activeModelId(), jobs, data, allowFileExport: config.host !== 'browser',
   })
 
-  const api: ConsoleApi = { app, jobs, query, map, segmentation, sessions: recordings.service, models: inference.models, inference: inference.inference }
+  const api: ConsoleApi = { app, jobs, query, map, segmentation, classes: classes.service, sessions: recordings.service, models: inference.models, inference: inference.inference }
 
   return {
     api, events, data, jobs, logger, paths,

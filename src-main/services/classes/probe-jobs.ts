@@ -1,0 +1,127 @@
+/**
+ * Training the live probe and computing visual means from labels, as jobs. A new training run for
+ * a set cancels the one in flight (the UI retrains after every stroke). Results are written into
+ * the user class set; the status (loss curve, held-out accuracy, per-class confidence) beside it.
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { ConsoleError, type ProbeStatus } from '../../contract'
+import { writeJsonAtomic } from '../../platform/atomic-write'
+import type { JobRunner } from '../jobs/job-runner'
+import type { EmbeddingProvider, FrameReader } from '../ports'
+import type { ClassSetStore } from './class-set-store'
+import type { LabelStore } from './label-store'
+import { labelledFrameRefs } from './labelled-frames'
+import type { LabelledPixelCache, PixelSamples } from './labelled-pixels'
+import { classMeans, defaultProbeOptions } from './probe-trainer'
+import type { ProbeRunner } from './probe-runner'
+
+export interface ProbeJobsDeps {
+  store: ClassSetStore
+  labels: LabelStore
+  pixels: LabelledPixelCache
+  runner: ProbeRunner
+  frames: FrameReader
+  embeddings: EmbeddingProvider
+  jobs: JobRunner
+  classSetsDir: string
+}
+
+function emptyStatus(classSetId: string): ProbeStatus {
+  return {
+    classSetId, state: 'none', jobId: null, error: null, lossCurve: [], heldOutAccuracy: null, perClassConfidence: [],
+    pixelsPerClass: [], trainPixels: 0, heldOutPixels: 0, seconds: 0, trainedAt: null, modelId: null,
+  }
+}
+
+export class ProbeJobs {
+  private readonly running = new Map<string, string>()
+  private readonly live = new Map<string, ProbeStatus>()
+
+  constructor(private readonly deps: ProbeJobsDeps) {}
+
+  async status(classSetId: string): Promise<ProbeStatus> {
+    const live = this.live.get(classSetId)
+    if (live) return live
+    const text = await readFile(this.statusPath(classSetId), 'utf8').catch(() => null)
+    // The status file is our own summary; a damaged one only loses the curve, not the probe.
+    return text ? { ...emptyStatus(classSetId), ...(JSON.parse(text) as Partial<ProbeStatus>), classSetId } : emptyStatus(classSetId)
+  }
+
+  async train(classSetId: string, sessionIds: string[] | undefined, epochs: number | undefined): Promise<{ jobId: string }> {
+    const set = await this.deps.store.getWritable(classSetId)
+    const previous = this.running.get(classSetId)
+    if (previous) await this.deps.jobs.cancel({ id: previous }).catch(() => undefined)
+    const started = Date.now()
+    const status: ProbeStatus = { ...(await this.status(classSetId)), state: 'training', error: null, lossCurve: [] }
+    const job = this.deps.jobs.start('probe', `Train probe: ${set.name}`, async (ctx) => {
+      const samples = await this.samples(classSetId, set.classes.length, sessionIds, ctx.signal, (done, total) => ctx.progress(done, total, 'reading labelled frames'))
+      const options = { ...defaultProbeOptions, ...(epochs ? { epochs } : {}) }
+      const result = await this.deps.runner.train(
+        { dim: samples.dim, classCount: set.classes.length, embeddings: samples.embeddings, labels: samples.labels },
+        options,
+        (epoch, loss) => {
+          status.lossCurve = [...status.lossCurve, loss]
+          ctx.progress(epoch + 1, options.epochs, `epoch ${epoch + 1}: loss ${loss.toFixed(4)}`)
+        },
+        ctx.signal,
+      )
+      ctx.throwIfCancelled()
+      const rows = splitRows(result.weights, set.classes.length, samples.dim)
+      const matrices = await this.deps.store.matrices(set)
+      await this.deps.store.save(set.id, set.name, set.classes, { ...matrices, probe: { weights: rows, bias: result.bias } })
+      Object.assign(status, {
+        state: 'ready', lossCurve: result.lossCurve, heldOutAccuracy: result.heldOutAccuracy, perClassConfidence: result.perClassConfidence,
+        pixelsPerClass: result.pixelsPerClass, trainPixels: result.trainPixels, heldOutPixels: result.heldOutPixels,
+        seconds: (Date.now() - started) / 1000, trainedAt: new Date().toISOString(), modelId: this.deps.embeddings.activeModelId(),
+      } satisfies Partial<ProbeStatus>)
+      await writeJsonAtomic(this.statusPath(classSetId), status)
+      return status
+    })
+    status.jobId = job.id
+    this.live.set(classSetId, status)
+    this.running.set(classSetId, job.id)
+    job.result.catch((error: unknown) => {
+      if (this.running.get(classSetId) !== job.id) return // superseded by a newer run
+      status.state = error instanceof ConsoleError && error.code === 'cancelled' ? 'none' : 'failed'
+      status.error = status.state === 'failed' ? (error instanceof Error ? error.message : String(error)) : null
+    }).finally(() => {
+      if (this.running.get(classSetId) === job.id) this.running.delete(classSetId)
+    })
+    return { jobId: job.id }
+  }
+
+  async computeMeans(classSetId: string, sessionIds: string[] | undefined): Promise<{ jobId: string }> {
+    const set = await this.deps.store.getWritable(classSetId)
+    const job = this.deps.jobs.start('means', `Visual means: ${set.name}`, async (ctx) => {
+      const samples = await this.samples(classSetId, set.classes.length, sessionIds, ctx.signal, (done, total) => ctx.progress(done, total, 'reading labelled frames'))
+      const C = set.classes.length
+      const empty = set.classes.filter((_, k) => !samples.labels.includes(k)).map((c) => c.name)
+      if (empty.length) throw new ConsoleError('invalid_input', `Class set "${set.name}": no labelled pixels for ${empty.join(', ')}; label them or remove them before computing means.`)
+      const rows = splitRows(classMeans(samples.embeddings, samples.labels, Uint32Array.from(samples.labels.keys()), samples.dim, C), C, samples.dim)
+      const matrices = await this.deps.store.matrices(set)
+      await this.deps.store.save(set.id, set.name, set.classes, { ...matrices, means: rows })
+      return { classes: C }
+    })
+    return { jobId: job.id }
+  }
+
+  private async samples(classSetId: string, classCount: number, sessionIds: string[] | undefined, signal: AbortSignal, progress: (done: number, total: number) => void): Promise<PixelSamples> {
+    const refs = await labelledFrameRefs(this.deps.labels, this.deps.frames, classSetId, sessionIds)
+    if (refs.length === 0) throw new ConsoleError('invalid_input', `Class set "${classSetId}" has no labelled frames: paint some labels first.`)
+    const samples = await this.deps.pixels.gather(classSetId, refs, signal, (done) => progress(done, refs.length))
+    const counts = new Array<number>(classCount).fill(0)
+    for (const y of samples.labels) counts[y] = (counts[y] as number) + 1
+    const present = counts.filter((n) => n > 0).length
+    if (present < 2) throw new ConsoleError('invalid_input', `Class set "${classSetId}": labels cover ${present} class${present === 1 ? '' : 'es'}; a probe needs at least two.`)
+    return samples
+  }
+
+  private statusPath(classSetId: string): string {
+    return join(this.deps.classSetsDir, classSetId, 'probe-status.json')
+  }
+}
+
+function splitRows(flat: Float32Array, rows: number, dim: number): Float32Array[] {
+  return Array.from({ length: rows }, (_, k) => flat.slice(k * dim, (k + 1) * dim))
+}
