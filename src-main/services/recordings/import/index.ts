@@ -70,7 +70,12 @@ export async function readImportPlan(sourcePath: string, options: ImportOptions,
  */
 export async function importSession(sourcePath: string, options: ImportOptions, libraryDir: string, ctx: JobContext): Promise<ImportReport> {
   const startedAtMs = Date.now()
-  const parsedOptions = importOptionsSchema.parse(options)
+  const parsed = importOptionsSchema.safeParse(options)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new ConsoleError('invalid_input', `Import options: ${issue?.path.join('.') || 'options'}: ${issue?.message ?? 'invalid'}.`)
+  }
+  const parsedOptions = parsed.data
   const { tree, reader, plan } = await readImportPlan(sourcePath, parsedOptions, ctx)
   try {
     ctx.throwIfCancelled()

@@ -132,6 +132,12 @@ describe('sources that are not recordings', () => {
     expect(error.code).toBe('not_found')
   })
 
+  it('refuses invalid options, naming the field', async () => {
+    const error = await failure(work, { depthUnitMeters: -1 })
+    expect(error.code).toBe('invalid_input')
+    expect(error.message).toMatch(/^Import options: depthUnitMeters: /)
+  })
+
   it('refuses a forced format the source does not match', async () => {
     const source = join(work, 'sevenscenes-forced')
     await writeSevenScenes(source, 1)
