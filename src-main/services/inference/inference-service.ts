@@ -60,6 +60,10 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
       isCached: (i) => this.deps.cache.has(pack.modelId, sessionId, i),
       loadFrame: (i) => this.deps.frames.loadFrame(sessionId, i),
       compute: async (frame, signal) => {
+        // Activating another pack unloads this one's sessions: stop with a clear message rather than a worker error.
+        if (this.deps.models.loadedModelId() !== pack.modelId) {
+          throw new ConsoleError('conflict', `The active model pack changed during the run (it was "${pack.entry.id}"); run again to continue with the new one.`)
+        }
         const { map, timings } = await this.embed(pack, frame, 'batch', signal)
         return { timings, written: this.deps.cache.put(pack.modelId, sessionId, frame.frameIndex, map) }
       },

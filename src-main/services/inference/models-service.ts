@@ -136,6 +136,11 @@ export class ModelsService implements ServiceApi<typeof modelsSpec>, ModelPackPr
     return this.loaded
   }
 
+  /** Cache key of the pack loaded in the worker, or null. */
+  loadedModelId(): string | null {
+    return this.loaded?.modelId ?? null
+  }
+
   /** Cache key of the chosen pack; known before the pack is loaded. */
   activeModelId(): string | null {
     const entry = this.packs.find((p) => p.id === this.chosenId)

@@ -189,6 +189,18 @@ describe('batch runs', () => {
     await expect(h.inference.inference.runResult({ jobId })).rejects.toThrow(/cancelled/)
   })
 
+  it('stops clearly when another pack is activated during the run', async () => {
+    const frames = new FakeFrames(Array.from({ length: 10 }, () => ({ depthMeters: 1.1 })))
+    harness = makeHarness({ alpha: 'tiny', beta: 'tiny' }, frames)
+    const h = harness
+    frames.beforeLoad = async (index) => {
+      if (index === 3) await h.inference.models.activate({ id: 'beta' })
+    }
+    const job = await finished(h, (await h.inference.inference.runOnSession({ sessionId: 's1' })).jobId)
+    expect(job.state).toBe('failed')
+    expect(job.error).toMatch(/active model pack changed during the run \(it was "alpha"\)/)
+  })
+
   it('fails clearly on a frame without depth', async () => {
     harness = makeHarness({ tiny: 'tiny' }, new FakeFrames([{ depthMeters: 1 }, { depthMeters: null }]))
     const job = await finished(harness, (await harness.inference.inference.runOnSession({ sessionId: 's1' })).jobId)
