@@ -73,7 +73,8 @@ export async function writeSession(plan: ImportPlan, target: SessionTarget, ctx:
 }
 
 async function writeInto(dir: string, id: string, plan: ImportPlan, target: SessionTarget, ctx: JobContext): Promise<ImportReport> {
-  const skipped: SkippedFrame[] = [...plan.issues]
+  // Frames finish out of order; problems are sorted back into source order for the report.
+  const problems: Array<{ planIndex: number; entry: SkippedFrame }> = []
   const warnings = [...plan.warnings]
   const pgm = new PgmByteOrderChoice(target.options.pgmByteOrder && target.options.pgmByteOrder !== 'auto' ? target.options.pgmByteOrder : null)
   let reference: ReferenceSize | null = null
@@ -88,7 +89,7 @@ async function writeInto(dir: string, id: string, plan: ImportPlan, target: Sess
       return written
     } catch (error) {
       if (!(error instanceof FrameProblem)) throw error
-      skipped.push({ sourceName: planned.sourceName, file: error.file, ...(error.line ? { line: error.line } : {}), reason: error.message })
+      problems.push({ planIndex, entry: { sourceName: planned.sourceName, file: error.file, ...(error.line ? { line: error.line } : {}), reason: error.message } })
       return null
     } finally {
       ctx.progress(++done, total, `Frame ${planned.sourceName}`)
@@ -101,6 +102,7 @@ async function writeInto(dir: string, id: string, plan: ImportPlan, target: Sess
   while (first < plan.frames.length && !reference) results.push(await importFrame(plan.frames[first]!, first++))
   results.push(...(await mapBounded(plan.frames.slice(first), concurrentFrames, (f, i) => importFrame(f, first + i))))
   ctx.throwIfCancelled()
+  const skipped = [...plan.issues, ...problems.sort((a, b) => a.planIndex - b.planIndex).map((p) => p.entry)]
 
   const frames = results.filter((f): f is WrittenFrame => f !== null)
   if (!reference || frames.length === 0) {
