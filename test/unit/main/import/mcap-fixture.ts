@@ -73,6 +73,8 @@ export interface RgbdMcapOptions {
   colourOffsetSec?: number
   /** Frame whose depth message has a wrong size (reported, others kept). */
   brokenDepthFrame?: number
+  /** Write /tf and /tf_static (default true). */
+  tf?: boolean
 }
 
 function depthImage(encoding: '16UC1' | '32FC1', width: number, height: number): { step: number; data: Uint8Array } {
@@ -115,13 +117,14 @@ export async function writeRgbdMcap(path: string, options: RgbdMcapOptions): Pro
   const t0 = 100
   // The optical frame sits 0.5 m above base_link, looking along base_link's x: rotate so z_optical = x_base.
   const opticalRotation = { x: -0.5, y: 0.5, z: -0.5, w: 0.5 }
-  await tfStatic.add(t0, {
+  const withTf = options.tf ?? true
+  if (withTf) await tfStatic.add(t0, {
     transforms: [{ header: header(t0, 'base_link'), child_frame_id: 'camera_depth_optical_frame', transform: { translation: { x: 0, y: 0, z: 0.5 }, rotation: opticalRotation } }],
   })
   for (let k = 0; k < options.frames; k++) {
     const t = t0 + k / 10
     // Motion along base y (sideways for the camera) keeps the wall at the same depth.
-    await tf.add(t, { transforms: [{ header: header(t, 'odom'), child_frame_id: 'base_link', transform: { translation: { x: 0, y: cameraX(k), z: 0 }, rotation: { x: 0, y: 0, z: 0, w: 1 } } }] })
+    if (withTf) await tf.add(t, { transforms: [{ header: header(t, 'odom'), child_frame_id: 'base_link', transform: { translation: { x: 0, y: cameraX(k), z: 0 }, rotation: { x: 0, y: 0, z: 0, w: 1 } } }] })
     await info.add(t, {
       header: header(t, 'camera_depth_optical_frame'), height, width, distortion_model: 'plumb_bob', d: [0, 0, 0, 0, 0],
       k: [fx, 0, cx, 0, fy, cy, 0, 0, 1], r: [1, 0, 0, 0, 1, 0, 0, 0, 1], p: [fx, 0, cx, 0, 0, fy, cy, 0, 0, 0, 1, 0],

@@ -58,6 +58,17 @@ describe('ROS 2 MCAP with 16UC1 depth, rgb8 colour, CameraInfo and tf', () => {
     expect(agreement.share).toBeGreaterThan(0.95)
   })
 
+  it('stops the tf chain at a chosen world frame', async () => {
+    const { manifest } = await importInto(library(), path, { mcap: { worldFrame: 'base_link' } })
+    for (const frame of manifest.frames) expect([frame.worldFromCamera![3], frame.worldFromCamera![7], frame.worldFromCamera![11]]).toEqual([0, 0, 0.5])
+  })
+
+  it('warns when the tf tree does not reach the chosen world frame', async () => {
+    const { manifest, report } = await importInto(library(), path, { mcap: { worldFrame: 'map' } })
+    expect(manifest.hasPoses).toBe(false)
+    expect(report.warnings.join(' ')).toMatch(/6 frames have no pose: the tf tree has no transform from "camera_depth_optical_frame" to "map"/)
+  })
+
   it('reads the colour topic in RGB order', async () => {
     const { manifest, dir } = await importInto(library(), path)
     const { data } = await sharp(join(dir, manifest.frames[0]!.rgb)).raw().toBuffer({ resolveWithObject: true })
@@ -79,6 +90,15 @@ describe('ROS 2 MCAP with 32FC1 depth, bgr8/JPEG colour and time offsets', () =>
     const depth = await readDepthPng(join(dir, manifest.frames[0]!.depth))
     expect(depth.data[5]).toBe(wallDepthMeters * 1000)
     expect(depth.data[0]).toBe(0)
+  })
+
+  it('imports without poses when the file has no tf', async () => {
+    const path = join(work(), 'rgbd-no-tf.mcap')
+    await writeRgbdMcap(path, { frames: 2, depthEncoding: '16UC1', colour: 'rgb8', tf: false })
+    const { manifest, report } = await importInto(library(), path)
+    expect(report.imported).toBe(2)
+    expect(manifest.hasPoses).toBe(false)
+    expect(manifest.frames.every((f) => f.worldFromCamera === null)).toBe(true)
   })
 
   it('swaps bgr8 into RGB', async () => {
