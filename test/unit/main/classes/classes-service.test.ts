@@ -1,0 +1,187 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { SessionManifest } from '../../../../src-main/contract'
+import { createClasses } from '../../../../src-main/services/classes/create-classes'
+import { DataRouter } from '../../../../src-main/services/data-router'
+import { EventBus } from '../../../../src-main/services/event-bus'
+import { JobRunner } from '../../../../src-main/services/jobs/job-runner'
+import type { EmbeddingMap, EmbeddingProvider, FrameReader, FrameScorer, ModelPackProvider } from '../../../../src-main/services/ports'
+
+// Camera 8×6, embeddings 4×3 at stride 2, dim 4: left half of each frame points along e0 ("chair"),
+// right half along e1 ("table"); ground truth says the same with session ids 1 and 2.
+const cameraWidth = 8
+const cameraHeight = 6
+const dim = 4
+
+function embeddingMap(): EmbeddingMap {
+  const data = new Float32Array(4 * 3 * dim)
+  for (let y = 0; y < 3; y++) for (let x = 0; x < 4; x++) data[(y * 4 + x) * dim + (x < 2 ? 0 : 1)] = 1
+  return { dim, width: 4, height: 3, scaleX: 2, scaleY: 2, data }
+}
+
+const embeddings: EmbeddingProvider = {
+  frameEmbeddings: async () => embeddingMap(),
+  // "chair" → e0, "table" → e1, anything else → e2.
+  textEmbeddings: async (texts) => texts.map((t) => Float32Array.from({ length: dim }, (_, i) => (i === (t.includes('chair') ? 0 : t.includes('table') ? 1 : 2) ? 1 : 0))),
+  activeModelId: () => 'fake',
+}
+
+const scorer: FrameScorer = {
+  async scoreFrame(_s, _f, vectors, bias) {
+    const map = embeddingMap()
+    const plane = map.width * map.height
+    const scores = new Float32Array(vectors.length * plane)
+    vectors.forEach((v, k) => {
+      for (let p = 0; p < plane; p++) {
+        let dot = bias?.[k] ?? 0
+        for (let d = 0; d < dim; d++) dot += (v[d] as number) * (map.data[p * dim + d] as number)
+        scores[k * plane + p] = dot
+      }
+    })
+    return { count: vectors.length, width: map.width, height: map.height, scaleX: 2, scaleY: 2, scores }
+  },
+}
+
+const frames: FrameReader = {
+  frameCount: async () => 2,
+  loadFrame: async () => { throw new Error('unused') },
+  loadLabels: async () => ({ width: cameraWidth, height: cameraHeight, data: Uint16Array.from({ length: 48 }, (_, i) => (i % 8 < 4 ? 1 : 2)) }),
+}
+
+const manifest = {
+  camera: { width: cameraWidth, height: cameraHeight },
+  frames: [{ index: 0, labels: 'labels/000000.png' }, { index: 1, labels: 'labels/000001.png' }],
+  labelClasses: [{ id: 0, name: 'void', color: [0, 0, 0] }, { id: 1, name: 'chair', color: [1, 1, 1] }, { id: 2, name: 'table', color: [2, 2, 2] }],
+} as unknown as SessionManifest
+
+const packs: ModelPackProvider = {
+  activePack: () => ({ id: 'fake', dir: '/nonexistent', manifest: { classSets: [], text: {}, image: { embeddingDim: dim } } as unknown as SessionManifest & never }),
+  onActivePackChanged: () => () => undefined,
+}
+
+function setup() {
+  const home = mkdtempSync(join(tmpdir(), 'dve-classes-'))
+  const jobs = new JobRunner(new EventBus())
+  const classes = createClasses({ home, frames, embeddings, scorer, packs, manifest: async () => manifest, jobs, data: new DataRouter(), allowFileAccess: true })
+  disposers.push(classes.dispose)
+  return { home, jobs, ...classes }
+}
+const disposers: Array<() => Promise<void>> = []
+afterAll(async () => {
+  for (const dispose of disposers) await dispose()
+})
+
+const twoClasses = [
+  { name: 'chair', color: [230, 159, 0] as [number, number, number], prompts: ['chair'], hotkey: 1 },
+  { name: 'table', color: [86, 180, 233] as [number, number, number], prompts: ['table'], hotkey: 2 },
+]
+
+describe('classes service', () => {
+  it('lists the built-in sets read-only with the authors\' names and colours', async () => {
+    const { service } = setup()
+    const sets = await service.list()
+    const nyu = sets.find((s) => s.id === 'nyuv2-40')
+    expect(nyu?.classCount).toBe(40)
+    expect(nyu?.readOnly).toBe(true)
+    expect(nyu?.classes[0]).toMatchObject({ name: 'wall', color: [128, 0, 0] })
+    expect(nyu?.classes[39]).toMatchObject({ name: 'otherprop', color: [64, 0, 64] })
+    expect(sets.find((s) => s.id === 'sunrgbd-37')?.classes.at(-1)?.name).toBe('bag')
+    expect(sets.find((s) => s.id === 'scannet-20')?.classes[12]).toMatchObject({ name: 'desk', color: [64, 128, 128] })
+    await expect(service.rename({ id: 'nyuv2-40', name: 'x' })).rejects.toThrow(/read-only.*duplicate it to edit/)
+  })
+
+  it('creates, duplicates, renames and removes user sets; refuses conflicting names and hotkeys', async () => {
+    const { service } = setup()
+    const created = await service.create({ name: 'My room', classes: twoClasses })
+    expect(created).toMatchObject({ id: 'user-my-room', source: 'user', readOnly: false, classCount: 2, modes: ['text'] })
+    const copy = await service.duplicate({ id: 'scannet-20', name: 'My ScanNet' })
+    expect(copy.classes.map((c) => c.name)).toEqual((await service.get({ id: 'scannet-20' })).classes.map((c) => c.name))
+    expect((await service.rename({ id: copy.id, name: 'Renamed' })).name).toBe('Renamed')
+    await expect(service.updateClasses({ id: created.id, classes: [twoClasses[0], { ...twoClasses[1], name: 'Chair' }] })).rejects.toThrow(/both named "Chair"/)
+    await expect(service.updateClasses({ id: created.id, classes: [twoClasses[0], { ...twoClasses[1], hotkey: 1 }] })).rejects.toThrow(/hotkey 1 is used by/)
+    expect(await service.remove({ id: copy.id })).toEqual({ removed: true })
+    await expect(service.get({ id: copy.id })).rejects.toThrow(/No class set/)
+  })
+
+  it('labels frames, trains the probe in the worker, and evaluates every mode against ground truth', async () => {
+    const { service, jobs, heads } = setup()
+    const set = await service.create({ name: 'Room', classes: twoClasses })
+    // Stroke: chair on the left two columns, table on the right two columns of rows 0–1.
+    const runs = [0, 2, 1, 8, 2, 1, 6, 2, 2, 14, 2, 2]
+    const saved = await service.saveLabels({ sessionId: 's', classSetId: set.id, frameIndex: 1, width: 8, height: 6, runs })
+    expect(saved.pixelCounts).toEqual([4, 4])
+    expect(saved.labelMaskPath).toMatch(/^\/data\/classes\/labels\/s\/user-room\/1\?r=\d+/)
+    expect(await service.labelledFrames({ sessionId: 's', classSetId: set.id })).toEqual([{ frameIndex: 1, pixelCounts: [4, 4] }])
+    await expect(service.saveLabels({ sessionId: 's', classSetId: set.id, frameIndex: 7, width: 8, height: 6, runs })).rejects.toThrow(/has 2 frames; there is no frame 7/)
+    await expect(service.saveLabels({ sessionId: 's', classSetId: set.id, frameIndex: 0, width: 4, height: 6, runs })).rejects.toThrow(/camera image is 8×6/)
+
+    const { jobId } = await service.trainProbe({ classSetId: set.id, epochs: 30 })
+    const info = await waitFor(jobs, jobId)
+    expect(info.error).toBeNull()
+    const status = await service.probeStatus({ classSetId: set.id })
+    expect(status.state).toBe('ready')
+    expect(status.lossCurve).toHaveLength(30)
+    expect(status.pixelsPerClass).toEqual([1, 1]) // one 2×2 block per class at the output stride
+    expect((await service.get({ id: set.id })).modes).toEqual(['text', 'probe'])
+    const probe = await heads.classHead(set.id, 'probe')
+    expect(probe.weights[0]?.[0]).toBeGreaterThan(probe.weights[0]?.[1] as number)
+
+    const means = await service.computeMeans({ classSetId: set.id })
+    await waitFor(jobs, means.jobId)
+    const meanHead = await heads.classHead(set.id, 'mean')
+    expect(Array.from(meanHead.weights[1] ?? [])).toEqual([0, 1, 0, 0])
+
+    const evaluation = await service.evaluate({ sessionId: 's', classSetId: set.id, modes: ['text', 'mean', 'probe'] })
+    const report = await service.evaluationResult({ jobId: evaluation.jobId })
+    expect(report.frames).toBe(2)
+    expect(report.modes.map((m) => [m.mode, m.miou])).toEqual([['text', 1], ['mean', 1], ['probe', 1]])
+    expect(report.unmatchedGtClasses).toEqual([])
+  })
+
+  it('refuses training without two labelled classes, and labels of frames the session lost', async () => {
+    const { service, jobs, home } = setup()
+    const set = await service.create({ name: 'One', classes: twoClasses })
+    await service.saveLabels({ sessionId: 's', classSetId: set.id, frameIndex: 0, width: 8, height: 6, runs: [0, 4, 1] })
+    const first = await service.trainProbe({ classSetId: set.id })
+    expect((await waitFor(jobs, first.jobId)).error).toMatch(/labels cover 1 class; a probe needs at least two/)
+    // A mask for frame 5 of a 2-frame session (e.g. the session was re-imported shorter).
+    const { encode } = await import('fast-png')
+    writeFileSync(join(home, 'labels', 's', set.id, '000005.png'), encode({ width: 8, height: 6, data: new Uint8Array(48).fill(2), channels: 1, depth: 8 }))
+    const second = await service.trainProbe({ classSetId: set.id })
+    expect((await waitFor(jobs, second.jobId)).error).toMatch(/000005\.png: labels for frame 5, but "s" has 2 frames/)
+  })
+
+  it('exports and imports a class set with its probe, and refuses a probe of the wrong dimension', async () => {
+    const { service, jobs, home, heads } = setup()
+    const set = await service.create({ name: 'Export me', classes: twoClasses })
+    await service.saveLabels({ sessionId: 's', classSetId: set.id, frameIndex: 0, width: 8, height: 6, runs: [0, 2, 1, 6, 2, 2] })
+    await waitFor(jobs, (await service.trainProbe({ classSetId: set.id, epochs: 2 })).jobId)
+    const outDir = join(home, 'export')
+    const { files } = await service.exportClassSet({ id: set.id, outDir })
+    expect(files.map((f) => f.slice(outDir.length + 1)).sort()).toEqual([`${set.id}.json`, `${set.id}.probe-bias.npy`, `${set.id}.probe.npy`])
+    const imported = await service.importClassSet({ path: join(outDir, `${set.id}.json`), name: 'Imported' })
+    expect(imported).toMatchObject({ name: 'Imported', hasProbe: true, embeddingDim: dim })
+    const original = await heads.classHead(set.id, 'probe')
+    expect(Array.from((await heads.classHead(imported.id, 'probe')).weights[1] ?? [])).toEqual(Array.from(original.weights[1] ?? []))
+    const labels = await service.exportLabels({ sessionId: 's', classSetId: set.id, outDir: join(home, 'labels-out') })
+    expect(labels.files.map((f) => f.split('/').at(-1))).toEqual(['000000.png', 'classes.json'])
+
+    // The same probe against a model that embeds in 8 dimensions.
+    const wide = createClasses({
+      home, frames, embeddings, scorer, manifest: async () => manifest, jobs, data: new DataRouter(), allowFileAccess: true,
+      packs: { ...packs, activePack: () => ({ id: 'wide', dir: '/x', manifest: { classSets: [], text: null, image: { embeddingDim: 8 } } as never }) },
+    })
+    disposers.push(wide.dispose)
+    await expect(wide.heads.classHead(set.id, 'probe')).rejects.toThrow(/probe has dimension 4, but the active model "wide" embeds in 8/)
+  })
+})
+
+async function waitFor(jobs: JobRunner, id: string) {
+  for (;;) {
+    const info = (await jobs.list()).find((j) => j.id === id)
+    if (info && info.state !== 'running') return info
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
