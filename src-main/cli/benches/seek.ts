@@ -8,12 +8,12 @@
 import { readFile } from 'node:fs/promises'
 import { Agent, get } from 'node:http'
 import { join } from 'node:path'
-import { decode } from 'fast-png'
 import { dataPrefix, resourcePaths } from '../../contract'
 import { startBrowserHost } from '../../server/browser-host'
 import { newToken } from '../../server/auth'
 import { demoSessionFolder, demoSessionId } from '../../services/recordings/create-recordings'
 import { SessionStore } from '../../services/recordings/session-store'
+import { decodeGreyPng } from '../../services/recordings/frame-decoding'
 import { percentile } from './bench-stats'
 import type { Bench, BenchRow } from './bench-types'
 
@@ -71,11 +71,12 @@ export const seekBench: Bench = {
       const frame = frames[index]!
       await Promise.all([frame.rgb, frame.depth, frame.labels].map((file) => file && readFile(join(session.dir, file))))
     }
+    // Bare = the same decoders the server uses, with no cache, session lookup, payload or HTTP.
     const bareLoad = async (index: number) => {
       const frame = frames[index]!
       await readFile(join(session.dir, frame.rgb))
-      decode(await readFile(join(session.dir, frame.depth)))
-      if (frame.labels) decode(await readFile(join(session.dir, frame.labels)))
+      await decodeGreyPng(join(session.dir, frame.depth))
+      if (frame.labels) await decodeGreyPng(join(session.dir, frame.labels))
     }
     // The bare path caches nothing, so warming the decoder on its own frames is fair.
     for (const index of (bareSet as number[]).slice(0, 3)) await bareLoad(index)

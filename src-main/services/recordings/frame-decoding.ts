@@ -1,6 +1,6 @@
 /**
- * Decoding of a session's frame files: RGB (JPEG/PNG) through sharp, 16-bit grey PNG (depth, labels)
- * through fast-png, which returns the exact samples (sharp would convert grey16 to sRGB).
+ * Decoding of a session's frame files: RGB (JPEG/PNG) and 16-bit grey PNG depth through sharp,
+ * 8-bit label masks through fast-png.
  */
 import { readFile } from 'node:fs/promises'
 import sharp from 'sharp'
@@ -41,19 +41,44 @@ export async function decodeRgb(path: string, size?: { width: number; height: nu
   }
 }
 
-/** Decodes a single-channel 8- or 16-bit PNG into 16-bit samples. */
+const pngSignature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
+
+/** Bit depth and colour type from the IHDR chunk, which the PNG format puts first. */
+function pngHeader(bytes: Uint8Array, path: string): { bitDepth: number; colorType: number } {
+  if (bytes.length < 33 || pngSignature.some((b, i) => bytes[i] !== b)) {
+    throw new ConsoleError('bad_file', `${path}: not a PNG file.`, { file: path })
+  }
+  return { bitDepth: bytes[24] as number, colorType: bytes[25] as number }
+}
+
+function decodeFailed(path: string, error: unknown): ConsoleError {
+  return new ConsoleError('bad_file', `${path}: cannot decode the PNG (${error instanceof Error ? error.message : String(error)}).`, { file: path })
+}
+
+/**
+ * Decodes a single-channel 8- or 16-bit PNG into 16-bit samples. 16-bit (depth) goes through sharp:
+ * native, on libuv's thread pool (so a seek does not hold the event loop), and exact with the grey16
+ * colourspace; 8-bit masks are small and fast-png is quicker for them.
+ */
 export async function decodeGreyPng(path: string): Promise<GreyImageU16> {
   const bytes = await readFrameFile(path)
-  let png: ReturnType<typeof decode>
-  try {
-    png = decode(bytes)
-  } catch (error) {
-    throw new ConsoleError('bad_file', `${path}: cannot decode the PNG (${error instanceof Error ? error.message : String(error)}).`, { file: path })
+  const { bitDepth, colorType } = pngHeader(bytes, path)
+  if (colorType !== 0) throw new ConsoleError('bad_file', `${path}: expected a single-channel (grey) PNG, found PNG colour type ${colorType}.`, { file: path })
+  if (bitDepth === 16) {
+    try {
+      const { data, info } = await sharp(bytes).toColourspace('grey16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true })
+      return { width: info.width, height: info.height, data: new Uint16Array(data.buffer, data.byteOffset, data.length / 2) }
+    } catch (error) {
+      throw decodeFailed(path, error)
+    }
   }
-  if (png.channels !== 1) throw new ConsoleError('bad_file', `${path}: expected a single-channel PNG, found ${png.channels} channels.`, { file: path })
-  if (png.depth === 16 && png.data instanceof Uint16Array) return { width: png.width, height: png.height, data: png.data }
-  if (png.depth === 8) return { width: png.width, height: png.height, data: Uint16Array.from(png.data) }
-  throw new ConsoleError('bad_file', `${path}: expected an 8- or 16-bit PNG, found ${png.depth}-bit.`, { file: path })
+  if (bitDepth !== 8) throw new ConsoleError('bad_file', `${path}: expected an 8- or 16-bit PNG, found ${bitDepth}-bit.`, { file: path })
+  try {
+    const png = decode(bytes)
+    return { width: png.width, height: png.height, data: Uint16Array.from(png.data) }
+  } catch (error) {
+    throw decodeFailed(path, error)
+  }
 }
 
 export function rgbContentType(path: string): string {

@@ -73,3 +73,20 @@ describe('SessionFrameReader', () => {
     expect(error.message).toMatch(/000003\.png: depth is 8×8, the session camera is 32×24/)
   })
 })
+
+describe('SessionFrameReader on damaged files', () => {
+  it('names the file of a truncated depth PNG and of an RGB (not grey) depth image', async () => {
+    const { library, reader: frames } = await reader()
+    const path = join(library, 's1', 'depth', '000002.png')
+    const { readFileSync } = await import('node:fs')
+    writeFileSync(path, readFileSync(path).subarray(0, 200))
+    const truncated = (await frames.loadFrame('s1', 2).catch((e: unknown) => e)) as ConsoleError
+    expect(truncated.code).toBe('bad_file')
+    expect(truncated.message).toContain(`${path}: cannot decode the PNG`)
+    const { encode } = await import('fast-png')
+    const rgbPath = join(library, 's1', 'depth', '000003.png')
+    writeFileSync(rgbPath, encode({ width: 32, height: 24, data: new Uint8Array(32 * 24 * 3), depth: 8, channels: 3 }))
+    const colour = (await frames.loadFrame('s1', 3).catch((e: unknown) => e)) as ConsoleError
+    expect(colour.message).toBe(`${rgbPath}: expected a single-channel (grey) PNG, found PNG colour type 2.`)
+  })
+})
