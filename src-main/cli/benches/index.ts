@@ -3,6 +3,7 @@ import type { Bench } from './bench-types'
 import { seekBench } from './seek'
 import { queryBench } from './query'
 import { inferenceBench } from './inference'
+import { mapBench } from './map'
 import { importBench } from './import'
 
-export const benches: Bench[] = [queryBench, seekBench, inferenceBench, importBench]
+export const benches: Bench[] = [queryBench, seekBench, inferenceBench, importBench, mapBench]

@@ -60,6 +60,7 @@ export function fuseFrame(grid: VoxelGrid, frame: FusionFrame, settings: FusionS
   const stats: FusionStats = { pointsFused: 0, skippedEdge: 0, skippedFar: 0 }
   const jump = settings.edgeJumpRatio
   const farSq = settings.fullWeightMeters * settings.fullWeightMeters
+  let lastX = NaN, lastY = NaN, lastZ = NaN, lastSlot = -1
 
   for (let by = 0; by < blocksY; by++) {
     const y0 = Math.min(height, Math.ceil(by * stepY))
@@ -90,7 +91,17 @@ export function fuseFrame(grid: VoxelGrid, frame: FusionFrame, settings: FusionS
           const x = m[0]! * px + m[1]! * py + m[2]! * d + m[3]!
           const y = m[4]! * px + m[5]! * py + m[6]! * d + m[7]!
           const z = m[8]! * px + m[9]! * py + m[10]! * d + m[11]!
-          const slot = grid.slotOf(Math.floor(x / size), Math.floor(y / size), Math.floor(z / size))
+          const ix = Math.floor(x / size)
+          const iy = Math.floor(y / size)
+          const iz = Math.floor(z / size)
+          // Neighbouring pixels mostly fall in the same voxel: skip the hash lookup then.
+          if (ix !== lastX || iy !== lastY || iz !== lastZ) {
+            lastSlot = grid.slotOf(ix, iy, iz)
+            lastX = ix
+            lastY = iy
+            lastZ = iz
+          }
+          const slot = lastSlot
           grid.addPoint(slot, x, y, z, frame.rgb[i * 3]!, frame.rgb[i * 3 + 1]!, frame.rgb[i * 3 + 2]!, frame.labels ? frame.labels[i]! : 0)
           grid.observe(slot, frame.frameIndex)
           stats.pointsFused++

@@ -54,7 +54,8 @@ const pairs = [[0, 0], [0, 1], [0, 2], [1, 1], [1, 2], [2, 2]] as const
 /** Default PCA code length: 64 int8 + a scale keeps a voxel ≤ 256 bytes with its geometry. */
 export const defaultCodeDim = 64
 
-export function snapshotGrid(grid: VoxelGrid, meta: FusedMapMeta, codeDim = defaultCodeDim): FusedMap {
+/** `withCodes` false skips the (costly) PCA of the embeddings: a live view of a growing map. */
+export function snapshotGrid(grid: VoxelGrid, meta: FusedMapMeta, withCodes = true, codeDim = defaultCodeDim): FusedMap {
   const n = grid.count
   const positions = new Float32Array(n * 3)
   const colors = new Uint8Array(n * 4)
@@ -74,7 +75,7 @@ export function snapshotGrid(grid: VoxelGrid, meta: FusedMapMeta, codeDim = defa
     })
   }
   const dim = grid.embeddingDim
-  const embedded = dim > 0 && n > 0
+  const embedded = withCodes && dim > 0 && n > 0
   const row = (i: number, out: Float32Array): void => normalisedMean(grid, i, out)
   const codes = embedded ? encodeEmbeddings(n, fitPcaBasis(n, dim, codeDim, row), row) : null
   return {

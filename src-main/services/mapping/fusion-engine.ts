@@ -18,7 +18,8 @@ export interface FusionInit {
 
 export interface FusionEngine {
   fuse(frame: FusionFrame): Promise<FusionStats & { voxelCount: number }>
-  snapshot(meta: FusedMapMeta): Promise<FusedMap>
+  /** `withCodes` false: geometry only, for showing the map while it grows. */
+  snapshot(meta: FusedMapMeta, withCodes: boolean): Promise<FusedMap>
   dispose(): Promise<void>
 }
 
@@ -42,12 +43,12 @@ export class LocalFusion implements FusionEngine {
     return { ...stats, voxelCount: this.grid.count }
   }
 
-  async snapshot(meta: FusedMapMeta): Promise<FusedMap> {
-    return this.snapshotNow(meta)
+  async snapshot(meta: FusedMapMeta, withCodes: boolean): Promise<FusedMap> {
+    return this.snapshotNow(meta, withCodes)
   }
 
-  snapshotNow(meta: FusedMapMeta): FusedMap {
-    return snapshotGrid(this.grid, meta)
+  snapshotNow(meta: FusedMapMeta, withCodes: boolean): FusedMap {
+    return snapshotGrid(this.grid, meta, withCodes)
   }
 
   async dispose(): Promise<void> {}

@@ -45,8 +45,8 @@ export class FusionWorkerClient implements FusionEngine {
     throw new Error('fusion worker: unexpected reply')
   }
 
-  async snapshot(meta: FusedMapMeta): Promise<FusedMap> {
-    const reply = await this.request({ type: 'snapshot', meta }, [])
+  async snapshot(meta: FusedMapMeta, withCodes: boolean): Promise<FusedMap> {
+    const reply = await this.request({ type: 'snapshot', meta, withCodes }, [])
     if (reply.ok && reply.type === 'snapshot') return reply.map
     throw new Error('fusion worker: unexpected reply')
   }

@@ -17,6 +17,10 @@ export interface MapBuildDeps {
   startEngine: (init: FusionInit) => Promise<FusionEngine>
   /** Saves a checkpoint or the final map, and makes it the one the view shows. */
   publish: (map: FusedMap) => Promise<void>
+  /** Shows a geometry snapshot of the growing map (not saved). */
+  show: (map: FusedMap) => void
+  /** How often the growing map is shown, and how often a resumable checkpoint is saved. */
+  showIntervalMs?: number
   checkpointIntervalMs?: number
   memoryBudgetBytes?: number
 }
@@ -37,12 +41,18 @@ export async function buildMap(deps: MapBuildDeps, manifest: SessionManifest, op
   const badPoses: string[] = []
   let engine: FusionEngine | null = null
   let lastCheckpoint = Date.now()
-  const interval = deps.checkpointIntervalMs ?? 5000
-  const checkpoint = async (complete: boolean): Promise<FusedMap> => {
+  let lastShown = Date.now()
+  // Checkpoints compress the embeddings (seconds for a big 768-d map), so they are rarer than views.
+  const checkpointMs = deps.checkpointIntervalMs ?? 60_000
+  const showMs = deps.showIntervalMs ?? 2_000
+  const snapshot = (complete: boolean, withCodes: boolean): Promise<FusedMap> => {
     if (!engine) throw new ConsoleError('unsupported', `Session "${manifest.id}": none of its ${total} frames has a usable pose (${badPoses.slice(0, 3).join('; ')}).`)
-    const map = await engine.snapshot({ ...meta, complete, warnings: [...meta.warnings, ...poseWarning(badPoses)], updatedAt: new Date().toISOString() })
+    return engine.snapshot({ ...meta, complete, warnings: [...meta.warnings, ...poseWarning(badPoses)], updatedAt: new Date().toISOString() }, withCodes)
+  }
+  const checkpoint = async (complete: boolean): Promise<FusedMap> => {
+    const map = await snapshot(complete, true)
     await deps.publish(map)
-    lastCheckpoint = Date.now()
+    lastCheckpoint = lastShown = Date.now()
     return map
   }
   try {
@@ -71,7 +81,11 @@ export async function buildMap(deps: MapBuildDeps, manifest: SessionManifest, op
         ctx.progress(index + 1, total, `${stats.voxelCount.toLocaleString('en')} voxels`)
       }
       meta.nextFrame = index + options.frameStep
-      if (Date.now() - lastCheckpoint > interval && engine) await checkpoint(false)
+      if (engine && Date.now() - lastCheckpoint > checkpointMs) await checkpoint(false)
+      else if (engine && Date.now() - lastShown > showMs) {
+        deps.show(await snapshot(false, false))
+        lastShown = Date.now()
+      }
     }
     return await checkpoint(true)
   } catch (error) {

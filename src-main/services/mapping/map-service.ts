@@ -20,7 +20,7 @@ import { buildMap } from './map-builder'
 import { deleteMaps, loadMap, mapFolder, perVoxelBytes, saveMap } from './map-file'
 import { encodeEmbeddingsNpy } from './npy-export'
 import { encodePly } from './ply-export'
-import { clusterPins } from './voxel-clusters'
+import { clusterPins, topCut } from './voxel-clusters'
 import { voxelDetail } from './voxel-detail'
 import { pixelWorldPoint } from './pixel-world-point'
 
@@ -74,7 +74,7 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     const job = this.deps.jobs.start('map', `Map of ${manifest.name}`, (ctx) =>
       buildMap({
         frames: this.deps.frames, embeddings: this.deps.embeddings, startEngine: this.deps.startEngine, memoryBudgetBytes: this.deps.memoryBudgetBytes,
-        publish: (map) => this.publish(map),
+        publish: (map) => this.publish(map), show: (map) => this.show(map),
       }, manifest, options, modelId, previous, ctx),
     )
     this.builds.set(options.sessionId, job.id)
@@ -104,9 +104,7 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     return vectors.map((vector) => {
       const cosines = loaded.cosines(vector)
       // The best 0.5 % of voxels form the clusters; the pin is the strongest cluster's centre.
-      const sorted = cosines.slice().sort()
-      const cut = sorted[Math.floor(0.995 * (sorted.length - 1))] ?? Infinity
-      const [pin] = clusterPins(this.clusterInput(loaded), cosines, cut, 1)
+      const [pin] = clusterPins(this.clusterInput(loaded), cosines, topCut(cosines, Math.ceil(0.005 * cosines.length)), 1)
       return pin ? { worldPoint: pin.worldPoint, cosine: pin.relevancy, nearLabel: pin.nearLabel } : null
     })
   }
@@ -182,6 +180,10 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
 
   private async publish(map: FusedMap): Promise<void> {
     await saveMap(mapFolder(this.deps.mapsRoot, map.meta.sessionId, map.meta.modelId), map)
+    this.show(map)
+  }
+
+  private show(map: FusedMap): void {
     this.maps.set(`${map.meta.sessionId}\u0000${map.meta.modelId ?? ''}`, new LoadedMap(map))
     this.deps.events.emit('changed', { service: 'map', id: map.meta.sessionId })
   }
@@ -189,6 +191,9 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   private async require(sessionId: string, withEmbeddings: boolean): Promise<LoadedMap> {
     const loaded = await this.current(sessionId)
     if (!loaded) throw new ConsoleError('not_found', `Session "${sessionId}" has no map yet; build one first (dve map build ${sessionId}).`)
+    if (withEmbeddings && !loaded.hasEmbeddings && loaded.map.meta.modelId && this.builds.has(sessionId)) {
+      throw new ConsoleError('unsupported', `The map of "${sessionId}" is still being built; its embeddings can be queried when the build finishes.`)
+    }
     if (withEmbeddings && (!loaded.hasEmbeddings || !this.deps.embeddings)) {
       throw new ConsoleError('unsupported', `The map of "${sessionId}" has geometry only (built without a model pack); activate a pack and build it again to query it in words.`)
     }
@@ -196,10 +201,14 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   }
 
   private relevancyValues(loaded: LoadedMap, query: Float32Array, negatives: Float32Array[], negativesKey: string, temperature: number): Float32Array {
-    const cosines = loaded.cosines(query)
-    if (negatives.length === 0) return cosines.map((c) => (c + 1) / 2)
+    const values = loaded.cosines(query)
+    if (negatives.length === 0) {
+      for (let i = 0; i < values.length; i++) values[i] = (values[i]! + 1) / 2
+      return values
+    }
     const maxNegative = loaded.maxNegativeCosine(negativesKey, negatives)
-    return cosines.map((c, i) => relevancyOf(c, maxNegative[i]!, temperature))
+    for (let i = 0; i < values.length; i++) values[i] = relevancyOf(values[i]!, maxNegative[i]!, temperature)
+    return values
   }
 
   private keepRelevancy(values: Float32Array): string {

@@ -17,13 +17,15 @@ const maxCandidates = 20000
 
 /** `scores`: per voxel, higher is better; voxels below `threshold` are ignored. */
 export function clusterPins(map: ClusterInput, scores: Float32Array, threshold: number, maxPins: number): MapPinInfo[] {
+  const cut = Math.max(threshold, topCut(scores, maxCandidates))
   const candidates: number[] = []
-  for (let i = 0; i < scores.length; i++) if (scores[i]! >= threshold) candidates.push(i)
+  for (let i = 0; i < scores.length; i++) if (scores[i]! >= cut) candidates.push(i)
   candidates.sort((a, b) => scores[b]! - scores[a]!)
   candidates.length = Math.min(candidates.length, maxCandidates)
   const s = map.voxelSizeMeters
-  const cellKey = (x: number, y: number, z: number): string => `${x},${y},${z}`
-  const cellOf = new Map<string, number>()
+  // Cells are packed into one number (21 bits per axis, offset), like the voxel grid's keys.
+  const cellKey = (x: number, y: number, z: number): number => ((x + 1048576) * 2097152 + (y + 1048576)) * 2097152 + (z + 1048576)
+  const cellOf = new Map<number, number>()
   const cells = candidates.map((i) => [Math.floor(map.positions[i * 3]! / s), Math.floor(map.positions[i * 3 + 1]! / s), Math.floor(map.positions[i * 3 + 2]! / s)] as const)
   candidates.forEach((_, k) => cellOf.set(cellKey(...cells[k]!), k))
   const component = new Int32Array(candidates.length).fill(-1)
@@ -71,4 +73,27 @@ function pinOf(map: ClusterInput, scores: Float32Array, voxels: number[]): MapPi
     // Clusters are ranked by summed score: a big, clearly relevant object beats one stray voxel.
     score: weight,
   }
+}
+
+const cutBins = 4096
+
+/** A value such that about `keep` of `values` are at or above it (histogram, no sort of all values). */
+export function topCut(values: Float32Array, keep: number): number {
+  if (values.length <= keep) return -Infinity
+  let min = Infinity
+  let max = -Infinity
+  for (const v of values) {
+    if (v < min) min = v
+    if (v > max) max = v
+  }
+  if (!(max > min)) return min
+  const histogram = new Uint32Array(cutBins)
+  const scale = (cutBins - 1) / (max - min)
+  for (const v of values) histogram[Math.floor((v - min) * scale)]!++
+  let above = 0
+  for (let b = cutBins - 1; b >= 0; b--) {
+    above += histogram[b]!
+    if (above >= keep) return min + b / scale
+  }
+  return min
 }

@@ -33,7 +33,7 @@ const meta: FusedMapMeta = {
 async function localMap() {
   const fusion = new LocalFusion({ voxelSizeMeters: 0.1, maxDepthMeters: 6, embeddingDim: 16, restore: null })
   for (const frame of await fusionFrames()) await fusion.fuse(frame)
-  return fusion.snapshot(meta)
+  return fusion.snapshot(meta, true)
 }
 
 describe('map files', () => {
@@ -88,7 +88,7 @@ describe('map files', () => {
     const worker = await FusionWorkerClient.start({ voxelSizeMeters: 0.1, maxDepthMeters: 6, embeddingDim: 16, restore: null })
     try {
       for (const frame of await fusionFrames()) await worker.fuse(frame)
-      const map = await worker.snapshot(meta)
+      const map = await worker.snapshot(meta, true)
       expect(map.count).toBe(expected.count)
       expect([...map.positions]).toEqual([...expected.positions])
       expect([...map.labels]).toEqual([...expected.labels])
