@@ -54,13 +54,14 @@ export const importBench: Bench = {
     const source = process.env.DVE_BENCH_IMPORT_SOURCE ?? (existsSync(sharedSource) ? sharedSource : null)
     if (!source) throw new ConsoleError('not_found', `dve bench import needs a recording: set DVE_BENCH_IMPORT_SOURCE (${sharedSource} is missing).`)
     const library = await mkdtemp(join(tmpdir(), 'dve-bench-import-'))
-    const runs = options.quick ? 1 : 3
     const bare: number[] = []
     const imported: number[] = []
     let frames = 0
     try {
       // Warm the OS file cache and the decoders once, then alternate so drift hits both alike.
       frames = (await bareDecodeMs(source)).frames
+      // Small sources finish in tens of ms, so they get more runs to steady the medians.
+      const runs = options.quick ? 1 : frames < 20 ? 9 : 3
       for (let k = 0; k < runs; k++) {
         bare.push((await bareDecodeMs(source)).ms)
         imported.push(await importMs(source, library))
