@@ -39,7 +39,8 @@ export interface SessionsServiceDeps {
 const defaultStatsSamples = 12
 
 export class SessionsService implements ServiceApi<Spec> {
-  private readonly summaries = new Map<string, Promise<SessionSummary>>()
+  /** Per session version: the summary (folder size is a walk) and the import report (a file read). */
+  private readonly described = new Map<string, Promise<{ summary: SessionSummary; report: ImportReport | null }>>()
 
   constructor(private readonly deps: SessionsServiceDeps) {}
 
@@ -52,7 +53,8 @@ export class SessionsService implements ServiceApi<Spec> {
 
   async get({ id }: InputOf<Spec['get']>): Promise<SessionDetail> {
     const session = await this.deps.store.get(id)
-    return { summary: await this.summary(session), manifest: session.manifest, report: await readImportReport(session) }
+    const { summary, report } = await this.describe(session)
+    return { summary, manifest: session.manifest, report }
   }
 
   async stats({ id, sampleFrames }: InputOf<Spec['stats']>): Promise<SessionStats> {
@@ -108,15 +110,20 @@ export class SessionsService implements ServiceApi<Spec> {
     return path
   }
 
-  private summary(session: StoredSession): Promise<SessionSummary> {
+  private async summary(session: StoredSession): Promise<SessionSummary> {
+    return (await this.describe(session)).summary
+  }
+
+  private describe(session: StoredSession): Promise<{ summary: SessionSummary; report: ImportReport | null }> {
     const key = `${session.id}@${session.version}`
-    let pending = this.summaries.get(key)
+    let pending = this.described.get(key)
     if (!pending) {
-      pending = Promise.all([folderSize(session.dir), readImportReport(session)]).then(([size, report]) =>
-        summarizeSession(session, size, !intrinsicsWereAssumed(report)),
-      )
-      pending.catch(() => this.summaries.delete(key))
-      this.summaries.set(key, pending)
+      pending = Promise.all([folderSize(session.dir), readImportReport(session)]).then(([size, report]) => ({
+        summary: summarizeSession(session, size, !intrinsicsWereAssumed(report)),
+        report,
+      }))
+      pending.catch(() => this.described.delete(key))
+      this.described.set(key, pending)
     }
     return pending
   }
