@@ -13,7 +13,7 @@ function report(sessionId: string): ImportReport {
 }
 
 /** A fake reader that imports `frames` frames, one per tick, honouring cancel like the real ones must. */
-function fakeImporter(frames: number): Importer & { seen: string[] } {
+function fakeImporter(frames: number, onFrame: (index: number) => void = () => undefined): Importer & { seen: string[] } {
   const seen: string[] = []
   return {
     seen,
@@ -21,6 +21,7 @@ function fakeImporter(frames: number): Importer & { seen: string[] } {
     async importSession(sourcePath, _options, libraryDir, ctx) {
       seen.push(`${sourcePath} -> ${libraryDir}`)
       for (let i = 0; i < frames; i++) {
+        onFrame(i)
         ctx.throwIfCancelled()
         ctx.progress(i + 1, frames, `frame ${i}`)
         await new Promise((resolve) => setTimeout(resolve, 5))
@@ -54,13 +55,19 @@ describe('ImportJobs', () => {
   })
 
   it('cancels: the report request fails with "cancelled" and no session is announced', async () => {
-    const { imports, seen, runner } = setup(fakeImporter(50))
+    let cancelled: Promise<{ cancelled: boolean }> | null = null
+    const importer = fakeImporter(50, (index) => {
+      // A person presses Cancel while frame 3 is being read.
+      if (index === 3) cancelled = runner.cancel({ id: jobId })
+    })
+    const { imports, seen, runner } = setup(importer)
     const { jobId } = imports.start('/src/tum', {})
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    expect(await runner.cancel({ id: jobId })).toEqual({ cancelled: true })
     const error = (await imports.report(jobId).catch((e: unknown) => e)) as ConsoleError
+    expect(await cancelled).toEqual({ cancelled: true })
     expect(error).toBeInstanceOf(ConsoleError)
     expect(error.code).toBe('cancelled')
+    const lastJob = seen.filter((e) => e.name === 'job').at(-1)?.payload as JobInfo
+    expect(lastJob.done).toBe(3)
     expect(seen.some((e) => e.name === 'changed')).toBe(false)
     expect((await runner.list())[0]?.state).toBe('cancelled')
   })
