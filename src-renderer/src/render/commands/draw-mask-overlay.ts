@@ -58,8 +58,8 @@ varying vec2 uv;
 void main() {
   vec3 base = mix(vec3(0.0), texture2D(image, uv).rgb, hasImage);
   // Index bytes: low in luminance, high in alpha (uint16), or low only (uint8 → alpha 1 ignored).
-  vec4 packed = texture2D(classMap, uv);
-  float index = floor(packed.r * 255.0 + 0.5) + (mode > 0.5 && mode < 1.5 && paletteSize.y > 1.0 ? floor(packed.a * 255.0 + 0.5) * 256.0 : 0.0);
+  vec4 indexBytes = texture2D(classMap, uv);
+  float index = floor(indexBytes.r * 255.0 + 0.5) + (mode > 0.5 && mode < 1.5 && paletteSize.y > 1.0 ? floor(indexBytes.a * 255.0 + 0.5) * 256.0 : 0.0);
   vec2 cell = vec2(mod(index, ${paletteWidth}.0), floor(index / ${paletteWidth}.0));
   vec3 classColor = texture2D(palette, (cell + 0.5) / paletteSize).rgb;
   vec3 over = mode > 1.5 ? texture2D(overlayImage, uv).rgb : classColor;
