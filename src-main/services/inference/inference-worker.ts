@@ -8,7 +8,6 @@ import { parentPort, type TransferListItem } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
 import * as ort from 'onnxruntime-node'
 import { ConsoleError } from '../../contract'
-import { decodeHalf, encodeHalf } from './float16'
 import { providerUnavailable } from './execution-providers'
 import { outputGraphBytes, outputGraphNames, poolFactor } from './output-graph'
 import { pcaAxes, projectionsToRgb } from './pca-projection'
@@ -113,10 +112,9 @@ async function embedImage(request: Extract<WorkerRequest, { kind: 'embedImage' }
   output.dispose()
   const mapTensor = laidOut[outputGraphNames.map] as ort.Tensor
   const [, height, width] = mapTensor.dims as [number, number, number, number]
-  const halves = encodeHalf(mapTensor.data as Float32Array)
-  mapTensor.dispose()
-  // Keep what a cache read would give back, so scores agree whether the map came from the model or the disk.
-  remember(request.mapKey, { dim, width, height, data: decodeHalf(halves) })
+  // Node 20 has no Float16Array: onnxruntime-node hands fp16 data over as its raw bits.
+  const halves = (laidOut[outputGraphNames.halves] as ort.Tensor).data as Uint16Array
+  remember(request.mapKey, { dim, width, height, data: mapTensor.data as Float32Array })
   const t3 = performance.now()
   return {
     response: {

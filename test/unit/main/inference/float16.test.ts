@@ -1,35 +1,35 @@
+/** The fp16 round trip of the cache: ORT's Cast in the output graph encodes, the table decodes. */
+import * as ort from 'onnxruntime-node'
 import { describe, expect, it } from 'vitest'
-import { decodeHalf, encodeHalf, toHalf } from '../../../../src-main/services/inference/float16'
+import { decodeHalf } from '../../../../src-main/services/inference/float16'
+import { outputGraphBytes, outputGraphNames } from '../../../../src-main/services/inference/output-graph'
 
 describe('float16', () => {
-  it('encodes known values', () => {
-    expect(toHalf(1)).toBe(0x3c00)
-    expect(toHalf(-2)).toBe(0xc000)
-    expect(toHalf(65504)).toBe(0x7bff)
-    expect(toHalf(70000)).toBe(0x7c00)
-    expect(toHalf(2 ** -24)).toBe(0x0001)
-    expect(toHalf(3 * 2 ** -24)).toBe(0x0003)
-    expect(toHalf(-(2 ** -14))).toBe(0x8400)
-    expect(toHalf(2 ** -26)).toBe(0)
-    expect(toHalf(0)).toBe(0)
-    expect(toHalf(Number.NaN) & 0x7c00).toBe(0x7c00)
+  it('decodes known bit patterns', () => {
+    const bits = Uint16Array.of(0x3c00, 0xc000, 0x7bff, 0x0001, 0x8400, 0x7c00, 0xfc00, 0x0000, 0x3555)
+    const values = [...decodeHalf(bits)]
+    expect(values.slice(0, 8)).toEqual([1, -2, 65504, 2 ** -24, -(2 ** -14), Infinity, -Infinity, 0])
+    expect(values[8]).toBeCloseTo(1 / 3, 3)
+    expect(decodeHalf(Uint16Array.of(0x7e00))[0]).toBeNaN()
   })
 
-  it('rounds to nearest (ties away from zero), carrying into the exponent', () => {
-    expect(toHalf(1 + 2 ** -12)).toBe(0x3c00) // below halfway: down
-    expect(toHalf(1 + 2 ** -11 + 2 ** -20)).toBe(0x3c01) // above halfway: up
-    expect(toHalf(1 + 2 ** -11)).toBe(0x3c01) // a tie: away from zero
-    expect(toHalf(-(1 + 2 ** -11))).toBe(0xbc01)
-    expect(toHalf(2 - 2 ** -12)).toBe(0x4000) // rounds up across the exponent boundary
-    expect(toHalf(65520)).toBe(0x7c00) // past the largest half: infinity
-  })
-
-  it('round-trips within half precision', () => {
-    const values = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i) * (i % 7 === 0 ? 1e-5 : 1))
-    const back = decodeHalf(encodeHalf(values))
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i] as number
-      expect(Math.abs((back[i] as number) - v)).toBeLessThanOrEqual(Math.max(Math.abs(v) * 2 ** -11, 2 ** -25))
+  it('round-trips normalised embeddings through the output graph within half precision, to nearest even', async () => {
+    const dim = 4
+    const pixels = 300
+    const chw = Float32Array.from({ length: dim * pixels }, (_, i) => Math.sin(i * 0.37) + (i % 7 === 0 ? 1e-4 : 0))
+    const session = await ort.InferenceSession.create(outputGraphBytes(1))
+    const result = await session.run({ [outputGraphNames.raw]: new ort.Tensor('float32', chw, [1, dim, 1, pixels]) })
+    const halves = (result[outputGraphNames.halves] as ort.Tensor).data as Uint16Array
+    const map = (result[outputGraphNames.map] as ort.Tensor).data as Float32Array
+    expect(halves).toBeInstanceOf(Uint16Array)
+    expect([...decodeHalf(halves)]).toEqual([...map]) // the float map is exactly what a cache read returns
+    for (let p = 0; p < pixels; p++) {
+      const raw = [0, 1, 2, 3].map((c) => chw[c * pixels + p] as number)
+      const norm = Math.hypot(...raw)
+      raw.forEach((v, c) => expect(Math.abs((map[p * dim + c] as number) - v / norm)).toBeLessThanOrEqual(2 ** -11))
     }
+    // a tie: 1 + 2^-11 lies halfway between two halves and goes to the even one (1.0)
+    const tie = await session.run({ [outputGraphNames.raw]: new ort.Tensor('float32', Float32Array.of(1 + 2 ** -11), [1, 1, 1, 1]) })
+    expect([...((tie[outputGraphNames.halves] as ort.Tensor).data as Uint16Array)]).toEqual([0x3c00])
   })
 })
