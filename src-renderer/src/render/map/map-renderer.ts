@@ -4,7 +4,7 @@
  *
  * Level of detail: the points are uploaded once in a shuffled order, so the first n of them are a
  * uniform sample of the map; with a point budget only the first `budget` are drawn, each splat
- * enlarged by √(N/budget) so the surfaces stay closed.
+ * enlarged by √(N/budget) (at most `maxThinning`) so the surfaces stay nearly closed.
  */
 import createREGL from 'regl'
 import type { MapPoints } from '@contract'
@@ -36,6 +36,9 @@ export interface MapRenderer {
   drawOrder(): { positions: Float32Array; payloadIndex: Uint32Array; count: number }
   destroy(): void
 }
+
+/** Largest splat enlargement under a point budget. */
+const maxThinning = 2.5
 
 const pointVert = `
 precision highp float;
@@ -133,7 +136,8 @@ export function createMapRenderer(canvas: HTMLCanvasElement): MapRenderer {
       regl.clear({ color: [0.08, 0.09, 0.11, 1], depth: 1 })
       const drawn = Math.min(count, Math.max(0, Math.floor(params.pointBudget)))
       const height = canvas.height
-      const thinning = drawn > 0 ? Math.sqrt(count / drawn) : 1
+      // Fill rate, not vertex count, bounds software GL: enlarging splats fully would undo the budget.
+      const thinning = drawn > 0 ? Math.min(maxThinning, Math.sqrt(count / drawn)) : 1
       const sizeScale = (voxelSize * params.pointScale * thinning * height) / (2 * Math.tan(params.fovYRadians / 2))
       const common = { view: params.view as number[], projection: params.projection as number[] }
       if (drawn > 0) drawPoints({ ...common, sizeScale, count: drawn })
