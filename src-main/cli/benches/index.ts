@@ -5,5 +5,6 @@ import { queryBench } from './query'
 import { inferenceBench } from './inference'
 import { mapBench } from './map'
 import { importBench } from './import'
+import { probeBench } from './probe'
 
-export const benches: Bench[] = [queryBench, seekBench, inferenceBench, importBench, mapBench]
+export const benches: Bench[] = [queryBench, seekBench, inferenceBench, importBench, mapBench, probeBench]

@@ -12,6 +12,8 @@ import { registerInfoCommand } from './info'
 import { registerQueryCommand } from './query'
 import { registerMapCommand } from './map'
 import { registerSegmentCommand } from './segment'
+import { registerEvalCommand } from './eval'
+import { registerClassesCommand } from './classes'
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerVersionCommand(program, ctx)
@@ -25,4 +27,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerQueryCommand(program, ctx)
   registerMapCommand(program, ctx)
   registerSegmentCommand(program, ctx)
+  registerEvalCommand(program, ctx)
+  registerClassesCommand(program, ctx)
 }

@@ -61,15 +61,21 @@ export async function trainProbe(
   const bias = new Float32Array(C)
   const adam = new AdamW(weights.length, C, options)
   const lossCurve: number[] = []
-  const batch = new Float32Array(Math.min(options.batchSize, Math.max(1, train.length)) * dim)
+  // Shuffled once into one contiguous block, so every batch is a view; epochs shuffle batch order.
+  shuffle(train, random)
+  const trainX = new Float32Array(train.length * dim)
+  gatherRows(trainX, x, train, dim)
+  const batchCount = Math.ceil(train.length / options.batchSize)
+  const batchOrder = Uint32Array.from({ length: batchCount }, (_, b) => b)
 
   for (let epoch = 0; epoch < options.epochs && train.length > 0; epoch++) {
-    shuffle(train, random)
+    shuffle(batchOrder, random)
     let lossSum = 0
     let weightSum = 0
-    for (let start = 0; start < train.length; start += options.batchSize) {
+    for (const b of batchOrder) {
+      const start = b * options.batchSize
       const rows = train.subarray(start, Math.min(train.length, start + options.batchSize))
-      gatherRows(batch, x, rows, dim)
+      const batch = trainX.subarray(start * dim, (start + rows.length) * dim)
       const p = await math.probabilities(batch, rows.length, dim, weights, bias, C)
       let batchWeight = 0
       for (const i of rows) batchWeight += classWeight[labels[i] as number] as number
