@@ -46,6 +46,19 @@ export function readoutAt(seg: LoadedSegmentation, xNorm: number, yNorm: number)
   }
 }
 
+/**
+ * Fraction of camera pixels where two segmentations of the same frame name the same class (by name,
+ * so results of different packs or class sets compare); null when frames or sizes differ.
+ */
+export function agreementByName(a: LoadedSegmentation, b: LoadedSegmentation): number | null {
+  if (a.meta.sessionId !== b.meta.sessionId || a.meta.frameIndex !== b.meta.frameIndex) return null
+  if (a.meta.cameraWidth !== b.meta.cameraWidth || a.meta.cameraHeight !== b.meta.cameraHeight) return null
+  const toA = b.meta.classes.map((c) => a.meta.classes.findIndex((x) => x.name === c.name))
+  let same = 0
+  for (let i = 0; i < a.fullMap.length; i++) if (toA[b.fullMap[i] as number] === a.fullMap[i]) same++
+  return a.fullMap.length ? same / a.fullMap.length : 0
+}
+
 export const useSegmentationStore = defineStore('segmentation', () => {
   const client = useApi()
   const sessionId = ref<string | null>(null)
@@ -58,6 +71,9 @@ export const useSegmentationStore = defineStore('segmentation', () => {
   const primary = shallowRef<LoadedSegmentation | null>(null)
   const secondary = shallowRef<LoadedSegmentation | null>(null)
   const agreement = ref<number | null>(null)
+  /** A result kept to compare against after switching the model pack (the scorer runs the active pack only). */
+  const kept = shallowRef<LoadedSegmentation | null>(null)
+  const keptAgreement = computed(() => (kept.value && primary.value ? agreementByName(primary.value, kept.value) : null))
   const error = ref<string | null>(null)
   const busy = ref(false)
   const cache = ref<CacheStatus | null>(null)
@@ -160,6 +176,7 @@ export const useSegmentationStore = defineStore('segmentation', () => {
   }
   function setCompare(next: SegmentationModeName | null): Promise<void> {
     compareMode.value = next
+    if (next) kept.value = null
     return run()
   }
 
@@ -172,6 +189,14 @@ export const useSegmentationStore = defineStore('segmentation', () => {
     }
     playing.value = false
   }
+  function keep(): void {
+    kept.value = primary.value
+    compareMode.value = null
+  }
+  function release(): void {
+    kept.value = null
+  }
+
   function pause(): void {
     playing.value = false
   }
@@ -191,7 +216,7 @@ export const useSegmentationStore = defineStore('segmentation', () => {
   }
 
   return {
-    sessionId, frameIndex, classSets, classSetId, classSet, mode, modes, compareMode, primary, secondary, agreement,
+    sessionId, frameIndex, classSets, classSetId, classSet, mode, modes, compareMode, primary, secondary, agreement, kept, keptAgreement, keep, release,
     error, busy, cache, runJobId, playing, lastFrameMs,
     loadClassSets, open, run, setFrame, setClassSet, setMode, setCompare, play, pause, runModel, refreshCache,
   }

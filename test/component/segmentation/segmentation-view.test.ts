@@ -29,9 +29,9 @@ const classes = [
 /** Text mode calls most of the frame sofa; mean mode floor. 4×2 at stride, 8×4 at camera size. */
 const shares: Record<SegmentationModeName, [number, number]> = { text: [0.75, 0.25], mean: [0.25, 0.75], probe: [0.5, 0.5] }
 
-function segmentation(mode: SegmentationModeName, frameIndex: number): FrameSegmentation {
+function segmentation(mode: SegmentationModeName, frameIndex: number, modelId = 'alpha-1'): FrameSegmentation {
   return {
-    sessionId: 'walk', frameIndex, classSetId: 'home', mode, modelId: 'demo-1',
+    sessionId: 'walk', frameIndex, classSetId: 'home', mode, modelId,
     classes: classes.map((c, i) => ({ ...c, share: shares[mode][i] as number })),
     width: 4, height: 2, cameraWidth: 8, cameraHeight: 4, bytesPerIndex: 1,
     classMapPath: `/data/segmentation/${mode}-stride`, fullClassMapPath: `/data/segmentation/${mode}-full`, top2Path: `/data/segmentation/${mode}-top2`,
@@ -49,9 +49,21 @@ function payload(url: string): ArrayBuffer {
 
 async function mountView() {
   setActivePinia(createPinia())
+  let activePack = 'alpha'
+  const pack = (id: string) => ({ id, name: id, valid: true, active: id === activePack, errors: [], manifest: null, graph: null })
   const host = fakeHost({
+    'models.list': () => [pack('alpha'), pack('beta')],
+    'models.providers': () => ({ order: ['cpu'], active: 'cpu', fallbacks: [] }),
+    'models.activate': (input) => {
+      activePack = (input as { id: string }).id
+      return pack(activePack)
+    },
     'segmentation.classSets': () => [{ id: 'home', name: 'Home', classCount: 2, modes: ['text', 'mean'] }],
-    'segmentation.segmentFrame': (input) => segmentation((input as { mode: SegmentationModeName }).mode, (input as { frameIndex: number }).frameIndex),
+    'segmentation.segmentFrame': (input) => {
+      const { mode, frameIndex } = input as { mode: SegmentationModeName; frameIndex: number }
+      // The other pack sees the text-mode frame as the mean mode does: a different map, same classes.
+      return segmentation(activePack === 'alpha' ? mode : 'mean', frameIndex, `${activePack}-1`)
+    },
     'segmentation.compareModes': (input) => {
       const { modes, frameIndex } = input as { modes: [SegmentationModeName, SegmentationModeName]; frameIndex: number }
       return { left: segmentation(modes[0], frameIndex), right: segmentation(modes[1], frameIndex), agreement: 0.5 }
@@ -129,6 +141,20 @@ describe('SegmentationView', () => {
     expect(host.called('segmentation.compareModes').at(-1)).toMatchObject({ modes: ['text', 'mean'], frameIndex: 1 })
     await vi.waitFor(() => expect(wrapper.find('[data-testid="seg-agreement"]').text()).toContain('50.0 %'))
     expect(wrapper.findAll('[data-testid="seg-legend"]')).toHaveLength(2)
+    wrapper.unmount()
+  })
+
+  it('compares two model packs: keeps the result, activates the other pack, shows both with their agreement', async () => {
+    const { wrapper, host } = await mountView()
+    await wrapper.find('[data-testid="seg-compare-pack"]').setValue('beta')
+    await vi.waitFor(() => expect(wrapper.findAll('[data-testid="seg-pane"]')).toHaveLength(2))
+    expect(host.called('models.activate')).toEqual([{ id: 'beta' }])
+    const titles = () => wrapper.findAll('[data-testid="seg-pane"] figcaption').map((t) => t.text())
+    await vi.waitFor(() => expect(titles()).toEqual(['Text · beta-1', 'Kept: Text · alpha-1 · frame 1']))
+    // text map: columns 6, 7 floor; beta's map: columns 2..7 floor → they agree on 4 of 8 columns.
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="seg-kept-agreement"]').text()).toBe('models agree on 50.0 % of pixels (by class name)'))
+    await wrapper.find('[data-testid="seg-compare-pack"]').setValue('')
+    await vi.waitFor(() => expect(wrapper.findAll('[data-testid="seg-pane"]')).toHaveLength(1))
     wrapper.unmount()
   })
 
