@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConsoleError } from '../../../../src-main/contract'
 import { FileBrowser } from '../../../../src-main/services/recordings/file-browser'
-import { makeLibrary } from './session-fixture'
+import { consoleErrorOf, makeLibrary } from './session-fixture'
 
 function tree() {
   const base = makeLibrary()
@@ -16,12 +15,6 @@ function tree() {
   writeFileSync(join(outside, 'passwords'), 'x')
   symlinkSync(outside, join(root, 'escape'))
   return { root, outside, browser: new FileBrowser([root, join(base, 'missing-root')]) }
-}
-
-async function refused(promise: Promise<unknown>): Promise<ConsoleError> {
-  const error = await promise.then(() => null, (e: unknown) => e)
-  expect(error).toBeInstanceOf(ConsoleError)
-  return error as ConsoleError
 }
 
 describe('FileBrowser', () => {
@@ -43,10 +36,10 @@ describe('FileBrowser', () => {
 
   it('refuses paths outside the roots, including through a symlink and ..', async () => {
     const { root, outside, browser } = tree()
-    expect((await refused(browser.list(outside))).message).toContain('outside the folders')
-    expect((await refused(browser.list(join(root, 'escape')))).message).toContain('outside the folders')
-    expect((await refused(browser.checkAllowed(`${root}/../secret/passwords`))).code).toBe('invalid_input')
-    expect((await refused(browser.checkAllowed('relative/path'))).message).toContain('not an absolute path')
-    expect((await refused(browser.list(join(root, 'nope')))).code).toBe('not_found')
+    expect((await consoleErrorOf(browser.list(outside))).message).toContain('outside the folders')
+    expect((await consoleErrorOf(browser.list(join(root, 'escape')))).message).toContain('outside the folders')
+    expect((await consoleErrorOf(browser.checkAllowed(`${root}/../secret/passwords`))).code).toBe('invalid_input')
+    expect((await consoleErrorOf(browser.checkAllowed('relative/path'))).message).toContain('not an absolute path')
+    expect((await consoleErrorOf(browser.list(join(root, 'nope')))).code).toBe('not_found')
   })
 })

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConsoleError } from '../../../../src-main/contract'
 import { SessionStore } from '../../../../src-main/services/recordings/session-store'
 import { SessionFrameReader } from '../../../../src-main/services/recordings/session-frame-reader'
-import { fixtureCamera, makeLibrary, rawDepth, rgbPixel, writeSession } from './session-fixture'
+import { consoleErrorOf, fixtureCamera, makeLibrary, rawDepth, rgbPixel, writeSession } from './session-fixture'
 
 async function reader(options: Parameters<typeof writeSession>[1] = {}) {
   const library = makeLibrary()
@@ -56,10 +55,10 @@ describe('SessionFrameReader', () => {
     const { library, reader: frames } = await reader()
     const path = join(library, 's1', 'depth', '000001.png')
     writeFileSync(path, Buffer.from('not a png at all'))
-    const corrupt = (await frames.loadFrame('s1', 1).catch((e: unknown) => e)) as ConsoleError
+    const corrupt = await consoleErrorOf(frames.loadFrame('s1', 1))
     expect(corrupt.code).toBe('bad_file')
     expect(corrupt.message).toContain(path)
-    const range = (await frames.loadFrame('s1', 9).catch((e: unknown) => e)) as ConsoleError
+    const range = await consoleErrorOf(frames.loadFrame('s1', 9))
     expect(range.code).toBe('not_found')
     expect(range.message).toContain('has no frame 9')
   })
@@ -69,7 +68,7 @@ describe('SessionFrameReader', () => {
     const { encode } = await import('fast-png')
     const path = join(library, 's1', 'depth', '000003.png')
     writeFileSync(path, encode({ width: 8, height: 8, data: new Uint16Array(64), depth: 16, channels: 1 }))
-    const error = (await frames.loadFrame('s1', 3).catch((e: unknown) => e)) as ConsoleError
+    const error = await consoleErrorOf(frames.loadFrame('s1', 3))
     expect(error.message).toMatch(/000003\.png: depth is 8×8, the session camera is 32×24/)
   })
 })
@@ -80,13 +79,13 @@ describe('SessionFrameReader on damaged files', () => {
     const path = join(library, 's1', 'depth', '000002.png')
     const { readFileSync } = await import('node:fs')
     writeFileSync(path, readFileSync(path).subarray(0, 200))
-    const truncated = (await frames.loadFrame('s1', 2).catch((e: unknown) => e)) as ConsoleError
+    const truncated = await consoleErrorOf(frames.loadFrame('s1', 2))
     expect(truncated.code).toBe('bad_file')
     expect(truncated.message).toContain(`${path}: cannot decode the PNG`)
     const { encode } = await import('fast-png')
     const rgbPath = join(library, 's1', 'depth', '000003.png')
     writeFileSync(rgbPath, encode({ width: 32, height: 24, data: new Uint8Array(32 * 24 * 3), depth: 8, channels: 3 }))
-    const colour = (await frames.loadFrame('s1', 3).catch((e: unknown) => e)) as ConsoleError
+    const colour = await consoleErrorOf(frames.loadFrame('s1', 3))
     expect(colour.message).toBe(`${rgbPath}: expected a single-channel (grey) PNG, found PNG colour type 2.`)
   })
 })

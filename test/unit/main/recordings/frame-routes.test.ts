@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { decodeFrameBundle, decodeU16Payload, resourcePaths, dataPrefix, ConsoleError } from '../../../../src-main/contract'
+import { decodeFrameBundle, decodeU16Payload, resourcePaths, dataPrefix } from '../../../../src-main/contract'
 import { DataRouter } from '../../../../src-main/services/data-router'
 import { SessionStore } from '../../../../src-main/services/recordings/session-store'
 import { SessionFrameReader } from '../../../../src-main/services/recordings/session-frame-reader'
 import { registerFrameRoutes } from '../../../../src-main/services/recordings/frame-routes'
 import { Thumbnails, thumbnailSize } from '../../../../src-main/services/recordings/thumbnails'
 import { sessionStats, sampleIndices } from '../../../../src-main/services/recordings/session-stats'
-import { fixtureCamera, makeLibrary, rawDepth, writeSession } from './session-fixture'
+import { consoleErrorOf, fixtureCamera, makeLibrary, rawDepth, writeSession } from './session-fixture'
 
 async function setup() {
   const library = makeLibrary()
@@ -43,16 +43,16 @@ describe('frame data routes', () => {
     const body = (await get(resourcePaths.frameImage('s1', 0, 'labels'))).body
     const labels = decodeU16Payload(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer)
     expect(labels.data[0]).toBe(1)
-    const missing = (await get(resourcePaths.frameImage('s2', 0, 'labels')).catch((e: unknown) => e)) as ConsoleError
+    const missing = await consoleErrorOf(get(resourcePaths.frameImage('s2', 0, 'labels')))
     expect(missing.code).toBe('not_found')
     expect(missing.message).toContain('no labels')
   })
 
   it('refuses bad indices and kinds', async () => {
     const { get } = await setup()
-    expect(((await get('/data/sessions/s1/frames/-1/rgb').catch((e: unknown) => e)) as ConsoleError).code).toBe('invalid_input')
-    expect(((await get('/data/sessions/s1/frames/99/rgb').catch((e: unknown) => e)) as ConsoleError).code).toBe('not_found')
-    expect(((await get('/data/sessions/s1/frames/0/normals').catch((e: unknown) => e)) as ConsoleError).message).toContain('Unknown frame image kind')
+    expect((await consoleErrorOf(get('/data/sessions/s1/frames/-1/rgb'))).code).toBe('invalid_input')
+    expect((await consoleErrorOf(get('/data/sessions/s1/frames/99/rgb'))).code).toBe('not_found')
+    expect((await consoleErrorOf(get('/data/sessions/s1/frames/0/normals'))).message).toContain('Unknown frame image kind')
   })
 
   it('makes a JPEG thumbnail of the session', async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { ConsoleError, type ConsoleEvents, type ImportReport, type JobInfo } from '../../../../src-main/contract'
+import { type ConsoleEvents, type ImportReport, type JobInfo } from '../../../../src-main/contract'
 import { EventBus } from '../../../../src-main/services/event-bus'
 import { JobRunner } from '../../../../src-main/services/jobs/job-runner'
 import { Logger } from '../../../../src-main/services/logger'
+import { consoleErrorOf } from './session-fixture'
 import { ImportJobs, type Importer } from '../../../../src-main/services/recordings/import-jobs'
 
 function report(sessionId: string): ImportReport {
@@ -62,9 +63,8 @@ describe('ImportJobs', () => {
     })
     const { imports, seen, runner } = setup(importer)
     const { jobId } = imports.start('/src/tum', {})
-    const error = (await imports.report(jobId).catch((e: unknown) => e)) as ConsoleError
+    const error = await consoleErrorOf(imports.report(jobId))
     expect(await cancelled).toEqual({ cancelled: true })
-    expect(error).toBeInstanceOf(ConsoleError)
     expect(error.code).toBe('cancelled')
     const lastJob = seen.filter((e) => e.name === 'job').at(-1)?.payload as JobInfo
     expect(lastJob.done).toBe(3)

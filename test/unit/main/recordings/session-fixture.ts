@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { encode } from 'fast-png'
 import sharp from 'sharp'
-import type { SessionManifest } from '../../../../src-main/contract'
+import { expect } from 'vitest'
+import { ConsoleError, type SessionManifest } from '../../../../src-main/contract'
 
 export const fixtureCamera = { width: 32, height: 24, fx: 30, fy: 30, cx: 15.5, cy: 11.5 }
 
@@ -80,4 +81,11 @@ export async function writeSession(dir: string, options: FixtureOptions = {}): P
   }
   writeFileSync(join(dir, 'session.json'), JSON.stringify(manifest, null, 2))
   return manifest
+}
+
+/** The ConsoleError a promise rejects with (fails the test when it resolves or throws something else). */
+export async function consoleErrorOf(promise: Promise<unknown>): Promise<ConsoleError> {
+  const error = await promise.then(() => null, (e: unknown) => e)
+  expect(error).toBeInstanceOf(ConsoleError)
+  return error as ConsoleError
 }

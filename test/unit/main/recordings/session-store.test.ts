@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConsoleError } from '../../../../src-main/contract'
 import { SessionStore } from '../../../../src-main/services/recordings/session-store'
-import { makeLibrary, writeSession } from './session-fixture'
+import { consoleErrorOf, makeLibrary, writeSession } from './session-fixture'
 
 async function libraryWithDemo() {
   const root = makeLibrary()
@@ -12,12 +11,6 @@ async function libraryWithDemo() {
   await writeSession(demo, { id: 'demo-apartment', frames: 2 })
   await writeSession(join(library, 'kitchen-1'), { id: 'kitchen-1', frames: 3 })
   return { library, demo, store: new SessionStore(library, [demo]) }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ConsoleError> {
-  const error = await promise.then(() => null, (e: unknown) => e)
-  expect(error).toBeInstanceOf(ConsoleError)
-  return error as ConsoleError
 }
 
 describe('SessionStore', () => {
@@ -40,7 +33,7 @@ describe('SessionStore', () => {
     expect(sessions).toHaveLength(2)
     expect(problems).toHaveLength(1)
     expect(problems[0]).toContain(join(library, 'broken', 'session.json'))
-    const error = await rejection(store.get('broken'))
+    const error = await consoleErrorOf(store.get('broken'))
     expect(error.code).toBe('bad_file')
     expect(error.message).toContain('session.json')
   })
@@ -53,19 +46,19 @@ describe('SessionStore', () => {
     expect((await store.get('kitchen-1')).manifest.name).toBe('Kitchen, morning')
     await store.remove('kitchen-1')
     expect(existsSync(join(library, 'kitchen-1'))).toBe(false)
-    expect((await rejection(store.get('kitchen-1'))).code).toBe('not_found')
+    expect((await consoleErrorOf(store.get('kitchen-1'))).code).toBe('not_found')
   })
 
   it('refuses to rename or delete the built-in demo', async () => {
     const { demo, store } = await libraryWithDemo()
-    expect((await rejection(store.rename('demo-apartment', 'x'))).code).toBe('unsupported')
-    expect((await rejection(store.remove('demo-apartment'))).message).toContain('read-only')
+    expect((await consoleErrorOf(store.rename('demo-apartment', 'x'))).code).toBe('unsupported')
+    expect((await consoleErrorOf(store.remove('demo-apartment'))).message).toContain('read-only')
     expect(existsSync(join(demo, 'session.json'))).toBe(true)
   })
 
   it('refuses ids that could leave the library', async () => {
     const { store } = await libraryWithDemo()
-    expect((await rejection(store.get('../sessions/kitchen-1'))).code).toBe('not_found')
+    expect((await consoleErrorOf(store.get('../sessions/kitchen-1'))).code).toBe('not_found')
   })
 
   it('re-reads only manifests that changed between listings', async () => {

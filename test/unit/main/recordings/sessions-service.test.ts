@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { existsSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { ConsoleError, type ConsoleEvents } from '../../../../src-main/contract'
+import type { ConsoleEvents } from '../../../../src-main/contract'
 import { consolePaths } from '../../../../src-main/platform/paths'
 import { createServices, type Services } from '../../../../src-main/services/create-services'
-import { makeLibrary, writeSession } from './session-fixture'
+import { consoleErrorOf, makeLibrary, writeSession } from './session-fixture'
 
 const sharedData = resolve(import.meta.dirname, '../../../../../shared/data')
 /** 5 ICL-NUIM frames with a TUM-style pose list; 100 7-Scenes frames (long enough to cancel). */
@@ -54,14 +54,13 @@ describe('sessions service', () => {
     await api.delete({ id: 'hall-1' })
     expect(existsSync(join(paths.sessions, 'hall-1'))).toBe(false)
     expect(changes).toEqual([{ service: 'sessions', id: 'hall-1' }, { service: 'sessions', id: 'hall-1' }])
-    const refused = (await api.delete({ id: 'demo-apartment' }).catch((e: unknown) => e)) as ConsoleError
-    expect(refused).toBeInstanceOf(ConsoleError)
+    const refused = await consoleErrorOf(api.delete({ id: 'demo-apartment' }))
     expect(refused.code).toBe('unsupported')
   })
 
   it('keeps browser-mode imports inside the allowed roots', async () => {
     const { api } = await start('browser')
-    const error = (await api.detect({ path: '/etc' }).catch((e: unknown) => e)) as ConsoleError
+    const error = await consoleErrorOf(api.detect({ path: '/etc' }))
     expect(error.message).toContain('outside the folders')
   })
 
@@ -90,8 +89,7 @@ describe('sessions service', () => {
     const { api, services: s, paths } = await start()
     const { jobId } = await api.import({ path: sevenScenes })
     await s.api.jobs.cancel({ id: jobId })
-    const error = (await api.importReport({ jobId }).catch((e: unknown) => e)) as ConsoleError
-    expect(error).toBeInstanceOf(ConsoleError)
+    const error = await consoleErrorOf(api.importReport({ jobId }))
     expect(error.code).toBe('cancelled')
     expect(readdirSync(paths.sessions).sort()).toEqual(['hall-1'])
   })
