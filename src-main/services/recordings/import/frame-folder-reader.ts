@@ -10,7 +10,7 @@ import type { PinholeIntrinsics, SkippedFrame } from '../../../contract'
 import { bitRotatedShare } from './apc-depth'
 import { mapBounded } from './bounded-pool'
 import { fileFrame, isPlanned } from './file-frame'
-import type { DepthEncoding, FormatReader, PlannedFrame } from './import-plan'
+import type { DepthEncoding, FormatReader, LabelMapping, PlannedFrame } from './import-plan'
 import { readIntrinsicsMatrixFile } from './intrinsics-files'
 import { readMatrixFile } from './pose-files'
 import type { SourceTree } from './source-tree'
@@ -19,6 +19,15 @@ const colourPattern = /^(frame-\d+)\.color\.(png|jpe?g)$/i
 const intrinsicsNames = ['camera-intrinsics.depth.txt', 'camera-intrinsics.txt', 'camera-intrinsics.color.txt']
 const originalFrameRateHz = 30
 const apcShareThreshold = 0.99
+
+/** APC-style binary object masks ({0, 255}) become a two-class label set. */
+const maskLabels: LabelMapping = {
+  classes: [
+    { id: 0, name: 'void', color: [0, 0, 0] },
+    { id: 1, name: 'target object', color: [255, 64, 64] },
+  ],
+  idOfValue: new Map([[255, 1]]),
+}
 
 const frameNumber = (stem: string): number => Number(stem.slice('frame-'.length))
 
@@ -89,11 +98,15 @@ export const frameFolderReader: FormatReader = {
       const posePath = tree.path(dir, `${stem}.pose.txt`)
       const pose = (await tree.hasFile(dir, `${stem}.pose.txt`)) ? await readMatrixFile(posePath) : null
       const timestampSec = folderStartSec.get(dir)! + frameNumber(stem) / originalFrameRateHz
-      return fileFrame({ sourceName, timestampSec, rgbPath: tree.path(dir, colour), depthPath: tree.path(dir, `${stem}.depth.png`), pose, poseFile: posePath }, issues)
+      const frame = fileFrame({ sourceName, timestampSec, rgbPath: tree.path(dir, colour), depthPath: tree.path(dir, `${stem}.depth.png`), pose, poseFile: posePath }, issues)
+      const hasMask = await tree.hasFile(dir, `${stem}.mask.png`)
+      return frame && hasMask ? { ...frame, labels: { kind: 'file', path: tree.path(dir, `${stem}.mask.png`) } } : frame
     })
     const planned = frames.filter(isPlanned)
     const depthEncoding = await depthEncodingOf(planned[0] && planned[0].depth.kind === 'file' ? planned[0].depth.path : undefined)
     const warnings = [`The source has no timestamps; frame number / ${originalFrameRateHz} Hz is used, so gaps in the numbering stay gaps in time.`]
+    const masked = planned.some((f) => f.labels)
+    if (masked) warnings.push('Object masks (frame-*.mask.png) were imported as labels: 255 → "target object", everything else void.')
     if (depthEncoding === 'apc-circular-shift')
       warnings.push('The depth values are bit-rotated (Princeton APC encoding: every value a multiple of 8); they were rotated back and read as 0.1 mm.')
     return {
@@ -104,6 +117,7 @@ export const frameFolderReader: FormatReader = {
       frames: planned,
       issues,
       warnings,
+      ...(masked ? { labels: maskLabels } : {}),
     }
   },
 }

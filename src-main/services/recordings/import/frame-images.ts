@@ -41,7 +41,7 @@ export function sourceLabel(source: ImageSource): string {
   return source.kind === 'file' ? source.path : source.label
 }
 
-async function load(source: ImageSource): Promise<LoadedImage> {
+export async function loadImage(source: ImageSource): Promise<LoadedImage> {
   if (source.kind === 'loaded')
     return source.load().catch((error: unknown) => {
       throw error instanceof FrameProblem ? error : new FrameProblem(source.label, errorText(error))
@@ -63,7 +63,7 @@ function errorText(error: unknown): string {
 
 export async function decodeRgb(source: ImageSource): Promise<EncodedRgb> {
   const file = sourceLabel(source)
-  const image = await load(source)
+  const image = await loadImage(source)
   if (image.kind === 'depth16') throw new FrameProblem(file, 'expected a colour image, found 16-bit depth')
   try {
     if (image.kind === 'rgb8') {
@@ -109,7 +109,7 @@ function decodeDepthPng(bytes: Uint8Array): DepthImage {
 
 export async function decodeDepth(source: ImageSource, pgm: PgmByteOrderChoice, encoding: DepthEncoding): Promise<DepthImage> {
   const file = sourceLabel(source)
-  const image = await load(source)
+  const image = await loadImage(source)
   let depth: DepthImage
   try {
     if (image.kind === 'rgb8') throw new Error('expected 16-bit depth, found an 8-bit colour image')

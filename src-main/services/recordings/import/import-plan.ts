@@ -3,7 +3,7 @@
  * frames whose images are files or lazily loaded pixels (MCAP). Readers only parse metadata; the
  * writer decodes and validates every image once.
  */
-import type { DetectedFormat, ImportOptions, PinholeIntrinsics, SessionFormatId, SkippedFrame } from '../../../contract'
+import type { DetectedFormat, ImportOptions, LabelClass, PinholeIntrinsics, SessionFormatId, SkippedFrame } from '../../../contract'
 import type { JobContext } from '../../jobs/job-runner'
 import type { SourceTree } from './source-tree'
 
@@ -17,6 +17,11 @@ export type ImageSource =
   | { kind: 'file'; path: string }
   | { kind: 'loaded'; label: string; load: () => Promise<LoadedImage> }
 
+export interface LabelMapping {
+  classes: LabelClass[]
+  idOfValue: ReadonlyMap<number, number>
+}
+
 /** Raw depth decoding quirks a reader found in its source. */
 export type DepthEncoding = 'plain' | 'apc-circular-shift'
 
@@ -28,6 +33,8 @@ export interface PlannedFrame {
   depth: ImageSource
   /** Row-major 4×4, OpenCV camera → world; null when the source has no pose for this frame. */
   worldFromCamera: number[] | null
+  /** Ground-truth label image (grey PNG) mapped through the plan's `labels`. */
+  labels?: ImageSource
   /** The file (and line) the pose came from, for reports about a bad pose. */
   poseOrigin?: { file: string; line?: number }
 }
@@ -44,6 +51,8 @@ export interface ImportPlan {
   /** Frames the reader already rejected (missing files, unparseable lines). */
   issues: SkippedFrame[]
   warnings: string[]
+  /** Label classes and how raw label-image values map to their ids (others become 0, void). */
+  labels?: LabelMapping
   /** Releases what the loaders hold open (an MCAP file), after the session is written. */
   close?: () => Promise<void>
 }

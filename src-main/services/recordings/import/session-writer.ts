@@ -22,6 +22,7 @@ import type { JobContext } from '../../jobs/job-runner'
 import { mapBounded } from './bounded-pool'
 import { decodeDepth, decodeRgb, encodeDepthPng, FrameProblem, PgmByteOrderChoice, sourceLabel } from './frame-images'
 import type { ImportPlan, PlannedFrame } from './import-plan'
+import { labelIndexPng } from './label-images'
 import { mirrorPoseForNegativeFocal, rigidPoseProblem } from './pose-math'
 import { newSessionId } from './session-id'
 
@@ -38,6 +39,7 @@ interface WrittenFrame {
   planned: PlannedFrame
   rgb: string
   depth: string
+  labels: string | null
   rgbSize: { width: number; height: number }
 }
 
@@ -62,6 +64,7 @@ export async function writeSession(plan: ImportPlan, target: SessionTarget, ctx:
   try {
     await mkdir(join(tmp, 'rgb'), { recursive: true })
     await mkdir(join(tmp, 'depth'), { recursive: true })
+    if (plan.labels) await mkdir(join(tmp, 'labels'), { recursive: true })
     const report = await writeInto(tmp, id, plan, target, ctx)
     ctx.throwIfCancelled()
     await rename(tmp, join(target.libraryDir, id))
@@ -127,6 +130,7 @@ async function writeInto(dir: string, id: string, plan: ImportPlan, target: Sess
       rgb: f.rgb,
       depth: f.depth,
       worldFromCamera: pose && (flipX || flipY) ? mirrorPoseForNegativeFocal(pose, flipX, flipY) : pose,
+      ...(f.labels ? { labels: f.labels } : {}),
     }
   })
   const posed = sessionFrames.filter((f) => f.worldFromCamera).length
@@ -145,6 +149,7 @@ async function writeInto(dir: string, id: string, plan: ImportPlan, target: Sess
     depthInvalidValues: target.options.depthInvalidValues ?? plan.depthInvalidValues,
     hasPoses: posed > 0,
     frames: sessionFrames,
+    ...(plan.labels ? { labelClasses: plan.labels.classes } : {}),
   } satisfies SessionManifest)
 
   const report: ImportReport = {
@@ -188,13 +193,20 @@ async function writeFrame(
     if (rgb.width !== c.width || rgb.height !== c.height)
       throw new FrameProblem(sourceLabel(planned.rgb), `colour image is ${rgb.width}×${rgb.height}, but the session's colour images are ${c.width}×${c.height}`)
   }
+  const labels = planned.labels && plan.labels ? await labelIndexPng(planned.labels, plan.labels, depth) : null
   const rgbName = `rgb/${pad(planIndex)}.${rgb.extension}`
   const depthName = `depth/${pad(planIndex)}.png`
-  await Promise.all([writeFile(join(dir, rgbName), rgb.bytes), writeFile(join(dir, depthName), await encodeDepthPng(depth))])
+  const labelsName = labels ? `labels/${pad(planIndex)}.png` : null
+  await Promise.all([
+    writeFile(join(dir, rgbName), rgb.bytes),
+    writeFile(join(dir, depthName), await encodeDepthPng(depth)),
+    labels && labelsName ? writeFile(join(dir, labelsName), labels) : null,
+  ])
   return {
     planned,
     rgb: rgbName,
     depth: depthName,
+    labels: labelsName,
     rgbSize: { width: rgb.width, height: rgb.height },
     depthSize: { width: depth.width, height: depth.height },
   }

@@ -20,21 +20,29 @@ interface RecordingCase {
   camera: PinholeIntrinsics & { width: number; height: number }
   intrinsicsAssumed?: boolean
   /** The raw source depth file of frame 0 and how to read metres from it, independently of the importer. */
-  rawDepth: { file: string; metersOf: (raw: Uint8Array, pixel: number) => number }
+  rawDepth: { file: string; metersOf: (raw: Uint8Array) => (pixel: number) => number }
   /** Frames far enough apart that the wrong pose convention fails, and the share each convention must reach. */
   poseCheck?: { i: number; j: number; minShare: number }
 }
 
-const png16 = (scale: number) => (raw: Uint8Array, pixel: number): number => (decode(raw).data[pixel] ?? Number.NaN) / scale
-const rotatedApc = (raw: Uint8Array, pixel: number): number => {
-  const v = decode(raw).data[pixel]!
-  return (((v >> 3) | (v << 13)) & 0xffff) / 10000
+const png16 = (scale: number) => (raw: Uint8Array) => {
+  const samples = decode(raw).data
+  return (pixel: number): number => (samples[pixel] ?? Number.NaN) / scale
+}
+const rotatedApc = (raw: Uint8Array) => {
+  const samples = decode(raw).data
+  return (pixel: number): number => {
+    const v = samples[pixel]!
+    return (((v >> 3) | (v << 13)) & 0xffff) / 10000
+  }
 }
 /** Big-endian 16-bit PGM sample, reading the header by hand. */
-const pgmBigEndianMm = (raw: Uint8Array, pixel: number): number => {
+const pgmBigEndianMm = (raw: Uint8Array) => {
   const header = new TextDecoder().decode(raw.subarray(0, 40)).match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/)!
-  const offset = header[0].length + pixel * 2
-  return ((raw[offset]! << 8) | raw[offset + 1]!) / 1000
+  return (pixel: number): number => {
+    const offset = header[0].length + pixel * 2
+    return ((raw[offset]! << 8) | raw[offset + 1]!) / 1000
+  }
 }
 
 const cases: RecordingCase[] = [
@@ -136,13 +144,13 @@ for (const c of cases) {
     })
 
     it('keeps depth values so that raw × unit gives the source metres', async () => {
-      const raw = new Uint8Array(await readFile(join(source!, c.rawDepth.file)))
+      const sourceMeters = c.rawDepth.metersOf(new Uint8Array(await readFile(join(source!, c.rawDepth.file))))
       const depth = await readDepthPng(join(session.dir, session.manifest.frames[0]!.depth))
       const invalid = new Set(session.manifest.depthInvalidValues)
       // Pixels spread over the image by a large prime stride, so rows and columns vary.
       const pixels = [...Array(400).keys()].map((k) => (k * 104729) % depth.data.length).filter((p) => !invalid.has(depth.data[p]!)).slice(0, 40)
       expect(pixels.length).toBeGreaterThan(10)
-      for (const p of pixels) expect(depth.data[p]! * session.manifest.depthUnitMeters).toBeCloseTo(c.rawDepth.metersOf(raw, p), 3)
+      for (const p of pixels) expect(depth.data[p]! * session.manifest.depthUnitMeters).toBeCloseTo(sourceMeters(p), 3)
     })
 
     it.skipIf(!c.poseCheck)('has camera→world poses (frames agree geometrically, the inverse does not)', async () => {
@@ -156,3 +164,25 @@ for (const c of cases) {
     })
   })
 }
+
+const apc = sharedRecording('apc-sr300-masks')
+describe.skipIf(!apc)(`apc-sr300-masks object masks${apc ? '' : ` (${skipMessage('apc-sr300-masks')})`}`, () => {
+  it('become labels: 255 → class 1 "target object", 0 → void', async () => {
+    const { manifest, dir } = await importInto(library, apc!)
+    expect(manifest.labelClasses?.map((c) => [c.id, c.name])).toEqual([[0, 'void'], [1, 'target object']])
+    const frame = manifest.frames[3]!
+    expect(frame.labels).toBe('labels/000003.png')
+    const labels = decode(await readFile(join(dir, frame.labels!)))
+    const mask = decode(await readFile(join(apc!, 'frame-000003.mask.png')))
+    expect(labels.depth).toBe(8)
+    expect([labels.width, labels.height]).toEqual([mask.width, mask.height])
+    let targets = 0
+    let mismatches = 0
+    for (let k = 0; k < mask.data.length; k++) {
+      if (labels.data[k] !== (mask.data[k] === 255 ? 1 : 0)) mismatches++
+      if (labels.data[k] === 1) targets++
+    }
+    expect(mismatches).toBe(0)
+    expect(targets).toBeGreaterThan(100)
+  })
+})
