@@ -6,5 +6,6 @@ import { inferenceBench } from './inference'
 import { mapBench } from './map'
 import { importBench } from './import'
 import { probeBench } from './probe'
+import { segmentationBench } from './segmentation'
 
-export const benches: Bench[] = [queryBench, seekBench, inferenceBench, importBench, mapBench, probeBench]
+export const benches: Bench[] = [queryBench, seekBench, inferenceBench, importBench, mapBench, probeBench, segmentationBench]

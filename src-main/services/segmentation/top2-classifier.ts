@@ -28,28 +28,34 @@ export function classifyTop2(scores: ScoreMaps, bias: Float32Array | null): Top2
   const runnerUpScore = new Float32Array(pixels)
   const winnerCosine = new Float32Array(pixels)
   const logits = scores.scores
-  for (let p = 0; p < pixels; p++) {
-    let best = 0
-    let second = count > 1 ? 1 : 0
-    let bestLogit = -Infinity
-    let secondLogit = -Infinity
-    for (let k = 0; k < count; k++) {
-      const logit = logits[k * pixels + p] as number
-      if (logit > bestLogit) {
-        second = best; secondLogit = bestLogit
-        best = k; bestLogit = logit
-      } else if (logit > secondLogit) {
-        second = k; secondLogit = logit
+  const bestLogit = new Float32Array(pixels).fill(-Infinity)
+  const secondLogit = new Float32Array(pixels).fill(-Infinity)
+  if (count > 1) runnerUp.fill(1)
+  // Class-major passes walk the logits contiguously (pixel-major would stride by a whole plane).
+  for (let k = 0, base = 0; k < count; k++, base += pixels) {
+    for (let p = 0; p < pixels; p++) {
+      const logit = logits[base + p] as number
+      if (logit > (bestLogit[p] as number)) {
+        secondLogit[p] = bestLogit[p] as number
+        runnerUp[p] = winner[p] as number
+        bestLogit[p] = logit
+        winner[p] = k
+      } else if (logit > (secondLogit[p] as number)) {
+        secondLogit[p] = logit
+        runnerUp[p] = k
       }
     }
-    // Softmax denominator relative to the best logit, so exp never overflows.
-    let sum = 0
-    for (let k = 0; k < count; k++) sum += Math.exp((logits[k * pixels + p] as number) - bestLogit)
-    winner[p] = best
-    runnerUp[p] = second
+  }
+  // Softmax denominators relative to the best logit, so exp never overflows.
+  const sums = new Float32Array(pixels)
+  for (let k = 0, base = 0; k < count; k++, base += pixels) {
+    for (let p = 0; p < pixels; p++) sums[p] = (sums[p] as number) + Math.exp((logits[base + p] as number) - (bestLogit[p] as number))
+  }
+  for (let p = 0; p < pixels; p++) {
+    const sum = sums[p] as number
     winnerScore[p] = 1 / sum
-    runnerUpScore[p] = count > 1 ? Math.exp(secondLogit - bestLogit) / sum : 0
-    winnerCosine[p] = bestLogit - (bias ? (bias[best] as number) : 0)
+    runnerUpScore[p] = count > 1 ? Math.exp((secondLogit[p] as number) - (bestLogit[p] as number)) / sum : 0
+    winnerCosine[p] = (bestLogit[p] as number) - (bias ? (bias[winner[p] as number] as number) : 0)
   }
   return { width, height, classCount: count, winner, runnerUp, winnerScore, runnerUpScore, winnerCosine }
 }

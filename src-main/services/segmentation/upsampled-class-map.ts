@@ -3,6 +3,10 @@
  * torch's interpolate in the reference postprocessing) and the argmax is taken per camera pixel.
  * Upsampling the logits, not the decision, gives smooth class borders; nothing K × camera-sized is
  * allocated, and the work yields to the event loop between row bands.
+ *
+ * Shortcut: where the four source pixels around a camera pixel share their argmax c, the
+ * interpolated logits (a convex combination) also have c as argmax, so only pixels near class
+ * borders interpolate all K logits.
  */
 import type { ScoreMaps } from '../ports'
 
@@ -31,6 +35,7 @@ export async function upsampledClassMap(scores: ScoreMaps, cameraWidth: number, 
   const ys = axisTaps(cameraHeight, height)
   const out = new Uint16Array(cameraWidth * cameraHeight)
   const logits = scores.scores
+  const winners = strideArgmax(scores)
   for (let y = 0; y < cameraHeight; y++) {
     if (y % rowsPerSlice === 0 && y > 0) {
       await new Promise<void>((resolve) => setImmediate(resolve))
@@ -42,6 +47,11 @@ export async function upsampledClassMap(scores: ScoreMaps, cameraWidth: number, 
     for (let x = 0; x < cameraWidth; x++) {
       const x0 = xs.lo[x] as number
       const x1 = xs.hi[x] as number
+      const c = winners[row0 + x0] as number
+      if (winners[row0 + x1] === c && winners[row1 + x0] === c && winners[row1 + x1] === c) {
+        out[y * cameraWidth + x] = c
+        continue
+      }
       const tx = xs.t[x] as number
       const w00 = (1 - tx) * (1 - ty), w01 = tx * (1 - ty), w10 = (1 - tx) * ty, w11 = tx * ty
       let best = 0
@@ -56,4 +66,18 @@ export async function upsampledClassMap(scores: ScoreMaps, cameraWidth: number, 
     }
   }
   return out
+}
+
+function strideArgmax(scores: ScoreMaps): Uint16Array {
+  const pixels = scores.width * scores.height
+  const best = new Float32Array(pixels).fill(-Infinity)
+  const winners = new Uint16Array(pixels)
+  // Class-major order walks the logits contiguously.
+  for (let k = 0, base = 0; k < scores.count; k++, base += pixels) {
+    for (let p = 0; p < pixels; p++) {
+      const logit = scores.scores[base + p] as number
+      if (logit > (best[p] as number)) { best[p] = logit; winners[p] = k }
+    }
+  }
+  return winners
 }
