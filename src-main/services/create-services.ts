@@ -47,7 +47,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const recordings = createRecordings({ host: config.host, paths, data, jobs, events, logger, dataRoots: config.dataRoots })
   const inference = createInference({ paths, frames: recordings.frameReader, jobs, data, events, logger })
   disposers.push(inference.dispose)
-  await inference.models.init() // a folder scan: the status bar and `dve version` name the pack from the start
+  await inference.init() // a folder scan and settings: the status bar and `dve version` name the pack from the start
 
   const app = new AppService(
     {
@@ -65,6 +65,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const map = createMapping({
     home: paths.home, frames: recordings.frameReader, embeddings: inference.inference, jobs, events, data,
     manifest: async (id) => (await recordings.service.get({ id })).manifest, allowFileExport: config.host !== 'browser',
+    classHeads: () => classes.heads,
   })
   // Ask: the ports are filled in as the recordings, inference and mapping services are wired.
   const query = new QueryService({ frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, prompt: inference.inference, map, jobs, data, paths })

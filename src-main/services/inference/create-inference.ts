@@ -20,7 +20,7 @@ export interface InferenceDeps {
   data: DataRouter
   events: EventBus
   logger: Logger
-  /** Disk budget of the embedding cache (default 4 GiB). */
+  /** Disk budget of the embedding cache until the remembered one is read by init() (default 4 GiB). */
   cacheBudgetBytes?: number
   /** Widest embedding map kept per frame (default 160, the 1/4 resolution of 640×480). */
   maxMapWidth?: number
@@ -29,6 +29,8 @@ export interface InferenceDeps {
 }
 
 export interface Inference {
+  /** Scans the model folders and applies the remembered settings. */
+  init(): Promise<void>
   models: ModelsService
   inference: InferenceService
   /** The worker, for benchmarks that time bare runs. */
@@ -38,10 +40,11 @@ export interface Inference {
 
 export function createInference(deps: InferenceDeps): Inference {
   const client = new InferenceWorkerClient({ log: deps.logger, spawn: deps.spawnWorker })
+  const settings = new ModelSettingsFile(deps.paths.home, (message) => deps.logger.warn('models', message))
   const models = new ModelsService({
     shippedModels: deps.paths.shippedModels,
     userModels: deps.paths.userModels,
-    settings: new ModelSettingsFile(deps.paths.home, (message) => deps.logger.warn('models', message)),
+    settings,
     client,
     log: deps.logger,
     onChanged: () => deps.events.emit('changed', { service: 'models' }),
@@ -49,12 +52,19 @@ export function createInference(deps: InferenceDeps): Inference {
   })
   const cache = new EmbeddingCache(deps.paths.cache, deps.cacheBudgetBytes ?? 4 * 2 ** 30, (file, reason) =>
     deps.logger.warn('inference', `Dropped corrupt cache entry ${file}: ${reason}.`))
-  const inference = new InferenceService({ models, client, cache, frames: deps.frames, jobs: deps.jobs })
+  const inference = new InferenceService({ models, client, cache, frames: deps.frames, jobs: deps.jobs, settings })
   deps.data.register('inference/:sessionId/:frameIndex/pca', async (params) => ({
     body: await inference.pcaImage(params.sessionId as string, frameIndexParam(params.frameIndex as string)),
     contentType: 'image/png',
   }))
-  return { models, inference, client, dispose: () => client.dispose() }
+  return {
+    models, inference, client,
+    init: async () => {
+      await models.init()
+      await inference.init()
+    },
+    dispose: () => client.dispose(),
+  }
 }
 
 function frameIndexParam(text: string): number {

@@ -36,8 +36,18 @@ export class EmbeddingCache {
   private indexing: Promise<Map<string, IndexEntry>> | null = null
   private readonly root: string
 
-  constructor(cacheDir: string, readonly budgetBytes: number, private readonly onCorrupt: (file: string, reason: string) => void) {
+  constructor(cacheDir: string, private budget: number, private readonly onCorrupt: (file: string, reason: string) => void) {
     this.root = join(cacheDir, 'embeddings')
+  }
+
+  get budgetBytes(): number {
+    return this.budget
+  }
+
+  /** A new disk budget; entries beyond it are evicted now, least recently used first. */
+  async setBudget(bytes: number): Promise<void> {
+    this.budget = bytes
+    await this.evict(await this.loadIndex())
   }
 
   private file(modelId: string, sessionId: string, frameIndex: number): string {
@@ -115,10 +125,10 @@ export class EmbeddingCache {
   private async evict(index: Map<string, IndexEntry>): Promise<void> {
     let total = 0
     for (const entry of index.values()) total += entry.bytes
-    if (total <= this.budgetBytes) return
+    if (total <= this.budget) return
     const oldestFirst = [...index].sort((a, b) => a[1].lastUsed - b[1].lastUsed)
     for (const [file, entry] of oldestFirst) {
-      if (total <= this.budgetBytes) break
+      if (total <= this.budget) break
       await rm(file, { force: true })
       index.delete(file)
       total -= entry.bytes

@@ -14,6 +14,7 @@ import type {
 import { runBatch } from './batch-run'
 import type { CachedMap, EmbeddingCache } from './embedding-cache'
 import { decodeHalf } from './float16'
+import type { ModelSettingsFile } from './model-settings'
 import type { ModelsService } from './models-service'
 import type { LoadedPack } from './pack-loader'
 import type { Priority, InferenceWorkerClient } from './worker-client'
@@ -25,6 +26,7 @@ export interface InferenceServiceDeps {
   cache: EmbeddingCache
   frames: FrameReader
   jobs: JobRunner
+  settings: ModelSettingsFile
 }
 
 interface MapMeta {
@@ -88,6 +90,17 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
 
   async clearCache({ sessionId }: { sessionId?: string }): Promise<{ removedBytes: number }> {
     return { removedBytes: await this.deps.cache.clear(sessionId) }
+  }
+
+  async setCacheBudget({ bytes }: { bytes: number }): Promise<CacheStatus> {
+    await this.deps.settings.update({ cacheBudgetBytes: bytes })
+    await this.deps.cache.setBudget(bytes)
+    return this.cacheStatus({})
+  }
+
+  /** Applies the remembered cache budget (called once at start). */
+  async init(): Promise<void> {
+    await this.deps.cache.setBudget((await this.deps.settings.read()).cacheBudgetBytes)
   }
 
   async embedText({ texts }: { texts: string[] }): Promise<TextEmbeddingResult> {

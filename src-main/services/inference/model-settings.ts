@@ -5,12 +5,13 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { executionProviders, type ExecutionProviderName } from '../../contract'
+import { cacheBudgetSchema, executionProviders, type ExecutionProviderName } from '../../contract'
 import { writeJsonAtomic } from '../../platform/atomic-write'
 
 const modelSettingsSchema = z.object({
   activePack: z.string().min(1).nullable().default(null),
   executionProviders: z.array(z.enum(executionProviders)).min(1).default([...executionProviders]),
+  cacheBudgetBytes: cacheBudgetSchema.default(4 * 2 ** 30),
 })
 export type ModelSettings = z.infer<typeof modelSettingsSchema>
 
@@ -29,7 +30,7 @@ export class ModelSettingsFile {
     return modelSettingsSchema.parse({})
   }
 
-  async update(change: Partial<{ activePack: string; executionProviders: ExecutionProviderName[] }>): Promise<void> {
+  async update(change: Partial<{ activePack: string; executionProviders: ExecutionProviderName[]; cacheBudgetBytes: number }>): Promise<void> {
     const whole = await this.readWhole()
     const current = modelSettingsSchema.safeParse(whole.models ?? {})
     await writeJsonAtomic(this.path, { ...whole, models: { ...(current.success ? current.data : {}), ...change } })

@@ -89,12 +89,17 @@ export const useModelsStore = defineStore('models', () => {
     await refresh(sessionId)
   }
 
+  async function setCacheBudget(bytes: number, sessionId?: string): Promise<void> {
+    await guarded(() => client.api.inference.setCacheBudget({ bytes }))
+    await refresh(sessionId)
+  }
+
   async function embedText(texts: string[]): Promise<void> {
     textResult.value = (await guarded(() => client.api.inference.embedText({ texts }))) ?? null
   }
 
   return {
     packs, providers, cache, error, busy, refresh, check, activate, setProviderOrder,
-    runJob, runSummary, runError, runOnSession, cancelRun, clearCache, textResult, embedText,
+    runJob, runSummary, runError, runOnSession, cancelRun, clearCache, setCacheBudget, textResult, embedText,
   }
 })

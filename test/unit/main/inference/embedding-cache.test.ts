@@ -59,6 +59,15 @@ describe('embedding cache', () => {
     expect(await second.counts({ sessionId: 't' })).toEqual({ bytes: entryBytes, entries: 1 })
   })
 
+  it('evicts down to a lowered budget at once', async () => {
+    const cache = new EmbeddingCache(tempDir(), 10 * entryBytes, () => undefined)
+    for (let i = 0; i < 5; i++) await cache.put('m', 's', i, map(i))
+    await cache.setBudget(2 * entryBytes)
+    expect(cache.budgetBytes).toBe(2 * entryBytes)
+    expect(await cache.counts()).toEqual({ bytes: 2 * entryBytes, entries: 2 })
+    expect(await cache.has('m', 's', 4)).toBe(true)
+  })
+
   it('drops a corrupt entry and reports it', async () => {
     const dir = tempDir()
     const reported: string[] = []

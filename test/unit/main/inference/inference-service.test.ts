@@ -303,6 +303,21 @@ describe('bad packs', () => {
   })
 })
 
+describe('cache budget', () => {
+  it('is remembered in settings.json and applied at the next start', async () => {
+    harness = makeHarness({ tiny: 'tiny' }, new FakeFrames([]))
+    const status = await harness.inference.inference.setCacheBudget({ bytes: 2 ** 30 })
+    expect(status.budgetBytes).toBe(2 ** 30)
+    const again = makeHarness({}, new FakeFrames([]), { home: harness.home })
+    try {
+      await again.inference.init()
+      expect((await again.inference.inference.cacheStatus({})).budgetBytes).toBe(2 ** 30)
+    } finally {
+      await again.dispose()
+    }
+  })
+})
+
 describe('cache files', () => {
   it('leaves no temporary files behind', async () => {
     harness = makeHarness({ tiny: 'tiny' }, new FakeFrames([{ depthMeters: 1 }, { depthMeters: 2 }]))
