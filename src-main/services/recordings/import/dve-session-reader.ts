@@ -32,6 +32,11 @@ export const dveSessionReader: FormatReader = {
   },
   async plan(tree) {
     const manifest = await readManifest(tree)
+    const classes = manifest.labelClasses ?? []
+    // Label images are rewritten as 8-bit index PNGs, so ids above 255 cannot be carried over.
+    const carryLabels = classes.length > 0 && classes.every((c) => c.id <= 255)
+    const warnings = classes.length > 0 && !carryLabels ? ['Labels were not carried over: class ids above 255 do not fit 8-bit label images.'] : []
+    if (manifest.instances) warnings.push('Instance masks are not carried over by re-import.')
     return {
       camera: { fx: manifest.camera.fx, fy: manifest.camera.fy, cx: manifest.camera.cx, cy: manifest.camera.cy },
       depthUnitMeters: manifest.depthUnitMeters,
@@ -44,9 +49,11 @@ export const dveSessionReader: FormatReader = {
         depth: { kind: 'file', path: tree.path(f.depth) },
         worldFromCamera: f.worldFromCamera,
         poseOrigin: { file: tree.path('session.json') },
+        ...(carryLabels && f.labels ? { labels: { kind: 'file' as const, path: tree.path(f.labels) } } : {}),
       })),
       issues: [],
-      warnings: manifest.labelClasses ? ['Labels are not carried over by re-import.'] : [],
+      warnings,
+      ...(carryLabels ? { labels: { classes, idOfValue: new Map(classes.map((c) => [c.id, c.id])) } } : {}),
     }
   },
 }

@@ -185,4 +185,12 @@ describe.skipIf(!apc)(`apc-sr300-masks object masks${apc ? '' : ` (${skipMessage
     expect(mismatches).toBe(0)
     expect(targets).toBeGreaterThan(100)
   })
+
+  it('keep their labels through a re-import of the session', async () => {
+    const first = await importInto(library, apc!)
+    const again = await importInto(library, first.dir)
+    expect(again.manifest.labelClasses).toEqual(first.manifest.labelClasses)
+    const [a, b] = await Promise.all([first, again].map(async (s) => decode(await readFile(join(s.dir, s.manifest.frames[3]!.labels!))).data))
+    expect(b).toEqual(a)
+  })
 })
