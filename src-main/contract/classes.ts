@@ -115,7 +115,8 @@ const classes = z.array(classDefSchema).max(1000)
 const mode = z.enum(segmentationModes)
 
 export const classesSpec = {
-  list: method<ClassSetSummary[]>()(z.void()),
+  /** Every set with its classes (class lists are small; the view needs them for the editor and picker). */
+  list: method<ClassSetDetail[]>()(z.void()),
   get: method<ClassSetDetail>()(z.object({ id })),
   create: method<ClassSetDetail>()(z.object({ name: z.string().trim().min(1).max(120), classes: classes.optional() })),
   duplicate: method<ClassSetDetail>()(z.object({ id, name: z.string().trim().min(1).max(120) })),

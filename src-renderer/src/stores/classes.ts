@@ -1,0 +1,135 @@
+/**
+ * Classes view state: the class sets, the one being edited, its probe status (refreshed on job
+ * events), a debounced auto-retrain after strokes, and the last evaluation.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { ClassDefInput, ClassSetDetail, EvaluationReport, ProbeStatus, SegmentationModeName } from '@contract'
+import { useApi } from '../api/install'
+import { useJobsStore } from './jobs'
+
+/** Strokes within this window start one retrain, not one each. */
+export const retrainDebounceMs = 800
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+export const useClassesStore = defineStore('classes', () => {
+  const client = useApi()
+  const jobs = useJobsStore()
+  const sets = ref<ClassSetDetail[]>([])
+  const selectedId = ref<string | null>(null)
+  const selected = computed(() => sets.value.find((s) => s.id === selectedId.value) ?? null)
+  const probe = ref<ProbeStatus | null>(null)
+  const autoRetrain = ref(true)
+  const evaluation = ref<EvaluationReport | null>(null)
+  const evaluating = ref(false)
+  const error = ref<string | null>(null)
+  let retrainTimer: ReturnType<typeof setTimeout> | null = null
+
+  async function guard<T>(work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const result = await work()
+      error.value = null
+      return result
+    } catch (e) {
+      error.value = message(e)
+      return undefined
+    }
+  }
+
+  async function refresh(): Promise<void> {
+    await guard(async () => {
+      sets.value = await client.api.classes.list()
+      if (!selected.value) selectedId.value = sets.value.find((s) => !s.readOnly)?.id ?? sets.value[0]?.id ?? null
+    })
+    await refreshProbe()
+  }
+
+  async function select(id: string): Promise<void> {
+    selectedId.value = id
+    evaluation.value = null
+    await refreshProbe()
+  }
+
+  async function refreshProbe(): Promise<void> {
+    const id = selectedId.value
+    probe.value = id ? ((await guard(() => client.api.classes.probeStatus({ classSetId: id }))) ?? null) : null
+  }
+
+  function replace(detail: ClassSetDetail): void {
+    const others = sets.value.filter((s) => s.id !== detail.id)
+    sets.value = [...others, detail].sort((a, b) => Number(a.readOnly) - Number(b.readOnly) || a.name.localeCompare(b.name))
+    selectedId.value = detail.id
+  }
+
+  const create = (name: string) => guard(async () => replace(await client.api.classes.create({ name })))
+  const duplicate = (id: string, name: string) => guard(async () => replace(await client.api.classes.duplicate({ id, name })))
+  const rename = (id: string, name: string) => guard(async () => replace(await client.api.classes.rename({ id, name })))
+  const updateClasses = (id: string, classes: ClassDefInput[]) => guard(async () => replace(await client.api.classes.updateClasses({ id, classes })))
+  async function remove(id: string): Promise<void> {
+    await guard(async () => {
+      await client.api.classes.remove({ id })
+      sets.value = sets.value.filter((s) => s.id !== id)
+      selectedId.value = sets.value.find((s) => !s.readOnly)?.id ?? sets.value[0]?.id ?? null
+    })
+    await refreshProbe()
+  }
+
+  async function train(): Promise<void> {
+    const id = selectedId.value
+    if (!id) return
+    const started = await guard(() => client.api.classes.trainProbe({ classSetId: id }))
+    if (!started) return
+    await refreshProbe()
+    const job = await jobs.whenDone(started.jobId)
+    if (selectedId.value !== id) return
+    await refreshProbe()
+    if (job.state === 'done') await refreshSet(id)
+  }
+
+  async function computeMeans(): Promise<void> {
+    const id = selectedId.value
+    if (!id) return
+    const started = await guard(() => client.api.classes.computeMeans({ classSetId: id }))
+    if (!started) return
+    const job = await jobs.whenDone(started.jobId)
+    if (job.state === 'failed') error.value = job.error
+    else await refreshSet(id)
+  }
+
+  async function refreshSet(id: string): Promise<void> {
+    const detail = await guard(() => client.api.classes.get({ id }))
+    if (detail) replace(detail)
+  }
+
+  /** Called after each saved stroke: retrain once the strokes pause (the service cancels a run in flight). */
+  function strokeSaved(): void {
+    if (!autoRetrain.value || !selected.value || selected.value.readOnly) return
+    if (retrainTimer) clearTimeout(retrainTimer)
+    retrainTimer = setTimeout(() => {
+      retrainTimer = null
+      void train()
+    }, retrainDebounceMs)
+  }
+
+  async function evaluate(sessionId: string, modes: SegmentationModeName[]): Promise<void> {
+    const id = selectedId.value
+    if (!id) return
+    evaluating.value = true
+    try {
+      await guard(async () => {
+        const { jobId } = await client.api.classes.evaluate({ sessionId, classSetId: id, modes })
+        evaluation.value = await client.api.classes.evaluationResult({ jobId })
+      })
+    } finally {
+      evaluating.value = false
+    }
+  }
+
+  return {
+    sets, selectedId, selected, probe, autoRetrain, evaluation, evaluating, error,
+    refresh, select, create, duplicate, rename, updateClasses, remove, train, computeMeans, strokeSaved, evaluate,
+  }
+})
