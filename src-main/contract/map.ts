@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { method } from './rpc'
 import { querySettingsSchema } from './query'
 import type { LabelClass } from './session-manifest'
+import { segmentationModes, type SegmentationModeName } from './segmentation'
 
 export const defaultVoxelSizeMeters = 0.05
 export const mapColorModes = ['rgb', 'class', 'relevancy', 'pca', 'height'] as const
@@ -112,6 +113,18 @@ export interface VoxelDetail {
   observedByFrames: number
 }
 
+/** A class set's segmentation of the map: each voxel's best class by its embedding (class-head rows · voxel). */
+export interface MapClassColors {
+  classSetId: string
+  mode: SegmentationModeName
+  names: string[]
+  colors: Array<[number, number, number]>
+  /** Voxels per class. */
+  counts: number[]
+  /** Uint16 class index per voxel, in payload order. */
+  classesPath: string
+}
+
 export const mapSpec = {
   status: method<MapStatus>()(z.object({ sessionId })),
   /** Starts (or resumes) a build job; progress comes as `job` events and `changed` {service:'map'}. */
@@ -120,6 +133,7 @@ export const mapSpec = {
     z.object({ sessionId, text: z.string().trim().min(1).max(200), settings: querySettingsSchema.prefault({}), maxPins: z.number().int().min(1).max(20).default(5) }),
   ),
   voxel: method<VoxelDetail>()(z.object({ sessionId, voxelIndex: z.number().int().nonnegative() })),
+  classColors: method<MapClassColors>()(z.object({ sessionId, classSetId: z.string().min(1).max(200), mode: z.enum(segmentationModes) })),
   /** Writes files on the machine that runs the services (CLI); the UI downloads `mapPly` instead. */
   export: method<{ plyPath: string | null; npyPath: string | null; voxelCount: number }>()(
     z.object({ sessionId, plyPath: z.string().min(1).nullable().default(null), npyPath: z.string().min(1).nullable().default(null), queryText: z.string().min(1).max(200).nullable().default(null) }),

@@ -22,6 +22,8 @@ export const resourcePaths = {
   mapPoints: (sessionId: string) => `${dataPrefix}maps/${enc(sessionId)}/points`,
   /** Uint8 relevancy per voxel of a map query. */
   mapRelevancy: (sessionId: string, token: string) => `${dataPrefix}maps/${enc(sessionId)}/relevancy/${enc(token)}`,
+  /** Uint16 class index per voxel of a class-set segmentation of the map. */
+  mapClasses: (sessionId: string, token: string) => `${dataPrefix}maps/${enc(sessionId)}/classes/${enc(token)}`,
   /** PLY download of the map (`?relevancy=<token>` adds a query's relevancy). */
   mapPly: (sessionId: string) => `${dataPrefix}maps/${enc(sessionId)}/ply`,
   /** A frame's painted labels: raw little-endian uint16 (class index + 1, 0 = unlabelled), camera size. */

@@ -4,7 +4,7 @@ import type { SessionManifest } from '../../contract'
 import type { DataRouter } from '../data-router'
 import type { EventBus } from '../event-bus'
 import type { JobRunner } from '../jobs/job-runner'
-import type { EmbeddingProvider, FrameReader } from '../ports'
+import type { ClassHeadProvider, EmbeddingProvider, FrameReader } from '../ports'
 import type { FusionEngine, FusionInit } from './fusion-engine'
 import { FusionWorkerClient } from './fusion-worker-client'
 import { MapService } from './map-service'
@@ -13,6 +13,7 @@ export interface MappingDeps {
   home: string
   frames: FrameReader
   embeddings: EmbeddingProvider | null
+  classHeads?: () => ClassHeadProvider | null
   manifest: (sessionId: string) => Promise<SessionManifest>
   jobs: JobRunner
   events: EventBus
@@ -24,16 +25,18 @@ export interface MappingDeps {
 
 export function createMapping(deps: MappingDeps): MapService {
   const service = new MapService({
-    frames: deps.frames, embeddings: deps.embeddings, manifest: deps.manifest, jobs: deps.jobs, events: deps.events,
+    frames: deps.frames, embeddings: deps.embeddings, classHeads: deps.classHeads, manifest: deps.manifest, jobs: deps.jobs, events: deps.events,
     mapsRoot: join(deps.home, 'maps'), allowFileExport: deps.allowFileExport,
     startEngine: deps.startEngine ?? ((init) => FusionWorkerClient.start(init)),
   })
   deps.data.register('maps/:sessionId/points', async ({ sessionId }) => ({
     body: await service.pointsPayload(sessionId as string), contentType: 'application/octet-stream',
   }))
-  deps.data.register('maps/:sessionId/relevancy/:token', async ({ token }) => ({
-    body: service.relevancyBytes(token as string), contentType: 'application/octet-stream', immutable: true,
-  }))
+  for (const kind of ['relevancy', 'classes']) {
+    deps.data.register(`maps/:sessionId/${kind}/:token`, async ({ token }) => ({
+      body: service.arrayBytes(token as string), contentType: 'application/octet-stream', immutable: true,
+    }))
+  }
   deps.data.register('maps/:sessionId/ply', async ({ sessionId }, query) => ({
     body: await service.plyBytes(sessionId as string, query.get('relevancy')), contentType: 'application/octet-stream',
   }))

@@ -5,12 +5,12 @@
  */
 import {
   ConsoleError, mapSpec, resourcePaths,
-  type MapInfo, type MapQueryResult, type MapStatus, type ServiceApi, type SessionManifest, type VoxelDetail,
+  type MapClassColors, type MapInfo, type MapQueryResult, type MapStatus, type ServiceApi, type SessionManifest, type VoxelDetail,
 } from '../../contract'
 import { writeFileAtomic } from '../../platform/atomic-write'
 import type { EventBus } from '../event-bus'
 import type { JobRunner } from '../jobs/job-runner'
-import type { EmbeddingProvider, FrameReader, MapQueryHit, MapQueryPort } from '../ports'
+import type { ClassHeadProvider, EmbeddingProvider, FrameReader, MapQueryHit, MapQueryPort } from '../ports'
 import { cleanQueryText } from '../query/query-text'
 import { adaptiveThreshold, relevancyOf } from '../query/relevancy'
 import type { FusedMap } from './fused-map'
@@ -29,6 +29,8 @@ type Input<M extends keyof typeof mapSpec> = Parameters<ServiceApi<typeof mapSpe
 export interface MapServiceDeps {
   frames: FrameReader
   embeddings: EmbeddingProvider | null
+  /** Class-set heads for class colours by embedding (the classes service), or null before it is wired. */
+  classHeads?: () => ClassHeadProvider | null
   manifest: (sessionId: string) => Promise<SessionManifest>
   jobs: JobRunner
   events: EventBus
@@ -46,6 +48,7 @@ const keptRelevancy = 8
 export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   private readonly maps = new Map<string, LoadedMap>()
   private readonly builds = new Map<string, string>()
+  /** Per-voxel arrays of recent queries and class colourings, by token (the view fetches them once). */
   private readonly relevancy = new Map<string, Uint8Array>()
   private tokenCounter = 0
 
@@ -116,6 +119,34 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     return voxelDetail(loaded.map, voxelIndex, (frame) => manifest.frames[frame]?.timestampSec ?? 0)
   }
 
+  async classColors(raw: Input<'classColors'>): Promise<MapClassColors> {
+    const input = mapSpec.classColors.input.parse(raw)
+    const heads = this.deps.classHeads?.() ?? null
+    if (!heads) throw new ConsoleError('unsupported', 'Class sets are not available in this build; colour by ground-truth class instead.')
+    const loaded = await this.require(input.sessionId, true)
+    const head = await heads.classHead(input.classSetId, input.mode)
+    const n = loaded.map.count
+    const best = new Uint16Array(n)
+    const bestScore = new Float32Array(n).fill(-Infinity)
+    const scores = new Float32Array(n)
+    head.weights.forEach((row, c) => {
+      // cosines() is row · voxel / |voxel|: a cosine for unit rows, the probe's logit for raw weights.
+      loaded.cosines(row, scores)
+      const bias = head.bias ? head.bias[c]! : 0
+      for (let i = 0; i < n; i++) {
+        const s = scores[i]! + bias
+        if (s > bestScore[i]!) {
+          bestScore[i] = s
+          best[i] = c
+        }
+      }
+    })
+    const counts = head.names.map(() => 0)
+    for (const c of best) counts[c]!++
+    const token = this.keepArray(new Uint8Array(best.buffer))
+    return { classSetId: input.classSetId, mode: input.mode, names: head.names, colors: head.colors, counts, classesPath: resourcePaths.mapClasses(input.sessionId, token) }
+  }
+
   async export(raw: Input<'export'>): Promise<{ plyPath: string | null; npyPath: string | null; voxelCount: number }> {
     const input = mapSpec.export.input.parse(raw)
     if (!this.deps.allowFileExport) throw new ConsoleError('unsupported', 'Writing files on the server is not allowed in browser mode; download the PLY from the map view.')
@@ -162,9 +193,9 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     return (await this.require(sessionId, false)).points()
   }
 
-  relevancyBytes(token: string): Uint8Array {
+  arrayBytes(token: string): Uint8Array {
     const bytes = this.relevancy.get(token)
-    if (!bytes) throw new ConsoleError('not_found', `Map relevancy "${token}" has expired; run the query again.`)
+    if (!bytes) throw new ConsoleError('not_found', `Map array "${token}" has expired; run the query again.`)
     return bytes
   }
 
@@ -214,6 +245,10 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   private keepRelevancy(values: Float32Array): string {
     const bytes = new Uint8Array(values.length)
     for (let i = 0; i < values.length; i++) bytes[i] = Math.round(255 * Math.min(1, Math.max(0, values[i]!)))
+    return this.keepArray(bytes)
+  }
+
+  private keepArray(bytes: Uint8Array): string {
     const token = `r${(this.tokenCounter++).toString(36)}`
     this.relevancy.set(token, bytes)
     for (const key of this.relevancy.keys()) if (this.relevancy.size > keptRelevancy) this.relevancy.delete(key)
@@ -221,7 +256,7 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   }
 
   private relevancyFloats(path: string): Float32Array {
-    const bytes = this.relevancyBytes(path.split('/').pop() as string)
+    const bytes = this.arrayBytes(path.split('/').pop() as string)
     return Float32Array.from(bytes, (b) => b / 255)
   }
 

@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import { decodeMapPoints, type MapColorMode, type MapPoints, type MapQueryResult, type MapStatus, type VoxelDetail } from '@contract'
+import { decodeMapPoints, type MapClassColors, type MapColorMode, type MapPoints, type MapQueryResult, type MapStatus, type SegmentationClassSet, type SegmentationModeName, type VoxelDetail } from '@contract'
 import { useApi } from '../api/install'
 
 /** While a build runs, the payload is refetched at most this often. */
@@ -25,6 +25,9 @@ export const useMapStore = defineStore('map', () => {
   const queryResult = shallowRef<MapQueryResult | null>(null)
   const relevancy = shallowRef<Uint8Array | null>(null)
   const selected = shallowRef<VoxelDetail | null>(null)
+  /** Class sets that can colour the map by embedding, and the chosen one (null = ground-truth labels). */
+  const classSets = shallowRef<SegmentationClassSet[]>([])
+  const classColors = shallowRef<{ info: MapClassColors; index: Uint16Array } | null>(null)
   const busy = ref(false)
   const error = ref<string | null>(null)
   let loadedPath: string | null = null
@@ -65,8 +68,9 @@ export const useMapStore = defineStore('map', () => {
         if (id !== sessionId.value) return
         loadedPath = path
         points.value = decoded
-        // A query's relevancy belongs to the voxels it was computed on.
+        // A query's relevancy and a class colouring belong to the voxels they were computed on.
         if (relevancy.value && relevancy.value.length !== decoded.count) clearQuery()
+        if (classColors.value && classColors.value.index.length !== decoded.count) classColors.value = null
       }
     } catch (e) {
       error.value = message(e)
@@ -109,6 +113,28 @@ export const useMapStore = defineStore('map', () => {
     if (colorMode.value === 'relevancy') colorMode.value = 'rgb'
   }
 
+  async function loadClassSets(): Promise<void> {
+    classSets.value = await client.api.segmentation.classSets().catch(() => [])
+  }
+
+  /** Colours voxels by a class set in one mode, or by the fused ground-truth labels (null). */
+  async function chooseClasses(choice: { classSetId: string; mode: SegmentationModeName } | null): Promise<void> {
+    if (!choice || !sessionId.value) {
+      classColors.value = null
+      return
+    }
+    try {
+      error.value = null
+      const info = await client.api.map.classColors({ sessionId: sessionId.value, ...choice })
+      const response = await fetch(client.dataUrl(info.classesPath))
+      if (!response.ok) throw new Error(`Map classes: HTTP ${response.status}`)
+      classColors.value = { info, index: new Uint16Array(await response.arrayBuffer()) }
+      colorMode.value = 'class'
+    } catch (e) {
+      error.value = message(e)
+    }
+  }
+
   async function selectVoxel(voxelIndex: number | null): Promise<void> {
     if (voxelIndex === null || !sessionId.value) {
       selected.value = null
@@ -121,5 +147,8 @@ export const useMapStore = defineStore('map', () => {
     }
   }
 
-  return { sessionId, status, points, colorMode, queryText, queryResult, relevancy, selected, busy, error, open, refresh, build, runQuery, clearQuery, selectVoxel }
+  return {
+    sessionId, status, points, colorMode, queryText, queryResult, relevancy, selected, classSets, classColors, busy, error,
+    open, refresh, build, runQuery, clearQuery, selectVoxel, loadClassSets, chooseClasses,
+  }
 })

@@ -12,6 +12,8 @@ export interface ColorInputs {
   threshold: number
   /** Unit up vector of the world, for mode 'height'. */
   up: [number, number, number]
+  /** A class set's segmentation (class index per voxel and class colours); null = ground-truth labels. */
+  classIndex: { index: Uint16Array; colors: Array<[number, number, number]> } | null
 }
 
 /** Colour of voxels without a label. */
@@ -22,7 +24,10 @@ export function voxelColors(points: MapPoints, mode: MapColorMode, inputs: Color
   if (mode === 'rgb') return points.colors
   if (mode === 'pca') return points.hasPca ? points.pcaColors : points.colors
   const out = new Uint8Array(points.count * 4)
-  if (mode === 'class') {
+  if (mode === 'class' && inputs.classIndex) {
+    const { index, colors } = inputs.classIndex
+    for (let i = 0; i < points.count; i++) out.set([...(colors[index[i]!] ?? unlabelled), 255], i * 4)
+  } else if (mode === 'class') {
     const byId = new Map(inputs.labelClasses.map((c) => [c.id, c.color]))
     for (let i = 0; i < points.count; i++) out.set([...(byId.get(points.labels[i]!) ?? unlabelled), 255], i * 4)
   } else if (mode === 'relevancy') {

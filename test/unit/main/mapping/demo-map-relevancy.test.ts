@@ -60,7 +60,7 @@ describe.skipIf(missing.length > 0)('demo map relevancy', () => {
     const loaded = (await service.current('demo-apartment'))!
     const classId = loaded.map.meta.labelClasses.find((c) => c.name === name)!.id
     const result = await service.query({ sessionId: 'demo-apartment', text: name })
-    const relevancy = service.relevancyBytes(result.relevancyPath.split('/').pop()!)
+    const relevancy = service.arrayBytes(result.relevancyPath.split('/').pop()!)
     const sums = new Map<number, { sum: number; n: number }>()
     for (let i = 0; i < loaded.map.count; i++) {
       const entry = sums.get(loaded.map.labels[i]!) ?? { sum: 0, n: 0 }

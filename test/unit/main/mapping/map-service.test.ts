@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { ConsoleError } from '../../../../src-main/contract'
 import { buildAndWait, mapFixture } from './map-test-kit'
-import { cube, cubeCentre, poseOf, SyntheticRoom } from './synthetic-room'
+import type { ClassHeadProvider } from '../../../../src-main/services/ports'
+import { classVector, cube, cubeCentre, labelClasses, poseOf, SyntheticRoom } from './synthetic-room'
 
 const frames = 24
 
@@ -45,7 +46,7 @@ describe('map service on the synthetic room', () => {
     const pin = result.pins[0]!
     expect(pin.nearLabel).toBe('box')
     expect(distance(pin.worldPoint, cubeCentre)).toBeLessThan(0.4)
-    const relevancy = fixture.service.relevancyBytes(result.relevancyPath.split('/').pop()!)
+    const relevancy = fixture.service.arrayBytes(result.relevancyPath.split('/').pop()!)
     const loaded = (await fixture.service.current('room'))!
     let cubeSum = 0, cubeN = 0, restSum = 0, restN = 0
     for (let i = 0; i < loaded.map.count; i++) {
@@ -56,6 +57,27 @@ describe('map service on the synthetic room', () => {
     const [hit] = await fixture.service.queryMap('room', (await world.textEmbeddings(['box'])))
     expect(distance(hit!.worldPoint, cubeCentre)).toBeLessThan(0.4)
     expect(hit!.nearLabel).toBe('box')
+  })
+
+  it('colours voxels by a class set: each voxel takes the class whose head row matches its embedding', async () => {
+    const world = new SyntheticRoom(frames)
+    const heads: ClassHeadProvider = {
+      classHead: async (classSetId, mode) => ({
+        classSetId, mode, names: ['floor', 'wall', 'box'], colors: [[1, 1, 1], [2, 2, 2], [3, 3, 3]],
+        weights: [classVector(1), classVector(2), classVector(3)], bias: null,
+      }),
+    }
+    const fixture = mapFixture(world, world, world.manifest(), undefined, heads)
+    await buildAndWait(fixture, { sessionId: 'room', voxelSizeMeters: 0.1 })
+    const result = await fixture.service.classColors({ sessionId: 'room', classSetId: 'demo', mode: 'text' })
+    const index = new Uint16Array(fixture.service.arrayBytes(result.classesPath.split('/').pop()!).slice().buffer)
+    const loaded = (await fixture.service.current('room'))!
+    let agree = 0
+    for (let i = 0; i < loaded.map.count; i++) if (labelClasses[index[i]! + 1]!.id === loaded.map.labels[i]) agree++
+    // Voxels on a boundary mix two classes; nearly all others agree with their fused label.
+    expect(agree / loaded.map.count).toBeGreaterThan(0.9)
+    expect(result.counts.reduce((a, b) => a + b, 0)).toBe(loaded.map.count)
+    expect(result.counts[2]).toBeGreaterThan(10)
   })
 
   it('lists the frames that saw a voxel and finds a pixel\'s world point', async () => {

@@ -7,7 +7,7 @@ import { EventBus } from '../../../../src-main/services/event-bus'
 import { JobRunner } from '../../../../src-main/services/jobs/job-runner'
 import { LocalFusion } from '../../../../src-main/services/mapping/fusion-engine'
 import { MapService } from '../../../../src-main/services/mapping/map-service'
-import type { EmbeddingProvider, FrameReader } from '../../../../src-main/services/ports'
+import type { ClassHeadProvider, EmbeddingProvider, FrameReader } from '../../../../src-main/services/ports'
 
 export interface MapFixture {
   service: MapService
@@ -15,10 +15,10 @@ export interface MapFixture {
   mapsRoot: string
 }
 
-export function mapFixture(frames: FrameReader, embeddings: EmbeddingProvider | null, manifest: SessionManifest, mapsRoot = mkdtempSync(join(tmpdir(), 'dve-maps-'))): MapFixture {
+export function mapFixture(frames: FrameReader, embeddings: EmbeddingProvider | null, manifest: SessionManifest, mapsRoot = mkdtempSync(join(tmpdir(), 'dve-maps-')), classHeads: ClassHeadProvider | null = null): MapFixture {
   const jobs = new JobRunner(new EventBus())
   const service = new MapService({
-    frames, embeddings, manifest: async () => manifest, jobs, events: new EventBus(), mapsRoot, allowFileExport: true,
+    frames, embeddings, classHeads: () => classHeads, manifest: async () => manifest, jobs, events: new EventBus(), mapsRoot, allowFileExport: true,
     startEngine: async (init) => new LocalFusion(init),
   })
   return { service, jobs, mapsRoot }
