@@ -49,8 +49,9 @@ function parseMode(text: string): SegmentationModeName {
 }
 
 function printSummary(ctx: CliContext, s: SessionSegmentationSummary): void {
-  ctx.out(`${s.sessionId}: ${s.frames} frames segmented with ${s.classSetId} (${s.mode}) by ${s.modelId} in ${s.seconds.toFixed(1)} s → ${s.outDir ?? '(not written)'}`)
-  for (const c of [...s.classes].sort((a, b) => b.share - a.share)) {
-    ctx.out(`  ${String(c.index + 1).padStart(3)}  ${c.name.padEnd(24)} ${(100 * c.share).toFixed(1).padStart(5)} %`)
-  }
+  ctx.out(`${s.sessionId}: ${s.frames} frame${s.frames === 1 ? '' : 's'} segmented with ${s.classSetId} (${s.mode}) by ${s.modelId} in ${s.seconds.toFixed(1)} s → ${s.outDir ?? '(not written)'}`)
+  const seen = s.classes.filter((c) => c.share > 0).sort((a, b) => b.share - a.share)
+  for (const c of seen) ctx.out(`  ${String(c.index + 1).padStart(3)}  ${c.name.padEnd(24)} ${(100 * c.share).toFixed(1).padStart(5)} %`)
+  const unseen = s.classes.length - seen.length
+  if (unseen > 0) ctx.out(`  (${unseen} class${unseen === 1 ? '' : 'es'} not seen; classes.json lists every mask value)`)
 }

@@ -28,6 +28,8 @@ describe('dve segment', () => {
     expect(lines[0]).toMatch(new RegExp(`^synthetic: 2 frames segmented with home \\(text\\) by synthetic-model in \\d+\\.\\d s → ${out}$`))
     expect(lines[1]).toMatch(/^ {2}\s+3 {2}room\s+\d+\.\d %$/)
     expect(lines[2]).toMatch(/^ {2}\s+1 {2}sofa/)
+    // Frames 12 and 13 show no bean bag.
+    expect(lines[3]).toBe('  (1 class not seen; classes.json lists every mask value)')
     expect(existsSync(join(out, 'masks', '000013.png'))).toBe(true)
     expect(existsSync(join(out, 'masks', '000014.png'))).toBe(false)
     expect(JSON.parse(readFileSync(join(out, 'classes.json'), 'utf8'))).toMatchObject({ sessionId: 'synthetic', classSetId: 'home', mode: 'text' })

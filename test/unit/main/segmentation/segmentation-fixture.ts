@@ -9,7 +9,7 @@ import { syntheticWorld } from '../query/synthetic-session'
 export const classNames = ['sofa', 'bean bag', 'room']
 export const classColors: Array<[number, number, number]> = [[0, 114, 178], [230, 159, 0], [120, 120, 120]]
 
-export function segmentationFixture(options: { allowFileExport?: boolean } = {}) {
+export function segmentationFixture(options: { allowFileExport?: boolean; head?: (world: ReturnType<typeof syntheticWorld>) => Promise<ClassHead> } = {}) {
   const world = syntheticWorld()
   const data = new DataRouter()
   const jobs = new JobRunner(new EventBus())
@@ -25,7 +25,7 @@ export function segmentationFixture(options: { allowFileExport?: boolean } = {})
   }
   const service = new SegmentationService({
     frames: world, scorer: world,
-    heads: { classHead: (_id, mode) => headFor(mode) },
+    heads: { classHead: (_id, mode) => (options.head ? options.head(world) : headFor(mode)) },
     catalog: { classSets: async () => [{ id: 'home', name: 'Home', classCount: 3, modes: ['text', 'mean'] }] },
     modelId: () => world.activeModelId(), jobs, data, allowFileExport: options.allowFileExport ?? true,
   })

@@ -43,6 +43,19 @@ describe('SegmentationService on the synthetic recording', () => {
     expect(result.meanWinnerCosine).toBeGreaterThan(0.5)
   })
 
+  it('sends uint16 class maps when a set has more than 256 classes', async () => {
+    const names = [...Array.from({ length: 299 }, (_, k) => `thing ${k}`), 'sofa']
+    const { service, data } = segmentationFixture({
+      head: async (world) => ({ classSetId: 'big', mode: 'text', names, colors: names.map(() => [1, 2, 3]), weights: await world.textEmbeddings(names), bias: null }),
+    })
+    const result = await service.segmentFrame({ sessionId: 'synthetic', frameIndex: 15, classSetId: 'big', mode: 'text' })
+    expect(result.bytesPerIndex).toBe(2)
+    const bytes = await payload(data, result.fullClassMapPath)
+    expect(bytes.length).toBe(2 * 128 * 96)
+    const at = (x: number, y: number) => new DataView(bytes.buffer, bytes.byteOffset).getUint16(2 * (y * 128 + x), true)
+    expect(at(Math.round(0.25 * 128), Math.round(0.65 * 96))).toBe(299)
+  })
+
   it('compares two modes on one frame (the same vectors in another row order give the same shares)', async () => {
     const { service } = segmentationFixture()
     const result = await service.compareModes({ sessionId: 'synthetic', frameIndex: 45, classSetId: 'home', modes: ['text', 'mean'] })
