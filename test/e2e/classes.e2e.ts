@@ -1,0 +1,106 @@
+/**
+ * Classes end to end on the demo recording: create a class set with two classes, paint each with the
+ * brush, train the probe, see its prediction overlay appear, reload the page and find the labels and
+ * the probe intact. Uses the demo pack, or the tiny fixture pack (random weights: the flow, not the
+ * quality) until the demo pack exists.
+ */
+import { cpSync, existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { chromiumAvailable, repoRoot, startConsole, type ConsoleUnderTest } from './harness'
+
+const demoPack = join(repoRoot, 'models', 'demo', 'model.json')
+const fixturePack = join(repoRoot, 'test', 'fixtures', 'models', 'fullres')
+const recording = join(repoRoot, 'resources', 'demo-recording', 'session.json')
+const missing = [recording, existsSync(demoPack) ? demoPack : fixturePack].filter((p) => !existsSync(p)).map((p) => p.replace(`${repoRoot}/`, ''))
+const reason = !chromiumAvailable() ? 'no Chromium' : missing.length ? `missing ${missing.join(', ')}` : ''
+
+function homeWithPack(): string {
+  const home = mkdtempSync(join(tmpdir(), 'dve-e2e-classes-'))
+  if (!existsSync(demoPack)) cpSync(fixturePack, join(home, 'models', 'fullres'), { recursive: true })
+  return home
+}
+
+/** Painted pixels of a canvas: opaque ones, split by which of two colours they are closest to. */
+function paintedPixels(page: Page, testId: string, colors: Array<[number, number, number]>): Promise<number[]> {
+  return page.getByTestId(testId).evaluate((element, palette) => {
+    const canvas = element as HTMLCanvasElement
+    const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray()
+    const counts = palette.map(() => 0)
+    for (let i = 0; i < data.length; i += 4) {
+      if ((data[i + 3] ?? 0) === 0) continue
+      const distances = palette.map((c) => Math.abs((data[i] ?? 0) - c[0]) + Math.abs((data[i + 1] ?? 0) - c[1]) + Math.abs((data[i + 2] ?? 0) - c[2]))
+      const best = distances.indexOf(Math.min(...distances))
+      counts[best] = (counts[best] ?? 0) + 1
+    }
+    return counts
+  }, colors)
+}
+
+async function drag(page: Page, from: [number, number], to: [number, number]): Promise<void> {
+  const box = await page.getByTestId('label-overlay').boundingBox()
+  if (!box) throw new Error('label canvas not laid out')
+  await page.mouse.move(box.x + from[0] * box.width, box.y + from[1] * box.height)
+  await page.mouse.down()
+  for (let s = 1; s <= 8; s++) {
+    await page.mouse.move(box.x + (from[0] + ((to[0] - from[0]) * s) / 8) * box.width, box.y + (from[1] + ((to[1] - from[1]) * s) / 8) * box.height)
+  }
+  await page.mouse.up()
+}
+
+describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 'Classes view', () => {
+  let app: ConsoleUnderTest
+  const home = homeWithPack()
+  // The first two Okabe-Ito colours the editor gives new classes.
+  const colors: Array<[number, number, number]> = [[230, 159, 0], [86, 180, 233]]
+
+  beforeAll(async () => {
+    app = await startConsole({ home })
+  })
+  afterAll(async () => {
+    await app?.close()
+  })
+
+  it('labels two classes with the brush, trains the probe and shows its prediction', async () => {
+    const { page } = app
+    await app.goto('/classes')
+    await page.getByTestId('view-classes').waitFor()
+    await page.getByTestId('new-set-name').fill('E2E room')
+    await page.getByTestId('create-set').click()
+    await page.getByTestId('class-row-0').waitFor()
+    await page.getByTestId('add-class').click()
+    await page.getByTestId('save-classes').click()
+    await page.getByTestId('pick-class-1').waitFor()
+    await page.getByTestId('auto-retrain').uncheck()
+    await expect.poll(() => page.getByTestId('label-session').inputValue()).toBe('demo-apartment')
+
+    await page.keyboard.press('1')
+    await drag(page, [0.1, 0.75], [0.4, 0.9]) // floor-ish
+    await expect.poll(() => page.getByTestId('undo').isEnabled()).toBe(true)
+    await page.keyboard.press('2')
+    await drag(page, [0.5, 0.1], [0.9, 0.25]) // wall-ish
+    await expect.poll(async () => (await paintedPixels(page, 'label-overlay', colors)).every((n) => n > 100), { timeout: 10_000 }).toBe(true)
+    await expect.poll(() => page.getByTestId('classes-error').count()).toBe(0)
+
+    expect((await paintedPixels(page, 'probe-overlay', colors)).reduce((a, b) => a + b, 0)).toBe(0)
+    await page.getByTestId('train-probe').click()
+    await expect.poll(() => page.getByTestId('probe-state').textContent(), { timeout: 120_000 }).toMatch(/^\s*ready/)
+    await page.getByTestId('loss-curve').waitFor()
+    // The probe's class map of the frame now lies under the labels: every pixel is one of the two classes.
+    await expect.poll(async () => (await paintedPixels(page, 'probe-overlay', colors)).reduce((a, b) => a + b, 0), { timeout: 60_000 }).toBeGreaterThan(10_000)
+    await page.screenshot({ path: '/tmp/dve-classes-trained.png' })
+  })
+
+  it('finds labels and probe intact after a reload', async () => {
+    const { page } = app
+    const before = await paintedPixels(page, 'label-overlay', colors)
+    await page.reload()
+    await app.goto('/classes')
+    await page.getByTestId('view-classes').waitFor()
+    await expect.poll(() => page.getByTestId('probe-state').textContent(), { timeout: 30_000 }).toMatch(/^\s*ready/)
+    await expect.poll(() => paintedPixels(page, 'label-overlay', colors), { timeout: 30_000 }).toEqual(before)
+    await expect.poll(async () => (await paintedPixels(page, 'probe-overlay', colors)).reduce((a, b) => a + b, 0), { timeout: 60_000 }).toBeGreaterThan(10_000)
+  })
+})
