@@ -66,27 +66,33 @@ export async function runBatch(plan: BatchPlan, source: BatchFrameSource, ctx: J
   }
 
   let next = prepare(plan.start)
-  for (let index = plan.start; index < plan.end; index++) {
-    ctx.throwIfCancelled()
-    const prepared = await next
-    next = index + 1 < plan.end ? prepare(index + 1) : Promise.resolve({ cached: true })
-    try {
-      if ('error' in prepared) throw prepared.error
-      if (prepared.cached) {
-        cached++
-      } else {
-        const { written } = await embed(prepared.frame)
-        await finishWrite()
-        writing = { index, done: written }
-        computed++
+  try {
+    for (let index = plan.start; index < plan.end; index++) {
+      ctx.throwIfCancelled()
+      const prepared = await next
+      next = index + 1 < plan.end ? prepare(index + 1) : Promise.resolve({ cached: true })
+      let written: Promise<void> | null = null
+      try {
+        if ('error' in prepared) throw prepared.error
+        if (prepared.cached) {
+          cached++
+        } else {
+          written = (await embed(prepared.frame)).written
+          computed++
+        }
+      } catch (error) {
+        if (error instanceof ConsoleError && error.code === 'cancelled') throw error
+        throw frameError(plan, index, error)
       }
-    } catch (error) {
-      if (error instanceof ConsoleError && error.code === 'cancelled') throw error
-      throw frameError(plan, index, error)
+      await finishWrite()
+      if (written) writing = { index, done: written }
+      ctx.progress(index - plan.start + 1, total, `frame ${index + 1}/${plan.end}`)
     }
-    ctx.progress(index - plan.start + 1, total, `frame ${index + 1}/${plan.end}`)
+    await finishWrite()
+  } finally {
+    // A failed or cancelled run still lets the write in flight finish: what it counted as done is on disk.
+    await writing?.done.catch(() => undefined)
   }
-  await finishWrite()
   const seconds = (performance.now() - startedAt) / 1000
   const summary: BatchRunSummary = {
     sessionId: plan.sessionId, modelId: plan.modelId, frames: total, computed, cached, seconds,
