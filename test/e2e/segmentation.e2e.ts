@@ -107,6 +107,25 @@ describe.skipIf(reason !== '')(reason ? `Segmentation view — skipped: ${reason
     await app.page.screenshot({ path: '/tmp/dve-segmentation-mean.png' })
   })
 
+  it('reads out class, score and runner-up under the pointer; shows PCA-RGB of the embeddings', async () => {
+    const box = await app.page.getByTestId('seg-overlay').first().boundingBox()
+    if (!box) throw new Error('no overlay canvas on the page')
+    await app.page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.7)
+    const readout = (await app.page.getByTestId('seg-hover').innerText()).trim()
+    const names = (await legend(app.page)).map((entry) => entry.split(' ').slice(0, -2).join(' '))
+    const [winner, runnerUp] = [/^(.+?) \d\.\d{3}/.exec(readout)?.[1], /runner-up: (.+?) \d\.\d{3}/.exec(readout)?.[1]]
+    expect(names).toContain(winner)
+    expect(names).toContain(runnerUp)
+    expect(winner).not.toBe(runnerUp)
+
+    await app.page.getByTestId('seg-pca').check()
+    await app.page.locator('[data-testid="seg-overlay"][data-mode="pca"]').waitFor({ timeout: 60_000 })
+    await expect.poll(() => nonBlankFraction(app.page, '[data-testid="seg-overlay"]'), { timeout: 10_000 }).toBeGreaterThan(0.05)
+    await app.page.screenshot({ path: '/tmp/dve-segmentation-pca.png' })
+    await app.page.getByTestId('seg-pca').uncheck()
+    await app.page.locator('[data-testid="seg-overlay"][data-mode="mean"]').waitFor({ timeout: 10_000 })
+  })
+
   it('compares two modes side by side and plays the recording with the overlay timed', async () => {
     await app.page.getByTestId('seg-compare').selectOption('text')
     await app.page.getByTestId('seg-agreement').waitFor({ timeout: 60_000 })
