@@ -1,7 +1,7 @@
 /**
  * The `inference` service and the ports other areas use: per-frame embeddings (cache first, else the
- * worker), text embeddings, cosine scoring with the Gemm head, the PCA image of a frame, and batch
- * runs over a recording as jobs.
+ * worker), text embeddings, cosine scores and argmax class maps from the ORT heads, the PCA image of
+ * a frame, the cache's status and budget, and batch runs over a recording as jobs.
  */
 import { encode as encodePng } from 'fast-png'
 import {
