@@ -24,6 +24,8 @@ export const resourcePaths = {
   mapRelevancy: (sessionId: string, token: string) => `${dataPrefix}maps/${enc(sessionId)}/relevancy/${enc(token)}`,
   /** Uint16 class index per voxel of a class-set segmentation of the map. */
   mapClasses: (sessionId: string, token: string) => `${dataPrefix}maps/${enc(sessionId)}/classes/${enc(token)}`,
+  /** One frame's depth as a DVM1 voxel payload (1 cm, camera frame): sessions without poses. */
+  mapFramePoints: (sessionId: string, frameIndex: number) => `${dataPrefix}maps/${enc(sessionId)}/frames/${frameIndex}/points`,
   /** PLY download of the map (`?relevancy=<token>` adds a query's relevancy). */
   mapPly: (sessionId: string) => `${dataPrefix}maps/${enc(sessionId)}/ply`,
   /** A frame's painted labels: raw little-endian uint16 (class index + 1, 0 = unlabelled), camera size. */

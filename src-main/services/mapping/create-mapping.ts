@@ -1,6 +1,6 @@
 /** Builds the map service and its data routes, for create-services.ts. */
 import { join } from 'node:path'
-import type { SessionManifest } from '../../contract'
+import { ConsoleError, type SessionManifest } from '../../contract'
 import type { DataRouter } from '../data-router'
 import type { EventBus } from '../event-bus'
 import type { JobRunner } from '../jobs/job-runner'
@@ -37,6 +37,11 @@ export function createMapping(deps: MappingDeps): MapService {
       body: service.arrayBytes(token as string), contentType: 'application/octet-stream', immutable: true,
     }))
   }
+  deps.data.register('maps/:sessionId/frames/:frameIndex/points', async ({ sessionId, frameIndex }) => {
+    const index = Number(frameIndex)
+    if (!Number.isInteger(index) || index < 0) throw new ConsoleError('invalid_input', `Frame index "${frameIndex}" is not a non-negative integer.`)
+    return { body: await service.framePointsPayload(sessionId as string, index), contentType: 'application/octet-stream', immutable: true }
+  })
   deps.data.register('maps/:sessionId/ply', async ({ sessionId }, query) => ({
     body: await service.plyBytes(sessionId as string, query.get('relevancy')), contentType: 'application/octet-stream',
   }))

@@ -14,7 +14,7 @@ import type { ClassHeadProvider, EmbeddingProvider, FrameReader, MapQueryHit, Ma
 import { cleanQueryText } from '../query/query-text'
 import { adaptiveThreshold, relevancyOf } from '../query/relevancy'
 import type { FusedMap } from './fused-map'
-import type { FusionEngine, FusionInit } from './fusion-engine'
+import { LocalFusion, type FusionEngine, type FusionInit } from './fusion-engine'
 import { LoadedMap } from './loaded-map'
 import { buildMap } from './map-builder'
 import { deleteMaps, loadMap, mapFolder, perVoxelBytes, saveMap } from './map-file'
@@ -44,6 +44,8 @@ export interface MapServiceDeps {
 
 /** Relevancy bytes of recent queries, by token (the view fetches them once). */
 const keptRelevancy = 8
+/** Voxel size of a single frame's point cloud: fine enough to look like the depth image. */
+const singleFrameVoxelMeters = 0.01
 
 export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   private readonly maps = new Map<string, LoadedMap>()
@@ -191,6 +193,20 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   /** Payload bytes for the data routes. */
   async pointsPayload(sessionId: string): Promise<Uint8Array> {
     return (await this.require(sessionId, false)).points()
+  }
+
+  /** One frame's points in its camera frame (x right, y down, z forward), voxelised at 1 cm. */
+  async framePointsPayload(sessionId: string, frameIndex: number): Promise<Uint8Array> {
+    const frame = await this.deps.frames.loadFrame(sessionId, frameIndex)
+    const fusion = new LocalFusion({ voxelSizeMeters: singleFrameVoxelMeters, maxDepthMeters: 20, embeddingDim: 0, restore: null })
+    const identity = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
+    fusion.fuseNow({ frameIndex, camera: frame.camera, depthMeters: frame.depthMeters.data, rgb: frame.rgb.data, labels: null, worldFromCamera: identity, embeddings: null })
+    const map = fusion.snapshotNow({
+      sessionId, modelId: null, voxelSizeMeters: singleFrameVoxelMeters, maxDepthMeters: 20, frameStep: 1, nextFrame: frameIndex + 1, framesFused: 1,
+      frameCount: 1, complete: true, embeddingDim: 0, labelClasses: [], camera: frame.camera, trajectory: { frameIndices: [frameIndex], worldFromCamera: [identity] },
+      warnings: [], updatedAt: new Date().toISOString(),
+    }, false)
+    return new LoadedMap(map).points()
   }
 
   arrayBytes(token: string): Uint8Array {

@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import { decodeMapPoints, type MapClassColors, type MapColorMode, type MapPoints, type MapQueryResult, type MapStatus, type SegmentationClassSet, type SegmentationModeName, type VoxelDetail } from '@contract'
+import { decodeMapPoints, resourcePaths, type MapClassColors, type MapColorMode, type MapPoints, type MapQueryResult, type MapStatus, type SegmentationClassSet, type SegmentationModeName, type VoxelDetail } from '@contract'
 import { useApi } from '../api/install'
 
 /** While a build runs, the payload is refetched at most this often. */
@@ -28,6 +28,8 @@ export const useMapStore = defineStore('map', () => {
   /** Class sets that can colour the map by embedding, and the chosen one (null = ground-truth labels). */
   const classSets = shallowRef<SegmentationClassSet[]>([])
   const classColors = shallowRef<{ info: MapClassColors; index: Uint16Array } | null>(null)
+  /** Sessions without poses: one frame's depth as points, in its camera frame. */
+  const framePoints = shallowRef<{ frameIndex: number; points: MapPoints } | null>(null)
   const busy = ref(false)
   const error = ref<string | null>(null)
   let loadedPath: string | null = null
@@ -46,6 +48,7 @@ export const useMapStore = defineStore('map', () => {
     sessionId.value = id
     status.value = null
     points.value = null
+    framePoints.value = null
     loadedPath = null
     clearQuery()
     selected.value = null
@@ -113,6 +116,20 @@ export const useMapStore = defineStore('map', () => {
     if (colorMode.value === 'relevancy') colorMode.value = 'rgb'
   }
 
+  async function loadFramePoints(frameIndex: number): Promise<void> {
+    const id = sessionId.value
+    if (!id) return
+    try {
+      error.value = null
+      const response = await fetch(client.dataUrl(resourcePaths.mapFramePoints(id, frameIndex)))
+      if (!response.ok) throw new Error(`Frame ${frameIndex} points: HTTP ${response.status}`)
+      const points = decodeMapPoints(await response.arrayBuffer())
+      if (id === sessionId.value) framePoints.value = { frameIndex, points }
+    } catch (e) {
+      error.value = message(e)
+    }
+  }
+
   async function loadClassSets(): Promise<void> {
     classSets.value = await client.api.segmentation.classSets().catch(() => [])
   }
@@ -148,7 +165,7 @@ export const useMapStore = defineStore('map', () => {
   }
 
   return {
-    sessionId, status, points, colorMode, queryText, queryResult, relevancy, selected, classSets, classColors, busy, error,
-    open, refresh, build, runQuery, clearQuery, selectVoxel, loadClassSets, chooseClasses,
+    sessionId, status, points, framePoints, colorMode, queryText, queryResult, relevancy, selected, classSets, classColors, busy, error,
+    open, refresh, build, runQuery, clearQuery, selectVoxel, loadClassSets, chooseClasses, loadFramePoints,
   }
 })

@@ -43,10 +43,12 @@ const voxel: VoxelDetail = {
   observations: [{ frameIndex: 0, timestampSec: 0 }, { frameIndex: 2, timestampSec: 1 }], observedByFrames: 2,
 }
 
+const fetched: string[] = []
 beforeEach(() => {
   gl.buffers.length = 0
   gl.draws.length = 0
-  vi.stubGlobal('fetch', async (url: string) => new Response(url.includes('/relevancy/') ? new Uint8Array([250, 240, 10, 10, 0]) : points.slice().buffer))
+  fetched.length = 0
+  vi.stubGlobal('fetch', async (url: string) => fetched.push(url) && new Response(url.includes('/relevancy/') ? new Uint8Array([250, 240, 10, 10, 0]) : points.slice().buffer))
 })
 afterEach(() => vi.unstubAllGlobals())
 
@@ -69,11 +71,16 @@ async function mountMap(status: MapStatus) {
 const withMap: MapStatus = { sessionId: 'walk', hasPoses: true, posedFrameCount: 3, frameCount: 3, map: info, buildJobId: null }
 
 describe('MapView', () => {
-  it('says a session without poses offers no fused map', async () => {
+  it('says a session without poses offers no fused map, and shows one frame as points instead', async () => {
     const { wrapper, host } = await mountMap({ sessionId: 'walk', hasPoses: false, posedFrameCount: 0, frameCount: 3, map: null, buildJobId: null })
     expect(wrapper.get('[data-testid=map-no-poses]').text()).toContain('no camera poses')
     expect(wrapper.find('[data-testid=map-build]').exists()).toBe(false)
     expect(host.called('map.build')).toHaveLength(0)
+    expect(fetched).toContain('http://fake/data/maps/walk/frames/0/points')
+    expect(wrapper.find('[data-testid=map-canvas]').exists()).toBe(true)
+    await wrapper.get('[data-testid=map-single-frame]').setValue('2')
+    for (let i = 0; i < 4; i++) await flushPromises()
+    expect(fetched).toContain('http://fake/data/maps/walk/frames/2/points')
     wrapper.unmount()
   })
 

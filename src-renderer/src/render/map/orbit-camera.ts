@@ -101,6 +101,19 @@ export function rayThrough(camera: OrbitCamera, aspect: number, ndcX: number, nd
   return { origin: near, direction: vec3.normalize(vec3.create(), vec3.subtract(vec3.create(), far, near)) }
 }
 
+/** Bounds of a point array (x, y, z, x, y, z, …), or null when empty. */
+export function boundsOfPositions(positions: Float32Array): MapBounds | null {
+  if (positions.length < 3) return null
+  const minMeters: [number, number, number] = [Infinity, Infinity, Infinity]
+  const maxMeters: [number, number, number] = [-Infinity, -Infinity, -Infinity]
+  for (let i = 0; i < positions.length; i++) {
+    const a = i % 3
+    minMeters[a] = Math.min(minMeters[a]!, positions[i]!)
+    maxMeters[a] = Math.max(maxMeters[a]!, positions[i]!)
+  }
+  return { minMeters, maxMeters }
+}
+
 /** Up direction of a recording: the mean of its cameras' "up" (−y of OpenCV cameras) in the world. */
 export function upFromPoses(worldFromCamera: number[][]): vec3 {
   const up = vec3.create()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConsoleError } from '../../../../src-main/contract'
+import { ConsoleError, decodeMapPoints } from '../../../../src-main/contract'
 import { buildAndWait, mapFixture } from './map-test-kit'
 import type { ClassHeadProvider } from '../../../../src-main/services/ports'
 import { classVector, cube, cubeCentre, labelClasses, poseOf, SyntheticRoom } from './synthetic-room'
@@ -99,6 +99,20 @@ describe('map service on the synthetic room', () => {
     expect(detail.observations.length).toBe(4)
     expect(detail.label).toBe('box')
     expect(await fixture.service.query({ sessionId: 'room', text: 'box' }).catch((e: ConsoleError) => e.code)).toBe('unsupported')
+    // One frame as points in its camera frame: the centre pixel's depth is the distance to the cube.
+    const single = decodeMapPoints((await fixture.service.framePointsPayload('room', 3)).slice().buffer)
+    const eye = poseOf(3, frames)
+    // Depth of the centre pixel = the world point under it, along the camera's forward axis.
+    const depthToCube = [0, 1, 2].reduce((sum, a) => sum + eye[a * 4 + 2]! * (worldPoint![a]! - eye[a * 4 + 3]!), 0)
+    let nearestZ = Infinity, nearestR = Infinity
+    for (let i = 0; i < single.count; i++) {
+      const r = Math.hypot(single.positions[i * 3]!, single.positions[i * 3 + 1]!)
+      if (r < nearestR) {
+        nearestR = r
+        nearestZ = single.positions[i * 3 + 2]!
+      }
+    }
+    expect(Math.abs(nearestZ - depthToCube)).toBeLessThan(0.02)
   })
 
   it('continues an interrupted build to the same map as an uninterrupted one', async () => {
