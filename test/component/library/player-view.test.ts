@@ -21,7 +21,7 @@ const manifest: SessionManifest = {
     worldFromCamera: [1, 0, 0, 100, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
   })),
 }
-const detail = { summary: { id: 'walk', name: 'Walk' }, manifest, report: null } as unknown as SessionDetail
+const detail = { summary: { id: 'walk', name: 'Walk', hasPoses: true }, manifest, report: null } as unknown as SessionDetail
 const stats: SessionStats = { id: 'walk', sampledFrames: 5, depthRangeMeters: { min: 0.5, max: 4, p02: 0.6, p98: 3.5 }, validDepthFraction: 1, poseCoverage: 1 }
 
 /** Depth of frame f: every pixel (1000 + 100 f) mm, so the read-out tells which frame is shown. */
@@ -62,7 +62,12 @@ async function mountPlayer(sessionDetail: SessionDetail = detail) {
     'sessions.list': () => [detail.summary],
     'jobs.list': () => [],
   })
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/player', name: 'player', component: PlayerView }, { path: '/library', component: { template: '<div/>' } }] })
+  const stub = { template: '<div/>' }
+  const routes = [
+    { path: '/player', name: 'player', component: PlayerView },
+    ...['library', 'segmentation', 'ask', 'map'].map((name) => ({ path: `/${name}`, name, component: stub })),
+  ]
+  const router = createRouter({ history: createMemoryHistory(), routes })
   await router.push({ name: 'player', query: { session: 'walk', frame: '1' } })
   const wrapper = mount(PlayerView, { global: { plugins: [router], provide: { [apiKey as symbol]: createApiClient(host.transport) } }, attachTo: document.body })
   await flushPromises()
@@ -201,6 +206,27 @@ describe('PlayerView', () => {
     // 21 and 22 were wanted only in passing: the next load after 20 is 23 (then its neighbours, prefetched).
     expect(fetched.slice(0, 2)).toEqual(['http://fake/data/sessions/walk/frames/20/bundle', 'http://fake/data/sessions/walk/frames/23/bundle'])
     expect(fetched).not.toContain('http://fake/data/sessions/walk/frames/21/bundle')
+    wrapper.unmount()
+  })
+
+  it('pins a clicked pixel and links the frame and its world point to the other views', async () => {
+    const { wrapper, player } = await mountPlayer()
+    await settle()
+    const canvas = wrapper.get('[data-testid=pane-depth] canvas')
+    Object.defineProperty(canvas.element, 'clientWidth', { value: 80 })
+    Object.defineProperty(canvas.element, 'clientHeight', { value: 60 })
+    await canvas.trigger('click', { offsetX: 65, offsetY: 15 }) // pixel (6, 1)
+    await canvas.trigger('pointerleave')
+    expect(wrapper.get('[data-testid=readout-pixel]').text()).toBe('6, 1')
+    expect(player.index).toBe(1)
+    const href = (testid: string) => decodeURIComponent(wrapper.get(`[data-testid=${testid}]`).attributes('href') ?? '')
+    expect(href('open-segmentation')).toBe('/segmentation?session=walk&frame=1')
+    expect(href('open-ask')).toBe('/ask?session=walk&frame=1')
+    // Frame 1 depth is 1.1 m everywhere: camera (0.22, -0.22, 1.1), posed +100 m in x.
+    expect(href('open-map')).toBe('/map?session=walk&focus=100.220,-0.220,1.100')
+    await wrapper.get('[data-testid=unpin]').trigger('click')
+    expect(wrapper.find('[data-testid=readout-pixel]').exists()).toBe(false)
+    expect(href('open-map')).toBe('/map?session=walk')
     wrapper.unmount()
   })
 })

@@ -22,3 +22,26 @@ export function transformPoint(rowMajor: readonly number[], p: Vec3): Vec3 {
     m(8) * p[0] + m(9) * p[1] + m(10) * p[2] + m(11),
   ]
 }
+
+export interface PixelReading {
+  /** Null where the pixel has no depth. */
+  depthMeters: number | null
+  inCamera: Vec3 | null
+  /** Null without depth or without a pose. */
+  inWorld: Vec3 | null
+}
+
+/** Depth and 3D point of pixel (x, y) of a raw depth image (`scale` metres per unit, 0 = invalid). */
+export function readPixel(
+  depth: { width: number; scale: number; data: Uint16Array },
+  camera: PinholeCamera,
+  worldFromCamera: readonly number[] | null,
+  x: number,
+  y: number,
+): PixelReading {
+  const raw = depth.data[y * depth.width + x] ?? 0
+  if (raw === 0) return { depthMeters: null, inCamera: null, inWorld: null }
+  const depthMeters = raw * depth.scale
+  const inCamera = pointInCamera(camera, x, y, depthMeters)
+  return { depthMeters, inCamera, inWorld: worldFromCamera ? transformPoint(worldFromCamera, inCamera) : null }
+}
