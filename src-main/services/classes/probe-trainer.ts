@@ -4,6 +4,7 @@
  * class weights, AdamW, and a stratified held-out split for accuracy and per-class confidence.
  * Pure computation: runs in the probe worker, and directly in tests and the benchmark.
  */
+import type { ProbeStatus } from '../../contract'
 
 export interface ProbeTrainingData {
   dim: number
@@ -28,16 +29,11 @@ export const defaultProbeOptions: ProbeTrainingOptions = {
   epochs: 6, learningRate: 0.05, weightDecay: 1e-4, batchSize: 4096, heldOutFraction: 0.2, seed: 1,
 }
 
-export interface ProbeTrainingResult {
+/** The trained rows plus what the probe status reports about the run. */
+export type ProbeTrainingResult = Pick<ProbeStatus, 'lossCurve' | 'heldOutAccuracy' | 'perClassConfidence' | 'pixelsPerClass' | 'trainPixels' | 'heldOutPixels'> & {
   /** C × D row-major. */
   weights: Float32Array
   bias: Float32Array
-  lossCurve: number[]
-  heldOutAccuracy: number | null
-  perClassConfidence: Array<number | null>
-  pixelsPerClass: number[]
-  trainPixels: number
-  heldOutPixels: number
 }
 
 /**

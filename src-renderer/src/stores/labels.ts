@@ -125,21 +125,16 @@ export const useLabelsStore = defineStore('labels', () => {
     }
   }
 
-  async function undo(): Promise<boolean> {
-    const previous = undoStack.value.at(-1)
-    if (!previous) return false
-    undoStack.value = undoStack.value.slice(0, -1)
-    redoStack.value = [...redoStack.value, mask.value]
-    return save(previous, maskRuns(previous), true)
+  /** Moves one step through history: the mask on top of `from` is restored, the current one goes on `to`. */
+  async function travel(from: typeof undoStack, to: typeof undoStack): Promise<boolean> {
+    const target = from.value.at(-1)
+    if (!target) return false
+    from.value = from.value.slice(0, -1)
+    to.value = [...to.value, mask.value]
+    return save(target, maskRuns(target), true)
   }
-
-  async function redo(): Promise<boolean> {
-    const next = redoStack.value.at(-1)
-    if (!next) return false
-    redoStack.value = redoStack.value.slice(0, -1)
-    undoStack.value = [...undoStack.value, mask.value]
-    return save(next, maskRuns(next), true)
-  }
+  const undo = () => travel(undoStack, redoStack)
+  const redo = () => travel(redoStack, undoStack)
 
   /** The fill tool: the region of similar embedding around a camera pixel, painted with the active class. */
   async function fillAt(x: number, y: number): Promise<boolean> {
