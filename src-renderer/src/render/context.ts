@@ -10,6 +10,25 @@ export interface ReglContext {
   destroy(): void
 }
 
+/**
+ * Command fields that draw a texture-space quad over the whole canvas; the fragment shader gets
+ * `varying vec2 uv` with (0, 0) at the image's top-left. Spread into a regl command: `regl({ ...fullFrameQuad, frag, uniforms })`.
+ */
+export const fullFrameQuad = {
+  vert: `
+precision mediump float;
+attribute vec2 position;
+varying vec2 uv;
+void main() {
+  uv = vec2(position.x, 1.0 - position.y);
+  gl_Position = vec4(position * 2.0 - 1.0, 0.0, 1.0);
+}`,
+  attributes: { position: [[0, 0], [1, 0], [0, 1], [1, 1]] },
+  primitive: 'triangle strip' as const,
+  count: 4,
+  depth: { enable: false },
+}
+
 export function createReglContext(canvas: HTMLCanvasElement): ReglContext {
   const gl = canvas.getContext('webgl', { premultipliedAlpha: true, alpha: true, preserveDrawingBuffer: true })
   if (!gl) throw new Error('WebGL is not available')

@@ -13,7 +13,7 @@
  * interpolated), so changing colours or opacity re-uploads nothing big.
  */
 import type { Texture2D } from 'regl'
-import { createReglContext } from '../context'
+import { createReglContext, fullFrameQuad } from '../context'
 
 export interface MaskOverlayOptions {
   /** 0 = only the frame, 1 = only the classes. */
@@ -33,15 +33,6 @@ export interface MaskOverlay {
 
 /** Palette rows of 256 classes; a texture this wide works on every WebGL 1 device. */
 const paletteWidth = 256
-
-const vert = `
-precision mediump float;
-attribute vec2 position;
-varying vec2 uv;
-void main() {
-  uv = vec2(position.x, 1.0 - position.y);
-  gl_Position = vec4(position * 2.0 - 1.0, 0.0, 1.0);
-}`
 
 const frag = `
 precision mediump float;
@@ -82,11 +73,8 @@ export function createMaskOverlay(canvas: HTMLCanvasElement): MaskOverlay {
 
   interface Props { opacity: number; highlight: number }
   const drawQuad = regl({
-    vert, frag,
-    attributes: { position: [[0, 0], [1, 0], [0, 1], [1, 1]] },
-    primitive: 'triangle strip',
-    count: 4,
-    depth: { enable: false },
+    ...fullFrameQuad,
+    frag,
     uniforms: {
       image, classMap, palette, overlayImage,
       paletteSize: () => paletteSize,
