@@ -78,6 +78,8 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--ckpt-seconds", type=float, default=180)
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--stop-at", type=int, default=0,
+                    help="checkpoint and stop at this step (keeps --steps' LR schedule); 0 = run to --steps")
     ap.add_argument("--bench", type=int, default=0, help="time this many steps and exit")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -103,7 +105,8 @@ def main():
     t_last = time.time()
     t_ck = time.time()
     losses = []
-    while step < a.steps:
+    end = min(a.steps, a.stop_at) if a.stop_at else a.steps
+    while step < end:
         rng = np.random.default_rng((a.seed, step))
         idx = np.sort(rng.choice(n, a.batch, replace=False))
         x_rgb, x_d, tg, mask = make_batch(data, idx, rng, stats)
@@ -128,7 +131,7 @@ def main():
                   flush=True)
         if a.bench and step >= a.bench:
             return
-        if now - t_ck > a.ckpt_seconds or step == a.steps:
+        if now - t_ck > a.ckpt_seconds or step == end:
             save_atomic({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
                          "elapsed": elapsed, "args": vars(a)}, ck)
             t_ck = now
