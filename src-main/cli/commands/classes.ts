@@ -36,9 +36,6 @@ async function waitForJob(services: Services, jobId: string): Promise<void> {
 
 export function registerClassesCommand(program: Command, ctx: CliContext): void {
   const classes = program.command('classes').description('class sets: list, show, create, duplicate, rename, remove, train a probe, compute means, import/export')
-  const run = (work: (services: Services, ...args: string[]) => Promise<void>) => (...args: unknown[]) =>
-    withServices(ctx, (services) => work(services, ...args.filter((a): a is string => typeof a === 'string')))()
-
   classes.command('list').description('every class set (built-in and pack sets are read-only)').option('--json', 'print JSON')
     .action((flags: { json?: boolean }) => withServices(ctx, async (services) => {
       const sets = await services.api.classes.list()
@@ -58,11 +55,14 @@ export function registerClassesCommand(program: Command, ctx: CliContext): void 
       ctx.out(`created ${(await services.api.classes.create({ name, classes: defs })).id}`)
     })())
   classes.command('duplicate').argument('<id>').argument('<name>').description('copy a set (with means and probe) into an editable user set')
-    .action(run(async (services, id, name) => ctx.out(`created ${(await services.api.classes.duplicate({ id: id as string, name: name as string })).id}`)))
+    .action((id: string, name: string) => withServices(ctx, async (services) => ctx.out(`created ${(await services.api.classes.duplicate({ id, name })).id}`))())
   classes.command('rename').argument('<id>').argument('<name>')
-    .action(run(async (services, id, name) => ctx.out(`renamed to ${(await services.api.classes.rename({ id: id as string, name: name as string })).name}`)))
+    .action((id: string, name: string) => withServices(ctx, async (services) => ctx.out(`renamed to ${(await services.api.classes.rename({ id, name })).name}`))())
   classes.command('remove').argument('<id>').description('delete a user set and its labels')
-    .action(run(async (services, id) => void (await services.api.classes.remove({ id: id as string }), ctx.out(`removed ${id}`))))
+    .action((id: string) => withServices(ctx, async (services) => {
+      await services.api.classes.remove({ id })
+      ctx.out(`removed ${id}`)
+    })())
   classes.command('train').argument('<id>').option('--session <id...>', 'only these sessions\' labels').option('--epochs <n>', 'epochs', (v) => Number(v))
     .description('train the linear probe on the set\'s labels')
     .action((id: string, flags: { session?: string[]; epochs?: number }) => withServices(ctx, async (services) => {
@@ -80,14 +80,14 @@ export function registerClassesCommand(program: Command, ctx: CliContext): void 
       ctx.out(`imported as ${(await services.api.classes.importClassSet({ path: resolve(file), name: flags.name })).id}`)
     })())
   classes.command('export').argument('<id>').argument('<dir>').description('write <id>.json and its .npy files')
-    .action(run(async (services, id, dir) => {
-      for (const f of (await services.api.classes.exportClassSet({ id: id as string, outDir: resolve(dir as string) })).files) ctx.out(f)
-    }))
+    .action((id: string, dir: string) => withServices(ctx, async (services) => {
+      for (const f of (await services.api.classes.exportClassSet({ id, outDir: resolve(dir) })).files) ctx.out(f)
+    })())
   classes.command('export-labels').argument('<session>').argument('<id>').argument('<dir>').description('one index-mask PNG per labelled frame plus classes.json')
-    .action(run(async (services, session, id, dir) => {
-      const { files } = await services.api.classes.exportLabels({ sessionId: session as string, classSetId: id as string, outDir: resolve(dir as string) })
-      ctx.out(`${files.length - 1} masks and classes.json → ${resolve(dir as string)}`)
-    }))
+    .action((sessionId: string, id: string, dir: string) => withServices(ctx, async (services) => {
+      const { files } = await services.api.classes.exportLabels({ sessionId, classSetId: id, outDir: resolve(dir) })
+      ctx.out(`${files.length - 1} masks and classes.json → ${resolve(dir)}`)
+    })())
 }
 
 function setLines(set: ClassSetDetail, probe: ProbeStatus): string[] {
