@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { CacheStatus, FrameSegmentation, SegmentationClassSet, SegmentationModeName } from '@contract'
+import type { CacheStatus, FrameSegmentation, SegmentationClassSet, SegmentationModeName, SessionSegmentationSummary } from '@contract'
 import { useApi } from '../api/install'
 
 /** A segmentation with its payloads, ready for the overlay and the hover read-out. */
@@ -79,6 +79,9 @@ export const useSegmentationStore = defineStore('segmentation', () => {
   const cache = ref<CacheStatus | null>(null)
   const runJobId = ref<string | null>(null)
   const playing = ref(false)
+  /** The whole recording segmented as a job (dominant class per frame for the timeline strip). */
+  const recording = shallowRef<SessionSegmentationSummary | null>(null)
+  const recordingJobId = ref<string | null>(null)
   /** Request → overlay-ready time of the last frame, in ms (shown while playing). */
   const lastFrameMs = ref<number | null>(null)
   let generation = 0
@@ -189,6 +192,26 @@ export const useSegmentationStore = defineStore('segmentation', () => {
     }
     playing.value = false
   }
+  /** The recording summary when it was made with the current session, class set and mode. */
+  const currentRecording = computed(() => {
+    const r = recording.value
+    return r && r.sessionId === sessionId.value && r.classSetId === classSetId.value && r.mode === mode.value ? r : null
+  })
+
+  async function segmentRecording(): Promise<void> {
+    if (!sessionId.value || !classSetId.value) return
+    try {
+      const { jobId } = await client.api.segmentation.segmentSession({ sessionId: sessionId.value, classSetId: classSetId.value, mode: mode.value })
+      recordingJobId.value = jobId
+      recording.value = await client.api.segmentation.sessionResult({ jobId })
+      error.value = null
+    } catch (e) {
+      error.value = message(e)
+    } finally {
+      recordingJobId.value = null
+    }
+  }
+
   function keep(): void {
     kept.value = primary.value
     compareMode.value = null
@@ -217,7 +240,7 @@ export const useSegmentationStore = defineStore('segmentation', () => {
 
   return {
     sessionId, frameIndex, classSets, classSetId, classSet, mode, modes, compareMode, primary, secondary, agreement, kept, keptAgreement, keep, release,
-    error, busy, cache, runJobId, playing, lastFrameMs,
+    error, busy, cache, runJobId, playing, lastFrameMs, currentRecording, recordingJobId, segmentRecording,
     loadClassSets, open, run, setFrame, setClassSet, setMode, setCompare, play, pause, runModel, refreshCache,
   }
 })

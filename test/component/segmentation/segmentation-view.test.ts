@@ -70,6 +70,11 @@ async function mountView() {
     },
     'inference.cacheStatus': () => ({ modelId: 'demo-1', bytes: 0, budgetBytes: 1, entries: 0, sessionFramesCached: 1 }),
     'inference.runOnSession': () => ({ jobId: 'inference-1' }),
+    'segmentation.segmentSession': () => ({ jobId: 'segmentation-1' }),
+    'segmentation.sessionResult': () => ({
+      sessionId: 'walk', classSetId: 'home', mode: 'text', modelId: `${activePack}-1`, frames: 3, outDir: null, seconds: 1,
+      classes: classes.map((c, i) => ({ ...c, share: [0.6, 0.4][i] as number })), dominantClassByFrame: [0, 1, 0],
+    }),
     'inference.runResult': () => ({}),
     'sessions.list': () => [{ id: 'walk', name: 'Walk', frameCount: 3 }],
     'jobs.list': () => [],
@@ -90,7 +95,9 @@ describe('SegmentationView', () => {
     gl.uploads.length = 0
     gl.draws.length = 0
     gl.destroyed = 0
-    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue({} as RenderingContext)
+    // WebGL goes through the mocked regl; 2D strips get a context whose every method does nothing.
+    const draws2d = new Proxy({}, { get: () => () => undefined })
+    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(draws2d as RenderingContext)
     vi.stubGlobal('fetch', async (url: string) => new Response(payload(url)))
   })
   afterEach(() => {
@@ -155,6 +162,20 @@ describe('SegmentationView', () => {
     await vi.waitFor(() => expect(wrapper.find('[data-testid="seg-kept-agreement"]').text()).toBe('models agree on 50.0 % of pixels (by class name)'))
     await wrapper.find('[data-testid="seg-compare-pack"]').setValue('')
     await vi.waitFor(() => expect(wrapper.findAll('[data-testid="seg-pane"]')).toHaveLength(1))
+    wrapper.unmount()
+  })
+
+  it('segments the whole recording: the timeline strip and the recording shares appear', async () => {
+    const { wrapper, host } = await mountView()
+    expect(wrapper.find('[data-testid="seg-class-strip"]').exists()).toBe(false)
+    await wrapper.find('[data-testid="seg-segment-recording"]').trigger('click')
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="seg-class-strip"]').exists()).toBe(true))
+    expect(host.called('segmentation.segmentSession')).toEqual([{ sessionId: 'walk', classSetId: 'home', mode: 'text' }])
+    expect(wrapper.find('[data-testid="seg-recording-summary"]').text()).toBe('Recording (3 frames): sofa 60 %, floor 40 %')
+    expect(wrapper.find('[data-testid="seg-segment-recording"]').exists()).toBe(false)
+    // Another mode is another segmentation: the strip goes until that one is made.
+    await wrapper.find('[data-testid="seg-mode-mean"]').trigger('click')
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="seg-class-strip"]').exists()).toBe(false))
     wrapper.unmount()
   })
 
