@@ -65,7 +65,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const map = createMapping({
     home: paths.home, frames: recordings.frameReader, embeddings: inference.inference, jobs, events, data,
     manifest: async (id) => (await recordings.service.get({ id })).manifest, allowFileExport: config.host !== 'browser',
-    classHeads: () => classes.heads,
+    classHeads: () => classes.heads, loadModel: () => inference.models.ensureLoaded().then((pack) => pack.modelId),
   })
   // Ask: the ports are filled in as the recordings, inference and mapping services are wired.
   const query = new QueryService({ frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, prompt: inference.inference, map, jobs, data, paths })

@@ -14,6 +14,7 @@ export interface MappingDeps {
   frames: FrameReader
   embeddings: EmbeddingProvider | null
   classHeads?: () => ClassHeadProvider | null
+  loadModel?: () => Promise<string | null>
   manifest: (sessionId: string) => Promise<SessionManifest>
   jobs: JobRunner
   events: EventBus
@@ -25,7 +26,7 @@ export interface MappingDeps {
 
 export function createMapping(deps: MappingDeps): MapService {
   const service = new MapService({
-    frames: deps.frames, embeddings: deps.embeddings, classHeads: deps.classHeads, manifest: deps.manifest, jobs: deps.jobs, events: deps.events,
+    frames: deps.frames, embeddings: deps.embeddings, classHeads: deps.classHeads, loadModel: deps.loadModel, manifest: deps.manifest, jobs: deps.jobs, events: deps.events,
     mapsRoot: join(deps.home, 'maps'), allowFileExport: deps.allowFileExport,
     startEngine: deps.startEngine ?? ((init) => FusionWorkerClient.start(init)),
   })

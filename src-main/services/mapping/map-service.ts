@@ -29,6 +29,8 @@ type Input<M extends keyof typeof mapSpec> = Parameters<ServiceApi<typeof mapSpe
 export interface MapServiceDeps {
   frames: FrameReader
   embeddings: EmbeddingProvider | null
+  /** Loads the active model pack if it is still loading; its model id, or null without one. */
+  loadModel?: () => Promise<string | null>
   /** Class-set heads for class colours by embedding (the classes service), or null before it is wired. */
   classHeads?: () => ClassHeadProvider | null
   manifest: (sessionId: string) => Promise<SessionManifest>
@@ -74,7 +76,9 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     }
     const running = this.builds.get(options.sessionId)
     if (running) throw new ConsoleError('conflict', `A map of "${options.sessionId}" is already being built (job ${running}).`)
-    const modelId = options.geometryOnly ? null : (this.deps.embeddings?.activeModelId() ?? null)
+    // The UI hosts load the pack in the background: a build right after start must not miss it.
+    const loaded = options.geometryOnly ? null : await (this.deps.loadModel?.() ?? Promise.resolve(null)).catch(() => null)
+    const modelId = options.geometryOnly ? null : (loaded ?? this.deps.embeddings?.activeModelId() ?? null)
     const previous = await loadMap(mapFolder(this.deps.mapsRoot, options.sessionId, modelId)).catch(() => null)
     const job = this.deps.jobs.start('map', `Map of ${manifest.name}`, (ctx) =>
       buildMap({

@@ -82,7 +82,7 @@ export function frameBounds(camera: OrbitCamera, bounds: MapBounds): void {
   const max = bounds.maxMeters
   vec3.set(camera.target, (min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2)
   const diagonal = Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2])
-  camera.distance = Math.max(0.5, (0.6 * diagonal) / Math.tan(camera.fovYRadians / 2))
+  camera.distance = Math.max(0.5, (0.42 * diagonal) / Math.tan(camera.fovYRadians / 2))
   camera.yaw = -Math.PI / 4
   camera.pitch = 0.7
 }
