@@ -55,7 +55,9 @@ export class ProbeJobs {
     const started = Date.now()
     const status: ProbeStatus = { ...(await this.status(classSetId)), state: 'training', error: null, lossCurve: [] }
     const job = this.deps.jobs.start('probe', `Train probe: ${set.name}`, async (ctx) => {
-      const samples = await this.samples(classSetId, set.classes.length, sessionIds, ctx.signal, (done, total) => ctx.progress(done, total, 'reading labelled frames'))
+      const samples = await this.samples(classSetId, sessionIds, ctx.signal, (done, total) => ctx.progress(done, total, 'reading labelled frames'))
+      const present = new Set(samples.labels).size
+      if (present < 2) throw new ConsoleError('invalid_input', `Class set "${set.name}": labels cover ${present} class${present === 1 ? '' : 'es'}; a probe needs at least two.`)
       const options = { ...defaultProbeOptions, ...(epochs ? { epochs } : {}) }
       const result = await this.deps.runner.train(
         { dim: samples.dim, classCount: set.classes.length, embeddings: samples.embeddings, labels: samples.labels },
@@ -94,7 +96,7 @@ export class ProbeJobs {
   async computeMeans(classSetId: string, sessionIds: string[] | undefined): Promise<{ jobId: string }> {
     const set = await this.deps.store.getWritable(classSetId)
     const job = this.deps.jobs.start('means', `Visual means: ${set.name}`, async (ctx) => {
-      const samples = await this.samples(classSetId, set.classes.length, sessionIds, ctx.signal, (done, total) => ctx.progress(done, total, 'reading labelled frames'))
+      const samples = await this.samples(classSetId, sessionIds, ctx.signal, (done, total) => ctx.progress(done, total, 'reading labelled frames'))
       const C = set.classes.length
       const empty = set.classes.filter((_, k) => !samples.labels.includes(k)).map((c) => c.name)
       if (empty.length) throw new ConsoleError('invalid_input', `Class set "${set.name}": no labelled pixels for ${empty.join(', ')}; label them or remove them before computing means.`)
@@ -106,15 +108,10 @@ export class ProbeJobs {
     return { jobId: job.id }
   }
 
-  private async samples(classSetId: string, classCount: number, sessionIds: string[] | undefined, signal: AbortSignal, progress: (done: number, total: number) => void): Promise<PixelSamples> {
+  private async samples(classSetId: string, sessionIds: string[] | undefined, signal: AbortSignal, progress: (done: number, total: number) => void): Promise<PixelSamples> {
     const refs = await labelledFrameRefs(this.deps.labels, this.deps.frames, classSetId, sessionIds)
     if (refs.length === 0) throw new ConsoleError('invalid_input', `Class set "${classSetId}" has no labelled frames: paint some labels first.`)
-    const samples = await this.deps.pixels.gather(classSetId, refs, signal, (done) => progress(done, refs.length))
-    const counts = new Array<number>(classCount).fill(0)
-    for (const y of samples.labels) counts[y] = (counts[y] as number) + 1
-    const present = counts.filter((n) => n > 0).length
-    if (present < 2) throw new ConsoleError('invalid_input', `Class set "${classSetId}": labels cover ${present} class${present === 1 ? '' : 'es'}; a probe needs at least two.`)
-    return samples
+    return this.deps.pixels.gather(classSetId, refs, signal, (done) => progress(done, refs.length))
   }
 
   private statusPath(classSetId: string): string {

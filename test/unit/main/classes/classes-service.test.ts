@@ -72,7 +72,9 @@ describe('classes service', () => {
     const set = await service.create({ name: 'One', classes: twoClasses })
     await service.saveLabels({ sessionId: 's', classSetId: set.id, frameIndex: 0, width: 8, height: 6, runs: [0, 4, 1] })
     const first = await service.trainProbe({ classSetId: set.id })
-    expect((await waitFor(jobs, first.jobId)).error).toMatch(/labels cover 1 class; a probe needs at least two/)
+    expect((await waitFor(jobs, first.jobId)).error).toMatch(/"One": labels cover 1 class; a probe needs at least two/)
+    const means = await service.computeMeans({ classSetId: set.id })
+    expect((await waitFor(jobs, means.jobId)).error).toMatch(/no labelled pixels for table; label them or remove them/)
     // A mask for frame 5 of a 2-frame session (e.g. the session was re-imported shorter).
     const { encode } = await import('fast-png')
     writeFileSync(join(home, 'labels', 's', set.id, '000005.png'), encode({ width: 8, height: 6, data: new Uint8Array(48).fill(2), channels: 1, depth: 8 }))
