@@ -161,6 +161,11 @@ export const classesSpec = {
   importClassSet: method<ClassSetDetail>()(z.object({ path: z.string().min(1).max(1000), name: z.string().trim().min(1).max(120).optional() })),
   /** Writes `<id>.json` (+ means/probe `.npy`) into a folder (CLI and desktop only). */
   exportClassSet: method<{ files: string[] }>()(z.object({ id, outDir: z.string().min(1).max(1000) })),
+  /**
+   * Reads a folder written by exportLabels (NNNNNN.png + classes.json) into a session's labels;
+   * values map to the set's classes by name (CLI and desktop only).
+   */
+  importLabels: method<{ frames: number[] }>()(z.object({ sessionId, classSetId: id, dir: z.string().min(1).max(1000) })),
   /** Writes one index-mask PNG per labelled frame plus classes.json (CLI and desktop only). */
   exportLabels: method<{ files: string[] }>()(z.object({ sessionId, classSetId: id, outDir: z.string().min(1).max(1000) })),
 }

@@ -83,6 +83,11 @@ export function registerClassesCommand(program: Command, ctx: CliContext): void 
     .action((id: string, dir: string) => withServices(ctx, async (services) => {
       for (const f of (await services.api.classes.exportClassSet({ id, outDir: resolve(dir) })).files) ctx.out(f)
     })())
+  classes.command('import-labels').argument('<session>').argument('<id>').argument('<dir>').description('labels from a folder of index-mask PNGs plus classes.json (values matched by class name)')
+    .action((sessionId: string, id: string, dir: string) => withServices(ctx, async (services) => {
+      const { frames } = await services.api.classes.importLabels({ sessionId, classSetId: id, dir: resolve(dir) })
+      ctx.out(`${frames.length} labelled frames imported into ${id}`)
+    })())
   classes.command('export-labels').argument('<session>').argument('<id>').argument('<dir>').description('one index-mask PNG per labelled frame plus classes.json')
     .action((sessionId: string, id: string, dir: string) => withServices(ctx, async (services) => {
       const { files } = await services.api.classes.exportLabels({ sessionId, classSetId: id, outDir: resolve(dir) })

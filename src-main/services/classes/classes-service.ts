@@ -20,6 +20,7 @@ import type { ClassSetStore, StoredClassSet } from './class-set-store'
 import { applyRuns, countPixels, encodeLabelPng, maskFileName, writeClassTable, type LabelMask, type LabelStore } from './label-store'
 import type { ProbeJobs } from './probe-jobs'
 import { evaluateSession } from './session-evaluator'
+import { readLabelFolder } from './label-import'
 import { regionRuns, similarRegion } from './similar-region'
 
 type Spec = typeof classesSpec
@@ -192,6 +193,16 @@ export class ClassesService implements ServiceApi<Spec> {
     }
     files.push(await writeClassTable(resolve(outDir), classSetId, set.classes))
     return { files }
+  }
+
+  async importLabels({ sessionId, classSetId, dir }: InputOf<Spec['importLabels']>): Promise<{ frames: number[] }> {
+    this.requireFileAccess('import labels')
+    const set = await this.deps.store.getWritable(classSetId)
+    const manifest = await this.deps.manifest(sessionId)
+    const imported = await readLabelFolder(resolve(dir), set.classes, { ...manifest.camera, frames: manifest.frames.length })
+    // Everything is read and checked before the first write, so a bad file imports nothing.
+    for (const { frameIndex, mask } of imported) await this.deps.labels.update(sessionId, classSetId, frameIndex, set.classes, () => mask)
+    return { frames: imported.map((f) => f.frameIndex) }
   }
 
   private requireFileAccess(what: string): void {

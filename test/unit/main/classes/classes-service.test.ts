@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createClasses } from '../../../../src-main/services/classes/create-classes'
+import { LabelStore } from '../../../../src-main/services/classes/label-store'
 import { DataRouter } from '../../../../src-main/services/data-router'
 import { dim, embeddings, frames, manifest, packs, scorer, setup, twoClasses, waitFor, disposers } from './classes-fixture'
 
@@ -96,6 +97,14 @@ describe('classes service', () => {
     expect(Array.from((await heads.classHead(imported.id, 'probe')).weights[1] ?? [])).toEqual(Array.from(original.weights[1] ?? []))
     const labels = await service.exportLabels({ sessionId: 's', classSetId: set.id, outDir: join(home, 'labels-out') })
     expect(labels.files.map((f) => f.split('/').at(-1))).toEqual(['000000.png', 'classes.json'])
+    // Back into a set whose classes are in the other order: values follow the names.
+    const swapped = await service.create({ name: 'Swapped', classes: [twoClasses[1], twoClasses[0]] })
+    expect(await service.importLabels({ sessionId: 's', classSetId: swapped.id, dir: join(home, 'labels-out') })).toEqual({ frames: [0] })
+    expect((await service.getLabels({ sessionId: 's', classSetId: swapped.id, frameIndex: 0 })).pixelCounts).toEqual([2, 2])
+    const mask = await new LabelStore(join(home, 'labels')).read('s', swapped.id, 0)
+    expect(Array.from(mask?.data.subarray(0, 8) ?? [])).toEqual([2, 2, 0, 0, 0, 0, 1, 1])
+    const other = await service.create({ name: 'Other', classes: [{ ...twoClasses[0], name: 'lamp' }] })
+    await expect(service.importLabels({ sessionId: 's', classSetId: other.id, dir: join(home, 'labels-out') })).rejects.toThrow(/classes\.json: class "chair" \(value 1\) is not in the class set/)
 
     // The same probe against a model that embeds in 8 dimensions.
     const wide = createClasses({
