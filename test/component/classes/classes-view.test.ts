@@ -1,0 +1,94 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import type { ClassSetDetail, EvaluationReport, ProbeStatus } from '@contract'
+import ClassesView from '../../../src-renderer/src/views/ClassesView.vue'
+import { apiKey } from '../../../src-renderer/src/api/install'
+import { createApiClient } from '../../../src-renderer/src/api/client'
+import { fakeHost } from '../library/fake-host'
+
+const room: ClassSetDetail = {
+  id: 'user-room', name: 'Room', source: 'user', readOnly: false, classCount: 2, embeddingDim: 8, hasMeans: false, hasProbe: true, modes: ['text', 'probe'],
+  classes: [
+    { name: 'chair', color: [230, 159, 0], prompts: ['chair'], hotkey: 3 },
+    { name: 'table', color: [86, 180, 233], prompts: ['table'], hotkey: 1 },
+  ],
+}
+const nyu: ClassSetDetail = { ...room, id: 'nyuv2-40', name: 'NYUv2-40', source: 'builtin', readOnly: true, hasProbe: false, modes: ['text'] }
+const probe: ProbeStatus = {
+  classSetId: 'user-room', state: 'ready', jobId: null, error: null, lossCurve: [1.2, 0.6, 0.3], heldOutAccuracy: 0.875, perClassConfidence: [0.9, null],
+  pixelsPerClass: [40, 3], trainPixels: 35, heldOutPixels: 8, seconds: 0.4, trainedAt: '2026-11-26T21:00:00.000Z', modelId: 'demo',
+}
+const report: EvaluationReport = {
+  sessionId: 'walk', classSetId: 'user-room', modelId: 'demo', frames: 3, unmatchedGtClasses: ['lamp'], skipped: [], seconds: 1,
+  modes: [
+    { mode: 'text', miou: 0.25, pixelAccuracy: 0.5, classes: [{ name: 'chair', iou: 0.5, gtPixels: 10 }, { name: 'table', iou: 0, gtPixels: 5 }] },
+    { mode: 'probe', miou: 0.75, pixelAccuracy: 0.9, classes: [{ name: 'chair', iou: 0.9, gtPixels: 10 }, { name: 'table', iou: 0.6, gtPixels: 5 }] },
+  ],
+}
+
+async function mountView() {
+  setActivePinia(createPinia())
+  const host = fakeHost({
+    'classes.list': () => [room, nyu],
+    'classes.probeStatus': () => probe,
+    'classes.getLabels': () => ({ sessionId: 'walk', classSetId: 'user-room', frameIndex: 0, width: 8, height: 4, pixelCounts: [0, 0], labelMaskPath: null, revision: 0 }),
+    'classes.labelledFrames': () => [{ frameIndex: 2, pixelCounts: [3, 1] }],
+    'classes.evaluate': () => ({ jobId: 'evaluate-1' }),
+    'classes.evaluationResult': () => report,
+    'segmentation.segmentFrame': () => ({ fullClassMapPath: '/data/segmentation/x', bytesPerIndex: 1 }),
+    'sessions.list': () => [{ id: 'walk', name: 'Walk', frameCount: 5, width: 8, height: 4 }],
+    'jobs.list': () => [],
+  })
+  const wrapper = mount(ClassesView, { global: { provide: { [apiKey as symbol]: createApiClient(host.transport) } }, attachTo: document.body })
+  await flushPromises()
+  await vi.waitFor(() => expect(wrapper.find('[data-testid="probe-state"]').text()).toMatch(/^ready/))
+  return { wrapper, host }
+}
+
+describe('ClassesView', () => {
+  beforeEach(() => {
+    const draws2d = new Proxy({}, { get: () => () => undefined })
+    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(draws2d as RenderingContext)
+    vi.stubGlobal('fetch', async () => new Response(new Uint8Array(32).buffer))
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    vi.restoreAllMocks()
+  })
+
+  it('lists sets with built-ins read-only, opens the first user set on the first session, and marks labelled frames', async () => {
+    const { wrapper, host } = await mountView()
+    expect(wrapper.find('[data-testid="class-set-nyuv2-40"]').text()).toContain('read-only')
+    expect(wrapper.find('[data-testid="class-set-user-room"]').classes()).toContain('selected')
+    expect(host.called('classes.getLabels')).toContainEqual({ sessionId: 'walk', classSetId: 'user-room', frameIndex: 0 })
+    expect(wrapper.findAll('.marks button').map((b) => b.attributes('title'))).toEqual(['frame 2 has labels'])
+    // The probe is ready: its prediction of the frame is fetched for the overlay.
+    expect(host.called('segmentation.segmentFrame')).toContainEqual({ sessionId: 'walk', frameIndex: 0, classSetId: 'user-room', mode: 'probe' })
+  })
+
+  it('selects classes by their hotkeys and tools by letter', async () => {
+    const { wrapper } = await mountView()
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '1' }))
+    await flushPromises()
+    expect(wrapper.find('[data-testid="pick-class-1"]').classes()).toContain('active')
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '3' }))
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'e' }))
+    await flushPromises()
+    expect(wrapper.find('[data-testid="pick-class-0"]').classes()).toContain('active')
+    expect(wrapper.find('[data-testid="tool-eraser"]').classes()).toContain('active')
+  })
+
+  it('shows the probe status and an evaluation table with a bar per mode', async () => {
+    const { wrapper } = await mountView()
+    expect(wrapper.find('[data-testid="held-out-accuracy"]').text()).toBe('87.5 %')
+    expect(wrapper.find('[data-testid="loss-curve"] path').attributes('d')).toMatch(/^M0\.0,[\d.]+ L100\.0,[\d.]+ L200\.0,[\d.]+$/)
+    await wrapper.find('[data-testid="run-evaluation"]').trigger('click')
+    await flushPromises()
+    const rows = wrapper.findAll('[data-testid="evaluation-table"] tbody tr').map((tr) => tr.findAll('td').map((td) => td.text()))
+    expect(rows).toEqual([['chair', '10', '50.0', '90.0'], ['table', '5', '0.0', '60.0'], ['mIoU', '', '25.0', '75.0']])
+    expect(wrapper.findAll('[data-testid="miou-chart"] rect').map((r) => r.attributes('width'))).toEqual(['32.5', '97.5'])
+    expect(wrapper.text()).toContain('ignored (not in the set): lamp')
+  })
+})
