@@ -74,6 +74,8 @@ export interface MapStatus {
   map: MapInfo | null
   /** The running build job, if any. */
   buildJobId: string | null
+  /** Why the saved map could not be read (e.g. a damaged file); building again replaces it. */
+  problem: string | null
 }
 
 export interface MapPinInfo {

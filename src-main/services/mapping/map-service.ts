@@ -60,11 +60,15 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
 
   async status({ sessionId }: Input<'status'>): Promise<MapStatus> {
     const manifest = await this.deps.manifest(sessionId)
-    const loaded = await this.current(sessionId)
+    // A damaged map must not hide the way out (building it again), so its error becomes a field.
+    const [loaded, problem] = await this.current(sessionId).then(
+      (map) => [map, null] as const,
+      (error: unknown) => [null, error instanceof Error ? error.message : String(error)] as const,
+    )
     return {
       sessionId, hasPoses: manifest.hasPoses,
       posedFrameCount: manifest.frames.filter((f) => f.worldFromCamera).length, frameCount: manifest.frames.length,
-      map: loaded && this.info(loaded), buildJobId: this.builds.get(sessionId) ?? null,
+      map: loaded && this.info(loaded), buildJobId: this.builds.get(sessionId) ?? null, problem,
     }
   }
 

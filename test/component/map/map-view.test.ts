@@ -68,11 +68,11 @@ async function mountMap(status: MapStatus) {
   return { wrapper, host, router }
 }
 
-const withMap: MapStatus = { sessionId: 'walk', hasPoses: true, posedFrameCount: 3, frameCount: 3, map: info, buildJobId: null }
+const withMap: MapStatus = { sessionId: 'walk', hasPoses: true, posedFrameCount: 3, frameCount: 3, map: info, buildJobId: null, problem: null }
 
 describe('MapView', () => {
   it('says a session without poses offers no fused map, and shows one frame as points instead', async () => {
-    const { wrapper, host } = await mountMap({ sessionId: 'walk', hasPoses: false, posedFrameCount: 0, frameCount: 3, map: null, buildJobId: null })
+    const { wrapper, host } = await mountMap({ sessionId: 'walk', hasPoses: false, posedFrameCount: 0, frameCount: 3, map: null, buildJobId: null, problem: null })
     expect(wrapper.get('[data-testid=map-no-poses]').text()).toContain('no camera poses')
     expect(wrapper.find('[data-testid=map-build]').exists()).toBe(false)
     expect(host.called('map.build')).toHaveLength(0)

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConsoleError, decodeMapPoints } from '../../../../src-main/contract'
 import { buildAndWait, mapFixture } from './map-test-kit'
@@ -143,6 +145,22 @@ describe('map service on the synthetic room', () => {
     expect(map.voxelCount).toBe(expected.voxelCount)
     const result = await resumed.service.query({ sessionId: 'room', text: 'box' })
     expect(distance(result.pins[0]!.worldPoint, cubeCentre)).toBeLessThan(0.4)
+  })
+
+  it('reports a damaged saved map in the status and builds over it', async () => {
+    const world = new SyntheticRoom(frames)
+    const first = mapFixture(world, world, world.manifest())
+    await buildAndWait(first, { sessionId: 'room', voxelSizeMeters: 0.1, geometryOnly: true })
+    const bin = join(first.mapsRoot, 'room', 'geometry', 'map.bin')
+    writeFileSync(bin, readFileSync(bin).subarray(0, 64))
+    const fresh = mapFixture(world, world, world.manifest(), first.mapsRoot)
+    const status = await fresh.service.status({ sessionId: 'room' })
+    expect(status.map).toBeNull()
+    expect(status.problem).toMatch(/map\.bin: 64 bytes.*Build the map again/)
+    await buildAndWait(fresh, { sessionId: 'room', voxelSizeMeters: 0.1, geometryOnly: true })
+    const rebuilt = await fresh.service.status({ sessionId: 'room' })
+    expect(rebuilt.problem).toBeNull()
+    expect(rebuilt.map!.complete).toBe(true)
   })
 
   it('says what is wrong with bad poses, no poses and depth in the wrong unit', async () => {
