@@ -69,6 +69,19 @@ describe('label store', () => {
     expect(await store.frames('s', 'set')).toEqual([])
   })
 
+  it('writes 16-bit masks for class sets beyond 254 classes', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dve-labels-'))
+    const many: ClassDef[] = Array.from({ length: 300 }, (_, k) => ({ name: `c${k}`, color: [0, 0, 0], prompts: [], hotkey: null }))
+    await new LabelStore(root).update('s', 'big', 0, many, (current) => {
+      const mask = current ?? { width: 8, height: 4, data: new Uint16Array(32) }
+      applyRuns(mask, [0, 2, 300, 2, 1, 256], many.length, 'test')
+      return mask
+    })
+    expect(decode(readFileSync(join(root, 's', 'big', '000000.png'))).depth).toBe(16)
+    const mask = await new LabelStore(root).read('s', 'big', 0)
+    expect(Array.from(mask?.data.subarray(0, 4) ?? [])).toEqual([300, 300, 256, 0])
+  })
+
   it('refuses label values beyond the class set and runs past the mask', () => {
     const mask: LabelMask = { width: 2, height: 2, data: new Uint16Array(4) }
     expect(() => applyRuns(mask, [0, 1, 3], 2, 'frame 0')).toThrow(/label value 3 but the class set has 2 classes/)
