@@ -1,6 +1,6 @@
 /**
  * Map render benchmark in headless Chromium (SwiftShader): frame time of the regl map renderer at
- * 1 M and 5 M voxels with point budgets of 100 k and 300 k, against drawing every point in the same run.
+ * 1 M and 5 M voxels with point budgets of 50 k, 100 k and 300 k, against drawing every point in the same run.
  * Run: `npx tsx test/bench/map-render.bench.ts [--quick]` (needs /usr/bin/chromium).
  */
 import { chromium } from 'playwright-core'
@@ -9,7 +9,7 @@ import { build } from 'vite'
 
 const root = resolve(import.meta.dirname, '..', '..')
 const quick = process.argv.includes('--quick')
-const budgets = [100_000, 300_000]
+const budgets = [50_000, 100_000, 300_000]
 const frames = quick ? 3 : 8
 
 const bundle = await build({

@@ -106,7 +106,7 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     const threshold = input.settings.threshold ?? adaptiveThreshold(values)
     const token = this.keepRelevancy(values)
     let maxRelevancy = 0
-    for (const v of values) maxRelevancy = Math.max(maxRelevancy, v)
+    for (let i = 0; i < values.length; i++) if (values[i]! > maxRelevancy) maxRelevancy = values[i]!
     const pins = clusterPins(this.clusterInput(loaded), values, threshold, input.maxPins)
     return { label, threshold, maxRelevancy, relevancyPath: resourcePaths.mapRelevancy(input.sessionId, token), pins, elapsedMs: performance.now() - started }
   }

@@ -82,14 +82,16 @@ export function topCut(values: Float32Array, keep: number): number {
   if (values.length <= keep) return -Infinity
   let min = Infinity
   let max = -Infinity
-  for (const v of values) {
+  // Indexed loops: for-of over a typed array is ~3× slower in V8 on a million values.
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!
     if (v < min) min = v
     if (v > max) max = v
   }
   if (!(max > min)) return min
   const histogram = new Uint32Array(cutBins)
   const scale = (cutBins - 1) / (max - min)
-  for (const v of values) histogram[Math.floor((v - min) * scale)]!++
+  for (let i = 0; i < values.length; i++) histogram[Math.floor((values[i]! - min) * scale)]!++
   let above = 0
   for (let b = cutBins - 1; b >= 0; b--) {
     above += histogram[b]!
