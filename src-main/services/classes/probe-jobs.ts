@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { z } from 'zod'
 import { ConsoleError, type ProbeStatus } from '../../contract'
 import { writeJsonAtomic } from '../../platform/atomic-write'
 import type { JobRunner } from '../jobs/job-runner'
@@ -27,6 +28,21 @@ export interface ProbeJobsDeps {
   classSetsDir: string
 }
 
+/** probe-status.json as written after a run (the ProbeStatus of that run). */
+const savedStatusSchema = z.object({
+  state: z.enum(['none', 'training', 'ready', 'failed']),
+  error: z.string().nullable(),
+  lossCurve: z.array(z.number()),
+  heldOutAccuracy: z.number().min(0).max(1).nullable(),
+  perClassConfidence: z.array(z.number().min(0).max(1).nullable()),
+  pixelsPerClass: z.array(z.number().int().nonnegative()),
+  trainPixels: z.number().int().nonnegative(),
+  heldOutPixels: z.number().int().nonnegative(),
+  seconds: z.number().nonnegative(),
+  trainedAt: z.string().nullable(),
+  modelId: z.string().nullable(),
+})
+
 function emptyStatus(classSetId: string): ProbeStatus {
   return {
     classSetId, state: 'none', jobId: null, error: null, lossCurve: [], heldOutAccuracy: null, perClassConfidence: [],
@@ -43,9 +59,21 @@ export class ProbeJobs {
   async status(classSetId: string): Promise<ProbeStatus> {
     const live = this.live.get(classSetId)
     if (live) return live
-    const text = await readFile(this.statusPath(classSetId), 'utf8').catch(() => null)
-    // The status file is our own summary; a damaged one only loses the curve, not the probe.
-    return text ? { ...emptyStatus(classSetId), ...(JSON.parse(text) as Partial<ProbeStatus>), classSetId } : emptyStatus(classSetId)
+    const path = this.statusPath(classSetId)
+    const text = await readFile(path, 'utf8').catch(() => null)
+    if (text === null) return emptyStatus(classSetId)
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (error) {
+      throw new ConsoleError('bad_file', `${path}: not JSON (${error instanceof Error ? error.message : String(error)}); train the probe again to rewrite it.`)
+    }
+    const parsed = savedStatusSchema.safeParse(json)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      throw new ConsoleError('bad_file', `${path}: ${issue?.path.join('.') || 'file'}: ${issue?.message ?? 'invalid'}; train the probe again to rewrite it.`)
+    }
+    return { ...parsed.data, classSetId, jobId: null }
   }
 
   async train(classSetId: string, sessionIds: string[] | undefined, epochs: number | undefined): Promise<{ jobId: string }> {

@@ -113,6 +113,10 @@ describe('classes service', () => {
     })
     disposers.push(wide.dispose)
     await expect(wide.heads.classHead(set.id, 'probe')).rejects.toThrow(/probe has dimension 4, but the active model "wide" embeds in 8/)
+    // A fresh service reads the probe status from disk; a damaged file is named, not ignored.
+    expect((await wide.service.probeStatus({ classSetId: set.id })).state).toBe('ready')
+    writeFileSync(join(home, 'class-sets', set.id, 'probe-status.json'), '{"state": "ready"}')
+    await expect(wide.service.probeStatus({ classSetId: set.id })).rejects.toThrow(/probe-status\.json: error: .*train the probe again to rewrite it/)
   })
 })
 
