@@ -93,6 +93,17 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
     await page.screenshot({ path: '/tmp/dve-classes-trained.png' })
   })
 
+  it('retrains by itself shortly after a stroke when auto-retrain is on', async () => {
+    const { page } = app
+    const before = await page.getByTestId('probe-state').textContent()
+    await page.getByTestId('auto-retrain').check()
+    await page.keyboard.press('1')
+    await drag(page, [0.1, 0.6], [0.3, 0.65])
+    // The pixel counts in the status change once the debounced retrain has finished.
+    await expect.poll(() => page.getByTestId('probe-state').textContent(), { timeout: 60_000 }).not.toBe(before)
+    await expect.poll(() => page.getByTestId('probe-state').textContent(), { timeout: 60_000 }).toMatch(/^\s*ready/)
+  })
+
   it('finds labels and probe intact after a reload', async () => {
     const { page } = app
     const before = await paintedPixels(page, 'label-overlay', colors)
