@@ -42,10 +42,16 @@ export const querySourceSchema = z.discriminatedUnion('kind', [
 export type QuerySource = z.infer<typeof querySourceSchema>
 
 export const querySettingsSchema = z.object({
-  negatives: z.array(z.string().trim().min(1).max(80)).max(16).default([...canonicalNegatives]),
+  negatives: z.array(z.string().trim().min(1).max(80)).max(64).default([...canonicalNegatives]),
   temperature: z.number().positive().max(100).default(defaultTemperature),
   /** Relevancy threshold in [0, 1]; null = adaptive (Otsu split of the scores, at least relevancyFloor). */
   threshold: unit.nullable().default(null),
+  /**
+   * Also compare against the active pack's class names (except the query's own near-synonyms): the
+   * query must beat everything the model knows by name. Needed where the canonical negatives are far
+   * from every pixel (the demo pack), where relevancy would otherwise be high everywhere.
+   */
+  vocabularyNegatives: z.boolean().default(true),
 })
 export type QuerySettings = z.infer<typeof querySettingsSchema>
 
@@ -65,6 +71,8 @@ export interface QueryRecord {
   /** The pack's prompt template (e.g. "a detailed photo of a {}"), or null when unknown. */
   promptTemplate: string | null
   negatives: string[]
+  /** Class names of the pack that were also used as negatives (empty when off or none). */
+  vocabularyNegatives: string[]
   temperature: number
   threshold: number
   thresholdMode: 'fixed' | 'adaptive'

@@ -16,6 +16,7 @@ const recordSchema = z.object({
   modelId: z.string(),
   promptTemplate: z.string().nullable(),
   negatives: z.array(z.string()),
+  vocabularyNegatives: z.array(z.string()).default([]),
   temperature: z.number(),
   threshold: z.number(),
   thresholdMode: z.enum(['fixed', 'adaptive']),

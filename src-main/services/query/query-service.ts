@@ -3,6 +3,7 @@
  * and saved queries. Model work goes through the ports; this service only combines scores.
  */
 import { join } from 'node:path'
+import { z } from 'zod'
 import {
   ConsoleError, canonicalNegatives, defaultTemperature, resourcePaths,
   type AskQuery, type FrameHeatmap, type FrameQueryResult, type MapPin, type PixelMatch, type QueryHistoryEntry, type QueryIndexStatus,
@@ -14,6 +15,7 @@ import type { JobRunner } from '../jobs/job-runner'
 import type { EmbeddingProvider, FrameReader, FrameScorer, MapQueryPort, PromptTemplateSource, ScoreMaps } from '../ports'
 import { caregiverAnswer } from './caregiver-answer'
 import { boxEmbedding } from './embedding-pooling'
+import { PackVocabulary, dot, type Vocabulary, type VocabularySource } from './pack-vocabulary'
 import { summariseHeatmap } from './frame-heatmap'
 import { HeatmapCache } from './heatmap-cache'
 import { QueryHistoryStore } from './query-history-store'
@@ -31,12 +33,21 @@ export interface QueryServiceDeps {
   scorer: FrameScorer | null
   prompt: PromptTemplateSource | null
   map: MapQueryPort | null
+  /** The active pack's class sets (vocabulary negatives); null = canonical negatives only. */
+  vocabulary: (() => VocabularySource) | null
   jobs: JobRunner
   data: DataRouter
   paths: ConsolePaths
 }
 
 type Input<M extends keyof typeof querySpec> = Parameters<ServiceApi<typeof querySpec>[M]>[0]
+
+/** Bad input from the CLI or a test reads like the host's: invalid_input naming the field. */
+function checked<M extends 'frame' | 'search' | 'pixelMatches' | 'saveQuery'>(name: M, raw: Input<M>): z.output<(typeof querySpec)[M]['input']> {
+  const result = querySpec[name].input.safeParse(raw)
+  if (!result.success) throw new ConsoleError('invalid_input', `query.${name}: ${z.prettifyError(result.error)}`)
+  return result.data as z.output<(typeof querySpec)[M]['input']>
+}
 
 /** How many remembered phrases a click is compared with. */
 const maxClickCandidates = 64
@@ -47,18 +58,21 @@ export class QueryService implements ServiceApi<typeof querySpec> {
   private readonly indexStore: SessionIndexStore
   private indexes: SessionIndexes | null = null
   private vectorCache: QueryVectors | null = null
+  private readonly packVocabulary: PackVocabulary | null
 
   constructor(private readonly deps: QueryServiceDeps) {
     this.heatmaps = new HeatmapCache(deps.data)
     this.store = new QueryHistoryStore(join(deps.paths.home, 'ask'))
     this.indexStore = new SessionIndexStore(deps.paths.cache)
+    this.packVocabulary = deps.vocabulary ? new PackVocabulary(deps.vocabulary) : null
   }
 
   // The CLI and tests call the service directly, so each method applies the schema's defaults itself.
   async frame(raw: Input<'frame'>): Promise<FrameQueryResult> {
-    const input = querySpec.frame.input.parse(raw)
+    const input = checked('frame', raw)
     const { modelId, scorer, vectors } = this.model()
-    const resolved = await Promise.all(input.queries.map((query) => vectors.resolve(query, modelId)))
+    const vocabulary = await this.vocabulary(modelId)
+    const resolved = await Promise.all(input.queries.map((query) => vectors.resolve(query, modelId, vocabulary)))
     // One scorer call for every query and its negatives: one embedding read and one MatMul per frame.
     const all = await scorer.scoreFrame(input.sessionId, input.frameIndex, resolved.flatMap((r) => [r.vector, ...r.negatives]))
     const pixels = all.width * all.height
@@ -85,9 +99,9 @@ export class QueryService implements ServiceApi<typeof querySpec> {
 
   async search(raw: Input<'search'>): Promise<SessionSearchResult> {
     const started = performance.now()
-    const { sessionId, query, top, minGapSec, withMap, remember } = querySpec.search.input.parse(raw)
+    const { sessionId, query, top, minGapSec, withMap, remember } = checked('search', raw)
     const { modelId, vectors } = this.model()
-    const resolved = await vectors.resolve(query, modelId)
+    const resolved = await vectors.resolve(query, modelId, await this.vocabulary(modelId))
     const index = await this.sessionIndexes().ensure(sessionId, modelId)
     const cells = index.cellRelevancy(resolved.vector, resolved.negatives, resolved.negativesKey, query.settings.temperature)
     const threshold = query.settings.threshold ?? adaptiveThreshold(cells.relevancy)
@@ -115,7 +129,7 @@ export class QueryService implements ServiceApi<typeof querySpec> {
   }
 
   async pixelMatches(raw: Input<'pixelMatches'>): Promise<PixelMatch[]> {
-    const input = querySpec.pixelMatches.input.parse(raw)
+    const input = checked('pixelMatches', raw)
     const { modelId, vectors, embeddings } = this.model()
     const phrases = await this.rememberedPhrases()
     if (phrases.length === 0) return []
@@ -146,7 +160,7 @@ export class QueryService implements ServiceApi<typeof querySpec> {
   }
 
   saveQuery(raw: Input<'saveQuery'>): Promise<SavedQuery> {
-    const input = querySpec.saveQuery.input.parse(raw)
+    const input = checked('saveQuery', raw)
     return this.store.save(input.name, input.query)
   }
 
@@ -161,6 +175,10 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     if (!modelId) throw new ConsoleError('model_error', 'Ask needs a model pack: load one in the Models view (or `dve models use <pack>`).')
     this.vectorCache ??= new QueryVectors(embeddings)
     return { modelId, scorer, vectors: this.vectorCache, embeddings }
+  }
+
+  private vocabulary(modelId: string): Promise<Vocabulary | null> {
+    return this.packVocabulary?.forModel(modelId) ?? Promise.resolve(null)
   }
 
   private sessionIndexes(): SessionIndexes {
@@ -182,7 +200,7 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     return {
       label: resolved.label, source: query.source, queryText: resolved.queryText, modelId,
       promptTemplate: this.deps.prompt?.promptTemplate() ?? null,
-      negatives: query.settings.negatives, temperature: query.settings.temperature,
+      negatives: query.settings.negatives, vocabularyNegatives: resolved.vocabularyNames, temperature: query.settings.temperature,
       threshold, thresholdMode: query.settings.threshold === null ? 'adaptive' : 'fixed',
       createdAt: new Date().toISOString(),
     }
@@ -205,8 +223,3 @@ export class QueryService implements ServiceApi<typeof querySpec> {
   }
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0
-  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number)
-  return sum
-}

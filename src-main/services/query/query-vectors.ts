@@ -5,13 +5,16 @@
 import type { AskQuery } from '../../contract'
 import type { EmbeddingProvider } from '../ports'
 import { boxEmbedding } from './embedding-pooling'
+import { otherNames, type Vocabulary } from './pack-vocabulary'
 import { cleanQueryText } from './query-text'
 
 export interface ResolvedQuery {
   label: string
   queryText: string | null
   vector: Float32Array
+  /** The typed negatives, then the vocabulary names used. */
   negatives: Float32Array[]
+  vocabularyNames: string[]
   /** Identifies the negative set (model + texts) for caches. */
   negativesKey: string
 }
@@ -33,18 +36,24 @@ export class QueryVectors {
     return texts.map((t) => this.textCache.get(`${modelId}\u0000${t}`) as Float32Array)
   }
 
-  async resolve(query: AskQuery, modelId: string): Promise<ResolvedQuery> {
-    const negatives = await this.texts(query.settings.negatives, modelId)
-    const negativesKey = `${modelId}\u0000${query.settings.negatives.join('\u0000')}`
+  async resolve(query: AskQuery, modelId: string, vocabulary: Vocabulary | null): Promise<ResolvedQuery> {
+    const { label, queryText, vector } = await this.queryVector(query, modelId)
+    const others = vocabulary && query.settings.vocabularyNegatives ? otherNames(vocabulary, vector) : { names: [], vectors: [] }
+    const negatives = [...(await this.texts(query.settings.negatives, modelId)), ...others.vectors]
+    const negativesKey = [modelId, ...query.settings.negatives, '|', ...others.names].join('\u0000')
+    return { label, queryText, vector, negatives, vocabularyNames: others.names, negativesKey }
+  }
+
+  private async queryVector(query: AskQuery, modelId: string): Promise<{ label: string; queryText: string | null; vector: Float32Array }> {
     const source = query.source
     if (source.kind === 'text') {
       const queryText = cleanQueryText(source.text)
       const [vector] = await this.texts([queryText], modelId)
-      return { label: queryText, queryText, vector: vector as Float32Array, negatives, negativesKey }
+      return { label: queryText, queryText, vector: vector as Float32Array }
     }
     const map = await this.embeddings.frameEmbeddings(source.sessionId, source.frameIndex)
     const label = `like frame ${source.frameIndex} at (${Math.round(100 * (source.box.x0 + source.box.x1) / 2)}%, ${Math.round(100 * (source.box.y0 + source.box.y1) / 2)}%)`
-    return { label, queryText: null, vector: boxEmbedding(map, source.box), negatives, negativesKey }
+    return { label, queryText: null, vector: boxEmbedding(map, source.box) }
   }
 
   private remember(key: string, vector: Float32Array): void {

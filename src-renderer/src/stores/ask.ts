@@ -45,6 +45,7 @@ export const useAskStore = defineStore('ask', () => {
   const temperature = ref(defaultTemperature)
   /** null = adaptive. */
   const threshold = ref<number | null>(null)
+  const vocabularyNegatives = ref(true)
   /** A region ("more like this") replaces the text as the live query until the text changes. */
   const region = ref<{ frameIndex: number; box: NormalisedBox } | null>(null)
   const pinned = ref<PinnedQuery[]>([])
@@ -60,7 +61,9 @@ export const useAskStore = defineStore('ask', () => {
   let researchDebounce: ReturnType<typeof setTimeout> | null = null
   let pinCounter = 0
 
-  const settings = computed<QuerySettings>(() => ({ negatives: negatives.value, temperature: temperature.value, threshold: threshold.value }))
+  const settings = computed<QuerySettings>(() => ({
+    negatives: negatives.value, temperature: temperature.value, threshold: threshold.value, vocabularyNegatives: vocabularyNegatives.value,
+  }))
   const liveSource = computed<QuerySource | null>(() => {
     if (region.value && sessionId.value) return { kind: 'region', sessionId: sessionId.value, ...region.value }
     const typed = text.value.trim()
@@ -102,8 +105,9 @@ export const useAskStore = defineStore('ask', () => {
   }
 
   /** New settings redraw the frame at once and, after a pause, re-run the search (not added to history). */
-  function setSettings(next: { negatives?: string[]; temperature?: number; threshold?: number | null }): void {
+  function setSettings(next: Partial<QuerySettings>): void {
     if (next.negatives) negatives.value = next.negatives
+    if (next.vocabularyNegatives !== undefined) vocabularyNegatives.value = next.vocabularyNegatives
     if (next.temperature !== undefined) temperature.value = next.temperature
     if (next.threshold !== undefined) threshold.value = next.threshold
     void refreshFrame()
@@ -206,8 +210,9 @@ export const useAskStore = defineStore('ask', () => {
   }
 
   /** Re-runs a remembered query with the settings it was recorded with. */
-  function reuse(source: QuerySource, recorded: { negatives: string[]; temperature: number; threshold: number | null }): void {
+  function reuse(source: QuerySource, recorded: QuerySettings): void {
     negatives.value = recorded.negatives
+    vocabularyNegatives.value = recorded.vocabularyNegatives
     temperature.value = recorded.temperature
     threshold.value = recorded.threshold
     result.value = null
@@ -240,7 +245,7 @@ export const useAskStore = defineStore('ask', () => {
   }
 
   return {
-    sessionId, frameIndex, text, negatives, temperature, threshold, region, pinned, heatmaps, result, searching, error,
+    sessionId, frameIndex, text, negatives, temperature, threshold, vocabularyNegatives, region, pinned, heatmaps, result, searching, error,
     history, saved, clickMatches, liveSource, effectiveThreshold,
     setSession, setFrame, setText, setSettings, refreshFrame, search, searchRegion, pin, unpin, matchesAt,
     loadHistory, reuse, saveCurrent, deleteSaved, clearHistory,

@@ -2,6 +2,7 @@ import { writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { SessionSearchResult } from '../../../../src-main/contract'
+import type { VocabularySource } from '../../../../src-main/services/query/pack-vocabulary'
 import { queryFixture, syntheticWorld } from './synthetic-session'
 
 const session = 'synthetic'
@@ -153,5 +154,46 @@ describe('QueryService without a model', () => {
     mkdirSync(join(fixture.home, 'ask'), { recursive: true })
     writeFileSync(history, '{"format":"dve-ask-history","version":1,"entries":[{"id":3}]}')
     await expect(fixture.service.history()).rejects.toMatchObject({ code: 'bad_file', message: expect.stringContaining('history.json: entries.0.id') })
+  })
+})
+
+describe('vocabulary negatives', () => {
+  /** A pack vocabulary naming the synthetic things: "couch" is the sofa's synonym. */
+  function vocabularyOf(world: ReturnType<typeof syntheticWorld>, names: string[]): VocabularySource {
+    return {
+      classSets: async () => [{ id: 'demo', name: 'demo', classCount: names.length, modes: ['text'] }],
+      classHead: async (classSetId, mode) => ({ classSetId, mode, names, colors: names.map(() => [0, 0, 0]), weights: await world.textEmbeddings(names), bias: null }),
+    }
+  }
+
+  it('counts the other class names against the query, never its synonyms, and records which', async () => {
+    const world = syntheticWorld()
+    const fixture = queryFixture({ world, vocabulary: () => vocabularyOf(world, ['couch', 'bean bag', 'lamp']) })
+    const result = await fixture.service.search({ sessionId: session, query: { source: { kind: 'text', text: 'sofa' } } })
+    expect(result.record.vocabularyNegatives).toEqual(['bean bag', 'lamp'])
+    expect(result.answer.seen).toBe(true)
+    const off = await fixture.service.search({ sessionId: session, query: { source: { kind: 'text', text: 'sofa' }, settings: { vocabularyNegatives: false } } })
+    expect(off.record.vocabularyNegatives).toEqual([])
+  })
+
+  it('turns "seen" into "not seen" for a thing that only resembles a known one', async () => {
+    const world = syntheticWorld()
+    // "armchair" is unknown to the world: it embeds halfway between nothing and the sofa.
+    const original = world.textEmbeddings.bind(world)
+    const lookalike = async (texts: string[]) => Promise.all(texts.map(async (t) => {
+      if (t !== 'armchair') return (await original([t]))[0] as Float32Array
+      const [sofa, other] = await original(['sofa', 'piano'])
+      const mixed = (sofa as Float32Array).map((v, i) => 0.6 * v + 0.8 * ((other as Float32Array)[i] as number))
+      const norm = Math.hypot(...mixed)
+      return mixed.map((v) => v / norm)
+    }))
+    world.textEmbeddings = lookalike
+    const plain = queryFixture({ world })
+    const withVocabulary = queryFixture({ world, vocabulary: () => vocabularyOf(world, ['sofa', 'bean bag']) })
+    const query = { source: { kind: 'text' as const, text: 'armchair' }, settings: { threshold: 0.5 } }
+    const plainMax = Math.max(...(await plain.service.search({ sessionId: session, query })).relevancyByFrame)
+    const vocabularyResult = await withVocabulary.service.search({ sessionId: session, query })
+    expect(Math.max(...vocabularyResult.relevancyByFrame)).toBeLessThan(plainMax)
+    expect(vocabularyResult.answer.seen).toBe(false)
   })
 })

@@ -7,6 +7,7 @@ import { DataRouter } from '../../../../src-main/services/data-router'
 import { EventBus } from '../../../../src-main/services/event-bus'
 import { JobRunner } from '../../../../src-main/services/jobs/job-runner'
 import type { MapQueryPort } from '../../../../src-main/services/ports'
+import type { VocabularySource } from '../../../../src-main/services/query/pack-vocabulary'
 import { QueryService } from '../../../../src-main/services/query/query-service'
 import { SyntheticEmbeddingWorld } from '../../../../src-main/services/query/synthetic-embedding-world'
 
@@ -29,14 +30,14 @@ export interface QueryFixture {
   home: string
 }
 
-export function queryFixture(options: { world?: SyntheticEmbeddingWorld; home?: string; map?: MapQueryPort | null } = {}): QueryFixture {
+export function queryFixture(options: { world?: SyntheticEmbeddingWorld; home?: string; map?: MapQueryPort | null; vocabulary?: (() => VocabularySource) | null } = {}): QueryFixture {
   const world = options.world ?? syntheticWorld()
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'dve-ask-'))
   const data = new DataRouter()
   const jobs = new JobRunner(new EventBus())
   const service = new QueryService({
     frames: world, embeddings: world, scorer: world, prompt: { promptTemplate: () => 'a detailed photo of a {}' },
-    map: options.map ?? null, jobs, data, paths: consolePaths(home),
+    map: options.map ?? null, vocabulary: options.vocabulary ?? null, jobs, data, paths: consolePaths(home),
   })
   return { service, world, data, jobs, home }
 }
