@@ -12,8 +12,8 @@ export interface ClusterInput {
   labelClasses: LabelClass[]
 }
 
-/** At most this many voxels take part in clustering (the best ones). */
-const maxCandidates = 20000
+/** At most this many voxels take part in clustering (the best ones; 5 000 voxels of 5 cm are 12 m² of surface). */
+const maxCandidates = 5000
 
 /** `scores`: per voxel, higher is better; voxels below `threshold` are ignored. */
 export function clusterPins(map: ClusterInput, scores: Float32Array, threshold: number, maxPins: number): MapPinInfo[] {
