@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import {
-  askTypingDebounceMs, canonicalNegatives, defaultTemperature,
+  askTypingDebounceMs, canonicalNegatives, defaultTemperature, relevancyFloor,
   type AskQueryInput, type FrameHeatmap, type NormalisedBox, type PixelMatch, type QueryHistoryEntry,
   type QuerySettings, type QuerySource, type SavedQuery, type SessionSearchResult,
 } from '@contract'
@@ -70,7 +70,7 @@ export const useAskStore = defineStore('ask', () => {
     return typed ? { kind: 'text', text: typed } : null
   })
   /** The threshold the overlay and strip use: the search's (adaptive or fixed) once there is one. */
-  const effectiveThreshold = computed(() => threshold.value ?? result.value?.record.threshold ?? heatmaps.value[0]?.heatmap.record.threshold ?? 0.5)
+  const effectiveThreshold = computed(() => threshold.value ?? result.value?.record.threshold ?? heatmaps.value[0]?.heatmap.record.threshold ?? relevancyFloor)
 
   function query(source: QuerySource): AskQueryInput {
     // A search's adaptive threshold is reused on frames so "passes" means the same in 2D and on the strip.
