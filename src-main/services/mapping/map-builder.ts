@@ -43,16 +43,19 @@ export async function buildMap(deps: MapBuildDeps, manifest: SessionManifest, op
   let lastCheckpoint = Date.now()
   let lastShown = Date.now()
   // Checkpoints compress the embeddings (seconds for a big 768-d map), so they are rarer than views.
-  const checkpointMs = deps.checkpointIntervalMs ?? 60_000
+  let checkpointMs = deps.checkpointIntervalMs ?? 60_000
   const showMs = deps.showIntervalMs ?? 2_000
   const snapshot = (complete: boolean, withCodes: boolean): Promise<FusedMap> => {
     if (!engine) throw new ConsoleError('unsupported', `Session "${manifest.id}": none of its ${total} frames has a usable pose (${badPoses.slice(0, 3).join('; ')}).`)
     return engine.snapshot({ ...meta, complete, warnings: [...meta.warnings, ...poseWarning(badPoses)], updatedAt: new Date().toISOString() }, withCodes)
   }
   const checkpoint = async (complete: boolean): Promise<FusedMap> => {
+    const started = Date.now()
     const map = await snapshot(complete, true)
     await deps.publish(map)
     lastCheckpoint = lastShown = Date.now()
+    // A big map's checkpoint takes seconds: keep fusing at least 5× as long as a checkpoint takes.
+    checkpointMs = Math.max(checkpointMs, 5 * (lastCheckpoint - started))
     return map
   }
   try {

@@ -1,7 +1,7 @@
 /**
  * The demo map with the demo pack: a text query is most relevant on the voxels whose fused
- * ground-truth label is the queried class, and the compressed embeddings rank voxels like the
- * uncompressed running means (Spearman ≥ 0.95). Skips until resources/demo-recording and
+ * ground-truth label is the queried class; the map orders classes by cosine as the frames do; and the
+ * compressed embeddings rank voxels like the uncompressed running means (Spearman ≥ 0.95). Skips until resources/demo-recording and
  * models/demo exist. DVE_MAP_TEST_PACK points it at another pack folder (to check the plumbing).
  */
 import { existsSync, mkdtempSync } from 'node:fs'
@@ -72,6 +72,40 @@ describe.skipIf(missing.length > 0)('demo map relevancy', () => {
     expect(means.find((m) => m.id === classId)).toBeDefined()
     expect(means[0]!.id).toBe(classId)
     expect(result.pins[0]?.nearLabel).toBe(name)
+  })
+
+  it('orders the classes by cosine to a query as the frames themselves do (the map is faithful to the model)', async () => {
+    const loaded = (await service.current('demo-apartment'))!
+    const frames = new SessionFrameReader(store)
+    for (const [q] of await Promise.all(queried.map((name) => inference.inference.textEmbeddings([name])))) {
+      const inFrames = new Map<number, { sum: number; n: number }>()
+      for (let f = 0; f < 260; f += 10) {
+        const emb = await inference.inference.frameEmbeddings('demo-apartment', f)
+        const labels = (await frames.loadLabels('demo-apartment', f))!
+        for (let y = 0; y < emb.height; y++) {
+          for (let x = 0; x < emb.width; x++) {
+            const label = labels.data[Math.floor((y + 0.5) * emb.scaleY) * labels.width + Math.floor((x + 0.5) * emb.scaleX)]!
+            let dot = 0
+            for (let d = 0; d < emb.dim; d++) dot += emb.data[(y * emb.width + x) * emb.dim + d]! * q![d]!
+            const entry = inFrames.get(label) ?? { sum: 0, n: 0 }
+            entry.sum += dot
+            entry.n++
+            inFrames.set(label, entry)
+          }
+        }
+      }
+      const cosines = loaded.cosines(q!)
+      const inMap = new Map<number, { sum: number; n: number }>()
+      for (let i = 0; i < loaded.map.count; i++) {
+        const entry = inMap.get(loaded.map.labels[i]!) ?? { sum: 0, n: 0 }
+        entry.sum += cosines[i]!
+        entry.n++
+        inMap.set(loaded.map.labels[i]!, entry)
+      }
+      const classes = [...inMap.keys()].filter((id) => id !== 0 && (inMap.get(id)?.n ?? 0) >= 20 && (inFrames.get(id)?.n ?? 0) >= 20)
+      const mean = (m: Map<number, { sum: number; n: number }>) => Float32Array.from(classes, (id) => m.get(id)!.sum / m.get(id)!.n)
+      expect(rankAgreement(mean(inFrames), mean(inMap), 3).spearman).toBeGreaterThan(0.8)
+    }
   })
 
   it('keeps the ranking of the uncompressed map (Spearman ≥ 0.95 for each query)', async () => {
