@@ -68,7 +68,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     classHeads: () => classes.heads, loadModel: () => inference.models.ensureLoaded().then((pack) => pack.modelId),
   })
   // Ask: the ports are filled in as the recordings, inference and mapping services are wired.
-  const query = new QueryService({ frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, prompt: inference.inference, map, vocabulary: () => classes.heads, jobs, data, paths })
+  const query = new QueryService({ frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, prompt: inference.inference, map, vocabulary: () => classes.heads, packs: inference.models, jobs, data, paths })
 
   const classes = createClasses({
     home: paths.home, frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, packs: inference.models,

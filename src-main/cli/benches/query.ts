@@ -40,7 +40,7 @@ export const queryBench: Bench = {
     })
     const home = await mkdtemp(join(tmpdir(), 'dve-bench-query-'))
     const service = new QueryService({
-      frames: world, embeddings: world, scorer: world, prompt: null, map: null, vocabulary: null,
+      frames: world, embeddings: world, scorer: world, prompt: null, map: null, vocabulary: null, packs: null,
       jobs: new JobRunner(new EventBus()), data: new DataRouter(), paths: consolePaths(home),
     })
     try {

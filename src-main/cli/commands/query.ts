@@ -8,6 +8,7 @@ interface QueryOptions {
   threshold?: string
   negatives?: string
   temperature?: string
+  vocabulary: boolean
   map?: boolean
 }
 
@@ -21,6 +22,7 @@ export function registerQueryCommand(program: Command, ctx: CliContext): void {
     .option('--threshold <t>', 'relevancy threshold in [0, 1] (default: adaptive)')
     .option('--negatives <list>', `comma-separated negative phrases (default: ${canonicalNegatives.join(',')})`)
     .option('--temperature <t>', 'softmax temperature of relevancy (default 10)')
+    .option('--no-vocabulary', "do not also compare against the model pack's class names")
     .option('--map', 'also ask the fused 3D map for a pin')
     .option('--json', 'print the full result as JSON')
     .action(async (session: string, text: string, options: QueryOptions) => {
@@ -32,6 +34,7 @@ export function registerQueryCommand(program: Command, ctx: CliContext): void {
             source: { kind: 'text', text },
             settings: {
               threshold: options.threshold === undefined ? null : number('--threshold', options.threshold),
+              vocabularyNegatives: options.vocabulary,
               ...(options.negatives === undefined ? {} : { negatives: options.negatives.split(',').map((n) => n.trim()).filter(Boolean) }),
               ...(options.temperature === undefined ? {} : { temperature: number('--temperature', options.temperature) }),
             },
@@ -55,7 +58,8 @@ function number(flag: string, value: string): number {
 
 function printResult(ctx: CliContext, result: SessionSearchResult): void {
   const r = result.record
-  ctx.out(`"${r.label}" in ${result.sessionId} — model ${r.modelId}, prompt "${r.promptTemplate ?? '{}'}", negatives ${r.negatives.join(', ') || 'none'}, threshold ${r.threshold.toFixed(2)} (${r.thresholdMode})`)
+  const vocabulary = r.vocabularyNegatives.length ? ` + ${r.vocabularyNegatives.length} class names` : ''
+  ctx.out(`"${r.label}" in ${result.sessionId} — model ${r.modelId}, prompt "${r.promptTemplate ?? '{}'}", negatives ${r.negatives.join(', ') || 'none'}${vocabulary}, threshold ${r.threshold.toFixed(2)} (${r.thresholdMode})`)
   ctx.out(result.answer.text)
   if (result.answer.mapPin) ctx.out(`Map pin: ${result.answer.mapPin.worldPoint.map((v) => v.toFixed(2)).join(', ')} m`)
   ctx.out('Top moments:')

@@ -1,9 +1,10 @@
 /**
- * The names the active pack knows (its first class set with text vectors), as extra negatives for
+ * The names the active pack knows (its own class set with text vectors), as extra negatives for
  * relevancy. A name whose vector is close to the query (a synonym, or the same thing with an
  * attribute) is left out, so "couch" is not counted against "sofa".
  */
-import type { ClassHeadProvider, ClassSetCatalog } from '../ports'
+import { basename } from 'node:path'
+import type { ClassHeadProvider, ClassSetCatalog, ModelPackProvider } from '../ports'
 
 export interface Vocabulary {
   names: string[]
@@ -18,7 +19,7 @@ export type VocabularySource = ClassSetCatalog & ClassHeadProvider
 export class PackVocabulary {
   private cached: { modelId: string; vocabulary: Promise<Vocabulary | null> } | null = null
 
-  constructor(private readonly source: () => VocabularySource) {}
+  constructor(private readonly source: () => VocabularySource, private readonly packs: ModelPackProvider | null) {}
 
   /** The vocabulary of the active pack (null when it has no class set with text vectors). */
   forModel(modelId: string): Promise<Vocabulary | null> {
@@ -29,7 +30,11 @@ export class PackVocabulary {
 
   private async load(): Promise<Vocabulary | null> {
     const source = this.source()
-    const set = (await source.classSets()).find((s) => s.modes.includes('text'))
+    // The names the model was trained on come first: the pack's own class sets (their ids are the
+    // file names, as the classes service lists them), then any other set with text vectors.
+    const packSetIds = this.packs?.activePack()?.manifest.classSets.map((file) => basename(file).replace(/\.json$/i, '')) ?? []
+    const withText = (await source.classSets()).filter((s) => s.modes.includes('text'))
+    const set = withText.find((s) => packSetIds.includes(s.id)) ?? withText[0]
     if (!set) return null
     const head = await source.classHead(set.id, 'text')
     return { names: head.names, vectors: head.weights }

@@ -12,7 +12,7 @@ import {
 import type { ConsolePaths } from '../../platform/paths'
 import type { DataRouter } from '../data-router'
 import type { JobRunner } from '../jobs/job-runner'
-import type { EmbeddingProvider, FrameReader, FrameScorer, MapQueryPort, PromptTemplateSource, ScoreMaps } from '../ports'
+import type { EmbeddingProvider, FrameReader, FrameScorer, MapQueryPort, ModelPackProvider, PromptTemplateSource, ScoreMaps } from '../ports'
 import { caregiverAnswer } from './caregiver-answer'
 import { boxEmbedding } from './embedding-pooling'
 import { PackVocabulary, dot, type Vocabulary, type VocabularySource } from './pack-vocabulary'
@@ -35,6 +35,8 @@ export interface QueryServiceDeps {
   map: MapQueryPort | null
   /** The active pack's class sets (vocabulary negatives); null = canonical negatives only. */
   vocabulary: (() => VocabularySource) | null
+  /** Which class sets are the active pack's own (preferred for vocabulary negatives). */
+  packs: ModelPackProvider | null
   jobs: JobRunner
   data: DataRouter
   paths: ConsolePaths
@@ -64,7 +66,7 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     this.heatmaps = new HeatmapCache(deps.data)
     this.store = new QueryHistoryStore(join(deps.paths.home, 'ask'))
     this.indexStore = new SessionIndexStore(deps.paths.cache)
-    this.packVocabulary = deps.vocabulary ? new PackVocabulary(deps.vocabulary) : null
+    this.packVocabulary = deps.vocabulary ? new PackVocabulary(deps.vocabulary, deps.packs) : null
   }
 
   // The CLI and tests call the service directly, so each method applies the schema's defaults itself.

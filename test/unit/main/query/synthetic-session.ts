@@ -37,7 +37,7 @@ export function queryFixture(options: { world?: SyntheticEmbeddingWorld; home?: 
   const jobs = new JobRunner(new EventBus())
   const service = new QueryService({
     frames: world, embeddings: world, scorer: world, prompt: { promptTemplate: () => 'a detailed photo of a {}' },
-    map: options.map ?? null, vocabulary: options.vocabulary ?? null, jobs, data, paths: consolePaths(home),
+    map: options.map ?? null, vocabulary: options.vocabulary ?? null, packs: null, jobs, data, paths: consolePaths(home),
   })
   return { service, world, data, jobs, home }
 }
