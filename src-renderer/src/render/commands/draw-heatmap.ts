@@ -1,10 +1,10 @@
 /**
- * WebGL heatmap overlay (regl): one relevancy plane per layer at the model's output stride, drawn
- * over the frame with linear upsampling on the GPU. The live query uses the shared relevancy
+ * WebGL heatmap overlay (regl, on the shared overlay context of render/context.ts): one relevancy
+ * plane per layer at the model's output stride, drawn over the frame with linear upsampling on the GPU. The live query uses the shared relevancy
  * colormap (a LUT texture); pinned queries are tinted in their own colour above the threshold.
  */
-import createREGL from 'regl'
 import { relevancyColormapLut } from '@contract'
+import { createReglContext, fullFrameQuad } from '../context'
 
 export interface HeatmapLayer {
   /** width × height relevancy bytes (0..255 ↔ 0..1). */
@@ -20,15 +20,6 @@ export interface HeatmapRenderer {
   draw(layers: HeatmapLayer[], opacity: number): void
   destroy(): void
 }
-
-const vert = `
-precision mediump float;
-attribute vec2 position;
-varying vec2 uv;
-void main() {
-  uv = vec2(position.x, 1.0 - position.y);
-  gl_Position = vec4(position * 2.0 - 1.0, 0.0, 1.0);
-}`
 
 const frag = `
 precision mediump float;
@@ -49,18 +40,13 @@ void main() {
 }`
 
 export function createHeatmapRenderer(canvas: HTMLCanvasElement): HeatmapRenderer {
-  // preserveDrawingBuffer: the overlay is small, and screenshots and tests can read it back.
-  const gl = canvas.getContext('webgl', { premultipliedAlpha: true, alpha: true, preserveDrawingBuffer: true })
-  if (!gl) throw new Error('WebGL is not available')
-  const regl = createREGL({ gl })
+  const context = createReglContext(canvas)
+  const regl = context.regl
   const lut = regl.texture({ data: relevancyColormapLut(256), width: 256, height: 1, format: 'rgba', min: 'linear', mag: 'linear' })
   const planes: ReturnType<typeof regl.texture>[] = []
   const drawLayer = regl({
-    vert, frag,
-    attributes: { position: [[0, 0], [1, 0], [0, 1], [1, 1]] },
-    primitive: 'triangle strip',
-    count: 4,
-    depth: { enable: false },
+    ...fullFrameQuad,
+    frag,
     blend: { enable: true, func: { src: 'one', dst: 'one minus src alpha' } },
     uniforms: {
       relevancy: regl.prop<LayerProps, 'relevancy'>('relevancy'),
@@ -94,8 +80,6 @@ export function createHeatmapRenderer(canvas: HTMLCanvasElement): HeatmapRendere
         })
       })
     },
-    destroy() {
-      regl.destroy()
-    },
+    destroy: context.destroy,
   }
 }
