@@ -3,7 +3,7 @@
  * the answer and the timeline strip; click a moment and land on that frame. Uses the demo pack, or
  * the tiny fixture pack (random weights: the flow, not the quality) until the demo pack exists.
  */
-import { cpSync, existsSync, mkdtempSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -24,12 +24,15 @@ function homeWithPack(): string {
 
 describe.skipIf(reason !== '')(reason ? `Ask view — skipped: ${reason}` : 'Ask view', () => {
   let app: ConsoleUnderTest
+  const home = homeWithPack()
 
   beforeAll(async () => {
-    app = await startConsole({ home: homeWithPack() })
+    app = await startConsole({ home })
   })
   afterAll(async () => {
     await app?.close()
+    // A home passed in is not removed by the harness; the demo walk's embedding cache is ~600 MB.
+    rmSync(home, { recursive: true, force: true })
   })
 
   it('shows a heatmap while typing', async () => {

@@ -3,7 +3,7 @@
  * `fullres` fixture pack (random weights, so no quality is asserted), the session index job, the ORT
  * scorer for heatmaps, the fused map for the pin. Checks that the ports fit together end to end.
  */
-import { cpSync, existsSync, mkdtempSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -26,7 +26,10 @@ describe.skipIf(missing.length > 0)(missing.length ? `Ask through the real servi
     services = await createServices({ host: 'test', version: 'test', paths: { ...consolePaths(home, repoRoot), userModels } })
     await services.api.models.activate({ id: 'fullres' })
   })
-  afterAll(async () => services?.dispose())
+  afterAll(async () => {
+    await services?.dispose()
+    rmSync(home, { recursive: true, force: true })
+  })
 
   it('indexes the recording as a job, then answers from the index', async () => {
     const status = await services.api.query.indexStatus({ sessionId })

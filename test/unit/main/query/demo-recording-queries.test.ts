@@ -2,7 +2,7 @@
  * Ask on the shipped demo: the real demo pack (models/demo) and the demo recording with ground-truth
  * labels (resources/demo-recording). Skipped, saying why, until both exist.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { decode } from 'fast-png'
@@ -59,6 +59,7 @@ describe.skipIf(missing.length > 0)(
     let truth: Map<string, ClassTruth>
     let prompts: Map<string, string[]>
     let frameCount: number
+    const home = mkdtempSync(join(tmpdir(), 'dve-ask-demo-'))
 
     beforeAll(async () => {
       const manifest = sessionManifestSchema.parse(JSON.parse(readFileSync(join(recordingDir, 'session.json'), 'utf8')))
@@ -67,9 +68,13 @@ describe.skipIf(missing.length > 0)(
       const pack = z.object({ classSets: z.array(z.string()) }).parse(JSON.parse(readFileSync(packManifest, 'utf8')))
       const classSet = classSetSchema.parse(JSON.parse(readFileSync(join(repoRoot, 'models', 'demo', pack.classSets[0] ?? ''), 'utf8')))
       prompts = new Map(classSet.classes.map((c) => [c.name, c.prompts]))
-      services = await createServices({ host: 'test', version: 'test', paths: consolePaths(mkdtempSync(join(tmpdir(), 'dve-ask-demo-')), repoRoot) })
+      services = await createServices({ host: 'test', version: 'test', paths: consolePaths(home, repoRoot) })
     }, 600_000)
-    afterAll(async () => services?.dispose())
+    // The embedding cache of the demo walk is ~600 MB: never leave it behind.
+    afterAll(async () => {
+      await services?.dispose()
+      rmSync(home, { recursive: true, force: true })
+    })
 
     /**
      * Classes seen in some frames but not most (so precision means something) and clearly visible
