@@ -4,7 +4,7 @@
  * dispatches `query.*` to it and serves its heatmap bytes): typing draws heatmaps, Enter searches,
  * moments jump, a click lists matching queries.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
@@ -13,7 +13,7 @@ import AskView from '../../../../src-renderer/src/views/AskView.vue'
 import { apiKey } from '../../../../src-renderer/src/api/install'
 import { createApiClient } from '../../../../src-renderer/src/api/client'
 import type { Transport } from '../../../../src-renderer/src/api/transport'
-import { queryFixture, type QueryFixture } from './synthetic-session'
+import { queryFixture, removeFixtureHomes, type QueryFixture } from './synthetic-session'
 
 function transportFor(fixture: QueryFixture): Transport {
   return {
@@ -32,6 +32,8 @@ function transportFor(fixture: QueryFixture): Transport {
     dataUrl: (path) => `http://console.test${path}`,
   }
 }
+
+afterAll(removeFixtureHomes)
 
 describe('AskView', () => {
   let fixture: QueryFixture

@@ -1,10 +1,10 @@
 import { Command } from 'commander'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { SessionSearchResult } from '../../../../src-main/contract'
 import type { CliContext } from '../../../../src-main/cli/cli-context'
 import { registerQueryCommand } from '../../../../src-main/cli/commands/query'
 import type { Services } from '../../../../src-main/services/create-services'
-import { queryFixture } from './synthetic-session'
+import { queryFixture, removeFixtureHomes } from './synthetic-session'
 
 /** Runs `dve query …` against the synthetic recording; returns what it printed. */
 async function dve(...args: string[]): Promise<{ lines: string[]; json: unknown[] }> {
@@ -19,6 +19,8 @@ async function dve(...args: string[]): Promise<{ lines: string[]; json: unknown[
   await program.parseAsync(['node', 'dve', 'query', 'synthetic', ...args])
   return { lines, json }
 }
+
+afterAll(removeFixtureHomes)
 
 describe('dve query', () => {
   it('prints the record, the plain answer and the top moments', async () => {

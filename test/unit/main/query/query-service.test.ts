@@ -1,9 +1,9 @@
 import { writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { SessionSearchResult } from '../../../../src-main/contract'
 import type { VocabularySource } from '../../../../src-main/services/query/pack-vocabulary'
-import { queryFixture, syntheticWorld } from './synthetic-session'
+import { queryFixture, removeFixtureHomes, syntheticWorld } from './synthetic-session'
 
 const session = 'synthetic'
 
@@ -16,6 +16,8 @@ function framesWith(fixture: ReturnType<typeof queryFixture>, name: string): Set
 function precisionAt(result: SessionSearchResult, truth: Set<number>): number {
   return result.moments.filter((m) => truth.has(m.frameIndex)).length / result.moments.length
 }
+
+afterAll(removeFixtureHomes)
 
 describe('QueryService over a synthetic recording', () => {
   const fixture = queryFixture()

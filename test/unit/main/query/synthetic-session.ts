@@ -1,5 +1,5 @@
 /** The small synthetic session most Ask tests query; ground truth comes from the world itself. */
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { consolePaths } from '../../../../src-main/platform/paths'
@@ -22,6 +22,13 @@ export function syntheticWorld(): SyntheticEmbeddingWorld {
   })
 }
 
+const createdHomes: string[] = []
+
+/** Removes the homes the fixtures of this test file made (call from afterAll). */
+export function removeFixtureHomes(): void {
+  for (const home of createdHomes.splice(0)) rmSync(home, { recursive: true, force: true })
+}
+
 export interface QueryFixture {
   service: QueryService
   world: SyntheticEmbeddingWorld
@@ -33,6 +40,7 @@ export interface QueryFixture {
 export function queryFixture(options: { world?: SyntheticEmbeddingWorld; home?: string; map?: MapQueryPort | null; vocabulary?: (() => VocabularySource) | null } = {}): QueryFixture {
   const world = options.world ?? syntheticWorld()
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'dve-ask-'))
+  if (!options.home) createdHomes.push(home)
   const data = new DataRouter()
   const jobs = new JobRunner(new EventBus())
   const service = new QueryService({
