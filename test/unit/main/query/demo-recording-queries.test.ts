@@ -106,7 +106,8 @@ describe.skipIf(missing.length > 0)(
       const precisions = Object.values(byQuery)
       const report = `precision@5 per query: ${JSON.stringify(byQuery)}`
       expect(Math.min(...precisions), report).toBeGreaterThanOrEqual(0.6)
-      expect(precisions.reduce((a, b) => a + b, 0) / precisions.length, report).toBeGreaterThanOrEqual(0.8)
+      // Precisions are fifths: compare the mean with a tolerance so 0.8 summed in floats still counts as 0.8.
+      expect(precisions.reduce((a, b) => a + b, 0) / precisions.length, report).toBeGreaterThanOrEqual(0.8 - 1e-9)
     }, 600_000)
 
     it('answers "not seen" for a class that is not in the recording', async () => {
