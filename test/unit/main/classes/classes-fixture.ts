@@ -74,11 +74,11 @@ afterAll(async () => {
   for (const dispose of disposers) await dispose()
 })
 
-export const twoClasses = [
-  { name: 'chair', color: [230, 159, 0] as [number, number, number], prompts: ['chair'], hotkey: 1 },
-  { name: 'table', color: [86, 180, 233] as [number, number, number], prompts: ['table'], hotkey: 2 },
+type ClassInput = { name: string; color: [number, number, number]; prompts: string[]; hotkey: number }
+export const twoClasses: [ClassInput, ClassInput] = [
+  { name: 'chair', color: [230, 159, 0], prompts: ['chair'], hotkey: 1 },
+  { name: 'table', color: [86, 180, 233], prompts: ['table'], hotkey: 2 },
 ]
-
 
 export async function waitFor(jobs: JobRunner, id: string) {
   for (;;) {
