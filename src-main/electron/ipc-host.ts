@@ -1,10 +1,11 @@
 /** Electron host for requests and events: one generic ipcMain handler and an event forwarder. */
-import { ipcMain, type WebContents } from 'electron'
+import { dialog, ipcMain, type WebContents } from 'electron'
 import type { Services } from '../services/create-services'
 import { dispatch } from '../services/dispatch'
 
 export const requestChannel = 'dve:request'
 export const eventChannel = 'dve:event'
+export const pickPathChannel = 'dve:pick-path'
 
 export function registerIpcHost(services: Services, isTrustedSender: (sender: WebContents) => boolean): () => void {
   ipcMain.handle(requestChannel, async (event, message: unknown) => {
@@ -13,7 +14,20 @@ export function registerIpcHost(services: Services, isTrustedSender: (sender: We
     }
     return dispatch(services.api, message)
   })
-  return () => ipcMain.removeHandler(requestChannel)
+  // The renderer never sees the disk; the user picks a path in the host's own dialog.
+  ipcMain.handle(pickPathChannel, async (event, kind: unknown): Promise<string | null> => {
+    if (!isTrustedSender(event.sender)) return null
+    const result = await dialog.showOpenDialog({
+      title: kind === 'file' ? 'Import a recording file' : 'Import a recording folder',
+      properties: [kind === 'file' ? 'openFile' : 'openDirectory'],
+      filters: kind === 'file' ? [{ name: 'Recordings', extensions: ['mcap'] }, { name: 'All files', extensions: ['*'] }] : [],
+    })
+    return result.canceled ? null : (result.filePaths[0] ?? null)
+  })
+  return () => {
+    ipcMain.removeHandler(requestChannel)
+    ipcMain.removeHandler(pickPathChannel)
+  }
 }
 
 export function forwardEvents(services: Services, target: WebContents): () => void {

@@ -3,7 +3,7 @@
  * a URL with a random access token.
  */
 import { parseArgs } from 'node:util'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { existsSync } from 'node:fs'
 import { createServices } from '../services/create-services'
 import { appRoot } from '../platform/paths'
@@ -16,12 +16,14 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string', default: '0' },
     token: { type: 'string' },
+    'data-root': { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', default: false },
   },
 })
 
 if (values.help) {
-  console.log('Usage: npm run serve -- [--host 127.0.0.1] [--port 0] [--token <token>]')
+  console.log('Usage: npm run serve -- [--host 127.0.0.1] [--port 0] [--token <token>] [--data-root <folder>]...')
+  console.log('  --data-root  a folder the Library may import from (repeatable; also DVE_DATA_ROOTS, a path list)')
   process.exit(0)
 }
 
@@ -34,6 +36,7 @@ if (!existsSync(join(staticRoot, 'index.html'))) {
 const services = await createServices({
   host: 'browser',
   version: consoleVersion(),
+  dataRoots: values['data-root'].map((root) => resolve(root)),
   echoLog: (line) => console.log(`[${line.level}] ${line.source}: ${line.message}`),
 })
 const host = await startBrowserHost({

@@ -137,4 +137,27 @@ describe('LibraryView', () => {
     }])
     wrapper.unmount()
   })
+
+  it('in Electron, picks a folder or a file in the native dialog and detects it', async () => {
+    const asked: string[] = []
+    const bridge = { pickPath: async (kind: string) => (asked.push(kind), kind === 'file' ? '/data/run.mcap' : null) }
+    Object.assign(globalThis, { dveBridge: bridge })
+    try {
+      const { wrapper, host } = await mountLibrary([demo])
+      await wrapper.get('[data-testid=library-import]').trigger('click')
+      await wrapper.get('[data-testid=import-browse]').trigger('click')
+      await flushPromises()
+      // Cancelled: nothing detected, no server-side browser either.
+      expect(host.called('sessions.detect')).toEqual([])
+      expect(wrapper.find('[data-testid=file-browser]').exists()).toBe(false)
+      await wrapper.get('[data-testid=import-browse-file]').trigger('click')
+      await flushPromises()
+      expect(asked).toEqual(['folder', 'file'])
+      expect(host.called('sessions.detect')).toEqual([{ path: '/data/run.mcap' }])
+      expect((wrapper.get('[data-testid=import-path]').element as HTMLInputElement).value).toBe('/data/run.mcap')
+      wrapper.unmount()
+    } finally {
+      Reflect.deleteProperty(globalThis, 'dveBridge')
+    }
+  })
 })

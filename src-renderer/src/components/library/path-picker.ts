@@ -2,7 +2,9 @@
  * Where a path to import comes from. In Electron the host may offer a native dialog through the
  * bridge (`dveBridge.pickPath`); elsewhere (browser mode) the Library uses the server-side FileBrowser.
  */
-export type NativePathPicker = () => Promise<string | null>
+/** A recording is a folder (most formats) or a single file (MCAP). */
+export type PathKind = 'folder' | 'file'
+export type NativePathPicker = (kind: PathKind) => Promise<string | null>
 
 interface BridgeWithPicker {
   pickPath?: NativePathPicker
