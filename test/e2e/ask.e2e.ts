@@ -1,37 +1,22 @@
 /**
  * Ask end to end on the demo recording: type a query, see the heatmap; search the recording, see
- * the answer and the timeline strip; click a moment and land on that frame. Uses the demo pack, or
- * the tiny fixture pack (random weights: the flow, not the quality) until the demo pack exists.
+ * the answer and the timeline strip; click a moment and land on that frame (the shipped demo pack).
  */
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumAvailable, nonBlankFraction, repoRoot, startConsole, type ConsoleUnderTest } from './harness'
+import { demoSkipReason, nonBlankFraction, startConsole, temporaryHome, type ConsoleUnderTest } from './harness'
 
-const demoPack = join(repoRoot, 'models', 'demo', 'model.json')
-const fixturePack = join(repoRoot, 'test', 'fixtures', 'models', 'fullres')
-const recording = join(repoRoot, 'resources', 'demo-recording', 'session.json')
-const missing = [recording, existsSync(demoPack) ? demoPack : fixturePack].filter((p) => !existsSync(p)).map((p) => p.replace(`${repoRoot}/`, ''))
-const reason = !chromiumAvailable() ? 'no Chromium' : missing.length ? `missing ${missing.join(', ')}` : ''
-
-/** A fresh home; with the fixture pack as its only user pack when the demo pack is not built yet. */
-function homeWithPack(): string {
-  const home = mkdtempSync(join(tmpdir(), 'dve-e2e-ask-'))
-  if (!existsSync(demoPack)) cpSync(fixturePack, join(home, 'models', 'fullres'), { recursive: true })
-  return home
-}
+const reason = demoSkipReason()
 
 describe.skipIf(reason !== '')(reason ? `Ask view — skipped: ${reason}` : 'Ask view', () => {
   let app: ConsoleUnderTest
-  const home = homeWithPack()
+  const home = temporaryHome('ask')
 
   beforeAll(async () => {
     app = await startConsole({ home })
   })
   afterAll(async () => {
     await app?.close()
-    // A home passed in is not removed by the harness; the demo walk's embedding cache is ~600 MB.
     rmSync(home, { recursive: true, force: true })
   })
 

@@ -1,27 +1,14 @@
 /**
  * Classes end to end on the demo recording: create a class set with two classes, paint each with the
  * brush, train the probe, see its prediction overlay appear, reload the page and find the labels and
- * the probe intact. Uses the demo pack, or the tiny fixture pack (random weights: the flow, not the
- * quality) until the demo pack exists.
+ * the probe intact. Runs on the shipped demo pack.
  */
-import { cpSync, existsSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { chromiumAvailable, repoRoot, startConsole, type ConsoleUnderTest } from './harness'
+import { demoSkipReason, startConsole, temporaryHome, type ConsoleUnderTest } from './harness'
 
-const demoPack = join(repoRoot, 'models', 'demo', 'model.json')
-const fixturePack = join(repoRoot, 'test', 'fixtures', 'models', 'fullres')
-const recording = join(repoRoot, 'resources', 'demo-recording', 'session.json')
-const missing = [recording, existsSync(demoPack) ? demoPack : fixturePack].filter((p) => !existsSync(p)).map((p) => p.replace(`${repoRoot}/`, ''))
-const reason = !chromiumAvailable() ? 'no Chromium' : missing.length ? `missing ${missing.join(', ')}` : ''
-
-function homeWithPack(): string {
-  const home = mkdtempSync(join(tmpdir(), 'dve-e2e-classes-'))
-  if (!existsSync(demoPack)) cpSync(fixturePack, join(home, 'models', 'fullres'), { recursive: true })
-  return home
-}
+const reason = demoSkipReason()
 
 /** Painted pixels of a canvas: opaque ones, split by which of two colours they are closest to. */
 function paintedPixels(page: Page, testId: string, colors: Array<[number, number, number]>): Promise<number[]> {
@@ -52,7 +39,7 @@ async function drag(page: Page, from: [number, number], to: [number, number]): P
 
 describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 'Classes view', () => {
   let app: ConsoleUnderTest
-  const home = homeWithPack()
+  const home = temporaryHome('classes')
   // The first two Okabe-Ito colours the editor gives new classes.
   const colors: Array<[number, number, number]> = [[230, 159, 0], [86, 180, 233]]
 
@@ -61,6 +48,7 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
   })
   afterAll(async () => {
     await app?.close()
+    rmSync(home, { recursive: true, force: true })
   })
 
   it('labels two classes with the brush, trains the probe and shows its prediction', async () => {

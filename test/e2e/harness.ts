@@ -51,6 +51,18 @@ export function chromiumAvailable(): boolean {
   return existsSync(chromiumPath)
 }
 
+/** Why the end-to-end tests on the shipped demo (pack and recording) cannot run here; '' when they can. */
+export function demoSkipReason(): string {
+  if (!chromiumAvailable()) return `no Chromium at ${chromiumPath}`
+  const missing = [join('models', 'demo', 'model.json'), join('resources', 'demo-recording', 'session.json')].filter((path) => !existsSync(join(repoRoot, path)))
+  return missing.length ? `missing ${missing.join(', ')}` : ''
+}
+
+/** A temporary DVE_HOME kept across console restarts; the caller removes it (its embedding cache is hundreds of MB). */
+export function temporaryHome(view: string): string {
+  return mkdtempSync(join(tmpdir(), `dve-e2e-${view}-`))
+}
+
 export async function startConsole(options: StartOptions = {}): Promise<ConsoleUnderTest> {
   ensureBuilt()
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'dve-e2e-'))

@@ -1,28 +1,16 @@
 /**
  * Map end to end on the demo recording: build the map in the view, see it drawn (pixels checked),
  * rotate it, query it in words and see the pins, pick a voxel and see its frames, take a screenshot.
- * Uses the demo pack, or the tiny fixture pack (random weights: the flow, not the quality) until the
- * demo pack exists.
+ * Runs on the shipped demo pack.
  */
-import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumAvailable, nonBlankFraction, repoRoot, startConsole, type ConsoleUnderTest } from './harness'
+import { demoSkipReason, nonBlankFraction, startConsole, type ConsoleUnderTest } from './harness'
 
-const demoPack = join(repoRoot, 'models', 'demo', 'model.json')
-const fixturePack = join(repoRoot, 'test', 'fixtures', 'models', 'fullres')
-const recording = join(repoRoot, 'resources', 'demo-recording', 'session.json')
-const missing = [recording, existsSync(demoPack) ? demoPack : fixturePack].filter((p) => !existsSync(p)).map((p) => p.replace(`${repoRoot}/`, ''))
-const reason = !chromiumAvailable() ? 'no Chromium' : missing.length ? `missing ${missing.join(', ')}` : ''
+const reason = demoSkipReason()
 /** Screenshots are kept here for a person to look at (DVE_E2E_SHOTS), else not written. */
 const shots = process.env.DVE_E2E_SHOTS ?? null
-
-function homeWithPack(): string {
-  const home = mkdtempSync(join(tmpdir(), 'dve-e2e-map-'))
-  if (!existsSync(demoPack)) cpSync(fixturePack, join(home, 'models', 'fullres'), { recursive: true })
-  return home
-}
 
 async function canvasPixels(app: ConsoleUnderTest): Promise<string> {
   return app.page.getByTestId('map-canvas').evaluate((element) => (element as HTMLCanvasElement).toDataURL('image/png'))
@@ -36,7 +24,7 @@ describe.skipIf(reason !== '')(reason ? `Map view — skipped: ${reason}` : 'Map
   let app: ConsoleUnderTest
 
   beforeAll(async () => {
-    app = await startConsole({ home: homeWithPack() })
+    app = await startConsole()
   })
   afterAll(async () => {
     await app?.close()

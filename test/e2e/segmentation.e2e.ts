@@ -1,52 +1,13 @@
 /**
  * Segmentation end to end on the demo recording: choose text mode and a class set, see an overlay
- * that changes the RGB, switch mode and see the legend change, play with the overlay. Uses the demo
- * pack, or the tiny fixture pack (random weights: the flow, not the quality) with a class set
- * written beside it until the demo pack exists.
+ * that changes the RGB, switch mode and see the legend change, play with the overlay. Runs on the demo
+ * pack and its class set.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { chromiumAvailable, nonBlankFraction, repoRoot, startConsole, type ConsoleUnderTest } from './harness'
+import { demoSkipReason, nonBlankFraction, startConsole, type ConsoleUnderTest } from './harness'
 
-const demoPack = join(repoRoot, 'models', 'demo', 'model.json')
-const fixturePack = join(repoRoot, 'test', 'fixtures', 'models', 'fullres')
-const recording = join(repoRoot, 'resources', 'demo-recording', 'session.json')
-const missing = [recording, existsSync(demoPack) ? demoPack : fixturePack].filter((p) => !existsSync(p)).map((p) => p.replace(`${repoRoot}/`, ''))
-const reason = !chromiumAvailable() ? 'no Chromium' : missing.length ? `missing ${missing.join(', ')}` : ''
-
-/** np.save of a float32 (rows, cols) array. */
-function npy(rows: number, cols: number, values: Float32Array): Buffer {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`
-  header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n'
-  const prefix = Buffer.alloc(10)
-  prefix.write('\x93NUMPY', 0, 'latin1')
-  prefix[6] = 1
-  prefix.writeUInt16LE(header.length, 8)
-  return Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(values.buffer)])
-}
-
-/** A fresh home; with the fixture pack plus a class set (the recording's label classes, text and mean heads) until the demo pack is built. */
-function homeWithPack(): string {
-  const home = mkdtempSync(join(tmpdir(), 'dve-e2e-seg-'))
-  if (existsSync(demoPack)) return home
-  const pack = join(home, 'models', 'fullres')
-  cpSync(fixturePack, pack, { recursive: true })
-  const manifest = JSON.parse(readFileSync(join(pack, 'model.json'), 'utf8')) as { classSets: string[]; image: { embeddingDim: number } }
-  const labels = (JSON.parse(readFileSync(recording, 'utf8')) as { labelClasses: Array<{ id: number; name: string; color: number[] }> }).labelClasses.filter((c) => c.id > 0)
-  const dim = manifest.image.embeddingDim
-  mkdirSync(join(pack, 'classes'))
-  const means = Float32Array.from({ length: labels.length * dim }, (_, i) => Math.sin(1.7 * i + 0.3))
-  writeFileSync(join(pack, 'classes', 'home.means.npy'), npy(labels.length, dim, means))
-  writeFileSync(join(pack, 'classes', 'home.json'), JSON.stringify({
-    format: 'dve-class-set', version: 1, name: 'Home', embeddingDim: dim,
-    classes: labels.map((c) => ({ name: c.name, color: c.color, prompts: [c.name] })), visualMeans: 'home.means.npy',
-  }))
-  writeFileSync(join(pack, 'model.json'), JSON.stringify({ ...manifest, classSets: ['classes/home.json'] }))
-  return home
-}
+const reason = demoSkipReason()
 
 /** Mean absolute RGB difference between the overlay canvas and the frame's RGB drawn at the same size. */
 function differenceFromRgb(page: Page, rgbUrl: string): Promise<number> {
@@ -79,7 +40,7 @@ describe.skipIf(reason !== '')(reason ? `Segmentation view — skipped: ${reason
   let app: ConsoleUnderTest
 
   beforeAll(async () => {
-    app = await startConsole({ home: homeWithPack() })
+    app = await startConsole()
   })
   afterAll(async () => {
     await app?.close()
@@ -88,7 +49,7 @@ describe.skipIf(reason !== '')(reason ? `Segmentation view — skipped: ${reason
   it('overlays the text-mode class map on the RGB, and the legend changes with the mode', async () => {
     await app.goto('/segmentation?session=demo-apartment&frame=40')
     await app.page.getByTestId('view-segmentation').waitFor()
-    // A class set with a text and a visual-mean head (the one written beside the fixture pack, or the demo pack's).
+    // A class set with a text and a visual-mean head (the demo pack's).
     const withMeans = app.page.locator('[data-testid="seg-class-set"] option[data-modes~="text"][data-modes~="mean"]').first()
     await withMeans.waitFor({ state: 'attached', timeout: 30_000 })
     await app.page.getByTestId('seg-class-set').selectOption((await withMeans.getAttribute('value')) ?? '')

@@ -11,7 +11,8 @@ import { performance } from 'node:perf_hooks'
 import type { SessionManifest } from '../../contract'
 import { createClasses } from '../../services/classes/create-classes'
 import { OrtProbeMath } from '../../services/classes/ort-probe-math'
-import { defaultProbeOptions, mulberry32, trainProbe } from '../../services/classes/probe-trainer'
+import { defaultProbeOptions, trainProbe } from '../../services/classes/probe-trainer'
+import { seededRandom } from '../../services/seeded-random'
 import { DataRouter } from '../../services/data-router'
 import { EventBus } from '../../services/event-bus'
 import { JobRunner } from '../../services/jobs/job-runner'
@@ -25,7 +26,7 @@ const pixels = 50_000
 
 /** Unit rows near one of `classCount` random directions; the class of row i is i % classCount. */
 function clusteredRows(rows: number, seed: number): { embeddings: Float32Array; labels: Uint16Array } {
-  const random = mulberry32(seed)
+  const random = seededRandom(seed)
   const centres = Float32Array.from({ length: classCount * dim }, () => random() - 0.5)
   const embeddings = new Float32Array(rows * dim)
   const labels = new Uint16Array(rows)

@@ -5,6 +5,7 @@
  * Pure computation: runs in the probe worker, and directly in tests and the benchmark.
  */
 import type { ProbeStatus } from '../../contract'
+import { seededRandom } from '../seeded-random'
 
 export interface ProbeTrainingData {
   dim: number
@@ -49,7 +50,7 @@ export async function trainProbe(
   data: ProbeTrainingData, options: ProbeTrainingOptions, math: ProbeMath, onEpoch?: (epoch: number, loss: number) => void,
 ): Promise<ProbeTrainingResult> {
   const { dim, classCount: C, embeddings: x, labels } = data
-  const random = mulberry32(options.seed)
+  const random = seededRandom(options.seed)
   const { train, heldOut, pixelsPerClass } = splitStratified(labels, C, options.heldOutFraction, random)
   const classWeight = medianFrequencyWeights(pixelsPerClass)
 
@@ -203,14 +204,3 @@ function shuffle(values: Uint32Array, random: () => number): void {
   }
 }
 
-/** Small seeded PRNG so a split is reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}

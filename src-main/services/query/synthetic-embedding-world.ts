@@ -7,6 +7,7 @@
  */
 import type { NormalisedBox } from '../../contract'
 import type { EmbeddingMap, EmbeddingProvider, FrameReader, FrameScorer, LoadedFrame, ScoreMaps } from '../ports'
+import { seededRandom } from '../seeded-random'
 
 export interface SyntheticThing {
   /** Names that embed to this thing's direction (first is the canonical name). */
@@ -41,7 +42,7 @@ export class SyntheticEmbeddingWorld implements EmbeddingProvider, FrameScorer, 
   private readonly recentMaps = new Map<string, EmbeddingMap>()
 
   constructor(readonly options: SyntheticWorldOptions) {
-    const random = mulberry32(options.seed ?? 7)
+    const random = seededRandom(options.seed ?? 7)
     this.generic = unit(randomVector(options.dim, random))
     this.room = unit(randomVector(options.dim, random))
     for (const thing of options.things) {
@@ -61,7 +62,7 @@ export class SyntheticEmbeddingWorld implements EmbeddingProvider, FrameScorer, 
 
   async textEmbeddings(texts: string[]): Promise<Float32Array[]> {
     return texts.map((text) => {
-      const random = mulberry32(hash(text))
+      const random = seededRandom(hash(text))
       if (negativeWords.has(text)) return unit(mix(this.generic, randomVector(this.options.dim, random), 0.3))
       // Unknown words point somewhere unrelated.
       const own = this.directions.get(text) ?? unit(randomVector(this.options.dim, random))
@@ -84,7 +85,7 @@ export class SyntheticEmbeddingWorld implements EmbeddingProvider, FrameScorer, 
 
   private generate(sessionId: string, frameIndex: number): EmbeddingMap {
     const { dim, width, height } = this.options
-    const random = mulberry32(hash(`${sessionId}/${frameIndex}`))
+    const random = seededRandom(hash(`${sessionId}/${frameIndex}`))
     const data = new Float32Array(width * height * dim)
     const visible = this.thingsIn(frameIndex).map((t) => ({ box: t.box, base: this.pixelBase(t.names[0] as string) }))
     const roomBase = this.pixelBase(null)
@@ -178,14 +179,3 @@ function hash(text: string): number {
   return h >>> 0
 }
 
-/** Small seeded PRNG so every run sees the same world. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
