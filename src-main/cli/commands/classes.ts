@@ -56,7 +56,7 @@ export function registerClassesCommand(program: Command, ctx: CliContext): void 
     })())
   classes.command('duplicate').argument('<id>').argument('<name>').description('copy a set (with means and probe) into an editable user set')
     .action((id: string, name: string) => withServices(ctx, async (services) => ctx.out(`created ${(await services.api.classes.duplicate({ id, name })).id}`))())
-  classes.command('rename').argument('<id>').argument('<name>')
+  classes.command('rename').argument('<id>').argument('<name>').description('rename a user set')
     .action((id: string, name: string) => withServices(ctx, async (services) => ctx.out(`renamed to ${(await services.api.classes.rename({ id, name })).name}`))())
   classes.command('remove').argument('<id>').description('delete a user set and its labels')
     .action((id: string) => withServices(ctx, async (services) => {
@@ -75,7 +75,7 @@ export function registerClassesCommand(program: Command, ctx: CliContext): void 
       await waitForJob(services, (await services.api.classes.computeMeans({ classSetId: id, sessionIds: flags.session })).jobId)
       ctx.out(`visual means written for ${id}`)
     })())
-  classes.command('import').argument('<file>', 'class-set JSON (.npy beside it), e.g. a converted probe').option('--name <name>')
+  classes.command('import').description('add a class set from a file as a user set').argument('<file>', 'class-set JSON (.npy beside it), e.g. a converted probe').option('--name <name>', 'name of the new set')
     .action((file: string, flags: { name?: string }) => withServices(ctx, async (services) => {
       ctx.out(`imported as ${(await services.api.classes.importClassSet({ path: resolve(file), name: flags.name })).id}`)
     })())
