@@ -7,6 +7,7 @@ import { computed, ref } from 'vue'
 import type { ClassDefInput, ClassSetDetail, EvaluationReport, ProbeStatus, SegmentationModeName } from '@contract'
 import { useApi } from '../api/install'
 import { useJobsStore } from './jobs'
+import { richestClassSet } from './default-class-set'
 
 /** Strokes within this window start one retrain, not one each. */
 export const retrainDebounceMs = 800
@@ -39,10 +40,15 @@ export const useClassesStore = defineStore('classes', () => {
     }
   }
 
+  /** The user's own sets first (they are the ones labelled); else the richest read-only one. */
+  function defaultSetId(): string | null {
+    return (sets.value.find((s) => !s.readOnly) ?? richestClassSet(sets.value))?.id ?? null
+  }
+
   async function refresh(): Promise<void> {
     await guard(async () => {
       sets.value = await client.api.classes.list()
-      if (!selected.value) selectedId.value = sets.value.find((s) => !s.readOnly)?.id ?? sets.value[0]?.id ?? null
+      if (!selected.value) selectedId.value = defaultSetId()
     })
     await refreshProbe()
   }
@@ -72,7 +78,7 @@ export const useClassesStore = defineStore('classes', () => {
     await guard(async () => {
       await client.api.classes.remove({ id })
       sets.value = sets.value.filter((s) => s.id !== id)
-      selectedId.value = sets.value.find((s) => !s.readOnly)?.id ?? sets.value[0]?.id ?? null
+      selectedId.value = defaultSetId()
     })
     await refreshProbe()
   }

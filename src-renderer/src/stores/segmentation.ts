@@ -7,6 +7,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { CacheStatus, FrameSegmentation, SegmentationClassSet, SegmentationModeName, SessionSegmentationSummary } from '@contract'
 import { useApi } from '../api/install'
+import { richestClassSet } from './default-class-set'
 
 /** A segmentation with its payloads, ready for the overlay and the hover read-out. */
 export interface LoadedSegmentation {
@@ -97,7 +98,7 @@ export const useSegmentationStore = defineStore('segmentation', () => {
       classSets.value = []
       error.value = message(e)
     }
-    if (!classSet.value) classSetId.value = classSets.value[0]?.id ?? null
+    if (!classSet.value) classSetId.value = richestClassSet(classSets.value)?.id ?? null
     if (classSet.value && !classSet.value.modes.includes(mode.value)) mode.value = classSet.value.modes[0] ?? 'text'
   }
 
