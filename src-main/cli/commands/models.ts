@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { ModelPackInfo } from '../../contract'
+import type { ModelPackInfo, ProviderStatus } from '../../contract'
 import type { CliContext } from '../cli-context'
 
 export function registerModelsCommand(program: Command, ctx: CliContext): void {
@@ -20,15 +20,22 @@ export function registerModelsCommand(program: Command, ctx: CliContext): void {
         }
         if (!packs.length) ctx.out('No model packs found.')
         for (const pack of packs) for (const line of packLines(pack)) ctx.out(line)
-        ctx.out(`Execution providers: order ${providers.order.join(' → ')}; active ${providers.active ?? 'none loaded'}`)
-        for (const reason of providers.fallbacks) ctx.out(`  skipped ${reason}`)
+        for (const line of providerLines(providers)) ctx.out(line)
       } finally {
         await services.dispose()
       }
     })
 }
 
-function packLines(pack: ModelPackInfo): string[] {
+/** The provider order, the one in use and why the others were skipped. */
+export function providerLines(providers: ProviderStatus): string[] {
+  return [
+    `Execution providers: order ${providers.order.join(' → ')}; active ${providers.active ?? 'none loaded'}`,
+    ...providers.fallbacks.map((reason) => `  skipped ${reason}`),
+  ]
+}
+
+export function packLines(pack: ModelPackInfo): string[] {
   const state = !pack.valid ? 'INVALID' : pack.graph?.ok ? 'checked' : 'manifest ok'
   const lines = [`${pack.active ? '*' : ' '} ${pack.id} (${pack.source}) — ${state}`]
   const m = pack.manifest

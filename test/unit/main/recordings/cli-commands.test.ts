@@ -66,6 +66,16 @@ describe('dve sessions / info / import', () => {
     expect(json[0]).toMatchObject({ summary: { id: 'hall-1' }, camera: { fx: 30 }, stats: { poseCoverage: 1 } })
   })
 
+  it('shows the active model and the execution providers with --model, and asks for one or the other', async () => {
+    const { lines } = await dve('info', '--model')
+    // The temporary library has no model packs; the provider order is the default.
+    expect(lines[0]).toBe('No active model pack.')
+    expect(lines[1]).toMatch(/^Execution providers: order tensorrt → cuda → cpu; active /)
+    const { json } = await dve('info', '--model', '--json')
+    expect(json[0]).toMatchObject({ model: null, providers: { order: ['tensorrt', 'cuda', 'cpu'] } })
+    await expect(dve('info')).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('give a session id') })
+  })
+
   it('says which session is missing', async () => {
     await expect(dve('info', 'nope')).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining('No session "nope"') })
   })
