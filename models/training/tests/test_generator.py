@@ -1,4 +1,4 @@
-"""Generator determinism and ground-truth sanity. Needs only numpy + pillow + pytest:
+"""Generator determinism and ground-truth sanity. Needs only numpy + pytest:
 run from models/training with `python -m pytest tests`."""
 import os
 import sys
