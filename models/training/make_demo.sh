@@ -16,10 +16,12 @@ N="nice -n 10"
 [ -f work/text/hf/tokenizer.json ] || $N $PY -m dvedemo.train_text --out work/text/hf --steps 500
 # The shipped model: 1370 steps on a 4000-step cosine schedule, then (the shared CPU had slowed
 # to ~25 s/step) resumed on a 2200-step schedule and cut at step 1403, then annealed on an
-# 1800-step schedule to its end. Reproduced here step for step (batches are seeded by step):
+# 1800-step schedule to its end; later continued with a warm restart on a 3000-step schedule at
+# lr 4e-4. Reproduced here step for step (batches are seeded by step):
 $N $PY -m dvedemo.train_student --steps 4000 --stop-at 1370 --resume
 $N $PY -m dvedemo.train_student --steps 2200 --stop-at 1403 --resume
 $N $PY -m dvedemo.train_student --steps 1800 --resume
+$N $PY -m dvedemo.train_student --steps 3000 --lr 4e-4 --resume
 mkdir -p ../demo ../../resources
 $N $PY ../tools/export_text_tower.py --model work/text/hf --out ../demo > work/text_block.json
 $N $PY -m dvedemo.export_image --ckpt work/student/ckpt.pt --out ../demo/image.onnx
