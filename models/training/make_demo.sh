@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuild the whole demo world from fixed seeds: data, teacher targets, text tower, student,
 # exports, class set, evaluation, and the held-out recording. Run from anywhere.
-#   bash models/training/make_demo.sh            (about 95 min on a 2-core CPU, see README)
+#   bash models/training/make_demo.sh            (about 2 hours on a 2-core CPU, see README)
 # Steps are resumable: existing work/ outputs are reused; the student resumes from its checkpoint.
 set -euo pipefail
 cd "$(dirname "$0")"
