@@ -147,7 +147,7 @@ describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () =
     const frameCount = (await services.api.sessions.get({ id })).summary.frameCount
     const targets: number[] = []
     let state = 12345
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 100; i++) {
       state = (state * 1103515245 + 12345) % 2 ** 31
       targets.push(1 + ((state >>> 8) % frameCount)) // low LCG bits repeat with a short period
     }
@@ -172,7 +172,7 @@ describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () =
     console.log(`seek ms in jump order: ${seekMs.join(' ')}`)
     seekMs.sort((a, b) => a - b)
     const at = (p: number) => seekMs[Math.min(seekMs.length - 1, Math.ceil((p / 100) * seekMs.length) - 1)]
-    console.log(`Player seek in Chromium (${id}, 30 random jumps): p50 ${at(50)} ms, p95 ${at(95)} ms`)
+    console.log(`Player seek in Chromium (${id}, 100 random jumps): p50 ${at(50)} ms, p95 ${at(95)} ms`)
     expect(seekMs.every(Number.isFinite)).toBe(true)
   })
 })
