@@ -110,24 +110,30 @@ describe.skipIf(missing.length > 0)('demo map relevancy', () => {
   it('makes relevancy highest on the voxels of the queried class, for the classes the model recognises in the frames', async () => {
     const loaded = (await service.current('demo-apartment'))!
     const recognised = await classesTheModelRecognises()
-    // The demo pack is small: it recognises about half of its 22 classes; fewer means it regressed.
-    expect(recognised.length, recognised.map((c) => c.name).join(', ')).toBeGreaterThanOrEqual(6)
+    // The demo pack is small: it recognises 14 of the recording's 18 classes; far fewer means it regressed.
+    expect(recognised.length, recognised.map((c) => c.name).join(', ')).toBeGreaterThanOrEqual(10)
     const ranks: string[] = []
-    let first = 0
+    const found: Array<{ rank: number; mean: number; restMean: number }> = []
     for (const { id, name } of recognised) {
       const result = await service.query({ sessionId: 'demo-apartment', text: name })
       const means = classMeansInMap(loaded, service.arrayBytes(result.relevancyPath.split('/').pop()!))
       const rank = means.findIndex((m) => m.id === id)
       const rest = means.filter((m) => m.id !== id)
-      ranks.push(`${name}: rank ${rank}, ${(means[rank]?.mean ?? 0).toFixed(0)} vs ${(rest.reduce((acc, m) => acc + m.mean, 0) / rest.length).toFixed(0)}`)
-      // Among ~22 classes the queried one is in the top three, and at least 1.5× the mean of the map's other classes.
-      expect(rank, ranks.join('; ')).toBeGreaterThanOrEqual(0)
-      expect(rank, ranks.join('; ')).toBeLessThanOrEqual(2)
-      expect(means[rank]!.mean, ranks.join('; ')).toBeGreaterThan(1.5 * (rest.reduce((acc, m) => acc + m.mean, 0) / rest.length))
-      if (rank === 0) first++
+      const restMean = rest.reduce((acc, m) => acc + m.mean, 0) / rest.length
+      found.push({ rank, mean: means[rank]?.mean ?? 0, restMean })
+      ranks.push(`${name}: rank ${rank}, ${(means[rank]?.mean ?? 0).toFixed(0)} vs ${restMean.toFixed(0)}`)
     }
-    // Voxel-weighted means differ from pixel-weighted ones (near, small objects weigh less), so not every class is first.
-    expect(first, ranks.join('; ')).toBeGreaterThanOrEqual(Math.ceil(recognised.length / 2))
+    const why = ranks.join('; ')
+    // Among ~20 classes in the map the queried one is near the top, and well above the others' mean.
+    for (const { rank, mean, restMean } of found) {
+      expect(rank, why).toBeGreaterThanOrEqual(0)
+      expect(rank, why).toBeLessThanOrEqual(4)
+      expect(mean, why).toBeGreaterThan(1.5 * restMean)
+    }
+    // Voxel-weighted means differ from pixel-weighted ones (near, small or thin objects such as a TV
+    // on a wall weigh less in voxels), so not every class is first; most are, and most are top three.
+    expect(found.filter((f) => f.rank === 0).length, why).toBeGreaterThanOrEqual(Math.ceil(found.length / 2))
+    expect(found.filter((f) => f.rank <= 2).length, why).toBeGreaterThanOrEqual(Math.ceil(0.8 * found.length))
   })
 
   it('orders the classes by cosine to a query as the frames themselves do (the map is faithful to the model)', async () => {

@@ -110,11 +110,17 @@ describe.skipIf(missing.length > 0)(
       expect(precisions.reduce((a, b) => a + b, 0) / precisions.length, report).toBeGreaterThanOrEqual(0.8 - 1e-9)
     }, 600_000)
 
-    it('answers "not seen" for a class that is not in the recording', async () => {
-      const absent = [...prompts.keys()].find((name) => !truth.has(name))
-      const result = await services.api.query.search({ sessionId: demoSessionId, query: { source: { kind: 'text', text: absent ?? 'giraffe' } } })
-      expect(result.answer.seen).toBe(false)
-      expect(result.answer.text).toMatch(/^Not seen in this recording/)
+    it('answers "not seen" for the classes that are not in the recording', async () => {
+      const absent = [...prompts.keys()].filter((name) => !truth.has(name))
+      expect(absent.length).toBeGreaterThanOrEqual(3)
+      const seen: string[] = []
+      for (const name of absent) {
+        const result = await services.api.query.search({ sessionId: demoSessionId, query: { source: { kind: 'text', text: name } } })
+        if (result.answer.seen) seen.push(`${name}: ${result.answer.text}`)
+        else expect(result.answer.text).toMatch(/^Not seen in this recording/)
+      }
+      // A small model may mistake one absent class for a look-alike that is present (armchair for the sofa).
+      expect(seen.length, seen.join('; ')).toBeLessThanOrEqual(Math.floor(absent.length / 4))
     }, 600_000)
   },
 )
