@@ -91,4 +91,23 @@ describe('ClassesView', () => {
     expect(wrapper.findAll('[data-testid="miou-chart"] rect').map((r) => r.attributes('width'))).toEqual(['32.5', '97.5'])
     expect(wrapper.text()).toContain('ignored (not in the set): lamp')
   })
+
+  it('says a pack set\'s probe came with the model pack and how to retrain it', async () => {
+    setActivePinia(createPinia())
+    const pack: ClassSetDetail = { ...room, id: 'demo', name: 'demo', source: 'pack', readOnly: true, hasProbe: true }
+    const host = fakeHost({
+      'classes.list': () => [pack],
+      'classes.probeStatus': () => ({ ...probe, classSetId: 'demo', state: 'none' }),
+      'classes.getLabels': () => ({ sessionId: 'walk', classSetId: 'demo', frameIndex: 0, width: 8, height: 4, pixelCounts: [0, 0], labelMaskPath: null, revision: 0 }),
+      'classes.labelledFrames': () => [],
+      'segmentation.segmentFrame': () => ({ fullClassMapPath: '/data/segmentation/x', bytesPerIndex: 1 }),
+      'sessions.list': () => [{ id: 'walk', name: 'Walk', frameCount: 5, width: 8, height: 4 }],
+      'jobs.list': () => [],
+    })
+    const wrapper = mount(ClassesView, { global: { provide: { [apiKey as symbol]: createApiClient(host.transport) } }, attachTo: document.body })
+    await flushPromises()
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="probe-state"]').text()).toContain('probe from the model pack; duplicate the set to retrain it'))
+    expect(wrapper.find('[data-testid="train-probe"]').attributes('disabled')).toBeDefined()
+    wrapper.unmount()
+  })
 })
