@@ -4,6 +4,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises'
 import { McapIndexedReader, type IReadable } from '@mcap/core'
+import { loadDecompressHandlers } from '@mcap/support'
 import { parse as parseMessageDefinition } from '@foxglove/rosmsg'
 import { MessageReader } from '@foxglove/rosmsg2-serialization'
 import { ConsoleError } from '../../../contract'
@@ -53,10 +54,12 @@ export class McapFile {
     const handle = await open(path, 'r')
     try {
       const { size } = await handle.stat()
-      const reader = await McapIndexedReader.Initialize({ readable: new FileReadable(handle, BigInt(size)) })
-      const compressed = [...new Set(reader.chunkIndexes.map((c) => c.compression).filter(Boolean))]
-      if (compressed.length > 0)
-        throw new ConsoleError('unsupported', `${path}: chunks are compressed with ${compressed.join(', ')}, which this build cannot read; convert with "mcap convert --compression none".`, { file: path })
+      // zstd, lz4 and bz2 chunks (rosbag2 and Foxglove write compressed MCAP) through Foxglove's WASM decoders.
+      const decompressHandlers = await loadDecompressHandlers()
+      const reader = await McapIndexedReader.Initialize({ readable: new FileReadable(handle, BigInt(size)), decompressHandlers })
+      const unknown = [...new Set(reader.chunkIndexes.map((c) => c.compression).filter((c) => c && !(c in decompressHandlers)))]
+      if (unknown.length > 0)
+        throw new ConsoleError('unsupported', `${path}: chunks are compressed with ${unknown.join(', ')}, which this build cannot read; convert with "mcap convert --compression none".`, { file: path })
       return new McapFile(path, handle, reader)
     } catch (error) {
       await handle.close()

@@ -31,8 +31,13 @@ export interface TopicWriter {
 /** An MCAP being written in memory; `save` writes it out. */
 export class TestMcap {
   private readonly sink = new MemoryWritable()
-  private readonly writer = new McapWriter({ writable: this.sink })
+  private readonly writer: McapWriter
   private started = false
+
+  constructor(compressChunk?: (data: Uint8Array) => { compression: string; compressedData: Uint8Array }) {
+    // Small chunks so a compressed file has several.
+    this.writer = new McapWriter({ writable: this.sink, compressChunk, chunkSize: 16 * 1024 })
+  }
 
   async topic(name: string, schemaName: string, definition: string): Promise<TopicWriter> {
     if (!this.started) {
@@ -75,6 +80,14 @@ export interface RgbdMcapOptions {
   brokenDepthFrame?: number
   /** Write /tf and /tf_static (default true). */
   tf?: boolean
+  /** Compress the chunks with zstd (as rosbag2 and Foxglove often do). */
+  zstdChunks?: boolean
+}
+
+async function zstdChunk(): Promise<(data: Uint8Array) => { compression: string; compressedData: Uint8Array }> {
+  const zstd = await import('@foxglove/wasm-zstd')
+  await zstd.isLoaded
+  return (data) => ({ compression: 'zstd', compressedData: new Uint8Array(zstd.compress(data)) })
 }
 
 function depthImage(encoding: '16UC1' | '32FC1', width: number, height: number): { step: number; data: Uint8Array } {
@@ -106,7 +119,7 @@ async function colourMessage(kind: RgbdMcapOptions['colour'], timeSec: number, k
  * /tf_static (base_link → camera_depth_optical_frame) and /tf (odom → base_link moving along x).
  */
 export async function writeRgbdMcap(path: string, options: RgbdMcapOptions): Promise<void> {
-  const mcap = new TestMcap()
+  const mcap = new TestMcap(options.zstdChunks ? await zstdChunk() : undefined)
   const compressed = options.colour === 'jpeg'
   const colour = await mcap.topic('/camera/color/image', compressed ? 'sensor_msgs/msg/CompressedImage' : 'sensor_msgs/msg/Image', compressed ? compressedImageDefinition : imageDefinition)
   const depth = await mcap.topic('/camera/depth/image_raw', 'sensor_msgs/msg/Image', imageDefinition)

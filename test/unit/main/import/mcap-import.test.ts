@@ -1,5 +1,5 @@
 /** MCAP import on ROS 2 recordings the test writes: topics, encodings, association, tf poses, errors. */
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -147,5 +147,19 @@ describe('MCAP without RGB-D topics', () => {
     expect((error as ConsoleError).message).toContain('chatter.mcap')
     expect((error as ConsoleError).message).toContain('/chatter (std_msgs/msg/String)')
     expect(await libraryEntries(library())).toEqual(before)
+  })
+})
+
+describe('ROS 2 MCAP with zstd-compressed chunks', () => {
+  it('imports every frame with the same depth as an uncompressed file', async () => {
+    const path = join(work(), 'rgbd-zstd.mcap')
+    await writeRgbdMcap(path, { frames: 4, depthEncoding: '16UC1', colour: 'rgb8', zstdChunks: true })
+    // The chunk records name their compression.
+    expect((await readFile(path)).includes('zstd')).toBe(true)
+    const { report, manifest, dir } = await importInto(library(), path)
+    expect(report.imported).toBe(4)
+    expect(report.skipped).toEqual([])
+    const depth = await readDepthPng(join(dir, manifest.frames[3]!.depth))
+    expect(depth.data[1]! * manifest.depthUnitMeters).toBeCloseTo(wallDepthMeters, 6)
   })
 })
