@@ -102,6 +102,15 @@ describe('MapView', () => {
     wrapper.unmount()
   })
 
+  it('rebuilds at the loaded map\'s voxel size, not the default', async () => {
+    const { wrapper, host } = await mountMap({ ...withMap, map: { ...info, voxelSizeMeters: 0.03 } })
+    expect((wrapper.get('[data-testid=map-voxel-size]').element as HTMLInputElement).value).toBe('0.03')
+    await wrapper.get('[data-testid=map-build]').trigger('click')
+    await flushPromises()
+    expect(host.called('map.build')).toEqual([expect.objectContaining({ sessionId: 'walk', voxelSizeMeters: 0.03 })])
+    wrapper.unmount()
+  })
+
   it('runs a query, colours by relevancy and lists the pins', async () => {
     const { wrapper, host } = await mountMap(withMap)
     await wrapper.get('[data-testid=map-query]').setValue('where is the sofa')
