@@ -10,6 +10,37 @@ export function relevancyOf(queryCosine: number, maxNegativeCosine: number, temp
   return 1 / (1 + Math.exp(-temperature * (queryCosine - maxNegativeCosine)))
 }
 
+/** Cosine differences q − max n lie in [−2, 2]; the table samples σ there every 1/4096. */
+const tableStepsPerUnit = 4096
+const tableHalfWidth = 2
+let table: { temperature: number; values: Float32Array } | null = null
+
+/**
+ * relevancyOf for a million values at once, in place (`queryCosines` becomes the relevancy): σ from
+ * a table with linear interpolation, within 1e-5 of relevancyOf for temperatures up to 100 and
+ * several times faster than Math.exp per value.
+ */
+export function relevancyInPlace(queryCosines: Float32Array, maxNegativeCosines: Float32Array, temperature: number): Float32Array {
+  if (table?.temperature !== temperature) {
+    const values = new Float32Array(2 * tableHalfWidth * tableStepsPerUnit + 2)
+    for (let k = 0; k < values.length; k++) values[k] = relevancyOf(k / tableStepsPerUnit - tableHalfWidth, 0, temperature)
+    table = { temperature, values }
+  }
+  const values = table.values
+  const last = values.length - 2
+  for (let i = 0; i < queryCosines.length; i++) {
+    const x = (queryCosines[i]! - maxNegativeCosines[i]! + tableHalfWidth) * tableStepsPerUnit
+    if (!(x > 0)) queryCosines[i] = x === x ? values[0]! : Number.NaN
+    else if (x >= last) queryCosines[i] = values[last]!
+    else {
+      const k = x | 0
+      const a = values[k]!
+      queryCosines[i] = a + (values[k + 1]! - a) * (x - k)
+    }
+  }
+  return queryCosines
+}
+
 /**
  * Relevancy of `count` pixels from channel-major scores: row 0 is the query, rows 1.. the negatives
  * (`scores[k * count + i]`). Without negatives, relevancy is the cosine mapped from [−1, 1] to [0, 1].
