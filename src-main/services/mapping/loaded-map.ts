@@ -6,12 +6,15 @@
 import { encodeMapPoints, type MapBounds } from '../../contract'
 import { codeCosines, reconstructionNorms } from './embedding-codec'
 import type { FusedMap } from './fused-map'
+import { Int8DotScanner } from './int8-dot-scanner'
 
 export class LoadedMap {
   readonly norms: Float32Array | null
   readonly bounds: MapBounds | null
   private payload: Uint8Array | null = null
   private negativeCache: { key: string; maxCosine: Float32Array } | null = null
+  /** The codes in WebAssembly memory for the SIMD scan (made on the first query; null without SIMD). */
+  private scanner: Int8DotScanner | null | undefined
 
   constructor(readonly map: FusedMap) {
     this.norms = map.codes ? reconstructionNorms(map.codes) : null
@@ -25,7 +28,8 @@ export class LoadedMap {
   /** Cosine of every voxel against an L2-normalised vector of the model's dim. */
   cosines(vector: Float32Array, out?: Float32Array): Float32Array {
     if (!this.map.codes || !this.norms) throw new Error('map has no embeddings')
-    return codeCosines(this.map.codes, this.norms, vector, out)
+    if (this.scanner === undefined) this.scanner = Int8DotScanner.create(this.map.codes.codes, this.map.codes.pca.components)
+    return codeCosines(this.map.codes, this.norms, vector, out, this.scanner)
   }
 
   /** Per voxel, the largest cosine over the negatives (cached for the last negatives set). */
