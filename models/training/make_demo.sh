@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuild the whole demo world from fixed seeds: data, teacher targets, text tower, student,
 # exports, class set, evaluation, and the held-out recording. Run from anywhere.
-#   bash models/training/make_demo.sh            (about 2.5 hours on an idle 2-core CPU, see README)
+#   bash models/training/make_demo.sh            (about 3 hours on an idle 2-core CPU, see README)
 # Steps are resumable: existing work/ outputs are reused; the student resumes from its checkpoint.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -16,14 +16,15 @@ N="nice -n 10"
 [ -f work/text/hf/tokenizer.json ] || $N $PY -m dvedemo.train_text --out work/text/hf --steps 500
 # The shipped model: 1370 steps on a 4000-step cosine schedule, then (the shared CPU had slowed
 # to ~25 s/step) resumed on a 2200-step schedule and cut at step 1403, then annealed on an
-# 1800-step schedule to its end; later continued with warm restarts on 3000-, 5500- and 8000-step
-# schedules. Reproduced here step for step (batches are seeded by step):
+# 1800-step schedule to its end; later continued with warm restarts on 3000-, 5500-, 8000- and
+# 10000-step schedules. Reproduced here step for step (batches are seeded by step):
 $N $PY -m dvedemo.train_student --steps 4000 --stop-at 1370 --resume
 $N $PY -m dvedemo.train_student --steps 2200 --stop-at 1403 --resume
 $N $PY -m dvedemo.train_student --steps 1800 --resume
 $N $PY -m dvedemo.train_student --steps 3000 --lr 4e-4 --resume
 $N $PY -m dvedemo.train_student --steps 5500 --lr 3e-4 --resume
 $N $PY -m dvedemo.train_student --steps 8000 --lr 2.5e-4 --resume
+$N $PY -m dvedemo.train_student --steps 10000 --lr 2e-4 --resume
 mkdir -p ../demo ../../resources
 $N $PY ../tools/export_text_tower.py --model work/text/hf --out ../demo > work/text_block.json
 $N $PY -m dvedemo.export_image --ckpt work/student/ckpt.pt --out ../demo/image.onnx
