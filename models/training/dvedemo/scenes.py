@@ -8,11 +8,12 @@ footprints (axis-aligned boxes; wall objects face into the room).
 import numpy as np
 
 from . import objects as ob
+from .object_parts import Obj, jitter, rot_z
+from .placement import WALL_T, footprint, footprint_free, place_against_wall, place_free, wall_span_free
 from .raycast import BOX, Prim
-from .vocab import CLASS_ID, COLOURS
+from .vocab import CLASS_ID
 
 STUFF = ("wall", "floor", "ceiling")
-WALL_T = 0.05
 
 WALL_COLOURS = [(0.9, 0.89, 0.85), (0.85, 0.82, 0.74), (0.78, 0.8, 0.82), (0.72, 0.8, 0.86),
                 (0.76, 0.84, 0.74), (0.88, 0.76, 0.68), (0.93, 0.93, 0.93), (0.7, 0.68, 0.66)]
@@ -75,7 +76,7 @@ class Scene:
 
     def add_obj(self, o, x, y, z, yaw):
         iid = self.new_instance(o.cls, o.colour, o.material)
-        Rw = ob.rot_z(yaw)
+        Rw = rot_z(yaw)
         pos = np.array([x, y, z])
         for kind, c, size, Rl, alb, mat, tex in o.parts:
             self.prims.append(Prim(kind, Rw @ Rl, pos + Rw @ c, size, CLASS_ID[o.cls] if o.cls else 0,
@@ -88,83 +89,17 @@ class Scene:
                                albedo, material, tex or {}))
 
 
-def _footprint(x, y, hw, hd, yaw):
-    c, s = abs(np.cos(yaw)), abs(np.sin(yaw))
-    ex, ey = c * hw + s * hd, s * hw + c * hd
-    return (x - ex, y - ey, x + ex, y + ey)
-
-
-def _free(room, fp, margin=0.02):
-    if fp[0] < room.x0 + WALL_T - 1e-6 or fp[2] > room.x1 - WALL_T + 1e-6:
-        return False
-    if fp[1] < room.y0 + WALL_T - 1e-6 or fp[3] > room.y1 - WALL_T + 1e-6:
-        return False
-    for b in room.boxes + room.keepout:
-        if fp[0] < b[2] + margin and fp[2] > b[0] - margin and fp[1] < b[3] + margin and fp[3] > b[1] - margin:
-            return False
-    return True
-
-
-def _wall_ok(room, w, u0, u1, tall):
-    for a, b, tall_only in room.wall_res[w]:
-        if u0 < b and u1 > a and (tall or not tall_only):
-            return False
-    return True
-
-
-def place_against_wall(scene, room, rng, o, tries=30, tall=None, z=0.0):
-    tall = o.height > 0.85 if tall is None else tall
-    for _ in range(tries):
-        w = int(rng.integers(4))
-        org, udir, nrm, length, yaw = room.wall_frame(w)
-        if length < 2 * o.hw + 0.2:
-            continue
-        u = rng.uniform(o.hw + WALL_T + 0.02, length - o.hw - WALL_T - 0.02)
-        if not _wall_ok(room, w, u - o.hw, u + o.hw, tall):
-            continue
-        p = org + udir * u + nrm * (WALL_T + o.hd + 0.01)
-        fp = _footprint(p[0], p[1], o.hw, o.hd, yaw)
-        if not _free(room, fp):
-            continue
-        room.boxes.append(fp)
-        room.wall_res[w].append((u - o.hw, u + o.hw, False))
-        return scene.add_obj(o, p[0], p[1], z, yaw), (p, yaw, w)
-    return None, None
-
-
-def place_free(scene, room, rng, o, centre=None, spread=1.0, yaw=None, tries=40, register=True):
-    for _ in range(tries):
-        if centre is None:
-            x = rng.uniform(room.x0 + 0.3, room.x1 - 0.3)
-            y = rng.uniform(room.y0 + 0.3, room.y1 - 0.3)
-        else:
-            x, y = centre[0] + rng.normal(0, spread), centre[1] + rng.normal(0, spread)
-        a = rng.uniform(-np.pi, np.pi) if yaw is None else yaw
-        fp = _footprint(x, y, o.hw, o.hd, a)
-        if not _free(room, fp) if register else not _inside(room, fp):
-            continue
-        if register:
-            room.boxes.append(fp)
-        return scene.add_obj(o, x, y, 0.0, a), (np.array([x, y]), a)
-    return None, None
-
-
-def _inside(room, fp):
-    return (fp[0] > room.x0 + WALL_T and fp[2] < room.x1 - WALL_T and fp[1] > room.y0 + WALL_T
-            and fp[3] < room.y1 - WALL_T)
-
-
 def build_shell(scene, room, rng, outer_walls):
     """Floor, ceiling and walls (with doorway openings already recorded in room.openings)."""
     fcol, flook = FLOOR_LOOKS[rng.integers(len(FLOOR_LOOKS))]
-    fcol = ob.jitter(rng, fcol, 0.03)
+    fcol = jitter(rng, fcol, 0.03)
     fid = scene.new_instance("floor")
     tex = {"kind": flook, "freq": float(rng.uniform(5, 9)), "axis": int(rng.integers(2))}
     scene.add_box("floor", fid, (room.x0, room.y0, -0.05), (room.x1, room.y1, 0.0), fcol, "wooden", tex)
     cid = scene.new_instance("ceiling")
     scene.add_box("ceiling", cid, (room.x0, room.y0, room.H), (room.x1, room.y1, room.H + 0.05),
-                  ob.jitter(rng, (0.93, 0.93, 0.91), 0.02), "plain")
-    wcol = ob.jitter(rng, WALL_COLOURS[rng.integers(len(WALL_COLOURS))], 0.02)
+                  jitter(rng, (0.93, 0.93, 0.91), 0.02), "plain")
+    wcol = jitter(rng, WALL_COLOURS[rng.integers(len(WALL_COLOURS))], 0.02)
     for w in range(4):
         org, udir, nrm, length, yaw = room.wall_frame(w)
         wid = scene.new_instance("wall")
@@ -202,7 +137,7 @@ def build_shell(scene, room, rng, outer_walls):
         if rng.random() < 0.45 and length > 1.6:
             d = ob.door(rng)
             u = rng.uniform(0.6, length - 0.6)
-            if _wall_ok(room, w, u - 0.6, u + 0.6, False):
+            if wall_span_free(room, w, u - 0.6, u + 0.6, False):
                 p = org + udir * u + nrm * WALL_T
                 scene.add_obj(d, p[0], p[1], 0.0, yaw)
                 room.wall_res[w].append((u - 0.6, u + 0.6, False))
@@ -217,7 +152,7 @@ def build_shell(scene, room, rng, outer_walls):
             u = rng.uniform(W / 2 + 0.3, length - W / 2 - 0.3)
             curtains = rng.random() < 0.5
             span = W / 2 + (0.7 if curtains else 0.1)
-            if not _wall_ok(room, w, u - span, u + span, True):
+            if not wall_span_free(room, w, u - span, u + span, True):
                 continue
             win = ob.window(rng, sill, Hh, W)
             p = org + udir * u + nrm * WALL_T
@@ -313,7 +248,7 @@ def furnish(scene, room, rng):
             if length < 2 * pic.hw + 0.4:
                 continue
             u = rng.uniform(pic.hw + 0.2, length - pic.hw - 0.2)
-            if not _wall_ok(room, w, u - pic.hw, u + pic.hw, True):
+            if not wall_span_free(room, w, u - pic.hw, u + pic.hw, True):
                 continue
             p = org + udir * u + nrm * WALL_T
             scene.add_obj(pic, p[0], p[1], rng.uniform(1.2, 1.6), yaw)
@@ -343,14 +278,14 @@ def _chairs_around(scene, room, rng, tab, pose):
         d = np.array([-np.sin(a), np.cos(a)])
         p = ctr + d * dist + rng.normal(0, 0.04, 2)
         cy = a + np.pi + rng.normal(0, 0.15)  # face the table
-        fp = _footprint(p[0], p[1], c.hw, c.hd, cy)
-        if _free(room, fp, margin=0.0):
+        fp = footprint(p[0], p[1], c.hw, c.hd, cy)
+        if footprint_free(room, fp, margin=0.0):
             room.boxes.append(fp)
             scene.add_obj(c, p[0], p[1], 0.0, cy)
 
 
 def _copy_chair(c):
-    d = ob.Obj(c.cls, c.hw, c.hd, c.height, c.colour, c.material)
+    d = Obj(c.cls, c.hw, c.hd, c.height, c.colour, c.material)
     d.parts = list(c.parts)
     return d
 
