@@ -95,7 +95,6 @@ export function codeCosines(codes: EmbeddingCodes, norms: Float32Array, query: F
   const projected = project(codes.pca, query)
   let queryMean = 0
   for (let d = 0; d < codes.pca.dim; d++) queryMean += query[d]! * codes.pca.mean[d]!
-  const code = codes.codes
   const scales = codes.scales
   if (scanner) {
     let largest = 0
@@ -106,23 +105,8 @@ export function codeCosines(codes: EmbeddingCodes, norms: Float32Array, query: F
     for (let i = 0; i < norms.length; i++) out[i] = (queryMean + scales[i]! * dots[i]! * fromInt) / norms[i]!
     return out
   }
-  if (k % 4 === 0 && code.byteOffset % 4 === 0) {
-    // Four codes per 32-bit read, sign-extended by shifts: ≈1.4× faster in V8 than byte reads.
-    const words = new Int32Array(code.buffer, code.byteOffset, code.length / 4)
-    const wordsPerVoxel = k / 4
-    for (let i = 0, base = 0; i < norms.length; i++, base += wordsPerVoxel) {
-      let a = 0, b = 0, c = 0, d = 0
-      for (let w = 0, j = 0; w < wordsPerVoxel; w++, j += 4) {
-        const word = words[base + w]!
-        a += ((word << 24) >> 24) * projected[j]!
-        b += ((word << 16) >> 24) * projected[j + 1]!
-        c += ((word << 8) >> 24) * projected[j + 2]!
-        d += (word >> 24) * projected[j + 3]!
-      }
-      out[i] = (queryMean + scales[i]! * (a + b + c + d)) / norms[i]!
-    }
-    return out
-  }
+  // Scalar fallback where WebAssembly SIMD is missing.
+  const code = codes.codes
   const k4 = k - (k % 4)
   for (let i = 0, base = 0; i < norms.length; i++, base += k) {
     // Four accumulators: independent adds pipeline (≈1.6× faster in V8 than one running sum).

@@ -13,7 +13,7 @@ export class LoadedMap {
   readonly bounds: MapBounds | null
   private payload: Uint8Array | null = null
   private negativeCache: { key: string; maxCosine: Float32Array } | null = null
-  /** The codes in WebAssembly memory for the SIMD scan (made on the first query; null without SIMD). */
+  /** A copy of the codes in WebAssembly memory for the SIMD scan (made on the first query; null without SIMD). */
   private scanner: Int8DotScanner | null | undefined
 
   constructor(readonly map: FusedMap) {
