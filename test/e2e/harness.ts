@@ -5,16 +5,18 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { createServices, type Services } from '../../src-main/services/create-services'
 import { consolePaths } from '../../src-main/platform/paths'
 import { startBrowserHost, type BrowserHost } from '../../src-main/server/browser-host'
 import { newToken } from '../../src-main/server/auth'
+import { chromium as chromiumPrerequisite, chromiumPath as foundChromium, repoFile, repoRoot, sharedDataDir, skipReason } from '../helpers/prerequisites'
 
-export const repoRoot = resolve(import.meta.dirname, '..', '..')
-export const sharedData = resolve(repoRoot, '..', 'shared', 'data')
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export { repoRoot }
+export const sharedData = sharedDataDir
+/** Found on PATH (or CHROMIUM_PATH); the tests that need it skip, or fail under CI=true, when it is missing. */
+export const chromiumPath = foundChromium ?? 'chromium'
 export const chromiumFlags = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader']
 
 export interface ConsoleUnderTest {
@@ -47,15 +49,14 @@ export function ensureBuilt(): void {
   execFileSync('npx', ['electron-vite', 'build'], { cwd: repoRoot, stdio: 'inherit' })
 }
 
-export function chromiumAvailable(): boolean {
-  return existsSync(chromiumPath)
+/** Whether Chromium is here (a skip with a message when not; a failure under CI=true). */
+export function chromiumAvailable(suite = 'end-to-end test'): boolean {
+  return skipReason(suite, [chromiumPrerequisite()]) === ''
 }
 
-/** Why the end-to-end tests on the shipped demo (pack and recording) cannot run here; '' when they can. */
-export function demoSkipReason(): string {
-  if (!chromiumAvailable()) return `no Chromium at ${chromiumPath}`
-  const missing = [join('models', 'demo', 'model.json'), join('resources', 'demo-recording', 'session.json')].filter((path) => !existsSync(join(repoRoot, path)))
-  return missing.length ? `missing ${missing.join(', ')}` : ''
+/** Why the end-to-end tests on the shipped demo (pack and recording) cannot run here; '' when they can (never under CI=true: it fails instead). */
+export function demoSkipReason(suite = 'end-to-end test on the demo'): string {
+  return skipReason(suite, [chromiumPrerequisite(), repoFile(join('models', 'demo', 'model.json')), repoFile(join('resources', 'demo-recording', 'session.json'))])
 }
 
 /** A temporary DVE_HOME kept across console restarts; the caller removes it (its embedding cache is hundreds of MB). */

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync, readdirSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromiumAvailable, nonBlankFraction, repoRoot, sharedData, startConsole, type ConsoleUnderTest } from './harness'
+import { missingPaths, sharedData as sharedDataPrerequisite, skipReason } from '../helpers/prerequisites'
 
 /** 5 ICL-NUIM frames with a TUM-style pose list (see its README). */
 const recording = join(sharedData, 'slambook2-icl-nuim')
-const hasRecording = existsSync(join(recording, 'README.md'))
+const hasRecording = skipReason('library e2e import', [sharedDataPrerequisite('slambook2-icl-nuim')]) === ''
 const sevenScenes = join(sharedData, '7scenes-tsdf-fusion')
-const hasDemo = existsSync(join(repoRoot, 'resources', 'demo-recording', 'session.json'))
-if (!hasRecording) console.warn(`library e2e: ${recording} is missing; the import part is skipped.`)
+const hasDemo = missingPaths('library e2e demo session', [join(repoRoot, 'resources', 'demo-recording', 'session.json')]).length === 0
+const hasSevenScenes = skipReason('library e2e cancel and seek', [sharedDataPrerequisite('7scenes-tsdf-fusion')]) === ''
 if (!hasDemo) console.warn('library e2e: resources/demo-recording is missing; the demo part is skipped.')
 
 describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () => {
@@ -101,7 +102,7 @@ describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () =
     await expect.poll(() => page.getByTestId('detect-error').textContent()).toContain('outside the folders')
   })
 
-  it.skipIf(!existsSync(sevenScenes))('cancels a running import from the progress bar and adds nothing', async () => {
+  it.skipIf(!hasSevenScenes)('cancels a running import from the progress bar and adds nothing', async () => {
     const { page, services } = app
     const before = (await services.api.sessions.list()).length
     await app.goto('/library')
@@ -134,11 +135,11 @@ describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () =
     await expect.poll(() => nonBlankFraction(page, '[data-testid=pane-labels]')).toBeGreaterThan(0.1)
   })
 
-  it.skipIf(!hasDemo && !existsSync(sevenScenes))('reports the seek time in the browser (figures logged, not asserted)', async () => {
+  it.skipIf(!hasDemo && !hasSevenScenes)('reports the seek time in the browser (figures logged, not asserted)', async () => {
     const { page, services } = app
     // The goal is stated for 640×480: the 7-Scenes frames when present, else the demo (320×240).
     let id = 'demo-apartment'
-    if (existsSync(sevenScenes)) {
+    if (hasSevenScenes) {
       const { jobId } = await services.api.sessions.import({ path: sevenScenes })
       id = (await services.api.sessions.importReport({ jobId })).sessionId
     }

@@ -3,7 +3,7 @@
  * evaluation.json state on the demo recording (every mode, within a tolerance), and synonyms find their
  * class in the text space. Skipped, saying why, when the pack or the recording is missing.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,11 +11,12 @@ import { z } from 'zod'
 import type { EvaluationReport, SegmentationModeName } from '../../../../src-main/contract'
 import { consolePaths } from '../../../../src-main/platform/paths'
 import { createServices, type Services } from '../../../../src-main/services/create-services'
+import { missingPaths } from '../../../helpers/prerequisites'
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..')
 const packDir = join(repoRoot, 'models', 'demo')
 const needed = [join(packDir, 'evaluation.json'), join(packDir, 'classes', 'demo.json'), join(repoRoot, 'resources', 'demo-recording', 'session.json')]
-const missing = needed.filter((p) => !existsSync(p)).map((p) => p.replace(`${repoRoot}/`, ''))
+const missing = missingPaths('demo pack evaluation', needed)
 
 const statedSchema = z.object({
   splits: z.object({

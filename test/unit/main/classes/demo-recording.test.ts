@@ -4,7 +4,7 @@
  * name with void ignored, and a probe trained on labels taken from the ground truth of one frame
  * beats chance on the next frames.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { decode } from 'fast-png'
@@ -12,11 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { consolePaths } from '../../../../src-main/platform/paths'
 import { createServices, type Services } from '../../../../src-main/services/create-services'
 import { waitFor } from './classes-fixture'
+import { missingPaths } from '../../../helpers/prerequisites'
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..')
 const recording = join(repoRoot, 'resources', 'demo-recording')
 const fixturePack = join(repoRoot, 'test', 'fixtures', 'models', 'fullres')
-const ready = existsSync(join(recording, 'session.json')) && existsSync(fixturePack)
+const ready = missingPaths('classes on the demo recording', [join(recording, 'session.json'), fixturePack]).length === 0
 const names = ['floor', 'wall', 'ceiling']
 
 /** Ground-truth mask of a frame and the session's label classes. */

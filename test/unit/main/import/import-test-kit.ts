@@ -1,20 +1,19 @@
 /** Shared helpers for the importer tests: a job context, a temporary library, the real recordings. */
-import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { decode } from 'fast-png'
 import { afterAll, beforeAll } from 'vitest'
 import { ConsoleError, sessionManifestSchema, type ImportOptions, type ImportReport, type SessionManifest } from '../../../../src-main/contract'
 import type { JobContext } from '../../../../src-main/services/jobs/job-runner'
 import { importSession } from '../../../../src-main/services/recordings/import'
+import { sharedData, sharedDataDir, skipReason } from '../../../helpers/prerequisites'
 
-export const sharedDataDir = resolve(import.meta.dirname, '../../../../../shared/data')
+export { sharedDataDir }
 
-/** The real recording folder, or null (the caller skips with a message) when it is not on this machine. */
+/** The real recording folder, or null (the caller skips with a message; under CI=true it fails) when it is not on this machine. */
 export function sharedRecording(name: string): string | null {
-  const path = join(sharedDataDir, name)
-  return existsSync(path) ? path : null
+  return skipReason(`import of ${name}`, [sharedData(name)]) === '' ? join(sharedDataDir, name) : null
 }
 
 export function skipMessage(name: string): string {

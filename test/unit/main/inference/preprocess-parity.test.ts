@@ -1,9 +1,10 @@
 /** Our preprocessing against tensors from the cv2 reference pipeline (test/fixtures/models/make_fixtures.py). */
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { decode } from 'fast-png'
 import { describe, expect, it } from 'vitest'
 import { preprocessFrame } from '../../../../src-main/services/inference/preprocess'
+import { sharedData, sharedDataDir, skipReason } from '../../../helpers/prerequisites'
 
 const folder = join(import.meta.dirname, '../../../fixtures/models/parity')
 
@@ -53,13 +54,14 @@ describe('preprocessing parity with cv2', () => {
   })
 })
 
-const kinectDir = join(import.meta.dirname, '../../../../../shared/data/dveformer-kinect-sample')
+const kinectDir = join(sharedDataDir, 'dveformer-kinect-sample')
+const hasKinect = skipReason('preprocessing parity on the real Kinect v2 sample', [sharedData('dveformer-kinect-sample')]) === ''
 const kinect = JSON.parse(readFileSync(join(folder, 'kinect-sample.json'), 'utf8')) as {
   depthMaxMeters: number; depthMean: number; depthStd: number; indices: number[]; values: number[]
 }
 
 describe('preprocessing parity on the real Kinect v2 sample', () => {
-  it.skipIf(!existsSync(kinectDir))('matches cv2 on 1440×1080 → 640×480 (skipped when ../shared/data/dveformer-kinect-sample is missing)', () => {
+  it.skipIf(!hasKinect)('matches cv2 on 1440×1080 → 640×480 (skipped when ../shared/data/dveformer-kinect-sample is missing)', () => {
     const rgbPng = decode(readFileSync(join(kinectDir, 'rgb/sample.png')))
     const depthPng = decode(readFileSync(join(kinectDir, 'depth/sample.png')))
     expect([rgbPng.channels, depthPng.depth]).toEqual([3, 16])

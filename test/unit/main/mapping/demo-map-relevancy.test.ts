@@ -4,7 +4,7 @@
  * compressed embeddings rank voxels like the uncompressed running means (Spearman ≥ 0.95). Skips until resources/demo-recording and
  * models/demo exist. DVE_MAP_TEST_PACK points it at another pack folder (to check the plumbing).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -20,12 +20,12 @@ import { rankAgreement } from '../../../../src-main/services/mapping/rank-agreem
 import { SessionFrameReader } from '../../../../src-main/services/recordings/session-frame-reader'
 import { SessionStore } from '../../../../src-main/services/recordings/session-store'
 import { buildAndWait } from './map-test-kit'
+import { missingPaths } from '../../../helpers/prerequisites'
 
 const repoRoot = resolve(import.meta.dirname, '../../../..')
 const recording = join(repoRoot, 'resources', 'demo-recording')
 const packDir = process.env.DVE_MAP_TEST_PACK ? resolve(process.env.DVE_MAP_TEST_PACK) : join(repoRoot, 'models', 'demo')
-const missing = [join(recording, 'session.json'), join(packDir, 'model.json')].filter((p) => !existsSync(p))
-if (missing.length) console.warn(`demo map relevancy test skipped: missing ${missing.join(', ')}`)
+const missing = missingPaths('demo map relevancy test', [join(recording, 'session.json'), join(packDir, 'model.json')])
 const queried = ['sofa', 'bed', 'plant']
 
 describe.skipIf(missing.length > 0)('demo map relevancy', () => {

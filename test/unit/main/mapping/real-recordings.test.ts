@@ -3,7 +3,7 @@
  * a temporary home, never into the repository): plausible extent and voxel counts, and frames of the
  * same surface landing in the same voxels — far more than with the poses inverted.
  */
-import { existsSync, mkdtempSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,11 +13,11 @@ import { fuseFrame, defaultFusionSettings } from '../../../../src-main/services/
 import { VoxelGrid } from '../../../../src-main/services/mapping/voxel-grid'
 import { SessionFrameReader } from '../../../../src-main/services/recordings/session-frame-reader'
 import { SessionStore } from '../../../../src-main/services/recordings/session-store'
+import { sharedData as sharedDataPrerequisite, sharedDataDir, skipReason } from '../../../helpers/prerequisites'
 
 const repoRoot = resolve(import.meta.dirname, '../../../..')
-const sharedData = resolve(repoRoot, '..', 'shared', 'data')
-const present = existsSync(sharedData)
-if (!present) console.warn(`real-recordings map test skipped: ${sharedData} is missing.`)
+const sharedData = sharedDataDir
+const present = skipReason('real-recordings map test', [sharedDataPrerequisite()]) === ''
 
 interface Imported {
   sessionId: string

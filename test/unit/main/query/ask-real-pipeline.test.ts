@@ -3,17 +3,18 @@
  * `fullres` fixture pack (random weights, so no quality is asserted), the session index job, the ORT
  * scorer for heatmaps, the fused map for the pin. Checks that the ports fit together end to end.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { consolePaths } from '../../../../src-main/platform/paths'
 import { createServices, type Services } from '../../../../src-main/services/create-services'
+import { missingPaths } from '../../../helpers/prerequisites'
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..')
 const fixturePack = join(repoRoot, 'test', 'fixtures', 'models', 'fullres')
 const demoManifest = join(repoRoot, 'resources', 'demo-recording', 'session.json')
-const missing = [fixturePack, demoManifest].filter((p) => !existsSync(p)).map((p) => p.replace(`${repoRoot}/`, ''))
+const missing = missingPaths('Ask through the real services', [fixturePack, demoManifest])
 const sessionId = 'demo-apartment'
 
 describe.skipIf(missing.length > 0)(missing.length ? `Ask through the real services — skipped: missing ${missing.join(', ')}` : 'Ask through the real services', () => {

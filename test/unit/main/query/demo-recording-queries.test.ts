@@ -2,7 +2,7 @@
  * Ask on the shipped demo: the real demo pack (models/demo) and the demo recording with ground-truth
  * labels (resources/demo-recording). Skipped, saying why, until both exist.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { decode } from 'fast-png'
@@ -11,11 +11,12 @@ import { z } from 'zod'
 import { sessionManifestSchema, type SessionManifest } from '../../../../src-main/contract'
 import { consolePaths } from '../../../../src-main/platform/paths'
 import { createServices, type Services } from '../../../../src-main/services/create-services'
+import { missingPaths } from '../../../helpers/prerequisites'
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..')
 const packManifest = join(repoRoot, 'models', 'demo', 'model.json')
 const recordingDir = join(repoRoot, 'resources', 'demo-recording')
-const missing = [packManifest, join(recordingDir, 'session.json')].filter((p) => !existsSync(p))
+const missing = missingPaths('Ask on the demo recording', [packManifest, join(recordingDir, 'session.json')])
 const demoSessionId = 'demo-apartment'
 /** A frame "shows" a class when at least this fraction of its pixels carry the label. */
 const minPixelFraction = 0.01
@@ -53,7 +54,7 @@ function framesByClass(manifest: SessionManifest): Map<string, ClassTruth> {
 }
 
 describe.skipIf(missing.length > 0)(
-  missing.length > 0 ? `Ask on the demo recording — skipped: missing ${missing.map((p) => p.replace(`${repoRoot}/`, '')).join(', ')}` : 'Ask on the demo recording',
+  missing.length > 0 ? `Ask on the demo recording — skipped: missing ${missing.join(', ')}` : 'Ask on the demo recording',
   () => {
     let services: Services
     let truth: Map<string, ClassTruth>

@@ -1,7 +1,6 @@
 import { Command } from 'commander'
 import { afterEach, describe, expect, it } from 'vitest'
-import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { ImportReport, SessionSummary } from '../../../../src-main/contract'
 import type { CliContext } from '../../../../src-main/cli/cli-context'
 import { importOptions, registerImportCommand } from '../../../../src-main/cli/commands/import'
@@ -10,10 +9,10 @@ import { registerSessionsCommand } from '../../../../src-main/cli/commands/sessi
 import { consolePaths } from '../../../../src-main/platform/paths'
 import { createServices, type Services } from '../../../../src-main/services/create-services'
 import { makeLibrary, writeSession } from './session-fixture'
+import { sharedData, sharedDataDir, skipReason } from '../../../helpers/prerequisites'
 
-const iclNuim = resolve(import.meta.dirname, '../../../../../shared/data/slambook2-icl-nuim')
-const hasData = existsSync(join(iclNuim, 'README.md'))
-if (!hasData) console.warn(`dve import test skipped: ${iclNuim} is missing.`)
+const iclNuim = join(sharedDataDir, 'slambook2-icl-nuim')
+const hasData = skipReason('dve import test', [sharedData('slambook2-icl-nuim')]) === ''
 
 const opened: Services[] = []
 afterEach(async () => {

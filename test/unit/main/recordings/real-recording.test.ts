@@ -4,17 +4,17 @@
  * from the data's README: 640×480 uint16 millimetres, 0 = invalid (about 13 %), largest value 2702.
  */
 import { describe, expect, it } from 'vitest'
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { SessionManifest } from '../../../../src-main/contract'
 import { SessionStore } from '../../../../src-main/services/recordings/session-store'
 import { SessionFrameReader } from '../../../../src-main/services/recordings/session-frame-reader'
 import { sessionStats } from '../../../../src-main/services/recordings/session-stats'
 import { makeLibrary } from './session-fixture'
+import { sharedData, skipReason } from '../../../helpers/prerequisites'
 
 const source = resolve(import.meta.dirname, '../../../../../shared/data/open3d-redwood-rgbd')
-const present = existsSync(join(source, 'README.md'))
-if (!present) console.warn(`real-recording test skipped: ${source} is missing.`)
+const present = skipReason('real-recording test', [sharedData('open3d-redwood-rgbd')]) === ''
 
 function redwoodSession(library: string): void {
   const dir = join(library, 'redwood')

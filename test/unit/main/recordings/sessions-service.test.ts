@@ -1,17 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { existsSync, readdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { ConsoleEvents } from '../../../../src-main/contract'
 import { consolePaths } from '../../../../src-main/platform/paths'
 import { createServices, type Services } from '../../../../src-main/services/create-services'
 import { consoleErrorOf, makeLibrary, writeSession } from './session-fixture'
+import { sharedData as sharedDataPrerequisite, sharedDataDir, skipReason } from '../../../helpers/prerequisites'
 
-const sharedData = resolve(import.meta.dirname, '../../../../../shared/data')
+const sharedData = sharedDataDir
 /** 5 ICL-NUIM frames with a TUM-style pose list; 100 7-Scenes frames (long enough to cancel). */
 const iclNuim = join(sharedData, 'slambook2-icl-nuim')
 const sevenScenes = join(sharedData, '7scenes-tsdf-fusion')
-const hasData = existsSync(join(iclNuim, 'README.md')) && existsSync(join(sevenScenes, 'README.md'))
-if (!hasData) console.warn(`sessions service import tests skipped: ${sharedData} is missing.`)
+const hasData = skipReason('sessions service import tests', [sharedDataPrerequisite('slambook2-icl-nuim'), sharedDataPrerequisite('7scenes-tsdf-fusion')]) === ''
 
 let services: Services | null = null
 afterEach(async () => {
