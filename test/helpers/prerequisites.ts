@@ -27,7 +27,10 @@ export function skipReason(suite: string, prerequisites: Prerequisite[]): string
   const missing = prerequisites.filter((p) => !p.present).map((p) => p.what)
   if (missing.length === 0) return ''
   const reason = `missing ${missing.join(', ')}`
-  if (inCi) throw new Error(`${suite}: CI=true and a test prerequisite is ${reason}. Install it (see .ci/run); CI does not skip.`)
+  if (inCi)
+    throw new Error(
+      `${suite}: CI=true and a test prerequisite is ${reason}. Install it (see .ci/run); CI does not skip.`,
+    )
   console.warn(`${suite} skipped: ${reason}`)
   return reason
 }
@@ -54,11 +57,16 @@ function executableOnPath(names: string[]): string | null {
 
 /** `CHROMIUM_PATH`, else the first chromium / chromium-browser / google-chrome on PATH; null when none. */
 export const chromiumPath: string | null = process.env.CHROMIUM_PATH
-  ? existsSync(process.env.CHROMIUM_PATH) ? process.env.CHROMIUM_PATH : null
+  ? existsSync(process.env.CHROMIUM_PATH)
+    ? process.env.CHROMIUM_PATH
+    : null
   : executableOnPath(['chromium', 'chromium-browser', 'google-chrome'])
 
 export function chromium(): Prerequisite {
-  return { what: `Chromium (${process.env.CHROMIUM_PATH ? `CHROMIUM_PATH=${process.env.CHROMIUM_PATH}` : 'chromium on PATH'})`, present: chromiumPath !== null }
+  return {
+    what: `Chromium (${process.env.CHROMIUM_PATH ? `CHROMIUM_PATH=${process.env.CHROMIUM_PATH}` : 'chromium on PATH'})`,
+    present: chromiumPath !== null,
+  }
 }
 
 /** A recording folder in the shared data (its README marks a complete copy), or the folder itself when no name is given. */

@@ -88,25 +88,39 @@ export class Int8DotScanner {
   private readonly outOffset: number
   private readonly codesOffset: number
 
-  private constructor(exports: DotExports, codes: Int8Array, readonly count: number, readonly k: number) {
+  private constructor(exports: DotExports, readonly count: number, readonly k: number) {
     this.exports = exports
     this.outOffset = 2 * k + (16 - ((2 * k) % 16)) % 16
     this.codesOffset = this.outOffset + 4 * count
-    const needed = this.codesOffset + codes.length
+    const needed = this.codesOffset + count * k
     const memory = this.exports.memory
     if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / pageBytes))
-    new Int8Array(memory.buffer, this.codesOffset, codes.length).set(codes)
   }
 
   /** A scanner for `count` codes of `k` values, or null where WebAssembly SIMD is missing or k is not a multiple of 8. */
   static create(codes: Int8Array, k: number): Int8DotScanner | null {
-    if (!wasm || k % 8 !== 0 || codes.length === 0) return null
+    const scanner = Int8DotScanner.allocate(codes.length / k, k)
+    scanner?.codes.set(codes)
+    return scanner
+  }
+
+  /**
+   * A scanner with room for `count` zeroed codes, filled in place through `codes` (a large index is read
+   * from disk straight into WebAssembly memory instead of being held twice); null as for `create`.
+   */
+  static allocate(count: number, k: number): Int8DotScanner | null {
+    if (!wasm || k % 8 !== 0 || !(count > 0)) return null
     try {
       const instance = new wasm.Instance(new wasm.Module(moduleBytes()))
-      return new Int8DotScanner(instance.exports as DotExports, codes, codes.length / k, k)
+      return new Int8DotScanner(instance.exports as DotExports, count, k)
     } catch {
       return null
     }
+  }
+
+  /** The codes in WebAssembly memory, count × k (a fresh view: memory never grows after construction). */
+  get codes(): Int8Array {
+    return new Int8Array(this.exports.memory.buffer, this.codesOffset, this.count * this.k)
   }
 
   /** Σ_j code[i][j] · query[j] for every voxel i; the view is valid until the next call. */

@@ -3,6 +3,7 @@
  * whole-recording query is one pass over ~200 vectors per frame instead of re-reading every
  * embedding map. Exact per-pixel heatmaps are still computed per frame by the FrameScorer.
  */
+import type { CellCodes } from './cell-codes'
 import { int8Scale, type CellGrid } from './embedding-pooling'
 import { relevancyOf } from './relevancy'
 
@@ -15,8 +16,10 @@ export interface SessionIndexData {
   timestampsSec: Float64Array
   /** 1 where the frame's cells are filled in. */
   indexed: Uint8Array
-  /** frameCount × cellsPerFrame × dim, int8 (value / int8Scale ≈ unit vector component). */
+  /** frameCount × cellsPerFrame × dim, int8 (value / int8Scale ≈ unit vector component); empty when `codes` holds them. */
   cells: Int8Array
+  /** The cells compressed to PCA codes (a recording's index); absent for exact cells (a single frame). */
+  codes?: CellCodes
 }
 
 export const defaultGrid: CellGrid = { rows: 12, cols: 16 }
@@ -47,7 +50,8 @@ export class SessionQueryIndex {
   }
 
   setFrame(frameIndex: number, timestampSec: number, cells: Int8Array): void {
-    this.data.cells.set(cells, frameIndex * this.cellsPerFrame * this.data.dim)
+    if (this.data.codes) this.data.codes.encode(frameIndex * this.cellsPerFrame, cells)
+    else this.data.cells.set(cells, frameIndex * this.cellsPerFrame * this.data.dim)
     this.data.timestampsSec[frameIndex] = timestampSec
     this.data.indexed[frameIndex] = 1
     this.negativeCache.clear()
@@ -55,6 +59,7 @@ export class SessionQueryIndex {
 
   /** Cosine of every cell (frame-major) with a unit vector. */
   cellCosines(vector: Float32Array): Float32Array {
+    if (this.data.codes) return this.data.codes.cosines(vector)
     const { dim, cells } = this.data
     const count = this.data.frameCount * this.cellsPerFrame
     const out = new Float32Array(count)

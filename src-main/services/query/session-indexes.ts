@@ -7,7 +7,8 @@ import { ConsoleError } from '../../contract'
 import type { JobRunner } from '../jobs/job-runner'
 import type { EmbeddingProvider, FrameReader } from '../ports'
 import { poolCells } from './embedding-pooling'
-import { SessionQueryIndex, defaultGrid, emptyIndexData } from './session-index'
+import { fitCellCodes, CellCodes } from './cell-codes'
+import { SessionQueryIndex, defaultGrid } from './session-index'
 import type { SessionIndexStore } from './session-index-store'
 
 export interface SessionIndexDeps {
@@ -17,7 +18,10 @@ export interface SessionIndexDeps {
   store: SessionIndexStore
 }
 
-const saveEveryFrames = 50
+/** A build in progress is saved this often, so a cancelled or crashed one resumes. */
+const saveEveryMs = 30_000
+/** Frames sampled (strided over the recording) to fit the index's compression. */
+const fitFrames = 48
 
 export class SessionIndexes {
   private readonly loaded = new Map<string, SessionQueryIndex>()
@@ -61,25 +65,45 @@ export class SessionIndexes {
     const missing = index ? index.missingFrames() : Array.from({ length: frameCount }, (_, i) => i)
     if (index && missing.length === 0) return index
     const job = this.deps.jobs.start('query-index', `Index ${sessionId} for Ask`, async (ctx) => {
-      let sinceSave = 0
+      let lastSave = Date.now()
+      let unsaved = 0
+      // Without an index yet, a strided sample of frames goes first: the compression is fitted on it.
+      const sampled = index ? [] : stridedSample(missing, fitFrames)
+      const order = index ? missing : [...sampled, ...missing.filter((f) => !sampled.includes(f))]
+      const pending: Array<{ frameIndex: number; timestampSec: number; cells: Int8Array; dim: number }> = []
       try {
-        for (const [done, frameIndex] of missing.entries()) {
+        for (const [done, frameIndex] of order.entries()) {
           ctx.throwIfCancelled()
-          ctx.progress(done, missing.length, `frame ${frameIndex}`)
+          ctx.progress(done, order.length, `frame ${frameIndex}`)
           const [frame, embeddings] = await Promise.all([
             this.deps.frames.loadFrame(sessionId, frameIndex),
             this.deps.embeddings.frameEmbeddings(sessionId, frameIndex, ctx.signal),
           ])
-          index ??= new SessionQueryIndex(emptyIndexData(sessionId, modelId, embeddings.dim, frameCount, defaultGrid))
-          index.setFrame(frameIndex, frame.timestampSec, poolCells(embeddings, index.data.grid))
-          if (++sinceSave >= saveEveryFrames) {
+          const cells = poolCells(embeddings, defaultGrid)
+          if (!index) {
+            pending.push({ frameIndex, timestampSec: frame.timestampSec, cells, dim: embeddings.dim })
+            if (pending.length < sampled.length) continue
+            index = compressedIndex(sessionId, modelId, frameCount, pending)
+            unsaved += pending.length
+            continue
+          }
+          index.setFrame(frameIndex, frame.timestampSec, cells)
+          unsaved++
+          // Saving rewrites the whole index (hundreds of MB for an hour-long recording): by time, not per frame.
+          if (Date.now() - lastSave > saveEveryMs) {
             await this.deps.store.save(index.data)
-            sinceSave = 0
+            lastSave = Date.now()
+            unsaved = 0
           }
         }
-        ctx.progress(missing.length, missing.length, 'done')
+        ctx.progress(order.length, order.length, 'done')
       } finally {
-        if (index && sinceSave > 0) await this.deps.store.save(index.data)
+        // Cancelled while sampling: fit on the (strided) frames read so far rather than lose them.
+        if (!index && pending.length > 0) {
+          index = compressedIndex(sessionId, modelId, frameCount, pending)
+          unsaved = pending.length
+        }
+        if (index && unsaved > 0) await this.deps.store.save(index.data)
       }
       if (!index) throw new ConsoleError('internal', `Indexing ${sessionId} produced no frames.`)
       return index
@@ -88,4 +112,25 @@ export class SessionIndexes {
     this.loaded.set(`${modelId}\u0000${sessionId}`, built)
     return built
   }
+}
+
+/** Up to `count` entries spread evenly over `items`. */
+function stridedSample(items: number[], count: number): number[] {
+  if (items.length <= count) return [...items]
+  return Array.from({ length: count }, (_, i) => items[Math.floor((i * items.length) / count)]!)
+}
+
+/** A compressed index fitted on the first frames' cells, with those frames filled in. */
+function compressedIndex(sessionId: string, modelId: string, frameCount: number, frames: Array<{ frameIndex: number; timestampSec: number; cells: Int8Array; dim: number }>): SessionQueryIndex {
+  const dim = frames[0]!.dim
+  const sample = new Int8Array(frames.reduce((n, f) => n + f.cells.length, 0))
+  frames.reduce((offset, f) => (sample.set(f.cells, offset), offset + f.cells.length), 0)
+  const cellsPerFrame = defaultGrid.rows * defaultGrid.cols
+  const codes = new CellCodes(fitCellCodes(frameCount * cellsPerFrame, dim, sample))
+  const index = new SessionQueryIndex({
+    sessionId, modelId, dim, grid: defaultGrid, frameCount, codes,
+    timestampsSec: new Float64Array(frameCount), indexed: new Uint8Array(frameCount), cells: new Int8Array(0),
+  })
+  for (const f of frames) index.setFrame(f.frameIndex, f.timestampSec, f.cells)
+  return index
 }

@@ -144,8 +144,8 @@ describe('session index', () => {
     const fixture = queryFixture()
     const dir = join(fixture.home, 'cache', 'query-index', 'synthetic-model')
     mkdirSync(dir, { recursive: true })
-    writeFileSync(join(dir, 'synthetic.json'), '{"format":"dve-query-index","version":1}')
-    await expect(fixture.service.indexStatus({ sessionId: session })).rejects.toMatchObject({ code: 'bad_file', message: expect.stringContaining('synthetic.json') })
+    writeFileSync(join(dir, 'synthetic.codes.json'), '{"format":"dve-query-index","version":2}')
+    await expect(fixture.service.indexStatus({ sessionId: session })).rejects.toMatchObject({ code: 'bad_file', message: expect.stringContaining('synthetic.codes.json') })
   })
 })
 

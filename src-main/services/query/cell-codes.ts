@@ -1,0 +1,119 @@
+/**
+ * The recording index compressed as the map's embeddings are: every cell vector (a unit vector of
+ * `dim` int8 values, see embedding-pooling) becomes k int8 PCA coefficients, so 100 000 frames of
+ * 192 cells fit in 100 000 × 192 × 32 B ≈ 0.6 GB instead of 14.7 GB at 768-d. Unlike the map, one
+ * scale per component serves every cell (cell vectors all have norm 1, so their coefficients share a
+ * range) and nothing per cell is stored besides the code. The cosine with a unit query is estimated
+ * as q·μ + Σⱼ scaleⱼ·(Bq)ⱼ·codeⱼ — the query against the reconstruction, without re-normalising it,
+ * which estimates q·e for a unit e without favouring badly reconstructed cells. The scan is the
+ * map's WebAssembly SIMD int8 dot product over codes that live in its memory.
+ */
+import { Int8DotScanner } from '../mapping/int8-dot-scanner'
+import { project } from '../mapping/embedding-codec'
+import { fitPcaBasis, type PcaBasis } from '../mapping/pca-basis'
+import { int8Scale } from './embedding-pooling'
+
+/** Components per cell: a multiple of 8 (the SIMD scan's step); 32 keeps 100 k frames ≤ 600 MB. */
+export const defaultCellComponents = 32
+
+export interface CellCodesLayout {
+  /** Cells in the index (frames × cells per frame). */
+  count: number
+  pca: PcaBasis
+  /** Per component: coefficient ≈ code × scale. */
+  scales: Float32Array
+}
+
+/** Cell codes with the scan; the codes sit in WebAssembly memory where SIMD is available. */
+export class CellCodes {
+  private readonly scanner: Int8DotScanner | null
+  /** count × k int8 codes (a view into the scanner's memory, or a plain array without SIMD). */
+  readonly codes: Int8Array
+
+  constructor(readonly layout: CellCodesLayout) {
+    const k = layout.pca.components
+    this.scanner = Int8DotScanner.allocate(layout.count, k)
+    this.codes = this.scanner?.codes ?? new Int8Array(layout.count * k)
+  }
+
+  get components(): number {
+    return this.layout.pca.components
+  }
+
+  /** Bytes held for the index: codes, basis and scales. */
+  get bytes(): number {
+    const { pca } = this.layout
+    return this.codes.byteLength + 4 * (pca.mean.length + pca.basis.length + this.layout.scales.length)
+  }
+
+  /** Encodes `cells` (n × dim int8 unit vectors from poolCells) into the codes starting at cell `first`. */
+  encode(first: number, cells: Int8Array): void {
+    const { pca, scales } = this.layout
+    const { dim, components: k, mean, basis } = pca
+    const vector = new Float32Array(dim)
+    for (let c = 0; c < cells.length / dim; c++) {
+      for (let d = 0; d < dim; d++) vector[d] = cells[c * dim + d]! / int8Scale - mean[d]!
+      const out = (first + c) * k
+      for (let j = 0; j < k; j++) {
+        let dot = 0
+        const row = j * dim
+        for (let d = 0; d < dim; d++) dot += basis[row + d]! * vector[d]!
+        this.codes[out + j] = Math.max(-127, Math.min(127, Math.round(dot / scales[j]!)))
+      }
+    }
+  }
+
+  /** Estimated cosine of every cell with a unit query. */
+  cosines(query: Float32Array, out = new Float32Array(this.layout.count)): Float32Array {
+    const { pca, scales } = this.layout
+    const k = pca.components
+    const weights = project(pca, query).map((p, j) => p * scales[j]!)
+    let queryMean = 0
+    for (let d = 0; d < pca.dim; d++) queryMean += query[d]! * pca.mean[d]!
+    if (this.scanner) {
+      let largest = 0
+      for (const w of weights) largest = Math.max(largest, Math.abs(w))
+      const toInt = largest > 0 ? 32767 / largest : 0
+      const dots = this.scanner.dot(Int16Array.from(weights, (w) => Math.round(w * toInt)))
+      const fromInt = toInt > 0 ? 1 / toInt : 0
+      for (let i = 0; i < out.length; i++) out[i] = queryMean + dots[i]! * fromInt
+      return out
+    }
+    // Scalar fallback where WebAssembly SIMD is missing.
+    for (let i = 0, base = 0; i < out.length; i++, base += k) {
+      let dot = 0
+      for (let j = 0; j < k; j++) dot += this.codes[base + j]! * weights[j]!
+      out[i] = queryMean + dot
+    }
+    return out
+  }
+}
+
+/**
+ * The layout for an index of `count` cells, fitted on sample cells (n × dim int8 unit vectors, e.g. a
+ * strided sample of frames): the PCA basis and, per component, the largest coefficient seen.
+ */
+export function fitCellCodes(
+  count: number,
+  dim: number,
+  sample: Int8Array,
+  components = defaultCellComponents,
+): CellCodesLayout {
+  const rows = sample.length / dim
+  const row = (i: number, out: Float32Array): void => {
+    for (let d = 0; d < dim; d++) out[d] = sample[i * dim + d]! / int8Scale
+  }
+  const pca = fitPcaBasis(rows, dim, components, row)
+  const largest = new Float32Array(pca.components)
+  const vector = new Float32Array(dim)
+  for (let i = 0; i < rows; i++) {
+    row(i, vector)
+    for (let d = 0; d < dim; d++) vector[d]! -= pca.mean[d]!
+    project(pca, vector).forEach((p, j) => {
+      largest[j] = Math.max(largest[j]!, Math.abs(p))
+    })
+  }
+  // Cells outside the sample may reach a little further: 10 % headroom before codes clip.
+  const scales = Float32Array.from(largest, (l) => (1.1 * l) / 127 || 1 / 127)
+  return { count, pca, scales }
+}
