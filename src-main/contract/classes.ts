@@ -133,6 +133,13 @@ export interface EvaluationReport {
   seconds: number
 }
 
+/** A plain warning that a pack or class set does not fit a recording, with what to do; `id` lets a view say it once. */
+export interface FitNotice {
+  id: string
+  message: string
+  action: string
+}
+
 /** One frame of a segmentation set beside its ground truth (Segmentation's "Compare with ground truth"). */
 export interface GroundTruthComparison {
   sessionId: string
@@ -195,6 +202,8 @@ export const classesSpec = {
   /** mIoU and per-class IoU on frames with ground-truth labels (job; result via evaluationResult). */
   evaluate: method<{ jobId: string }>()(z.object({ sessionId, classSetId: id, modes: z.array(mode).min(1).max(3), frames: frameRangeSchema.optional() })),
   evaluationResult: method<EvaluationReport>()(z.object({ jobId: z.string().min(1) })),
+  /** Whether the active pack and the class set fit the recording (notices, empty when they do). */
+  fit: method<FitNotice[]>()(z.object({ sessionId, classSetId: id.optional() })),
   /** A frame's ground truth mapped to the set's classes and this frame's IoU for one mode. */
   compareGroundTruth: method<GroundTruthComparison>()(z.object({ sessionId, classSetId: id, frameIndex, mode })),
 

@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path'
 import {
-  ConsoleError, resourcePaths, type ClassDef, type ClassDefInput, type ClassSetDetail, type EvaluationReport, type FrameLabels, type GroundTruthComparison,
+  ConsoleError, resourcePaths, type ClassDef, type ClassDefInput, type ClassSetDetail, type EvaluationReport, type FitNotice, type FrameLabels, type GroundTruthComparison,
   type LabelledFrame, type ServiceApi, type SessionManifest, type classesSpec, type InputOf,
 } from '../../contract'
 import { classDefSchema } from '../../contract'
@@ -21,6 +21,7 @@ import { applyRuns, countPixels, encodeLabelPng, maskFileName, writeClassTable, 
 import type { ProbeJobs } from './probe-jobs'
 import { compareFrameWithGroundTruth, evaluateSession, groundTruthClasses, type EvaluatorDeps } from './session-evaluator'
 import { readLabelFolder } from './label-import'
+import { fitNotices } from './pack-fit'
 import { regionRuns, similarRegion } from './similar-region'
 
 type Spec = typeof classesSpec
@@ -162,6 +163,11 @@ export class ClassesService implements ServiceApi<Spec> {
 
   compareGroundTruth(request: InputOf<Spec['compareGroundTruth']>): Promise<GroundTruthComparison> {
     return compareFrameWithGroundTruth(this.evaluatorDeps(), request, resourcePaths.groundTruthClasses(request.sessionId, request.classSetId, request.frameIndex))
+  }
+
+  async fit({ sessionId, classSetId }: InputOf<Spec['fit']>): Promise<FitNotice[]> {
+    const set = classSetId ? await this.deps.store.get(classSetId) : null
+    return fitNotices(this.deps.packs.activePack(), await this.deps.manifest(sessionId), set)
   }
 
   private evaluatorDeps(): EvaluatorDeps {

@@ -94,6 +94,8 @@ export const useSegmentationStore = defineStore('segmentation', () => {
   /** "Ground truth" chosen in Compare: the frame's labels beside the prediction, with its IoU. */
   const compareTruth = ref(false)
   const truth = shallowRef<LoadedGroundTruth | null>(null)
+  /** Why the ground truth of this frame could not be shown (no labels on it, no class in common…). */
+  const truthError = ref<string | null>(null)
   const error = ref<string | null>(null)
   const busy = ref(false)
   const cache = ref<CacheStatus | null>(null)
@@ -170,9 +172,16 @@ export const useSegmentationStore = defineStore('segmentation', () => {
     }
   }
 
-  async function loadTruth(request: { sessionId: string; frameIndex: number; classSetId: string; mode: SegmentationModeName }): Promise<LoadedGroundTruth> {
-    const meta = await client.api.classes.compareGroundTruth(request)
-    return { meta, classes: new Uint16Array(await fetchBytes(meta.groundTruthPath)) }
+  async function loadTruth(request: { sessionId: string; frameIndex: number; classSetId: string; mode: SegmentationModeName }): Promise<LoadedGroundTruth | null> {
+    try {
+      const meta = await client.api.classes.compareGroundTruth(request)
+      const loaded = { meta, classes: new Uint16Array(await fetchBytes(meta.groundTruthPath)) }
+      truthError.value = null
+      return loaded
+    } catch (e) {
+      truthError.value = message(e)
+      return null
+    }
   }
 
   async function refreshCache(): Promise<void> {
@@ -273,7 +282,7 @@ export const useSegmentationStore = defineStore('segmentation', () => {
   }
 
   return {
-    sessionId, frameIndex, classSets, classSetId, classSet, mode, modes, compareMode, compareTruth, truth, primary, secondary, agreement, kept, keptAgreement, keep, release,
+    sessionId, frameIndex, classSets, classSetId, classSet, mode, modes, compareMode, compareTruth, truth, truthError, primary, secondary, agreement, kept, keptAgreement, keep, release,
     error, busy, cache, runJobId, playing, lastFrameMs, currentRecording, recordingJobId, segmentRecording,
     loadClassSets, open, run, setFrame, setClassSet, setMode, setCompare, play, pause, runModel, refreshCache,
   }
