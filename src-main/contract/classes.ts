@@ -69,6 +69,8 @@ export interface ProbeStatus {
   state: 'none' | 'training' | 'ready' | 'failed'
   jobId: string | null
   error: string | null
+  /** Classes with labelled pixels now (any session): a probe needs two. */
+  labelledClassCount: number
   /** Mean training loss per epoch. */
   lossCurve: number[]
   /** Accuracy on the held-out labelled pixels (null when too few to hold out). */

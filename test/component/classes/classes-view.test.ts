@@ -17,7 +17,7 @@ const room: ClassSetDetail = {
 }
 const nyu: ClassSetDetail = { ...room, id: 'nyuv2-40', name: 'NYUv2-40', source: 'builtin', readOnly: true, hasProbe: false, modes: ['text'] }
 const probe: ProbeStatus = {
-  classSetId: 'user-room', state: 'ready', jobId: null, error: null, lossCurve: [1.2, 0.6, 0.3], heldOutAccuracy: 0.875, perClassConfidence: [0.9, null],
+  classSetId: 'user-room', state: 'ready', jobId: null, error: null, labelledClassCount: 2, lossCurve: [1.2, 0.6, 0.3], heldOutAccuracy: 0.875, perClassConfidence: [0.9, null],
   pixelsPerClass: [40, 3], trainPixels: 35, heldOutPixels: 8, seconds: 0.4, trainedAt: '2026-11-26T21:00:00.000Z', modelId: 'demo',
 }
 const report: EvaluationReport = {
