@@ -69,6 +69,8 @@ export interface ProbeStatus {
   state: 'none' | 'training' | 'ready' | 'failed'
   jobId: string | null
   error: string | null
+  /** Classes with labelled pixels now (any session): a probe needs two. */
+  labelledClassCount: number
   /** Mean training loss per epoch. */
   lossCurve: number[]
   /** Accuracy on the held-out labelled pixels (null when too few to hold out). */
@@ -88,14 +90,30 @@ export interface ClassIou {
   /** null when the class is neither in the ground truth nor predicted. */
   iou: number | null
   gtPixels: number
+  predictedPixels: number
+  /** Counted in mIoU: the class has ground-truth pixels in the evaluated frames (the papers' protocol). */
+  inMean: boolean
+}
+
+/** One evaluated frame's own scores (classes present in that frame's ground truth). */
+export interface FrameScore {
+  frameIndex: number
+  miou: number
+  pixelAccuracy: number
 }
 
 export interface ModeEvaluation {
   mode: SegmentationModeName
-  /** Mean over classes that occur in the ground truth or the prediction. */
+  /** Mean IoU over the classes present in the ground truth of the evaluated frames (void ignored). */
   miou: number
+  /** IoU weighted by each class's share of the ground-truth pixels. */
+  frequencyWeightedIou: number
   pixelAccuracy: number
+  /** In report order (the official list's order where the set maps to one). */
   classes: ClassIou[]
+  /** Pixel counts, row-major classes×classes, rows = ground truth, columns = prediction, in `classes` order; null above 256 classes. */
+  confusion: number[] | null
+  perFrame: FrameScore[]
 }
 
 export interface EvaluationReport {
@@ -103,12 +121,42 @@ export interface EvaluationReport {
   classSetId: string
   modelId: string
   frames: number
+  /** How the figures are computed, in one sentence (shown under the table and in `dve eval`). */
+  protocol: string
+  /** The classes averaged into mIoU: those with ground-truth pixels in the evaluated frames. */
+  averagedClasses: string[]
+  /** The dataset's official class list the set maps to (classes are reported in its order), or null. */
+  officialList: { id: string; name: string } | null
   /** Ground-truth class names with no counterpart in the class set (ignored like void). */
   unmatchedGtClasses: string[]
   modes: ModeEvaluation[]
   /** Modes the class set cannot run, with the reason. */
   skipped: Array<{ mode: SegmentationModeName; reason: string }>
   seconds: number
+}
+
+/** A plain warning that a pack or class set does not fit a recording, with what to do; `id` lets a view say it once. */
+export interface FitNotice {
+  id: string
+  message: string
+  action: string
+}
+
+/** One frame of a segmentation set beside its ground truth (Segmentation's "Compare with ground truth"). */
+export interface GroundTruthComparison {
+  sessionId: string
+  frameIndex: number
+  classSetId: string
+  mode: SegmentationModeName
+  width: number
+  height: number
+  /** uint16 class index per camera pixel, 65535 where the ground truth is void or not in the set. */
+  groundTruthPath: string
+  /** This frame's scores, computed as the evaluation computes each frame. */
+  score: FrameScore
+  /** Per class in set order: ground-truth pixels of this frame. */
+  gtPixels: number[]
+  unmatchedGtClasses: string[]
 }
 
 const classes = z.array(classDefSchema).max(1000)
@@ -156,6 +204,10 @@ export const classesSpec = {
   /** mIoU and per-class IoU on frames with ground-truth labels (job; result via evaluationResult). */
   evaluate: method<{ jobId: string }>()(z.object({ sessionId, classSetId: id, modes: z.array(mode).min(1).max(3), frames: frameRangeSchema.optional() })),
   evaluationResult: method<EvaluationReport>()(z.object({ jobId: z.string().min(1) })),
+  /** Whether the active pack and the class set fit the recording (notices, empty when they do). */
+  fit: method<FitNotice[]>()(z.object({ sessionId, classSetId: id.optional() })),
+  /** A frame's ground truth mapped to the set's classes and this frame's IoU for one mode. */
+  compareGroundTruth: method<GroundTruthComparison>()(z.object({ sessionId, classSetId: id, frameIndex, mode })),
 
   /** Reads a class-set JSON (+ .npy beside it) into a new user set (CLI and desktop only). */
   importClassSet: method<ClassSetDetail>()(z.object({ path: z.string().min(1).max(1000), name: z.string().trim().min(1).max(120).optional() })),

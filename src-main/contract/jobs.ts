@@ -21,6 +21,8 @@ export interface JobInfo {
   startedAt: number
   endedAt: number | null
   error: string | null
+  /** Runs that replace one another (a probe's auto-retrains) share a group; lists show its latest run only. */
+  group?: string
 }
 
 export const jobsSpec = {

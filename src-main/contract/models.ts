@@ -50,6 +50,11 @@ export const modelManifestSchema = z.object({
   image: imageModelSchema,
   text: textModelSchema.nullable().default(null),
   classSets: z.array(relativeFile).default([]),
+  /**
+   * The data the pack was trained on, when it is narrow (the demo pack: the synthetic world). Views
+   * warn once when a recording's source format is not among `sourceFormats`.
+   */
+  trainedOn: z.object({ description: z.string().min(1), sourceFormats: z.array(z.string().min(1)).min(1) }).optional(),
 })
 export type ModelManifest = z.infer<typeof modelManifestSchema>
 export type ImageModelSpec = ModelManifest['image']

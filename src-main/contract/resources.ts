@@ -30,6 +30,8 @@ export const resourcePaths = {
   mapPly: (sessionId: string) => `${dataPrefix}maps/${enc(sessionId)}/ply`,
   /** A frame's painted labels: raw little-endian uint16 (class index + 1, 0 = unlabelled), camera size. */
   labelMask: (sessionId: string, classSetId: string, frameIndex: number) => `${dataPrefix}classes/labels/${enc(sessionId)}/${enc(classSetId)}/${frameIndex}`,
+  /** A frame's ground truth as class indices of a class set: raw little-endian uint16, 65535 = void or not in the set. */
+  groundTruthClasses: (sessionId: string, classSetId: string, frameIndex: number) => `${dataPrefix}classes/ground-truth/${enc(sessionId)}/${enc(classSetId)}/${frameIndex}`,
 }
 
 function enc(id: string): string {

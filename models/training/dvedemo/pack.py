@@ -43,6 +43,9 @@ def main():
         },
         "text": text,
         "classSets": ["classes/demo.json"],
+        # The console warns once when a recording is not from this world (docs/FORMATS.md §2).
+        "trainedOn": {"description": "the synthetic demo world (22 classes, 10 colours, 4 materials)",
+                      "sourceFormats": ["synthetic"]},
     }
     with open(os.path.join(a.pack, "model.json"), "w") as f:
         json.dump(model, f, indent=2)

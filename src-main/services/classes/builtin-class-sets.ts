@@ -7,14 +7,14 @@ import type { ClassDef } from '../../contract'
 
 type Rgb = [number, number, number]
 
-const nyuv2Names = [
+export const nyuv2Names = [
   'wall', 'floor', 'cabinet', 'bed', 'chair', 'sofa', 'table', 'door', 'window', 'bookshelf', 'picture', 'counter', 'blinds',
   'desk', 'shelves', 'curtain', 'dresser', 'pillow', 'mirror', 'floor mat', 'clothes', 'ceiling', 'books', 'refrigerator',
   'television', 'paper', 'towel', 'shower curtain', 'box', 'whiteboard', 'person', 'night stand', 'toilet', 'sink', 'lamp',
   'bathtub', 'bag', 'otherstructure', 'otherfurniture', 'otherprop',
 ]
 
-const scannet20Names = [
+export const scannet20Names = [
   'wall', 'floor', 'cabinet', 'bed', 'chair', 'sofa', 'table', 'door', 'window', 'bookshelf', 'picture', 'counter', 'desk',
   'curtain', 'refrigerator', 'shower curtain', 'toilet', 'sink', 'bathtub', 'otherfurniture',
 ]

@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path'
 import {
-  ConsoleError, resourcePaths, type ClassDef, type ClassDefInput, type ClassSetDetail, type EvaluationReport, type FrameLabels,
+  ConsoleError, resourcePaths, type ClassDef, type ClassDefInput, type ClassSetDetail, type EvaluationReport, type FitNotice, type FrameLabels, type GroundTruthComparison,
   type LabelledFrame, type ServiceApi, type SessionManifest, type classesSpec, type InputOf,
 } from '../../contract'
 import { classDefSchema } from '../../contract'
@@ -19,8 +19,9 @@ import { readClassMatrices, readClassSetFile, writeClassSetFile } from './class-
 import type { ClassSetStore, StoredClassSet } from './class-set-store'
 import { applyRuns, countPixels, encodeLabelPng, maskFileName, writeClassTable, type LabelMask, type LabelStore } from './label-store'
 import type { ProbeJobs } from './probe-jobs'
-import { evaluateSession } from './session-evaluator'
+import { compareFrameWithGroundTruth, evaluateSession, groundTruthClasses, type EvaluatorDeps } from './session-evaluator'
 import { readLabelFolder } from './label-import'
+import { fitNotices } from './pack-fit'
 import { regionRuns, similarRegion } from './similar-region'
 
 type Spec = typeof classesSpec
@@ -49,6 +50,12 @@ export class ClassesService implements ServiceApi<Spec> {
       const mask = await deps.labels.read(sessionId as string, classSetId as string, Number(frameIndex))
       if (!mask) throw new ConsoleError('not_found', `No labels for frame ${frameIndex} of "${sessionId}" in "${classSetId}".`)
       return { body: new Uint8Array(mask.data.buffer, mask.data.byteOffset, mask.data.byteLength), contentType: 'application/octet-stream' }
+    })
+    deps.data.register('classes/ground-truth/:sessionId/:classSetId/:frameIndex', async ({ sessionId, classSetId, frameIndex }) => {
+      const set = await deps.store.get(classSetId as string)
+      const gt = await groundTruthClasses(this.evaluatorDeps(), sessionId as string, Number(frameIndex), set.classes.map((c) => c.name))
+      const body = Uint16Array.from(gt.classes, (k) => (k < 0 ? 0xffff : k))
+      return { body: new Uint8Array(body.buffer), contentType: 'application/octet-stream' }
     })
   }
 
@@ -149,13 +156,23 @@ export class ClassesService implements ServiceApi<Spec> {
 
   async evaluate(request: InputOf<Spec['evaluate']>): Promise<{ jobId: string }> {
     await this.deps.store.get(request.classSetId)
-    const { deps } = this
-    const job = deps.jobs.start('evaluate', `Evaluate ${request.classSetId} on ${request.sessionId}`, (ctx) => evaluateSession(
-      { frames: deps.frames, scorer: deps.scorer, heads: deps.heads, manifest: deps.manifest, modelId: () => deps.embeddings.activeModelId() },
-      request, ctx,
-    ))
+    const job = this.deps.jobs.start('evaluate', `Evaluate ${request.classSetId} on ${request.sessionId}`, (ctx) => evaluateSession(this.evaluatorDeps(), request, ctx))
     this.evaluations.set(job.id, job.result)
     return { jobId: job.id }
+  }
+
+  compareGroundTruth(request: InputOf<Spec['compareGroundTruth']>): Promise<GroundTruthComparison> {
+    return compareFrameWithGroundTruth(this.evaluatorDeps(), request, resourcePaths.groundTruthClasses(request.sessionId, request.classSetId, request.frameIndex))
+  }
+
+  async fit({ sessionId, classSetId }: InputOf<Spec['fit']>): Promise<FitNotice[]> {
+    const set = classSetId ? await this.deps.store.get(classSetId) : null
+    return fitNotices(this.deps.packs.activePack(), await this.deps.manifest(sessionId), set)
+  }
+
+  private evaluatorDeps(): EvaluatorDeps {
+    const { deps } = this
+    return { frames: deps.frames, scorer: deps.scorer, heads: deps.heads, manifest: deps.manifest, modelId: () => deps.embeddings.activeModelId() }
   }
 
   async evaluationResult({ jobId }: InputOf<Spec['evaluationResult']>): Promise<EvaluationReport> {

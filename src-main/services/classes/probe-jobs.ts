@@ -43,9 +43,14 @@ const savedStatusSchema = z.object({
   modelId: z.string().nullable(),
 })
 
+/** What the Classes view and `dve classes train` say instead of failing while one class is labelled. */
+export function secondClassMessage(setName: string, labelled: string[]): string {
+  return `Paint a second class to train the probe (the labels of "${setName}" cover ${labelled.length ? `only ${labelled.join(', ')}` : 'no class yet'}).`
+}
+
 function emptyStatus(classSetId: string): ProbeStatus {
   return {
-    classSetId, state: 'none', jobId: null, error: null, lossCurve: [], heldOutAccuracy: null, perClassConfidence: [],
+    classSetId, state: 'none', jobId: null, error: null, labelledClassCount: 0, lossCurve: [], heldOutAccuracy: null, perClassConfidence: [],
     pixelsPerClass: [], trainPixels: 0, heldOutPixels: 0, seconds: 0, trainedAt: null, modelId: null,
   }
 }
@@ -57,11 +62,12 @@ export class ProbeJobs {
   constructor(private readonly deps: ProbeJobsDeps) {}
 
   async status(classSetId: string): Promise<ProbeStatus> {
+    const labelledClassCount = (await this.labelledClasses(classSetId)).length
     const live = this.live.get(classSetId)
-    if (live) return live
+    if (live) return { ...live, labelledClassCount }
     const path = this.statusPath(classSetId)
     const text = await readFile(path, 'utf8').catch(() => null)
-    if (text === null) return emptyStatus(classSetId)
+    if (text === null) return { ...emptyStatus(classSetId), labelledClassCount }
     let json: unknown
     try {
       json = JSON.parse(text)
@@ -73,11 +79,26 @@ export class ProbeJobs {
       const issue = parsed.error.issues[0]
       throw new ConsoleError('bad_file', `${path}: ${issue?.path.join('.') || 'file'}: ${issue?.message ?? 'invalid'}; train the probe again to rewrite it.`)
     }
-    return { ...parsed.data, classSetId, jobId: null }
+    return { ...parsed.data, classSetId, jobId: null, labelledClassCount }
+  }
+
+  /** Indices of the classes with labelled pixels in any session (read from the masks, no embeddings). */
+  private async labelledClasses(classSetId: string, sessionIds?: string[]): Promise<number[]> {
+    const present = new Set<number>()
+    for (const sessionId of sessionIds ?? (await this.deps.labels.sessions(classSetId))) {
+      for (const frameIndex of await this.deps.labels.frames(sessionId, classSetId)) {
+        const mask = await this.deps.labels.read(sessionId, classSetId, frameIndex)
+        for (const v of mask?.data ?? []) if (v > 0) present.add(v - 1)
+      }
+    }
+    return [...present].sort((a, b) => a - b)
   }
 
   async train(classSetId: string, sessionIds: string[] | undefined, epochs: number | undefined): Promise<{ jobId: string }> {
     const set = await this.deps.store.getWritable(classSetId)
+    const labelled = await this.labelledClasses(classSetId, sessionIds)
+    // Not a failure: the labeller has simply not got to the second class yet, so no job is started.
+    if (labelled.length < 2) throw new ConsoleError('invalid_input', secondClassMessage(set.name, labelled.map((k) => set.classes[k]?.name ?? `class ${k + 1}`)))
     const previous = this.running.get(classSetId)
     if (previous) await this.deps.jobs.cancel({ id: previous }).catch(() => undefined)
     const started = Date.now()
@@ -85,7 +106,8 @@ export class ProbeJobs {
     const job = this.deps.jobs.start('probe', `Train probe: ${set.name}`, async (ctx) => {
       const samples = await this.samples(classSetId, sessionIds, ctx.signal, (done, total) => ctx.progress(done, total, 'reading labelled frames'))
       const present = new Set(samples.labels).size
-      if (present < 2) throw new ConsoleError('invalid_input', `Class set "${set.name}": labels cover ${present} class${present === 1 ? '' : 'es'}; a probe needs at least two.`)
+      // The masks had two classes, but one may vanish at the output stride (a few pixels).
+      if (present < 2) throw new ConsoleError('invalid_input', `Class set "${set.name}": at the model's output stride only ${present} class keeps labelled pixels; paint a larger area of a second class to train the probe.`)
       const options = { ...defaultProbeOptions, ...(epochs ? { epochs } : {}) }
       const result = await this.deps.runner.train(
         { dim: samples.dim, classCount: set.classes.length, embeddings: samples.embeddings, labels: samples.labels },
@@ -107,7 +129,7 @@ export class ProbeJobs {
       } satisfies Partial<ProbeStatus>)
       await writeJsonAtomic(this.statusPath(classSetId), status)
       return status
-    })
+    }, { group: `probe:${classSetId}` })
     status.jobId = job.id
     this.live.set(classSetId, status)
     this.running.set(classSetId, job.id)

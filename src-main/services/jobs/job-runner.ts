@@ -34,12 +34,13 @@ export class JobRunner implements ServiceApi<typeof jobsSpec> {
 
   constructor(private readonly events: EventBus) {}
 
-  start<R>(kind: string, title: string, work: (ctx: JobContext) => Promise<R>): StartedJob<R> {
+  /** `group`: runs that replace one another (JobInfo.group). */
+  start<R>(kind: string, title: string, work: (ctx: JobContext) => Promise<R>, options: { group?: string } = {}): StartedJob<R> {
     const id = `${kind}-${Date.now().toString(36)}-${(this.counter++).toString(36)}`
     const controller = new AbortController()
     const info: JobInfo = {
       id, kind, title, state: 'running', done: 0, total: 0, etaSeconds: null, rate: null,
-      message: '', startedAt: Date.now(), endedAt: null, error: null,
+      message: '', startedAt: Date.now(), endedAt: null, error: null, ...(options.group ? { group: options.group } : {}),
     }
     const entry: JobEntry = { info, controller, lastEmit: 0, trailing: null }
     this.jobs.set(id, entry)

@@ -116,7 +116,10 @@ export const useClassesStore = defineStore('classes', () => {
     if (retrainTimer) clearTimeout(retrainTimer)
     retrainTimer = setTimeout(() => {
       retrainTimer = null
-      void train()
+      // Until two classes have labels the panel asks for a second class; nothing is started or failed.
+      void refreshProbe().then(async () => {
+        if ((probe.value?.labelledClassCount ?? 0) >= 2) await train()
+      })
     }, retrainDebounceMs)
   }
 

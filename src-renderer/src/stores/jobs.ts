@@ -8,7 +8,23 @@ export const useJobsStore = defineStore('jobs', () => {
   const client = useApi()
   const byId = ref<Record<string, JobInfo>>({})
 
-  const jobs = computed(() => Object.values(byId.value).sort((a, b) => b.startedAt - a.startedAt))
+  const all = computed(() => Object.values(byId.value).sort((a, b) => b.startedAt - a.startedAt))
+  /** Runs per group (JobInfo.group): a probe's auto-retrains are one live job, shown by its latest run. */
+  const groupRuns = computed(() => {
+    const counts = new Map<string, number>()
+    for (const job of all.value) if (job.group) counts.set(job.group, (counts.get(job.group) ?? 0) + 1)
+    return counts
+  })
+  const jobs = computed(() => {
+    const seen = new Set<string>()
+    return all.value.filter((job) => {
+      if (!job.group) return true
+      if (seen.has(job.group)) return false
+      seen.add(job.group)
+      return true
+    })
+  })
+  const runsOf = (job: JobInfo) => (job.group ? (groupRuns.value.get(job.group) ?? 1) : 1)
   const running = computed(() => jobs.value.filter((job) => job.state === 'running'))
 
   client.on('job', (job) => (byId.value = { ...byId.value, [job.id]: job }))
@@ -33,5 +49,5 @@ export const useJobsStore = defineStore('jobs', () => {
       })
     })
   }
-  return { jobs, running, cancel, clearFinished, whenDone }
+  return { jobs, running, runsOf, cancel, clearFinished, whenDone }
 })

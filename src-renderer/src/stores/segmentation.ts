@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { CacheStatus, FrameSegmentation, SegmentationClassSet, SegmentationModeName, SessionSegmentationSummary } from '@contract'
+import type { CacheStatus, FrameSegmentation, GroundTruthComparison, SegmentationClassSet, SegmentationModeName, SessionSegmentationSummary } from '@contract'
 import { useApi } from '../api/install'
 import { richestClassSet } from './default-class-set'
 
@@ -16,6 +16,22 @@ export interface LoadedSegmentation {
   fullMap: Uint8Array | Uint16Array
   /** Five planes at output stride: winner, runner-up, winner score, runner-up score, winner cosine. */
   top2: Uint16Array
+}
+
+/** A frame's ground truth in the class set's indices (65535 = void or not in the set) and its score. */
+export interface LoadedGroundTruth {
+  meta: GroundTruthComparison
+  classes: Uint16Array
+}
+
+/** Ground-truth value for pixels that are void or whose class the set lacks. */
+export const voidClass = 0xffff
+
+/** Per camera pixel: 0 right, 1 wrong, 2 void (not scored); the error view's map. */
+export function errorMap(predicted: ArrayLike<number>, truth: Uint16Array): Uint8Array {
+  const out = new Uint8Array(truth.length)
+  for (let i = 0; i < truth.length; i++) out[i] = truth[i] === voidClass ? 2 : truth[i] === predicted[i] ? 0 : 1
+  return out
 }
 
 export interface HoverReadout {
@@ -75,6 +91,11 @@ export const useSegmentationStore = defineStore('segmentation', () => {
   /** A result kept to compare against after switching the model pack (the scorer runs the active pack only). */
   const kept = shallowRef<LoadedSegmentation | null>(null)
   const keptAgreement = computed(() => (kept.value && primary.value ? agreementByName(primary.value, kept.value) : null))
+  /** "Ground truth" chosen in Compare: the frame's labels beside the prediction, with its IoU. */
+  const compareTruth = ref(false)
+  const truth = shallowRef<LoadedGroundTruth | null>(null)
+  /** Why the ground truth of this frame could not be shown (no labels on it, no class in common…). */
+  const truthError = ref<string | null>(null)
   const error = ref<string | null>(null)
   const busy = ref(false)
   const cache = ref<CacheStatus | null>(null)
@@ -131,11 +152,15 @@ export const useSegmentationStore = defineStore('segmentation', () => {
         secondary.value = right
         agreement.value = result.agreement
       } else {
-        const loaded = await load(await client.api.segmentation.segmentFrame({ ...request, mode: mode.value }))
+        const [loaded, groundTruth] = await Promise.all([
+          client.api.segmentation.segmentFrame({ ...request, mode: mode.value }).then(load),
+          compareTruth.value ? loadTruth({ ...request, mode: mode.value }) : Promise.resolve(null),
+        ])
         if (mine !== generation) return
         primary.value = loaded
         secondary.value = null
         agreement.value = null
+        truth.value = groundTruth
       }
       lastFrameMs.value = performance.now() - started
       error.value = null
@@ -144,6 +169,18 @@ export const useSegmentationStore = defineStore('segmentation', () => {
       playing.value = false
     } finally {
       if (mine === generation) busy.value = false
+    }
+  }
+
+  async function loadTruth(request: { sessionId: string; frameIndex: number; classSetId: string; mode: SegmentationModeName }): Promise<LoadedGroundTruth | null> {
+    try {
+      const meta = await client.api.classes.compareGroundTruth(request)
+      const loaded = { meta, classes: new Uint16Array(await fetchBytes(meta.groundTruthPath)) }
+      truthError.value = null
+      return loaded
+    } catch (e) {
+      truthError.value = message(e)
+      return null
     }
   }
 
@@ -159,6 +196,7 @@ export const useSegmentationStore = defineStore('segmentation', () => {
     if (changed) {
       primary.value = null
       secondary.value = null
+      truth.value = null
       void refreshCache()
     }
     if (classSets.value.length === 0) await loadClassSets()
@@ -178,9 +216,11 @@ export const useSegmentationStore = defineStore('segmentation', () => {
     mode.value = next
     return run()
   }
-  function setCompare(next: SegmentationModeName | null): Promise<void> {
-    compareMode.value = next
+  function setCompare(next: SegmentationModeName | 'truth' | null): Promise<void> {
+    compareTruth.value = next === 'truth'
+    compareMode.value = next === 'truth' ? null : next
     if (next) kept.value = null
+    if (next !== 'truth') truth.value = null
     return run()
   }
 
@@ -216,6 +256,8 @@ export const useSegmentationStore = defineStore('segmentation', () => {
   function keep(): void {
     kept.value = primary.value
     compareMode.value = null
+    compareTruth.value = false
+    truth.value = null
   }
   function release(): void {
     kept.value = null
@@ -240,7 +282,7 @@ export const useSegmentationStore = defineStore('segmentation', () => {
   }
 
   return {
-    sessionId, frameIndex, classSets, classSetId, classSet, mode, modes, compareMode, primary, secondary, agreement, kept, keptAgreement, keep, release,
+    sessionId, frameIndex, classSets, classSetId, classSet, mode, modes, compareMode, compareTruth, truth, truthError, primary, secondary, agreement, kept, keptAgreement, keep, release,
     error, busy, cache, runJobId, playing, lastFrameMs, currentRecording, recordingJobId, segmentRecording,
     loadClassSets, open, run, setFrame, setClassSet, setMode, setCompare, play, pause, runModel, refreshCache,
   }

@@ -17,14 +17,23 @@ const room: ClassSetDetail = {
 }
 const nyu: ClassSetDetail = { ...room, id: 'nyuv2-40', name: 'NYUv2-40', source: 'builtin', readOnly: true, hasProbe: false, modes: ['text'] }
 const probe: ProbeStatus = {
-  classSetId: 'user-room', state: 'ready', jobId: null, error: null, lossCurve: [1.2, 0.6, 0.3], heldOutAccuracy: 0.875, perClassConfidence: [0.9, null],
+  classSetId: 'user-room', state: 'ready', jobId: null, error: null, labelledClassCount: 2, lossCurve: [1.2, 0.6, 0.3], heldOutAccuracy: 0.875, perClassConfidence: [0.9, null],
   pixelsPerClass: [40, 3], trainPixels: 35, heldOutPixels: 8, seconds: 0.4, trainedAt: '2026-11-26T21:00:00.000Z', modelId: 'demo',
 }
 const report: EvaluationReport = {
   sessionId: 'walk', classSetId: 'user-room', modelId: 'demo', frames: 3, unmatchedGtClasses: ['lamp'], skipped: [], seconds: 1,
+  protocol: 'mIoU over the classes present in the ground truth.', averagedClasses: ['chair', 'table'], officialList: null,
   modes: [
-    { mode: 'text', miou: 0.25, pixelAccuracy: 0.5, classes: [{ name: 'chair', iou: 0.5, gtPixels: 10 }, { name: 'table', iou: 0, gtPixels: 5 }] },
-    { mode: 'probe', miou: 0.75, pixelAccuracy: 0.9, classes: [{ name: 'chair', iou: 0.9, gtPixels: 10 }, { name: 'table', iou: 0.6, gtPixels: 5 }] },
+    {
+      mode: 'text', miou: 0.25, frequencyWeightedIou: 0.33, pixelAccuracy: 0.5, perFrame: [],
+      classes: [{ name: 'chair', iou: 0.5, gtPixels: 10, predictedPixels: 12, inMean: true }, { name: 'table', iou: 0, gtPixels: 5, predictedPixels: 1, inMean: true }, { name: 'sofa', iou: 0, gtPixels: 0, predictedPixels: 2, inMean: false }],
+      confusion: [6, 2, 2, 5, 0, 0, 0, 0, 0],
+    },
+    {
+      mode: 'probe', miou: 0.75, frequencyWeightedIou: 0.8, pixelAccuracy: 0.9, perFrame: [],
+      classes: [{ name: 'chair', iou: 0.9, gtPixels: 10, predictedPixels: 10, inMean: true }, { name: 'table', iou: 0.6, gtPixels: 5, predictedPixels: 5, inMean: true }, { name: 'sofa', iou: null, gtPixels: 0, predictedPixels: 0, inMean: false }],
+      confusion: [9, 1, 0, 1, 4, 0, 0, 0, 0],
+    },
   ],
 }
 
@@ -87,9 +96,27 @@ describe('ClassesView', () => {
     await wrapper.find('[data-testid="run-evaluation"]').trigger('click')
     await flushPromises()
     const rows = wrapper.findAll('[data-testid="evaluation-table"] tbody tr').map((tr) => tr.findAll('td').map((td) => td.text()))
-    expect(rows).toEqual([['chair', '10', '50.0', '90.0'], ['table', '5', '0.0', '60.0'], ['mIoU', '', '25.0', '75.0']])
+    expect(rows).toEqual([
+      ['chair', '10', '50.0', '90.0'], ['table', '5', '0.0', '60.0'], ['sofa', '0', '0.0', '—'],
+      ['mIoU', '', '25.0', '75.0'], ['freq.-weighted IoU', '', '33.0', '80.0'], ['pixel accuracy', '', '50.0', '90.0'],
+    ])
+    // Predicted but absent from the ground truth: greyed and named as not averaged.
+    expect(wrapper.findAll('[data-testid="evaluation-row"]').map((r) => r.classes().includes('absent'))).toEqual([false, false, true])
+    expect(wrapper.find('[data-testid="evaluation-averaged"]').text()).toMatch(/averages the 2 classes present in the ground truth of these frames: chair, table\..*not averaged\): sofa/)
     expect(wrapper.findAll('[data-testid="miou-chart"] rect').map((r) => r.attributes('width'))).toEqual(['32.5', '97.5'])
     expect(wrapper.text()).toContain('ignored (not in the set): lamp')
+  })
+
+  it('opens a mode\'s confusion matrix from the evaluation table, row shares in percent', async () => {
+    const { wrapper } = await mountView()
+    await wrapper.find('[data-testid="run-evaluation"]').trigger('click')
+    await flushPromises()
+    await wrapper.find('[data-testid="open-confusion-text"]').trigger('click')
+    const cells = wrapper.findAll('[data-testid="confusion-table"] tbody tr').map((tr) => tr.findAll('td').map((td) => td.text()))
+    // chair: 6 of 10 right, 2 as table, 2 as sofa; table: all 5 as chair; sofa has no ground truth.
+    expect(cells).toEqual([['60', '20', '20'], ['100', '', ''], ['', '', '']])
+    await wrapper.find('[data-testid="confusion-close"]').trigger('click')
+    expect(wrapper.find('[data-testid="confusion-dialog"]').exists()).toBe(false)
   })
 
   it('says a pack set\'s probe came with the model pack and how to retrain it', async () => {

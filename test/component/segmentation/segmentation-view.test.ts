@@ -39,7 +39,11 @@ function segmentation(mode: SegmentationModeName, frameIndex: number, modelId = 
   }
 }
 
+/** Ground truth of the frame (8×4): row 0 void, the rest sofa in columns 0–5 and floor in 6–7. */
+const truthClasses = Uint16Array.from({ length: 32 }, (_, i) => (i < 8 ? 0xffff : i % 8 >= 6 ? 1 : 0))
+
 function payload(url: string): ArrayBuffer {
+  if (url.includes('ground-truth')) return truthClasses.buffer.slice(0)
   if (url.endsWith('-full')) return Uint8Array.from({ length: 32 }, (_, i) => (url.includes('text') ? Number(i % 8 >= 6) : Number(i % 8 >= 2))).buffer
   // top2 for 8 stride pixels: winner 0, runner-up 1, scores 0.75 / 0.25, cosine 0.5.
   const planes = new Uint16Array(40)
@@ -76,8 +80,13 @@ async function mountView() {
       classes: classes.map((c, i) => ({ ...c, share: [0.6, 0.4][i] as number })), dominantClassByFrame: [0, 1, 0],
     }),
     'inference.runResult': () => ({}),
-    'sessions.list': () => [{ id: 'walk', name: 'Walk', frameCount: 3 }],
+    'sessions.list': () => [{ id: 'walk', name: 'Walk', frameCount: 3, hasLabels: true }],
     'jobs.list': () => [],
+    'classes.fit': () => [{ id: 'domain:alpha:walk', message: 'The model pack "alpha" was trained only on the synthetic demo world.', action: 'Bring the real DVEFormer model: docs/MODELS.md.' }],
+    'classes.compareGroundTruth': (input) => ({
+      ...(input as object), width: 8, height: 4, groundTruthPath: '/data/classes/ground-truth/walk/home/1',
+      score: { frameIndex: 1, miou: 0.625, pixelAccuracy: 0.75 }, gtPixels: [18, 6], unmatchedGtClasses: [],
+    }),
   })
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/segmentation', name: 'segmentation', component: SegmentationView }] })
   await router.push({ name: 'segmentation', query: { session: 'walk', frame: '1' } })
@@ -177,6 +186,50 @@ describe('SegmentationView', () => {
     await wrapper.find('[data-testid="seg-mode-mean"]').trigger('click')
     await vi.waitFor(() => expect(wrapper.find('[data-testid="seg-class-strip"]').exists()).toBe(false))
     wrapper.unmount()
+  })
+
+  it('compares with the ground truth: its classes, the frame\'s IoU, and the error view', async () => {
+    const { wrapper, host } = await mountView()
+    await wrapper.find('[data-testid="seg-compare"]').setValue('truth')
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="seg-truth-iou"]').exists()).toBe(true))
+    expect(host.called('classes.compareGroundTruth').at(-1)).toEqual({ sessionId: 'walk', frameIndex: 1, classSetId: 'home', mode: 'text' })
+    expect(wrapper.find('[data-testid="seg-truth-iou"]').text().replace(/\s+/g, ' ')).toBe('this frame: mIoU 62.5 % · pixel accuracy 75.0 % over 2 classes')
+    const titles = wrapper.findAll('[data-testid="seg-pane"] figcaption').map((t) => t.text())
+    expect(titles).toEqual(['Text', 'Ground truth'])
+    // The ground-truth pane: void (65535) drawn as the extra palette entry after the set's 2 classes.
+    const truthUpload = () => gl.uploads.filter((u) => u.width === 8 && u.height === 4).at(-1)
+    await vi.waitFor(() => expect(wrapper.findAll('[data-testid="seg-overlay"]')[1]?.attributes('data-plain')).toBe('truth'))
+    expect(truthUpload()).toBeDefined()
+
+    await wrapper.find('[data-testid="seg-error-view"]').setValue(true)
+    await vi.waitFor(() => expect(wrapper.findAll('[data-testid="seg-overlay"]')[1]?.attributes('data-plain')).toBe('errors'))
+    expect(wrapper.findAll('[data-testid="seg-pane"] figcaption').map((t) => t.text())[1]).toBe('Errors against the ground truth')
+    expect(wrapper.find('[data-testid="seg-error-legend"]').text()).toMatch(/right.*wrong.*void/s)
+    // Hover on the error pane names right / wrong / void: text mode calls columns 0–5 sofa, so row 1 column 0 is right, row 0 void.
+    const stage = wrapper.findAll('.seg-stage')[1]!
+    vi.spyOn(stage.element, 'getBoundingClientRect').mockReturnValue({ left: 0, top: 0, width: 80, height: 40, right: 80, bottom: 40, x: 0, y: 0, toJSON: () => ({}) })
+    await stage.trigger('pointermove', { clientX: 5, clientY: 15 })
+    expect(wrapper.find('[data-testid="seg-hover-plain"]').text()).toBe('right')
+    await stage.trigger('pointermove', { clientX: 5, clientY: 5 })
+    expect(wrapper.find('[data-testid="seg-hover-plain"]').text()).toBe('void (not scored)')
+    await stage.trigger('pointermove', { clientX: 65, clientY: 15 })
+    expect(wrapper.find('[data-testid="seg-hover-plain"]').text()).toBe('right')
+    wrapper.unmount()
+  })
+
+  it('says once that the pack does not fit the recording, with what to do', async () => {
+    const { wrapper } = await mountView()
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="fit-notices"]').exists()).toBe(true))
+    expect(wrapper.find('[data-testid="fit-notices"]').text()).toContain('Bring the real DVEFormer model: docs/MODELS.md.')
+    await wrapper.find('[data-testid="fit-dismiss"]').trigger('click')
+    expect(wrapper.find('[data-testid="fit-notices"]').exists()).toBe(false)
+    wrapper.unmount()
+    // Dismissed stays dismissed in the next visit.
+    const again = await mountView()
+    await flushPromises()
+    expect(again.wrapper.find('[data-testid="fit-notices"]').exists()).toBe(false)
+    again.wrapper.unmount()
+    localStorage.clear()
   })
 
   it('runs the model on the recording from the button', async () => {

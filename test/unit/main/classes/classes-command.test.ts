@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { describe, expect, it } from 'vitest'
+import type { EvaluationReport } from '../../../../src-main/contract'
 import type { CliContext } from '../../../../src-main/cli/cli-context'
 import { registerClassesCommand } from '../../../../src-main/cli/commands/classes'
 import { registerEvalCommand } from '../../../../src-main/cli/commands/eval'
@@ -29,9 +30,19 @@ describe('dve classes and dve eval', () => {
 
     const table = await dve(fixture, 'eval', 's', '--classes', 'user-room')
     expect(table[0]).toMatch(/^s: 2 frames, class set user-room, model fake \(\d+\.\d s\)$/)
-    expect(table[1]).toMatch(/^class\s+pixels\s+text\s+probe$/)
+    expect(table[1]).toMatch(/^class\s+GT pixels\s+text\s+probe$/)
     expect(table[2]).toMatch(/^chair\s+48\s+100\.0\s+100\.0$/)
-    expect(table.find((l) => l.startsWith('mIoU'))).toMatch(/^mIoU\s+100\.0\s+100\.0$/)
+    expect(table.find((l) => l.startsWith('mIoU'))).toMatch(/^mIoU \(2 classes\)\s+100\.0\s+100\.0$/)
+    expect(table.find((l) => l.startsWith('frequency-weighted IoU'))).toMatch(/\s+100\.0\s+100\.0$/)
+    expect(table).toContain('averaged: chair, table')
+
+    const json = JSON.parse((await dve(fixture, 'eval', 's', '--classes', 'user-room', '--mode', 'text', '--json')).join('\n')) as EvaluationReport
+    expect(json.averagedClasses).toEqual(['chair', 'table'])
+    expect(json.modes[0]).toMatchObject({ mode: 'text', miou: 1, frequencyWeightedIou: 1, pixelAccuracy: 1 })
+    expect(json.modes[0]?.perFrame.map((f) => f.frameIndex)).toEqual([0, 1])
+    const [chairRight, chairAsTable, tableAsChair, tableRight] = json.modes[0]?.confusion ?? []
+    expect([chairRight, chairAsTable, tableAsChair]).toEqual([48, 0, 0])
+    expect(tableRight).toBeGreaterThan(0)
     expect(table).toContain('skipped mean: Class set "Room" has no visual means yet: compute visual means from labels first (Classes view or `dve classes`).')
   })
 

@@ -48,6 +48,8 @@ describe('classes service', () => {
     const { jobId } = await service.trainProbe({ classSetId: set.id, epochs: 30 })
     const info = await waitFor(jobs, jobId)
     expect(info.error).toBeNull()
+    // Every run of this set's probe is one group: the jobs list shows the latest as one live job.
+    expect(info.group).toBe(`probe:${set.id}`)
     const status = await service.probeStatus({ classSetId: set.id })
     expect(status.state).toBe('ready')
     expect(status.lossCurve).toHaveLength(30)
@@ -72,8 +74,10 @@ describe('classes service', () => {
     const { service, jobs, home } = setup()
     const set = await service.create({ name: 'One', classes: twoClasses })
     await service.saveLabels({ sessionId: 's', classSetId: set.id, frameIndex: 0, width: 8, height: 6, runs: [0, 4, 1] })
-    const first = await service.trainProbe({ classSetId: set.id })
-    expect((await waitFor(jobs, first.jobId)).error).toMatch(/"One": labels cover 1 class; a probe needs at least two/)
+    // One class painted: asked for a second one, and no job is started (none can fail).
+    await expect(service.trainProbe({ classSetId: set.id })).rejects.toThrow('Paint a second class to train the probe (the labels of "One" cover only chair).')
+    expect(await jobs.list()).toEqual([])
+    expect((await service.probeStatus({ classSetId: set.id })).labelledClassCount).toBe(1)
     const means = await service.computeMeans({ classSetId: set.id })
     expect((await waitFor(jobs, means.jobId)).error).toMatch(/no labelled pixels for table; label them or remove them/)
     // A mask for frame 5 of a 2-frame session (e.g. the session was re-imported shorter).

@@ -27,8 +27,10 @@ const statedSchema = z.object({
   }),
 })
 const classSetSchema = z.object({ classes: z.array(z.object({ name: z.string(), prompts: z.array(z.string()) })) })
-/** Points of mIoU the console may differ from the stated figure (its own resize and argmax code, int8 kernels). */
-const tolerance = 1.5
+/** Points of mIoU the console may differ from the stated figure: they agree to the decimal the README prints. */
+const tolerance = 0.1
+/** Per-class IoU: one class's few pixels move with int8 kernels and resize rounding more than the mean does. */
+const perClassTolerance = 1
 
 describe.skipIf(missing.length > 0)(missing.length ? `demo pack evaluation — skipped: missing ${missing.join(', ')}` : 'demo pack evaluation', () => {
   const home = mkdtempSync(join(tmpdir(), 'dve-demo-eval-'))
@@ -48,17 +50,20 @@ describe.skipIf(missing.length > 0)(missing.length ? `demo pack evaluation — s
     rmSync(home, { recursive: true, force: true })
   })
 
-  /** mIoU (percent) over the classes present in the recording's ground truth, as evaluation.json counts it. */
-  function presentMiou(mode: SegmentationModeName): number {
-    const classes = report.modes.find((m) => m.mode === mode)?.classes ?? []
-    const present = classes.filter((c) => c.gtPixels > 0)
-    return (100 * present.reduce((sum, c) => sum + (c.iou ?? 0), 0)) / present.length
+  /** The console's own mIoU (percent) of a mode, as the Evaluation panel and `dve eval` show it. */
+  function consoleMiou(mode: SegmentationModeName): number {
+    return 100 * (report.modes.find((m) => m.mode === mode)?.miou ?? Number.NaN)
   }
 
-  it.each([['text', 'text'], ['mean', 'visualMean'], ['probe', 'linearProbe']] as const)('reaches the stated %s-mode mIoU on the demo recording', (mode, key) => {
+  it.each([['text', 'text'], ['mean', 'visualMean'], ['probe', 'linearProbe']] as const)('reports the pack\'s stated %s-mode mIoU on the demo recording to 0.1', (mode, key) => {
     expect(report.modelId).toMatch(/^demo/)
     expect(report.frames).toBe(260)
-    expect(Math.abs(presentMiou(mode) - stated[key]), `${mode}: console ${presentMiou(mode).toFixed(1)} vs stated ${stated[key].toFixed(1)}`).toBeLessThanOrEqual(tolerance)
+    expect(Math.abs(consoleMiou(mode) - stated[key]), `${mode}: console ${consoleMiou(mode).toFixed(2)} vs stated ${stated[key].toFixed(2)}`).toBeLessThanOrEqual(tolerance)
+  })
+
+  it('averages exactly the classes the pack\'s evaluation counts as present', () => {
+    const present = Object.entries(stated.textPerClass).filter(([, iou]) => iou !== null).map(([name]) => name)
+    expect([...report.averagedClasses].sort()).toEqual(present.sort())
   })
 
   it('matches the stated per-class IoU of the text mode', () => {
@@ -66,7 +71,7 @@ describe.skipIf(missing.length > 0)(missing.length ? `demo pack evaluation — s
     for (const c of text.classes) {
       const expected = stated.textPerClass[c.name]
       if (expected === null || expected === undefined || c.gtPixels === 0) continue
-      expect(Math.abs(100 * (c.iou ?? 0) - expected), c.name).toBeLessThanOrEqual(2 * tolerance)
+      expect(Math.abs(100 * (c.iou ?? 0) - expected), c.name).toBeLessThanOrEqual(perClassTolerance)
     }
   })
 
