@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { method } from './rpc'
-import { querySettingsSchema } from './query'
+import { querySettingsSchema, type QueryWords } from './query'
 import type { LabelClass } from './session-manifest'
 import { segmentationModes, type SegmentationModeName } from './segmentation'
 
@@ -79,17 +79,26 @@ export interface MapStatus {
 }
 
 export interface MapPinInfo {
+  /** On a voxel of the cluster, near its relevancy-weighted centre. */
   worldPoint: [number, number, number]
+  /** Largest extent of the cluster's bounding box (for framing it). */
+  sizeMeters: number
   /** Best relevancy of the cluster. */
   relevancy: number
   voxelCount: number
   /** Most frequent ground-truth class of the cluster's voxels, or null. */
   nearLabel: string | null
+  /** Another recognised thing beside it ("the blue door"), or null. */
+  nearby: string | null
 }
 
 export interface MapQueryResult {
   label: string
+  /** The decision rule (the same one Ask uses): voxels at or above `threshold` at `temperature`. */
   threshold: number
+  temperature: number
+  /** Unknown words and a suggestion; with unknown words the map pins nothing. */
+  words: QueryWords
   maxRelevancy: number
   /** Uint8 per voxel (0..255 ↔ relevancy 0..1), in payload order. */
   relevancyPath: string

@@ -42,6 +42,22 @@ export const textModelSchema = z.object({
   promptTemplate: z.string().includes('{}').default('{}'),
 })
 
+/**
+ * The pack's relevancy rule (docs/QUERY.md): one decision for frames, recording search, click
+ * matches and the map. `threshold` is calibrated on a recording with ground truth
+ * (`dve models calibrate <session>`); packs without it use `defaultRelevancyRule`.
+ */
+export const relevancyRuleSchema = z.object({
+  /** Relevancy at or above this (at `temperature`) counts as "seen". */
+  threshold: z.number().min(0.5).max(1),
+  temperature: z.number().positive().max(100),
+  /** Where it was calibrated, e.g. "demo-apartment (260 frames, 18 classes present, 4 absent)". */
+  calibratedOn: z.string().default(''),
+  /** Measured figures at the chosen threshold (per-frame precision / recall, absent-class peaks). */
+  figures: z.record(z.string(), z.number()).default({}),
+})
+export type RelevancyRule = z.infer<typeof relevancyRuleSchema>
+
 export const modelManifestSchema = z.object({
   format: z.literal('dve-model-pack'),
   version: z.literal(1),
@@ -55,6 +71,8 @@ export const modelManifestSchema = z.object({
    * warn once when a recording's source format is not among `sourceFormats`.
    */
   trainedOn: z.object({ description: z.string().min(1), sourceFormats: z.array(z.string().min(1)).min(1) }).optional(),
+  /** Null: not calibrated; queries use `defaultRelevancyRule`. */
+  relevancy: relevancyRuleSchema.nullable().default(null),
 })
 export type ModelManifest = z.infer<typeof modelManifestSchema>
 export type ImageModelSpec = ModelManifest['image']

@@ -7,14 +7,16 @@ import { method } from './rpc'
 
 /** LERF's canonical negatives; editable per query. */
 export const canonicalNegatives = ['object', 'things', 'stuff', 'texture'] as const
-/** Softmax temperature on cosine similarities (LERF uses 10). */
+/** Softmax temperature on cosine similarities (LERF uses 10); a pack's calibration may set another. */
 export const defaultTemperature = 10
 /**
- * Relevancy 0.5 means "as close to the query as to the closest negative". Adaptive thresholds ask
- * for a clear win (cosine margin ≈ 0.04 at temperature 10): on the demo pack, things absent from the
- * recording peak at 0.52–0.56 with vocabulary negatives, present ones mostly at 0.7–1.
+ * Relevancy 0.5 means "as close to the query as to the closest negative". A pack without a
+ * calibrated rule (model.json `relevancy`) decides "seen" at this relevancy: a clear win (cosine
+ * margin ≈ 0.04 at temperature 10).
  */
-export const relevancyFloor = 0.6
+export const defaultRelevancyThreshold = 0.6
+/** Sightings closer than this are one visit (a glance away and back is not a second visit). */
+export const visitGapSec = 3
 /** The Ask view waits this long after the last key before updating the heatmap (bench: ≤ 100 ms in all). */
 export const askTypingDebounceMs = 60
 
@@ -47,8 +49,9 @@ export type QuerySource = z.infer<typeof querySourceSchema>
 
 export const querySettingsSchema = z.object({
   negatives: z.array(z.string().trim().min(1).max(80)).max(64).default([...canonicalNegatives]),
-  temperature: z.number().positive().max(100).default(defaultTemperature),
-  /** Relevancy threshold in [0, 1]; null = adaptive (Otsu split of the scores, at least relevancyFloor). */
+  /** null = the pack's calibrated temperature (else defaultTemperature). */
+  temperature: z.number().positive().max(100).nullable().default(null),
+  /** Relevancy threshold in [0, 1]; null = the pack's calibrated threshold (else defaultRelevancyThreshold). */
   threshold: unit.nullable().default(null),
   /**
    * Also compare against the active pack's class names (except the query's own near-synonyms): the
@@ -79,8 +82,19 @@ export interface QueryRecord {
   vocabularyNegatives: string[]
   temperature: number
   threshold: number
-  thresholdMode: 'fixed' | 'adaptive'
+  /** 'pack': the pack's calibrated rule (or the default for an uncalibrated pack); 'fixed': set by the user. */
+  thresholdMode: 'fixed' | 'pack'
   createdAt: string
+}
+
+/**
+ * Words of a text query the model knows. A word is known when the pack's tokenizer has it as a
+ * whole word or the pack's class names use it; unknown words get the closest vocabulary word.
+ */
+export interface QueryWords {
+  unknown: string[]
+  /** The query with unknown words replaced by close known ones ("plnat" → "plant"), or null. */
+  suggestion: string | null
 }
 
 export interface FrameHeatmap {
@@ -98,6 +112,11 @@ export interface FrameHeatmap {
   peak: { xNorm: number; yNorm: number }
   /** Bounding box of the above-threshold blob around the peak, or null when nothing passes. */
   region: NormalisedBox | null
+  /** Where to put the label: inside the largest above-threshold region (its most inland pixel), or null. */
+  labelAt: { xNorm: number; yNorm: number } | null
+  /** The frame-level decision, as the recording search makes it for this frame (index cells). */
+  seen: boolean
+  words: QueryWords
   /** Fraction of pixels above the threshold. */
   coverage: number
 }
@@ -112,9 +131,11 @@ export interface QueryMoment {
   frameIndex: number
   timestampSec: number
   relevancy: number
+  /** 'seen': the best frame of a visit (passes the threshold); 'possible': a frame below it. */
+  decision: 'seen' | 'possible'
 }
 
-/** A run of frames where the query passes the threshold (gaps shorter than the NMS window merged). */
+/** A visit: a run of frames where the query passes the threshold (gaps shorter than visitGapSec joined). */
 export interface QuerySighting {
   firstFrame: number
   lastFrame: number
@@ -130,16 +151,26 @@ export interface MapPin {
   worldPoint: [number, number, number]
   /** What the map knows is near it (e.g. "sofa"), or null. */
   nearLabel: string | null
+  /** A recognised thing beside it in the map, in words ("the blue door"), or null. */
+  nearby: string | null
 }
 
 export interface CaregiverAnswer {
+  /** 'seen', 'not-seen', or 'unknown-words' (the model does not know a word of the query). */
+  status: 'seen' | 'not-seen' | 'unknown-words'
   seen: boolean
-  /** e.g. "Seen 3 times; last at 00:42 (frame 412)." or "Not seen in this recording." */
+  /** Plain words: "The plant was last seen 2 minutes ago, near the blue door. Seen 3 times." */
   text: string
+  /** How many visits (runs of frames that pass, gaps under visitGapSec joined). */
+  visits: number
+  /** The frame the picture shows: the best frame of the last visit. */
   bestFrame: number | null
   lastFrame: number | null
+  lastSeenSec: number | null
   /** A place in the fused map, when the session has poses and a map. */
   mapPin: MapPin | null
+  /** "plant" for "plnat", from the pack's vocabulary. */
+  suggestion: string | null
 }
 
 export interface SessionSearchResult {
@@ -153,6 +184,7 @@ export interface SessionSearchResult {
   moments: QueryMoment[]
   sightings: QuerySighting[]
   answer: CaregiverAnswer
+  words: QueryWords
   elapsedMs: number
 }
 
@@ -167,6 +199,8 @@ export interface PixelMatch {
   label: string
   cosine: number
   relevancy: number
+  /** Passes the pack's threshold in the index cell under the click (the decision search uses). */
+  seen: boolean
 }
 
 export interface QueryHistoryEntry {
@@ -175,6 +209,30 @@ export interface QueryHistoryEntry {
   record: QueryRecord
   /** Short outcome of a recording search, when the entry came from one. */
   outcome: { seen: boolean; sightings: number; bestFrame: number | null } | null
+}
+
+/** The decision rule in force for the active pack. */
+export interface QueryRule {
+  modelId: string | null
+  threshold: number
+  temperature: number
+  /** false: the pack has no calibration and the defaults apply. */
+  calibrated: boolean
+  calibratedOn: string
+}
+
+export interface RelevancyCalibration {
+  sessionId: string
+  modelId: string
+  threshold: number
+  temperature: number
+  /** Per-frame F1, precision and recall over every (class, frame) pair at the threshold. */
+  f1: number
+  precision: number
+  recall: number
+  classes: Array<{ name: string; present: boolean; precision: number | null; recall: number | null; peakWhereAbsent: number }>
+  /** The model.json written, or null. */
+  written: string | null
 }
 
 export interface SavedQuery {
@@ -204,7 +262,7 @@ export const querySpec = {
     }),
   ),
   indexStatus: method<QueryIndexStatus>()(z.object({ sessionId })),
-  /** Top queries from history and saved queries at one pixel. */
+  /** What the pack's vocabulary and remembered queries say at one pixel, best first (same rule as search). */
   pixelMatches: method<PixelMatch[]>()(
     z.object({ sessionId, frameIndex, xNorm: unit, yNorm: unit, top: z.number().int().min(1).max(20).default(5) }),
   ),
@@ -213,4 +271,11 @@ export const querySpec = {
   saved: method<SavedQuery[]>()(z.void()),
   saveQuery: method<SavedQuery>()(z.object({ name: z.string().trim().min(1).max(80), query: askQuerySchema })),
   deleteSaved: method<{ deleted: boolean }>()(z.object({ id: z.string().min(1).max(80) })),
+  /**
+   * Calibrates the active pack's threshold on a session with ground-truth labels (per-frame F1 over
+   * the pack's vocabulary); `write` stores it in the pack's model.json (`relevancy`).
+   */
+  calibrate: method<RelevancyCalibration>()(z.object({ sessionId, write: z.boolean().default(false) })),
+  /** The active pack's relevancy rule, for the views' legends and the Advanced panel. */
+  rule: method<QueryRule>()(z.void()),
 }

@@ -11,6 +11,7 @@ import { JobRunner } from './jobs/job-runner'
 import { Logger } from './logger'
 import { createRecordings } from './recordings/create-recordings'
 import { createInference } from './inference/create-inference'
+import { QueryScoring } from './query/query-scoring'
 import { QueryService } from './query/query-service'
 import { createMapping } from './mapping/create-mapping'
 import { SegmentationService } from './segmentation/segmentation-service'
@@ -62,13 +63,18 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     void inference.models.ensureLoaded().catch((error: unknown) => logger.warn('models', error instanceof Error ? error.message : String(error)))
   }
 
+  // One scoring module for Ask and the map: the same negatives, temperature and threshold everywhere.
+  const scoring = new QueryScoring({ embeddings: inference.inference, vocabulary: () => classes.heads, packs: inference.models })
   const map = createMapping({
-    home: paths.home, frames: recordings.frameReader, embeddings: inference.inference, jobs, events, data,
+    home: paths.home, frames: recordings.frameReader, embeddings: inference.inference, scoring, jobs, events, data,
     manifest: async (id) => (await recordings.service.get({ id })).manifest, allowFileExport: config.host !== 'browser',
     classHeads: () => classes.heads, loadModel: () => inference.models.ensureLoaded().then((pack) => pack.modelId),
   })
   // Ask: the ports are filled in as the recordings, inference and mapping services are wired.
-  const query = new QueryService({ frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, prompt: inference.inference, map, vocabulary: () => classes.heads, packs: inference.models, jobs, data, paths })
+  const query = new QueryService({
+    frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, prompt: inference.inference, map, scoring,
+    manifest: async (id) => (await recordings.service.get({ id })).manifest, jobs, data, paths,
+  })
 
   const classes = createClasses({
     home: paths.home, frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, packs: inference.models,

@@ -109,20 +109,32 @@ export interface ClassSetCatalog {
   classSets(): Promise<Array<{ id: string; name: string; classCount: number; modes: SegmentationMode[] }>>
 }
 
-/** A place in a session's fused 3D map that matches a query vector. */
+/** A place in a session's fused 3D map that matches a query. */
 export interface MapQueryHit {
   /** World coordinates in metres. */
   worldPoint: [number, number, number]
-  /** Cosine of the best-matching map element. */
-  cosine: number
-  /** A named thing the map knows nearby (e.g. "sofa"), or null. */
+  /** Best relevancy of the pinned cluster. */
+  relevancy: number
+  voxelCount: number
+  /** The ground-truth class of the pinned voxels (e.g. "sofa"), or null. */
   nearLabel: string | null
+  /** Another recognised thing beside it, in words ("the blue door"), or null. */
+  nearby: string | null
+}
+
+/** A query as the scoring module prepared it: the map decides with the same vectors and rule. */
+export interface PreparedMapQuery {
+  vector: Float32Array
+  negatives: Float32Array[]
+  negativesKey: string
+  temperature: number
+  threshold: number
 }
 
 /** Queries the fused map (implemented by the mapping service). */
 export interface MapQueryPort {
-  /** One hit per vector; null where the session has no map or nothing matches. */
-  queryMap(sessionId: string, vectors: Float32Array[]): Promise<Array<MapQueryHit | null>>
+  /** The best pin that passes the query's threshold; null where the session has no map or the map does not hold it. */
+  queryMap(sessionId: string, query: PreparedMapQuery): Promise<MapQueryHit | null>
 }
 
 /** What the active pack does to a text before embedding it (implemented by the inference service). */

@@ -20,6 +20,7 @@ import { fitPcaBasis } from '../../services/mapping/pca-basis'
 import { rankAgreement } from '../../services/mapping/rank-agreement'
 import { VoxelGrid } from '../../services/mapping/voxel-grid'
 import type { CameraIntrinsics, EmbeddingProvider } from '../../services/ports'
+import { QueryScoring } from '../../services/query/query-scoring'
 import { median, timeRuns } from './bench-stats'
 import type { Bench, BenchRow } from './bench-types'
 
@@ -162,7 +163,7 @@ async function queryRows(voxels: number): Promise<BenchRow[]> {
     }
     const service = new MapService({
       frames: { frameCount: async () => 0, loadFrame: () => Promise.reject(new Error('not used')), loadLabels: async () => null },
-      embeddings, manifest: () => Promise.reject(new Error('not used')), jobs: new JobRunner(new EventBus()), events: new EventBus(),
+      embeddings, manifest: () => Promise.reject(new Error('not used')), scoring: new QueryScoring({ embeddings, vocabulary: null, packs: null }), jobs: new JobRunner(new EventBus()), events: new EventBus(),
       mapsRoot: root, allowFileExport: false, startEngine: async (init) => new LocalFusion(init),
     })
     const loadStart = performance.now()
@@ -177,7 +178,7 @@ async function queryRows(voxels: number): Promise<BenchRow[]> {
     const cpu = process.cpuUsage(cpuBefore)
     // CPU time per query (6 runs): on a busy shared machine wall time also counts waiting for a core.
     const queryCpuMs = (cpu.user + cpu.system) / 1000 / 6
-    const portMs = median(await timeRuns(() => service.queryMap('bench', [unitRows(1, dim, 5)]), 3, 1))
+    const portMs = median(await timeRuns(() => service.queryMap('bench', { vector: unitRows(1, dim, 5), negatives: [], negativesKey: '', temperature: 10, threshold: 0.6 }), 3, 1))
     // Baseline: exact float32 cosines over 100 000 full 768-d vectors, scaled to the map's size.
     const exactCount = 100_000
     const exact = unitRows(exactCount, dim, 3)

@@ -15,6 +15,7 @@ import { EventBus } from '../../services/event-bus'
 import { JobRunner } from '../../services/jobs/job-runner'
 import type { EmbeddingMap } from '../../services/ports'
 import { QueryService } from '../../services/query/query-service'
+import { QueryScoring } from '../../services/query/query-scoring'
 import { relevancyFromScores } from '../../services/query/relevancy'
 import { SyntheticEmbeddingWorld } from '../../services/query/synthetic-embedding-world'
 import type { CliContext } from '../cli-context'
@@ -40,7 +41,8 @@ export const queryBench: Bench = {
     })
     const home = await mkdtemp(join(tmpdir(), 'dve-bench-query-'))
     const service = new QueryService({
-      frames: world, embeddings: world, scorer: world, prompt: null, map: null, vocabulary: null, packs: null,
+      frames: world, embeddings: world, scorer: world, prompt: null, map: null,
+      scoring: new QueryScoring({ embeddings: world, vocabulary: null, packs: null }),
       jobs: new JobRunner(new EventBus()), data: new DataRouter(), paths: consolePaths(home),
     })
     try {

@@ -13,7 +13,7 @@ interface BuildOptions {
 }
 
 export function registerMapCommand(program: Command, ctx: CliContext): void {
-  const map = program.command('map').description('fused 3D map of a posed session: build, export, info')
+  const map = program.command('map').description('fused 3D map of a posed session: build, query, export, info')
 
   map
     .command('build')
@@ -50,6 +50,32 @@ export function registerMapCommand(program: Command, ctx: CliContext): void {
           sessionId: session, plyPath: options.ply ? resolve(options.ply) : null, npyPath: options.npy ? resolve(options.npy) : null, queryText: options.query ?? null,
         })
         for (const path of [result.plyPath, result.npyPath]) if (path) ctx.out(`Wrote ${path} (${result.voxelCount.toLocaleString('en')} voxels)`)
+      })
+    })
+
+  map
+    .command('query')
+    .description('ask the map where something is: pins (clusters of voxels that pass the pack\'s threshold) with labels and voxel counts')
+    .argument('<session>', 'session id')
+    .argument('<text>', 'what to look for, e.g. "plant"')
+    .option('--pins <n>', 'at most this many pins', '5')
+    .option('--json', 'print JSON')
+    .action(async (session: string, text: string, options: { pins: string; json?: boolean }) => {
+      await withServices(ctx, async (services) => {
+        const result = await services.api.map.query({ sessionId: session, text, maxPins: number('--pins', options.pins) })
+        if (options.json) {
+          ctx.json({ label: result.label, threshold: result.threshold, temperature: result.temperature, words: result.words, maxRelevancy: result.maxRelevancy, pins: result.pins })
+          return
+        }
+        if (result.words.unknown.length > 0) {
+          ctx.out(`The model does not know ${result.words.unknown.map((w) => `"${w}"`).join(', ')}.${result.words.suggestion ? ` Did you mean "${result.words.suggestion}"?` : ''}`)
+        }
+        if (result.pins.length === 0) ctx.out(`"${result.label}": not in the map (no cluster of voxels reaches relevancy ${result.threshold.toFixed(2)}).`)
+        result.pins.forEach((pin, i) => {
+          const where = pin.worldPoint.map((v) => v.toFixed(2)).join(', ')
+          const what = [pin.nearLabel ? `on ${pin.nearLabel}` : null, pin.nearby ? `by ${pin.nearby}` : null].filter(Boolean).join(', ')
+          ctx.out(`  ${i + 1}. ${result.label}${what ? ` (${what})` : ''} at ${where} m, ${pin.voxelCount} voxels, relevancy ${pin.relevancy.toFixed(2)}`)
+        })
       })
     })
 

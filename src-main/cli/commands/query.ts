@@ -19,9 +19,9 @@ export function registerQueryCommand(program: Command, ctx: CliContext): void {
     .argument('<session>', 'session id (see `dve sessions`)')
     .argument('<text>', 'what to look for, e.g. "where is the bean bag"')
     .option('--top <k>', 'number of top moments', '5')
-    .option('--threshold <t>', 'relevancy threshold in [0, 1] (default: adaptive)')
+    .option('--threshold <t>', "relevancy threshold in [0, 1] (default: the pack's calibrated one)")
     .option('--negatives <list>', `comma-separated negative phrases (default: ${canonicalNegatives.join(',')})`)
-    .option('--temperature <t>', 'softmax temperature of relevancy (default 10)')
+    .option('--temperature <t>', "softmax temperature of relevancy (default: the pack's, else 10)")
     .option('--no-vocabulary', "do not also compare against the model pack's class names")
     .option('--map', 'also ask the fused 3D map for a pin')
     .option('--json', 'print the full result as JSON')
@@ -62,9 +62,9 @@ function printResult(ctx: CliContext, result: SessionSearchResult): void {
   ctx.out(`"${r.label}" in ${result.sessionId} — model ${r.modelId}, prompt "${r.promptTemplate ?? '{}'}", negatives ${r.negatives.join(', ') || 'none'}${vocabulary}, threshold ${r.threshold.toFixed(2)} (${r.thresholdMode})`)
   ctx.out(result.answer.text)
   if (result.answer.mapPin) ctx.out(`Map pin: ${result.answer.mapPin.worldPoint.map((v) => v.toFixed(2)).join(', ')} m`)
-  ctx.out('Top moments:')
+  ctx.out('Moments (the best frame of each visit, then possible ones below the threshold):')
   result.moments.forEach((m, i) => {
-    const mark = m.relevancy >= r.threshold ? '' : '  (below threshold)'
+    const mark = m.decision === 'seen' ? '' : '  (possible: below threshold)'
     ctx.out(`  ${String(i + 1).padStart(2)}. ${formatClock(m.timestampSec)}  frame ${String(m.frameIndex).padEnd(6)} relevancy ${m.relevancy.toFixed(3)}${mark}`)
   })
   ctx.out(`(${result.frameCount} frames in ${result.elapsedMs.toFixed(0)} ms)`)

@@ -71,7 +71,9 @@ export async function readPack(id: string, dir: string, source: PackEntry['sourc
     return entry
   }
   entry.manifest = parsed.data
-  const hash = createHash('sha256').update(text)
+  // The relevancy rule does not change any embedding: recalibrating must not orphan caches and maps.
+  const { relevancy, ...embeddingFields } = json as Record<string, unknown>
+  const hash = createHash('sha256').update(relevancy === undefined ? text : JSON.stringify(embeddingFields))
   for (const relative of referencedFiles(parsed.data)) {
     const path = join(dir, relative.file)
     try {

@@ -5,6 +5,7 @@ import type { DataRouter } from '../data-router'
 import type { EventBus } from '../event-bus'
 import type { JobRunner } from '../jobs/job-runner'
 import type { ClassHeadProvider, EmbeddingProvider, FrameReader } from '../ports'
+import type { QueryScoring } from '../query/query-scoring'
 import type { FusionEngine, FusionInit } from './fusion-engine'
 import { FusionWorkerClient } from './fusion-worker-client'
 import { MapService } from './map-service'
@@ -16,6 +17,8 @@ export interface MappingDeps {
   classHeads?: () => ClassHeadProvider | null
   loadModel?: () => Promise<string | null>
   manifest: (sessionId: string) => Promise<SessionManifest>
+  /** The query scoring module Ask uses, so the map decides as Ask does. */
+  scoring: QueryScoring | null
   jobs: JobRunner
   events: EventBus
   data: DataRouter
@@ -26,7 +29,7 @@ export interface MappingDeps {
 
 export function createMapping(deps: MappingDeps): MapService {
   const service = new MapService({
-    frames: deps.frames, embeddings: deps.embeddings, classHeads: deps.classHeads, loadModel: deps.loadModel, manifest: deps.manifest, jobs: deps.jobs, events: deps.events,
+    frames: deps.frames, embeddings: deps.embeddings, classHeads: deps.classHeads, loadModel: deps.loadModel, manifest: deps.manifest, scoring: deps.scoring, jobs: deps.jobs, events: deps.events,
     mapsRoot: join(deps.home, 'maps'), allowFileExport: deps.allowFileExport,
     startEngine: deps.startEngine ?? ((init) => FusionWorkerClient.start(init)),
   })

@@ -5,14 +5,13 @@
  */
 import {
   ConsoleError, mapSpec, resourcePaths,
-  type MapClassColors, type MapInfo, type MapQueryResult, type MapStatus, type ServiceApi, type SessionManifest, type VoxelDetail,
+  type MapClassColors, type MapInfo, type MapPinInfo, type MapQueryResult, type MapStatus, type ServiceApi, type SessionManifest, type VoxelDetail,
 } from '../../contract'
 import { writeFileAtomic } from '../../platform/atomic-write'
 import type { EventBus } from '../event-bus'
 import type { JobRunner } from '../jobs/job-runner'
-import type { ClassHeadProvider, EmbeddingProvider, FrameReader, MapQueryHit, MapQueryPort } from '../ports'
-import { cleanQueryText } from '../query/query-text'
-import { adaptiveThreshold, relevancyInPlace } from '../query/relevancy'
+import type { ClassHeadProvider, EmbeddingProvider, FrameReader, MapQueryHit, MapQueryPort, PreparedMapQuery } from '../ports'
+import { relevancyInPlace, type QueryScoring } from '../query/query-scoring'
 import type { FusedMap } from './fused-map'
 import { LocalFusion, type FusionEngine, type FusionInit } from './fusion-engine'
 import { LoadedMap } from './loaded-map'
@@ -20,7 +19,8 @@ import { buildMap } from './map-builder'
 import { deleteMaps, loadMap, mapFolder, perVoxelBytes, saveMap } from './map-file'
 import { encodeEmbeddingsNpy } from './npy-export'
 import { encodePly } from './ply-export'
-import { clusterPins, topCut } from './voxel-clusters'
+import { nearbyThing } from './nearby-thing'
+import { clusterPins } from './voxel-clusters'
 import { voxelDetail } from './voxel-detail'
 import { pixelWorldPoint } from './pixel-world-point'
 
@@ -34,6 +34,8 @@ export interface MapServiceDeps {
   /** Class-set heads for class colours by embedding (the classes service), or null before it is wired. */
   classHeads?: () => ClassHeadProvider | null
   manifest: (sessionId: string) => Promise<SessionManifest>
+  /** The one scoring module Ask also uses (same negatives, temperature and threshold); null: no text queries. */
+  scoring: QueryScoring | null
   jobs: JobRunner
   events: EventBus
   /** `<home>/maps`. */
@@ -99,27 +101,24 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     const started = performance.now()
     const input = mapSpec.query.input.parse(raw)
     const loaded = await this.require(input.sessionId, true)
-    const embeddings = this.deps.embeddings as EmbeddingProvider
-    const label = cleanQueryText(input.text) || input.text
-    const vectors = await embeddings.textEmbeddings([label, ...input.settings.negatives])
-    const values = this.relevancyValues(loaded, vectors[0]!, vectors.slice(1), input.settings.negatives.join('\u0000'), input.settings.temperature)
-    const threshold = input.settings.threshold ?? adaptiveThreshold(values)
+    const scored = await this.scoring().prepareText(input.text, input.settings)
+    const values = this.relevancyValues(loaded, scored)
     const token = this.keepRelevancy(values)
     let maxRelevancy = 0
     for (let i = 0; i < values.length; i++) if (values[i]! > maxRelevancy) maxRelevancy = values[i]!
-    const pins = clusterPins(this.clusterInput(loaded), values, threshold, input.maxPins)
-    return { label, threshold, maxRelevancy, relevancyPath: resourcePaths.mapRelevancy(input.sessionId, token), pins, elapsedMs: performance.now() - started }
+    // A word the model does not know pins nothing: whatever it scores is not about that word.
+    const pins = scored.words.unknown.length > 0 ? [] : this.pins(loaded, values, scored.threshold, input.maxPins)
+    return {
+      label: scored.label, threshold: scored.threshold, temperature: scored.temperature, words: scored.words, maxRelevancy,
+      relevancyPath: resourcePaths.mapRelevancy(input.sessionId, token), pins, elapsedMs: performance.now() - started,
+    }
   }
 
-  async queryMap(sessionId: string, vectors: Float32Array[]): Promise<Array<MapQueryHit | null>> {
+  async queryMap(sessionId: string, query: PreparedMapQuery): Promise<MapQueryHit | null> {
     const loaded = await this.current(sessionId).catch(() => null)
-    if (!loaded?.hasEmbeddings || loaded.map.meta.modelId !== (this.deps.embeddings?.activeModelId() ?? null)) return vectors.map(() => null)
-    return vectors.map((vector) => {
-      const cosines = loaded.cosines(vector)
-      // The best 0.5 % of voxels form the clusters; the pin is the strongest cluster's centre.
-      const [pin] = clusterPins(this.clusterInput(loaded), cosines, topCut(cosines, Math.ceil(0.005 * cosines.length)), 1)
-      return pin ? { worldPoint: pin.worldPoint, cosine: pin.relevancy, nearLabel: pin.nearLabel } : null
-    })
+    if (!loaded?.hasEmbeddings || loaded.map.meta.modelId !== (this.deps.embeddings?.activeModelId() ?? null)) return null
+    const [pin] = this.pins(loaded, this.relevancyValues(loaded, query), query.threshold, 1)
+    return pin ?? null
   }
 
   async voxel({ sessionId, voxelIndex }: Input<'voxel'>): Promise<VoxelDetail> {
@@ -255,14 +254,25 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     return loaded
   }
 
-  private relevancyValues(loaded: LoadedMap, query: Float32Array, negatives: Float32Array[], negativesKey: string, temperature: number): Float32Array {
-    const values = loaded.cosines(query)
-    if (negatives.length === 0) {
+  private relevancyValues(loaded: LoadedMap, query: PreparedMapQuery): Float32Array {
+    const values = loaded.cosines(query.vector)
+    if (query.negatives.length === 0) {
       for (let i = 0; i < values.length; i++) values[i] = (values[i]! + 1) / 2
       return values
     }
-    const maxNegative = loaded.maxNegativeCosine(negativesKey, negatives)
-    return relevancyInPlace(values, maxNegative, temperature)
+    return relevancyInPlace(values, loaded.maxNegativeCosine(query.negativesKey, query.negatives), query.temperature)
+  }
+
+  /** Clusters of voxels that pass, best first, each with the recognised thing beside it. */
+  private pins(loaded: LoadedMap, values: Float32Array, threshold: number, maxPins: number): MapPinInfo[] {
+    const { positions, labels, colors, meta } = loaded.map
+    return clusterPins({ positions, labels, voxelSizeMeters: meta.voxelSizeMeters, labelClasses: meta.labelClasses }, values, threshold, maxPins)
+      .map((pin) => ({ ...pin, nearby: nearbyThing({ positions, colors, labels, labelClasses: meta.labelClasses }, pin.worldPoint, pin.nearLabel) }))
+  }
+
+  private scoring(): QueryScoring {
+    if (!this.deps.scoring) throw new ConsoleError('unsupported', 'Text queries on the map need the query scoring module, which this build has not wired.')
+    return this.deps.scoring
   }
 
   private keepRelevancy(values: Float32Array): string {
@@ -285,10 +295,6 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   private relevancyFloats(path: string): Float32Array {
     const bytes = this.arrayBytes(path.split('/').pop() as string)
     return Float32Array.from(bytes, (b) => b / 255)
-  }
-
-  private clusterInput(loaded: LoadedMap) {
-    return { positions: loaded.map.positions, labels: loaded.map.labels, voxelSizeMeters: loaded.map.meta.voxelSizeMeters, labelClasses: loaded.map.meta.labelClasses }
   }
 
   private info(loaded: LoadedMap): MapInfo {

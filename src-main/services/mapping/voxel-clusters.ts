@@ -1,7 +1,7 @@
 /**
- * Pins on a query: the best voxels grouped into connected clusters (26-neighbourhood on the voxel
- * grid), each cluster pinned at its relevancy-weighted centre and named after its most frequent
- * ground-truth class.
+ * Pins on a query: the passing voxels grouped into connected clusters (26-neighbourhood on the voxel
+ * grid), each cluster pinned on its voxel nearest the relevancy-weighted centre, sized by its extent
+ * (so "Go to" can frame it) and named after its most frequent ground-truth class.
  */
 import type { LabelClass, MapPinInfo } from '../../contract'
 
@@ -14,9 +14,13 @@ export interface ClusterInput {
 
 /** At most this many voxels take part in clustering (the best ones; 5 000 voxels of 5 cm are 12 m² of surface). */
 const maxCandidates = 5000
+/** A pin needs a cluster of at least this many passing voxels: one stray voxel is not a thing. */
+export const minPinVoxels = 3
+
+type ClusterPin = Omit<MapPinInfo, 'nearby'>
 
 /** `scores`: per voxel, higher is better; voxels below `threshold` are ignored. */
-export function clusterPins(map: ClusterInput, scores: Float32Array, threshold: number, maxPins: number): MapPinInfo[] {
+export function clusterPins(map: ClusterInput, scores: Float32Array, threshold: number, maxPins: number): ClusterPin[] {
   const cut = Math.max(threshold, topCut(scores, maxCandidates))
   const candidates: number[] = []
   for (let i = 0; i < scores.length; i++) if (scores[i]! >= cut) candidates.push(i)
@@ -29,7 +33,7 @@ export function clusterPins(map: ClusterInput, scores: Float32Array, threshold: 
   const cells = candidates.map((i) => [Math.floor(map.positions[i * 3]! / s), Math.floor(map.positions[i * 3 + 1]! / s), Math.floor(map.positions[i * 3 + 2]! / s)] as const)
   candidates.forEach((_, k) => cellOf.set(cellKey(...cells[k]!), k))
   const component = new Int32Array(candidates.length).fill(-1)
-  const pins: Array<MapPinInfo & { score: number }> = []
+  const pins: Array<ClusterPin & { score: number }> = []
   for (let start = 0; start < candidates.length; start++) {
     if (component[start] !== -1) continue
     const members: number[] = []
@@ -47,12 +51,12 @@ export function clusterPins(map: ClusterInput, scores: Float32Array, threshold: 
         }
       }
     }
-    pins.push(pinOf(map, scores, members.map((k) => candidates[k]!)))
+    if (members.length >= minPinVoxels) pins.push(pinOf(map, scores, members.map((k) => candidates[k]!)))
   }
   return pins.sort((a, b) => b.score - a.score).slice(0, maxPins).map(({ score: _score, ...pin }) => pin)
 }
 
-function pinOf(map: ClusterInput, scores: Float32Array, voxels: number[]): MapPinInfo & { score: number } {
+function pinOf(map: ClusterInput, scores: Float32Array, voxels: number[]): ClusterPin & { score: number } {
   const centre = [0, 0, 0]
   let weight = 0
   let best = -Infinity
@@ -67,8 +71,28 @@ function pinOf(map: ClusterInput, scores: Float32Array, voxels: number[]): MapPi
   }
   const top = [...votes.entries()].sort((a, b) => b[1] - a[1])[0]
   const nearLabel = top ? (map.labelClasses.find((c) => c.id === top[0])?.name ?? null) : null
+  const mean = centre.map((v) => v / (weight || 1))
+  // The pin goes on the member voxel nearest the weighted centre: the centre of an L-shaped sofa is off the sofa.
+  let pinVoxel = voxels[0]!
+  let nearest = Infinity
+  const min = [Infinity, Infinity, Infinity]
+  const max = [-Infinity, -Infinity, -Infinity]
+  for (const i of voxels) {
+    let d2 = 0
+    for (let a = 0; a < 3; a++) {
+      const v = map.positions[i * 3 + a]!
+      d2 += (v - mean[a]!) ** 2
+      min[a] = Math.min(min[a]!, v)
+      max[a] = Math.max(max[a]!, v)
+    }
+    if (d2 < nearest) {
+      nearest = d2
+      pinVoxel = i
+    }
+  }
   return {
-    worldPoint: centre.map((v) => v / (weight || 1)) as [number, number, number],
+    worldPoint: [map.positions[pinVoxel * 3]!, map.positions[pinVoxel * 3 + 1]!, map.positions[pinVoxel * 3 + 2]!],
+    sizeMeters: Math.max(...max.map((v, a) => v - min[a]!)) + map.voxelSizeMeters,
     relevancy: best, voxelCount: voxels.length, nearLabel,
     // Clusters are ranked by summed score: a big, clearly relevant object beats one stray voxel.
     score: weight,

@@ -19,7 +19,8 @@ const recordSchema = z.object({
   vocabularyNegatives: z.array(z.string()).default([]),
   temperature: z.number(),
   threshold: z.number(),
-  thresholdMode: z.enum(['fixed', 'adaptive']),
+  // Before per-pack calibration, the default rule was an adaptive split per query; it is the pack's rule now.
+  thresholdMode: z.enum(['fixed', 'adaptive', 'pack']).transform((mode) => (mode === 'adaptive' ? 'pack' : mode)),
   createdAt: z.string(),
 })
 const historyFileSchema = z.object({

@@ -5,26 +5,26 @@
 import { join } from 'node:path'
 import { z } from 'zod'
 import {
-  ConsoleError, canonicalNegatives, defaultTemperature, resourcePaths,
+  ConsoleError, resourcePaths, visitGapSec,
   type AskQuery, type FrameHeatmap, type FrameQueryResult, type MapPin, type PixelMatch, type QueryHistoryEntry, type QueryIndexStatus,
-  type QueryRecord, type SavedQuery, type ServiceApi, type SessionSearchResult, querySpec,
+  type QueryRecord, type QueryRule, type RelevancyCalibration, type RelevancyRule, type SavedQuery, type ServiceApi, type SessionManifest, type SessionSearchResult, querySpec,
 } from '../../contract'
 import type { ConsolePaths } from '../../platform/paths'
 import type { DataRouter } from '../data-router'
 import type { JobRunner } from '../jobs/job-runner'
-import type { EmbeddingProvider, FrameReader, FrameScorer, MapQueryPort, ModelPackProvider, PromptTemplateSource, ScoreMaps } from '../ports'
+import type { EmbeddingMap, EmbeddingProvider, FrameReader, FrameScorer, MapQueryPort, PromptTemplateSource, ScoreMaps } from '../ports'
 import { caregiverAnswer } from './caregiver-answer'
-import { boxEmbedding } from './embedding-pooling'
-import { PackVocabulary, dot, type Vocabulary, type VocabularySource } from './pack-vocabulary'
+import { poolCells } from './embedding-pooling'
 import { summariseHeatmap } from './frame-heatmap'
 import { HeatmapCache } from './heatmap-cache'
 import { QueryHistoryStore } from './query-history-store'
 import { cleanQueryText } from './query-text'
-import { QueryVectors, type ResolvedQuery } from './query-vectors'
-import { adaptiveThreshold, relevancyOf } from './relevancy'
+import { passes, type QueryScoring, type ScoredQuery } from './query-scoring'
+import { SessionQueryIndex, defaultGrid, emptyIndexData } from './session-index'
 import { SessionIndexStore } from './session-index-store'
 import { SessionIndexes } from './session-indexes'
-import { sightings, topMoments } from './temporal-moments'
+import { calibrateThreshold, glimpseFraction, shownFraction } from './relevancy-calibration'
+import { evidenceMoments, visits } from './temporal-moments'
 
 /** Ports from other areas; null until that area is wired (then Ask says what is missing). */
 export interface QueryServiceDeps {
@@ -33,10 +33,10 @@ export interface QueryServiceDeps {
   scorer: FrameScorer | null
   prompt: PromptTemplateSource | null
   map: MapQueryPort | null
-  /** The active pack's class sets (vocabulary negatives); null = canonical negatives only. */
-  vocabulary: (() => VocabularySource) | null
-  /** Which class sets are the active pack's own (preferred for vocabulary negatives). */
-  packs: ModelPackProvider | null
+  /** The one scoring module (shared with the map service). */
+  scoring: QueryScoring
+  /** A session's manifest: when it was recorded ("last seen 2 minutes ago") and its label classes (calibration). */
+  manifest?: (sessionId: string) => Promise<SessionManifest>
   jobs: JobRunner
   data: DataRouter
   paths: ConsolePaths
@@ -51,7 +51,7 @@ function checked<M extends 'frame' | 'search' | 'pixelMatches' | 'saveQuery'>(na
   return result.data as z.output<(typeof querySpec)[M]['input']>
 }
 
-/** How many remembered phrases a click is compared with. */
+/** How many remembered phrases a click is compared with (besides the pack's own names). */
 const maxClickCandidates = 64
 
 export class QueryService implements ServiceApi<typeof querySpec> {
@@ -59,66 +59,69 @@ export class QueryService implements ServiceApi<typeof querySpec> {
   private readonly store: QueryHistoryStore
   private readonly indexStore: SessionIndexStore
   private indexes: SessionIndexes | null = null
-  private vectorCache: QueryVectors | null = null
-  private readonly packVocabulary: PackVocabulary | null
 
   constructor(private readonly deps: QueryServiceDeps) {
     this.heatmaps = new HeatmapCache(deps.data)
     this.store = new QueryHistoryStore(join(deps.paths.home, 'ask'))
     this.indexStore = new SessionIndexStore(deps.paths.cache)
-    this.packVocabulary = deps.vocabulary ? new PackVocabulary(deps.vocabulary, deps.packs) : null
   }
 
   // The CLI and tests call the service directly, so each method applies the schema's defaults itself.
   async frame(raw: Input<'frame'>): Promise<FrameQueryResult> {
     const input = checked('frame', raw)
-    const { modelId, scorer, vectors } = this.model()
-    const vocabulary = await this.vocabulary(modelId)
-    const resolved = await Promise.all(input.queries.map((query) => vectors.resolve(query, modelId, vocabulary)))
+    const scorer = this.require(this.deps.scorer, 'the inference service (FrameScorer)')
+    const scored = await Promise.all(input.queries.map((query) => this.deps.scoring.prepare(query)))
     // One scorer call for every query and its negatives: one embedding read and one MatMul per frame.
-    const all = await scorer.scoreFrame(input.sessionId, input.frameIndex, resolved.flatMap((r) => [r.vector, ...r.negatives]))
+    const [all, map] = await Promise.all([
+      scorer.scoreFrame(input.sessionId, input.frameIndex, scored.flatMap((r) => [r.vector, ...r.negatives])),
+      this.embeddings().frameEmbeddings(input.sessionId, input.frameIndex),
+    ])
+    const cells = frameCells(map)
     const pixels = all.width * all.height
     let row = 0
     const heatmaps = input.queries.map((query, i) => {
-      const count = 1 + (resolved[i] as ResolvedQuery).negatives.length
+      const one = scored[i] as ScoredQuery
+      const count = 1 + one.negatives.length
       const scores = { ...all, count, scores: all.scores.subarray(row * pixels, (row + count) * pixels) }
       row += count
-      return this.heatmap(resolved[i] as ResolvedQuery, query, modelId, scores)
+      return this.heatmap(one, query, scores, cells)
     })
     return { sessionId: input.sessionId, frameIndex: input.frameIndex, heatmaps }
   }
 
-  private heatmap(resolved: ResolvedQuery, query: AskQuery, modelId: string, scores: ScoreMaps): FrameHeatmap {
-    const summary = summariseHeatmap(scores, resolved.negatives.length, query.settings.temperature, query.settings.threshold)
+  private heatmap(scored: ScoredQuery, query: AskQuery, scores: ScoreMaps, cells: SessionQueryIndex): FrameHeatmap {
+    const summary = summariseHeatmap(scores, scored.negatives.length, scored.temperature, scored.threshold)
+    // "Seen in this frame" is decided on the index cells, exactly as the recording search decides it.
+    const [frameBest] = cells.perFrameMax(cells.cellRelevancy(scored.vector, scored.negatives, scored.negativesKey, scored.temperature).relevancy)
     return {
-      record: this.record(resolved, query, modelId, summary.threshold),
+      record: this.record(scored, query),
       heatmapPath: resourcePaths.queryHeatmap(this.heatmaps.put(summary.bytes)),
       width: summary.width, height: summary.height,
       maxRelevancy: summary.maxRelevancy, maxCosine: summary.maxCosine,
-      peak: summary.peak, region: summary.region, coverage: summary.coverage,
+      peak: summary.peak, region: summary.region, labelAt: summary.labelAt, coverage: summary.coverage,
+      seen: scored.words.unknown.length === 0 && passes(frameBest ?? 0, scored.threshold), words: scored.words,
     }
   }
 
   async search(raw: Input<'search'>): Promise<SessionSearchResult> {
     const started = performance.now()
     const { sessionId, query, top, minGapSec, withMap, remember } = checked('search', raw)
-    const { modelId, vectors } = this.model()
-    const resolved = await vectors.resolve(query, modelId, await this.vocabulary(modelId))
-    const index = await this.sessionIndexes().ensure(sessionId, modelId)
-    const cells = index.cellRelevancy(resolved.vector, resolved.negatives, resolved.negativesKey, query.settings.temperature)
-    const threshold = query.settings.threshold ?? adaptiveThreshold(cells.relevancy)
+    const scored = await this.deps.scoring.prepare(query)
+    const index = await this.sessionIndexes().ensure(sessionId, scored.modelId)
+    const cells = index.cellRelevancy(scored.vector, scored.negatives, scored.negativesKey, scored.temperature)
     const relevancyByFrame = index.perFrameMax(cells.relevancy)
     const timestampsSec = [...index.data.timestampsSec]
-    const moments = topMoments(relevancyByFrame, timestampsSec, top, minGapSec)
-    const found = sightings(relevancyByFrame, timestampsSec, threshold, minGapSec)
-    const best = moments[0] && moments[0].relevancy >= threshold ? moments[0] : null
-    const mapPin = best && withMap ? await this.mapPin(sessionId, resolved.vector) : null
-    const record = this.record(resolved, query, modelId, threshold)
-    const answer = caregiverAnswer(found, best, mapPin, threshold)
+    const known = scored.words.unknown.length === 0
+    const found = known ? visits(relevancyByFrame, timestampsSec, scored.threshold, visitGapSec) : []
+    const moments = evidenceMoments(relevancyByFrame, timestampsSec, found, top, minGapSec)
+    const mapPin = found.length > 0 && withMap ? await this.mapPin(sessionId, scored) : null
+    const record = this.record(scored, query)
+    const recordedAt = (await this.deps.manifest?.(sessionId).catch(() => null))?.createdAt ?? null
+    const answer = caregiverAnswer({ label: scored.label, found, mapPin, words: scored.words, recordedAt, now: new Date() })
     if (remember) await this.store.add({ sessionId, record, outcome: { seen: answer.seen, sightings: found.length, bestFrame: answer.bestFrame } })
     return {
       record, sessionId, frameCount: index.data.frameCount, relevancyByFrame, timestampsSec,
-      moments, sightings: found, answer, elapsedMs: performance.now() - started,
+      moments, sightings: found, answer, words: scored.words, elapsedMs: performance.now() - started,
     }
   }
 
@@ -130,23 +133,60 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     return { sessionId, modelId, frameCount, indexedFrames }
   }
 
+  /**
+   * What is at a pixel: the pack's class names and the user's remembered queries, each scored on the
+   * index cell under the click with its own negatives and the pack's rule, as the search scores it.
+   */
   async pixelMatches(raw: Input<'pixelMatches'>): Promise<PixelMatch[]> {
     const input = checked('pixelMatches', raw)
-    const { modelId, vectors, embeddings } = this.model()
-    const phrases = await this.rememberedPhrases()
+    const vocabulary = await this.deps.scoring.vocabulary()
+    const phrases = [...new Set([...(vocabulary?.names ?? []), ...(await this.rememberedPhrases())])]
     if (phrases.length === 0) return []
-    const map = await embeddings.frameEmbeddings(input.sessionId, input.frameIndex)
-    const box = { x0: input.xNorm, y0: input.yNorm, x1: input.xNorm, y1: input.yNorm }
-    const pixel = boxEmbedding(map, box)
-    const [phraseVectors, negativeVectors] = await Promise.all([vectors.texts(phrases, modelId), vectors.texts([...canonicalNegatives], modelId)])
-    const maxNegative = Math.max(...negativeVectors.map((v) => dot(pixel, v)))
-    return phrases
-      .map((label, i) => {
-        const cosine = dot(pixel, phraseVectors[i] as Float32Array)
-        return { label, cosine, relevancy: relevancyOf(cosine, maxNegative, defaultTemperature) }
+    const cells = frameCells(await this.embeddings().frameEmbeddings(input.sessionId, input.frameIndex))
+    const { rows, cols } = cells.data.grid
+    const cell = Math.min(rows - 1, Math.floor(input.yNorm * rows)) * cols + Math.min(cols - 1, Math.floor(input.xNorm * cols))
+    const matches = await Promise.all(phrases.map(async (label) => {
+      const scored = await this.deps.scoring.prepareText(label)
+      const { relevancy, cosine } = cells.cellRelevancy(scored.vector, scored.negatives, scored.negativesKey, scored.temperature)
+      const r = relevancy[cell] as number
+      return { label, cosine: cosine[cell] as number, relevancy: r, seen: scored.words.unknown.length === 0 && passes(r, scored.threshold) }
+    }))
+    return matches.sort((a, b) => b.relevancy - a.relevancy).slice(0, input.top)
+  }
+
+  async calibrate(raw: Input<'calibrate'>): Promise<RelevancyCalibration> {
+    const { sessionId, write } = querySpec.calibrate.input.parse(raw)
+    const frames = this.require(this.deps.frames, 'the recordings service (FrameReader)')
+    const manifest = await this.require(this.deps.manifest ?? null, 'the recordings service (manifests)')(sessionId)
+    const vocabulary = await this.deps.scoring.vocabulary()
+    if (!vocabulary) throw new ConsoleError('unsupported', 'Calibration needs the pack\'s class set with text vectors (its vocabulary).')
+    const index = await this.sessionIndexes().ensure(sessionId, this.deps.scoring.modelId())
+    const fractions = await labelFractions(frames, manifest)
+    const evidence = []
+    for (const name of vocabulary.names) {
+      const scored = await this.deps.scoring.prepareText(name, { threshold: null, temperature: null })
+      const relevancyByFrame = index.perFrameMax(index.cellRelevancy(scored.vector, scored.negatives, scored.negativesKey, scored.temperature).relevancy)
+      const shown = fractions.get(name.toLowerCase())
+      const truth = relevancyByFrame.map((_, f) => {
+        const fraction = shown?.[f] ?? 0
+        return fraction >= shownFraction ? true : fraction >= glimpseFraction ? null : false
       })
-      .sort((a, b) => b.relevancy - a.relevancy)
-      .slice(0, input.top)
+      evidence.push({ name, relevancyByFrame, truth })
+    }
+    const calibration = calibrateThreshold(evidence)
+    const temperature = this.deps.scoring.rule().temperature
+    const present = calibration.classes.filter((c) => c.present).length
+    const rule: RelevancyRule = {
+      threshold: calibration.threshold, temperature,
+      calibratedOn: `${sessionId} (${manifest.frames.length} frames, ${present} classes shown, ${calibration.classes.length - present} absent)`,
+      figures: { f1: round(calibration.f1), precision: round(calibration.precision), recall: round(calibration.recall) },
+    }
+    const written = write ? await this.deps.scoring.writeRule(rule) : null
+    return { sessionId, modelId: this.deps.scoring.modelId(), temperature, ...calibration, written }
+  }
+
+  async rule(): Promise<QueryRule> {
+    return { modelId: this.deps.embeddings?.activeModelId() ?? null, ...this.deps.scoring.rule() }
   }
 
   history(): Promise<QueryHistoryEntry[]> {
@@ -170,17 +210,8 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     return { deleted: await this.store.delete(id) }
   }
 
-  private model(): { modelId: string; scorer: FrameScorer; vectors: QueryVectors; embeddings: EmbeddingProvider } {
-    const embeddings = this.require(this.deps.embeddings, 'the inference service (EmbeddingProvider)')
-    const scorer = this.require(this.deps.scorer, 'the inference service (FrameScorer)')
-    const modelId = embeddings.activeModelId()
-    if (!modelId) throw new ConsoleError('model_error', 'Ask needs a model pack: load one in the Models view (or `dve models use <pack>`).')
-    this.vectorCache ??= new QueryVectors(embeddings)
-    return { modelId, scorer, vectors: this.vectorCache, embeddings }
-  }
-
-  private vocabulary(modelId: string): Promise<Vocabulary | null> {
-    return this.packVocabulary?.forModel(modelId) ?? Promise.resolve(null)
+  private embeddings(): EmbeddingProvider {
+    return this.require(this.deps.embeddings, 'the inference service (EmbeddingProvider)')
   }
 
   private sessionIndexes(): SessionIndexes {
@@ -198,20 +229,19 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     return port
   }
 
-  private record(resolved: ResolvedQuery, query: AskQuery, modelId: string, threshold: number): QueryRecord {
+  private record(scored: ScoredQuery, query: AskQuery): QueryRecord {
     return {
-      label: resolved.label, source: query.source, queryText: resolved.queryText, modelId,
+      label: scored.label, source: query.source, queryText: scored.queryText, modelId: scored.modelId,
       promptTemplate: this.deps.prompt?.promptTemplate() ?? null,
-      negatives: query.settings.negatives, vocabularyNegatives: resolved.vocabularyNames, temperature: query.settings.temperature,
-      threshold, thresholdMode: query.settings.threshold === null ? 'adaptive' : 'fixed',
+      negatives: query.settings.negatives, vocabularyNegatives: scored.vocabularyNames, temperature: scored.temperature,
+      threshold: scored.threshold, thresholdMode: scored.thresholdMode,
       createdAt: new Date().toISOString(),
     }
   }
 
-  private async mapPin(sessionId: string, vector: Float32Array): Promise<MapPin | null> {
-    if (!this.deps.map) return null
-    const [hit] = await this.deps.map.queryMap(sessionId, [vector])
-    return hit ? { worldPoint: hit.worldPoint, nearLabel: hit.nearLabel } : null
+  private async mapPin(sessionId: string, scored: ScoredQuery): Promise<MapPin | null> {
+    const hit = this.deps.map ? await this.deps.map.queryMap(sessionId, scored) : null
+    return hit ? { worldPoint: hit.worldPoint, nearLabel: hit.nearLabel, nearby: hit.nearby } : null
   }
 
   /** Distinct text queries from saved queries and history, most relevant to this user first. */
@@ -225,3 +255,35 @@ export class QueryService implements ServiceApi<typeof querySpec> {
   }
 }
 
+
+/** A frame's embeddings pooled into the index's cells (a one-frame index), so a frame decides as the search does. */
+function frameCells(map: EmbeddingMap): SessionQueryIndex {
+  const index = new SessionQueryIndex(emptyIndexData('frame', 'frame', map.dim, 1, defaultGrid))
+  index.setFrame(0, 0, poolCells(map, defaultGrid))
+  return index
+}
+
+/** Per label class name (lower case), the fraction of each frame its pixels cover. */
+async function labelFractions(frames: FrameReader, manifest: SessionManifest): Promise<Map<string, number[]>> {
+  const names = new Map((manifest.labelClasses ?? []).map((c) => [c.id, c.name.toLowerCase()]))
+  if (names.size === 0) throw new ConsoleError('unsupported', `Session "${manifest.id}" has no label classes; calibration needs ground-truth labels.`)
+  const out = new Map<string, number[]>()
+  for (const frame of manifest.frames) {
+    const labels = await frames.loadLabels(manifest.id, frame.index)
+    if (!labels) continue
+    const counts = new Map<number, number>()
+    for (const id of labels.data) counts.set(id, (counts.get(id) ?? 0) + 1)
+    for (const [id, count] of counts) {
+      const name = names.get(id)
+      if (!name) continue
+      const perFrame = out.get(name) ?? new Array<number>(manifest.frames.length).fill(0)
+      perFrame[frame.index] = count / labels.data.length
+      out.set(name, perFrame)
+    }
+  }
+  return out
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000
+}

@@ -5,13 +5,13 @@
  */
 
 // Longest first, so "where are the" is removed before "where".
-const leadingPhrases = [
+export const leadingPhrases = [
   'can you show me', 'could you show me', 'can you find', 'could you find', 'do you see', 'have you seen',
   'where did i leave', 'where did i put', 'where can i find', 'where is', 'where are', "where's", 'where',
   'show me', 'find me', 'look for', 'search for', 'find', 'show', 'locate', 'is there', 'are there', 'any',
 ]
-const determiners = ['the', 'a', 'an', 'my', 'our', 'your', 'some', 'his', 'her', 'their', 'this', 'that']
-const trailingWords = ['please', 'now', 'again']
+export const determiners = ['the', 'a', 'an', 'my', 'our', 'your', 'some', 'his', 'her', 'their', 'this', 'that']
+export const trailingWords = ['please', 'now', 'again']
 
 /** The phrase to embed, lower-case, without question words, determiners and punctuation. */
 export function cleanQueryText(typed: string): string {

@@ -4,8 +4,6 @@
  * minimum is always the pair with the largest negative cosine, so it reduces to one sigmoid:
  * σ(T·(q − max n)). 0.5 means "as close to the query as to the closest negative".
  */
-import { relevancyFloor } from '../../contract'
-
 export function relevancyOf(queryCosine: number, maxNegativeCosine: number, temperature: number): number {
   return 1 / (1 + Math.exp(-temperature * (queryCosine - maxNegativeCosine)))
 }
@@ -58,43 +56,4 @@ export function relevancyFromScores(scores: Float32Array, count: number, negativ
     relevancy[i] = relevancyOf(query, maxNegative, temperature)
   }
   return relevancy
-}
-
-const histogramBins = 256
-
-/**
- * Adaptive threshold: Otsu's split of the relevancy histogram (object vs background), never below
- * the floor, so a query for something absent (all scores under 0.5) still finds nothing.
- */
-export function adaptiveThreshold(values: ArrayLike<number>): number {
-  const histogram = new Float64Array(histogramBins)
-  let total = 0
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number
-    if (!Number.isFinite(v)) continue
-    histogram[Math.min(histogramBins - 1, Math.max(0, Math.floor(v * histogramBins)))]! += 1
-    total++
-  }
-  if (total === 0) return relevancyFloor
-  let sumAll = 0
-  for (let b = 0; b < histogramBins; b++) sumAll += b * (histogram[b] as number)
-  let weightBelow = 0
-  let sumBelow = 0
-  let bestVariance = -1
-  let bestBin = 0
-  for (let b = 0; b < histogramBins; b++) {
-    weightBelow += histogram[b] as number
-    if (weightBelow === 0) continue
-    const weightAbove = total - weightBelow
-    if (weightAbove === 0) break
-    sumBelow += b * (histogram[b] as number)
-    const meanBelow = sumBelow / weightBelow
-    const meanAbove = (sumAll - sumBelow) / weightAbove
-    const variance = weightBelow * weightAbove * (meanBelow - meanAbove) ** 2
-    if (variance > bestVariance) {
-      bestVariance = variance
-      bestBin = b
-    }
-  }
-  return Math.max(relevancyFloor, (bestBin + 1) / histogramBins)
 }

@@ -6,9 +6,9 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import {
-  askTypingDebounceMs, canonicalNegatives, defaultTemperature, relevancyFloor,
+  askTypingDebounceMs, canonicalNegatives, defaultRelevancyThreshold,
   type AskQueryInput, type FrameHeatmap, type NormalisedBox, type PixelMatch, type QueryHistoryEntry,
-  type QuerySettings, type QuerySource, type SavedQuery, type SessionSearchResult,
+  type QueryRule, type QuerySettings, type QuerySource, type SavedQuery, type SessionSearchResult,
 } from '@contract'
 import { useApi } from '../api/install'
 
@@ -42,8 +42,9 @@ export const useAskStore = defineStore('ask', () => {
   const frameIndex = ref(0)
   const text = ref('')
   const negatives = ref<string[]>([...canonicalNegatives])
-  const temperature = ref(defaultTemperature)
-  /** null = adaptive. */
+  /** null = the pack's calibrated temperature. */
+  const temperature = ref<number | null>(null)
+  /** null = the pack's calibrated threshold. */
   const threshold = ref<number | null>(null)
   const vocabularyNegatives = ref(true)
   /** A region ("more like this") replaces the text as the live query until the text changes. */
@@ -56,6 +57,8 @@ export const useAskStore = defineStore('ask', () => {
   const history = ref<QueryHistoryEntry[]>([])
   const saved = ref<SavedQuery[]>([])
   const clickMatches = ref<{ xNorm: number; yNorm: number; matches: PixelMatch[] } | null>(null)
+  /** The active pack's relevancy rule (what "seen" means unless the user sets a threshold). */
+  const rule = ref<QueryRule | null>(null)
   let frameToken = 0
   let debounce: ReturnType<typeof setTimeout> | null = null
   let researchDebounce: ReturnType<typeof setTimeout> | null = null
@@ -69,13 +72,11 @@ export const useAskStore = defineStore('ask', () => {
     const typed = text.value.trim()
     return typed ? { kind: 'text', text: typed } : null
   })
-  /** The threshold the overlay and strip use: the search's (adaptive or fixed) once there is one. */
-  const effectiveThreshold = computed(() => threshold.value ?? result.value?.record.threshold ?? heatmaps.value[0]?.heatmap.record.threshold ?? relevancyFloor)
+  /** The threshold the overlay and strip use: the user's, else the pack's rule as the server applied it. */
+  const effectiveThreshold = computed(() => threshold.value ?? result.value?.record.threshold ?? heatmaps.value[0]?.heatmap.record.threshold ?? rule.value?.threshold ?? defaultRelevancyThreshold)
 
   function query(source: QuerySource): AskQueryInput {
-    // A search's adaptive threshold is reused on frames so "passes" means the same in 2D and on the strip.
-    const used = threshold.value ?? result.value?.record.threshold ?? null
-    return { source, settings: { ...settings.value, threshold: used } }
+    return { source, settings: settings.value }
   }
 
   function setSession(id: string | null, frame = 0): void {
@@ -201,6 +202,10 @@ export const useAskStore = defineStore('ask', () => {
     }
   }
 
+  async function loadRule(): Promise<void> {
+    rule.value = await client.api.query.rule().catch(() => null)
+  }
+
   async function loadHistory(): Promise<void> {
     try {
       ;[history.value, saved.value] = await Promise.all([client.api.query.history(), client.api.query.saved()])
@@ -246,7 +251,7 @@ export const useAskStore = defineStore('ask', () => {
 
   return {
     sessionId, frameIndex, text, negatives, temperature, threshold, vocabularyNegatives, region, pinned, heatmaps, result, searching, error,
-    history, saved, clickMatches, liveSource, effectiveThreshold,
+    history, saved, clickMatches, liveSource, effectiveThreshold, rule, loadRule,
     setSession, setFrame, setText, setSettings, refreshFrame, search, searchRegion, pin, unpin, matchesAt,
     loadHistory, reuse, saveCurrent, deleteSaved, clearHistory,
   }

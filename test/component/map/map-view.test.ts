@@ -35,8 +35,8 @@ const points = encodeMapPoints({
   colors: new Uint8Array(voxels * 4).fill(200), pcaColors: new Uint8Array(voxels * 4).fill(90), labels: new Uint16Array([1, 1, 2, 2, 0]),
 })
 const queryResult: MapQueryResult = {
-  label: 'sofa', threshold: 0.6, maxRelevancy: 0.9, relevancyPath: '/data/maps/walk/relevancy/r1', elapsedMs: 12,
-  pins: [{ worldPoint: [0.5, 0, 0], relevancy: 0.9, voxelCount: 2, nearLabel: 'sofa' }],
+  label: 'sofa', threshold: 0.6, temperature: 10, words: { unknown: [], suggestion: null }, maxRelevancy: 0.9, relevancyPath: '/data/maps/walk/relevancy/r1', elapsedMs: 12,
+  pins: [{ worldPoint: [0.5, 0, 0], sizeMeters: 0.8, relevancy: 0.9, voxelCount: 2, nearLabel: 'sofa', nearby: 'the blue door' }],
 }
 const voxel: VoxelDetail = {
   voxelIndex: 1, centerMeters: [1, 0, 0], pointCount: 40, normal: [0, 0, 1], meanColor: [200, 200, 200], label: 'sofa',

@@ -15,7 +15,7 @@ const manifest: ModelManifest = {
     embeddingDim: 256, rgbMean: [123.675, 116.28, 103.53], rgbStd: [58.395, 57.12, 57.375], depthUnitMeters: 0.001,
     depthMean: 2841.9, depthStd: 1417.3, depthMaxMeters: null, invalidDepthValue: 0,
   },
-  text: null, classSets: [],
+  text: null, classSets: [], relevancy: null,
 }
 
 function pack(partial: Partial<ModelPackInfo>): ModelPackInfo {

@@ -16,6 +16,7 @@ import { JobRunner } from '../../../../src-main/services/jobs/job-runner'
 import { Logger } from '../../../../src-main/services/logger'
 import { LocalFusion } from '../../../../src-main/services/mapping/fusion-engine'
 import { MapService } from '../../../../src-main/services/mapping/map-service'
+import { QueryScoring } from '../../../../src-main/services/query/query-scoring'
 import { rankAgreement } from '../../../../src-main/services/mapping/rank-agreement'
 import { SessionFrameReader } from '../../../../src-main/services/recordings/session-frame-reader'
 import { SessionStore } from '../../../../src-main/services/recordings/session-store'
@@ -47,6 +48,7 @@ describe.skipIf(missing.length > 0)('demo map relevancy', () => {
     await inference.models.ensureLoaded()
     service = new MapService({
       frames, embeddings: inference.inference, manifest: async (id) => (await store.get(id)).manifest, jobs, events,
+      scoring: new QueryScoring({ embeddings: inference.inference, vocabulary: null, packs: inference.models }),
       mapsRoot: join(home, 'maps'), allowFileExport: false,
       startEngine: async (init) => (fusion = new LocalFusion(init)),
     })

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { ConsoleError, decodeMapPoints } from '../../../../src-main/contract'
 import { buildAndWait, mapFixture } from './map-test-kit'
 import type { ClassHeadProvider } from '../../../../src-main/services/ports'
+import { QueryScoring } from '../../../../src-main/services/query/query-scoring'
 import { classVector, cube, cubeCentre, labelClasses, poseOf, SyntheticRoom } from './synthetic-room'
 
 const frames = 24
@@ -55,10 +56,11 @@ describe('map service on the synthetic room', () => {
       if (loaded.map.labels[i] === 3) { cubeSum += relevancy[i]!; cubeN++ } else { restSum += relevancy[i]!; restN++ }
     }
     expect(cubeSum / cubeN).toBeGreaterThan(restSum / restN + 60)
-    // The port Ask uses gives the same place.
-    const [hit] = await fixture.service.queryMap('room', (await world.textEmbeddings(['box'])))
-    expect(distance(hit!.worldPoint, cubeCentre)).toBeLessThan(0.4)
-    expect(hit!.nearLabel).toBe('box')
+    // The port Ask uses, given the same prepared query, gives the same pin; a query below the threshold everywhere gives none.
+    const scoring = new QueryScoring({ embeddings: world, vocabulary: null, packs: null })
+    const hit = await fixture.service.queryMap('room', await scoring.prepareText('where is the box?'))
+    expect(hit).toMatchObject({ worldPoint: pin.worldPoint, nearLabel: 'box', voxelCount: pin.voxelCount })
+    expect(await fixture.service.queryMap('room', await scoring.prepareText('box', { threshold: 1 }))).toBeNull()
   })
 
   it('colours voxels by a class set: each voxel takes the class whose head row matches its embedding', async () => {

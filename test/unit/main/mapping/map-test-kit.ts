@@ -7,6 +7,7 @@ import { EventBus } from '../../../../src-main/services/event-bus'
 import { JobRunner } from '../../../../src-main/services/jobs/job-runner'
 import { LocalFusion } from '../../../../src-main/services/mapping/fusion-engine'
 import { MapService } from '../../../../src-main/services/mapping/map-service'
+import { QueryScoring } from '../../../../src-main/services/query/query-scoring'
 import type { ClassHeadProvider, EmbeddingProvider, FrameReader } from '../../../../src-main/services/ports'
 
 export interface MapFixture {
@@ -18,7 +19,8 @@ export interface MapFixture {
 export function mapFixture(frames: FrameReader, embeddings: EmbeddingProvider | null, manifest: SessionManifest, mapsRoot = mkdtempSync(join(tmpdir(), 'dve-maps-')), classHeads: ClassHeadProvider | null = null): MapFixture {
   const jobs = new JobRunner(new EventBus())
   const service = new MapService({
-    frames, embeddings, classHeads: () => classHeads, manifest: async () => manifest, jobs, events: new EventBus(), mapsRoot, allowFileExport: true,
+    frames, embeddings, classHeads: () => classHeads, manifest: async () => manifest, jobs,
+    scoring: new QueryScoring({ embeddings, vocabulary: null, packs: null }), events: new EventBus(), mapsRoot, allowFileExport: true,
     startEngine: async (init) => new LocalFusion(init),
   })
   return { service, jobs, mapsRoot }

@@ -25,8 +25,8 @@ afterAll(removeFixtureHomes)
 describe('dve query', () => {
   it('prints the record, the plain answer and the top moments', async () => {
     const { lines } = await dve('where is the bean bag?', '--top', '3')
-    expect(lines[0]).toMatch(/^"bean bag" in synthetic — model synthetic-model, prompt "a detailed photo of a \{\}", negatives object, things, stuff, texture, threshold 0\.\d\d \(adaptive\)$/)
-    expect(lines[1]).toMatch(/^Seen twice; last at /)
+    expect(lines[0]).toMatch(/^"bean bag" in synthetic — model synthetic-model, prompt "a detailed photo of a \{\}", negatives object, things, stuff, texture, threshold 0\.60 \(pack\)$/)
+    expect(lines[1]).toMatch(/^The bean bag was last seen at 00:1\d into the recording\. Seen twice in this recording\.$/)
     expect(lines.filter((l) => /^ {2}\s?\d\. \d\d:\d\d {2}frame /.test(l))).toHaveLength(3)
   })
 

@@ -27,7 +27,9 @@ describe('QueryService over a synthetic recording', () => {
     for (const text of ['sofa', 'Where is the couch?']) {
       const result = await fixture.service.search({ sessionId: session, query: { source: { kind: 'text', text } }, top: 5, minGapSec: 0 })
       expect(result.moments).toHaveLength(5)
-      expect(precisionAt(result, truth)).toBe(1)
+      // The one visit's best frame is 'seen'; the others are 'possible' (below the threshold) and off the sofa's frames.
+      expect(result.moments.map((m) => m.decision)).toEqual(['seen', 'possible', 'possible', 'possible', 'possible'])
+      expect(truth.has(result.moments[0]!.frameIndex)).toBe(true)
       expect(result.answer.seen).toBe(true)
       expect(result.sightings[0]?.firstFrame).toBe(10)
       expect(result.sightings.at(-1)?.lastFrame).toBe(25)
@@ -38,10 +40,12 @@ describe('QueryService over a synthetic recording', () => {
   it('counts separate sightings and says when it was last seen', async () => {
     const result = await fixture.service.search({ sessionId: session, query: { source: { kind: 'text', text: 'show me the bean bag' } } })
     expect(result.sightings.map((s) => [s.firstFrame, s.lastFrame])).toEqual([[40, 50], [65, 72]])
-    expect(result.answer.text).toMatch(/^Seen twice; last at 00:1[34] \(frame (6[5-9]|7[0-2])\)\.$/)
+    expect(result.answer.text).toBe('The bean bag was last seen at 00:14 into the recording. Seen twice in this recording.')
+    expect(result.answer).toMatchObject({ visits: 2, lastFrame: 72, lastSeenSec: 14.4 })
+    expect(result.moments.filter((m) => m.decision === 'seen').map((m) => m.frameIndex)).toEqual(result.sightings.map((s) => s.bestFrame))
     expect(result.record).toMatchObject({
       label: 'bean bag', queryText: 'bean bag', modelId: 'synthetic-model', promptTemplate: 'a detailed photo of a {}',
-      negatives: ['object', 'things', 'stuff', 'texture'], temperature: 10, thresholdMode: 'adaptive',
+      negatives: ['object', 'things', 'stuff', 'texture'], temperature: 10, threshold: 0.6, thresholdMode: 'pack',
     })
     expect(result.relevancyByFrame).toHaveLength(80)
   })
@@ -49,8 +53,9 @@ describe('QueryService over a synthetic recording', () => {
   it('answers "not seen" for something absent', async () => {
     const result = await fixture.service.search({ sessionId: session, query: { source: { kind: 'text', text: 'piano' } } })
     expect(result.answer.seen).toBe(false)
-    expect(result.answer.text).toMatch(/^Not seen in this recording/)
+    expect(result.answer.text).toBe('The piano was not seen in this recording.')
     expect(result.sightings).toEqual([])
+    expect(result.moments.every((m) => m.decision === 'possible')).toBe(true)
   })
 
   it('honours a fixed threshold and records it (a re-run need not enter the history)', async () => {
@@ -83,16 +88,23 @@ describe('QueryService over a synthetic recording', () => {
       query: { source: { kind: 'region', sessionId: session, frameIndex: 45, box: { x0: 0.7, y0: 0.6, x1: 0.72, y1: 0.62 } } },
       top: 5, minGapSec: 0,
     })
-    expect(precisionAt(result, framesWith(fixture, 'bean bag'))).toBe(1)
+    expect(result.sightings.map((s) => [s.firstFrame, s.lastFrame])).toEqual([[40, 50], [65, 72]])
+    expect(precisionAt({ ...result, moments: result.moments.filter((m) => m.decision === 'seen') }, framesWith(fixture, 'bean bag'))).toBe(1)
     expect(result.record.queryText).toBeNull()
   })
 
-  it('shows the best-matching remembered queries at a pixel', async () => {
+  it('shows the remembered queries at a pixel, deciding as the search does', async () => {
     const matches = await fixture.service.pixelMatches({ sessionId: session, frameIndex: 20, xNorm: 0.2, yNorm: 0.6 })
     // "sofa" and "couch" are synonyms with one direction in the synthetic world.
     expect(['sofa', 'couch']).toContain(matches[0]?.label)
-    expect(matches[0]?.relevancy).toBeGreaterThan(0.5)
-    expect(matches.map((m) => m.label)).toContain('bean bag')
+    expect(matches[0]).toMatchObject({ seen: true })
+    expect(matches.find((m) => m.label === 'bean bag')).toMatchObject({ seen: false })
+    expect(matches.find((m) => m.label === 'piano')).toMatchObject({ seen: false })
+    // The frame heatmap's decision on that frame is the search's per-frame decision.
+    const search = await fixture.service.search({ sessionId: session, query: { source: { kind: 'text', text: 'sofa' } }, remember: false })
+    const frame = await fixture.service.frame({ sessionId: session, frameIndex: 20, queries: [{ source: { kind: 'text', text: 'sofa' } }, { source: { kind: 'text', text: 'bean bag' } }] })
+    expect(frame.heatmaps.map((h) => h.seen)).toEqual([search.relevancyByFrame[20]! >= search.record.threshold, false])
+    expect(frame.heatmaps[0]!.seen).toBe(true)
   })
 
   it('keeps history newest first, and saved queries by unique name', async () => {
@@ -100,6 +112,7 @@ describe('QueryService over a synthetic recording', () => {
     expect(history[0]?.record.label).toMatch(/^like frame 45/)
     expect(history.some((h) => h.record.label === 'piano' && h.outcome?.seen === false)).toBe(true)
     expect(history.some((h) => h.record.thresholdMode === 'fixed')).toBe(false)
+    expect(history.every((h) => h.record.thresholdMode === 'pack')).toBe(true)
     const saved = await fixture.service.saveQuery({ name: 'my bag', query: { source: { kind: 'text', text: 'bean bag' } } })
     expect(saved.query.settings.negatives).toEqual(['object', 'things', 'stuff', 'texture'])
     await expect(fixture.service.saveQuery({ name: 'my bag', query: { source: { kind: 'text', text: 'x' } } })).rejects.toMatchObject({ code: 'conflict' })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { relevancyColor, relevancyColormapLut, relevancyFloor } from '../../../../src-main/contract'
-import { adaptiveThreshold, relevancyFromScores, relevancyInPlace, relevancyOf } from '../../../../src-main/services/query/relevancy'
+import { relevancyColor, relevancyColormapLut } from '../../../../src-main/contract'
+import { relevancyFromScores, relevancyInPlace, relevancyOf } from '../../../../src-main/services/query/relevancy'
 
 describe('relevancy against negatives', () => {
   it('equals the minimum pairwise softmax over the negatives (LERF)', () => {
@@ -43,20 +43,6 @@ describe('relevancyInPlace (the table the map uses for a million voxels)', () =>
   })
 })
 
-describe('adaptiveThreshold', () => {
-  it('splits a bimodal distribution between its modes', () => {
-    const values = [...Array(900).fill(0.2), ...Array(100).fill(0.9)]
-    const threshold = adaptiveThreshold(values)
-    expect(threshold).toBeGreaterThan(0.2)
-    expect(threshold).toBeLessThanOrEqual(0.9)
-  })
-
-  it('never goes below the floor, so absent things stay absent', () => {
-    const values = [...Array(500).fill(0.05), ...Array(500).fill(0.3)]
-    expect(adaptiveThreshold(values)).toBe(relevancyFloor)
-    expect(adaptiveThreshold([])).toBe(relevancyFloor)
-  })
-})
 
 describe('relevancy colormap (turbo)', () => {
   it('runs from near black through blue and green to dark red, clamping outside [0, 1]', () => {

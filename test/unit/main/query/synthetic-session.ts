@@ -8,6 +8,7 @@ import { EventBus } from '../../../../src-main/services/event-bus'
 import { JobRunner } from '../../../../src-main/services/jobs/job-runner'
 import type { MapQueryPort } from '../../../../src-main/services/ports'
 import type { VocabularySource } from '../../../../src-main/services/query/pack-vocabulary'
+import { QueryScoring } from '../../../../src-main/services/query/query-scoring'
 import { QueryService } from '../../../../src-main/services/query/query-service'
 import { SyntheticEmbeddingWorld } from '../../../../src-main/services/query/synthetic-embedding-world'
 
@@ -45,7 +46,7 @@ export function queryFixture(options: { world?: SyntheticEmbeddingWorld; home?: 
   const jobs = new JobRunner(new EventBus())
   const service = new QueryService({
     frames: world, embeddings: world, scorer: world, prompt: { promptTemplate: () => 'a detailed photo of a {}' },
-    map: options.map ?? null, vocabulary: options.vocabulary ?? null, packs: null, jobs, data, paths: consolePaths(home),
+    map: options.map ?? null, scoring: new QueryScoring({ embeddings: world, vocabulary: options.vocabulary ?? null, packs: null }), jobs, data, paths: consolePaths(home),
   })
   return { service, world, data, jobs, home }
 }
