@@ -7,6 +7,8 @@ import { basename, dirname, resolve } from 'node:path'
 import { ConsoleError, importOptionsSchema, type DetectedFormat, type ImportOptions, type ImportReport } from '../../../contract'
 import type { JobContext } from '../../jobs/job-runner'
 import { formatReaders } from './format-readers'
+import { decideImport } from './decide-import'
+import { PgmByteOrderChoice } from './frame-images'
 import type { FormatReader, ImportPlan } from './import-plan'
 import { writeSession } from './session-writer'
 import { SourceTree } from './source-tree'
@@ -45,6 +47,10 @@ async function describeUnknown(tree: SourceTree): Promise<ConsoleError> {
   )
 }
 
+export function pgmChoice(options: ImportOptions): PgmByteOrderChoice {
+  return new PgmByteOrderChoice(options.pgmByteOrder && options.pgmByteOrder !== 'auto' ? options.pgmByteOrder : null)
+}
+
 /** What a source will be read as: the chosen reader's plan, before any image is decoded. */
 export interface ReadPlan {
   tree: SourceTree
@@ -81,7 +87,12 @@ export async function importSession(sourcePath: string, options: ImportOptions, 
     ctx.throwIfCancelled()
     const name = parsedOptions.name ?? basename(tree.singleFile ? tree.singleFile.replace(/\.[^.]+$/, '') : tree.root)
     const source = tree.singleFile ? tree.path(tree.singleFile) : tree.root
-    return await writeSession(plan, { libraryDir, sourcePath: source, format: reader.format, name, options: parsedOptions, startedAtMs }, ctx)
+    if (plan.frames.length === 0 && plan.issues.length === 0) throw new ConsoleError('bad_file', `${source}: no frames found.`, { file: source })
+    ctx.progress(0, 0, 'Checking depth, poses and order')
+    const pgm = pgmChoice(parsedOptions)
+    const decided = await decideImport({ plan, formatLabel: reader.label, options: parsedOptions, pgm, sourcePath: source })
+    ctx.throwIfCancelled()
+    return await writeSession(plan, decided, pgm, { libraryDir, sourcePath: source, format: reader.format, name, options: parsedOptions, startedAtMs }, ctx)
   } finally {
     await plan.close?.()
   }
