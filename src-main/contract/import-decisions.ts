@@ -74,23 +74,25 @@ export interface ImportPreview {
   format: string
   formatLabel: string
   frameCount: number
-  decisions: ImportDecisions
+  /** Null when no depth frame could be read at all (the import would fail). */
+  decisions: ImportDecisions | null
+  /** Set when the depth reading could not be decided: the person must choose (the CLI refuses with this text). */
+  depthUndecided: string | null
   warnings: string[]
-  /** Frames the reader already rejected, as one line each (at most a few; `skippedCount` has them all). */
+  /** A few skipped frames as lines (`skippedCount` has them all). */
   skippedSample: string[]
   skippedCount: number
   firstFrame: {
     sourceName: string
-    /** PNG data URLs, so the renderer needs no file access: colour and depth colourised with the bar's colormap. */
+    /** Colour as a PNG data URL (downscaled), so the renderer needs no file access. */
     rgbPng: string
-    depthPng: string
-    width: number
-    height: number
-    /** Depth colour bar range in metres (turbo colormap, near = blue). */
-    colourBarMeters: { min: number; max: number }
+    /** Stored depth (downscaled, nearest), little-endian uint16 in base64; 0 = none. */
+    depth: { width: number; height: number; base64: string; unitMeters: number }
+    /** Colour bar range (2–98 % of the valid depth) in metres. */
+    rangeMeters: { min: number; max: number }
     histogram: DepthHistogram
-    /** A few thousand points of the first frame, camera frame (OpenCV), metres, xyz interleaved, and their colours. */
+    /** Up to a few thousand points of the frame in its camera (OpenCV axes, metres), xyz interleaved, and their 0..255 colours. */
     points: number[]
     pointColours: number[]
-  }
+  } | null
 }

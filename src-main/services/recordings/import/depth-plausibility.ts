@@ -45,6 +45,8 @@ const tieMargin = 0.3
 /** Pixels read per frame for the statistics (whole rows, so neighbours are available). */
 const samplesPerFrame = 40_000
 const commonUnits = [0.001, 1 / 5000, 0.0001]
+/** Share of pixels on Kinect's 2047 "no disparity" code that marks raw disparity. */
+const kinectSignatureShare = 0.005
 /** Fewer valid pixels than this (tiny test images) leave the convention unchecked. */
 const minJudgedSamples = 1000
 
@@ -99,7 +101,9 @@ function possibleReadings(patterns: BitPatterns, convention: DepthConvention, ch
   if (patterns.isFloat) return units([1, 0.001]).map((unitMeters) => ({ encoding: 'float', unitMeters }))
   // Nearly all values multiples of 8: the low 3 bits hold no depth, so only shifted layouts are candidates.
   const shifted = patterns.multipleOf8Share >= 0.99
-  const encodings: DepthEncodingId[] = shifted ? ['circular-shift-3'] : ['plain', 'byte-swapped']
+  // Values that stop exactly at Kinect's "no disparity" code, with many pixels on it, are raw disparity.
+  const kinectSigned = patterns.kinectNoneShare >= kinectSignatureShare && (patterns.maxValue === kinectNoDisparity || patterns.maxValue === kinectNoDisparity * 8)
+  const encodings: DepthEncodingId[] = kinectSigned ? [] : shifted ? ['circular-shift-3'] : ['plain', 'byte-swapped']
   if (patterns.maxValue <= kinectNoDisparity) encodings.push('kinect-disparity')
   if (shifted && patterns.maxValue <= kinectNoDisparity * 8) encodings.push('kinect-disparity-shifted')
   if (choice.encoding && !encodings.includes(choice.encoding)) encodings.push(choice.encoding)

@@ -122,7 +122,9 @@ async function decodeDepthTiff(bytes: Uint8Array): Promise<DepthImage> {
   const meta = await sharp(bytes).metadata()
   const float = meta.depth === 'float'
   if (!float && meta.depth !== 'ushort') throw new Error(`the depth TIFF has ${meta.depth ?? 'unknown'} samples; expected 16-bit or 32-bit float`)
-  const { data, info } = await sharp(bytes).extractChannel(0).raw({ depth: float ? 'float' : 'ushort' }).toBuffer({ resolveWithObject: true })
+  // grey16 keeps 16-bit samples as they are; without it libvips turns grey into 8-bit sRGB.
+  const image = float ? sharp(bytes).extractChannel(0).raw({ depth: 'float' }) : sharp(bytes).toColourspace('grey16').raw({ depth: 'ushort' })
+  const { data, info } = await image.toBuffer({ resolveWithObject: true })
   const copy = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)
   return { width: info.width, height: info.height, data: float ? new Float32Array(copy) : new Uint16Array(copy), png: null }
 }
