@@ -45,6 +45,8 @@ const tieMargin = 0.3
 /** Pixels read per frame for the statistics (whole rows, so neighbours are available). */
 const samplesPerFrame = 40_000
 const commonUnits = [0.001, 1 / 5000, 0.0001]
+/** Score taken from unshifted readings of values whose low 3 bits are empty. */
+const emptyLowBitsPenalty = 1
 /** Share of pixels on Kinect's 2047 "no disparity" code that marks raw disparity. */
 const kinectSignatureShare = 0.005
 /** Fewer valid pixels than this (tiny test images) leave the convention unchecked. */
@@ -93,24 +95,40 @@ function bitPatterns(frames: readonly DepthFrameSample[], invalid: ReadonlySet<n
   return { isFloat, multipleOf8Share: nonZero ? multiples / nonZero : 0, maxValue: max, kinectNoneShare: nonZero ? none / nonZero : 0, nonZero }
 }
 
-function possibleReadings(patterns: BitPatterns, convention: DepthConvention, choice: DepthChoice): Reading[] {
+/** The convention as a reading of these samples: float samples are read as float whatever the format says. */
+function conventionReading(patterns: BitPatterns, convention: DepthConvention): Reading {
+  return patterns.isFloat && convention.encoding !== 'float' ? { encoding: 'float', unitMeters: 1 } : convention
+}
+
+/** Readings to judge, and why the bit patterns rule the convention's encoding out (null when they do not). */
+function possibleReadings(patterns: BitPatterns, convention: DepthConvention, choice: DepthChoice): { readings: Reading[]; conventionRuledOut: string | null } {
   const units = (extra: number[]): number[] => {
-    const all = [...(choice.unitMeters ? [choice.unitMeters] : []), convention.unitMeters, ...extra]
+    const all = [...(choice.unitMeters ? [choice.unitMeters] : []), ...extra]
     return all.filter((u, i) => all.findIndex((v) => Math.abs(v / u - 1) < 0.03) === i)
   }
-  if (patterns.isFloat) return units([1, 0.001]).map((unitMeters) => ({ encoding: 'float', unitMeters }))
-  // Nearly all values multiples of 8: the low 3 bits hold no depth, so only shifted layouts are candidates.
-  const shifted = patterns.multipleOf8Share >= 0.99
-  // Values that stop exactly at Kinect's "no disparity" code, with many pixels on it, are raw disparity.
-  const kinectSigned = patterns.kinectNoneShare >= kinectSignatureShare && (patterns.maxValue === kinectNoDisparity || patterns.maxValue === kinectNoDisparity * 8)
-  const encodings: DepthEncodingId[] = kinectSigned ? [] : shifted ? ['circular-shift-3'] : ['plain', 'byte-swapped']
-  if (patterns.maxValue <= kinectNoDisparity) encodings.push('kinect-disparity')
-  if (shifted && patterns.maxValue <= kinectNoDisparity * 8) encodings.push('kinect-disparity-shifted')
+  const encodings: DepthEncodingId[] = []
+  if (patterns.isFloat) encodings.push('float')
+  else {
+    // Nearly all values multiples of 8: the low 3 bits hold no depth, so only shifted layouts are candidates.
+    const shifted = patterns.multipleOf8Share >= 0.99
+    // Values that stop exactly at Kinect's "no disparity" code, with many pixels on it, are raw disparity.
+    const kinectSigned = patterns.kinectNoneShare >= kinectSignatureShare && (patterns.maxValue === kinectNoDisparity || patterns.maxValue === kinectNoDisparity * 8)
+    if (!kinectSigned) encodings.push('plain', 'byte-swapped')
+    if (!kinectSigned && shifted) encodings.push('circular-shift-3')
+    if (patterns.maxValue <= kinectNoDisparity) encodings.push('kinect-disparity')
+    if (shifted && patterns.maxValue <= kinectNoDisparity * 8) encodings.push('kinect-disparity-shifted')
+  }
   if (choice.encoding && !encodings.includes(choice.encoding)) encodings.push(choice.encoding)
-  if (!encodings.includes(convention.encoding)) encodings.push(convention.encoding)
-  return encodings.flatMap((encoding) =>
-    encoding.startsWith('kinect-disparity') ? [{ encoding, unitMeters: 1 }] : units(commonUnits).map((unitMeters) => ({ encoding, unitMeters })),
+  const readings: Reading[] = encodings.flatMap((encoding) =>
+    encoding.startsWith('kinect-disparity') ? [{ encoding, unitMeters: 1 }] : units(encoding === 'float' ? [1, 0.001] : commonUnits).map((unitMeters) => ({ encoding, unitMeters })),
   )
+  // The convention is always judged, even where the bit patterns rule its encoding out.
+  const conventional = conventionReading(patterns, convention)
+  if (readings.some((r) => sameReading(r, conventional))) return { readings, conventionRuledOut: null }
+  const why = encodings.includes(conventional.encoding)
+    ? null
+    : `${(100 * patterns.kinectNoneShare).toFixed(1)} % of the values sit on 2047, Kinect's "no disparity" code, and none is above it`
+  return { readings: [...readings, conventional], conventionRuledOut: why }
 }
 
 const quantile = (sorted: Float64Array, q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
@@ -188,11 +206,18 @@ export class UndecidableDepth extends Error {
 export function decideDepth(frames: readonly DepthFrameSample[], convention: DepthConvention, invalidValues: readonly number[], choice: DepthChoice = {}): DepthDecision {
   const invalid = new Set(invalidValues)
   const patterns = bitPatterns(frames, invalid)
-  const candidates = possibleReadings(patterns, convention, choice)
+  const { readings, conventionRuledOut } = possibleReadings(patterns, convention, choice)
+  // Values that are nearly all multiples of 8 make unshifted readings less likely (not impossible: rendered depth in round millimetres).
+  const shiftedPatterns = patterns.multipleOf8Share >= 0.99
+  const shiftedNote = `${(100 * patterns.multipleOf8Share).toFixed(1)} % of the values are multiples of 8 (empty low bits)`
+  const conventionalReading = conventionReading(patterns, convention)
+  const candidates = readings
     .map((r) => evaluateReading(frames, r, invalid))
+    .map((c) => (conventionRuledOut && sameReading(c, conventionalReading) ? { ...c, plausible: false, why: conventionRuledOut, score: c.score - 10 } : c))
+    .map((c) => (c.plausible && shiftedPatterns && (c.encoding === 'plain' || c.encoding === 'byte-swapped') ? { ...c, why: `${c.why}, but ${shiftedNote}`, score: c.score - emptyLowBitsPenalty } : c))
     .sort((a, b) => b.score - a.score)
   const plausible = candidates.filter((c) => c.plausible)
-  const conventional = candidates.find((c) => sameReading(c, convention))!
+  const conventional = candidates.find((c) => sameReading(c, conventionalReading))!
   const decision = (chosen: DepthCandidate, reason: string, contradiction: string | null, alternative: DepthCandidate | null): DepthDecision => ({
     encoding: chosen.encoding,
     unitMeters: chosen.unitMeters,
