@@ -18,10 +18,13 @@ const checkedPairs = 3
 const toleranceMeters = 0.05
 /** Fewer compared points than this say nothing about the convention. */
 const minCompared = 500
-/** Below this share no convention makes the frames agree. */
-const noFitShare = 0.03
-/** Another convention must agree this many times better than the format's to replace it. */
-const switchRatio = 2
+/**
+ * Below this share no convention makes the frames agree (unrelated rigid poses give about 0.04;
+ * right poses of the shared recordings 0.45–1.0, far-apart slambook2 Kinect frames the lowest).
+ */
+const noFitShare = 0.15
+/** Another convention must disagree this many times less than the format's to replace it. */
+const switchRatio = 3
 const minSwitchShare = 0.5
 
 /** The source pose as the session's worldFromCamera (OpenCV camera → world). */
@@ -96,7 +99,7 @@ export async function decidePoseConvention(input: PoseCheckInput): Promise<PoseD
     return { convention: formatConvention, reason: `the format's convention, ${conventionName(formatConvention)}; not checked against the data because the intrinsics are assumed (share of reprojected depth within ${toleranceMeters * 100} cm: ${shares})` }
   if (share(best) < noFitShare)
     return { convention: 'none', reason: `no convention makes consecutive frames agree (share of reprojected depth within ${toleranceMeters * 100} cm: ${shares}); the poses were dropped` }
-  if (best !== formatConvention && share(best) >= minSwitchShare && share(best) > switchRatio * formatShare)
+  if (best !== formatConvention && share(best) >= minSwitchShare && (1 - share(best)) * switchRatio < 1 - formatShare)
     return { convention: best, reason: `the format says ${conventionName(formatConvention)}, but consecutive frames agree as ${conventionName(best)} (share of reprojected depth within ${toleranceMeters * 100} cm: ${shares})` }
   return { convention: formatConvention, reason: `the format's convention, ${conventionName(formatConvention)}, confirmed by consecutive frames (share of reprojected depth within ${toleranceMeters * 100} cm: ${shares})` }
 }
