@@ -4,6 +4,9 @@
  */
 import { z } from 'zod'
 import { sessionFormatIds, type SessionFormatId } from './session-manifest'
+import { depthEncodingIds, importDecisionsSchema } from './import-decisions'
+
+export * from './import-decisions'
 
 const positiveFinite = z.number().positive().refine(Number.isFinite, 'must be a finite number')
 
@@ -41,6 +44,10 @@ export const importOptionsSchema = z.object({
   poseFile: z.string().min(1).max(1000).optional(),
   /** Largest colour–depth(–pose) timestamp difference when associating by time (TUM, MCAP). */
   maxTimeDifferenceSec: z.number().positive().max(10).optional(),
+  /** How raw depth samples are laid out (byte-swapped, bit-rotated, Kinect disparity …); default: decided from the data. */
+  depthEncoding: z.enum(depthEncodingIds).optional(),
+  /** Pose convention of the source, overriding the overlap check of consecutive frames. */
+  poseConvention: z.enum(['camera-to-world', 'world-to-camera', 'camera-to-world-opengl', 'world-to-camera-opengl', 'none']).optional(),
   /** Byte order of 16-bit PGM depth; "auto" picks the one whose values are plausible depths. */
   pgmByteOrder: z.enum(['auto', 'big', 'little']).optional(),
   mcap: mcapImportOptionsSchema.optional(),
@@ -90,5 +97,7 @@ export const importReportSchema = z.object({
   depthUnitMeters: z.number().positive(),
   /** How 16-bit PGM depth was read, when the source had PGM depth. */
   pgmByteOrder: z.enum(['big', 'little']).nullable(),
+  /** Depth, intrinsics, pose and order decisions with their reasons (absent in reports of older imports). */
+  decisions: importDecisionsSchema.optional(),
 })
 export type ImportReport = z.infer<typeof importReportSchema>

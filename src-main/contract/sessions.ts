@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { method } from './rpc'
 import type { SessionFormatId, SessionManifest } from './session-manifest'
-import { importOptionsSchema, type DetectedFormat, type ImportReport } from './import'
+import { importOptionsSchema, type DetectedFormat, type ImportPreview, type ImportReport } from './import'
 
 /** One row of the library: what the Library view and `dve sessions` show. */
 export interface SessionSummary {
@@ -48,6 +48,8 @@ export interface SessionStats {
   sampledFrames: number
   /** Valid-depth range in metres over the sampled frames; null when no valid depth was found. */
   depthRangeMeters: { min: number; max: number; p02: number; p98: number } | null
+  /** Median of the valid depth over the sampled frames, metres; null when none is valid. */
+  depthMedianMeters: number | null
   /** Fraction of depth pixels that are valid in the sampled frames. */
   validDepthFraction: number
   poseCoverage: number
@@ -95,6 +97,8 @@ export const sessionsSpec = {
   frame: method<FrameMeta>()(z.object({ id: sessionId, index: z.number().int().nonnegative() })),
   browse: method<BrowseListing>()(z.object({ path: absolutePath.nullable().optional(), showHidden: z.boolean().optional() })),
   detect: method<DetectedFormat[]>()(z.object({ path: absolutePath })),
+  /** What an import would decide (depth reading, intrinsics, poses, order) and the first frame, without writing anything. */
+  preview: method<ImportPreview>()(z.object({ path: absolutePath, options: importOptionsSchema.optional() })),
   /** Starts an import job; progress comes as `job` events, the report from `importReport`. */
   import: method<ImportStarted>()(z.object({ path: absolutePath, options: importOptionsSchema.optional() })),
   /** Waits for an import job and returns its report (throws the job's error if it failed). */

@@ -32,7 +32,7 @@ async function bareDecodeMs(source: string): Promise<{ ms: number; frames: numbe
   const { plan } = await readImportPlan(source, {}, quietJob)
   try {
     const pgm = new PgmByteOrderChoice(null)
-    await mapBounded(plan.frames, concurrentFrames, (frame) => Promise.all([decodeRgb(frame.rgb), decodeDepth(frame.depth, pgm, plan.depthEncoding)]))
+    await mapBounded(plan.frames, concurrentFrames, (frame) => Promise.all([decodeRgb(frame.rgb), decodeDepth(frame.depth, pgm)]))
     return { ms: performance.now() - start, frames: plan.frames.length }
   } finally {
     await plan.close?.()

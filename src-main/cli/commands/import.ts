@@ -1,9 +1,13 @@
 import { resolve } from 'node:path'
 import { Option, type Command } from 'commander'
 import { z } from 'zod'
-import { ConsoleError, importOptionsSchema, sessionFormatIds, type ImportOptions, type ImportReport } from '../../contract'
+import { ConsoleError, depthEncodingIds, importOptionsSchema, sessionFormatIds, type ImportOptions, type ImportPreview, type ImportReport } from '../../contract'
+import { skippedLines } from '../../services/recordings/import/skipped-summary'
 import type { CliContext } from '../cli-context'
 import { formatSeconds } from '../cli-format'
+import { decisionLines } from '../import-decision-lines'
+
+const poseConventions = ['camera-to-world', 'world-to-camera', 'camera-to-world-opengl', 'world-to-camera-opengl', 'none'] as const
 
 interface ImportFlags {
   format?: ImportOptions['format']
@@ -18,6 +22,9 @@ interface ImportFlags {
   invalidDepth?: string
   maxDt?: string
   pgmByteOrder?: 'auto' | 'big' | 'little'
+  depthEncoding?: ImportOptions['depthEncoding']
+  poseConvention?: ImportOptions['poseConvention']
+  dryRun?: boolean
   rgbTopic?: string
   depthTopic?: string
   cameraInfoTopic?: string
@@ -42,6 +49,9 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
     .option('--invalid-depth <values>', 'raw depth values meaning "no depth", comma-separated (replaces the format\'s list)')
     .option('--max-dt <seconds>', 'largest colour–depth(–pose) time difference when pairing by time (TUM, MCAP)')
     .addOption(new Option('--pgm-byte-order <order>', 'byte order of 16-bit PGM depth').choices(['auto', 'big', 'little']))
+    .addOption(new Option('--depth-encoding <encoding>', 'layout of the raw depth samples (default: decided from the data)').choices([...depthEncodingIds]))
+    .addOption(new Option('--pose-convention <convention>', 'how the source stores poses (default: the format\'s, checked by frame overlap)').choices([...poseConventions]))
+    .option('--dry-run', 'print what the import would decide (depth reading, intrinsics, poses, order) and write nothing')
     .option('--rgb-topic <topic>', 'MCAP: colour image topic')
     .option('--depth-topic <topic>', 'MCAP: depth image topic')
     .option('--camera-info-topic <topic>', 'MCAP: CameraInfo topic of the depth camera')
@@ -51,6 +61,14 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
       const options = importOptions(flags)
       const services = await ctx.services()
       try {
+        if (flags.dryRun) {
+          const preview = await services.api.sessions.preview({ path: resolve(path), options })
+          if (flags.json) ctx.json(preview)
+          else for (const line of previewLines(preview)) ctx.out(line)
+          // An undecided depth reading is what a real import would refuse.
+          if (preview.depthUndecided) throw new ConsoleError('invalid_input', preview.depthUndecided)
+          return
+        }
         const { jobId } = await services.api.sessions.import({ path: resolve(path), options })
         // Ctrl-C cancels the job, so the importer removes its half-written folder before we exit.
         const onSigint = () => void services.api.jobs.cancel({ id: jobId })
@@ -90,6 +108,8 @@ export function importOptions(flags: ImportFlags): ImportOptions {
   const maxDt = number('--max-dt', flags.maxDt)
   if (maxDt !== undefined) options.maxTimeDifferenceSec = maxDt
   if (flags.pgmByteOrder) options.pgmByteOrder = flags.pgmByteOrder
+  if (flags.depthEncoding) options.depthEncoding = flags.depthEncoding
+  if (flags.poseConvention) options.poseConvention = flags.poseConvention
   const mcap = { rgbTopic: flags.rgbTopic, depthTopic: flags.depthTopic, cameraInfoTopic: flags.cameraInfoTopic, worldFrame: flags.worldFrame }
   if (Object.values(mcap).some((v) => v !== undefined)) options.mcap = Object.fromEntries(Object.entries(mcap).filter(([, v]) => v !== undefined))
   // The CLI calls the service directly, so the wire schema is applied here for the same messages.
@@ -103,10 +123,20 @@ function reportLines(report: ImportReport): string[] {
     `Imported ${report.imported} frames from ${report.sourcePath} (${report.format}) as "${report.name}" [${report.sessionId}] in ${formatSeconds(report.durationSec)}.`,
     `Depth unit ${report.depthUnitMeters} m${report.pgmByteOrder ? `, PGM read ${report.pgmByteOrder}-endian` : ''}${report.intrinsicsAssumed ? ', intrinsics ASSUMED' : ''}.`,
   ]
+  if (report.decisions) lines.push('Decisions:', ...decisionLines(report.decisions))
   if (report.skipped.length) {
     lines.push(`Skipped ${report.skipped.length} frames:`)
-    for (const s of report.skipped) lines.push(`  ${s.sourceName}: ${s.file}${s.line ? `:${s.line}` : ''}: ${s.reason}`)
+    for (const line of skippedLines(report.skipped)) lines.push(`  ${line}`)
   }
   for (const warning of report.warnings) lines.push(`Warning: ${warning}`)
+  return lines
+}
+
+function previewLines(preview: ImportPreview): string[] {
+  const lines = [`Dry run: ${preview.frameCount} frames would be imported as ${preview.formatLabel} (${preview.format}); nothing was written.`]
+  if (preview.decisions) lines.push('Decisions:', ...decisionLines(preview.decisions))
+  else lines.push('No depth frame could be read: the import would fail.')
+  if (preview.skippedCount) lines.push(`Skipped ${preview.skippedCount} frames:`, ...preview.skippedSample.map((l) => `  ${l}`))
+  for (const warning of preview.warnings) lines.push(`Warning: ${warning}`)
   return lines
 }

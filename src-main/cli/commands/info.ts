@@ -3,6 +3,7 @@ import { ConsoleError } from '../../contract'
 import type { Services } from '../../services/create-services'
 import type { CliContext } from '../cli-context'
 import { formatMegabytes, formatSeconds } from '../cli-format'
+import { decisionLines } from '../import-decision-lines'
 import { packLines, providerLines } from './models'
 
 export function registerInfoCommand(program: Command, ctx: CliContext): void {
@@ -41,7 +42,7 @@ async function printSession(services: Services, ctx: CliContext, id: string, opt
   const stats = await sessions.stats({ id, sampleFrames: Math.max(1, Number.parseInt(options.samples, 10) || 12) })
   const { summary: s, manifest } = detail
   if (options.json) {
-    ctx.json({ summary: s, camera: manifest.camera, stats, report: detail.report })
+    ctx.json({ summary: s, camera: manifest.camera, stats, depthMedianMeters: stats.depthMedianMeters, decisions: detail.report?.decisions ?? null, report: detail.report })
   } else {
     const c = manifest.camera
     const depth = stats.depthRangeMeters
@@ -52,12 +53,15 @@ async function printSession(services: Services, ctx: CliContext, id: string, opt
     ctx.out(`  depth unit   ${s.depthUnitMeters} m (invalid values ${manifest.depthInvalidValues.join(', ') || 'none'})`)
     ctx.out(
       depth
-        ? `  depth range  ${depth.min.toFixed(3)}–${depth.max.toFixed(3)} m (2–98 %: ${depth.p02.toFixed(3)}–${depth.p98.toFixed(3)} m), ${(100 * stats.validDepthFraction).toFixed(1)} % valid over ${stats.sampledFrames} frames`
+        ? `  depth range  ${depth.min.toFixed(3)}–${depth.max.toFixed(3)} m (2–98 %: ${depth.p02.toFixed(3)}–${depth.p98.toFixed(3)} m, median ${stats.depthMedianMeters?.toFixed(3) ?? '–'} m), ${(100 * stats.validDepthFraction).toFixed(1)} % valid over ${stats.sampledFrames} frames`
         : `  depth range  no valid depth in ${stats.sampledFrames} sampled frames`,
     )
     ctx.out(`  poses        ${s.posedFrameCount}/${s.frameCount} frames (${(100 * stats.poseCoverage).toFixed(0)} %)`)
     ctx.out(`  intrinsics   fx ${c.fx} fy ${c.fy} cx ${c.cx} cy ${c.cy}${s.hasIntrinsics ? '' : ' (assumed by the importer)'}`)
     ctx.out(`  labels       ${s.hasLabels ? 'yes' : 'no'}`)
     ctx.out(`  disk         ${formatMegabytes(s.sizeBytes)}`)
+    const decisions = detail.report?.decisions
+    if (decisions) ctx.out('  import decisions')
+    for (const line of decisions ? decisionLines(decisions, '    ') : ['  import decisions  not recorded (imported before decisions were saved, or built in)']) ctx.out(line)
   }
 }

@@ -3,7 +3,7 @@
  * so the UI can ask for it after the `job` event says it ended.
  */
 import { basename } from 'node:path'
-import { ConsoleError, type DetectedFormat, type ImportOptions, type ImportReport } from '../../contract'
+import { ConsoleError, type DetectedFormat, type ImportOptions, type ImportPreview, type ImportReport } from '../../contract'
 import type { EventBus } from '../event-bus'
 import type { JobContext, JobRunner } from '../jobs/job-runner'
 import type { Logger } from '../logger'
@@ -12,7 +12,11 @@ import type { Logger } from '../logger'
 export interface Importer {
   detectFormats(sourcePath: string): Promise<DetectedFormat[]>
   importSession(sourcePath: string, options: ImportOptions, libraryDir: string, ctx: JobContext): Promise<ImportReport>
+  previewImport(sourcePath: string, options: ImportOptions, ctx: JobContext): Promise<ImportPreview>
 }
+
+/** A preview reads a handful of frames: no progress to show, nothing to cancel. */
+const previewContext: JobContext = { signal: new AbortController().signal, progress: () => undefined, throwIfCancelled: () => undefined }
 
 const keepReports = 50
 
@@ -44,6 +48,10 @@ export class ImportJobs {
 
   detect(sourcePath: string): Promise<DetectedFormat[]> {
     return this.importer.detectFormats(sourcePath)
+  }
+
+  preview(sourcePath: string, options: ImportOptions): Promise<ImportPreview> {
+    return this.importer.previewImport(sourcePath, options, previewContext)
   }
 
   report(jobId: string): Promise<ImportReport> {

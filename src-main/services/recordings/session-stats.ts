@@ -32,20 +32,24 @@ export async function sessionStats(reader: SessionFrameReader, session: StoredSe
     id: session.id,
     sampledFrames: indices.length,
     depthRangeMeters: valid > 0 ? depthRange(histogram, valid, session.manifest.depthUnitMeters) : null,
+    depthMedianMeters: valid > 0 ? histogramQuantile(histogram, valid, 0.5) * session.manifest.depthUnitMeters : null,
     validDepthFraction: total > 0 ? valid / total : 0,
     poseCoverage: frames.length > 0 ? posed / frames.length : 0,
   }
 }
 
-function depthRange(histogram: Uint32Array, valid: number, unitMeters: number): NonNullable<SessionStats['depthRangeMeters']> {
-  const at = (fraction: number): number => {
-    const target = Math.max(1, Math.ceil(fraction * valid))
-    let seen = 0
-    for (let value = 1; value < histogram.length; value++) {
-      seen += histogram[value] as number
-      if (seen >= target) return value
-    }
-    return histogram.length - 1
+/** Smallest raw value with at least `fraction` of the valid samples at or below it. */
+function histogramQuantile(histogram: Uint32Array, valid: number, fraction: number): number {
+  const target = Math.max(1, Math.ceil(fraction * valid))
+  let seen = 0
+  for (let value = 1; value < histogram.length; value++) {
+    seen += histogram[value] as number
+    if (seen >= target) return value
   }
+  return histogram.length - 1
+}
+
+function depthRange(histogram: Uint32Array, valid: number, unitMeters: number): NonNullable<SessionStats['depthRangeMeters']> {
+  const at = (fraction: number): number => histogramQuantile(histogram, valid, fraction)
   return { min: at(0) * unitMeters, max: at(1) * unitMeters, p02: at(0.02) * unitMeters, p98: at(0.98) * unitMeters }
 }

@@ -3,6 +3,7 @@ import {
   ConsoleError,
   type BrowseListing,
   type DetectedFormat,
+  type ImportPreview,
   type FrameMeta,
   type ImportReport,
   type ImportStarted,
@@ -94,6 +95,10 @@ export class SessionsService implements ServiceApi<Spec> {
 
   async detect({ path }: InputOf<Spec['detect']>): Promise<DetectedFormat[]> {
     return this.deps.imports.detect(await this.checkSource(path))
+  }
+
+  async preview({ path, options }: InputOf<Spec['preview']>): Promise<ImportPreview> {
+    return this.deps.imports.preview(await this.checkSource(path), options ?? {})
   }
 
   async import({ path, options }: InputOf<Spec['import']>): Promise<ImportStarted> {

@@ -22,7 +22,7 @@ const manifest: SessionManifest = {
   })),
 }
 const detail = { summary: { id: 'walk', name: 'Walk', hasPoses: true }, manifest, report: null } as unknown as SessionDetail
-const stats: SessionStats = { id: 'walk', sampledFrames: 5, depthRangeMeters: { min: 0.5, max: 4, p02: 0.6, p98: 3.5 }, validDepthFraction: 1, poseCoverage: 1 }
+const stats: SessionStats = { id: 'walk', sampledFrames: 5, depthRangeMeters: { min: 0.5, max: 4, p02: 0.6, p98: 3.5 }, depthMedianMeters: 2, validDepthFraction: 1, poseCoverage: 1 }
 
 /** Depth of frame f: every pixel (1000 + 100 f) mm, so the read-out tells which frame is shown. */
 function depthPayload(frame: number): Uint8Array {

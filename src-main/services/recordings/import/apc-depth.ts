@@ -16,9 +16,3 @@ export function bitRotatedShare(samples: Uint16Array): number {
   }
   return nonZero >= minimumSamples ? multiples / nonZero : 0
 }
-
-export function rotateApcDepth(data: Uint16Array): Uint16Array {
-  const out = new Uint16Array(data.length)
-  for (let k = 0; k < data.length; k++) out[k] = ((data[k]! >> 3) | (data[k]! << 13)) & 0xffff
-  return out
-}

@@ -6,11 +6,11 @@
  */
 import { readFile } from 'node:fs/promises'
 import { decode } from 'fast-png'
-import type { PinholeIntrinsics, SkippedFrame } from '../../../contract'
+import type { DepthEncodingId, PinholeIntrinsics, SkippedFrame } from '../../../contract'
 import { bitRotatedShare } from './apc-depth'
 import { mapBounded } from './bounded-pool'
 import { fileFrame, isPlanned } from './file-frame'
-import type { DepthEncoding, FormatReader, LabelMapping, PlannedFrame } from './import-plan'
+import type { FormatReader, LabelMapping, PlannedFrame } from './import-plan'
 import { readIntrinsicsMatrixFile } from './intrinsics-files'
 import { readMatrixFile } from './pose-files'
 import type { SourceTree } from './source-tree'
@@ -47,11 +47,11 @@ async function findIntrinsics(tree: SourceTree, folders: string[]): Promise<{ ca
   return null
 }
 
-async function depthEncodingOf(path: string | undefined): Promise<DepthEncoding> {
+async function depthEncodingOf(path: string | undefined): Promise<DepthEncodingId> {
   if (!path) return 'plain'
   try {
     const png = decode(await readFile(path))
-    return png.data instanceof Uint16Array && bitRotatedShare(png.data) >= apcShareThreshold ? 'apc-circular-shift' : 'plain'
+    return png.data instanceof Uint16Array && bitRotatedShare(png.data) >= apcShareThreshold ? 'circular-shift-3' : 'plain'
   } catch {
     return 'plain' // the writer reports the unreadable file with the frame
   }
@@ -107,11 +107,12 @@ export const frameFolderReader: FormatReader = {
     const warnings = [`The source has no timestamps; frame number / ${originalFrameRateHz} Hz is used, so gaps in the numbering stay gaps in time.`]
     const masked = planned.some((f) => f.labels)
     if (masked) warnings.push('Object masks (frame-*.mask.png) were imported as labels: 255 → "target object", everything else void.')
-    if (depthEncoding === 'apc-circular-shift')
-      warnings.push('The depth values are bit-rotated (Princeton APC encoding: every value a multiple of 8); they were rotated back and read as 0.1 mm.')
+    const apc = depthEncoding === 'circular-shift-3'
+    if (apc) warnings.push('The depth values are bit-rotated (Princeton APC encoding: every value a multiple of 8); they were rotated back and read as 0.1 mm.')
     return {
       camera: intrinsics?.camera ?? null,
-      depthUnitMeters: depthEncoding === 'apc-circular-shift' ? 0.0001 : 0.001,
+      depthUnitMeters: apc ? 0.0001 : 0.001,
+      depthConvention: { source: apc ? 'Princeton APC frames: depth rotated by 3 bits, 0.1 mm' : '7-Scenes / 3DMatch: 16-bit millimetres', stated: true },
       depthInvalidValues: [0, 65535],
       depthEncoding,
       frames: planned,

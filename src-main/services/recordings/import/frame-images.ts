@@ -1,15 +1,17 @@
 /**
  * Decodes and validates one frame's images for the session writer: RGB through sharp (a full decode,
- * so truncated files are caught), depth PNG through fast-png (exact 16-bit samples), PGM through the
- * netpbm reader. Files that are already PNG/JPEG RGB or 16-bit PNG depth are copied, not re-encoded.
+ * so truncated files are caught; PPM through the netpbm reader), depth PNG through fast-png (exact
+ * 16-bit samples), PGM through the netpbm reader, TIFF (16-bit or 32-bit float) through sharp.
+ * Files that are already PNG/JPEG RGB or 16-bit PNG depth are copied, not re-encoded. Depth comes
+ * back raw: the depth decision (depth-plausibility.ts) says how to read it.
  */
 import { readFile } from 'node:fs/promises'
 import { extname } from 'node:path'
 import sharp from 'sharp'
 import { decode as decodePng } from 'fast-png'
-import type { ImageSource, LoadedImage, DepthEncoding } from './import-plan'
-import { rotateApcDepth } from './apc-depth'
-import { chooseByteOrder, parsePgmHeader, readPgmSamples, type ByteOrder } from './pgm-decoder'
+import type { DepthSamples } from './depth-encodings'
+import type { ImageSource, LoadedImage } from './import-plan'
+import { chooseByteOrder, parsePgmHeader, parsePpm, readPgmSamples, type ByteOrder } from './pgm-decoder'
 
 /** A frame-level problem: the frame is skipped and reported with this file and reason. */
 export class FrameProblem extends Error {
@@ -32,8 +34,9 @@ export interface EncodedRgb {
 export interface DepthImage {
   width: number
   height: number
-  data: Uint16Array
-  /** The source PNG when it can be copied unchanged. */
+  /** Raw samples as stored in the source (16-bit, or 32-bit float for float TIFF). */
+  data: DepthSamples
+  /** The source PNG when it can be copied unchanged (plain 16-bit depth). */
   png: Uint8Array | null
 }
 
@@ -66,9 +69,11 @@ export async function decodeRgb(source: ImageSource): Promise<EncodedRgb> {
   const image = await loadImage(source)
   if (image.kind === 'depth16') throw new FrameProblem(file, 'expected a colour image, found 16-bit depth')
   try {
-    if (image.kind === 'rgb8') {
-      const bytes = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer()
-      return { width: image.width, height: image.height, bytes, extension: 'png' }
+    if (image.kind === 'rgb8' || isNetpbm(image.bytes, 0x36)) {
+      // sharp's libvips build reads no netpbm, so PPM goes through our reader.
+      const rgb8 = image.kind === 'rgb8' ? image : parsePpm(image.bytes)
+      const bytes = await sharp(rgb8.data, { raw: { width: rgb8.width, height: rgb8.height, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer()
+      return { width: rgb8.width, height: rgb8.height, bytes, extension: 'png' }
     }
     const decoded = await sharp(image.bytes).raw().toBuffer({ resolveWithObject: true })
     const { width, height } = decoded.info
@@ -107,20 +112,35 @@ function decodeDepthPng(bytes: Uint8Array): DepthImage {
   return { width: png.width, height: png.height, data: png.data, png: bytes }
 }
 
-export async function decodeDepth(source: ImageSource, pgm: PgmByteOrderChoice, encoding: DepthEncoding): Promise<DepthImage> {
+/** "P5"/"P6" netpbm magic. */
+const isNetpbm = (bytes: Uint8Array, kind: number): boolean => bytes[0] === 0x50 && bytes[1] === kind
+
+const isTiff = (bytes: Uint8Array): boolean => (bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 0x2a) || (bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[3] === 0x2a)
+
+/** 16-bit or 32-bit float single-channel TIFF through sharp (libvips keeps the sample format). */
+async function decodeDepthTiff(bytes: Uint8Array): Promise<DepthImage> {
+  const meta = await sharp(bytes).metadata()
+  const float = meta.depth === 'float'
+  if (!float && meta.depth !== 'ushort') throw new Error(`the depth TIFF has ${meta.depth ?? 'unknown'} samples; expected 16-bit or 32-bit float`)
+  // grey16 keeps 16-bit samples as they are; without it libvips turns grey into 8-bit sRGB.
+  const image = float ? sharp(bytes).extractChannel(0).raw({ depth: 'float' }) : sharp(bytes).toColourspace('grey16').raw({ depth: 'ushort' })
+  const { data, info } = await image.toBuffer({ resolveWithObject: true })
+  const copy = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)
+  return { width: info.width, height: info.height, data: float ? new Float32Array(copy) : new Uint16Array(copy), png: null }
+}
+
+export async function decodeDepth(source: ImageSource, pgm: PgmByteOrderChoice): Promise<DepthImage> {
   const file = sourceLabel(source)
   const image = await loadImage(source)
-  let depth: DepthImage
   try {
     if (image.kind === 'rgb8') throw new Error('expected 16-bit depth, found an 8-bit colour image')
-    if (image.kind === 'depth16') depth = { width: image.width, height: image.height, data: image.data, png: null }
-    else if (/\.pgm$/i.test(file) || (image.bytes[0] === 0x50 && image.bytes[1] === 0x35)) depth = decodePgm(image.bytes, pgm)
-    else depth = decodeDepthPng(image.bytes)
+    if (image.kind === 'depth16') return { width: image.width, height: image.height, data: image.data, png: null }
+    if (/\.pgm$/i.test(file) || isNetpbm(image.bytes, 0x35)) return decodePgm(image.bytes, pgm)
+    if (isTiff(image.bytes)) return await decodeDepthTiff(image.bytes)
+    return decodeDepthPng(image.bytes)
   } catch (error) {
     throw new FrameProblem(file, `cannot read the depth image (${errorText(error)})`)
   }
-  if (encoding === 'apc-circular-shift') return { ...depth, data: rotateApcDepth(depth.data), png: null }
-  return depth
 }
 
 /**
@@ -128,7 +148,7 @@ export async function decodeDepth(source: ImageSource, pgm: PgmByteOrderChoice, 
  * 10× faster than fast-png's JS deflate, and off the main thread). A Uint16Array input is what
  * makes sharp read 16-bit samples.
  */
-export async function encodeDepthPng(depth: DepthImage): Promise<Uint8Array> {
+export async function encodeDepthPng(depth: { width: number; height: number; data: Uint16Array; png: Uint8Array | null }): Promise<Uint8Array> {
   if (depth.png) return depth.png
   return sharp(depth.data, { raw: { width: depth.width, height: depth.height, channels: 1 } }).toColourspace('grey16').png({ compressionLevel: 1 }).toBuffer()
 }

@@ -4,8 +4,8 @@
  */
 import type { SkippedFrame } from '../../../contract'
 
-export const rgbFilePattern = /\.(png|jpe?g|bmp|tiff?|webp)$/i
-export const depthFilePattern = /\.(png|pgm)$/i
+export const rgbFilePattern = /\.(png|jpe?g|bmp|tiff?|webp|ppm)$/i
+export const depthFilePattern = /\.(png|pgm|tiff?)$/i
 
 export interface FilePair {
   key: string

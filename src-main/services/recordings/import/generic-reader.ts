@@ -21,9 +21,10 @@ function planFromPairs(pairs: FilePair[], skipped: SkippedFrame[], options: Impo
     // 65535 is the usual "saturated / no reading" code of 16-bit depth (e.g. the ESANet Kinect v2 sample).
     depthInvalidValues: [0, 65535],
     depthEncoding: 'plain',
+    depthConvention: { source: options.depthUnitMeters ? 'set in the import options' : `${what} does not state a unit; millimetres are the usual one`, stated: options.depthUnitMeters !== undefined },
     frames: pairs.map((p) => ({ sourceName: stemOf(basename(p.depth)), timestampSec: null, rgb: { kind: 'file', path: p.rgb }, depth: { kind: 'file', path: p.depth }, worldFromCamera: null })),
     issues: skipped,
-    warnings: options.depthUnitMeters ? [] : [`${what} does not state its depth unit; millimetres are assumed (set the depth unit in the import options otherwise).`],
+    warnings: [],
   }
 }
 

@@ -3,11 +3,11 @@
  * frames whose images are files or lazily loaded pixels (MCAP). Readers only parse metadata; the
  * writer decodes and validates every image once.
  */
-import type { DetectedFormat, ImportOptions, LabelClass, PinholeIntrinsics, SessionFormatId, SkippedFrame } from '../../../contract'
+import type { DepthEncodingId, DetectedFormat, ImportOptions, LabelClass, PinholeIntrinsics, PoseConventionId, SessionFormatId, SkippedFrame } from '../../../contract'
 import type { JobContext } from '../../jobs/job-runner'
 import type { SourceTree } from './source-tree'
 
-/** Pixels a loader produced: encoded PNG/JPEG bytes, raw 8-bit RGB, or raw depth in the plan's unit. */
+/** Pixels a loader produced: encoded image bytes, raw 8-bit RGB, or raw depth in the plan's unit. */
 export type LoadedImage =
   | { kind: 'encoded'; bytes: Uint8Array; extension: 'png' | 'jpg' }
   | { kind: 'rgb8'; width: number; height: number; data: Uint8Array }
@@ -22,8 +22,6 @@ export interface LabelMapping {
   idOfValue: ReadonlyMap<number, number>
 }
 
-/** Raw depth decoding quirks a reader found in its source. */
-export type DepthEncoding = 'plain' | 'apc-circular-shift'
 
 export interface PlannedFrame {
   sourceName: string
@@ -31,7 +29,7 @@ export interface PlannedFrame {
   timestampSec: number | null
   rgb: ImageSource
   depth: ImageSource
-  /** Row-major 4×4, OpenCV camera → world; null when the source has no pose for this frame. */
+  /** Row-major 4×4 as the source stores it (the plan's `poseConvention`); null when the source has no pose for this frame. */
   worldFromCamera: number[] | null
   /** Ground-truth label image (grey PNG) mapped through the plan's `labels`. */
   labels?: ImageSource
@@ -42,11 +40,18 @@ export interface PlannedFrame {
 export interface ImportPlan {
   /** Intrinsics of the depth image, or null when the source has none (the writer assumes some). */
   camera: PinholeIntrinsics | null
+  /** Image size `camera` refers to when it is not the depth image's (ARKit colour intrinsics): the writer scales. */
+  cameraSize?: { width: number; height: number; of: string }
+  /** How the source stores poses (default camera→world, OpenCV axes); checked against the data. */
+  poseConvention?: Exclude<PoseConventionId, 'none'>
   /** Better guess than the generic one when `camera` is null (e.g. the sensor's usual values). */
   fallbackCamera?: { camera: PinholeIntrinsics; why: string }
+  /** The format's depth convention; the depth-plausibility check confirms it against the data. */
   depthUnitMeters: number
   depthInvalidValues: number[]
-  depthEncoding: DepthEncoding
+  depthEncoding: DepthEncodingId
+  /** Where the depth convention comes from and whether the source states it (default: the format's spec, stated). */
+  depthConvention?: { source: string; stated: boolean }
   frames: PlannedFrame[]
   /** Frames the reader already rejected (missing files, unparseable lines). */
   issues: SkippedFrame[]

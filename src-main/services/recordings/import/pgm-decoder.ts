@@ -16,9 +16,14 @@ export interface PgmImage {
 
 /** Parses the header; throws with the reason when it is not a valid P5 file. */
 export function parsePgmHeader(bytes: Uint8Array): PgmImage {
+  return parseNetpbmHeader(bytes, '5')
+}
+
+/** Header of a binary netpbm file: P5 (grey) or P6 (colour). */
+function parseNetpbmHeader(bytes: Uint8Array, kind: '5' | '6'): PgmImage {
   const tokens: number[] = []
   let i = 0
-  if (bytes[0] !== 0x50 || bytes[1] !== 0x35) throw new Error('not a binary PGM (the file does not start with "P5")')
+  if (bytes[0] !== 0x50 || bytes[1] !== kind.charCodeAt(0)) throw new Error(`not a binary ${kind === '5' ? 'PGM' : 'PPM'} (the file does not start with "P${kind}")`)
   i = 2
   while (tokens.length < 3 && i < bytes.length) {
     const c = bytes[i]!
@@ -32,7 +37,7 @@ export function parsePgmHeader(bytes: Uint8Array): PgmImage {
     i++
   }
   const [width, height, maxValue] = tokens
-  if (!width || !height || !maxValue || maxValue > 65535) throw new Error('the PGM header has no valid width, height and maxval')
+  if (!width || !height || !maxValue || maxValue > 65535) throw new Error('the netpbm header has no valid width, height and maxval')
   return { width, height, maxValue, dataOffset: i + 1 }
 }
 
@@ -72,4 +77,17 @@ export function chooseByteOrder(bytes: Uint8Array, header: PgmImage): ByteOrder 
   const big = readPgmSamples(bytes, header, 'big')
   const little = readPgmSamples(bytes, header, 'little')
   return roughness(little, header.width) < roughness(big, header.width) ? 'little' : 'big'
+}
+
+/** Binary PPM (P6) colour as 8-bit RGB; 16-bit samples keep their high byte. */
+export function parsePpm(bytes: Uint8Array): { width: number; height: number; data: Uint8Array } {
+  const header = parseNetpbmHeader(bytes, '6')
+  const wide = header.maxValue > 255
+  const count = header.width * header.height * 3
+  const needed = header.dataOffset + count * (wide ? 2 : 1)
+  if (bytes.length < needed) throw new Error(`truncated PPM: ${bytes.length} bytes, expected ${needed}`)
+  const data = new Uint8Array(count)
+  const scale = 255 / (wide ? header.maxValue >> 8 || 1 : header.maxValue)
+  for (let k = 0; k < count; k++) data[k] = Math.min(255, Math.round((wide ? bytes[header.dataOffset + 2 * k]! : bytes[header.dataOffset + k]!) * scale))
+  return { width: header.width, height: header.height, data }
 }

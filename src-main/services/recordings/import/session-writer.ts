@@ -11,7 +11,6 @@ import {
   sessionManifestSchema,
   type ImportOptions,
   type ImportReport,
-  type PinholeIntrinsics,
   type SessionFormatId,
   type SessionFrame,
   type SessionManifest,
@@ -20,11 +19,15 @@ import {
 import { writeJsonAtomic } from '../../../platform/atomic-write'
 import type { JobContext } from '../../jobs/job-runner'
 import { mapBounded } from './bounded-pool'
+import type { DecidedImport } from './decide-import'
+import { storedSamples } from './depth-encodings'
 import { decodeDepth, decodeRgb, encodeDepthPng, FrameProblem, PgmByteOrderChoice, sourceLabel } from './frame-images'
 import type { ImportPlan, PlannedFrame } from './import-plan'
+import { resolveIntrinsics } from './intrinsics-decision'
 import { labelIndexPng } from './label-images'
 import { mirrorPoseForNegativeFocal, rigidPoseProblem } from './pose-math'
 import { newSessionId } from './session-id'
+import { missingFilesSummary } from './skipped-summary'
 
 export interface SessionTarget {
   libraryDir: string
@@ -50,14 +53,16 @@ interface ReferenceSize {
 
 /** Frames decoded at once; sharp decodes on libuv threads, so a few in flight keep the cores busy. */
 const concurrentFrames = 4
-/** Horizontal field of view assumed when a source has no intrinsics (typical RGB-D sensors: 58–70°). */
-const assumedFieldOfViewDeg = 60
 /** Frame rate assumed for sources without timestamps. */
 const assumedFrameRateHz = 30
 
 const pad = (index: number): string => index.toString().padStart(6, '0')
 
-export async function writeSession(plan: ImportPlan, target: SessionTarget, ctx: JobContext): Promise<ImportReport> {
+/**
+ * Writes the session that `decided` describes. `pgm` is the byte-order choice the decisions were
+ * made with, so PGM depth is read the same way.
+ */
+export async function writeSession(plan: ImportPlan, decided: DecidedImport, pgm: PgmByteOrderChoice, target: SessionTarget, ctx: JobContext): Promise<ImportReport> {
   if (plan.frames.length === 0 && plan.issues.length === 0) throw new ConsoleError('bad_file', `${target.sourcePath}: no frames found.`, { file: target.sourcePath })
   const id = await newSessionId(target.name, target.libraryDir)
   const tmp = join(target.libraryDir, `.importing-${id}`)
@@ -65,7 +70,7 @@ export async function writeSession(plan: ImportPlan, target: SessionTarget, ctx:
     await mkdir(join(tmp, 'rgb'), { recursive: true })
     await mkdir(join(tmp, 'depth'), { recursive: true })
     if (plan.labels) await mkdir(join(tmp, 'labels'), { recursive: true })
-    const report = await writeInto(tmp, id, plan, target, ctx)
+    const report = await writeInto(tmp, id, plan, decided, pgm, target, ctx)
     ctx.throwIfCancelled()
     await rename(tmp, join(target.libraryDir, id))
     return report
@@ -75,19 +80,19 @@ export async function writeSession(plan: ImportPlan, target: SessionTarget, ctx:
   }
 }
 
-async function writeInto(dir: string, id: string, plan: ImportPlan, target: SessionTarget, ctx: JobContext): Promise<ImportReport> {
+async function writeInto(dir: string, id: string, plan: ImportPlan, decided: DecidedImport, pgm: PgmByteOrderChoice, target: SessionTarget, ctx: JobContext): Promise<ImportReport> {
   // Frames finish out of order; problems are sorted back into source order for the report.
   const problems: Array<{ planIndex: number; entry: SkippedFrame }> = []
-  const warnings = [...plan.warnings]
-  const pgm = new PgmByteOrderChoice(target.options.pgmByteOrder && target.options.pgmByteOrder !== 'auto' ? target.options.pgmByteOrder : null)
+  const warnings = [...plan.warnings, ...decided.warnings]
   let reference: ReferenceSize | null = null
   let done = 0
-  const total = plan.frames.length
+  const plannedFrames = decided.frames
+  const total = plannedFrames.length
 
   const importFrame = async (planned: PlannedFrame, planIndex: number): Promise<WrittenFrame | null> => {
     ctx.throwIfCancelled()
     try {
-      const written = await writeFrame(dir, planned, planIndex, plan, pgm, reference)
+      const written = await writeFrame(dir, planned, planIndex, plan, decided, pgm, reference)
       reference ??= { rgb: written.rgbSize, depth: written.depthSize }
       return written
     } catch (error) {
@@ -102,10 +107,12 @@ async function writeInto(dir: string, id: string, plan: ImportPlan, target: Sess
   // The first good frame fixes the session's image sizes, so frames are tried one by one until then.
   const results: Array<WrittenFrame | null> = []
   let first = 0
-  while (first < plan.frames.length && !reference) results.push(await importFrame(plan.frames[first]!, first++))
-  results.push(...(await mapBounded(plan.frames.slice(first), concurrentFrames, (f, i) => importFrame(f, first + i))))
+  while (first < plannedFrames.length && !reference) results.push(await importFrame(plannedFrames[first]!, first++))
+  results.push(...(await mapBounded(plannedFrames.slice(first), concurrentFrames, (f, i) => importFrame(f, first + i))))
   ctx.throwIfCancelled()
   const skipped = [...plan.issues, ...problems.sort((a, b) => a.planIndex - b.planIndex).map((p) => p.entry)]
+  const missing = missingFilesSummary(skipped)
+  if (missing) warnings.push(missing)
 
   const frames = results.filter((f): f is WrittenFrame => f !== null)
   if (!reference || frames.length === 0) {
@@ -113,7 +120,9 @@ async function writeInto(dir: string, id: string, plan: ImportPlan, target: Sess
     throw new ConsoleError('bad_file', `${target.sourcePath}: no frame could be imported (${skipped.length} bad). ${reasons.join('; ')}`, { file: target.sourcePath })
   }
   const size: ReferenceSize = reference
-  const { camera, assumed } = resolveIntrinsics(plan, target.options, size.depth, warnings)
+  const intrinsics = decided.intrinsics ?? resolveIntrinsics(plan, target.options, size.depth)
+  if (!decided.intrinsics) warnings.push(...intrinsics.warnings)
+  const { camera, assumed } = intrinsics
   const flipX = camera.fx < 0
   const flipY = camera.fy < 0
   if (flipX || flipY)
@@ -145,8 +154,8 @@ async function writeInto(dir: string, id: string, plan: ImportPlan, target: Sess
     source: { format: target.format, path: target.sourcePath, report: 'import-report.json' },
     camera: { width: size.depth.width, height: size.depth.height, fx: Math.abs(camera.fx), fy: Math.abs(camera.fy), cx: camera.cx, cy: camera.cy },
     rgbSize: size.rgb,
-    depthUnitMeters: target.options.depthUnitMeters ?? plan.depthUnitMeters,
-    depthInvalidValues: target.options.depthInvalidValues ?? plan.depthInvalidValues,
+    depthUnitMeters: decided.depth.storedUnitMeters,
+    depthInvalidValues: decided.depthInvalidValues,
     hasPoses: posed > 0,
     frames: sessionFrames,
     ...(plan.labels ? { labelClasses: plan.labels.classes } : {}),
@@ -164,6 +173,7 @@ async function writeInto(dir: string, id: string, plan: ImportPlan, target: Sess
     intrinsicsAssumed: assumed,
     depthUnitMeters: manifest.depthUnitMeters,
     pgmByteOrder: pgm.chosen,
+    ...(decided.decisions ? { decisions: decided.decisions } : {}),
   }
   await writeJsonAtomic(join(dir, 'session.json'), manifest)
   await writeJsonAtomic(join(dir, 'import-report.json'), report)
@@ -175,6 +185,7 @@ async function writeFrame(
   planned: PlannedFrame,
   planIndex: number,
   plan: ImportPlan,
+  decided: DecidedImport,
   pgm: PgmByteOrderChoice,
   reference: ReferenceSize | null,
 ): Promise<WrittenFrame & { depthSize: { width: number; height: number } }> {
@@ -185,7 +196,9 @@ async function writeFrame(
       throw new FrameProblem(origin.file, `bad pose: ${problem}`, origin.line)
     }
   }
-  const [rgb, depth] = await Promise.all([decodeRgb(planned.rgb), decodeDepth(planned.depth, pgm, plan.depthEncoding)])
+  const [rgb, raw] = await Promise.all([decodeRgb(planned.rgb), decodeDepth(planned.depth, pgm)])
+  const data = storedSamples(raw.data, decided.depth.encoding, decided.depth.unitMeters)
+  const depth = { width: raw.width, height: raw.height, data, png: data === raw.data ? raw.png : null }
   if (reference) {
     const { depth: d, rgb: c } = reference
     if (depth.width !== d.width || depth.height !== d.height)
@@ -210,25 +223,4 @@ async function writeFrame(
     rgbSize: { width: rgb.width, height: rgb.height },
     depthSize: { width: depth.width, height: depth.height },
   }
-}
-
-function resolveIntrinsics(
-  plan: ImportPlan,
-  options: ImportOptions,
-  depthSize: { width: number; height: number },
-  warnings: string[],
-): { camera: PinholeIntrinsics; assumed: boolean } {
-  const given = options.intrinsics ?? plan.camera
-  if (given) return { camera: given, assumed: false }
-  if (plan.fallbackCamera) {
-    const { camera, why } = plan.fallbackCamera
-    warnings.push(`The source has no intrinsics; assumed ${why} (fx ${camera.fx}, fy ${camera.fy}, cx ${camera.cx}, cy ${camera.cy}). Set them in the import options if known.`)
-    return { camera, assumed: true }
-  }
-  const focal = depthSize.width / 2 / Math.tan(((assumedFieldOfViewDeg / 2) * Math.PI) / 180)
-  const camera = { fx: focal, fy: focal, cx: (depthSize.width - 1) / 2, cy: (depthSize.height - 1) / 2 }
-  warnings.push(
-    `The source has no intrinsics; assumed a ${assumedFieldOfViewDeg}° horizontal field of view (fx = fy = ${focal.toFixed(1)}, principal point at the centre). Set them in the import options if known.`,
-  )
-  return { camera, assumed: true }
 }

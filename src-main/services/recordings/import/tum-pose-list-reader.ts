@@ -46,7 +46,7 @@ export const tumPoseListReader: FormatReader = {
       .map((pair, k) => fileFrame({ sourceName: pair.key, timestampSec: null, rgbPath: pair.rgb, depthPath: pair.depth, pose: poses[k] ?? null, poseFile: posePath }, issues))
       .filter(isPlanned)
     const pgm = depthNames.some((n) => /\.pgm$/i.test(n))
-    warnings.push(`The depth unit is assumed (${pgm ? 'PGM: millimetres' : 'PNG: 1/5000 m, the TUM/ICL factor'}); set it in the import options if the source says otherwise.`)
-    return { camera: null, depthUnitMeters: pgm ? 0.001 : 1 / 5000, depthInvalidValues: [0], depthEncoding: 'plain', frames, issues, warnings }
+    const source = `the pose-list layout does not state a unit; ${pgm ? 'PGM depth is usually millimetres (OpenNI)' : 'PNG depth is usually 1/5000 m (the TUM/ICL factor)'}`
+    return { camera: null, depthUnitMeters: pgm ? 0.001 : 1 / 5000, depthInvalidValues: [0], depthEncoding: 'plain', depthConvention: { source, stated: false }, frames, issues, warnings }
   },
 }

@@ -34,17 +34,18 @@ async function colourDepthPairs(tree: SourceTree, toleranceSec: number, warnings
     const [rgb, depth] = await Promise.all([readTimedFileList(tree, 'associate.txt', 0, 1), readTimedFileList(tree, 'associate.txt', 2, 3)])
     skipped.push(...depth.skipped)
     const depthByLine = new Map(depth.rows.map((d) => [d.line, d]))
+    // List order, not time order: frame-order.ts checks the timestamps against it.
     return rgb.rows.flatMap((r) => {
       const d = depthByLine.get(r.line)
       return d ? [{ rgb: r, depth: d }] : []
-    }).sort((a, b) => a.depth.timestampSec - b.depth.timestampSec)
+    }).sort((a, b) => a.depth.line - b.depth.line)
   }
   const [rgb, depth] = await Promise.all([readTimedFileList(tree, 'rgb.txt'), readTimedFileList(tree, 'depth.txt')])
   skipped.push(...rgb.skipped, ...depth.skipped)
   const pairs = associateOneToOne(depth.rows.map((d) => d.timestampSec), rgb.rows.map((r) => r.timestampSec), toleranceSec)
   const lonelyDepth = depth.rows.length - pairs.length
   if (lonelyDepth > 0) warnings.push(`${lonelyDepth} depth images had no colour image within ${toleranceSec} s and were left out.`)
-  return pairs.map(([di, ri]) => ({ rgb: rgb.rows[ri]!, depth: depth.rows[di]! }))
+  return pairs.map(([di, ri]) => ({ rgb: rgb.rows[ri]!, depth: depth.rows[di]! })).sort((a, b) => a.depth.line - b.depth.line)
 }
 
 async function planTum(tree: SourceTree, options: ImportOptions): Promise<ImportPlan> {

@@ -16,6 +16,18 @@ export function sharedRecording(name: string): string | null {
   return skipReason(`import of ${name}`, [sharedData(name)]) === '' ? join(sharedDataDir, name) : null
 }
 
+/**
+ * The real recording folder, or null with the skip message printed; under CI=true a missing
+ * recording fails the test file instead of skipping it.
+ */
+export function requiredRecording(name: string): string | null {
+  const path = sharedRecording(name)
+  if (path) return path
+  if (process.env.CI === 'true') throw new Error(`${join(sharedDataDir, name)} is missing, and CI=true requires the shared recordings.`)
+  console.warn(skipMessage(name))
+  return null
+}
+
 export function skipMessage(name: string): string {
   return `skipped: ${join(sharedDataDir, name)} is missing (the shared recordings are not on this machine)`
 }

@@ -65,3 +65,38 @@ export async function writeSevenScenes(dir: string, count: number): Promise<void
     await writeText(`${stem}.pose.txt`, matrixText(translation(k * 0.1, 0, 0)))
   }
 }
+
+/** A minimal uncompressed little-endian TIFF of one grey channel: 16-bit unsigned or 32-bit float samples. */
+export async function writeTiff(path: string, data: Uint16Array | Float32Array, width: number, height: number): Promise<void> {
+  const float = data instanceof Float32Array
+  const entries: Array<[tag: number, type: number, value: number]> = [
+    [256, 4, width],
+    [257, 4, height],
+    [258, 3, float ? 32 : 16],
+    [259, 3, 1],
+    [262, 3, 1],
+    [273, 4, 0], // strip offset, set below
+    [277, 3, 1],
+    [278, 4, height],
+    [279, 4, data.byteLength],
+    [339, 3, float ? 3 : 1],
+  ]
+  const ifdSize = 2 + entries.length * 12 + 4
+  const dataOffset = 8 + ifdSize
+  const bytes = new Uint8Array(dataOffset + data.byteLength)
+  const view = new DataView(bytes.buffer)
+  bytes.set([0x49, 0x49, 0x2a, 0x00])
+  view.setUint32(4, 8, true)
+  view.setUint16(8, entries.length, true)
+  entries.forEach(([tag, type, value], k) => {
+    const at = 10 + k * 12
+    view.setUint16(at, tag, true)
+    view.setUint16(at + 2, type, true)
+    view.setUint32(at + 4, 1, true)
+    const v = tag === 273 ? dataOffset : value
+    if (type === 3) view.setUint16(at + 8, v, true)
+    else view.setUint32(at + 8, v, true)
+  })
+  bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), dataOffset)
+  await put(path, bytes)
+}

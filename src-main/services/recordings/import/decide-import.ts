@@ -1,0 +1,101 @@
+/**
+ * Everything an import decides before it writes anything: frame order, depth encoding and unit,
+ * intrinsics and pose convention, each with its reason. The writer follows the decisions; the
+ * preview (`sessions.preview`, `dve import --dry-run`) shows them and lets the person change them.
+ */
+import type { DepthDecision, ImportDecisions, ImportOptions, PinholeIntrinsics } from '../../../contract'
+import { decodeSample, isRawInvalid, storedInvalidValues } from './depth-encodings'
+import { decodeDepth, FrameProblem, type DepthImage, type PgmByteOrderChoice } from './frame-images'
+import { orderFrames } from './frame-order'
+import type { ImportPlan, PlannedFrame } from './import-plan'
+import { resolveIntrinsics, type IntrinsicsChoice } from './intrinsics-decision'
+import { decidePlanDepth, depthDecisionWarnings } from './plan-depth-decision'
+import { decidePoseConvention, worldFromCameraOf } from './pose-convention'
+import type { MetricDepth } from './pose-overlap'
+
+export interface DecidedImport {
+  /** Frames in the decided order, poses as the session's worldFromCamera (or null when dropped). */
+  frames: PlannedFrame[]
+  depth: DepthDecision
+  /** Set when the depth reading is only a guess the person must confirm (preview only). */
+  depthUndecided: string | null
+  /** Raw values meaning "no depth" in the stored depth. */
+  depthInvalidValues: number[]
+  /** Null when no sampled depth frame could be read (then the writer finds every frame bad). */
+  intrinsics: IntrinsicsChoice | null
+  decisions: ImportDecisions | null
+  warnings: string[]
+  /** The decoded depth of the first frame that could be read, for the preview. */
+  firstDepth: { frame: PlannedFrame; depth: DepthImage } | null
+}
+
+/** Metric depth of one frame under a decision, NaN-free (0 = none). */
+export function metricDepth(depth: DepthImage, decision: DepthDecision, invalid: ReadonlySet<number>): MetricDepth {
+  const meters = new Float32Array(depth.data.length)
+  for (let k = 0; k < meters.length; k++) {
+    const raw = depth.data[k]!
+    if (isRawInvalid(raw, decision.encoding, invalid)) continue
+    const value = decodeSample(raw, decision.encoding) * decision.unitMeters
+    meters[k] = Number.isFinite(value) && value > 0 ? value : 0
+  }
+  return { width: depth.width, height: depth.height, meters }
+}
+
+async function firstReadableDepth(frames: readonly PlannedFrame[], pgm: PgmByteOrderChoice): Promise<{ frame: PlannedFrame; depth: DepthImage } | null> {
+  for (const frame of frames) {
+    try {
+      return { frame, depth: await decodeDepth(frame.depth, pgm) }
+    } catch (error) {
+      if (!(error instanceof FrameProblem)) throw error
+    }
+  }
+  return null
+}
+
+export interface DecideOptions {
+  plan: ImportPlan
+  formatLabel: string
+  options: ImportOptions
+  pgm: PgmByteOrderChoice
+  sourcePath: string
+  /** Preview: an undecidable depth reading is returned as a guess instead of refused. */
+  allowUndecided?: boolean
+}
+
+export async function decideImport({ plan, formatLabel, options, pgm, sourcePath, allowUndecided = false }: DecideOptions): Promise<DecidedImport> {
+  const ordered = orderFrames(plan.frames)
+  const { decision: depth, undecided } = await decidePlanDepth(plan, formatLabel, options, pgm, sourcePath, allowUndecided)
+  const sourceInvalid = options.depthInvalidValues ?? plan.depthInvalidValues
+  const warnings = [...ordered.warnings, ...depthDecisionWarnings(depth)]
+  const firstDepth = await firstReadableDepth(ordered.frames, pgm)
+  const base = { depth, depthUndecided: undecided, depthInvalidValues: storedInvalidValues(depth.encoding, sourceInvalid), firstDepth }
+  if (!firstDepth) return { ...base, frames: ordered.frames, intrinsics: null, decisions: null, warnings }
+
+  const intrinsics = resolveIntrinsics(plan, options, { width: firstDepth.depth.width, height: firstDepth.depth.height })
+  warnings.push(...intrinsics.warnings)
+  const invalid = new Set(sourceInvalid)
+  const depthOf = async (frame: PlannedFrame): Promise<MetricDepth | null> => {
+    try {
+      return metricDepth(await decodeDepth(frame.depth, pgm), depth, invalid)
+    } catch (error) {
+      if (error instanceof FrameProblem) return null
+      throw error
+    }
+  }
+  const formatConvention = plan.poseConvention ?? 'camera-to-world'
+  const poses = await decidePoseConvention({ frames: ordered.frames, depthOf, camera: intrinsics.camera, intrinsicsAssumed: intrinsics.assumed, formatConvention, ...(options.poseConvention ? { forced: options.poseConvention } : {}) })
+  if (poses.convention === 'none' && ordered.frames.some((f) => f.worldFromCamera)) warnings.push(`Poses dropped: ${poses.reason}.`)
+  else if (poses.convention !== formatConvention && poses.convention !== 'none' && !options.poseConvention) warnings.push(`Pose convention: ${poses.reason}; the poses were converted.`)
+  const frames = ordered.frames.map((f) => ({
+    ...f,
+    worldFromCamera: f.worldFromCamera && poses.convention !== 'none' ? worldFromCameraOf(f.worldFromCamera, poses.convention) : null,
+  }))
+  const camera: PinholeIntrinsics = intrinsics.camera
+  return {
+    ...base,
+    frames,
+    intrinsics,
+    decisions: { depth, intrinsics: { ...camera, reason: intrinsics.reason }, poses, order: ordered.order },
+    warnings,
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Small recordings in other datasets' conventions built from REAL frames (the shared 7-Scenes
+ * excerpt): depth re-encoded to each unit and bit layout, sidecars written, timestamps shuffled.
+ * The tests import them and check that the same metric depth, order and poses come back.
+ */
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { encode } from 'fast-png'
+import { readDepthPng } from './import-test-kit'
+
+export interface RealFrame {
+  number: number
+  colourJpg: string
+  depthMm: Uint16Array
+  /** Row-major 4×4 camera→world (OpenCV), from the source. */
+  pose: number[]
+}
+
+export const frameSize = { width: 640, height: 480 }
+export const sevenScenesIntrinsics = { fx: 585, fy: 585, cx: 320, cy: 240 }
+
+/** Frames 0, 10, … of the excerpt (consecutive ones overlap about 98 %). */
+export async function loadRealFrames(sevenScenes: string, count: number): Promise<RealFrame[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, k) => {
+      const stem = `frame-${String(k * 10).padStart(6, '0')}`
+      const depth = await readDepthPng(join(sevenScenes, `${stem}.depth.png`))
+      const pose = (await readFile(join(sevenScenes, `${stem}.pose.txt`), 'utf8')).trim().split(/\s+/).map(Number)
+      // 65535 is 7-Scenes' own invalid code; every convention below writes "no depth" its own way.
+      return { number: k * 10, colourJpg: join(sevenScenes, `${stem}.color.jpg`), depthMm: depth.data.map((v) => (v === 65535 ? 0 : v)), pose }
+    }),
+  )
+}
+
+/** Median of the valid depth in metres over the frames. */
+export function medianMeters(frames: ReadonlyArray<{ depthMm: Uint16Array }>): number {
+  const values = Float64Array.from(frames.flatMap((f) => [...f.depthMm].filter((v) => v > 0))).sort()
+  return values[values.length >> 1]! / 1000
+}
+
+export async function writePng16(path: string, data: Uint16Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  await writeFile(path, encode({ ...frameSize, data, depth: 16, channels: 1 }))
+}
+
+export async function copyColour(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true })
+  await copyFile(from, to)
+}
+
+/** Re-encodings of millimetres into other datasets' raw values (0 stays "no depth"). */
+export const encodeMm = {
+  tum: (mm: number): number => Math.min(65535, mm * 5),
+  tenthMm: (mm: number): number => Math.min(65534, mm * 10),
+  byteSwapped: (mm: number): number => ((mm & 0xff) << 8) | (mm >> 8),
+  circularShift3: (mm: number): number => ((mm << 3) | (mm >> 13)) & 0xffff,
+  /** Kinect v1 raw disparity (NYU toolbox fit), 2047 where there is no depth. */
+  kinectDisparity: (mm: number): number => (mm > 0 ? Math.round(1092.5 - 351.3 / (mm / 1000)) : 2047),
+}
+
+export function mapDepth(depthMm: Uint16Array, encodeOne: (mm: number) => number): Uint16Array {
+  return depthMm.map((mm) => (mm > 0 ? encodeOne(mm) : encodeOne === encodeMm.kinectDisparity ? 2047 : 0))
+}
+
+export const matrixLines = (m: readonly number[]): string => [0, 1, 2, 3].map((r) => m.slice(r * 4, r * 4 + 4).join(' ')).join('\n') + '\n'
