@@ -8,6 +8,7 @@ import type { ClassHeadProvider, EmbeddingProvider, FrameReader } from '../ports
 import type { FusionEngine, FusionInit } from './fusion-engine'
 import { FusionWorkerClient } from './fusion-worker-client'
 import { MapService } from './map-service'
+import type { PathPolicy } from '../security/path-policy'
 
 export interface MappingDeps {
   home: string
@@ -20,6 +21,7 @@ export interface MappingDeps {
   events: EventBus
   data: DataRouter
   allowFileExport: boolean
+  policy?: PathPolicy
   /** Fusion in the calling thread instead of a worker (tests). */
   startEngine?: (init: FusionInit) => Promise<FusionEngine>
 }
@@ -27,7 +29,7 @@ export interface MappingDeps {
 export function createMapping(deps: MappingDeps): MapService {
   const service = new MapService({
     frames: deps.frames, embeddings: deps.embeddings, classHeads: deps.classHeads, loadModel: deps.loadModel, manifest: deps.manifest, jobs: deps.jobs, events: deps.events,
-    mapsRoot: join(deps.home, 'maps'), allowFileExport: deps.allowFileExport,
+    mapsRoot: join(deps.home, 'maps'), allowFileExport: deps.allowFileExport, policy: deps.policy,
     startEngine: deps.startEngine ?? ((init) => FusionWorkerClient.start(init)),
   })
   deps.data.register('maps/:sessionId/points', async ({ sessionId }) => ({

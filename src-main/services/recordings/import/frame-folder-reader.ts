@@ -4,7 +4,6 @@
  * in sequence subfolders (`seq-01/`). Numbering may have gaps. The Princeton APC variant stores
  * depth with its bits rotated (0.1 mm); it is recognised from the first depth image.
  */
-import { readFile } from 'node:fs/promises'
 import { decode } from 'fast-png'
 import type { PinholeIntrinsics, SkippedFrame } from '../../../contract'
 import { bitRotatedShare } from './apc-depth'
@@ -14,6 +13,8 @@ import type { DepthEncoding, FormatReader, LabelMapping, PlannedFrame } from './
 import { readIntrinsicsMatrixFile } from './intrinsics-files'
 import { readMatrixFile } from './pose-files'
 import type { SourceTree } from './source-tree'
+import { maxImageFileBytes, readSourceFile } from '../../security/source-confinement'
+import { checkImageSize } from '../../security/image-limits'
 
 const colourPattern = /^(frame-\d+)\.color\.(png|jpe?g)$/i
 const intrinsicsNames = ['camera-intrinsics.depth.txt', 'camera-intrinsics.txt', 'camera-intrinsics.color.txt']
@@ -50,7 +51,9 @@ async function findIntrinsics(tree: SourceTree, folders: string[]): Promise<{ ca
 async function depthEncodingOf(path: string | undefined): Promise<DepthEncoding> {
   if (!path) return 'plain'
   try {
-    const png = decode(await readFile(path))
+    const bytes = await readSourceFile(path, maxImageFileBytes, 'an image')
+    await checkImageSize(bytes, path)
+    const png = decode(bytes)
     return png.data instanceof Uint16Array && bitRotatedShare(png.data) >= apcShareThreshold ? 'apc-circular-shift' : 'plain'
   } catch {
     return 'plain' // the writer reports the unreadable file with the frame
