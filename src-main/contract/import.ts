@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { sessionFormatIds, type SessionFormatId } from './session-manifest'
+import { displayName } from './display-name'
 
 const positiveFinite = z.number().positive().refine(Number.isFinite, 'must be a finite number')
 
@@ -30,7 +31,7 @@ export const importOptionsSchema = z.object({
   /** Read the source as this format instead of the best detected one. */
   format: z.enum(sessionFormatIds).optional(),
   /** Session name; default: the source folder's name. */
-  name: z.string().trim().min(1).max(200).optional(),
+  name: displayName(200).optional(),
   /** Metres per raw depth unit, overriding the format's convention (e.g. 0.001 for mm). */
   depthUnitMeters: positiveFinite.optional(),
   /** Raw depth values that mean "no depth", replacing the format's list. */

@@ -59,6 +59,10 @@ export class ClassesService implements ServiceApi<Spec> {
     return Promise.all((await this.deps.store.list()).map((s) => this.detail(s)))
   }
 
+  async problems(): Promise<Array<{ file: string; problem: string }>> {
+    return this.deps.store.problems()
+  }
+
   async get({ id }: InputOf<Spec['get']>): Promise<ClassSetDetail> {
     return this.detail(await this.deps.store.get(id))
   }

@@ -1,16 +1,21 @@
 /**
- * Control characters in names and paths: refused where a person names something, escaped where one is
- * shown, so a crafted name cannot move the cursor, clear the screen or rewrite a terminal line.
+ * Control characters in names and paths read from disk: escaped where they are shown, so a crafted
+ * folder or file name cannot move the cursor, clear the screen or rewrite a terminal line. (Names a
+ * person types are refused at the boundary: contract/display-name.ts.)
  */
-const controlClass = '[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]'
-const controlCharacters = new RegExp(controlClass, 'g')
-const anyControlCharacter = new RegExp(controlClass)
+import { controlCharacterClass } from '../../contract/display-name'
+
+const controlCharacters = new RegExp(controlCharacterClass, 'g')
+const controlCharactersButLineBreaks = new RegExp(`(?![\\n\\t])${controlCharacterClass}`, 'g')
+
+const escaped = (c: string): string => `\\u{${c.codePointAt(0)!.toString(16)}}`
 
 /** The text with each control (and bidirectional override) character written as `\u{..}`. */
 export function printable(text: string): string {
-  return text.replace(controlCharacters, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`)
+  return text.replace(controlCharacters, escaped)
 }
 
-export function hasControlCharacters(text: string): boolean {
-  return anyControlCharacter.test(text)
+/** The same for terminal output that may span lines: newlines and tabs are kept. */
+export function printableLines(text: string): string {
+  return text.replace(controlCharactersButLineBreaks, escaped)
 }

@@ -8,6 +8,7 @@
  * limit, read through one handle so a file that grows while read cannot exceed it.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { constants } from 'node:fs'
 import { open, realpath } from 'node:fs/promises'
 import { relative, resolve, sep } from 'node:path'
 import { ConsoleError } from '../../contract'
@@ -64,12 +65,13 @@ export class FileTooLarge extends ConsoleError {
 /** The bytes of a regular file inside the current source, at most `maxBytes` of them. */
 export async function readSourceFile(path: string, maxBytes: number, what: string): Promise<Buffer> {
   const real = await confinedPath(path)
-  const handle = await open(real, 'r').catch(() => {
+  // Non-blocking: opening a FIFO would otherwise wait for a writer forever; it is refused below anyway.
+  const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => {
     throw new SourceFileUnavailable(path)
   })
   try {
     const info = await handle.stat()
-    if (!info.isFile()) throw new ConsoleError('bad_file', `${printable(path)}: not a regular file.`, { file: path })
+    if (!info.isFile()) throw new ConsoleError('bad_file', `${printable(path)}: not a regular file (a device, pipe or folder).`, { file: path })
     if (info.size > maxBytes) throw new FileTooLarge(path, maxBytes, what)
     // One byte more than allowed tells a file that grew after stat from one that fits exactly.
     const buffer = Buffer.alloc(Math.min(info.size, maxBytes) + 1)

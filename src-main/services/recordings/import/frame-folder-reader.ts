@@ -80,11 +80,19 @@ export const frameFolderReader: FormatReader = {
     const intrinsics = await findIntrinsics(tree, folders)
     const issues: SkippedFrame[] = []
     const stems: Array<{ dir: string; stem: string; colour: string }> = []
-    for (const dir of folders)
-      for (const name of await tree.files(dir)) {
+    for (const dir of folders) {
+      const names = await tree.files(dir)
+      for (const name of names) {
         const match = colourPattern.exec(name)
         if (match) stems.push({ dir, stem: match[1]!, colour: name })
       }
+      // A depth image whose colour image is missing is reported, not dropped without a word.
+      const colourStems = new Set(stems.filter((s) => s.dir === dir).map((s) => s.stem))
+      for (const name of names) {
+        const stem = /^(frame-\d+)\.depth\.png$/i.exec(name)?.[1]
+        if (stem && !colourStems.has(stem)) issues.push({ sourceName: dir ? `${dir}/${stem}` : stem, file: tree.path(dir, name), reason: 'no colour image for this depth image' })
+      }
+    }
     // Sequence folders follow each other in time: each starts one frame after the previous one ends.
     const folderStartSec = new Map<string, number>()
     let nextStartSec = 0
