@@ -8,7 +8,7 @@ export default defineConfig({
   plugins: [vue()],
   resolve: { alias: { '@contract': resolve(root, 'src-main/contract') } },
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/component/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/component/**/*.test.ts', 'test/security/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

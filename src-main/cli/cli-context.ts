@@ -5,6 +5,7 @@
 import { createServices, type Services } from '../services/create-services'
 import { consoleVersion } from '../platform/version'
 import type { JobInfo } from '../contract'
+import { printableLines } from '../services/security/printable'
 
 export interface CliContext {
   services(): Promise<Services>
@@ -32,7 +33,8 @@ export function createCliContext(): CliContext {
       })
       return services
     },
-    out: (line) => process.stdout.write(`${line}\n`),
+    // Names come from folders and files on disk: escape sequences in them must not reach the terminal.
+    out: (line) => process.stdout.write(`${printableLines(line)}\n`),
     json: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
   }
 }
@@ -43,5 +45,6 @@ function printJob(job: JobInfo): void {
   const eta = job.etaSeconds !== null ? ` ETA ${Math.ceil(job.etaSeconds)} s` : ''
   const rate = job.rate !== null ? ` ${job.rate.toFixed(1)}/s` : ''
   const line = `${job.title}: ${job.state === 'running' ? pct : job.state}${rate}${eta} ${job.message}`.trimEnd()
-  process.stderr.write(process.stderr.isTTY && job.state === 'running' ? `\r${line.padEnd(80)}` : `${line}\n`)
+  const shown = printableLines(line)
+  process.stderr.write(process.stderr.isTTY && job.state === 'running' ? `\r${shown.padEnd(80)}` : `${shown}\n`)
 }

@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { method } from './rpc'
 import { frameRangeSchema } from './inference'
 import { segmentationModes, type SegmentationModeName } from './segmentation'
+import { displayName } from './display-name'
 
 const id = z.string().min(1).max(200)
 const sessionId = z.string().min(1).max(120)
@@ -15,7 +16,7 @@ const channel = z.number().int().min(0).max(255)
 export const rgbColorSchema = z.tuple([channel, channel, channel])
 
 export const classDefSchema = z.object({
-  name: z.string().trim().min(1).max(120),
+  name: displayName(120),
   color: rgbColorSchema,
   /** Text prompts (class names or phrases); the pack's prompt template is applied to each. */
   prompts: z.array(z.string().trim().min(1).max(300)).max(32).default([]),
@@ -165,10 +166,12 @@ const mode = z.enum(segmentationModes)
 export const classesSpec = {
   /** Every set with its classes (class lists are small; the view needs them for the editor and picker). */
   list: method<ClassSetDetail[]>()(z.void()),
+  /** Class-set files that could not be read (left out of `list`), each with its path and what is wrong. */
+  problems: method<Array<{ file: string; problem: string }>>()(z.void()),
   get: method<ClassSetDetail>()(z.object({ id })),
-  create: method<ClassSetDetail>()(z.object({ name: z.string().trim().min(1).max(120), classes: classes.optional() })),
-  duplicate: method<ClassSetDetail>()(z.object({ id, name: z.string().trim().min(1).max(120) })),
-  rename: method<ClassSetDetail>()(z.object({ id, name: z.string().trim().min(1).max(120) })),
+  create: method<ClassSetDetail>()(z.object({ name: displayName(120), classes: classes.optional() })),
+  duplicate: method<ClassSetDetail>()(z.object({ id, name: displayName(120) })),
+  rename: method<ClassSetDetail>()(z.object({ id, name: displayName(120) })),
   remove: method<{ removed: boolean }>()(z.object({ id })),
   /** Replaces the class list; removing a class that has labels is refused. */
   updateClasses: method<ClassSetDetail>()(z.object({ id, classes })),
@@ -210,7 +213,7 @@ export const classesSpec = {
   compareGroundTruth: method<GroundTruthComparison>()(z.object({ sessionId, classSetId: id, frameIndex, mode })),
 
   /** Reads a class-set JSON (+ .npy beside it) into a new user set (CLI and desktop only). */
-  importClassSet: method<ClassSetDetail>()(z.object({ path: z.string().min(1).max(1000), name: z.string().trim().min(1).max(120).optional() })),
+  importClassSet: method<ClassSetDetail>()(z.object({ path: z.string().min(1).max(1000), name: displayName(120).optional() })),
   /** Writes `<id>.json` (+ means/probe `.npy`) into a folder (CLI and desktop only). */
   exportClassSet: method<{ files: string[] }>()(z.object({ id, outDir: z.string().min(1).max(1000) })),
   /**

@@ -7,6 +7,7 @@ import { sessionFormatIds, type SessionFormatId } from './session-manifest'
 import { depthEncodingIds, importDecisionsSchema } from './import-decisions'
 
 export * from './import-decisions'
+import { displayName } from './display-name'
 
 const positiveFinite = z.number().positive().refine(Number.isFinite, 'must be a finite number')
 
@@ -33,7 +34,7 @@ export const importOptionsSchema = z.object({
   /** Read the source as this format instead of the best detected one. */
   format: z.enum(sessionFormatIds).optional(),
   /** Session name; default: the source folder's name. */
-  name: z.string().trim().min(1).max(200).optional(),
+  name: displayName(200).optional(),
   /** Metres per raw depth unit, overriding the format's convention (e.g. 0.001 for mm). */
   depthUnitMeters: positiveFinite.optional(),
   /** Raw depth values that mean "no depth", replacing the format's list. */

@@ -1,5 +1,6 @@
 export * from './rpc'
 export * from './errors'
+export * from './display-name'
 export * from './wire'
 export * from './events'
 export * from './resources'

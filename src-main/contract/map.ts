@@ -147,7 +147,7 @@ export const mapSpec = {
   classColors: method<MapClassColors>()(z.object({ sessionId, classSetId: z.string().min(1).max(200), mode: z.enum(segmentationModes) })),
   /** Writes files on the machine that runs the services (CLI); the UI downloads `mapPly` instead. */
   export: method<{ plyPath: string | null; npyPath: string | null; voxelCount: number }>()(
-    z.object({ sessionId, plyPath: z.string().min(1).nullable().default(null), npyPath: z.string().min(1).nullable().default(null), queryText: z.string().min(1).max(200).nullable().default(null) }),
+    z.object({ sessionId, plyPath: z.string().min(1).nullable().default(null), npyPath: z.string().min(1).nullable().default(null), queryText: z.string().min(1).max(200).nullable().default(null), overwrite: z.boolean().default(false) }),
   ),
   delete: method<{ deleted: boolean }>()(z.object({ sessionId })),
   /** World point of a pixel (normalised coordinates) of a frame, from its depth and pose: Player → map. */

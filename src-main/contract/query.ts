@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { method } from './rpc'
+import { displayName } from './display-name'
 
 /** LERF's canonical negatives; editable per query. */
 export const canonicalNegatives = ['object', 'things', 'stuff', 'texture'] as const
@@ -269,7 +270,7 @@ export const querySpec = {
   history: method<QueryHistoryEntry[]>()(z.void()),
   clearHistory: method<{ cleared: number }>()(z.void()),
   saved: method<SavedQuery[]>()(z.void()),
-  saveQuery: method<SavedQuery>()(z.object({ name: z.string().trim().min(1).max(80), query: askQuerySchema })),
+  saveQuery: method<SavedQuery>()(z.object({ name: displayName(80), query: askQuerySchema })),
   deleteSaved: method<{ deleted: boolean }>()(z.object({ id: z.string().min(1).max(80) })),
   /**
    * Calibrates the active pack's threshold on a session with ground-truth labels (per-frame F1 over

@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { method } from './rpc'
 import type { SessionFormatId, SessionManifest } from './session-manifest'
 import { importOptionsSchema, type DetectedFormat, type ImportPreview, type ImportReport } from './import'
+import { displayName } from './display-name'
 
 /** One row of the library: what the Library view and `dve sessions` show. */
 export interface SessionSummary {
@@ -92,7 +93,7 @@ export const sessionsSpec = {
   list: method<SessionSummary[]>()(z.void()),
   get: method<SessionDetail>()(z.object({ id: sessionId })),
   stats: method<SessionStats>()(z.object({ id: sessionId, sampleFrames: z.number().int().min(1).max(1000).optional() })),
-  rename: method<SessionSummary>()(z.object({ id: sessionId, name: z.string().trim().min(1).max(200) })),
+  rename: method<SessionSummary>()(z.object({ id: sessionId, name: displayName(200) })),
   delete: method<{ deleted: boolean }>()(z.object({ id: sessionId })),
   frame: method<FrameMeta>()(z.object({ id: sessionId, index: z.number().int().nonnegative() })),
   browse: method<BrowseListing>()(z.object({ path: absolutePath.nullable().optional(), showHidden: z.boolean().optional() })),

@@ -14,15 +14,24 @@ export function registerIpcHost(services: Services, isTrustedSender: (sender: We
     }
     return dispatch(services.api, message)
   })
-  // The renderer never sees the disk; the user picks a path in the host's own dialog.
+  // The renderer never sees the disk; the user picks a path in the host's own dialog, and only what
+  // was picked there (or the data folder) passes the path policy afterwards (docs/SECURITY.md).
   ipcMain.handle(pickPathChannel, async (event, kind: unknown): Promise<string | null> => {
     if (!isTrustedSender(event.sender)) return null
+    if (kind === 'save') {
+      const saved = await dialog.showSaveDialog({ title: 'Export to' })
+      if (saved.canceled || !saved.filePath) return null
+      await services.policy.grant(saved.filePath, 'write')
+      return saved.filePath
+    }
     const result = await dialog.showOpenDialog({
       title: kind === 'file' ? 'Import a recording file' : 'Import a recording folder',
       properties: [kind === 'file' ? 'openFile' : 'openDirectory'],
       filters: kind === 'file' ? [{ name: 'Recordings', extensions: ['mcap'] }, { name: 'All files', extensions: ['*'] }] : [],
     })
-    return result.canceled ? null : (result.filePaths[0] ?? null)
+    const picked = result.canceled ? null : (result.filePaths[0] ?? null)
+    if (picked) await services.policy.grant(picked, 'read')
+    return picked
   })
   return () => {
     ipcMain.removeHandler(requestChannel)

@@ -9,7 +9,7 @@ import { dataPrefix, maxRequestBytes, toWireError, type ServerMessage } from '..
 import type { Services } from '../services/create-services'
 import { dispatch } from '../services/dispatch'
 import { contentSecurityPolicy } from '../platform/content-security'
-import { requestToken, tokenCookieHeader, tokenMatches } from './auth'
+import { hostAllowed, requestToken, tokenCookieHeader, tokenMatches } from './auth'
 import { isTraversal, readStaticFile } from './static-files'
 
 export interface BrowserHostOptions {
@@ -18,39 +18,55 @@ export interface BrowserHostOptions {
   token: string
   host?: string
   port?: number
+  /** Host names besides IP literals and localhost that the Host header may carry (DVE_ALLOWED_HOSTS). */
+  allowedHostNames?: string[]
+  /** Bytes a client may leave unread before it is disconnected (default 16 MiB). */
+  maxClientBacklogBytes?: number
 }
 
 export interface BrowserHost {
   /** URL to open, carrying the token. */
   url: string
   port: number
+  /** Open WebSocket clients. */
+  clientCount(): number
   close(): Promise<void>
 }
+
+const defaultBacklogBytes = 16 * 2 ** 20
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const { services, token } = options
   const host = options.host ?? '127.0.0.1'
+  const allowedNames = [...(options.allowedHostNames ?? []), ...(process.env.DVE_ALLOWED_HOSTS ?? '').split(',').map((n) => n.trim().toLowerCase()).filter(Boolean)]
+  // Assigned once listening, before any request can arrive.
+  let port = 0
   const server = createServer((req, res) => {
-    handleHttp(req, res, options).catch((error: unknown) => {
+    if (!hostAllowed(req.headers.host, port, allowedNames)) {
+      sendText(res, 421, 'Misdirected request: the Host header names neither an IP address nor localhost (DNS rebinding guard; see DVE_ALLOWED_HOSTS).')
+      return
+    }
+    handleHttp(req, res, options, port).catch((error: unknown) => {
       sendText(res, 500, toWireError(error).message)
     })
   })
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxRequestBytes })
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
-    if (url.pathname !== '/rpc' || !tokenMatches(token, requestToken(req)) || !originAllowed(req)) {
+    if (url.pathname !== '/rpc' || !hostAllowed(req.headers.host, port, allowedNames) || !tokenMatches(token, requestToken(req, port)) || !originAllowed(req)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
       socket.destroy()
       return
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, services))
+    sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, services, options.maxClientBacklogBytes ?? defaultBacklogBytes))
   })
   await listen(server, options.port ?? 0, host)
-  const port = (server.address() as AddressInfo).port
+  port = (server.address() as AddressInfo).port
   const shownHost = host.includes(':') ? `[${host}]` : host
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,
     port,
+    clientCount: () => sockets.clients.size,
     close: async () => {
       for (const client of sockets.clients) client.terminate()
       await new Promise<void>((resolve) => sockets.close(() => resolve()))
@@ -59,9 +75,20 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   }
 }
 
-function serveSocket(ws: WebSocket, services: Services): void {
+function serveSocket(ws: WebSocket, services: Services, maxBacklogBytes: number): void {
+  let dropped = false
   const send = (message: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
+    if (dropped || ws.readyState !== ws.OPEN) return
+    // A client that stops reading (a sleeping tablet, a stalled proxy) would grow our memory with
+    // every event; past the limit it is dropped and reconnects when it wakes.
+    if (ws.bufferedAmount > maxBacklogBytes) {
+      dropped = true
+      const unreadMb = (ws.bufferedAmount / 2 ** 20).toFixed(1)
+      ws.terminate()
+      services.logger.warn('server', `A client left ${unreadMb} MB unread; disconnected it.`)
+      return
+    }
+    ws.send(JSON.stringify(message))
   }
   const unsubscribe = services.events.subscribe((name, payload) => send({ kind: 'event', name, payload }))
   ws.on('message', (raw) => {
@@ -79,9 +106,9 @@ function serveSocket(ws: WebSocket, services: Services): void {
   ws.on('error', () => ws.terminate())
 }
 
-async function handleHttp(req: IncomingMessage, res: ServerResponse, options: BrowserHostOptions): Promise<void> {
+async function handleHttp(req: IncomingMessage, res: ServerResponse, options: BrowserHostOptions, port: number): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost')
-  const given = requestToken(req)
+  const given = requestToken(req, port)
   if (!tokenMatches(options.token, given)) {
     sendText(res, 401, 'Unauthorized: open the URL printed by `npm run serve` (it carries the access token).')
     return
@@ -101,7 +128,7 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, options: Br
     'Referrer-Policy': 'no-referrer',
   }
   // Trade a token in the URL for a cookie, then drop it from the address bar.
-  if (url.searchParams.has('token')) headers['Set-Cookie'] = tokenCookieHeader(options.token)
+  if (url.searchParams.has('token')) headers['Set-Cookie'] = tokenCookieHeader(options.token, port)
 
   if (url.pathname.startsWith(dataPrefix)) {
     try {

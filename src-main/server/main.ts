@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs'
 import { createServices } from '../services/create-services'
 import { appRoot } from '../platform/paths'
 import { consoleVersion } from '../platform/version'
-import { newToken } from './auth'
+import { checkChosenToken, newToken } from './auth'
 import { startBrowserHost } from './browser-host'
 
 const { values } = parseArgs({
@@ -27,6 +27,15 @@ if (values.help) {
   process.exit(0)
 }
 
+const chosenToken = values.token ?? process.env.DVE_TOKEN
+let token: string
+try {
+  token = chosenToken === undefined ? newToken() : checkChosenToken(chosenToken)
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error))
+  process.exit(2)
+}
+
 const staticRoot = join(appRoot(), 'out', 'renderer')
 if (!existsSync(join(staticRoot, 'index.html'))) {
   console.error(`No built UI in ${staticRoot}. Run \`npm run build\` first (npm run serve does this).`)
@@ -42,7 +51,7 @@ const services = await createServices({
 const host = await startBrowserHost({
   services,
   staticRoot,
-  token: values.token ?? process.env.DVE_TOKEN ?? newToken(),
+  token,
   host: values.host,
   port: Number(values.port),
 })

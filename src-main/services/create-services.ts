@@ -9,7 +9,8 @@ import { DataRouter } from './data-router'
 import { EventBus } from './event-bus'
 import { JobRunner } from './jobs/job-runner'
 import { Logger } from './logger'
-import { createRecordings } from './recordings/create-recordings'
+import { createRecordings, pathPolicyFor } from './recordings/create-recordings'
+import type { PathPolicy } from './security/path-policy'
 import { createInference } from './inference/create-inference'
 import { QueryScoring } from './query/query-scoring'
 import { QueryService } from './query/query-service'
@@ -34,6 +35,8 @@ export interface Services {
   jobs: JobRunner
   logger: Logger
   paths: ConsolePaths
+  /** What requests may read and write (docs/SECURITY.md); the Electron host grants dialog picks here. */
+  policy: PathPolicy
   dispose(): Promise<void>
 }
 
@@ -45,7 +48,8 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const jobs = new JobRunner(events)
   const disposers: Array<() => Promise<void>> = []
 
-  const recordings = createRecordings({ host: config.host, paths, data, jobs, events, logger, dataRoots: config.dataRoots })
+  const policy = pathPolicyFor(config.host, paths, config.dataRoots ?? [])
+  const recordings = createRecordings({ host: config.host, paths, data, jobs, events, logger, policy })
   const inference = createInference({ paths, frames: recordings.frameReader, jobs, data, events, logger })
   disposers.push(inference.dispose)
   await inference.init() // a folder scan and settings: the status bar and `dve version` name the pack from the start
@@ -67,7 +71,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const scoring = new QueryScoring({ embeddings: inference.inference, vocabulary: () => classes.heads, packs: inference.models })
   const map = createMapping({
     home: paths.home, frames: recordings.frameReader, embeddings: inference.inference, scoring, jobs, events, data,
-    manifest: async (id) => (await recordings.service.get({ id })).manifest, allowFileExport: config.host !== 'browser',
+    manifest: async (id) => (await recordings.service.get({ id })).manifest, allowFileExport: config.host !== 'browser', policy,
     classHeads: () => classes.heads, loadModel: () => inference.models.ensureLoaded().then((pack) => pack.modelId),
   })
   // Ask: the ports are filled in as the recordings, inference and mapping services are wired.
@@ -78,18 +82,18 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
 
   const classes = createClasses({
     home: paths.home, frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, packs: inference.models,
-    manifest: async (id) => (await recordings.service.get({ id })).manifest, jobs, data, allowFileAccess: config.host !== 'browser',
+    manifest: async (id) => (await recordings.service.get({ id })).manifest, jobs, data, allowFileAccess: config.host !== 'browser', policy,
   })
   disposers.push(classes.dispose)
   const segmentation = new SegmentationService({
     frames: recordings.frameReader, scorer: inference.inference, heads: classes.heads, catalog: classes.heads,
-    modelId: () => inference.inference.activeModelId(), jobs, data, allowFileExport: config.host !== 'browser',
+    modelId: () => inference.inference.activeModelId(), jobs, data, allowFileExport: config.host !== 'browser', policy,
   })
 
   const api: ConsoleApi = { app, jobs, query, map, segmentation, classes: classes.service, sessions: recordings.service, models: inference.models, inference: inference.inference }
 
   return {
-    api, events, data, jobs, logger, paths,
+    api, events, data, jobs, logger, paths, policy,
     async dispose() {
       jobs.cancelAll()
       for (const dispose of disposers.reverse()) await dispose()

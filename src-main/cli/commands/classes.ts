@@ -41,6 +41,7 @@ export function registerClassesCommand(program: Command, ctx: CliContext): void 
       const sets = await services.api.classes.list()
       if (flags.json) return ctx.json(sets)
       for (const s of sets) ctx.out(`${s.id.padEnd(28)} ${s.name.padEnd(24)} ${String(s.classCount).padStart(4)} classes  ${s.source}${s.readOnly ? ' (read-only)' : ''}  modes: ${s.modes.join(', ') || 'none'}`)
+      for (const p of await services.api.classes.problems()) ctx.out(`problem: ${p.problem.startsWith(p.file) ? p.problem : `${p.file}: ${p.problem}`} (left out)`)
     })())
   classes.command('show').argument('<id>').option('--json', 'print JSON').description('classes of a set with colours, prompts and hotkeys, and its probe status')
     .action((id: string, flags: { json?: boolean }) => withServices(ctx, async (services) => {

@@ -43,11 +43,12 @@ export function registerMapCommand(program: Command, ctx: CliContext): void {
     .option('--ply <file>', 'PLY output file')
     .option('--npy <file>', '.npy output file (float32 voxels × dim)')
     .option('--query <text>', 'fill the PLY relevancy field with this query')
-    .action(async (session: string, options: { ply?: string; npy?: string; query?: string }) => {
+    .option('--overwrite', 'replace output files that already exist')
+    .action(async (session: string, options: { ply?: string; npy?: string; query?: string; overwrite?: boolean }) => {
       if (!options.ply && !options.npy) throw new ConsoleError('invalid_input', 'Give --ply <file> and/or --npy <file>.')
       await withServices(ctx, async (services) => {
         const result = await services.api.map.export({
-          sessionId: session, plyPath: options.ply ? resolve(options.ply) : null, npyPath: options.npy ? resolve(options.npy) : null, queryText: options.query ?? null,
+          sessionId: session, plyPath: options.ply ? resolve(options.ply) : null, npyPath: options.npy ? resolve(options.npy) : null, queryText: options.query ?? null, overwrite: Boolean(options.overwrite),
         })
         for (const path of [result.plyPath, result.npyPath]) if (path) ctx.out(`Wrote ${path} (${result.voxelCount.toLocaleString('en')} voxels)`)
       })

@@ -10,6 +10,7 @@ import { ConsoleError, classDefSchema, type ClassDef } from '../../contract'
 import { readNpyFloat32 } from '../segmentation/npy-float32'
 import { writeJsonAtomic } from '../../platform/atomic-write'
 import { writeNpyFloat32 } from './npy-float32-writer'
+import { parseJsonQuietly } from '../security/quiet-json'
 
 export const classSetFileSchema = z.object({
   format: z.literal('dve-class-set'),
@@ -35,14 +36,9 @@ export interface LoadedClassSetFile {
 
 export async function readClassSetFile(path: string): Promise<LoadedClassSetFile> {
   const text = await readFile(path, 'utf8').catch((error: unknown) => {
-    throw new ConsoleError('not_found', `${path}: cannot read (${error instanceof Error ? error.message : String(error)}).`)
+    throw new ConsoleError('not_found', `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`)
   })
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (error) {
-    throw new ConsoleError('bad_file', `${path}: not JSON (${error instanceof Error ? error.message : String(error)}).`)
-  }
+  const json = parseJsonQuietly(text, path)
   const parsed = classSetFileSchema.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]

@@ -25,8 +25,16 @@ export interface StoredClassSet {
 
 const noMatrices: ClassMatrices = { means: null, probe: null }
 
+/** A class-set file that could not be read: left out of the list, named with what is wrong. */
+export interface ClassSetProblem {
+  file: string
+  problem: string
+}
+
 export class ClassSetStore {
   private readonly matrixCache = new Map<string, Promise<ClassMatrices>>()
+  /** Damaged files found by the last listing; they affect nothing but themselves. */
+  private lastProblems: ClassSetProblem[] = []
 
   constructor(private readonly deps: { dir: string; packs: ModelPackProvider }) {
     deps.packs.onActivePackChanged(() => this.matrixCache.clear())
@@ -36,7 +44,16 @@ export class ClassSetStore {
     const builtin: StoredClassSet[] = builtinClassSets.map((s) => ({
       id: s.id, name: s.name, source: 'builtin', classes: s.classes, embeddingDim: null, hasMeans: false, hasProbe: false, file: null,
     }))
-    return [...builtin, ...(await this.packSets()), ...(await this.userSets())]
+    const problems: ClassSetProblem[] = []
+    const sets = [...builtin, ...(await this.packSets(problems)), ...(await this.userSets(problems))]
+    this.lastProblems = problems
+    return sets
+  }
+
+  /** Class-set files that are damaged, each with its path and what is wrong. */
+  async problems(): Promise<ClassSetProblem[]> {
+    await this.list()
+    return this.lastProblems
   }
 
   async get(id: string): Promise<StoredClassSet> {
@@ -88,22 +105,31 @@ export class ClassSetStore {
     return id
   }
 
-  private async packSets(): Promise<StoredClassSet[]> {
+  private async packSets(problems: ClassSetProblem[]): Promise<StoredClassSet[]> {
     const pack = this.deps.packs.activePack()
     if (!pack) return []
-    return Promise.all(pack.manifest.classSets.map(async (relative) => {
-      const loaded = await readClassSetFile(join(pack.dir, relative))
-      return fromFile(basename(relative).replace(/\.json$/i, ''), 'pack', loaded)
-    }))
+    const sets = await Promise.all(pack.manifest.classSets.map((relative) =>
+      readIsolated(join(pack.dir, relative), problems, (loaded) => fromFile(basename(relative).replace(/\.json$/i, ''), 'pack', loaded))))
+    return sets.filter((s): s is StoredClassSet => s !== null)
   }
 
-  private async userSets(): Promise<StoredClassSet[]> {
+  private async userSets(problems: ClassSetProblem[]): Promise<StoredClassSet[]> {
     const ids = await readdir(this.deps.dir).catch(() => [] as string[])
     const sets = await Promise.all(ids.filter((id) => !id.startsWith('.')).sort().map(async (id) => {
       const path = join(this.deps.dir, id, `${id}.json`)
-      return existsSync(path) ? fromFile(id, 'user', await readClassSetFile(path)) : null
+      return existsSync(path) ? readIsolated(path, problems, (loaded) => fromFile(id, 'user', loaded)) : null
     }))
     return sets.filter((s): s is StoredClassSet => s !== null)
+  }
+}
+
+/** One file's set, or null with its problem noted: one damaged file must not take the others down. */
+async function readIsolated(path: string, problems: ClassSetProblem[], make: (loaded: LoadedClassSetFile) => StoredClassSet): Promise<StoredClassSet | null> {
+  try {
+    return make(await readClassSetFile(path))
+  } catch (error) {
+    problems.push({ file: path, problem: error instanceof Error ? error.message : String(error) })
+    return null
   }
 }
 

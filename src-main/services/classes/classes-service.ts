@@ -23,6 +23,7 @@ import { compareFrameWithGroundTruth, evaluateSession, groundTruthClasses, type 
 import { readLabelFolder } from './label-import'
 import { fitNotices } from './pack-fit'
 import { regionRuns, similarRegion } from './similar-region'
+import { commandLinePolicy, type PathPolicy } from '../security/path-policy'
 
 type Spec = typeof classesSpec
 
@@ -40,6 +41,8 @@ export interface ClassesServiceDeps {
   data: DataRouter
   /** The browser host may not read or write arbitrary paths. */
   allowFileAccess: boolean
+  /** Which paths may be read and written (Electron: dialog picks); the CLI's policy when not given. */
+  policy?: PathPolicy
 }
 
 export class ClassesService implements ServiceApi<Spec> {
@@ -61,6 +64,10 @@ export class ClassesService implements ServiceApi<Spec> {
 
   async list(): Promise<ClassSetDetail[]> {
     return Promise.all((await this.deps.store.list()).map((s) => this.detail(s)))
+  }
+
+  async problems(): Promise<Array<{ file: string; problem: string }>> {
+    return this.deps.store.problems()
   }
 
   async get({ id }: InputOf<Spec['get']>): Promise<ClassSetDetail> {
@@ -183,7 +190,7 @@ export class ClassesService implements ServiceApi<Spec> {
 
   async importClassSet({ path, name }: InputOf<Spec['importClassSet']>): Promise<ClassSetDetail> {
     this.requireFileAccess('import class sets')
-    const loaded = await readClassSetFile(resolve(path))
+    const loaded = await readClassSetFile(await this.policy.readable(resolve(path)))
     const matrices = await readClassMatrices(loaded)
     const setName = name ?? loaded.file.name
     return this.detail(await this.deps.store.save(await this.deps.store.newId(setName), setName, loaded.file.classes, matrices))
@@ -192,7 +199,7 @@ export class ClassesService implements ServiceApi<Spec> {
   async exportClassSet({ id, outDir }: InputOf<Spec['exportClassSet']>): Promise<{ files: string[] }> {
     this.requireFileAccess('export class sets')
     const set = await this.deps.store.get(id)
-    return { files: await writeClassSetFile(resolve(outDir), id, set.name, set.classes, await this.deps.store.matrices(set)) }
+    return { files: await writeClassSetFile(await this.policy.writableFolder(resolve(outDir)), id, set.name, set.classes, await this.deps.store.matrices(set)) }
   }
 
   async exportLabels({ sessionId, classSetId, outDir }: InputOf<Spec['exportLabels']>): Promise<{ files: string[] }> {
@@ -200,15 +207,16 @@ export class ClassesService implements ServiceApi<Spec> {
     const set = await this.deps.store.get(classSetId)
     const frames = await this.deps.labels.frames(sessionId, classSetId)
     if (frames.length === 0) throw new ConsoleError('not_found', `No labels for "${sessionId}" in class set "${classSetId}".`)
+    const target = await this.policy.writableFolder(resolve(outDir))
     const files: string[] = []
     for (const frameIndex of frames) {
       const mask = await this.deps.labels.read(sessionId, classSetId, frameIndex)
       if (!mask) continue
-      const path = join(resolve(outDir), maskFileName(frameIndex))
+      const path = join(target, maskFileName(frameIndex))
       await writeFileAtomic(path, encodeLabelPng(mask, set.classes.length))
       files.push(path)
     }
-    files.push(await writeClassTable(resolve(outDir), classSetId, set.classes))
+    files.push(await writeClassTable(target, classSetId, set.classes))
     return { files }
   }
 
@@ -216,10 +224,14 @@ export class ClassesService implements ServiceApi<Spec> {
     this.requireFileAccess('import labels')
     const set = await this.deps.store.getWritable(classSetId)
     const manifest = await this.deps.manifest(sessionId)
-    const imported = await readLabelFolder(resolve(dir), set.classes, { ...manifest.camera, frames: manifest.frames.length })
+    const imported = await readLabelFolder(await this.policy.readable(resolve(dir)), set.classes, { ...manifest.camera, frames: manifest.frames.length })
     // Everything is read and checked before the first write, so a bad file imports nothing.
     for (const { frameIndex, mask } of imported) await this.deps.labels.update(sessionId, classSetId, frameIndex, set.classes, () => mask)
     return { frames: imported.map((f) => f.frameIndex) }
+  }
+
+  private get policy(): PathPolicy {
+    return this.deps.policy ?? commandLinePolicy()
   }
 
   private requireFileAccess(what: string): void {

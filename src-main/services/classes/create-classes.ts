@@ -11,6 +11,7 @@ import { LabelStore } from './label-store'
 import { LabelledPixelCache } from './labelled-pixels'
 import { ProbeJobs } from './probe-jobs'
 import { ProbeRunner } from './probe-runner'
+import type { PathPolicy } from '../security/path-policy'
 
 export interface ClassesDeps {
   home: string
@@ -22,6 +23,7 @@ export interface ClassesDeps {
   jobs: JobRunner
   data: DataRouter
   allowFileAccess: boolean
+  policy?: PathPolicy
 }
 
 export function createClasses(deps: ClassesDeps): { service: ClassesService; heads: ClassHeads; dispose(): Promise<void> } {
@@ -33,6 +35,6 @@ export function createClasses(deps: ClassesDeps): { service: ClassesService; hea
   const probes = new ProbeJobs({
     store, labels, runner, classSetsDir, pixels: new LabelledPixelCache(deps.embeddings), frames: deps.frames, embeddings: deps.embeddings, jobs: deps.jobs,
   })
-  const service = new ClassesService({ ...deps, store, labels, heads, probes, allowFileAccess: deps.allowFileAccess })
+  const service = new ClassesService({ ...deps, store, labels, heads, probes, allowFileAccess: deps.allowFileAccess, policy: deps.policy })
   return { service, heads, dispose: () => runner.dispose() }
 }

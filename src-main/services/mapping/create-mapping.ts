@@ -9,6 +9,7 @@ import type { QueryScoring } from '../query/query-scoring'
 import type { FusionEngine, FusionInit } from './fusion-engine'
 import { FusionWorkerClient } from './fusion-worker-client'
 import { MapService } from './map-service'
+import type { PathPolicy } from '../security/path-policy'
 
 export interface MappingDeps {
   home: string
@@ -23,6 +24,7 @@ export interface MappingDeps {
   events: EventBus
   data: DataRouter
   allowFileExport: boolean
+  policy?: PathPolicy
   /** Fusion in the calling thread instead of a worker (tests). */
   startEngine?: (init: FusionInit) => Promise<FusionEngine>
 }
@@ -30,7 +32,7 @@ export interface MappingDeps {
 export function createMapping(deps: MappingDeps): MapService {
   const service = new MapService({
     frames: deps.frames, embeddings: deps.embeddings, classHeads: deps.classHeads, loadModel: deps.loadModel, manifest: deps.manifest, scoring: deps.scoring, jobs: deps.jobs, events: deps.events,
-    mapsRoot: join(deps.home, 'maps'), allowFileExport: deps.allowFileExport,
+    mapsRoot: join(deps.home, 'maps'), allowFileExport: deps.allowFileExport, policy: deps.policy,
     startEngine: deps.startEngine ?? ((init) => FusionWorkerClient.start(init)),
   })
   deps.data.register('maps/:sessionId/points', async ({ sessionId }) => ({

@@ -23,6 +23,7 @@ import { nearbyThing } from './nearby-thing'
 import { clusterPins } from './voxel-clusters'
 import { voxelDetail } from './voxel-detail'
 import { pixelWorldPoint } from './pixel-world-point'
+import { commandLinePolicy, type PathPolicy } from '../security/path-policy'
 
 type Input<M extends keyof typeof mapSpec> = Parameters<ServiceApi<typeof mapSpec>[M]>[0]
 
@@ -43,6 +44,8 @@ export interface MapServiceDeps {
   startEngine: (init: FusionInit) => Promise<FusionEngine>
   /** Browser mode serves other machines: there, `export` must not write files on this one. */
   allowFileExport: boolean
+  /** Where exports may be written (docs/SECURITY.md); the CLI's policy when not given. */
+  policy?: PathPolicy
   memoryBudgetBytes?: number
 }
 
@@ -159,13 +162,16 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   async export(raw: Input<'export'>): Promise<{ plyPath: string | null; npyPath: string | null; voxelCount: number }> {
     const input = mapSpec.export.input.parse(raw)
     if (!this.deps.allowFileExport) throw new ConsoleError('unsupported', 'Writing files on the server is not allowed in browser mode; download the PLY from the map view.')
+    const policy = this.deps.policy ?? commandLinePolicy()
+    const plyPath = input.plyPath && (await policy.writable(input.plyPath, input.overwrite))
+    const npyPath = input.npyPath && (await policy.writable(input.npyPath, input.overwrite))
     const loaded = await this.require(input.sessionId, false)
-    if (input.plyPath) {
+    if (plyPath) {
       const relevancy = input.queryText ? await this.query({ sessionId: input.sessionId, text: input.queryText }).then((r) => this.relevancyFloats(r.relevancyPath)) : null
-      await writeFileAtomic(input.plyPath, encodePly(loaded.map, relevancy))
+      await writeFileAtomic(plyPath, encodePly(loaded.map, relevancy))
     }
-    if (input.npyPath) await writeFileAtomic(input.npyPath, encodeEmbeddingsNpy(loaded.map))
-    return { plyPath: input.plyPath, npyPath: input.npyPath, voxelCount: loaded.map.count }
+    if (npyPath) await writeFileAtomic(npyPath, encodeEmbeddingsNpy(loaded.map))
+    return { plyPath, npyPath, voxelCount: loaded.map.count }
   }
 
   async delete({ sessionId }: Input<'delete'>): Promise<{ deleted: boolean }> {

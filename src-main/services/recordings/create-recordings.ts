@@ -8,6 +8,7 @@ import type { EventBus } from '../event-bus'
 import type { JobRunner } from '../jobs/job-runner'
 import type { Logger } from '../logger'
 import { FileBrowser } from './file-browser'
+import { PathPolicy } from '../security/path-policy'
 import { registerFrameRoutes } from './frame-routes'
 import { ImportJobs, type Importer } from './import-jobs'
 import * as formatReaders from './import'
@@ -31,6 +32,8 @@ export interface RecordingsDeps {
   dataRoots?: string[]
   /** The format readers; the real ones unless a test passes fakes. */
   importer?: Importer
+  /** What requests may read and write; built from the host and roots when not given. */
+  policy?: PathPolicy
 }
 
 export interface Recordings {
@@ -43,12 +46,10 @@ export function createRecordings(deps: RecordingsDeps): Recordings {
   const store = new SessionStore(deps.paths.sessions, [join(deps.paths.resources, demoSessionFolder)])
   const frameReader = new SessionFrameReader(store)
   registerFrameRoutes(deps.data, store, frameReader, new Thumbnails())
-  const browser = new FileBrowser(browseRoots(deps.paths, deps.dataRoots ?? []))
-  const imports = new ImportJobs(deps.importer ?? formatReaders, deps.jobs, deps.paths.sessions, deps.events, deps.logger)
-  const service = new SessionsService({
-    store, reader: frameReader, browser, imports, events: deps.events, logger: deps.logger,
-    restrictSourcesToRoots: deps.host === 'browser',
-  })
+  const policy = deps.policy ?? pathPolicyFor(deps.host, deps.paths, deps.dataRoots ?? [])
+  const browser = new FileBrowser(policy)
+  const imports = new ImportJobs(deps.importer ?? formatReaders, deps.jobs, deps.paths.sessions, deps.events, deps.logger, policy.mode === 'browser')
+  const service = new SessionsService({ store, reader: frameReader, browser, imports, events: deps.events, logger: deps.logger })
   return { service, frameReader, store }
 }
 
@@ -56,4 +57,13 @@ export function createRecordings(deps: RecordingsDeps): Recordings {
 export function browseRoots(paths: ConsolePaths, configured: string[]): string[] {
   const fromEnv = (process.env.DVE_DATA_ROOTS ?? '').split(delimiter).filter(Boolean)
   return [homedir(), paths.resources, ...configured, ...fromEnv]
+}
+
+/**
+ * The host's path policy: browser mode reads inside the browse roots; Electron reads what the user
+ * picked plus the data folder and resources; the CLI reads what it is given. Writes: the data folder.
+ */
+export function pathPolicyFor(host: AppInfo['host'], paths: ConsolePaths, dataRoots: string[]): PathPolicy {
+  const readRoots = host === 'browser' ? browseRoots(paths, dataRoots) : [paths.home, paths.resources, paths.shippedModels]
+  return new PathPolicy({ mode: host === 'test' ? 'cli' : host, readRoots, writeRoots: [paths.home] })
 }

@@ -7,6 +7,8 @@ import sharp from 'sharp'
 import { decode } from 'fast-png'
 import { ConsoleError } from '../../contract'
 import type { RgbImage } from '../ports'
+import { realPathInside } from '../security/path-policy'
+import { checkImageSize } from '../security/image-limits'
 
 export interface GreyImageU16 {
   width: number
@@ -14,18 +16,24 @@ export interface GreyImageU16 {
   data: Uint16Array
 }
 
-export async function readFrameFile(path: string): Promise<Buffer> {
+/**
+ * A session's frame file; with `sessionDir`, it must resolve (symlinks followed) inside the session
+ * folder, and a missing file reads the same as one that leads outside.
+ */
+export async function readFrameFile(path: string, sessionDir?: string): Promise<Buffer> {
   try {
-    return await readFile(path)
+    return await readFile(sessionDir ? await realPathInside(sessionDir, path) : path)
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : String(error)
+    const code = (error as NodeJS.ErrnoException).code
+    const reason = code === 'ENOENT' || error instanceof ConsoleError ? 'file is missing or lies outside the session folder' : 'the file cannot be read'
     throw new ConsoleError('bad_file', `${path}: ${reason}.`, { file: path })
   }
 }
 
 /** Decodes an RGB image to 8-bit RGB, scaled to `size` when given and different. */
-export async function decodeRgb(path: string, size?: { width: number; height: number }): Promise<RgbImage> {
-  const bytes = await readFrameFile(path)
+export async function decodeRgb(path: string, size?: { width: number; height: number }, sessionDir?: string): Promise<RgbImage> {
+  const bytes = await readFrameFile(path, sessionDir)
+  await checkImageSize(bytes, path)
   try {
     const decoded = await sharp(bytes).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })
     let { data, info } = decoded
@@ -60,9 +68,10 @@ function decodeFailed(path: string, error: unknown): ConsoleError {
  * native, on libuv's thread pool (so a seek does not hold the event loop), and exact with the grey16
  * colourspace; 8-bit masks are small and fast-png is quicker for them.
  */
-export async function decodeGreyPng(path: string): Promise<GreyImageU16> {
-  const bytes = await readFrameFile(path)
+export async function decodeGreyPng(path: string, sessionDir?: string): Promise<GreyImageU16> {
+  const bytes = await readFrameFile(path, sessionDir)
   const { bitDepth, colorType } = pngHeader(bytes, path)
+  await checkImageSize(bytes, path)
   if (colorType !== 0) throw new ConsoleError('bad_file', `${path}: expected a single-channel (grey) PNG, found PNG colour type ${colorType}.`, { file: path })
   if (bitDepth === 16) {
     try {

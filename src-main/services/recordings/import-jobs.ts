@@ -2,11 +2,13 @@
  * Imports run as jobs (progress, ETA, cancel through the JobRunner); the report of each job is kept
  * so the UI can ask for it after the `job` event says it ended.
  */
-import { basename } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { basename, dirname } from 'node:path'
 import { ConsoleError, type DetectedFormat, type ImportOptions, type ImportPreview, type ImportReport } from '../../contract'
 import type { EventBus } from '../event-bus'
 import type { JobContext, JobRunner } from '../jobs/job-runner'
 import type { Logger } from '../logger'
+import { confineReadsTo } from '../security/source-confinement'
 
 /** The format readers' entry points (services/recordings/import/index.ts); tests pass fakes. */
 export interface Importer {
@@ -29,11 +31,13 @@ export class ImportJobs {
     private readonly libraryDir: string,
     private readonly events: EventBus,
     private readonly logger: Logger,
+    /** Browser mode: hidden files inside a source are refused too (a source may be a whole home folder). */
+    private readonly refuseHidden = false,
   ) {}
 
   start(sourcePath: string, options: ImportOptions): { jobId: string } {
     const { id, result } = this.jobs.start('import', `Import ${basename(sourcePath)}`, (ctx) =>
-      this.importer.importSession(sourcePath, options, this.libraryDir, ctx),
+      this.confined(sourcePath, () => this.importer.importSession(sourcePath, options, this.libraryDir, ctx)),
     )
     const reported = result.then((report) => {
       this.logger.info('sessions', `Imported ${report.imported} frames from ${sourcePath} as "${report.sessionId}" (${report.skipped.length} skipped).`)
@@ -47,11 +51,17 @@ export class ImportJobs {
   }
 
   detect(sourcePath: string): Promise<DetectedFormat[]> {
-    return this.importer.detectFormats(sourcePath)
+    return this.confined(sourcePath, () => this.importer.detectFormats(sourcePath))
+  }
+
+  /** Every file the readers open (lists, index entries, the pose-file option, sidecars) stays inside the source. */
+  private async confined<T>(sourcePath: string, work: () => Promise<T>): Promise<T> {
+    const isFolder = (await stat(sourcePath).catch(() => null))?.isDirectory() ?? true
+    return confineReadsTo(isFolder ? sourcePath : dirname(sourcePath), work, { refuseHidden: this.refuseHidden })
   }
 
   preview(sourcePath: string, options: ImportOptions): Promise<ImportPreview> {
-    return this.importer.previewImport(sourcePath, options, previewContext)
+    return this.confined(sourcePath, () => this.importer.previewImport(sourcePath, options, previewContext))
   }
 
   report(jobId: string): Promise<ImportReport> {

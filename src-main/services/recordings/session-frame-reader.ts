@@ -58,7 +58,7 @@ export class SessionFrameReader implements FrameReader {
     const { session, frame } = await this.frame(sessionOrId, frameOrIndex)
     const path = join(session.dir, frame.depth)
     return this.cached(session, `${frame.index}/depth`, async () => {
-      const grey = await decodeGreyPng(path)
+      const grey = await decodeGreyPng(path, session.dir)
       const { camera, depthInvalidValues, depthUnitMeters } = session.manifest
       if (grey.width !== camera.width || grey.height !== camera.height) {
         throw new ConsoleError('bad_file', `${path}: depth is ${grey.width}×${grey.height}, the session camera is ${camera.width}×${camera.height}.`, { file: path })
@@ -80,14 +80,14 @@ export class SessionFrameReader implements FrameReader {
     const { session, frame } = await this.frame(sessionId, frameIndex)
     const file = frame.labels
     if (!file) return null
-    return this.cached(session, `${frame.index}/labels`, async () => ({ ...(await decodeGreyPng(join(session.dir, file))), scale: 1 }))
+    return this.cached(session, `${frame.index}/labels`, async () => ({ ...(await decodeGreyPng(join(session.dir, file), session.dir)), scale: 1 }))
   }
 
   /** The stored RGB file's bytes and content type (served as-is). */
   async rgbBytes(sessionId: string, frameIndex: number): Promise<{ bytes: Uint8Array; contentType: string }> {
     const { session, frame } = await this.frame(sessionId, frameIndex)
     const path = join(session.dir, frame.rgb)
-    return { bytes: await readFrameFile(path), contentType: rgbContentType(path) }
+    return { bytes: await readFrameFile(path, session.dir), contentType: rgbContentType(path) }
   }
 
   /** Forgets a session's decoded frames (after delete or re-import). */
@@ -97,7 +97,7 @@ export class SessionFrameReader implements FrameReader {
 
   private async rgbImage(session: StoredSession, frame: SessionFrame): Promise<RgbImage> {
     const { camera } = session.manifest
-    return this.cached(session, `${frame.index}/rgb`, () => decodeRgb(join(session.dir, frame.rgb), camera))
+    return this.cached(session, `${frame.index}/rgb`, () => decodeRgb(join(session.dir, frame.rgb), camera, session.dir))
   }
 
   private cached<T extends CachedImage>(session: StoredSession, key: string, load: () => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@
  * re-read when `session.json` changes on disk (the CLI may import while the UI runs).
  */
 import { readdir, rename, rm, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { ConsoleError, type SessionManifest } from '../../contract'
 import { manifestPath, readManifest, writeManifest } from './session-manifest-file'
 
@@ -37,12 +37,22 @@ export class SessionStore {
   async list(): Promise<SessionListing> {
     const sessions: StoredSession[] = []
     const problems: string[] = []
-    const seen = new Set<string>()
+    const seen = new Map<string, StoredSession>()
     for (const [dir, readOnly] of await this.candidateDirs()) {
       try {
         const session = await this.load(dir, readOnly)
-        if (seen.has(session.id)) continue
-        seen.add(session.id)
+        const earlier = seen.get(session.id)
+        if (earlier !== undefined) {
+          // The folder named like the id is the session; the other is the copy. Said, not hidden: a
+          // copied folder would otherwise vanish from the library unexplained.
+          const [kept, copy] = basename(dir) === session.id && basename(earlier.dir) !== session.id ? [session, earlier] : [earlier, session]
+          problems.push(`${manifestPath(copy.dir)}: its id "${session.id}" repeats the session in ${kept.dir}; it is not listed (give the folder and its session.json id a new name).`)
+          sessions[sessions.indexOf(earlier)] = kept
+          seen.set(session.id, kept)
+          this.cache.set(kept.id, kept)
+          continue
+        }
+        seen.set(session.id, session)
         sessions.push(session)
       } catch (error) {
         if (error instanceof ConsoleError && error.code === 'not_found') continue

@@ -1,6 +1,5 @@
 /** The `sessions` service: the recording library, its imports and the allowed-folder browser. */
 import {
-  ConsoleError,
   type BrowseListing,
   type DetectedFormat,
   type ImportPreview,
@@ -33,8 +32,6 @@ export interface SessionsServiceDeps {
   imports: ImportJobs
   events: EventBus
   logger: Logger
-  /** Browser mode: sources for detect/import must lie inside the browser's allowed roots too. */
-  restrictSourcesToRoots: boolean
 }
 
 const defaultStatsSamples = 12
@@ -109,10 +106,9 @@ export class SessionsService implements ServiceApi<Spec> {
     return this.deps.imports.report(jobId)
   }
 
-  private async checkSource(path: string): Promise<string> {
-    if (this.deps.restrictSourcesToRoots) return this.deps.browser.checkAllowed(path)
-    if (!path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path)) throw new ConsoleError('invalid_input', `"${path}" is not an absolute path.`)
-    return path
+  /** Sources go through the path policy (browser roots, Electron dialog picks), resolved through symlinks. */
+  private checkSource(path: string): Promise<string> {
+    return this.deps.browser.checkAllowed(path)
   }
 
   private async summary(session: StoredSession): Promise<SessionSummary> {

@@ -18,6 +18,7 @@ import { TokenPayloadCache } from './payload-cache'
 import { bytesPerIndex, encodeClassMap, encodeTop2 } from './segmentation-payloads'
 import { classifyTop2, type Top2Planes } from './top2-classifier'
 import { upsampledClassMap } from './upsampled-class-map'
+import { commandLinePolicy, type PathPolicy } from '../security/path-policy'
 
 export interface SegmentationDeps {
   frames: FrameReader
@@ -30,6 +31,8 @@ export interface SegmentationDeps {
   data: DataRouter
   /** False in the browser host: a web page must not choose folders to write to. */
   allowFileExport: boolean
+  /** Which folders masks may be written to (Electron: dialog picks); the CLI's policy when not given. */
+  policy?: PathPolicy
 }
 
 /** One frame's decision, before it is packed for the wire or written to files. */
@@ -86,6 +89,7 @@ export class SegmentationService implements ServiceApi<typeof segmentationSpec> 
       throw new ConsoleError('unsupported', 'Writing masks to a folder is available in the desktop app and the CLI, not in browser mode.')
     }
     if (input.outDir !== undefined && !isAbsolute(input.outDir)) throw new ConsoleError('invalid_input', `outDir "${input.outDir}" must be an absolute path.`)
+    if (input.outDir !== undefined) input = { ...input, outDir: await (this.deps.policy ?? commandLinePolicy()).writableFolder(input.outDir) }
     const count = await this.deps.frames.frameCount(input.sessionId)
     const start = input.frames?.start ?? 0
     const end = input.frames?.end ?? count

@@ -27,6 +27,8 @@ export const useClassesStore = defineStore('classes', () => {
   const evaluation = ref<EvaluationReport | null>(null)
   const evaluating = ref(false)
   const error = ref<string | null>(null)
+  /** Damaged class-set files, each with its path and what is wrong (the other sets keep working). */
+  const problems = ref<Array<{ file: string; problem: string }>>([])
   let retrainTimer: ReturnType<typeof setTimeout> | null = null
 
   async function guard<T>(work: () => Promise<T>): Promise<T | undefined> {
@@ -49,6 +51,8 @@ export const useClassesStore = defineStore('classes', () => {
     await guard(async () => {
       sets.value = await client.api.classes.list()
       if (!selected.value) selectedId.value = defaultSetId()
+      // Secondary: the sets above work whether or not the problems can be listed.
+      problems.value = await client.api.classes.problems().catch(() => [])
     })
     await refreshProbe()
   }
@@ -138,7 +142,7 @@ export const useClassesStore = defineStore('classes', () => {
   }
 
   return {
-    sets, selectedId, selected, probe, autoRetrain, evaluation, evaluating, error,
+    sets, selectedId, selected, probe, autoRetrain, evaluation, evaluating, error, problems,
     refresh, select, create, duplicate, rename, updateClasses, remove, train, computeMeans, strokeSaved, evaluate,
   }
 })

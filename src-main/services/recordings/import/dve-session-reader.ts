@@ -1,17 +1,13 @@
 /** Our own session folders (`session.json`): re-import copies every frame with full validation. */
-import { readFile } from 'node:fs/promises'
 import { ConsoleError, sessionManifestSchema, type SessionManifest } from '../../../contract'
 import type { FormatReader } from './import-plan'
 import type { SourceTree } from './source-tree'
+import { maxManifestBytes, readSourceText } from '../../security/source-confinement'
+import { parseJsonQuietly } from '../../security/quiet-json'
 
 async function readManifest(tree: SourceTree): Promise<SessionManifest> {
   const path = tree.path('session.json')
-  let json: unknown
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'))
-  } catch (error) {
-    throw new ConsoleError('bad_file', `${path}: cannot read JSON (${error instanceof Error ? error.message : String(error)}).`, { file: path })
-  }
+  const json = parseJsonQuietly(await readSourceText(path, maxManifestBytes, 'a session manifest'), path)
   const parsed = sessionManifestSchema.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]

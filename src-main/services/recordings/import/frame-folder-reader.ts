@@ -4,7 +4,6 @@
  * in sequence subfolders (`seq-01/`). Numbering may have gaps. The Princeton APC variant stores
  * depth with its bits rotated (0.1 mm); it is recognised from the first depth image.
  */
-import { readFile } from 'node:fs/promises'
 import { decode } from 'fast-png'
 import type { DepthEncodingId, PinholeIntrinsics, SkippedFrame } from '../../../contract'
 import { bitRotatedShare } from './apc-depth'
@@ -14,6 +13,8 @@ import type { FormatReader, LabelMapping, PlannedFrame } from './import-plan'
 import { readIntrinsicsMatrixFile } from './intrinsics-files'
 import { readMatrixFile } from './pose-files'
 import type { SourceTree } from './source-tree'
+import { maxImageFileBytes, readSourceFile } from '../../security/source-confinement'
+import { checkImageSize } from '../../security/image-limits'
 
 const colourPattern = /^(frame-\d+)\.color\.(png|jpe?g)$/i
 const intrinsicsNames = ['camera-intrinsics.depth.txt', 'camera-intrinsics.txt', 'camera-intrinsics.color.txt']
@@ -50,7 +51,9 @@ async function findIntrinsics(tree: SourceTree, folders: string[]): Promise<{ ca
 async function depthEncodingOf(path: string | undefined): Promise<DepthEncodingId> {
   if (!path) return 'plain'
   try {
-    const png = decode(await readFile(path))
+    const bytes = await readSourceFile(path, maxImageFileBytes, 'an image')
+    await checkImageSize(bytes, path)
+    const png = decode(bytes)
     return png.data instanceof Uint16Array && bitRotatedShare(png.data) >= apcShareThreshold ? 'circular-shift-3' : 'plain'
   } catch {
     return 'plain' // the writer reports the unreadable file with the frame
@@ -77,11 +80,19 @@ export const frameFolderReader: FormatReader = {
     const intrinsics = await findIntrinsics(tree, folders)
     const issues: SkippedFrame[] = []
     const stems: Array<{ dir: string; stem: string; colour: string }> = []
-    for (const dir of folders)
-      for (const name of await tree.files(dir)) {
+    for (const dir of folders) {
+      const names = await tree.files(dir)
+      for (const name of names) {
         const match = colourPattern.exec(name)
         if (match) stems.push({ dir, stem: match[1]!, colour: name })
       }
+      // A depth image whose colour image is missing is reported, not dropped without a word.
+      const colourStems = new Set(stems.filter((s) => s.dir === dir).map((s) => s.stem))
+      for (const name of names) {
+        const stem = /^(frame-\d+)\.depth\.png$/i.exec(name)?.[1]
+        if (stem && !colourStems.has(stem)) issues.push({ sourceName: dir ? `${dir}/${stem}` : stem, file: tree.path(dir, name), reason: 'no colour image for this depth image' })
+      }
+    }
     // Sequence folders follow each other in time: each starts one frame after the previous one ends.
     const folderStartSec = new Map<string, number>()
     let nextStartSec = 0

@@ -5,13 +5,14 @@
  * Files that are already PNG/JPEG RGB or 16-bit PNG depth are copied, not re-encoded. Depth comes
  * back raw: the depth decision (depth-plausibility.ts) says how to read it.
  */
-import { readFile } from 'node:fs/promises'
 import { extname } from 'node:path'
 import sharp from 'sharp'
 import { decode as decodePng } from 'fast-png'
 import type { DepthSamples } from './depth-encodings'
 import type { ImageSource, LoadedImage } from './import-plan'
 import { chooseByteOrder, parsePgmHeader, parsePpm, readPgmSamples, type ByteOrder } from './pgm-decoder'
+import { maxImageFileBytes, readSourceFile } from '../../security/source-confinement'
+import { checkImageSize } from '../../security/image-limits'
 
 /** A frame-level problem: the frame is skipped and reported with this file and reason. */
 export class FrameProblem extends Error {
@@ -46,15 +47,22 @@ export function sourceLabel(source: ImageSource): string {
 
 export async function loadImage(source: ImageSource): Promise<LoadedImage> {
   if (source.kind === 'loaded')
-    return source.load().catch((error: unknown) => {
-      throw error instanceof FrameProblem ? error : new FrameProblem(source.label, errorText(error))
-    })
+    return source
+      .load()
+      .then(async (image) => {
+        if (image.kind === 'encoded') await checkImageSize(image.bytes, source.label)
+        return image
+      })
+      .catch((error: unknown) => {
+        throw error instanceof FrameProblem ? error : new FrameProblem(source.label, errorText(error))
+      })
   let bytes: Buffer
   try {
-    bytes = await readFile(source.path)
+    // Confined to the import's source and bounded; the header is checked before anything decodes.
+    bytes = await readSourceFile(source.path, maxImageFileBytes, 'an image')
+    await checkImageSize(bytes, source.path)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new FrameProblem(source.path, code === 'ENOENT' ? 'file is missing' : `cannot read the file (${String(error)})`)
+    throw new FrameProblem(source.path, error instanceof Error ? error.message.replace(`${source.path}: `, '').replace(/\.$/, '') : String(error))
   }
   const extension = extname(source.path).toLowerCase()
   return { kind: 'encoded', bytes, extension: extension === '.png' ? 'png' : extension === '.jpg' || extension === '.jpeg' ? 'jpg' : 'png' }

@@ -1,8 +1,9 @@
 /** Intrinsics files of the supported layouts, read into fx fy cx cy (and image size where given). */
-import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { ConsoleError, type PinholeIntrinsics } from '../../../contract'
 import { readNumbers } from './text-table'
+import { readSourceText } from '../../security/source-confinement'
+import { parseJsonQuietly } from '../../security/quiet-json'
 
 /** A 3×3 K (7-Scenes, 3DMatch) or 4×4 (ScanNet `intrinsic_depth.txt`), row-major. */
 export async function readIntrinsicsMatrixFile(path: string): Promise<PinholeIntrinsics> {
@@ -13,11 +14,7 @@ export async function readIntrinsicsMatrixFile(path: string): Promise<PinholeInt
 }
 
 async function readJson(path: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as unknown
-  } catch (error) {
-    throw new ConsoleError('bad_file', `${path}: cannot read JSON (${error instanceof Error ? error.message : String(error)}).`, { file: path })
-  }
+  return parseJsonQuietly(await readSourceText(path), path)
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, path: string): T {

@@ -8,6 +8,7 @@ import { loadDecompressHandlers } from '@mcap/support'
 import { parse as parseMessageDefinition } from '@foxglove/rosmsg'
 import { MessageReader } from '@foxglove/rosmsg2-serialization'
 import { ConsoleError } from '../../../contract'
+import { confinedPath } from '../../security/source-confinement'
 
 export interface McapTopic {
   topic: string
@@ -51,7 +52,7 @@ export class McapFile {
   ) {}
 
   static async open(path: string): Promise<McapFile> {
-    const handle = await open(path, 'r')
+    const handle = await open(await confinedPath(path), 'r')
     try {
       const { size } = await handle.stat()
       // zstd, lz4 and bz2 chunks (rosbag2 and Foxglove write compressed MCAP) through Foxglove's WASM decoders.

@@ -38,7 +38,7 @@ export async function readLogTrajectory(path: string): Promise<{ entries: LogEnt
     const body = rows.slice(k + 1, k + 5)
     const frameId = Number(header.fields[0])
     if (header.fields.length !== 3 || !Number.isInteger(frameId)) {
-      skipped.push({ sourceName: `entry ${k / 5}`, file: path, line: header.line, reason: `expected an entry header "i j k", found "${header.fields.join(' ')}"` })
+      skipped.push({ sourceName: `entry ${k / 5}`, file: path, line: header.line, reason: `expected an entry header "i j k", found ${header.fields.length} field(s)` })
       continue
     }
     if (body.length < 4) {

@@ -2,8 +2,8 @@
  * Whitespace-separated text files (TUM lists, pose files, intrinsics): rows with their 1-based line
  * numbers, comments (`#`) and blank lines dropped, commas accepted as separators.
  */
-import { readFile } from 'node:fs/promises'
 import { ConsoleError } from '../../../contract'
+import { readSourceText } from '../../security/source-confinement'
 
 export interface TextRow {
   line: number
@@ -11,13 +11,8 @@ export interface TextRow {
 }
 
 export async function readTextRows(path: string): Promise<TextRow[]> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : String(error)
-    throw new ConsoleError('bad_file', `${path}: ${reason}.`, { file: path })
-  }
+  // Confined to the import's source and size-limited (a pose option naming /dev/zero or a 1 GB log).
+  const text = await readSourceText(path)
   const rows: TextRow[] = []
   text.split(/\r?\n/).forEach((raw, i) => {
     const content = raw.replace(/#.*$/, '').trim()
@@ -31,7 +26,7 @@ export function rowNumbers(row: TextRow, count: number): number[] | string {
   if (row.fields.length < count) return `expected ${count} numbers, found ${row.fields.length}`
   const values = row.fields.slice(0, count).map(Number)
   const bad = values.findIndex((v) => !Number.isFinite(v))
-  return bad >= 0 ? `field ${bad + 1} ("${row.fields[bad]}") is not a finite number` : values
+  return bad >= 0 ? `field ${bad + 1}${quotedNumberLike(row.fields[bad]!)} is not a finite number` : values
 }
 
 /** All numbers of a small numeric file (matrices), in reading order; throws naming file and line. */
@@ -43,4 +38,9 @@ export async function readNumbers(path: string): Promise<number[]> {
     values.push(...parsed)
   }
   return values
+}
+
+/** A field is quoted only when it looks like a number gone wrong ("nan", "-inf"): no file text leaks into reports. */
+function quotedNumberLike(field: string): string {
+  return field.length <= 24 && /^[-+]?(\d|\.|e|nan|inf|infinity)*$/i.test(field) ? ` ("${field}")` : ''
 }

@@ -45,7 +45,8 @@ export async function readTimedFileList(tree: SourceTree, listName: string, time
     const time = Number(row.fields[timeColumn])
     const file = row.fields[fileColumn]
     if (!Number.isFinite(time) || !file) {
-      skipped.push({ sourceName: row.fields[timeColumn] ?? `line ${row.line}`, file: path, line: row.line, reason: `expected "timestamp file", found "${row.fields.join(' ')}"` })
+      // Only counts in the reason: a list pointed at another file must not copy its text into the report.
+      skipped.push({ sourceName: Number.isFinite(time) ? String(row.fields[timeColumn]) : `line ${row.line}`, file: path, line: row.line, reason: `expected "timestamp file", found ${row.fields.length} field(s)` })
       continue
     }
     rows.push({ timestampSec: time, path: await resolveListedFile(tree, file), line: row.line })

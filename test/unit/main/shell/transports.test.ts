@@ -156,7 +156,7 @@ describe('browser host security', () => {
     expect(ok.status).toBe(200)
     expect(ok.headers.get('set-cookie')).toContain('HttpOnly')
     expect(ok.headers.get('content-security-policy')).toContain("default-src 'self'")
-    const withCookie = await fetch(`http://127.0.0.1:${host.port}/index.html`, { headers: { cookie: `dve_token=${token}` } })
+    const withCookie = await fetch(`http://127.0.0.1:${host.port}/index.html`, { headers: { cookie: `dve_token_${host.port}=${token}` } })
     expect(withCookie.status).toBe(200)
   })
 })

@@ -1,0 +1,112 @@
+/**
+ * Browser mode over real HTTP and WebSocket: the token cases (cookie per port, short tokens), the
+ * Host-header check against DNS rebinding, and a client that never reads its socket.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import WebSocket from 'ws'
+import { ConsoleError } from '../../src-main/contract'
+import type { Services } from '../../src-main/services/create-services'
+import { checkChosenToken, hostAllowed, newToken } from '../../src-main/server/auth'
+import { startBrowserHost, type BrowserHost } from '../../src-main/server/browser-host'
+import { playground, startServices } from './security-kit'
+
+let services: Services | null = null
+let hosts: BrowserHost[] = []
+afterEach(async () => {
+  for (const host of hosts) await host.close()
+  hosts = []
+  await services?.dispose()
+  services = null
+})
+
+async function start(maxClientBacklogBytes?: number): Promise<{ host: BrowserHost; token: string; services: Services }> {
+  const ground = await playground()
+  services ??= await startServices(ground, 'browser')
+  const staticRoot = join(ground.base, 'static')
+  mkdirSync(staticRoot, { recursive: true })
+  writeFileSync(join(staticRoot, 'index.html'), '<!doctype html><title>t</title>')
+  const token = newToken()
+  const host = await startBrowserHost({ services, staticRoot, token, maxClientBacklogBytes })
+  hosts.push(host)
+  return { host, token, services }
+}
+
+describe('token hygiene', () => {
+  it('names the cookie per port, so two consoles on one machine keep their own', async () => {
+    const a = await start()
+    const b = await start()
+    const cookieA = (await fetch(`http://127.0.0.1:${a.host.port}/?token=${a.token}`)).headers.get('set-cookie') ?? ''
+    const cookieB = (await fetch(`http://127.0.0.1:${b.host.port}/?token=${b.token}`)).headers.get('set-cookie') ?? ''
+    expect(cookieA.split('=')[0]).toBe(`dve_token_${a.host.port}`)
+    expect(cookieB.split('=')[0]).toBe(`dve_token_${b.host.port}`)
+    // The browser sends both cookies to both ports; each console reads its own.
+    const both = `${cookieA.split(';')[0]}; ${cookieB.split(';')[0]}`
+    for (const { host } of [a, b]) expect((await fetch(`http://127.0.0.1:${host.port}/index.html`, { headers: { cookie: both } })).status).toBe(200)
+    // The old shared name is not accepted any more.
+    expect((await fetch(`http://127.0.0.1:${a.host.port}/index.html`, { headers: { cookie: `dve_token=${a.token}` } })).status).toBe(401)
+  })
+
+  it('refuses a chosen token shorter than 16 characters', () => {
+    expect(() => checkChosenToken('short')).toThrow(ConsoleError)
+    expect(() => checkChosenToken('short')).toThrow(/at least 16 characters/)
+    expect(checkChosenToken('a-long-enough-token')).toBe('a-long-enough-token')
+  })
+})
+
+describe('Host header (DNS rebinding)', () => {
+  it('answers IP literals and localhost on its port, nothing else', async () => {
+    const { host, token } = await start()
+    const get = (hostHeader: string) =>
+      new Promise<number>((resolve, reject) => {
+        // fetch() will not let a test set Host; the http module does.
+        void import('node:http').then(({ request }) => {
+          const req = request({ host: '127.0.0.1', port: host.port, path: `/?token=${token}`, headers: { host: hostHeader } }, (res) => {
+            res.resume()
+            resolve(res.statusCode ?? 0)
+          })
+          req.on('error', reject)
+          req.end()
+        })
+      })
+    expect(await get(`127.0.0.1:${host.port}`)).toBe(200)
+    expect(await get(`localhost:${host.port}`)).toBe(200)
+    expect(await get(`evil.example:${host.port}`)).toBe(421)
+    expect(await get(`127.0.0.1:${host.port + 1}`)).toBe(421)
+    expect(hostAllowed(`robot.local:80`, 80, ['robot.local'])).toBe(true)
+    expect(hostAllowed(`[::1]:8080`, 8080)).toBe(true)
+    expect(hostAllowed(undefined, 8080)).toBe(false)
+  })
+
+  it('refuses a WebSocket upgrade under a foreign Host even with the token', async () => {
+    const { host, token } = await start()
+    const code = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc?token=${token}`, { headers: { host: `evil.example:${host.port}` } })
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+      ws.on('open', () => resolve(101))
+      ws.on('error', () => undefined)
+    })
+    expect(code).toBe(401)
+  })
+})
+
+describe('a client that never reads', () => {
+  it('is disconnected once its backlog passes the limit, and the server keeps serving others', async () => {
+    const { host, token, services: s } = await start(256 * 1024)
+    const silent = new WebSocket(`ws://127.0.0.1:${host.port}/rpc?token=${token}`)
+    await new Promise((resolve) => silent.once('open', resolve))
+    // Stop reading: the kernel buffers fill, then ws buffers on our side.
+    ;(silent as unknown as { _socket: { pause(): void } })._socket.pause()
+    expect(host.clientCount()).toBe(1)
+    const line = 'x'.repeat(64 * 1024)
+    const started = Date.now()
+    while (host.clientCount() > 0 && Date.now() - started < 20_000) {
+      for (let k = 0; k < 50; k++) s.events.emit('log', { level: 'info', source: 'test', message: line, time: Date.now() })
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    expect(host.clientCount()).toBe(0)
+    expect((await fetch(`http://127.0.0.1:${host.port}/index.html?token=${token}`)).status).toBe(200)
+    silent.terminate()
+  })
+})
