@@ -11,6 +11,9 @@ import { EmbeddingCache } from './embedding-cache'
 import { InferenceService } from './inference-service'
 import { ModelSettingsFile } from './model-settings'
 import { ModelsService } from './models-service'
+import { probeProviderHost } from './provider-host'
+import type { ProviderHost } from './provider-options'
+import { ProviderPlanner } from './provider-planner'
 import { InferenceWorkerClient } from './worker-client'
 
 export interface InferenceDeps {
@@ -26,6 +29,8 @@ export interface InferenceDeps {
   maxMapWidth?: number
   /** Starts the worker thread (tests reach the Worker through it). */
   spawnWorker?: () => Worker
+  /** Facts about the providers here (tests pass their own; default: probed once on first load). */
+  providerHost?: () => ProviderHost
 }
 
 export interface Inference {
@@ -41,7 +46,9 @@ export interface Inference {
 export function createInference(deps: InferenceDeps): Inference {
   const client = new InferenceWorkerClient({ log: deps.logger, spawn: deps.spawnWorker })
   const settings = new ModelSettingsFile(deps.paths.home, (message) => deps.logger.warn('models', message))
+  const planner = new ProviderPlanner({ cacheDir: deps.paths.cache, host: deps.providerHost ?? (() => probeProviderHost()), jobs: deps.jobs })
   const models = new ModelsService({
+    planner,
     shippedModels: deps.paths.shippedModels,
     userModels: deps.paths.userModels,
     settings,

@@ -8,8 +8,9 @@ import {
 } from '../../contract'
 import type { ActiveModelPack, ModelPackProvider } from '../ports'
 import { modelIdOf, scanPacks, type PackEntry } from './pack-catalog'
-import { loadPack, type LoadedPack } from './pack-loader'
+import { loadPack, type LoadedPack, type LoadOptions } from './pack-loader'
 import type { ModelSettingsFile } from './model-settings'
+import type { ProviderPlanner } from './provider-planner'
 import type { InferenceWorkerClient } from './worker-client'
 
 export interface ModelsServiceDeps {
@@ -17,6 +18,8 @@ export interface ModelsServiceDeps {
   userModels: string
   settings: ModelSettingsFile
   client: InferenceWorkerClient
+  /** Provider options per ONNX file (TensorRT engine cache, fallbacks). */
+  planner: ProviderPlanner
   log: { info(source: string, message: string): void; warn(source: string, message: string): void }
   /** Collection changed (views refetch). */
   onChanged: () => void
@@ -173,8 +176,14 @@ export class ModelsService implements ServiceApi<typeof modelsSpec>, ModelPackPr
     }
   }
 
-  private loadOptions() {
-    return { providers: this.order, maxMapWidth: this.deps.maxMapWidth }
+  private loadOptions(): LoadOptions {
+    const { planner } = this.deps
+    const order = [...this.order]
+    return {
+      planProviders: (onnxPath) => planner.plan(order, onnxPath),
+      withEngineBuild: (plan, what, load) => planner.withEngineBuild(plan, what, load),
+      maxMapWidth: this.deps.maxMapWidth,
+    }
   }
 
   private async unloadSessions(pack: LoadedPack): Promise<void> {
