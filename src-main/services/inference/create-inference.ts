@@ -7,6 +7,7 @@ import type { EventBus } from '../event-bus'
 import type { JobRunner } from '../jobs/job-runner'
 import type { Logger } from '../logger'
 import type { FrameReader } from '../ports'
+import { CompactTier, type CacheTier } from './compact-tier'
 import { EmbeddingCache } from './embedding-cache'
 import { InferenceService } from './inference-service'
 import { ModelSettingsFile } from './model-settings'
@@ -31,6 +32,8 @@ export interface InferenceDeps {
   spawnWorker?: () => Worker
   /** Facts about the providers here (tests pass their own; default: probed once on first load). */
   providerHost?: () => ProviderHost
+  /** What the cache stores per frame (default 'auto': int8 codes on GPU providers, fp16 on the CPU). */
+  cacheTier?: CacheTier | 'auto'
 }
 
 export interface Inference {
@@ -59,7 +62,8 @@ export function createInference(deps: InferenceDeps): Inference {
   })
   const cache = new EmbeddingCache(deps.paths.cache, deps.cacheBudgetBytes ?? 4 * 2 ** 30, (file, reason) =>
     deps.logger.warn('inference', `Dropped corrupt cache entry ${file}: ${reason}.`))
-  const inference = new InferenceService({ models, client, cache, frames: deps.frames, jobs: deps.jobs, settings })
+  const tier = new CompactTier({ cacheDir: deps.paths.cache, client, loadOnProviders: (key, path) => models.loadDerived(key, path) })
+  const inference = new InferenceService({ models, client, cache, frames: deps.frames, jobs: deps.jobs, settings, tier, cacheTier: deps.cacheTier ?? 'auto' })
   deps.data.register('inference/:sessionId/:frameIndex/pca', async (params) => ({
     body: await inference.pcaImage(params.sessionId as string, frameIndexParam(params.frameIndex as string)),
     contentType: 'image/png',

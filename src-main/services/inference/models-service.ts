@@ -8,7 +8,7 @@ import {
 } from '../../contract'
 import type { ActiveModelPack, ModelPackProvider } from '../ports'
 import { modelIdOf, scanPacks, type PackEntry } from './pack-catalog'
-import { loadPack, type LoadedPack, type LoadOptions } from './pack-loader'
+import { loadPack, loadSession, type LoadedPack, type LoadOptions } from './pack-loader'
 import type { ModelSettingsFile } from './model-settings'
 import type { ProviderPlanner } from './provider-planner'
 import type { InferenceWorkerClient } from './worker-client'
@@ -137,6 +137,12 @@ export class ModelsService implements ServiceApi<typeof modelsSpec>, ModelPackPr
     this.loaded = await this.loading
     this.notify()
     return this.loaded
+  }
+
+  /** Loads an ONNX derived from the active pack (its model with the cache encoder) on the same providers. */
+  async loadDerived(sessionKey: string, onnxPath: string): Promise<void> {
+    await this.init()
+    await loadSession(this.deps.client, sessionKey, onnxPath, this.loadOptions())
   }
 
   /** Cache key of the pack loaded in the worker, or null. */

@@ -79,7 +79,8 @@ export async function loadPack(entry: PackEntry, client: InferenceWorkerClient, 
   }
 }
 
-async function loadSession(client: InferenceWorkerClient, key: string, path: string, options: LoadOptions) {
+/** One ONNX file loaded as `key` on the planned providers (a TensorRT engine build first runs as a job). */
+export async function loadSession(client: InferenceWorkerClient, key: string, path: string, options: LoadOptions) {
   const plan = await options.planProviders(path)
   const skipped = plan.skipped.map((f) => `${f.provider}: ${f.reason}`).join('; ')
   if (!plan.choices.length) throw new ConsoleError('model_error', `${path}: no execution provider is usable here (${skipped}).`)
