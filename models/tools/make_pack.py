@@ -5,6 +5,8 @@
       --name dveformer-reduced --text-block text_block.json
 
 - Copies the ONNX into the pack as image.onnx (or --link to symlink it: the file is 214-227 MB).
+  A pack whose image.onnx already holds or links to another model is not repointed without
+  --replace (its caches and TensorRT engines belong to the old model).
 - Reads input/output names from the graph, and the real output dims from one onnxruntime run on a
   blank frame: the released model DECLARES WRONG output dims (['batch_size', 768, 'batch_size', ...]),
   so embeddingDim and outputStride come from the run, never from the metadata.
@@ -15,6 +17,7 @@
   tokenizer.json must already be in --out.
 """
 import argparse
+import filecmp
 import json
 import os
 import shutil
@@ -65,6 +68,16 @@ def first_run_dims(onnx_path, inputs, output, height, width):
     return list(session.run([output], feeds)[0].shape)
 
 
+def holds_other_model(target, onnx):
+    """How the pack's existing image.onnx differs from `onnx`, or None when it is the same model."""
+    if os.path.islink(target):
+        linked = os.path.realpath(target)
+        return None if linked == os.path.realpath(onnx) else f"links to {linked}"
+    if os.path.getsize(target) == os.path.getsize(onnx) and filecmp.cmp(target, onnx, shallow=False):
+        return None
+    return "holds a different model"
+
+
 def make_manifest(a, inputs_block, output, dims, height, width, text_block):
     _, dim, out_h, out_w = dims
     if height % out_h or width % out_w or height // out_h != width // out_w:
@@ -95,6 +108,7 @@ def main():
     ap.add_argument("--class-set", action="append", help="class-set JSON path relative to the pack (repeatable)")
     ap.add_argument("--depth-max-m", type=float, default=None)
     ap.add_argument("--link", action="store_true", help="symlink image.onnx instead of copying it")
+    ap.add_argument("--replace", action="store_true", help="let the pack's image.onnx change to --onnx when it holds another model")
     a = ap.parse_args()
     try:
         inputs, outputs = graph_io(a.onnx)
@@ -120,6 +134,10 @@ def main():
     target = os.path.join(a.out, "image.onnx")
     if os.path.abspath(a.onnx) != os.path.abspath(target):
         if os.path.lexists(target):
+            holds = holds_other_model(target, a.onnx)
+            if holds and not a.replace:
+                print(f"make_pack: {target} already {holds}; pass --replace to point the pack at {os.path.abspath(a.onnx)}", file=sys.stderr)
+                return 1
             os.remove(target)
         if a.link:
             os.symlink(os.path.abspath(a.onnx), target)

@@ -1,6 +1,7 @@
 """Tests for convert_probe.py and make_pack.py (run: python -m unittest discover -s models/tools/tests)."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -67,6 +68,22 @@ class MakePackTest(unittest.TestCase):
             self.assertAlmostEqual(image["depthMean"], 2841.94941272766)
             self.assertTrue(os.path.exists(os.path.join(tmp, "image.onnx")))
 
+    def test_refuses_to_repoint_a_linked_pack(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            first, second = os.path.join(tmp, "reduced.onnx"), os.path.join(tmp, "full.onnx")
+            shutil.copyfile(os.path.join(TINY, "image.onnx"), first)
+            shutil.copyfile(os.path.join(TINY, "image.onnx"), second)
+            pack = os.path.join(tmp, "pack")
+            self.assertEqual(run("make_pack.py", "--onnx", first, "--out", pack, "--name", "t", "--link").returncode, 0)
+            self.assertEqual(run("make_pack.py", "--onnx", first, "--out", pack, "--name", "t", "--link").returncode, 0)  # same model: fine
+            result = run("make_pack.py", "--onnx", second, "--out", pack, "--name", "t", "--link")
+            self.assertEqual(result.returncode, 1)
+            self.assertIn(f"image.onnx already links to {os.path.realpath(first)}; pass --replace", result.stderr)
+            self.assertEqual(os.path.realpath(os.path.join(pack, "image.onnx")), os.path.realpath(first))
+            result = run("make_pack.py", "--onnx", second, "--out", pack, "--name", "t", "--link", "--replace")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertEqual(os.path.realpath(os.path.join(pack, "image.onnx")), os.path.realpath(second))
+
     def test_text_block_files_must_exist(self):
         with tempfile.TemporaryDirectory() as tmp:
             block = os.path.join(tmp, "text_block.json")
@@ -78,38 +95,78 @@ class MakePackTest(unittest.TestCase):
             self.assertIn("text.onnx names text.onnx, which is not in", result.stderr)
 
 
-FAKE_AUTHORS_SCRIPT = """
-import sys, json
-import tensorrt  # the real script imports it at start-up
-import torch
-args = sys.argv[1:]
-assert "--model-onnx-filepath" not in args, "the export would be skipped"
-with open("argv.json", "w") as f:
-    json.dump(args, f)
-model = torch.nn.Conv2d(4, 8, 4, stride=4)
-torch.onnx.export(model, (torch.zeros(1, 4, 48, 64),), "model_tensorrt.onnx", input_names=["rgbd"],
-                  output_names=["dense_visual_embedding_decoder_0"], opset_version=17)
-tensorrt.Builder  # the TensorRT timing that follows the export
-"""
+AUTHORS = os.environ.get("DVE_DVEFORMER_SRC") or os.path.join(REPO, "..", "shared", "vendor", "dveformer-src")
+AUTHORS_PACKAGES = [os.path.join(AUTHORS, "lib", name, "src") for name in ("nicr-scene-analysis-datasets", "nicr-multitask-scene-analysis")]
 
 
+def authors_code_missing():
+    """Why the authors' real script cannot run here, in one line, or None."""
+    try:
+        import torch  # noqa: F401
+        import onnx  # noqa: F401
+        import onnxruntime  # noqa: F401
+    except ImportError as e:
+        return f"needs torch, onnx and onnxruntime ({e.name} is missing; pip install -r models/training/requirements.txt)"
+    script = os.path.join(AUTHORS, "inference_time_whole_model.py")
+    if not os.path.exists(script):
+        return f"the authors' DVEFormer source is not at {AUTHORS} (set DVE_DVEFORMER_SRC)"
+    datasets = os.path.join(AUTHORS_PACKAGES[0], "nicr_scene_analysis_datasets", "datasets")
+    if not os.path.isdir(datasets):
+        return f"{datasets} is missing (an incomplete copy of nicr-scene-analysis-datasets 5a646f4; set DVE_DVEFORMER_SRC to a full checkout)"
+    return None
+
+
+def export(tmp, variant, *more):
+    """The runner on the authors' real, unmodified script, random weights, at 256x320 (the
+    architecture is the released one; the smaller input only keeps the CPU time down)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(AUTHORS_PACKAGES)}
+    return subprocess.run(
+        [sys.executable, os.path.join(TOOLS, "tests", "authors_env.py"), os.path.join(TOOLS, "export_dveformer.py"),
+         "--variant", variant, "--random-weights", "--script", os.path.join(AUTHORS, "inference_time_whole_model.py"), *more,
+         "--", "--inference-input-height", "256", "--inference-input-width", "320"],
+        cwd=tmp, env=env, capture_output=True, text=True)
+
+
+@unittest.skipIf(authors_code_missing(), f"export_dveformer test skipped: {authors_code_missing()}")
 class ExportDveformerTest(unittest.TestCase):
-    def test_stubs_tensorrt_and_exports_with_the_torchscript_exporter(self):
+    def test_both_variants_export_with_the_authors_script(self):
+        import onnx
+        import onnxruntime as ort
         with tempfile.TemporaryDirectory() as tmp:
-            with open(os.path.join(tmp, "inference_time_whole_model.py"), "w") as f:
-                f.write(FAKE_AUTHORS_SCRIPT)
-            result = subprocess.run([sys.executable, os.path.join(TOOLS, "export_dveformer.py"), "--variant", "reduced"],
+            expected = {"reduced": [1, 768, 64, 80], "full": [1, 768, 256, 320]}
+            for variant, dims in expected.items():
+                result = export(tmp, variant)
+                self.assertEqual(result.returncode, 0, result.stderr[-3000:])
+                path = os.path.join(tmp, f"dveformer_{variant}.onnx")
+                model = onnx.load(path, load_external_data=False)
+                self.assertEqual([i.name for i in model.graph.input], ["rgb", "depth"])
+                self.assertEqual([o.name for o in model.graph.output], ["dense_visual_embedding_decoder_0"])
+                self.assertEqual({o.domain: o.version for o in model.opset_import}.get(""), 20)
+                # the TorchScript exporter's graph: the fixed-kernel PPM pooling, SwinV2's cosine attention
+                ops = {n.op_type for n in model.graph.node}
+                self.assertTrue({"AveragePool", "ReduceL2", "Gelu"} <= ops, ops)
+                session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+                out = session.run(None, {"rgb": np.zeros((1, 3, 256, 320), np.float32), "depth": np.zeros((1, 1, 256, 320), np.float32)})[0]
+                self.assertEqual(list(out.shape), dims)
+            # nothing left in the working folder but the two exports (the script's own file went to --out)
+            self.assertEqual(sorted(os.listdir(tmp)), ["dveformer_full.onnx", "dveformer_reduced.onnx"])
+
+            before = os.stat(os.path.join(tmp, "dveformer_reduced.onnx")).st_mtime_ns
+            again = export(tmp, "reduced")
+            self.assertEqual(again.returncode, 1)
+            self.assertIn("exists (a pack may link to it); pass --force", again.stderr)
+            self.assertEqual(os.stat(os.path.join(tmp, "dveformer_reduced.onnx")).st_mtime_ns, before)
+
+
+class ExportDveformerArgumentsTest(unittest.TestCase):
+    def test_missing_weights_are_named(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            script = os.path.join(tmp, "inference_time_whole_model.py")
+            open(script, "w").close()
+            result = subprocess.run([sys.executable, os.path.join(TOOLS, "export_dveformer.py"), "--variant", "full", "--script", script],
                                     cwd=tmp, capture_output=True, text=True)
-            self.assertEqual(result.returncode, 0, result.stderr)
-            self.assertIn("failed as expected on the stub", result.stderr)
-            with open(os.path.join(tmp, "argv.json")) as f:
-                argv = json.load(f)
-            self.assertIn("--dense-visual-embedding-decoder-n-upsamplings", argv)
-            self.assertEqual(argv[argv.index("--device") + 1], "cpu")
-            import onnx
-            model = onnx.load(os.path.join(tmp, "model_tensorrt.onnx"))
-            # the TorchScript exporter honours opset 17; dynamo would have produced 18
-            self.assertEqual(model.opset_import[0].version, 17)
+            self.assertEqual(result.returncode, 1)
+            self.assertIn(os.path.join(tmp, "trained_models", "mixed", "dveformer_fullres_mixed.pth") + " not found", result.stderr)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ export interface BenchOptions {
   /** Repeat count or problem size hint; each bench documents its own meaning. */
   quick: boolean
   json: boolean
+  /** `--model <pack folder | synthetic>`: benches that take a model pack use it. */
+  model?: string
 }
 
 export interface Bench {

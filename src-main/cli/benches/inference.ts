@@ -7,6 +7,7 @@
  *   text encoding per new prompt;
  * - peak RSS of a batch run over N and over 2N frames (must not grow with the frame count).
  * Session: DVE_BENCH_SESSION, else the demo, else the first listed. The cache goes to a temp folder.
+ * With `--model <pack>`: the console's added CPU time and cache writes at that model's sizes instead (inference-added.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -27,6 +28,7 @@ import { SessionFrameReader } from '../../services/recordings/session-frame-read
 import { SessionStore } from '../../services/recordings/session-store'
 import type { CliContext } from '../cli-context'
 import { median, timeRuns } from './bench-stats'
+import { addedCpuRows } from './inference-added'
 import type { Bench, BenchRow } from './bench-types'
 
 async function benchSession(ctx: CliContext): Promise<{ frames: SessionFrameReader; id: string }> {
@@ -88,6 +90,7 @@ export const inferenceBench: Bench = {
   name: 'inference',
   description: 'Model pipeline per frame vs bare session.run, preprocessing, text-query heads, text encoding, batch RSS',
   async run(ctx, options) {
+    if (options.model) return addedCpuRows(ctx, options.model, options.quick)
     const services = await ctx.services()
     const { frames, id } = await benchSession(ctx)
     const cacheDir = mkdtempSync(join(tmpdir(), 'dve-bench-cache-'))

@@ -11,7 +11,8 @@ export function registerBenchCommand(program: Command, ctx: CliContext): void {
     .argument('[names...]', 'benchmarks to run')
     .option('--quick', 'fewer repetitions (CI smoke)')
     .option('--json', 'print JSON')
-    .action(async (names: string[], options: { quick?: boolean; json?: boolean }) => {
+    .option('--model <pack>', "inference: a model pack folder (or 'synthetic', DVEFormer's sizes) for the added-CPU and cache-write rows")
+    .action(async (names: string[], options: { quick?: boolean; json?: boolean; model?: string }) => {
       const chosen = names.length ? benches.filter((b) => names.includes(b.name)) : benches
       const unknown = names.filter((n) => !benches.some((b) => b.name === n))
       if (unknown.length) throw new Error(`Unknown benchmark(s): ${unknown.join(', ')}. Known: ${benches.map((b) => b.name).join(', ')}`)
@@ -19,7 +20,7 @@ export function registerBenchCommand(program: Command, ctx: CliContext): void {
       const results: Record<string, BenchRow[]> = {}
       if (!options.json) ctx.out(`Machine: ${machine}`)
       for (const bench of chosen) {
-        const rows = await bench.run(ctx, { quick: Boolean(options.quick), json: Boolean(options.json) })
+        const rows = await bench.run(ctx, { quick: Boolean(options.quick), json: Boolean(options.json), model: options.model })
         results[bench.name] = rows
         if (!options.json) printRows(ctx, bench.name, rows)
       }

@@ -7,10 +7,14 @@ import type { EventBus } from '../event-bus'
 import type { JobRunner } from '../jobs/job-runner'
 import type { Logger } from '../logger'
 import type { FrameReader } from '../ports'
+import { CompactTier, type CacheTier } from './compact-tier'
 import { EmbeddingCache } from './embedding-cache'
 import { InferenceService } from './inference-service'
 import { ModelSettingsFile } from './model-settings'
 import { ModelsService } from './models-service'
+import { probeProviderHost } from './provider-host'
+import type { ProviderHost } from './provider-options'
+import { ProviderPlanner } from './provider-planner'
 import { InferenceWorkerClient } from './worker-client'
 
 export interface InferenceDeps {
@@ -26,6 +30,10 @@ export interface InferenceDeps {
   maxMapWidth?: number
   /** Starts the worker thread (tests reach the Worker through it). */
   spawnWorker?: () => Worker
+  /** Facts about the providers here (tests pass their own; default: probed once on first load). */
+  providerHost?: () => ProviderHost
+  /** What the cache stores per frame (default 'auto': int8 codes on GPU providers, fp16 on the CPU). */
+  cacheTier?: CacheTier | 'auto'
 }
 
 export interface Inference {
@@ -41,7 +49,9 @@ export interface Inference {
 export function createInference(deps: InferenceDeps): Inference {
   const client = new InferenceWorkerClient({ log: deps.logger, spawn: deps.spawnWorker })
   const settings = new ModelSettingsFile(deps.paths.home, (message) => deps.logger.warn('models', message))
+  const planner = new ProviderPlanner({ cacheDir: deps.paths.cache, host: deps.providerHost ?? (() => probeProviderHost()), jobs: deps.jobs })
   const models = new ModelsService({
+    planner,
     shippedModels: deps.paths.shippedModels,
     userModels: deps.paths.userModels,
     settings,
@@ -52,7 +62,8 @@ export function createInference(deps: InferenceDeps): Inference {
   })
   const cache = new EmbeddingCache(deps.paths.cache, deps.cacheBudgetBytes ?? 4 * 2 ** 30, (file, reason) =>
     deps.logger.warn('inference', `Dropped corrupt cache entry ${file}: ${reason}.`))
-  const inference = new InferenceService({ models, client, cache, frames: deps.frames, jobs: deps.jobs, settings })
+  const tier = new CompactTier({ cacheDir: deps.paths.cache, client, loadOnProviders: (key, path) => models.loadDerived(key, path) })
+  const inference = new InferenceService({ models, client, cache, frames: deps.frames, jobs: deps.jobs, settings, tier, cacheTier: deps.cacheTier ?? 'auto' })
   deps.data.register('inference/:sessionId/:frameIndex/pca', async (params) => ({
     body: await inference.pcaImage(params.sessionId as string, frameIndexParam(params.frameIndex as string)),
     contentType: 'image/png',

@@ -1,25 +1,30 @@
 /**
  * Per-frame, per-model embedding cache on disk: `<cache>/embeddings/<modelId>/<sessionId>/<frame>.dvemb`,
- * a 32-byte header then the normalised HWC map as fp16. Writes are atomic (a reader never sees half
- * an entry); the total size is held under a budget by evicting the least recently used entries.
+ * a 32-byte header then the normalised HWC map, either as fp16 (version 1: 2·D bytes per pixel) or
+ * as k int8 codes on the model's frame basis (version 2, `frame-codes.ts`: k bytes per pixel).
+ * Writes are atomic (a reader never sees half an entry); the total size is held under a budget by
+ * evicting the least recently used entries.
  */
 import { readdir, readFile, rm, stat, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../../platform/atomic-write'
 
 const magic = 0x4d455644 // "DVEM" little-endian
-const formatVersion = 1
+const halvesVersion = 1
+const codesVersion = 2
 const headerBytes = 32
 
-export interface CachedMap {
+interface CachedMapBase {
   dim: number
   width: number
   height: number
   /** Size of the camera image the map was computed from (for the scale to camera pixels). */
   cameraWidth: number
   cameraHeight: number
-  halves: Uint16Array
 }
+
+/** fp16 bits of the normalised map, or k int8 codes per pixel on the model's frame basis. */
+export type CachedMap = CachedMapBase & ({ halves: Uint16Array } | { codes: Int8Array; components: number })
 
 interface IndexEntry {
   bytes: number
@@ -166,11 +171,12 @@ async function scan(root: string): Promise<Map<string, IndexEntry>> {
 }
 
 export function encodeEntry(map: CachedMap): Uint8Array {
-  const bytes = new Uint8Array(headerBytes + map.halves.byteLength)
+  const payload = 'halves' in map ? map.halves : map.codes
+  const bytes = new Uint8Array(headerBytes + payload.byteLength)
   const view = new DataView(bytes.buffer)
-  const fields = [magic, formatVersion, map.dim, map.width, map.height, map.cameraWidth, map.cameraHeight]
-  fields.forEach((value, i) => view.setUint32(i * 4, value, true))
-  bytes.set(new Uint8Array(map.halves.buffer, map.halves.byteOffset, map.halves.byteLength), headerBytes)
+  const fields = ['halves' in map ? halvesVersion : codesVersion, map.dim, map.width, map.height, map.cameraWidth, map.cameraHeight, 'halves' in map ? 0 : map.components]
+  ;[magic, ...fields].forEach((value, i) => view.setUint32(i * 4, value, true))
+  bytes.set(new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength), headerBytes)
   return bytes
 }
 
@@ -179,12 +185,20 @@ export function decodeEntry(bytes: Uint8Array): CachedMap | string {
   if (bytes.byteLength < headerBytes) return 'shorter than its header'
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const field = (i: number) => view.getUint32(i * 4, true)
-  if (field(0) !== magic || field(1) !== formatVersion) return 'not a version-1 embedding cache entry'
-  const [dim, width, height, cameraWidth, cameraHeight] = [field(2), field(3), field(4), field(5), field(6)]
+  const version = field(1)
+  if (field(0) !== magic || (version !== halvesVersion && version !== codesVersion)) return 'not a version-1 or version-2 embedding cache entry'
+  const [dim, width, height, cameraWidth, cameraHeight, components] = [field(2), field(3), field(4), field(5), field(6), field(7)]
+  const base = { dim, width, height, cameraWidth, cameraHeight }
+  const payload = bytes.subarray(headerBytes)
+  if (version === codesVersion) {
+    const count = components * width * height
+    if (payload.byteLength !== count || components === 0) return `holds ${bytes.byteLength} bytes; ${headerBytes + count} expected for ${components} codes × ${width}×${height}`
+    return { ...base, components, codes: new Int8Array(payload.buffer.slice(payload.byteOffset, payload.byteOffset + payload.byteLength)) }
+  }
   const count = dim * width * height
-  if (bytes.byteLength !== headerBytes + count * 2) return `holds ${bytes.byteLength} bytes; ${headerBytes + count * 2} expected for ${dim}×${width}×${height}`
+  if (payload.byteLength !== count * 2) return `holds ${bytes.byteLength} bytes; ${headerBytes + count * 2} expected for ${dim}×${width}×${height}`
   // Copy into an aligned buffer: a Uint16Array view needs an even byte offset.
   const halves = new Uint16Array(count)
-  new Uint8Array(halves.buffer).set(bytes.subarray(headerBytes))
-  return { dim, width, height, cameraWidth, cameraHeight, halves }
+  new Uint8Array(halves.buffer).set(payload)
+  return { ...base, halves }
 }

@@ -12,6 +12,7 @@ import type {
   ClassMap, EmbeddingMap, EmbeddingProvider, FrameClassifier, FrameReader, FrameScorer, LoadedFrame, PromptTemplateSource, ScoreMaps,
 } from '../ports'
 import { runBatch } from './batch-run'
+import type { CompactTier } from './compact-tier'
 import type { CachedMap, EmbeddingCache } from './embedding-cache'
 import { decodeHalf } from './float16'
 import type { ModelSettingsFile } from './model-settings'
@@ -27,6 +28,10 @@ export interface InferenceServiceDeps {
   frames: FrameReader
   jobs: JobRunner
   settings: ModelSettingsFile
+  /** The compact cache tier (int8 codes on a per-model basis), or null for fp16 only. */
+  tier: CompactTier | null
+  /** 'auto': codes when the image model runs on a GPU provider (frames come fast), fp16 on the CPU. */
+  cacheTier: 'auto' | 'fp16' | 'codes'
 }
 
 interface MapMeta {
@@ -140,10 +145,10 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     if (!pending) {
       pending = (async () => {
         const cached = await this.deps.cache.get(pack.modelId, sessionId, frameIndex)
-        if (cached) return this.toEmbeddingMap(key, cached)
+        if (cached) return this.toEmbeddingMap(pack, key, cached)
         const { map } = await this.embed(pack, await this.deps.frames.loadFrame(sessionId, frameIndex), 'interactive', signal)
         await this.deps.cache.put(pack.modelId, sessionId, frameIndex, map)
-        return this.toEmbeddingMap(key, map)
+        return this.toEmbeddingMap(pack, key, map)
       })().finally(() => this.inFlight.delete(key))
       this.inFlight.set(key, pending)
     }
@@ -202,6 +207,13 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     if (depth.width === 0 || depth.height === 0 || depth.data.length !== depth.width * depth.height) {
       throw new ConsoleError('bad_file', `Frame ${frameIndex} of session "${sessionId}" has no depth image; ${pack.manifest.name} needs RGB-D.`)
     }
+    const tier = this.codesTier(pack)
+    const basis = tier ? await tier.basis(pack.modelId) : null
+    if (tier && basis) {
+      const encoded = await tier.encode(pack, frame, basis, priority, signal)
+      this.rememberMeta(mapKey(pack, sessionId, frameIndex), encoded.map)
+      return encoded
+    }
     const response = await this.deps.client.request({
       kind: 'embedImage', sessionKey: pack.imageKey, spec: pack.imageSpec,
       rgb: frame.rgb, depthMeters: frame.depthMeters, mapKey: mapKey(pack, sessionId, frameIndex),
@@ -211,12 +223,26 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
       cameraWidth: frame.camera.width, cameraHeight: frame.camera.height, halves: response.halves,
     }
     this.rememberMeta(mapKey(pack, sessionId, frameIndex), map)
+    if (tier) await tier.observe(pack, decodeHalf(response.halves))
     return { map, timings: response.timings }
   }
 
-  private toEmbeddingMap(key: string, map: CachedMap): EmbeddingMap {
+  private codesTier(pack: LoadedPack): CompactTier | null {
+    const { tier, cacheTier } = this.deps
+    const wanted = cacheTier === 'codes' || (cacheTier === 'auto' && pack.provider !== 'cpu')
+    return wanted ? tier : null
+  }
+
+  private async toEmbeddingMap(pack: LoadedPack, key: string, map: CachedMap): Promise<EmbeddingMap> {
     const meta = this.rememberMeta(key, map)
-    return { dim: map.dim, width: map.width, height: map.height, scaleX: meta.scaleX, scaleY: meta.scaleY, data: decodeHalf(map.halves) }
+    const data = 'halves' in map ? decodeHalf(map.halves) : await this.tierFor(pack).decode(pack.modelId, map)
+    return { dim: map.dim, width: map.width, height: map.height, scaleX: meta.scaleX, scaleY: meta.scaleY, data }
+  }
+
+  /** Reads of codes entries need the tier whatever the current setting. */
+  private tierFor(pack: LoadedPack): CompactTier {
+    if (!this.deps.tier) throw new ConsoleError('internal', `A compact cache entry of ${pack.entry.id} was found but the compact tier is off.`)
+    return this.deps.tier
   }
 
   private rememberMeta(key: string, map: CachedMap): MapMeta {

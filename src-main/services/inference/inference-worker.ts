@@ -65,14 +65,16 @@ function fromTensor(tensor: ort.Tensor): TensorData {
 
 async function load(request: Extract<WorkerRequest, { kind: 'load' }>): Promise<WorkerResponse> {
   const fallbacks: ProviderFallback[] = []
-  for (const provider of request.providers) {
+  for (const { provider, config } of request.providers) {
     const unavailable = providerUnavailable(provider)
     if (unavailable) {
       fallbacks.push({ provider, reason: unavailable, attempted: false })
       continue
     }
     try {
-      const created = await ort.InferenceSession.create(request.onnxPath, { ...sessionOptions, executionProviders: [provider] })
+      // The config's trt_* keys reach TensorRT only through the patched binding (provider-options.ts).
+      const executionProvider = config as ort.InferenceSession.ExecutionProviderConfig
+      const created = await ort.InferenceSession.create(request.onnxPath, { ...sessionOptions, executionProviders: [executionProvider] })
       await sessions.get(request.sessionKey)?.release()
       sessions.set(request.sessionKey, created)
       return {

@@ -8,8 +8,9 @@ import {
 } from '../../contract'
 import type { ActiveModelPack, ModelPackProvider } from '../ports'
 import { modelIdOf, scanPacks, type PackEntry } from './pack-catalog'
-import { loadPack, type LoadedPack } from './pack-loader'
+import { loadPack, loadSession, type LoadedPack, type LoadOptions } from './pack-loader'
 import type { ModelSettingsFile } from './model-settings'
+import type { ProviderPlanner } from './provider-planner'
 import type { InferenceWorkerClient } from './worker-client'
 
 export interface ModelsServiceDeps {
@@ -17,6 +18,8 @@ export interface ModelsServiceDeps {
   userModels: string
   settings: ModelSettingsFile
   client: InferenceWorkerClient
+  /** Provider options per ONNX file (TensorRT engine cache, fallbacks). */
+  planner: ProviderPlanner
   log: { info(source: string, message: string): void; warn(source: string, message: string): void }
   /** Collection changed (views refetch). */
   onChanged: () => void
@@ -136,6 +139,12 @@ export class ModelsService implements ServiceApi<typeof modelsSpec>, ModelPackPr
     return this.loaded
   }
 
+  /** Loads an ONNX derived from the active pack (its model with the cache encoder) on the same providers. */
+  async loadDerived(sessionKey: string, onnxPath: string): Promise<void> {
+    await this.init()
+    await loadSession(this.deps.client, sessionKey, onnxPath, this.loadOptions())
+  }
+
   /** Cache key of the pack loaded in the worker, or null. */
   loadedModelId(): string | null {
     return this.loaded?.modelId ?? null
@@ -173,8 +182,14 @@ export class ModelsService implements ServiceApi<typeof modelsSpec>, ModelPackPr
     }
   }
 
-  private loadOptions() {
-    return { providers: this.order, maxMapWidth: this.deps.maxMapWidth }
+  private loadOptions(): LoadOptions {
+    const { planner } = this.deps
+    const order = [...this.order]
+    return {
+      planProviders: (onnxPath) => planner.plan(order, onnxPath),
+      withEngineBuild: (plan, what, load) => planner.withEngineBuild(plan, what, load),
+      maxMapWidth: this.deps.maxMapWidth,
+    }
   }
 
   private async unloadSessions(pack: LoadedPack): Promise<void> {

@@ -57,11 +57,18 @@ export function node(op: string, inputs: string[], outputs: string[], attributes
   ]
 }
 
+/** TensorProto (an initializer) with its values as raw little-endian bytes. */
+export function tensorBytes(name: string, elemType: number, dims: number[], data: Float32Array | BigInt64Array): number[] {
+  const raw = Array.from(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+  return [...dims.flatMap((d) => intField(1, d)), ...intField(2, elemType), ...bytesField(8, name), ...bytesField(9, raw)]
+}
+
 /** ModelProto, IR 7, default-domain opset 13. */
-export function modelBytes(name: string, nodes: number[][], inputs: number[][], outputs: number[][]): Uint8Array {
+export function modelBytes(name: string, nodes: number[][], inputs: number[][], outputs: number[][], initializers: number[][] = []): Uint8Array {
   const graph = [
     ...nodes.flatMap((x) => bytesField(1, x)),
     ...bytesField(2, name),
+    ...initializers.flatMap((t) => bytesField(5, t)),
     ...inputs.flatMap((i) => bytesField(11, i)),
     ...outputs.flatMap((o) => bytesField(12, o)),
   ]
@@ -71,4 +78,17 @@ export function modelBytes(name: string, nodes: number[][], inputs: number[][], 
     ...bytesField(7, graph),
     ...bytesField(8, intField(2, 13)), // opset_import { version 13 }
   ])
+}
+
+/**
+ * A ModelProto that holds only additions to a graph (nodes, initializers, outputs). Appended to a
+ * model's bytes it merges into that model's graph: protobuf parses concatenated messages as one,
+ * with repeated fields appended. The nodes must be valid in the model's opset.
+ */
+export function graphAdditionBytes(nodes: number[][], initializers: number[][], outputs: number[][]): Uint8Array {
+  return Uint8Array.from(bytesField(7, [
+    ...nodes.flatMap((x) => bytesField(1, x)),
+    ...initializers.flatMap((t) => bytesField(5, t)),
+    ...outputs.flatMap((o) => bytesField(12, o)),
+  ]))
 }

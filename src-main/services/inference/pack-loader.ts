@@ -3,10 +3,11 @@
  * names, ranks and channel counts from the declared metadata, and the embedding dims and output
  * stride from a first run (the released DVEFormer declares wrong output dims, facts doc §1.2).
  */
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { ConsoleError, type ModelManifest } from '../../contract'
 import { modelIdOf, type PackEntry } from './pack-catalog'
 import { TextTower } from './text-tower'
+import type { ProviderPlan } from './provider-options'
 import type { InferenceWorkerClient } from './worker-client'
 import type { EmbedImageSpec, ProviderFallback, ValueInfo } from './worker-protocol'
 
@@ -24,7 +25,10 @@ export interface LoadedPack {
 }
 
 export interface LoadOptions {
-  providers: string[]
+  /** The providers to try, with their options, for one ONNX file. */
+  planProviders(onnxPath: string): Promise<ProviderPlan>
+  /** Runs a session load that may first build a TensorRT engine (a job then). */
+  withEngineBuild<T>(plan: ProviderPlan, what: string, load: () => Promise<T>): Promise<T>
   maxMapWidth: number
 }
 
@@ -35,7 +39,7 @@ export async function loadPack(entry: PackEntry, client: InferenceWorkerClient, 
   const image = manifest.image
   const imagePath = join(entry.dir, image.onnx)
   const imageKey = `image:${entry.id}`
-  const loaded = await loadSession(client, imageKey, imagePath, options.providers)
+  const loaded = await loadSession(client, imageKey, imagePath, options)
   const errors = checkImageGraph(manifestFile, manifest, loaded.inputs, loaded.outputs)
   if (errors.length) return fail(client, [imageKey], errors)
 
@@ -56,7 +60,7 @@ export async function loadPack(entry: PackEntry, client: InferenceWorkerClient, 
     const textPath = join(entry.dir, manifest.text.onnx)
     try {
       text = await TextTower.open(entry.dir, manifest.text, textKey)
-      const textSession = await loadSession(client, textKey, textPath, options.providers)
+      const textSession = await loadSession(client, textKey, textPath, options)
       errors.push(...checkTextGraph(manifestFile, manifest, textSession.inputs, textSession.outputs))
       if (!errors.length) {
         const dims = await text.outputDims(client)
@@ -75,11 +79,17 @@ export async function loadPack(entry: PackEntry, client: InferenceWorkerClient, 
   }
 }
 
-async function loadSession(client: InferenceWorkerClient, key: string, path: string, providers: string[]) {
+/** One ONNX file loaded as `key` on the planned providers (a TensorRT engine build first runs as a job). */
+export async function loadSession(client: InferenceWorkerClient, key: string, path: string, options: LoadOptions) {
+  const plan = await options.planProviders(path)
+  const skipped = plan.skipped.map((f) => `${f.provider}: ${f.reason}`).join('; ')
+  if (!plan.choices.length) throw new ConsoleError('model_error', `${path}: no execution provider is usable here (${skipped}).`)
   try {
-    return await client.load(key, path, providers)
+    const loaded = await options.withEngineBuild(plan, `${basename(dirname(path))}/${basename(path)}`, () => client.load(key, path, plan.choices))
+    return { ...loaded, fallbacks: [...plan.skipped, ...loaded.fallbacks] }
   } catch (error) {
-    throw new ConsoleError('model_error', `${path}: the ONNX model does not load: ${error instanceof Error ? error.message : String(error)}`)
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new ConsoleError('model_error', `${path}: the ONNX model does not load: ${reason}${skipped ? ` (skipped before: ${skipped})` : ''}`)
   }
 }
 

@@ -8,6 +8,7 @@ import type { TransferListItem, Worker } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
 import { ConsoleError } from '../../contract'
 import { startWorker } from '../../platform/worker-entry'
+import type { ProviderChoice } from './provider-options'
 import type { ResponseFor, WorkerCall, WorkerRequest, WorkerResponse } from './worker-protocol'
 
 export interface WorkerLog {
@@ -62,7 +63,7 @@ export class InferenceWorkerClient {
   }
 
   /** Loads (or reloads) an ONNX file as `sessionKey`; remembered so a restarted worker can reload it. */
-  async load(sessionKey: string, onnxPath: string, providers: string[]): Promise<ResponseFor['load']> {
+  async load(sessionKey: string, onnxPath: string, providers: ProviderChoice[]): Promise<ResponseFor['load']> {
     const call = { kind: 'load', sessionKey, onnxPath, providers } as const
     const response = await this.request(call, [], 'interactive')
     this.registry.set(sessionKey, call)

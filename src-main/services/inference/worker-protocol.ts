@@ -5,6 +5,7 @@
 import type { ErrorCode } from '../../contract'
 import type { DepthImageMeters, RgbImage } from '../ports'
 import type { PreprocessSpec } from './preprocess'
+import type { ProviderChoice } from './provider-options'
 
 export interface TensorData {
   type: 'float32' | 'int64'
@@ -43,7 +44,7 @@ export interface ProviderFallback {
 }
 
 export type WorkerRequest =
-  | { kind: 'load'; seq: number; sessionKey: string; onnxPath: string; providers: string[] }
+  | { kind: 'load'; seq: number; sessionKey: string; onnxPath: string; providers: ProviderChoice[] }
   | { kind: 'unload'; seq: number; sessionKey: string }
   | {
     kind: 'run'; seq: number; sessionKey: string; feeds: Record<string, TensorData>; fetches: string[]

@@ -26,7 +26,7 @@ describe('embedding cache', () => {
     expect(bytes.byteLength).toBe(entryBytes)
     const back = decodeEntry(bytes)
     expect(typeof back).toBe('object')
-    expect([...(back as CachedMap).halves]).toEqual([...map(3).halves])
+    expect([...(back as Extract<CachedMap, { halves: Uint16Array }>).halves]).toEqual([...map(3).halves])
     expect(decodeEntry(bytes.subarray(0, 40))).toMatch(/holds 40 bytes; 80 expected for 4×3×2/)
     expect(decodeEntry(new Uint8Array(10))).toMatch(/shorter than its header/)
   })
@@ -68,6 +68,16 @@ describe('embedding cache', () => {
     expect(await cache.has('m', 's', 4)).toBe(true)
   })
 
+  it('round-trips a codes entry (version 2: k int8 codes per pixel) and checks its size', () => {
+    const codes = Int8Array.from({ length: 3 * 4 * 2 }, (_, i) => (i * 37) % 255 - 127)
+    const entry: CachedMap = { dim: 768, width: 4, height: 2, cameraWidth: 640, cameraHeight: 480, codes, components: 3 }
+    const bytes = encodeEntry(entry)
+    expect(bytes.byteLength).toBe(32 + 24)
+    const back = decodeEntry(bytes) as Extract<CachedMap, { codes: Int8Array }>
+    expect([back.dim, back.width, back.height, back.components, ...back.codes]).toEqual([768, 4, 2, 3, ...codes])
+    expect(decodeEntry(bytes.subarray(0, 50))).toBe('holds 50 bytes; 56 expected for 3 codes × 4×2')
+  })
+
   it('drops a corrupt entry and reports it', async () => {
     const dir = tempDir()
     const reported: string[] = []
@@ -75,7 +85,7 @@ describe('embedding cache', () => {
     await cache.put('m', 's', 0, map(0))
     writeFileSync(join(dir, 'embeddings', 'm', 's', '0.dvemb'), new Uint8Array(50))
     expect(await cache.get('m', 's', 0)).toBeNull()
-    expect(reported[0]).toMatch(/0\.dvemb: not a version-1 embedding cache entry/)
+    expect(reported[0]).toMatch(/0\.dvemb: not a version-1 or version-2 embedding cache entry/)
     expect(readdirSync(join(dir, 'embeddings', 'm', 's'))).toEqual([])
   })
 

@@ -12,6 +12,7 @@ import { JobRunner } from '../../../../src-main/services/jobs/job-runner'
 import { Logger } from '../../../../src-main/services/logger'
 import type { FrameReader, LoadedFrame } from '../../../../src-main/services/ports'
 import { createInference, type Inference } from '../../../../src-main/services/inference/create-inference'
+import type { ProviderHost } from '../../../../src-main/services/inference/provider-options'
 
 export const fixturePacks = join(import.meta.dirname, '../../../fixtures/models')
 
@@ -70,7 +71,7 @@ export interface Harness {
 }
 
 /** `packs`: folder name in the harness → fixture folder it copies. */
-export function makeHarness(packs: Record<string, string>, frames: FrameReader, options: { maxMapWidth?: number; cacheBudgetBytes?: number; home?: string } = {}): Harness {
+export function makeHarness(packs: Record<string, string>, frames: FrameReader, options: { maxMapWidth?: number; cacheBudgetBytes?: number; home?: string; providerHost?: () => ProviderHost; cacheTier?: 'fp16' | 'codes' | 'auto' } = {}): Harness {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'dve-inference-'))
   const shipped = join(home, 'shipped-models')
   for (const [name, source] of Object.entries(packs)) cpSync(join(fixturePacks, source), join(shipped, name), { recursive: true })
@@ -82,7 +83,7 @@ export function makeHarness(packs: Record<string, string>, frames: FrameReader, 
   const workers: Worker[] = []
   const inference = createInference({
     paths, frames, jobs, data, events, logger,
-    maxMapWidth: options.maxMapWidth, cacheBudgetBytes: options.cacheBudgetBytes,
+    maxMapWidth: options.maxMapWidth, cacheBudgetBytes: options.cacheBudgetBytes, providerHost: options.providerHost, cacheTier: options.cacheTier,
     spawnWorker: () => {
       const worker = defaultSpawn()
       workers.push(worker)

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { startWorker } from '../../../../src-main/platform/worker-entry'
 import { InferenceWorkerClient } from '../../../../src-main/services/inference/worker-client'
 import { fixturePacks } from './inference-test-kit'
+import { cpuChoice } from '../../../../src-main/services/inference/provider-options'
 
 const moduleUrl = pathToFileURL(join(import.meta.dirname, '../../../../src-main/services/inference/worker-client.ts')).href
 const clients: InferenceWorkerClient[] = []
@@ -37,7 +38,7 @@ const textFeeds = () => ({
 describe('inference worker client', () => {
   it('runs a session and reports slow calls', async () => {
     const { client, lines } = makeClient(0)
-    const loaded = await client.load('text', join(fixturePacks, 'tiny/text.onnx'), ['cpu'])
+    const loaded = await client.load('text', join(fixturePacks, 'tiny/text.onnx'), [cpuChoice])
     expect(loaded.inputs.map((i) => i.name)).toEqual(['input_ids', 'attention_mask'])
     const response = await client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, [], 'interactive')
     expect(response.outputs.text_embeds?.dims).toEqual([1, 8])
@@ -46,7 +47,7 @@ describe('inference worker client', () => {
 
   it('drops a cancelled queued call without sending it, and lets interactive calls overtake batch ones', async () => {
     const { client } = makeClient()
-    await client.load('text', join(fixturePacks, 'tiny/text.onnx'), ['cpu'])
+    await client.load('text', join(fixturePacks, 'tiny/text.onnx'), [cpuChoice])
     const order: string[] = []
     const run = (name: string, priority: 'batch' | 'interactive', signal?: AbortSignal) =>
       client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, [], priority, signal).then(() => order.push(name))
@@ -61,7 +62,7 @@ describe('inference worker client', () => {
 
   it('fails the call in flight with a clear error when the worker dies, then works on a new worker', async () => {
     const { client, workers, lines } = makeClient()
-    await client.load('text', join(fixturePacks, 'tiny/text.onnx'), ['cpu'])
+    await client.load('text', join(fixturePacks, 'tiny/text.onnx'), [cpuChoice])
     const pending = client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, [], 'interactive')
     await workers[0]?.terminate()
     await expect(pending).rejects.toThrow(/inference worker crashed \(exit code 1\) during run text; it was restarted/)
@@ -73,6 +74,6 @@ describe('inference worker client', () => {
 
   it('names the file when an ONNX model does not load', async () => {
     const { client } = makeClient()
-    await expect(client.load('x', join(fixturePacks, 'tiny/model.json'), ['cpu'])).rejects.toThrow(/model\.json on any execution provider \(cpu: /)
+    await expect(client.load('x', join(fixturePacks, 'tiny/model.json'), [cpuChoice])).rejects.toThrow(/model\.json on any execution provider \(cpu: /)
   })
 })
