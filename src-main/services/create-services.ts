@@ -9,12 +9,13 @@ import { DataRouter } from './data-router'
 import { EventBus } from './event-bus'
 import { JobRunner } from './jobs/job-runner'
 import { Logger } from './logger'
-import { createRecordings } from './recordings/create-recordings'
+import { createRecordings, type Recordings } from './recordings/create-recordings'
 import { createInference } from './inference/create-inference'
 import { QueryService } from './query/query-service'
 import { createMapping } from './mapping/create-mapping'
 import { SegmentationService } from './segmentation/segmentation-service'
 import { createClasses } from './classes/create-classes'
+import { LiveService } from './live/live-service'
 
 export interface ServicesConfig {
   host: AppInfo['host']
@@ -33,6 +34,9 @@ export interface Services {
   jobs: JobRunner
   logger: Logger
   paths: ConsolePaths
+  /** The library's store and frame reader (the robot simulator reads sessions directly). */
+  recordings: Recordings
+  live: LiveService
   dispose(): Promise<void>
 }
 
@@ -80,10 +84,17 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     modelId: () => inference.inference.activeModelId(), jobs, data, allowFileExport: config.host !== 'browser',
   })
 
-  const api: ConsoleApi = { app, jobs, query, map, segmentation, classes: classes.service, sessions: recordings.service, models: inference.models, inference: inference.inference }
+  const live = new LiveService({
+    libraryDir: paths.sessions, store: recordings.store, events, logger,
+    embedder: () => (inference.models.activePack() ? (sessionId, index) => inference.inference.frameEmbeddings(sessionId, index).then(() => undefined) : null),
+    buildMap: (options) => map.build(options),
+  })
+  disposers.push(() => live.dispose())
+
+  const api: ConsoleApi = { app, jobs, query, map, segmentation, classes: classes.service, sessions: recordings.service, models: inference.models, inference: inference.inference, live }
 
   return {
-    api, events, data, jobs, logger, paths,
+    api, events, data, jobs, logger, paths, recordings, live,
     async dispose() {
       jobs.cancelAll()
       for (const dispose of disposers.reverse()) await dispose()

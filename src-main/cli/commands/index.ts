@@ -14,6 +14,8 @@ import { registerMapCommand } from './map'
 import { registerSegmentCommand } from './segment'
 import { registerEvalCommand } from './eval'
 import { registerClassesCommand } from './classes'
+import { registerLiveCommand } from './live'
+import { registerRobotCommand } from './robot'
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerVersionCommand(program, ctx)
@@ -29,4 +31,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerSegmentCommand(program, ctx)
   registerEvalCommand(program, ctx)
   registerClassesCommand(program, ctx)
+  registerLiveCommand(program, ctx)
+  registerRobotCommand(program, ctx)
 }
