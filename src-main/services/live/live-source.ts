@@ -75,6 +75,8 @@ export class LiveSource {
   private readonly embeddings = new RateMeter()
   private readonly decoders = new Map<number, ReturnType<typeof rosReader>>()
   private serverSessionId: string | null = null
+  private lastRecordedSec = Number.NEGATIVE_INFINITY
+  private saidReplay = false
   private stopping = false
   private running: Promise<void> = Promise.resolve()
   private firstConnect: { resolve: () => void; reject: (error: Error) => void } | null = null
@@ -295,6 +297,13 @@ export class LiveSource {
 
   private async record(pair: Pair): Promise<void> {
     if (this.options.maxFrames !== undefined && (this.writer?.frameCount ?? 0) >= this.options.maxFrames) return
+    // A session's frames go forward in time: after a reconnect, what the robot sends again is not recorded twice.
+    if (pair.stampSec <= this.lastRecordedSec) {
+      if (!this.saidReplay) this.problem('The robot sent frames older than the last recorded one (did it restart or replay?); they are not recorded again.')
+      this.saidReplay = true
+      this.state.framesRejected++
+      return
+    }
     const { topics } = this.state
     let colour: LoadedImage
     let depth: LoadedImage
@@ -336,6 +345,7 @@ export class LiveSource {
       depthPng: await encodeDepthPng({ width: depth.width, height: depth.height, data: depth.data, png: null }),
       worldFromCamera,
     })
+    this.lastRecordedSec = pair.stampSec
     if (worldFromCamera) this.state.posedFrames++
     this.deps.onFrame?.(entry, this.writer.id, pair.arrivalMs)
     this.scheduler?.offer({ sessionId: this.writer.id, index: entry.index, arrivalMs: pair.arrivalMs })

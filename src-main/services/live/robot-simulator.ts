@@ -70,11 +70,16 @@ export class RobotSimulator {
   private readonly writers = new Map<RosSchemaKey, ReturnType<typeof rosWriter>>()
   private readonly subscribed = new Set<number>()
   private running = true
+  /** Playback starts when a client subscribes to the images, so a newcomer sees the recording from its start. */
+  private readonly imagesSubscribed: Promise<void>
+  private markSubscribed: () => void = () => undefined
   private playing: Promise<void> = Promise.resolve()
   readonly compressedColour: boolean
   /** Recorded epoch of frame 0: header stamps are this + the frame's session time. */
   private readonly baseEpochSec: number
   published = 0
+  private markClosing: () => void = () => undefined
+  private readonly closing = new Promise<void>((resolve) => (this.markClosing = resolve))
 
   private constructor(private readonly options: SimulatorOptions) {
     const { manifest } = options.session
@@ -93,8 +98,10 @@ export class RobotSimulator {
       tf: channel(simulatedTopics.tf, 'tfMessage'),
       tfStatic: channel(simulatedTopics.tfStatic, 'tfMessage'),
     }
+    this.imagesSubscribed = new Promise<void>((resolve) => (this.markSubscribed = resolve))
     this.foxglove.on('subscribe', (id) => {
       this.subscribed.add(id)
+      if (this.subscribed.has(this.channels.colour) && this.subscribed.has(this.channels.depth)) this.markSubscribed()
       // Latched like a transient_local topic: a new subscriber gets the static transforms at once.
       if (id === this.channels.tfStatic) this.sendStatic()
     })
@@ -146,6 +153,7 @@ export class RobotSimulator {
 
   async close(): Promise<void> {
     this.running = false
+    this.markClosing()
     for (const client of this.wss.clients) client.terminate()
     this.wss.close()
     await new Promise<void>((resolve) => this.http.close(() => resolve()))
@@ -160,7 +168,7 @@ export class RobotSimulator {
 
   private send(channel: number, key: RosSchemaKey, message: unknown): void {
     if (!this.subscribed.has(channel)) return
-    this.foxglove.sendMessage(channel, BigInt(Date.now()) * 1_000_000n, this.writer(key).writeMessage(message))
+    this.foxglove.sendMessage(channel, BigInt(Date.now()) * 1_000_000n, this.writer(key).writeMessage(message) as Uint8Array<ArrayBuffer>)
   }
 
   private sendStatic(): void {
@@ -180,6 +188,7 @@ export class RobotSimulator {
     const duration = frames[frames.length - 1]!.timestampSec - t0
     const period = frames.length > 1 ? duration / (frames.length - 1) : 1 / 30
     const rate = this.options.rate ?? 1
+    await Promise.race([this.imagesSubscribed, this.closing])
     for (let loop = 0; this.running; loop++) {
       const started = performance.now()
       let next = this.messagesOf(frames[0]!)
