@@ -13,6 +13,7 @@ import { querySpec } from './query'
 import { mapSpec } from './map'
 import { segmentationSpec } from './segmentation'
 import { classesSpec } from './classes'
+import { liveSpec } from './live'
 
 export const contract = {
   app: appSpec,
@@ -24,6 +25,7 @@ export const contract = {
   map: mapSpec,
   segmentation: segmentationSpec,
   classes: classesSpec,
+  live: liveSpec,
 } as const
 
 export type Contract = typeof contract

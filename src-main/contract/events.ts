@@ -1,6 +1,7 @@
 /** Events pushed from services to every connected renderer. Names are `service.onSomething`-style. */
 import type { JobInfo } from './jobs'
 import type { AppInfo, LogLine } from './app'
+import type { LiveStatus } from './live'
 
 export interface ConsoleEvents {
   job: JobInfo
@@ -8,4 +9,6 @@ export interface ConsoleEvents {
   appInfo: AppInfo
   /** Something in a service's collection changed (sessions, classSets, models, maps…); views refetch. */
   changed: { service: string; id?: string }
+  /** The live robot link's state, a few times a second while it runs. */
+  live: LiveStatus
 }

@@ -9,7 +9,7 @@ import { DataRouter } from './data-router'
 import { EventBus } from './event-bus'
 import { JobRunner } from './jobs/job-runner'
 import { Logger } from './logger'
-import { createRecordings, pathPolicyFor } from './recordings/create-recordings'
+import { createRecordings, pathPolicyFor, type Recordings } from './recordings/create-recordings'
 import type { PathPolicy } from './security/path-policy'
 import { createInference } from './inference/create-inference'
 import { QueryScoring } from './query/query-scoring'
@@ -17,6 +17,7 @@ import { QueryService } from './query/query-service'
 import { createMapping } from './mapping/create-mapping'
 import { SegmentationService } from './segmentation/segmentation-service'
 import { createClasses } from './classes/create-classes'
+import { LiveService } from './live/live-service'
 
 export interface ServicesConfig {
   host: AppInfo['host']
@@ -37,6 +38,9 @@ export interface Services {
   paths: ConsolePaths
   /** What requests may read and write (docs/SECURITY.md); the Electron host grants dialog picks here. */
   policy: PathPolicy
+  /** The library's store and frame reader (the robot simulator reads sessions directly). */
+  recordings: Recordings
+  live: LiveService
   dispose(): Promise<void>
 }
 
@@ -90,10 +94,17 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     modelId: () => inference.inference.activeModelId(), jobs, data, allowFileExport: config.host !== 'browser', policy,
   })
 
-  const api: ConsoleApi = { app, jobs, query, map, segmentation, classes: classes.service, sessions: recordings.service, models: inference.models, inference: inference.inference }
+  const live = new LiveService({
+    libraryDir: paths.sessions, store: recordings.store, events, logger,
+    embedder: () => (inference.models.activePack() ? (sessionId, index) => inference.inference.frameEmbeddings(sessionId, index).then(() => undefined) : null),
+    buildMap: (options) => map.build(options),
+  })
+  disposers.push(() => live.dispose())
+
+  const api: ConsoleApi = { app, jobs, query, map, segmentation, classes: classes.service, sessions: recordings.service, models: inference.models, inference: inference.inference, live }
 
   return {
-    api, events, data, jobs, logger, paths, policy,
+    api, events, data, jobs, logger, paths, policy, recordings, live,
     async dispose() {
       jobs.cancelAll()
       for (const dispose of disposers.reverse()) await dispose()

@@ -15,6 +15,8 @@ import { registerSegmentCommand } from './segment'
 import { registerEvalCommand } from './eval'
 import { registerClassesCommand } from './classes'
 import { registerCalibrateCommand } from './calibrate'
+import { registerLiveCommand } from './live'
+import { registerRobotCommand } from './robot'
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerVersionCommand(program, ctx)
@@ -31,4 +33,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerEvalCommand(program, ctx)
   registerClassesCommand(program, ctx)
   registerCalibrateCommand(program, ctx)
+  registerLiveCommand(program, ctx)
+  registerRobotCommand(program, ctx)
 }

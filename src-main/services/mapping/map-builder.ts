@@ -30,9 +30,11 @@ const maxPlausibleMedianDepthMeters = 50
 
 export async function buildMap(deps: MapBuildDeps, manifest: SessionManifest, options: MapBuildOptions, modelId: string | null, previous: FusedMap | null, ctx: JobContext): Promise<FusedMap> {
   const total = manifest.frames.length
-  const resume = previous && options.resume && !previous.meta.complete && sameSettings(previous.meta, options, modelId) ? previous : null
+  // A complete map continues too when its session has grown since (a live recording).
+  const resumable = previous && (!previous.meta.complete || previous.meta.nextFrame < total)
+  const resume = previous && resumable && options.resume && sameSettings(previous.meta, options, modelId) ? previous : null
   const meta: FusedMapMeta = resume
-    ? { ...resume.meta, trajectory: { frameIndices: [...resume.meta.trajectory.frameIndices], worldFromCamera: [...resume.meta.trajectory.worldFromCamera] }, warnings: [...resume.meta.warnings] }
+    ? { ...resume.meta, frameCount: total, trajectory: { frameIndices: [...resume.meta.trajectory.frameIndices], worldFromCamera: [...resume.meta.trajectory.worldFromCamera] }, warnings: [...resume.meta.warnings] }
     : {
         sessionId: manifest.id, modelId, voxelSizeMeters: options.voxelSizeMeters, maxDepthMeters: options.maxDepthMeters, frameStep: options.frameStep,
         nextFrame: 0, framesFused: 0, frameCount: total, complete: false, embeddingDim: 0, labelClasses: manifest.labelClasses ?? [],

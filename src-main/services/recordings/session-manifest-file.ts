@@ -1,6 +1,7 @@
 /** Reading and writing `session.json` (docs/FORMATS.md §1), validated at the boundary. */
 import { join } from 'node:path'
 import { ConsoleError, sessionManifestSchema, type SessionManifest } from '../../contract'
+import { framesFromJournal } from './frame-journal'
 import { writeJsonAtomic } from '../../platform/atomic-write'
 import { readJsonFile } from './json-file'
 
@@ -12,7 +13,8 @@ export function manifestPath(sessionDir: string): string {
 
 export async function readManifest(sessionDir: string): Promise<SessionManifest> {
   const path = manifestPath(sessionDir)
-  const manifest = await readJsonFile(path, sessionManifestSchema)
+  // A live recording that stopped without its final manifest: the journal holds the frames after it.
+  const manifest = await framesFromJournal(sessionDir, await readJsonFile(path, sessionManifestSchema))
   const misplaced = manifest.frames.findIndex((frame, i) => frame.index !== i)
   if (misplaced >= 0) {
     throw new ConsoleError('bad_file', `${path}: frames.${misplaced}.index is ${manifest.frames[misplaced]?.index}, expected ${misplaced} (indices must be 0..n-1).`, { file: path })

@@ -27,6 +27,8 @@ export class SessionStore {
   private readonly cache = new Map<string, StoredSession>()
   /** By folder, so listing re-validates only manifests that changed (zod over thousands of frames is slow). */
   private readonly byDir = new Map<string, StoredSession>()
+  /** Sessions being recorded live, by folder: served from memory while their frames grow. */
+  private readonly live = new Map<string, StoredSession>()
 
   constructor(
     readonly libraryDir: string,
@@ -62,7 +64,22 @@ export class SessionStore {
     return { sessions, problems }
   }
 
+  /** Serves `session` from memory (a live recording appends to its manifest) until `endLive`. */
+  setLive(session: StoredSession): void {
+    this.live.set(session.dir, session)
+    this.cache.set(session.id, session)
+  }
+
+  /** Back to reading the session from disk (its final session.json is written). */
+  endLive(dir: string): void {
+    const session = this.live.get(dir)
+    this.live.delete(dir)
+    if (session) this.cache.delete(session.id)
+    this.byDir.delete(dir)
+  }
+
   async get(id: string): Promise<StoredSession> {
+    for (const session of this.live.values()) if (session.id === id) return session
     const cached = this.cache.get(id)
     if (cached) {
       const mtime = await manifestMtime(cached.dir)
@@ -106,6 +123,8 @@ export class SessionStore {
   }
 
   private async load(dir: string, readOnly: boolean): Promise<StoredSession> {
+    const live = this.live.get(dir)
+    if (live) return live
     const version = await manifestMtime(dir)
     if (version === null) throw new ConsoleError('not_found', `${manifestPath(dir)}: file is missing.`)
     const known = this.byDir.get(dir)

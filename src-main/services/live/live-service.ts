@@ -1,0 +1,144 @@
+/**
+ * The `live` service: one robot link at a time (LiveSource), its status pushed as `live` events a
+ * few times a second, the recorded frames for the Player, and the live map: while posed frames
+ * arrive, the session's map is extended every few seconds (the builder resumes where it stopped).
+ */
+import { ConsoleError, liveConnectSchema, type InputOf, type LiveStatus, type LiveTopicListing, type MapBuildOptions, type ServiceApi, type SessionFrame, type liveSpec } from '../../contract'
+import type { EventBus } from '../event-bus'
+import type { Logger } from '../logger'
+import type { SessionStore } from '../recordings/session-store'
+import { FoxgloveLink, LinkFailure } from './foxglove-link'
+import { LiveSource, type LiveSourceDeps } from './live-source'
+import { suggestTopics } from './topic-choice'
+
+type Spec = typeof liveSpec
+
+export interface LiveServiceDeps {
+  libraryDir: string
+  store: SessionStore
+  events: EventBus
+  logger: Logger
+  /** Embeds one recorded frame (writes the embedding cache); null = no model pack is active. */
+  embedder: () => ((sessionId: string, frameIndex: number) => Promise<void>) | null
+  /** Extends the session's map; rejects with `conflict` while a build runs. */
+  buildMap: (options: Pick<MapBuildOptions, 'sessionId' | 'frameStep' | 'resume'>) => Promise<unknown>
+  /** How often the live map grows (default 10 s). */
+  mapEveryMs?: number
+  /** Hooks for benchmarks and tests. */
+  hooks?: Pick<LiveSourceDeps, 'onFrame' | 'onEmbedded'>
+}
+
+/** Status events at most this often. */
+const statusEveryMs = 250
+/** Fuse about one frame per this many recorded ones into the live map. */
+const liveMapFrameStep = 10
+
+export class LiveService implements ServiceApi<Spec> {
+  private source: LiveSource | null = null
+  private statusTimer: ReturnType<typeof setInterval> | null = null
+  private mapTimer: ReturnType<typeof setInterval> | null = null
+  private lastSessionId: string | null = null
+
+  constructor(private readonly deps: LiveServiceDeps) {}
+
+  async topics({ url, certificateFingerprint }: InputOf<Spec['topics']>): Promise<LiveTopicListing> {
+    let link: FoxgloveLink
+    try {
+      link = await FoxgloveLink.open(url, { certificateFingerprint, timeoutMs: 5_000 })
+    } catch (error) {
+      throw error instanceof LinkFailure ? new ConsoleError(error.kind === 'unreachable' || error.kind === 'timeout' ? 'not_found' : 'unsupported', error.message) : error
+    }
+    try {
+      const topics = [...link.channels.values()].map((c) => ({ topic: c.topic, schemaName: c.schemaName })).sort((a, b) => a.topic.localeCompare(b.topic))
+      return { url, protocol: link.protocol, serverName: link.serverInfo.name, topics, suggested: suggestTopics(topics) }
+    } finally {
+      link.close()
+    }
+  }
+
+  async connect(raw: InputOf<Spec['connect']>): Promise<LiveStatus> {
+    const options = liveConnectSchema.parse(raw)
+    if (this.source && ['connecting', 'live', 'reconnecting'].includes(this.source.status().state))
+      throw new ConsoleError('conflict', `Already connected to ${this.source.status().url}; stop that link first.`)
+    const source = new LiveSource(options, {
+      libraryDir: this.deps.libraryDir, store: this.deps.store, embed: this.deps.embedder(),
+      onChange: () => this.emitStatus(),
+      ...this.deps.hooks,
+    })
+    this.source = source
+    this.startTimers()
+    try {
+      await source.start()
+    } catch (error) {
+      this.stopTimers()
+      this.emitStatus()
+      throw error
+    }
+    this.deps.logger.info('live', `Connected to ${options.url} (${source.status().protocol}).`)
+    void source.finished().then(async () => {
+      // maxFrames reached: finish the recording as a stop would.
+      if (this.source === source && source.status().state !== 'stopped' && source.status().state !== 'failed') await this.stop()
+    })
+    return source.status()
+  }
+
+  async status(): Promise<LiveStatus | null> {
+    return this.source?.status() ?? null
+  }
+
+  async stop(): Promise<LiveStatus | null> {
+    const source = this.source
+    if (!source) return null
+    this.stopTimers()
+    const status = await source.stop()
+    this.emitStatus()
+    if (status.sessionId) {
+      this.deps.logger.info('live', `Stopped; ${status.framesRecorded} frames recorded in session "${status.sessionId}".`)
+      this.deps.events.emit('changed', { service: 'sessions', id: status.sessionId })
+    }
+    return status
+  }
+
+  async frames({ sessionId, from }: InputOf<Spec['frames']>): Promise<SessionFrame[]> {
+    const { manifest } = await this.deps.store.get(sessionId)
+    return manifest.frames.slice(from)
+  }
+
+  /** The running source (the CLI waits on it). */
+  current(): LiveSource | null {
+    return this.source
+  }
+
+  async dispose(): Promise<void> {
+    if (this.source) await this.stop()
+  }
+
+  private emitStatus(): void {
+    const status = this.source?.status()
+    if (!status) return
+    if (status.sessionId && status.sessionId !== this.lastSessionId) {
+      this.lastSessionId = status.sessionId
+      this.deps.events.emit('changed', { service: 'sessions', id: status.sessionId })
+    }
+    this.deps.events.emit('live', status)
+  }
+
+  private startTimers(): void {
+    this.stopTimers()
+    this.statusTimer = setInterval(() => this.emitStatus(), statusEveryMs)
+    this.mapTimer = setInterval(() => void this.growMap(this.source?.status().sessionId ?? null), this.deps.mapEveryMs ?? 10_000)
+  }
+
+  private stopTimers(): void {
+    if (this.statusTimer) clearInterval(this.statusTimer)
+    if (this.mapTimer) clearInterval(this.mapTimer)
+    this.statusTimer = this.mapTimer = null
+  }
+
+  private async growMap(sessionId: string | null): Promise<void> {
+    if (!sessionId || (this.source?.status().posedFrames ?? 0) === 0) return
+    await this.deps.buildMap({ sessionId, frameStep: liveMapFrameStep, resume: true }).catch((error: unknown) => {
+      if (!(error instanceof ConsoleError && error.code === 'conflict')) this.deps.logger.warn('live', `The live map did not grow: ${error instanceof Error ? error.message : String(error)}`)
+    })
+  }
+}

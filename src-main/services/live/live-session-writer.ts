@@ -1,0 +1,125 @@
+/**
+ * Records a live stream into a normal library session, append-only and crash-safe: each frame's
+ * images are written first, then one line in the frame journal (recordings/frame-journal.ts);
+ * session.json is rewritten atomically every few seconds and at the end, when the journal goes.
+ * Whatever kills the process, the session opens with every frame up to the last complete one.
+ * While recording, the session store serves the growing manifest from memory.
+ */
+import { mkdir, open, rm, stat, writeFile, type FileHandle } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { PinholeIntrinsics, SessionFrame, SessionManifest } from '../../contract'
+import type { RosTime } from '../recordings/import/ros-images'
+import { journalFileName, journalLine } from '../recordings/frame-journal'
+import { manifestPath, writeManifest } from '../recordings/session-manifest-file'
+import type { SessionStore, StoredSession } from '../recordings/session-store'
+import { newSessionId } from '../recordings/import/session-id'
+
+export interface LiveSessionSpec {
+  libraryDir: string
+  name: string
+  /** The robot's URL (the session's source path). */
+  sourceUrl: string
+  camera: PinholeIntrinsics & { width: number; height: number }
+  rgbSize: { width: number; height: number }
+  /** First frame's stamp: session times start at 0 from it. */
+  firstStamp: RosTime
+}
+
+export interface FrameToRecord {
+  stamp: RosTime
+  sourceName: string
+  rgb: { bytes: Uint8Array; extension: 'png' | 'jpg' }
+  depthPng: Uint8Array
+  worldFromCamera: number[] | null
+}
+
+/** session.json is rewritten at most this often while recording (the journal covers the rest). */
+const manifestEveryMs = 5_000
+
+const pad = (index: number): string => index.toString().padStart(6, '0')
+
+export class LiveSessionWriter {
+  private lastManifestAt = Date.now()
+  private tail: Promise<unknown> = Promise.resolve()
+  private closed = false
+
+  private constructor(
+    readonly session: StoredSession,
+    private readonly journal: FileHandle,
+    private readonly store: SessionStore | null,
+    private readonly firstStamp: RosTime,
+  ) {}
+
+  static async create(spec: LiveSessionSpec, store: SessionStore | null): Promise<LiveSessionWriter> {
+    const id = await newSessionId(spec.name, spec.libraryDir)
+    const dir = join(spec.libraryDir, id)
+    await mkdir(join(dir, 'rgb'), { recursive: true })
+    await mkdir(join(dir, 'depth'), { recursive: true })
+    const { width, height, fx, fy, cx, cy } = spec.camera
+    const manifest: SessionManifest = {
+      format: 'dve-session', version: 1, id, name: spec.name, createdAt: new Date().toISOString(),
+      source: { format: 'live', path: spec.sourceUrl },
+      camera: { width, height, fx, fy, cx, cy },
+      rgbSize: spec.rgbSize, depthUnitMeters: 0.001, depthInvalidValues: [0], hasPoses: false, frames: [],
+    }
+    await writeManifest(dir, manifest)
+    const journal = await open(join(dir, journalFileName), 'a')
+    const session: StoredSession = { id, dir, manifest, readOnly: false, version: (await stat(manifestPath(dir))).mtimeMs }
+    store?.setLive(session)
+    return new LiveSessionWriter(session, journal, store, spec.firstStamp)
+  }
+
+  get id(): string {
+    return this.session.id
+  }
+
+  get frameCount(): number {
+    return this.session.manifest.frames.length
+  }
+
+  /** Appends one frame; frames are written strictly in call order. Resolves to its entry. */
+  append(frame: FrameToRecord): Promise<SessionFrame> {
+    const written = this.tail.then(() => this.write(frame))
+    this.tail = written.catch(() => undefined)
+    return written
+  }
+
+  private async write(frame: FrameToRecord): Promise<SessionFrame> {
+    if (this.closed) throw new Error(`the live recording "${this.id}" is closed`)
+    const { manifest, dir } = this.session
+    const index = manifest.frames.length
+    const entry: SessionFrame = {
+      index,
+      // Seconds and nanoseconds apart: an epoch stamp as one double would lose the microseconds.
+      timestampSec: frame.stamp.sec - this.firstStamp.sec + (frame.stamp.nanosec - this.firstStamp.nanosec) * 1e-9,
+      sourceName: frame.sourceName,
+      rgb: `rgb/${pad(index)}.${frame.rgb.extension}`,
+      depth: `depth/${pad(index)}.png`,
+      worldFromCamera: frame.worldFromCamera,
+    }
+    await Promise.all([writeFile(join(dir, entry.rgb), frame.rgb.bytes), writeFile(join(dir, entry.depth), frame.depthPng)])
+    // One write of one line: the frame exists from here on, for this process and after a crash.
+    await this.journal.write(journalLine(entry))
+    manifest.frames.push(entry)
+    if (entry.worldFromCamera) manifest.hasPoses = true
+    if (Date.now() - this.lastManifestAt > manifestEveryMs) await this.writeManifestNow()
+    return entry
+  }
+
+  private async writeManifestNow(): Promise<void> {
+    this.lastManifestAt = Date.now()
+    await this.journal.sync()
+    await writeManifest(this.session.dir, this.session.manifest)
+  }
+
+  /** Writes the final session.json and drops the journal; the session is then a plain one. */
+  async close(): Promise<void> {
+    await this.tail
+    if (this.closed) return
+    this.closed = true
+    await this.writeManifestNow()
+    await this.journal.close()
+    await rm(join(this.session.dir, journalFileName), { force: true })
+    this.store?.endLive(this.session.dir)
+  }
+}
