@@ -228,14 +228,14 @@ describe('batch runs', () => {
       if (index !== 3 || killed) return
       killed = true
       // frame 2 runs in the worker while frame 3 is decoded: kill the worker under it
-      await h.workers[0]?.terminate()
+      h.workers[0]?.kill()
     }
     const job = await finished(h, (await h.inference.inference.runOnSession({ sessionId: 's1' })).jobId)
     expect(job.error).toBeNull()
     expect(job.state).toBe('done')
     expect(h.workers.length).toBe(2)
     expect((await h.inference.inference.cacheStatus({ sessionId: 's1' })).sessionFramesCached).toBe(5)
-    expect(h.logger.recent().some((l) => /inference worker stopped/.test(l.message))).toBe(true)
+    expect(h.logger.recent().some((l) => /native-work process stopped/.test(l.message))).toBe(true)
   })
 })
 
