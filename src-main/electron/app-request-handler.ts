@@ -71,7 +71,7 @@ export function createAppRequestHandler(options: AppRequestHandlerOptions): AppR
   }
 }
 
-/** A copy into a fresh ArrayBuffer: Response needs BodyInit, and a view may sit in a pooled Buffer. */
-function toBodyInit(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer as ArrayBuffer
+/** A view, not a copy: the router's bytes and readFile's Buffer are backed by plain ArrayBuffers. */
+function toBodyInit(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes as Uint8Array<ArrayBuffer>
 }
