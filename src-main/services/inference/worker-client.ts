@@ -281,7 +281,7 @@ export class InferenceWorkerClient {
     Object.assign(this.nativeStatus, { running: false, restarts: this.nativeStatus.restarts + 1, lastCrash: { reason, at: Date.now() } })
     this.options.onStatus?.(this.status())
     if (inFlight) {
-      const error = new ConsoleError('model_error', `The native-work process crashed (${reason}) during ${describe(inFlight.call)}; it was restarted.`, { workerCrashed: true })
+      const error = new ConsoleError('model_error', `The native-work process crashed (${reason}) while ${activity[inFlight.call.kind]}; it was restarted.`, { workerCrashed: true })
       this.settle(inFlight, () => inFlight.reject(error))
     }
     for (const training of [...this.trainings.values()]) {
@@ -296,6 +296,12 @@ export class InferenceWorkerClient {
 
 function sessionKeyOf(call: WorkerCall): string | null {
   return 'sessionKey' in call && call.kind !== 'load' && call.kind !== 'unload' ? call.sessionKey : null
+}
+
+/** What a call was doing, in words for a person. */
+const activity: Record<WorkerCall['kind'], string> = {
+  load: 'loading a model', unload: 'unloading a model', run: 'running a model', embedImage: 'embedding a frame',
+  score: 'scoring a frame', classify: 'classifying a frame', pca: 'projecting a frame',
 }
 
 function describe(call: WorkerCall): string {

@@ -61,7 +61,7 @@ describe('inference worker client', () => {
     await client.load('text', join(fixturePacks, 'tiny/text.onnx'), ['cpu'])
     const pending = client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, 'interactive')
     workers[0]?.kill()
-    await expect(pending).rejects.toThrow(/native-work process crashed \(killed by SIGTERM\) during run text; it was restarted/)
+    await expect(pending).rejects.toThrow(/native-work process crashed \(killed by SIGTERM\) while running a model; it was restarted/)
     const after = await client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, 'interactive')
     expect(after.outputs.text_embeds?.dims).toEqual([1, 8])
     expect(workers).toHaveLength(2)
