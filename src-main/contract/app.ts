@@ -11,6 +11,17 @@ export interface AppInfo {
   activeModel: string | null
   /** Execution provider the active image session runs on (e.g. 'cpu', 'cuda'), or null. */
   executionProvider: string | null
+  /** The native-work process that owns every onnxruntime session. */
+  nativeWork: NativeWorkStatus
+}
+
+export interface NativeWorkStatus {
+  /** A process is started (it starts on first use). */
+  running: boolean
+  /** How often it died and was restarted in this run of the console. */
+  restarts: number
+  /** Why it last died, and when (ms since the epoch); null when it never did. */
+  lastCrash: { reason: string; at: number } | null
 }
 
 export interface LogLine {

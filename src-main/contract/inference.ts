@@ -25,8 +25,6 @@ export interface BatchRunSummary {
   cached: number
   seconds: number
   framesPerSecond: number
-  /** Frames retried after the inference worker crashed. */
-  retriedAfterCrash: number
   /** Mean milliseconds per computed frame inside the worker (null when every frame was cached). */
   workerMs: { preprocess: number; run: number; post: number } | null
 }

@@ -1,35 +1,33 @@
-/** The main window, locked down: isolated, sandboxed, no Node, no navigation, no new windows. */
+/**
+ * The main window, locked down: isolated, sandboxed, no Node, no navigation, no new windows, no
+ * permissions. Its page comes from the app scheme, so it shares one origin with the data plane.
+ */
 import { BrowserWindow, session, shell } from 'electron'
-import { join } from 'node:path'
-import { contentSecurityPolicy } from '../platform/content-security'
-import { dataScheme } from './data-protocol'
+import { appEntryUrl } from './app-scheme'
 
-export function createMainWindow(outDir: string): BrowserWindow {
-  const csp = contentSecurityPolicy([`${dataScheme}:`], [`${dataScheme}:`])
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } })
-  })
+export function createMainWindow(preloadPath: string): BrowserWindow {
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false))
-
   const window = new BrowserWindow({
     width: 1400,
     height: 900,
     title: 'DVE Console',
     show: false,
     webPreferences: {
-      preload: join(outDir, 'preload', 'index.cjs'),
+      preload: preloadPath,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
     },
   })
+  // The views route by URL hash, which is not a navigation; any real navigation is refused.
   window.webContents.on('will-navigate', (event) => event.preventDefault())
+  window.webContents.on('will-redirect', (event) => event.preventDefault())
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https://')) void shell.openExternal(url)
     return { action: 'deny' }
   })
   window.once('ready-to-show', () => window.show())
-  void window.loadFile(join(outDir, 'renderer', 'index.html'))
+  void window.loadURL(appEntryUrl)
   return window
 }

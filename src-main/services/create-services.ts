@@ -3,6 +3,7 @@
  * server), the CLI and the tests call this and nothing else.
  */
 import type { AppInfo, ConsoleApi, LogLine } from '../contract'
+import type { NativeProcessLauncher } from '../platform/native-process'
 import { consolePaths, type ConsolePaths } from '../platform/paths'
 import { AppService } from './app/app-service'
 import { DataRouter } from './data-router'
@@ -27,6 +28,8 @@ export interface ServicesConfig {
   echoLog?: (line: LogLine) => void
   /** Extra folders the Library's file browser may show (also DVE_DATA_ROOTS). */
   dataRoots?: string[]
+  /** Starts the native-work process; Electron passes utilityProcess, the default forks a Node child. */
+  launchNative?: NativeProcessLauncher
 }
 
 export interface Services {
@@ -54,7 +57,10 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
 
   const policy = pathPolicyFor(config.host, paths, config.dataRoots ?? [])
   const recordings = createRecordings({ host: config.host, paths, data, jobs, events, logger, policy })
-  const inference = createInference({ paths, frames: recordings.frameReader, jobs, data, events, logger })
+  const inference = createInference({
+    paths, frames: recordings.frameReader, jobs, data, events, logger, launchNative: config.launchNative,
+    onNativeStatus: () => void app.info().then((info) => events.emit('appInfo', info)),
+  })
   disposers.push(inference.dispose)
   await inference.init() // a folder scan and settings: the status bar and `dve version` name the pack from the start
 
@@ -62,6 +68,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     {
       host: config.host, version: config.version,
       activeModel: () => inference.models.activeModelName(), executionProvider: () => inference.models.executionProvider(),
+      nativeWork: () => inference.client.status(),
     },
     logger,
   )
@@ -87,8 +94,8 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const classes = createClasses({
     home: paths.home, frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, packs: inference.models,
     manifest: async (id) => (await recordings.service.get({ id })).manifest, jobs, data, allowFileAccess: config.host !== 'browser', policy,
+    probeTrainer: inference.client,
   })
-  disposers.push(classes.dispose)
   const segmentation = new SegmentationService({
     frames: recordings.frameReader, scorer: inference.inference, heads: classes.heads, catalog: classes.heads,
     modelId: () => inference.inference.activeModelId(), jobs, data, allowFileExport: config.host !== 'browser', policy,
@@ -106,7 +113,8 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   return {
     api, events, data, jobs, logger, paths, policy, recordings, live,
     async dispose() {
-      jobs.cancelAll()
+      // Quitting waits for jobs to stop (they stop between units of work) and their files to be written.
+      await jobs.cancelAllAndWait()
       for (const dispose of disposers.reverse()) await dispose()
     },
   }

@@ -57,7 +57,7 @@ export async function addedCpuRows(ctx: CliContext, model: string, quick: boolea
     // The basis from the first maps (as the compact tier does on a model's first frames).
     const cache = new EmbeddingCache(join(work, 'cache'), 64 * 2 ** 30, () => undefined)
     const tier = new CompactTier({ cacheDir: join(work, 'cache'), client: built.client, loadOnProviders: (key, path) => built.models.loadDerived(key, path) })
-    const embedFp16 = () => built.client.request({ kind: 'embedImage', sessionKey: pack.imageKey, spec: pack.imageSpec, rgb: frame.rgb, depthMeters: frame.depthMeters, mapKey: 'bench' }, [], 'interactive')
+    const embedFp16 = () => built.client.request({ kind: 'embedImage', sessionKey: pack.imageKey, spec: pack.imageSpec, rgb: frame.rgb, depthMeters: frame.depthMeters, mapKey: 'bench' }, 'interactive')
     for (let i = 0; i < 4; i++) await tier.observe(pack, decodeHalf((await embedFp16()).halves))
     const basis = await tier.basis(pack.modelId)
     if (!basis) throw new Error('the frame basis was not fitted')
@@ -70,7 +70,7 @@ export async function addedCpuRows(ctx: CliContext, model: string, quick: boolea
     let codesBytes = 0
     for (let i = 0; i <= runs; i++) {
       const { feeds } = networkFeeds(image, frame)
-      const bareResponse = await built.client.request({ kind: 'run', sessionKey: pack.imageKey, feeds, fetches: [image.output], discardOutputs: true }, [], 'interactive')
+      const bareResponse = await built.client.request({ kind: 'run', sessionKey: pack.imageKey, feeds, fetches: [image.output], discardOutputs: true }, 'interactive')
 
       let started = performance.now()
       const response = await embedFp16()

@@ -62,7 +62,7 @@ async function bareRunMs(built: Inference, pack: LoadedPack, frames: FrameReader
   const feeds = 'rgbd' in image.inputs
     ? { [image.inputs.rgbd]: tensor(4, input.planes) }
     : { [image.inputs.rgb]: tensor(3, input.rgb), [image.inputs.depth]: tensor(1, input.depth) }
-  const response = await built.client.request({ kind: 'run', sessionKey: pack.imageKey, feeds, fetches: [image.output], discardOutputs: true }, [], 'interactive')
+  const response = await built.client.request({ kind: 'run', sessionKey: pack.imageKey, feeds, fetches: [image.output], discardOutputs: true }, 'interactive')
   return response.runMs
 }
 
@@ -78,7 +78,7 @@ async function headRows(built: Inference, dim: number, quick: boolean): Promise<
     const vectors = data.slice(0, count * dim)
     let first = true
     const times = await timeRuns(async () => {
-      await built.client.request({ kind: 'score', mapKey: `bench-heads-${dim}`, map: first ? map : null, vectors, count, bias: null }, [], 'interactive')
+      await built.client.request({ kind: 'score', mapKey: `bench-heads-${dim}`, map: first ? map : null, vectors, count, bias: null }, 'interactive')
       first = false
     }, quick ? 10 : 50)
     rows.push({ name: `text-query heads, ${dim}×${height}×${width}, K=${count}`, value: median(times) / count, unit: 'ms/query', aim: '≤ 5 ms' })

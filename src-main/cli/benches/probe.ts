@@ -16,6 +16,7 @@ import { seededRandom } from '../../services/seeded-random'
 import { DataRouter } from '../../services/data-router'
 import { EventBus } from '../../services/event-bus'
 import { JobRunner } from '../../services/jobs/job-runner'
+import { InferenceWorkerClient } from '../../services/inference/worker-client'
 import type { EmbeddingMap, EmbeddingProvider, FrameReader, FrameScorer, ModelPackProvider } from '../../services/ports'
 import { median, timeRuns } from './bench-stats'
 import type { Bench, BenchRow } from './bench-types'
@@ -95,7 +96,8 @@ async function strokeToProbe(runs: number): Promise<BenchRow> {
   const packs: ModelPackProvider = { activePack: () => null, onActivePackChanged: () => () => undefined }
   const manifest = { camera: { width: cameraWidth, height: cameraHeight }, frames: Array.from({ length: frameCount }, (_, index) => ({ index })) } as unknown as SessionManifest
   const jobs = new JobRunner(new EventBus())
-  const classes = createClasses({ home, frames, embeddings, scorer, packs, manifest: async () => manifest, jobs, data: new DataRouter(), allowFileAccess: true })
+  const native = new InferenceWorkerClient({ log: { info: () => undefined, warn: (source, message) => console.warn(`${source}: ${message}`) } })
+  const classes = createClasses({ home, frames, embeddings, scorer, packs, manifest: async () => manifest, jobs, data: new DataRouter(), allowFileAccess: true, probeTrainer: native })
   try {
     const set = await classes.service.create({
       name: 'bench', classes: Array.from({ length: classCount }, (_, k) => ({ name: `class ${k}`, color: [k, k, k] as [number, number, number], prompts: [] })),
@@ -113,7 +115,7 @@ async function strokeToProbe(runs: number): Promise<BenchRow> {
         await new Promise((r) => setTimeout(r, 5))
       }
     }
-    await waitForJob((await classes.service.trainProbe({ classSetId: set.id })).jobId) // warm: worker, ORT sessions, sample cache
+    await waitForJob((await classes.service.trainProbe({ classSetId: set.id })).jobId) // warm: native process, ORT sessions, sample cache
     const times: number[] = []
     for (let r = 0; r < runs; r++) {
       const start = performance.now()
@@ -122,9 +124,9 @@ async function strokeToProbe(runs: number): Promise<BenchRow> {
       times.push(performance.now() - start)
     }
     const status = await classes.service.probeStatus({ classSetId: set.id })
-    return { name: `stroke → updated probe (${status.trainPixels + status.heldOutPixels} labelled px, worker)`, value: median(times) / 1000, unit: 's', aim: 'within seconds' }
+    return { name: `stroke → updated probe (${status.trainPixels + status.heldOutPixels} labelled px, native-work process)`, value: median(times) / 1000, unit: 's', aim: 'within seconds' }
   } finally {
-    await classes.dispose()
+    await native.dispose()
     await rm(home, { recursive: true, force: true })
   }
 }

@@ -37,6 +37,5 @@ export function parseFrames(text: string | undefined): { start: number; end: num
 }
 
 function summaryLine(s: BatchRunSummary): string {
-  const retried = s.retriedAfterCrash ? `; ${s.retriedAfterCrash} frame(s) retried after a worker crash` : ''
-  return `${s.sessionId}: ${s.frames} frames with ${s.modelId} — ${s.computed} computed, ${s.cached} from the cache — in ${s.seconds.toFixed(1)} s (${s.framesPerSecond.toFixed(2)} frames/s)${retried}.`
+  return `${s.sessionId}: ${s.frames} frames with ${s.modelId} — ${s.computed} computed, ${s.cached} from the cache — in ${s.seconds.toFixed(1)} s (${s.framesPerSecond.toFixed(2)} frames/s).`
 }

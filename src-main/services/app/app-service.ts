@@ -1,5 +1,5 @@
 /** App-level info and recent logs. The active model fields are filled by the inference service. */
-import type { AppInfo, LogLine, ServiceApi, appSpec } from '../../contract'
+import type { AppInfo, LogLine, NativeWorkStatus, ServiceApi, appSpec } from '../../contract'
 import type { Logger } from '../logger'
 
 export interface AppState {
@@ -7,6 +7,7 @@ export interface AppState {
   version: string
   activeModel: () => string | null
   executionProvider: () => string | null
+  nativeWork: () => NativeWorkStatus
 }
 
 export class AppService implements ServiceApi<typeof appSpec> {
@@ -20,6 +21,7 @@ export class AppService implements ServiceApi<typeof appSpec> {
       platform: `${process.platform}-${process.arch}`,
       activeModel: this.state.activeModel(),
       executionProvider: this.state.executionProvider(),
+      nativeWork: this.state.nativeWork(),
     }
   }
 

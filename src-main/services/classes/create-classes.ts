@@ -9,8 +9,7 @@ import { ClassSetStore } from './class-set-store'
 import { ClassesService } from './classes-service'
 import { LabelStore } from './label-store'
 import { LabelledPixelCache } from './labelled-pixels'
-import { ProbeJobs } from './probe-jobs'
-import { ProbeRunner } from './probe-runner'
+import { ProbeJobs, type ProbeTrainer } from './probe-jobs'
 import type { PathPolicy } from '../security/path-policy'
 
 export interface ClassesDeps {
@@ -24,17 +23,18 @@ export interface ClassesDeps {
   data: DataRouter
   allowFileAccess: boolean
   policy?: PathPolicy
+  /** Trains in the native-work process. */
+  probeTrainer: ProbeTrainer
 }
 
-export function createClasses(deps: ClassesDeps): { service: ClassesService; heads: ClassHeads; dispose(): Promise<void> } {
+export function createClasses(deps: ClassesDeps): { service: ClassesService; heads: ClassHeads } {
   const classSetsDir = join(deps.home, 'class-sets')
   const store = new ClassSetStore({ dir: classSetsDir, packs: deps.packs })
   const labels = new LabelStore(join(deps.home, 'labels'))
   const heads = new ClassHeads({ store, embeddings: deps.embeddings, packs: deps.packs })
-  const runner = new ProbeRunner()
   const probes = new ProbeJobs({
-    store, labels, runner, classSetsDir, pixels: new LabelledPixelCache(deps.embeddings), frames: deps.frames, embeddings: deps.embeddings, jobs: deps.jobs,
+    store, labels, trainer: deps.probeTrainer, classSetsDir, pixels: new LabelledPixelCache(deps.embeddings), frames: deps.frames, embeddings: deps.embeddings, jobs: deps.jobs,
   })
   const service = new ClassesService({ ...deps, store, labels, heads, probes, allowFileAccess: deps.allowFileAccess, policy: deps.policy })
-  return { service, heads, dispose: () => runner.dispose() }
+  return { service, heads }
 }

@@ -14,14 +14,18 @@ import type { ClassSetStore } from './class-set-store'
 import type { LabelStore } from './label-store'
 import { labelledFrameRefs } from './labelled-frames'
 import type { LabelledPixelCache, PixelSamples } from './labelled-pixels'
-import { classMeans, defaultProbeOptions } from './probe-trainer'
-import type { ProbeRunner } from './probe-runner'
+import { classMeans, defaultProbeOptions, type ProbeTrainingData, type ProbeTrainingOptions, type ProbeTrainingResult } from './probe-trainer'
+
+/** Where training runs: the native-work process, which stops between batches when `signal` aborts. */
+export interface ProbeTrainer {
+  trainProbe(data: ProbeTrainingData, options: ProbeTrainingOptions, onEpoch: (epoch: number, loss: number) => void, signal: AbortSignal): Promise<ProbeTrainingResult>
+}
 
 export interface ProbeJobsDeps {
   store: ClassSetStore
   labels: LabelStore
   pixels: LabelledPixelCache
-  runner: ProbeRunner
+  trainer: ProbeTrainer
   frames: FrameReader
   embeddings: EmbeddingProvider
   jobs: JobRunner
@@ -109,7 +113,7 @@ export class ProbeJobs {
       // The masks had two classes, but one may vanish at the output stride (a few pixels).
       if (present < 2) throw new ConsoleError('invalid_input', `Class set "${set.name}": at the model's output stride only ${present} class keeps labelled pixels; paint a larger area of a second class to train the probe.`)
       const options = { ...defaultProbeOptions, ...(epochs ? { epochs } : {}) }
-      const result = await this.deps.runner.train(
+      const result = await this.deps.trainer.trainProbe(
         { dim: samples.dim, classCount: set.classes.length, embeddings: samples.embeddings, labels: samples.labels },
         options,
         (epoch, loss) => {

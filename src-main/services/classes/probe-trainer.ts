@@ -2,9 +2,9 @@
  * Softmax linear probe (C × D weights plus a bias) on L2-normalised embeddings, as the paper's
  * linear-probing head: rows initialised from the class means, cross-entropy with median-frequency
  * class weights, AdamW, and a stratified held-out split for accuracy and per-class confidence.
- * Pure computation: runs in the probe worker, and directly in tests and the benchmark.
+ * Pure computation: runs in the native-work process, and directly in tests and the benchmark.
  */
-import type { ProbeStatus } from '../../contract'
+import { ConsoleError, type ProbeStatus } from '../../contract'
 import { seededRandom } from '../seeded-random'
 
 export interface ProbeTrainingData {
@@ -38,7 +38,7 @@ export type ProbeTrainingResult = Pick<ProbeStatus, 'lossCurve' | 'heldOutAccura
 }
 
 /**
- * The two big products of a step, done by a BLAS (ORT in the worker): probabilities
+ * The two big products of a step, done by a BLAS (ORT in the native-work process): probabilities
  * P[n, C] = softmax(X Wᵀ + b) and the weight gradient Gᵀ X [C, D].
  */
 export interface ProbeMath {
@@ -48,6 +48,8 @@ export interface ProbeMath {
 
 export async function trainProbe(
   data: ProbeTrainingData, options: ProbeTrainingOptions, math: ProbeMath, onEpoch?: (epoch: number, loss: number) => void,
+  /** Checked between batches: cancelling never interrupts a native call. */
+  signal?: AbortSignal,
 ): Promise<ProbeTrainingResult> {
   const { dim, classCount: C, embeddings: x, labels } = data
   const random = seededRandom(options.seed)
@@ -70,6 +72,7 @@ export async function trainProbe(
     let lossSum = 0
     let weightSum = 0
     for (const b of batchOrder) {
+      if (signal?.aborted) throw new ConsoleError('cancelled', `Probe training cancelled after ${epoch} epoch${epoch === 1 ? '' : 's'}.`)
       const start = b * options.batchSize
       const rows = train.subarray(start, Math.min(train.length, start + options.batchSize))
       const batch = trainX.subarray(start * dim, (start + rows.length) * dim)

@@ -1,10 +1,10 @@
 /**
  * "Run model on recording": every frame of a range through the model into the cache, as a job.
  * Frames already cached are skipped (so a failed or cancelled run resumes where it stopped), the
- * next frame is decoded and the previous frame's cache entry written while the worker runs the
- * current one, and a frame whose run was cut by a
- * worker crash is retried once on the restarted worker. Nothing per frame is kept, so memory stays
- * flat however long the recording is.
+ * next frame is decoded and the previous frame's cache entry written while the native-work process
+ * runs the current one. If that process dies, the run fails naming the frame (the process restarts;
+ * the frames before are cached, so running again resumes). Nothing per frame is kept, so memory
+ * stays flat however long the recording is.
  */
 import { performance } from 'node:perf_hooks'
 import { ConsoleError, type BatchRunSummary } from '../../contract'
@@ -33,7 +33,6 @@ export async function runBatch(plan: BatchPlan, source: BatchFrameSource, ctx: J
   const total = plan.end - plan.start
   let computed = 0
   let cached = 0
-  let retried = 0
   const workerMs = { preprocess: 0, run: 0, post: 0 }
   const addTimings = (t: EmbedTimings) => {
     workerMs.preprocess += t.preprocessMs
@@ -52,14 +51,7 @@ export async function runBatch(plan: BatchPlan, source: BatchFrameSource, ctx: J
     if (pending) await pending.done.catch((error: unknown) => Promise.reject(frameError(plan, pending.index, error)))
   }
   const embed = async (frame: LoadedFrame) => {
-    let result
-    try {
-      result = await source.compute(frame, ctx.signal)
-    } catch (error) {
-      if (!isWorkerCrash(error)) throw error
-      retried++
-      result = await source.compute(frame, ctx.signal)
-    }
+    const result = await source.compute(frame, ctx.signal)
     addTimings(result.timings)
     result.written.catch(() => undefined) // observed in finishWrite; this only keeps a cancelled run's write from going unhandled
     return { written: result.written } // wrapped: returning the promise itself would make the caller wait for the write
@@ -96,7 +88,7 @@ export async function runBatch(plan: BatchPlan, source: BatchFrameSource, ctx: J
   const seconds = (performance.now() - startedAt) / 1000
   const summary: BatchRunSummary = {
     sessionId: plan.sessionId, modelId: plan.modelId, frames: total, computed, cached, seconds,
-    framesPerSecond: seconds > 0 ? total / seconds : 0, retriedAfterCrash: retried,
+    framesPerSecond: seconds > 0 ? total / seconds : 0,
     workerMs: computed ? { preprocess: workerMs.preprocess / computed, run: workerMs.run / computed, post: workerMs.post / computed } : null,
   }
   ctx.progress(total, total, describeSummary(summary))
@@ -104,12 +96,7 @@ export async function runBatch(plan: BatchPlan, source: BatchFrameSource, ctx: J
 }
 
 function describeSummary(s: BatchRunSummary): string {
-  const retried = s.retriedAfterCrash ? `, ${s.retriedAfterCrash} retried after a worker crash` : ''
-  return `${s.frames} frames (${s.computed} computed, ${s.cached} cached${retried}) in ${s.seconds.toFixed(1)} s, ${s.framesPerSecond.toFixed(2)} frames/s`
-}
-
-function isWorkerCrash(error: unknown): boolean {
-  return error instanceof ConsoleError && error.detail?.workerCrashed === true
+  return `${s.frames} frames (${s.computed} computed, ${s.cached} cached) in ${s.seconds.toFixed(1)} s, ${s.framesPerSecond.toFixed(2)} frames/s`
 }
 
 function frameError(plan: BatchPlan, index: number, error: unknown): ConsoleError {

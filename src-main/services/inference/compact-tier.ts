@@ -115,7 +115,7 @@ export class CompactTier {
     const { feeds, planes } = networkFeeds(image, frame)
     const t1 = performance.now()
     // The planes are moved to the worker, not copied (rgb and depth share one buffer).
-    const response = await this.deps.client.request({ kind: 'run', sessionKey, feeds, fetches: [codesNames.codes] }, [planes.buffer as ArrayBuffer], priority, signal)
+    const response = await this.deps.client.request({ kind: 'run', sessionKey, feeds, fetches: [codesNames.codes] }, priority, signal)
     const t2 = performance.now()
     const codes = toCodes(response.outputs[codesNames.codes]?.data as Float32Array)
     const map: CachedMap = {
@@ -140,7 +140,7 @@ export class CompactTier {
     })
     const pixels = map.width * map.height
     const feeds = { [codesNames.codesIn]: { type: 'float32' as const, dims: [pixels, map.components], data: unitCodeRows(map.codes, map.components) } }
-    const response = await this.deps.client.request({ kind: 'run', sessionKey, feeds, fetches: [codesNames.map] }, [], 'interactive')
+    const response = await this.deps.client.request({ kind: 'run', sessionKey, feeds, fetches: [codesNames.map] }, 'interactive')
     return response.outputs[codesNames.map]?.data as Float32Array
   }
 

@@ -1,6 +1,6 @@
-/** Builds the models and inference services around the one inference worker, for create-services.ts. */
-import type { Worker } from 'node:worker_threads'
-import { ConsoleError } from '../../contract'
+/** Builds the models and inference services around the one native-work process, for create-services.ts. */
+import { ConsoleError, type NativeWorkStatus } from '../../contract'
+import type { NativeProcessLauncher } from '../../platform/native-process'
 import type { ConsolePaths } from '../../platform/paths'
 import type { DataRouter } from '../data-router'
 import type { EventBus } from '../event-bus'
@@ -28,12 +28,14 @@ export interface InferenceDeps {
   cacheBudgetBytes?: number
   /** Widest embedding map kept per frame (default 160, the 1/4 resolution of 640×480). */
   maxMapWidth?: number
-  /** Starts the worker thread (tests reach the Worker through it). */
-  spawnWorker?: () => Worker
   /** Facts about the providers here (tests pass their own; default: probed once on first load). */
   providerHost?: () => ProviderHost
   /** What the cache stores per frame (default 'auto': int8 codes on GPU providers, fp16 on the CPU). */
   cacheTier?: CacheTier | 'auto'
+  /** Starts the native-work process (Electron passes utilityProcess; tests reach the process through it). */
+  launchNative?: NativeProcessLauncher
+  /** Told when the native-work process dies and is restarted. */
+  onNativeStatus?: (status: NativeWorkStatus) => void
 }
 
 export interface Inference {
@@ -41,13 +43,13 @@ export interface Inference {
   init(): Promise<void>
   models: ModelsService
   inference: InferenceService
-  /** The worker, for benchmarks that time bare runs. */
+  /** The native-work process, for probe training and benchmarks that time bare runs. */
   client: InferenceWorkerClient
   dispose(): Promise<void>
 }
 
 export function createInference(deps: InferenceDeps): Inference {
-  const client = new InferenceWorkerClient({ log: deps.logger, spawn: deps.spawnWorker })
+  const client = new InferenceWorkerClient({ log: deps.logger, launch: deps.launchNative, onStatus: deps.onNativeStatus })
   const settings = new ModelSettingsFile(deps.paths.home, (message) => deps.logger.warn('models', message))
   const planner = new ProviderPlanner({ cacheDir: deps.paths.cache, host: deps.providerHost ?? (() => probeProviderHost()), jobs: deps.jobs })
   const models = new ModelsService({

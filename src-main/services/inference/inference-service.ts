@@ -159,7 +159,7 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     const pack = await this.deps.models.ensureLoaded()
     const head = headInput(pack, vectors, bias)
     const { meta, response } = await this.withResidentMap(pack, sessionId, frameIndex, signal, (key, map) =>
-      this.deps.client.request({ kind: 'score', mapKey: key, map, ...head }, [], 'interactive', signal))
+      this.deps.client.request({ kind: 'score', mapKey: key, map, ...head }, 'interactive', signal))
     return { count: head.count, width: meta.width, height: meta.height, scaleX: meta.scaleX, scaleY: meta.scaleY, scores: response.scores }
   }
 
@@ -167,7 +167,7 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     const pack = await this.deps.models.ensureLoaded()
     const head = headInput(pack, vectors, bias)
     const { meta, response } = await this.withResidentMap(pack, sessionId, frameIndex, signal, (key, map) =>
-      this.deps.client.request({ kind: 'classify', mapKey: key, map, ...head }, [], 'interactive', signal))
+      this.deps.client.request({ kind: 'classify', mapKey: key, map, ...head }, 'interactive', signal))
     return { count: head.count, width: meta.width, height: meta.height, scaleX: meta.scaleX, scaleY: meta.scaleY, classIndex: response.classIndex, bestScore: response.bestScore }
   }
 
@@ -175,7 +175,7 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
   async pcaImage(sessionId: string, frameIndex: number): Promise<Uint8Array> {
     const pack = await this.deps.models.ensureLoaded()
     const { response } = await this.withResidentMap(pack, sessionId, frameIndex, undefined, (key, map) =>
-      this.deps.client.request({ kind: 'pca', mapKey: key, map }, [], 'interactive'))
+      this.deps.client.request({ kind: 'pca', mapKey: key, map }, 'interactive'))
     return encodePng({ width: response.width, height: response.height, data: response.rgb, channels: 3, depth: 8 })
   }
 
@@ -217,7 +217,7 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     const response = await this.deps.client.request({
       kind: 'embedImage', sessionKey: pack.imageKey, spec: pack.imageSpec,
       rgb: frame.rgb, depthMeters: frame.depthMeters, mapKey: mapKey(pack, sessionId, frameIndex),
-    }, [], priority, signal)
+    }, priority, signal)
     const map: CachedMap = {
       dim: response.dim, width: response.width, height: response.height,
       cameraWidth: frame.camera.width, cameraHeight: frame.camera.height, halves: response.halves,

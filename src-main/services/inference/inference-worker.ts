@@ -1,37 +1,33 @@
 /**
- * The one inference worker: owns every onnxruntime session (several threads loading
- * onnxruntime-node crash), preprocesses frames, runs the image model, turns its output into the
- * normalised map the console keeps, and scores maps with the Gemm head. Requests are handled one at
- * a time in arrival order; the client does the queueing and cancellation.
+ * The native-work process (a utilityProcess in Electron, a forked child in Node): owns every
+ * onnxruntime session (several threads loading onnxruntime-node crash), preprocesses frames, runs the
+ * image model, turns its output into the normalised map the console keeps, scores maps with the Gemm
+ * head, and trains linear probes. Model requests arrive one at a time (the client queues and cancels);
+ * a probe training runs beside them, interleaved between its batches, and stops on `cancel` between
+ * batches: nothing here is interrupted in the middle of a native call. Session creation lives in
+ * ort-sessions.ts.
  */
-import { parentPort, type TransferListItem } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
 import * as ort from 'onnxruntime-node'
 import { ConsoleError } from '../../contract'
-import { providerUnavailable } from './execution-providers'
+import { parentChannel } from '../../platform/native-process'
+import { OrtProbeMath } from '../classes/ort-probe-math'
+import { trainProbe } from '../classes/probe-trainer'
+import { createGraphSession, createModelSession } from './ort-sessions'
 import { outputGraphBytes, outputGraphNames, poolFactor } from './output-graph'
 import { pcaAxes, projectionsToRgb } from './pca-projection'
 import { preprocessFrame } from './preprocess'
 import { classGraphBytes, headNames, scoreGraphBytes } from './score-graph'
-import type { EmbeddingMapData, ProviderFallback, TensorData, ValueInfo, WorkerRequest, WorkerResponse } from './worker-protocol'
+import type { EmbeddingMapData, ModelRequest, TensorData, ValueInfo, WorkerProgress, WorkerRequest, WorkerResponse } from './worker-protocol'
 
-const port = parentPort
-if (!port) throw new Error('inference-worker must run in a worker thread')
-
-/**
- * ORT's thread pool spins for a while after each run by default; the pre/post-processing that runs in
- * this thread between runs then competes with spinning threads for the same cores.
- */
-const sessionOptions: ort.InferenceSession.SessionOptions = {
-  logSeverityLevel: 3,
-  extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-}
+const parent = parentChannel()
 
 const sessions = new Map<string, ort.InferenceSession>()
 let scoreSession: Promise<ort.InferenceSession> | null = null
 let classSession: Promise<ort.InferenceSession> | null = null
 /** Output layout sessions by pooling factor. */
 const layoutSessions: Record<number, Promise<ort.InferenceSession>> = {}
+let probeMath: Promise<OrtProbeMath> | null = null
 
 /** Recently used maps, so interactive scoring does not copy the map into the worker every time. */
 const residentMaps = new Map<string, EmbeddingMapData>()
@@ -64,32 +60,16 @@ function fromTensor(tensor: ort.Tensor): TensorData {
 }
 
 async function load(request: Extract<WorkerRequest, { kind: 'load' }>): Promise<WorkerResponse> {
-  const fallbacks: ProviderFallback[] = []
-  for (const { provider, config } of request.providers) {
-    const unavailable = providerUnavailable(provider)
-    if (unavailable) {
-      fallbacks.push({ provider, reason: unavailable, attempted: false })
-      continue
-    }
-    try {
-      // The config's trt_* keys reach TensorRT only through the patched binding (provider-options.ts).
-      const executionProvider = config as ort.InferenceSession.ExecutionProviderConfig
-      const created = await ort.InferenceSession.create(request.onnxPath, { ...sessionOptions, executionProviders: [executionProvider] })
-      await sessions.get(request.sessionKey)?.release()
-      sessions.set(request.sessionKey, created)
-      return {
-        kind: 'loaded', seq: request.seq, provider, fallbacks,
-        inputs: valueInfos(created.inputMetadata), outputs: valueInfos(created.outputMetadata),
-      }
-    } catch (error) {
-      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
-      fallbacks.push({ provider, reason: reason ?? 'failed', attempted: true })
-    }
+  const { session: created, provider, fallbacks } = await createModelSession(request.onnxPath, request.providers)
+  await sessions.get(request.sessionKey)?.release()
+  sessions.set(request.sessionKey, created)
+  return {
+    kind: 'loaded', seq: request.seq, provider, fallbacks,
+    inputs: valueInfos(created.inputMetadata), outputs: valueInfos(created.outputMetadata),
   }
-  throw new ConsoleError('model_error', `Could not load ${request.onnxPath} on any execution provider (${fallbacks.map((f) => `${f.provider}: ${f.reason}`).join('; ')}).`)
 }
 
-async function embedImage(request: Extract<WorkerRequest, { kind: 'embedImage' }>): Promise<{ response: WorkerResponse; transfer: TransferListItem[] }> {
+async function embedImage(request: Extract<WorkerRequest, { kind: 'embedImage' }>): Promise<WorkerResponse> {
   const { spec } = request
   const t0 = performance.now()
   const input = preprocessFrame(request.rgb, request.depthMeters, spec.preprocess)
@@ -109,7 +89,7 @@ async function embedImage(request: Extract<WorkerRequest, { kind: 'embedImage' }
   if (dims.length !== 4 || dims[0] !== 1) throw new ConsoleError('model_error', `Output "${spec.output}" has dims [${dims.join(', ')}]; [1, D, h, w] expected.`)
   const [, dim, , outWidth] = dims as [number, number, number, number]
   const factor = poolFactor(outWidth, spec.maxMapWidth)
-  layoutSessions[factor] ??= ort.InferenceSession.create(outputGraphBytes(factor), sessionOptions)
+  layoutSessions[factor] ??= createGraphSession(outputGraphBytes(factor))
   const laidOut = await (await layoutSessions[factor]).run({ [outputGraphNames.raw]: output })
   output.dispose()
   const mapTensor = laidOut[outputGraphNames.map] as ort.Tensor
@@ -119,11 +99,8 @@ async function embedImage(request: Extract<WorkerRequest, { kind: 'embedImage' }
   remember(request.mapKey, { dim, width, height, data: mapTensor.data as Float32Array })
   const t3 = performance.now()
   return {
-    response: {
-      kind: 'embedding', seq: request.seq, dim, width, height, halves, outputDims: dims,
-      timings: { preprocessMs: t1 - t0, runMs: t2 - t1, postMs: t3 - t2 },
-    },
-    transfer: [halves.buffer as ArrayBuffer],
+    kind: 'embedding', seq: request.seq, dim, width, height, halves, outputDims: dims,
+    timings: { preprocessMs: t1 - t0, runMs: t2 - t1, postMs: t3 - t2 },
   }
 }
 
@@ -141,28 +118,28 @@ function headFeeds(map: EmbeddingMapData, vectors: Float32Array, count: number, 
 }
 
 async function gemm(map: EmbeddingMapData, vectors: Float32Array, count: number, bias: Float32Array | null): Promise<Float32Array> {
-  scoreSession ??= ort.InferenceSession.create(scoreGraphBytes(), sessionOptions)
+  scoreSession ??= createGraphSession(scoreGraphBytes())
   const result = await (await scoreSession).run(headFeeds(map, vectors, count, bias))
   return (result[headNames.scores] as ort.Tensor).data as Float32Array
 }
 
 async function classify(map: EmbeddingMapData, vectors: Float32Array, count: number, bias: Float32Array | null) {
   if (count > 65535) throw new ConsoleError('invalid_input', `${count} classes do not fit a 16-bit class map.`)
-  classSession ??= ort.InferenceSession.create(classGraphBytes(), sessionOptions)
+  classSession ??= createGraphSession(classGraphBytes())
   const result = await (await classSession).run(headFeeds(map, vectors, count, bias))
   const indices = (result[headNames.classIndex] as ort.Tensor).data as BigInt64Array
   const classIndex = Uint16Array.from(indices, (i) => Number(i))
   return { classIndex, bestScore: (result[headNames.bestScore] as ort.Tensor).data as Float32Array }
 }
 
-async function handle(request: WorkerRequest): Promise<{ response: WorkerResponse; transfer: TransferListItem[] }> {
+async function handle(request: ModelRequest): Promise<WorkerResponse> {
   switch (request.kind) {
     case 'load':
-      return { response: await load(request), transfer: [] }
+      return load(request)
     case 'unload': {
       await sessions.get(request.sessionKey)?.release()
       sessions.delete(request.sessionKey)
-      return { response: { kind: 'done', seq: request.seq }, transfer: [] }
+      return { kind: 'done', seq: request.seq }
     }
     case 'run': {
       const feeds = Object.fromEntries(Object.entries(request.feeds).map(([name, data]) => [name, toTensor(data)]))
@@ -173,28 +150,28 @@ async function handle(request: WorkerRequest): Promise<{ response: WorkerRespons
         const data = fromTensor(tensor)
         return [name, request.discardOutputs ? { ...data, data: new Float32Array(0) } : data]
       }))
-      return { response: { kind: 'outputs', seq: request.seq, outputs: converted, runMs }, transfer: Object.values(converted).map((t) => t.data.buffer as ArrayBuffer) }
+      return { kind: 'outputs', seq: request.seq, outputs: converted, runMs }
     }
     case 'embedImage':
       return embedImage(request)
     case 'score': {
       const map = residentMap(request)
-      if (!map) return { response: missingMap(request.seq), transfer: [] }
+      if (!map) return missingMap(request.seq)
       const scores = await gemm(map, request.vectors, request.count, request.bias)
-      return { response: { kind: 'scores', seq: request.seq, scores }, transfer: [scores.buffer as ArrayBuffer] }
+      return { kind: 'scores', seq: request.seq, scores }
     }
     case 'classify': {
       const map = residentMap(request)
-      if (!map) return { response: missingMap(request.seq), transfer: [] }
+      if (!map) return missingMap(request.seq)
       const { classIndex, bestScore } = await classify(map, request.vectors, request.count, request.bias)
-      return { response: { kind: 'classes', seq: request.seq, classIndex, bestScore }, transfer: [classIndex.buffer as ArrayBuffer, bestScore.buffer as ArrayBuffer] }
+      return { kind: 'classes', seq: request.seq, classIndex, bestScore }
     }
     case 'pca': {
       const map = residentMap(request)
-      if (!map) return { response: missingMap(request.seq), transfer: [] }
+      if (!map) return missingMap(request.seq)
       const { axes, bias } = pcaAxes(map)
       const rgb = projectionsToRgb(await gemm(map, axes, 3, bias), map.width * map.height)
-      return { response: { kind: 'pca', seq: request.seq, width: map.width, height: map.height, rgb }, transfer: [rgb.buffer as ArrayBuffer] }
+      return { kind: 'pca', seq: request.seq, width: map.width, height: map.height, rgb }
     }
   }
 }
@@ -203,13 +180,34 @@ function missingMap(seq: number): WorkerResponse {
   return { kind: 'error', seq, code: 'internal', message: 'embedding map is not resident in the worker', missingMap: true }
 }
 
-port.on('message', (request: WorkerRequest) => {
-  void handle(request).then(
-    ({ response, transfer }) => port.postMessage(response, transfer),
+/** Probe trainings running here, by request seq, so a `cancel` can stop one between batches. */
+const trainings = new Map<number, AbortController>()
+
+async function trainProbeHere(request: Extract<WorkerRequest, { kind: 'trainProbe' }>): Promise<WorkerResponse> {
+  const controller = new AbortController()
+  trainings.set(request.seq, controller)
+  try {
+    probeMath ??= OrtProbeMath.create()
+    const onEpoch = (epoch: number, loss: number) => parent.postMessage({ kind: 'probeEpoch', seq: request.seq, epoch, loss } satisfies WorkerProgress)
+    const result = await trainProbe(request.data, request.options, await probeMath, onEpoch, controller.signal)
+    return { kind: 'probeTrained', seq: request.seq, result }
+  } finally {
+    trainings.delete(request.seq)
+  }
+}
+
+parent.onMessage((message) => {
+  const request = message as WorkerRequest
+  if (request.kind === 'cancel') {
+    trainings.get(request.seq)?.abort()
+    return
+  }
+  void (request.kind === 'trainProbe' ? trainProbeHere(request) : handle(request)).then(
+    (response) => parent.postMessage(response),
     (error: unknown) => {
       const code = error instanceof ConsoleError ? error.code : 'model_error'
       const message = error instanceof Error ? error.message : String(error)
-      port.postMessage({ kind: 'error', seq: request.seq, code, message, missingMap: false } satisfies WorkerResponse)
+      parent.postMessage({ kind: 'error', seq: request.seq, code, message, missingMap: false } satisfies WorkerResponse)
     },
   )
 })

@@ -47,7 +47,7 @@ export async function loadPack(entry: PackEntry, client: InferenceWorkerClient, 
   let imageOutputDims: number[]
   try {
     imageOutputDims = (await client.request(
-      { kind: 'embedImage', sessionKey: imageKey, spec: imageSpec, mapKey: `probe:${entry.id}`, ...probeFrame(image.inputSize) }, [], 'interactive',
+      { kind: 'embedImage', sessionKey: imageKey, spec: imageSpec, mapKey: `probe:${entry.id}`, ...probeFrame(image.inputSize) }, 'interactive',
     )).outputDims
   } catch (error) {
     return fail(client, [imageKey], [`${imagePath}: a first run on a blank frame failed: ${error instanceof Error ? error.message : String(error)}`])

@@ -121,7 +121,7 @@ export class TextTower {
     const dims = [1, this.spec.contextLength]
     const feeds: Record<string, TensorData> = { [this.spec.inputs.inputIds]: { type: 'int64', dims, data: ids } }
     if (this.spec.inputs.attentionMask) feeds[this.spec.inputs.attentionMask] = { type: 'int64', dims, data: mask }
-    const response = await client.request({ kind: 'run', sessionKey: this.sessionKey, feeds, fetches: [this.spec.output] }, [], 'interactive', signal)
+    const response = await client.request({ kind: 'run', sessionKey: this.sessionKey, feeds, fetches: [this.spec.output] }, 'interactive', signal)
     const output = response.outputs[this.spec.output]
     if (!output || output.type !== 'float32') throw new ConsoleError('model_error', `The text model returned no float output "${this.spec.output}".`)
     return output

@@ -1,15 +1,16 @@
 /**
- * The main-thread side of the inference worker: numbers requests, queues them (interactive calls
+ * The host's side of the native-work process: numbers requests, queues them (interactive calls
  * overtake batch frames), sends one at a time, cancels queued calls through an AbortSignal, logs
- * slow calls, and survives a crashed worker — the call in flight fails with a clear error, a new
- * worker starts and reloads the sessions it needs on first use.
+ * slow calls, and survives a crashed process — the calls in flight fail with a clear error, a new
+ * process starts and reloads the sessions it needs on first use. Probe trainings bypass the queue
+ * (they run beside model calls in the process) and are cancelled cooperatively, between batches.
  */
-import type { TransferListItem, Worker } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
-import { ConsoleError } from '../../contract'
-import { startWorker } from '../../platform/worker-entry'
+import { ConsoleError, type NativeWorkStatus } from '../../contract'
+import { forkNativeProcess, nativeEntry, type NativeProcess, type NativeProcessLauncher } from '../../platform/native-process'
+import type { ProbeTrainingData, ProbeTrainingOptions, ProbeTrainingResult } from '../classes/probe-trainer'
 import type { ProviderChoice } from './provider-options'
-import type { ResponseFor, WorkerCall, WorkerRequest, WorkerResponse } from './worker-protocol'
+import type { ResponseFor, WorkerCall, WorkerProgress, WorkerRequest, WorkerResponse } from './worker-protocol'
 
 export interface WorkerLog {
   info(source: string, message: string): void
@@ -18,17 +19,18 @@ export interface WorkerLog {
 
 export interface WorkerClientOptions {
   log: WorkerLog
-  /** Starts the worker; tests pass their own to reach the Worker object. */
-  spawn?: () => Worker
+  /** Starts the process: utilityProcess in Electron, child_process.fork otherwise (the default). */
+  launch?: NativeProcessLauncher
   /** Calls longer than this are logged as slow. */
   slowCallMs?: number
+  /** Told when the process crashes (the status bar shows it). */
+  onStatus?: (status: NativeWorkStatus) => void
 }
 
 export type Priority = 'interactive' | 'batch'
 
 interface Pending {
   call: WorkerCall
-  transfer: TransferListItem[]
   priority: Priority
   signal: AbortSignal | undefined
   resolve: (response: WorkerResponse) => void
@@ -41,10 +43,16 @@ interface InFlight extends Pending {
   startedAt: number
 }
 
-const logSource = 'inference-worker'
+interface Training {
+  onEpoch: (epoch: number, loss: number) => void
+  resolve: (result: ProbeTrainingResult) => void
+  reject: (error: Error) => void
+}
+
+const logSource = 'native-worker'
 
 export class InferenceWorkerClient {
-  private worker: Worker | null = null
+  private worker: NativeProcess | null = null
   private generation = 0
   private seq = 0
   private readonly queue: Pending[] = []
@@ -54,18 +62,26 @@ export class InferenceWorkerClient {
   /** Sessions loaded in the current worker generation. */
   private loaded = new Set<string>()
   private disposed = false
-  private readonly spawn: () => Worker
+  /** The current process has answered at least once (it started fine). */
+  private answered = false
+  private readonly trainings = new Map<number, Training>()
+  private readonly launch: NativeProcessLauncher
   private readonly slowCallMs: number
+  private readonly nativeStatus: NativeWorkStatus = { running: false, restarts: 0, lastCrash: null }
 
   constructor(private readonly options: WorkerClientOptions) {
-    this.spawn = options.spawn ?? (() => startWorker(import.meta.url, 'inference-worker'))
+    this.launch = options.launch ?? forkNativeProcess
     this.slowCallMs = options.slowCallMs ?? 3000
+  }
+
+  status(): NativeWorkStatus {
+    return { ...this.nativeStatus }
   }
 
   /** Loads (or reloads) an ONNX file as `sessionKey`; remembered so a restarted worker can reload it. */
   async load(sessionKey: string, onnxPath: string, providers: ProviderChoice[]): Promise<ResponseFor['load']> {
     const call = { kind: 'load', sessionKey, onnxPath, providers } as const
-    const response = await this.request(call, [], 'interactive')
+    const response = await this.request(call, 'interactive')
     this.registry.set(sessionKey, call)
     this.loaded.add(sessionKey)
     return response
@@ -75,41 +91,69 @@ export class InferenceWorkerClient {
     this.registry.delete(sessionKey)
     if (!this.loaded.has(sessionKey)) return
     this.loaded.delete(sessionKey)
-    await this.request({ kind: 'unload', sessionKey }, [], 'interactive')
+    await this.request({ kind: 'unload', sessionKey }, 'interactive')
   }
 
-  /** One request; `transfer` lists buffers moved (not copied) to the worker. */
+  /** One model request, queued by priority. */
   async request<K extends WorkerCall['kind']>(
-    call: Extract<WorkerCall, { kind: K }>, transfer: TransferListItem[], priority: Priority, signal?: AbortSignal,
+    call: Extract<WorkerCall, { kind: K }>, priority: Priority, signal?: AbortSignal,
   ): Promise<ResponseFor[K]> {
-    const response = await this.enqueue(call, transfer, priority, signal)
+    const response = await this.enqueue(call, priority, signal)
     if (response.kind === 'error') {
       throw new ConsoleError(response.code, response.message, response.missingMap ? { missingMap: true } : undefined)
     }
     return response as ResponseFor[K]
   }
 
+  /**
+   * Trains a probe in the native process beside the queued model calls. An abort asks the process to
+   * stop between batches; the promise then rejects with `cancelled`.
+   */
+  trainProbe(data: ProbeTrainingData, options: ProbeTrainingOptions, onEpoch: (epoch: number, loss: number) => void, signal: AbortSignal): Promise<ProbeTrainingResult> {
+    if (this.disposed) return Promise.reject(new ConsoleError('cancelled', 'The native-work process was shut down.'))
+    signal.throwIfAborted()
+    const seq = ++this.seq
+    const worker = this.ensureWorker()
+    return new Promise<ProbeTrainingResult>((resolve, reject) => {
+      const onAbort = () => worker.postMessage({ kind: 'cancel', seq } satisfies WorkerRequest)
+      const settle = <T>(action: (value: T) => void) => (value: T) => {
+        signal.removeEventListener('abort', onAbort)
+        this.trainings.delete(seq)
+        this.keepAliveWhileBusy()
+        action(value)
+      }
+      this.trainings.set(seq, { onEpoch, resolve: settle(resolve), reject: settle(reject) })
+      signal.addEventListener('abort', onAbort, { once: true })
+      worker.postMessage({ kind: 'trainProbe', seq, data, options } satisfies WorkerRequest)
+      this.keepAliveWhileBusy()
+    })
+  }
+
   /** Pending and in-flight calls (for status and tests). */
   backlog(): number {
-    return this.queue.length + (this.inFlight ? 1 : 0)
+    return this.queue.length + (this.inFlight ? 1 : 0) + this.trainings.size
   }
 
   async dispose(): Promise<void> {
     this.disposed = true
-    const error = new ConsoleError('cancelled', 'The inference worker was shut down.')
+    const error = new ConsoleError('cancelled', 'The native-work process was shut down.')
     for (const pending of this.queue.splice(0)) this.settle(pending, () => pending.reject(error))
     if (this.inFlight) this.settle(this.inFlight, () => this.inFlight?.reject(error))
     this.inFlight = null
+    for (const training of [...this.trainings.values()]) training.reject(error)
     const worker = this.worker
     this.worker = null
-    if (worker) await worker.terminate()
+    if (!worker) return
+    const exited = new Promise<void>((resolve) => worker.onExit(() => resolve()))
+    worker.kill()
+    await exited
   }
 
-  private enqueue(call: WorkerCall, transfer: TransferListItem[], priority: Priority, signal?: AbortSignal): Promise<WorkerResponse> {
-    if (this.disposed) return Promise.reject(new ConsoleError('cancelled', 'The inference worker was shut down.'))
+  private enqueue(call: WorkerCall, priority: Priority, signal?: AbortSignal): Promise<WorkerResponse> {
+    if (this.disposed) return Promise.reject(new ConsoleError('cancelled', 'The native-work process was shut down.'))
     if (signal?.aborted) return Promise.reject(new ConsoleError('cancelled', `${call.kind}: cancelled.`))
     return new Promise<WorkerResponse>((resolve, reject) => {
-      const pending: Pending = { call, transfer, priority, signal, resolve, reject, onAbort: () => this.abort(pending) }
+      const pending: Pending = { call, priority, signal, resolve, reject, onAbort: () => this.abort(pending) }
       signal?.addEventListener('abort', pending.onAbort, { once: true })
       // Interactive calls go before queued batch work, after other interactive calls.
       const at = priority === 'interactive' ? this.queue.findIndex((p) => p.priority === 'batch') : -1
@@ -152,9 +196,13 @@ export class InferenceWorkerClient {
     next.signal?.removeEventListener('abort', next.onAbort)
     inFlight.onAbort = () => this.abort(inFlight)
     next.signal?.addEventListener('abort', inFlight.onAbort, { once: true })
-    worker.postMessage({ ...next.call, seq } as WorkerRequest, next.transfer)
-    // Keep the process alive only while the worker has work (the CLI exits when it is idle).
-    worker.ref()
+    worker.postMessage({ ...next.call, seq } as WorkerRequest)
+    this.keepAliveWhileBusy()
+  }
+
+  /** The host stays alive only while the process has work (the CLI exits when it is idle). */
+  private keepAliveWhileBusy(): void {
+    this.worker?.setKeepsHostAlive(this.backlog() > 0)
   }
 
   /** The pending record that reloads `key`; null (after failing the calls that need it) when it cannot be reloaded. */
@@ -171,7 +219,7 @@ export class InferenceWorkerClient {
       return null
     }
     return {
-      call, transfer: [], priority: 'interactive', signal: undefined, onAbort: () => undefined,
+      call, priority: 'interactive', signal: undefined, onAbort: () => undefined,
       resolve: (response) => {
         if (response.kind === 'loaded') {
           this.loaded.add(key)
@@ -184,17 +232,31 @@ export class InferenceWorkerClient {
     }
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): NativeProcess {
     if (this.worker) return this.worker
-    const worker = this.spawn()
+    const worker = this.launch(nativeEntry(import.meta.url, 'inference-worker'))
     const generation = ++this.generation
-    worker.on('message', (response: WorkerResponse) => this.onResponse(response))
-    worker.on('error', (error: Error) => this.onCrash(generation, `uncaught error: ${error.message}`))
-    worker.on('exit', (code: number) => this.onCrash(generation, `exit code ${code}`))
-    worker.unref()
+    worker.onMessage((message) => this.onMessage(message as WorkerResponse | WorkerProgress))
+    worker.onExit((reason) => this.onCrash(generation, reason))
+    worker.setKeepsHostAlive(false)
     this.worker = worker
     this.loaded = new Set()
+    this.answered = false
+    this.nativeStatus.running = true
     return worker
+  }
+
+  private onMessage(message: WorkerResponse | WorkerProgress): void {
+    this.answered = true
+    const training = this.trainings.get(message.seq)
+    if (training) return this.onTrainingMessage(training, message)
+    this.onResponse(message as WorkerResponse)
+  }
+
+  private onTrainingMessage(training: Training, message: WorkerResponse | WorkerProgress): void {
+    if (message.kind === 'probeEpoch') training.onEpoch(message.epoch, message.loss)
+    else if (message.kind === 'probeTrained') training.resolve(message.result)
+    else if (message.kind === 'error') training.reject(new ConsoleError(message.code, message.code === 'cancelled' ? message.message : `Probe training failed: ${message.message}`))
   }
 
   private onResponse(response: WorkerResponse): void {
@@ -207,7 +269,7 @@ export class InferenceWorkerClient {
     const elapsedMs = performance.now() - inFlight.startedAt
     if (elapsedMs > this.slowCallMs) this.options.log.warn(logSource, `Slow call: ${describe(inFlight.call)} took ${Math.round(elapsedMs)} ms.`)
     this.settle(inFlight, () => inFlight.resolve(response))
-    if (this.queue.length === 0) this.worker?.unref()
+    this.keepAliveWhileBusy()
     this.pump()
   }
 
@@ -216,17 +278,31 @@ export class InferenceWorkerClient {
     this.worker = null
     const inFlight = this.inFlight
     this.inFlight = null
-    this.options.log.warn(logSource, `The inference worker stopped (${reason}); starting a new one.`)
+    this.options.log.warn(logSource, `The native-work process stopped (${reason}); starting a new one.`)
+    Object.assign(this.nativeStatus, { running: false, restarts: this.nativeStatus.restarts + 1, lastCrash: { reason, at: Date.now() } })
+    this.options.onStatus?.(this.status())
     if (inFlight) {
-      const error = new ConsoleError('model_error', `The inference worker crashed (${reason}) during ${describe(inFlight.call)}; it was restarted.`, { workerCrashed: true })
+      const error = new ConsoleError('model_error', `The native-work process crashed (${reason}) while ${activity[inFlight.call.kind]}; it was restarted.`, { workerCrashed: true })
       this.settle(inFlight, () => inFlight.reject(error))
     }
+    for (const training of [...this.trainings.values()]) {
+      training.reject(new ConsoleError('model_error', `The native-work process crashed (${reason}) during probe training; it was restarted. Train again.`, { workerCrashed: true }))
+    }
+    // Restart now (sessions reload on first use); a process that died before answering anything
+    // starts again only when work asks for it, so a process that cannot start does not loop.
+    if (this.answered && this.queue.length === 0) this.ensureWorker()
     this.pump()
   }
 }
 
 function sessionKeyOf(call: WorkerCall): string | null {
   return 'sessionKey' in call && call.kind !== 'load' && call.kind !== 'unload' ? call.sessionKey : null
+}
+
+/** What a call was doing, in words for a person. */
+const activity: Record<WorkerCall['kind'], string> = {
+  load: 'loading a model', unload: 'unloading a model', run: 'running a model', embedImage: 'embedding a frame',
+  score: 'scoring a frame', classify: 'classifying a frame', pca: 'projecting a frame',
 }
 
 function describe(call: WorkerCall): string {

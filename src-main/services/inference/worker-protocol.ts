@@ -1,8 +1,11 @@
 /**
- * Messages between the inference service and its one worker thread. Every request carries a `seq`;
- * the worker answers each with exactly one response of the same `seq`. Big arrays are transferred.
+ * Messages between the inference service and the native-work process. Every request carries a `seq`;
+ * the process answers each with exactly one response of the same `seq` (a probe training also sends
+ * `probeEpoch` progress first). `cancel` names a training's seq and gets no answer of its own. Messages
+ * are structured-cloned: typed arrays arrive intact, as copies.
  */
 import type { ErrorCode } from '../../contract'
+import type { ProbeTrainingData, ProbeTrainingOptions, ProbeTrainingResult } from '../classes/probe-trainer'
 import type { DepthImageMeters, RgbImage } from '../ports'
 import type { PreprocessSpec } from './preprocess'
 import type { ProviderChoice } from './provider-options'
@@ -60,6 +63,11 @@ export type WorkerRequest =
   | { kind: 'score'; seq: number; mapKey: string; map: EmbeddingMapData | null; vectors: Float32Array; count: number; bias: Float32Array | null }
   | { kind: 'classify'; seq: number; mapKey: string; map: EmbeddingMapData | null; vectors: Float32Array; count: number; bias: Float32Array | null }
   | { kind: 'pca'; seq: number; mapKey: string; map: EmbeddingMapData | null }
+  | { kind: 'trainProbe'; seq: number; data: ProbeTrainingData; options: ProbeTrainingOptions }
+  | { kind: 'cancel'; seq: number }
+
+/** The requests the client sends one at a time, in its queue. */
+export type ModelRequest = Exclude<WorkerRequest, { kind: 'trainProbe' | 'cancel' }>
 
 export type WorkerRequestKind = WorkerRequest['kind']
 
@@ -84,10 +92,19 @@ export type WorkerResponse =
   | { kind: 'scores'; seq: number; scores: Float32Array }
   | { kind: 'classes'; seq: number; classIndex: Uint16Array; bestScore: Float32Array }
   | { kind: 'pca'; seq: number; width: number; height: number; rgb: Uint8Array }
+  | { kind: 'probeTrained'; seq: number; result: ProbeTrainingResult }
   | { kind: 'error'; seq: number; code: ErrorCode; message: string; missingMap: boolean }
 
-/** Requests without their `seq` (the client numbers them). */
-export type WorkerCall = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'seq'> : never) : never
+/** Progress of a probe training, before its response. */
+export interface WorkerProgress {
+  kind: 'probeEpoch'
+  seq: number
+  epoch: number
+  loss: number
+}
+
+/** Queued requests without their `seq` (the client numbers them). */
+export type WorkerCall = ModelRequest extends infer R ? (R extends ModelRequest ? Omit<R, 'seq'> : never) : never
 
 /** The response kind each request gets on success. */
 export interface ResponseFor {

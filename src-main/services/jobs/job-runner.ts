@@ -30,6 +30,8 @@ const keepFinishedJobs = 50
 
 export class JobRunner implements ServiceApi<typeof jobsSpec> {
   private readonly jobs = new Map<string, JobEntry>()
+  /** Results of the jobs still running. */
+  private readonly results = new Map<string, Promise<unknown>>()
   private counter = 0
 
   constructor(private readonly events: EventBus) {}
@@ -78,7 +80,8 @@ export class JobRunner implements ServiceApi<typeof jobsSpec> {
       }
     })()
     // The caller owns the result; this keeps an unobserved failure from crashing the process.
-    result.catch(() => undefined)
+    this.results.set(id, result)
+    result.catch(() => undefined).finally(() => this.results.delete(id))
     return { id, result }
   }
 
@@ -99,6 +102,13 @@ export class JobRunner implements ServiceApi<typeof jobsSpec> {
   /** Cancels every running job (used on shutdown). */
   cancelAll(): void {
     for (const entry of this.jobs.values()) if (entry.info.state === 'running') entry.controller.abort()
+  }
+
+  /** Cancels every running job and resolves when all have stopped (their writes done). */
+  async cancelAllAndWait(): Promise<void> {
+    const running = [...this.results.values()]
+    this.cancelAll()
+    await Promise.allSettled(running)
   }
 
   private publish(entry: JobEntry, force: boolean): void {

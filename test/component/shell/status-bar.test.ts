@@ -9,7 +9,7 @@ import { apiKey } from '../../../src-renderer/src/api/install'
 import { createApiClient } from '../../../src-renderer/src/api/client'
 import type { Transport } from '../../../src-renderer/src/api/transport'
 
-const info: AppInfo = { name: 'DVE Console', version: '1.2.3', host: 'browser', platform: 'linux-x64', activeModel: 'demo', executionProvider: 'cpu' }
+const info: AppInfo = { name: 'DVE Console', version: '1.2.3', host: 'browser', platform: 'linux-x64', activeModel: 'demo', executionProvider: 'cpu', nativeWork: { running: true, restarts: 0, lastCrash: null } }
 
 /** A fake host: answers app.info / jobs.list / jobs.cancel, and lets the test push events. */
 function fakeTransport() {
@@ -64,5 +64,16 @@ describe('StatusBar and JobsPanel', () => {
     await flushPromises()
     expect(panel.text()).toContain('failed: rgb.txt line 4: bad timestamp')
     expect(bar.get('[data-testid=status-jobs]').text()).toBe('No background jobs')
+  })
+
+  it('says when the native-work process died and was restarted', async () => {
+    setActivePinia(createPinia())
+    const fake = fakeTransport()
+    const bar = mount(StatusBar, { global: { provide: { [apiKey as symbol]: createApiClient(fake.transport) } } })
+    await flushPromises()
+    expect(bar.find('[data-testid=status-native]').exists()).toBe(false)
+    fake.emit('appInfo', { ...info, nativeWork: { running: true, restarts: 1, lastCrash: { reason: 'killed by SIGKILL', at: Date.now() } } })
+    await flushPromises()
+    expect(bar.get('[data-testid=status-native]').text()).toBe('⚠ Native worker restarted (killed by SIGKILL)')
   })
 })

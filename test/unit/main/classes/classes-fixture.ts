@@ -8,6 +8,7 @@ import { createClasses } from '../../../../src-main/services/classes/create-clas
 import { DataRouter } from '../../../../src-main/services/data-router'
 import { EventBus } from '../../../../src-main/services/event-bus'
 import { JobRunner } from '../../../../src-main/services/jobs/job-runner'
+import { InferenceWorkerClient } from '../../../../src-main/services/inference/worker-client'
 import type { EmbeddingMap, EmbeddingProvider, FrameReader, FrameScorer, ModelPackProvider } from '../../../../src-main/services/ports'
 
 // Camera 8×6, embeddings 4×3 at stride 2, dim 4: left half of each frame points along e0 ("chair"),
@@ -65,9 +66,10 @@ export const packs: ModelPackProvider = {
 export function setup() {
   const home = mkdtempSync(join(tmpdir(), 'dve-classes-'))
   const jobs = new JobRunner(new EventBus())
-  const classes = createClasses({ home, frames, embeddings, scorer, packs, manifest: async () => manifest, jobs, data: new DataRouter(), allowFileAccess: true })
-  disposers.push(classes.dispose)
-  return { home, jobs, ...classes }
+  const native = new InferenceWorkerClient({ log: { info: () => undefined, warn: () => undefined } })
+  const classes = createClasses({ home, frames, embeddings, scorer, packs, manifest: async () => manifest, jobs, data: new DataRouter(), allowFileAccess: true, probeTrainer: native })
+  disposers.push(() => native.dispose())
+  return { home, jobs, native, ...classes }
 }
 export const disposers: Array<() => Promise<void>> = []
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { createClasses } from '../../../../src-main/services/classes/create-classes'
 import { LabelStore } from '../../../../src-main/services/classes/label-store'
 import { DataRouter } from '../../../../src-main/services/data-router'
-import { dim, embeddings, frames, manifest, packs, scorer, setup, twoClasses, waitFor, disposers } from './classes-fixture'
+import { dim, embeddings, frames, manifest, packs, scorer, setup, twoClasses, waitFor } from './classes-fixture'
 
 describe('classes service', () => {
   it('lists the built-in sets read-only with the authors\' names and colours', async () => {
@@ -88,7 +88,7 @@ describe('classes service', () => {
   })
 
   it('exports and imports a class set with its probe, and refuses a probe of the wrong dimension', async () => {
-    const { service, jobs, home, heads } = setup()
+    const { service, jobs, home, heads, native } = setup()
     const set = await service.create({ name: 'Export me', classes: twoClasses })
     await service.saveLabels({ sessionId: 's', classSetId: set.id, frameIndex: 0, width: 8, height: 6, runs: [0, 2, 1, 6, 2, 2] })
     await waitFor(jobs, (await service.trainProbe({ classSetId: set.id, epochs: 2 })).jobId)
@@ -112,10 +112,9 @@ describe('classes service', () => {
 
     // The same probe against a model that embeds in 8 dimensions.
     const wide = createClasses({
-      home, frames, embeddings, scorer, manifest: async () => manifest, jobs, data: new DataRouter(), allowFileAccess: true,
+      home, frames, embeddings, scorer, manifest: async () => manifest, jobs, data: new DataRouter(), allowFileAccess: true, probeTrainer: native,
       packs: { ...packs, activePack: () => ({ id: 'wide', dir: '/x', manifest: { classSets: [], text: null, image: { embeddingDim: 8 } } as never }) },
     })
-    disposers.push(wide.dispose)
     await expect(wide.heads.classHead(set.id, 'probe')).rejects.toThrow(/probe has dimension 4, but the active model "wide" embeds in 8/)
     // A fresh service reads the probe status from disk; a damaged file is named, not ignored.
     expect((await wide.service.probeStatus({ classSetId: set.id })).state).toBe('ready')

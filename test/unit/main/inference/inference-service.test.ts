@@ -218,24 +218,27 @@ describe('batch runs', () => {
     expect((await inference.cacheStatus({ sessionId: 's1' })).sessionFramesCached).toBe(2)
   })
 
-  it('survives a worker crash mid-batch: the frame is retried on a restarted worker', async () => {
+  it('fails the running batch clearly when the native-work process dies, restarts it, and keeps the cache', async () => {
     const frames = new FakeFrames(Array.from({ length: 5 }, () => ({ depthMeters: 1.3 })))
     harness = makeHarness({ tiny: 'tiny' }, frames)
     const h = harness
     await h.inference.models.ensureLoaded()
-    let killed = false
     frames.beforeLoad = async (index) => {
-      if (index !== 3 || killed) return
-      killed = true
-      // frame 2 runs in the worker while frame 3 is decoded: kill the worker under it
-      await h.workers[0]?.terminate()
+      // frame 2 runs in the native process while frame 3 is decoded: kill the process under it
+      if (index === 3) h.workers[0]?.kill()
     }
     const job = await finished(h, (await h.inference.inference.runOnSession({ sessionId: 's1' })).jobId)
-    expect(job.error).toBeNull()
-    expect(job.state).toBe('done')
-    expect(h.workers.length).toBe(2)
-    expect((await h.inference.inference.cacheStatus({ sessionId: 's1' })).sessionFramesCached).toBe(5)
-    expect(h.logger.recent().some((l) => /inference worker stopped/.test(l.message))).toBe(true)
+    expect(job.state).toBe('failed')
+    expect(job.error).toMatch(/^Frame 2 of session "s1": The native-work process crashed \(killed by SIGTERM\) while embedding a frame; it was restarted\. \(frames before it are cached; run again to resume\)\.$/)
+    expect(h.logger.recent().some((l) => /native-work process stopped \(killed by SIGTERM\)/.test(l.message))).toBe(true)
+    expect(h.inference.client.status()).toMatchObject({ running: true, restarts: 1, lastCrash: { reason: 'killed by SIGTERM' } })
+    expect(h.workers).toHaveLength(2)
+    expect((await h.inference.inference.cacheStatus({ sessionId: 's1' })).sessionFramesCached).toBe(2)
+    // Running again resumes on the new process from the cache.
+    frames.beforeLoad = null
+    const again = await finished(h, (await h.inference.inference.runOnSession({ sessionId: 's1' })).jobId)
+    expect(again.state).toBe('done')
+    expect(again.message).toMatch(/^5 frames \(3 computed, 2 cached\)/)
   })
 })
 

@@ -2,10 +2,8 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import type { Worker } from 'node:worker_threads'
 import { consolePaths, type ConsolePaths } from '../../../../src-main/platform/paths'
-import { startWorker } from '../../../../src-main/platform/worker-entry'
+import { forkNativeProcess, type NativeProcess } from '../../../../src-main/platform/native-process'
 import { DataRouter } from '../../../../src-main/services/data-router'
 import { EventBus } from '../../../../src-main/services/event-bus'
 import { JobRunner } from '../../../../src-main/services/jobs/job-runner'
@@ -66,7 +64,8 @@ export interface Harness {
   events: EventBus
   data: DataRouter
   inference: Inference
-  workers: Worker[]
+  /** Every native-work process started, in order (a test kills one to simulate a crash). */
+  workers: NativeProcess[]
   dispose(): Promise<void>
 }
 
@@ -80,12 +79,12 @@ export function makeHarness(packs: Record<string, string>, frames: FrameReader, 
   const logger = new Logger(events)
   const jobs = new JobRunner(events)
   const data = new DataRouter()
-  const workers: Worker[] = []
+  const workers: NativeProcess[] = []
   const inference = createInference({
     paths, frames, jobs, data, events, logger,
     maxMapWidth: options.maxMapWidth, cacheBudgetBytes: options.cacheBudgetBytes, providerHost: options.providerHost, cacheTier: options.cacheTier,
-    spawnWorker: () => {
-      const worker = defaultSpawn()
+    launchNative: (entry) => {
+      const worker = forkNativeProcess(entry)
       workers.push(worker)
       return worker
     },
@@ -98,10 +97,4 @@ export function makeHarness(packs: Record<string, string>, frames: FrameReader, 
       if (!options.home) rmSync(home, { recursive: true, force: true })
     },
   }
-}
-
-/** Any module URL in the inference folder: startWorker looks for the worker beside it. */
-const inferenceModuleUrl = pathToFileURL(join(import.meta.dirname, '../../../../src-main/services/inference/worker-client.ts')).href
-function defaultSpawn(): Worker {
-  return startWorker(inferenceModuleUrl, 'inference-worker')
 }

@@ -1,26 +1,23 @@
-/** The worker client's queue, cancellation and crash handling, with the real inference worker. */
+/** The worker client's queue, cancellation and crash handling, with the real native-work process. */
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import type { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
-import { startWorker } from '../../../../src-main/platform/worker-entry'
+import { forkNativeProcess, type NativeProcess } from '../../../../src-main/platform/native-process'
 import { InferenceWorkerClient } from '../../../../src-main/services/inference/worker-client'
 import { fixturePacks } from './inference-test-kit'
 import { cpuChoice } from '../../../../src-main/services/inference/provider-options'
 
-const moduleUrl = pathToFileURL(join(import.meta.dirname, '../../../../src-main/services/inference/worker-client.ts')).href
 const clients: InferenceWorkerClient[] = []
 afterEach(async () => {
   for (const client of clients.splice(0)) await client.dispose()
 })
 
 function makeClient(slowCallMs = 3000) {
-  const workers: Worker[] = []
+  const workers: NativeProcess[] = []
   const lines: string[] = []
   const client = new InferenceWorkerClient({
     log: { info: (_s, m) => lines.push(`info ${m}`), warn: (_s, m) => lines.push(`warn ${m}`) },
-    spawn: () => {
-      const worker = startWorker(moduleUrl, 'inference-worker')
+    launch: (entry) => {
+      const worker = forkNativeProcess(entry)
       workers.push(worker)
       return worker
     },
@@ -40,7 +37,7 @@ describe('inference worker client', () => {
     const { client, lines } = makeClient(0)
     const loaded = await client.load('text', join(fixturePacks, 'tiny/text.onnx'), [cpuChoice])
     expect(loaded.inputs.map((i) => i.name)).toEqual(['input_ids', 'attention_mask'])
-    const response = await client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, [], 'interactive')
+    const response = await client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, 'interactive')
     expect(response.outputs.text_embeds?.dims).toEqual([1, 8])
     expect(lines.some((l) => /^warn Slow call: run text took/.test(l))).toBe(true)
   })
@@ -50,7 +47,7 @@ describe('inference worker client', () => {
     await client.load('text', join(fixturePacks, 'tiny/text.onnx'), [cpuChoice])
     const order: string[] = []
     const run = (name: string, priority: 'batch' | 'interactive', signal?: AbortSignal) =>
-      client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, [], priority, signal).then(() => order.push(name))
+      client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, priority, signal).then(() => order.push(name))
     const controller = new AbortController()
     const calls = [run('b1', 'batch'), run('b2', 'batch', controller.signal), run('b3', 'batch'), run('i1', 'interactive')]
     controller.abort()
@@ -63,10 +60,10 @@ describe('inference worker client', () => {
   it('fails the call in flight with a clear error when the worker dies, then works on a new worker', async () => {
     const { client, workers, lines } = makeClient()
     await client.load('text', join(fixturePacks, 'tiny/text.onnx'), [cpuChoice])
-    const pending = client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, [], 'interactive')
-    await workers[0]?.terminate()
-    await expect(pending).rejects.toThrow(/inference worker crashed \(exit code 1\) during run text; it was restarted/)
-    const after = await client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, [], 'interactive')
+    const pending = client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, 'interactive')
+    workers[0]?.kill()
+    await expect(pending).rejects.toThrow(/native-work process crashed \(killed by SIGTERM\) while running a model; it was restarted/)
+    const after = await client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, 'interactive')
     expect(after.outputs.text_embeds?.dims).toEqual([1, 8])
     expect(workers).toHaveLength(2)
     expect(lines.some((l) => /Reloaded text on cpu/.test(l))).toBe(true)

@@ -59,7 +59,7 @@ function ipcClient(): ApiClient {
         listeners.add(listener)
         return () => listeners.delete(listener)
       },
-    }),
+    }, 'dve://app'),
   )
 }
 

@@ -1,0 +1,91 @@
+/**
+ * The native-work process: every onnxruntime session lives in one process apart from the host, so a
+ * native crash costs a restart, not the app. In plain Node it is a `child_process.fork` with V8
+ * serialization (typed arrays cross intact); the Electron host passes a launcher built on
+ * `utilityProcess` instead (src-main/electron/utility-process.ts). Both look like this to the client.
+ */
+import { fork } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+export interface NativeProcess {
+  /** Copies the message (structured clone); nothing is transferred. */
+  postMessage(message: unknown): void
+  onMessage(listener: (message: unknown) => void): void
+  /** Called once when the process is gone, with why (exit code or signal). */
+  onExit(listener: (reason: string) => void): void
+  /** Stops the process (SIGTERM); a no-op when it has exited. */
+  kill(): void
+  /** Whether an idle process may let the host exit (the CLI exits when no work is pending). */
+  setKeepsHostAlive(alive: boolean): void
+}
+
+/** Starts the entry module, `<name>.js` in a build or `<name>.ts` from source. */
+export type NativeProcessLauncher = (entry: NativeEntry) => NativeProcess
+
+export interface NativeEntry {
+  path: string
+  /** From source: the module is TypeScript and needs the tsx loader. */
+  typescript: boolean
+}
+
+/** `fromUrl` is the caller's `import.meta.url`; the entry sits beside it (built or source). */
+export function nativeEntry(fromUrl: string, name: string): NativeEntry {
+  const dir = dirname(fileURLToPath(fromUrl))
+  const built = join(dir, `${name}.js`)
+  return existsSync(built) ? { path: built, typescript: false } : { path: join(dir, `${name}.ts`), typescript: true }
+}
+
+/** The plain-Node launcher: a child process with an IPC channel. */
+export function forkNativeProcess(entry: NativeEntry): NativeProcess {
+  const tsx = entry.typescript ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : []
+  const child = fork(entry.path, [], { serialization: 'advanced', execArgv: tsx, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  let exited = false
+  return {
+    postMessage: (message) => {
+      if (!exited && child.connected) child.send(message as object)
+    },
+    onMessage: (listener) => void child.on('message', listener),
+    onExit: (listener) => {
+      child.once('exit', (code, signal) => {
+        exited = true
+        listener(signal ? `killed by ${signal}` : `exit code ${code ?? 'unknown'}`)
+      })
+    },
+    kill: () => {
+      if (!exited) child.kill()
+    },
+    setKeepsHostAlive: (alive) => {
+      if (alive) {
+        child.ref()
+        child.channel?.ref()
+      } else {
+        child.unref()
+        child.channel?.unref()
+      }
+    },
+  }
+}
+
+/** The child's side: Electron's `process.parentPort` in a utility process, the fork IPC channel otherwise. */
+export interface ParentChannel {
+  postMessage(message: unknown): void
+  onMessage(listener: (message: unknown) => void): void
+}
+
+interface ElectronParentPort {
+  postMessage(message: unknown): void
+  on(event: 'message', listener: (event: { data: unknown }) => void): void
+}
+
+export function parentChannel(): ParentChannel {
+  const port = (process as { parentPort?: ElectronParentPort }).parentPort
+  if (port) return { postMessage: (m) => port.postMessage(m), onMessage: (l) => port.on('message', (event) => l(event.data)) }
+  const send = process.send?.bind(process)
+  if (!send) throw new Error('The native-work process must be started by the console (utilityProcess or child_process.fork).')
+  // The host going away closes the channel: exit rather than linger as an orphan holding the model.
+  process.on('disconnect', () => process.exit(0))
+  return { postMessage: (m) => void send(m as object), onMessage: (l) => void process.on('message', l) }
+}
