@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ModelManifest, SessionManifest } from '../../../../src-main/contract'
 import { createClasses } from '../../../../src-main/services/classes/create-classes'
+import { InferenceWorkerClient } from '../../../../src-main/services/inference/worker-client'
 import { fitNotices } from '../../../../src-main/services/classes/pack-fit'
 import type { StoredClassSet } from '../../../../src-main/services/classes/class-set-store'
 import { DataRouter } from '../../../../src-main/services/data-router'
@@ -15,8 +16,9 @@ describe('Compare with ground truth', () => {
   it('gives each frame the score the evaluation gives it, and serves the truth in the set\'s class indices', async () => {
     const data = new DataRouter()
     const jobs = new JobRunner(new EventBus())
-    const classes = createClasses({ home: mkdtempSync(join(tmpdir(), 'dve-gt-')), frames, embeddings, scorer, packs, manifest: async () => manifest, jobs, data, allowFileAccess: true })
-    disposers.push(classes.dispose)
+    const native = new InferenceWorkerClient({ log: { info: () => undefined, warn: () => undefined } })
+    disposers.push(() => native.dispose())
+    const classes = createClasses({ home: mkdtempSync(join(tmpdir(), 'dve-gt-')), frames, embeddings, scorer, packs, manifest: async () => manifest, jobs, data, allowFileAccess: true, probeTrainer: native })
     // Table first: the set's indices differ from the recording's label ids (chair 1, table 2).
     const set = await classes.service.create({ name: 'Swapped', classes: [twoClasses[1], twoClasses[0]] })
     const { jobId } = await classes.service.evaluate({ sessionId: 's', classSetId: set.id, modes: ['text'] })

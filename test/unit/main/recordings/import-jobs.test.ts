@@ -19,6 +19,7 @@ function fakeImporter(frames: number, onFrame: (index: number) => void = () => u
   return {
     seen,
     detectFormats: async () => [],
+    previewImport: () => Promise.reject(new Error('not used')),
     async importSession(sourcePath, _options, libraryDir, ctx) {
       seen.push(`${sourcePath} -> ${libraryDir}`)
       for (let i = 0; i < frames; i++) {
