@@ -50,7 +50,7 @@ describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () =
     const { page } = app
     await page.getByTestId('report-open').click()
     await page.getByTestId('view-player').waitFor()
-    await expect.poll(() => page.getByTestId('frame-line').textContent()).toContain('frame 1 ·')
+    await expect.poll(() => page.getByTestId('frame-line').textContent()).toContain('frame 0 ·')
     await expect.poll(() => nonBlankFraction(page, '[data-testid=pane-rgb]')).toBeGreaterThan(0.3)
     await expect.poll(() => nonBlankFraction(page, '[data-testid=pane-depth]')).toBeGreaterThan(0.3)
 
@@ -61,11 +61,11 @@ describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () =
     await page.mouse.down()
     await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2, { steps: 8 })
     await page.mouse.up()
-    await expect.poll(() => page.getByTestId('timeline-frame').textContent()).toBe('5 / 5')
-    await expect.poll(() => page.getByTestId('frame-line').textContent()).toContain('frame 5 ·')
+    await expect.poll(() => page.getByTestId('timeline-frame').textContent()).toBe('#4 of 5')
+    await expect.poll(() => page.getByTestId('frame-line').textContent()).toContain('frame 4 ·')
 
     await page.keyboard.press('Home')
-    await expect.poll(() => page.getByTestId('timeline-frame').textContent()).toBe('1 / 5')
+    await expect.poll(() => page.getByTestId('timeline-frame').textContent()).toBe('#0 of 5')
 
     const depthPane = page.locator('[data-testid=pane-depth] canvas')
     const paneBox = await depthPane.boundingBox()
@@ -125,9 +125,9 @@ describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () =
     await demo.waitFor()
     expect(await demo.getByTestId('session-delete').isDisabled()).toBe(true)
     await demo.getByTestId('session-open').click()
-    await expect.poll(() => page.getByTestId('frame-line').textContent()).toContain('frame 1 ·')
+    await expect.poll(() => page.getByTestId('frame-line').textContent()).toContain('frame 0 ·')
     await page.getByTestId('play-toggle').click()
-    await expect.poll(() => page.getByTestId('frame-line').textContent(), { timeout: 10_000 }).not.toContain('frame 1 ·')
+    await expect.poll(() => page.getByTestId('frame-line').textContent(), { timeout: 10_000 }).not.toContain('frame 0 ·')
     await page.getByTestId('play-toggle').click()
     await page.screenshot({ path: '/tmp/dve-player-demo.png' })
     // Indoor frames may be mostly one wall at one depth: "not blank" = a fair share differs from the corner.
@@ -144,7 +144,7 @@ describe.skipIf(!chromiumAvailable())('Library and Player in browser mode', () =
       id = (await services.api.sessions.importReport({ jobId })).sessionId
     }
     await app.goto(`/player?session=${id}&frame=0`)
-    await expect.poll(() => page.getByTestId('frame-line').textContent()).toContain('frame 1 ·')
+    await expect.poll(() => page.getByTestId('frame-line').textContent()).toContain('frame 0 ·')
     const frameCount = (await services.api.sessions.get({ id })).summary.frameCount
     const targets: number[] = []
     let state = 12345

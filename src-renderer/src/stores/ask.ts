@@ -15,6 +15,8 @@ import { useApi } from '../api/install'
 /** Colours of pinned queries (the live query uses the relevancy colormap). */
 export const pinColors: Array<[number, number, number]> = [[255, 99, 132], [75, 192, 255], [255, 206, 86], [153, 102, 255], [75, 220, 150]]
 const maxPinned = pinColors.length
+/** Where the Advanced switch is remembered (researchers turn it on once). */
+const advancedKey = 'dve.ask.advanced'
 /** Pause after a settings change (e.g. dragging the threshold) before the recording search re-runs. */
 const settingsResearchMs = 250
 
@@ -30,6 +32,14 @@ export interface LoadedHeatmap {
   heatmap: FrameHeatmap
   relevancy: Uint8Array
   color: [number, number, number] | null
+}
+
+function readAdvanced(): boolean {
+  try {
+    return globalThis.localStorage?.getItem(advancedKey) === '1'
+  } catch {
+    return false
+  }
 }
 
 function message(error: unknown): string {
@@ -57,6 +67,8 @@ export const useAskStore = defineStore('ask', () => {
   const history = ref<QueryHistoryEntry[]>([])
   const saved = ref<SavedQuery[]>([])
   const clickMatches = ref<{ xNorm: number; yNorm: number; matches: PixelMatch[] } | null>(null)
+  /** Advanced: scores, thresholds, negatives, frame numbers and possible moments; off = plain words. */
+  const advanced = ref(readAdvanced())
   /** The active pack's relevancy rule (what "seen" means unless the user sets a threshold). */
   const rule = ref<QueryRule | null>(null)
   let frameToken = 0
@@ -202,6 +214,15 @@ export const useAskStore = defineStore('ask', () => {
     }
   }
 
+  function setAdvanced(on: boolean): void {
+    advanced.value = on
+    try {
+      globalThis.localStorage?.setItem(advancedKey, on ? '1' : '0')
+    } catch {
+      // Storage can be unavailable (private mode); the switch still works for this session.
+    }
+  }
+
   async function loadRule(): Promise<void> {
     rule.value = await client.api.query.rule().catch(() => null)
   }
@@ -251,7 +272,7 @@ export const useAskStore = defineStore('ask', () => {
 
   return {
     sessionId, frameIndex, text, negatives, temperature, threshold, vocabularyNegatives, region, pinned, heatmaps, result, searching, error,
-    history, saved, clickMatches, liveSource, effectiveThreshold, rule, loadRule,
+    history, saved, clickMatches, liveSource, effectiveThreshold, rule, loadRule, advanced, setAdvanced,
     setSession, setFrame, setText, setSettings, refreshFrame, search, searchRegion, pin, unpin, matchesAt,
     loadHistory, reuse, saveCurrent, deleteSaved, clearHistory,
   }

@@ -34,7 +34,7 @@ describe('FrameTimeline', () => {
     await track.trigger('keydown', { key: 'End' })
     await track.trigger('keydown', { key: 'Home' })
     expect(wrapper.emitted('update:modelValue')?.slice(1).map((a) => a[0])).toEqual([6, 10, 0])
-    expect(wrapper.get('[data-testid=timeline-frame]').text()).toBe('6 / 11')
+    expect(wrapper.get('[data-testid=timeline-frame]').text()).toBe('#5 of 11')
   })
 
   it('lays an overlay strip over the same span and tells it where frames are', () => {

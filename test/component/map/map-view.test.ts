@@ -118,7 +118,7 @@ describe('MapView', () => {
     for (let i = 0; i < 6; i++) await flushPromises()
     expect(host.called('map.query')).toEqual([{ sessionId: 'walk', text: 'where is the sofa' }])
     expect((wrapper.get('[data-testid=map-color-mode]').element as HTMLSelectElement).value).toBe('relevancy')
-    expect(wrapper.get('[data-testid=map-pin-0]').text()).toContain('sofa · 0.90 · 2 voxels')
+    expect(wrapper.get('[data-testid=map-pin-0]').text()).toMatch(/^sofa — on the sofa, by the blue door · 2 voxels · 0\.90/)
     expect(wrapper.get('[data-testid=map-legend]').text()).toContain('threshold 0.60')
     wrapper.unmount()
   })

@@ -87,7 +87,15 @@ export function frameBounds(camera: OrbitCamera, bounds: MapBounds): void {
   camera.pitch = 0.7
 }
 
-/** Centre the view on a point at a close distance ("go to"). */
+/**
+ * Distance at which a thing of `sizeMeters` fills about half the view: close enough to recognise,
+ * far enough to see what is around it (never nearer than 1.2 m, where voxels become blobs).
+ */
+export function framingDistance(camera: OrbitCamera, sizeMeters: number): number {
+  return Math.max(1.2, sizeMeters / Math.tan(camera.fovYRadians / 2))
+}
+
+/** Centre the view on a point ("go to"). */
 export function focusOn(camera: OrbitCamera, point: [number, number, number], distance = 3): void {
   vec3.set(camera.target, point[0], point[1], point[2])
   camera.distance = distance

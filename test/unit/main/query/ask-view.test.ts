@@ -52,7 +52,10 @@ describe('AskView', () => {
     })
     await router.push('/ask?session=synthetic&frame=15')
   })
-  afterEach(() => vi.unstubAllGlobals())
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    globalThis.localStorage?.clear()
+  })
 
   function mountView() {
     const client = createApiClient(transportFor(fixture))
@@ -65,19 +68,37 @@ describe('AskView', () => {
       await flushPromises()
     }
   }
+  /** Waits for a search to finish (the first one indexes the recording, slower on a loaded machine). */
+  async function searched(view: ReturnType<typeof mountView>, text: string): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+      const answer = view.find('[data-testid=ask-answer-text]')
+      if (answer.exists() && answer.text().includes(text)) return
+      await settle()
+    }
+  }
 
   it('draws the heatmap region while typing, searches on Enter, and jumps to a moment', async () => {
     const view = mountView()
     await view.get('[data-testid=ask-input]').setValue('where is the couch?')
     await settle()
     expect(view.get('[data-testid=ask-heatmap]').attributes('data-layers')).toBe('1')
-    expect(view.get('[data-testid=ask-region]').text()).toMatch(/^couch 0\.\d\d$/)
+    // Plain words by default: a ring with the name, no scores; Advanced adds the scored box.
+    expect(view.get('[data-testid=ask-ring]').text()).toBe('couch · most likely here')
+    expect(view.find('[data-testid=ask-region]').exists()).toBe(false)
 
     await view.get('[data-testid=ask-input]').trigger('keydown', { key: 'Enter' })
+    await searched(view, 'couch')
+    expect(view.get('[data-testid=ask-answer-text]').text()).toBe('The couch was last seen at 00:05 into the recording. Seen once in this recording.')
+    expect(view.find('[data-testid=ask-answer-details]').exists()).toBe(false)
+    // One visit, one moment; the "possible" ones below the decision appear in Advanced only.
+    expect(view.findAll('[data-testid=ask-moment]')).toHaveLength(1)
+    await view.get('[data-testid=ask-advanced]').setValue(true)
     await settle()
-    expect(view.get('[data-testid=ask-answer-text]').text()).toMatch(/^Seen once; last at 00:0\d \(frame (1\d|2[0-5])\)\.$/)
+    expect(globalThis.localStorage.getItem('dve.ask.advanced')).toBe('1')
+    expect(view.get('[data-testid=ask-region]').text()).toMatch(/^couch 0\.\d\d$/)
+    expect(view.get('[data-testid=ask-answer-details]').text()).toMatch(/^threshold 0\.60 \(pack\)/)
     const moments = view.findAll('[data-testid=ask-moment]')
-    expect(moments).toHaveLength(5)
+    expect(moments.map((m) => m.attributes('data-decision'))).toEqual(['seen', 'possible', 'possible', 'possible', 'possible'])
     const target = moments[2]
     const frame = Number(target?.attributes('data-frame'))
     await target?.trigger('click')
@@ -86,21 +107,21 @@ describe('AskView', () => {
     expect(target?.classes()).toContain('active')
   })
 
-  it('says "not seen" for something absent, and lists matching queries where the frame is clicked', async () => {
+  it('says "not seen" for something absent, and says what is where the frame is clicked', async () => {
     const view = mountView()
     await view.get('[data-testid=ask-input]').setValue('sofa')
     await view.get('[data-testid=ask-input]').trigger('keydown', { key: 'Enter' })
-    await settle()
+    await searched(view, 'sofa')
     await view.get('[data-testid=ask-input]').setValue('piano')
     await view.get('[data-testid=ask-input]').trigger('keydown', { key: 'Enter' })
-    await settle()
-    expect(view.get('[data-testid=ask-answer-text]').text()).toMatch(/^Not seen in this recording/)
+    await searched(view, 'piano')
+    expect(view.get('[data-testid=ask-answer-text]').text()).toBe('The piano was not seen in this recording.')
     expect(view.findAll('[data-testid=ask-history-item]').map((item) => item.text())).toEqual([expect.stringMatching(/^piano/), expect.stringMatching(/^sofa/)])
 
     const stage = view.get('.ask-stage')
     Object.defineProperty(stage.element, 'getBoundingClientRect', { value: () => ({ left: 0, top: 0, width: 320, height: 240 }) })
     await stage.trigger('pointerdown', { clientX: 0.2 * 320, clientY: 0.6 * 240 })
     await settle()
-    expect(view.get('[data-testid=ask-click-matches]').find('li').text()).toMatch(/^sofa /)
+    expect(view.get('[data-testid=ask-click-here]').text()).toBe('Here: sofa')
   })
 })
