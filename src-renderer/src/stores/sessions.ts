@@ -1,7 +1,7 @@
 /** The recording library: session list (refetched on `changed` events), rename/delete, and imports. */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { ConsoleError, type BrowseListing, type DetectedFormat, type ImportOptions, type ImportReport, type SessionSummary } from '@contract'
+import { ConsoleError, type BrowseListing, type DetectedFormat, type ImportOptions, type ImportPreview, type ImportReport, type SessionSummary } from '@contract'
 import { useApi } from '../api/install'
 import { useJobsStore } from './jobs'
 
@@ -59,6 +59,11 @@ export const useSessionsStore = defineStore('sessions', () => {
     return client.api.sessions.detect({ path })
   }
 
+  /** What an import with `options` would decide, and the first frame; nothing is written. */
+  function preview(path: string, options: ImportOptions): Promise<ImportPreview> {
+    return client.api.sessions.preview({ path, options })
+  }
+
   /** Starts an import; the report (or error) lands in importReport / importError when the job ends. */
   async function startImport(path: string, options: ImportOptions): Promise<void> {
     importReport.value = null
@@ -89,7 +94,7 @@ export const useSessionsStore = defineStore('sessions', () => {
   }
 
   return {
-    sessions, loading, error, refresh, byId, rename, remove, browse, detect,
+    sessions, loading, error, refresh, byId, rename, remove, browse, detect, preview,
     importJobId, importJob, importing, importReport, importError, startImport, cancelImport, clearImport,
   }
 })

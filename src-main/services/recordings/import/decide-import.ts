@@ -5,11 +5,11 @@
  */
 import type { DepthDecision, ImportDecisions, ImportOptions, PinholeIntrinsics } from '../../../contract'
 import { decodeSample, isRawInvalid, storedInvalidValues } from './depth-encodings'
-import { decodeDepth, FrameProblem, type DepthImage, type PgmByteOrderChoice } from './frame-images'
+import { decodeDepth, FrameProblem, sourceLabel, type DepthImage, type PgmByteOrderChoice } from './frame-images'
 import { orderFrames } from './frame-order'
 import type { ImportPlan, PlannedFrame } from './import-plan'
 import { resolveIntrinsics, type IntrinsicsChoice } from './intrinsics-decision'
-import { decidePlanDepth, depthDecisionWarnings } from './plan-depth-decision'
+import { decidePlanDepth, depthDecisionWarnings, type DepthOf } from './plan-depth-decision'
 import { decidePoseConvention, worldFromCameraOf } from './pose-convention'
 import type { MetricDepth } from './pose-overlap'
 
@@ -41,10 +41,10 @@ export function metricDepth(depth: DepthImage, decision: DepthDecision, invalid:
   return { width: depth.width, height: depth.height, meters }
 }
 
-async function firstReadableDepth(frames: readonly PlannedFrame[], pgm: PgmByteOrderChoice): Promise<{ frame: PlannedFrame; depth: DepthImage } | null> {
+async function firstReadableDepth(frames: readonly PlannedFrame[], depthOf: DepthOf): Promise<{ frame: PlannedFrame; depth: DepthImage } | null> {
   for (const frame of frames) {
     try {
-      return { frame, depth: await decodeDepth(frame.depth, pgm) }
+      return { frame, depth: await depthOf(frame) }
     } catch (error) {
       if (!(error instanceof FrameProblem)) throw error
     }
@@ -64,26 +64,34 @@ export interface DecideOptions {
 
 export async function decideImport({ plan, formatLabel, options, pgm, sourcePath, allowUndecided = false }: DecideOptions): Promise<DecidedImport> {
   const ordered = orderFrames(plan.frames)
-  const { decision: depth, undecided } = await decidePlanDepth(plan, formatLabel, options, pgm, sourcePath, allowUndecided)
+  // Frames are decoded once while deciding, keyed by their depth source (ordering copies frames).
+  const decoded = new Map<string, Promise<DepthImage>>()
+  const depthOf: DepthOf = (frame) => {
+    const key = sourceLabel(frame.depth)
+    let depth = decoded.get(key)
+    if (!depth) decoded.set(key, (depth = decodeDepth(frame.depth, pgm)))
+    return depth
+  }
+  const { decision: depth, undecided } = await decidePlanDepth(plan, formatLabel, options, depthOf, sourcePath, allowUndecided)
   const sourceInvalid = options.depthInvalidValues ?? plan.depthInvalidValues
   const warnings = [...ordered.warnings, ...depthDecisionWarnings(depth)]
-  const firstDepth = await firstReadableDepth(ordered.frames, pgm)
+  const firstDepth = await firstReadableDepth(ordered.frames, depthOf)
   const base = { depth, depthUndecided: undecided, depthInvalidValues: storedInvalidValues(depth.encoding, sourceInvalid), firstDepth }
   if (!firstDepth) return { ...base, frames: ordered.frames, intrinsics: null, decisions: null, warnings }
 
   const intrinsics = resolveIntrinsics(plan, options, { width: firstDepth.depth.width, height: firstDepth.depth.height })
   warnings.push(...intrinsics.warnings)
   const invalid = new Set(sourceInvalid)
-  const depthOf = async (frame: PlannedFrame): Promise<MetricDepth | null> => {
+  const metricOf = async (frame: PlannedFrame): Promise<MetricDepth | null> => {
     try {
-      return metricDepth(await decodeDepth(frame.depth, pgm), depth, invalid)
+      return metricDepth(await depthOf(frame), depth, invalid)
     } catch (error) {
       if (error instanceof FrameProblem) return null
       throw error
     }
   }
   const formatConvention = plan.poseConvention ?? 'camera-to-world'
-  const poses = await decidePoseConvention({ frames: ordered.frames, depthOf, camera: intrinsics.camera, intrinsicsAssumed: intrinsics.assumed, formatConvention, ...(options.poseConvention ? { forced: options.poseConvention } : {}) })
+  const poses = await decidePoseConvention({ frames: ordered.frames, depthOf: metricOf, camera: intrinsics.camera, intrinsicsAssumed: intrinsics.assumed, formatConvention, ...(options.poseConvention ? { forced: options.poseConvention } : {}) })
   if (poses.convention === 'none' && ordered.frames.some((f) => f.worldFromCamera)) warnings.push(`Poses dropped: ${poses.reason}.`)
   else if (poses.convention !== formatConvention && poses.convention !== 'none' && !options.poseConvention) warnings.push(`Pose convention: ${poses.reason}; the poses were converted.`)
   const frames = ordered.frames.map((f) => ({

@@ -86,7 +86,10 @@ export async function previewImport(sourcePath: string, rawOptions: ImportOption
     })
     const rgbAtDepth = rgb ? await sharp(rgb.bytes).removeAlpha().resize(raw.width, raw.height, { fit: 'fill' }).raw().toBuffer() : new Uint8Array(raw.width * raw.height * 3).fill(160)
     const rgbPng = rgb ? await sharp(rgb.bytes).resize({ width: Math.min(previewWidth, rgb.width) }).png().toBuffer() : null
-    const stored = downscale(storedSamples(raw.data, decided.depth.encoding, decided.depth.unitMeters), raw.width, raw.height, depthPreviewWidth)
+    // Invalid codes become 0 so the colour bar shows them as "no depth", not as far away.
+    const invalid = new Set(decided.depthInvalidValues)
+    const storedFull = storedSamples(raw.data, decided.depth.encoding, decided.depth.unitMeters).map((v) => (invalid.has(v) ? 0 : v))
+    const stored = downscale(storedFull, raw.width, raw.height, depthPreviewWidth)
     const { histogram, range } = histogramOf(meters)
     return {
       ...base,

@@ -31,7 +31,7 @@ export async function importSession(sourcePath: string, options: ImportOptions, 
     const name = parsedOptions.name ?? basename(tree.singleFile ? tree.singleFile.replace(/\.[^.]+$/, '') : tree.root)
     const source = tree.singleFile ? tree.path(tree.singleFile) : tree.root
     if (plan.frames.length === 0 && plan.issues.length === 0) throw new ConsoleError('bad_file', `${source}: no frames found.`, { file: source })
-    ctx.progress(0, 0, 'Checking depth, poses and order')
+    ctx.progress(0, plan.frames.length, 'Checking depth, poses and order')
     const pgm = pgmChoice(parsedOptions)
     const decided = await decideImport({ plan, formatLabel: reader.label, options: parsedOptions, pgm, sourcePath: source })
     ctx.throwIfCancelled()

@@ -5,8 +5,8 @@
  * the same candidates as choices).
  */
 import { ConsoleError, type DepthDecision, type ImportOptions } from '../../../contract'
-import { decodeDepth, FrameProblem, PgmByteOrderChoice, type DepthImage } from './frame-images'
-import type { ImportPlan } from './import-plan'
+import { FrameProblem, type DepthImage } from './frame-images'
+import type { ImportPlan, PlannedFrame } from './import-plan'
 import { candidateLines, decideDepth, UndecidableDepth, type DepthConvention } from './depth-plausibility'
 import { encodingName, unitName } from './depth-encodings'
 
@@ -18,14 +18,17 @@ export function planDepthConvention(plan: ImportPlan, formatLabel: string): Dept
   return { encoding: plan.depthEncoding, unitMeters: plan.depthUnitMeters, ...given }
 }
 
+/** Decoded depth of a planned frame (the caller caches, so no frame is decoded twice while deciding). */
+export type DepthOf = (frame: PlannedFrame) => Promise<DepthImage>
+
 /** The first, middle and last frames' depth that decode (bad ones are reported later by the writer). */
-export async function sampleDepthFrames(plan: ImportPlan, pgm: PgmByteOrderChoice): Promise<DepthImage[]> {
+export async function sampleDepthFrames(plan: ImportPlan, depthOf: DepthOf): Promise<DepthImage[]> {
   const n = plan.frames.length
   const indices = [...new Set(Array.from({ length: Math.min(n, sampledFrames) }, (_, i) => Math.round((i * (n - 1)) / Math.max(1, sampledFrames - 1))))]
   const decoded: DepthImage[] = []
   for (const index of indices) {
     try {
-      decoded.push(await decodeDepth(plan.frames[index]!.depth, pgm))
+      decoded.push(await depthOf(plan.frames[index]!))
     } catch (error) {
       if (!(error instanceof FrameProblem)) throw error
     }
@@ -44,11 +47,11 @@ export async function decidePlanDepth(
   plan: ImportPlan,
   formatLabel: string,
   options: ImportOptions,
-  pgm: PgmByteOrderChoice,
+  depthOf: DepthOf,
   sourcePath: string,
   allowUndecided = false,
 ): Promise<PlanDepthDecision> {
-  const frames = await sampleDepthFrames(plan, pgm)
+  const frames = await sampleDepthFrames(plan, depthOf)
   const convention = planDepthConvention(plan, formatLabel)
   const choice = { ...(options.depthEncoding ? { encoding: options.depthEncoding } : {}), ...(options.depthUnitMeters ? { unitMeters: options.depthUnitMeters } : {}) }
   const invalid = options.depthInvalidValues ?? plan.depthInvalidValues
