@@ -141,8 +141,14 @@ export function createMapRenderer(canvas: HTMLCanvasElement): MapRenderer {
       const pixelsPerRadian = canvas.height / (2 * Math.tan(params.fovYRadians / 2))
       lastChoice = chooseNodes(octree, mat4.multiply(mat4.create(), params.projection as mat4, params.view as mat4), eyeOf(params.view), pixelsPerRadian, Math.max(0, Math.floor(params.pointBudget)))
       const common = { view: params.view as number[], projection: params.projection as number[] }
-      // One draw per node (hundreds at most), splats as wide as the finest spacing drawn around the node.
-      if (lastChoice.length) drawPoints(lastChoice.map(({ node, splatMeters }) => ({ ...common, sizeScale: splatMeters * params.pointScale * pixelsPerRadian, offset: node.start, count: node.count })))
+      // Splats as wide as the finest spacing drawn around each node; neighbouring ranges of one size are one draw call.
+      const batches: Array<{ offset: number; count: number; splatMeters: number }> = []
+      for (const { node, splatMeters } of [...lastChoice].sort((a, b) => a.node.start - b.node.start)) {
+        const last = batches.at(-1)
+        if (last && last.offset + last.count === node.start && last.splatMeters === splatMeters) last.count += node.count
+        else batches.push({ offset: node.start, count: node.count, splatMeters })
+      }
+      if (batches.length) drawPoints(batches.map((b) => ({ ...common, sizeScale: b.splatMeters * params.pointScale * pixelsPerRadian, offset: b.offset, count: b.count })))
       const drawn = lastChoice.reduce((sum, c) => sum + c.node.count, 0)
       if (lineCount > 0) drawLines({ ...common, color: [0.95, 0.75, 0.2, 1], pointSize: 1, count: lineCount })
       if (pinCount > 0) drawPins({ ...common, color: [1, 0.2, 0.6, 1], pointSize: 14, count: pinCount })
