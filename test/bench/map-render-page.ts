@@ -27,14 +27,17 @@ function hall(count: number): MapPoints {
   return { count, voxelSizeMeters: 0.05, hasPca: false, positions, colors, pcaColors: new Uint8Array(count * 4), labels: new Uint16Array(count) }
 }
 
-async function mapRenderBench(count: number, budget: number, frames: number): Promise<{ medianMs: number; drawn: number }> {
+/** Median frame time over `frames` orbiting frames; `keep` leaves the canvas on the page (for a screenshot). */
+async function mapRenderBench(count: number, budget: number, frames: number, keep: boolean): Promise<{ medianMs: number; drawn: number; buildMs: number }> {
   const canvas = document.createElement('canvas')
   canvas.width = 1280
   canvas.height = 800
   document.body.appendChild(canvas)
   const renderer = createMapRenderer(canvas)
   const points = hall(count)
+  const buildStart = performance.now()
   renderer.setPoints(points)
+  const buildMs = performance.now() - buildStart
   renderer.setColors(points.colors)
   renderer.setOverlays({ lines: new Float32Array(0), pins: new Float32Array(0) })
   const camera = createCamera()
@@ -50,10 +53,12 @@ async function mapRenderBench(count: number, budget: number, frames: number): Pr
     gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel)
     if (f >= 2) times.push(performance.now() - start)
   }
-  renderer.destroy()
-  canvas.remove()
+  if (!keep) {
+    renderer.destroy()
+    canvas.remove()
+  }
   times.sort((a, b) => a - b)
-  return { medianMs: times[Math.floor(times.length / 2)]!, drawn }
+  return { medianMs: times[Math.floor(times.length / 2)]!, drawn, buildMs }
 }
 
 ;(window as unknown as { mapRenderBench: typeof mapRenderBench }).mapRenderBench = mapRenderBench

@@ -7,5 +7,9 @@ import { mapBench } from './map'
 import { importBench } from './import'
 import { probeBench } from './probe'
 import { segmentationBench } from './segmentation'
+import { scaleBench } from './scale'
 
 export const benches: Bench[] = [queryBench, seekBench, inferenceBench, importBench, mapBench, probeBench, segmentationBench]
+
+/** Heavy (minutes, GBs): run by name only, `dve bench scale`. */
+export const namedOnlyBenches: Bench[] = [scaleBench]

@@ -40,7 +40,7 @@ export const mapBench: Bench = {
 }
 
 /** A walk along a corridor-like surface: depth 1–4 m with bumps, the camera sliding 5 cm per frame. */
-function syntheticFrame(index: number, embeddings: boolean): FusionFrame {
+export function syntheticFrame(index: number, embeddings: boolean): FusionFrame {
   const { width, height } = camera
   const depthMeters = new Float32Array(width * height)
   const rgb = new Uint8Array(width * height * 3)
@@ -59,7 +59,7 @@ function syntheticFrame(index: number, embeddings: boolean): FusionFrame {
   return { frameIndex: index, camera, depthMeters, rgb, labels: null, worldFromCamera: pose, embeddings: emb }
 }
 
-function unitRows(count: number, length: number, seed: number): Float32Array {
+export function unitRows(count: number, length: number, seed: number): Float32Array {
   const data = new Float32Array(count * length)
   let x = seed * 7919 + 1
   for (let i = 0; i < data.length; i++) {
@@ -150,7 +150,17 @@ function syntheticMap(count: number): FusedMap {
   }
 }
 
-async function queryRows(voxels: number): Promise<BenchRow[]> {
+export interface MapQueryTimings {
+  map: FusedMap
+  loadMs: number
+  firstMs: number
+  queryMs: number
+  queryCpuMs: number
+  portMs: number
+}
+
+/** A synthetic map of `voxels` saved, loaded and queried through the MapService, as the Map view and Ask do. */
+export async function mapQueryTimings(voxels: number): Promise<MapQueryTimings> {
   const root = await mkdtemp(join(tmpdir(), 'dve-bench-map-'))
   try {
     const map = syntheticMap(voxels)
@@ -179,33 +189,38 @@ async function queryRows(voxels: number): Promise<BenchRow[]> {
     // CPU time per query (6 runs): on a busy shared machine wall time also counts waiting for a core.
     const queryCpuMs = (cpu.user + cpu.system) / 1000 / 6
     const portMs = median(await timeRuns(() => service.queryMap('bench', { vector: unitRows(1, dim, 5), negatives: [], negativesKey: '', temperature: 10, threshold: 0.6 }), 3, 1))
-    // Baseline: exact float32 cosines over 100 000 full 768-d vectors, scaled to the map's size.
-    const exactCount = 100_000
-    const exact = unitRows(exactCount, dim, 3)
-    const q = unitRows(1, dim, 4)
-    const out = new Float32Array(exactCount)
-    const exactMs = (median(await timeRuns(() => {
-      for (let i = 0; i < exactCount; i++) {
-        let dot = 0
-        for (let d = 0; d < dim; d++) dot += exact[i * dim + d]! * q[d]!
-        out[i] = dot
-      }
-    }, 3, 1)) * voxels) / exactCount
-    const label = `${(voxels / 1e6).toFixed(1)} M voxels`
-    const baseline = 'exact float32 scan'
-    return [
-      { name: `exact float32 ${dim}-d scan, ${label} (from 100 k)`, value: exactMs, unit: 'ms' },
-      { name: `map query (relevancy + pins), ${label}`, value: queryMs, unit: 'ms', ratio: { value: queryMs / exactMs, baseline }, aim: '≤ 50 ms' },
-      { name: `map query, CPU time per query, ${label}`, value: queryCpuMs, unit: 'ms', aim: '≤ 50 ms' },
-      { name: `first query (+ negatives' cosines), ${label}`, value: firstMs, unit: 'ms', ratio: { value: firstMs / exactMs, baseline } },
-      { name: `MapQueryPort hit (Ask), ${label}`, value: portMs, unit: 'ms', ratio: { value: portMs / exactMs, baseline } },
-      { name: `map load (norms), ${label}`, value: loadMs, unit: 'ms' },
-      { name: 'on disk per voxel (geometry + 64 int8 code)', value: perVoxelBytes(map), unit: 'B/voxel', aim: '≤ 256' },
-      { name: `uncompressed ${dim}-d float32 per voxel`, value: dim * 4, unit: 'B/voxel' },
-    ]
+    return { map, loadMs, firstMs, queryMs, queryCpuMs, portMs }
   } finally {
     await rm(root, { recursive: true, force: true })
   }
+}
+
+async function queryRows(voxels: number): Promise<BenchRow[]> {
+  const { map, loadMs, firstMs, queryMs, queryCpuMs, portMs } = await mapQueryTimings(voxels)
+  // Baseline: exact float32 cosines over 100 000 full 768-d vectors, scaled to the map's size.
+  const exactCount = 100_000
+  const exact = unitRows(exactCount, dim, 3)
+  const q = unitRows(1, dim, 4)
+  const out = new Float32Array(exactCount)
+  const exactMs = (median(await timeRuns(() => {
+    for (let i = 0; i < exactCount; i++) {
+      let dot = 0
+      for (let d = 0; d < dim; d++) dot += exact[i * dim + d]! * q[d]!
+      out[i] = dot
+    }
+  }, 3, 1)) * voxels) / exactCount
+  const label = `${(voxels / 1e6).toFixed(1)} M voxels`
+  const baseline = 'exact float32 scan'
+  return [
+    { name: `exact float32 ${dim}-d scan, ${label} (from 100 k)`, value: exactMs, unit: 'ms' },
+    { name: `map query (relevancy + pins), ${label}`, value: queryMs, unit: 'ms', ratio: { value: queryMs / exactMs, baseline }, aim: '≤ 50 ms' },
+    { name: `map query, CPU time per query, ${label}`, value: queryCpuMs, unit: 'ms', aim: '≤ 50 ms' },
+    { name: `first query (+ negatives' cosines), ${label}`, value: firstMs, unit: 'ms', ratio: { value: firstMs / exactMs, baseline } },
+    { name: `MapQueryPort hit (Ask), ${label}`, value: portMs, unit: 'ms', ratio: { value: portMs / exactMs, baseline } },
+    { name: `map load (norms), ${label}`, value: loadMs, unit: 'ms' },
+    { name: 'on disk per voxel (geometry + 64 int8 code)', value: perVoxelBytes(map), unit: 'B/voxel', aim: '≤ 256' },
+    { name: `uncompressed ${dim}-d float32 per voxel`, value: dim * 4, unit: 'B/voxel' },
+  ]
 }
 
 /** Ranking agreement on room-like 768-d embeddings: 40 concepts, each voxel a mix of two plus noise (norm 0.3). */

@@ -2,12 +2,14 @@
  * The map explorer's WebGL drawing (regl), framework-free: voxel splats (round points sized to the
  * voxel on screen), the camera trajectory with frustums, and query pins.
  *
- * Level of detail: the points are uploaded once in a shuffled order, so the first n of them are a
- * uniform sample of the map; with a point budget only the first `budget` are drawn, each splat
- * enlarged by √(N/budget) (at most `maxThinning`) so the surfaces stay nearly closed.
+ * Level of detail: the points are uploaded once in octree order (point-octree.ts, as Potree does);
+ * each frame draws the nodes that matter most on screen within the point budget, each node's splats
+ * sized to the finest level drawn around it so coarse regions stay closed.
  */
 import createREGL from 'regl'
+import { mat4 } from 'gl-matrix'
 import type { MapPoints } from '@contract'
+import { buildPointOctree, chooseNodes, type NodeChoice, type PointOctree } from './point-octree'
 
 export interface MapOverlays {
   /** Line segments (pairs of points), world metres: trajectory and frustums. */
@@ -36,9 +38,6 @@ export interface MapRenderer {
   drawOrder(): { positions: Float32Array; payloadIndex: Uint32Array; count: number }
   destroy(): void
 }
-
-/** Largest splat enlargement under a point budget. */
-const maxThinning = 2.5
 
 const pointVert = `
 precision highp float;
@@ -86,16 +85,21 @@ export function createMapRenderer(canvas: HTMLCanvasElement): MapRenderer {
   const lineBuffer = regl.buffer({ usage: 'dynamic', type: 'float', length: 0 })
   const pinBuffer = regl.buffer({ usage: 'dynamic', type: 'float', length: 0 })
   let count = 0
-  let voxelSize = 0.05
+  let octree: PointOctree = { order: new Uint32Array(0), nodes: [] }
   let order: Uint32Array<ArrayBuffer> = new Uint32Array(0)
   let drawPositions: Float32Array<ArrayBuffer> = new Float32Array(0)
+  let lastChoice: NodeChoice[] = []
   let lineCount = 0
   let pinCount = 0
 
   const drawPoints = regl({
     vert: pointVert, frag: pointFrag, primitive: 'points',
     attributes: { position: { buffer: positionBuffer, size: 3 }, color: { buffer: colorBuffer, size: 4, normalized: true } },
-    uniforms: { view: regl.prop<{ view: number[] }, 'view'>('view'), projection: regl.prop<{ projection: number[] }, 'projection'>('projection'), sizeScale: regl.prop<{ sizeScale: number }, 'sizeScale'>('sizeScale') },
+    uniforms: {
+      view: regl.prop<{ view: number[] }, 'view'>('view'), projection: regl.prop<{ projection: number[] }, 'projection'>('projection'),
+      sizeScale: regl.prop<{ sizeScale: number }, 'sizeScale'>('sizeScale'),
+    },
+    offset: regl.prop<{ offset: number }, 'offset'>('offset'),
     count: regl.prop<{ count: number }, 'count'>('count'),
   })
   const drawSolid = (primitive: 'lines' | 'points', buffer: typeof lineBuffer) => regl({
@@ -114,8 +118,8 @@ export function createMapRenderer(canvas: HTMLCanvasElement): MapRenderer {
   return {
     setPoints(points) {
       count = points.count
-      voxelSize = points.voxelSizeMeters
-      order = shuffledOrder(count)
+      octree = buildPointOctree(points.positions, count, points.voxelSizeMeters)
+      order = octree.order
       drawPositions = new Float32Array(count * 3)
       for (let k = 0; k < count; k++) drawPositions.set(points.positions.subarray(order[k]! * 3, order[k]! * 3 + 3), k * 3)
       positionBuffer({ data: drawPositions, usage: 'static' })
@@ -134,35 +138,42 @@ export function createMapRenderer(canvas: HTMLCanvasElement): MapRenderer {
     draw(params) {
       regl.poll()
       regl.clear({ color: [0.08, 0.09, 0.11, 1], depth: 1 })
-      const drawn = Math.min(count, Math.max(0, Math.floor(params.pointBudget)))
-      const height = canvas.height
-      // Fill rate, not vertex count, bounds software GL: enlarging splats fully would undo the budget.
-      const thinning = drawn > 0 ? Math.min(maxThinning, Math.sqrt(count / drawn)) : 1
-      const sizeScale = (voxelSize * params.pointScale * thinning * height) / (2 * Math.tan(params.fovYRadians / 2))
+      const pixelsPerRadian = canvas.height / (2 * Math.tan(params.fovYRadians / 2))
+      lastChoice = chooseNodes(octree, mat4.multiply(mat4.create(), params.projection as mat4, params.view as mat4), eyeOf(params.view), pixelsPerRadian, Math.max(0, Math.floor(params.pointBudget)))
       const common = { view: params.view as number[], projection: params.projection as number[] }
-      if (drawn > 0) drawPoints({ ...common, sizeScale, count: drawn })
+      // Splats as wide as the finest spacing drawn around each node; neighbouring ranges of one size are one draw call.
+      const batches: Array<{ offset: number; count: number; splatMeters: number }> = []
+      for (const { node, splatMeters } of [...lastChoice].sort((a, b) => a.node.start - b.node.start)) {
+        const last = batches.at(-1)
+        if (last && last.offset + last.count === node.start && last.splatMeters === splatMeters) last.count += node.count
+        else batches.push({ offset: node.start, count: node.count, splatMeters })
+      }
+      if (batches.length) drawPoints(batches.map((b) => ({ ...common, sizeScale: b.splatMeters * params.pointScale * pixelsPerRadian, offset: b.offset, count: b.count })))
+      const drawn = lastChoice.reduce((sum, c) => sum + c.node.count, 0)
       if (lineCount > 0) drawLines({ ...common, color: [0.95, 0.75, 0.2, 1], pointSize: 1, count: lineCount })
       if (pinCount > 0) drawPins({ ...common, color: [1, 0.2, 0.6, 1], pointSize: 14, count: pinCount })
       return { drawnPoints: drawn }
     },
-    drawOrder: () => ({ positions: drawPositions, payloadIndex: order, count }),
+    drawOrder() {
+      // The points of the nodes drawn last, compacted (picking is rare; drawing never needs this).
+      const drawn = lastChoice.reduce((sum, c) => sum + c.node.count, 0)
+      const positions = new Float32Array(drawn * 3)
+      const payloadIndex = new Uint32Array(drawn)
+      let k = 0
+      for (const { node } of lastChoice) {
+        positions.set(drawPositions.subarray(node.start * 3, (node.start + node.count) * 3), k * 3)
+        payloadIndex.set(order.subarray(node.start, node.start + node.count), k)
+        k += node.count
+      }
+      return { positions, payloadIndex, count: drawn }
+    },
     destroy: () => regl.destroy(),
   }
 }
 
-/** A fixed pseudo-random permutation (same map → same sample, so the view does not flicker). */
-function shuffledOrder(count: number): Uint32Array<ArrayBuffer> {
-  const order = new Uint32Array(count)
-  for (let i = 0; i < count; i++) order[i] = i
-  let x = 0x9e3779b9
-  for (let i = count - 1; i > 0; i--) {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    const j = (x >>> 0) % (i + 1)
-    const t = order[i]!
-    order[i] = order[j]!
-    order[j] = t
-  }
-  return order
+/** Camera position in world metres from a view matrix. */
+function eyeOf(view: ArrayLike<number>): [number, number, number] {
+  // A view matrix is rigid, so it always inverts.
+  const inverse = mat4.invert(mat4.create(), view as mat4) ?? mat4.create()
+  return [inverse[12], inverse[13], inverse[14]]
 }
