@@ -17,7 +17,8 @@ export const classSetFileSchema = z.object({
   version: z.literal(1),
   name: z.string().min(1),
   embeddingDim: z.number().int().positive().optional(),
-  classes: z.array(classDefSchema).min(1),
+  /** Empty only for a user set just created (its classes are added in the editor). */
+  classes: z.array(classDefSchema),
   visualMeans: z.string().min(1).optional(),
   probe: z.object({ weights: z.string().min(1), bias: z.string().min(1).optional() }).optional(),
 })

@@ -13,7 +13,6 @@ import { writeFileAtomic } from '../../platform/atomic-write'
 import type { DataRouter } from '../data-router'
 import type { JobRunner } from '../jobs/job-runner'
 import type { EmbeddingProvider, FrameReader, FrameScorer, ModelPackProvider } from '../ports'
-import { defaultPalette } from './builtin-class-sets'
 import { modesOf, type ClassHeads } from './class-heads'
 import { readClassMatrices, readClassSetFile, writeClassSetFile } from './class-set-file'
 import type { ClassSetStore, StoredClassSet } from './class-set-store'
@@ -75,7 +74,8 @@ export class ClassesService implements ServiceApi<Spec> {
   }
 
   async create({ name, classes }: InputOf<Spec['create']>): Promise<ClassSetDetail> {
-    const defs = (classes ?? [{ name: 'class 1', color: defaultPalette[0] as [number, number, number], prompts: [], hotkey: 1 }]).map(parseClass)
+    // No placeholder class: a new set starts empty and its first class is named in the editor.
+    const defs = (classes ?? []).map(parseClass)
     return this.detail(await this.deps.store.save(await this.deps.store.newId(name), name, defs, { means: null, probe: null }))
   }
 
@@ -191,6 +191,7 @@ export class ClassesService implements ServiceApi<Spec> {
   async importClassSet({ path, name }: InputOf<Spec['importClassSet']>): Promise<ClassSetDetail> {
     this.requireFileAccess('import class sets')
     const loaded = await readClassSetFile(await this.policy.readable(resolve(path)))
+    if (loaded.file.classes.length === 0) throw new ConsoleError('bad_file', `${resolve(path)}: "classes" is empty; a class set to import needs at least one class.`)
     const matrices = await readClassMatrices(loaded)
     const setName = name ?? loaded.file.name
     return this.detail(await this.deps.store.save(await this.deps.store.newId(setName), setName, loaded.file.classes, matrices))

@@ -49,6 +49,10 @@ async function mountView() {
     'segmentation.segmentFrame': () => ({ fullClassMapPath: '/data/segmentation/x', bytesPerIndex: 1 }),
     'sessions.list': () => [{ id: 'walk', name: 'Walk', frameCount: 5, width: 8, height: 4 }],
     'jobs.list': () => [],
+    'classes.create': (input) => ({ ...room, id: 'user-kitchen', name: (input as { name: string }).name, classCount: 0, classes: [], hasProbe: false, modes: ['text'] }),
+    'classes.rename': (input) => ({ ...room, name: (input as { name: string }).name }),
+    'classes.remove': () => ({ removed: true }),
+    'classes.fit': () => [],
   })
   const wrapper = mount(ClassesView, { global: { provide: { [apiKey as symbol]: createApiClient(host.transport) } }, attachTo: document.body })
   await flushPromises()
@@ -117,6 +121,44 @@ describe('ClassesView', () => {
     expect(cells).toEqual([['60', '20', '20'], ['100', '', ''], ['', '', '']])
     await wrapper.find('[data-testid="confusion-close"]').trigger('click')
     expect(wrapper.find('[data-testid="confusion-dialog"]').exists()).toBe(false)
+  })
+
+  it('creates, renames and deletes sets in the app\'s own dialogs; a new set opens empty with its name field focused', async () => {
+    const prompt = vi.fn()
+    const confirm = vi.fn()
+    vi.stubGlobal('prompt', prompt)
+    vi.stubGlobal('confirm', confirm)
+    const { wrapper, host } = await mountView()
+    await wrapper.find('[data-testid="new-set"]').trigger('click')
+    await flushPromises()
+    expect(document.activeElement).toBe(wrapper.find('[data-testid="prompt-input"]').element)
+    await wrapper.find('[data-testid="prompt-input"]').setValue('Kitchen')
+    await wrapper.find('[data-testid="prompt-dialog"] form').trigger('submit')
+    await flushPromises()
+    expect(host.called('classes.create')).toEqual([{ name: 'Kitchen' }])
+    // No placeholder class: one blank row, its name field focused.
+    expect(wrapper.find('[data-testid="empty-set-hint"]').exists()).toBe(true)
+    const names = wrapper.findAll('[data-testid="class-editor"] input[aria-label="class name"]')
+    expect(names.map((n) => (n.element as HTMLInputElement).value)).toEqual([''])
+    expect(document.activeElement).toBe(names[0]?.element)
+    expect(wrapper.find('[data-testid="save-classes"]').attributes('disabled')).toBeDefined()
+
+    await wrapper.find('[data-testid="class-set-user-room"] [data-testid="rename-set"]').trigger('click')
+    await flushPromises()
+    expect((wrapper.find('[data-testid="prompt-input"]').element as HTMLInputElement).value).toBe('Room')
+    await wrapper.find('[data-testid="prompt-input"]').setValue('Living room')
+    await wrapper.find('[data-testid="prompt-dialog"] form').trigger('submit')
+    await flushPromises()
+    expect(host.called('classes.rename')).toEqual([{ id: 'user-room', name: 'Living room' }])
+
+    await wrapper.find('[data-testid="class-set-user-room"] [data-testid="delete-set"]').trigger('click')
+    expect(wrapper.find('[data-testid="confirm-dialog"]').text()).toContain('Delete class set “Living room” and all its labels?')
+    await wrapper.find('[data-testid="confirm-ok"]').trigger('click')
+    await flushPromises()
+    expect(host.called('classes.remove')).toEqual([{ id: 'user-room' }])
+    expect(prompt).not.toHaveBeenCalled()
+    expect(confirm).not.toHaveBeenCalled()
+    wrapper.unmount()
   })
 
   it('says a pack set\'s probe came with the model pack and how to retrain it', async () => {
