@@ -41,6 +41,8 @@ interface InFlight extends Pending {
 }
 
 const logSource = 'inference-worker'
+/** Longest wait at shutdown for the native call in flight (a first CUDA/TensorRT load can take this long). */
+const inFlightDrainMs = 120_000
 
 export class InferenceWorkerClient {
   private worker: Worker | null = null
@@ -53,6 +55,8 @@ export class InferenceWorkerClient {
   /** Sessions loaded in the current worker generation. */
   private loaded = new Set<string>()
   private disposed = false
+  /** Called when the call in flight at dispose() returns. */
+  private drained: (() => void) | null = null
   private readonly spawn: () => Worker
   private readonly slowCallMs: number
 
@@ -97,7 +101,16 @@ export class InferenceWorkerClient {
     this.disposed = true
     const error = new ConsoleError('cancelled', 'The inference worker was shut down.')
     for (const pending of this.queue.splice(0)) this.settle(pending, () => pending.reject(error))
-    if (this.inFlight) this.settle(this.inFlight, () => this.inFlight?.reject(error))
+    const inFlight = this.inFlight
+    if (inFlight) {
+      this.settle(inFlight, () => inFlight.reject(error))
+      // A native call cannot be interrupted: terminating the worker under it aborts the whole process
+      // ("terminate called after throwing an instance of 'Napi::Error'"). Let it return first.
+      await new Promise<void>((resolve) => {
+        this.drained = resolve
+        setTimeout(resolve, inFlightDrainMs).unref()
+      })
+    }
     this.inFlight = null
     const worker = this.worker
     this.worker = null
@@ -197,6 +210,10 @@ export class InferenceWorkerClient {
   }
 
   private onResponse(response: WorkerResponse): void {
+    if (this.disposed) {
+      this.drained?.()
+      return
+    }
     const inFlight = this.inFlight
     if (!inFlight || inFlight.seq !== response.seq) {
       this.options.log.warn(logSource, `Dropped a response with unexpected seq ${response.seq}.`)
@@ -211,6 +228,7 @@ export class InferenceWorkerClient {
   }
 
   private onCrash(generation: number, reason: string): void {
+    if (this.disposed) this.drained?.()
     if (generation !== this.generation || this.disposed || !this.worker) return
     this.worker = null
     const inFlight = this.inFlight
