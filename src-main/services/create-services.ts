@@ -92,6 +92,12 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     modelId: () => inference.inference.activeModelId(), jobs, data, allowFileExport: config.host !== 'browser', policy,
   })
 
+  // A deleted session's embedding index entries and loaded maps go with its files.
+  recordings.data.onDelete(async (sessionId) => {
+    await inference.inference.clearCache({ sessionId })
+    await map.delete({ sessionId })
+  })
+
   const api: ConsoleApi = { app, jobs, query, map, segmentation, classes: classes.service, sessions: recordings.service, models: inference.models, inference: inference.inference }
 
   return {
