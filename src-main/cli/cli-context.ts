@@ -15,8 +15,17 @@ export interface CliContext {
   json(value: unknown): void
 }
 
-export function createCliContext(): CliContext {
+/** What the CLI's entry needs besides: for the interruption handler and its one line. */
+export interface CliRun extends CliContext {
+  /** The services when a command has created them. */
+  created(): Promise<Services> | null
+  /** The last state of every job this run has seen. */
+  jobsSeen(): JobInfo[]
+}
+
+export function createCliContext(): CliRun {
   let services: Promise<Services> | null = null
+  const seen = new Map<string, JobInfo>()
   return {
     services() {
       services ??= createServices({
@@ -27,7 +36,10 @@ export function createCliContext(): CliContext {
         },
       }).then((created) => {
         created.events.subscribe((name, payload) => {
-          if (name === 'job') printJob(payload as JobInfo)
+          if (name !== 'job') return
+          const job = payload as JobInfo
+          seen.set(job.id, job)
+          printJob(job)
         })
         return created
       })
@@ -36,11 +48,14 @@ export function createCliContext(): CliContext {
     // Names come from folders and files on disk: escape sequences in them must not reach the terminal.
     out: (line) => process.stdout.write(`${printableLines(line)}\n`),
     json: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    created: () => services,
+    jobsSeen: () => [...seen.values()],
   }
 }
 
 function printJob(job: JobInfo): void {
-  if (!process.stderr.isTTY && job.state === 'running') return
+  // Not a terminal: progress lines only when asked (logs of long runs, the fault tests).
+  if (!process.stderr.isTTY && job.state === 'running' && !process.env.DVE_PROGRESS_LINES) return
   const pct = job.total > 0 ? `${Math.round((100 * job.done) / job.total)}%` : `${job.done}`
   const eta = job.etaSeconds !== null ? ` ETA ${Math.ceil(job.etaSeconds)} s` : ''
   const rate = job.rate !== null ? ` ${job.rate.toFixed(1)}/s` : ''

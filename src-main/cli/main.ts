@@ -2,8 +2,12 @@
 import { Command, CommanderError } from 'commander'
 import { ConsoleError } from '../contract'
 import { consoleVersion } from '../platform/version'
+import { handleInterruption } from '../platform/interruption'
+import { printableLines } from '../services/security/printable'
 import { createCliContext } from './cli-context'
 import { registerCommands } from './commands'
+import { diskFullLine } from './disk-full-line'
+import { interruptedLine } from './interrupted-line'
 
 const program = new Command()
 program
@@ -13,16 +17,49 @@ program
   .showHelpAfterError()
   .exitOverride()
 
-registerCommands(program, createCliContext())
+const ctx = createCliContext()
+registerCommands(program, ctx)
+
+const stderrLine = (line: string) => process.stderr.write(`${printableLines(line)}\n`)
+
+// Ctrl-C / SIGTERM: running jobs are cancelled and the command's own path cleans up (checkpoints,
+// temporary folders, the native call in flight) before we exit 130 / 143 with one line.
+const interruption = handleInterruption({
+  write: (line) => stderrLine(`dve: ${line}`),
+  exitAfterStop: false,
+  stop: async () => {
+    const created = ctx.created()
+    if (!created) return finishInterrupted()
+    const services = await created
+    services.jobs.cancelAll()
+    // Without a job to cancel (a model load, a query), stop the services and exit once they are down.
+    if (!(await services.jobs.list()).some((j) => j.state === 'running')) {
+      await services.dispose()
+      finishInterrupted()
+    }
+  },
+})
+
+function finishInterrupted(): never {
+  stderrLine(interruptedLine(interruption.signal ?? 'SIGINT', ctx.jobsSeen()))
+  process.exit(interruption.exitCode())
+}
 
 try {
   await program.parseAsync(process.argv)
 } catch (error) {
+  if (interruption.signal) finishInterrupted()
   if (error instanceof CommanderError) process.exit(error.exitCode)
+  const diskFull = diskFullLine(error)
+  if (diskFull) {
+    stderrLine(`dve: ${diskFull}`)
+    process.exit(1)
+  }
   if (error instanceof ConsoleError) {
-    process.stderr.write(`dve: ${error.message}\n`)
+    stderrLine(`dve: ${error.message}`)
     process.exit(error.code === 'invalid_input' || error.code === 'not_found' ? 2 : 1)
   }
-  process.stderr.write(`dve: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  stderrLine(`dve: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
   process.exit(1)
 }
+if (interruption.signal) finishInterrupted()

@@ -82,6 +82,20 @@ export interface BrowseListing {
   entries: BrowseEntry[]
 }
 
+/** One place a session's data lives (the recording, caches, maps, labels), for the delete confirmation. */
+export interface SessionDataPart {
+  what: string
+  path: string
+  bytes: number
+}
+
+export interface SessionDeletePreview {
+  id: string
+  name: string
+  parts: SessionDataPart[]
+  totalBytes: number
+}
+
 export interface ImportStarted {
   jobId: string
 }
@@ -94,6 +108,9 @@ export const sessionsSpec = {
   get: method<SessionDetail>()(z.object({ id: sessionId })),
   stats: method<SessionStats>()(z.object({ id: sessionId, sampleFrames: z.number().int().min(1).max(1000).optional() })),
   rename: method<SessionSummary>()(z.object({ id: sessionId, name: displayName(200) })),
+  /** What `delete` removes, with sizes, so the confirmation can name them. */
+  deletePreview: method<SessionDeletePreview>()(z.object({ id: sessionId })),
+  /** Removes the session and everything derived from it (caches, query indexes, maps, labels). */
   delete: method<{ deleted: boolean }>()(z.object({ id: sessionId })),
   frame: method<FrameMeta>()(z.object({ id: sessionId, index: z.number().int().nonnegative() })),
   browse: method<BrowseListing>()(z.object({ path: absolutePath.nullable().optional(), showHidden: z.boolean().optional() })),

@@ -4,23 +4,26 @@
  */
 import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { dirname, join, basename } from 'node:path'
+import { diskFullError, isDiskFull } from './disk-full'
 
 let counter = 0
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${counter++}`)
-  const handle = await open(tmp, 'w')
   try {
-    await handle.writeFile(data)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  try {
+    const handle = await open(tmp, 'w')
+    try {
+      await handle.writeFile(data)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
     await rename(tmp, path)
   } catch (error) {
+    // No temporary file is left behind, whatever failed (a full disk most often).
     await rm(tmp, { force: true })
+    if (isDiskFull(error)) throw diskFullError(path, 'the previous version of the file (if any) is kept')
     throw error
   }
 }

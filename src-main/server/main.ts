@@ -10,6 +10,7 @@ import { appRoot } from '../platform/paths'
 import { consoleVersion } from '../platform/version'
 import { checkChosenToken, newToken } from './auth'
 import { startBrowserHost } from './browser-host'
+import { handleInterruption } from '../platform/interruption'
 
 const { values } = parseArgs({
   options: {
@@ -60,10 +61,16 @@ if (values.host !== '127.0.0.1' && values.host !== 'localhost') {
 }
 console.log(`DVE Console (browser mode) at ${host.url}`)
 
-const shutdown = async () => {
-  await host.close()
-  await services.dispose()
-  process.exit(0)
-}
-process.on('SIGINT', () => void shutdown())
-process.on('SIGTERM', () => void shutdown())
+// Ctrl-C / SIGTERM: close the sockets, cancel jobs and let them checkpoint, let the native call in
+// flight return, then exit 130 / 143 with one line.
+const interruption = handleInterruption({
+  write: (line) => console.error(line),
+  exitAfterStop: true,
+  stop: async (signal) => {
+    const running = (await services.api.jobs.list()).filter((j) => j.state === 'running')
+    await host.close()
+    await services.dispose()
+    const stopped = running.map((j) => j.title).join(', ')
+    console.error(`DVE Console stopped by ${signal} (exit ${interruption.exitCode()})${stopped ? `; stopped and saved: ${stopped}` : ''}.`)
+  },
+})

@@ -12,6 +12,7 @@ import { JobRunner } from './jobs/job-runner'
 import { Logger } from './logger'
 import { createRecordings, pathPolicyFor, type Recordings } from './recordings/create-recordings'
 import type { PathPolicy } from './security/path-policy'
+import { sweepLeftovers } from './housekeeping/startup-sweep'
 import { createInference } from './inference/create-inference'
 import { QueryScoring } from './query/query-scoring'
 import { QueryService } from './query/query-service'
@@ -47,6 +48,9 @@ export interface Services {
   dispose(): Promise<void>
 }
 
+/** How long shutdown waits for cancelled jobs to return (a big map's checkpoint takes seconds). */
+const jobDrainMs = 60_000
+
 export async function createServices(config: ServicesConfig): Promise<Services> {
   const paths = config.paths ?? consolePaths()
   const events = new EventBus()
@@ -55,6 +59,10 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const jobs = new JobRunner(events)
   const disposers: Array<() => Promise<void>> = []
 
+  // What an interrupted run left behind (killed import, half-written files) goes before anything reads the library.
+  for (const item of await sweepLeftovers(paths.home, paths.sessions)) {
+    logger.warn('startup', `Removed ${item.why}: ${item.path} (${(item.bytes / 2 ** 20).toFixed(1)} MB).`)
+  }
   const policy = pathPolicyFor(config.host, paths, config.dataRoots ?? [])
   const recordings = createRecordings({ host: config.host, paths, data, jobs, events, logger, policy })
   const inference = createInference({
@@ -108,13 +116,21 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   })
   disposers.push(() => live.dispose())
 
+  // A deleted session's embedding index entries and loaded maps go with its files.
+  recordings.data.onDelete(async (sessionId) => {
+    await inference.inference.clearCache({ sessionId })
+    await map.delete({ sessionId })
+  })
+
   const api: ConsoleApi = { app, jobs, query, map, segmentation, classes: classes.service, sessions: recordings.service, models: inference.models, inference: inference.inference, live }
 
   return {
     api, events, data, jobs, logger, paths, policy, recordings, live,
     async dispose() {
-      // Quitting waits for jobs to stop (they stop between units of work) and their files to be written.
-      await jobs.cancelAllAndWait()
+      jobs.cancelAll()
+      // Cancelled jobs stop between units of work and clean up (map checkpoint, import folder) first.
+      const idle = await jobs.whenIdle(jobDrainMs)
+      if (!idle) logger.warn('jobs', `Jobs still running after ${jobDrainMs / 1000} s of shutdown; stopping their workers.`)
       for (const dispose of disposers.reverse()) await dispose()
     },
   }

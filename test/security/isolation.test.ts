@@ -95,3 +95,48 @@ describe('the library', () => {
     expect(report.skipped).toEqual([expect.objectContaining({ sourceName: 'frame-000010', reason: 'no colour image for this depth image' })])
   })
 })
+
+describe('deleting a session', () => {
+  it('names every part and its size first, then removes cache, maps, labels and index with it', async () => {
+    const ground = await playground()
+    services = await startServices(ground, 'cli')
+    const { jobId } = await services.api.sessions.import({ path: ground.tum, options: { name: 'Hall' } })
+    const { sessionId } = await services.api.sessions.importReport({ jobId })
+    // Derived data as the services lay it out.
+    const derived = [
+      join(ground.home, 'cache', 'embeddings', 'model-a', sessionId, '0.dvemb'),
+      join(ground.home, 'cache', 'query-index', 'model-a', `${sessionId}.json`),
+      join(ground.home, 'maps', sessionId, 'geometry', 'map.json'),
+      join(ground.home, 'labels', sessionId, 'set', '000000.png'),
+    ]
+    for (const file of derived) {
+      mkdirSync(join(file, '..'), { recursive: true })
+      writeFileSync(file, Buffer.alloc(1000))
+    }
+    const other = join(ground.home, 'maps', 'another-session', 'geometry', 'map.json')
+    mkdirSync(join(other, '..'), { recursive: true })
+    writeFileSync(other, 'kept')
+    const preview = await services.api.sessions.deletePreview({ id: sessionId })
+    expect(preview.parts.map((p) => p.what)).toEqual(['recording', 'embedding cache', 'query index', 'maps', 'labels'])
+    expect(preview.totalBytes).toBe(preview.parts.reduce((sum, p) => sum + p.bytes, 0))
+    expect(preview.parts.find((p) => p.what === 'maps')?.bytes).toBe(1000)
+    await services.api.sessions.delete({ id: sessionId })
+    const { existsSync } = await import('node:fs')
+    for (const file of derived) expect(existsSync(file), file).toBe(false)
+    expect(existsSync(join(ground.home, 'sessions', sessionId))).toBe(false)
+    expect(existsSync(other)).toBe(true)
+  })
+
+  it('reads a broken map as broken, not as "no map yet"', async () => {
+    const ground = await playground()
+    services = await startServices(ground, 'cli')
+    const { jobId } = await services.api.sessions.import({ path: ground.tum, options: {} })
+    const { sessionId } = await services.api.sessions.importReport({ jobId })
+    const folder = join(ground.home, 'maps', sessionId, 'geometry')
+    mkdirSync(folder, { recursive: true })
+    writeFileSync(join(folder, 'map.json'), '{"format":"dve-map"')
+    const broken = await services.api.map.status({ sessionId })
+    expect(broken.map).toBeNull()
+    expect(broken.problem).toMatch(/map\.json/)
+  })
+})

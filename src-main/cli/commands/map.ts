@@ -90,6 +90,8 @@ export function registerMapCommand(program: Command, ctx: CliContext): void {
         const status = await services.api.map.status({ sessionId: session })
         if (options.json) ctx.json(status)
         else if (!status.hasPoses) ctx.out(`Session "${session}" has no poses: no fused map, only single-frame point clouds.`)
+        // A damaged map is said as such (it exists but cannot be read), never as "no map yet".
+        else if (status.problem) throw new ConsoleError('bad_file', `The map of "${session}" is broken: ${status.problem} Build it again with: dve map build ${session} --restart`)
         else if (!status.map) ctx.out(`Session "${session}" has no map yet. Build one with: dve map build ${session}`)
         else printInfo(ctx, status.map)
       })

@@ -161,8 +161,9 @@ async function scan(root: string): Promise<Map<string, IndexEntry>> {
       const path = join(dir, entry.name)
       if (entry.isDirectory() && depth < 2) await walk(path, depth + 1)
       else if (entry.isFile() && entry.name.endsWith('.dvemb')) {
-        const info = await stat(path)
-        index.set(path, { bytes: info.size, lastUsed: info.mtimeMs })
+        // Another process sharing the cache may evict this entry between the listing and here.
+        const info = await stat(path).catch(() => null)
+        if (info) index.set(path, { bytes: info.size, lastUsed: info.mtimeMs })
       }
     }
   }

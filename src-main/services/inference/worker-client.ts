@@ -50,6 +50,8 @@ interface Training {
 }
 
 const logSource = 'native-worker'
+/** Longest wait at shutdown for the native call in flight (a first CUDA/TensorRT load can take this long). */
+const inFlightDrainMs = 120_000
 
 export class InferenceWorkerClient {
   private worker: NativeProcess | null = null
@@ -65,6 +67,8 @@ export class InferenceWorkerClient {
   /** The current process has answered at least once (it started fine). */
   private answered = false
   private readonly trainings = new Map<number, Training>()
+  /** Called when the call in flight at dispose() returns. */
+  private drained: (() => void) | null = null
   private readonly launch: NativeProcessLauncher
   private readonly slowCallMs: number
   private readonly nativeStatus: NativeWorkStatus = { running: false, restarts: 0, lastCrash: null }
@@ -138,7 +142,16 @@ export class InferenceWorkerClient {
     this.disposed = true
     const error = new ConsoleError('cancelled', 'The native-work process was shut down.')
     for (const pending of this.queue.splice(0)) this.settle(pending, () => pending.reject(error))
-    if (this.inFlight) this.settle(this.inFlight, () => this.inFlight?.reject(error))
+    const inFlight = this.inFlight
+    if (inFlight) {
+      this.settle(inFlight, () => inFlight.reject(error))
+      // A native call cannot be interrupted: terminating the worker under it aborts the whole process
+      // ("terminate called after throwing an instance of 'Napi::Error'"). Let it return first.
+      await new Promise<void>((resolve) => {
+        this.drained = resolve
+        setTimeout(resolve, inFlightDrainMs).unref()
+      })
+    }
     this.inFlight = null
     for (const training of [...this.trainings.values()]) training.reject(error)
     const worker = this.worker
@@ -260,6 +273,10 @@ export class InferenceWorkerClient {
   }
 
   private onResponse(response: WorkerResponse): void {
+    if (this.disposed) {
+      this.drained?.()
+      return
+    }
     const inFlight = this.inFlight
     if (!inFlight || inFlight.seq !== response.seq) {
       this.options.log.warn(logSource, `Dropped a response with unexpected seq ${response.seq}.`)
@@ -274,6 +291,7 @@ export class InferenceWorkerClient {
   }
 
   private onCrash(generation: number, reason: string): void {
+    if (this.disposed) this.drained?.()
     if (generation !== this.generation || this.disposed || !this.worker) return
     this.worker = null
     const inFlight = this.inFlight

@@ -23,6 +23,8 @@ const emitIntervalMs = 100
 interface JobEntry {
   info: JobInfo
   controller: AbortController
+  /** Settles when the work has returned (after its cleanup: checkpoints, temporary folders). */
+  ended: Promise<void>
   lastEmit: number
   trailing: ReturnType<typeof setTimeout> | null
 }
@@ -31,7 +33,6 @@ const keepFinishedJobs = 50
 export class JobRunner implements ServiceApi<typeof jobsSpec> {
   private readonly jobs = new Map<string, JobEntry>()
   /** Results of the jobs still running. */
-  private readonly results = new Map<string, Promise<unknown>>()
   private counter = 0
 
   constructor(private readonly events: EventBus) {}
@@ -44,7 +45,8 @@ export class JobRunner implements ServiceApi<typeof jobsSpec> {
       id, kind, title, state: 'running', done: 0, total: 0, etaSeconds: null, rate: null,
       message: '', startedAt: Date.now(), endedAt: null, error: null, ...(options.group ? { group: options.group } : {}),
     }
-    const entry: JobEntry = { info, controller, lastEmit: 0, trailing: null }
+    let markEnded: () => void = () => undefined
+    const entry: JobEntry = { info, controller, lastEmit: 0, trailing: null, ended: new Promise<void>((resolve) => (markEnded = resolve)) }
     this.jobs.set(id, entry)
     this.publish(entry, true)
     const ctx: JobContext = {
@@ -77,11 +79,11 @@ export class JobRunner implements ServiceApi<typeof jobsSpec> {
         info.etaSeconds = null
         this.publish(entry, true)
         this.prune()
+        markEnded()
       }
     })()
     // The caller owns the result; this keeps an unobserved failure from crashing the process.
-    this.results.set(id, result)
-    result.catch(() => undefined).finally(() => this.results.delete(id))
+    result.catch(() => undefined)
     return { id, result }
   }
 
@@ -104,11 +106,18 @@ export class JobRunner implements ServiceApi<typeof jobsSpec> {
     for (const entry of this.jobs.values()) if (entry.info.state === 'running') entry.controller.abort()
   }
 
-  /** Cancels every running job and resolves when all have stopped (their writes done). */
-  async cancelAllAndWait(): Promise<void> {
-    const running = [...this.results.values()]
-    this.cancelAll()
-    await Promise.allSettled(running)
+  /**
+   * Resolves once every running job has returned, so their cleanup (a map checkpoint, removing an
+   * import's temporary folder) is done before the process goes; true when they all did in time.
+   */
+  async whenIdle(timeoutMs: number): Promise<boolean> {
+    const running = [...this.jobs.values()].filter((e) => e.info.state === 'running').map((e) => e.ended)
+    if (running.length === 0) return true
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
+    const result = await Promise.race([Promise.all(running).then(() => true), timedOut])
+    clearTimeout(timer)
+    return result
   }
 
   private publish(entry: JobEntry, force: boolean): void {

@@ -12,6 +12,7 @@ import { PathPolicy } from '../security/path-policy'
 import { registerFrameRoutes } from './frame-routes'
 import { ImportJobs, type Importer } from './import-jobs'
 import * as formatReaders from './import'
+import { SessionData } from './session-data'
 import { SessionFrameReader } from './session-frame-reader'
 import { SessionStore } from './session-store'
 import { SessionsService } from './sessions-service'
@@ -40,6 +41,8 @@ export interface Recordings {
   service: SessionsService
   frameReader: SessionFrameReader
   store: SessionStore
+  /** Where each session's derived data lives; services register how to forget it on delete. */
+  data: SessionData
 }
 
 export function createRecordings(deps: RecordingsDeps): Recordings {
@@ -49,8 +52,9 @@ export function createRecordings(deps: RecordingsDeps): Recordings {
   const policy = deps.policy ?? pathPolicyFor(deps.host, deps.paths, deps.dataRoots ?? [])
   const browser = new FileBrowser(policy)
   const imports = new ImportJobs(deps.importer ?? formatReaders, deps.jobs, deps.paths.sessions, deps.events, deps.logger, policy.mode === 'browser')
-  const service = new SessionsService({ store, reader: frameReader, browser, imports, events: deps.events, logger: deps.logger })
-  return { service, frameReader, store }
+  const data = new SessionData(deps.paths)
+  const service = new SessionsService({ store, reader: frameReader, browser, imports, events: deps.events, logger: deps.logger, data })
+  return { service, frameReader, store, data }
 }
 
 /** Home, the shipped resources, configured roots and `DVE_DATA_ROOTS` (path-list, like PATH). */

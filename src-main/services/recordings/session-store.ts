@@ -116,7 +116,8 @@ export class SessionStore {
     await rm(trash, { recursive: true, force: true })
   }
 
-  private async writable(id: string, verb: string): Promise<StoredSession> {
+  /** The session when it may be changed; built-in ones are refused naming the verb. */
+  async writable(id: string, verb: string): Promise<StoredSession> {
     const session = await this.get(id)
     if (session.readOnly) throw new ConsoleError('unsupported', `Session "${session.manifest.name}" is built in and read-only; it cannot be ${verb}.`)
     return session

@@ -8,6 +8,8 @@ import {
   type ImportStarted,
   type InputOf,
   type ServiceApi,
+  type SessionDataPart,
+  type SessionDeletePreview,
   type SessionDetail,
   type SessionStats,
   type SessionSummary,
@@ -18,6 +20,7 @@ import type { Logger } from '../logger'
 import type { FileBrowser } from './file-browser'
 import type { ImportJobs } from './import-jobs'
 import { readImportReport, intrinsicsWereAssumed } from './import-report-file'
+import type { SessionData } from './session-data'
 import type { SessionFrameReader } from './session-frame-reader'
 import { sessionStats } from './session-stats'
 import type { SessionStore, StoredSession } from './session-store'
@@ -32,6 +35,8 @@ export interface SessionsServiceDeps {
   imports: ImportJobs
   events: EventBus
   logger: Logger
+  /** The session's data outside its folder (caches, maps, labels). */
+  data: SessionData
 }
 
 const defaultStatsSamples = 12
@@ -65,7 +70,18 @@ export class SessionsService implements ServiceApi<Spec> {
     return this.summary(session)
   }
 
+  async deletePreview({ id }: InputOf<Spec['deletePreview']>): Promise<SessionDeletePreview> {
+    const session = await this.deps.store.get(id)
+    const recording: SessionDataPart = { what: 'recording', path: session.dir, bytes: await folderSize(session.dir) }
+    const parts = [recording, ...(await this.deps.data.derivedParts(id))]
+    return { id, name: session.manifest.name, parts, totalBytes: parts.reduce((sum, p) => sum + p.bytes, 0) }
+  }
+
   async delete({ id }: InputOf<Spec['delete']>): Promise<{ deleted: boolean }> {
+    await this.deps.store.writable(id, 'deleted')
+    // Caches, query indexes, maps and labels of a deleted session are of no use to anyone; they go
+    // first, so a refusal there (a map being built) leaves the session whole.
+    await this.deps.data.removeDerived(id)
     await this.deps.store.remove(id)
     this.deps.reader.forget(id)
     this.deps.logger.info('sessions', `Deleted session "${id}".`)

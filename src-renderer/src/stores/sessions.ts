@@ -1,7 +1,7 @@
 /** The recording library: session list (refetched on `changed` events), rename/delete, and imports. */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { ConsoleError, type BrowseListing, type DetectedFormat, type ImportOptions, type ImportPreview, type ImportReport, type SessionSummary } from '@contract'
+import { ConsoleError, type BrowseListing, type DetectedFormat, type ImportOptions, type ImportPreview, type ImportReport, type SessionDeletePreview, type SessionSummary } from '@contract'
 import { useApi } from '../api/install'
 import { useJobsStore } from './jobs'
 
@@ -44,6 +44,11 @@ export const useSessionsStore = defineStore('sessions', () => {
   async function rename(id: string, name: string): Promise<void> {
     const updated = await client.api.sessions.rename({ id, name })
     sessions.value = sessions.value.map((session) => (session.id === id ? updated : session))
+  }
+
+  /** What deleting would remove, with sizes (the confirmation names them). */
+  function deletePreview(id: string): Promise<SessionDeletePreview> {
+    return client.api.sessions.deletePreview({ id })
   }
 
   async function remove(id: string): Promise<void> {
@@ -94,7 +99,7 @@ export const useSessionsStore = defineStore('sessions', () => {
   }
 
   return {
-    sessions, loading, error, refresh, byId, rename, remove, browse, detect, preview,
+    sessions, loading, error, refresh, byId, rename, deletePreview, remove, browse, detect, preview,
     importJobId, importJob, importing, importReport, importError, startImport, cancelImport, clearImport,
   }
 })

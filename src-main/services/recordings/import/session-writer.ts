@@ -17,6 +17,8 @@ import {
   type SkippedFrame,
 } from '../../../contract'
 import { writeJsonAtomic } from '../../../platform/atomic-write'
+import { diskFullError, isDiskFull } from '../../../platform/disk-full'
+import { markOwned, unmarkOwned } from '../../housekeeping/owner-marker'
 import type { JobContext } from '../../jobs/job-runner'
 import { mapBounded } from './bounded-pool'
 import type { DecidedImport } from './decide-import'
@@ -69,13 +71,17 @@ export async function writeSession(plan: ImportPlan, decided: DecidedImport, pgm
   try {
     await mkdir(join(tmp, 'rgb'), { recursive: true })
     await mkdir(join(tmp, 'depth'), { recursive: true })
+    // Names this process as the owner, so a start-up sweep elsewhere leaves it alone while it runs.
+    await markOwned(tmp)
     if (plan.labels) await mkdir(join(tmp, 'labels'), { recursive: true })
     const report = await writeInto(tmp, id, plan, decided, pgm, target, ctx)
     ctx.throwIfCancelled()
+    await unmarkOwned(tmp)
     await rename(tmp, join(target.libraryDir, id))
     return report
   } catch (error) {
     await rm(tmp, { recursive: true, force: true })
+    if (isDiskFull(error)) throw diskFullError(tmp, 'nothing was imported and the partial session was removed; the source is untouched')
     throw error
   }
 }
