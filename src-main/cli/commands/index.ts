@@ -14,6 +14,7 @@ import { registerMapCommand } from './map'
 import { registerSegmentCommand } from './segment'
 import { registerEvalCommand } from './eval'
 import { registerClassesCommand } from './classes'
+import { registerDoctorCommand } from './doctor'
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerVersionCommand(program, ctx)
@@ -29,4 +30,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerSegmentCommand(program, ctx)
   registerEvalCommand(program, ctx)
   registerClassesCommand(program, ctx)
+  registerDoctorCommand(program, ctx)
 }
