@@ -8,8 +8,9 @@ import { importBench } from './import'
 import { probeBench } from './probe'
 import { segmentationBench } from './segmentation'
 import { scaleBench } from './scale'
+import { cacheCodesBench } from './cache-codes'
 
-export const benches: Bench[] = [queryBench, seekBench, inferenceBench, importBench, mapBench, probeBench, segmentationBench]
+export const benches: Bench[] = [queryBench, seekBench, inferenceBench, importBench, mapBench, probeBench, segmentationBench, cacheCodesBench]
 
 /** Heavy (minutes, GBs): run by name only, `dve bench scale`. */
 export const namedOnlyBenches: Bench[] = [scaleBench]

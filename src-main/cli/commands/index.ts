@@ -17,6 +17,7 @@ import { registerClassesCommand } from './classes'
 import { registerCalibrateCommand } from './calibrate'
 import { registerLiveCommand } from './live'
 import { registerRobotCommand } from './robot'
+import { registerDoctorCommand } from './doctor'
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerVersionCommand(program, ctx)
@@ -35,4 +36,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerCalibrateCommand(program, ctx)
   registerLiveCommand(program, ctx)
   registerRobotCommand(program, ctx)
+  registerDoctorCommand(program, ctx)
 }

@@ -43,8 +43,14 @@ interface ModelState {
   decoder: Promise<string> | null
 }
 
-/** The frame preprocessed into the model's input tensors (one buffer of planes under all of them). */
-export function networkFeeds(image: ImageModelSpec, frame: Pick<LoadedFrame, 'rgb' | 'depthMeters'>): { feeds: Record<string, TensorData>; planes: Float32Array } {
+export interface NetworkFeeds {
+  feeds: Record<string, TensorData>
+  /** The one buffer under every feed (moved to the worker with the request). */
+  planes: Float32Array
+}
+
+/** The frame preprocessed into the model's input tensors. */
+export function networkFeeds(image: ImageModelSpec, frame: Pick<LoadedFrame, 'rgb' | 'depthMeters'>): NetworkFeeds {
   const input = preprocessFrame(frame.rgb, frame.depthMeters, image)
   const tensor = (channels: number, data: Float32Array): TensorData => ({ type: 'float32', dims: [1, channels, input.height, input.width], data })
   const feeds = 'rgbd' in image.inputs
@@ -100,7 +106,9 @@ export class CompactTier {
   }
 
   /** Runs the model with its encoder on a frame: codes only cross from the provider. */
-  async encode(pack: LoadedPack, frame: LoadedFrame, basis: FrameBasis, priority: Priority, signal?: AbortSignal): Promise<{ map: CachedMap; timings: EmbedTimings }> {
+  async encode(
+    pack: LoadedPack, frame: LoadedFrame, basis: FrameBasis, priority: Priority, signal?: AbortSignal, prepared?: NetworkFeeds,
+  ): Promise<{ map: CachedMap; timings: EmbedTimings }> {
     const state = this.state(pack.modelId)
     const image = pack.manifest.image
     const [, , outHeight, outWidth] = pack.imageOutputDims as [number, number, number, number]
@@ -112,7 +120,7 @@ export class CompactTier {
       throw error
     })
     const t0 = performance.now()
-    const { feeds, planes } = networkFeeds(image, frame)
+    const { feeds, planes } = prepared ?? networkFeeds(image, frame)
     const t1 = performance.now()
     // The planes are moved to the worker, not copied (rgb and depth share one buffer).
     const response = await this.deps.client.request({ kind: 'run', sessionKey, feeds, fetches: [codesNames.codes] }, priority, signal)

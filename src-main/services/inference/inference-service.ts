@@ -12,7 +12,7 @@ import type {
   ClassMap, EmbeddingMap, EmbeddingProvider, FrameClassifier, FrameReader, FrameScorer, LoadedFrame, PromptTemplateSource, ScoreMaps,
 } from '../ports'
 import { runBatch } from './batch-run'
-import type { CompactTier } from './compact-tier'
+import { networkFeeds, type CompactTier, type NetworkFeeds } from './compact-tier'
 import type { CachedMap, EmbeddingCache } from './embedding-cache'
 import { decodeHalf } from './float16'
 import type { ModelSettingsFile } from './model-settings'
@@ -49,6 +49,8 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
   /** Size and scale of maps seen lately, so scoring a resident map needs no cache read. */
   private readonly meta = new Map<string, MapMeta>()
   private readonly runs = new Map<string, Promise<BatchRunSummary>>()
+  /** Input tensors made ahead for frames of a batch (compact tier). */
+  private readonly prepared = new WeakMap<LoadedFrame, NetworkFeeds>()
 
   constructor(private readonly deps: InferenceServiceDeps) {}
 
@@ -65,7 +67,12 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     const plan = { sessionId, modelId: pack.modelId, start, end }
     const job = this.deps.jobs.start('inference', `Run ${pack.manifest.name} on ${sessionId}`, (ctx) => runBatch(plan, {
       isCached: (i) => this.deps.cache.has(pack.modelId, sessionId, i),
-      loadFrame: (i) => this.deps.frames.loadFrame(sessionId, i),
+      loadFrame: async (i) => {
+        const frame = await this.deps.frames.loadFrame(sessionId, i)
+        // Pipelining: the next frame is decoded and preprocessed here while the worker runs the current one.
+        if (this.codesTier(pack) && (await this.deps.tier?.basis(pack.modelId))) this.prepared.set(frame, networkFeeds(pack.manifest.image, frame))
+        return frame
+      },
       compute: async (frame, signal) => {
         // Activating another pack unloads this one's sessions: stop with a clear message rather than a worker error.
         if (this.deps.models.loadedModelId() !== pack.modelId) {
@@ -210,7 +217,7 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     const tier = this.codesTier(pack)
     const basis = tier ? await tier.basis(pack.modelId) : null
     if (tier && basis) {
-      const encoded = await tier.encode(pack, frame, basis, priority, signal)
+      const encoded = await tier.encode(pack, frame, basis, priority, signal, this.prepared.get(frame))
       this.rememberMeta(mapKey(pack, sessionId, frameIndex), encoded.map)
       return encoded
     }

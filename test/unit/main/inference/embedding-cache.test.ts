@@ -15,7 +15,7 @@ function tempDir(): string {
   return dir
 }
 
-function map(seed: number): CachedMap {
+function map(seed: number): Extract<CachedMap, { halves: Uint16Array }> {
   return { dim: 4, width: 3, height: 2, cameraWidth: 12, cameraHeight: 8, halves: Uint16Array.from({ length: 24 }, (_, i) => seed * 100 + i) }
 }
 const entryBytes = 32 + 24 * 2
