@@ -3,6 +3,7 @@
  * Every request needs the token (401 otherwise); the socket checks token and Origin.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { dataPrefix, maxRequestBytes, toWireError, type ServerMessage } from '../contract'
@@ -18,6 +19,8 @@ export interface BrowserHostOptions {
   token: string
   host?: string
   port?: number
+  /** Serve HTTPS / WSS with this certificate (server/tls-certificate.ts). */
+  tls?: { cert: string; key: string }
 }
 
 export interface BrowserHost {
@@ -30,11 +33,12 @@ export interface BrowserHost {
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const { services, token } = options
   const host = options.host ?? '127.0.0.1'
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     handleHttp(req, res, options).catch((error: unknown) => {
       sendText(res, 500, toWireError(error).message)
     })
-  })
+  }
+  const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler)
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxRequestBytes })
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
@@ -49,7 +53,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const port = (server.address() as AddressInfo).port
   const shownHost = host.includes(':') ? `[${host}]` : host
   return {
-    url: `http://${shownHost}:${port}/?token=${token}`,
+    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}/?token=${token}`,
     port,
     close: async () => {
       for (const client of sockets.clients) client.terminate()

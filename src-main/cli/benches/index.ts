@@ -7,5 +7,6 @@ import { mapBench } from './map'
 import { importBench } from './import'
 import { probeBench } from './probe'
 import { segmentationBench } from './segmentation'
+import { liveBench } from './live'
 
-export const benches: Bench[] = [queryBench, seekBench, inferenceBench, importBench, mapBench, probeBench, segmentationBench]
+export const benches: Bench[] = [queryBench, seekBench, inferenceBench, importBench, mapBench, probeBench, segmentationBench, liveBench]
