@@ -58,7 +58,7 @@ describe.skipIf(skip !== '')('live robot link in the UI', () => {
   async function simulate(session: StoredSession, port: number, frameRange?: { start: number; end: number }): Promise<RobotSimulator> {
     const { services } = consoleUnderTest
     const simulator = await RobotSimulator.start({
-      session, frames: services.recordings.frameReader, port, rate: 1, ...(frameRange ? { frameRange } : {}),
+      session, frames: services.recordings.frameReader, port, rate: frameRange ? 0.5 : 1, ...(frameRange ? { frameRange } : {}),
       onPublished: ({ frameIndex, stampSec }) => {
         const stamp = rosStamp(stampSec)
         published.set(`${stamp.sec}.${stamp.nanosec.toString().padStart(9, '0')}`, frameIndex)
@@ -71,7 +71,7 @@ describe.skipIf(skip !== '')('live robot link in the UI', () => {
   it('connects from the Library, follows the head, embeds, asks, maps, and survives a simulator restart', { timeout: 480_000 }, async () => {
     const { page, services } = consoleUnderTest
     const demo = await services.recordings.store.get('demo-apartment')
-    // 100 of the demo's frames (10 s): asking the whole session embeds every frame on this CPU.
+    // 100 of the demo's frames at half speed (20 s): asking the whole session embeds every frame on this CPU.
     const range = { start: 0, end: 100 }
     let simulator = await simulate(demo, 0, range)
     const port = simulator.port
@@ -92,6 +92,14 @@ describe.skipIf(skip !== '')('live robot link in the UI', () => {
     const sessionId = (await services.api.live.status())!.sessionId!
     await page.getByTestId('view-player').getByTestId('live-badge').waitFor({ timeout: 30_000 })
     expect(await page.getByTestId('live-badge').textContent()).toBe('LIVE')
+    // Kill the robot mid-stream, start it again on the same port: same session, recording goes on.
+    await until('20 frames', async () => (await services.api.live.status())!.framesRecorded >= 20)
+    await simulator.close()
+    await until('the reconnecting badge', async () => (await page.getByTestId('live-badge').textContent()) === 'RECONNECTING', 20_000)
+    const atKill = (await services.api.live.status())!.framesRecorded
+    await page.screenshot({ path: join(shots, 'live-reconnecting.png') })
+    simulator = await simulate(demo, port, range)
+    await until('live again', async () => (await page.getByTestId('live-badge').textContent()) === 'LIVE', 30_000)
     await until('frames in the Player', async () => Number((await page.getByTestId('seek-ms').getAttribute('data-shown-frame')) ?? -1) >= 20)
     // Live overlays: the model embeds the newest frames; a question draws a heatmap on them.
     await page.getByTestId('live-overlays').waitFor({ timeout: 60_000 })
@@ -109,14 +117,6 @@ describe.skipIf(skip !== '')('live robot link in the UI', () => {
     await page.getByTestId('live-go-live').click()
     await expect.poll(() => page.getByTestId('live-go-live').count()).toBe(0)
 
-    // Kill the robot mid-stream, start it again on the same port: same session, recording goes on.
-    await until('50 frames', async () => (await services.api.live.status())!.framesRecorded >= 50)
-    await simulator.close()
-    await until('the reconnecting badge', async () => (await page.getByTestId('live-badge').textContent()) === 'RECONNECTING', 20_000)
-    const atKill = (await services.api.live.status())!.framesRecorded
-    await page.screenshot({ path: join(shots, 'live-reconnecting.png') })
-    simulator = await simulate(demo, port, range)
-    await until('live again', async () => (await page.getByTestId('live-badge').textContent()) === 'LIVE', 30_000)
     await simulator.finished()
     await sleep(1500)
     const during = (await services.api.live.status())!
