@@ -3,6 +3,7 @@
  * Every request needs the token (401 otherwise); the socket checks token and Origin.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { dataPrefix, maxRequestBytes, toWireError, type ServerMessage } from '../contract'
@@ -22,6 +23,8 @@ export interface BrowserHostOptions {
   allowedHostNames?: string[]
   /** Bytes a client may leave unread before it is disconnected (default 16 MiB). */
   maxClientBacklogBytes?: number
+  /** Serve HTTPS / WSS with this certificate (server/tls-certificate.ts). */
+  tls?: { cert: string; key: string }
 }
 
 export interface BrowserHost {
@@ -41,7 +44,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const allowedNames = [...(options.allowedHostNames ?? []), ...(process.env.DVE_ALLOWED_HOSTS ?? '').split(',').map((n) => n.trim().toLowerCase()).filter(Boolean)]
   // Assigned once listening, before any request can arrive.
   let port = 0
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     if (!hostAllowed(req.headers.host, port, allowedNames)) {
       sendText(res, 421, 'Misdirected request: the Host header names neither an IP address nor localhost (DNS rebinding guard; see DVE_ALLOWED_HOSTS).')
       return
@@ -49,7 +52,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     handleHttp(req, res, options, port).catch((error: unknown) => {
       sendText(res, 500, toWireError(error).message)
     })
-  })
+  }
+  const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler)
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxRequestBytes })
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
@@ -64,7 +68,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   port = (server.address() as AddressInfo).port
   const shownHost = host.includes(':') ? `[${host}]` : host
   return {
-    url: `http://${shownHost}:${port}/?token=${token}`,
+    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}/?token=${token}`,
     port,
     clientCount: () => sockets.clients.size,
     close: async () => {

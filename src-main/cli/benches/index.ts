@@ -9,8 +9,9 @@ import { probeBench } from './probe'
 import { segmentationBench } from './segmentation'
 import { scaleBench } from './scale'
 import { cacheCodesBench } from './cache-codes'
+import { liveBench } from './live'
 
-export const benches: Bench[] = [queryBench, seekBench, inferenceBench, importBench, mapBench, probeBench, segmentationBench, cacheCodesBench]
+export const benches: Bench[] = [queryBench, seekBench, inferenceBench, importBench, mapBench, probeBench, segmentationBench, cacheCodesBench, liveBench]
 
 /** Heavy (minutes, GBs): run by name only, `dve bench scale`. */
 export const namedOnlyBenches: Bench[] = [scaleBench]

@@ -30,8 +30,8 @@ export interface LiveServiceDeps {
 
 /** Status events at most this often. */
 const statusEveryMs = 250
-/** Fuse about one frame per this many recorded ones into the live map. */
-const liveMapFrameStep = 10
+/** Fuse one frame in this many into the live map: the map's embeddings share the model with the live view. */
+const liveMapFrameStep = 30
 
 export class LiveService implements ServiceApi<Spec> {
   private source: LiveSource | null = null

@@ -42,6 +42,8 @@ export interface SimulatorOptions {
   /** Playback speed (1 = recorded rate). */
   rate?: number
   loop?: boolean
+  /** Publish only frames [start, end) of the session. */
+  frameRange?: { start: number; end: number }
   /** Called after each frame's messages went out (tests compare it with what was recorded). */
   onPublished?: (frame: PublishedFrame) => void
 }
@@ -183,7 +185,9 @@ export class RobotSimulator {
 
   private async play(): Promise<void> {
     const { manifest } = this.options.session
-    const frames = manifest.frames
+    const range = this.options.frameRange
+    const frames = range ? manifest.frames.slice(range.start, range.end) : manifest.frames
+    if (frames.length === 0) throw new Error(`frames ${range?.start}:${range?.end} are outside session "${manifest.id}" (${manifest.frames.length} frames)`)
     const t0 = frames[0]!.timestampSec
     const duration = frames[frames.length - 1]!.timestampSec - t0
     const period = frames.length > 1 ? duration / (frames.length - 1) : 1 / 30

@@ -4,7 +4,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { SessionDetail, SessionStats } from '@contract'
+import type { SessionDetail, SessionFrame, SessionStats } from '@contract'
 import { useApi } from '../api/install'
 import { FrameLoader, type PlayerFrame } from '../components/player/frame-loader'
 
@@ -132,6 +132,15 @@ export const usePlayerStore = defineStore('player', () => {
     loader?.prefetch(indices)
   }
 
+  /** Frames a live recording appended since the session was opened (the head grows). */
+  function appendFrames(frames: SessionFrame[]): void {
+    const current = detail.value
+    const fresh = frames.filter((f) => f.index >= (current?.manifest.frames.length ?? 0))
+    if (!current || fresh.length === 0) return
+    const manifest = { ...current.manifest, frames: [...current.manifest.frames, ...fresh], hasPoses: current.manifest.hasPoses || fresh.some((f) => f.worldFromCamera) }
+    detail.value = { ...current, manifest, summary: { ...current.summary, frameCount: manifest.frames.length } }
+  }
+
   function step(delta: number): Promise<void> {
     pause()
     return seek(index.value + delta)
@@ -180,6 +189,6 @@ export const usePlayerStore = defineStore('player', () => {
   return {
     detail, stats, frame, index, playing, speed, error, depthRange, lastSeekMs,
     sessionId, frameCount, timestamps, currentMeta, hasLabels,
-    open, close, seek, step, jumpToTime, play, pause, toggle,
+    open, close, seek, step, jumpToTime, play, pause, toggle, appendFrames,
   }
 })
