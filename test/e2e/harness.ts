@@ -53,7 +53,11 @@ export function chromiumAvailable(): boolean {
 
 /** Why the end-to-end tests on the shipped demo (pack and recording) cannot run here; '' when they can. */
 export function demoSkipReason(): string {
-  if (!chromiumAvailable()) return `no Chromium at ${chromiumPath}`
+  return chromiumAvailable() ? demoAssetsMissing() : `no Chromium at ${chromiumPath}`
+}
+
+/** Which shipped demo files (pack, recording) are missing; '' when both are there. */
+export function demoAssetsMissing(): string {
   const missing = [join('models', 'demo', 'model.json'), join('resources', 'demo-recording', 'session.json')].filter((path) => !existsSync(join(repoRoot, path)))
   return missing.length ? `missing ${missing.join(', ')}` : ''
 }
