@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// `dve` entry: runs the TypeScript CLI through tsx so the CLI always matches the source tree.
-import { register } from 'tsx/esm/api'
+// `dve` entry: the built CLI (out/main/dve.js) when the build is current; otherwise the TypeScript
+// source through tsx, so a clone without a build, or one with edited sources, still runs as written.
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { buildIsCurrent, repoRoot } from './build-state.mjs'
 
-register()
-await import('./main.ts')
+if (buildIsCurrent()) {
+  await import(pathToFileURL(join(repoRoot, 'out', 'main', 'dve.js')).href)
+} else {
+  const { register } = await import('tsx/esm/api')
+  register()
+  await import('./main.ts')
+}

@@ -1,26 +1,38 @@
 #!/usr/bin/env node
-// `npm start`: Electron where its binary is installed, otherwise browser mode with a printed URL.
-import { spawnSync, spawn } from 'node:child_process'
+// `npm start`: the Electron app where its binary is installed and a display exists; otherwise one
+// line says why (and how to get the binary), and browser mode starts with a printed URL.
+// Builds first only when sources changed since the last build.
+import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { buildIfStale, repoRoot } from './build-state.mjs'
 
 const require = createRequire(import.meta.url)
 
+/** The Electron binary's path, or why there is none. */
 function electronBinary() {
   try {
-    const path = require('electron') // the package exports the binary's path
-    return typeof path === 'string' && existsSync(path) ? path : null
+    const path = require('electron') // the package exports the binary's path (it throws when the download never happened)
+    if (typeof path === 'string' && existsSync(path)) return { path }
   } catch {
-    return null
+    // fall through: not downloaded
   }
+  const why = process.env.ELECTRON_SKIP_BINARY_DOWNLOAD
+    ? 'it was skipped at install (ELECTRON_SKIP_BINARY_DOWNLOAD)'
+    : "electron's install script did not run or could not download it"
+  return { why: `Electron binary not installed: ${why}; get it with \`node node_modules/electron/install.js\` (needs the network).` }
 }
 
-const build = spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' })
-if (build.status !== 0) process.exit(build.status ?? 1)
+function displayMissing() {
+  return process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY
+}
 
-const binary = electronBinary()
-const child = binary
-  ? spawn(binary, ['.'], { stdio: 'inherit' })
-  : (console.log('Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD); starting browser mode instead.'),
-    spawn('npx', ['tsx', 'src-main/server/main.ts', ...process.argv.slice(2)], { stdio: 'inherit' }))
+buildIfStale()
+const electron = electronBinary()
+const reason = electron.path ? (displayMissing() ? 'No display (DISPLAY/WAYLAND_DISPLAY unset) for the Electron window.' : null) : electron.why
+const child = reason === null
+  ? spawn(electron.path, [repoRoot], { stdio: 'inherit' })
+  : (console.log(`${reason} Starting browser mode instead.`),
+    spawn(process.execPath, [join(repoRoot, 'out', 'main', 'server.js'), ...process.argv.slice(2)], { stdio: 'inherit' }))
 child.on('exit', (code) => process.exit(code ?? 0))

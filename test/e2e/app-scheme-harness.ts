@@ -26,7 +26,6 @@ export interface AppSchemeConsole {
   services: Services
   /** Console errors and failed requests seen by the page. */
   problems: string[]
-  goto(viewPath: string): Promise<void>
   close(): Promise<void>
 }
 
@@ -85,9 +84,6 @@ export async function startAppSchemeConsole(options: { dataOrigin: 'same' | 'oth
   await page.getByTestId('status-bar').waitFor()
   return {
     page, services, problems,
-    goto: async (viewPath) => {
-      await page.goto(`${appOrigin}/index.html#${viewPath}`)
-    },
     close: async () => {
       unsubscribe()
       await browser.close()

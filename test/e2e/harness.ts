@@ -59,6 +59,12 @@ export function demoSkipReason(suite = 'end-to-end test on the demo'): string {
   return skipReason(suite, [chromiumPrerequisite(), repoFile(join('models', 'demo', 'model.json')), repoFile(join('resources', 'demo-recording', 'session.json'))])
 }
 
+/** Which shipped demo files (pack, recording) are missing; '' when both are there. */
+export function demoAssetsMissing(): string {
+  const missing = [join('models', 'demo', 'model.json'), join('resources', 'demo-recording', 'session.json')].filter((path) => !existsSync(join(repoRoot, path)))
+  return missing.length ? `missing ${missing.join(', ')}` : ''
+}
+
 /** A temporary DVE_HOME kept across console restarts; the caller removes it (its embedding cache is hundreds of MB). */
 export function temporaryHome(view: string): string {
   return mkdtempSync(join(tmpdir(), `dve-e2e-${view}-`))

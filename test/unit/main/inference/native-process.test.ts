@@ -4,7 +4,7 @@
  * batch fails that job with a clear message, restarts it, shows the crash in app.info, and leaves the
  * library and the cache intact.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -14,6 +14,7 @@ import { consolePaths } from '../../../../src-main/platform/paths'
 import { createServices, type Services } from '../../../../src-main/services/create-services'
 import { InferenceWorkerClient } from '../../../../src-main/services/inference/worker-client'
 import { seededRandom } from '../../../../src-main/services/seeded-random'
+import { demoAssetsMissing } from '../../../e2e/harness'
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..', '..')
 const cleanups: Array<() => Promise<void>> = []
@@ -84,8 +85,7 @@ describe('native-work process', () => {
   })
 })
 
-const demoMissing = [join('models', 'demo', 'model.json'), join('resources', 'demo-recording', 'session.json')].filter((path) => !existsSync(join(repoRoot, path)))
-const demoReason = demoMissing.length ? `missing ${demoMissing.join(', ')}` : ''
+const demoReason = demoAssetsMissing()
 describe.skipIf(demoReason !== '')(demoReason ? `native-work process on the demo — skipped: ${demoReason}` : 'native-work process on the demo', () => {
   it('a kill during a batch fails that job clearly, restarts the process, and keeps the library and the cache', async () => {
     const home = mkdtempSync(join(tmpdir(), 'dve-native-crash-'))
