@@ -6,6 +6,7 @@ import { z } from 'zod'
 
 export const sessionFormatIds = [
   'dve', 'tum', 'redwood', '7scenes', 'scannet', 'replica', 'dveformer-samples', 'mcap', 'generic', 'synthetic',
+  'polycam', 'stray-scanner',
 ] as const
 export type SessionFormatId = (typeof sessionFormatIds)[number]
 
