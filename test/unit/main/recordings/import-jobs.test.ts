@@ -19,6 +19,9 @@ function fakeImporter(frames: number, onFrame: (index: number) => void = () => u
   return {
     seen,
     detectFormats: async () => [],
+    previewImport: async () => {
+      throw new Error('not previewed in these tests')
+    },
     async importSession(sourcePath, _options, libraryDir, ctx) {
       seen.push(`${sourcePath} -> ${libraryDir}`)
       for (let i = 0; i < frames; i++) {
