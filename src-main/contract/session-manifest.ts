@@ -6,6 +6,7 @@ import { z } from 'zod'
 
 export const sessionFormatIds = [
   'dve', 'tum', 'redwood', '7scenes', 'scannet', 'replica', 'dveformer-samples', 'mcap', 'generic', 'synthetic',
+  'polycam', 'stray-scanner',
   // Recorded from a robot over the Foxglove WebSocket protocol (docs/LIVE.md); never an import format.
   'live',
 ] as const

@@ -1,4 +1,5 @@
 /** Every format reader, in no particular order: detection scores pick among them. */
+import { polycamReader, strayScannerReader } from './arkit-readers'
 import { dveSessionReader } from './dve-session-reader'
 import { frameFolderReader } from './frame-folder-reader'
 import { genericReader, samplesReader } from './generic-reader'
@@ -21,4 +22,6 @@ export const formatReaders: readonly FormatReader[] = [
   samplesReader,
   genericReader,
   mcapReader,
+  polycamReader,
+  strayScannerReader,
 ]

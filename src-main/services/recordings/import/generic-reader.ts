@@ -1,12 +1,15 @@
 /**
  * Folders of colour/depth pairs without poses: the DVEFormer `samples/` layout (`rgb/` and `depth/`
  * with matching names, millimetres) and a generic fallback (any colour and depth folders, or files
- * named like `x_rgb.png` / `x_depth.png`) where the person sets the depth unit and intrinsics.
+ * named like `x_rgb.png` / `x_depth.png`) where the person sets the depth unit and intrinsics. A
+ * SUN RGB-D frame folder (`image/`, `depth/`, `intrinsics.txt`, `extrinsics/`) reads as generic with
+ * its depth convention (rotated millimetres) and intrinsics.
  */
 import { basename } from 'node:path'
 import type { ImportOptions, SkippedFrame } from '../../../contract'
 import { depthFilePattern, pairFiles, rgbFilePattern, stemOf, type FilePair } from './frame-pairing'
 import type { FormatReader, ImportPlan } from './import-plan'
+import { readIntrinsicsMatrixFile } from './intrinsics-files'
 import type { SourceTree } from './source-tree'
 
 const genericColourDirs = ['rgb', 'color', 'colour', 'image', 'images'] as const
@@ -14,14 +17,29 @@ const genericDepthDirs = ['depth', 'depths'] as const
 const colourToken = /rgb|colou?r|image/i
 const depthToken = /depth/i
 
-function planFromPairs(pairs: FilePair[], skipped: SkippedFrame[], options: ImportOptions, what: string): ImportPlan {
+/** What a folder's extras say: SUN RGB-D frame folders (`depth_bfx/`, `intrinsics.txt`) store depth rotated by 3 bits, in mm. */
+interface FolderFacts {
+  camera: ImportPlan['camera']
+  sunRgbd: boolean
+}
+
+async function folderFacts(tree: SourceTree): Promise<FolderFacts> {
+  const intrinsics = await tree.files('', /^(camera-)?intrinsics?\.txt$/i)
+  const camera = intrinsics[0] ? await readIntrinsicsMatrixFile(tree.path(intrinsics[0])) : null
+  return { camera, sunRgbd: (await tree.hasDir('', 'depth_bfx')) || ((await tree.hasDir('', 'image')) && (await tree.hasDir('', 'extrinsics'))) }
+}
+
+function planFromPairs(pairs: FilePair[], skipped: SkippedFrame[], options: ImportOptions, what: string, facts: FolderFacts): ImportPlan {
+  const convention = facts.sunRgbd
+    ? { source: 'SUN RGB-D frame folder (depth_bfx/ or extrinsics/): depth rotated by 3 bits, millimetres', stated: true }
+    : { source: options.depthUnitMeters ? 'set in the import options' : `${what} does not state a unit; millimetres are the usual one`, stated: options.depthUnitMeters !== undefined }
   return {
-    camera: null,
+    camera: facts.camera,
     depthUnitMeters: 0.001,
     // 65535 is the usual "saturated / no reading" code of 16-bit depth (e.g. the ESANet Kinect v2 sample).
     depthInvalidValues: [0, 65535],
-    depthEncoding: 'plain',
-    depthConvention: { source: options.depthUnitMeters ? 'set in the import options' : `${what} does not state a unit; millimetres are the usual one`, stated: options.depthUnitMeters !== undefined },
+    depthEncoding: facts.sunRgbd ? 'circular-shift-3' : 'plain',
+    depthConvention: convention,
     frames: pairs.map((p) => ({ sourceName: stemOf(basename(p.depth)), timestampSec: null, rgb: { kind: 'file', path: p.rgb }, depth: { kind: 'file', path: p.depth }, worldFromCamera: null })),
     issues: skipped,
     warnings: [],
@@ -57,7 +75,7 @@ export const samplesReader: FormatReader = {
   },
   async plan(tree, options) {
     const { pairs, skipped } = await folderPairs(tree, 'rgb', 'depth')
-    return planFromPairs(pairs, skipped, options, 'The samples layout')
+    return planFromPairs(pairs, skipped, options, 'The samples layout', await folderFacts(tree))
   },
 }
 
@@ -80,6 +98,6 @@ export const genericReader: FormatReader = {
   },
   async plan(tree, options) {
     const source = (await genericSource(tree)) ?? { pairs: [], skipped: [] }
-    return planFromPairs(source.pairs, source.skipped, options, 'A generic folder')
+    return planFromPairs(source.pairs, source.skipped, options, 'A generic folder', await folderFacts(tree))
   },
 }

@@ -13,7 +13,14 @@ export async function readIntrinsicsMatrixFile(path: string): Promise<PinholeInt
   return { fx: values[0]!, fy: values[size + 1]!, cx: values[2]!, cy: values[size + 2]! }
 }
 
-async function readJson(path: string): Promise<unknown> {
+/** ETH3D `calibration.txt`: one line "fx fy cx cy". */
+export async function readCalibrationLine(path: string): Promise<PinholeIntrinsics> {
+  const values = await readNumbers(path)
+  if (values.length !== 4) throw new ConsoleError('bad_file', `${path}: expected "fx fy cx cy", found ${values.length} numbers.`, { file: path })
+  return { fx: values[0]!, fy: values[1]!, cx: values[2]!, cy: values[3]! }
+}
+
+export async function readJson(path: string): Promise<unknown> {
   return parseJsonQuietly(await readSourceText(path), path)
 }
 

@@ -9,6 +9,7 @@ import type { JobContext } from '../../jobs/job-runner'
 import { PgmByteOrderChoice } from './frame-images'
 import { formatReaders } from './format-readers'
 import type { FormatReader, ImportPlan } from './import-plan'
+import { attachLabelImages } from './label-layouts'
 import { SourceTree } from './source-tree'
 
 async function openSource(sourcePath: string): Promise<SourceTree> {
@@ -65,6 +66,6 @@ export async function readImportPlan(sourcePath: string, options: ImportOptions,
     throw new ConsoleError('unsupported', `${tree.root}: does not look like the "${options.format}" format (what it needs was not found).`, { file: tree.root })
   if (!chosen) throw await describeUnknown(tree)
   ctx.progress(0, 0, `Reading ${chosen.reader.label}`)
-  return { tree, reader: chosen.reader, plan: await chosen.reader.plan(tree, options, ctx) }
+  return { tree, reader: chosen.reader, plan: await attachLabelImages(tree, await chosen.reader.plan(tree, options, ctx)) }
 }
 

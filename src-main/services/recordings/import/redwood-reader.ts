@@ -28,7 +28,7 @@ async function layout(tree: SourceTree): Promise<RedwoodLayout | null> {
   const colourDir = await tree.firstDir('', colourDirs)
   if (!colourDir) return null
   const logs = await tree.files('', /\.log$/i)
-  const jsons = await tree.files('', /^camera.*\.json$/i)
+  const jsons = await tree.files('', /^(camera.*|intrinsic)\.json$/i)
   if (logs.length === 0 && jsons.length === 0) return null
   return { colourDir, logs, intrinsicsJson: jsons[0] ?? null }
 }

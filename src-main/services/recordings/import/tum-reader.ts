@@ -2,12 +2,13 @@
  * TUM RGB-D sequences: `rgb.txt` + `depth.txt` (or a four-column `associate.txt`) and an optional
  * `groundtruth.txt`. Depth is associated to colour and poses by nearest timestamp; depth units are
  * 1/5000 m. TUM ships no intrinsics file, so the Freiburg calibrations are used when the folder name
- * says which sensor it was.
+ * says which sensor it was; ETH3D's SLAM datasets (the same lists) bring `calibration.txt`.
  */
 import { ConsoleError, type ImportOptions, type PinholeIntrinsics, type SkippedFrame } from '../../../contract'
 import { fileFrame, isPlanned } from './file-frame'
 import type { FormatReader, ImportPlan } from './import-plan'
 import type { SourceTree } from './source-tree'
+import { readCalibrationLine } from './intrinsics-files'
 import { associateOneToOne, nearestIndex } from './timestamp-association'
 import { readQuaternionPoses, readTimedFileList, type TimedFile } from './tum-lists'
 
@@ -65,7 +66,9 @@ async function planTum(tree: SourceTree, options: ImportOptions): Promise<Import
     const pose = nearest && Math.abs(nearest.timestampSec - depth.timestampSec) <= toleranceSec ? nearest : null
     return fileFrame({ sourceName: depth.timestampSec.toFixed(6), timestampSec: depth.timestampSec, rgbPath: rgb.path, depthPath: depth.path, pose, poseFile }, issues)
   }).filter(isPlanned)
-  return { camera: null, fallbackCamera: tumFallbackCamera(tree.root), depthUnitMeters: tumDepthUnitMeters, depthInvalidValues: [0], depthEncoding: 'plain', frames, issues, warnings }
+  // ETH3D SLAM datasets are TUM lists plus calibration.txt ("fx fy cx cy").
+  const camera = (await tree.hasFile('', 'calibration.txt')) ? await readCalibrationLine(tree.path('calibration.txt')) : null
+  return { camera, fallbackCamera: tumFallbackCamera(tree.root), depthUnitMeters: tumDepthUnitMeters, depthInvalidValues: [0], depthEncoding: 'plain', frames, issues, warnings }
 }
 
 export const tumReader: FormatReader = {
@@ -77,7 +80,8 @@ export const tumReader: FormatReader = {
     if (!(rgb && depth) && !associate) return null
     const gt = await tree.hasFile('', 'groundtruth.txt')
     const lists = associate ? 'associate.txt' : 'rgb.txt and depth.txt'
-    return { confidence: 0.95, reason: `${lists}${gt ? ' and groundtruth.txt' : ''} found`, frameCount: null, needs: ['intrinsics'] }
+    const calibration = await tree.hasFile('', 'calibration.txt')
+    return { confidence: 0.95, reason: `${lists}${gt ? ' and groundtruth.txt' : ''}${calibration ? ' and calibration.txt (ETH3D)' : ''} found`, frameCount: null, needs: calibration ? [] : ['intrinsics'] }
   },
   async plan(tree, options) {
     const plan = await planTum(tree, options)

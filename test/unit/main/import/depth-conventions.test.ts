@@ -78,6 +78,22 @@ describe.skipIf(!sevenScenes)(`depth conventions from real frames${sevenScenes ?
       await expectMedian(session)
     })
 
+  it('SUN RGB-D frame folder: rotated millimetres are its stated convention, intrinsics.txt is read', async () => {
+    const dir = join(dirs['conv-src'], 'sunrgbd')
+    for (const f of frames) {
+      await copyColour(f.colourJpg, join(dir, 'image', `${f.number}.jpg`))
+      await writePng16(join(dir, 'depth', `${f.number}.png`), mapDepth(f.depthMm, encodeMm.circularShift3))
+    }
+    await writeText(join(dir, 'intrinsics.txt'), '585 0 320\n0 585 240\n0 0 1\n')
+    await writeText(join(dir, 'extrinsics', '20140101.txt'), '1 0 0 0\n0 1 0 0\n0 0 1 0\n')
+    const session = await importInto(library(), dir)
+    expect(session.report.decisions?.depth).toMatchObject({ encoding: 'circular-shift-3', unitMeters: 0.001, contradiction: null })
+    expect(session.report.decisions?.depth.reason).toMatch(/SUN RGB-D frame folder/)
+    expect(session.manifest.camera).toMatchObject({ fx: 585, cx: 320 })
+    expect(session.report.intrinsicsAssumed).toBe(false)
+    await expectMedian(session)
+  })
+
   it('Kinect raw disparity in little-endian PGM (NYU raw): byte order and disparity both recovered', async () => {
     const dir = join(dirs['conv-src'], 'nyu-raw')
     for (const f of frames) {

@@ -153,6 +153,15 @@ for (const c of cases) {
       for (const p of pixels) expect(depth.data[p]! * session.manifest.depthUnitMeters).toBeCloseTo(sourceMeters(p), 3)
     })
 
+    it('has plausible depth (indoor median 0.3–8 m) and records every decision with its reason', () => {
+      const decisions = session.report.decisions!
+      expect(decisions.depth.medianMeters).toBeGreaterThan(0.3)
+      expect(decisions.depth.medianMeters).toBeLessThan(8)
+      expect(decisions.depth.contradiction).toBeNull()
+      for (const part of [decisions.depth, decisions.intrinsics, decisions.poses, decisions.order]) expect(part.reason.length).toBeGreaterThan(10)
+      expect(decisions.poses.convention).toBe(c.poseCheck ? 'camera-to-world' : 'none')
+    })
+
     it.skipIf(!c.poseCheck)('has camera→world poses (frames agree geometrically, the inverse does not)', async () => {
       const { i, j, minShare } = c.poseCheck!
       expect(session.manifest.hasPoses).toBe(true)
@@ -192,5 +201,16 @@ describe.skipIf(!apc)(`apc-sr300-masks object masks${apc ? '' : ` (${skipMessage
     expect(again.manifest.labelClasses).toEqual(first.manifest.labelClasses)
     const [a, b] = await Promise.all([first, again].map(async (s) => decode(await readFile(join(s.dir, s.manifest.frames[3]!.labels!))).data))
     expect(b).toEqual(a)
+  })
+})
+
+const esanet = sharedRecording('esanet-kinect2-sample')
+describe.skipIf(!esanet)(`esanet-kinect2-sample without a depth unit${esanet ? '' : ` (${skipMessage('esanet-kinect2-sample')})`}`, () => {
+  it('is read in 0.1 mm from the data (millimetres would put the room 24.5 m away), with a warning naming 1/5000 m too', async () => {
+    const { report, manifest } = await importInto(library, esanet!)
+    expect(manifest.depthUnitMeters).toBe(0.0001)
+    expect(report.decisions?.depth.medianMeters).toBeCloseTo(2.45, 1)
+    expect(report.decisions?.depth.contradiction).toMatch(/median 24\.5 m is outside/)
+    expect(report.warnings.join('\n')).toMatch(/1\/5000 m .* also looks plausible/)
   })
 })
