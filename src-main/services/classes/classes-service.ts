@@ -205,10 +205,10 @@ export class ClassesService implements ServiceApi<Spec> {
 
   async exportLabels({ sessionId, classSetId, outDir }: InputOf<Spec['exportLabels']>): Promise<{ files: string[] }> {
     this.requireFileAccess('export labels')
+    const target = await this.policy.writableFolder(resolve(outDir))
     const set = await this.deps.store.get(classSetId)
     const frames = await this.deps.labels.frames(sessionId, classSetId)
     if (frames.length === 0) throw new ConsoleError('not_found', `No labels for "${sessionId}" in class set "${classSetId}".`)
-    const target = await this.policy.writableFolder(resolve(outDir))
     const files: string[] = []
     for (const frameIndex of frames) {
       const mask = await this.deps.labels.read(sessionId, classSetId, frameIndex)
@@ -223,9 +223,10 @@ export class ClassesService implements ServiceApi<Spec> {
 
   async importLabels({ sessionId, classSetId, dir }: InputOf<Spec['importLabels']>): Promise<{ frames: number[] }> {
     this.requireFileAccess('import labels')
+    const folder = await this.policy.readable(resolve(dir))
     const set = await this.deps.store.getWritable(classSetId)
     const manifest = await this.deps.manifest(sessionId)
-    const imported = await readLabelFolder(await this.policy.readable(resolve(dir)), set.classes, { ...manifest.camera, frames: manifest.frames.length })
+    const imported = await readLabelFolder(folder, set.classes, { ...manifest.camera, frames: manifest.frames.length })
     // Everything is read and checked before the first write, so a bad file imports nothing.
     for (const { frameIndex, mask } of imported) await this.deps.labels.update(sessionId, classSetId, frameIndex, set.classes, () => mask)
     return { frames: imported.map((f) => f.frameIndex) }

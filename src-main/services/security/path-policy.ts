@@ -108,12 +108,12 @@ export class PathPolicy {
   }
 
   private readRoots(): Promise<string[]> {
-    this.resolvedReadRoots ??= realRoots(this.options.readRoots)
+    this.resolvedReadRoots ??= realRoots(this.options.readRoots, (root) => realpath(root).catch(() => null))
     return this.resolvedReadRoots
   }
 
   private writeRoots(): Promise<string[]> {
-    this.resolvedWriteRoots ??= realRoots(this.options.writeRoots ?? [])
+    this.resolvedWriteRoots ??= realRoots(this.options.writeRoots ?? [], resolveTarget)
     return this.resolvedWriteRoots
   }
 }
@@ -128,21 +128,29 @@ export function unavailable(path: string): ConsoleError {
   return new ConsoleError('not_found', `${printable(path)}: not available (it does not exist, or lies outside the folders this console may use).`)
 }
 
-async function realRoots(roots: string[]): Promise<string[]> {
-  const real = await Promise.all(roots.map((root) => realpath(root).catch(() => null)))
+/**
+ * Real paths of the roots. Read roots that do not exist are left out (nothing to list); write roots
+ * are resolved like targets, so a data folder not created yet still counts.
+ */
+async function realRoots(roots: string[], resolveRoot: (root: string) => Promise<string | null>): Promise<string[]> {
+  const real = await Promise.all(roots.map(resolveRoot))
   return [...new Set(real.filter((root): root is string => root !== null))]
 }
 
-/** Real path of an existing path, or of the existing parent folder plus the new name. */
+/**
+ * Real path of an existing path; for a path still to be created, the real path of its nearest
+ * existing ancestor plus the rest (resolve() has already removed `..`, so the rest cannot climb).
+ */
 async function resolveTarget(path: string): Promise<string | null> {
   if (!isAbsolute(path) || path.includes('\0')) return null
   const full = resolve(path)
-  const real = await realpath(full).catch(() => null)
-  if (real) return real
-  const name = basename(full)
-  if (!name || name === '..' || name === '.') return null
-  const parent = await realpath(dirname(full)).catch(() => null)
-  return parent && resolve(parent, name)
+  const missing: string[] = []
+  for (let at = full; ; at = dirname(at)) {
+    const real = await realpath(at).catch(() => null)
+    if (real) return resolve(real, ...missing)
+    if (dirname(at) === at) return null
+    missing.unshift(basename(at))
+  }
 }
 
 /**

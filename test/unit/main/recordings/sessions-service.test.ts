@@ -53,7 +53,8 @@ describe('sessions service', () => {
     expect((await api.rename({ id: 'hall-1', name: '  Hallway  ' })).name).toBe('Hallway')
     await api.delete({ id: 'hall-1' })
     expect(existsSync(join(paths.sessions, 'hall-1'))).toBe(false)
-    expect(changes).toEqual([{ service: 'sessions', id: 'hall-1' }, { service: 'sessions', id: 'hall-1' }])
+    // Deleting also drops the session's map, which says so.
+    expect(changes).toEqual([{ service: 'sessions', id: 'hall-1' }, { service: 'map', id: 'hall-1' }, { service: 'sessions', id: 'hall-1' }])
     const refused = await consoleErrorOf(api.delete({ id: 'demo-apartment' }))
     expect(refused.code).toBe('unsupported')
   })
