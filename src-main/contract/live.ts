@@ -62,7 +62,7 @@ export interface LiveStatus {
   /** The library session being recorded (null until the first paired frame). */
   sessionId: string | null
   framesRecorded: number
-  /** Frames that arrived paired but were not recorded (wrong size or encoding), with the reason below. */
+  /** Pairs not recorded (wrong size or encoding, replayed, or this computer fell behind), with the reason below. */
   framesRejected: number
   pairing: { toleranceMs: number; paired: number; unpairedColour: number; unpairedDepth: number; duplicates: number }
   /** Paired frames per second arriving over the last seconds. */

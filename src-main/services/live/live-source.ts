@@ -55,6 +55,8 @@ const assumedFieldOfViewDeg = 60
 const tfMaxGapSec = 0.1
 /** Pairs waiting to be written before the link is said to outrun the disk. */
 const backlogWarning = 90
+/** Most pairs held in memory waiting to be written (10 s at 30 fps): memory stays bounded. */
+const maxBacklog = 300
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
@@ -70,6 +72,7 @@ export class LiveSource {
   private writer: LiveSessionWriter | null = null
   private writing: Promise<void> = Promise.resolve()
   private backlog = 0
+  private behind = 0
   private readonly scheduler: LatestFrameScheduler<{ sessionId: string; index: number; arrivalMs: number }> | null
   private readonly arrivals = new RateMeter()
   private readonly embeddings = new RateMeter()
@@ -288,10 +291,20 @@ export class LiveSource {
     }
   }
 
-  /** Pairs are recorded one after another, in order; none is dropped, however slow the disk. */
+  /**
+   * Pairs are recorded one after another, in order. When this computer cannot keep up (disk or
+   * CPU), at most `maxBacklog` wait in memory; newer ones are then not recorded, counted and said.
+   */
   private enqueue(pair: Pair): void {
+    if (this.backlog >= maxBacklog) {
+      this.behind++
+      this.state.framesRejected++
+      if (this.behind === 1 || this.behind % 100 === 0)
+        this.problem(`Recording is ${maxBacklog} frames behind the robot (this computer is slower than the stream): ${this.behind} frames were not recorded so far.`)
+      return
+    }
     this.backlog++
-    if (this.backlog === backlogWarning) this.problem(`Recording is ${backlogWarning} frames behind the robot: the disk is slower than the stream.`)
+    if (this.backlog === backlogWarning) this.problem(`Recording is ${backlogWarning} frames behind the robot: the disk or CPU is slower than the stream.`)
     this.writing = this.writing.then(() => this.record(pair)).finally(() => this.backlog--)
   }
 
@@ -400,9 +413,12 @@ export class LiveSource {
   /** Shows `message` now and keeps it in the list once. */
   private problem(message: string): void {
     this.state.message = message
-    // Retry counters differ per attempt: list the reason once.
-    const key = message.replace(/Retrying in .*$/, '')
-    if (!this.state.problems.some((p) => p.replace(/Retrying in .*$/, '') === key)) this.state.problems.push(message)
+    // Retry and running counters differ each time: list the reason once.
+    const key = message.replace(/Retrying in .*$/, '').replace(/\d+ frames were not recorded so far/, '')
+    const same = (p: string): boolean => p.replace(/Retrying in .*$/, '').replace(/\d+ frames were not recorded so far/, '') === key
+    const at = this.state.problems.findIndex(same)
+    if (at >= 0) this.state.problems[at] = message
+    else this.state.problems.push(message)
     if (this.state.problems.length > 50) this.state.problems.shift()
     this.deps.onChange?.()
   }

@@ -132,9 +132,11 @@ export class SessionsService implements ServiceApi<Spec> {
   }
 
   private describe(session: StoredSession): Promise<{ summary: SessionSummary; report: ImportReport | null }> {
-    const key = `${session.id}@${session.version}`
+    // A live recording grows under one version: its frame count is part of the key.
+    const key = `${session.id}@${session.version}/${session.manifest.frames.length}`
     let pending = this.described.get(key)
     if (!pending) {
+      for (const old of this.described.keys()) if (old.startsWith(`${session.id}@`)) this.described.delete(old)
       pending = Promise.all([folderSize(session.dir), readImportReport(session)]).then(([size, report]) => ({
         summary: summarizeSession(session, size, !intrinsicsWereAssumed(report)),
         report,
