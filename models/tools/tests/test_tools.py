@@ -123,7 +123,7 @@ def export(tmp, variant, *more):
     return subprocess.run(
         [sys.executable, os.path.join(TOOLS, "tests", "authors_env.py"), os.path.join(TOOLS, "export_dveformer.py"),
          "--variant", variant, "--random-weights", "--script", os.path.join(AUTHORS, "inference_time_whole_model.py"), *more,
-         "--", "--inference-input-height", "256", "--inference-input-width", "320"],
+         "--", "--input-height", "256", "--input-width", "320"],
         cwd=tmp, env=env, capture_output=True, text=True)
 
 

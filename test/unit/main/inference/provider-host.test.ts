@@ -34,6 +34,12 @@ describe('provider libraries next to the binding', () => {
     expect(bindingForwardsTensorRtOptions(dir)).toBe(false)
   })
 
+  it.runIf(process.platform === 'linux' && process.arch === 'x64')('the published x64 binding has CUDA and TensorRT compiled in but not bundled', async () => {
+    const ort = await import('onnxruntime-node')
+    const backends = Object.fromEntries(ort.listSupportedBackends().map((b) => [b.name, b.bundled]))
+    expect(backends).toMatchObject({ cpu: true, cuda: false, tensorrt: false })
+  })
+
   it('recognises the patched binding by its marker', () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'onnxruntime_binding.node'), Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(`${tensorRtOptionsMarker} '`), Buffer.from([0])]))
