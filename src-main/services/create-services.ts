@@ -9,7 +9,7 @@ import { DataRouter } from './data-router'
 import { EventBus } from './event-bus'
 import { JobRunner } from './jobs/job-runner'
 import { Logger } from './logger'
-import { createRecordings } from './recordings/create-recordings'
+import { browseRoots, createRecordings } from './recordings/create-recordings'
 import { createInference } from './inference/create-inference'
 import { QueryService } from './query/query-service'
 import { createMapping } from './mapping/create-mapping'
@@ -73,6 +73,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const classes = createClasses({
     home: paths.home, frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, packs: inference.models,
     manifest: async (id) => (await recordings.service.get({ id })).manifest, jobs, data, allowFileAccess: config.host !== 'browser',
+    allowedRoots: browseRoots(paths, config.dataRoots ?? []),
   })
   disposers.push(classes.dispose)
   const segmentation = new SegmentationService({

@@ -3,7 +3,8 @@
  * probe training and visual means (ProbeJobs), evaluation jobs, and import/export of class sets and
  * labels. Read-only sets (built-in, pack) are refused with "duplicate to edit".
  */
-import { join, resolve } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
 import {
   ConsoleError, resourcePaths, type ClassDef, type ClassDefInput, type ClassSetDetail, type EvaluationReport, type FitNotice, type FrameLabels, type GroundTruthComparison,
   type LabelledFrame, type ServiceApi, type SessionManifest, type classesSpec, type InputOf,
@@ -20,6 +21,7 @@ import { applyRuns, countPixels, encodeLabelPng, maskFileName, writeClassTable, 
 import type { ProbeJobs } from './probe-jobs'
 import { compareFrameWithGroundTruth, evaluateSession, groundTruthClasses, type EvaluatorDeps } from './session-evaluator'
 import { readLabelFolder } from './label-import'
+import { cocoSemantic, type CocoFrame } from './coco-export'
 import { fitNotices } from './pack-fit'
 import { regionRuns, similarRegion } from './similar-region'
 
@@ -39,6 +41,8 @@ export interface ClassesServiceDeps {
   data: DataRouter
   /** The browser host may not read or write arbitrary paths. */
   allowFileAccess: boolean
+  /** Without free access: resolves an existing path inside the allowed roots, or throws naming them. */
+  checkAllowed: ((path: string) => Promise<string>) | null
 }
 
 export class ClassesService implements ServiceApi<Spec> {
@@ -182,7 +186,7 @@ export class ClassesService implements ServiceApi<Spec> {
   }
 
   async importClassSet({ path, name }: InputOf<Spec['importClassSet']>): Promise<ClassSetDetail> {
-    this.requireFileAccess('import class sets')
+    await this.requireFileAccess('import class sets', path)
     const loaded = await readClassSetFile(resolve(path))
     if (loaded.file.classes.length === 0) throw new ConsoleError('bad_file', `${resolve(path)}: "classes" is empty; a class set to import needs at least one class.`)
     const matrices = await readClassMatrices(loaded)
@@ -191,16 +195,27 @@ export class ClassesService implements ServiceApi<Spec> {
   }
 
   async exportClassSet({ id, outDir }: InputOf<Spec['exportClassSet']>): Promise<{ files: string[] }> {
-    this.requireFileAccess('export class sets')
+    await this.requireFileAccess('export class sets', outDir)
     const set = await this.deps.store.get(id)
     return { files: await writeClassSetFile(resolve(outDir), id, set.name, set.classes, await this.deps.store.matrices(set)) }
   }
 
-  async exportLabels({ sessionId, classSetId, outDir }: InputOf<Spec['exportLabels']>): Promise<{ files: string[] }> {
-    this.requireFileAccess('export labels')
+  async exportLabels({ sessionId, classSetId, outDir, format }: InputOf<Spec['exportLabels']>): Promise<{ files: string[] }> {
+    await this.requireFileAccess('export labels', outDir)
     const set = await this.deps.store.get(classSetId)
     const frames = await this.deps.labels.frames(sessionId, classSetId)
     if (frames.length === 0) throw new ConsoleError('not_found', `No labels for "${sessionId}" in class set "${classSetId}".`)
+    if (format === 'coco') {
+      const manifest = await this.deps.manifest(sessionId)
+      const coco: CocoFrame[] = []
+      for (const frameIndex of frames) {
+        const mask = await this.deps.labels.read(sessionId, classSetId, frameIndex)
+        if (mask) coco.push({ frameIndex, fileName: manifest.frames[frameIndex]?.rgb ?? maskFileName(frameIndex), mask })
+      }
+      const path = join(resolve(outDir), `${sessionId}.${classSetId}.coco.json`)
+      await writeFileAtomic(path, JSON.stringify(cocoSemantic({ sessionId, classSetId }, set.classes, coco)))
+      return { files: [path] }
+    }
     const files: string[] = []
     for (const frameIndex of frames) {
       const mask = await this.deps.labels.read(sessionId, classSetId, frameIndex)
@@ -214,7 +229,7 @@ export class ClassesService implements ServiceApi<Spec> {
   }
 
   async importLabels({ sessionId, classSetId, dir }: InputOf<Spec['importLabels']>): Promise<{ frames: number[] }> {
-    this.requireFileAccess('import labels')
+    await this.requireFileAccess('import labels', dir)
     const set = await this.deps.store.getWritable(classSetId)
     const manifest = await this.deps.manifest(sessionId)
     const imported = await readLabelFolder(resolve(dir), set.classes, { ...manifest.camera, frames: manifest.frames.length })
@@ -223,8 +238,13 @@ export class ClassesService implements ServiceApi<Spec> {
     return { frames: imported.map((f) => f.frameIndex) }
   }
 
-  private requireFileAccess(what: string): void {
-    if (!this.deps.allowFileAccess) throw new ConsoleError('unsupported', `The browser host cannot ${what} to or from arbitrary folders; use the desktop app or \`dve classes\`.`)
+  /** Browser mode: the path (or, for a folder still to be made, its nearest existing parent) must lie in the allowed roots. */
+  private async requireFileAccess(what: string, path: string): Promise<void> {
+    if (this.deps.allowFileAccess) return
+    if (!this.deps.checkAllowed) throw new ConsoleError('unsupported', `The browser host cannot ${what} to or from arbitrary folders; use the desktop app or \`dve classes\`.`)
+    let existing = resolve(path)
+    while (!(await stat(existing).then(() => true, () => false)) && dirname(existing) !== existing) existing = dirname(existing)
+    await this.deps.checkAllowed(existing)
   }
 
   private async refuseDroppingLabelled(set: StoredClassSet, newCount: number): Promise<void> {

@@ -4,6 +4,7 @@ import type { SessionManifest } from '../../contract'
 import type { DataRouter } from '../data-router'
 import type { JobRunner } from '../jobs/job-runner'
 import type { EmbeddingProvider, FrameReader, FrameScorer, ModelPackProvider } from '../ports'
+import { FileBrowser } from '../recordings/file-browser'
 import { ClassHeads } from './class-heads'
 import { ClassSetStore } from './class-set-store'
 import { ClassesService } from './classes-service'
@@ -22,6 +23,8 @@ export interface ClassesDeps {
   jobs: JobRunner
   data: DataRouter
   allowFileAccess: boolean
+  /** Where a host without free file access (browser mode) may import from and export to. */
+  allowedRoots?: string[]
 }
 
 export function createClasses(deps: ClassesDeps): { service: ClassesService; heads: ClassHeads; dispose(): Promise<void> } {
@@ -33,6 +36,10 @@ export function createClasses(deps: ClassesDeps): { service: ClassesService; hea
   const probes = new ProbeJobs({
     store, labels, runner, classSetsDir, pixels: new LabelledPixelCache(deps.embeddings), frames: deps.frames, embeddings: deps.embeddings, jobs: deps.jobs,
   })
-  const service = new ClassesService({ ...deps, store, labels, heads, probes, allowFileAccess: deps.allowFileAccess })
+  const roots = deps.allowedRoots ? new FileBrowser(deps.allowedRoots) : null
+  const service = new ClassesService({
+    ...deps, store, labels, heads, probes, allowFileAccess: deps.allowFileAccess,
+    checkAllowed: roots ? (path) => roots.checkAllowed(path) : null,
+  })
   return { service, heads, dispose: () => runner.dispose() }
 }
