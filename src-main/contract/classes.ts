@@ -212,15 +212,19 @@ export const classesSpec = {
   /** A frame's ground truth mapped to the set's classes and this frame's IoU for one mode. */
   compareGroundTruth: method<GroundTruthComparison>()(z.object({ sessionId, classSetId: id, frameIndex, mode })),
 
-  /** Reads a class-set JSON (+ .npy beside it) into a new user set (CLI and desktop only). */
+  /** Reads a class-set JSON (+ .npy beside it) into a new user set (the path policy decides: docs/SECURITY.md). */
   importClassSet: method<ClassSetDetail>()(z.object({ path: z.string().min(1).max(1000), name: displayName(120).optional() })),
-  /** Writes `<id>.json` (+ means/probe `.npy`) into a folder (CLI and desktop only). */
+  /** Writes `<id>.json` (+ means/probe `.npy`) into a folder (the path policy decides: docs/SECURITY.md). */
   exportClassSet: method<{ files: string[] }>()(z.object({ id, outDir: z.string().min(1).max(1000) })),
   /**
    * Reads a folder written by exportLabels (NNNNNN.png + classes.json) into a session's labels;
-   * values map to the set's classes by name (CLI and desktop only).
+   * values map to the set's classes by name (browser mode: only inside the allowed roots).
    */
   importLabels: method<{ frames: number[] }>()(z.object({ sessionId, classSetId: id, dir: z.string().min(1).max(1000) })),
-  /** Writes one index-mask PNG per labelled frame plus classes.json (CLI and desktop only). */
-  exportLabels: method<{ files: string[] }>()(z.object({ sessionId, classSetId: id, outDir: z.string().min(1).max(1000) })),
+  /**
+   * Writes one index-mask PNG per labelled frame plus classes.json, or (`format: 'coco'`) one COCO
+   * semantic-segmentation JSON with RLE masks for CVAT / Label Studio. Browser mode: only inside the
+   * allowed roots.
+   */
+  exportLabels: method<{ files: string[] }>()(z.object({ sessionId, classSetId: id, outDir: z.string().min(1).max(1000), format: z.enum(['png', 'coco']).default('png') })),
 }

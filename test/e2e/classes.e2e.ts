@@ -1,9 +1,12 @@
 /**
  * Classes end to end on the demo recording: create a class set with two classes, paint each with the
  * brush, train the probe, see its prediction overlay appear, reload the page and find the labels and
- * the probe intact. Runs on the shipped demo pack.
+ * the probe intact; export the labels through the browser-mode file browser and import them into a
+ * copy of the set, pixel for pixel. Runs on the shipped demo pack.
  */
-import { rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { demoSkipReason, startConsole, temporaryHome, type ConsoleUnderTest } from './harness'
@@ -26,6 +29,21 @@ function paintedPixels(page: Page, testId: string, colors: Array<[number, number
   }, colors)
 }
 
+/** A checksum of every RGBA byte of a canvas: equal only for pixel-identical drawings. */
+function canvasDigest(page: Page, testId: string): Promise<string> {
+  return page.getByTestId(testId).evaluate((element) => {
+    const canvas = element as HTMLCanvasElement
+    const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray()
+    let a = 1
+    let b = 0
+    for (const v of data) {
+      a = (a + v) % 65521
+      b = (b + a) % 65521
+    }
+    return `${canvas.width}x${canvas.height}:${a}:${b}`
+  })
+}
+
 async function drag(page: Page, from: [number, number], to: [number, number]): Promise<void> {
   const box = await page.getByTestId('label-overlay').boundingBox()
   if (!box) throw new Error('label canvas not laid out')
@@ -40,25 +58,35 @@ async function drag(page: Page, from: [number, number], to: [number, number]): P
 describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 'Classes view', () => {
   let app: ConsoleUnderTest
   const home = temporaryHome('classes')
+  // Browser mode exports only inside allowed roots: this folder is one (DVE_DATA_ROOTS).
+  const exchange = mkdtempSync(join(tmpdir(), 'dve-e2e-exchange-'))
   // The first two Okabe-Ito colours the editor gives new classes.
   const colors: Array<[number, number, number]> = [[230, 159, 0], [86, 180, 233]]
 
   beforeAll(async () => {
+    process.env.DVE_DATA_ROOTS = exchange
     app = await startConsole({ home })
   })
   afterAll(async () => {
+    delete process.env.DVE_DATA_ROOTS
     await app?.close()
     rmSync(home, { recursive: true, force: true })
+    rmSync(exchange, { recursive: true, force: true })
   })
 
   it('labels two classes with the brush, trains the probe and shows its prediction', async () => {
     const { page } = app
     await app.goto('/classes')
     await page.getByTestId('view-classes').waitFor()
-    await page.getByTestId('new-set-name').fill('E2E room')
-    await page.getByTestId('create-set').click()
-    await page.getByTestId('class-row-0').waitFor()
+    await page.getByTestId('new-set').click()
+    // The app's own dialog, its name field focused: typing goes straight into it.
+    await page.keyboard.type('E2E room')
+    await page.keyboard.press('Enter')
+    await page.getByTestId('empty-set-hint').waitFor()
+    // No placeholder class: the first row is blank and focused.
+    await page.keyboard.type('floor')
     await page.getByTestId('add-class').click()
+    await page.keyboard.type('wall')
     await page.getByTestId('save-classes').click()
     await page.getByTestId('pick-class-1').waitFor()
     await page.getByTestId('auto-retrain').uncheck()
@@ -67,6 +95,8 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
     await page.keyboard.press('1')
     await drag(page, [0.1, 0.75], [0.4, 0.9]) // floor-ish
     await expect.poll(() => page.getByTestId('undo').isEnabled()).toBe(true)
+    // One class painted: the panel asks for a second one (no training, no failed job).
+    await expect.poll(() => page.getByTestId('probe-hint').textContent()).toContain('Paint a second class to train the probe.')
     await page.keyboard.press('2')
     await drag(page, [0.5, 0.1], [0.9, 0.25]) // wall-ish
     await expect.poll(async () => (await paintedPixels(page, 'label-overlay', colors)).every((n) => n > 100), { timeout: 10_000 }).toBe(true)
@@ -79,6 +109,7 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
     // The probe's class map of the frame now lies under the labels: every pixel is one of the two classes.
     await expect.poll(async () => (await paintedPixels(page, 'probe-overlay', colors)).reduce((a, b) => a + b, 0), { timeout: 60_000 }).toBeGreaterThan(10_000)
     await page.screenshot({ path: '/tmp/dve-classes-trained.png' })
+    await page.getByTestId('label-stage').screenshot({ path: '/tmp/i17-labelling-canvas.png' })
   })
 
   it('retrains by itself shortly after a stroke when auto-retrain is on', async () => {
@@ -101,5 +132,24 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
     await expect.poll(() => page.getByTestId('probe-state').textContent(), { timeout: 30_000 }).toMatch(/^\s*ready/)
     await expect.poll(() => paintedPixels(page, 'label-overlay', colors), { timeout: 30_000 }).toEqual(before)
     await expect.poll(async () => (await paintedPixels(page, 'probe-overlay', colors)).reduce((a, b) => a + b, 0), { timeout: 60_000 }).toBeGreaterThan(10_000)
+  })
+
+  it('exports the labels to a folder and imports them into a copy of the set, pixel for pixel', async () => {
+    const { page } = app
+    const painted = await canvasDigest(page, 'label-overlay')
+    await page.getByTestId('export-labels-png').click()
+    await page.getByTestId(`browse-entry-${exchange}`).click()
+    await page.getByTestId('browse-pick-folder').click()
+    await expect.poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 }).toContain('label PNGs and classes.json written')
+    expect(readdirSync(exchange).sort()).toEqual(['000000.png', 'classes.json'])
+
+    await page.locator('[data-testid^="class-set-user-e2e-room"]').first().getByText('Duplicate').click()
+    await page.getByText('E2E room copy').click()
+    await expect.poll(() => paintedPixels(page, 'label-overlay', colors).then((c) => c.reduce((a, b) => a + b, 0))).toBe(0)
+    await page.getByTestId('import-labels').click()
+    await page.getByTestId(`browse-entry-${exchange}`).click()
+    await page.getByTestId('browse-pick-folder').click()
+    await expect.poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 }).toContain('Imported labels of 1 frame')
+    await expect.poll(() => canvasDigest(page, 'label-overlay'), { timeout: 30_000 }).toBe(painted)
   })
 })

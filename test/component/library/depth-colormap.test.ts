@@ -17,6 +17,21 @@ describe('depth colour scale', () => {
     expect([...out.subarray(12, 16)]).toEqual([...noDepthColor, 255])
   })
 
+  it('offers turbo and grey: turbo from dark blue through green to dark red, grey dark near and light far', () => {
+    // Turbo runs blue → green-yellow → red (its polynomial fit): check the hue order, not exact values.
+    const near = depthColor(0.1, 'turbo')
+    const middle = depthColor(0.5, 'turbo')
+    const far = depthColor(1, 'turbo')
+    expect(near[2]).toBeGreaterThan(near[0]) // blue end
+    expect(middle[1]).toBeGreaterThan(Math.max(middle[0], middle[2]) - 40) // green-yellow middle
+    expect(far[0]).toBeGreaterThan(far[2] + 50) // red end
+    expect(depthColor(0, 'grey')).toEqual([40, 40, 40])
+    expect(depthColor(1, 'grey')).toEqual([255, 255, 255])
+    const out = new Uint8ClampedArray(8)
+    colorizeDepth(new Uint16Array([1000, 3000]), 0.001, 1, 3, out, 'grey')
+    expect([...out]).toEqual([40, 40, 40, 255, 255, 255, 255, 255])
+  })
+
   it('puts legend ticks on round metres inside the range', () => {
     expect(legendTicks(0.62, 4.97, 7)).toEqual([1, 2, 3, 4])
     expect(legendTicks(0.3, 1.2, 5)).toEqual([0.5, 0.75, 1])

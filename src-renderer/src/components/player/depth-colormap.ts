@@ -1,10 +1,14 @@
 /**
- * The depth colour scale (viridis: perceptually even, and unlike the relevancy scale (turbo) so the
- * two never read alike). Pure functions; the canvas writes ImageData from a 256-entry table.
+ * The depth colour scales: viridis (the default: perceptually even), turbo (more contrast for
+ * researchers who compare with papers drawn in it) and grey (near = dark). Pure functions; the canvas
+ * writes ImageData from a 256-entry table per scale.
  */
 
+export const depthColormaps = ['viridis', 'turbo', 'grey'] as const
+export type DepthColormap = (typeof depthColormaps)[number]
+
 // Polynomial fit of matplotlib's viridis (Matt Zucker's fit), t in [0, 1].
-const coefficients: Array<[number, number, number]> = [
+const viridisCoefficients: Array<[number, number, number]> = [
   [0.2777273272234177, 0.005407344544966578, 0.3340998053353061],
   [0.1050930431085774, 1.404613529898575, 1.384590162594685],
   [-0.3308618287255563, 0.214847559468213, 0.09509516302823659],
@@ -14,8 +18,23 @@ const coefficients: Array<[number, number, number]> = [
   [-5.435455855934631, 4.645852612178535, 26.3124352495832],
 ]
 
-export function depthColor(t: number): [number, number, number] {
+/** Turbo's published polynomial approximation (Google AI, 2019), t in [0, 1]. */
+const turboCoefficients: Array<[number, number, number]> = [
+  [0.13572138, 0.09140261, 0.1066733],
+  [4.6153926, 2.19418839, 12.64194608],
+  [-42.66032258, 4.84296658, -60.58204836],
+  [132.13108234, -14.18503333, 110.36276771],
+  [-152.94239396, 4.27729857, -89.90310912],
+  [59.28637943, 2.82956604, 27.34824973],
+]
+
+export function depthColor(t: number, map: DepthColormap = 'viridis'): [number, number, number] {
   const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0))
+  if (map === 'grey') {
+    const v = Math.round(40 + 215 * x)
+    return [v, v, v]
+  }
+  const coefficients = map === 'turbo' ? turboCoefficients : viridisCoefficients
   const rgb: [number, number, number] = [0, 0, 0]
   for (let c = 0; c < 3; c++) {
     let value = 0
@@ -26,11 +45,16 @@ export function depthColor(t: number): [number, number, number] {
 }
 
 const lutSize = 256
-const lut = (() => {
-  const table = new Uint8Array(lutSize * 3)
-  for (let i = 0; i < lutSize; i++) table.set(depthColor(i / (lutSize - 1)), i * 3)
+const luts = new Map<DepthColormap, Uint8Array>()
+function lutOf(map: DepthColormap): Uint8Array {
+  let table = luts.get(map)
+  if (!table) {
+    table = new Uint8Array(lutSize * 3)
+    for (let i = 0; i < lutSize; i++) table.set(depthColor(i / (lutSize - 1), map), i * 3)
+    luts.set(map, table)
+  }
   return table
-})()
+}
 
 /** Colour of pixels without depth. */
 export const noDepthColor: [number, number, number] = [24, 24, 28]
@@ -39,7 +63,8 @@ export const noDepthColor: [number, number, number] = [24, 24, 28]
  * Writes RGBA pixels for raw depth samples (`metersPerUnit` each, 0 = invalid) into `out`,
  * mapping [minMeters, maxMeters] onto the scale.
  */
-export function colorizeDepth(samples: Uint16Array, metersPerUnit: number, minMeters: number, maxMeters: number, out: Uint8ClampedArray): void {
+export function colorizeDepth(samples: Uint16Array, metersPerUnit: number, minMeters: number, maxMeters: number, out: Uint8ClampedArray, map: DepthColormap = 'viridis'): void {
+  const lut = lutOf(map)
   const span = Math.max(1e-6, maxMeters - minMeters)
   // Per raw value, not per pixel: one multiply-add per sample, the rest is a table lookup.
   const toIndex = ((lutSize - 1) * metersPerUnit) / span
@@ -61,9 +86,9 @@ export function colorizeDepth(samples: Uint16Array, metersPerUnit: number, minMe
 }
 
 /** CSS gradient for the legend, left = near (min), right = far (max). */
-export function depthCssGradient(stops = 9): string {
+export function depthCssGradient(stops = 9, map: DepthColormap = 'viridis'): string {
   const parts = Array.from({ length: stops }, (_, i) => {
-    const [r, g, b] = depthColor(i / (stops - 1))
+    const [r, g, b] = depthColor(i / (stops - 1), map)
     return `rgb(${r}, ${g}, ${b}) ${((100 * i) / (stops - 1)).toFixed(1)}%`
   })
   return `linear-gradient(to right, ${parts.join(', ')})`
