@@ -85,7 +85,7 @@ describe('PlayerView', () => {
     expect(player.index).toBe(1)
     expect(player.frame?.index).toBe(1)
     expect(player.depthRange).toEqual({ min: 0.6, max: 3.5 })
-    expect(wrapper.get('[data-testid=frame-line]').text()).toContain('frame 2 · 0.500 s · source f1 · posed')
+    expect(wrapper.get('[data-testid=frame-line]').text()).toContain('frame 1 · 0.500 s · source f1 · posed')
     expect(fetched).toContain('http://fake/data/sessions/walk/frames/2/bundle')
     expect(fetched).toContain('http://fake/data/sessions/walk/frames/0/bundle')
     wrapper.unmount()

@@ -51,9 +51,11 @@ export function useSharedTimeline(view: TimelineView): void {
   }
 
   function onKey(event: KeyboardEvent): void {
-    // Keys typed into fields (and Space on a focused button) belong to those controls.
-    const inControl = event.target instanceof Element && event.target.closest('input, select, textarea, button, [contenteditable]') !== null
-    if (event.defaultPrevented || inControl || event.ctrlKey || event.metaKey || event.altKey) return
+    // Keys typed into fields belong to them, and Space / Enter to a focused button (arrows still move the timeline).
+    const target = event.target instanceof Element ? event.target : null
+    const inField = target !== null && target.closest('input, select, textarea, [contenteditable]') !== null
+    const onButton = target !== null && target.closest('button') !== null && (event.key === ' ' || event.key === 'Enter')
+    if (event.defaultPrevented || inField || onButton || event.ctrlKey || event.metaKey || event.altKey) return
     if (event.key === '?') {
       timeline.sheetOpen = !timeline.sheetOpen
       event.preventDefault()

@@ -38,7 +38,7 @@ describe.skipIf(missing.length > 0)(missing.length ? `Ask through the real servi
     const first = await services.api.query.search({ sessionId, query: { source: { kind: 'text', text: 'where is the sofa?' } } })
     expect(first.relevancyByFrame).toHaveLength(status.frameCount)
     expect(first.relevancyByFrame.every((r) => r >= 0 && r <= 1)).toBe(true)
-    expect(first.record).toMatchObject({ queryText: 'sofa', promptTemplate: expect.any(String), thresholdMode: 'adaptive' })
+    expect(first.record).toMatchObject({ queryText: 'sofa', promptTemplate: expect.any(String), thresholdMode: 'pack' })
     const jobs = await services.api.jobs.list()
     expect(jobs.filter((j) => j.kind === 'query-index').map((j) => j.state)).toEqual(['done'])
     expect((await services.api.query.indexStatus({ sessionId })).indexedFrames).toBe(status.frameCount)
@@ -55,7 +55,8 @@ describe.skipIf(missing.length > 0)(missing.length ? `Ask through the real servi
     const result = await services.api.query.search({ sessionId, query: { source: { kind: 'text', text: 'sofa' }, settings: { threshold: 0 } } })
     const pin = result.answer.mapPin
     expect(pin?.worldPoint.every(Number.isFinite)).toBe(true)
-    expect(result.answer.text).toContain(pin?.nearLabel ? `Near the ${pin.nearLabel} in the map.` : 'Pinned in the map.')
+    // The place in words is the thing beside the pin in the map, when the map knows one.
+    expect(result.answer.text).toMatch(pin?.nearby ? new RegExp(`, by ${pin.nearby}\\.`) : /^The sofa was last seen at \d\d:\d\d into the recording\./)
     const withoutMap = await services.api.query.search({ sessionId, query: { source: { kind: 'text', text: 'sofa' }, settings: { threshold: 0 } }, withMap: false })
     expect(withoutMap.answer.mapPin).toBeNull()
   }, 300_000)
