@@ -1,35 +1,35 @@
 /**
  * `dve bench query`: latency of a whole-recording query over 300 frames with cached embeddings
- * (the pooled session index) against a same-run baseline that scans every pixel embedding, and
- * the heatmap update after the last key. Runs on a synthetic 256-d world at the demo pack's output
+ * (the compressed session index), warm and first (the index build included), against the best
+ * baseline without an index in the same run: the product's own frame scorer (the FrameScorer port
+ * the heatmaps use) over every cached embedding map, then each frame's best relevancy; and the
+ * heatmap update after the last key. Runs on a synthetic 256-d world at the demo pack's output
  * size, so it needs no model pack; with an active pack it also times the real text encode and the
  * real heatmap after a key (new text + ORT scoring) on the demo recording.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { askTypingDebounceMs, type AskQueryInput } from '../../contract'
 import { consolePaths } from '../../platform/paths'
+import { createServices } from '../../services/create-services'
 import { DataRouter } from '../../services/data-router'
 import { EventBus } from '../../services/event-bus'
 import { JobRunner } from '../../services/jobs/job-runner'
-import type { EmbeddingMap } from '../../services/ports'
 import { QueryService } from '../../services/query/query-service'
 import { QueryScoring } from '../../services/query/query-scoring'
-import { relevancyFromScores } from '../../services/query/relevancy'
 import { SyntheticEmbeddingWorld } from '../../services/query/synthetic-embedding-world'
 import type { CliContext } from '../cli-context'
 import { median, timeRuns } from './bench-stats'
 import type { Bench, BenchRow } from './bench-types'
 
 const sessionId = 'synthetic'
-/** Distinct embedding maps kept for the baseline scan (300 × 4.9 MB would not fit comfortably). */
-const baselineDistinctMaps = 20
 const demoSessionId = 'demo-apartment'
 
 export const queryBench: Bench = {
   name: 'query',
-  description: 'Ask: whole-recording query via the session index vs a per-pixel scan; heatmap update while typing',
+  description: "Ask: whole-recording query via the session index (warm, and first with the index build) vs the product's scorer over every cached frame; heatmap update while typing",
   async run(ctx, options) {
     const frameCount = 300
     const world = new SyntheticEmbeddingWorld({
@@ -48,27 +48,22 @@ export const queryBench: Bench = {
     try {
       const query: AskQueryInput = { source: { kind: 'text', text: 'where is the massage chair' } }
       const runs = options.quick ? 3 : 10
-      const buildStart = performance.now()
+      const firstStart = performance.now()
       await service.search({ sessionId, query })
-      const buildMsPerFrame = (performance.now() - buildStart) / frameCount
+      const firstMs = performance.now() - firstStart
 
       const indexed = await timeRuns(() => service.search({ sessionId, query }), runs, 1)
-      const maps: EmbeddingMap[] = []
-      for (let i = 0; i < baselineDistinctMaps; i++) maps.push(await world.frameEmbeddings(sessionId, i))
-      const vectors = await world.textEmbeddings(['massage chair', 'object', 'things', 'stuff', 'texture'])
-      const scan = await timeRuns(() => scanEveryPixel(maps, frameCount, vectors), options.quick ? 1 : 3, 0)
 
       const heatmap = await timeRuns(() => service.frame({ sessionId, frameIndex: 170, queries: [query] }), runs, 1)
       const indexedMs = median(indexed)
-      const scanMs = median(scan)
       const heatmapMs = median(heatmap) + askTypingDebounceMs
       const rows: BenchRow[] = [
-        { name: 'per-pixel scan of 300 frames (baseline)', value: scanMs, unit: 'ms' },
-        { name: 'whole-recording query, 300 frames (index)', value: indexedMs, unit: 'ms', ratio: { value: indexedMs / scanMs, baseline: 'scan' }, aim: '≤ 300 ms' },
-        { name: 'index build per frame (pool + store)', value: buildMsPerFrame, unit: 'ms' },
+        // Synthetic maps are made on the fly, so these have no fair baseline: the demo rows below do.
+        { name: 'whole-recording query, 300 synthetic frames (warm)', value: indexedMs, unit: 'ms', aim: '≤ 300 ms' },
+        { name: 'first query, 300 synthetic frames (index build incl.)', value: firstMs, unit: 'ms' },
         { name: `heatmap after last key (${askTypingDebounceMs} ms debounce + query)`, value: heatmapMs, unit: 'ms', aim: '≤ 100 ms' },
       ]
-      return [...rows, ...(await activePackRows(ctx, runs))]
+      return [...rows, ...(await demoRecordingRows(runs)), ...(await activePackRows(ctx, runs))]
     } finally {
       await rm(home, { recursive: true, force: true })
     }
@@ -97,22 +92,42 @@ async function activePackRows(ctx: CliContext, runs: number): Promise<BenchRow[]
   ]
 }
 
-/** What a query costs without the index: relevancy of every pixel of every frame, per-frame max. */
-function scanEveryPixel(maps: EmbeddingMap[], frameCount: number, vectors: Float32Array[]): number[] {
-  const maxima: number[] = []
-  for (let f = 0; f < frameCount; f++) {
-    const map = maps[f % maps.length] as EmbeddingMap
-    const pixels = map.width * map.height
-    const scores = new Float32Array(vectors.length * pixels)
-    for (let i = 0; i < pixels; i++) {
-      const base = i * map.dim
-      vectors.forEach((vector, k) => {
-        let dot = 0
-        for (let d = 0; d < map.dim; d++) dot += (map.data[base + d] as number) * (vector[d] as number)
-        scores[k * pixels + i] = dot
-      })
-    }
-    maxima.push(Math.max(...relevancyFromScores(scores, pixels, vectors.length - 1, 10)))
+/**
+ * Ask on the shipped demo recording with the shipped demo pack, in a fresh home (as a first-time user):
+ * the first query (the model over every frame, the index build, the query), the warm query, and the
+ * baseline: the product's own scorer (the heatmap path, text heads over the cached embedding maps)
+ * over every frame, each frame's best relevancy taken — what Ask would do without the index.
+ */
+async function demoRecordingRows(runs: number): Promise<BenchRow[]> {
+  const repoRoot = resolve(import.meta.dirname, '..', '..', '..')
+  if (!existsSync(join(repoRoot, 'resources', 'demo-recording', 'session.json')) || !existsSync(join(repoRoot, 'models', 'demo', 'model.json'))) {
+    process.stderr.write('query bench: the demo recording or pack is missing; the demo Ask rows are not measured.\n')
+    return []
   }
-  return maxima
+  const home = await mkdtemp(join(tmpdir(), 'dve-bench-ask-demo-'))
+  const services = await createServices({ host: 'cli', version: 'bench', paths: consolePaths(home, repoRoot) })
+  try {
+    const frameCount = (await services.api.sessions.get({ id: demoSessionId })).manifest.frames.length
+    const query: AskQueryInput = { source: { kind: 'text', text: 'sofa' } }
+    const firstStart = performance.now()
+    await services.api.query.search({ sessionId: demoSessionId, query })
+    const firstMs = performance.now() - firstStart
+    const warmMs = median(await timeRuns(() => services.api.query.search({ sessionId: demoSessionId, query: { source: { kind: 'text', text: 'bed' } } }), runs, 1))
+    const scorerMs = median(
+      await timeRuns(async () => {
+        const best: number[] = []
+        for (let f = 0; f < frameCount; f++) best.push((await services.api.query.frame({ sessionId: demoSessionId, frameIndex: f, queries: [{ source: { kind: 'text', text: 'bed' } }] })).heatmaps[0]?.maxRelevancy ?? 0)
+        return best
+      }, 1, 1),
+    )
+    const baseline = `product's scorer over ${frameCount} cached frames`
+    return [
+      { name: `${baseline} (baseline)`, value: scorerMs, unit: 'ms' },
+      { name: `Ask, demo recording ${frameCount} frames, warm`, value: warmMs, unit: 'ms', ratio: { value: warmMs / scorerMs, baseline }, aim: '≤ 300 ms' },
+      { name: 'Ask, first query (model + index build + query)', value: firstMs, unit: 'ms', ratio: { value: firstMs / scorerMs, baseline } },
+    ]
+  } finally {
+    await services.dispose()
+    await rm(home, { recursive: true, force: true })
+  }
 }
