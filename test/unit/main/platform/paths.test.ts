@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { builderConfig, foreignOnnxRuntimeBinaries } from '../../../../packaging/electron-builder.config.mjs'
+import { builderConfig, foreignOnnxRuntimeBinaries } from '../../../../electron-builder.config.mjs'
 import { nativeEntry } from '../../../../src-main/platform/native-process'
 import { consolePaths, defaultHome, installLayout, platformDataDir } from '../../../../src-main/platform/paths'
 

@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Arch, Platform, build } from 'electron-builder'
-import { builderConfig } from './electron-builder.config.mjs'
+import { builderConfig } from '../../electron-builder.config.mjs'
 
-const root = join(import.meta.dirname, '..')
+const root = join(import.meta.dirname, '..', '..')
 const { values } = parseArgs({ options: { dir: { type: 'boolean', default: false }, arch: { type: 'string', multiple: true } } })
 const hostArch = process.arch === 'arm64' ? 'arm64' : 'x64'
 const arches = values.arch ?? (values.dir ? [hostArch] : ['x64', 'arm64'])
