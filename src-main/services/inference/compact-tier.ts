@@ -45,8 +45,6 @@ interface ModelState {
 
 export interface NetworkFeeds {
   feeds: Record<string, TensorData>
-  /** The one buffer under every feed (moved to the worker with the request). */
-  planes: Float32Array
 }
 
 /** The frame preprocessed into the model's input tensors. */
@@ -56,7 +54,7 @@ export function networkFeeds(image: ImageModelSpec, frame: Pick<LoadedFrame, 'rg
   const feeds = 'rgbd' in image.inputs
     ? { [image.inputs.rgbd]: tensor(4, input.planes) }
     : { [image.inputs.rgb]: tensor(3, input.rgb), [image.inputs.depth]: tensor(1, input.depth) }
-  return { feeds, planes: input.planes }
+  return { feeds }
 }
 
 export class CompactTier {
@@ -120,9 +118,8 @@ export class CompactTier {
       throw error
     })
     const t0 = performance.now()
-    const { feeds, planes } = prepared ?? networkFeeds(image, frame)
+    const { feeds } = prepared ?? networkFeeds(image, frame)
     const t1 = performance.now()
-    // The planes are moved to the worker, not copied (rgb and depth share one buffer).
     const response = await this.deps.client.request({ kind: 'run', sessionKey, feeds, fetches: [codesNames.codes] }, priority, signal)
     const t2 = performance.now()
     const codes = toCodes(response.outputs[codesNames.codes]?.data as Float32Array)
