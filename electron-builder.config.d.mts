@@ -1,6 +1,9 @@
 // Types for electron-builder.config.mjs (plain JS so electron-builder and node load it unbuilt).
 export function foreignOnnxRuntimeBinaries(arch: 'x64' | 'arm64'): string[]
-export function builderConfig(arch: 'x64' | 'arm64', options?: { electronDist?: string }): {
+export function builderConfig(
+  arch: 'x64' | 'arm64',
+  options?: { electronDist?: string },
+): {
   files: string[]
   asar: boolean
   asarUnpack: string[]

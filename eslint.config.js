@@ -30,7 +30,10 @@ export default tseslint.config(
   {
     files: ['src-main/contract/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [...nodeBuiltins, 'electron', '../services/*', '../platform/*', '../server/*', '../electron/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...nodeBuiltins, 'electron', '../services/*', '../platform/*', '../server/*', '../electron/*'] },
+      ],
     },
   },
   {
@@ -53,6 +56,8 @@ export default tseslint.config(
   },
   {
     files: ['src-renderer/src/render/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: ['vue', 'pinia'], patterns: ['**/src-main/**', ...nodeBuiltins] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['vue', 'pinia'], patterns: ['**/src-main/**', ...nodeBuiltins] }],
+    },
   },
 )

@@ -8,7 +8,14 @@ import { fileURLToPath } from 'node:url'
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const sources = ['src-main', 'src-renderer', 'electron.vite.config.ts']
-const outputs = ['out/main/index.js', 'out/main/server.js', 'out/main/dve.js', 'out/main/inference-worker.js', 'out/preload/index.cjs', 'out/renderer/index.html']
+const outputs = [
+  'out/main/index.js',
+  'out/main/server.js',
+  'out/main/dve.js',
+  'out/main/inference-worker.js',
+  'out/preload/index.cjs',
+  'out/renderer/index.html',
+]
 
 function newestMtimeMs(path) {
   const stat = statSync(path)
@@ -23,7 +30,12 @@ export function buildIsCurrent(root = repoRoot) {
   const built = outputs.map((file) => join(root, file))
   if (!built.every((file) => existsSync(file))) return false
   const oldestOutput = Math.min(...built.map((file) => statSync(file).mtimeMs))
-  const newestSource = Math.max(...sources.map((path) => join(root, path)).filter((path) => existsSync(path)).map(newestMtimeMs))
+  const newestSource = Math.max(
+    ...sources
+      .map((path) => join(root, path))
+      .filter((path) => existsSync(path))
+      .map(newestMtimeMs),
+  )
   return oldestOutput >= newestSource
 }
 

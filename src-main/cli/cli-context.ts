@@ -32,7 +32,8 @@ export function createCliContext(): CliRun {
         host: 'cli',
         version: consoleVersion(),
         echoLog: (line) => {
-          if (line.level !== 'info' || process.env.DVE_VERBOSE) process.stderr.write(`[${line.level}] ${line.source}: ${line.message}\n`)
+          if (line.level !== 'info' || process.env.DVE_VERBOSE)
+            process.stderr.write(`[${line.level}] ${line.source}: ${line.message}\n`)
         },
       }).then((created) => {
         created.events.subscribe((name, payload) => {

@@ -21,7 +21,9 @@ function electronBinary() {
   const why = process.env.ELECTRON_SKIP_BINARY_DOWNLOAD
     ? 'it was skipped at install (ELECTRON_SKIP_BINARY_DOWNLOAD)'
     : "electron's install script did not run or could not download it"
-  return { why: `Electron binary not installed: ${why}; get it with \`node node_modules/electron/install.js\` (needs the network).` }
+  return {
+    why: `Electron binary not installed: ${why}; get it with \`node node_modules/electron/install.js\` (needs the network).`,
+  }
 }
 
 function displayMissing() {
@@ -30,9 +32,16 @@ function displayMissing() {
 
 buildIfStale()
 const electron = electronBinary()
-const reason = electron.path ? (displayMissing() ? 'No display (DISPLAY/WAYLAND_DISPLAY unset) for the Electron window.' : null) : electron.why
-const child = reason === null
-  ? spawn(electron.path, [repoRoot], { stdio: 'inherit' })
-  : (console.log(`${reason} Starting browser mode instead.`),
-    spawn(process.execPath, [join(repoRoot, 'out', 'main', 'server.js'), ...process.argv.slice(2)], { stdio: 'inherit' }))
+const reason = electron.path
+  ? displayMissing()
+    ? 'No display (DISPLAY/WAYLAND_DISPLAY unset) for the Electron window.'
+    : null
+  : electron.why
+const child =
+  reason === null
+    ? spawn(electron.path, [repoRoot], { stdio: 'inherit' })
+    : (console.log(`${reason} Starting browser mode instead.`),
+      spawn(process.execPath, [join(repoRoot, 'out', 'main', 'server.js'), ...process.argv.slice(2)], {
+        stdio: 'inherit',
+      }))
 child.on('exit', (code) => process.exit(code ?? 0))

@@ -182,30 +182,48 @@ export const classesSpec = {
    * Applies a stroke: flat triples [offset, length, value] over the row-major camera-size mask
    * (value = class index + 1, 0 erases). `replace` clears the frame first (whole-mask saves, undo).
    */
-  saveLabels: method<FrameLabels>()(z.object({
-    sessionId, classSetId: id, frameIndex,
-    width: z.number().int().positive(), height: z.number().int().positive(),
-    runs: z.array(z.number().int().nonnegative()).refine((r) => r.length % 3 === 0, 'runs: flat [offset, length, value] triples'),
-    replace: z.boolean().default(false),
-  })),
+  saveLabels: method<FrameLabels>()(
+    z.object({
+      sessionId,
+      classSetId: id,
+      frameIndex,
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+      runs: z
+        .array(z.number().int().nonnegative())
+        .refine((r) => r.length % 3 === 0, 'runs: flat [offset, length, value] triples'),
+      replace: z.boolean().default(false),
+    }),
+  ),
   /** Pixels of a frame's output grid connected to (x, y) whose embedding cosine to it exceeds `threshold`. */
-  similarRegion: method<{ width: number; height: number; runs: number[] }>()(z.object({
-    sessionId, frameIndex, x: z.number().int().nonnegative(), y: z.number().int().nonnegative(),
-    threshold: z.number().min(-1).max(1),
-  })),
+  similarRegion: method<{ width: number; height: number; runs: number[] }>()(
+    z.object({
+      sessionId,
+      frameIndex,
+      x: z.number().int().nonnegative(),
+      y: z.number().int().nonnegative(),
+      threshold: z.number().min(-1).max(1),
+    }),
+  ),
 
   /** Trains the linear probe on every labelled frame of the set (job; a new run cancels the previous one). */
-  trainProbe: method<{ jobId: string }>()(z.object({
-    classSetId: id,
-    sessionIds: z.array(sessionId).max(100).optional(),
-    epochs: z.number().int().min(1).max(200).optional(),
-  })),
+  trainProbe: method<{ jobId: string }>()(
+    z.object({
+      classSetId: id,
+      sessionIds: z.array(sessionId).max(100).optional(),
+      epochs: z.number().int().min(1).max(200).optional(),
+    }),
+  ),
   probeStatus: method<ProbeStatus>()(z.object({ classSetId: id })),
   /** Visual means from the labels (normalised mean embedding per class); job. */
-  computeMeans: method<{ jobId: string }>()(z.object({ classSetId: id, sessionIds: z.array(sessionId).max(100).optional() })),
+  computeMeans: method<{ jobId: string }>()(
+    z.object({ classSetId: id, sessionIds: z.array(sessionId).max(100).optional() }),
+  ),
 
   /** mIoU and per-class IoU on frames with ground-truth labels (job; result via evaluationResult). */
-  evaluate: method<{ jobId: string }>()(z.object({ sessionId, classSetId: id, modes: z.array(mode).min(1).max(3), frames: frameRangeSchema.optional() })),
+  evaluate: method<{ jobId: string }>()(
+    z.object({ sessionId, classSetId: id, modes: z.array(mode).min(1).max(3), frames: frameRangeSchema.optional() }),
+  ),
   evaluationResult: method<EvaluationReport>()(z.object({ jobId: z.string().min(1) })),
   /** Whether the active pack and the class set fit the recording (notices, empty when they do). */
   fit: method<FitNotice[]>()(z.object({ sessionId, classSetId: id.optional() })),
@@ -213,18 +231,29 @@ export const classesSpec = {
   compareGroundTruth: method<GroundTruthComparison>()(z.object({ sessionId, classSetId: id, frameIndex, mode })),
 
   /** Reads a class-set JSON (+ .npy beside it) into a new user set (the path policy decides: docs/SECURITY.md). */
-  importClassSet: method<ClassSetDetail>()(z.object({ path: z.string().min(1).max(1000), name: displayName(120).optional() })),
+  importClassSet: method<ClassSetDetail>()(
+    z.object({ path: z.string().min(1).max(1000), name: displayName(120).optional() }),
+  ),
   /** Writes `<id>.json` (+ means/probe `.npy`) into a folder (the path policy decides: docs/SECURITY.md). */
   exportClassSet: method<{ files: string[] }>()(z.object({ id, outDir: z.string().min(1).max(1000) })),
   /**
    * Reads a folder written by exportLabels (NNNNNN.png + classes.json) into a session's labels;
    * values map to the set's classes by name (browser mode: only inside the allowed roots).
    */
-  importLabels: method<{ frames: number[] }>()(z.object({ sessionId, classSetId: id, dir: z.string().min(1).max(1000) })),
+  importLabels: method<{ frames: number[] }>()(
+    z.object({ sessionId, classSetId: id, dir: z.string().min(1).max(1000) }),
+  ),
   /**
    * Writes one index-mask PNG per labelled frame plus classes.json, or (`format: 'coco'`) one COCO
    * semantic-segmentation JSON with RLE masks for CVAT / Label Studio. Browser mode: only inside the
    * allowed roots.
    */
-  exportLabels: method<{ files: string[] }>()(z.object({ sessionId, classSetId: id, outDir: z.string().min(1).max(1000), format: z.enum(['png', 'coco']).default('png') })),
+  exportLabels: method<{ files: string[] }>()(
+    z.object({
+      sessionId,
+      classSetId: id,
+      outDir: z.string().min(1).max(1000),
+      format: z.enum(['png', 'coco']).default('png'),
+    }),
+  ),
 }

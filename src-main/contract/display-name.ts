@@ -13,5 +13,13 @@ export function hasControlCharacters(text: string): boolean {
 
 /** A trimmed, non-empty name of at most `max` characters without control characters. */
 export function displayName(max: number) {
-  return z.string().trim().min(1).max(max).refine((text) => !hasControlCharacters(text), 'must not contain control characters (escape sequences, line breaks)')
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine(
+      (text) => !hasControlCharacters(text),
+      'must not contain control characters (escape sequences, line breaks)',
+    )
 }

@@ -31,7 +31,9 @@ export class ConsoleError extends Error {
     this.detail = detail
   }
   toWire(): WireError {
-    return this.detail ? { code: this.code, message: this.message, detail: this.detail } : { code: this.code, message: this.message }
+    return this.detail
+      ? { code: this.code, message: this.message, detail: this.detail }
+      : { code: this.code, message: this.message }
   }
 }
 

@@ -20,7 +20,11 @@ export interface FrameBundle {
   labels: U16Image | null
 }
 
-export function encodeFrameBundle(rgb: Uint8Array, depthPayload: Uint8Array, labelsPayload: Uint8Array | null): Uint8Array {
+export function encodeFrameBundle(
+  rgb: Uint8Array,
+  depthPayload: Uint8Array,
+  labelsPayload: Uint8Array | null,
+): Uint8Array {
   const labels = labelsPayload ?? new Uint8Array(0)
   const bytes = new Uint8Array(headerBytes + rgb.byteLength + depthPayload.byteLength + labels.byteLength)
   const view = new DataView(bytes.buffer)
@@ -37,13 +41,16 @@ export function encodeFrameBundle(rgb: Uint8Array, depthPayload: Uint8Array, lab
 /** Parses a bundle; throws an Error naming the problem when the bytes are not one. */
 export function decodeFrameBundle(buffer: ArrayBuffer): FrameBundle {
   const magic = String.fromCharCode(...new Uint8Array(buffer, 0, Math.min(4, buffer.byteLength)))
-  if (buffer.byteLength < headerBytes || magic !== frameBundleMagic) throw new Error('Frame bundle: missing "DVFB" header.')
+  if (buffer.byteLength < headerBytes || magic !== frameBundleMagic)
+    throw new Error('Frame bundle: missing "DVFB" header.')
   const view = new DataView(buffer)
   const rgbBytes = view.getUint32(4, true)
   const depthBytes = view.getUint32(8, true)
   const labelsBytes = view.getUint32(12, true)
   if (headerBytes + rgbBytes + depthBytes + labelsBytes !== buffer.byteLength) {
-    throw new Error(`Frame bundle: parts of ${rgbBytes} + ${depthBytes} + ${labelsBytes} bytes do not fill ${buffer.byteLength - headerBytes}.`)
+    throw new Error(
+      `Frame bundle: parts of ${rgbBytes} + ${depthBytes} + ${labelsBytes} bytes do not fill ${buffer.byteLength - headerBytes}.`,
+    )
   }
   const depthStart = headerBytes + rgbBytes
   const labelsStart = depthStart + depthBytes

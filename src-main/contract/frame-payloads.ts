@@ -30,7 +30,10 @@ export function encodeU16Payload(image: U16Image): Uint8Array {
   view.setUint32(8, image.height, true)
   view.setFloat32(12, image.scale, true)
   // Little-endian hosts (all the console runs on): the samples' bytes are already the wire layout.
-  bytes.set(new Uint8Array(image.data.buffer, image.data.byteOffset, image.width * image.height * 2), u16PayloadHeaderBytes)
+  bytes.set(
+    new Uint8Array(image.data.buffer, image.data.byteOffset, image.width * image.height * 2),
+    u16PayloadHeaderBytes,
+  )
   return bytes
 }
 
@@ -38,7 +41,8 @@ export function encodeU16Payload(image: U16Image): Uint8Array {
 export function decodeU16Payload(buffer: ArrayBuffer): U16Image {
   const view = new DataView(buffer)
   const magic = String.fromCharCode(...new Uint8Array(buffer, 0, Math.min(4, buffer.byteLength)))
-  if (buffer.byteLength < u16PayloadHeaderBytes || magic !== u16PayloadMagic) throw new Error('Frame payload: missing "DV16" header.')
+  if (buffer.byteLength < u16PayloadHeaderBytes || magic !== u16PayloadMagic)
+    throw new Error('Frame payload: missing "DV16" header.')
   const width = view.getUint32(4, true)
   const height = view.getUint32(8, true)
   const scale = view.getFloat32(12, true)

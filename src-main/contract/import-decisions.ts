@@ -11,7 +11,14 @@ import { z } from 'zod'
  * SUN RGB-D); `kinect-disparity`: Kinect v1 11-bit raw disparity (2047 = none), `-shifted` the same
  * times 8; `float`: 32-bit float samples (TIFF, EXR, ROS 32FC1).
  */
-export const depthEncodingIds = ['plain', 'byte-swapped', 'circular-shift-3', 'kinect-disparity', 'kinect-disparity-shifted', 'float'] as const
+export const depthEncodingIds = [
+  'plain',
+  'byte-swapped',
+  'circular-shift-3',
+  'kinect-disparity',
+  'kinect-disparity-shifted',
+  'float',
+] as const
 export type DepthEncodingId = (typeof depthEncodingIds)[number]
 
 export const depthCandidateSchema = z.object({
@@ -40,7 +47,12 @@ export const depthDecisionSchema = z.object({
   validFraction: z.number().min(0).max(1),
   reason: z.string(),
   /** What the format's convention said, and whether the format states it or the importer assumes it. */
-  convention: z.object({ encoding: z.enum(depthEncodingIds), unitMeters: z.number().positive(), source: z.string(), stated: z.boolean() }),
+  convention: z.object({
+    encoding: z.enum(depthEncodingIds),
+    unitMeters: z.number().positive(),
+    source: z.string(),
+    stated: z.boolean(),
+  }),
   /** Set when the data contradicts the convention (the data-fitting choice was used). */
   contradiction: z.string().nullable(),
   /** Set when another reading also looks plausible (a warning names both). */
@@ -54,7 +66,13 @@ export const importDecisionsSchema = z.object({
   intrinsics: z.object({ fx: z.number(), fy: z.number(), cx: z.number(), cy: z.number(), reason: z.string() }),
   poses: z.object({
     /** `camera-to-world` as given, `inverted` (world-to-camera in the source), `opengl` axes flipped, `none`. */
-    convention: z.enum(['camera-to-world', 'world-to-camera', 'camera-to-world-opengl', 'world-to-camera-opengl', 'none']),
+    convention: z.enum([
+      'camera-to-world',
+      'world-to-camera',
+      'camera-to-world-opengl',
+      'world-to-camera-opengl',
+      'none',
+    ]),
     reason: z.string(),
   }),
   order: z.object({ by: z.enum(['timestamps', 'file-number', 'source-order']), reason: z.string() }),

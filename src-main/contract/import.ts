@@ -48,7 +48,9 @@ export const importOptionsSchema = z.object({
   /** How raw depth samples are laid out (byte-swapped, bit-rotated, Kinect disparity …); default: decided from the data. */
   depthEncoding: z.enum(depthEncodingIds).optional(),
   /** Pose convention of the source, overriding the overlap check of consecutive frames. */
-  poseConvention: z.enum(['camera-to-world', 'world-to-camera', 'camera-to-world-opengl', 'world-to-camera-opengl', 'none']).optional(),
+  poseConvention: z
+    .enum(['camera-to-world', 'world-to-camera', 'camera-to-world-opengl', 'world-to-camera-opengl', 'none'])
+    .optional(),
   /** Byte order of 16-bit PGM depth; "auto" picks the one whose values are plausible depths. */
   pgmByteOrder: z.enum(['auto', 'big', 'little']).optional(),
   mcap: mcapImportOptionsSchema.optional(),

@@ -8,7 +8,10 @@ import { method } from './rpc'
 const sessionId = z.string().min(1).max(120)
 
 /** Disk budget of the embedding cache: at least 64 MiB. */
-export const cacheBudgetSchema = z.number().int().min(64 * 2 ** 20)
+export const cacheBudgetSchema = z
+  .number()
+  .int()
+  .min(64 * 2 ** 20)
 
 /** Frames `start` ≤ i < `end`; `end` null or absent = to the last frame. */
 export const frameRangeSchema = z
@@ -56,5 +59,7 @@ export const inferenceSpec = {
   clearCache: method<{ removedBytes: number }>()(z.object({ sessionId: sessionId.optional() })),
   /** Sets (and remembers) the cache's disk budget; evicts least recently used entries beyond it. */
   setCacheBudget: method<CacheStatus>()(z.object({ bytes: cacheBudgetSchema })),
-  embedText: method<TextEmbeddingResult>()(z.object({ texts: z.array(z.string().trim().min(1).max(300)).min(1).max(32) })),
+  embedText: method<TextEmbeddingResult>()(
+    z.object({ texts: z.array(z.string().trim().min(1).max(300)).min(1).max(32) }),
+  ),
 }

@@ -58,7 +58,13 @@ export interface LiveStatus {
   state: LiveState
   url: string
   protocol: string | null
-  topics: { rgbTopic: string | null; depthTopic: string | null; cameraInfoTopic: string | null; tfTopics: string[]; worldFrame: string | null }
+  topics: {
+    rgbTopic: string | null
+    depthTopic: string | null
+    cameraInfoTopic: string | null
+    tfTopics: string[]
+    worldFrame: string | null
+  }
   /** The library session being recorded (null until the first paired frame). */
   sessionId: string | null
   framesRecorded: number
@@ -67,7 +73,14 @@ export interface LiveStatus {
   pairing: { toleranceMs: number; paired: number; unpairedColour: number; unpairedDepth: number; duplicates: number }
   /** Paired frames per second arriving over the last seconds. */
   arrivalFps: number
-  model: { state: 'off' | 'running' | 'failed'; fps: number; embedded: number; skipped: number; skippedPercent: number; latestFrameIndex: number | null }
+  model: {
+    state: 'off' | 'running' | 'failed'
+    fps: number
+    embedded: number
+    skipped: number
+    skippedPercent: number
+    latestFrameIndex: number | null
+  }
   /** Frames with a pose from tf. */
   posedFrames: number
   reconnects: number
@@ -80,12 +93,16 @@ export interface LiveStatus {
 
 export const liveSpec = {
   /** Connects briefly and lists the server's topics with the automatic choice. */
-  topics: method<LiveTopicListing>()(z.object({ url: liveUrlSchema, certificateFingerprint: z.string().trim().max(200).optional() })),
+  topics: method<LiveTopicListing>()(
+    z.object({ url: liveUrlSchema, certificateFingerprint: z.string().trim().max(200).optional() }),
+  ),
   /** Starts the live link (one at a time) and recording. */
   connect: method<LiveStatus>()(liveConnectSchema),
   status: method<LiveStatus | null>()(z.void()),
   /** Stops the link; the recording becomes a plain session. */
   stop: method<LiveStatus | null>()(z.void()),
   /** Frames recorded so far from index `from` (the Player appends them while following the head). */
-  frames: method<SessionFrame[]>()(z.object({ sessionId: z.string().min(1).max(120), from: z.number().int().nonnegative() })),
+  frames: method<SessionFrame[]>()(
+    z.object({ sessionId: z.string().min(1).max(120), from: z.number().int().nonnegative() }),
+  ),
 }

@@ -18,7 +18,11 @@ const sessionId = z.string().min(1).max(120)
 export const mapBuildOptionsSchema = z.object({
   sessionId,
   /** Edge of a voxel in metres. Below 5 mm the map of a room no longer fits in memory. */
-  voxelSizeMeters: z.number().min(0.005, 'voxel size must be at least 0.005 m').max(1, 'voxel size must be at most 1 m').default(defaultVoxelSizeMeters),
+  voxelSizeMeters: z
+    .number()
+    .min(0.005, 'voxel size must be at least 0.005 m')
+    .max(1, 'voxel size must be at most 1 m')
+    .default(defaultVoxelSizeMeters),
   /** Depth beyond this is not fused (far Kinect depth is noisy and smears the map). */
   maxDepthMeters: z.number().positive().max(100).default(6),
   /** Fuse only geometry and colour, even when a model pack is active. */
@@ -141,18 +145,36 @@ export const mapSpec = {
   /** Starts (or resumes) a build job; progress comes as `job` events and `changed` {service:'map'}. */
   build: method<{ jobId: string }>()(mapBuildOptionsSchema),
   query: method<MapQueryResult>()(
-    z.object({ sessionId, text: z.string().trim().min(1).max(200), settings: querySettingsSchema.prefault({}), maxPins: z.number().int().min(1).max(20).default(5) }),
+    z.object({
+      sessionId,
+      text: z.string().trim().min(1).max(200),
+      settings: querySettingsSchema.prefault({}),
+      maxPins: z.number().int().min(1).max(20).default(5),
+    }),
   ),
   voxel: method<VoxelDetail>()(z.object({ sessionId, voxelIndex: z.number().int().nonnegative() })),
-  classColors: method<MapClassColors>()(z.object({ sessionId, classSetId: z.string().min(1).max(200), mode: z.enum(segmentationModes) })),
+  classColors: method<MapClassColors>()(
+    z.object({ sessionId, classSetId: z.string().min(1).max(200), mode: z.enum(segmentationModes) }),
+  ),
   /** Writes files on the machine that runs the services (CLI); the UI downloads `mapPly` instead. */
   export: method<{ plyPath: string | null; npyPath: string | null; voxelCount: number }>()(
-    z.object({ sessionId, plyPath: z.string().min(1).nullable().default(null), npyPath: z.string().min(1).nullable().default(null), queryText: z.string().min(1).max(200).nullable().default(null), overwrite: z.boolean().default(false) }),
+    z.object({
+      sessionId,
+      plyPath: z.string().min(1).nullable().default(null),
+      npyPath: z.string().min(1).nullable().default(null),
+      queryText: z.string().min(1).max(200).nullable().default(null),
+      overwrite: z.boolean().default(false),
+    }),
   ),
   delete: method<{ deleted: boolean }>()(z.object({ sessionId })),
   /** World point of a pixel (normalised coordinates) of a frame, from its depth and pose: Player → map. */
   pixelToWorld: method<{ worldPoint: [number, number, number] | null }>()(
-    z.object({ sessionId, frameIndex: z.number().int().nonnegative(), xNorm: z.number().min(0).max(1), yNorm: z.number().min(0).max(1) }),
+    z.object({
+      sessionId,
+      frameIndex: z.number().int().nonnegative(),
+      xNorm: z.number().min(0).max(1),
+      yNorm: z.number().min(0).max(1),
+    }),
   ),
 }
 
@@ -208,7 +230,8 @@ export function decodeMapPoints(buffer: ArrayBuffer): MapPoints {
   const magic = String.fromCharCode(...new Uint8Array(buffer, 0, Math.min(4, buffer.byteLength)))
   if (buffer.byteLength < 16 || magic !== mapPointsMagic) throw new Error('Map payload: missing "DVM1" header.')
   const count = view.getUint32(4, true)
-  if (buffer.byteLength !== payloadBytes(count)) throw new Error(`Map payload: ${buffer.byteLength} bytes do not hold ${count} voxels.`)
+  if (buffer.byteLength !== payloadBytes(count))
+    throw new Error(`Map payload: ${buffer.byteLength} bytes do not hold ${count} voxels.`)
   let offset = 16
   const positions = new Float32Array(buffer.slice(offset, offset + count * 12))
   offset += count * 12
@@ -217,5 +240,13 @@ export function decodeMapPoints(buffer: ArrayBuffer): MapPoints {
   const pcaColors = new Uint8Array(buffer.slice(offset, offset + count * 4))
   offset += count * 4
   const labels = new Uint16Array(buffer.slice(offset, offset + count * 2))
-  return { count, voxelSizeMeters: view.getFloat32(8, true), hasPca: (view.getUint32(12, true) & 1) === 1, positions, colors, pcaColors, labels }
+  return {
+    count,
+    voxelSizeMeters: view.getFloat32(8, true),
+    hasPca: (view.getUint32(12, true) & 1) === 1,
+    positions,
+    colors,
+    pcaColors,
+    labels,
+  }
 }

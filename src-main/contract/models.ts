@@ -124,6 +124,11 @@ export const modelsSpec = {
   activate: method<ModelPackInfo>()(packId),
   providers: method<ProviderStatus>()(z.void()),
   setProviderOrder: method<ProviderStatus>()(
-    z.object({ order: z.array(z.enum(executionProviders)).min(1).refine((o) => new Set(o).size === o.length, 'providers must not repeat') }),
+    z.object({
+      order: z
+        .array(z.enum(executionProviders))
+        .min(1)
+        .refine((o) => new Set(o).size === o.length, 'providers must not repeat'),
+    }),
   ),
 }

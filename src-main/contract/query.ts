@@ -49,7 +49,10 @@ export const querySourceSchema = z.discriminatedUnion('kind', [
 export type QuerySource = z.infer<typeof querySourceSchema>
 
 export const querySettingsSchema = z.object({
-  negatives: z.array(z.string().trim().min(1).max(80)).max(64).default([...canonicalNegatives]),
+  negatives: z
+    .array(z.string().trim().min(1).max(80))
+    .max(64)
+    .default([...canonicalNegatives]),
   /** null = the pack's calibrated temperature (else defaultTemperature). */
   temperature: z.number().positive().max(100).nullable().default(null),
   /** Relevancy threshold in [0, 1]; null = the pack's calibrated threshold (else defaultRelevancyThreshold). */
@@ -231,7 +234,13 @@ export interface RelevancyCalibration {
   f1: number
   precision: number
   recall: number
-  classes: Array<{ name: string; present: boolean; precision: number | null; recall: number | null; peakWhereAbsent: number }>
+  classes: Array<{
+    name: string
+    present: boolean
+    precision: number | null
+    recall: number | null
+    peakWhereAbsent: number
+  }>
   /** The model.json written, or null. */
   written: string | null
 }

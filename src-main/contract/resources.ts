@@ -25,13 +25,16 @@ export const resourcePaths = {
   /** Uint16 class index per voxel of a class-set segmentation of the map. */
   mapClasses: (sessionId: string, token: string) => `${dataPrefix}maps/${enc(sessionId)}/classes/${enc(token)}`,
   /** One frame's depth as a DVM1 voxel payload (1 cm, camera frame): sessions without poses. */
-  mapFramePoints: (sessionId: string, frameIndex: number) => `${dataPrefix}maps/${enc(sessionId)}/frames/${frameIndex}/points`,
+  mapFramePoints: (sessionId: string, frameIndex: number) =>
+    `${dataPrefix}maps/${enc(sessionId)}/frames/${frameIndex}/points`,
   /** PLY download of the map (`?relevancy=<token>` adds a query's relevancy). */
   mapPly: (sessionId: string) => `${dataPrefix}maps/${enc(sessionId)}/ply`,
   /** A frame's painted labels: raw little-endian uint16 (class index + 1, 0 = unlabelled), camera size. */
-  labelMask: (sessionId: string, classSetId: string, frameIndex: number) => `${dataPrefix}classes/labels/${enc(sessionId)}/${enc(classSetId)}/${frameIndex}`,
+  labelMask: (sessionId: string, classSetId: string, frameIndex: number) =>
+    `${dataPrefix}classes/labels/${enc(sessionId)}/${enc(classSetId)}/${frameIndex}`,
   /** A frame's ground truth as class indices of a class set: raw little-endian uint16, 65535 = void or not in the set. */
-  groundTruthClasses: (sessionId: string, classSetId: string, frameIndex: number) => `${dataPrefix}classes/ground-truth/${enc(sessionId)}/${enc(classSetId)}/${frameIndex}`,
+  groundTruthClasses: (sessionId: string, classSetId: string, frameIndex: number) =>
+    `${dataPrefix}classes/ground-truth/${enc(sessionId)}/${enc(classSetId)}/${frameIndex}`,
 }
 
 function enc(id: string): string {

@@ -90,13 +90,21 @@ export const segmentationSpec = {
   classSets: method<SegmentationClassSet[]>()(z.void()),
   segmentFrame: method<FrameSegmentation>()(segmentRequest),
   /** The same frame and class set in two modes. */
-  compareModes: method<SegmentationComparison>()(z.object({ sessionId, frameIndex, classSetId, modes: z.tuple([mode, mode]) })),
+  compareModes: method<SegmentationComparison>()(
+    z.object({ sessionId, frameIndex, classSetId, modes: z.tuple([mode, mode]) }),
+  ),
   /**
    * Segments frames as a job (result: SessionSegmentationSummary). `outDir` writes index-mask PNGs,
    * colour PNGs and classes.json there (CLI and desktop only; the browser host refuses it).
    */
   segmentSession: method<{ jobId: string }>()(
-    z.object({ sessionId, classSetId, mode, frames: frameRangeSchema.optional(), outDir: z.string().min(1).max(1000).optional() }),
+    z.object({
+      sessionId,
+      classSetId,
+      mode,
+      frames: frameRangeSchema.optional(),
+      outDir: z.string().min(1).max(1000).optional(),
+    }),
   ),
   sessionResult: method<SessionSegmentationSummary>()(z.object({ jobId: z.string().min(1) })),
 }

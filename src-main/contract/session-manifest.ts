@@ -5,8 +5,18 @@
 import { z } from 'zod'
 
 export const sessionFormatIds = [
-  'dve', 'tum', 'redwood', '7scenes', 'scannet', 'replica', 'dveformer-samples', 'mcap', 'generic', 'synthetic',
-  'polycam', 'stray-scanner',
+  'dve',
+  'tum',
+  'redwood',
+  '7scenes',
+  'scannet',
+  'replica',
+  'dveformer-samples',
+  'mcap',
+  'generic',
+  'synthetic',
+  'polycam',
+  'stray-scanner',
   // Recorded from a robot over the Foxglove WebSocket protocol (docs/LIVE.md); never an import format.
   'live',
 ] as const
@@ -41,7 +51,11 @@ export const sessionFrameSchema = z.object({
 export const labelClassSchema = z.object({
   id: z.number().int().nonnegative(),
   name: z.string().min(1),
-  color: z.tuple([z.number().int().min(0).max(255), z.number().int().min(0).max(255), z.number().int().min(0).max(255)]),
+  color: z.tuple([
+    z.number().int().min(0).max(255),
+    z.number().int().min(0).max(255),
+    z.number().int().min(0).max(255),
+  ]),
 })
 
 export const sessionManifestSchema = z.object({

@@ -106,14 +106,18 @@ const absolutePath = z.string().min(1).max(4096)
 export const sessionsSpec = {
   list: method<SessionSummary[]>()(z.void()),
   get: method<SessionDetail>()(z.object({ id: sessionId })),
-  stats: method<SessionStats>()(z.object({ id: sessionId, sampleFrames: z.number().int().min(1).max(1000).optional() })),
+  stats: method<SessionStats>()(
+    z.object({ id: sessionId, sampleFrames: z.number().int().min(1).max(1000).optional() }),
+  ),
   rename: method<SessionSummary>()(z.object({ id: sessionId, name: displayName(200) })),
   /** What `delete` removes, with sizes, so the confirmation can name them. */
   deletePreview: method<SessionDeletePreview>()(z.object({ id: sessionId })),
   /** Removes the session and everything derived from it (caches, query indexes, maps, labels). */
   delete: method<{ deleted: boolean }>()(z.object({ id: sessionId })),
   frame: method<FrameMeta>()(z.object({ id: sessionId, index: z.number().int().nonnegative() })),
-  browse: method<BrowseListing>()(z.object({ path: absolutePath.nullable().optional(), showHidden: z.boolean().optional() })),
+  browse: method<BrowseListing>()(
+    z.object({ path: absolutePath.nullable().optional(), showHidden: z.boolean().optional() }),
+  ),
   detect: method<DetectedFormat[]>()(z.object({ path: absolutePath })),
   /** What an import would decide (depth reading, intrinsics, poses, order) and the first frame, without writing anything. */
   preview: method<ImportPreview>()(z.object({ path: absolutePath, options: importOptionsSchema.optional() })),

@@ -28,12 +28,17 @@ export function createAppRequestHandler(options: AppRequestHandlerOptions): AppR
     'Referrer-Policy': 'no-referrer',
   }
   const text = (status: number, message: string, extra: Record<string, string> = {}) =>
-    new Response(message, { status, headers: { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8', ...extra } })
+    new Response(message, {
+      status,
+      headers: { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8', ...extra },
+    })
 
   return async (request) => {
     const url = new URL(request.url)
-    if (url.protocol !== `${appScheme}:` || url.host !== appHost) return text(404, `Nothing is served at ${url.origin}.`)
-    if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'Only GET and HEAD are served.', { Allow: 'GET, HEAD' })
+    if (url.protocol !== `${appScheme}:` || url.host !== appHost)
+      return text(404, `Nothing is served at ${url.origin}.`)
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return text(405, 'Only GET and HEAD are served.', { Allow: 'GET, HEAD' })
     if (isTraversal(url.pathname)) return text(400, 'Path traversal is not allowed.')
 
     let body: Uint8Array
@@ -57,17 +62,31 @@ export function createAppRequestHandler(options: AppRequestHandlerOptions): AppR
       cacheControl = 'no-cache'
     }
 
-    const headers: Record<string, string> = { ...baseHeaders, 'Content-Type': contentType, 'Cache-Control': cacheControl, 'Accept-Ranges': 'bytes' }
-    const range = request.method === 'GET' ? byteRange(request.headers.get('range'), body.byteLength) : { kind: 'whole' as const }
-    if (range.kind === 'unsatisfiable') return text(416, 'Requested range not satisfiable.', { 'Content-Range': `bytes */${body.byteLength}` })
+    const headers: Record<string, string> = {
+      ...baseHeaders,
+      'Content-Type': contentType,
+      'Cache-Control': cacheControl,
+      'Accept-Ranges': 'bytes',
+    }
+    const range =
+      request.method === 'GET' ? byteRange(request.headers.get('range'), body.byteLength) : { kind: 'whole' as const }
+    if (range.kind === 'unsatisfiable')
+      return text(416, 'Requested range not satisfiable.', { 'Content-Range': `bytes */${body.byteLength}` })
     if (range.kind === 'part') {
       const part = body.subarray(range.start, range.end + 1)
       return new Response(request.method === 'HEAD' ? null : toBodyInit(part), {
         status: 206,
-        headers: { ...headers, 'Content-Range': `bytes ${range.start}-${range.end}/${body.byteLength}`, 'Content-Length': String(part.byteLength) },
+        headers: {
+          ...headers,
+          'Content-Range': `bytes ${range.start}-${range.end}/${body.byteLength}`,
+          'Content-Length': String(part.byteLength),
+        },
       })
     }
-    return new Response(request.method === 'HEAD' ? null : toBodyInit(body), { status: 200, headers: { ...headers, 'Content-Length': String(body.byteLength) } })
+    return new Response(request.method === 'HEAD' ? null : toBodyInit(body), {
+      status: 200,
+      headers: { ...headers, 'Content-Length': String(body.byteLength) },
+    })
   }
 }
 

@@ -18,6 +18,13 @@ export const appEntryUrl = `${appOrigin}/index.html`
 export const privilegedSchemes: CustomScheme[] = [
   {
     scheme: appScheme,
-    privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true },
+    privileges: {
+      standard: true,
+      secure: true,
+      supportFetchAPI: true,
+      corsEnabled: true,
+      stream: true,
+      codeCache: true,
+    },
   },
 ]

@@ -52,20 +52,32 @@ export function startElectronApp(options: ElectronAppOptions): ElectronApp {
     void closing.dispose().finally(() => app.quit())
   })
 
-  const started = app.whenReady().then(async () => {
-    const created = await options.createServices({ host: 'electron', version: options.version, launchNative: launchUtilityProcess })
-    services = created
-    protocol.handle(appScheme, createAppRequestHandler({
-      rendererRoot: join(options.outDir, 'renderer'), data: created.data, contentSecurityPolicy: contentSecurityPolicy(),
-    }))
-    const opened = createMainWindow(join(options.outDir, 'preload', 'index.cjs'))
-    window = opened
-    opened.on('closed', () => (window = null))
-    registerIpcHost(created, (sender) => sender === opened.webContents)
-    forwardEvents(created, opened.webContents)
-  }).catch((error: unknown) => {
-    dialog.showErrorBox('DVE Console failed to start', error instanceof Error ? error.message : String(error))
-    app.exit(1)
-  })
+  const started = app
+    .whenReady()
+    .then(async () => {
+      const created = await options.createServices({
+        host: 'electron',
+        version: options.version,
+        launchNative: launchUtilityProcess,
+      })
+      services = created
+      protocol.handle(
+        appScheme,
+        createAppRequestHandler({
+          rendererRoot: join(options.outDir, 'renderer'),
+          data: created.data,
+          contentSecurityPolicy: contentSecurityPolicy(),
+        }),
+      )
+      const opened = createMainWindow(join(options.outDir, 'preload', 'index.cjs'))
+      window = opened
+      opened.on('closed', () => (window = null))
+      registerIpcHost(created, (sender) => sender === opened.webContents)
+      forwardEvents(created, opened.webContents)
+    })
+    .catch((error: unknown) => {
+      dialog.showErrorBox('DVE Console failed to start', error instanceof Error ? error.message : String(error))
+      app.exit(1)
+    })
   return { started }
 }

@@ -27,7 +27,13 @@ export function registerIpcHost(services: Services, isTrustedSender: (sender: We
     const result = await dialog.showOpenDialog({
       title: kind === 'file' ? 'Import a recording file' : 'Import a recording folder',
       properties: [kind === 'file' ? 'openFile' : 'openDirectory'],
-      filters: kind === 'file' ? [{ name: 'Recordings', extensions: ['mcap'] }, { name: 'All files', extensions: ['*'] }] : [],
+      filters:
+        kind === 'file'
+          ? [
+              { name: 'Recordings', extensions: ['mcap'] },
+              { name: 'All files', extensions: ['*'] },
+            ]
+          : [],
     })
     const picked = result.canceled ? null : (result.filePaths[0] ?? null)
     if (picked) await services.policy.grant(picked, 'read')

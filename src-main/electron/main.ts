@@ -5,4 +5,8 @@ import { createServices } from '../services/create-services'
 import { consoleVersion } from '../platform/version'
 import { startElectronApp } from './electron-app'
 
-startElectronApp({ outDir: join(dirname(fileURLToPath(import.meta.url)), '..'), version: consoleVersion(), createServices })
+startElectronApp({
+  outDir: join(dirname(fileURLToPath(import.meta.url)), '..'),
+  version: consoleVersion(),
+  createServices,
+})

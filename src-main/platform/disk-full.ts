@@ -12,5 +12,9 @@ export function isDiskFull(error: unknown): boolean {
 
 /** The error to throw when writing `path` ran out of space; `kept` says what is still there. */
 export function diskFullError(path: string, kept: string): ConsoleError {
-  return new ConsoleError('internal', `No space left on the device while writing ${path}; ${kept}. Free some space and try again.`, { file: path, diskFull: true })
+  return new ConsoleError(
+    'internal',
+    `No space left on the device while writing ${path}; ${kept}. Free some space and try again.`,
+    { file: path, diskFull: true },
+  )
 }

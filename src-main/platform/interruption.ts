@@ -36,7 +36,9 @@ export function handleInterruption(options: {
     received = signal
     options
       .stop(signal)
-      .catch((error: unknown) => options.write(`while stopping: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) =>
+        options.write(`while stopping: ${error instanceof Error ? error.message : String(error)}`),
+      )
       .finally(() => {
         if (options.exitAfterStop) process.exit(exitCode())
       })

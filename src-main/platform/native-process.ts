@@ -41,7 +41,11 @@ export function nativeEntry(fromUrl: string, name: string): NativeEntry {
 /** The plain-Node launcher: a child process with an IPC channel. */
 export function forkNativeProcess(entry: NativeEntry): NativeProcess {
   const tsx = entry.typescript ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : []
-  const child = fork(entry.path, [], { serialization: 'advanced', execArgv: tsx, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child = fork(entry.path, [], {
+    serialization: 'advanced',
+    execArgv: tsx,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
   let exited = false
   return {
     postMessage: (message) => {
@@ -82,9 +86,11 @@ interface ElectronParentPort {
 
 export function parentChannel(): ParentChannel {
   const port = (process as { parentPort?: ElectronParentPort }).parentPort
-  if (port) return { postMessage: (m) => port.postMessage(m), onMessage: (l) => port.on('message', (event) => l(event.data)) }
+  if (port)
+    return { postMessage: (m) => port.postMessage(m), onMessage: (l) => port.on('message', (event) => l(event.data)) }
   const send = process.send?.bind(process)
-  if (!send) throw new Error('The native-work process must be started by the console (utilityProcess or child_process.fork).')
+  if (!send)
+    throw new Error('The native-work process must be started by the console (utilityProcess or child_process.fork).')
   // The host going away closes the channel: exit rather than linger as an orphan holding the model.
   process.on('disconnect', () => process.exit(0))
   return { postMessage: (m) => void send(m as object), onMessage: (l) => void process.on('message', l) }

@@ -61,7 +61,11 @@ export function installLayout(probe: LayoutProbe = currentProbe()): InstallLayou
       onnxRuntimeModule: join(probe.resourcesPath, 'app.asar.unpacked', 'node_modules', 'onnxruntime-node'),
     }
   }
-  return { packaged: false, assetsRoot: probe.checkoutRoot, onnxRuntimeModule: join(probe.checkoutRoot, 'node_modules', 'onnxruntime-node') }
+  return {
+    packaged: false,
+    assetsRoot: probe.checkoutRoot,
+    onnxRuntimeModule: join(probe.checkoutRoot, 'node_modules', 'onnxruntime-node'),
+  }
 }
 
 function currentProbe(): LayoutProbe {
@@ -70,7 +74,11 @@ function currentProbe(): LayoutProbe {
 }
 
 /** The platform's folder for application data: XDG on Linux, Application Support on macOS, AppData on Windows. */
-export function platformDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
+export function platformDataDir(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  home = homedir(),
+): string {
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', appFolderName)
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), appFolderName)
   const xdg = env.XDG_DATA_HOME

@@ -17,7 +17,10 @@ export function newToken(): string {
 /** A chosen token, or a refusal when it is too short to resist guessing. */
 export function checkChosenToken(token: string): string {
   if (token.length < minTokenLength) {
-    throw new ConsoleError('invalid_input', `The access token (--token or DVE_TOKEN) must have at least ${minTokenLength} characters; leave it unset to get a random one.`)
+    throw new ConsoleError(
+      'invalid_input',
+      `The access token (--token or DVE_TOKEN) must have at least ${minTokenLength} characters; leave it unset to get a random one.`,
+    )
   }
   return token
 }

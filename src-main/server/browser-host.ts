@@ -41,28 +41,47 @@ const defaultBacklogBytes = 16 * 2 ** 20
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const { services, token } = options
   const host = options.host ?? '127.0.0.1'
-  const allowedNames = [...(options.allowedHostNames ?? []), ...(process.env.DVE_ALLOWED_HOSTS ?? '').split(',').map((n) => n.trim().toLowerCase()).filter(Boolean)]
+  const allowedNames = [
+    ...(options.allowedHostNames ?? []),
+    ...(process.env.DVE_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((n) => n.trim().toLowerCase())
+      .filter(Boolean),
+  ]
   // Assigned once listening, before any request can arrive.
   let port = 0
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     if (!hostAllowed(req.headers.host, port, allowedNames)) {
-      sendText(res, 421, 'Misdirected request: the Host header names neither an IP address nor localhost (DNS rebinding guard; see DVE_ALLOWED_HOSTS).')
+      sendText(
+        res,
+        421,
+        'Misdirected request: the Host header names neither an IP address nor localhost (DNS rebinding guard; see DVE_ALLOWED_HOSTS).',
+      )
       return
     }
     handleHttp(req, res, options, port).catch((error: unknown) => {
       sendText(res, 500, toWireError(error).message)
     })
   }
-  const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler)
+  const server: Server = options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
+    : createServer(handler)
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxRequestBytes })
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
-    if (url.pathname !== '/rpc' || !hostAllowed(req.headers.host, port, allowedNames) || !tokenMatches(token, requestToken(req, port)) || !originAllowed(req)) {
+    if (
+      url.pathname !== '/rpc' ||
+      !hostAllowed(req.headers.host, port, allowedNames) ||
+      !tokenMatches(token, requestToken(req, port)) ||
+      !originAllowed(req)
+    ) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
       socket.destroy()
       return
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, services, options.maxClientBacklogBytes ?? defaultBacklogBytes))
+    sockets.handleUpgrade(req, socket, head, (ws) =>
+      serveSocket(ws, services, options.maxClientBacklogBytes ?? defaultBacklogBytes),
+    )
   })
   await listen(server, options.port ?? 0, host)
   port = (server.address() as AddressInfo).port
@@ -110,7 +129,12 @@ function serveSocket(ws: WebSocket, services: Services, maxBacklogBytes: number)
   ws.on('error', () => ws.terminate())
 }
 
-async function handleHttp(req: IncomingMessage, res: ServerResponse, options: BrowserHostOptions, port: number): Promise<void> {
+async function handleHttp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: BrowserHostOptions,
+  port: number,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost')
   const given = requestToken(req, port)
   if (!tokenMatches(options.token, given)) {

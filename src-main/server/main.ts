@@ -29,7 +29,9 @@ const { values } = parseArgs({
 if (values.help) {
   console.log('Usage: npm run serve -- [--host 127.0.0.1] [--port 0] [--token <token>] [--data-root <folder>]...')
   console.log('  --data-root  a folder the Library may import from (repeatable; also DVE_DATA_ROOTS, a path list)')
-  console.log('  --tls        serve HTTPS with a self-signed certificate made on first run under the data folder (fingerprint printed)')
+  console.log(
+    '  --tls        serve HTTPS with a self-signed certificate made on first run under the data folder (fingerprint printed)',
+  )
   console.log('  --tls-cert <cert.pem> --tls-key <key.pem>   serve HTTPS with your certificate')
   process.exit(0)
 }
@@ -55,7 +57,8 @@ if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
 }
 let tls: TlsMaterial | null = null
 try {
-  if (values['tls-cert'] && values['tls-key']) tls = await tlsFromFiles(resolve(values['tls-cert']), resolve(values['tls-key']))
+  if (values['tls-cert'] && values['tls-key'])
+    tls = await tlsFromFiles(resolve(values['tls-cert']), resolve(values['tls-key']))
   else if (values.tls) tls = await selfSignedTls(consolePaths().home, [values.host])
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error))
@@ -78,9 +81,15 @@ const host = await startBrowserHost({
 })
 if (values.host !== '127.0.0.1' && values.host !== 'localhost') {
   console.warn(`Warning: listening on ${values.host}; anyone who can reach it and has the token can use the console.`)
-  if (!tls) console.warn('Warning: plain HTTP: anyone on this network can read the token. Add --tls (self-signed) or --tls-cert/--tls-key.')
+  if (!tls)
+    console.warn(
+      'Warning: plain HTTP: anyone on this network can read the token. Add --tls (self-signed) or --tls-cert/--tls-key.',
+    )
 }
-if (tls) console.log(`TLS certificate ${tls.origin}\n  SHA-256 fingerprint ${tls.fingerprint256} (check it in the browser, or pin it in the client)`)
+if (tls)
+  console.log(
+    `TLS certificate ${tls.origin}\n  SHA-256 fingerprint ${tls.fingerprint256} (check it in the browser, or pin it in the client)`,
+  )
 console.log(`DVE Console (browser mode) at ${host.url}`)
 
 // Ctrl-C / SIGTERM: close the sockets, cancel jobs and let them checkpoint, let the native call in
@@ -93,6 +102,8 @@ const interruption = handleInterruption({
     await host.close()
     await services.dispose()
     const stopped = running.map((j) => j.title).join(', ')
-    console.error(`DVE Console stopped by ${signal} (exit ${interruption.exitCode()})${stopped ? `; stopped and saved: ${stopped}` : ''}.`)
+    console.error(
+      `DVE Console stopped by ${signal} (exit ${interruption.exitCode()})${stopped ? `; stopped and saved: ${stopped}` : ''}.`,
+    )
   },
 })

@@ -15,7 +15,10 @@ const contentTypes: Record<string, string> = {
 }
 
 /** Returns the file's bytes and type, or null when the path leaves the root or does not exist. */
-export async function readStaticFile(root: string, urlPath: string): Promise<{ body: Buffer; contentType: string } | null> {
+export async function readStaticFile(
+  root: string,
+  urlPath: string,
+): Promise<{ body: Buffer; contentType: string } | null> {
   let decoded: string
   try {
     decoded = decodeURIComponent(urlPath)

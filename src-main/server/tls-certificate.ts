@@ -52,11 +52,26 @@ export async function selfSignedTls(home: string, hostNames: string[]): Promise<
   const names = [...new Set(['localhost', hostname(), ...hostNames.filter((h) => h && h !== '0.0.0.0' && h !== '::')])]
   const isIp = (name: string): boolean => /^[\d.]+$/.test(name) || name.includes(':')
   const pems = await generate([{ name: 'commonName', value: `DVE Console on ${hostname()}` }], {
-    keySize: 2048, algorithm: 'sha256', notAfterDate: new Date(Date.now() + 5 * 365 * 86_400_000),
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, ...names.map((n) => (isIp(n) ? { type: 7 as const, ip: n } : { type: 2 as const, value: n }))] }],
+    keySize: 2048,
+    algorithm: 'sha256',
+    notAfterDate: new Date(Date.now() + 5 * 365 * 86_400_000),
+    extensions: [
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          ...names.map((n) => (isIp(n) ? { type: 7 as const, ip: n } : { type: 2 as const, value: n })),
+        ],
+      },
+    ],
   })
   // The key first: a certificate without its key would be reused and fail at start.
   await writeFileAtomic(keyPath, pems.private)
   await writeFileAtomic(certPath, pems.cert)
-  return { cert: pems.cert, key: pems.private, fingerprint256: fingerprintOf(pems.cert, certPath), origin: `${certPath} (self-signed, made now)` }
+  return {
+    cert: pems.cert,
+    key: pems.private,
+    fingerprint256: fingerprintOf(pems.cert, certPath),
+    origin: `${certPath} (self-signed, made now)`,
+  }
 }

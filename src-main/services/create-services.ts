@@ -66,7 +66,13 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const policy = pathPolicyFor(config.host, paths, config.dataRoots ?? [])
   const recordings = createRecordings({ host: config.host, paths, data, jobs, events, logger, policy })
   const inference = createInference({
-    paths, frames: recordings.frameReader, jobs, data, events, logger, launchNative: config.launchNative,
+    paths,
+    frames: recordings.frameReader,
+    jobs,
+    data,
+    events,
+    logger,
+    launchNative: config.launchNative,
     onNativeStatus: () => void app.info().then((info) => events.emit('appInfo', info)),
   })
   disposers.push(inference.dispose)
@@ -74,8 +80,10 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
 
   const app = new AppService(
     {
-      host: config.host, version: config.version,
-      activeModel: () => inference.models.activeModelName(), executionProvider: () => inference.models.executionProvider(),
+      host: config.host,
+      version: config.version,
+      activeModel: () => inference.models.activeModelName(),
+      executionProvider: () => inference.models.executionProvider(),
       nativeWork: () => inference.client.status(),
     },
     logger,
@@ -83,35 +91,79 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   inference.models.onActivePackChanged(() => void app.info().then((info) => events.emit('appInfo', info)))
   // The UI hosts load the active pack at start so the status bar shows it; the CLI loads it on first use.
   if (config.host === 'electron' || config.host === 'browser') {
-    void inference.models.ensureLoaded().catch((error: unknown) => logger.warn('models', error instanceof Error ? error.message : String(error)))
+    void inference.models
+      .ensureLoaded()
+      .catch((error: unknown) => logger.warn('models', error instanceof Error ? error.message : String(error)))
   }
 
   // One scoring module for Ask and the map: the same negatives, temperature and threshold everywhere.
-  const scoring = new QueryScoring({ embeddings: inference.inference, vocabulary: () => classes.heads, packs: inference.models })
+  const scoring = new QueryScoring({
+    embeddings: inference.inference,
+    vocabulary: () => classes.heads,
+    packs: inference.models,
+  })
   const map = createMapping({
-    home: paths.home, frames: recordings.frameReader, embeddings: inference.inference, scoring, jobs, events, data,
-    manifest: async (id) => (await recordings.service.get({ id })).manifest, allowFileExport: config.host !== 'browser', policy,
-    classHeads: () => classes.heads, loadModel: () => inference.models.ensureLoaded().then((pack) => pack.modelId),
+    home: paths.home,
+    frames: recordings.frameReader,
+    embeddings: inference.inference,
+    scoring,
+    jobs,
+    events,
+    data,
+    manifest: async (id) => (await recordings.service.get({ id })).manifest,
+    allowFileExport: config.host !== 'browser',
+    policy,
+    classHeads: () => classes.heads,
+    loadModel: () => inference.models.ensureLoaded().then((pack) => pack.modelId),
   })
   // Ask: the ports are filled in as the recordings, inference and mapping services are wired.
   const query = new QueryService({
-    frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, prompt: inference.inference, map, scoring,
-    manifest: async (id) => (await recordings.service.get({ id })).manifest, jobs, data, paths,
+    frames: recordings.frameReader,
+    embeddings: inference.inference,
+    scorer: inference.inference,
+    prompt: inference.inference,
+    map,
+    scoring,
+    manifest: async (id) => (await recordings.service.get({ id })).manifest,
+    jobs,
+    data,
+    paths,
   })
 
   const classes = createClasses({
-    home: paths.home, frames: recordings.frameReader, embeddings: inference.inference, scorer: inference.inference, packs: inference.models,
-    manifest: async (id) => (await recordings.service.get({ id })).manifest, jobs, data, allowFileAccess: config.host !== 'browser', policy,
+    home: paths.home,
+    frames: recordings.frameReader,
+    embeddings: inference.inference,
+    scorer: inference.inference,
+    packs: inference.models,
+    manifest: async (id) => (await recordings.service.get({ id })).manifest,
+    jobs,
+    data,
+    allowFileAccess: config.host !== 'browser',
+    policy,
     probeTrainer: inference.client,
   })
   const segmentation = new SegmentationService({
-    frames: recordings.frameReader, scorer: inference.inference, heads: classes.heads, catalog: classes.heads,
-    modelId: () => inference.inference.activeModelId(), jobs, data, allowFileExport: config.host !== 'browser', policy,
+    frames: recordings.frameReader,
+    scorer: inference.inference,
+    heads: classes.heads,
+    catalog: classes.heads,
+    modelId: () => inference.inference.activeModelId(),
+    jobs,
+    data,
+    allowFileExport: config.host !== 'browser',
+    policy,
   })
 
   const live = new LiveService({
-    libraryDir: paths.sessions, store: recordings.store, events, logger,
-    embedder: () => (inference.models.activePack() ? (sessionId, index) => inference.inference.frameEmbeddings(sessionId, index).then(() => undefined) : null),
+    libraryDir: paths.sessions,
+    store: recordings.store,
+    events,
+    logger,
+    embedder: () =>
+      inference.models.activePack()
+        ? (sessionId, index) => inference.inference.frameEmbeddings(sessionId, index).then(() => undefined)
+        : null,
     buildMap: (options) => map.build(options),
   })
   disposers.push(() => live.dispose())
@@ -122,15 +174,35 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     await map.delete({ sessionId })
   })
 
-  const api: ConsoleApi = { app, jobs, query, map, segmentation, classes: classes.service, sessions: recordings.service, models: inference.models, inference: inference.inference, live }
+  const api: ConsoleApi = {
+    app,
+    jobs,
+    query,
+    map,
+    segmentation,
+    classes: classes.service,
+    sessions: recordings.service,
+    models: inference.models,
+    inference: inference.inference,
+    live,
+  }
 
   return {
-    api, events, data, jobs, logger, paths, policy, recordings, live,
+    api,
+    events,
+    data,
+    jobs,
+    logger,
+    paths,
+    policy,
+    recordings,
+    live,
     async dispose() {
       jobs.cancelAll()
       // Cancelled jobs stop between units of work and clean up (map checkpoint, import folder) first.
       const idle = await jobs.whenIdle(jobDrainMs)
-      if (!idle) logger.warn('jobs', `Jobs still running after ${jobDrainMs / 1000} s of shutdown; stopping their workers.`)
+      if (!idle)
+        logger.warn('jobs', `Jobs still running after ${jobDrainMs / 1000} s of shutdown; stopping their workers.`)
       for (const dispose of disposers.reverse()) await dispose()
     },
   }

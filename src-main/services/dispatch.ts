@@ -3,7 +3,14 @@
  * input with its schema, call the service, and turn any throw into a typed wire error.
  */
 import { z } from 'zod'
-import { contract, ConsoleError, requestMessageSchema, toWireError, type ConsoleApi, type ResponseMessage } from '../contract'
+import {
+  contract,
+  ConsoleError,
+  requestMessageSchema,
+  toWireError,
+  type ConsoleApi,
+  type ResponseMessage,
+} from '../contract'
 
 export async function dispatch(api: ConsoleApi, raw: unknown): Promise<ResponseMessage> {
   const parsed = requestMessageSchema.safeParse(raw)

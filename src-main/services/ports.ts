@@ -44,7 +44,10 @@ export interface FrameReader {
   frameCount(sessionId: string): Promise<number>
   loadFrame(sessionId: string, frameIndex: number): Promise<LoadedFrame>
   /** Ground-truth label mask (values index the session's labelClasses), or null when the frame has none. */
-  loadLabels(sessionId: string, frameIndex: number): Promise<{ width: number; height: number; data: Uint16Array } | null>
+  loadLabels(
+    sessionId: string,
+    frameIndex: number,
+  ): Promise<{ width: number; height: number; data: Uint16Array } | null>
 }
 
 /**
@@ -84,7 +87,13 @@ export interface ScoreMaps {
 /** Cosine scoring at the output stride (implemented by the inference service, ORT MatMul in the worker). */
 export interface FrameScorer {
   /** `vectors`: K rows of the model's dim, L2-normalised; `bias` optional per-row offsets (linear probe). */
-  scoreFrame(sessionId: string, frameIndex: number, vectors: Float32Array[], bias?: Float32Array | null, signal?: AbortSignal): Promise<ScoreMaps>
+  scoreFrame(
+    sessionId: string,
+    frameIndex: number,
+    vectors: Float32Array[],
+    bias?: Float32Array | null,
+    signal?: AbortSignal,
+  ): Promise<ScoreMaps>
 }
 
 export type SegmentationMode = 'text' | 'mean' | 'probe'
@@ -174,5 +183,11 @@ export interface ClassMap {
 
 /** Argmax class maps at the output stride (implemented by the inference service, ORT ArgMax in the worker). */
 export interface FrameClassifier {
-  classifyFrame(sessionId: string, frameIndex: number, vectors: Float32Array[], bias?: Float32Array | null, signal?: AbortSignal): Promise<ClassMap>
+  classifyFrame(
+    sessionId: string,
+    frameIndex: number,
+    vectors: Float32Array[],
+    bias?: Float32Array | null,
+    signal?: AbortSignal,
+  ): Promise<ClassMap>
 }

@@ -32,7 +32,11 @@ const views: Record<string, () => Promise<unknown>> = {
 export function createConsoleRouter() {
   const routes: RouteRecordRaw[] = [
     { path: '/', redirect: '/library' },
-    ...navEntries.map((entry) => ({ path: entry.path, name: entry.name, component: views[entry.name] as () => Promise<never> })),
+    ...navEntries.map((entry) => ({
+      path: entry.path,
+      name: entry.name,
+      component: views[entry.name] as () => Promise<never>,
+    })),
   ]
   return createRouter({ history: createWebHashHistory(), routes })
 }

@@ -5,7 +5,13 @@
  */
 import type { MapPoints } from '@contract'
 import { createMapRenderer } from '../../src-renderer/src/render/map/map-renderer'
-import { createCamera, frameBounds, orbit, projectionMatrix, viewMatrix } from '../../src-renderer/src/render/map/orbit-camera'
+import {
+  createCamera,
+  frameBounds,
+  orbit,
+  projectionMatrix,
+  viewMatrix,
+} from '../../src-renderer/src/render/map/orbit-camera'
 
 /** Points on the walls and floor of a 20 × 20 × 3 m hall, 5 cm apart in spirit. */
 function hall(count: number): MapPoints {
@@ -20,15 +26,29 @@ function hall(count: number): MapPoints {
     const face = i % 5
     const a = next() * 20
     const b = next() * (face === 0 ? 20 : 3)
-    const p = face === 0 ? [a, b, 0] : face === 1 ? [a, 0, b] : face === 2 ? [a, 20, b] : face === 3 ? [0, a, b] : [20, a, b]
+    const p =
+      face === 0 ? [a, b, 0] : face === 1 ? [a, 0, b] : face === 2 ? [a, 20, b] : face === 3 ? [0, a, b] : [20, a, b]
     positions.set(p, i * 3)
     colors.set([80 + face * 30, 120 + (i % 97), 160, 255], i * 4)
   }
-  return { count, voxelSizeMeters: 0.05, hasPca: false, positions, colors, pcaColors: new Uint8Array(count * 4), labels: new Uint16Array(count) }
+  return {
+    count,
+    voxelSizeMeters: 0.05,
+    hasPca: false,
+    positions,
+    colors,
+    pcaColors: new Uint8Array(count * 4),
+    labels: new Uint16Array(count),
+  }
 }
 
 /** Median frame time over `frames` orbiting frames; `keep` leaves the canvas on the page (for a screenshot). */
-async function mapRenderBench(count: number, budget: number, frames: number, keep: boolean): Promise<{ medianMs: number; drawn: number; buildMs: number }> {
+async function mapRenderBench(
+  count: number,
+  budget: number,
+  frames: number,
+  keep: boolean,
+): Promise<{ medianMs: number; drawn: number; buildMs: number }> {
   const canvas = document.createElement('canvas')
   canvas.width = 1280
   canvas.height = 800
@@ -49,7 +69,13 @@ async function mapRenderBench(count: number, budget: number, frames: number, kee
   for (let f = 0; f < frames + 2; f++) {
     orbit(camera, 3, 0)
     const start = performance.now()
-    drawn = renderer.draw({ view: viewMatrix(camera) as Float32Array, projection: projectionMatrix(camera, 1280 / 800) as Float32Array, fovYRadians: camera.fovYRadians, pointBudget: budget, pointScale: 1 }).drawnPoints
+    drawn = renderer.draw({
+      view: viewMatrix(camera) as Float32Array,
+      projection: projectionMatrix(camera, 1280 / 800) as Float32Array,
+      fovYRadians: camera.fovYRadians,
+      pointBudget: budget,
+      pointScale: 1,
+    }).drawnPoints
     gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel)
     if (f >= 2) times.push(performance.now() - start)
   }

@@ -11,15 +11,22 @@ import { chromiumPath } from '../helpers/prerequisites'
 
 const root = resolve(import.meta.dirname, '..', '..')
 const quick = process.argv.includes('--quick')
-const screenshot = process.argv.includes('--screenshot') ? process.argv[process.argv.indexOf('--screenshot') + 1] : undefined
+const screenshot = process.argv.includes('--screenshot')
+  ? process.argv[process.argv.indexOf('--screenshot') + 1]
+  : undefined
 /** The Map view's starting budget while the camera moves (it adapts from there). */
 const budget = 150_000
 const frames = quick ? 3 : 8
 
 const bundle = await build({
-  configFile: false, logLevel: 'silent',
+  configFile: false,
+  logLevel: 'silent',
   resolve: { alias: { '@contract': resolve(root, 'src-main/contract') } },
-  build: { write: false, lib: { entry: resolve(import.meta.dirname, 'map-render-page.ts'), formats: ['iife'], name: 'mapRenderBench' }, minify: false },
+  build: {
+    write: false,
+    lib: { entry: resolve(import.meta.dirname, 'map-render-page.ts'), formats: ['iife'], name: 'mapRenderBench' },
+    minify: false,
+  },
 })
 const output = (Array.isArray(bundle) ? bundle[0] : bundle) as { output: Array<{ type: string; code?: string }> }
 const code = output.output.find((o) => o.type === 'chunk')?.code
@@ -27,7 +34,11 @@ if (!code) throw new Error('bundling the bench page failed')
 if (!chromiumPath) throw new Error('No Chromium on PATH (or CHROMIUM_PATH): the render benchmark needs it.')
 
 type Result = { medianMs: number; drawn: number; buildMs: number }
-const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] })
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+})
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   await page.setContent('<!doctype html><body style="margin:0"></body>')
@@ -39,17 +50,33 @@ try {
   })
   console.log(`WebGL: ${renderer}; 1280×800 canvas; octree LOD, budget ${budget / 1000} k points`)
   const run = (count: number, b: number, keep = false): Promise<Result> =>
-    page.evaluate(([n, b2, f, k]) => (window as unknown as { mapRenderBench: (a: number, b: number, c: number, d: boolean) => Promise<Result> }).mapRenderBench(n!, b2!, f!, k === 1), [count, b, frames, keep ? 1 : 0])
+    page.evaluate(
+      ([n, b2, f, k]) =>
+        (
+          window as unknown as { mapRenderBench: (a: number, b: number, c: number, d: boolean) => Promise<Result> }
+        ).mapRenderBench(n!, b2!, f!, k === 1),
+      [count, b, frames, keep ? 1 : 0],
+    )
   const small = quick ? 100_000 : 1_000_000
   const large = quick ? 1_000_000 : 10_000_000
   const all = await run(small, Number.MAX_SAFE_INTEGER)
   const line = (label: string, r: Result, extra = ''): void =>
-    console.log(`${label.padEnd(34)} ${r.medianMs.toFixed(1).padStart(8)} ms/frame ${(1000 / r.medianMs).toFixed(1).padStart(6)} FPS  ${r.drawn.toLocaleString('en').padStart(10)} points drawn  (octree ${r.buildMs.toFixed(0)} ms)${extra}`)
+    console.log(
+      `${label.padEnd(34)} ${r.medianMs.toFixed(1).padStart(8)} ms/frame ${(1000 / r.medianMs).toFixed(1).padStart(6)} FPS  ${r.drawn.toLocaleString('en').padStart(10)} points drawn  (octree ${r.buildMs.toFixed(0)} ms)${extra}`,
+    )
   line(`${small / 1e6} M voxels, every point`, all)
   const lodSmall = await run(small, budget)
-  line(`${small / 1e6} M voxels, LOD`, lodSmall, `  (${(lodSmall.medianMs / all.medianMs).toFixed(2)}× every point)  aim ≥ 30 FPS`)
+  line(
+    `${small / 1e6} M voxels, LOD`,
+    lodSmall,
+    `  (${(lodSmall.medianMs / all.medianMs).toFixed(2)}× every point)  aim ≥ 30 FPS`,
+  )
   const lodLarge = await run(large, budget, Boolean(screenshot))
-  line(`${large / 1e6} M voxels, LOD`, lodLarge, `  (${(lodLarge.medianMs / lodSmall.medianMs).toFixed(2)}× the ${small / 1e6} M map)  aim ≥ 30 FPS`)
+  line(
+    `${large / 1e6} M voxels, LOD`,
+    lodLarge,
+    `  (${(lodLarge.medianMs / lodSmall.medianMs).toFixed(2)}× the ${small / 1e6} M map)  aim ≥ 30 FPS`,
+  )
   if (screenshot) await page.screenshot({ path: screenshot })
 } finally {
   await browser.close()

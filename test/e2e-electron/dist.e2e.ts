@@ -31,11 +31,19 @@ function cachedZipFolder(): string | null {
 }
 
 const zipFolder = process.platform === 'linux' ? cachedZipFolder() : null
-if (!zipFolder) console.warn(`Packaging test skipped: ${zipName} is not in electron-builder's cache (ELECTRON_CACHE or ~/.cache/electron).`)
+if (!zipFolder)
+  console.warn(
+    `Packaging test skipped: ${zipName} is not in electron-builder's cache (ELECTRON_CACHE or ~/.cache/electron).`,
+  )
 
 describe.skipIf(!zipFolder)('npm run dist -- --dir', () => {
   it('builds an unpacked app with native modules, models and the demo recording outside the asar', () => {
-    const run = spawnSync('npm', ['run', 'dist', '--', '--dir'], { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, DVE_ELECTRON_DIST: zipFolder ?? '' }, timeout: 590_000 })
+    const run = spawnSync('npm', ['run', 'dist', '--', '--dir'], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+      env: { ...process.env, DVE_ELECTRON_DIST: zipFolder ?? '' },
+      timeout: 590_000,
+    })
     expect(run.status).toBe(0)
     const resources = join(repoRoot, 'dist', arch === 'x64' ? 'linux-unpacked' : 'linux-arm64-unpacked', 'resources')
     const napi = join(resources, 'app.asar.unpacked', 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6')
@@ -44,15 +52,27 @@ describe.skipIf(!zipFolder)('npm run dist -- --dir', () => {
     expect(readdirSync(join(napi, 'linux', arch)).sort()).toEqual(['libonnxruntime.so.1', 'onnxruntime_binding.node'])
 
     const inAsar = listPackage(join(resources, 'app.asar'), { isPack: false })
-    for (const file of ['/out/main/index.js', '/out/main/inference-worker.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/node_modules/onnxruntime-common/package.json']) {
+    for (const file of [
+      '/out/main/index.js',
+      '/out/main/inference-worker.js',
+      '/out/preload/index.cjs',
+      '/out/renderer/index.html',
+      '/node_modules/onnxruntime-common/package.json',
+    ]) {
       expect(inAsar).toContain(file)
     }
     expect(inAsar.filter((file) => /\.(onnx|onnx\.data)$/.test(file))).toEqual([])
 
-    const layout = installLayout({ resourcesPath: resources, codeDir: join(resources, 'app.asar', 'out', 'main'), checkoutRoot: repoRoot })
+    const layout = installLayout({
+      resourcesPath: resources,
+      codeDir: join(resources, 'app.asar', 'out', 'main'),
+      checkoutRoot: repoRoot,
+    })
     const paths = consolePaths('/tmp/unused-home', layout.assetsRoot)
     expect(existsSync(join(paths.shippedModels, 'demo', 'model.json'))).toBe(true)
     expect(existsSync(join(paths.resources, 'demo-recording', 'session.json'))).toBe(true)
-    expect(existsSync(join(layout.onnxRuntimeModule, 'bin', 'napi-v6', 'linux', arch, 'onnxruntime_binding.node'))).toBe(true)
+    expect(
+      existsSync(join(layout.onnxRuntimeModule, 'bin', 'napi-v6', 'linux', arch, 'onnxruntime_binding.node')),
+    ).toBe(true)
   })
 })

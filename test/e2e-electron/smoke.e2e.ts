@@ -33,7 +33,11 @@ describe.skipIf(skip !== '')('Electron app', () => {
   it('opens on the app scheme, walks every view with its data drawn, and logs no errors', async () => {
     ensureBuilt()
     const home = mkdtempSync(join(tmpdir(), 'dve-electron-smoke-'))
-    const app = await electron.launch({ executablePath: binary ?? undefined, args: ['--no-sandbox', repoRoot], env: { ...process.env, DVE_HOME: home } })
+    const app = await electron.launch({
+      executablePath: binary ?? undefined,
+      args: ['--no-sandbox', repoRoot],
+      env: { ...process.env, DVE_HOME: home },
+    })
     try {
       const window = await app.firstWindow()
       const problems: string[] = []
@@ -50,7 +54,12 @@ describe.skipIf(skip !== '')('Electron app', () => {
         process: typeof (window as unknown as { process?: unknown }).process,
         origin: location.origin,
       }))
-      expect(exposed).toEqual({ bridge: ['onEvent', 'pickPath', 'request'], require: 'undefined', process: 'undefined', origin: 'dve://app' })
+      expect(exposed).toEqual({
+        bridge: ['onEvent', 'pickPath', 'request'],
+        require: 'undefined',
+        process: 'undefined',
+        origin: 'dve://app',
+      })
       await walkViews(window, { timeoutMs: 90_000, screenshots: join(repoRoot, 'test-results', 'electron') })
       expect(problems).toEqual([])
     } finally {

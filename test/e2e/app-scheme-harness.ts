@@ -33,29 +33,42 @@ export async function startAppSchemeConsole(options: { dataOrigin: 'same' | 'oth
   ensureBuilt()
   const home = mkdtempSync(join(tmpdir(), 'dve-e2e-scheme-'))
   const services = await createServices({ host: 'electron', version: 'e2e', paths: consolePaths(home, repoRoot) })
-  const handle = createAppRequestHandler({ rendererRoot: join(repoRoot, 'out', 'renderer'), data: services.data, contentSecurityPolicy: contentSecurityPolicy() })
+  const handle = createAppRequestHandler({
+    rendererRoot: join(repoRoot, 'out', 'renderer'),
+    data: services.data,
+    contentSecurityPolicy: contentSecurityPolicy(),
+  })
   const browser: Browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags })
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
 
-  const serve = (origin: string) => context.route(`${origin}/**`, async (route) => {
-    const request = route.request()
-    const url = new URL(request.url())
-    if (options.dataOrigin === 'other' && origin === appOrigin && url.pathname.startsWith(dataPrefix)) {
-      await route.fulfill({ status: 307, headers: { Location: `${otherOrigin}${url.pathname}${url.search}` } })
-      return
-    }
-    const response = await handle(new Request(`dve://app${url.pathname}${url.search}`, { method: request.method(), headers: request.headers() }))
-    await route.fulfill({ status: response.status, headers: Object.fromEntries(response.headers), body: Buffer.from(await response.arrayBuffer()) })
-  })
+  const serve = (origin: string) =>
+    context.route(`${origin}/**`, async (route) => {
+      const request = route.request()
+      const url = new URL(request.url())
+      if (options.dataOrigin === 'other' && origin === appOrigin && url.pathname.startsWith(dataPrefix)) {
+        await route.fulfill({ status: 307, headers: { Location: `${otherOrigin}${url.pathname}${url.search}` } })
+        return
+      }
+      const response = await handle(
+        new Request(`dve://app${url.pathname}${url.search}`, { method: request.method(), headers: request.headers() }),
+      )
+      await route.fulfill({
+        status: response.status,
+        headers: Object.fromEntries(response.headers),
+        body: Buffer.from(await response.arrayBuffer()),
+      })
+    })
   await serve(appOrigin)
   await serve(otherOrigin)
 
   // The preload's bridge: request, pickPath, onEvent over "IPC" into the host's dispatch.
   await context.exposeBinding('__dveInvoke', async (_source, channel: string, message: unknown) =>
-    channel === 'dve:request' ? dispatch(services.api, message) : null)
+    channel === 'dve:request' ? dispatch(services.api, message) : null,
+  )
   await context.addInitScript(() => {
     const listeners = new Set<(message: unknown) => void>()
-    const invoke = (window as unknown as { __dveInvoke: (channel: string, message: unknown) => Promise<unknown> }).__dveInvoke
+    const invoke = (window as unknown as { __dveInvoke: (channel: string, message: unknown) => Promise<unknown> })
+      .__dveInvoke
     Object.assign(window, {
       dveBridge: {
         request: (message: unknown) => invoke('dve:request', message),
@@ -77,13 +90,21 @@ export async function startAppSchemeConsole(options: { dataOrigin: 'same' | 'oth
   page.on('pageerror', (error) => problems.push(error.message))
   page.on('requestfailed', (request) => problems.push(`${request.url()}: ${request.failure()?.errorText ?? 'failed'}`))
   const unsubscribe = services.events.subscribe((name, payload) => {
-    void page.evaluate((message) => (window as unknown as { __dveEmit?: (m: unknown) => void }).__dveEmit?.(message), { kind: 'event', name, payload }).catch(() => undefined)
+    void page
+      .evaluate((message) => (window as unknown as { __dveEmit?: (m: unknown) => void }).__dveEmit?.(message), {
+        kind: 'event',
+        name,
+        payload,
+      })
+      .catch(() => undefined)
   })
 
   await page.goto(`${appOrigin}/index.html`)
   await page.getByTestId('status-bar').waitFor()
   return {
-    page, services, problems,
+    page,
+    services,
+    problems,
     close: async () => {
       unsubscribe()
       await browser.close()

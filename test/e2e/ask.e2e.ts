@@ -88,7 +88,9 @@ describe.skipIf(reason !== '')(reason ? `Ask view — skipped: ${reason}` : 'Ask
     await page.getByTestId('ask-input').press('Enter')
     await page.getByTestId('ask-suggestion').waitFor({ timeout: 60_000 })
     expect(await page.getByTestId('ask-suggestion').textContent()).toContain('“plant”')
-    expect(await page.getByTestId('ask-answer-text').textContent()).toMatch(/does not know the word “plnat”.+Did you mean “plant”\?$/)
+    expect(await page.getByTestId('ask-answer-text').textContent()).toMatch(
+      /does not know the word “plnat”.+Did you mean “plant”\?$/,
+    )
     await page.screenshot({ path: '/tmp/dve-ask-suggestion.png' })
   })
 })

@@ -17,11 +17,15 @@ const reason = demoSkipReason()
 function paintedPixels(page: Page, testId: string, colors: Array<[number, number, number]>): Promise<number[]> {
   return page.getByTestId(testId).evaluate((element, palette) => {
     const canvas = element as HTMLCanvasElement
-    const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray()
+    const data =
+      canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray()
     const counts = palette.map(() => 0)
     for (let i = 0; i < data.length; i += 4) {
       if ((data[i + 3] ?? 0) === 0) continue
-      const distances = palette.map((c) => Math.abs((data[i] ?? 0) - c[0]) + Math.abs((data[i + 1] ?? 0) - c[1]) + Math.abs((data[i + 2] ?? 0) - c[2]))
+      const distances = palette.map(
+        (c) =>
+          Math.abs((data[i] ?? 0) - c[0]) + Math.abs((data[i + 1] ?? 0) - c[1]) + Math.abs((data[i + 2] ?? 0) - c[2]),
+      )
       const best = distances.indexOf(Math.min(...distances))
       counts[best] = (counts[best] ?? 0) + 1
     }
@@ -33,7 +37,8 @@ function paintedPixels(page: Page, testId: string, colors: Array<[number, number
 function canvasDigest(page: Page, testId: string): Promise<string> {
   return page.getByTestId(testId).evaluate((element) => {
     const canvas = element as HTMLCanvasElement
-    const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray()
+    const data =
+      canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray()
     let a = 1
     let b = 0
     for (const v of data) {
@@ -50,7 +55,10 @@ async function drag(page: Page, from: [number, number], to: [number, number]): P
   await page.mouse.move(box.x + from[0] * box.width, box.y + from[1] * box.height)
   await page.mouse.down()
   for (let s = 1; s <= 8; s++) {
-    await page.mouse.move(box.x + (from[0] + ((to[0] - from[0]) * s) / 8) * box.width, box.y + (from[1] + ((to[1] - from[1]) * s) / 8) * box.height)
+    await page.mouse.move(
+      box.x + (from[0] + ((to[0] - from[0]) * s) / 8) * box.width,
+      box.y + (from[1] + ((to[1] - from[1]) * s) / 8) * box.height,
+    )
   }
   await page.mouse.up()
 }
@@ -61,7 +69,10 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
   // Browser mode exports only inside allowed roots: this folder is one (DVE_DATA_ROOTS).
   const exchange = mkdtempSync(join(tmpdir(), 'dve-e2e-exchange-'))
   // The first two Okabe-Ito colours the editor gives new classes.
-  const colors: Array<[number, number, number]> = [[230, 159, 0], [86, 180, 233]]
+  const colors: Array<[number, number, number]> = [
+    [230, 159, 0],
+    [86, 180, 233],
+  ]
 
   beforeAll(async () => {
     process.env.DVE_DATA_ROOTS = exchange
@@ -96,10 +107,14 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
     await drag(page, [0.1, 0.75], [0.4, 0.9]) // floor-ish
     await expect.poll(() => page.getByTestId('undo').isEnabled()).toBe(true)
     // One class painted: the panel asks for a second one (no training, no failed job).
-    await expect.poll(() => page.getByTestId('probe-hint').textContent()).toContain('Paint a second class to train the probe.')
+    await expect
+      .poll(() => page.getByTestId('probe-hint').textContent())
+      .toContain('Paint a second class to train the probe.')
     await page.keyboard.press('2')
     await drag(page, [0.5, 0.1], [0.9, 0.25]) // wall-ish
-    await expect.poll(async () => (await paintedPixels(page, 'label-overlay', colors)).every((n) => n > 100), { timeout: 10_000 }).toBe(true)
+    await expect
+      .poll(async () => (await paintedPixels(page, 'label-overlay', colors)).every((n) => n > 100), { timeout: 10_000 })
+      .toBe(true)
     await expect.poll(() => page.getByTestId('classes-error').count()).toBe(0)
 
     expect((await paintedPixels(page, 'probe-overlay', colors)).reduce((a, b) => a + b, 0)).toBe(0)
@@ -107,7 +122,11 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
     await expect.poll(() => page.getByTestId('probe-state').textContent(), { timeout: 120_000 }).toMatch(/^\s*ready/)
     await page.getByTestId('loss-curve').waitFor()
     // The probe's class map of the frame now lies under the labels: every pixel is one of the two classes.
-    await expect.poll(async () => (await paintedPixels(page, 'probe-overlay', colors)).reduce((a, b) => a + b, 0), { timeout: 60_000 }).toBeGreaterThan(10_000)
+    await expect
+      .poll(async () => (await paintedPixels(page, 'probe-overlay', colors)).reduce((a, b) => a + b, 0), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThan(10_000)
     await page.screenshot({ path: '/tmp/dve-classes-trained.png' })
     await page.getByTestId('label-stage').screenshot({ path: '/tmp/i17-labelling-canvas.png' })
   })
@@ -131,7 +150,11 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
     await page.getByTestId('view-classes').waitFor()
     await expect.poll(() => page.getByTestId('probe-state').textContent(), { timeout: 30_000 }).toMatch(/^\s*ready/)
     await expect.poll(() => paintedPixels(page, 'label-overlay', colors), { timeout: 30_000 }).toEqual(before)
-    await expect.poll(async () => (await paintedPixels(page, 'probe-overlay', colors)).reduce((a, b) => a + b, 0), { timeout: 60_000 }).toBeGreaterThan(10_000)
+    await expect
+      .poll(async () => (await paintedPixels(page, 'probe-overlay', colors)).reduce((a, b) => a + b, 0), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThan(10_000)
   })
 
   it('exports the labels to a folder and imports them into a copy of the set, pixel for pixel', async () => {
@@ -140,16 +163,22 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
     await page.getByTestId('export-labels-png').click()
     await page.getByTestId(`browse-entry-${exchange}`).click()
     await page.getByTestId('browse-pick-folder').click()
-    await expect.poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 }).toContain('label PNGs and classes.json written')
+    await expect
+      .poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 })
+      .toContain('label PNGs and classes.json written')
     expect(readdirSync(exchange).sort()).toEqual(['000000.png', 'classes.json'])
 
     await page.locator('[data-testid^="class-set-user-e2e-room"]').first().getByText('Duplicate').click()
     await page.getByText('E2E room copy').click()
-    await expect.poll(() => paintedPixels(page, 'label-overlay', colors).then((c) => c.reduce((a, b) => a + b, 0))).toBe(0)
+    await expect
+      .poll(() => paintedPixels(page, 'label-overlay', colors).then((c) => c.reduce((a, b) => a + b, 0)))
+      .toBe(0)
     await page.getByTestId('import-labels').click()
     await page.getByTestId(`browse-entry-${exchange}`).click()
     await page.getByTestId('browse-pick-folder').click()
-    await expect.poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 }).toContain('Imported labels of 1 frame')
+    await expect
+      .poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 })
+      .toContain('Imported labels of 1 frame')
     await expect.poll(() => canvasDigest(page, 'label-overlay'), { timeout: 30_000 }).toBe(painted)
   })
 })

@@ -11,7 +11,14 @@ import { createServices, type Services } from '../../src-main/services/create-se
 import { consolePaths } from '../../src-main/platform/paths'
 import { startBrowserHost, type BrowserHost } from '../../src-main/server/browser-host'
 import { newToken } from '../../src-main/server/auth'
-import { chromium as chromiumPrerequisite, chromiumPath as foundChromium, repoFile, repoRoot, sharedDataDir, skipReason } from '../helpers/prerequisites'
+import {
+  chromium as chromiumPrerequisite,
+  chromiumPath as foundChromium,
+  repoFile,
+  repoRoot,
+  sharedDataDir,
+  skipReason,
+} from '../helpers/prerequisites'
 
 export { repoRoot }
 export const sharedData = sharedDataDir
@@ -56,12 +63,18 @@ export function chromiumAvailable(suite = 'end-to-end test'): boolean {
 
 /** Why the end-to-end tests on the shipped demo (pack and recording) cannot run here; '' when they can (never under CI=true: it fails instead). */
 export function demoSkipReason(suite = 'end-to-end test on the demo'): string {
-  return skipReason(suite, [chromiumPrerequisite(), repoFile(join('models', 'demo', 'model.json')), repoFile(join('resources', 'demo-recording', 'session.json'))])
+  return skipReason(suite, [
+    chromiumPrerequisite(),
+    repoFile(join('models', 'demo', 'model.json')),
+    repoFile(join('resources', 'demo-recording', 'session.json')),
+  ])
 }
 
 /** Which shipped demo files (pack, recording) are missing; '' when both are there. */
 export function demoAssetsMissing(): string {
-  const missing = [join('models', 'demo', 'model.json'), join('resources', 'demo-recording', 'session.json')].filter((path) => !existsSync(join(repoRoot, path)))
+  const missing = [join('models', 'demo', 'model.json'), join('resources', 'demo-recording', 'session.json')].filter(
+    (path) => !existsSync(join(repoRoot, path)),
+  )
   return missing.length ? `missing ${missing.join(', ')}` : ''
 }
 
@@ -85,7 +98,15 @@ export async function startConsole(options: StartOptions = {}): Promise<ConsoleU
   await page.getByTestId('status-bar').waitFor()
   const origin = `http://127.0.0.1:${host.port}`
   return {
-    page, context, browser, services, host, url: host.url, origin, token, home,
+    page,
+    context,
+    browser,
+    services,
+    host,
+    url: host.url,
+    origin,
+    token,
+    home,
     async goto(viewPath: string) {
       await page.goto(`${origin}/#${viewPath}`)
     },
@@ -111,10 +132,13 @@ export async function nonBlankFraction(page: Page, selector: string): Promise<nu
     if (!ctx) return 0
     ctx.drawImage(canvas, 0, 0)
     const { data } = ctx.getImageData(0, 0, copy.width, copy.height)
-    const r0 = data[0] ?? 0, g0 = data[1] ?? 0, b0 = data[2] ?? 0
+    const r0 = data[0] ?? 0,
+      g0 = data[1] ?? 0,
+      b0 = data[2] ?? 0
     let different = 0
     for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs((data[i] ?? 0) - r0) + Math.abs((data[i + 1] ?? 0) - g0) + Math.abs((data[i + 2] ?? 0) - b0) > 24) different++
+      if (Math.abs((data[i] ?? 0) - r0) + Math.abs((data[i + 1] ?? 0) - g0) + Math.abs((data[i + 2] ?? 0) - b0) > 24)
+        different++
     }
     return different / (data.length / 4)
   })

@@ -12,7 +12,8 @@ import { chromiumAvailable, nonBlankFraction, sharedData, startConsole, type Con
 const esanet = join(sharedData, 'esanet-kinect2-sample')
 const replica = join(sharedData, 'replica-office0-nvblox')
 const available = existsSync(esanet) && existsSync(replica)
-if (!available && process.env.CI === 'true') throw new Error(`import preview e2e: ${sharedData} recordings are missing, and CI=true requires them.`)
+if (!available && process.env.CI === 'true')
+  throw new Error(`import preview e2e: ${sharedData} recordings are missing, and CI=true requires them.`)
 if (!available) console.warn(`import preview e2e: ${esanet} or ${replica} is missing; skipped.`)
 
 describe.skipIf(!chromiumAvailable() || !available)('Import preview in browser mode', () => {
@@ -31,7 +32,8 @@ describe.skipIf(!chromiumAvailable() || !available)('Import preview in browser m
   })
 
   const shoot = async (name: string): Promise<void> => {
-    if (process.env.DVE_SCREENSHOT_DIR) await app.page.getByTestId('import-panel').screenshot({ path: join(process.env.DVE_SCREENSHOT_DIR, name) })
+    if (process.env.DVE_SCREENSHOT_DIR)
+      await app.page.getByTestId('import-panel').screenshot({ path: join(process.env.DVE_SCREENSHOT_DIR, name) })
   }
 
   it('shows the first frame, the decisions with reasons, and the data-fitting depth unit of an unlabelled Kinect v2 sample', async () => {
@@ -52,7 +54,9 @@ describe.skipIf(!chromiumAvailable() || !available)('Import preview in browser m
     // Choosing another reading and updating the preview changes the decision; nothing was written.
     await page.getByTestId('preview-depth-choice').selectOption('plain@0.0002')
     await page.getByTestId('preview-update').click()
-    await expect.poll(async () => page.getByTestId('preview-decisions').textContent(), { timeout: 30_000 }).toMatch(/set in the import options/)
+    await expect
+      .poll(async () => page.getByTestId('preview-decisions').textContent(), { timeout: 30_000 })
+      .toMatch(/set in the import options/)
     const sessions = join(app.home, 'sessions')
     expect(existsSync(sessions) ? readdirSync(sessions).filter((n) => n.startsWith('esanet')) : []).toEqual([])
   })
@@ -61,7 +65,9 @@ describe.skipIf(!chromiumAvailable() || !available)('Import preview in browser m
     const { page } = app
     await page.getByTestId('import-path').fill(replica)
     await page.getByTestId('import-detect').click()
-    await expect.poll(async () => page.getByTestId('preview-decisions').textContent(), { timeout: 60_000 }).toMatch(/confirmed by consecutive frames/)
+    await expect
+      .poll(async () => page.getByTestId('preview-decisions').textContent(), { timeout: 60_000 })
+      .toMatch(/confirmed by consecutive frames/)
     expect(await page.getByTestId('preview-decisions').textContent()).toMatch(/fx 600\.0/)
     await shoot('import-preview-replica.png')
   })

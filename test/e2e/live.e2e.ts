@@ -42,7 +42,9 @@ describe.skipIf(skip !== '')('live robot link in the UI', () => {
     consoleUnderTest = await startConsole()
     onTimeout = async (what) => {
       await consoleUnderTest.page.screenshot({ path: join(shots, `live-timeout-${what.replace(/\W+/g, '-')}.png`) })
-      console.warn(`live e2e: waiting for ${what}; link status: ${JSON.stringify(await consoleUnderTest.services.api.live.status())}`)
+      console.warn(
+        `live e2e: waiting for ${what}; link status: ${JSON.stringify(await consoleUnderTest.services.api.live.status())}`,
+      )
     }
     // Fast map growth so the test sees it.
     ;(consoleUnderTest.services.live as unknown as { deps: { mapEveryMs: number } }).deps.mapEveryMs = 4_000
@@ -55,10 +57,18 @@ describe.skipIf(skip !== '')('live robot link in the UI', () => {
     await consoleUnderTest?.close()
   })
 
-  async function simulate(session: StoredSession, port: number, frameRange?: { start: number; end: number }): Promise<RobotSimulator> {
+  async function simulate(
+    session: StoredSession,
+    port: number,
+    frameRange?: { start: number; end: number },
+  ): Promise<RobotSimulator> {
     const { services } = consoleUnderTest
     const simulator = await RobotSimulator.start({
-      session, frames: services.recordings.frameReader, port, rate: frameRange ? 0.5 : 1, ...(frameRange ? { frameRange } : {}),
+      session,
+      frames: services.recordings.frameReader,
+      port,
+      rate: frameRange ? 0.5 : 1,
+      ...(frameRange ? { frameRange } : {}),
       onPublished: ({ frameIndex, stampSec }) => {
         const stamp = rosStamp(stampSec)
         published.set(`${stamp.sec}.${stamp.nanosec.toString().padStart(9, '0')}`, frameIndex)
@@ -68,86 +78,113 @@ describe.skipIf(skip !== '')('live robot link in the UI', () => {
     return simulator
   }
 
-  it('connects from the Library, follows the head, embeds, asks, maps, and survives a simulator restart', { timeout: 480_000 }, async () => {
-    const { page, services } = consoleUnderTest
-    const demo = await services.recordings.store.get('demo-apartment')
-    // 100 of the demo's frames at half speed (20 s): asking the whole session embeds every frame on this CPU.
-    const range = { start: 0, end: 100 }
-    let simulator = await simulate(demo, 0, range)
-    const port = simulator.port
+  it(
+    'connects from the Library, follows the head, embeds, asks, maps, and survives a simulator restart',
+    { timeout: 480_000 },
+    async () => {
+      const { page, services } = consoleUnderTest
+      const demo = await services.recordings.store.get('demo-apartment')
+      // 100 of the demo's frames at half speed (20 s): asking the whole session embeds every frame on this CPU.
+      const range = { start: 0, end: 100 }
+      let simulator = await simulate(demo, 0, range)
+      const port = simulator.port
 
-    await consoleUnderTest.goto('/library')
-    await page.getByTestId('library-connect').click()
-    await page.getByTestId('live-url').fill(simulator.url)
-    await page.getByTestId('live-list-topics').click()
-    await expect.poll(() => page.getByTestId('live-rgb-topic').inputValue()).toBe('/camera/camera/color/image_raw/compressed')
-    expect(await page.getByTestId('live-depth-topic').inputValue()).toBe('/camera/camera/aligned_depth_to_color/image_raw')
-    expect(await page.getByTestId('live-info-topic').inputValue()).toBe('/camera/camera/aligned_depth_to_color/camera_info')
-    await page.getByTestId('live-name').fill('Demo robot')
-    await page.screenshot({ path: join(shots, 'live-connect.png') })
-    await page.getByTestId('live-connect-button').click()
+      await consoleUnderTest.goto('/library')
+      await page.getByTestId('library-connect').click()
+      await page.getByTestId('live-url').fill(simulator.url)
+      await page.getByTestId('live-list-topics').click()
+      await expect
+        .poll(() => page.getByTestId('live-rgb-topic').inputValue())
+        .toBe('/camera/camera/color/image_raw/compressed')
+      expect(await page.getByTestId('live-depth-topic').inputValue()).toBe(
+        '/camera/camera/aligned_depth_to_color/image_raw',
+      )
+      expect(await page.getByTestId('live-info-topic').inputValue()).toBe(
+        '/camera/camera/aligned_depth_to_color/camera_info',
+      )
+      await page.getByTestId('live-name').fill('Demo robot')
+      await page.screenshot({ path: join(shots, 'live-connect.png') })
+      await page.getByTestId('live-connect-button').click()
 
-    // The Player opens on the live session (once its first frame is in) and follows its head.
-    await until('the live session', async () => (await services.api.live.status())?.sessionId != null, 30_000)
-    const sessionId = (await services.api.live.status())!.sessionId!
-    await page.getByTestId('view-player').getByTestId('live-badge').waitFor({ timeout: 30_000 })
-    expect(await page.getByTestId('live-badge').textContent()).toBe('LIVE')
-    // Kill the robot mid-stream, start it again on the same port: same session, recording goes on.
-    await until('20 frames', async () => (await services.api.live.status())!.framesRecorded >= 20)
-    await simulator.close()
-    await until('the reconnecting badge', async () => (await page.getByTestId('live-badge').textContent()) === 'RECONNECTING', 20_000)
-    const atKill = (await services.api.live.status())!.framesRecorded
-    await page.screenshot({ path: join(shots, 'live-reconnecting.png') })
-    simulator = await simulate(demo, port, range)
-    await until('live again', async () => (await page.getByTestId('live-badge').textContent()) === 'LIVE', 30_000)
-    await until('frames in the Player', async () => Number((await page.getByTestId('seek-ms').getAttribute('data-shown-frame')) ?? -1) >= 20)
-    // Live overlays: the model embeds the newest frames; a question draws a heatmap on them.
-    await page.getByTestId('live-overlays').waitFor({ timeout: 60_000 })
-    await page.getByTestId('live-ask-input').fill('plant')
-    await until('a live heatmap', async () => Number(await page.getByTestId('live-ask-frame').getAttribute('data-heatmaps')) > 0, 60_000)
-    const rate = await page.getByTestId('live-model-rate').textContent()
-    expect(rate).toMatch(/^embedding \d+\.\d fps of \d+\.\d fps, \d+ % skipped$/)
-    await page.getByTestId('live-overlays').scrollIntoViewIfNeeded()
-    await page.screenshot({ path: join(shots, 'live-player.png') })
+      // The Player opens on the live session (once its first frame is in) and follows its head.
+      await until('the live session', async () => (await services.api.live.status())?.sessionId != null, 30_000)
+      const sessionId = (await services.api.live.status())!.sessionId!
+      await page.getByTestId('view-player').getByTestId('live-badge').waitFor({ timeout: 30_000 })
+      expect(await page.getByTestId('live-badge').textContent()).toBe('LIVE')
+      // Kill the robot mid-stream, start it again on the same port: same session, recording goes on.
+      await until('20 frames', async () => (await services.api.live.status())!.framesRecorded >= 20)
+      await simulator.close()
+      await until(
+        'the reconnecting badge',
+        async () => (await page.getByTestId('live-badge').textContent()) === 'RECONNECTING',
+        20_000,
+      )
+      const atKill = (await services.api.live.status())!.framesRecorded
+      await page.screenshot({ path: join(shots, 'live-reconnecting.png') })
+      simulator = await simulate(demo, port, range)
+      await until('live again', async () => (await page.getByTestId('live-badge').textContent()) === 'LIVE', 30_000)
+      await until(
+        'frames in the Player',
+        async () => Number((await page.getByTestId('seek-ms').getAttribute('data-shown-frame')) ?? -1) >= 20,
+      )
+      // Live overlays: the model embeds the newest frames; a question draws a heatmap on them.
+      await page.getByTestId('live-overlays').waitFor({ timeout: 60_000 })
+      await page.getByTestId('live-ask-input').fill('plant')
+      await until(
+        'a live heatmap',
+        async () => Number(await page.getByTestId('live-ask-frame').getAttribute('data-heatmaps')) > 0,
+        60_000,
+      )
+      const rate = await page.getByTestId('live-model-rate').textContent()
+      expect(rate).toMatch(/^embedding \d+\.\d fps of \d+\.\d fps, \d+ % skipped$/)
+      await page.getByTestId('live-overlays').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: join(shots, 'live-player.png') })
 
-    // Scrubbing back stops following; Go live returns.
-    await page.getByTestId('frame-line').click()
-    await page.keyboard.press('Home')
-    await page.getByTestId('live-go-live').waitFor()
-    await page.getByTestId('live-go-live').click()
-    await expect.poll(() => page.getByTestId('live-go-live').count()).toBe(0)
+      // Scrubbing back stops following; Go live returns.
+      await page.getByTestId('frame-line').click()
+      await page.keyboard.press('Home')
+      await page.getByTestId('live-go-live').waitFor()
+      await page.getByTestId('live-go-live').click()
+      await expect.poll(() => page.getByTestId('live-go-live').count()).toBe(0)
 
-    await simulator.finished()
-    await sleep(1500)
-    const during = (await services.api.live.status())!
-    expect(during.sessionId).toBe(sessionId)
-    expect(during.framesRecorded).toBeGreaterThan(atKill)
+      await simulator.finished()
+      await sleep(1500)
+      const during = (await services.api.live.status())!
+      expect(during.sessionId).toBe(sessionId)
+      expect(during.framesRecorded).toBeGreaterThan(atKill)
 
-    // The map grew while live, and Ask answers from the session so far.
-    await until('a live map', async () => (await services.api.map.status({ sessionId })).map !== null, 60_000)
-    const answer = await services.api.query.search({ sessionId, query: { source: { kind: 'text', text: 'plant' } }, withMap: true })
-    expect(answer.moments.length).toBeGreaterThan(0)
+      // The map grew while live, and Ask answers from the session so far.
+      await until('a live map', async () => (await services.api.map.status({ sessionId })).map !== null, 60_000)
+      const answer = await services.api.query.search({
+        sessionId,
+        query: { source: { kind: 'text', text: 'plant' } },
+        withMap: true,
+      })
+      expect(answer.moments.length).toBeGreaterThan(0)
 
-    await page.getByTestId('live-stop').click()
-    await until('stopped', async () => (await services.api.live.status())!.state === 'stopped')
-    const final = (await services.api.live.status())!
-    expect(final.reconnects).toBeGreaterThanOrEqual(1)
+      await page.getByTestId('live-stop').click()
+      await until('stopped', async () => (await services.api.live.status())!.state === 'stopped')
+      const final = (await services.api.live.status())!
+      expect(final.reconnects).toBeGreaterThanOrEqual(1)
 
-    // The recording equals the published frames: order, pixels (JPEG bytes as sent), poses, none lost.
-    const recorded = await services.recordings.store.get(sessionId)
-    const indices = recorded.manifest.frames.map((f) => published.get(f.sourceName) ?? -1)
-    expect(indices).toEqual(Array.from({ length: range.end - indices[0]! }, (_, k) => indices[0]! + k))
-    for (const [k, frame] of recorded.manifest.frames.entries()) {
-      const original = demo.manifest.frames[indices[k]!]!
-      expect(readFileSync(join(recorded.dir, frame.rgb)).equals(readFileSync(join(demo.dir, original.rgb)))).toBe(true)
-      expect(Math.abs(frame.worldFromCamera![3]! - original.worldFromCamera![3]!)).toBeLessThan(1e-9)
-    }
-    const map = await services.api.map.status({ sessionId })
-    expect(map.map!.voxelCount).toBeGreaterThan(1000)
-    await consoleUnderTest.goto(`/map?session=${sessionId}`)
-    await page.waitForTimeout(3000)
-    await page.screenshot({ path: join(shots, 'live-map.png') })
-  })
+      // The recording equals the published frames: order, pixels (JPEG bytes as sent), poses, none lost.
+      const recorded = await services.recordings.store.get(sessionId)
+      const indices = recorded.manifest.frames.map((f) => published.get(f.sourceName) ?? -1)
+      expect(indices).toEqual(Array.from({ length: range.end - indices[0]! }, (_, k) => indices[0]! + k))
+      for (const [k, frame] of recorded.manifest.frames.entries()) {
+        const original = demo.manifest.frames[indices[k]!]!
+        expect(readFileSync(join(recorded.dir, frame.rgb)).equals(readFileSync(join(demo.dir, original.rgb)))).toBe(
+          true,
+        )
+        expect(Math.abs(frame.worldFromCamera![3]! - original.worldFromCamera![3]!)).toBeLessThan(1e-9)
+      }
+      const map = await services.api.map.status({ sessionId })
+      expect(map.map!.voxelCount).toBeGreaterThan(1000)
+      await consoleUnderTest.goto(`/map?session=${sessionId}`)
+      await page.waitForTimeout(3000)
+      await page.screenshot({ path: join(shots, 'live-map.png') })
+    },
+  )
 
   const real = join(sharedData, '7scenes-tsdf-fusion')
   it('records a real recording published by the simulator', { timeout: 300_000 }, async ({ skip: skipIt }) => {
@@ -167,7 +204,11 @@ describe.skipIf(skip !== '')('live robot link in the UI', () => {
     await page.getByTestId('live-connect-button').click()
     await page.getByTestId('view-player').getByTestId('live-badge').waitFor({ timeout: 30_000 })
     await simulator.finished()
-    await until('every frame', async () => (await services.api.live.status())!.framesRecorded >= source.manifest.frames.length, 60_000)
+    await until(
+      'every frame',
+      async () => (await services.api.live.status())!.framesRecorded >= source.manifest.frames.length,
+      60_000,
+    )
     await page.screenshot({ path: join(shots, 'live-real.png'), fullPage: true })
     const final = (await services.api.live.stop())!
     expect(final.framesRecorded).toBe(source.manifest.frames.length)

@@ -36,8 +36,12 @@ describe.skipIf(reason !== '')(reason ? `Map view — skipped: ${reason}` : 'Map
     await app.page.getByTestId('map-empty').waitFor()
     await app.page.getByTestId('map-voxel-size').fill('0.08')
     await app.page.getByTestId('map-build').click()
-    await expect.poll(async () => app.page.getByTestId('map-summary').textContent(), { timeout: 150_000, interval: 500 }).toMatch(/260\/260 frames/)
-    await expect.poll(() => nonBlankFraction(app.page, '[data-testid="map-canvas"]'), { timeout: 20_000 }).toBeGreaterThan(0.05)
+    await expect
+      .poll(async () => app.page.getByTestId('map-summary').textContent(), { timeout: 150_000, interval: 500 })
+      .toMatch(/260\/260 frames/)
+    await expect
+      .poll(() => nonBlankFraction(app.page, '[data-testid="map-canvas"]'), { timeout: 20_000 })
+      .toBeGreaterThan(0.05)
     await shot(app, 'map-built')
   })
 
@@ -89,7 +93,13 @@ describe.skipIf(reason !== '')(reason ? `Map view — skipped: ${reason}` : 'Map
     const first = [png.data[0], png.data[1], png.data[2]]
     let different = 0
     for (let i = 0; i < png.data.length; i += channels) {
-      if (Math.abs(png.data[i]! - first[0]!) + Math.abs(png.data[i + 1]! - first[1]!) + Math.abs(png.data[i + 2]! - first[2]!) > 24) different++
+      if (
+        Math.abs(png.data[i]! - first[0]!) +
+          Math.abs(png.data[i + 1]! - first[1]!) +
+          Math.abs(png.data[i + 2]! - first[2]!) >
+        24
+      )
+        different++
     }
     expect(different / (png.width * png.height)).toBeGreaterThan(0.1)
   })

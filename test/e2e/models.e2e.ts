@@ -28,7 +28,8 @@ describe.skipIf(!chromiumAvailable())('models view', () => {
     const tiny = app.page.getByTestId('pack-tiny')
     await tiny.waitFor()
     await app.page.getByTestId('pack-broken').getByTestId('pack-check').click()
-    await expect.poll(() => app.page.getByTestId('pack-broken').getByTestId('pack-errors').textContent())
+    await expect
+      .poll(() => app.page.getByTestId('pack-broken').getByTestId('pack-errors').textContent())
       .toContain('image.embeddingDim is 16 but the model outputs 8 channels')
 
     if ((await tiny.getByTestId('pack-active').count()) === 0) await tiny.getByTestId('pack-activate').click()
@@ -44,7 +45,9 @@ describe.skipIf(!chromiumAvailable())('models view', () => {
     await expect.poll(() => panel.getByTestId('run-session').locator('option').count()).toBeGreaterThan(0)
     await panel.locator('input[type="number"]').nth(1).fill('12')
     await panel.getByTestId('run-start').click()
-    await expect.poll(() => panel.getByTestId('run-summary').textContent(), { timeout: 60_000 }).toContain('12 frames: 12 computed')
+    await expect
+      .poll(() => panel.getByTestId('run-summary').textContent(), { timeout: 60_000 })
+      .toContain('12 frames: 12 computed')
     await expect.poll(() => panel.getByTestId('cache-status').textContent()).toContain('12 frames of this session')
     await panel.getByTestId('pca-show').click()
     const image = panel.getByTestId('pca-image')

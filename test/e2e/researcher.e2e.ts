@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoSkipReason, startConsole, type ConsoleUnderTest } from './harness'
 
 const reason = demoSkipReason()
-const stated = JSON.parse(readFileSync(join(resolve(import.meta.dirname, '..', '..'), 'models', 'demo', 'evaluation.json'), 'utf8')) as {
+const stated = JSON.parse(
+  readFileSync(join(resolve(import.meta.dirname, '..', '..'), 'models', 'demo', 'evaluation.json'), 'utf8'),
+) as {
   splits: { recording: { text: number; visualMean: number; linearProbe: number } }
 }
 
@@ -48,7 +50,9 @@ describe.skipIf(reason !== '')(reason ? `researcher views — skipped: ${reason}
     await app.goto('/segmentation?session=demo-apartment&frame=40')
     await page.getByTestId('seg-legend').first().waitFor({ timeout: 60_000 })
     await page.getByTestId('seg-compare').selectOption('truth')
-    await expect.poll(() => page.getByTestId('seg-truth-iou').textContent(), { timeout: 60_000 }).toMatch(/this frame: mIoU \d+\.\d %/)
+    await expect
+      .poll(() => page.getByTestId('seg-truth-iou').textContent(), { timeout: 60_000 })
+      .toMatch(/this frame: mIoU \d+\.\d %/)
     await page.screenshot({ path: '/tmp/i17-segmentation-truth.png' })
     await page.getByTestId('seg-error-view').check()
     await expect.poll(() => page.locator('[data-testid="seg-overlay"][data-plain="errors"]').count()).toBe(1)

@@ -11,29 +11,40 @@ const reason = demoSkipReason()
 
 /** Mean absolute RGB difference between the overlay canvas and the frame's RGB drawn at the same size. */
 function differenceFromRgb(page: Page, rgbUrl: string): Promise<number> {
-  return page.locator('[data-testid="seg-overlay"]').first().evaluate(async (element, url) => {
-    const canvas = element as HTMLCanvasElement
-    const image = new Image()
-    image.src = url
-    await image.decode()
-    const read = (source: CanvasImageSource) => {
-      const copy = document.createElement('canvas')
-      copy.width = canvas.width
-      copy.height = canvas.height
-      const ctx = copy.getContext('2d') as CanvasRenderingContext2D
-      ctx.drawImage(source, 0, 0, copy.width, copy.height)
-      return ctx.getImageData(0, 0, copy.width, copy.height).data
-    }
-    const a = read(canvas)
-    const b = read(image)
-    let sum = 0
-    for (let i = 0; i < a.length; i += 4) sum += Math.abs((a[i] ?? 0) - (b[i] ?? 0)) + Math.abs((a[i + 1] ?? 0) - (b[i + 1] ?? 0)) + Math.abs((a[i + 2] ?? 0) - (b[i + 2] ?? 0))
-    return sum / (3 * (a.length / 4))
-  }, rgbUrl)
+  return page
+    .locator('[data-testid="seg-overlay"]')
+    .first()
+    .evaluate(async (element, url) => {
+      const canvas = element as HTMLCanvasElement
+      const image = new Image()
+      image.src = url
+      await image.decode()
+      const read = (source: CanvasImageSource) => {
+        const copy = document.createElement('canvas')
+        copy.width = canvas.width
+        copy.height = canvas.height
+        const ctx = copy.getContext('2d') as CanvasRenderingContext2D
+        ctx.drawImage(source, 0, 0, copy.width, copy.height)
+        return ctx.getImageData(0, 0, copy.width, copy.height).data
+      }
+      const a = read(canvas)
+      const b = read(image)
+      let sum = 0
+      for (let i = 0; i < a.length; i += 4)
+        sum +=
+          Math.abs((a[i] ?? 0) - (b[i] ?? 0)) +
+          Math.abs((a[i + 1] ?? 0) - (b[i + 1] ?? 0)) +
+          Math.abs((a[i + 2] ?? 0) - (b[i + 2] ?? 0))
+      return sum / (3 * (a.length / 4))
+    }, rgbUrl)
 }
 
 async function legend(page: Page): Promise<string[]> {
-  return page.getByTestId('seg-legend-item').evaluateAll((items) => items.map((item) => `${item.getAttribute('data-class')} ${item.querySelector('.share')?.textContent ?? ''}`))
+  return page
+    .getByTestId('seg-legend-item')
+    .evaluateAll((items) =>
+      items.map((item) => `${item.getAttribute('data-class')} ${item.querySelector('.share')?.textContent ?? ''}`),
+    )
 }
 
 describe.skipIf(reason !== '')(reason ? `Segmentation view — skipped: ${reason}` : 'Segmentation view', () => {
@@ -50,11 +61,15 @@ describe.skipIf(reason !== '')(reason ? `Segmentation view — skipped: ${reason
     await app.goto('/segmentation?session=demo-apartment&frame=40')
     await app.page.getByTestId('view-segmentation').waitFor()
     // A class set with a text and a visual-mean head (the demo pack's).
-    const withMeans = app.page.locator('[data-testid="seg-class-set"] option[data-modes~="text"][data-modes~="mean"]').first()
+    const withMeans = app.page
+      .locator('[data-testid="seg-class-set"] option[data-modes~="text"][data-modes~="mean"]')
+      .first()
     await withMeans.waitFor({ state: 'attached', timeout: 30_000 })
     await app.page.getByTestId('seg-class-set').selectOption((await withMeans.getAttribute('value')) ?? '')
     await app.page.getByTestId('seg-mode-text').click()
-    await app.page.locator('[data-testid="seg-overlay"][data-mode="text"][data-frame="40"]').waitFor({ timeout: 60_000 })
+    await app.page
+      .locator('[data-testid="seg-overlay"][data-mode="text"][data-frame="40"]')
+      .waitFor({ timeout: 60_000 })
     expect(await nonBlankFraction(app.page, '[data-testid="seg-overlay"]')).toBeGreaterThan(0.05)
     const rgbUrl = `${app.origin}/data/sessions/demo-apartment/frames/40/rgb?token=${app.token}`
     expect(await differenceFromRgb(app.page, rgbUrl)).toBeGreaterThan(10)
@@ -81,7 +96,9 @@ describe.skipIf(reason !== '')(reason ? `Segmentation view — skipped: ${reason
 
     await app.page.getByTestId('seg-pca').check()
     await app.page.locator('[data-testid="seg-overlay"][data-mode="pca"]').waitFor({ timeout: 60_000 })
-    await expect.poll(() => nonBlankFraction(app.page, '[data-testid="seg-overlay"]'), { timeout: 10_000 }).toBeGreaterThan(0.05)
+    await expect
+      .poll(() => nonBlankFraction(app.page, '[data-testid="seg-overlay"]'), { timeout: 10_000 })
+      .toBeGreaterThan(0.05)
     await app.page.screenshot({ path: '/tmp/dve-segmentation-pca.png' })
     await app.page.getByTestId('seg-pca').uncheck()
     await app.page.locator('[data-testid="seg-overlay"][data-mode="mean"]').waitFor({ timeout: 10_000 })
@@ -93,7 +110,9 @@ describe.skipIf(reason !== '')(reason ? `Segmentation view — skipped: ${reason
     expect(await app.page.getByTestId('seg-pane').count()).toBe(2)
     await app.page.getByTestId('seg-compare').selectOption('')
     await app.page.getByTestId('seg-play').click()
-    await expect.poll(() => app.page.getByTestId('seg-frame-ms').textContent(), { timeout: 60_000 }).toMatch(/mean \d+ ms over [3-9] frames/)
+    await expect
+      .poll(() => app.page.getByTestId('seg-frame-ms').textContent(), { timeout: 60_000 })
+      .toMatch(/mean \d+ ms over [3-9] frames/)
     await app.page.getByTestId('seg-play').click()
     await app.page.screenshot({ path: '/tmp/dve-segmentation-play.png' })
   })

@@ -28,20 +28,28 @@ export async function walkViews(page: Page, options: WalkOptions): Promise<void>
   await goto('/library')
   const card = page.locator('[data-testid^=session-demo-apartment]').first()
   await card.waitFor({ timeout: timeoutMs })
-  await expect.poll(() => card.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: timeoutMs }).toBeGreaterThan(0)
+  await expect
+    .poll(() => card.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: timeoutMs })
+    .toBeGreaterThan(0)
   await shot('library')
 
   await goto('/player?session=demo-apartment&frame=20')
   await page.getByTestId('view-player').waitFor({ timeout: timeoutMs })
-  await expect.poll(() => nonBlankFraction(page, '[data-testid=pane-rgb]'), { timeout: timeoutMs }).toBeGreaterThan(0.05)
-  await expect.poll(() => nonBlankFraction(page, '[data-testid=pane-depth]'), { timeout: timeoutMs }).toBeGreaterThan(0.05)
+  await expect
+    .poll(() => nonBlankFraction(page, '[data-testid=pane-rgb]'), { timeout: timeoutMs })
+    .toBeGreaterThan(0.05)
+  await expect
+    .poll(() => nonBlankFraction(page, '[data-testid=pane-depth]'), { timeout: timeoutMs })
+    .toBeGreaterThan(0.05)
   await shot('player')
 
   await goto('/ask?session=demo-apartment&frame=20')
   await page.getByTestId('view-ask').waitFor({ timeout: timeoutMs })
   await page.getByTestId('ask-input').fill('where is the sofa?')
   await page.locator('[data-testid="ask-heatmap"][data-layers="1"]').waitFor({ timeout: timeoutMs })
-  await expect.poll(() => nonBlankFraction(page, '[data-testid="ask-heatmap"]'), { timeout: timeoutMs }).toBeGreaterThan(0.01)
+  await expect
+    .poll(() => nonBlankFraction(page, '[data-testid="ask-heatmap"]'), { timeout: timeoutMs })
+    .toBeGreaterThan(0.01)
   await shot('ask')
 
   await goto('/segmentation?session=demo-apartment&frame=20')
@@ -51,7 +59,9 @@ export async function walkViews(page: Page, options: WalkOptions): Promise<void>
   await page.getByTestId('seg-class-set').selectOption((await withText.getAttribute('value')) ?? '')
   await page.getByTestId('seg-mode-text').click()
   await page.locator('[data-testid="seg-overlay"][data-mode="text"][data-frame="20"]').waitFor({ timeout: timeoutMs })
-  await expect.poll(() => nonBlankFraction(page, '[data-testid="seg-overlay"]'), { timeout: timeoutMs }).toBeGreaterThan(0.05)
+  await expect
+    .poll(() => nonBlankFraction(page, '[data-testid="seg-overlay"]'), { timeout: timeoutMs })
+    .toBeGreaterThan(0.05)
   await shot('segmentation')
 
   for (const view of ['classes', 'map', 'models']) {

@@ -36,7 +36,8 @@ describe('images are sized from their header before decoding', () => {
     expect(report.imported).toBe(1)
     const reasons = report.skipped.map((s) => s.reason)
     expect(reasons).toHaveLength(2)
-    for (const reason of reasons) expect(reason).toMatch(/the image declares 20000×20000 pixels; the console accepts up to 8192 px a side/)
+    for (const reason of reasons)
+      expect(reason).toMatch(/the image declares 20000×20000 pixels; the console accepts up to 8192 px a side/)
     expect(seconds).toBeLessThan(1)
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * 2 ** 20)
   })
@@ -47,9 +48,15 @@ describe('images are sized from their header before decoding', () => {
     const report = await importReport(services, ground.tum)
     const manifestPath = join(ground.home, 'sessions', report.sessionId, 'session.json')
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { frames: Array<{ depth: string }> }
-    writeFileSync(join(ground.home, 'sessions', report.sessionId, manifest.frames[1]!.depth), pngDeclaring(20000, 20000, 16, 0))
+    writeFileSync(
+      join(ground.home, 'sessions', report.sessionId, manifest.frames[1]!.depth),
+      pngDeclaring(20000, 20000, 16, 0),
+    )
     const started = performance.now()
-    const error = await services.data.handle(`sessions/${report.sessionId}/frames/1/depth`, new URLSearchParams()).then(() => null, (e: unknown) => e)
+    const error = await services.data.handle(`sessions/${report.sessionId}/frames/1/depth`, new URLSearchParams()).then(
+      () => null,
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(ConsoleError)
     expect((error as ConsoleError).message).toMatch(/declares 20000×20000 pixels/)
     expect(performance.now() - started).toBeLessThan(1000)
@@ -63,8 +70,13 @@ describe('text sidecars are bounded', () => {
     const row = '0.0 0 0 0 0 0 0 1\n'
     writeFileSync(join(ground.tum, 'groundtruth.txt'), row.repeat(Math.ceil((maxTextSidecarBytes + 1) / row.length)))
     const rssBefore = process.memoryUsage().rss
-    const error = await importReport(services, ground.tum).then(() => null, (e: unknown) => e)
-    expect((error as ConsoleError).message).toMatch(/groundtruth\.txt: larger than the 16 MB allowed for a text sidecar/)
+    const error = await importReport(services, ground.tum).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    expect((error as ConsoleError).message).toMatch(
+      /groundtruth\.txt: larger than the 16 MB allowed for a text sidecar/,
+    )
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(100 * 2 ** 20)
   })
 
@@ -78,12 +90,20 @@ describe('text sidecars are bounded', () => {
       console.warn('mkfifo is not available: the pipe case is skipped.')
       return
     }
-    const pipe = await importReport(services, ground.tum).then(() => null, (e: unknown) => e)
+    const pipe = await importReport(services, ground.tum).then(
+      () => null,
+      (e: unknown) => e,
+    )
     expect((pipe as ConsoleError).message).toMatch(/groundtruth\.txt: not a regular file/)
     // /dev/zero through a link in the source: the link leads outside, so it is not read at all.
     execFileSync('rm', [fifo])
     symlinkSync('/dev/zero', fifo)
-    const zero = await importReport(services, ground.tum).then(() => null, (e: unknown) => e)
-    expect((zero as ConsoleError).message).toMatch(/groundtruth\.txt: file is missing or lies outside the source folder/)
+    const zero = await importReport(services, ground.tum).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    expect((zero as ConsoleError).message).toMatch(
+      /groundtruth\.txt: file is missing or lies outside the source folder/,
+    )
   })
 })

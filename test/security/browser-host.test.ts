@@ -21,7 +21,9 @@ afterEach(async () => {
   services = null
 })
 
-async function start(maxClientBacklogBytes?: number): Promise<{ host: BrowserHost; token: string; services: Services }> {
+async function start(
+  maxClientBacklogBytes?: number,
+): Promise<{ host: BrowserHost; token: string; services: Services }> {
   const ground = await playground()
   services ??= await startServices(ground, 'browser')
   const staticRoot = join(ground.base, 'static')
@@ -43,9 +45,13 @@ describe('token hygiene', () => {
     expect(cookieB.split('=')[0]).toBe(`dve_token_${b.host.port}`)
     // The browser sends both cookies to both ports; each console reads its own.
     const both = `${cookieA.split(';')[0]}; ${cookieB.split(';')[0]}`
-    for (const { host } of [a, b]) expect((await fetch(`http://127.0.0.1:${host.port}/index.html`, { headers: { cookie: both } })).status).toBe(200)
+    for (const { host } of [a, b])
+      expect((await fetch(`http://127.0.0.1:${host.port}/index.html`, { headers: { cookie: both } })).status).toBe(200)
     // The old shared name is not accepted any more.
-    expect((await fetch(`http://127.0.0.1:${a.host.port}/index.html`, { headers: { cookie: `dve_token=${a.token}` } })).status).toBe(401)
+    expect(
+      (await fetch(`http://127.0.0.1:${a.host.port}/index.html`, { headers: { cookie: `dve_token=${a.token}` } }))
+        .status,
+    ).toBe(401)
   })
 
   it('refuses a chosen token shorter than 16 characters', () => {
@@ -62,10 +68,13 @@ describe('Host header (DNS rebinding)', () => {
       new Promise<number>((resolve, reject) => {
         // fetch() will not let a test set Host; the http module does.
         void import('node:http').then(({ request }) => {
-          const req = request({ host: '127.0.0.1', port: host.port, path: `/?token=${token}`, headers: { host: hostHeader } }, (res) => {
-            res.resume()
-            resolve(res.statusCode ?? 0)
-          })
+          const req = request(
+            { host: '127.0.0.1', port: host.port, path: `/?token=${token}`, headers: { host: hostHeader } },
+            (res) => {
+              res.resume()
+              resolve(res.statusCode ?? 0)
+            },
+          )
           req.on('error', reject)
           req.end()
         })
@@ -82,7 +91,9 @@ describe('Host header (DNS rebinding)', () => {
   it('refuses a WebSocket upgrade under a foreign Host even with the token', async () => {
     const { host, token } = await start()
     const code = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc?token=${token}`, { headers: { host: `evil.example:${host.port}` } })
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc?token=${token}`, {
+        headers: { host: `evil.example:${host.port}` },
+      })
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
       ws.on('open', () => resolve(101))
       ws.on('error', () => undefined)
@@ -102,7 +113,8 @@ describe('a client that never reads', () => {
     const line = 'x'.repeat(64 * 1024)
     const started = Date.now()
     while (host.clientCount() > 0 && Date.now() - started < 20_000) {
-      for (let k = 0; k < 50; k++) s.events.emit('log', { level: 'info', source: 'test', message: line, time: Date.now() })
+      for (let k = 0; k < 50; k++)
+        s.events.emit('log', { level: 'info', source: 'test', message: line, time: Date.now() })
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
     expect(host.clientCount()).toBe(0)

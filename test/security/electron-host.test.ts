@@ -20,8 +20,10 @@ vi.mock('electron', () => ({
     removeHandler: (channel: string) => handlers.delete(channel),
   },
   dialog: {
-    showOpenDialog: async () => (dialogAnswers.open ? { canceled: false, filePaths: [dialogAnswers.open] } : { canceled: true, filePaths: [] }),
-    showSaveDialog: async () => (dialogAnswers.save ? { canceled: false, filePath: dialogAnswers.save } : { canceled: true }),
+    showOpenDialog: async () =>
+      dialogAnswers.open ? { canceled: false, filePaths: [dialogAnswers.open] } : { canceled: true, filePaths: [] },
+    showSaveDialog: async () =>
+      dialogAnswers.save ? { canceled: false, filePath: dialogAnswers.save } : { canceled: true },
   },
 }))
 
@@ -45,7 +47,10 @@ afterAll(async () => {
 
 let nextId = 1
 async function request(service: string, method: string, input: unknown): Promise<ResponseMessage> {
-  return (await handlers.get(requestChannel)!({ sender }, { kind: 'request', id: nextId++, service, method, input })) as ResponseMessage
+  return (await handlers.get(requestChannel)!(
+    { sender },
+    { kind: 'request', id: nextId++, service, method, input },
+  )) as ResponseMessage
 }
 
 async function refusal(service: string, method: string, input: unknown): Promise<string> {
@@ -71,7 +76,8 @@ describe('Electron: path-taking methods accept only dialog picks and the data fo
       ['classes', 'importLabels', { sessionId: 'x', classSetId: userSet, dir: ground.secretDir }],
       ['classes', 'exportLabels', { sessionId: 'x', classSetId: 'demo', outDir: outside }],
     ]
-    for (const [service, method, input] of cases) expect(await refusal(service, method, input), `${service}.${method}`).toMatch(notAvailable)
+    for (const [service, method, input] of cases)
+      expect(await refusal(service, method, input), `${service}.${method}`).toMatch(notAvailable)
     expect(existsSync(outside)).toBe(false)
   })
 
@@ -81,14 +87,19 @@ describe('Electron: path-taking methods accept only dialog picks and the data fo
     const detected = await request('sessions', 'detect', { path: ground.tum })
     expect(detected.ok).toBe(true)
     // A pick grants reading, not writing, and not its neighbours.
-    expect(await refusal('classes', 'exportClassSet', { id: 'demo', outDir: join(ground.tum, 'export') })).toMatch(notAvailable)
+    expect(await refusal('classes', 'exportClassSet', { id: 'demo', outDir: join(ground.tum, 'export') })).toMatch(
+      notAvailable,
+    )
     expect(await refusal('sessions', 'detect', { path: ground.secretDir })).toMatch(notAvailable)
   })
 
   it('an untrusted sender gets nothing, and its pick requests open no dialog', async () => {
     dialogAnswers.open = ground.dataRoot
     expect(await handlers.get(pickPathChannel)!({ sender: {} }, 'dir')).toBeNull()
-    const response = (await handlers.get(requestChannel)!({ sender: {} }, { kind: 'request', id: 1, service: 'sessions', method: 'detect', input: { path: ground.dataRoot } })) as ResponseMessage
+    const response = (await handlers.get(requestChannel)!(
+      { sender: {} },
+      { kind: 'request', id: 1, service: 'sessions', method: 'detect', input: { path: ground.dataRoot } },
+    )) as ResponseMessage
     expect(response.ok).toBe(false)
     // The refused pick granted nothing.
     expect(await refusal('sessions', 'detect', { path: ground.dataRoot })).toMatch(notAvailable)

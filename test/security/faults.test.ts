@@ -22,11 +22,16 @@ interface Run {
 }
 
 function dve(args: string[], home: string): Run {
-  const child = spawn(process.execPath, [dveEntry, ...args], { env: { ...process.env, DVE_HOME: home, DVE_PROGRESS_LINES: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [dveEntry, ...args], {
+    env: { ...process.env, DVE_HOME: home, DVE_PROGRESS_LINES: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   child.stdout?.resume()
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.on('exit', (code, signal) => done({ code, signal })),
+  )
   return { child, stderr: () => stderr, exited }
 }
 
@@ -69,7 +74,10 @@ afterAll(() => {
 function expectCleanStop(stderr: string, code: number | null, expected: number, signal: string): void {
   expect(stderr).not.toMatch(/terminate called|Napi::Error|Aborted|core dumped/)
   expect(code).toBe(expected)
-  const lines = stderr.trim().split('\n').filter((l) => l.startsWith('dve: stopped by'))
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('dve: stopped by'))
   expect(lines).toHaveLength(1)
   expect(lines[0]).toContain(`stopped by ${signal}`)
 }
@@ -79,7 +87,11 @@ describe('interrupting the CLI', { timeout: 180_000 }, () => {
     const home = freshHome()
     const run = dve(['infer', 'demo-apartment', '--frames', '0:120'], home)
     // Wait until a few frames are in the cache: the native session is loaded and running.
-    await until(() => files(join(home, 'cache')).filter((f) => f.endsWith('.dvemb')).length >= 3, 120_000, 'cached frames')
+    await until(
+      () => files(join(home, 'cache')).filter((f) => f.endsWith('.dvemb')).length >= 3,
+      120_000,
+      'cached frames',
+    )
     run.child.kill('SIGINT')
     const { code } = await run.exited
     expectCleanStop(run.stderr(), code, 130, 'SIGINT')
@@ -98,7 +110,10 @@ describe('interrupting the CLI', { timeout: 180_000 }, () => {
     const { code } = await run.exited
     expectCleanStop(run.stderr(), code, 143, 'SIGTERM')
     expect(files(join(home, 'maps')).some((f) => f.endsWith('map.json'))).toBe(true)
-    const info = spawnSync(process.execPath, [dveEntry, 'map', 'info', 'demo-apartment', '--json'], { env: { ...process.env, DVE_HOME: home }, encoding: 'utf8' })
+    const info = spawnSync(process.execPath, [dveEntry, 'map', 'info', 'demo-apartment', '--json'], {
+      env: { ...process.env, DVE_HOME: home },
+      encoding: 'utf8',
+    })
     const status = JSON.parse(info.stdout) as { map: { complete: boolean; framesFused: number } | null }
     expect(status.map?.complete).toBe(false)
     expect(status.map?.framesFused).toBeGreaterThan(0)
@@ -111,7 +126,11 @@ describe('interrupting the CLI', { timeout: 180_000 }, () => {
     await tumSource(source, 400)
     const run = dve(['import', source], home)
     const sessions = join(home, 'sessions')
-    await until(() => files(sessions).some((f) => /^\.importing-[^/]+\/rgb\/\d+/.test(f)), 120_000, 'the import to write frames')
+    await until(
+      () => files(sessions).some((f) => /^\.importing-[^/]+\/rgb\/\d+/.test(f)),
+      120_000,
+      'the import to write frames',
+    )
     return { home, sessions, run }
   }
 
@@ -129,7 +148,10 @@ describe('interrupting the CLI', { timeout: 180_000 }, () => {
     await run.exited
     const left = readdirSync(sessions)
     expect(left.some((n) => n.startsWith('.importing-'))).toBe(true)
-    const next = spawnSync(process.execPath, [dveEntry, 'sessions'], { env: { ...process.env, DVE_HOME: home }, encoding: 'utf8' })
+    const next = spawnSync(process.execPath, [dveEntry, 'sessions'], {
+      env: { ...process.env, DVE_HOME: home },
+      encoding: 'utf8',
+    })
     expect(next.status).toBe(0)
     expect(next.stderr).toMatch(/Removed an import interrupted when process \d+ ended: .*\.importing-.* \(\d+\.\d MB\)/)
     expect(readdirSync(sessions)).toEqual([])
@@ -141,7 +163,9 @@ describe('a full disk', { timeout: 120_000 }, () => {
     const mountPoint = mkdtempSync(join(tmpdir(), 'dve-tmpfs-'))
     const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint])
     if (mounted.status !== 0) {
-      console.warn(`full-disk test skipped: cannot mount a tmpfs here (${mounted.stderr.toString().trim() || 'mount failed'}).`)
+      console.warn(
+        `full-disk test skipped: cannot mount a tmpfs here (${mounted.stderr.toString().trim() || 'mount failed'}).`,
+      )
       return
     }
     try {
@@ -151,10 +175,16 @@ describe('a full disk', { timeout: 120_000 }, () => {
       await tumSource(join(source, 'big'), 200)
       const run = dve(['import', join(source, 'big')], home)
       const { code } = await run.exited
-      const lines = run.stderr().trim().split('\n').filter((l) => l.startsWith('dve:'))
+      const lines = run
+        .stderr()
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('dve:'))
       expect(code).toBe(1)
       expect(lines).toHaveLength(1)
-      expect(lines[0]).toMatch(/^dve: No space left on the device while writing .*\.importing-.*; nothing was imported and the partial session was removed; the source is untouched\./)
+      expect(lines[0]).toMatch(
+        /^dve: No space left on the device while writing .*\.importing-.*; nothing was imported and the partial session was removed; the source is untouched\./,
+      )
       expect(run.stderr()).not.toMatch(/ENOSPC|\n\s+at /)
       expect(files(join(home, 'sessions'))).toEqual([])
     } finally {

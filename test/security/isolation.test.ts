@@ -22,18 +22,31 @@ describe('a damaged user class set', () => {
   it('is listed as a problem with its path and what is wrong; every other set keeps working', async () => {
     const ground = await playground()
     services = await startServices(ground, 'cli')
-    const good = await services.api.classes.create({ name: 'Kitchen', classes: [{ name: 'cup', color: [200, 10, 10], prompts: ['cup'] }] })
+    const good = await services.api.classes.create({
+      name: 'Kitchen',
+      classes: [{ name: 'cup', color: [200, 10, 10], prompts: ['cup'] }],
+    })
     const badDir = join(ground.home, 'class-sets', 'user-broken')
     mkdirSync(badDir, { recursive: true })
     const badFile = join(badDir, 'user-broken.json')
-    writeFileSync(badFile, JSON.stringify({ format: 'dve-class-set', version: 1, name: 'Broken', classes: [{ name: 'x', color: 'red', prompts: [] }] }))
+    writeFileSync(
+      badFile,
+      JSON.stringify({
+        format: 'dve-class-set',
+        version: 1,
+        name: 'Broken',
+        classes: [{ name: 'x', color: 'red', prompts: [] }],
+      }),
+    )
     const sets = await services.api.classes.list()
     expect(sets.map((s) => s.id)).toContain(good.id)
     expect(sets.some((s) => s.source === 'builtin')).toBe(true)
     expect(sets.map((s) => s.id)).not.toContain('user-broken')
     expect((await services.api.classes.get({ id: good.id })).classes[0]?.name).toBe('cup')
     const problems = await services.api.classes.problems()
-    expect(problems).toEqual([{ file: badFile, problem: expect.stringMatching(/user-broken\.json: classes\.0\.color: /) }])
+    expect(problems).toEqual([
+      { file: badFile, problem: expect.stringMatching(/user-broken\.json: classes\.0\.color: /) },
+    ])
     // Not JSON at all: named, and the file's text is not quoted back.
     writeFileSync(badFile, 'SECRET-TEXT not json')
     const [notJson] = await services.api.classes.problems()
@@ -78,7 +91,11 @@ describe('the library', () => {
     const listed = await services.api.sessions.list()
     expect(listed.filter((s) => s.id === sessionId)).toHaveLength(1)
     expect(listed.find((s) => s.id === sessionId)?.sourcePath).toBe(ground.tum)
-    expect(warnings.map((w) => w.message).join('\n')).toMatch(new RegExp(`copied-hall/session\\.json: its id "${sessionId}" repeats the session in .*/${sessionId}; it is not listed`))
+    expect(warnings.map((w) => w.message).join('\n')).toMatch(
+      new RegExp(
+        `copied-hall/session\\.json: its id "${sessionId}" repeats the session in .*/${sessionId}; it is not listed`,
+      ),
+    )
   })
 
   it('reports a depth frame whose colour image is missing', async () => {
@@ -92,7 +109,9 @@ describe('the library', () => {
     const { jobId } = await services.api.sessions.import({ path: source, options: {} })
     const report = await services.api.sessions.importReport({ jobId })
     expect(report.imported).toBe(2)
-    expect(report.skipped).toEqual([expect.objectContaining({ sourceName: 'frame-000010', reason: 'no colour image for this depth image' })])
+    expect(report.skipped).toEqual([
+      expect.objectContaining({ sourceName: 'frame-000010', reason: 'no colour image for this depth image' }),
+    ])
   })
 })
 

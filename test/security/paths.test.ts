@@ -19,7 +19,10 @@ afterEach(async () => {
 })
 
 async function errorOf(promise: Promise<unknown>): Promise<ConsoleError> {
-  const error = await promise.then(() => null, (e: unknown) => e)
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  )
   expect(error).toBeInstanceOf(ConsoleError)
   return error as ConsoleError
 }
@@ -42,7 +45,10 @@ async function redwoodSource(dir: string): Promise<void> {
     await writeColour(join(dir, 'color', `0000${k}.jpg`), k)
     await writeDepthPng(join(dir, 'depth', `0000${k}.png`))
   }
-  writeFileSync(join(dir, 'camera_test.json'), JSON.stringify({ width: 16, height: 12, intrinsic_matrix: [20, 0, 0, 0, 21, 0, 7.5, 5.5, 1] }))
+  writeFileSync(
+    join(dir, 'camera_test.json'),
+    JSON.stringify({ width: 16, height: 12, intrinsic_matrix: [20, 0, 0, 0, 21, 0, 7.5, 5.5, 1] }),
+  )
   writeFileSync(join(dir, 'trajectory.log'), '')
 }
 
@@ -61,7 +67,9 @@ describe('browser mode: reads stay inside the allowed roots', () => {
     const viaDots = await errorOf(s.api.sessions.import({ path: `${ground.dataRoot}/../secret` }))
     for (const error of [outside, missing, viaDots]) {
       expect(error.code).toBe('not_found')
-      expect(error.message).toMatch(/: not available \(it does not exist, or lies outside the folders this console may use\)\.$/)
+      expect(error.message).toMatch(
+        /: not available \(it does not exist, or lies outside the folders this console may use\)\.$/,
+      )
     }
   })
 
@@ -96,7 +104,10 @@ describe.each(['cli', 'browser'] as const)('%s host: an import reads only its ow
     const secretPng = join(ground.secretDir, 'secret.png')
     writeFileSync(join(ground.tum, 'rgb.txt'), `0.0 rgb/0.png\n1.0 ${secretPng}\n2.0 ../../secret/secret.png\n`)
     symlinkSync(secretPng, join(ground.tum, 'rgb', 'link.png'))
-    writeFileSync(join(ground.tum, 'rgb.txt'), `0.0 rgb/0.png\n1.0 ${secretPng}\n2.0 ../../secret/secret.png\n3.0 rgb/link.png\n`)
+    writeFileSync(
+      join(ground.tum, 'rgb.txt'),
+      `0.0 rgb/0.png\n1.0 ${secretPng}\n2.0 ../../secret/secret.png\n3.0 rgb/link.png\n`,
+    )
     writeFileSync(join(ground.tum, 'depth.txt'), '0.0 depth/0.png\n1.0 depth/1.png\n2.0 depth/2.png\n3.0 depth/0.png\n')
     const report = await importAndReport(services, ground.tum)
     expect(report.imported).toBe(1)
@@ -124,12 +135,16 @@ describe('the data folder: frame files are served only from inside their session
     services = await startServices(ground, 'browser')
     const report = await importAndReport(services, ground.tum)
     const sessionDir = join(ground.home, 'sessions', report.sessionId)
-    const manifest = JSON.parse(readFileSync(join(sessionDir, 'session.json'), 'utf8')) as { frames: Array<{ rgb: string }> }
+    const manifest = JSON.parse(readFileSync(join(sessionDir, 'session.json'), 'utf8')) as {
+      frames: Array<{ rgb: string }>
+    }
     const rgb = join(sessionDir, manifest.frames[0]!.rgb)
     const { rmSync } = await import('node:fs')
     rmSync(rgb)
     symlinkSync(join(ground.secretDir, 'secret.png'), rgb)
-    const error = await errorOf(services.data.handle(`sessions/${report.sessionId}/frames/0/rgb`, new URLSearchParams()))
+    const error = await errorOf(
+      services.data.handle(`sessions/${report.sessionId}/frames/0/rgb`, new URLSearchParams()),
+    )
     expect(error.message).toMatch(/file is missing or lies outside the session folder/)
   })
 })

@@ -65,7 +65,12 @@ export function pngDeclaring(width: number, height: number, bitDepth = 8, colour
   ihdr.set([bitDepth, colourType, 0, 0, 0], 8)
   // One megabyte of zero rows compresses to about a kilobyte: enough to start a decoder working.
   const idat = deflateSync(Buffer.alloc(2 ** 20))
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))])
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
 }
 
 /** Every string in a value (reports, errors), to assert that no file content leaked into it. */

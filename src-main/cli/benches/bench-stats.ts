@@ -8,7 +8,10 @@ export function percentile(sortedMs: number[], p: number): number {
 }
 
 export function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50)
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  )
 }
 
 /** Runs `fn` `warmup` times untimed, then `runs` times; returns the sorted durations in ms. */

@@ -34,13 +34,30 @@ export const cacheCodesBench: Bench = {
     const cacheDir = mkdtempSync(join(tmpdir(), 'dve-bench-codes-'))
     const events = new EventBus()
     const jobs = new JobRunner(events)
-    const built = createInference({ paths: { ...services.paths, cache: cacheDir }, frames, jobs, data: new DataRouter(), events, logger: new Logger(events), cacheTier: 'fp16' })
+    const built = createInference({
+      paths: { ...services.paths, cache: cacheDir },
+      frames,
+      jobs,
+      data: new DataRouter(),
+      events,
+      logger: new Logger(events),
+      cacheTier: 'fp16',
+    })
     try {
       const pack = await built.models.ensureLoaded()
       const count = Math.min(await frames.frameCount(sessionId), options.quick ? 10 : 40)
-      const names = (pack.manifest.classSets.length && pack.text) ? await classNames(join(pack.entry.dir, pack.manifest.classSets[0] as string)) : []
-      const queries = pack.text ? await built.inference.textEmbeddings(names.length ? names : ['chair', 'table', 'floor']) : []
-      const tier = new CompactTier({ cacheDir, client: built.client, loadOnProviders: (key, path) => built.models.loadDerived(key, path) })
+      const names =
+        pack.manifest.classSets.length && pack.text
+          ? await classNames(join(pack.entry.dir, pack.manifest.classSets[0] as string))
+          : []
+      const queries = pack.text
+        ? await built.inference.textEmbeddings(names.length ? names : ['chair', 'table', 'floor'])
+        : []
+      const tier = new CompactTier({
+        cacheDir,
+        client: built.client,
+        loadOnProviders: (key, path) => built.models.loadDerived(key, path),
+      })
 
       const cosines: number[] = []
       let worstScoreChange = 0
@@ -87,12 +104,24 @@ export const cacheCodesBench: Bench = {
       }
       cosines.sort((a, b) => a - b)
       const rows: BenchRow[] = [
-        { name: `codes (k = ${components}) vs fp16, ${pack.entry.id}, ${count - fitFrames} frames: mean cosine`, value: cosines.reduce((a, b) => a + b, 0) / cosines.length, unit: '' },
+        {
+          name: `codes (k = ${components}) vs fp16, ${pack.entry.id}, ${count - fitFrames} frames: mean cosine`,
+          value: cosines.reduce((a, b) => a + b, 0) / cosines.length,
+          unit: '',
+        },
         { name: '  1st-percentile cosine', value: percentile(cosines, 1), unit: '' },
       ]
       if (pixels) {
-        rows.push({ name: `  largest text-query score change (${queries.length} queries)`, value: worstScoreChange, unit: 'cosine' })
-        rows.push({ name: `  class argmax agreement (${queries.length} class names)`, value: (100 * agreeing) / pixels, unit: '%' })
+        rows.push({
+          name: `  largest text-query score change (${queries.length} queries)`,
+          value: worstScoreChange,
+          unit: 'cosine',
+        })
+        rows.push({
+          name: `  class argmax agreement (${queries.length} class names)`,
+          value: (100 * agreeing) / pixels,
+          unit: '%',
+        })
       }
       return rows
     } finally {

@@ -32,7 +32,9 @@ async function bareDecodeMs(source: string): Promise<{ ms: number; frames: numbe
   const { plan } = await readImportPlan(source, {}, quietJob)
   try {
     const pgm = new PgmByteOrderChoice(null)
-    await mapBounded(plan.frames, concurrentFrames, (frame) => Promise.all([decodeRgb(frame.rgb), decodeDepth(frame.depth, pgm)]))
+    await mapBounded(plan.frames, concurrentFrames, (frame) =>
+      Promise.all([decodeRgb(frame.rgb), decodeDepth(frame.depth, pgm)]),
+    )
     return { ms: performance.now() - start, frames: plan.frames.length }
   } finally {
     await plan.close?.()
@@ -52,7 +54,11 @@ export const importBench: Bench = {
   description: 'Recording import: throughput vs bare decode of the same images',
   async run(_ctx, options) {
     const source = process.env.DVE_BENCH_IMPORT_SOURCE ?? (existsSync(sharedSource) ? sharedSource : null)
-    if (!source) throw new ConsoleError('not_found', `dve bench import needs a recording: set DVE_BENCH_IMPORT_SOURCE (${sharedSource} is missing).`)
+    if (!source)
+      throw new ConsoleError(
+        'not_found',
+        `dve bench import needs a recording: set DVE_BENCH_IMPORT_SOURCE (${sharedSource} is missing).`,
+      )
     const library = await mkdtemp(join(tmpdir(), 'dve-bench-import-'))
     const bare: number[] = []
     const imported: number[] = []
@@ -74,7 +80,13 @@ export const importBench: Bench = {
     const rows: BenchRow[] = [
       { name: `source ${source}`, value: frames, unit: 'frames' },
       { name: 'bare: read + decode colour and depth, median', value: bareMs, unit: 'ms' },
-      { name: 'import (detect, plan, decode, write), median', value: importedMs, unit: 'ms', ratio: { value: importedMs / bareMs, baseline: 'bare decode' }, aim: '≤ 1.3' },
+      {
+        name: 'import (detect, plan, decode, write), median',
+        value: importedMs,
+        unit: 'ms',
+        ratio: { value: importedMs / bareMs, baseline: 'bare decode' },
+        aim: '≤ 1.3',
+      },
       { name: 'import throughput', value: (frames / importedMs) * 1000, unit: 'frames/s' },
     ]
     return rows

@@ -11,7 +11,17 @@ import { scaleBench } from './scale'
 import { cacheCodesBench } from './cache-codes'
 import { liveBench } from './live'
 
-export const benches: Bench[] = [queryBench, seekBench, inferenceBench, importBench, mapBench, probeBench, segmentationBench, cacheCodesBench, liveBench]
+export const benches: Bench[] = [
+  queryBench,
+  seekBench,
+  inferenceBench,
+  importBench,
+  mapBench,
+  probeBench,
+  segmentationBench,
+  cacheCodesBench,
+  liveBench,
+]
 
 /** Heavy (minutes, GBs): run by name only, `dve bench scale`. */
 export const namedOnlyBenches: Bench[] = [scaleBench]

@@ -19,7 +19,15 @@ import { CompactTier, networkFeeds } from '../../services/inference/compact-tier
 import { createInference } from '../../services/inference/create-inference'
 import { EmbeddingCache, type CachedMap } from '../../services/inference/embedding-cache'
 import { decodeHalf } from '../../services/inference/float16'
-import { elemFloat, intAttribute, intsAttribute, modelBytes, node, tensorBytes, tensorInfo } from '../../services/inference/onnx-proto'
+import {
+  elemFloat,
+  intAttribute,
+  intsAttribute,
+  modelBytes,
+  node,
+  tensorBytes,
+  tensorInfo,
+} from '../../services/inference/onnx-proto'
 import { JobRunner } from '../../services/jobs/job-runner'
 import { Logger } from '../../services/logger'
 import type { FrameReader, LoadedFrame } from '../../services/ports'
@@ -41,8 +49,19 @@ export async function addedCpuRows(ctx: CliContext, model: string, quick: boolea
   const events = new EventBus()
   const jobs = new JobRunner(events)
   const built = createInference({
-    paths: { ...services.paths, shippedModels: model === 'synthetic' ? shipped : resolve(packDir, '..'), userModels: join(work, 'none'), cache: join(work, 'cache'), home: work },
-    frames, jobs, data: new DataRouter(), events, logger: new Logger(events), cacheTier: 'fp16',
+    paths: {
+      ...services.paths,
+      shippedModels: model === 'synthetic' ? shipped : resolve(packDir, '..'),
+      userModels: join(work, 'none'),
+      cache: join(work, 'cache'),
+      home: work,
+    },
+    frames,
+    jobs,
+    data: new DataRouter(),
+    events,
+    logger: new Logger(events),
+    cacheTier: 'fp16',
   })
   try {
     await built.models.activate({ id: basename(packDir) })
@@ -56,26 +75,63 @@ export async function addedCpuRows(ctx: CliContext, model: string, quick: boolea
 
     // The basis from the first maps (as the compact tier does on a model's first frames).
     const cache = new EmbeddingCache(join(work, 'cache'), 64 * 2 ** 30, () => undefined)
-    const tier = new CompactTier({ cacheDir: join(work, 'cache'), client: built.client, loadOnProviders: (key, path) => built.models.loadDerived(key, path) })
-    const embedFp16 = () => built.client.request({ kind: 'embedImage', sessionKey: pack.imageKey, spec: pack.imageSpec, rgb: frame.rgb, depthMeters: frame.depthMeters, mapKey: 'bench' }, 'interactive')
+    const tier = new CompactTier({
+      cacheDir: join(work, 'cache'),
+      client: built.client,
+      loadOnProviders: (key, path) => built.models.loadDerived(key, path),
+    })
+    const embedFp16 = () =>
+      built.client.request(
+        {
+          kind: 'embedImage',
+          sessionKey: pack.imageKey,
+          spec: pack.imageSpec,
+          rgb: frame.rgb,
+          depthMeters: frame.depthMeters,
+          mapKey: 'bench',
+        },
+        'interactive',
+      )
     for (let i = 0; i < 4; i++) await tier.observe(pack, decodeHalf((await embedFp16()).halves))
     const basis = await tier.basis(pack.modelId)
     if (!basis) throw new Error('the frame basis was not fitted')
 
     // Bare run, fp16 tier and codes tier interleaved, so load changes on a shared machine hit all three alike.
     const bare: number[] = []
-    const fp16 = { preprocess: [] as number[], run: [] as number[], post: [] as number[], hand: [] as number[], write: [] as number[] }
-    const codes = { preprocess: [] as number[], run: [] as number[], post: [] as number[], hand: [] as number[], write: [] as number[] }
+    const fp16 = {
+      preprocess: [] as number[],
+      run: [] as number[],
+      post: [] as number[],
+      hand: [] as number[],
+      write: [] as number[],
+    }
+    const codes = {
+      preprocess: [] as number[],
+      run: [] as number[],
+      post: [] as number[],
+      hand: [] as number[],
+      write: [] as number[],
+    }
     let fp16Bytes = 0
     let codesBytes = 0
     for (let i = 0; i <= runs; i++) {
       const { feeds } = networkFeeds(image, frame)
-      const bareResponse = await built.client.request({ kind: 'run', sessionKey: pack.imageKey, feeds, fetches: [image.output], discardOutputs: true }, 'interactive')
+      const bareResponse = await built.client.request(
+        { kind: 'run', sessionKey: pack.imageKey, feeds, fetches: [image.output], discardOutputs: true },
+        'interactive',
+      )
 
       let started = performance.now()
       const response = await embedFp16()
       let wall = performance.now() - started
-      const halvesMap: CachedMap = { dim: response.dim, width: response.width, height: response.height, cameraWidth: 640, cameraHeight: 480, halves: response.halves }
+      const halvesMap: CachedMap = {
+        dim: response.dim,
+        width: response.width,
+        height: response.height,
+        cameraWidth: 640,
+        cameraHeight: 480,
+        halves: response.halves,
+      }
       let writeStart = performance.now()
       await cache.put(pack.modelId, 'fp16', i, halvesMap)
       const fp16Write = performance.now() - writeStart
@@ -109,36 +165,84 @@ export async function addedCpuRows(ctx: CliContext, model: string, quick: boolea
     rows.push({ name: `bare session.run (${where})`, value: bareMs, unit: 'ms/frame' })
 
     const fp16Added = median(fp16.preprocess) + median(fp16.post) + median(fp16.hand) + median(fp16.write)
-    rows.push({ name: 'fp16 tier: added CPU per frame (any provider)', value: fp16Added, unit: 'ms/frame', ratio: { value: fp16Added / bareMs, baseline: 'bare run' }, aim: `≤ ${addedAimMs} ms` })
+    rows.push({
+      name: 'fp16 tier: added CPU per frame (any provider)',
+      value: fp16Added,
+      unit: 'ms/frame',
+      ratio: { value: fp16Added / bareMs, baseline: 'bare run' },
+      aim: `≤ ${addedAimMs} ms`,
+    })
     rows.push({ name: '  preprocess (resize + normalise, JS)', value: median(fp16.preprocess), unit: 'ms/frame' })
     rows.push({ name: '  layout graph: transpose + L2 + fp16 (CPU)', value: median(fp16.post), unit: 'ms/frame' })
     rows.push({ name: '  hand-over to/from the worker', value: median(fp16.hand), unit: 'ms/frame' })
     rows.push({ name: '  cache write', value: median(fp16.write), unit: 'ms/frame' })
     rows.push({ name: 'fp16 tier: bytes written per frame', value: fp16Bytes / 1e6, unit: 'MB' })
-    rows.push({ name: `fp16 tier: write rate at ${framesPerSecond} frames/s`, value: (fp16Bytes * framesPerSecond) / 1e6, unit: 'MB/s', aim: `≤ ${writeAimMBps} MB/s` })
+    rows.push({
+      name: `fp16 tier: write rate at ${framesPerSecond} frames/s`,
+      value: (fp16Bytes * framesPerSecond) / 1e6,
+      unit: 'MB/s',
+      aim: `≤ ${writeAimMBps} MB/s`,
+    })
 
     const encoderMs = median(codes.run.map((run, i) => run - (bare[i] as number)))
     const outsideGraph = median(codes.preprocess) + median(codes.post) + median(codes.hand) + median(codes.write)
     const onProvider = pack.provider === 'cpu' ? outsideGraph + Math.max(0, encoderMs) : outsideGraph
-    rows.push({ name: `codes tier (k = ${basis.components}): model + encoder run`, value: median(codes.run), unit: 'ms/frame', ratio: { value: median(codes.run) / bareMs, baseline: 'bare run' } })
-    rows.push({ name: `codes tier: added CPU per frame on ${pack.provider}`, value: onProvider, unit: 'ms/frame', ratio: { value: onProvider / bareMs, baseline: 'bare run' }, aim: `≤ ${addedAimMs} ms` })
-    rows.push({ name: '  fused − bare run, paired (< 0: no 59 MB output to allocate)', value: encoderMs, unit: 'ms/frame' })
+    rows.push({
+      name: `codes tier (k = ${basis.components}): model + encoder run`,
+      value: median(codes.run),
+      unit: 'ms/frame',
+      ratio: { value: median(codes.run) / bareMs, baseline: 'bare run' },
+    })
+    rows.push({
+      name: `codes tier: added CPU per frame on ${pack.provider}`,
+      value: onProvider,
+      unit: 'ms/frame',
+      ratio: { value: onProvider / bareMs, baseline: 'bare run' },
+      aim: `≤ ${addedAimMs} ms`,
+    })
+    rows.push({
+      name: '  fused − bare run, paired (< 0: no 59 MB output to allocate)',
+      value: encoderMs,
+      unit: 'ms/frame',
+    })
     rows.push({ name: '  preprocess (resize + normalise, JS)', value: median(codes.preprocess), unit: 'ms/frame' })
-    rows.push({ name: '  codes out + hand-over to/from the worker', value: median(codes.post) + median(codes.hand), unit: 'ms/frame' })
+    rows.push({
+      name: '  codes out + hand-over to/from the worker',
+      value: median(codes.post) + median(codes.hand),
+      unit: 'ms/frame',
+    })
     rows.push({ name: '  cache write', value: median(codes.write), unit: 'ms/frame' })
     if (pack.provider === 'cpu') {
-      rows.push({ name: 'codes tier: added CPU per frame with the graph on a GPU', value: outsideGraph, unit: 'ms/frame', aim: `≤ ${addedAimMs} ms` })
+      rows.push({
+        name: 'codes tier: added CPU per frame with the graph on a GPU',
+        value: outsideGraph,
+        unit: 'ms/frame',
+        aim: `≤ ${addedAimMs} ms`,
+      })
     }
     rows.push({ name: 'codes tier: bytes written per frame', value: codesBytes / 1e6, unit: 'MB' })
-    rows.push({ name: `codes tier: write rate at ${framesPerSecond} frames/s`, value: (codesBytes * framesPerSecond) / 1e6, unit: 'MB/s', aim: `≤ ${writeAimMBps} MB/s` })
+    rows.push({
+      name: `codes tier: write rate at ${framesPerSecond} frames/s`,
+      value: (codesBytes * framesPerSecond) / 1e6,
+      unit: 'MB/s',
+      aim: `≤ ${writeAimMBps} MB/s`,
+    })
 
     // Sustained: one second of frames written back to back (atomic writes, fsync each) — does the disk keep up?
-    for (const [tierName, entry] of [['codes', await cache.get(pack.modelId, 'codes', 1)], ['fp16', await cache.get(pack.modelId, 'fp16', 1)]] as const) {
+    for (const [tierName, entry] of [
+      ['codes', await cache.get(pack.modelId, 'codes', 1)],
+      ['fp16', await cache.get(pack.modelId, 'fp16', 1)],
+    ] as const) {
       if (!entry) continue
       const start = performance.now()
       for (let i = 0; i < framesPerSecond; i++) await cache.put(pack.modelId, `sustained-${tierName}`, i, entry)
       const seconds = (performance.now() - start) / 1000
-      rows.push({ name: `${tierName} tier: ${framesPerSecond} frames written back to back`, value: seconds, unit: 's', aim: '≤ 1 s' })
+      rows.push({
+        name: `${tierName} tier: ${framesPerSecond} frames written back to back`,
+        value: seconds,
+        unit: 's',
+        aim: '≤ 1 s',
+      })
     }
     return rows
   } finally {
@@ -150,7 +254,10 @@ export async function addedCpuRows(ctx: CliContext, model: string, quick: boolea
 
 /** A 640×480 RGB-D frame of smooth gradients (camera size = the network size, as on the robot). */
 class SyntheticFrames implements FrameReader {
-  constructor(private readonly width: number, private readonly height: number) {}
+  constructor(
+    private readonly width: number,
+    private readonly height: number,
+  ) {}
 
   async frameCount(): Promise<number> {
     return 1
@@ -161,8 +268,13 @@ class SyntheticFrames implements FrameReader {
     const rgb = Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 7 + frameIndex) % 256)
     const depth = Float32Array.from({ length: width * height }, (_, i) => 0.5 + ((i % width) / width) * 4)
     return {
-      sessionId, frameIndex, timestampSec: frameIndex / framesPerSecond, rgb: { width, height, data: rgb }, depthMeters: { width, height, data: depth },
-      camera: { width, height, fx: 500, fy: 500, cx: width / 2, cy: height / 2 }, worldFromCamera: null,
+      sessionId,
+      frameIndex,
+      timestampSec: frameIndex / framesPerSecond,
+      rgb: { width, height, data: rgb },
+      depthMeters: { width, height, data: depth },
+      camera: { width, height, fx: 500, fy: 500, cx: width / 2, cy: height / 2 },
+      worldFromCamera: null,
     }
   }
 
@@ -177,21 +289,48 @@ function writeSyntheticPack(dir: string): string {
   const weights = Float32Array.from({ length: 768 * 4 * 4 * 4 }, (_, i) => Math.sin(i * 12.9898) * 0.1)
   const onnx = modelBytes(
     'synthetic_dveformer',
-    [node('Concat', ['rgb', 'depth'], ['rgbd'], [intAttribute('axis', 1)]), node('Conv', ['rgbd', 'weight'], ['dense_visual_embedding_decoder_0'], [intsAttribute('kernel_shape', [4, 4]), intsAttribute('strides', [4, 4])])],
+    [
+      node('Concat', ['rgb', 'depth'], ['rgbd'], [intAttribute('axis', 1)]),
+      node(
+        'Conv',
+        ['rgbd', 'weight'],
+        ['dense_visual_embedding_decoder_0'],
+        [intsAttribute('kernel_shape', [4, 4]), intsAttribute('strides', [4, 4])],
+      ),
+    ],
     [tensorInfo('rgb', elemFloat, [1, 3, 480, 640]), tensorInfo('depth', elemFloat, [1, 1, 480, 640])],
     [tensorInfo('dense_visual_embedding_decoder_0', elemFloat, [1, 768, 120, 160])],
     [tensorBytes('weight', elemFloat, [768, 4, 4, 4], weights)],
   )
   writeFileSync(join(dir, 'image.onnx'), onnx)
-  writeFileSync(join(dir, 'model.json'), JSON.stringify({
-    format: 'dve-model-pack', version: 1, name: 'synthetic-dveformer', description: 'DVEFormer-sized stand-in for benchmarks',
-    image: {
-      onnx: 'image.onnx', inputs: { rgb: 'rgb', depth: 'depth' }, output: 'dense_visual_embedding_decoder_0',
-      inputSize: { height: 480, width: 640 }, outputStride: 4, embeddingDim: 768,
-      rgbMean: [123.675, 116.28, 103.53], rgbStd: [58.395, 57.12, 57.375], depthUnitMeters: 0.001,
-      depthMean: 2841.94941272766, depthStd: 1417.2594281672277, depthMaxMeters: null, invalidDepthValue: 0,
-    },
-    classSets: [],
-  }, null, 2))
+  writeFileSync(
+    join(dir, 'model.json'),
+    JSON.stringify(
+      {
+        format: 'dve-model-pack',
+        version: 1,
+        name: 'synthetic-dveformer',
+        description: 'DVEFormer-sized stand-in for benchmarks',
+        image: {
+          onnx: 'image.onnx',
+          inputs: { rgb: 'rgb', depth: 'depth' },
+          output: 'dense_visual_embedding_decoder_0',
+          inputSize: { height: 480, width: 640 },
+          outputStride: 4,
+          embeddingDim: 768,
+          rgbMean: [123.675, 116.28, 103.53],
+          rgbStd: [58.395, 57.12, 57.375],
+          depthUnitMeters: 0.001,
+          depthMean: 2841.94941272766,
+          depthStd: 1417.2594281672277,
+          depthMaxMeters: null,
+          invalidDepthValue: 0,
+        },
+        classSets: [],
+      },
+      null,
+      2,
+    ),
+  )
   return dir
 }

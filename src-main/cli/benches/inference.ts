@@ -34,7 +34,8 @@ import type { Bench, BenchRow } from './bench-types'
 async function benchSession(ctx: CliContext): Promise<{ frames: SessionFrameReader; id: string }> {
   const services = await ctx.services()
   const listed = await services.api.sessions.list()
-  const id = process.env.DVE_BENCH_SESSION ?? (listed.some((s) => s.id === demoSessionId) ? demoSessionId : listed[0]?.id)
+  const id =
+    process.env.DVE_BENCH_SESSION ?? (listed.some((s) => s.id === demoSessionId) ? demoSessionId : listed[0]?.id)
   if (!id) throw new Error('dve bench inference needs a session: import one, or ship resources/demo-recording.')
   // A small decoded-frame cache, so the RSS rows measure the pipeline and not the reader's LRU filling up.
   const store = new SessionStore(services.paths.sessions, [join(services.paths.resources, demoSessionFolder)])
@@ -54,15 +55,29 @@ async function peakRss(work: () => Promise<unknown>): Promise<number> {
 }
 
 /** session.run alone, timed in the worker, on the frame's preprocessed inputs. */
-async function bareRunMs(built: Inference, pack: LoadedPack, frames: FrameReader, id: string, index: number): Promise<number> {
+async function bareRunMs(
+  built: Inference,
+  pack: LoadedPack,
+  frames: FrameReader,
+  id: string,
+  index: number,
+): Promise<number> {
   const image = pack.manifest.image
   const frame = await frames.loadFrame(id, index)
   const input = preprocessFrame(frame.rgb, frame.depthMeters, image)
-  const tensor = (channels: number, data: Float32Array): TensorData => ({ type: 'float32', dims: [1, channels, input.height, input.width], data })
-  const feeds = 'rgbd' in image.inputs
-    ? { [image.inputs.rgbd]: tensor(4, input.planes) }
-    : { [image.inputs.rgb]: tensor(3, input.rgb), [image.inputs.depth]: tensor(1, input.depth) }
-  const response = await built.client.request({ kind: 'run', sessionKey: pack.imageKey, feeds, fetches: [image.output], discardOutputs: true }, 'interactive')
+  const tensor = (channels: number, data: Float32Array): TensorData => ({
+    type: 'float32',
+    dims: [1, channels, input.height, input.width],
+    data,
+  })
+  const feeds =
+    'rgbd' in image.inputs
+      ? { [image.inputs.rgbd]: tensor(4, input.planes) }
+      : { [image.inputs.rgb]: tensor(3, input.rgb), [image.inputs.depth]: tensor(1, input.depth) }
+  const response = await built.client.request(
+    { kind: 'run', sessionKey: pack.imageKey, feeds, fetches: [image.output], discardOutputs: true },
+    'interactive',
+  )
   return response.runMs
 }
 
@@ -70,25 +85,37 @@ async function bareRunMs(built: Inference, pack: LoadedPack, frames: FrameReader
 async function headRows(built: Inference, dim: number, quick: boolean): Promise<BenchRow[]> {
   const width = 160
   const height = 120
-  const data = Float32Array.from({ length: width * height * dim }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1)
+  const data = Float32Array.from({ length: width * height * dim }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1)
   normaliseRows(data, dim)
   const map = { dim, width, height, data }
   const rows: BenchRow[] = []
   for (const count of [1, 8]) {
     const vectors = data.slice(0, count * dim)
     let first = true
-    const times = await timeRuns(async () => {
-      await built.client.request({ kind: 'score', mapKey: `bench-heads-${dim}`, map: first ? map : null, vectors, count, bias: null }, 'interactive')
-      first = false
-    }, quick ? 10 : 50)
-    rows.push({ name: `text-query heads, ${dim}×${height}×${width}, K=${count}`, value: median(times) / count, unit: 'ms/query', aim: '≤ 5 ms' })
+    const times = await timeRuns(
+      async () => {
+        await built.client.request(
+          { kind: 'score', mapKey: `bench-heads-${dim}`, map: first ? map : null, vectors, count, bias: null },
+          'interactive',
+        )
+        first = false
+      },
+      quick ? 10 : 50,
+    )
+    rows.push({
+      name: `text-query heads, ${dim}×${height}×${width}, K=${count}`,
+      value: median(times) / count,
+      unit: 'ms/query',
+      aim: '≤ 5 ms',
+    })
   }
   return rows
 }
 
 export const inferenceBench: Bench = {
   name: 'inference',
-  description: 'Model pipeline per frame vs bare session.run, preprocessing, text-query heads, text encoding, batch RSS',
+  description:
+    'Model pipeline per frame vs bare session.run, preprocessing, text-query heads, text encoding, batch RSS',
   async run(ctx, options) {
     if (options.model) return addedCpuRows(ctx, options.model, options.quick)
     const services = await ctx.services()
@@ -96,7 +123,14 @@ export const inferenceBench: Bench = {
     const cacheDir = mkdtempSync(join(tmpdir(), 'dve-bench-cache-'))
     const events = new EventBus()
     const jobs = new JobRunner(events)
-    const built = createInference({ paths: { ...services.paths, cache: cacheDir }, frames, jobs, data: new DataRouter(), events, logger: new Logger(events) })
+    const built = createInference({
+      paths: { ...services.paths, cache: cacheDir },
+      frames,
+      jobs,
+      data: new DataRouter(),
+      events,
+      logger: new Logger(events),
+    })
     try {
       const { models, inference } = built
       const pack = await models.ensureLoaded()
@@ -111,14 +145,27 @@ export const inferenceBench: Bench = {
       const vga = syntheticFrame(640, 480)
       const copyMs = median(await timeRuns(() => preprocessFrame(vga.rgb, vga.depthMeters, at640), runs))
       rows.push({ name: 'preprocess 640×480 → 640×480 (no resize)', value: copyMs, unit: 'ms' })
-      for (const [width, height] of [[1280, 720], [1440, 1080]] as const) {
+      for (const [width, height] of [
+        [1280, 720],
+        [1440, 1080],
+      ] as const) {
         const camera = syntheticFrame(width, height)
         const ms = median(await timeRuns(() => preprocessFrame(camera.rgb, camera.depthMeters, at640), runs))
-        rows.push({ name: `preprocess ${width}×${height} → 640×480`, value: ms, unit: 'ms', ratio: { value: ms / copyMs, baseline: '640×480 without resize' }, aim: '≤ 15 ms' })
+        rows.push({
+          name: `preprocess ${width}×${height} → 640×480`,
+          value: ms,
+          unit: 'ms',
+          ratio: { value: ms / copyMs, baseline: '640×480 without resize' },
+          aim: '≤ 15 ms',
+        })
       }
       const frame = await frames.loadFrame(id, 0)
       const size = `${frame.rgb.width}×${frame.rgb.height} → ${image.inputSize.width}×${image.inputSize.height}`
-      rows.push({ name: `preprocess ${size}`, value: median(await timeRuns(() => preprocessFrame(frame.rgb, frame.depthMeters, image), runs)), unit: 'ms' })
+      rows.push({
+        name: `preprocess ${size}`,
+        value: median(await timeRuns(() => preprocessFrame(frame.rgb, frame.depthMeters, image), runs)),
+        unit: 'ms',
+      })
 
       await bareRunMs(built, pack, frames, id, 0) // warm-up
       const bare: number[] = []
@@ -142,10 +189,21 @@ export const inferenceBench: Bench = {
         heads.push(performance.now() - start)
       }
       const pipelineMs = (1000 * summary.seconds) / count + median(heads)
-      rows.push({ name: 'pipeline per frame (decode → cache write, + head)', value: pipelineMs, unit: 'ms/frame', ratio: { value: pipelineMs / bareMs, baseline: 'bare run' }, aim: '≤ 1.15' })
+      rows.push({
+        name: 'pipeline per frame (decode → cache write, + head)',
+        value: pipelineMs,
+        unit: 'ms/frame',
+        ratio: { value: pipelineMs / bareMs, baseline: 'bare run' },
+        aim: '≤ 1.15',
+      })
       if (summary.workerMs) {
         rows.push({ name: '  of which: preprocess (worker)', value: summary.workerMs.preprocess, unit: 'ms/frame' })
-        rows.push({ name: '  of which: session.run in the batch (worker)', value: summary.workerMs.run, unit: 'ms/frame', ratio: { value: summary.workerMs.run / bareMs, baseline: 'bare run' } })
+        rows.push({
+          name: '  of which: session.run in the batch (worker)',
+          value: summary.workerMs.run,
+          unit: 'ms/frame',
+          ratio: { value: summary.workerMs.run / bareMs, baseline: 'bare run' },
+        })
         rows.push({ name: '  of which: normalise + fp16 (worker)', value: summary.workerMs.post, unit: 'ms/frame' })
       }
       rows.push({ name: '  of which: text-query head', value: median(heads), unit: 'ms/frame' })
@@ -154,7 +212,9 @@ export const inferenceBench: Bench = {
       for (const dim of new Set([image.embeddingDim, 768])) rows.push(...(await headRows(built, dim, options.quick)))
       if (pack.text) {
         let n = 0
-        const encodeMs = median(await timeRuns(() => inference.textEmbeddings([`object number ${n++}`]), options.quick ? 5 : 20))
+        const encodeMs = median(
+          await timeRuns(() => inference.textEmbeddings([`object number ${n++}`]), options.quick ? 5 : 20),
+        )
         rows.push({ name: 'text encode per new prompt', value: encodeMs, unit: 'ms' })
       }
 
@@ -167,7 +227,13 @@ export const inferenceBench: Bench = {
       const peakHalf = await peakRss(() => batch(half))
       const peakAll = await peakRss(() => batch(2 * half))
       rows.push({ name: `peak RSS, batch of ${half} frames`, value: peakHalf / 2 ** 20, unit: 'MiB' })
-      rows.push({ name: `peak RSS, batch of ${2 * half} frames`, value: peakAll / 2 ** 20, unit: 'MiB', ratio: { value: peakAll / peakHalf, baseline: `${half} frames` }, aim: '≈ 1.0' })
+      rows.push({
+        name: `peak RSS, batch of ${2 * half} frames`,
+        value: peakAll / 2 ** 20,
+        unit: 'MiB',
+        ratio: { value: peakAll / peakHalf, baseline: `${half} frames` },
+        aim: '≈ 1.0',
+      })
       return rows
     } finally {
       jobs.cancelAll()
@@ -179,7 +245,7 @@ export const inferenceBench: Bench = {
 
 function syntheticFrame(width: number, height: number) {
   const rgb = Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 7) % 256)
-  const depth = Float32Array.from({ length: width * height }, (_, i) => 0.5 + (i % width) / width * 4)
+  const depth = Float32Array.from({ length: width * height }, (_, i) => 0.5 + ((i % width) / width) * 4)
   return { rgb: { width, height, data: rgb }, depthMeters: { width, height, data: depth } }
 }
 

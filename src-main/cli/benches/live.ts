@@ -25,7 +25,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export const liveBench: Bench = {
   name: 'live',
-  description: 'live link: arrival → heatmap latency, model and skip rate, RSS, frames lost over a simulated 30 fps stream',
+  description:
+    'live link: arrival → heatmap latency, model and skip rate, RSS, frames lost over a simulated 30 fps stream',
   async run(_ctx: CliContext, options): Promise<BenchRow[]> {
     const durationSec = options.quick ? 30 : 300
     const home = mkdtempSync(join(tmpdir(), 'dve-bench-live-'))
@@ -39,13 +40,19 @@ export const liveBench: Bench = {
       await api.query.frame({ sessionId: demo.id, frameIndex: 0, queries: [query] })
       const bareFrames = options.quick ? 10 : 30
       const bareStart = performance.now()
-      for (let i = 1; i <= bareFrames; i++) await services.api.inference.runOnSession({ sessionId: demo.id, frames: { start: i, end: i + 1 } }).then((r) => services.api.inference.runResult({ jobId: r.jobId }))
+      for (let i = 1; i <= bareFrames; i++)
+        await services.api.inference
+          .runOnSession({ sessionId: demo.id, frames: { start: i, end: i + 1 } })
+          .then((r) => services.api.inference.runResult({ jobId: r.jobId }))
       const bareFps = bareFrames / ((performance.now() - bareStart) / 1000)
 
       const latencies: number[] = []
       const rss: Array<{ atSec: number; bytes: number }> = []
       const live = new LiveService({
-        libraryDir: services.paths.sessions, store: services.recordings.store, events: services.events, logger: services.logger,
+        libraryDir: services.paths.sessions,
+        store: services.recordings.store,
+        events: services.events,
+        logger: services.logger,
         // The user's path: embed the newest frame, then the Ask heatmap of the question on it.
         embedder: () => async (sessionId, frameIndex) => {
           await api.query.frame({ sessionId, frameIndex, queries: [query] })
@@ -53,14 +60,28 @@ export const liveBench: Bench = {
         buildMap: (o) => api.map.build(o),
         hooks: { onEmbedded: (_index, _session, arrivalMs) => latencies.push(performance.now() - arrivalMs) },
       })
-      const recordedRate = demo.manifest.frames.length / Math.max(1e-3, demo.manifest.frames.at(-1)!.timestampSec - demo.manifest.frames[0]!.timestampSec)
-      const simulator = await RobotSimulator.start({ session: demo, frames: services.recordings.frameReader, port: 0, rate: streamFps / recordedRate, loop: true })
+      const recordedRate =
+        demo.manifest.frames.length /
+        Math.max(1e-3, demo.manifest.frames.at(-1)!.timestampSec - demo.manifest.frames[0]!.timestampSec)
+      const simulator = await RobotSimulator.start({
+        session: demo,
+        frames: services.recordings.frameReader,
+        port: 0,
+        rate: streamFps / recordedRate,
+        loop: true,
+      })
       const started = performance.now()
       await live.connect({ url: simulator.url, name: 'bench live' })
-      const sampler = setInterval(() => rss.push({ atSec: (performance.now() - started) / 1000, bytes: process.memoryUsage.rss() }), 1000)
+      const sampler = setInterval(
+        () => rss.push({ atSec: (performance.now() - started) / 1000, bytes: process.memoryUsage.rss() }),
+        1000,
+      )
       while (performance.now() - started < durationSec * 1000) {
         await sleep(1000)
-        if (!options.json) process.stderr.write(`\rlive bench: ${Math.round((performance.now() - started) / 1000)} / ${durationSec} s, ${live.current()?.status().framesRecorded ?? 0} frames`)
+        if (!options.json)
+          process.stderr.write(
+            `\rlive bench: ${Math.round((performance.now() - started) / 1000)} / ${durationSec} s, ${live.current()?.status().framesRecorded ?? 0} frames`,
+          )
       }
       clearInterval(sampler)
       const beforeStop = live.current()!.status()
@@ -79,12 +100,34 @@ export const liveBench: Bench = {
       const unpaired = final.pairing.unpairedColour + final.pairing.unpairedDepth
       return [
         { name: 'arrival → heatmap latency p50', value: percentile(sorted, 50), unit: 'ms' },
-        { name: 'arrival → heatmap latency p95', value: percentile(sorted, 95), unit: 'ms', ratio: { value: percentile(sorted, 95) / (periodMs + 50), baseline: 'one model period + 50 ms' }, aim: '≤ 1' },
-        { name: 'model rate while live (embed + heatmap)', value: modelFps, unit: 'fps', ratio: { value: modelFps / bareFps, baseline: `bare model ${bareFps.toFixed(1)} fps` } },
+        {
+          name: 'arrival → heatmap latency p95',
+          value: percentile(sorted, 95),
+          unit: 'ms',
+          ratio: { value: percentile(sorted, 95) / (periodMs + 50), baseline: 'one model period + 50 ms' },
+          aim: '≤ 1',
+        },
+        {
+          name: 'model rate while live (embed + heatmap)',
+          value: modelFps,
+          unit: 'fps',
+          ratio: { value: modelFps / bareFps, baseline: `bare model ${bareFps.toFixed(1)} fps` },
+        },
         { name: 'frames arriving', value: final.framesRecorded / seconds, unit: 'fps' },
         { name: 'skipped by the model (still recorded)', value: beforeStop.model.skippedPercent, unit: '%' },
-        { name: 'RSS after the first minute (max)', value: later.length ? maxOf(later) / 2 ** 20 : Number.NaN, unit: 'MiB', ratio: { value: later.length ? maxOf(later) / maxOf(firstMinute) : Number.NaN, baseline: 'first minute max' }, aim: '≤ 1.1' },
-        { name: 'complete frames lost', value: published - final.framesRecorded - unpaired, unit: `of ${published} published (${unpaired} unpaired)`, aim: '0' },
+        {
+          name: 'RSS after the first minute (max)',
+          value: later.length ? maxOf(later) / 2 ** 20 : Number.NaN,
+          unit: 'MiB',
+          ratio: { value: later.length ? maxOf(later) / maxOf(firstMinute) : Number.NaN, baseline: 'first minute max' },
+          aim: '≤ 1.1',
+        },
+        {
+          name: 'complete frames lost',
+          value: published - final.framesRecorded - unpaired,
+          unit: `of ${published} published (${unpaired} unpaired)`,
+          aim: '0',
+        },
       ]
     } finally {
       await services.dispose()

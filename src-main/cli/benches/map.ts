@@ -30,7 +30,8 @@ const dim = 768
 
 export const mapBench: Bench = {
   name: 'map',
-  description: 'Map: fusion frames/s at 640×480 and 5 cm vs bare back-projection; 1 M-voxel query vs exact scan; bytes per voxel; compressed ranking',
+  description:
+    'Map: fusion frames/s at 640×480 and 5 cm vs bare back-projection; 1 M-voxel query vs exact scan; bytes per voxel; compressed ranking',
   async run(_ctx, options) {
     const rows: BenchRow[] = []
     rows.push(...fusionRows(options.quick))
@@ -57,7 +58,16 @@ export function syntheticFrame(index: number, embeddings: boolean): FusionFrame 
   }
   const pose = [1, 0, 0, index * 0.05, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
   const stride = 4
-  const emb = embeddings ? { dim, width: width / stride, height: height / stride, scaleX: stride, scaleY: stride, data: unitRows((width / stride) * (height / stride), dim, index) } : null
+  const emb = embeddings
+    ? {
+        dim,
+        width: width / stride,
+        height: height / stride,
+        scaleX: stride,
+        scaleY: stride,
+        data: unitRows((width / stride) * (height / stride), dim, index),
+      }
+    : null
   return { frameIndex: index, camera, depthMeters, rgb, labels: null, worldFromCamera: pose, embeddings: emb }
 }
 
@@ -118,11 +128,32 @@ function fusionRows(quick: boolean): BenchRow[] {
   const baseline = 'bare back-projection'
   return [
     { name: 'bare back-projection, 640×480', value: 1000 / bareMs, unit: 'frames/s' },
-    { name: 'fusion, geometry + colour, 5 cm', value: 1000 / geometryMs, unit: 'frames/s', ratio: { value: geometryMs / bareMs, baseline }, aim: '≥ 30 frames/s' },
-    { name: 'fusion, geometry + colour, by CPU time', value: 1000 / geometryCpuMs, unit: 'frames/s', aim: '≥ 30 frames/s' },
-    { name: `fusion with ${dim}-d embeddings at 1/4 res`, value: 1000 / embeddingMs, unit: 'frames/s', ratio: { value: embeddingMs / bareMs, baseline }, aim: '≥ 30 frames/s' },
+    {
+      name: 'fusion, geometry + colour, 5 cm',
+      value: 1000 / geometryMs,
+      unit: 'frames/s',
+      ratio: { value: geometryMs / bareMs, baseline },
+      aim: '≥ 30 frames/s',
+    },
+    {
+      name: 'fusion, geometry + colour, by CPU time',
+      value: 1000 / geometryCpuMs,
+      unit: 'frames/s',
+      aim: '≥ 30 frames/s',
+    },
+    {
+      name: `fusion with ${dim}-d embeddings at 1/4 res`,
+      value: 1000 / embeddingMs,
+      unit: 'frames/s',
+      ratio: { value: embeddingMs / bareMs, baseline },
+      aim: '≥ 30 frames/s',
+    },
     { name: 'accumulator memory, geometry map', value: geometryGrid.bytesPerVoxel(), unit: 'B/voxel' },
-    { name: `accumulator memory, ${dim}-d map (while building)`, value: embeddingGrid.bytesPerVoxel(), unit: 'B/voxel' },
+    {
+      name: `accumulator memory, ${dim}-d map (while building)`,
+      value: embeddingGrid.bytesPerVoxel(),
+      unit: 'B/voxel',
+    },
   ]
 }
 
@@ -130,24 +161,44 @@ function fusionRows(quick: boolean): BenchRow[] {
 function syntheticMap(count: number): FusedMap {
   const k = defaultCodeDim
   const basisRows = unitRows(k, dim, 99)
-  const pca = fitPcaBasis(k * 4, dim, k, (i, out) => out.set(basisRows.subarray((i % k) * dim, (i % k + 1) * dim)))
+  const pca = fitPcaBasis(k * 4, dim, k, (i, out) => out.set(basisRows.subarray((i % k) * dim, ((i % k) + 1) * dim)))
   const codes = new Int8Array(count * k)
   let x = 17
   for (let i = 0; i < codes.length; i++) {
     x = (x * 1103515245 + 12345) & 0x7fffffff
-    codes[i] = (x >>> 8) % 255 - 127
+    codes[i] = ((x >>> 8) % 255) - 127
   }
   const positions = new Float32Array(count * 3)
   for (let i = 0; i < positions.length; i++) positions[i] = ((i * 2654435761) % 10000) / 1000
   const labelClasses: LabelClass[] = []
   return {
     meta: {
-      sessionId: 'bench', modelId: 'bench', voxelSizeMeters: 0.05, maxDepthMeters: 6, frameStep: 1, nextFrame: 1, framesFused: 1, frameCount: 1,
-      complete: true, embeddingDim: dim, labelClasses, camera, trajectory: { frameIndices: [], worldFromCamera: [] }, warnings: [], updatedAt: new Date().toISOString(),
+      sessionId: 'bench',
+      modelId: 'bench',
+      voxelSizeMeters: 0.05,
+      maxDepthMeters: 6,
+      frameStep: 1,
+      nextFrame: 1,
+      framesFused: 1,
+      frameCount: 1,
+      complete: true,
+      embeddingDim: dim,
+      labelClasses,
+      camera,
+      trajectory: { frameIndices: [], worldFromCamera: [] },
+      warnings: [],
+      updatedAt: new Date().toISOString(),
     },
-    count, voxelCoords: new Int32Array(count * 3), positions, colors: new Uint8Array(count * 4), labels: new Uint16Array(count),
-    pointCounts: new Uint32Array(count).fill(10), covariances: new Float32Array(count * 6), framesSeen: new Uint32Array(count),
-    observations: new Uint32Array(count * 4), embeddingWeights: new Float32Array(count).fill(1),
+    count,
+    voxelCoords: new Int32Array(count * 3),
+    positions,
+    colors: new Uint8Array(count * 4),
+    labels: new Uint16Array(count),
+    pointCounts: new Uint32Array(count).fill(10),
+    covariances: new Float32Array(count * 6),
+    framesSeen: new Uint32Array(count),
+    observations: new Uint32Array(count * 4),
+    embeddingWeights: new Float32Array(count).fill(1),
     codes: { pca, codes, scales: new Float32Array(count).fill(0.01) },
   }
 }
@@ -171,12 +222,23 @@ export async function mapQueryTimings(voxels: number): Promise<MapQueryTimings> 
     const embeddings: EmbeddingProvider = {
       activeModelId: () => 'bench',
       frameEmbeddings: () => Promise.reject(new Error('not used')),
-      textEmbeddings: async (list) => list.map((t, i) => texts.get(t) ?? texts.set(t, unitRows(1, dim, 1000 + i + t.length)).get(t)!),
+      textEmbeddings: async (list) =>
+        list.map((t, i) => texts.get(t) ?? texts.set(t, unitRows(1, dim, 1000 + i + t.length)).get(t)!),
     }
     const service = new MapService({
-      frames: { frameCount: async () => 0, loadFrame: () => Promise.reject(new Error('not used')), loadLabels: async () => null },
-      embeddings, manifest: () => Promise.reject(new Error('not used')), scoring: new QueryScoring({ embeddings, vocabulary: null, packs: null }), jobs: new JobRunner(new EventBus()), events: new EventBus(),
-      mapsRoot: root, allowFileExport: false, startEngine: async (init) => new LocalFusion(init),
+      frames: {
+        frameCount: async () => 0,
+        loadFrame: () => Promise.reject(new Error('not used')),
+        loadLabels: async () => null,
+      },
+      embeddings,
+      manifest: () => Promise.reject(new Error('not used')),
+      scoring: new QueryScoring({ embeddings, vocabulary: null, packs: null }),
+      jobs: new JobRunner(new EventBus()),
+      events: new EventBus(),
+      mapsRoot: root,
+      allowFileExport: false,
+      startEngine: async (init) => new LocalFusion(init),
     })
     const loadStart = performance.now()
     await service.current('bench')
@@ -190,7 +252,20 @@ export async function mapQueryTimings(voxels: number): Promise<MapQueryTimings> 
     const cpu = process.cpuUsage(cpuBefore)
     // CPU time per query (6 runs): on a busy shared machine wall time also counts waiting for a core.
     const queryCpuMs = (cpu.user + cpu.system) / 1000 / 6
-    const portMs = median(await timeRuns(() => service.queryMap('bench', { vector: unitRows(1, dim, 5), negatives: [], negativesKey: '', temperature: 10, threshold: 0.6 }), 3, 1))
+    const portMs = median(
+      await timeRuns(
+        () =>
+          service.queryMap('bench', {
+            vector: unitRows(1, dim, 5),
+            negatives: [],
+            negativesKey: '',
+            temperature: 10,
+            threshold: 0.6,
+          }),
+        3,
+        1,
+      ),
+    )
     return { map, loadMs, firstMs, queryMs, queryCpuMs, portMs }
   } finally {
     await rm(root, { recursive: true, force: true })
@@ -204,21 +279,46 @@ async function queryRows(voxels: number): Promise<BenchRow[]> {
   const exact = unitRows(exactCount, dim, 3)
   const q = unitRows(1, dim, 4)
   const out = new Float32Array(exactCount)
-  const exactMs = (median(await timeRuns(() => {
-    for (let i = 0; i < exactCount; i++) {
-      let dot = 0
-      for (let d = 0; d < dim; d++) dot += exact[i * dim + d]! * q[d]!
-      out[i] = dot
-    }
-  }, 3, 1)) * voxels) / exactCount
+  const exactMs =
+    (median(
+      await timeRuns(
+        () => {
+          for (let i = 0; i < exactCount; i++) {
+            let dot = 0
+            for (let d = 0; d < dim; d++) dot += exact[i * dim + d]! * q[d]!
+            out[i] = dot
+          }
+        },
+        3,
+        1,
+      ),
+    ) *
+      voxels) /
+    exactCount
   const label = `${(voxels / 1e6).toFixed(1)} M voxels`
   const baseline = 'exact float32 scan'
   return [
     { name: `exact float32 ${dim}-d scan, ${label} (from 100 k)`, value: exactMs, unit: 'ms' },
-    { name: `map query (relevancy + pins), ${label}`, value: queryMs, unit: 'ms', ratio: { value: queryMs / exactMs, baseline }, aim: '≤ 50 ms' },
+    {
+      name: `map query (relevancy + pins), ${label}`,
+      value: queryMs,
+      unit: 'ms',
+      ratio: { value: queryMs / exactMs, baseline },
+      aim: '≤ 50 ms',
+    },
     { name: `map query, CPU time per query, ${label}`, value: queryCpuMs, unit: 'ms', aim: '≤ 50 ms' },
-    { name: `first query (+ negatives' cosines), ${label}`, value: firstMs, unit: 'ms', ratio: { value: firstMs / exactMs, baseline } },
-    { name: `MapQueryPort hit (Ask), ${label}`, value: portMs, unit: 'ms', ratio: { value: portMs / exactMs, baseline } },
+    {
+      name: `first query (+ negatives' cosines), ${label}`,
+      value: firstMs,
+      unit: 'ms',
+      ratio: { value: firstMs / exactMs, baseline },
+    },
+    {
+      name: `MapQueryPort hit (Ask), ${label}`,
+      value: portMs,
+      unit: 'ms',
+      ratio: { value: portMs / exactMs, baseline },
+    },
     { name: `map load (norms), ${label}`, value: loadMs, unit: 'ms' },
     { name: 'on disk per voxel (geometry + 64 int8 code)', value: perVoxelBytes(map), unit: 'B/voxel', aim: '≤ 256' },
     { name: `uncompressed ${dim}-d float32 per voxel`, value: dim * 4, unit: 'B/voxel' },
@@ -260,7 +360,17 @@ function rankingRows(count: number): BenchRow[] {
   })
   return [
     { name: `PCA fit + encode, ${count.toLocaleString('en')} voxels`, value: compressMs, unit: 'ms' },
-    { name: 'Spearman, compressed vs exact, synthetic (worst of 3 queries)', value: Math.min(...agreements.map((a) => a.spearman)), unit: '', aim: '≥ 0.95' },
-    { name: 'top-100 overlap, compressed vs exact, synthetic (worst of 3)', value: Math.min(...agreements.map((a) => a.topOverlap)), unit: '', aim: '≥ 0.95' },
+    {
+      name: 'Spearman, compressed vs exact, synthetic (worst of 3 queries)',
+      value: Math.min(...agreements.map((a) => a.spearman)),
+      unit: '',
+      aim: '≥ 0.95',
+    },
+    {
+      name: 'top-100 overlap, compressed vs exact, synthetic (worst of 3)',
+      value: Math.min(...agreements.map((a) => a.topOverlap)),
+      unit: '',
+      aim: '≥ 0.95',
+    },
   ]
 }

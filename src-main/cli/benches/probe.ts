@@ -55,10 +55,23 @@ export const probeBench: Bench = {
     const math = await OrtProbeMath.create()
     try {
       const weights = new Float32Array(classCount * dim).fill(0.01)
-      const forward = median(await timeRuns(() => math.probabilities(data.embeddings, pixels, dim, weights, new Float32Array(classCount), classCount), options.quick ? 3 : 10))
+      const forward = median(
+        await timeRuns(
+          () => math.probabilities(data.embeddings, pixels, dim, weights, new Float32Array(classCount), classCount),
+          options.quick ? 3 : 10,
+        ),
+      )
       rows.push({ name: 'baseline: one forward X·Wᵀ + softmax (50k × 768 × 40)', value: forward, unit: 'ms' })
-      const training = median(await timeRuns(() => trainProbe(data, defaultProbeOptions, math), options.quick ? 1 : 3, 1))
-      rows.push({ name: `probe training (${defaultProbeOptions.epochs} epochs, 50k px, 768-d, 40 classes)`, value: training / 1000, unit: 's', ratio: { value: training / forward, baseline: 'forward' }, aim: '≤ 2 s' })
+      const training = median(
+        await timeRuns(() => trainProbe(data, defaultProbeOptions, math), options.quick ? 1 : 3, 1),
+      )
+      rows.push({
+        name: `probe training (${defaultProbeOptions.epochs} epochs, 50k px, 768-d, 40 classes)`,
+        value: training / 1000,
+        unit: 's',
+        ratio: { value: training / forward, baseline: 'forward' },
+        aim: '≤ 2 s',
+      })
     } finally {
       await math.release()
     }
@@ -90,23 +103,53 @@ async function strokeToProbe(runs: number): Promise<BenchRow> {
     textEmbeddings: async () => [],
     activeModelId: () => 'bench',
   }
-  const unused = async (): Promise<never> => { throw new Error('not used by the bench') }
+  const unused = async (): Promise<never> => {
+    throw new Error('not used by the bench')
+  }
   const frames: FrameReader = { frameCount: async () => frameCount, loadFrame: unused, loadLabels: async () => null }
   const scorer: FrameScorer = { scoreFrame: unused }
   const packs: ModelPackProvider = { activePack: () => null, onActivePackChanged: () => () => undefined }
-  const manifest = { camera: { width: cameraWidth, height: cameraHeight }, frames: Array.from({ length: frameCount }, (_, index) => ({ index })) } as unknown as SessionManifest
+  const manifest = {
+    camera: { width: cameraWidth, height: cameraHeight },
+    frames: Array.from({ length: frameCount }, (_, index) => ({ index })),
+  } as unknown as SessionManifest
   const jobs = new JobRunner(new EventBus())
-  const native = new InferenceWorkerClient({ log: { info: () => undefined, warn: (source, message) => console.warn(`${source}: ${message}`) } })
-  const classes = createClasses({ home, frames, embeddings, scorer, packs, manifest: async () => manifest, jobs, data: new DataRouter(), allowFileAccess: true, probeTrainer: native })
+  const native = new InferenceWorkerClient({
+    log: { info: () => undefined, warn: (source, message) => console.warn(`${source}: ${message}`) },
+  })
+  const classes = createClasses({
+    home,
+    frames,
+    embeddings,
+    scorer,
+    packs,
+    manifest: async () => manifest,
+    jobs,
+    data: new DataRouter(),
+    allowFileAccess: true,
+    probeTrainer: native,
+  })
   try {
     const set = await classes.service.create({
-      name: 'bench', classes: Array.from({ length: classCount }, (_, k) => ({ name: `class ${k}`, color: [k, k, k] as [number, number, number], prompts: [] })),
+      name: 'bench',
+      classes: Array.from({ length: classCount }, (_, k) => ({
+        name: `class ${k}`,
+        color: [k, k, k] as [number, number, number],
+        prompts: [],
+      })),
     })
     // Label ~26% of every frame: 125 camera rows in 40 bands of ~3 rows each class (stride-4 rows).
     for (let f = 0; f < frameCount; f++) {
       const labelRuns: number[] = []
       for (let y = 0; y < 124; y++) labelRuns.push(y * cameraWidth, cameraWidth, 1 + (Math.floor(y / 4) % classCount))
-      await classes.service.saveLabels({ sessionId: 'bench', classSetId: set.id, frameIndex: f, width: cameraWidth, height: cameraHeight, runs: labelRuns })
+      await classes.service.saveLabels({
+        sessionId: 'bench',
+        classSetId: set.id,
+        frameIndex: f,
+        width: cameraWidth,
+        height: cameraHeight,
+        runs: labelRuns,
+      })
     }
     const waitForJob = async (id: string) => {
       for (;;) {
@@ -119,12 +162,24 @@ async function strokeToProbe(runs: number): Promise<BenchRow> {
     const times: number[] = []
     for (let r = 0; r < runs; r++) {
       const start = performance.now()
-      await classes.service.saveLabels({ sessionId: 'bench', classSetId: set.id, frameIndex: 0, width: cameraWidth, height: cameraHeight, runs: [200 * cameraWidth + r * 8, 64, 1 + r] })
+      await classes.service.saveLabels({
+        sessionId: 'bench',
+        classSetId: set.id,
+        frameIndex: 0,
+        width: cameraWidth,
+        height: cameraHeight,
+        runs: [200 * cameraWidth + r * 8, 64, 1 + r],
+      })
       await waitForJob((await classes.service.trainProbe({ classSetId: set.id })).jobId)
       times.push(performance.now() - start)
     }
     const status = await classes.service.probeStatus({ classSetId: set.id })
-    return { name: `stroke → updated probe (${status.trainPixels + status.heldOutPixels} labelled px, native-work process)`, value: median(times) / 1000, unit: 's', aim: 'within seconds' }
+    return {
+      name: `stroke → updated probe (${status.trainPixels + status.heldOutPixels} labelled px, native-work process)`,
+      value: median(times) / 1000,
+      unit: 's',
+      aim: 'within seconds',
+    }
   } finally {
     await native.dispose()
     await rm(home, { recursive: true, force: true })

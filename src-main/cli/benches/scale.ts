@@ -36,10 +36,19 @@ export const scaleBench: Bench = {
     // Minutes of work: each part is printed to stderr as soon as it is measured.
     const add = (part: BenchRow[]): void => {
       rows.push(...part)
-      for (const row of part) process.stderr.write(`scale: ${row.name}: ${row.value.toFixed(1)} ${row.unit} (${row.ratio?.value.toFixed(2)}× ${row.ratio?.baseline})\n`)
+      for (const row of part)
+        process.stderr.write(
+          `scale: ${row.name}: ${row.value.toFixed(1)} ${row.unit} (${row.ratio?.value.toFixed(2)}× ${row.ratio?.baseline})\n`,
+        )
     }
     add(pair(await recordingFigures(frames / 10), await recordingFigures(frames), `${frames / 1000} k frames`))
-    add(pair(mapFigures(await mapQueryTimings(voxels / 10)), mapFigures(await mapQueryTimings(voxels)), `${voxels / 1e6} M voxels`))
+    add(
+      pair(
+        mapFigures(await mapQueryTimings(voxels / 10)),
+        mapFigures(await mapQueryTimings(voxels)),
+        `${voxels / 1e6} M voxels`,
+      ),
+    )
     add(pair(buildFigures(voxels / 10, 0), buildFigures(voxels, 0), `${voxels / 1e6} M voxels, geometry`))
     add(pair(buildFigures(voxels / 10, dim), buildFigures(voxels, dim), `${voxels / 1e6} M voxels, ${dim}-d`))
     return rows

@@ -35,14 +35,20 @@ function httpGet(agent: Agent, url: string, token: string): Promise<number> {
     const req = get(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
       let bytes = 0
       res.on('data', (chunk: Buffer) => (bytes += chunk.length))
-      res.on('end', () => (res.statusCode === 200 ? resolve(bytes) : reject(new Error(`GET ${url}: HTTP ${res.statusCode}`))))
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(bytes) : reject(new Error(`GET ${url}: HTTP ${res.statusCode}`)),
+      )
     })
     req.on('error', reject)
   })
 }
 
 /** Times `fn` for each index, after `before` (untimed) for each. */
-async function timeEach(indices: number[], fn: (index: number) => Promise<unknown>, before: () => void = () => undefined): Promise<number[]> {
+async function timeEach(
+  indices: number[],
+  fn: (index: number) => Promise<unknown>,
+  before: () => void = () => undefined,
+): Promise<number[]> {
   const times: number[] = []
   for (const index of indices) {
     before()
@@ -59,12 +65,20 @@ export const seekBench: Bench = {
   async run(ctx, options) {
     const services = await ctx.services()
     const listed = await services.api.sessions.list()
-    const id = process.env.DVE_BENCH_SESSION ?? (listed.some((s) => s.id === demoSessionId) ? demoSessionId : listed[0]?.id)
+    const id =
+      process.env.DVE_BENCH_SESSION ?? (listed.some((s) => s.id === demoSessionId) ? demoSessionId : listed[0]?.id)
     if (!id) throw new Error('dve bench seek needs a session: import one, or ship resources/demo-recording.')
     // Own recordings parts on their own data router, so the bench can empty the frame cache.
     const data = new DataRouter()
     const events = new EventBus()
-    const recordings = createRecordings({ host: 'cli', paths: services.paths, data, jobs: new JobRunner(events), events, logger: new Logger(events) })
+    const recordings = createRecordings({
+      host: 'cli',
+      paths: services.paths,
+      data,
+      jobs: new JobRunner(events),
+      events,
+      logger: new Logger(events),
+    })
     const session = await recordings.store.get(id)
     const frames = session.manifest.frames
     const indices = randomFrames(options.quick ? 20 : 100, frames.length, 7)
@@ -84,14 +98,26 @@ export const seekBench: Bench = {
     for (const index of indices.slice(0, 3)) await bareLoad(index) // warm the decoders' code paths
     const bare = await timeEach(indices, bareLoad)
     const query = new URLSearchParams()
-    const plane = await timeEach(indices, (index) => data.handle(resourcePaths.frameImage(id, index, 'bundle').slice(dataPrefix.length), query), cold)
+    const plane = await timeEach(
+      indices,
+      (index) => data.handle(resourcePaths.frameImage(id, index, 'bundle').slice(dataPrefix.length), query),
+      cold,
+    )
     const token = newToken()
     const agent = new Agent({ keepAlive: true })
-    const host = await startBrowserHost({ services: { ...services, data }, staticRoot: join(services.paths.home, 'no-static'), token })
+    const host = await startBrowserHost({
+      services: { ...services, data },
+      staticRoot: join(services.paths.home, 'no-static'),
+      token,
+    })
     let http: number[]
     try {
       const origin = `http://127.0.0.1:${host.port}`
-      http = await timeEach(indices, (index) => httpGet(agent, `${origin}${resourcePaths.frameImage(id, index, 'bundle')}`, token), cold)
+      http = await timeEach(
+        indices,
+        (index) => httpGet(agent, `${origin}${resourcePaths.frameImage(id, index, 'bundle')}`, token),
+        cold,
+      )
     } finally {
       agent.destroy()
       await host.close()
@@ -102,10 +128,25 @@ export const seekBench: Bench = {
       { name: `session ${id}: ${width}×${height}, random cold loads`, value: indices.length, unit: 'loads' },
       { name: 'bare: read RGB + decode depth (and labels) PNG, p50', value: bareP50, unit: 'ms' },
       { name: 'bare p95', value: percentile(bare, 95), unit: 'ms' },
-      { name: 'data plane (frame bundle), p50', value: percentile(plane, 50), unit: 'ms', ratio: { value: percentile(plane, 50) / bareP50, baseline: 'bare p50' } },
+      {
+        name: 'data plane (frame bundle), p50',
+        value: percentile(plane, 50),
+        unit: 'ms',
+        ratio: { value: percentile(plane, 50) / bareP50, baseline: 'bare p50' },
+      },
       { name: 'data plane p95', value: percentile(plane, 95), unit: 'ms' },
-      { name: 'HTTP seek (1 bundle request), p50', value: percentile(http, 50), unit: 'ms', ratio: { value: percentile(http, 50) / bareP50, baseline: 'bare p50' } },
-      { name: 'HTTP seek p95', value: percentile(http, 95), unit: 'ms', aim: '≤ 60 ms at 640×480 (server part; the Player shows its full seek time)' },
+      {
+        name: 'HTTP seek (1 bundle request), p50',
+        value: percentile(http, 50),
+        unit: 'ms',
+        ratio: { value: percentile(http, 50) / bareP50, baseline: 'bare p50' },
+      },
+      {
+        name: 'HTTP seek p95',
+        value: percentile(http, 95),
+        unit: 'ms',
+        aim: '≤ 60 ms at 640×480 (server part; the Player shows its full seek time)',
+      },
     ]
     return rows
   },

@@ -7,21 +7,31 @@ import type { BenchRow } from '../benches/bench-types'
 export function registerBenchCommand(program: Command, ctx: CliContext): void {
   program
     .command('bench')
-    .description(`run benchmarks (${benches.map((b) => b.name).join(', ') || 'none registered'}); all when no name is given; by name only: ${namedOnlyBenches.map((b) => b.name).join(', ')}`)
+    .description(
+      `run benchmarks (${benches.map((b) => b.name).join(', ') || 'none registered'}); all when no name is given; by name only: ${namedOnlyBenches.map((b) => b.name).join(', ')}`,
+    )
     .argument('[names...]', 'benchmarks to run')
     .option('--quick', 'fewer repetitions (CI smoke)')
     .option('--json', 'print JSON')
-    .option('--model <pack>', "inference: a model pack folder (or 'synthetic', DVEFormer's sizes) for the added-CPU and cache-write rows")
+    .option(
+      '--model <pack>',
+      "inference: a model pack folder (or 'synthetic', DVEFormer's sizes) for the added-CPU and cache-write rows",
+    )
     .action(async (names: string[], options: { quick?: boolean; json?: boolean; model?: string }) => {
       const known = [...benches, ...namedOnlyBenches]
       const chosen = names.length ? known.filter((b) => names.includes(b.name)) : benches
       const unknown = names.filter((n) => !known.some((b) => b.name === n))
-      if (unknown.length) throw new Error(`Unknown benchmark(s): ${unknown.join(', ')}. Known: ${known.map((b) => b.name).join(', ')}`)
+      if (unknown.length)
+        throw new Error(`Unknown benchmark(s): ${unknown.join(', ')}. Known: ${known.map((b) => b.name).join(', ')}`)
       const machine = `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`
       const results: Record<string, BenchRow[]> = {}
       if (!options.json) ctx.out(`Machine: ${machine}`)
       for (const bench of chosen) {
-        const rows = await bench.run(ctx, { quick: Boolean(options.quick), json: Boolean(options.json), model: options.model })
+        const rows = await bench.run(ctx, {
+          quick: Boolean(options.quick),
+          json: Boolean(options.json),
+          model: options.model,
+        })
         results[bench.name] = rows
         if (!options.json) printRows(ctx, bench.name, rows)
       }

@@ -5,7 +5,9 @@ import type { CliContext } from '../cli-context'
 export function registerCalibrateCommand(program: Command, ctx: CliContext): void {
   program
     .command('calibrate')
-    .description("calibrate the active pack's relevancy threshold (what counts as \"seen\" in Ask, click matches and the map) on a session with ground-truth labels")
+    .description(
+      'calibrate the active pack\'s relevancy threshold (what counts as "seen" in Ask, click matches and the map) on a session with ground-truth labels',
+    )
     .argument('<session>', 'session id with labels (see `dve sessions`)')
     .option('--write', "store the threshold in the pack's model.json (`relevancy`)")
     .option('--json', 'print JSON')
@@ -26,11 +28,19 @@ function percent(value: number | null): string {
 }
 
 function printCalibration(ctx: CliContext, result: RelevancyCalibration): void {
-  ctx.out(`Threshold ${result.threshold.toFixed(2)} at temperature ${result.temperature} for ${result.modelId} on ${result.sessionId}`)
-  ctx.out(`  per-frame F1 ${result.f1.toFixed(3)}, precision ${result.precision.toFixed(3)}, recall ${result.recall.toFixed(3)} over every (class, frame) pair`)
+  ctx.out(
+    `Threshold ${result.threshold.toFixed(2)} at temperature ${result.temperature} for ${result.modelId} on ${result.sessionId}`,
+  )
+  ctx.out(
+    `  per-frame F1 ${result.f1.toFixed(3)}, precision ${result.precision.toFixed(3)}, recall ${result.recall.toFixed(3)} over every (class, frame) pair`,
+  )
   ctx.out('  class              shown  precision  recall  peak where absent')
   for (const c of result.classes) {
-    ctx.out(`  ${c.name.padEnd(18)} ${c.present ? 'yes' : ' no'}    ${percent(c.precision)}     ${percent(c.recall)}   ${c.peakWhereAbsent.toFixed(2)}`)
+    ctx.out(
+      `  ${c.name.padEnd(18)} ${c.present ? 'yes' : ' no'}    ${percent(c.precision)}     ${percent(c.recall)}   ${c.peakWhereAbsent.toFixed(2)}`,
+    )
   }
-  ctx.out(result.written ? `Wrote the rule to ${result.written}.` : 'Not written (add --write to store it in the pack).')
+  ctx.out(
+    result.written ? `Wrote the rule to ${result.written}.` : 'Not written (add --write to store it in the pack).',
+  )
 }

@@ -14,19 +14,28 @@ const marks: Record<Finding['level'], string> = { ok: 'ok  ', warn: 'warn', miss
 export function registerDoctorCommand(program: Command, ctx: CliContext): void {
   program
     .command('doctor')
-    .description('what this machine can do: execution providers (and why not), GPU, TensorRT and its engine cache, Electron, Chromium, disk')
+    .description(
+      'what this machine can do: execution providers (and why not), GPU, TensorRT and its engine cache, Electron, Chromium, disk',
+    )
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       // Its own worker and no services: this worker is the only thread that loads onnxruntime-node here.
       const paths = consolePaths()
       const scratch = mkdtempSync(join(tmpdir(), 'dve-doctor-'))
       const warnings: string[] = []
-      const client = new InferenceWorkerClient({ log: { info: () => undefined, warn: (_source, message) => warnings.push(message) } })
+      const client = new InferenceWorkerClient({
+        log: { info: () => undefined, warn: (_source, message) => warnings.push(message) },
+      })
       try {
         const settings = await new ModelSettingsFile(paths.home, (message) => warnings.push(message)).read()
         const findings = await runDoctor({
-          host: probeProviderHost(), bindingDir: bindingDir(), cacheDir: paths.cache, cacheBudgetBytes: settings.cacheBudgetBytes,
-          client, scratchDir: scratch, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          host: probeProviderHost(),
+          bindingDir: bindingDir(),
+          cacheDir: paths.cache,
+          cacheBudgetBytes: settings.cacheBudgetBytes,
+          client,
+          scratchDir: scratch,
+          chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
         })
         if (options.json) {
           ctx.json({ findings, warnings })

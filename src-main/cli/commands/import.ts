@@ -1,13 +1,27 @@
 import { resolve } from 'node:path'
 import { Option, type Command } from 'commander'
 import { z } from 'zod'
-import { ConsoleError, depthEncodingIds, importOptionsSchema, sessionFormatIds, type ImportOptions, type ImportPreview, type ImportReport } from '../../contract'
+import {
+  ConsoleError,
+  depthEncodingIds,
+  importOptionsSchema,
+  sessionFormatIds,
+  type ImportOptions,
+  type ImportPreview,
+  type ImportReport,
+} from '../../contract'
 import { skippedLines } from '../../services/recordings/import/skipped-summary'
 import type { CliContext } from '../cli-context'
 import { formatSeconds } from '../cli-format'
 import { decisionLines } from '../import-decision-lines'
 
-const poseConventions = ['camera-to-world', 'world-to-camera', 'camera-to-world-opengl', 'world-to-camera-opengl', 'none'] as const
+const poseConventions = [
+  'camera-to-world',
+  'world-to-camera',
+  'camera-to-world-opengl',
+  'world-to-camera-opengl',
+  'none',
+] as const
 
 interface ImportFlags {
   format?: ImportOptions['format']
@@ -36,7 +50,10 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
   program
     .command('import')
     .description('import a recording folder or file into the library (progress and ETA on stderr, report on stdout)')
-    .argument('<path>', 'recording folder or file (TUM, Redwood, 7-Scenes, ScanNet, Replica, samples, PGM, MCAP, dve session)')
+    .argument(
+      '<path>',
+      'recording folder or file (TUM, Redwood, 7-Scenes, ScanNet, Replica, samples, PGM, MCAP, dve session)',
+    )
     .addOption(new Option('--format <format>', 'read the source as this format').choices([...sessionFormatIds]))
     .option('--name <name>', 'session name (default: the source folder name)')
     .option('--depth-scale <units>', 'raw depth units per metre, e.g. 1000 for mm, 5000 for TUM')
@@ -46,12 +63,30 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
     .option('--cx <px>', 'principal point x, pixels')
     .option('--cy <px>', 'principal point y, pixels')
     .option('--pose-file <file>', 'pose file inside the source where several exist')
-    .option('--invalid-depth <values>', 'raw depth values meaning "no depth", comma-separated (replaces the format\'s list)')
+    .option(
+      '--invalid-depth <values>',
+      'raw depth values meaning "no depth", comma-separated (replaces the format\'s list)',
+    )
     .option('--max-dt <seconds>', 'largest colour–depth(–pose) time difference when pairing by time (TUM, MCAP)')
-    .addOption(new Option('--pgm-byte-order <order>', 'byte order of 16-bit PGM depth').choices(['auto', 'big', 'little']))
-    .addOption(new Option('--depth-encoding <encoding>', 'layout of the raw depth samples (default: decided from the data)').choices([...depthEncodingIds]))
-    .addOption(new Option('--pose-convention <convention>', 'how the source stores poses (default: the format\'s, checked by frame overlap)').choices([...poseConventions]))
-    .option('--dry-run', 'print what the import would decide (depth reading, intrinsics, poses, order) and write nothing')
+    .addOption(
+      new Option('--pgm-byte-order <order>', 'byte order of 16-bit PGM depth').choices(['auto', 'big', 'little']),
+    )
+    .addOption(
+      new Option(
+        '--depth-encoding <encoding>',
+        'layout of the raw depth samples (default: decided from the data)',
+      ).choices([...depthEncodingIds]),
+    )
+    .addOption(
+      new Option(
+        '--pose-convention <convention>',
+        "how the source stores poses (default: the format's, checked by frame overlap)",
+      ).choices([...poseConventions]),
+    )
+    .option(
+      '--dry-run',
+      'print what the import would decide (depth reading, intrinsics, poses, order) and write nothing',
+    )
     .option('--rgb-topic <topic>', 'MCAP: colour image topic')
     .option('--depth-topic <topic>', 'MCAP: depth image topic')
     .option('--camera-info-topic <topic>', 'MCAP: CameraInfo topic of the depth camera')
@@ -73,7 +108,9 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
         // Ctrl-C cancels the job, so the importer removes its half-written folder before we exit.
         const onSigint = () => void services.api.jobs.cancel({ id: jobId })
         process.once('SIGINT', onSigint)
-        const report = await services.api.sessions.importReport({ jobId }).finally(() => process.off('SIGINT', onSigint))
+        const report = await services.api.sessions
+          .importReport({ jobId })
+          .finally(() => process.off('SIGINT', onSigint))
         if (flags.json) ctx.json(report)
         else for (const line of reportLines(report)) ctx.out(line)
       } finally {
@@ -92,8 +129,10 @@ function number(flag: string, text: string | undefined): number | undefined {
 export function importOptions(flags: ImportFlags): ImportOptions {
   const depthScale = number('--depth-scale', flags.depthScale)
   const depthUnit = number('--depth-unit', flags.depthUnit)
-  if (depthScale !== undefined && depthUnit !== undefined) throw new ConsoleError('invalid_input', 'Give --depth-scale or --depth-unit, not both.')
-  if (depthScale !== undefined && depthScale <= 0) throw new ConsoleError('invalid_input', `--depth-scale must be positive, got ${depthScale}.`)
+  if (depthScale !== undefined && depthUnit !== undefined)
+    throw new ConsoleError('invalid_input', 'Give --depth-scale or --depth-unit, not both.')
+  if (depthScale !== undefined && depthScale <= 0)
+    throw new ConsoleError('invalid_input', `--depth-scale must be positive, got ${depthScale}.`)
   const [fx, fy, cx, cy] = (['fx', 'fy', 'cx', 'cy'] as const).map((key) => number(`--${key}`, flags[key]))
   const given = [fx, fy, cx, cy].filter((v) => v !== undefined).length
   if (given !== 0 && given !== 4) throw new ConsoleError('invalid_input', 'Intrinsics need all of --fx --fy --cx --cy.')
@@ -102,16 +141,24 @@ export function importOptions(flags: ImportFlags): ImportOptions {
   if (flags.name) options.name = flags.name
   if (depthScale !== undefined) options.depthUnitMeters = 1 / depthScale
   if (depthUnit !== undefined) options.depthUnitMeters = depthUnit
-  if (fx !== undefined && fy !== undefined && cx !== undefined && cy !== undefined) options.intrinsics = { fx, fy, cx, cy }
+  if (fx !== undefined && fy !== undefined && cx !== undefined && cy !== undefined)
+    options.intrinsics = { fx, fy, cx, cy }
   if (flags.poseFile) options.poseFile = flags.poseFile
-  if (flags.invalidDepth !== undefined) options.depthInvalidValues = flags.invalidDepth.split(',').map((v) => number('--invalid-depth', v.trim()) as number)
+  if (flags.invalidDepth !== undefined)
+    options.depthInvalidValues = flags.invalidDepth.split(',').map((v) => number('--invalid-depth', v.trim()) as number)
   const maxDt = number('--max-dt', flags.maxDt)
   if (maxDt !== undefined) options.maxTimeDifferenceSec = maxDt
   if (flags.pgmByteOrder) options.pgmByteOrder = flags.pgmByteOrder
   if (flags.depthEncoding) options.depthEncoding = flags.depthEncoding
   if (flags.poseConvention) options.poseConvention = flags.poseConvention
-  const mcap = { rgbTopic: flags.rgbTopic, depthTopic: flags.depthTopic, cameraInfoTopic: flags.cameraInfoTopic, worldFrame: flags.worldFrame }
-  if (Object.values(mcap).some((v) => v !== undefined)) options.mcap = Object.fromEntries(Object.entries(mcap).filter(([, v]) => v !== undefined))
+  const mcap = {
+    rgbTopic: flags.rgbTopic,
+    depthTopic: flags.depthTopic,
+    cameraInfoTopic: flags.cameraInfoTopic,
+    worldFrame: flags.worldFrame,
+  }
+  if (Object.values(mcap).some((v) => v !== undefined))
+    options.mcap = Object.fromEntries(Object.entries(mcap).filter(([, v]) => v !== undefined))
   // The CLI calls the service directly, so the wire schema is applied here for the same messages.
   const checked = importOptionsSchema.safeParse(options)
   if (!checked.success) throw new ConsoleError('invalid_input', `dve import: ${z.prettifyError(checked.error)}`)
@@ -133,10 +180,13 @@ function reportLines(report: ImportReport): string[] {
 }
 
 function previewLines(preview: ImportPreview): string[] {
-  const lines = [`Dry run: ${preview.frameCount} frames would be imported as ${preview.formatLabel} (${preview.format}); nothing was written.`]
+  const lines = [
+    `Dry run: ${preview.frameCount} frames would be imported as ${preview.formatLabel} (${preview.format}); nothing was written.`,
+  ]
   if (preview.decisions) lines.push('Decisions:', ...decisionLines(preview.decisions))
   else lines.push('No depth frame could be read: the import would fail.')
-  if (preview.skippedCount) lines.push(`Skipped ${preview.skippedCount} frames:`, ...preview.skippedSample.map((l) => `  ${l}`))
+  if (preview.skippedCount)
+    lines.push(`Skipped ${preview.skippedCount} frames:`, ...preview.skippedSample.map((l) => `  ${l}`))
   for (const warning of preview.warnings) lines.push(`Warning: ${warning}`)
   return lines
 }

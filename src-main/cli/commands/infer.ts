@@ -5,7 +5,9 @@ import type { CliContext } from '../cli-context'
 export function registerInferCommand(program: Command, ctx: CliContext): void {
   program
     .command('infer')
-    .description('run the active model on a recording into the embedding cache (progress and ETA on stderr, summary on stdout)')
+    .description(
+      'run the active model on a recording into the embedding cache (progress and ETA on stderr, summary on stdout)',
+    )
     .argument('<session>', 'session id')
     .option('--model <pack>', 'make this model pack active first')
     .option('--frames <a:b>', 'frames a ≤ i < b (either side may be left out)')
@@ -32,7 +34,8 @@ export function parseFrames(text: string | undefined): { start: number; end: num
   if (!match) throw new ConsoleError('invalid_input', `--frames "${text}" is not a range like 10:50, :50 or 10:.`)
   const start = match[1] ? Number(match[1]) : 0
   const end = match[2] ? Number(match[2]) : null
-  if (end !== null && end <= start) throw new ConsoleError('invalid_input', `--frames "${text}": the end must be greater than the start.`)
+  if (end !== null && end <= start)
+    throw new ConsoleError('invalid_input', `--frames "${text}": the end must be greater than the start.`)
   return { start, end }
 }
 

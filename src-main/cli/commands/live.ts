@@ -24,7 +24,10 @@ const positive = (value: string | undefined, flag: string): number | undefined =
 }
 
 export function statusLine(s: LiveStatus): string {
-  const model = s.model.state === 'off' ? 'no model' : `embedding ${s.model.fps.toFixed(1)} fps of ${s.arrivalFps.toFixed(1)} fps, ${s.model.skippedPercent.toFixed(0)} % skipped`
+  const model =
+    s.model.state === 'off'
+      ? 'no model'
+      : `embedding ${s.model.fps.toFixed(1)} fps of ${s.arrivalFps.toFixed(1)} fps, ${s.model.skippedPercent.toFixed(0)} % skipped`
   const unpaired = s.pairing.unpairedColour + s.pairing.unpairedDepth
   return `${s.state}: ${s.framesRecorded} frames recorded (${s.posedFrames} posed), ${model}, ${unpaired} unpaired (±${s.pairing.toleranceMs} ms)`
 }
@@ -32,8 +35,10 @@ export function statusLine(s: LiveStatus): string {
 export function registerLiveCommand(program: Command, ctx: CliContext): void {
   program
     .command('live')
-    .description('connect to a robot (foxglove_bridge or dve robot simulate), record into a session and embed the newest frames')
-    .argument('<url>', 'the robot\'s Foxglove WebSocket URL, e.g. ws://robot:8765')
+    .description(
+      'connect to a robot (foxglove_bridge or dve robot simulate), record into a session and embed the newest frames',
+    )
+    .argument('<url>', "the robot's Foxglove WebSocket URL, e.g. ws://robot:8765")
     .option('--rgb <topic>', 'colour image topic (Image or CompressedImage; chosen by name when not given)')
     .option('--depth <topic>', 'depth image topic (Image 16UC1 or 32FC1)')
     .option('--info <topic>', 'CameraInfo topic of the depth image')
@@ -56,7 +61,9 @@ export function registerLiveCommand(program: Command, ctx: CliContext): void {
           if (options.json) return ctx.json(listing)
           ctx.out(`${listing.serverName} (${listing.protocol})`)
           for (const t of listing.topics) ctx.out(`  ${t.topic.padEnd(50)} ${t.schemaName}`)
-          ctx.out(`Chosen: colour ${listing.suggested.rgbTopic ?? '—'}, depth ${listing.suggested.depthTopic ?? '—'}, CameraInfo ${listing.suggested.cameraInfoTopic ?? '—'}, tf ${listing.suggested.tfTopics.join(', ') || '—'}`)
+          ctx.out(
+            `Chosen: colour ${listing.suggested.rgbTopic ?? '—'}, depth ${listing.suggested.depthTopic ?? '—'}, CameraInfo ${listing.suggested.cameraInfoTopic ?? '—'}, tf ${listing.suggested.tfTopics.join(', ') || '—'}`,
+          )
           return
         }
         let last = ''
@@ -68,10 +75,20 @@ export function registerLiveCommand(program: Command, ctx: CliContext): void {
           if (process.stderr.isTTY) process.stderr.write(`\r${statusLine(status).padEnd(100)}`)
         })
         const started = await live.connect({
-          url, rgbTopic: options.rgb, depthTopic: options.depth, cameraInfoTopic: options.info, worldFrame: options.frameId,
-          name: options.name, maxFrames, pairToleranceMs: Number(options.tolerance), certificateFingerprint: options.fingerprint,
+          url,
+          rgbTopic: options.rgb,
+          depthTopic: options.depth,
+          cameraInfoTopic: options.info,
+          worldFrame: options.frameId,
+          name: options.name,
+          maxFrames,
+          pairToleranceMs: Number(options.tolerance),
+          certificateFingerprint: options.fingerprint,
         })
-        if (!options.json) ctx.out(`Connected to ${url} (${started.protocol}): colour ${started.topics.rgbTopic}, depth ${started.topics.depthTopic}, CameraInfo ${started.topics.cameraInfoTopic ?? '—'}`)
+        if (!options.json)
+          ctx.out(
+            `Connected to ${url} (${started.protocol}): colour ${started.topics.rgbTopic}, depth ${started.topics.depthTopic}, CameraInfo ${started.topics.cameraInfoTopic ?? '—'}`,
+          )
         const source = services.live.current()
         const stopped = new Promise<void>((resolve) => {
           process.once('SIGINT', () => resolve())
@@ -85,7 +102,11 @@ export function registerLiveCommand(program: Command, ctx: CliContext): void {
         if (options.json) return ctx.json(final)
         if (process.stderr.isTTY) process.stderr.write('\n')
         ctx.out(statusLine(final))
-        ctx.out(final.sessionId ? `Recorded session: ${final.sessionId} (dve info ${final.sessionId})` : 'Nothing was recorded.')
+        ctx.out(
+          final.sessionId
+            ? `Recorded session: ${final.sessionId} (dve info ${final.sessionId})`
+            : 'Nothing was recorded.',
+        )
         for (const problem of final.problems) ctx.out(`  ! ${problem}`)
       } finally {
         await services.dispose()

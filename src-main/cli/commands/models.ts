@@ -5,14 +5,18 @@ import type { CliContext } from '../cli-context'
 export function registerModelsCommand(program: Command, ctx: CliContext): void {
   program
     .command('models')
-    .description('list model packs (validity, active pack) and the execution providers; checks the active pack against its ONNX graphs')
+    .description(
+      'list model packs (validity, active pack) and the execution providers; checks the active pack against its ONNX graphs',
+    )
     .option('--json', 'print JSON')
     .option('--check-all', 'also load every other pack to check it against its graphs')
     .action(async (flags: { json?: boolean; checkAll?: boolean }) => {
       const services = await ctx.services()
       try {
         const listed = await services.api.models.list()
-        const packs = await Promise.all(listed.map((p) => (p.active || (flags.checkAll && p.valid) ? services.api.models.get({ id: p.id }) : p)))
+        const packs = await Promise.all(
+          listed.map((p) => (p.active || (flags.checkAll && p.valid) ? services.api.models.get({ id: p.id }) : p)),
+        )
         const providers = await services.api.models.providers()
         if (flags.json) {
           ctx.json({ packs, providers })
@@ -42,9 +46,12 @@ export function packLines(pack: ModelPackInfo): string[] {
   if (m) {
     const image = m.image
     lines.push(`    ${m.name}: ${m.description}`)
-    lines.push(`    image ${image.inputSize.width}×${image.inputSize.height}, stride ${image.outputStride}, ${image.embeddingDim}-d; text ${m.text ? `context ${m.text.contextLength}, "${m.text.promptTemplate}"` : 'none'}`)
+    lines.push(
+      `    image ${image.inputSize.width}×${image.inputSize.height}, stride ${image.outputStride}, ${image.embeddingDim}-d; text ${m.text ? `context ${m.text.contextLength}, "${m.text.promptTemplate}"` : 'none'}`,
+    )
   }
-  if (pack.graph?.ok) lines.push(`    runs on ${pack.graph.provider}, output dims [${pack.graph.imageOutputDims?.join(', ')}]`)
+  if (pack.graph?.ok)
+    lines.push(`    runs on ${pack.graph.provider}, output dims [${pack.graph.imageOutputDims?.join(', ')}]`)
   for (const error of pack.errors) lines.push(`    error: ${error}`)
   lines.push(`    ${pack.dir}`)
   return lines

@@ -35,8 +35,17 @@ export function registerQueryCommand(program: Command, ctx: CliContext): void {
             settings: {
               threshold: options.threshold === undefined ? null : number('--threshold', options.threshold),
               vocabularyNegatives: options.vocabulary,
-              ...(options.negatives === undefined ? {} : { negatives: options.negatives.split(',').map((n) => n.trim()).filter(Boolean) }),
-              ...(options.temperature === undefined ? {} : { temperature: number('--temperature', options.temperature) }),
+              ...(options.negatives === undefined
+                ? {}
+                : {
+                    negatives: options.negatives
+                      .split(',')
+                      .map((n) => n.trim())
+                      .filter(Boolean),
+                  }),
+              ...(options.temperature === undefined
+                ? {}
+                : { temperature: number('--temperature', options.temperature) }),
             },
           },
           top: number('--top', options.top),
@@ -59,13 +68,17 @@ function number(flag: string, value: string): number {
 function printResult(ctx: CliContext, result: SessionSearchResult): void {
   const r = result.record
   const vocabulary = r.vocabularyNegatives.length ? ` + ${r.vocabularyNegatives.length} class names` : ''
-  ctx.out(`"${r.label}" in ${result.sessionId} — model ${r.modelId}, prompt "${r.promptTemplate ?? '{}'}", negatives ${r.negatives.join(', ') || 'none'}${vocabulary}, threshold ${r.threshold.toFixed(2)} (${r.thresholdMode})`)
+  ctx.out(
+    `"${r.label}" in ${result.sessionId} — model ${r.modelId}, prompt "${r.promptTemplate ?? '{}'}", negatives ${r.negatives.join(', ') || 'none'}${vocabulary}, threshold ${r.threshold.toFixed(2)} (${r.thresholdMode})`,
+  )
   ctx.out(result.answer.text)
   if (result.answer.mapPin) ctx.out(`Map pin: ${result.answer.mapPin.worldPoint.map((v) => v.toFixed(2)).join(', ')} m`)
   ctx.out('Moments (the best frame of each visit, then possible ones below the threshold):')
   result.moments.forEach((m, i) => {
     const mark = m.decision === 'seen' ? '' : '  (possible: below threshold)'
-    ctx.out(`  ${String(i + 1).padStart(2)}. ${formatClock(m.timestampSec)}  frame ${String(m.frameIndex).padEnd(6)} relevancy ${m.relevancy.toFixed(3)}${mark}`)
+    ctx.out(
+      `  ${String(i + 1).padStart(2)}. ${formatClock(m.timestampSec)}  frame ${String(m.frameIndex).padEnd(6)} relevancy ${m.relevancy.toFixed(3)}${mark}`,
+    )
   })
   ctx.out(`(${result.frameCount} frames in ${result.elapsedMs.toFixed(0)} ms)`)
 }

@@ -1,6 +1,11 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import { ConsoleError, segmentationModes, type SegmentationModeName, type SessionSegmentationSummary } from '../../contract'
+import {
+  ConsoleError,
+  segmentationModes,
+  type SegmentationModeName,
+  type SessionSegmentationSummary,
+} from '../../contract'
 import type { CliContext } from '../cli-context'
 import { parseFrames } from './infer'
 
@@ -16,7 +21,9 @@ interface SegmentFlags {
 export function registerSegmentCommand(program: Command, ctx: CliContext): void {
   program
     .command('segment')
-    .description('segment a recording with a class set: index masks (value = class + 1, 0 = void), colour PNGs and classes.json')
+    .description(
+      'segment a recording with a class set: index masks (value = class + 1, 0 = void), colour PNGs and classes.json',
+    )
     .argument('<session>', 'session id (see `dve sessions`)')
     .option('--mode <mode>', `how classes score pixels: ${segmentationModes.join(' | ')}`, 'text')
     .requiredOption('--classes <set>', 'class set id of the active model pack')
@@ -29,11 +36,17 @@ export function registerSegmentCommand(program: Command, ctx: CliContext): void 
       try {
         if (flags.model) await services.api.models.activate({ id: flags.model })
         const { jobId } = await services.api.segmentation.segmentSession({
-          sessionId, classSetId: flags.classes, mode: parseMode(flags.mode), frames: parseFrames(flags.frames), outDir: resolve(flags.out),
+          sessionId,
+          classSetId: flags.classes,
+          mode: parseMode(flags.mode),
+          frames: parseFrames(flags.frames),
+          outDir: resolve(flags.out),
         })
         const onSigint = () => void services.api.jobs.cancel({ id: jobId })
         process.once('SIGINT', onSigint)
-        const summary = await services.api.segmentation.sessionResult({ jobId }).finally(() => process.off('SIGINT', onSigint))
+        const summary = await services.api.segmentation
+          .sessionResult({ jobId })
+          .finally(() => process.off('SIGINT', onSigint))
         if (flags.json) ctx.json(summary)
         else printSummary(ctx, summary)
       } finally {
@@ -49,9 +62,13 @@ function parseMode(text: string): SegmentationModeName {
 }
 
 function printSummary(ctx: CliContext, s: SessionSegmentationSummary): void {
-  ctx.out(`${s.sessionId}: ${s.frames} frame${s.frames === 1 ? '' : 's'} segmented with ${s.classSetId} (${s.mode}) by ${s.modelId} in ${s.seconds.toFixed(1)} s → ${s.outDir ?? '(not written)'}`)
+  ctx.out(
+    `${s.sessionId}: ${s.frames} frame${s.frames === 1 ? '' : 's'} segmented with ${s.classSetId} (${s.mode}) by ${s.modelId} in ${s.seconds.toFixed(1)} s → ${s.outDir ?? '(not written)'}`,
+  )
   const seen = s.classes.filter((c) => c.share > 0).sort((a, b) => b.share - a.share)
-  for (const c of seen) ctx.out(`  ${String(c.index + 1).padStart(3)}  ${c.name.padEnd(24)} ${(100 * c.share).toFixed(1).padStart(5)} %`)
+  for (const c of seen)
+    ctx.out(`  ${String(c.index + 1).padStart(3)}  ${c.name.padEnd(24)} ${(100 * c.share).toFixed(1).padStart(5)} %`)
   const unseen = s.classes.length - seen.length
-  if (unseen > 0) ctx.out(`  (${unseen} class${unseen === 1 ? '' : 'es'} not seen; classes.json lists every mask value)`)
+  if (unseen > 0)
+    ctx.out(`  (${unseen} class${unseen === 1 ? '' : 'es'} not seen; classes.json lists every mask value)`)
 }

@@ -13,13 +13,16 @@ export function registerSessionsCommand(program: Command, ctx: CliContext): void
       const services = await ctx.services()
       const sessions = await services.api.sessions.list()
       if (options.json) ctx.json(sessions)
-      else if (sessions.length === 0) ctx.out(`No sessions in ${services.paths.sessions}. Import one with: dve import <path>`)
+      else if (sessions.length === 0)
+        ctx.out(`No sessions in ${services.paths.sessions}. Import one with: dve import <path>`)
       else for (const line of sessionTable(sessions)) ctx.out(line)
       await services.dispose()
     })
   sessions
     .command('delete')
-    .description('delete a session and everything derived from it (embedding caches, query indexes, maps, labels); asks first, naming the size')
+    .description(
+      'delete a session and everything derived from it (embedding caches, query indexes, maps, labels); asks first, naming the size',
+    )
     .argument('<session>', 'session id')
     .option('--yes', 'do not ask (scripts)')
     .action(async (id: string, options: { yes?: boolean }) => {
@@ -28,7 +31,8 @@ export function registerSessionsCommand(program: Command, ctx: CliContext): void
         const preview = await services.api.sessions.deletePreview({ id })
         const question = deleteQuestion(preview)
         if (!options.yes) {
-          if (!process.stdin.isTTY) throw new ConsoleError('invalid_input', `${question} Not asked (no terminal): pass --yes to delete.`)
+          if (!process.stdin.isTTY)
+            throw new ConsoleError('invalid_input', `${question} Not asked (no terminal): pass --yes to delete.`)
           if (!(await confirm(`${question} [y/N] `))) return ctx.out('Nothing deleted.')
         }
         await services.api.sessions.delete({ id })
@@ -68,5 +72,10 @@ function sessionTable(sessions: SessionSummary[]): string[] {
   ])
   const header = ['ID', 'NAME', 'FORMAT', 'FRAMES', 'DURATION', 'SIZE', 'POSES', 'DISK', '']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)))
-  return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd())
+  return [header, ...rows].map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd(),
+  )
 }

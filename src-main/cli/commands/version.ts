@@ -10,7 +10,10 @@ export function registerVersionCommand(program: Command, ctx: CliContext): void 
       const services = await ctx.services()
       const info = await services.api.app.info()
       if (options.json) ctx.json(info)
-      else ctx.out(`DVE Console ${info.version} (${info.platform}; model: ${info.activeModel ?? 'none'}; provider: ${info.executionProvider ?? 'n/a'})`)
+      else
+        ctx.out(
+          `DVE Console ${info.version} (${info.platform}; model: ${info.activeModel ?? 'none'}; provider: ${info.executionProvider ?? 'n/a'})`,
+        )
       await services.dispose()
     })
 }

@@ -11,7 +11,10 @@ export interface AppState {
 }
 
 export class AppService implements ServiceApi<typeof appSpec> {
-  constructor(private readonly state: AppState, private readonly logger: Logger) {}
+  constructor(
+    private readonly state: AppState,
+    private readonly logger: Logger,
+  ) {}
 
   async info(): Promise<AppInfo> {
     return {

@@ -4,21 +4,39 @@
  * plus bias. Also the catalog of sets with the modes each can run (ClassSetCatalog).
  */
 import { ConsoleError, type SegmentationModeName } from '../../contract'
-import type { ClassHead, ClassHeadProvider, ClassSetCatalog, EmbeddingProvider, ModelPackProvider, SegmentationMode } from '../ports'
+import type {
+  ClassHead,
+  ClassHeadProvider,
+  ClassSetCatalog,
+  EmbeddingProvider,
+  ModelPackProvider,
+  SegmentationMode,
+} from '../ports'
 import type { ClassSetStore, StoredClassSet } from './class-set-store'
 
 export function modesOf(set: StoredClassSet, hasTextTower: boolean): SegmentationModeName[] {
-  return [...(hasTextTower ? (['text'] as const) : []), ...(set.hasMeans ? (['mean'] as const) : []), ...(set.hasProbe ? (['probe'] as const) : [])]
+  return [
+    ...(hasTextTower ? (['text'] as const) : []),
+    ...(set.hasMeans ? (['mean'] as const) : []),
+    ...(set.hasProbe ? (['probe'] as const) : []),
+  ]
 }
 
 export class ClassHeads implements ClassHeadProvider, ClassSetCatalog {
   private readonly textRows = new Map<string, Promise<Float32Array[]>>()
 
-  constructor(private readonly deps: { store: ClassSetStore; embeddings: EmbeddingProvider; packs: ModelPackProvider }) {}
+  constructor(
+    private readonly deps: { store: ClassSetStore; embeddings: EmbeddingProvider; packs: ModelPackProvider },
+  ) {}
 
   async classSets(): Promise<Array<{ id: string; name: string; classCount: number; modes: SegmentationMode[] }>> {
     const hasText = this.deps.packs.activePack()?.manifest.text != null
-    return (await this.deps.store.list()).map((s) => ({ id: s.id, name: s.name, classCount: s.classes.length, modes: modesOf(s, hasText) }))
+    return (await this.deps.store.list()).map((s) => ({
+      id: s.id,
+      name: s.name,
+      classCount: s.classes.length,
+      modes: modesOf(s, hasText),
+    }))
   }
 
   async classHead(classSetId: string, mode: SegmentationMode): Promise<ClassHead> {
@@ -29,12 +47,18 @@ export class ClassHeads implements ClassHeadProvider, ClassSetCatalog {
     const rows = mode === 'mean' ? matrices.means : matrices.probe?.weights
     if (!rows) {
       const how = mode === 'mean' ? 'compute visual means from labels' : 'train a probe on labels'
-      throw new ConsoleError('not_found', `Class set "${set.name}" has no ${mode === 'mean' ? 'visual means' : 'probe'} yet: ${how} first (Classes view or \`dve classes\`).`)
+      throw new ConsoleError(
+        'not_found',
+        `Class set "${set.name}" has no ${mode === 'mean' ? 'visual means' : 'probe'} yet: ${how} first (Classes view or \`dve classes\`).`,
+      )
     }
     const modelDim = this.deps.packs.activePack()?.manifest.image.embeddingDim
     const dim = rows[0]?.length ?? 0
     if (modelDim !== undefined && dim !== modelDim) {
-      throw new ConsoleError('invalid_input', `Class set "${set.name}": its ${mode === 'mean' ? 'visual means have' : 'probe has'} dimension ${dim}, but the active model "${this.deps.packs.activePack()?.id}" embeds in ${modelDim}.`)
+      throw new ConsoleError(
+        'invalid_input',
+        `Class set "${set.name}": its ${mode === 'mean' ? 'visual means have' : 'probe has'} dimension ${dim}, but the active model "${this.deps.packs.activePack()?.id}" embeds in ${modelDim}.`,
+      )
     }
     if (mode === 'mean') return { ...base, weights: rows.map((r) => normalisedMean([r])), bias: null }
     return { ...base, weights: rows, bias: matrices.probe?.bias ?? null }
@@ -44,7 +68,11 @@ export class ClassHeads implements ClassHeadProvider, ClassSetCatalog {
     const key = `${this.deps.embeddings.activeModelId() ?? ''}\n${JSON.stringify(set.classes.map((c) => (c.prompts.length ? c.prompts : [c.name])))}`
     let rows = this.textRows.get(key)
     if (!rows) {
-      rows = Promise.all(set.classes.map(async (c) => normalisedMean(await this.deps.embeddings.textEmbeddings(c.prompts.length ? c.prompts : [c.name]))))
+      rows = Promise.all(
+        set.classes.map(async (c) =>
+          normalisedMean(await this.deps.embeddings.textEmbeddings(c.prompts.length ? c.prompts : [c.name])),
+        ),
+      )
       rows.catch(() => this.textRows.delete(key))
       this.textRows.set(key, rows)
     }

@@ -56,11 +56,16 @@ export function checkClasses(classes: ClassDef[], where: string): void {
   classes.forEach((c, index) => {
     const key = c.name.trim().toLowerCase()
     const other = names.get(key)
-    if (other !== undefined) throw new ConsoleError('conflict', `${where}: classes ${other + 1} and ${index + 1} are both named "${c.name}".`)
+    if (other !== undefined)
+      throw new ConsoleError('conflict', `${where}: classes ${other + 1} and ${index + 1} are both named "${c.name}".`)
     names.set(key, index)
     if (c.hotkey !== null) {
       const taken = hotkeys.get(c.hotkey)
-      if (taken !== undefined) throw new ConsoleError('conflict', `${where}: hotkey ${c.hotkey} is used by "${classes[taken]?.name}" and "${c.name}".`)
+      if (taken !== undefined)
+        throw new ConsoleError(
+          'conflict',
+          `${where}: hotkey ${c.hotkey} is used by "${classes[taken]?.name}" and "${c.name}".`,
+        )
       hotkeys.set(c.hotkey, index)
     }
   })
@@ -70,9 +75,16 @@ export async function readClassMatrices({ path, file }: LoadedClassSetFile): Pro
   const classCount = file.classes.length
   const readRows = async (relative: string, label: string): Promise<Float32Array[]> => {
     const matrix = await readNpyFloat32(join(dirname(path), relative))
-    if (matrix.rows !== classCount) throw new ConsoleError('bad_file', `${relative}: ${matrix.rows} ${label} rows for the ${classCount} classes of ${path}.`)
+    if (matrix.rows !== classCount)
+      throw new ConsoleError(
+        'bad_file',
+        `${relative}: ${matrix.rows} ${label} rows for the ${classCount} classes of ${path}.`,
+      )
     if (file.embeddingDim !== undefined && matrix.cols !== file.embeddingDim) {
-      throw new ConsoleError('bad_file', `${relative}: ${label} of dimension ${matrix.cols}, but ${path} says embeddingDim ${file.embeddingDim}.`)
+      throw new ConsoleError(
+        'bad_file',
+        `${relative}: ${label} of dimension ${matrix.cols}, but ${path} says embeddingDim ${file.embeddingDim}.`,
+      )
     }
     return Array.from({ length: matrix.rows }, (_, k) => matrix.data.slice(k * matrix.cols, (k + 1) * matrix.cols))
   }
@@ -81,16 +93,32 @@ export async function readClassMatrices({ path, file }: LoadedClassSetFile): Pro
   if (file.probe) {
     const weights = await readRows(file.probe.weights, 'probe')
     const bias = file.probe.bias ? (await readNpyFloat32(join(dirname(path), file.probe.bias))).data : null
-    if (bias && bias.length !== classCount) throw new ConsoleError('bad_file', `${file.probe.bias}: ${bias.length} bias values for the ${classCount} classes of ${path}.`)
+    if (bias && bias.length !== classCount)
+      throw new ConsoleError(
+        'bad_file',
+        `${file.probe.bias}: ${bias.length} bias values for the ${classCount} classes of ${path}.`,
+      )
     probe = { weights, bias }
   }
   return { means, probe }
 }
 
 /** Writes `<base>.json` and its `.npy` files into `dir`; returns the paths written. */
-export async function writeClassSetFile(dir: string, base: string, name: string, classes: ClassDef[], matrices: ClassMatrices): Promise<string[]> {
+export async function writeClassSetFile(
+  dir: string,
+  base: string,
+  name: string,
+  classes: ClassDef[],
+  matrices: ClassMatrices,
+): Promise<string[]> {
   const dim = matrices.means?.[0]?.length ?? matrices.probe?.weights[0]?.length
-  const file: ClassSetFile = { format: 'dve-class-set', version: 1, name, ...(dim ? { embeddingDim: dim } : {}), classes }
+  const file: ClassSetFile = {
+    format: 'dve-class-set',
+    version: 1,
+    name,
+    ...(dim ? { embeddingDim: dim } : {}),
+    classes,
+  }
   const written: string[] = []
   const writeRows = async (suffix: string, rows: Float32Array[]): Promise<string> => {
     const flat = new Float32Array(rows.length * (dim ?? 0))

@@ -9,7 +9,14 @@ import { existsSync } from 'node:fs'
 import { ConsoleError, type ClassDef, type ClassSetSource } from '../../contract'
 import type { ModelPackProvider } from '../ports'
 import { builtinClassSets } from './builtin-class-sets'
-import { checkClasses, readClassMatrices, readClassSetFile, writeClassSetFile, type ClassMatrices, type LoadedClassSetFile } from './class-set-file'
+import {
+  checkClasses,
+  readClassMatrices,
+  readClassSetFile,
+  writeClassSetFile,
+  type ClassMatrices,
+  type LoadedClassSetFile,
+} from './class-set-file'
 
 export interface StoredClassSet {
   id: string
@@ -42,7 +49,14 @@ export class ClassSetStore {
 
   async list(): Promise<StoredClassSet[]> {
     const builtin: StoredClassSet[] = builtinClassSets.map((s) => ({
-      id: s.id, name: s.name, source: 'builtin', classes: s.classes, embeddingDim: null, hasMeans: false, hasProbe: false, file: null,
+      id: s.id,
+      name: s.name,
+      source: 'builtin',
+      classes: s.classes,
+      embeddingDim: null,
+      hasMeans: false,
+      hasProbe: false,
+      file: null,
     }))
     const problems: ClassSetProblem[] = []
     const sets = [...builtin, ...(await this.packSets(problems)), ...(await this.userSets(problems))]
@@ -65,7 +79,11 @@ export class ClassSetStore {
   /** A user set, or a clear refusal for the read-only ones. */
   async getWritable(id: string): Promise<StoredClassSet> {
     const set = await this.get(id)
-    if (set.source !== 'user') throw new ConsoleError('unsupported', `Class set "${set.name}" is read-only (${set.source === 'builtin' ? 'built in' : 'from the model pack'}); duplicate it to edit it.`)
+    if (set.source !== 'user')
+      throw new ConsoleError(
+        'unsupported',
+        `Class set "${set.name}" is read-only (${set.source === 'builtin' ? 'built in' : 'from the model pack'}); duplicate it to edit it.`,
+      )
     return set
   }
 
@@ -98,7 +116,12 @@ export class ClassSetStore {
 
   /** A fresh folder-safe id for a user set named `name`. */
   async newId(name: string): Promise<string> {
-    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'classes'
+    const slug =
+      name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 40) || 'classes'
     const taken = new Set((await this.list()).map((s) => s.id))
     let id = `user-${slug}`
     for (let n = 2; taken.has(id) || existsSync(join(this.deps.dir, id)); n++) id = `user-${slug}-${n}`
@@ -108,23 +131,37 @@ export class ClassSetStore {
   private async packSets(problems: ClassSetProblem[]): Promise<StoredClassSet[]> {
     const pack = this.deps.packs.activePack()
     if (!pack) return []
-    const sets = await Promise.all(pack.manifest.classSets.map((relative) =>
-      readIsolated(join(pack.dir, relative), problems, (loaded) => fromFile(basename(relative).replace(/\.json$/i, ''), 'pack', loaded))))
+    const sets = await Promise.all(
+      pack.manifest.classSets.map((relative) =>
+        readIsolated(join(pack.dir, relative), problems, (loaded) =>
+          fromFile(basename(relative).replace(/\.json$/i, ''), 'pack', loaded),
+        ),
+      ),
+    )
     return sets.filter((s): s is StoredClassSet => s !== null)
   }
 
   private async userSets(problems: ClassSetProblem[]): Promise<StoredClassSet[]> {
     const ids = await readdir(this.deps.dir).catch(() => [] as string[])
-    const sets = await Promise.all(ids.filter((id) => !id.startsWith('.')).sort().map(async (id) => {
-      const path = join(this.deps.dir, id, `${id}.json`)
-      return existsSync(path) ? readIsolated(path, problems, (loaded) => fromFile(id, 'user', loaded)) : null
-    }))
+    const sets = await Promise.all(
+      ids
+        .filter((id) => !id.startsWith('.'))
+        .sort()
+        .map(async (id) => {
+          const path = join(this.deps.dir, id, `${id}.json`)
+          return existsSync(path) ? readIsolated(path, problems, (loaded) => fromFile(id, 'user', loaded)) : null
+        }),
+    )
     return sets.filter((s): s is StoredClassSet => s !== null)
   }
 }
 
 /** One file's set, or null with its problem noted: one damaged file must not take the others down. */
-async function readIsolated(path: string, problems: ClassSetProblem[], make: (loaded: LoadedClassSetFile) => StoredClassSet): Promise<StoredClassSet | null> {
+async function readIsolated(
+  path: string,
+  problems: ClassSetProblem[],
+  make: (loaded: LoadedClassSetFile) => StoredClassSet,
+): Promise<StoredClassSet | null> {
   try {
     return make(await readClassSetFile(path))
   } catch (error) {
@@ -136,7 +173,13 @@ async function readIsolated(path: string, problems: ClassSetProblem[], make: (lo
 function fromFile(id: string, source: ClassSetSource, loaded: LoadedClassSetFile): StoredClassSet {
   const { file } = loaded
   return {
-    id, name: file.name, source, classes: file.classes, embeddingDim: file.embeddingDim ?? null,
-    hasMeans: file.visualMeans !== undefined, hasProbe: file.probe !== undefined, file: loaded,
+    id,
+    name: file.name,
+    source,
+    classes: file.classes,
+    embeddingDim: file.embeddingDim ?? null,
+    hasMeans: file.visualMeans !== undefined,
+    hasProbe: file.probe !== undefined,
+    file: loaded,
   }
 }

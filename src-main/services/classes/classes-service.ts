@@ -5,8 +5,20 @@
  */
 import { join, resolve } from 'node:path'
 import {
-  ConsoleError, resourcePaths, type ClassDef, type ClassDefInput, type ClassSetDetail, type EvaluationReport, type FitNotice, type FrameLabels, type GroundTruthComparison,
-  type LabelledFrame, type ServiceApi, type SessionManifest, type classesSpec, type InputOf,
+  ConsoleError,
+  resourcePaths,
+  type ClassDef,
+  type ClassDefInput,
+  type ClassSetDetail,
+  type EvaluationReport,
+  type FitNotice,
+  type FrameLabels,
+  type GroundTruthComparison,
+  type LabelledFrame,
+  type ServiceApi,
+  type SessionManifest,
+  type classesSpec,
+  type InputOf,
 } from '../../contract'
 import { classDefSchema } from '../../contract'
 import { writeFileAtomic } from '../../platform/atomic-write'
@@ -16,9 +28,22 @@ import type { EmbeddingProvider, FrameReader, FrameScorer, ModelPackProvider } f
 import { modesOf, type ClassHeads } from './class-heads'
 import { readClassMatrices, readClassSetFile, writeClassSetFile } from './class-set-file'
 import type { ClassSetStore, StoredClassSet } from './class-set-store'
-import { applyRuns, countPixels, encodeLabelPng, maskFileName, writeClassTable, type LabelMask, type LabelStore } from './label-store'
+import {
+  applyRuns,
+  countPixels,
+  encodeLabelPng,
+  maskFileName,
+  writeClassTable,
+  type LabelMask,
+  type LabelStore,
+} from './label-store'
 import type { ProbeJobs } from './probe-jobs'
-import { compareFrameWithGroundTruth, evaluateSession, groundTruthClasses, type EvaluatorDeps } from './session-evaluator'
+import {
+  compareFrameWithGroundTruth,
+  evaluateSession,
+  groundTruthClasses,
+  type EvaluatorDeps,
+} from './session-evaluator'
 import { readLabelFolder } from './label-import'
 import { cocoSemantic, type CocoFrame } from './coco-export'
 import { fitNotices } from './pack-fit'
@@ -49,17 +74,32 @@ export class ClassesService implements ServiceApi<Spec> {
   private readonly evaluations = new Map<string, Promise<EvaluationReport>>()
 
   constructor(private readonly deps: ClassesServiceDeps) {
-    deps.data.register('classes/labels/:sessionId/:classSetId/:frameIndex', async ({ sessionId, classSetId, frameIndex }) => {
-      const mask = await deps.labels.read(sessionId as string, classSetId as string, Number(frameIndex))
-      if (!mask) throw new ConsoleError('not_found', `No labels for frame ${frameIndex} of "${sessionId}" in "${classSetId}".`)
-      return { body: new Uint8Array(mask.data.buffer, mask.data.byteOffset, mask.data.byteLength), contentType: 'application/octet-stream' }
-    })
-    deps.data.register('classes/ground-truth/:sessionId/:classSetId/:frameIndex', async ({ sessionId, classSetId, frameIndex }) => {
-      const set = await deps.store.get(classSetId as string)
-      const gt = await groundTruthClasses(this.evaluatorDeps(), sessionId as string, Number(frameIndex), set.classes.map((c) => c.name))
-      const body = Uint16Array.from(gt.classes, (k) => (k < 0 ? 0xffff : k))
-      return { body: new Uint8Array(body.buffer), contentType: 'application/octet-stream' }
-    })
+    deps.data.register(
+      'classes/labels/:sessionId/:classSetId/:frameIndex',
+      async ({ sessionId, classSetId, frameIndex }) => {
+        const mask = await deps.labels.read(sessionId as string, classSetId as string, Number(frameIndex))
+        if (!mask)
+          throw new ConsoleError('not_found', `No labels for frame ${frameIndex} of "${sessionId}" in "${classSetId}".`)
+        return {
+          body: new Uint8Array(mask.data.buffer, mask.data.byteOffset, mask.data.byteLength),
+          contentType: 'application/octet-stream',
+        }
+      },
+    )
+    deps.data.register(
+      'classes/ground-truth/:sessionId/:classSetId/:frameIndex',
+      async ({ sessionId, classSetId, frameIndex }) => {
+        const set = await deps.store.get(classSetId as string)
+        const gt = await groundTruthClasses(
+          this.evaluatorDeps(),
+          sessionId as string,
+          Number(frameIndex),
+          set.classes.map((c) => c.name),
+        )
+        const body = Uint16Array.from(gt.classes, (k) => (k < 0 ? 0xffff : k))
+        return { body: new Uint8Array(body.buffer), contentType: 'application/octet-stream' }
+      },
+    )
   }
 
   async list(): Promise<ClassSetDetail[]> {
@@ -77,7 +117,9 @@ export class ClassesService implements ServiceApi<Spec> {
   async create({ name, classes }: InputOf<Spec['create']>): Promise<ClassSetDetail> {
     // No placeholder class: a new set starts empty and its first class is named in the editor.
     const defs = (classes ?? []).map(parseClass)
-    return this.detail(await this.deps.store.save(await this.deps.store.newId(name), name, defs, { means: null, probe: null }))
+    return this.detail(
+      await this.deps.store.save(await this.deps.store.newId(name), name, defs, { means: null, probe: null }),
+    )
   }
 
   async duplicate({ id, name }: InputOf<Spec['duplicate']>): Promise<ClassSetDetail> {
@@ -100,7 +142,8 @@ export class ClassesService implements ServiceApi<Spec> {
   async updateClasses({ id, classes }: InputOf<Spec['updateClasses']>): Promise<ClassSetDetail> {
     const set = await this.deps.store.getWritable(id)
     const defs = classes.map(parseClass)
-    if (defs.length === 0) throw new ConsoleError('invalid_input', `Class set "${set.name}": a class set needs at least one class.`)
+    if (defs.length === 0)
+      throw new ConsoleError('invalid_input', `Class set "${set.name}": a class set needs at least one class.`)
     let matrices = await this.deps.store.matrices(set)
     if (defs.length !== set.classes.length) {
       await this.refuseDroppingLabelled(set, defs.length)
@@ -113,10 +156,12 @@ export class ClassesService implements ServiceApi<Spec> {
   async labelledFrames({ sessionId, classSetId }: InputOf<Spec['labelledFrames']>): Promise<LabelledFrame[]> {
     const set = await this.deps.store.get(classSetId)
     const frames = await this.deps.labels.frames(sessionId, classSetId)
-    return Promise.all(frames.map(async (frameIndex) => {
-      const mask = await this.deps.labels.read(sessionId, classSetId, frameIndex)
-      return { frameIndex, pixelCounts: mask ? countPixels(mask, set.classes.length) : [] }
-    }))
+    return Promise.all(
+      frames.map(async (frameIndex) => {
+        const mask = await this.deps.labels.read(sessionId, classSetId, frameIndex)
+        return { frameIndex, pixelCounts: mask ? countPixels(mask, set.classes.length) : [] }
+      }),
+    )
   }
 
   async getLabels({ sessionId, classSetId, frameIndex }: InputOf<Spec['getLabels']>): Promise<FrameLabels> {
@@ -131,22 +176,41 @@ export class ClassesService implements ServiceApi<Spec> {
     const set = await this.deps.store.getWritable(classSetId)
     const camera = await this.cameraSize(sessionId, frameIndex)
     if (width !== camera.width || height !== camera.height) {
-      throw new ConsoleError('invalid_input', `Labels of ${width}×${height} for frame ${frameIndex} of "${sessionId}", whose camera image is ${camera.width}×${camera.height}.`)
+      throw new ConsoleError(
+        'invalid_input',
+        `Labels of ${width}×${height} for frame ${frameIndex} of "${sessionId}", whose camera image is ${camera.width}×${camera.height}.`,
+      )
     }
     const where = `labels of frame ${frameIndex} of "${sessionId}"`
     const mask = await this.deps.labels.update(sessionId, classSetId, frameIndex, set.classes, (current) => {
-      const next: LabelMask = !input.replace && current ? current : { width, height, data: new Uint16Array(width * height) }
-      if (next.width !== width || next.height !== height) throw new ConsoleError('bad_file', `${where}: stored mask is ${next.width}×${next.height}, expected ${width}×${height}.`)
+      const next: LabelMask =
+        !input.replace && current ? current : { width, height, data: new Uint16Array(width * height) }
+      if (next.width !== width || next.height !== height)
+        throw new ConsoleError(
+          'bad_file',
+          `${where}: stored mask is ${next.width}×${next.height}, expected ${width}×${height}.`,
+        )
       applyRuns(next, runs, set.classes.length, where)
       return next
     })
     return this.frameLabels(sessionId, set, frameIndex, camera, mask.data.some((v) => v !== 0) ? mask : null)
   }
 
-  async similarRegion({ sessionId, frameIndex, x, y, threshold }: InputOf<Spec['similarRegion']>): Promise<{ width: number; height: number; runs: number[] }> {
+  async similarRegion({
+    sessionId,
+    frameIndex,
+    x,
+    y,
+    threshold,
+  }: InputOf<Spec['similarRegion']>): Promise<{ width: number; height: number; runs: number[] }> {
     const camera = await this.cameraSize(sessionId, frameIndex)
     const map = await this.deps.embeddings.frameEmbeddings(sessionId, frameIndex)
-    const inside = similarRegion(map, Math.floor((x * map.width) / camera.width), Math.floor((y * map.height) / camera.height), threshold)
+    const inside = similarRegion(
+      map,
+      Math.floor((x * map.width) / camera.width),
+      Math.floor((y * map.height) / camera.height),
+      threshold,
+    )
     return { ...camera, runs: regionRuns(inside, map.width, map.height, camera.width, camera.height) }
   }
 
@@ -164,13 +228,19 @@ export class ClassesService implements ServiceApi<Spec> {
 
   async evaluate(request: InputOf<Spec['evaluate']>): Promise<{ jobId: string }> {
     await this.deps.store.get(request.classSetId)
-    const job = this.deps.jobs.start('evaluate', `Evaluate ${request.classSetId} on ${request.sessionId}`, (ctx) => evaluateSession(this.evaluatorDeps(), request, ctx))
+    const job = this.deps.jobs.start('evaluate', `Evaluate ${request.classSetId} on ${request.sessionId}`, (ctx) =>
+      evaluateSession(this.evaluatorDeps(), request, ctx),
+    )
     this.evaluations.set(job.id, job.result)
     return { jobId: job.id }
   }
 
   compareGroundTruth(request: InputOf<Spec['compareGroundTruth']>): Promise<GroundTruthComparison> {
-    return compareFrameWithGroundTruth(this.evaluatorDeps(), request, resourcePaths.groundTruthClasses(request.sessionId, request.classSetId, request.frameIndex))
+    return compareFrameWithGroundTruth(
+      this.evaluatorDeps(),
+      request,
+      resourcePaths.groundTruthClasses(request.sessionId, request.classSetId, request.frameIndex),
+    )
   }
 
   async fit({ sessionId, classSetId }: InputOf<Spec['fit']>): Promise<FitNotice[]> {
@@ -180,7 +250,13 @@ export class ClassesService implements ServiceApi<Spec> {
 
   private evaluatorDeps(): EvaluatorDeps {
     const { deps } = this
-    return { frames: deps.frames, scorer: deps.scorer, heads: deps.heads, manifest: deps.manifest, modelId: () => deps.embeddings.activeModelId() }
+    return {
+      frames: deps.frames,
+      scorer: deps.scorer,
+      heads: deps.heads,
+      manifest: deps.manifest,
+      modelId: () => deps.embeddings.activeModelId(),
+    }
   }
 
   async evaluationResult({ jobId }: InputOf<Spec['evaluationResult']>): Promise<EvaluationReport> {
@@ -191,28 +267,49 @@ export class ClassesService implements ServiceApi<Spec> {
 
   async importClassSet({ path, name }: InputOf<Spec['importClassSet']>): Promise<ClassSetDetail> {
     const loaded = await readClassSetFile(await this.policy.readable(resolve(path)))
-    if (loaded.file.classes.length === 0) throw new ConsoleError('bad_file', `${resolve(path)}: "classes" is empty; a class set to import needs at least one class.`)
+    if (loaded.file.classes.length === 0)
+      throw new ConsoleError(
+        'bad_file',
+        `${resolve(path)}: "classes" is empty; a class set to import needs at least one class.`,
+      )
     const matrices = await readClassMatrices(loaded)
     const setName = name ?? loaded.file.name
-    return this.detail(await this.deps.store.save(await this.deps.store.newId(setName), setName, loaded.file.classes, matrices))
+    return this.detail(
+      await this.deps.store.save(await this.deps.store.newId(setName), setName, loaded.file.classes, matrices),
+    )
   }
 
   async exportClassSet({ id, outDir }: InputOf<Spec['exportClassSet']>): Promise<{ files: string[] }> {
     const set = await this.deps.store.get(id)
-    return { files: await writeClassSetFile(await this.policy.writableFolder(resolve(outDir)), id, set.name, set.classes, await this.deps.store.matrices(set)) }
+    return {
+      files: await writeClassSetFile(
+        await this.policy.writableFolder(resolve(outDir)),
+        id,
+        set.name,
+        set.classes,
+        await this.deps.store.matrices(set),
+      ),
+    }
   }
 
-  async exportLabels({ sessionId, classSetId, outDir, format }: InputOf<Spec['exportLabels']>): Promise<{ files: string[] }> {
+  async exportLabels({
+    sessionId,
+    classSetId,
+    outDir,
+    format,
+  }: InputOf<Spec['exportLabels']>): Promise<{ files: string[] }> {
     const target = await this.policy.writableFolder(resolve(outDir))
     const set = await this.deps.store.get(classSetId)
     const frames = await this.deps.labels.frames(sessionId, classSetId)
-    if (frames.length === 0) throw new ConsoleError('not_found', `No labels for "${sessionId}" in class set "${classSetId}".`)
+    if (frames.length === 0)
+      throw new ConsoleError('not_found', `No labels for "${sessionId}" in class set "${classSetId}".`)
     if (format === 'coco') {
       const manifest = await this.deps.manifest(sessionId)
       const coco: CocoFrame[] = []
       for (const frameIndex of frames) {
         const mask = await this.deps.labels.read(sessionId, classSetId, frameIndex)
-        if (mask) coco.push({ frameIndex, fileName: manifest.frames[frameIndex]?.rgb ?? maskFileName(frameIndex), mask })
+        if (mask)
+          coco.push({ frameIndex, fileName: manifest.frames[frameIndex]?.rgb ?? maskFileName(frameIndex), mask })
       }
       const path = join(target, `${sessionId}.${classSetId}.coco.json`)
       await writeFileAtomic(path, JSON.stringify(cocoSemantic({ sessionId, classSetId }, set.classes, coco)))
@@ -236,7 +333,8 @@ export class ClassesService implements ServiceApi<Spec> {
     const manifest = await this.deps.manifest(sessionId)
     const imported = await readLabelFolder(folder, set.classes, { ...manifest.camera, frames: manifest.frames.length })
     // Everything is read and checked before the first write, so a bad file imports nothing.
-    for (const { frameIndex, mask } of imported) await this.deps.labels.update(sessionId, classSetId, frameIndex, set.classes, () => mask)
+    for (const { frameIndex, mask } of imported)
+      await this.deps.labels.update(sessionId, classSetId, frameIndex, set.classes, () => mask)
     return { frames: imported.map((f) => f.frameIndex) }
   }
 
@@ -251,7 +349,10 @@ export class ClassesService implements ServiceApi<Spec> {
         const counts = mask ? countPixels(mask, set.classes.length) : []
         const dropped = counts.findIndex((n, k) => k >= newCount && n > 0)
         if (dropped >= 0) {
-          throw new ConsoleError('conflict', `Class "${set.classes[dropped]?.name}" has labels on frame ${frameIndex} of "${sessionId}"; erase them before removing the class.`)
+          throw new ConsoleError(
+            'conflict',
+            `Class "${set.classes[dropped]?.name}" has labels on frame ${frameIndex} of "${sessionId}"; erase them before removing the class.`,
+          )
         }
       }
     }
@@ -259,14 +360,27 @@ export class ClassesService implements ServiceApi<Spec> {
 
   private async cameraSize(sessionId: string, frameIndex: number): Promise<{ width: number; height: number }> {
     const manifest = await this.deps.manifest(sessionId)
-    if (frameIndex >= manifest.frames.length) throw new ConsoleError('not_found', `Session "${sessionId}" has ${manifest.frames.length} frames; there is no frame ${frameIndex}.`)
+    if (frameIndex >= manifest.frames.length)
+      throw new ConsoleError(
+        'not_found',
+        `Session "${sessionId}" has ${manifest.frames.length} frames; there is no frame ${frameIndex}.`,
+      )
     return { width: manifest.camera.width, height: manifest.camera.height }
   }
 
-  private async frameLabels(sessionId: string, set: StoredClassSet, frameIndex: number, camera: { width: number; height: number }, mask: LabelMask | null): Promise<FrameLabels> {
+  private async frameLabels(
+    sessionId: string,
+    set: StoredClassSet,
+    frameIndex: number,
+    camera: { width: number; height: number },
+    mask: LabelMask | null,
+  ): Promise<FrameLabels> {
     const revision = await this.deps.labels.revision(sessionId, set.id, frameIndex)
     return {
-      sessionId, classSetId: set.id, frameIndex, ...camera,
+      sessionId,
+      classSetId: set.id,
+      frameIndex,
+      ...camera,
       pixelCounts: mask ? countPixels(mask, set.classes.length) : new Array<number>(set.classes.length).fill(0),
       labelMaskPath: mask ? `${resourcePaths.labelMask(sessionId, set.id, frameIndex)}?r=${revision}` : null,
       revision,
@@ -276,8 +390,16 @@ export class ClassesService implements ServiceApi<Spec> {
   private detail(set: StoredClassSet): ClassSetDetail {
     const hasText = this.deps.packs.activePack()?.manifest.text != null
     return {
-      id: set.id, name: set.name, source: set.source, readOnly: set.source !== 'user', classCount: set.classes.length,
-      embeddingDim: set.embeddingDim, hasMeans: set.hasMeans, hasProbe: set.hasProbe, modes: modesOf(set, hasText), classes: set.classes,
+      id: set.id,
+      name: set.name,
+      source: set.source,
+      readOnly: set.source !== 'user',
+      classCount: set.classes.length,
+      embeddingDim: set.embeddingDim,
+      hasMeans: set.hasMeans,
+      hasProbe: set.hasProbe,
+      modes: modesOf(set, hasText),
+      classes: set.classes,
     }
   }
 }

@@ -15,7 +15,10 @@ export interface CocoFrame {
 }
 
 /** Column-major run lengths of `mask == value`, starting with a (possibly empty) background run. */
-export function columnMajorRuns(mask: LabelMask, value: number): { counts: number[]; area: number; bbox: [number, number, number, number] } {
+export function columnMajorRuns(
+  mask: LabelMask,
+  value: number,
+): { counts: number[]; area: number; bbox: [number, number, number, number] } {
   const { width, height, data } = mask
   const counts: number[] = []
   let current = false
@@ -44,7 +47,11 @@ export function columnMajorRuns(mask: LabelMask, value: number): { counts: numbe
   return { counts, area, bbox: area ? [x0, y0, x1 - x0 + 1, y1 - y0 + 1] : [0, 0, 0, 0] }
 }
 
-export function cocoSemantic(info: { sessionId: string; classSetId: string }, classes: ClassDef[], frames: CocoFrame[]): object {
+export function cocoSemantic(
+  info: { sessionId: string; classSetId: string },
+  classes: ClassDef[],
+  frames: CocoFrame[],
+): object {
   const annotations: object[] = []
   for (const frame of frames) {
     const present = new Set(frame.mask.data)
@@ -52,14 +59,28 @@ export function cocoSemantic(info: { sessionId: string; classSetId: string }, cl
       if (!present.has(k + 1)) continue
       const { counts, area, bbox } = columnMajorRuns(frame.mask, k + 1)
       annotations.push({
-        id: annotations.length + 1, image_id: frame.frameIndex + 1, category_id: k + 1, iscrowd: 1, area, bbox,
+        id: annotations.length + 1,
+        image_id: frame.frameIndex + 1,
+        category_id: k + 1,
+        iscrowd: 1,
+        area,
+        bbox,
         segmentation: { size: [frame.mask.height, frame.mask.width], counts },
       })
     }
   }
   return {
-    info: { description: `DVE Console labels of "${info.sessionId}" in class set "${info.classSetId}"`, version: '1.0' },
-    images: frames.map((f) => ({ id: f.frameIndex + 1, file_name: f.fileName, width: f.mask.width, height: f.mask.height, frame_index: f.frameIndex })),
+    info: {
+      description: `DVE Console labels of "${info.sessionId}" in class set "${info.classSetId}"`,
+      version: '1.0',
+    },
+    images: frames.map((f) => ({
+      id: f.frameIndex + 1,
+      file_name: f.fileName,
+      width: f.mask.width,
+      height: f.mask.height,
+      frame_index: f.frameIndex,
+    })),
     categories: classes.map((c, k) => ({ id: k + 1, name: c.name, supercategory: 'class', color: c.color })),
     annotations,
   }

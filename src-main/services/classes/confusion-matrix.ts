@@ -16,7 +16,12 @@ export interface ScoreSummary {
 }
 
 /** mIoU and pixel accuracy from per-class ground-truth, predicted and true-positive pixel counts. */
-export function scoresFromCounts(names: string[], gt: ArrayLike<number>, predicted: ArrayLike<number>, tp: ArrayLike<number>): ScoreSummary {
+export function scoresFromCounts(
+  names: string[],
+  gt: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  tp: ArrayLike<number>,
+): ScoreSummary {
   let total = 0
   let diagonal = 0
   for (let c = 0; c < names.length; c++) {
@@ -39,7 +44,12 @@ export function scoresFromCounts(names: string[], gt: ArrayLike<number>, predict
     }
     return { name, iou, gtPixels, predictedPixels, inMean }
   })
-  return { miou: averaged ? iouSum / averaged : 0, frequencyWeightedIou: weighted, pixelAccuracy: total > 0 ? diagonal / total : 0, classes }
+  return {
+    miou: averaged ? iouSum / averaged : 0,
+    frequencyWeightedIou: weighted,
+    pixelAccuracy: total > 0 ? diagonal / total : 0,
+    classes,
+  }
 }
 
 export class ConfusionMatrix {
@@ -94,7 +104,10 @@ export class ConfusionMatrix {
 }
 
 /** Session label id → class index by case-insensitive name; void (id 0) and unknown names map to −1. */
-export function labelIdToClass(labelClasses: Array<{ id: number; name: string }>, classNames: string[]): { table: Int32Array; unmatched: string[] } {
+export function labelIdToClass(
+  labelClasses: Array<{ id: number; name: string }>,
+  classNames: string[],
+): { table: Int32Array; unmatched: string[] } {
   const byName = new Map(classNames.map((n, k) => [n.trim().toLowerCase(), k]))
   const maxId = labelClasses.reduce((m, c) => Math.max(m, c.id), 0)
   const table = new Int32Array(maxId + 1).fill(-1)

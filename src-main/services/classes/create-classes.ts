@@ -33,8 +33,23 @@ export function createClasses(deps: ClassesDeps): { service: ClassesService; hea
   const labels = new LabelStore(join(deps.home, 'labels'))
   const heads = new ClassHeads({ store, embeddings: deps.embeddings, packs: deps.packs })
   const probes = new ProbeJobs({
-    store, labels, trainer: deps.probeTrainer, classSetsDir, pixels: new LabelledPixelCache(deps.embeddings), frames: deps.frames, embeddings: deps.embeddings, jobs: deps.jobs,
+    store,
+    labels,
+    trainer: deps.probeTrainer,
+    classSetsDir,
+    pixels: new LabelledPixelCache(deps.embeddings),
+    frames: deps.frames,
+    embeddings: deps.embeddings,
+    jobs: deps.jobs,
   })
-  const service = new ClassesService({ ...deps, store, labels, heads, probes, allowFileAccess: deps.allowFileAccess, policy: deps.policy })
+  const service = new ClassesService({
+    ...deps,
+    store,
+    labels,
+    heads,
+    probes,
+    allowFileAccess: deps.allowFileAccess,
+    policy: deps.policy,
+  })
   return { service, heads }
 }

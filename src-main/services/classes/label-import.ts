@@ -10,14 +10,20 @@ import { z } from 'zod'
 import { ConsoleError, type ClassDef } from '../../contract'
 import type { LabelMask } from './label-store'
 
-const classTableSchema = z.object({ classes: z.array(z.object({ id: z.number().int().nonnegative(), name: z.string() })) })
+const classTableSchema = z.object({
+  classes: z.array(z.object({ id: z.number().int().nonnegative(), name: z.string() })),
+})
 
 export interface ImportedLabels {
   frameIndex: number
   mask: LabelMask
 }
 
-export async function readLabelFolder(dir: string, classes: ClassDef[], camera: { width: number; height: number; frames: number }): Promise<ImportedLabels[]> {
+export async function readLabelFolder(
+  dir: string,
+  classes: ClassDef[],
+  camera: { width: number; height: number; frames: number },
+): Promise<ImportedLabels[]> {
   const tablePath = join(dir, 'classes.json')
   const text = await readFile(tablePath, 'utf8').catch(() => {
     throw new ConsoleError('not_found', `${tablePath}: missing; a label folder needs its class table.`)
@@ -26,31 +32,51 @@ export async function readLabelFolder(dir: string, classes: ClassDef[], camera: 
   try {
     parsed = classTableSchema.parse(JSON.parse(text))
   } catch (error) {
-    throw new ConsoleError('bad_file', `${tablePath}: not a class table (${error instanceof Error ? error.message : String(error)}).`)
+    throw new ConsoleError(
+      'bad_file',
+      `${tablePath}: not a class table (${error instanceof Error ? error.message : String(error)}).`,
+    )
   }
   const byName = new Map(classes.map((c, k) => [c.name.trim().toLowerCase(), k + 1]))
   const valueMap = new Map<number, number>([[0, 0]])
   for (const entry of parsed.classes) {
     if (entry.id === 0) continue
     const value = byName.get(entry.name.trim().toLowerCase())
-    if (value === undefined) throw new ConsoleError('invalid_input', `${tablePath}: class "${entry.name}" (value ${entry.id}) is not in the class set.`)
+    if (value === undefined)
+      throw new ConsoleError(
+        'invalid_input',
+        `${tablePath}: class "${entry.name}" (value ${entry.id}) is not in the class set.`,
+      )
     valueMap.set(entry.id, value)
   }
   const names = (await readdir(dir)).filter((n) => /^\d{6,}\.png$/.test(n)).sort()
-  return Promise.all(names.map(async (name) => {
-    const path = join(dir, name)
-    const frameIndex = Number(name.slice(0, -4))
-    if (frameIndex >= camera.frames) throw new ConsoleError('not_found', `${path}: labels for frame ${frameIndex}, but the session has ${camera.frames} frames.`)
-    const image = decode(await readFile(path))
-    if (image.channels !== 1 || image.width !== camera.width || image.height !== camera.height) {
-      throw new ConsoleError('bad_file', `${path}: ${image.width}×${image.height}×${image.channels}, expected a single-channel ${camera.width}×${camera.height} mask.`)
-    }
-    const data = new Uint16Array(image.data.length)
-    for (let i = 0; i < data.length; i++) {
-      const value = valueMap.get(image.data[i] as number)
-      if (value === undefined) throw new ConsoleError('bad_file', `${path}: pixel ${i} has value ${image.data[i]}, which ${tablePath} does not name.`)
-      data[i] = value
-    }
-    return { frameIndex, mask: { width: image.width, height: image.height, data } }
-  }))
+  return Promise.all(
+    names.map(async (name) => {
+      const path = join(dir, name)
+      const frameIndex = Number(name.slice(0, -4))
+      if (frameIndex >= camera.frames)
+        throw new ConsoleError(
+          'not_found',
+          `${path}: labels for frame ${frameIndex}, but the session has ${camera.frames} frames.`,
+        )
+      const image = decode(await readFile(path))
+      if (image.channels !== 1 || image.width !== camera.width || image.height !== camera.height) {
+        throw new ConsoleError(
+          'bad_file',
+          `${path}: ${image.width}×${image.height}×${image.channels}, expected a single-channel ${camera.width}×${camera.height} mask.`,
+        )
+      }
+      const data = new Uint16Array(image.data.length)
+      for (let i = 0; i < data.length; i++) {
+        const value = valueMap.get(image.data[i] as number)
+        if (value === undefined)
+          throw new ConsoleError(
+            'bad_file',
+            `${path}: pixel ${i} has value ${image.data[i]}, which ${tablePath} does not name.`,
+          )
+        data[i] = value
+      }
+      return { frameIndex, mask: { width: image.width, height: image.height, data } }
+    }),
+  )
 }

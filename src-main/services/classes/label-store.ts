@@ -35,7 +35,10 @@ export async function writeClassTable(dir: string, classSetId: string, classes: 
   await writeJsonAtomic(path, {
     classSetId,
     maskValues: 'class index + 1; 0 = unlabelled',
-    classes: [{ id: 0, name: 'unlabelled', color: [0, 0, 0] }, ...classes.map((c, k) => ({ id: k + 1, name: c.name, color: c.color }))],
+    classes: [
+      { id: 0, name: 'unlabelled', color: [0, 0, 0] },
+      ...classes.map((c, k) => ({ id: k + 1, name: c.name, color: c.color })),
+    ],
   })
   return path
 }
@@ -57,9 +60,16 @@ export class LabelStore {
     try {
       image = decode(bytes)
     } catch (error) {
-      throw new ConsoleError('bad_file', `${path}: not a readable PNG (${error instanceof Error ? error.message : String(error)}).`)
+      throw new ConsoleError(
+        'bad_file',
+        `${path}: not a readable PNG (${error instanceof Error ? error.message : String(error)}).`,
+      )
     }
-    if (image.channels !== 1) throw new ConsoleError('bad_file', `${path}: a label mask must be single-channel, found ${image.channels} channels.`)
+    if (image.channels !== 1)
+      throw new ConsoleError(
+        'bad_file',
+        `${path}: a label mask must be single-channel, found ${image.channels} channels.`,
+      )
     return { width: image.width, height: image.height, data: Uint16Array.from(image.data) }
   }
 
@@ -70,35 +80,50 @@ export class LabelStore {
   }
 
   /** Read-modify-write of one frame, serialised per frame; an all-zero result deletes the mask. */
-  update(sessionId: string, classSetId: string, frameIndex: number, classes: ClassDef[], edit: (current: LabelMask | null) => LabelMask): Promise<LabelMask> {
+  update(
+    sessionId: string,
+    classSetId: string,
+    frameIndex: number,
+    classes: ClassDef[],
+    edit: (current: LabelMask | null) => LabelMask,
+  ): Promise<LabelMask> {
     const key = `${sessionId}\n${classSetId}\n${frameIndex}`
     const previous = this.queues.get(key) ?? Promise.resolve()
-    const next = previous.catch(() => undefined).then(async () => {
-      const mask = edit(await this.read(sessionId, classSetId, frameIndex))
-      const dir = this.dir(sessionId, classSetId)
-      const path = join(dir, maskFileName(frameIndex))
-      if (mask.data.some((v) => v !== 0)) await writeFileAtomic(path, encodeLabelPng(mask, classes.length))
-      else await rm(path, { force: true })
-      await writeClassTable(dir, classSetId, classes)
-      return mask
-    })
+    const next = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const mask = edit(await this.read(sessionId, classSetId, frameIndex))
+        const dir = this.dir(sessionId, classSetId)
+        const path = join(dir, maskFileName(frameIndex))
+        if (mask.data.some((v) => v !== 0)) await writeFileAtomic(path, encodeLabelPng(mask, classes.length))
+        else await rm(path, { force: true })
+        await writeClassTable(dir, classSetId, classes)
+        return mask
+      })
     this.queues.set(key, next)
-    void next.finally(() => {
-      if (this.queues.get(key) === next) this.queues.delete(key)
-    }).catch(() => undefined)
+    void next
+      .finally(() => {
+        if (this.queues.get(key) === next) this.queues.delete(key)
+      })
+      .catch(() => undefined)
     return next
   }
 
-
   async frames(sessionId: string, classSetId: string): Promise<number[]> {
     const names = await readdir(this.dir(sessionId, classSetId)).catch(() => [] as string[])
-    return names.map((n) => maskName.exec(n)?.[1]).filter((n): n is string => n !== undefined).map(Number).sort((a, b) => a - b)
+    return names
+      .map((n) => maskName.exec(n)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b)
   }
 
   /** Sessions that hold labels for a class set. */
   async sessions(classSetId: string): Promise<string[]> {
     const ids = await readdir(this.root).catch(() => [] as string[])
-    const withLabels = await Promise.all(ids.map(async (id) => ((await this.frames(id, classSetId)).length > 0 ? id : null)))
+    const withLabels = await Promise.all(
+      ids.map(async (id) => ((await this.frames(id, classSetId)).length > 0 ? id : null)),
+    )
     return withLabels.filter((id): id is string => id !== null)
   }
 
@@ -115,8 +140,16 @@ export function applyRuns(mask: LabelMask, runs: number[], classCount: number, w
     const offset = runs[i] as number
     const length = runs[i + 1] as number
     const value = runs[i + 2] as number
-    if (value > classCount) throw new ConsoleError('invalid_input', `${where}: label value ${value} but the class set has ${classCount} classes.`)
-    if (offset + length > size) throw new ConsoleError('invalid_input', `${where}: run ${offset}+${length} runs past the ${mask.width}×${mask.height} mask.`)
+    if (value > classCount)
+      throw new ConsoleError(
+        'invalid_input',
+        `${where}: label value ${value} but the class set has ${classCount} classes.`,
+      )
+    if (offset + length > size)
+      throw new ConsoleError(
+        'invalid_input',
+        `${where}: run ${offset}+${length} runs past the ${mask.width}×${mask.height} mask.`,
+      )
     mask.data.fill(value, offset, offset + length)
   }
 }

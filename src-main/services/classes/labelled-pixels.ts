@@ -36,7 +36,10 @@ export function outputPixelLabels(mask: LabelMask, outWidth: number, outHeight: 
           if (v === 0) continue
           const count = (votes.get(v) ?? 0) + 1
           votes.set(v, count)
-          if (count > bestCount) { best = v; bestCount = count }
+          if (count > bestCount) {
+            best = v
+            bestCount = count
+          }
         }
       }
       if (bestCount > 0) out[oy * outWidth + ox] = best - 1
@@ -85,7 +88,12 @@ export class LabelledPixelCache {
 
   constructor(private readonly embeddings: EmbeddingProvider) {}
 
-  async gather(classSetId: string, frames: LabelledFrameRef[], signal: AbortSignal, onFrame?: (done: number) => void): Promise<PixelSamples> {
+  async gather(
+    classSetId: string,
+    frames: LabelledFrameRef[],
+    signal: AbortSignal,
+    onFrame?: (done: number) => void,
+  ): Promise<PixelSamples> {
     const modelId = this.embeddings.activeModelId() ?? ''
     const live = new Set<string>()
     const parts: PixelSamples[] = []
@@ -105,9 +113,11 @@ export class LabelledPixelCache {
       onFrame?.(i + 1)
     }
     // Older revisions of these frames will not be asked for again.
-    for (const key of this.cache.keys()) if (key.startsWith(`${modelId}\n${classSetId}\n`) && !live.has(key)) this.cache.delete(key)
+    for (const key of this.cache.keys())
+      if (key.startsWith(`${modelId}\n${classSetId}\n`) && !live.has(key)) this.cache.delete(key)
     const dim = parts.find((p) => p.labels.length > 0)?.dim ?? 0
-    if (parts.some((p) => p.labels.length > 0 && p.dim !== dim)) throw new ConsoleError('internal', 'Labelled frames gave embeddings of different dimensions.')
+    if (parts.some((p) => p.labels.length > 0 && p.dim !== dim))
+      throw new ConsoleError('internal', 'Labelled frames gave embeddings of different dimensions.')
     return concatSamples(parts, dim)
   }
 }

@@ -25,10 +25,15 @@ const key = (name: string) => name.trim().toLowerCase()
  * The official list a class set's names form, with the set's class index per list position; null
  * when the names are not exactly one list's.
  */
-export function matchOfficialList(classSetId: string, names: string[]): { list: OfficialClassList; order: number[] } | null {
+export function matchOfficialList(
+  classSetId: string,
+  names: string[],
+): { list: OfficialClassList; order: number[] } | null {
   const index = new Map(names.map((n, k) => [key(n), k]))
   if (index.size !== names.length) return null
-  const matching = officialClassLists.filter((list) => list.names.length === names.length && list.names.every((n) => index.has(key(n))))
+  const matching = officialClassLists.filter(
+    (list) => list.names.length === names.length && list.names.every((n) => index.has(key(n))),
+  )
   const list = matching.find((l) => classSetId.includes(l.id)) ?? matching[0]
   return list ? { list, order: list.names.map((n) => index.get(key(n)) as number) } : null
 }

@@ -10,7 +10,11 @@ import type { StoredClassSet } from './class-set-store'
 
 const modelsDoc = 'docs/MODELS.md'
 
-export function fitNotices(pack: ActiveModelPack | null, session: SessionManifest, set: StoredClassSet | null): FitNotice[] {
+export function fitNotices(
+  pack: ActiveModelPack | null,
+  session: SessionManifest,
+  set: StoredClassSet | null,
+): FitNotice[] {
   const notices: FitNotice[] = []
   if (!pack) return notices
   const trainedOn = pack.manifest.trainedOn
@@ -43,9 +47,10 @@ export function fitNotices(pack: ActiveModelPack | null, session: SessionManifes
     notices.push({
       id: `no-probe:${set.id}:${pack.id}`,
       message: `Class set "${set.name}" has no linear probe for the pack "${pack.manifest.name}": only text${set.hasMeans ? ' and visual-mean' : ''} mode can run, which is the weakest.`,
-      action: set.source === 'user'
-        ? 'Paint labels of two or more classes in Classes to train one.'
-        : `Duplicate the set in Classes and paint labels to train one, or bring the authors' probe for it (${modelsDoc} §4).`,
+      action:
+        set.source === 'user'
+          ? 'Paint labels of two or more classes in Classes to train one.'
+          : `Duplicate the set in Classes and paint labels to train one, or bring the authors' probe for it (${modelsDoc} §4).`,
     })
   }
   return notices

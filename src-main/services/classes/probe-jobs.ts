@@ -14,11 +14,22 @@ import type { ClassSetStore } from './class-set-store'
 import type { LabelStore } from './label-store'
 import { labelledFrameRefs } from './labelled-frames'
 import type { LabelledPixelCache, PixelSamples } from './labelled-pixels'
-import { classMeans, defaultProbeOptions, type ProbeTrainingData, type ProbeTrainingOptions, type ProbeTrainingResult } from './probe-trainer'
+import {
+  classMeans,
+  defaultProbeOptions,
+  type ProbeTrainingData,
+  type ProbeTrainingOptions,
+  type ProbeTrainingResult,
+} from './probe-trainer'
 
 /** Where training runs: the native-work process, which stops between batches when `signal` aborts. */
 export interface ProbeTrainer {
-  trainProbe(data: ProbeTrainingData, options: ProbeTrainingOptions, onEpoch: (epoch: number, loss: number) => void, signal: AbortSignal): Promise<ProbeTrainingResult>
+  trainProbe(
+    data: ProbeTrainingData,
+    options: ProbeTrainingOptions,
+    onEpoch: (epoch: number, loss: number) => void,
+    signal: AbortSignal,
+  ): Promise<ProbeTrainingResult>
 }
 
 export interface ProbeJobsDeps {
@@ -54,8 +65,20 @@ export function secondClassMessage(setName: string, labelled: string[]): string 
 
 function emptyStatus(classSetId: string): ProbeStatus {
   return {
-    classSetId, state: 'none', jobId: null, error: null, labelledClassCount: 0, lossCurve: [], heldOutAccuracy: null, perClassConfidence: [],
-    pixelsPerClass: [], trainPixels: 0, heldOutPixels: 0, seconds: 0, trainedAt: null, modelId: null,
+    classSetId,
+    state: 'none',
+    jobId: null,
+    error: null,
+    labelledClassCount: 0,
+    lossCurve: [],
+    heldOutAccuracy: null,
+    perClassConfidence: [],
+    pixelsPerClass: [],
+    trainPixels: 0,
+    heldOutPixels: 0,
+    seconds: 0,
+    trainedAt: null,
+    modelId: null,
   }
 }
 
@@ -76,12 +99,18 @@ export class ProbeJobs {
     try {
       json = JSON.parse(text)
     } catch (error) {
-      throw new ConsoleError('bad_file', `${path}: not JSON (${error instanceof Error ? error.message : String(error)}); train the probe again to rewrite it.`)
+      throw new ConsoleError(
+        'bad_file',
+        `${path}: not JSON (${error instanceof Error ? error.message : String(error)}); train the probe again to rewrite it.`,
+      )
     }
     const parsed = savedStatusSchema.safeParse(json)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
-      throw new ConsoleError('bad_file', `${path}: ${issue?.path.join('.') || 'file'}: ${issue?.message ?? 'invalid'}; train the probe again to rewrite it.`)
+      throw new ConsoleError(
+        'bad_file',
+        `${path}: ${issue?.path.join('.') || 'file'}: ${issue?.message ?? 'invalid'}; train the probe again to rewrite it.`,
+      )
     }
     return { ...parsed.data, classSetId, jobId: null, labelledClassCount }
   }
@@ -98,63 +127,107 @@ export class ProbeJobs {
     return [...present].sort((a, b) => a - b)
   }
 
-  async train(classSetId: string, sessionIds: string[] | undefined, epochs: number | undefined): Promise<{ jobId: string }> {
+  async train(
+    classSetId: string,
+    sessionIds: string[] | undefined,
+    epochs: number | undefined,
+  ): Promise<{ jobId: string }> {
     const set = await this.deps.store.getWritable(classSetId)
     const labelled = await this.labelledClasses(classSetId, sessionIds)
     // Not a failure: the labeller has simply not got to the second class yet, so no job is started.
-    if (labelled.length < 2) throw new ConsoleError('invalid_input', secondClassMessage(set.name, labelled.map((k) => set.classes[k]?.name ?? `class ${k + 1}`)))
+    if (labelled.length < 2)
+      throw new ConsoleError(
+        'invalid_input',
+        secondClassMessage(
+          set.name,
+          labelled.map((k) => set.classes[k]?.name ?? `class ${k + 1}`),
+        ),
+      )
     const previous = this.running.get(classSetId)
     if (previous) await this.deps.jobs.cancel({ id: previous }).catch(() => undefined)
     const started = Date.now()
     const status: ProbeStatus = { ...(await this.status(classSetId)), state: 'training', error: null, lossCurve: [] }
-    const job = this.deps.jobs.start('probe', `Train probe: ${set.name}`, async (ctx) => {
-      const samples = await this.samples(classSetId, sessionIds, ctx.signal, (done, total) => ctx.progress(done, total, 'reading labelled frames'))
-      const present = new Set(samples.labels).size
-      // The masks had two classes, but one may vanish at the output stride (a few pixels).
-      if (present < 2) throw new ConsoleError('invalid_input', `Class set "${set.name}": at the model's output stride only ${present} class keeps labelled pixels; paint a larger area of a second class to train the probe.`)
-      const options = { ...defaultProbeOptions, ...(epochs ? { epochs } : {}) }
-      const result = await this.deps.trainer.trainProbe(
-        { dim: samples.dim, classCount: set.classes.length, embeddings: samples.embeddings, labels: samples.labels },
-        options,
-        (epoch, loss) => {
-          status.lossCurve = [...status.lossCurve, loss]
-          ctx.progress(epoch + 1, options.epochs, `epoch ${epoch + 1}: loss ${loss.toFixed(4)}`)
-        },
-        ctx.signal,
-      )
-      ctx.throwIfCancelled()
-      const rows = splitRows(result.weights, set.classes.length, samples.dim)
-      const matrices = await this.deps.store.matrices(set)
-      await this.deps.store.save(set.id, set.name, set.classes, { ...matrices, probe: { weights: rows, bias: result.bias } })
-      Object.assign(status, {
-        state: 'ready', lossCurve: result.lossCurve, heldOutAccuracy: result.heldOutAccuracy, perClassConfidence: result.perClassConfidence,
-        pixelsPerClass: result.pixelsPerClass, trainPixels: result.trainPixels, heldOutPixels: result.heldOutPixels,
-        seconds: (Date.now() - started) / 1000, trainedAt: new Date().toISOString(), modelId: this.deps.embeddings.activeModelId(),
-      } satisfies Partial<ProbeStatus>)
-      await writeJsonAtomic(this.statusPath(classSetId), status)
-      return status
-    }, { group: `probe:${classSetId}` })
+    const job = this.deps.jobs.start(
+      'probe',
+      `Train probe: ${set.name}`,
+      async (ctx) => {
+        const samples = await this.samples(classSetId, sessionIds, ctx.signal, (done, total) =>
+          ctx.progress(done, total, 'reading labelled frames'),
+        )
+        const present = new Set(samples.labels).size
+        // The masks had two classes, but one may vanish at the output stride (a few pixels).
+        if (present < 2)
+          throw new ConsoleError(
+            'invalid_input',
+            `Class set "${set.name}": at the model's output stride only ${present} class keeps labelled pixels; paint a larger area of a second class to train the probe.`,
+          )
+        const options = { ...defaultProbeOptions, ...(epochs ? { epochs } : {}) }
+        const result = await this.deps.trainer.trainProbe(
+          { dim: samples.dim, classCount: set.classes.length, embeddings: samples.embeddings, labels: samples.labels },
+          options,
+          (epoch, loss) => {
+            status.lossCurve = [...status.lossCurve, loss]
+            ctx.progress(epoch + 1, options.epochs, `epoch ${epoch + 1}: loss ${loss.toFixed(4)}`)
+          },
+          ctx.signal,
+        )
+        ctx.throwIfCancelled()
+        const rows = splitRows(result.weights, set.classes.length, samples.dim)
+        const matrices = await this.deps.store.matrices(set)
+        await this.deps.store.save(set.id, set.name, set.classes, {
+          ...matrices,
+          probe: { weights: rows, bias: result.bias },
+        })
+        Object.assign(status, {
+          state: 'ready',
+          lossCurve: result.lossCurve,
+          heldOutAccuracy: result.heldOutAccuracy,
+          perClassConfidence: result.perClassConfidence,
+          pixelsPerClass: result.pixelsPerClass,
+          trainPixels: result.trainPixels,
+          heldOutPixels: result.heldOutPixels,
+          seconds: (Date.now() - started) / 1000,
+          trainedAt: new Date().toISOString(),
+          modelId: this.deps.embeddings.activeModelId(),
+        } satisfies Partial<ProbeStatus>)
+        await writeJsonAtomic(this.statusPath(classSetId), status)
+        return status
+      },
+      { group: `probe:${classSetId}` },
+    )
     status.jobId = job.id
     this.live.set(classSetId, status)
     this.running.set(classSetId, job.id)
-    job.result.catch((error: unknown) => {
-      if (this.running.get(classSetId) !== job.id) return // superseded by a newer run
-      status.state = error instanceof ConsoleError && error.code === 'cancelled' ? 'none' : 'failed'
-      status.error = status.state === 'failed' ? (error instanceof Error ? error.message : String(error)) : null
-    }).finally(() => {
-      if (this.running.get(classSetId) === job.id) this.running.delete(classSetId)
-    })
+    job.result
+      .catch((error: unknown) => {
+        if (this.running.get(classSetId) !== job.id) return // superseded by a newer run
+        status.state = error instanceof ConsoleError && error.code === 'cancelled' ? 'none' : 'failed'
+        status.error = status.state === 'failed' ? (error instanceof Error ? error.message : String(error)) : null
+      })
+      .finally(() => {
+        if (this.running.get(classSetId) === job.id) this.running.delete(classSetId)
+      })
     return { jobId: job.id }
   }
 
   async computeMeans(classSetId: string, sessionIds: string[] | undefined): Promise<{ jobId: string }> {
     const set = await this.deps.store.getWritable(classSetId)
     const job = this.deps.jobs.start('means', `Visual means: ${set.name}`, async (ctx) => {
-      const samples = await this.samples(classSetId, sessionIds, ctx.signal, (done, total) => ctx.progress(done, total, 'reading labelled frames'))
+      const samples = await this.samples(classSetId, sessionIds, ctx.signal, (done, total) =>
+        ctx.progress(done, total, 'reading labelled frames'),
+      )
       const C = set.classes.length
       const empty = set.classes.filter((_, k) => !samples.labels.includes(k)).map((c) => c.name)
-      if (empty.length) throw new ConsoleError('invalid_input', `Class set "${set.name}": no labelled pixels for ${empty.join(', ')}; label them or remove them before computing means.`)
-      const rows = splitRows(classMeans(samples.embeddings, samples.labels, Uint32Array.from(samples.labels.keys()), samples.dim, C), C, samples.dim)
+      if (empty.length)
+        throw new ConsoleError(
+          'invalid_input',
+          `Class set "${set.name}": no labelled pixels for ${empty.join(', ')}; label them or remove them before computing means.`,
+        )
+      const rows = splitRows(
+        classMeans(samples.embeddings, samples.labels, Uint32Array.from(samples.labels.keys()), samples.dim, C),
+        C,
+        samples.dim,
+      )
       const matrices = await this.deps.store.matrices(set)
       await this.deps.store.save(set.id, set.name, set.classes, { ...matrices, means: rows })
       return { classes: C }
@@ -162,9 +235,18 @@ export class ProbeJobs {
     return { jobId: job.id }
   }
 
-  private async samples(classSetId: string, sessionIds: string[] | undefined, signal: AbortSignal, progress: (done: number, total: number) => void): Promise<PixelSamples> {
+  private async samples(
+    classSetId: string,
+    sessionIds: string[] | undefined,
+    signal: AbortSignal,
+    progress: (done: number, total: number) => void,
+  ): Promise<PixelSamples> {
     const refs = await labelledFrameRefs(this.deps.labels, this.deps.frames, classSetId, sessionIds)
-    if (refs.length === 0) throw new ConsoleError('invalid_input', `Class set "${classSetId}" has no labelled frames: paint some labels first.`)
+    if (refs.length === 0)
+      throw new ConsoleError(
+        'invalid_input',
+        `Class set "${classSetId}" has no labelled frames: paint some labels first.`,
+      )
     return this.deps.pixels.gather(classSetId, refs, signal, (done) => progress(done, refs.length))
   }
 

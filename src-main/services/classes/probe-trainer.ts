@@ -27,11 +27,19 @@ export interface ProbeTrainingOptions {
 }
 
 export const defaultProbeOptions: ProbeTrainingOptions = {
-  epochs: 6, learningRate: 0.05, weightDecay: 1e-4, batchSize: 4096, heldOutFraction: 0.2, seed: 1,
+  epochs: 6,
+  learningRate: 0.05,
+  weightDecay: 1e-4,
+  batchSize: 4096,
+  heldOutFraction: 0.2,
+  seed: 1,
 }
 
 /** The trained rows plus what the probe status reports about the run. */
-export type ProbeTrainingResult = Pick<ProbeStatus, 'lossCurve' | 'heldOutAccuracy' | 'perClassConfidence' | 'pixelsPerClass' | 'trainPixels' | 'heldOutPixels'> & {
+export type ProbeTrainingResult = Pick<
+  ProbeStatus,
+  'lossCurve' | 'heldOutAccuracy' | 'perClassConfidence' | 'pixelsPerClass' | 'trainPixels' | 'heldOutPixels'
+> & {
   /** C × D row-major. */
   weights: Float32Array
   bias: Float32Array
@@ -42,12 +50,22 @@ export type ProbeTrainingResult = Pick<ProbeStatus, 'lossCurve' | 'heldOutAccura
  * P[n, C] = softmax(X Wᵀ + b) and the weight gradient Gᵀ X [C, D].
  */
 export interface ProbeMath {
-  probabilities(x: Float32Array, rows: number, dim: number, weights: Float32Array, bias: Float32Array, classCount: number): Promise<Float32Array>
+  probabilities(
+    x: Float32Array,
+    rows: number,
+    dim: number,
+    weights: Float32Array,
+    bias: Float32Array,
+    classCount: number,
+  ): Promise<Float32Array>
   weightGradient(g: Float32Array, x: Float32Array, rows: number, dim: number, classCount: number): Promise<Float32Array>
 }
 
 export async function trainProbe(
-  data: ProbeTrainingData, options: ProbeTrainingOptions, math: ProbeMath, onEpoch?: (epoch: number, loss: number) => void,
+  data: ProbeTrainingData,
+  options: ProbeTrainingOptions,
+  math: ProbeMath,
+  onEpoch?: (epoch: number, loss: number) => void,
   /** Checked between batches: cancelling never interrupts a native call. */
   signal?: AbortSignal,
 ): Promise<ProbeTrainingResult> {
@@ -72,7 +90,8 @@ export async function trainProbe(
     let lossSum = 0
     let weightSum = 0
     for (const b of batchOrder) {
-      if (signal?.aborted) throw new ConsoleError('cancelled', `Probe training cancelled after ${epoch} epoch${epoch === 1 ? '' : 's'}.`)
+      if (signal?.aborted)
+        throw new ConsoleError('cancelled', `Probe training cancelled after ${epoch} epoch${epoch === 1 ? '' : 's'}.`)
       const start = b * options.batchSize
       const rows = train.subarray(start, Math.min(train.length, start + options.batchSize))
       const batch = trainX.subarray(start * dim, (start + rows.length) * dim)
@@ -118,10 +137,16 @@ export async function trainProbe(
     })
   }
   return {
-    weights, bias, lossCurve,
+    weights,
+    bias,
+    lossCurve,
     heldOutAccuracy: heldOut.length > 0 ? correct / heldOut.length : null,
-    perClassConfidence: Array.from(confidenceSum, (s, c) => ((heldOutCount[c] as number) > 0 ? s / (heldOutCount[c] as number) : null)),
-    pixelsPerClass, trainPixels: train.length, heldOutPixels: heldOut.length,
+    perClassConfidence: Array.from(confidenceSum, (s, c) =>
+      (heldOutCount[c] as number) > 0 ? s / (heldOutCount[c] as number) : null,
+    ),
+    pixelsPerClass,
+    trainPixels: train.length,
+    heldOutPixels: heldOut.length,
   }
 }
 
@@ -130,7 +155,13 @@ function gatherRows(out: Float32Array, x: Float32Array, rows: Uint32Array, dim: 
 }
 
 /** Normalised mean of each class's rows (zero row for a class without pixels). */
-export function classMeans(x: Float32Array, labels: Uint16Array, rows: ArrayLike<number>, dim: number, C: number): Float32Array {
+export function classMeans(
+  x: Float32Array,
+  labels: Uint16Array,
+  rows: ArrayLike<number>,
+  dim: number,
+  C: number,
+): Float32Array {
   const sums = new Float64Array(C * dim)
   for (let r = 0; r < rows.length; r++) {
     const i = rows[r] as number
@@ -150,11 +181,20 @@ export function classMeans(x: Float32Array, labels: Uint16Array, rows: ArrayLike
 /** Median-frequency balancing: weight_c = median(freq) / freq_c over classes that have pixels. */
 export function medianFrequencyWeights(pixelsPerClass: number[]): Float64Array {
   const present = pixelsPerClass.filter((n) => n > 0).sort((a, b) => a - b)
-  const median = present.length ? (present[Math.floor((present.length - 1) / 2)] as number + (present[Math.ceil((present.length - 1) / 2)] as number)) / 2 : 1
+  const median = present.length
+    ? ((present[Math.floor((present.length - 1) / 2)] as number) +
+        (present[Math.ceil((present.length - 1) / 2)] as number)) /
+      2
+    : 1
   return Float64Array.from(pixelsPerClass, (n) => (n > 0 ? median / n : 0))
 }
 
-function splitStratified(labels: Uint16Array, C: number, fraction: number, random: () => number): { train: Uint32Array; heldOut: Uint32Array; pixelsPerClass: number[] } {
+function splitStratified(
+  labels: Uint16Array,
+  C: number,
+  fraction: number,
+  random: () => number,
+): { train: Uint32Array; heldOut: Uint32Array; pixelsPerClass: number[] } {
   const byClass: number[][] = Array.from({ length: C }, () => [])
   labels.forEach((y, i) => byClass[y]?.push(i))
   const train: number[] = []
@@ -165,7 +205,11 @@ function splitStratified(labels: Uint16Array, C: number, fraction: number, rando
     shuffle(order, random)
     order.forEach((i, k) => (k < held ? heldOut : train).push(i))
   }
-  return { train: Uint32Array.from(train), heldOut: Uint32Array.from(heldOut), pixelsPerClass: byClass.map((r) => r.length) }
+  return {
+    train: Uint32Array.from(train),
+    heldOut: Uint32Array.from(heldOut),
+    pixelsPerClass: byClass.map((r) => r.length),
+  }
 }
 
 /** AdamW over the weights followed by the biases (decay on the weights only). */
@@ -173,13 +217,19 @@ class AdamW {
   private readonly m: Float32Array
   private readonly v: Float32Array
   private t = 0
-  constructor(weightCount: number, biasCount: number, private readonly options: ProbeTrainingOptions) {
+  constructor(
+    weightCount: number,
+    biasCount: number,
+    private readonly options: ProbeTrainingOptions,
+  ) {
     this.m = new Float32Array(weightCount + biasCount)
     this.v = new Float32Array(weightCount + biasCount)
   }
 
   step(weights: Float32Array, bias: Float32Array, gradWeights: Float32Array, gradBias: Float32Array): void {
-    const beta1 = 0.9, beta2 = 0.999, eps = 1e-8
+    const beta1 = 0.9,
+      beta2 = 0.999,
+      eps = 1e-8
     const { learningRate: lr, weightDecay } = this.options
     this.t++
     const c1 = 1 - beta1 ** this.t
@@ -206,4 +256,3 @@ function shuffle(values: Uint32Array, random: () => number): void {
     values[j] = t
   }
 }
-

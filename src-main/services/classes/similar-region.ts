@@ -15,7 +15,12 @@ export function similarRegion(map: EmbeddingMap, seedX: number, seedY: number, t
     const p = stack.pop() as number
     const x = p % width
     const y = (p - x) / width
-    for (const [nx, ny] of [[x - 1, y], [x + 1, y], [x, y - 1], [x, y + 1]] as const) {
+    for (const [nx, ny] of [
+      [x - 1, y],
+      [x + 1, y],
+      [x, y - 1],
+      [x, y + 1],
+    ] as const) {
       if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue
       const q = ny * width + nx
       if (inside[q]) continue
@@ -31,13 +36,21 @@ export function similarRegion(map: EmbeddingMap, seedX: number, seedY: number, t
 }
 
 /** Runs [offset, length, 1] over a camera-size mask covering the output pixels set in `inside`. */
-export function regionRuns(inside: Uint8Array, outWidth: number, outHeight: number, cameraWidth: number, cameraHeight: number): number[] {
+export function regionRuns(
+  inside: Uint8Array,
+  outWidth: number,
+  outHeight: number,
+  cameraWidth: number,
+  cameraHeight: number,
+): number[] {
   const runs: number[] = []
   for (let y = 0; y < cameraHeight; y++) {
     const oy = Math.min(outHeight - 1, Math.floor((y * outHeight) / cameraHeight))
     let start = -1
     for (let x = 0; x <= cameraWidth; x++) {
-      const on = x < cameraWidth && inside[oy * outWidth + Math.min(outWidth - 1, Math.floor((x * outWidth) / cameraWidth))] === 1
+      const on =
+        x < cameraWidth &&
+        inside[oy * outWidth + Math.min(outWidth - 1, Math.floor((x * outWidth) / cameraWidth))] === 1
       if (on && start < 0) start = x
       if (!on && start >= 0) {
         runs.push(y * cameraWidth + start, x - start, 1)

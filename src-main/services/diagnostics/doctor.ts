@@ -41,7 +41,11 @@ export async function runDoctor(deps: DoctorDeps): Promise<Finding[]> {
   findings.push(...(await providerFindings(deps)))
   findings.push(gpuFinding(deps.host))
   findings.push(...tensorRtFindings(deps))
-  findings.push(electronFinding(), chromiumFinding(deps.chromiumPath), await diskFinding(deps.cacheDir, deps.cacheBudgetBytes))
+  findings.push(
+    electronFinding(),
+    chromiumFinding(deps.chromiumPath),
+    await diskFinding(deps.cacheDir, deps.cacheBudgetBytes),
+  )
   return findings
 }
 
@@ -51,7 +55,12 @@ function onnxruntimeFinding(bindingDir: string): Finding {
   const binding = join(bindingDir, 'onnxruntime_binding.node')
   return existsSync(binding)
     ? { area: 'onnxruntime-node', level: 'ok', detail: `${version}, binding ${binding}`, action: '' }
-    : { area: 'onnxruntime-node', level: 'missing', detail: `${version}, no binding at ${binding} (${process.platform}/${process.arch})`, action: 'reinstall onnxruntime-node, or build it (docs/JETSON.md)' }
+    : {
+        area: 'onnxruntime-node',
+        level: 'missing',
+        detail: `${version}, no binding at ${binding} (${process.platform}/${process.arch})`,
+        action: 'reinstall onnxruntime-node, or build it (docs/JETSON.md)',
+      }
 }
 
 async function providerFindings(deps: DoctorDeps): Promise<Finding[]> {
@@ -68,42 +77,83 @@ async function providerFindings(deps: DoctorDeps): Promise<Finding[]> {
         failure = loaded.provider === provider ? null : loaded.fallbacks.map((f) => f.reason).join('; ')
         await deps.client.unload(`doctor:${provider}`)
       } catch (error) {
-        failure = (error instanceof Error ? error.message : String(error)).replace(/^.*?any execution provider \(\w+: /, '').replace(/\)\.$/, '')
+        failure = (error instanceof Error ? error.message : String(error))
+          .replace(/^.*?any execution provider \(\w+: /, '')
+          .replace(/\)\.$/, '')
       }
     }
-    findings.push(failure === null
-      ? { area: `provider ${provider}`, level: 'ok', detail: 'loads a session', action: '' }
-      : { area: `provider ${provider}`, level: provider === 'cpu' ? 'missing' : 'warn', detail: failure, action: providerAction(provider, failure) })
+    findings.push(
+      failure === null
+        ? { area: `provider ${provider}`, level: 'ok', detail: 'loads a session', action: '' }
+        : {
+            area: `provider ${provider}`,
+            level: provider === 'cpu' ? 'missing' : 'warn',
+            detail: failure,
+            action: providerAction(provider, failure),
+          },
+    )
   }
   return findings
 }
 
 function providerAction(provider: ExecutionProviderName, reason: string): string {
   if (provider === 'cpu') return 'reinstall onnxruntime-node'
-  if (/not supported by this onnxruntime-node build/.test(reason)) return `this binding has no ${provider} (the published linux-arm64 one is CPU-only): build it, ${jetsonDoc}`
+  if (/not supported by this onnxruntime-node build/.test(reason))
+    return `this binding has no ${provider} (the published linux-arm64 one is CPU-only): build it, ${jetsonDoc}`
   if (/drops TensorRT options/.test(reason)) return `build the patched binding (${jetsonDoc}); CUDA is used meanwhile`
   if (/not installed/.test(reason)) {
-    return process.arch === 'x64' ? 'run `npm rebuild onnxruntime-node` with network access (its install script fetches the GPU providers)' : `copy the provider libraries next to the binding (${jetsonDoc})`
+    return process.arch === 'x64'
+      ? 'run `npm rebuild onnxruntime-node` with network access (its install script fetches the GPU providers)'
+      : `copy the provider libraries next to the binding (${jetsonDoc})`
   }
-  return 'check the NVIDIA driver, CUDA and cuDNN/TensorRT versions against onnxruntime\'s requirements'
+  return "check the NVIDIA driver, CUDA and cuDNN/TensorRT versions against onnxruntime's requirements"
 }
 
 function gpuFinding(host: ProviderHost): Finding {
   const gpu = host.gpu
-  if (!gpu) return { area: 'GPU', level: 'warn', detail: 'no NVIDIA GPU found (nvidia-smi, Jetson device tree)', action: 'none needed on a CPU machine; the model runs on the CPU provider' }
-  const parts = [gpu.name, gpu.driver ? `driver ${gpu.driver}` : null, gpu.computeCapability ? `sm ${gpu.computeCapability}` : null].filter(Boolean)
+  if (!gpu)
+    return {
+      area: 'GPU',
+      level: 'warn',
+      detail: 'no NVIDIA GPU found (nvidia-smi, Jetson device tree)',
+      action: 'none needed on a CPU machine; the model runs on the CPU provider',
+    }
+  const parts = [
+    gpu.name,
+    gpu.driver ? `driver ${gpu.driver}` : null,
+    gpu.computeCapability ? `sm ${gpu.computeCapability}` : null,
+  ].filter(Boolean)
   return { area: 'GPU', level: 'ok', detail: parts.join(', '), action: '' }
 }
 
 function tensorRtFindings(deps: DoctorDeps): Finding[] {
   const { host } = deps
-  const findings: Finding[] = [host.tensorRtVersion
-    ? { area: 'TensorRT', level: 'ok', detail: `libnvinfer ${host.tensorRtVersion}; binding ${host.forwardsTensorRtOptions ? 'forwards' : 'drops'} TensorRT options`, action: host.forwardsTensorRtOptions ? '' : `build the patched binding for fp16 and the engine cache (${jetsonDoc})` }
-    : { area: 'TensorRT', level: 'warn', detail: `no libnvinfer found; binding ${host.forwardsTensorRtOptions ? 'forwards' : 'drops'} TensorRT options`, action: host.gpu ? 'install TensorRT (JetPack, or NVIDIA\'s tensorrt packages)' : '' }]
+  const findings: Finding[] = [
+    host.tensorRtVersion
+      ? {
+          area: 'TensorRT',
+          level: 'ok',
+          detail: `libnvinfer ${host.tensorRtVersion}; binding ${host.forwardsTensorRtOptions ? 'forwards' : 'drops'} TensorRT options`,
+          action: host.forwardsTensorRtOptions
+            ? ''
+            : `build the patched binding for fp16 and the engine cache (${jetsonDoc})`,
+        }
+      : {
+          area: 'TensorRT',
+          level: 'warn',
+          detail: `no libnvinfer found; binding ${host.forwardsTensorRtOptions ? 'forwards' : 'drops'} TensorRT options`,
+          action: host.gpu ? "install TensorRT (JetPack, or NVIDIA's tensorrt packages)" : '',
+        },
+  ]
   const root = join(deps.cacheDir, 'tensorrt')
   const entries = existsSync(root) ? readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()) : []
   if (!entries.length) {
-    findings.push({ area: 'TensorRT engine cache', level: 'ok', detail: `empty (${root}); the first TensorRT start of each model builds its engine (minutes, shown as a job)`, action: '' })
+    findings.push({
+      area: 'TensorRT engine cache',
+      level: 'ok',
+      detail: `empty (${root}); the first TensorRT start of each model builds its engine (minutes, shown as a job)`,
+      action: '',
+    })
     return findings
   }
   // Engines of this machine end with this TensorRT version and GPU; others are stale (another TensorRT or GPU).
@@ -114,9 +164,14 @@ function tensorRtFindings(deps: DoctorDeps): Finding[] {
     const bytes = engines.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0)
     const current = entry.name.endsWith(suffix)
     findings.push({
-      area: 'TensorRT engine cache', level: current && engines.length ? 'ok' : 'warn',
+      area: 'TensorRT engine cache',
+      level: current && engines.length ? 'ok' : 'warn',
       detail: `${entry.name}: ${engines.length} engine(s), ${(bytes / 2 ** 20).toFixed(1)} MiB${current ? '' : ' (another TensorRT version or GPU)'}`,
-      action: current ? (engines.length ? '' : 'the next TensorRT start builds this engine') : `delete ${dir} to free the space`,
+      action: current
+        ? engines.length
+          ? ''
+          : 'the next TensorRT start builds this engine'
+        : `delete ${dir} to free the space`,
     })
   }
   return findings
@@ -128,20 +183,42 @@ function electronFinding(): Finding {
   try {
     dir = dirname(require.resolve('electron/package.json'))
   } catch {
-    return { area: 'Electron', level: 'missing', detail: 'the electron package is not installed', action: 'npm install (the desktop app needs it; `dve serve` and the CLI do not)' }
+    return {
+      area: 'Electron',
+      level: 'missing',
+      detail: 'the electron package is not installed',
+      action: 'npm install (the desktop app needs it; `dve serve` and the CLI do not)',
+    }
   }
   const pathFile = join(dir, 'path.txt')
   const binary = existsSync(pathFile) ? join(dir, 'dist', readFileSync(pathFile, 'utf8').trim()) : null
-  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) return { area: 'Electron', level: 'ok', detail: `ELECTRON_OVERRIDE_DIST_PATH=${process.env.ELECTRON_OVERRIDE_DIST_PATH}`, action: '' }
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH)
+    return {
+      area: 'Electron',
+      level: 'ok',
+      detail: `ELECTRON_OVERRIDE_DIST_PATH=${process.env.ELECTRON_OVERRIDE_DIST_PATH}`,
+      action: '',
+    }
   return binary && existsSync(binary)
     ? { area: 'Electron', level: 'ok', detail: binary, action: '' }
-    : { area: 'Electron', level: 'missing', detail: `no Electron binary under ${join(dir, 'dist')} (installed with ELECTRON_SKIP_BINARY_DOWNLOAD?)`, action: `run \`node ${join(dir, 'install.js')}\` with network access, or use browser mode (\`npm run serve\`)` }
+    : {
+        area: 'Electron',
+        level: 'missing',
+        detail: `no Electron binary under ${join(dir, 'dist')} (installed with ELECTRON_SKIP_BINARY_DOWNLOAD?)`,
+        action: `run \`node ${join(dir, 'install.js')}\` with network access, or use browser mode (\`npm run serve\`)`,
+      }
 }
 
 function chromiumFinding(path: string): Finding {
   return existsSync(path)
     ? { area: 'Chromium (browser mode)', level: 'ok', detail: path, action: '' }
-    : { area: 'Chromium (browser mode)', level: 'warn', detail: `no browser at ${path}`, action: 'install chromium (apt install chromium) or set CHROMIUM_PATH; any current browser can open `npm run serve`' }
+    : {
+        area: 'Chromium (browser mode)',
+        level: 'warn',
+        detail: `no browser at ${path}`,
+        action:
+          'install chromium (apt install chromium) or set CHROMIUM_PATH; any current browser can open `npm run serve`',
+      }
 }
 
 async function diskFinding(cacheDir: string, budgetBytes: number): Promise<Finding> {
@@ -153,5 +230,11 @@ async function diskFinding(cacheDir: string, budgetBytes: number): Promise<Findi
   const detail = `${gib(free)} free at ${dir}; cache budget ${gib(budgetBytes)}`
   return free >= budgetBytes
     ? { area: 'disk for caches', level: 'ok', detail, action: '' }
-    : { area: 'disk for caches', level: 'warn', detail, action: 'free space, or lower the cache budget (Models view); on a robot the compact cache tier stores 0.6 MB per frame instead of 29.5' }
+    : {
+        area: 'disk for caches',
+        level: 'warn',
+        detail,
+        action:
+          'free space, or lower the cache budget (Models view); on a robot the compact cache tier stores 0.6 MB per frame instead of 29.5',
+      }
 }

@@ -37,7 +37,12 @@ export async function sweepLeftovers(home: string, sessionsDir: string): Promise
       const owner = await ownerOf(path)
       if (owner !== null && processAlive(owner)) continue
       if (owner === null && !(await olderThan(path, unownedGraceMs))) continue
-      await remove(path, owner === null ? 'an unfinished import (no owner, untouched for an hour)' : `an import interrupted when process ${owner} ended`)
+      await remove(
+        path,
+        owner === null
+          ? 'an unfinished import (no owner, untouched for an hour)'
+          : `an import interrupted when process ${owner} ended`,
+      )
     } else if (entry.name.startsWith('.deleting-')) {
       await remove(path, 'a session delete that did not finish')
     }
@@ -53,11 +58,16 @@ async function olderThan(path: string, ms: number): Promise<boolean> {
   return info !== null && Date.now() - info.mtimeMs > ms
 }
 
-async function walkTempFiles(dir: string, depth: number, found: (path: string, pid: number) => Promise<void>): Promise<void> {
+async function walkTempFiles(
+  dir: string,
+  depth: number,
+  found: (path: string, pid: number) => Promise<void>,
+): Promise<void> {
   for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
     const path = join(dir, entry.name)
     const pid = tempFilePattern.exec(entry.name)?.[1]
     if (entry.isFile() && pid) await found(path, Number(pid))
-    else if (entry.isDirectory() && depth < tempFileDepth && !entry.name.startsWith('.')) await walkTempFiles(path, depth + 1, found)
+    else if (entry.isDirectory() && depth < tempFileDepth && !entry.name.startsWith('.'))
+      await walkTempFiles(path, depth + 1, found)
   }
 }

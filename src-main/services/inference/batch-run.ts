@@ -40,8 +40,11 @@ export async function runBatch(plan: BatchPlan, source: BatchFrameSource, ctx: J
     workerMs.post += t.postMs
   }
   const prepare = (index: number): Promise<Prepared> =>
-    source.isCached(index)
-      .then(async (hit): Promise<Prepared> => (hit ? { cached: true } : { cached: false, frame: await source.loadFrame(index) }))
+    source
+      .isCached(index)
+      .then(async (hit): Promise<Prepared> =>
+        hit ? { cached: true } : { cached: false, frame: await source.loadFrame(index) },
+      )
       .catch((error: unknown) => ({ error }))
 
   let writing: { index: number; done: Promise<void> } | null = null
@@ -87,9 +90,16 @@ export async function runBatch(plan: BatchPlan, source: BatchFrameSource, ctx: J
   }
   const seconds = (performance.now() - startedAt) / 1000
   const summary: BatchRunSummary = {
-    sessionId: plan.sessionId, modelId: plan.modelId, frames: total, computed, cached, seconds,
+    sessionId: plan.sessionId,
+    modelId: plan.modelId,
+    frames: total,
+    computed,
+    cached,
+    seconds,
     framesPerSecond: seconds > 0 ? total / seconds : 0,
-    workerMs: computed ? { preprocess: workerMs.preprocess / computed, run: workerMs.run / computed, post: workerMs.post / computed } : null,
+    workerMs: computed
+      ? { preprocess: workerMs.preprocess / computed, run: workerMs.run / computed, post: workerMs.post / computed }
+      : null,
   }
   ctx.progress(total, total, describeSummary(summary))
   return summary
@@ -102,5 +112,8 @@ function describeSummary(s: BatchRunSummary): string {
 function frameError(plan: BatchPlan, index: number, error: unknown): ConsoleError {
   const message = error instanceof Error ? error.message : String(error)
   const code = error instanceof ConsoleError ? error.code : 'internal'
-  return new ConsoleError(code, `Frame ${index} of session "${plan.sessionId}": ${message} (frames before it are cached; run again to resume).`)
+  return new ConsoleError(
+    code,
+    `Frame ${index} of session "${plan.sessionId}": ${message} (frames before it are cached; run again to resume).`,
+  )
 }

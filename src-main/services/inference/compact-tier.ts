@@ -14,7 +14,16 @@ import type { ImageModelSpec } from '../../contract'
 import type { LoadedFrame } from '../ports'
 import type { CachedMap } from './embedding-cache'
 import {
-  codesNames, decodeBasis, decodeGraphBytes, defaultComponents, encodeBasis, fitFrameBasis, modelWithCodes, toCodes, unitCodeRows, type FrameBasis,
+  codesNames,
+  decodeBasis,
+  decodeGraphBytes,
+  defaultComponents,
+  encodeBasis,
+  fitFrameBasis,
+  modelWithCodes,
+  toCodes,
+  unitCodeRows,
+  type FrameBasis,
 } from './frame-codes'
 import { poolFactor } from './output-graph'
 import type { LoadedPack } from './pack-loader'
@@ -50,10 +59,15 @@ export interface NetworkFeeds {
 /** The frame preprocessed into the model's input tensors. */
 export function networkFeeds(image: ImageModelSpec, frame: Pick<LoadedFrame, 'rgb' | 'depthMeters'>): NetworkFeeds {
   const input = preprocessFrame(frame.rgb, frame.depthMeters, image)
-  const tensor = (channels: number, data: Float32Array): TensorData => ({ type: 'float32', dims: [1, channels, input.height, input.width], data })
-  const feeds = 'rgbd' in image.inputs
-    ? { [image.inputs.rgbd]: tensor(4, input.planes) }
-    : { [image.inputs.rgb]: tensor(3, input.rgb), [image.inputs.depth]: tensor(1, input.depth) }
+  const tensor = (channels: number, data: Float32Array): TensorData => ({
+    type: 'float32',
+    dims: [1, channels, input.height, input.width],
+    data,
+  })
+  const feeds =
+    'rgbd' in image.inputs
+      ? { [image.inputs.rgbd]: tensor(4, input.planes) }
+      : { [image.inputs.rgb]: tensor(3, input.rgb), [image.inputs.depth]: tensor(1, input.depth) }
   return { feeds }
 }
 
@@ -75,10 +89,13 @@ export class CompactTier {
     let state = this.states.get(modelId)
     if (!state) {
       const file = join(this.dir(modelId), 'frame-basis.bin')
-      const basis = readFile(file).then((bytes) => {
-        const decoded = decodeBasis(bytes)
-        return typeof decoded === 'string' || decoded.components !== this.components ? null : decoded
-      }, () => null)
+      const basis = readFile(file).then(
+        (bytes) => {
+          const decoded = decodeBasis(bytes)
+          return typeof decoded === 'string' || decoded.components !== this.components ? null : decoded
+        },
+        () => null,
+      )
       state = { basis, samples: [], encoder: null, decoder: null }
       this.states.set(modelId, state)
     }
@@ -97,7 +114,11 @@ export class CompactTier {
     state.samples.push(map)
     if (state.samples.length < this.framesToFit) return
     const dim = pack.manifest.image.embeddingDim
-    const basis = fitFrameBasis(state.samples.map((data) => ({ data })), dim, Math.min(this.components, dim))
+    const basis = fitFrameBasis(
+      state.samples.map((data) => ({ data })),
+      dim,
+      Math.min(this.components, dim),
+    )
     state.samples = []
     await writeFileAtomic(join(this.dir(pack.modelId), 'frame-basis.bin'), encodeBasis(basis))
     state.basis = Promise.resolve(basis)
@@ -105,14 +126,23 @@ export class CompactTier {
 
   /** Runs the model with its encoder on a frame: codes only cross from the provider. */
   async encode(
-    pack: LoadedPack, frame: LoadedFrame, basis: FrameBasis, priority: Priority, signal?: AbortSignal, prepared?: NetworkFeeds,
+    pack: LoadedPack,
+    frame: LoadedFrame,
+    basis: FrameBasis,
+    priority: Priority,
+    signal?: AbortSignal,
+    prepared?: NetworkFeeds,
   ): Promise<{ map: CachedMap; timings: EmbedTimings }> {
     const state = this.state(pack.modelId)
     const image = pack.manifest.image
     const [, , outHeight, outWidth] = pack.imageOutputDims as [number, number, number, number]
     const factor = poolFactor(outWidth, pack.imageSpec.maxMapWidth)
-    state.encoder ??= this.writeAndLoad(pack, `codes:${pack.modelId}`, `image-codes-${basis.components}.onnx`, async () =>
-      modelWithCodes(await readFile(join(pack.entry.dir, image.onnx)), basis, image.output, factor))
+    state.encoder ??= this.writeAndLoad(
+      pack,
+      `codes:${pack.modelId}`,
+      `image-codes-${basis.components}.onnx`,
+      async () => modelWithCodes(await readFile(join(pack.entry.dir, image.onnx)), basis, image.output, factor),
+    )
     const sessionKey = await state.encoder.catch((error: unknown) => {
       state.encoder = null // tried again on the next frame
       throw error
@@ -120,12 +150,21 @@ export class CompactTier {
     const t0 = performance.now()
     const { feeds } = prepared ?? networkFeeds(image, frame)
     const t1 = performance.now()
-    const response = await this.deps.client.request({ kind: 'run', sessionKey, feeds, fetches: [codesNames.codes] }, priority, signal)
+    const response = await this.deps.client.request(
+      { kind: 'run', sessionKey, feeds, fetches: [codesNames.codes] },
+      priority,
+      signal,
+    )
     const t2 = performance.now()
     const codes = toCodes(response.outputs[codesNames.codes]?.data as Float32Array)
     const map: CachedMap = {
-      dim: image.embeddingDim, width: Math.floor(outWidth / factor), height: Math.floor(outHeight / factor),
-      cameraWidth: frame.camera.width, cameraHeight: frame.camera.height, codes, components: basis.components,
+      dim: image.embeddingDim,
+      width: Math.floor(outWidth / factor),
+      height: Math.floor(outHeight / factor),
+      cameraWidth: frame.camera.width,
+      cameraHeight: frame.camera.height,
+      codes,
+      components: basis.components,
     }
     // The model and its encoder are one run here: post-processing is inside `runMs`.
     return { map, timings: { preprocessMs: t1 - t0, runMs: response.runMs, postMs: performance.now() - t2 } }
@@ -138,18 +177,39 @@ export class CompactTier {
       throw new Error(`the frame basis of model ${modelId} is missing or does not match its cache entries`)
     }
     const state = this.state(modelId)
-    state.decoder ??= this.writeAndLoad(null, `decode:${modelId}`, `decode-${basis.components}.onnx`, async () => decodeGraphBytes(basis), modelId)
+    state.decoder ??= this.writeAndLoad(
+      null,
+      `decode:${modelId}`,
+      `decode-${basis.components}.onnx`,
+      async () => decodeGraphBytes(basis),
+      modelId,
+    )
     const sessionKey = await state.decoder.catch((error: unknown) => {
       state.decoder = null
       throw error
     })
     const pixels = map.width * map.height
-    const feeds = { [codesNames.codesIn]: { type: 'float32' as const, dims: [pixels, map.components], data: unitCodeRows(map.codes, map.components) } }
-    const response = await this.deps.client.request({ kind: 'run', sessionKey, feeds, fetches: [codesNames.map] }, 'interactive')
+    const feeds = {
+      [codesNames.codesIn]: {
+        type: 'float32' as const,
+        dims: [pixels, map.components],
+        data: unitCodeRows(map.codes, map.components),
+      },
+    }
+    const response = await this.deps.client.request(
+      { kind: 'run', sessionKey, feeds, fetches: [codesNames.map] },
+      'interactive',
+    )
     return response.outputs[codesNames.map]?.data as Float32Array
   }
 
-  private async writeAndLoad(pack: LoadedPack | null, sessionKey: string, fileName: string, bytes: () => Promise<Uint8Array>, modelId = pack?.modelId as string): Promise<string> {
+  private async writeAndLoad(
+    pack: LoadedPack | null,
+    sessionKey: string,
+    fileName: string,
+    bytes: () => Promise<Uint8Array>,
+    modelId = pack?.modelId as string,
+  ): Promise<string> {
     const path = join(this.dir(modelId), fileName)
     await writeFileAtomic(path, await bytes())
     // The encoder runs on the pack's providers (on a GPU, the codes are made there); the decoder is one small MatMul.

@@ -49,9 +49,17 @@ export interface Inference {
 }
 
 export function createInference(deps: InferenceDeps): Inference {
-  const client = new InferenceWorkerClient({ log: deps.logger, launch: deps.launchNative, onStatus: deps.onNativeStatus })
+  const client = new InferenceWorkerClient({
+    log: deps.logger,
+    launch: deps.launchNative,
+    onStatus: deps.onNativeStatus,
+  })
   const settings = new ModelSettingsFile(deps.paths.home, (message) => deps.logger.warn('models', message))
-  const planner = new ProviderPlanner({ cacheDir: deps.paths.cache, host: deps.providerHost ?? (() => probeProviderHost()), jobs: deps.jobs })
+  const planner = new ProviderPlanner({
+    cacheDir: deps.paths.cache,
+    host: deps.providerHost ?? (() => probeProviderHost()),
+    jobs: deps.jobs,
+  })
   const models = new ModelsService({
     planner,
     shippedModels: deps.paths.shippedModels,
@@ -63,15 +71,31 @@ export function createInference(deps: InferenceDeps): Inference {
     maxMapWidth: deps.maxMapWidth ?? 160,
   })
   const cache = new EmbeddingCache(deps.paths.cache, deps.cacheBudgetBytes ?? 4 * 2 ** 30, (file, reason) =>
-    deps.logger.warn('inference', `Dropped corrupt cache entry ${file}: ${reason}.`))
-  const tier = new CompactTier({ cacheDir: deps.paths.cache, client, loadOnProviders: (key, path) => models.loadDerived(key, path) })
-  const inference = new InferenceService({ models, client, cache, frames: deps.frames, jobs: deps.jobs, settings, tier, cacheTier: deps.cacheTier ?? 'auto' })
+    deps.logger.warn('inference', `Dropped corrupt cache entry ${file}: ${reason}.`),
+  )
+  const tier = new CompactTier({
+    cacheDir: deps.paths.cache,
+    client,
+    loadOnProviders: (key, path) => models.loadDerived(key, path),
+  })
+  const inference = new InferenceService({
+    models,
+    client,
+    cache,
+    frames: deps.frames,
+    jobs: deps.jobs,
+    settings,
+    tier,
+    cacheTier: deps.cacheTier ?? 'auto',
+  })
   deps.data.register('inference/:sessionId/:frameIndex/pca', async (params) => ({
     body: await inference.pcaImage(params.sessionId as string, frameIndexParam(params.frameIndex as string)),
     contentType: 'image/png',
   }))
   return {
-    models, inference, client,
+    models,
+    inference,
+    client,
     init: async () => {
       await models.init()
       await inference.init()
@@ -82,6 +106,7 @@ export function createInference(deps: InferenceDeps): Inference {
 
 function frameIndexParam(text: string): number {
   const value = Number(text)
-  if (!Number.isInteger(value) || value < 0) throw new ConsoleError('invalid_input', `Frame index "${text}" is not a non-negative integer.`)
+  if (!Number.isInteger(value) || value < 0)
+    throw new ConsoleError('invalid_input', `Frame index "${text}" is not a non-negative integer.`)
   return value
 }

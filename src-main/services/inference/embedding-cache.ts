@@ -41,7 +41,11 @@ export class EmbeddingCache {
   private indexing: Promise<Map<string, IndexEntry>> | null = null
   private readonly root: string
 
-  constructor(cacheDir: string, private budget: number, private readonly onCorrupt: (file: string, reason: string) => void) {
+  constructor(
+    cacheDir: string,
+    private budget: number,
+    private readonly onCorrupt: (file: string, reason: string) => void,
+  ) {
     this.root = join(cacheDir, 'embeddings')
   }
 
@@ -124,7 +128,10 @@ export class EmbeddingCache {
 
   private matches(file: string, filter: { modelId?: string; sessionId?: string }): boolean {
     const [modelId, sessionId] = file.slice(this.root.length + 1).split(/[\\/]/)
-    return (filter.modelId === undefined || filter.modelId === modelId) && (filter.sessionId === undefined || filter.sessionId === sessionId)
+    return (
+      (filter.modelId === undefined || filter.modelId === modelId) &&
+      (filter.sessionId === undefined || filter.sessionId === sessionId)
+    )
   }
 
   private async evict(index: Map<string, IndexEntry>): Promise<void> {
@@ -175,7 +182,15 @@ export function encodeEntry(map: CachedMap): Uint8Array {
   const payload = 'halves' in map ? map.halves : map.codes
   const bytes = new Uint8Array(headerBytes + payload.byteLength)
   const view = new DataView(bytes.buffer)
-  const fields = ['halves' in map ? halvesVersion : codesVersion, map.dim, map.width, map.height, map.cameraWidth, map.cameraHeight, 'halves' in map ? 0 : map.components]
+  const fields = [
+    'halves' in map ? halvesVersion : codesVersion,
+    map.dim,
+    map.width,
+    map.height,
+    map.cameraWidth,
+    map.cameraHeight,
+    'halves' in map ? 0 : map.components,
+  ]
   ;[magic, ...fields].forEach((value, i) => view.setUint32(i * 4, value, true))
   bytes.set(new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength), headerBytes)
   return bytes
@@ -187,17 +202,31 @@ export function decodeEntry(bytes: Uint8Array): CachedMap | string {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const field = (i: number) => view.getUint32(i * 4, true)
   const version = field(1)
-  if (field(0) !== magic || (version !== halvesVersion && version !== codesVersion)) return 'not a version-1 or version-2 embedding cache entry'
-  const [dim, width, height, cameraWidth, cameraHeight, components] = [field(2), field(3), field(4), field(5), field(6), field(7)]
+  if (field(0) !== magic || (version !== halvesVersion && version !== codesVersion))
+    return 'not a version-1 or version-2 embedding cache entry'
+  const [dim, width, height, cameraWidth, cameraHeight, components] = [
+    field(2),
+    field(3),
+    field(4),
+    field(5),
+    field(6),
+    field(7),
+  ]
   const base = { dim, width, height, cameraWidth, cameraHeight }
   const payload = bytes.subarray(headerBytes)
   if (version === codesVersion) {
     const count = components * width * height
-    if (payload.byteLength !== count || components === 0) return `holds ${bytes.byteLength} bytes; ${headerBytes + count} expected for ${components} codes × ${width}×${height}`
-    return { ...base, components, codes: new Int8Array(payload.buffer.slice(payload.byteOffset, payload.byteOffset + payload.byteLength)) }
+    if (payload.byteLength !== count || components === 0)
+      return `holds ${bytes.byteLength} bytes; ${headerBytes + count} expected for ${components} codes × ${width}×${height}`
+    return {
+      ...base,
+      components,
+      codes: new Int8Array(payload.buffer.slice(payload.byteOffset, payload.byteOffset + payload.byteLength)),
+    }
   }
   const count = dim * width * height
-  if (payload.byteLength !== count * 2) return `holds ${bytes.byteLength} bytes; ${headerBytes + count * 2} expected for ${dim}×${width}×${height}`
+  if (payload.byteLength !== count * 2)
+    return `holds ${bytes.byteLength} bytes; ${headerBytes + count * 2} expected for ${dim}×${width}×${height}`
   // Copy into an aligned buffer: a Uint16Array view needs an even byte offset.
   const halves = new Uint16Array(count)
   new Uint8Array(halves.buffer).set(payload)

@@ -7,5 +7,7 @@ import * as ort from 'onnxruntime-node'
 
 /** Why `provider` cannot be used with this build, or null when ORT should try it. */
 export function providerUnavailable(provider: string): string | null {
-  return ort.listSupportedBackends().some((b) => b.name === provider) ? null : 'not supported by this onnxruntime-node build'
+  return ort.listSupportedBackends().some((b) => b.name === provider)
+    ? null
+    : 'not supported by this onnxruntime-node build'
 }

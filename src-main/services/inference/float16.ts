@@ -9,8 +9,12 @@ for (let h = 0; h < 65536; h++) {
   const exponent = (h >> 10) & 0x1f
   const mantissa = h & 0x3ff
   halfToFloat[h] =
-    exponent === 0 ? sign * mantissa * 2 ** -24
-      : exponent === 31 ? (mantissa ? Number.NaN : sign * Number.POSITIVE_INFINITY)
+    exponent === 0
+      ? sign * mantissa * 2 ** -24
+      : exponent === 31
+        ? mantissa
+          ? Number.NaN
+          : sign * Number.POSITIVE_INFINITY
         : sign * (1 + mantissa / 1024) * 2 ** (exponent - 15)
 }
 

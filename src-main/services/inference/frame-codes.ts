@@ -15,7 +15,16 @@
  * runs on the GPU and only h·w·k values cross to the CPU; on the CPU it is one MatMul.
  */
 import { fitPcaBasis } from '../mapping/pca-basis'
-import { elemFloat, elemInt64, graphAdditionBytes, intsAttribute, modelBytes, node, tensorBytes, tensorInfo } from './onnx-proto'
+import {
+  elemFloat,
+  elemInt64,
+  graphAdditionBytes,
+  intsAttribute,
+  modelBytes,
+  node,
+  tensorBytes,
+  tensorInfo,
+} from './onnx-proto'
 
 export interface FrameBasis {
   dim: number
@@ -30,7 +39,11 @@ export const codesNames = { codes: 'dve_frame_codes', codesIn: 'codes', map: 'ma
 export const defaultComponents = 32
 
 /** `maps`: L2-normalised HWC maps of the model's first frames. */
-export function fitFrameBasis(maps: ReadonlyArray<{ data: Float32Array }>, dim: number, components = defaultComponents): FrameBasis {
+export function fitFrameBasis(
+  maps: ReadonlyArray<{ data: Float32Array }>,
+  dim: number,
+  components = defaultComponents,
+): FrameBasis {
   const pixelsPer = maps.map((m) => m.data.length / dim)
   const total = pixelsPer.reduce((a, b) => a + b, 0)
   const row = (i: number, out: Float32Array) => {
@@ -72,9 +85,17 @@ function orthonormalRows(rows: Float32Array, dim: number, count: number): Float3
 export function codesGraphAddition(basis: FrameBasis, raw: string, factor: number): Uint8Array {
   const { dim, components: k } = basis
   const name = (s: string) => `dve_codes_${s}`
-  const pool = factor > 1
-    ? [node('AveragePool', [raw], [name('pooled')], [intsAttribute('kernel_shape', [factor, factor]), intsAttribute('strides', [factor, factor])])]
-    : []
+  const pool =
+    factor > 1
+      ? [
+          node(
+            'AveragePool',
+            [raw],
+            [name('pooled')],
+            [intsAttribute('kernel_shape', [factor, factor]), intsAttribute('strides', [factor, factor])],
+          ),
+        ]
+      : []
   const nodes = [
     ...pool,
     node('Reshape', [factor > 1 ? name('pooled') : raw, name('shape')], [name('x')]), // [D, h·w], channel-major as the model wrote it
@@ -148,11 +169,16 @@ export function encodeBasis(basis: FrameBasis): Uint8Array {
 export function decodeBasis(bytes: Uint8Array): FrameBasis | string {
   if (bytes.byteLength < 16) return 'shorter than its header'
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const [magic, version, dim, components] = [0, 1, 2, 3].map((i) => view.getUint32(i * 4, true)) as [number, number, number, number]
+  const [magic, version, dim, components] = [0, 1, 2, 3].map((i) => view.getUint32(i * 4, true)) as [
+    number,
+    number,
+    number,
+    number,
+  ]
   if (magic !== 0x42455644 || version !== 1) return 'not a version-1 frame basis'
-  if (bytes.byteLength !== 16 + dim * components * 4) return `holds ${bytes.byteLength} bytes; ${16 + dim * components * 4} expected for ${components}×${dim}`
+  if (bytes.byteLength !== 16 + dim * components * 4)
+    return `holds ${bytes.byteLength} bytes; ${16 + dim * components * 4} expected for ${components}×${dim}`
   const rows = new Float32Array(dim * components)
   new Uint8Array(rows.buffer).set(bytes.subarray(16))
   return { dim, components, rows }
 }
-

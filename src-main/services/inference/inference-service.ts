@@ -5,11 +5,25 @@
  */
 import { encode as encodePng } from 'fast-png'
 import {
-  ConsoleError, type BatchRunSummary, type CacheStatus, type FrameRange, type ServiceApi, type TextEmbeddingResult, type inferenceSpec,
+  ConsoleError,
+  type BatchRunSummary,
+  type CacheStatus,
+  type FrameRange,
+  type ServiceApi,
+  type TextEmbeddingResult,
+  type inferenceSpec,
 } from '../../contract'
 import type { JobRunner } from '../jobs/job-runner'
 import type {
-  ClassMap, EmbeddingMap, EmbeddingProvider, FrameClassifier, FrameReader, FrameScorer, LoadedFrame, PromptTemplateSource, ScoreMaps,
+  ClassMap,
+  EmbeddingMap,
+  EmbeddingProvider,
+  FrameClassifier,
+  FrameReader,
+  FrameScorer,
+  LoadedFrame,
+  PromptTemplateSource,
+  ScoreMaps,
 } from '../ports'
 import { runBatch } from './batch-run'
 import { networkFeeds, type CompactTier, type NetworkFeeds } from './compact-tier'
@@ -44,7 +58,9 @@ interface MapMeta {
 const maxMeta = 256
 const keepRuns = 20
 
-export class InferenceService implements ServiceApi<typeof inferenceSpec>, EmbeddingProvider, FrameScorer, FrameClassifier, PromptTemplateSource {
+export class InferenceService
+  implements ServiceApi<typeof inferenceSpec>, EmbeddingProvider, FrameScorer, FrameClassifier, PromptTemplateSource
+{
   private readonly inFlight = new Map<string, Promise<EmbeddingMap>>()
   /** Size and scale of maps seen lately, so scoring a resident map needs no cache read. */
   private readonly meta = new Map<string, MapMeta>()
@@ -62,26 +78,39 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     const start = frames?.start ?? 0
     const end = frames?.end ?? count
     if (start >= count || end > count) {
-      throw new ConsoleError('invalid_input', `frames ${start}:${end} is outside session "${sessionId}", which has ${count} frames (0:${count}).`)
+      throw new ConsoleError(
+        'invalid_input',
+        `frames ${start}:${end} is outside session "${sessionId}", which has ${count} frames (0:${count}).`,
+      )
     }
     const plan = { sessionId, modelId: pack.modelId, start, end }
-    const job = this.deps.jobs.start('inference', `Run ${pack.manifest.name} on ${sessionId}`, (ctx) => runBatch(plan, {
-      isCached: (i) => this.deps.cache.has(pack.modelId, sessionId, i),
-      loadFrame: async (i) => {
-        const frame = await this.deps.frames.loadFrame(sessionId, i)
-        // Pipelining: the next frame is decoded and preprocessed here while the worker runs the current one.
-        if (this.codesTier(pack) && (await this.deps.tier?.basis(pack.modelId))) this.prepared.set(frame, networkFeeds(pack.manifest.image, frame))
-        return frame
-      },
-      compute: async (frame, signal) => {
-        // Activating another pack unloads this one's sessions: stop with a clear message rather than a worker error.
-        if (this.deps.models.loadedModelId() !== pack.modelId) {
-          throw new ConsoleError('conflict', `The active model pack changed during the run (it was "${pack.entry.id}"); run again to continue with the new one.`)
-        }
-        const { map, timings } = await this.embed(pack, frame, 'batch', signal)
-        return { timings, written: this.deps.cache.put(pack.modelId, sessionId, frame.frameIndex, map) }
-      },
-    }, ctx))
+    const job = this.deps.jobs.start('inference', `Run ${pack.manifest.name} on ${sessionId}`, (ctx) =>
+      runBatch(
+        plan,
+        {
+          isCached: (i) => this.deps.cache.has(pack.modelId, sessionId, i),
+          loadFrame: async (i) => {
+            const frame = await this.deps.frames.loadFrame(sessionId, i)
+            // Pipelining: the next frame is decoded and preprocessed here while the worker runs the current one.
+            if (this.codesTier(pack) && (await this.deps.tier?.basis(pack.modelId)))
+              this.prepared.set(frame, networkFeeds(pack.manifest.image, frame))
+            return frame
+          },
+          compute: async (frame, signal) => {
+            // Activating another pack unloads this one's sessions: stop with a clear message rather than a worker error.
+            if (this.deps.models.loadedModelId() !== pack.modelId) {
+              throw new ConsoleError(
+                'conflict',
+                `The active model pack changed during the run (it was "${pack.entry.id}"); run again to continue with the new one.`,
+              )
+            }
+            const { map, timings } = await this.embed(pack, frame, 'batch', signal)
+            return { timings, written: this.deps.cache.put(pack.modelId, sessionId, frame.frameIndex, map) }
+          },
+        },
+        ctx,
+      ),
+    )
     this.runs.set(job.id, job.result)
     if (this.runs.size > keepRuns) this.runs.delete(this.runs.keys().next().value as string)
     return { jobId: job.id }
@@ -89,7 +118,8 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
 
   async runResult({ jobId }: { jobId: string }): Promise<BatchRunSummary> {
     const run = this.runs.get(jobId)
-    if (!run) throw new ConsoleError('not_found', `No model run with job id "${jobId}" (only the last ${keepRuns} are kept).`)
+    if (!run)
+      throw new ConsoleError('not_found', `No model run with job id "${jobId}" (only the last ${keepRuns} are kept).`)
     return run
   }
 
@@ -97,7 +127,13 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     const modelId = this.activeModelId()
     const total = await this.deps.cache.counts()
     const session = sessionId && modelId ? await this.deps.cache.counts({ modelId, sessionId }) : { entries: 0 }
-    return { modelId, bytes: total.bytes, budgetBytes: this.deps.cache.budgetBytes, entries: total.entries, sessionFramesCached: session.entries }
+    return {
+      modelId,
+      bytes: total.bytes,
+      budgetBytes: this.deps.cache.budgetBytes,
+      entries: total.entries,
+      sessionFramesCached: session.entries,
+    }
   }
 
   async clearCache({ sessionId }: { sessionId?: string }): Promise<{ removedBytes: number }> {
@@ -153,7 +189,12 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
       pending = (async () => {
         const cached = await this.deps.cache.get(pack.modelId, sessionId, frameIndex)
         if (cached) return this.toEmbeddingMap(pack, key, cached)
-        const { map } = await this.embed(pack, await this.deps.frames.loadFrame(sessionId, frameIndex), 'interactive', signal)
+        const { map } = await this.embed(
+          pack,
+          await this.deps.frames.loadFrame(sessionId, frameIndex),
+          'interactive',
+          signal,
+        )
         await this.deps.cache.put(pack.modelId, sessionId, frameIndex, map)
         return this.toEmbeddingMap(pack, key, map)
       })().finally(() => this.inFlight.delete(key))
@@ -162,27 +203,57 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
     return pending
   }
 
-  async scoreFrame(sessionId: string, frameIndex: number, vectors: Float32Array[], bias?: Float32Array | null, signal?: AbortSignal): Promise<ScoreMaps> {
+  async scoreFrame(
+    sessionId: string,
+    frameIndex: number,
+    vectors: Float32Array[],
+    bias?: Float32Array | null,
+    signal?: AbortSignal,
+  ): Promise<ScoreMaps> {
     const pack = await this.deps.models.ensureLoaded()
     const head = headInput(pack, vectors, bias)
     const { meta, response } = await this.withResidentMap(pack, sessionId, frameIndex, signal, (key, map) =>
-      this.deps.client.request({ kind: 'score', mapKey: key, map, ...head }, 'interactive', signal))
-    return { count: head.count, width: meta.width, height: meta.height, scaleX: meta.scaleX, scaleY: meta.scaleY, scores: response.scores }
+      this.deps.client.request({ kind: 'score', mapKey: key, map, ...head }, 'interactive', signal),
+    )
+    return {
+      count: head.count,
+      width: meta.width,
+      height: meta.height,
+      scaleX: meta.scaleX,
+      scaleY: meta.scaleY,
+      scores: response.scores,
+    }
   }
 
-  async classifyFrame(sessionId: string, frameIndex: number, vectors: Float32Array[], bias?: Float32Array | null, signal?: AbortSignal): Promise<ClassMap> {
+  async classifyFrame(
+    sessionId: string,
+    frameIndex: number,
+    vectors: Float32Array[],
+    bias?: Float32Array | null,
+    signal?: AbortSignal,
+  ): Promise<ClassMap> {
     const pack = await this.deps.models.ensureLoaded()
     const head = headInput(pack, vectors, bias)
     const { meta, response } = await this.withResidentMap(pack, sessionId, frameIndex, signal, (key, map) =>
-      this.deps.client.request({ kind: 'classify', mapKey: key, map, ...head }, 'interactive', signal))
-    return { count: head.count, width: meta.width, height: meta.height, scaleX: meta.scaleX, scaleY: meta.scaleY, classIndex: response.classIndex, bestScore: response.bestScore }
+      this.deps.client.request({ kind: 'classify', mapKey: key, map, ...head }, 'interactive', signal),
+    )
+    return {
+      count: head.count,
+      width: meta.width,
+      height: meta.height,
+      scaleX: meta.scaleX,
+      scaleY: meta.scaleY,
+      classIndex: response.classIndex,
+      bestScore: response.bestScore,
+    }
   }
 
   /** PNG of the first three principal components of a frame's embeddings. */
   async pcaImage(sessionId: string, frameIndex: number): Promise<Uint8Array> {
     const pack = await this.deps.models.ensureLoaded()
     const { response } = await this.withResidentMap(pack, sessionId, frameIndex, undefined, (key, map) =>
-      this.deps.client.request({ kind: 'pca', mapKey: key, map }, 'interactive'))
+      this.deps.client.request({ kind: 'pca', mapKey: key, map }, 'interactive'),
+    )
     return encodePng({ width: response.width, height: response.height, data: response.rgb, channels: 3, depth: 8 })
   }
 
@@ -190,7 +261,10 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
 
   /** Sends a request that needs the frame's map in the worker; sends the map along when the worker lacks it. */
   private async withResidentMap<R>(
-    pack: LoadedPack, sessionId: string, frameIndex: number, signal: AbortSignal | undefined,
+    pack: LoadedPack,
+    sessionId: string,
+    frameIndex: number,
+    signal: AbortSignal | undefined,
     send: (key: string, map: EmbeddingMapData | null) => Promise<R>,
   ): Promise<{ meta: MapMeta; response: R }> {
     const key = mapKey(pack, sessionId, frameIndex)
@@ -208,11 +282,19 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
   }
 
   /** Runs the model on a frame in the worker (which keeps the map resident); the caller writes the cache. */
-  private async embed(pack: LoadedPack, frame: LoadedFrame, priority: Priority, signal?: AbortSignal): Promise<{ map: CachedMap; timings: EmbedTimings }> {
+  private async embed(
+    pack: LoadedPack,
+    frame: LoadedFrame,
+    priority: Priority,
+    signal?: AbortSignal,
+  ): Promise<{ map: CachedMap; timings: EmbedTimings }> {
     const { sessionId, frameIndex } = frame
     const depth = frame.depthMeters
     if (depth.width === 0 || depth.height === 0 || depth.data.length !== depth.width * depth.height) {
-      throw new ConsoleError('bad_file', `Frame ${frameIndex} of session "${sessionId}" has no depth image; ${pack.manifest.name} needs RGB-D.`)
+      throw new ConsoleError(
+        'bad_file',
+        `Frame ${frameIndex} of session "${sessionId}" has no depth image; ${pack.manifest.name} needs RGB-D.`,
+      )
     }
     const tier = this.codesTier(pack)
     const basis = tier ? await tier.basis(pack.modelId) : null
@@ -221,13 +303,25 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
       this.rememberMeta(mapKey(pack, sessionId, frameIndex), encoded.map)
       return encoded
     }
-    const response = await this.deps.client.request({
-      kind: 'embedImage', sessionKey: pack.imageKey, spec: pack.imageSpec,
-      rgb: frame.rgb, depthMeters: frame.depthMeters, mapKey: mapKey(pack, sessionId, frameIndex),
-    }, priority, signal)
+    const response = await this.deps.client.request(
+      {
+        kind: 'embedImage',
+        sessionKey: pack.imageKey,
+        spec: pack.imageSpec,
+        rgb: frame.rgb,
+        depthMeters: frame.depthMeters,
+        mapKey: mapKey(pack, sessionId, frameIndex),
+      },
+      priority,
+      signal,
+    )
     const map: CachedMap = {
-      dim: response.dim, width: response.width, height: response.height,
-      cameraWidth: frame.camera.width, cameraHeight: frame.camera.height, halves: response.halves,
+      dim: response.dim,
+      width: response.width,
+      height: response.height,
+      cameraWidth: frame.camera.width,
+      cameraHeight: frame.camera.height,
+      halves: response.halves,
     }
     this.rememberMeta(mapKey(pack, sessionId, frameIndex), map)
     if (tier) await tier.observe(pack, decodeHalf(response.halves))
@@ -248,12 +342,21 @@ export class InferenceService implements ServiceApi<typeof inferenceSpec>, Embed
 
   /** Reads of codes entries need the tier whatever the current setting. */
   private tierFor(pack: LoadedPack): CompactTier {
-    if (!this.deps.tier) throw new ConsoleError('internal', `A compact cache entry of ${pack.entry.id} was found but the compact tier is off.`)
+    if (!this.deps.tier)
+      throw new ConsoleError(
+        'internal',
+        `A compact cache entry of ${pack.entry.id} was found but the compact tier is off.`,
+      )
     return this.deps.tier
   }
 
   private rememberMeta(key: string, map: CachedMap): MapMeta {
-    const meta = { width: map.width, height: map.height, scaleX: map.cameraWidth / map.width, scaleY: map.cameraHeight / map.height }
+    const meta = {
+      width: map.width,
+      height: map.height,
+      scaleX: map.cameraWidth / map.width,
+      scaleY: map.cameraHeight / map.height,
+    }
     this.meta.delete(key)
     this.meta.set(key, meta)
     if (this.meta.size > maxMeta) this.meta.delete(this.meta.keys().next().value as string)
@@ -272,15 +375,21 @@ function headInput(pack: LoadedPack, vectors: Float32Array[], bias: Float32Array
   if (count === 0) throw new ConsoleError('invalid_input', 'A head needs at least one vector.')
   const flat = new Float32Array(count * dim)
   vectors.forEach((v, k) => {
-    if (v.length !== dim) throw new ConsoleError('invalid_input', `Vector ${k} has ${v.length} values; the model's embeddings have ${dim}.`)
+    if (v.length !== dim)
+      throw new ConsoleError('invalid_input', `Vector ${k} has ${v.length} values; the model's embeddings have ${dim}.`)
     flat.set(v, k * dim)
   })
-  if (bias && bias.length !== count) throw new ConsoleError('invalid_input', `bias has ${bias.length} values for ${count} vectors.`)
+  if (bias && bias.length !== count)
+    throw new ConsoleError('invalid_input', `bias has ${bias.length} values for ${count} vectors.`)
   return { vectors: flat, count, bias: bias ?? null }
 }
 
 function textTower(pack: LoadedPack) {
-  if (!pack.text) throw new ConsoleError('unsupported', `Model pack "${pack.entry.id}" has no text encoder (no "text" block in its model.json).`)
+  if (!pack.text)
+    throw new ConsoleError(
+      'unsupported',
+      `Model pack "${pack.entry.id}" has no text encoder (no "text" block in its model.json).`,
+    )
   return pack.text
 }
 

@@ -18,7 +18,15 @@ import { outputGraphBytes, outputGraphNames, poolFactor } from './output-graph'
 import { pcaAxes, projectionsToRgb } from './pca-projection'
 import { preprocessFrame } from './preprocess'
 import { classGraphBytes, headNames, scoreGraphBytes } from './score-graph'
-import type { EmbeddingMapData, ModelRequest, TensorData, ValueInfo, WorkerProgress, WorkerRequest, WorkerResponse } from './worker-protocol'
+import type {
+  EmbeddingMapData,
+  ModelRequest,
+  TensorData,
+  ValueInfo,
+  WorkerProgress,
+  WorkerRequest,
+  WorkerResponse,
+} from './worker-protocol'
 
 const parent = parentChannel()
 
@@ -46,11 +54,15 @@ function session(key: string): ort.InferenceSession {
 }
 
 function valueInfos(metadata: readonly ort.InferenceSession.ValueMetadata[]): ValueInfo[] {
-  return metadata.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] }))
+  return metadata.map((m) =>
+    m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] },
+  )
 }
 
 function toTensor(data: TensorData): ort.Tensor {
-  return data.type === 'int64' ? new ort.Tensor('int64', data.data as BigInt64Array, data.dims) : new ort.Tensor('float32', data.data as Float32Array, data.dims)
+  return data.type === 'int64'
+    ? new ort.Tensor('int64', data.data as BigInt64Array, data.dims)
+    : new ort.Tensor('float32', data.data as Float32Array, data.dims)
 }
 
 function fromTensor(tensor: ort.Tensor): TensorData {
@@ -64,8 +76,12 @@ async function load(request: Extract<WorkerRequest, { kind: 'load' }>): Promise<
   await sessions.get(request.sessionKey)?.release()
   sessions.set(request.sessionKey, created)
   return {
-    kind: 'loaded', seq: request.seq, provider, fallbacks,
-    inputs: valueInfos(created.inputMetadata), outputs: valueInfos(created.outputMetadata),
+    kind: 'loaded',
+    seq: request.seq,
+    provider,
+    fallbacks,
+    inputs: valueInfos(created.inputMetadata),
+    outputs: valueInfos(created.outputMetadata),
   }
 }
 
@@ -74,19 +90,24 @@ async function embedImage(request: Extract<WorkerRequest, { kind: 'embedImage' }
   const t0 = performance.now()
   const input = preprocessFrame(request.rgb, request.depthMeters, spec.preprocess)
   const nchw = (channels: number) => [1, channels, input.height, input.width]
-  const feeds: Record<string, ort.Tensor> = 'rgbd' in spec.inputs
-    ? { [spec.inputs.rgbd]: new ort.Tensor('float32', input.planes, nchw(4)) }
-    : {
-      [spec.inputs.rgb]: new ort.Tensor('float32', input.rgb, nchw(3)),
-      [spec.inputs.depth]: new ort.Tensor('float32', input.depth, nchw(1)),
-    }
+  const feeds: Record<string, ort.Tensor> =
+    'rgbd' in spec.inputs
+      ? { [spec.inputs.rgbd]: new ort.Tensor('float32', input.planes, nchw(4)) }
+      : {
+          [spec.inputs.rgb]: new ort.Tensor('float32', input.rgb, nchw(3)),
+          [spec.inputs.depth]: new ort.Tensor('float32', input.depth, nchw(1)),
+        }
   const t1 = performance.now()
   const outputs = await session(request.sessionKey).run(feeds, [spec.output])
   const t2 = performance.now()
   const output = outputs[spec.output]
   if (!output) throw new ConsoleError('model_error', `The model returned no output "${spec.output}".`)
   const dims = [...output.dims]
-  if (dims.length !== 4 || dims[0] !== 1) throw new ConsoleError('model_error', `Output "${spec.output}" has dims [${dims.join(', ')}]; [1, D, h, w] expected.`)
+  if (dims.length !== 4 || dims[0] !== 1)
+    throw new ConsoleError(
+      'model_error',
+      `Output "${spec.output}" has dims [${dims.join(', ')}]; [1, D, h, w] expected.`,
+    )
   const [, dim, , outWidth] = dims as [number, number, number, number]
   const factor = poolFactor(outWidth, spec.maxMapWidth)
   layoutSessions[factor] ??= createGraphSession(outputGraphBytes(factor))
@@ -99,7 +120,13 @@ async function embedImage(request: Extract<WorkerRequest, { kind: 'embedImage' }
   remember(request.mapKey, { dim, width, height, data: mapTensor.data as Float32Array })
   const t3 = performance.now()
   return {
-    kind: 'embedding', seq: request.seq, dim, width, height, halves, outputDims: dims,
+    kind: 'embedding',
+    seq: request.seq,
+    dim,
+    width,
+    height,
+    halves,
+    outputDims: dims,
     timings: { preprocessMs: t1 - t0, runMs: t2 - t1, postMs: t3 - t2 },
   }
 }
@@ -109,7 +136,12 @@ function residentMap(request: { mapKey: string; map: EmbeddingMapData | null }):
   return residentMaps.get(request.mapKey) ?? null
 }
 
-function headFeeds(map: EmbeddingMapData, vectors: Float32Array, count: number, bias: Float32Array | null): Record<string, ort.Tensor> {
+function headFeeds(
+  map: EmbeddingMapData,
+  vectors: Float32Array,
+  count: number,
+  bias: Float32Array | null,
+): Record<string, ort.Tensor> {
   return {
     [headNames.queries]: new ort.Tensor('float32', vectors, [count, map.dim]),
     [headNames.embeddings]: new ort.Tensor('float32', map.data, [map.width * map.height, map.dim]),
@@ -117,7 +149,12 @@ function headFeeds(map: EmbeddingMapData, vectors: Float32Array, count: number, 
   }
 }
 
-async function gemm(map: EmbeddingMapData, vectors: Float32Array, count: number, bias: Float32Array | null): Promise<Float32Array> {
+async function gemm(
+  map: EmbeddingMapData,
+  vectors: Float32Array,
+  count: number,
+  bias: Float32Array | null,
+): Promise<Float32Array> {
   scoreSession ??= createGraphSession(scoreGraphBytes())
   const result = await (await scoreSession).run(headFeeds(map, vectors, count, bias))
   return (result[headNames.scores] as ort.Tensor).data as Float32Array
@@ -146,10 +183,12 @@ async function handle(request: ModelRequest): Promise<WorkerResponse> {
       const start = performance.now()
       const outputs = await session(request.sessionKey).run(feeds, request.fetches)
       const runMs = performance.now() - start
-      const converted = Object.fromEntries(Object.entries(outputs).map(([name, tensor]) => {
-        const data = fromTensor(tensor)
-        return [name, request.discardOutputs ? { ...data, data: new Float32Array(0) } : data]
-      }))
+      const converted = Object.fromEntries(
+        Object.entries(outputs).map(([name, tensor]) => {
+          const data = fromTensor(tensor)
+          return [name, request.discardOutputs ? { ...data, data: new Float32Array(0) } : data]
+        }),
+      )
       return { kind: 'outputs', seq: request.seq, outputs: converted, runMs }
     }
     case 'embedImage':
@@ -177,7 +216,13 @@ async function handle(request: ModelRequest): Promise<WorkerResponse> {
 }
 
 function missingMap(seq: number): WorkerResponse {
-  return { kind: 'error', seq, code: 'internal', message: 'embedding map is not resident in the worker', missingMap: true }
+  return {
+    kind: 'error',
+    seq,
+    code: 'internal',
+    message: 'embedding map is not resident in the worker',
+    missingMap: true,
+  }
 }
 
 /** Probe trainings running here, by request seq, so a `cancel` can stop one between batches. */
@@ -188,7 +233,8 @@ async function trainProbeHere(request: Extract<WorkerRequest, { kind: 'trainProb
   trainings.set(request.seq, controller)
   try {
     probeMath ??= OrtProbeMath.create()
-    const onEpoch = (epoch: number, loss: number) => parent.postMessage({ kind: 'probeEpoch', seq: request.seq, epoch, loss } satisfies WorkerProgress)
+    const onEpoch = (epoch: number, loss: number) =>
+      parent.postMessage({ kind: 'probeEpoch', seq: request.seq, epoch, loss } satisfies WorkerProgress)
     const result = await trainProbe(request.data, request.options, await probeMath, onEpoch, controller.signal)
     return { kind: 'probeTrained', seq: request.seq, result }
   } finally {

@@ -12,7 +12,10 @@ export function describeJsonSyntaxError(file: string, text: string, error: unkno
 
 export function describeZodIssues(file: string, text: string, issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => {
-    const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')
+    const field = issue.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '')
     return `${file}:${lineOfField(text, issue.path)}: ${field || '(top level)'}: ${issue.message}`
   })
 }

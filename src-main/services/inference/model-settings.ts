@@ -10,7 +10,10 @@ import { writeJsonAtomic } from '../../platform/atomic-write'
 
 const modelSettingsSchema = z.object({
   activePack: z.string().min(1).nullable().default(null),
-  executionProviders: z.array(z.enum(executionProviders)).min(1).default([...executionProviders]),
+  executionProviders: z
+    .array(z.enum(executionProviders))
+    .min(1)
+    .default([...executionProviders]),
   cacheBudgetBytes: cacheBudgetSchema.default(4 * 2 ** 30),
 })
 export type ModelSettings = z.infer<typeof modelSettingsSchema>
@@ -18,7 +21,10 @@ export type ModelSettings = z.infer<typeof modelSettingsSchema>
 export class ModelSettingsFile {
   private readonly path: string
 
-  constructor(home: string, private readonly warn: (message: string) => void) {
+  constructor(
+    home: string,
+    private readonly warn: (message: string) => void,
+  ) {
     this.path = join(home, 'settings.json')
   }
 
@@ -26,11 +32,15 @@ export class ModelSettingsFile {
     const whole = await this.readWhole()
     const parsed = modelSettingsSchema.safeParse(whole.models ?? {})
     if (parsed.success) return parsed.data
-    this.warn(`${this.path}: "models" is not valid (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); using defaults.`)
+    this.warn(
+      `${this.path}: "models" is not valid (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); using defaults.`,
+    )
     return modelSettingsSchema.parse({})
   }
 
-  async update(change: Partial<{ activePack: string; executionProviders: ExecutionProviderName[]; cacheBudgetBytes: number }>): Promise<void> {
+  async update(
+    change: Partial<{ activePack: string; executionProviders: ExecutionProviderName[]; cacheBudgetBytes: number }>,
+  ): Promise<void> {
     const whole = await this.readWhole()
     const current = modelSettingsSchema.safeParse(whole.models ?? {})
     await writeJsonAtomic(this.path, { ...whole, models: { ...(current.success ? current.data : {}), ...change } })

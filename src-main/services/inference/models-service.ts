@@ -4,7 +4,13 @@
  * one) and the execution-provider order. The active pack is loaded into the worker on first use.
  */
 import {
-  ConsoleError, type ExecutionProviderName, type ModelPackInfo, type PackGraphCheck, type ProviderStatus, type ServiceApi, type modelsSpec,
+  ConsoleError,
+  type ExecutionProviderName,
+  type ModelPackInfo,
+  type PackGraphCheck,
+  type ProviderStatus,
+  type ServiceApi,
+  type modelsSpec,
 } from '../../contract'
 import type { ActiveModelPack, ModelPackProvider } from '../ports'
 import { modelIdOf, scanPacks, type PackEntry } from './pack-catalog'
@@ -52,8 +58,14 @@ export class ModelsService implements ServiceApi<typeof modelsSpec>, ModelPackPr
       const settings = await this.deps.settings.read()
       this.order = settings.executionProviders
       await this.rescan()
-      const remembered = settings.activePack ? this.packs.find((p) => p.id === settings.activePack && isUsable(p)) : undefined
-      if (settings.activePack && !remembered) this.deps.log.warn(logSource, `The remembered pack "${settings.activePack}" is missing or invalid; choosing another.`)
+      const remembered = settings.activePack
+        ? this.packs.find((p) => p.id === settings.activePack && isUsable(p))
+        : undefined
+      if (settings.activePack && !remembered)
+        this.deps.log.warn(
+          logSource,
+          `The remembered pack "${settings.activePack}" is missing or invalid; choosing another.`,
+        )
       this.chosenId = remembered?.id ?? defaultPack(this.packs)?.id ?? null
     })()
     return this.ready
@@ -132,7 +144,11 @@ export class ModelsService implements ServiceApi<typeof modelsSpec>, ModelPackPr
     await this.init()
     if (this.loaded) return this.loaded
     const entry = this.packs.find((p) => p.id === this.chosenId)
-    if (!entry) throw new ConsoleError('not_found', `No valid model pack found in ${this.deps.shippedModels} or ${this.deps.userModels}.`)
+    if (!entry)
+      throw new ConsoleError(
+        'not_found',
+        `No valid model pack found in ${this.deps.shippedModels} or ${this.deps.userModels}.`,
+      )
     this.loading ??= this.load(entry).finally(() => (this.loading = null))
     this.loaded = await this.loading
     this.notify()
@@ -199,14 +215,23 @@ export class ModelsService implements ServiceApi<typeof modelsSpec>, ModelPackPr
 
   private record(id: string, pack: LoadedPack | null, errors: string[]): void {
     this.checks.set(id, {
-      graph: { ok: pack !== null, provider: pack?.provider ?? null, imageOutputDims: pack?.imageOutputDims ?? null, checkedAt: new Date().toISOString() },
+      graph: {
+        ok: pack !== null,
+        provider: pack?.provider ?? null,
+        imageOutputDims: pack?.imageOutputDims ?? null,
+        checkedAt: new Date().toISOString(),
+      },
       errors,
     })
   }
 
   private find(id: string): PackEntry {
     const entry = this.packs.find((p) => p.id === id)
-    if (!entry) throw new ConsoleError('not_found', `No model pack "${id}" (known: ${this.packs.map((p) => p.id).join(', ') || 'none'}).`)
+    if (!entry)
+      throw new ConsoleError(
+        'not_found',
+        `No model pack "${id}" (known: ${this.packs.map((p) => p.id).join(', ') || 'none'}).`,
+      )
     return entry
   }
 
@@ -221,9 +246,15 @@ export class ModelsService implements ServiceApi<typeof modelsSpec>, ModelPackPr
     const check = this.checks.get(entry.id)
     const errors = [...entry.errors, ...(check?.errors ?? [])]
     return {
-      id: entry.id, dir: entry.dir, source: entry.source, name: entry.manifest?.name ?? entry.id,
-      manifest: entry.manifest, errors, valid: entry.manifest !== null && errors.length === 0,
-      active: entry.id === this.chosenId, graph: check?.graph ?? null,
+      id: entry.id,
+      dir: entry.dir,
+      source: entry.source,
+      name: entry.manifest?.name ?? entry.id,
+      manifest: entry.manifest,
+      errors,
+      valid: entry.manifest !== null && errors.length === 0,
+      active: entry.id === this.chosenId,
+      graph: check?.graph ?? null,
     }
   }
 

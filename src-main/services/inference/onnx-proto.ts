@@ -52,19 +52,38 @@ export function intsAttribute(name: string, values: number[]): number[] {
 
 export function node(op: string, inputs: string[], outputs: string[], attributes: number[][] = []): number[] {
   return [
-    ...inputs.flatMap((i) => bytesField(1, i)), ...outputs.flatMap((o) => bytesField(2, o)),
-    ...bytesField(3, `${op}_${outputs[0]}`), ...bytesField(4, op), ...attributes.flatMap((a) => bytesField(5, a)),
+    ...inputs.flatMap((i) => bytesField(1, i)),
+    ...outputs.flatMap((o) => bytesField(2, o)),
+    ...bytesField(3, `${op}_${outputs[0]}`),
+    ...bytesField(4, op),
+    ...attributes.flatMap((a) => bytesField(5, a)),
   ]
 }
 
 /** TensorProto (an initializer) with its values as raw little-endian bytes. */
-export function tensorBytes(name: string, elemType: number, dims: number[], data: Float32Array | BigInt64Array): number[] {
+export function tensorBytes(
+  name: string,
+  elemType: number,
+  dims: number[],
+  data: Float32Array | BigInt64Array,
+): number[] {
   const raw = Array.from(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
-  return [...dims.flatMap((d) => intField(1, d)), ...intField(2, elemType), ...bytesField(8, name), ...bytesField(9, raw)]
+  return [
+    ...dims.flatMap((d) => intField(1, d)),
+    ...intField(2, elemType),
+    ...bytesField(8, name),
+    ...bytesField(9, raw),
+  ]
 }
 
 /** ModelProto, IR 7, default-domain opset 13. */
-export function modelBytes(name: string, nodes: number[][], inputs: number[][], outputs: number[][], initializers: number[][] = []): Uint8Array {
+export function modelBytes(
+  name: string,
+  nodes: number[][],
+  inputs: number[][],
+  outputs: number[][],
+  initializers: number[][] = [],
+): Uint8Array {
   const graph = [
     ...nodes.flatMap((x) => bytesField(1, x)),
     ...bytesField(2, name),
@@ -86,9 +105,11 @@ export function modelBytes(name: string, nodes: number[][], inputs: number[][], 
  * with repeated fields appended. The nodes must be valid in the model's opset.
  */
 export function graphAdditionBytes(nodes: number[][], initializers: number[][], outputs: number[][]): Uint8Array {
-  return Uint8Array.from(bytesField(7, [
-    ...nodes.flatMap((x) => bytesField(1, x)),
-    ...initializers.flatMap((t) => bytesField(5, t)),
-    ...outputs.flatMap((o) => bytesField(12, o)),
-  ]))
+  return Uint8Array.from(
+    bytesField(7, [
+      ...nodes.flatMap((x) => bytesField(1, x)),
+      ...initializers.flatMap((t) => bytesField(5, t)),
+      ...outputs.flatMap((o) => bytesField(12, o)),
+    ]),
+  )
 }

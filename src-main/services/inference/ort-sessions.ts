@@ -40,12 +40,18 @@ export async function createModelSession(onnxPath: string, providers: ProviderCh
     try {
       // The config's trt_* keys reach TensorRT only through the patched binding (provider-options.ts).
       const executionProvider = config as ort.InferenceSession.ExecutionProviderConfig
-      const session = await ort.InferenceSession.create(onnxPath, { ...sessionOptions, executionProviders: [executionProvider] })
+      const session = await ort.InferenceSession.create(onnxPath, {
+        ...sessionOptions,
+        executionProviders: [executionProvider],
+      })
       return { session, provider, fallbacks }
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
       fallbacks.push({ provider, reason: reason ?? 'failed', attempted: true })
     }
   }
-  throw new ConsoleError('model_error', `Could not load ${onnxPath} on any execution provider (${fallbacks.map((f) => `${f.provider}: ${f.reason}`).join('; ')}).`)
+  throw new ConsoleError(
+    'model_error',
+    `Could not load ${onnxPath} on any execution provider (${fallbacks.map((f) => `${f.provider}: ${f.reason}`).join('; ')}).`,
+  )
 }

@@ -17,9 +17,17 @@ export function poolFactor(outputWidth: number, maxMapWidth: number): number {
 /** halves (fp16) and map (float32), both [1, h/factor, w/factor, D]; a pooled output's right/bottom remainder is dropped. */
 export function outputGraphBytes(factor: number): Uint8Array {
   const { raw, halves, map } = outputGraphNames
-  const pool = factor > 1
-    ? [node('AveragePool', [raw], ['pooled'], [intsAttribute('kernel_shape', [factor, factor]), intsAttribute('strides', [factor, factor])])]
-    : []
+  const pool =
+    factor > 1
+      ? [
+          node(
+            'AveragePool',
+            [raw],
+            ['pooled'],
+            [intsAttribute('kernel_shape', [factor, factor]), intsAttribute('strides', [factor, factor])],
+          ),
+        ]
+      : []
   return modelBytes(
     `dve_output_layout_${factor}`,
     [

@@ -30,7 +30,10 @@ export async function scanPacks(roots: Array<{ dir: string; source: PackEntry['s
   for (const root of roots) {
     let names: string[]
     try {
-      names = (await readdir(root.dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+      names = (await readdir(root.dir, { withFileTypes: true }))
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
     } catch {
       continue // a missing models folder just has no packs
     }
@@ -39,7 +42,9 @@ export async function scanPacks(roots: Array<{ dir: string; source: PackEntry['s
       if (!existsSync(join(dir, 'model.json'))) continue
       const entry = await readPack(name, dir, root.source)
       if (packs.some((p) => p.id === entry.id)) {
-        entry.errors.push(`${join(dir, 'model.json')}: a pack with id "${name}" already exists in the shipped models; rename this folder.`)
+        entry.errors.push(
+          `${join(dir, 'model.json')}: a pack with id "${name}" already exists in the shipped models; rename this folder.`,
+        )
         entry.id = `${root.source}-${name}`
       }
       packs.push(entry)
@@ -89,7 +94,11 @@ export async function readPack(id: string, dir: string, source: PackEntry['sourc
 
 function referencedFiles(manifest: ModelManifest): Array<{ field: string; file: string }> {
   const files = [{ field: 'image.onnx', file: manifest.image.onnx }]
-  if (manifest.text) files.push({ field: 'text.onnx', file: manifest.text.onnx }, { field: 'text.tokenizer', file: manifest.text.tokenizer })
+  if (manifest.text)
+    files.push(
+      { field: 'text.onnx', file: manifest.text.onnx },
+      { field: 'text.tokenizer', file: manifest.text.tokenizer },
+    )
   manifest.classSets.forEach((file, i) => files.push({ field: `classSets[${i}]`, file }))
   return files
 }

@@ -32,10 +32,15 @@ export interface LoadOptions {
   maxMapWidth: number
 }
 
-export async function loadPack(entry: PackEntry, client: InferenceWorkerClient, options: LoadOptions): Promise<LoadedPack> {
+export async function loadPack(
+  entry: PackEntry,
+  client: InferenceWorkerClient,
+  options: LoadOptions,
+): Promise<LoadedPack> {
   const manifest = entry.manifest
   const manifestFile = join(entry.dir, 'model.json')
-  if (!manifest || entry.errors.length) throw new ConsoleError('bad_file', entry.errors.join('\n') || `${manifestFile}: no manifest.`)
+  if (!manifest || entry.errors.length)
+    throw new ConsoleError('bad_file', entry.errors.join('\n') || `${manifestFile}: no manifest.`)
   const image = manifest.image
   const imagePath = join(entry.dir, image.onnx)
   const imageKey = `image:${entry.id}`
@@ -43,14 +48,32 @@ export async function loadPack(entry: PackEntry, client: InferenceWorkerClient, 
   const errors = checkImageGraph(manifestFile, manifest, loaded.inputs, loaded.outputs)
   if (errors.length) return fail(client, [imageKey], errors)
 
-  const imageSpec: EmbedImageSpec = { inputs: image.inputs, output: image.output, preprocess: image, maxMapWidth: options.maxMapWidth }
+  const imageSpec: EmbedImageSpec = {
+    inputs: image.inputs,
+    output: image.output,
+    preprocess: image,
+    maxMapWidth: options.maxMapWidth,
+  }
   let imageOutputDims: number[]
   try {
-    imageOutputDims = (await client.request(
-      { kind: 'embedImage', sessionKey: imageKey, spec: imageSpec, mapKey: `probe:${entry.id}`, ...probeFrame(image.inputSize) }, 'interactive',
-    )).outputDims
+    imageOutputDims = (
+      await client.request(
+        {
+          kind: 'embedImage',
+          sessionKey: imageKey,
+          spec: imageSpec,
+          mapKey: `probe:${entry.id}`,
+          ...probeFrame(image.inputSize),
+        },
+        'interactive',
+      )
+    ).outputDims
   } catch (error) {
-    return fail(client, [imageKey], [`${imagePath}: a first run on a blank frame failed: ${error instanceof Error ? error.message : String(error)}`])
+    return fail(
+      client,
+      [imageKey],
+      [`${imagePath}: a first run on a blank frame failed: ${error instanceof Error ? error.message : String(error)}`],
+    )
   }
   errors.push(...checkImageOutput(manifestFile, manifest, imageOutputDims))
 
@@ -65,7 +88,9 @@ export async function loadPack(entry: PackEntry, client: InferenceWorkerClient, 
       if (!errors.length) {
         const dims = await text.outputDims(client)
         if (dims.length !== 2 || dims[1] !== image.embeddingDim) {
-          errors.push(`${manifestFile}: text.output gives dims [${dims.join(', ')}] but image.embeddingDim is ${image.embeddingDim}; [1, ${image.embeddingDim}] expected.`)
+          errors.push(
+            `${manifestFile}: text.output gives dims [${dims.join(', ')}] but image.embeddingDim is ${image.embeddingDim}; [1, ${image.embeddingDim}] expected.`,
+          )
         }
       }
     } catch (error) {
@@ -74,8 +99,15 @@ export async function loadPack(entry: PackEntry, client: InferenceWorkerClient, 
   }
   if (errors.length) return fail(client, [imageKey, textKey], errors)
   return {
-    entry, manifest, modelId: modelIdOf(entry), imageKey, imageSpec,
-    provider: loaded.provider, fallbacks: loaded.fallbacks, imageOutputDims, text,
+    entry,
+    manifest,
+    modelId: modelIdOf(entry),
+    imageKey,
+    imageSpec,
+    provider: loaded.provider,
+    fallbacks: loaded.fallbacks,
+    imageOutputDims,
+    text,
   }
 }
 
@@ -83,13 +115,19 @@ export async function loadPack(entry: PackEntry, client: InferenceWorkerClient, 
 export async function loadSession(client: InferenceWorkerClient, key: string, path: string, options: LoadOptions) {
   const plan = await options.planProviders(path)
   const skipped = plan.skipped.map((f) => `${f.provider}: ${f.reason}`).join('; ')
-  if (!plan.choices.length) throw new ConsoleError('model_error', `${path}: no execution provider is usable here (${skipped}).`)
+  if (!plan.choices.length)
+    throw new ConsoleError('model_error', `${path}: no execution provider is usable here (${skipped}).`)
   try {
-    const loaded = await options.withEngineBuild(plan, `${basename(dirname(path))}/${basename(path)}`, () => client.load(key, path, plan.choices))
+    const loaded = await options.withEngineBuild(plan, `${basename(dirname(path))}/${basename(path)}`, () =>
+      client.load(key, path, plan.choices),
+    )
     return { ...loaded, fallbacks: [...plan.skipped, ...loaded.fallbacks] }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    throw new ConsoleError('model_error', `${path}: the ONNX model does not load: ${reason}${skipped ? ` (skipped before: ${skipped})` : ''}`)
+    throw new ConsoleError(
+      'model_error',
+      `${path}: the ONNX model does not load: ${reason}${skipped ? ` (skipped before: ${skipped})` : ''}`,
+    )
   }
 }
 
@@ -111,26 +149,52 @@ function dimMismatch(declared: number | string | undefined, expected: number): b
   return typeof declared === 'number' && declared > 0 && declared !== expected
 }
 
-export function checkImageGraph(file: string, manifest: ModelManifest, inputs: ValueInfo[], outputs: ValueInfo[]): string[] {
+export function checkImageGraph(
+  file: string,
+  manifest: ModelManifest,
+  inputs: ValueInfo[],
+  outputs: ValueInfo[],
+): string[] {
   const image = manifest.image
   const errors: string[] = []
-  const wanted = 'rgbd' in image.inputs
-    ? [{ field: 'image.inputs.rgbd', name: image.inputs.rgbd, channels: 4 }]
-    : [{ field: 'image.inputs.rgb', name: image.inputs.rgb, channels: 3 }, { field: 'image.inputs.depth', name: image.inputs.depth, channels: 1 }]
+  const wanted =
+    'rgbd' in image.inputs
+      ? [{ field: 'image.inputs.rgbd', name: image.inputs.rgbd, channels: 4 }]
+      : [
+          { field: 'image.inputs.rgb', name: image.inputs.rgb, channels: 3 },
+          { field: 'image.inputs.depth', name: image.inputs.depth, channels: 1 },
+        ]
   for (const want of wanted) {
     const input = inputs.find((i) => i.name === want.name)
     if (!input) {
-      errors.push(`${file}: ${want.field} is "${want.name}" but the graph's inputs are ${inputs.map((i) => `"${i.name}"`).join(', ')}.`)
+      errors.push(
+        `${file}: ${want.field} is "${want.name}" but the graph's inputs are ${inputs.map((i) => `"${i.name}"`).join(', ')}.`,
+      )
       continue
     }
-    if (input.type !== 'float32') errors.push(`${file}: ${want.field} "${want.name}" is ${input.type} in the graph; float32 expected.`)
-    if (input.shape.length && input.shape.length !== 4) errors.push(`${file}: ${want.field} "${want.name}" has rank ${input.shape.length} in the graph; 4 (NCHW) expected.`)
-    if (dimMismatch(input.shape[1], want.channels)) errors.push(`${file}: ${want.field} "${want.name}" has ${input.shape[1]} channels in the graph; ${want.channels} expected.`)
-    if (dimMismatch(input.shape[2], image.inputSize.height)) errors.push(`${file}: image.inputSize.height is ${image.inputSize.height} but the graph's "${want.name}" has height ${input.shape[2]}.`)
-    if (dimMismatch(input.shape[3], image.inputSize.width)) errors.push(`${file}: image.inputSize.width is ${image.inputSize.width} but the graph's "${want.name}" has width ${input.shape[3]}.`)
+    if (input.type !== 'float32')
+      errors.push(`${file}: ${want.field} "${want.name}" is ${input.type} in the graph; float32 expected.`)
+    if (input.shape.length && input.shape.length !== 4)
+      errors.push(
+        `${file}: ${want.field} "${want.name}" has rank ${input.shape.length} in the graph; 4 (NCHW) expected.`,
+      )
+    if (dimMismatch(input.shape[1], want.channels))
+      errors.push(
+        `${file}: ${want.field} "${want.name}" has ${input.shape[1]} channels in the graph; ${want.channels} expected.`,
+      )
+    if (dimMismatch(input.shape[2], image.inputSize.height))
+      errors.push(
+        `${file}: image.inputSize.height is ${image.inputSize.height} but the graph's "${want.name}" has height ${input.shape[2]}.`,
+      )
+    if (dimMismatch(input.shape[3], image.inputSize.width))
+      errors.push(
+        `${file}: image.inputSize.width is ${image.inputSize.width} but the graph's "${want.name}" has width ${input.shape[3]}.`,
+      )
   }
   if (!outputs.some((o) => o.name === image.output)) {
-    errors.push(`${file}: image.output is "${image.output}" but the graph's outputs are ${outputs.map((o) => `"${o.name}"`).join(', ')}.`)
+    errors.push(
+      `${file}: image.output is "${image.output}" but the graph's outputs are ${outputs.map((o) => `"${o.name}"`).join(', ')}.`,
+    )
   }
   return errors
 }
@@ -141,16 +205,24 @@ export function checkImageOutput(file: string, manifest: ModelManifest, dims: nu
   const [, dim, height, width] = dims
   const errors: string[] = []
   if (dims.length !== 4) return [`${file}: image.output gives dims [${dims.join(', ')}]; [1, D, h, w] expected.`]
-  if (dim !== image.embeddingDim) errors.push(`${file}: image.embeddingDim is ${image.embeddingDim} but the model outputs ${dim} channels.`)
+  if (dim !== image.embeddingDim)
+    errors.push(`${file}: image.embeddingDim is ${image.embeddingDim} but the model outputs ${dim} channels.`)
   const expectedHeight = Math.floor(image.inputSize.height / image.outputStride)
   const expectedWidth = Math.floor(image.inputSize.width / image.outputStride)
   if (height !== expectedHeight || width !== expectedWidth) {
-    errors.push(`${file}: image.outputStride ${image.outputStride} means a ${expectedWidth}×${expectedHeight} output but the model gives ${width}×${height}.`)
+    errors.push(
+      `${file}: image.outputStride ${image.outputStride} means a ${expectedWidth}×${expectedHeight} output but the model gives ${width}×${height}.`,
+    )
   }
   return errors
 }
 
-export function checkTextGraph(file: string, manifest: ModelManifest, inputs: ValueInfo[], outputs: ValueInfo[]): string[] {
+export function checkTextGraph(
+  file: string,
+  manifest: ModelManifest,
+  inputs: ValueInfo[],
+  outputs: ValueInfo[],
+): string[] {
   const text = manifest.text
   if (!text) return []
   const errors: string[] = []
@@ -159,14 +231,22 @@ export function checkTextGraph(file: string, manifest: ModelManifest, inputs: Va
   for (const want of wanted) {
     const input = inputs.find((i) => i.name === want.name)
     if (!input) {
-      errors.push(`${file}: ${want.field} is "${want.name}" but the text graph's inputs are ${inputs.map((i) => `"${i.name}"`).join(', ')}.`)
+      errors.push(
+        `${file}: ${want.field} is "${want.name}" but the text graph's inputs are ${inputs.map((i) => `"${i.name}"`).join(', ')}.`,
+      )
       continue
     }
-    if (input.shape.length && input.shape.length !== 2) errors.push(`${file}: ${want.field} "${want.name}" has rank ${input.shape.length}; 2 ([1, L]) expected.`)
-    if (dimMismatch(input.shape[1], text.contextLength)) errors.push(`${file}: text.contextLength is ${text.contextLength} but the graph's "${want.name}" has length ${input.shape[1]}.`)
+    if (input.shape.length && input.shape.length !== 2)
+      errors.push(`${file}: ${want.field} "${want.name}" has rank ${input.shape.length}; 2 ([1, L]) expected.`)
+    if (dimMismatch(input.shape[1], text.contextLength))
+      errors.push(
+        `${file}: text.contextLength is ${text.contextLength} but the graph's "${want.name}" has length ${input.shape[1]}.`,
+      )
   }
   if (!outputs.some((o) => o.name === text.output)) {
-    errors.push(`${file}: text.output is "${text.output}" but the text graph's outputs are ${outputs.map((o) => `"${o.name}"`).join(', ')}.`)
+    errors.push(
+      `${file}: text.output is "${text.output}" but the text graph's outputs are ${outputs.map((o) => `"${o.name}"`).join(', ')}.`,
+    )
   }
   return errors
 }

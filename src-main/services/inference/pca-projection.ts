@@ -29,7 +29,8 @@ export function pcaAxes(map: EmbeddingMapData, maxSamples = 1024, iterations = 2
       mean[c] = (mean[c] as number) + v / count
     }
   }
-  for (let s = 0; s < count; s++) for (let c = 0; c < dim; c++) sample[s * dim + c] = (sample[s * dim + c] as number) - (mean[c] as number)
+  for (let s = 0; s < count; s++)
+    for (let c = 0; c < dim; c++) sample[s * dim + c] = (sample[s * dim + c] as number) - (mean[c] as number)
 
   const axes = new Float32Array(components * dim)
   const bias = new Float32Array(components)
@@ -81,7 +82,8 @@ export function projectionsToRgb(projections: Float32Array, pixels: number): Uin
     const low = sorted[Math.floor(0.02 * (pixels - 1))] as number
     const high = sorted[Math.ceil(0.98 * (pixels - 1))] as number
     const scale = high > low ? 255 / (high - low) : 0
-    for (let p = 0; p < pixels; p++) rgb[p * 3 + k] = Math.max(0, Math.min(255, Math.round(((channel[p] as number) - low) * scale)))
+    for (let p = 0; p < pixels; p++)
+      rgb[p * 3 + k] = Math.max(0, Math.min(255, Math.round(((channel[p] as number) - low) * scale)))
   }
   return rgb
 }

@@ -10,7 +10,14 @@ import { nearestSourceIndices, resizeLinearU8 } from './resize'
 
 export type PreprocessSpec = Pick<
   ImageModelSpec,
-  'inputSize' | 'rgbMean' | 'rgbStd' | 'depthUnitMeters' | 'depthMean' | 'depthStd' | 'depthMaxMeters' | 'invalidDepthValue'
+  | 'inputSize'
+  | 'rgbMean'
+  | 'rgbStd'
+  | 'depthUnitMeters'
+  | 'depthMean'
+  | 'depthStd'
+  | 'depthMaxMeters'
+  | 'invalidDepthValue'
 >
 
 /** Four planes of height × width: R, G, B, depth (one buffer, so a 4-channel input needs no copy). */
@@ -39,7 +46,9 @@ export function preprocessFrame(rgb: RgbImage, depthMeters: DepthImageMeters, sp
   const pixels = width * height
   const planes = new Float32Array(pixels * 4)
   const input: NetworkInput = {
-    width, height, planes,
+    width,
+    height,
+    planes,
     rgb: planes.subarray(0, pixels * 3),
     depth: planes.subarray(pixels * 3),
   }

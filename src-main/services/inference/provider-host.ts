@@ -29,7 +29,11 @@ const providerLibrary: Partial<Record<string, (name: string) => string>> = {
 }
 
 /** Why a GPU provider's libraries are not loadable from `dir`, or null when they are all there. */
-export function missingProviderLibrary(provider: 'cuda' | 'tensorrt', dir: string, platform: string = process.platform): string | null {
+export function missingProviderLibrary(
+  provider: 'cuda' | 'tensorrt',
+  dir: string,
+  platform: string = process.platform,
+): string | null {
   const name = providerLibrary[platform]
   if (!name) return `no ${provider} provider for ${platform}`
   const needed = [name('shared'), name(provider)]
@@ -45,7 +49,14 @@ export function bindingForwardsTensorRtOptions(dir: string): boolean {
 /** Folders the dynamic loader searches for TensorRT on Linux (JetPack and the NVIDIA apt packages use the first two). */
 function libraryDirs(): string[] {
   const fromEnv = (process.env.LD_LIBRARY_PATH ?? '').split(delimiter).filter(Boolean)
-  return [...fromEnv, '/usr/lib/aarch64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/usr/local/cuda/lib64', '/usr/lib64', '/usr/local/lib']
+  return [
+    ...fromEnv,
+    '/usr/lib/aarch64-linux-gnu',
+    '/usr/lib/x86_64-linux-gnu',
+    '/usr/local/cuda/lib64',
+    '/usr/lib64',
+    '/usr/local/lib',
+  ]
 }
 
 /** "10.3.0" from libnvinfer.so.10.3.0: the longest version among the folders' files. */
@@ -76,7 +87,11 @@ export function parseNvidiaSmi(csv: string): GpuInfo | null {
   if (!line) return null
   const [name, driver, capability] = line.split(',').map((s) => s.trim())
   if (!name) return null
-  return { name, driver: driver || null, computeCapability: capability && /^\d+\.\d+$/.test(capability) ? capability : null }
+  return {
+    name,
+    driver: driver || null,
+    computeCapability: capability && /^\d+\.\d+$/.test(capability) ? capability : null,
+  }
 }
 
 /** The Orin's GPU (sm 8.7) by the device-tree model; L4T release as the "driver". */
@@ -90,7 +105,11 @@ export function jetsonGpu(model: string, tegraRelease: string | null): GpuInfo |
 
 export function detectGpu(): GpuInfo | null {
   try {
-    const csv = execFileSync('nvidia-smi', ['--query-gpu=name,driver_version,compute_cap', '--format=csv,noheader'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] })
+    const csv = execFileSync('nvidia-smi', ['--query-gpu=name,driver_version,compute_cap', '--format=csv,noheader'], {
+      encoding: 'utf8',
+      timeout: 5000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
     const gpu = parseNvidiaSmi(csv)
     if (gpu) return gpu
   } catch {
@@ -107,5 +126,10 @@ export function probeProviderHost(dir: string = bindingDir()): ProviderHost {
     const missing = missingProviderLibrary(provider, dir)
     if (missing) unavailable[provider] = missing
   }
-  return { unavailable, forwardsTensorRtOptions: bindingForwardsTensorRtOptions(dir), tensorRtVersion: findTensorRtVersion(), gpu: detectGpu() }
+  return {
+    unavailable,
+    forwardsTensorRtOptions: bindingForwardsTensorRtOptions(dir),
+    tensorRtVersion: findTensorRtVersion(),
+    gpu: detectGpu(),
+  }
 }

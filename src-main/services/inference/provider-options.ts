@@ -88,7 +88,11 @@ export interface PlanOptions {
  */
 export const defaultWorkspaceBytes = 2 * 2 ** 30
 
-export function planProviders(order: readonly ExecutionProviderName[], host: ProviderHost, options: PlanOptions): ProviderPlan {
+export function planProviders(
+  order: readonly ExecutionProviderName[],
+  host: ProviderHost,
+  options: PlanOptions,
+): ProviderPlan {
   const choices: ProviderChoice[] = []
   const skipped: ProviderFallback[] = []
   const deviceId = options.deviceId ?? 0
@@ -109,7 +113,11 @@ export function planProviders(order: readonly ExecutionProviderName[], host: Pro
         continue
       }
       const engineCache = engineCacheFor(options.cacheDir, options.model as ModelIdentity, host)
-      choices.push({ provider, config: tensorRtConfig(engineCache, options.workspaceBytes ?? defaultWorkspaceBytes, deviceId), engineCache })
+      choices.push({
+        provider,
+        config: tensorRtConfig(engineCache, options.workspaceBytes ?? defaultWorkspaceBytes, deviceId),
+        engineCache,
+      })
     }
   }
   return { choices, skipped }
@@ -124,14 +132,23 @@ function tensorRtUnusable(host: ProviderHost, model: ModelIdentity | null): stri
 }
 
 /** The key changes with the model, the TensorRT version and the GPU: an engine is valid for exactly that triple. */
-export function engineCacheFor(cacheDir: string, model: ModelIdentity, host: Pick<ProviderHost, 'tensorRtVersion' | 'gpu'>): EngineCache {
-  const gpu = host.gpu ? `${host.gpu.name}${host.gpu.computeCapability ? `-sm${host.gpu.computeCapability}` : ''}` : 'unknown-gpu'
+export function engineCacheFor(
+  cacheDir: string,
+  model: ModelIdentity,
+  host: Pick<ProviderHost, 'tensorRtVersion' | 'gpu'>,
+): EngineCache {
+  const gpu = host.gpu
+    ? `${host.gpu.name}${host.gpu.computeCapability ? `-sm${host.gpu.computeCapability}` : ''}`
+    : 'unknown-gpu'
   const key = [model.hash.slice(0, 16), `trt${host.tensorRtVersion ?? 'unknown'}`, gpu].map(slug).join('_')
   return { key, dir: join(cacheDir, 'tensorrt', key) }
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '')
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, '-')
+    .replace(/^-+|-+$/g, '')
 }
 
 /** TensorRT provider options (string values, as UpdateTensorRTProviderOptions takes them). */

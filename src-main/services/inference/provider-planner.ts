@@ -8,7 +8,14 @@ import { createReadStream, existsSync, readdirSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { ExecutionProviderName } from '../../contract'
 import type { JobRunner } from '../jobs/job-runner'
-import { engineBuildAhead, planProviders, type EngineCache, type ModelIdentity, type ProviderHost, type ProviderPlan } from './provider-options'
+import {
+  engineBuildAhead,
+  planProviders,
+  type EngineCache,
+  type ModelIdentity,
+  type ProviderHost,
+  type ProviderPlan,
+} from './provider-options'
 
 export interface ProviderPlannerDeps {
   cacheDir: string
@@ -31,7 +38,10 @@ export class ProviderPlanner {
   }
 
   async plan(order: readonly ExecutionProviderName[], onnxPath: string): Promise<ProviderPlan> {
-    const model: ModelIdentity | null = order.includes('tensorrt') && this.host().forwardsTensorRtOptions ? { hash: await this.modelHash(onnxPath) } : null
+    const model: ModelIdentity | null =
+      order.includes('tensorrt') && this.host().forwardsTensorRtOptions
+        ? { hash: await this.modelHash(onnxPath) }
+        : null
     return planProviders(order, this.host(), { cacheDir: this.deps.cacheDir, model })
   }
 
@@ -40,18 +50,25 @@ export class ProviderPlanner {
     const building = engineBuildAhead(plan, hasEngine)
     if (!building || !this.deps.jobs) return load()
     const expected = this.deps.expectedBuildSeconds ?? 300
-    const job = this.deps.jobs.start('engine-build', `Building the TensorRT engine for ${what}, once per model and GPU`, async (ctx) => {
-      const started = Date.now()
-      const message = `building the TensorRT engine (fp16), once per model and GPU; later starts reuse ${building.dir}`
-      ctx.progress(0, expected, message)
-      // TensorRT reports no progress through ORT: the ETA is the typical build time, capped below 100 %.
-      const timer = setInterval(() => ctx.progress(Math.min(expected * 0.99, (Date.now() - started) / 1000), expected, message), 1000)
-      try {
-        return await load()
-      } finally {
-        clearInterval(timer)
-      }
-    })
+    const job = this.deps.jobs.start(
+      'engine-build',
+      `Building the TensorRT engine for ${what}, once per model and GPU`,
+      async (ctx) => {
+        const started = Date.now()
+        const message = `building the TensorRT engine (fp16), once per model and GPU; later starts reuse ${building.dir}`
+        ctx.progress(0, expected, message)
+        // TensorRT reports no progress through ORT: the ETA is the typical build time, capped below 100 %.
+        const timer = setInterval(
+          () => ctx.progress(Math.min(expected * 0.99, (Date.now() - started) / 1000), expected, message),
+          1000,
+        )
+        try {
+          return await load()
+        } finally {
+          clearInterval(timer)
+        }
+      },
+    )
     return job.result
   }
 
@@ -75,6 +92,9 @@ export function hasEngine(cache: EngineCache): boolean {
 function sha256File(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256')
-    createReadStream(path).on('data', (chunk) => hash.update(chunk)).on('error', reject).on('end', () => resolve(hash.digest('hex')))
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')))
   })
 }

@@ -72,7 +72,12 @@ function cachedTaps(srcSize: number, dstSize: number, clampWeights: boolean): Li
  * INTER_LINEAR on x86 builds (vectorised rows).
  */
 export function resizeLinearU8(
-  src: Uint8Array, srcWidth: number, srcHeight: number, channels: number, dstWidth: number, dstHeight: number,
+  src: Uint8Array,
+  srcWidth: number,
+  srcHeight: number,
+  channels: number,
+  dstWidth: number,
+  dstHeight: number,
 ): Uint8Array {
   const dst = new Uint8Array(dstWidth * dstHeight * channels)
   if (srcWidth === dstWidth && srcHeight === dstHeight) {
@@ -131,7 +136,12 @@ export function resizeLinearU8(
 }
 
 /** Source pixel index (row-major) for every destination pixel of a cv2 INTER_NEAREST resize. */
-export function nearestSourceIndices(srcWidth: number, srcHeight: number, dstWidth: number, dstHeight: number): Int32Array {
+export function nearestSourceIndices(
+  srcWidth: number,
+  srcHeight: number,
+  dstWidth: number,
+  dstHeight: number,
+): Int32Array {
   const indices = new Int32Array(dstWidth * dstHeight)
   const scaleX = srcWidth / dstWidth
   const scaleY = srcHeight / dstHeight

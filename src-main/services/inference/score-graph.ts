@@ -7,7 +7,12 @@
 import { elemFloat, elemInt64, intAttribute, intsAttribute, modelBytes, node, tensorInfo } from './onnx-proto'
 
 export const headNames = {
-  queries: 'queries', embeddings: 'embeddings', bias: 'bias', scores: 'scores', classIndex: 'class_index', bestScore: 'best_score',
+  queries: 'queries',
+  embeddings: 'embeddings',
+  bias: 'bias',
+  scores: 'scores',
+  classIndex: 'class_index',
+  bestScore: 'best_score',
 } as const
 
 const n = headNames

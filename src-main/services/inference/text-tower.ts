@@ -13,10 +13,18 @@ import type { InferenceWorkerClient } from './worker-client'
 import type { TensorData } from './worker-protocol'
 import { normaliseRows } from './embedding-layout'
 
-const tokenizerFileSchema = z.object({
-  model: z.object({ type: z.string().optional(), unk_token: z.string().nullable().optional(), vocab: z.unknown().optional() }).loose(),
-  padding: z.object({ pad_id: z.number().int().nonnegative() }).loose().nullable().optional(),
-}).loose()
+const tokenizerFileSchema = z
+  .object({
+    model: z
+      .object({
+        type: z.string().optional(),
+        unk_token: z.string().nullable().optional(),
+        vocab: z.unknown().optional(),
+      })
+      .loose(),
+    padding: z.object({ pad_id: z.number().int().nonnegative() }).loose().nullable().optional(),
+  })
+  .loose()
 
 function unknownTokenId(model: z.infer<typeof tokenizerFileSchema>['model']): number | null {
   const vocab = model.vocab
@@ -53,11 +61,22 @@ export class TextTower {
       const configPath = join(dir, 'tokenizer_config.json')
       const config: unknown = existsSync(configPath) ? JSON.parse(await readFile(configPath, 'utf8')) : {}
       const tokenizer = new Tokenizer(json as object, config as object)
-      const tower = new TextTower(tokenizer, checked.padding?.pad_id ?? null, unknownTokenId(checked.model), spec, sessionKey)
+      const tower = new TextTower(
+        tokenizer,
+        checked.padding?.pad_id ?? null,
+        unknownTokenId(checked.model),
+        spec,
+        sessionKey,
+      )
       tower.tokenize('test')
       return tower
     } catch (error) {
-      const reason = error instanceof z.ZodError ? 'not a Hugging Face tokenizer.json (no "model" section)' : error instanceof Error ? error.message : String(error)
+      const reason =
+        error instanceof z.ZodError
+          ? 'not a Hugging Face tokenizer.json (no "model" section)'
+          : error instanceof Error
+            ? error.message
+            : String(error)
       throw new ConsoleError('bad_file', `${path}: the tokenizer does not load: ${reason}`)
     }
   }
@@ -70,7 +89,8 @@ export class TextTower {
     const length = this.spec.contextLength
     let ids = this.tokenizer.encode(prompt).ids.map((id, i) => {
       if (id !== undefined) return id
-      if (this.unknownId === null) throw new ConsoleError('invalid_input', `The tokenizer has no id for token ${i} of "${prompt}".`)
+      if (this.unknownId === null)
+        throw new ConsoleError('invalid_input', `The tokenizer has no id for token ${i} of "${prompt}".`)
       return this.unknownId
     })
     if (ids.length === 0) throw new ConsoleError('invalid_input', `The tokenizer produced no tokens for "${prompt}".`)
@@ -121,9 +141,14 @@ export class TextTower {
     const dims = [1, this.spec.contextLength]
     const feeds: Record<string, TensorData> = { [this.spec.inputs.inputIds]: { type: 'int64', dims, data: ids } }
     if (this.spec.inputs.attentionMask) feeds[this.spec.inputs.attentionMask] = { type: 'int64', dims, data: mask }
-    const response = await client.request({ kind: 'run', sessionKey: this.sessionKey, feeds, fetches: [this.spec.output] }, 'interactive', signal)
+    const response = await client.request(
+      { kind: 'run', sessionKey: this.sessionKey, feeds, fetches: [this.spec.output] },
+      'interactive',
+      signal,
+    )
     const output = response.outputs[this.spec.output]
-    if (!output || output.type !== 'float32') throw new ConsoleError('model_error', `The text model returned no float output "${this.spec.output}".`)
+    if (!output || output.type !== 'float32')
+      throw new ConsoleError('model_error', `The text model returned no float output "${this.spec.output}".`)
     return output
   }
 }

@@ -7,7 +7,12 @@
  */
 import { performance } from 'node:perf_hooks'
 import { ConsoleError, type NativeWorkStatus } from '../../contract'
-import { forkNativeProcess, nativeEntry, type NativeProcess, type NativeProcessLauncher } from '../../platform/native-process'
+import {
+  forkNativeProcess,
+  nativeEntry,
+  type NativeProcess,
+  type NativeProcessLauncher,
+} from '../../platform/native-process'
 import type { ProbeTrainingData, ProbeTrainingOptions, ProbeTrainingResult } from '../classes/probe-trainer'
 import type { ProviderChoice } from './provider-options'
 import type { ResponseFor, WorkerCall, WorkerProgress, WorkerRequest, WorkerResponse } from './worker-protocol'
@@ -100,7 +105,9 @@ export class InferenceWorkerClient {
 
   /** One model request, queued by priority. */
   async request<K extends WorkerCall['kind']>(
-    call: Extract<WorkerCall, { kind: K }>, priority: Priority, signal?: AbortSignal,
+    call: Extract<WorkerCall, { kind: K }>,
+    priority: Priority,
+    signal?: AbortSignal,
   ): Promise<ResponseFor[K]> {
     const response = await this.enqueue(call, priority, signal)
     if (response.kind === 'error') {
@@ -113,19 +120,26 @@ export class InferenceWorkerClient {
    * Trains a probe in the native process beside the queued model calls. An abort asks the process to
    * stop between batches; the promise then rejects with `cancelled`.
    */
-  trainProbe(data: ProbeTrainingData, options: ProbeTrainingOptions, onEpoch: (epoch: number, loss: number) => void, signal: AbortSignal): Promise<ProbeTrainingResult> {
+  trainProbe(
+    data: ProbeTrainingData,
+    options: ProbeTrainingOptions,
+    onEpoch: (epoch: number, loss: number) => void,
+    signal: AbortSignal,
+  ): Promise<ProbeTrainingResult> {
     if (this.disposed) return Promise.reject(new ConsoleError('cancelled', 'The native-work process was shut down.'))
     signal.throwIfAborted()
     const seq = ++this.seq
     const worker = this.ensureWorker()
     return new Promise<ProbeTrainingResult>((resolve, reject) => {
       const onAbort = () => worker.postMessage({ kind: 'cancel', seq } satisfies WorkerRequest)
-      const settle = <T>(action: (value: T) => void) => (value: T) => {
-        signal.removeEventListener('abort', onAbort)
-        this.trainings.delete(seq)
-        this.keepAliveWhileBusy()
-        action(value)
-      }
+      const settle =
+        <T>(action: (value: T) => void) =>
+        (value: T) => {
+          signal.removeEventListener('abort', onAbort)
+          this.trainings.delete(seq)
+          this.keepAliveWhileBusy()
+          action(value)
+        }
       this.trainings.set(seq, { onEpoch, resolve: settle(resolve), reject: settle(reject) })
       signal.addEventListener('abort', onAbort, { once: true })
       worker.postMessage({ kind: 'trainProbe', seq, data, options } satisfies WorkerRequest)
@@ -232,13 +246,18 @@ export class InferenceWorkerClient {
       return null
     }
     return {
-      call, priority: 'interactive', signal: undefined, onAbort: () => undefined,
+      call,
+      priority: 'interactive',
+      signal: undefined,
+      onAbort: () => undefined,
       resolve: (response) => {
         if (response.kind === 'loaded') {
           this.loaded.add(key)
           this.options.log.info(logSource, `Reloaded ${key} on ${response.provider} in the restarted worker.`)
         } else {
-          failWaiting(`Reloading ${call.onnxPath} after a worker restart failed: ${response.kind === 'error' ? response.message : response.kind}`)
+          failWaiting(
+            `Reloading ${call.onnxPath} after a worker restart failed: ${response.kind === 'error' ? response.message : response.kind}`,
+          )
         }
       },
       reject: () => undefined,
@@ -269,7 +288,13 @@ export class InferenceWorkerClient {
   private onTrainingMessage(training: Training, message: WorkerResponse | WorkerProgress): void {
     if (message.kind === 'probeEpoch') training.onEpoch(message.epoch, message.loss)
     else if (message.kind === 'probeTrained') training.resolve(message.result)
-    else if (message.kind === 'error') training.reject(new ConsoleError(message.code, message.code === 'cancelled' ? message.message : `Probe training failed: ${message.message}`))
+    else if (message.kind === 'error')
+      training.reject(
+        new ConsoleError(
+          message.code,
+          message.code === 'cancelled' ? message.message : `Probe training failed: ${message.message}`,
+        ),
+      )
   }
 
   private onResponse(response: WorkerResponse): void {
@@ -284,7 +309,8 @@ export class InferenceWorkerClient {
     }
     this.inFlight = null
     const elapsedMs = performance.now() - inFlight.startedAt
-    if (elapsedMs > this.slowCallMs) this.options.log.warn(logSource, `Slow call: ${describe(inFlight.call)} took ${Math.round(elapsedMs)} ms.`)
+    if (elapsedMs > this.slowCallMs)
+      this.options.log.warn(logSource, `Slow call: ${describe(inFlight.call)} took ${Math.round(elapsedMs)} ms.`)
     this.settle(inFlight, () => inFlight.resolve(response))
     this.keepAliveWhileBusy()
     this.pump()
@@ -297,14 +323,28 @@ export class InferenceWorkerClient {
     const inFlight = this.inFlight
     this.inFlight = null
     this.options.log.warn(logSource, `The native-work process stopped (${reason}); starting a new one.`)
-    Object.assign(this.nativeStatus, { running: false, restarts: this.nativeStatus.restarts + 1, lastCrash: { reason, at: Date.now() } })
+    Object.assign(this.nativeStatus, {
+      running: false,
+      restarts: this.nativeStatus.restarts + 1,
+      lastCrash: { reason, at: Date.now() },
+    })
     this.options.onStatus?.(this.status())
     if (inFlight) {
-      const error = new ConsoleError('model_error', `The native-work process crashed (${reason}) while ${activity[inFlight.call.kind]}; it was restarted.`, { workerCrashed: true })
+      const error = new ConsoleError(
+        'model_error',
+        `The native-work process crashed (${reason}) while ${activity[inFlight.call.kind]}; it was restarted.`,
+        { workerCrashed: true },
+      )
       this.settle(inFlight, () => inFlight.reject(error))
     }
     for (const training of [...this.trainings.values()]) {
-      training.reject(new ConsoleError('model_error', `The native-work process crashed (${reason}) during probe training; it was restarted. Train again.`, { workerCrashed: true }))
+      training.reject(
+        new ConsoleError(
+          'model_error',
+          `The native-work process crashed (${reason}) during probe training; it was restarted. Train again.`,
+          { workerCrashed: true },
+        ),
+      )
     }
     // Restart now (sessions reload on first use); a process that died before answering anything
     // starts again only when work asks for it, so a process that cannot start does not loop.
@@ -319,8 +359,13 @@ function sessionKeyOf(call: WorkerCall): string | null {
 
 /** What a call was doing, in words for a person. */
 const activity: Record<WorkerCall['kind'], string> = {
-  load: 'loading a model', unload: 'unloading a model', run: 'running a model', embedImage: 'embedding a frame',
-  score: 'scoring a frame', classify: 'classifying a frame', pca: 'projecting a frame',
+  load: 'loading a model',
+  unload: 'unloading a model',
+  run: 'running a model',
+  embedImage: 'embedding a frame',
+  score: 'scoring a frame',
+  classify: 'classifying a frame',
+  pca: 'projecting a frame',
 }
 
 function describe(call: WorkerCall): string {

@@ -50,18 +50,42 @@ export type WorkerRequest =
   | { kind: 'load'; seq: number; sessionKey: string; onnxPath: string; providers: ProviderChoice[] }
   | { kind: 'unload'; seq: number; sessionKey: string }
   | {
-    kind: 'run'; seq: number; sessionKey: string; feeds: Record<string, TensorData>; fetches: string[]
-    /** Return only the output dims (benchmarks: no output copy back). */
-    discardOutputs?: boolean
-  }
+      kind: 'run'
+      seq: number
+      sessionKey: string
+      feeds: Record<string, TensorData>
+      fetches: string[]
+      /** Return only the output dims (benchmarks: no output copy back). */
+      discardOutputs?: boolean
+    }
   | {
-    kind: 'embedImage'; seq: number; sessionKey: string; spec: EmbedImageSpec
-    rgb: RgbImage; depthMeters: DepthImageMeters
-    /** Keep the result resident under this key for later `score`/`pca` requests. */
-    mapKey: string
-  }
-  | { kind: 'score'; seq: number; mapKey: string; map: EmbeddingMapData | null; vectors: Float32Array; count: number; bias: Float32Array | null }
-  | { kind: 'classify'; seq: number; mapKey: string; map: EmbeddingMapData | null; vectors: Float32Array; count: number; bias: Float32Array | null }
+      kind: 'embedImage'
+      seq: number
+      sessionKey: string
+      spec: EmbedImageSpec
+      rgb: RgbImage
+      depthMeters: DepthImageMeters
+      /** Keep the result resident under this key for later `score`/`pca` requests. */
+      mapKey: string
+    }
+  | {
+      kind: 'score'
+      seq: number
+      mapKey: string
+      map: EmbeddingMapData | null
+      vectors: Float32Array
+      count: number
+      bias: Float32Array | null
+    }
+  | {
+      kind: 'classify'
+      seq: number
+      mapKey: string
+      map: EmbeddingMapData | null
+      vectors: Float32Array
+      count: number
+      bias: Float32Array | null
+    }
   | { kind: 'pca'; seq: number; mapKey: string; map: EmbeddingMapData | null }
   | { kind: 'trainProbe'; seq: number; data: ProbeTrainingData; options: ProbeTrainingOptions }
   | { kind: 'cancel'; seq: number }
@@ -78,17 +102,28 @@ export interface EmbedTimings {
 }
 
 export type WorkerResponse =
-  | { kind: 'loaded'; seq: number; provider: string; fallbacks: ProviderFallback[]; inputs: ValueInfo[]; outputs: ValueInfo[] }
+  | {
+      kind: 'loaded'
+      seq: number
+      provider: string
+      fallbacks: ProviderFallback[]
+      inputs: ValueInfo[]
+      outputs: ValueInfo[]
+    }
   | { kind: 'done'; seq: number }
   | { kind: 'outputs'; seq: number; outputs: Record<string, TensorData>; runMs: number }
   | {
-    kind: 'embedding'; seq: number; dim: number; width: number; height: number
-    /** Normalised map as fp16 bits (what the cache stores). */
-    halves: Uint16Array
-    /** The model's real output dims from this run. */
-    outputDims: number[]
-    timings: EmbedTimings
-  }
+      kind: 'embedding'
+      seq: number
+      dim: number
+      width: number
+      height: number
+      /** Normalised map as fp16 bits (what the cache stores). */
+      halves: Uint16Array
+      /** The model's real output dims from this run. */
+      outputDims: number[]
+      timings: EmbedTimings
+    }
   | { kind: 'scores'; seq: number; scores: Float32Array }
   | { kind: 'classes'; seq: number; classIndex: Uint16Array; bestScore: Float32Array }
   | { kind: 'pca'; seq: number; width: number; height: number; rgb: Uint8Array }

@@ -38,15 +38,37 @@ export class JobRunner implements ServiceApi<typeof jobsSpec> {
   constructor(private readonly events: EventBus) {}
 
   /** `group`: runs that replace one another (JobInfo.group). */
-  start<R>(kind: string, title: string, work: (ctx: JobContext) => Promise<R>, options: { group?: string } = {}): StartedJob<R> {
+  start<R>(
+    kind: string,
+    title: string,
+    work: (ctx: JobContext) => Promise<R>,
+    options: { group?: string } = {},
+  ): StartedJob<R> {
     const id = `${kind}-${Date.now().toString(36)}-${(this.counter++).toString(36)}`
     const controller = new AbortController()
     const info: JobInfo = {
-      id, kind, title, state: 'running', done: 0, total: 0, etaSeconds: null, rate: null,
-      message: '', startedAt: Date.now(), endedAt: null, error: null, ...(options.group ? { group: options.group } : {}),
+      id,
+      kind,
+      title,
+      state: 'running',
+      done: 0,
+      total: 0,
+      etaSeconds: null,
+      rate: null,
+      message: '',
+      startedAt: Date.now(),
+      endedAt: null,
+      error: null,
+      ...(options.group ? { group: options.group } : {}),
     }
     let markEnded: () => void = () => undefined
-    const entry: JobEntry = { info, controller, lastEmit: 0, trailing: null, ended: new Promise<void>((resolve) => (markEnded = resolve)) }
+    const entry: JobEntry = {
+      info,
+      controller,
+      lastEmit: 0,
+      trailing: null,
+      ended: new Promise<void>((resolve) => (markEnded = resolve)),
+    }
     this.jobs.set(id, entry)
     this.publish(entry, true)
     const ctx: JobContext = {
@@ -139,6 +161,7 @@ export class JobRunner implements ServiceApi<typeof jobsSpec> {
 
   private prune(): void {
     const finished = [...this.jobs.values()].filter((e) => e.info.state !== 'running')
-    for (const entry of finished.slice(0, Math.max(0, finished.length - keepFinishedJobs))) this.jobs.delete(entry.info.id)
+    for (const entry of finished.slice(0, Math.max(0, finished.length - keepFinishedJobs)))
+      this.jobs.delete(entry.info.id)
   }
 }

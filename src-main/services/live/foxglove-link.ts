@@ -42,12 +42,33 @@ export const normaliseFingerprint = (value: string): string => value.replace(/[^
 function describeFailure(url: string, error: Error & { code?: string }): LinkFailure {
   const text = error.message
   const status = /Unexpected server response: (\d+)/.exec(text)?.[1]
-  if (status === '401' || status === '403') return new LinkFailure('unauthorized', `${url} refused the connection (HTTP ${status}): the token is wrong or missing.`)
-  if (status) return new LinkFailure('protocol', `${url} does not speak the Foxglove WebSocket protocol (HTTP ${status} to a client offering ${foxgloveSubprotocols.join(' and ')}). Is it a foxglove_bridge?`)
-  if (/subprotocol/i.test(text)) return new LinkFailure('protocol', `${url} accepted the WebSocket but speaks another protocol (${text}); expected ${foxgloveSubprotocols.join(' or ')}.`)
-  if (/CERT|certificate|self.signed/i.test(`${error.code ?? ''} ${text}`)) return new LinkFailure('certificate', `${url}: the server's certificate is not trusted (${error.code ?? text}); pin its fingerprint to trust a self-signed one.`)
-  if (error.code === 'ECONNREFUSED') return new LinkFailure('unreachable', `${url}: nothing listens there (connection refused). Is the robot (or dve robot simulate) running?`)
-  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return new LinkFailure('unreachable', `${url}: unknown host.`)
+  if (status === '401' || status === '403')
+    return new LinkFailure(
+      'unauthorized',
+      `${url} refused the connection (HTTP ${status}): the token is wrong or missing.`,
+    )
+  if (status)
+    return new LinkFailure(
+      'protocol',
+      `${url} does not speak the Foxglove WebSocket protocol (HTTP ${status} to a client offering ${foxgloveSubprotocols.join(' and ')}). Is it a foxglove_bridge?`,
+    )
+  if (/subprotocol/i.test(text))
+    return new LinkFailure(
+      'protocol',
+      `${url} accepted the WebSocket but speaks another protocol (${text}); expected ${foxgloveSubprotocols.join(' or ')}.`,
+    )
+  if (/CERT|certificate|self.signed/i.test(`${error.code ?? ''} ${text}`))
+    return new LinkFailure(
+      'certificate',
+      `${url}: the server's certificate is not trusted (${error.code ?? text}); pin its fingerprint to trust a self-signed one.`,
+    )
+  if (error.code === 'ECONNREFUSED')
+    return new LinkFailure(
+      'unreachable',
+      `${url}: nothing listens there (connection refused). Is the robot (or dve robot simulate) running?`,
+    )
+  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN')
+    return new LinkFailure('unreachable', `${url}: unknown host.`)
   return new LinkFailure('unreachable', `${url}: ${text}`)
 }
 
@@ -69,7 +90,10 @@ export class FoxgloveLink extends EventEmitter<LinkEvents> {
   /** Opens the link and waits for serverInfo and the first advertise (or a short quiet spell). */
   static open(url: string, options: LinkOptions = {}): Promise<FoxgloveLink> {
     const pin = options.certificateFingerprint ? normaliseFingerprint(options.certificateFingerprint) : null
-    const ws = new WebSocket(url, [...foxgloveSubprotocols], { rejectUnauthorized: pin === null, handshakeTimeout: options.timeoutMs ?? 10_000 })
+    const ws = new WebSocket(url, [...foxgloveSubprotocols], {
+      rejectUnauthorized: pin === null,
+      handshakeTimeout: options.timeoutMs ?? 10_000,
+    })
     return new Promise<FoxgloveLink>((resolve, reject) => {
       let link: FoxgloveLink | null = null
       let info: ServerInfo | null = null
@@ -80,12 +104,27 @@ export class FoxgloveLink extends EventEmitter<LinkEvents> {
         if (link) link.end(failure)
         else reject(failure)
       }
-      const timer = setTimeout(() => fail(new LinkFailure('timeout', `${url}: no answer from the server within ${((options.timeoutMs ?? 10_000) / 1000).toFixed(0)} s.`)), options.timeoutMs ?? 10_000)
+      const timer = setTimeout(
+        () =>
+          fail(
+            new LinkFailure(
+              'timeout',
+              `${url}: no answer from the server within ${((options.timeoutMs ?? 10_000) / 1000).toFixed(0)} s.`,
+            ),
+          ),
+        options.timeoutMs ?? 10_000,
+      )
       ws.on('upgrade', (response: IncomingMessage) => {
         if (!pin) return
         const certificate = (response.socket as TLSSocket).getPeerCertificate?.()
         const got = certificate?.fingerprint256 ? normaliseFingerprint(certificate.fingerprint256) : null
-        if (got !== pin) fail(new LinkFailure('certificate', `${url}: the server's certificate fingerprint is ${got ?? 'missing'}, not the pinned ${pin}. Someone may be in between; check the fingerprint the server printed.`))
+        if (got !== pin)
+          fail(
+            new LinkFailure(
+              'certificate',
+              `${url}: the server's certificate fingerprint is ${got ?? 'missing'}, not the pinned ${pin}. Someone may be in between; check the fingerprint the server printed.`,
+            ),
+          )
       })
       const client = new FoxgloveClient({ ws: ws as unknown as ConstructorParameters<typeof FoxgloveClient>[0]['ws'] })
       client.on('error', (error) => {
@@ -144,7 +183,12 @@ export class FoxgloveLink extends EventEmitter<LinkEvents> {
     const channel = this.subscriptions.get(message.subscriptionId)
     if (!channel) return
     const view = message.data
-    this.emit('message', channel, new Uint8Array(view.buffer, view.byteOffset, view.byteLength), BigInt(Date.now()) * 1_000_000n)
+    this.emit(
+      'message',
+      channel,
+      new Uint8Array(view.buffer, view.byteOffset, view.byteLength),
+      BigInt(Date.now()) * 1_000_000n,
+    )
   }
 
   private end(failure: LinkFailure): void {

@@ -6,7 +6,10 @@
 import * as wsProtocol from '@foxglove/ws-protocol'
 
 type Module = typeof wsProtocol
-const loaded: Module = 'FoxgloveClient' in wsProtocol && wsProtocol.FoxgloveClient ? wsProtocol : (wsProtocol as unknown as { default: Module }).default
+const loaded: Module =
+  'FoxgloveClient' in wsProtocol && wsProtocol.FoxgloveClient
+    ? wsProtocol
+    : (wsProtocol as unknown as { default: Module }).default
 
 export const FoxgloveClient = loaded.FoxgloveClient
 export const FoxgloveServer = loaded.FoxgloveServer

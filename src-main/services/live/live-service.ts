@@ -3,7 +3,17 @@
  * few times a second, the recorded frames for the Player, and the live map: while posed frames
  * arrive, the session's map is extended every few seconds (the builder resumes where it stopped).
  */
-import { ConsoleError, liveConnectSchema, type InputOf, type LiveStatus, type LiveTopicListing, type MapBuildOptions, type ServiceApi, type SessionFrame, type liveSpec } from '../../contract'
+import {
+  ConsoleError,
+  liveConnectSchema,
+  type InputOf,
+  type LiveStatus,
+  type LiveTopicListing,
+  type MapBuildOptions,
+  type ServiceApi,
+  type SessionFrame,
+  type liveSpec,
+} from '../../contract'
 import type { EventBus } from '../event-bus'
 import type { Logger } from '../logger'
 import type { SessionStore } from '../recordings/session-store'
@@ -46,11 +56,24 @@ export class LiveService implements ServiceApi<Spec> {
     try {
       link = await FoxgloveLink.open(url, { certificateFingerprint, timeoutMs: 5_000 })
     } catch (error) {
-      throw error instanceof LinkFailure ? new ConsoleError(error.kind === 'unreachable' || error.kind === 'timeout' ? 'not_found' : 'unsupported', error.message) : error
+      throw error instanceof LinkFailure
+        ? new ConsoleError(
+            error.kind === 'unreachable' || error.kind === 'timeout' ? 'not_found' : 'unsupported',
+            error.message,
+          )
+        : error
     }
     try {
-      const topics = [...link.channels.values()].map((c) => ({ topic: c.topic, schemaName: c.schemaName })).sort((a, b) => a.topic.localeCompare(b.topic))
-      return { url, protocol: link.protocol, serverName: link.serverInfo.name, topics, suggested: suggestTopics(topics) }
+      const topics = [...link.channels.values()]
+        .map((c) => ({ topic: c.topic, schemaName: c.schemaName }))
+        .sort((a, b) => a.topic.localeCompare(b.topic))
+      return {
+        url,
+        protocol: link.protocol,
+        serverName: link.serverInfo.name,
+        topics,
+        suggested: suggestTopics(topics),
+      }
     } finally {
       link.close()
     }
@@ -61,7 +84,9 @@ export class LiveService implements ServiceApi<Spec> {
     if (this.source && ['connecting', 'live', 'reconnecting'].includes(this.source.status().state))
       throw new ConsoleError('conflict', `Already connected to ${this.source.status().url}; stop that link first.`)
     const source = new LiveSource(options, {
-      libraryDir: this.deps.libraryDir, store: this.deps.store, embed: this.deps.embedder(),
+      libraryDir: this.deps.libraryDir,
+      store: this.deps.store,
+      embed: this.deps.embedder(),
       onChange: () => this.emitStatus(),
       ...this.deps.hooks,
     })
@@ -77,7 +102,8 @@ export class LiveService implements ServiceApi<Spec> {
     this.deps.logger.info('live', `Connected to ${options.url} (${source.status().protocol}).`)
     void source.finished().then(async () => {
       // maxFrames reached: finish the recording as a stop would.
-      if (this.source === source && source.status().state !== 'stopped' && source.status().state !== 'failed') await this.stop()
+      if (this.source === source && source.status().state !== 'stopped' && source.status().state !== 'failed')
+        await this.stop()
     })
     return source.status()
   }
@@ -93,7 +119,10 @@ export class LiveService implements ServiceApi<Spec> {
     const status = await source.stop()
     this.emitStatus()
     if (status.sessionId) {
-      this.deps.logger.info('live', `Stopped; ${status.framesRecorded} frames recorded in session "${status.sessionId}".`)
+      this.deps.logger.info(
+        'live',
+        `Stopped; ${status.framesRecorded} frames recorded in session "${status.sessionId}".`,
+      )
       this.deps.events.emit('changed', { service: 'sessions', id: status.sessionId })
     }
     return status
@@ -126,7 +155,10 @@ export class LiveService implements ServiceApi<Spec> {
   private startTimers(): void {
     this.stopTimers()
     this.statusTimer = setInterval(() => this.emitStatus(), statusEveryMs)
-    this.mapTimer = setInterval(() => void this.growMap(this.source?.status().sessionId ?? null), this.deps.mapEveryMs ?? 10_000)
+    this.mapTimer = setInterval(
+      () => void this.growMap(this.source?.status().sessionId ?? null),
+      this.deps.mapEveryMs ?? 10_000,
+    )
   }
 
   private stopTimers(): void {
@@ -138,7 +170,11 @@ export class LiveService implements ServiceApi<Spec> {
   private async growMap(sessionId: string | null): Promise<void> {
     if (!sessionId || (this.source?.status().posedFrames ?? 0) === 0) return
     await this.deps.buildMap({ sessionId, frameStep: liveMapFrameStep, resume: true }).catch((error: unknown) => {
-      if (!(error instanceof ConsoleError && error.code === 'conflict')) this.deps.logger.warn('live', `The live map did not grow: ${error instanceof Error ? error.message : String(error)}`)
+      if (!(error instanceof ConsoleError && error.code === 'conflict'))
+        this.deps.logger.warn(
+          'live',
+          `The live map did not grow: ${error instanceof Error ? error.message : String(error)}`,
+        )
     })
   }
 }

@@ -57,14 +57,28 @@ export class LiveSessionWriter {
     await mkdir(join(dir, 'depth'), { recursive: true })
     const { width, height, fx, fy, cx, cy } = spec.camera
     const manifest: SessionManifest = {
-      format: 'dve-session', version: 1, id, name: spec.name, createdAt: new Date().toISOString(),
+      format: 'dve-session',
+      version: 1,
+      id,
+      name: spec.name,
+      createdAt: new Date().toISOString(),
       source: { format: 'live', path: spec.sourceUrl },
       camera: { width, height, fx, fy, cx, cy },
-      rgbSize: spec.rgbSize, depthUnitMeters: 0.001, depthInvalidValues: [0], hasPoses: false, frames: [],
+      rgbSize: spec.rgbSize,
+      depthUnitMeters: 0.001,
+      depthInvalidValues: [0],
+      hasPoses: false,
+      frames: [],
     }
     await writeManifest(dir, manifest)
     const journal = await open(join(dir, journalFileName), 'a')
-    const session: StoredSession = { id, dir, manifest, readOnly: false, version: (await stat(manifestPath(dir))).mtimeMs }
+    const session: StoredSession = {
+      id,
+      dir,
+      manifest,
+      readOnly: false,
+      version: (await stat(manifestPath(dir))).mtimeMs,
+    }
     store?.setLive(session)
     return new LiveSessionWriter(session, journal, store, spec.firstStamp)
   }
@@ -97,7 +111,10 @@ export class LiveSessionWriter {
       depth: `depth/${pad(index)}.png`,
       worldFromCamera: frame.worldFromCamera,
     }
-    await Promise.all([writeFile(join(dir, entry.rgb), frame.rgb.bytes), writeFile(join(dir, entry.depth), frame.depthPng)])
+    await Promise.all([
+      writeFile(join(dir, entry.rgb), frame.rgb.bytes),
+      writeFile(join(dir, entry.depth), frame.depthPng),
+    ])
     // One write of one line: the frame exists from here on, for this process and after a crash.
     await this.journal.write(journalLine(entry))
     manifest.frames.push(entry)

@@ -4,11 +4,23 @@
  * up in tf, records every complete pair into one library session (across reconnects), and offers
  * each recorded frame to the model's latest-frame-wins scheduler.
  */
-import { ConsoleError, type LiveConnectOptions, type LiveStatus, type PinholeIntrinsics, type SessionFrame } from '../../contract'
+import {
+  ConsoleError,
+  type LiveConnectOptions,
+  type LiveStatus,
+  type PinholeIntrinsics,
+  type SessionFrame,
+} from '../../contract'
 import type { SessionStore } from '../recordings/session-store'
 import { decodeRgb, encodeDepthPng } from '../recordings/import/frame-images'
 import type { LoadedImage } from '../recordings/import/import-plan'
-import { colourFromRos, depthFromRos, stampSeconds, type RosAnyImage, type RosTime } from '../recordings/import/ros-images'
+import {
+  colourFromRos,
+  depthFromRos,
+  stampSeconds,
+  type RosAnyImage,
+  type RosTime,
+} from '../recordings/import/ros-images'
 import { TfBuffer, type RosTransformStamped } from '../recordings/import/tf-buffer'
 import { FoxgloveLink, LinkFailure, type Channel } from './foxglove-link'
 import { LatestFrameScheduler } from './latest-frame-scheduler'
@@ -106,13 +118,40 @@ export class LiveSource {
         )
       : null
     this.state = {
-      state: 'connecting', url: options.url, protocol: null,
-      topics: { rgbTopic: options.rgbTopic ?? null, depthTopic: options.depthTopic ?? null, cameraInfoTopic: options.cameraInfoTopic ?? null, tfTopics: [], worldFrame: options.worldFrame ?? null },
-      sessionId: null, framesRecorded: 0, framesRejected: 0,
-      pairing: { toleranceMs: this.options.pairToleranceMs, paired: 0, unpairedColour: 0, unpairedDepth: 0, duplicates: 0 },
+      state: 'connecting',
+      url: options.url,
+      protocol: null,
+      topics: {
+        rgbTopic: options.rgbTopic ?? null,
+        depthTopic: options.depthTopic ?? null,
+        cameraInfoTopic: options.cameraInfoTopic ?? null,
+        tfTopics: [],
+        worldFrame: options.worldFrame ?? null,
+      },
+      sessionId: null,
+      framesRecorded: 0,
+      framesRejected: 0,
+      pairing: {
+        toleranceMs: this.options.pairToleranceMs,
+        paired: 0,
+        unpairedColour: 0,
+        unpairedDepth: 0,
+        duplicates: 0,
+      },
       arrivalFps: 0,
-      model: { state: deps.embed ? 'running' : 'off', fps: 0, embedded: 0, skipped: 0, skippedPercent: 0, latestFrameIndex: null },
-      posedFrames: 0, reconnects: 0, message: null, problems: [], startedAt: (deps.now?.() ?? new Date()).toISOString(),
+      model: {
+        state: deps.embed ? 'running' : 'off',
+        fps: 0,
+        embedded: 0,
+        skipped: 0,
+        skippedPercent: 0,
+        latestFrameIndex: null,
+      },
+      posedFrames: 0,
+      reconnects: 0,
+      message: null,
+      problems: [],
+      startedAt: (deps.now?.() ?? new Date()).toISOString(),
     }
   }
 
@@ -134,7 +173,10 @@ export class LiveSource {
       pairing: { toleranceMs: this.options.pairToleranceMs, ...this.pairer.counts },
       arrivalFps: this.arrivals.perSecond(),
       model: {
-        ...this.state.model, fps: this.embeddings.perSecond(), embedded, skipped,
+        ...this.state.model,
+        fps: this.embeddings.perSecond(),
+        embedded,
+        skipped,
         skippedPercent: counts && counts.offered > 0 ? (100 * skipped) / counts.offered : 0,
       },
       problems: [...this.state.problems],
@@ -169,7 +211,9 @@ export class LiveSource {
     while (!this.stopping) {
       let failure: LinkFailure
       try {
-        const link = await FoxgloveLink.open(this.options.url, { certificateFingerprint: this.options.certificateFingerprint })
+        const link = await FoxgloveLink.open(this.options.url, {
+          certificateFingerprint: this.options.certificateFingerprint,
+        })
         if (this.stopping) {
           link.close()
           break
@@ -184,7 +228,14 @@ export class LiveSource {
         // Nothing recorded yet: say why and stop rather than retry a wrong URL forever.
         this.state.state = 'failed'
         this.problem(failure.message)
-        this.firstConnect.reject(new ConsoleError(failure.kind === 'protocol' || failure.kind === 'certificate' || failure.kind === 'unauthorized' ? 'unsupported' : 'not_found', failure.message))
+        this.firstConnect.reject(
+          new ConsoleError(
+            failure.kind === 'protocol' || failure.kind === 'certificate' || failure.kind === 'unauthorized'
+              ? 'unsupported'
+              : 'not_found',
+            failure.message,
+          ),
+        )
         this.firstConnect = null
         this.deps.onChange?.()
         return
@@ -193,7 +244,9 @@ export class LiveSource {
       attempt++
       this.state.state = 'reconnecting'
       this.state.reconnects++
-      this.problem(`${failure.message} Retrying in ${(waitMs / 1000).toFixed(1)} s (attempt ${attempt}); recording goes on in the same session.`)
+      this.problem(
+        `${failure.message} Retrying in ${(waitMs / 1000).toFixed(1)} s (attempt ${attempt}); recording goes on in the same session.`,
+      )
       this.deps.onChange?.()
       await sleep(waitMs)
     }
@@ -240,22 +293,33 @@ export class LiveSource {
     }
     const find = (topic: string | null, what: string, required: boolean): Channel | null => {
       if (!topic) {
-        if (required) throw new Error(`${link.url} has no ${what} topic that is clearly one; choose it. Topics: ${describeTopics(listing)}.`)
+        if (required)
+          throw new Error(
+            `${link.url} has no ${what} topic that is clearly one; choose it. Topics: ${describeTopics(listing)}.`,
+          )
         return null
       }
       const channel = channels.find((c) => c.topic === topic)
-      if (!channel) throw new Error(`${link.url} does not publish ${topic} (${what}). Topics: ${describeTopics(listing)}.`)
-      if (channel.encoding !== 'cdr') throw new Error(`${topic} is encoded as ${channel.encoding}; the console reads ROS 2 CDR.`)
+      if (!channel)
+        throw new Error(`${link.url} does not publish ${topic} (${what}). Topics: ${describeTopics(listing)}.`)
+      if (channel.encoding !== 'cdr')
+        throw new Error(`${topic} is encoded as ${channel.encoding}; the console reads ROS 2 CDR.`)
       return channel
     }
-    const wanted = [find(chosen.rgbTopic, 'colour image', true), find(chosen.depthTopic, 'depth image', true), find(chosen.cameraInfoTopic, 'CameraInfo', false)]
+    const wanted = [
+      find(chosen.rgbTopic, 'colour image', true),
+      find(chosen.depthTopic, 'depth image', true),
+      find(chosen.cameraInfoTopic, 'CameraInfo', false),
+    ]
     const tf = channels.filter((c) => tfSchemas.has(c.schemaName) && c.encoding === 'cdr')
     for (const channel of [...wanted, ...tf]) {
       if (!channel) continue
       try {
         this.decoders.set(channel.id, rosReader(channel.schema))
       } catch (error) {
-        throw new Error(`${channel.topic}: the server's ${channel.schemaName} schema cannot be parsed (${errorText(error)}).`)
+        throw new Error(
+          `${channel.topic}: the server's ${channel.schemaName} schema cannot be parsed (${errorText(error)}).`,
+        )
       }
       link.subscribe(channel)
     }
@@ -274,7 +338,8 @@ export class LiveSource {
     }
     const { topics } = this.state
     if (tfSchemas.has(channel.schemaName)) {
-      for (const transform of (message as { transforms: RosTransformStamped[] }).transforms) this.tf.add(transform, channel.topic.endsWith('tf_static'))
+      for (const transform of (message as { transforms: RosTransformStamped[] }).transforms)
+        this.tf.add(transform, channel.topic.endsWith('tf_static'))
       this.tfDirty = true
     } else if (cameraInfoSchemas.has(channel.schemaName) && channel.topic === topics.cameraInfoTopic) {
       this.cameraInfo = message as RosCameraInfo
@@ -282,7 +347,10 @@ export class LiveSource {
     } else if (channel.topic === topics.rgbTopic || channel.topic === topics.depthTopic) {
       const image = message as RosAnyImage
       const stampSec = stampSeconds(image.header.stamp)
-      const pairs = channel.topic === topics.rgbTopic ? this.pairer.pushColour(stampSec, image) : this.pairer.pushDepth(stampSec, image)
+      const pairs =
+        channel.topic === topics.rgbTopic
+          ? this.pairer.pushColour(stampSec, image)
+          : this.pairer.pushDepth(stampSec, image)
       const arrivalMs = performance.now()
       for (const [colour, depth] of pairs) {
         this.arrivals.tick(arrivalMs)
@@ -300,11 +368,14 @@ export class LiveSource {
       this.behind++
       this.state.framesRejected++
       if (this.behind === 1 || this.behind % 100 === 0)
-        this.problem(`Recording is ${maxBacklog} frames behind the robot (this computer is slower than the stream): ${this.behind} frames were not recorded so far.`)
+        this.problem(
+          `Recording is ${maxBacklog} frames behind the robot (this computer is slower than the stream): ${this.behind} frames were not recorded so far.`,
+        )
       return
     }
     this.backlog++
-    if (this.backlog === backlogWarning) this.problem(`Recording is ${backlogWarning} frames behind the robot: the disk or CPU is slower than the stream.`)
+    if (this.backlog === backlogWarning)
+      this.problem(`Recording is ${backlogWarning} frames behind the robot: the disk or CPU is slower than the stream.`)
     this.writing = this.writing.then(() => this.record(pair)).finally(() => this.backlog--)
   }
 
@@ -312,7 +383,10 @@ export class LiveSource {
     if (this.options.maxFrames !== undefined && (this.writer?.frameCount ?? 0) >= this.options.maxFrames) return
     // A session's frames go forward in time: after a reconnect, what the robot sends again is not recorded twice.
     if (pair.stampSec <= this.lastRecordedSec) {
-      if (!this.saidReplay) this.problem('The robot sent frames older than the last recorded one (did it restart or replay?); they are not recorded again.')
+      if (!this.saidReplay)
+        this.problem(
+          'The robot sent frames older than the last recorded one (did it restart or replay?); they are not recorded again.',
+        )
       this.saidReplay = true
       this.state.framesRejected++
       return
@@ -323,22 +397,36 @@ export class LiveSource {
     try {
       depth = depthFromRos(pair.depth)
     } catch (error) {
-      return this.reject(`${topics.depthTopic}: ${errorText(error)}. Choose the depth topic (16UC1 or 32FC1 sensor_msgs/msg/Image).`)
+      return this.reject(
+        `${topics.depthTopic}: ${errorText(error)}. Choose the depth topic (16UC1 or 32FC1 sensor_msgs/msg/Image).`,
+      )
     }
     try {
       colour = colourFromRos(pair.colour)
     } catch (error) {
-      return this.reject(`${topics.rgbTopic}: ${errorText(error)}. Choose a colour topic (rgb8/bgr8/mono8 Image or JPEG/PNG CompressedImage).`)
+      return this.reject(
+        `${topics.rgbTopic}: ${errorText(error)}. Choose a colour topic (rgb8/bgr8/mono8 Image or JPEG/PNG CompressedImage).`,
+      )
     }
     if (depth.kind !== 'depth16') return
-    const rgb = await decodeRgb({ kind: 'loaded', label: `${topics.rgbTopic} @ ${pair.stampSec.toFixed(6)}`, load: async () => colour }).catch((error: unknown) => errorText(error))
+    const rgb = await decodeRgb({
+      kind: 'loaded',
+      label: `${topics.rgbTopic} @ ${pair.stampSec.toFixed(6)}`,
+      load: async () => colour,
+    }).catch((error: unknown) => errorText(error))
     if (typeof rgb === 'string') return this.reject(`${topics.rgbTopic}: ${rgb}`)
     if (!this.writer) {
       const camera = await this.intrinsics(depth.width, depth.height)
       this.writer = await LiveSessionWriter.create(
         {
-          libraryDir: this.deps.libraryDir, name: this.options.name ?? `Live ${new URL(this.options.url).host} ${(this.deps.now?.() ?? new Date()).toISOString().slice(0, 16).replace('T', ' ')}`,
-          sourceUrl: this.options.url, camera: { ...camera, width: depth.width, height: depth.height }, rgbSize: { width: rgb.width, height: rgb.height }, firstStamp: pair.depth.header.stamp,
+          libraryDir: this.deps.libraryDir,
+          name:
+            this.options.name ??
+            `Live ${new URL(this.options.url).host} ${(this.deps.now?.() ?? new Date()).toISOString().slice(0, 16).replace('T', ' ')}`,
+          sourceUrl: this.options.url,
+          camera: { ...camera, width: depth.width, height: depth.height },
+          rgbSize: { width: rgb.width, height: rgb.height },
+          firstStamp: pair.depth.header.stamp,
         },
         this.deps.store,
       )
@@ -347,9 +435,13 @@ export class LiveSource {
     }
     const { camera, rgbSize } = this.writer.session.manifest
     if (depth.width !== camera.width || depth.height !== camera.height)
-      return this.reject(`${topics.depthTopic}: depth is ${depth.width}×${depth.height}, but this recording's depth is ${camera.width}×${camera.height}; those frames are not recorded.`)
+      return this.reject(
+        `${topics.depthTopic}: depth is ${depth.width}×${depth.height}, but this recording's depth is ${camera.width}×${camera.height}; those frames are not recorded.`,
+      )
     if (rgb.width !== rgbSize.width || rgb.height !== rgbSize.height)
-      return this.reject(`${topics.rgbTopic}: colour is ${rgb.width}×${rgb.height}, but this recording's colour is ${rgbSize.width}×${rgbSize.height}; those frames are not recorded.`)
+      return this.reject(
+        `${topics.rgbTopic}: colour is ${rgb.width}×${rgb.height}, but this recording's colour is ${rgbSize.width}×${rgbSize.height}; those frames are not recorded.`,
+      )
     const worldFromCamera = this.pose(pair.depth.header.frame_id, pair.stampSec)
     const entry = await this.writer.append({
       stamp: pair.depth.header.stamp,
@@ -387,13 +479,17 @@ export class LiveSource {
   /** CameraInfo intrinsics (waiting briefly for the first), else an assumed field of view, said once. */
   private async intrinsics(width: number, height: number): Promise<PinholeIntrinsics> {
     const topic = this.state.topics.cameraInfoTopic
-    if (!this.cameraInfo && topic) await Promise.race([new Promise<void>((resolve) => (this.cameraInfoArrived = resolve)), sleep(cameraInfoWaitMs)])
+    if (!this.cameraInfo && topic)
+      await Promise.race([new Promise<void>((resolve) => (this.cameraInfoArrived = resolve)), sleep(cameraInfoWaitMs)])
     this.cameraInfoArrived = null
     const info = this.cameraInfo
     if (info && info.k[0] && info.k[4]) {
       const scaleX = width / (info.width || width)
       const scaleY = height / (info.height || height)
-      if (scaleX !== 1 || scaleY !== 1) this.problem(`${topic}: CameraInfo is for ${info.width}×${info.height}, the depth is ${width}×${height}; intrinsics are scaled.`)
+      if (scaleX !== 1 || scaleY !== 1)
+        this.problem(
+          `${topic}: CameraInfo is for ${info.width}×${info.height}, the depth is ${width}×${height}; intrinsics are scaled.`,
+        )
       return { fx: info.k[0] * scaleX, fy: info.k[4] * scaleY, cx: info.k[2]! * scaleX, cy: info.k[5]! * scaleY }
     }
     const focal = width / 2 / Math.tan(((assumedFieldOfViewDeg / 2) * Math.PI) / 180)
@@ -415,7 +511,8 @@ export class LiveSource {
     this.state.message = message
     // Retry and running counters differ each time: list the reason once.
     const key = message.replace(/Retrying in .*$/, '').replace(/\d+ frames were not recorded so far/, '')
-    const same = (p: string): boolean => p.replace(/Retrying in .*$/, '').replace(/\d+ frames were not recorded so far/, '') === key
+    const same = (p: string): boolean =>
+      p.replace(/Retrying in .*$/, '').replace(/\d+ frames were not recorded so far/, '') === key
     const at = this.state.problems.findIndex(same)
     if (at >= 0) this.state.problems[at] = message
     else this.state.problems.push(message)

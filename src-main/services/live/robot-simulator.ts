@@ -88,13 +88,24 @@ export class RobotSimulator {
     this.compressedColour = manifest.frames[0]?.rgb.toLowerCase().match(/\.jpe?g$/) !== null
     this.baseEpochSec = Math.floor(Date.parse(manifest.createdAt) / 1000) || 1_700_000_000
     this.foxglove = new FoxgloveServer({
-      name: `dve robot simulate ${manifest.id}`, capabilities: [], supportedEncodings: ['cdr'],
-      metadata: { ROS_DISTRO: 'jazzy' }, sessionId: randomUUID(),
+      name: `dve robot simulate ${manifest.id}`,
+      capabilities: [],
+      supportedEncodings: ['cdr'],
+      metadata: { ROS_DISTRO: 'jazzy' },
+      sessionId: randomUUID(),
     })
     const channel = (topic: string, key: RosSchemaKey): number =>
-      this.foxglove.addChannel({ topic, encoding: 'cdr', schemaName: rosSchemas[key].name, schema: rosSchemas[key].definition, schemaEncoding: 'ros2msg' })
+      this.foxglove.addChannel({
+        topic,
+        encoding: 'cdr',
+        schemaName: rosSchemas[key].name,
+        schema: rosSchemas[key].definition,
+        schemaEncoding: 'ros2msg',
+      })
     this.channels = {
-      colour: this.compressedColour ? channel(simulatedTopics.colourCompressed, 'compressedImage') : channel(simulatedTopics.colourRaw, 'image'),
+      colour: this.compressedColour
+        ? channel(simulatedTopics.colourCompressed, 'compressedImage')
+        : channel(simulatedTopics.colourRaw, 'image'),
       depth: channel(simulatedTopics.depth, 'image'),
       cameraInfo: channel(simulatedTopics.cameraInfo, 'cameraInfo'),
       tf: channel(simulatedTopics.tf, 'tfMessage'),
@@ -113,20 +124,28 @@ export class RobotSimulator {
       res.writeHead(426, { 'content-type': 'text/plain' })
       res.end('Foxglove WebSocket server: connect with a WebSocket client.\n')
     })
-    this.wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => foxgloveSubprotocols.find((p) => offered.has(p)) ?? false })
+    this.wss = new WebSocketServer({
+      noServer: true,
+      handleProtocols: (offered) => foxgloveSubprotocols.find((p) => offered.has(p)) ?? false,
+    })
     this.http.on('upgrade', (req, socket, head) => {
       const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
       if (!foxgloveSubprotocols.some((p) => offered.includes(p))) {
         // What the Foxglove SDK server answers a client that offers neither name.
-        socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nMissing expected sec-websocket-protocol header\n')
+        socket.end(
+          'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nMissing expected sec-websocket-protocol header\n',
+        )
         return
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.foxglove.handleConnection(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`))
+      this.wss.handleUpgrade(req, socket, head, (ws) =>
+        this.foxglove.handleConnection(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`),
+      )
     })
   }
 
   static async start(options: SimulatorOptions): Promise<RobotSimulator> {
-    if (options.session.manifest.frames.length === 0) throw new Error(`session "${options.session.id}" has no frames to publish`)
+    if (options.session.manifest.frames.length === 0)
+      throw new Error(`session "${options.session.id}" has no frames to publish`)
     const simulator = new RobotSimulator(options)
     await new Promise<void>((resolve, reject) => {
       simulator.http.once('error', reject)
@@ -145,7 +164,13 @@ export class RobotSimulator {
   }
 
   topics(): string[] {
-    return [this.compressedColour ? simulatedTopics.colourCompressed : simulatedTopics.colourRaw, simulatedTopics.depth, simulatedTopics.cameraInfo, simulatedTopics.tf, simulatedTopics.tfStatic]
+    return [
+      this.compressedColour ? simulatedTopics.colourCompressed : simulatedTopics.colourRaw,
+      simulatedTopics.depth,
+      simulatedTopics.cameraInfo,
+      simulatedTopics.tf,
+      simulatedTopics.tfStatic,
+    ]
   }
 
   /** Resolves when the recording has been published (never with `loop`, until closed). */
@@ -170,16 +195,23 @@ export class RobotSimulator {
 
   private send(channel: number, key: RosSchemaKey, message: unknown): void {
     if (!this.subscribed.has(channel)) return
-    this.foxglove.sendMessage(channel, BigInt(Date.now()) * 1_000_000n, this.writer(key).writeMessage(message) as Uint8Array<ArrayBuffer>)
+    this.foxglove.sendMessage(
+      channel,
+      BigInt(Date.now()) * 1_000_000n,
+      this.writer(key).writeMessage(message) as Uint8Array<ArrayBuffer>,
+    )
   }
 
   private sendStatic(): void {
     const stamp = rosStamp(this.baseEpochSec)
     this.send(this.channels.tfStatic, 'tfMessage', {
-      transforms: [{
-        header: { stamp, frame_id: simulatedFrames.link }, child_frame_id: simulatedFrames.optical,
-        transform: { translation: { x: 0, y: 0, z: 0 }, rotation: linkFromOpticalRotation },
-      }],
+      transforms: [
+        {
+          header: { stamp, frame_id: simulatedFrames.link },
+          child_frame_id: simulatedFrames.optical,
+          transform: { translation: { x: 0, y: 0, z: 0 }, rotation: linkFromOpticalRotation },
+        },
+      ],
     })
   }
 
@@ -187,7 +219,10 @@ export class RobotSimulator {
     const { manifest } = this.options.session
     const range = this.options.frameRange
     const frames = range ? manifest.frames.slice(range.start, range.end) : manifest.frames
-    if (frames.length === 0) throw new Error(`frames ${range?.start}:${range?.end} are outside session "${manifest.id}" (${manifest.frames.length} frames)`)
+    if (frames.length === 0)
+      throw new Error(
+        `frames ${range?.start}:${range?.end} are outside session "${manifest.id}" (${manifest.frames.length} frames)`,
+      )
     const t0 = frames[0]!.timestampSec
     const duration = frames[frames.length - 1]!.timestampSec - t0
     const period = frames.length > 1 ? duration / (frames.length - 1) : 1 / 30
@@ -216,38 +251,78 @@ export class RobotSimulator {
   }
 
   /** The frame's colour and depth payloads, read ahead while the previous frame waits for its time. */
-  private async messagesOf(frame: SessionFrame): Promise<{ colour: Record<string, unknown>; depth: { width: number; height: number; data: Uint8Array } }> {
+  private async messagesOf(
+    frame: SessionFrame,
+  ): Promise<{ colour: Record<string, unknown>; depth: { width: number; height: number; data: Uint8Array } }> {
     const { session } = this.options
     const depth = await this.options.frames.depthRaw(session, frame)
     const mm = new Uint16Array(depth.data.length)
     for (let i = 0; i < mm.length; i++) mm[i] = Math.min(65535, Math.round(depth.data[i]! * depth.scale * 1000))
     const depthBytes = new Uint8Array(mm.buffer)
     const rgbPath = join(session.dir, frame.rgb)
-    if (this.compressedColour) return { colour: { format: 'jpeg', data: await readFile(rgbPath) }, depth: { width: depth.width, height: depth.height, data: depthBytes } }
+    if (this.compressedColour)
+      return {
+        colour: { format: 'jpeg', data: await readFile(rgbPath) },
+        depth: { width: depth.width, height: depth.height, data: depthBytes },
+      }
     const raw = await sharp(rgbPath).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })
     return {
-      colour: { height: raw.info.height, width: raw.info.width, encoding: 'rgb8', is_bigendian: 0, step: raw.info.width * 3, data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length) },
+      colour: {
+        height: raw.info.height,
+        width: raw.info.width,
+        encoding: 'rgb8',
+        is_bigendian: 0,
+        step: raw.info.width * 3,
+        data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length),
+      },
       depth: { width: depth.width, height: depth.height, data: depthBytes },
     }
   }
 
-  private publish(frame: SessionFrame, manifest: SessionManifest, messages: Awaited<ReturnType<RobotSimulator['messagesOf']>>, stampSec: number): void {
+  private publish(
+    frame: SessionFrame,
+    manifest: SessionManifest,
+    messages: Awaited<ReturnType<RobotSimulator['messagesOf']>>,
+    stampSec: number,
+  ): void {
     const header = { stamp: rosStamp(stampSec), frame_id: simulatedFrames.optical }
     // tf first: a client looking up the image's pose finds it already there.
     if (frame.worldFromCamera) {
       this.send(this.channels.tf, 'tfMessage', {
-        transforms: [{ header: { stamp: header.stamp, frame_id: simulatedFrames.world }, child_frame_id: simulatedFrames.link, transform: rosTransformFromMatrix(worldFromLinkOf(frame.worldFromCamera)) }],
+        transforms: [
+          {
+            header: { stamp: header.stamp, frame_id: simulatedFrames.world },
+            child_frame_id: simulatedFrames.link,
+            transform: rosTransformFromMatrix(worldFromLinkOf(frame.worldFromCamera)),
+          },
+        ],
       })
     }
     const { fx, fy, cx, cy, width, height } = manifest.camera
     this.send(this.channels.cameraInfo, 'cameraInfo', {
-      header, height, width, distortion_model: 'plumb_bob', d: [0, 0, 0, 0, 0],
-      k: [fx, 0, cx, 0, fy, cy, 0, 0, 1], r: [1, 0, 0, 0, 1, 0, 0, 0, 1], p: [fx, 0, cx, 0, 0, fy, cy, 0, 0, 0, 1, 0],
-      binning_x: 0, binning_y: 0, roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
+      header,
+      height,
+      width,
+      distortion_model: 'plumb_bob',
+      d: [0, 0, 0, 0, 0],
+      k: [fx, 0, cx, 0, fy, cy, 0, 0, 1],
+      r: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+      p: [fx, 0, cx, 0, 0, fy, cy, 0, 0, 0, 1, 0],
+      binning_x: 0,
+      binning_y: 0,
+      roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
     })
     this.send(this.channels.colour, this.compressedColour ? 'compressedImage' : 'image', { header, ...messages.colour })
     const d = messages.depth
-    this.send(this.channels.depth, 'image', { header, height: d.height, width: d.width, encoding: '16UC1', is_bigendian: 0, step: d.width * 2, data: d.data })
+    this.send(this.channels.depth, 'image', {
+      header,
+      height: d.height,
+      width: d.width,
+      encoding: '16UC1',
+      is_bigendian: 0,
+      step: d.width * 2,
+      data: d.data,
+    })
     if (frame.index % 30 === 0) this.sendStatic()
   }
 }

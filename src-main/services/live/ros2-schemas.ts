@@ -16,7 +16,11 @@ const header = 'MSG: std_msgs/Header\nbuiltin_interfaces/Time stamp\nstring fram
 export const rosSchemas = {
   image: {
     name: 'sensor_msgs/msg/Image',
-    definition: join('std_msgs/Header header\nuint32 height\nuint32 width\nstring encoding\nuint8 is_bigendian\nuint32 step\nuint8[] data', header, time),
+    definition: join(
+      'std_msgs/Header header\nuint32 height\nuint32 width\nstring encoding\nuint8 is_bigendian\nuint32 step\nuint8[] data',
+      header,
+      time,
+    ),
   },
   compressedImage: {
     name: 'sensor_msgs/msg/CompressedImage',

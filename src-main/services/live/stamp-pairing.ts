@@ -39,7 +39,10 @@ export class StampPairer<C, D> {
   /** Newest stamp seen on either topic: how far the link has moved. */
   private newestSec = Number.NEGATIVE_INFINITY
   /** Stamps at or before this were decided (paired or dropped); later copies are late or duplicates. */
-  private readonly decidedUpTo: Record<Side, number> = { colour: Number.NEGATIVE_INFINITY, depth: Number.NEGATIVE_INFINITY }
+  private readonly decidedUpTo: Record<Side, number> = {
+    colour: Number.NEGATIVE_INFINITY,
+    depth: Number.NEGATIVE_INFINITY,
+  }
   readonly counts: PairingCounts = { paired: 0, unpairedColour: 0, unpairedDepth: 0, duplicates: 0 }
 
   constructor(options: PairingOptions) {

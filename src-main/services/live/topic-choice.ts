@@ -9,12 +9,15 @@ import { rosCompressedImageSchemas, rosImageSchemas } from '../recordings/import
 export const cameraInfoSchemas = new Set(['sensor_msgs/msg/CameraInfo', 'sensor_msgs/CameraInfo'])
 export const tfSchemas = new Set(['tf2_msgs/msg/TFMessage', 'tf2_msgs/TFMessage'])
 
-const isImage = (t: LiveTopic): boolean => rosImageSchemas.has(t.schemaName) || rosCompressedImageSchemas.has(t.schemaName)
+const isImage = (t: LiveTopic): boolean =>
+  rosImageSchemas.has(t.schemaName) || rosCompressedImageSchemas.has(t.schemaName)
 const isDepthName = (topic: string): boolean => /depth/i.test(topic)
 /** Lower is better: named colour, then raw images (exact pixels) before compressed ones. */
-const colourRank = (t: LiveTopic): number => Number(!/colou?r|rgb/i.test(t.topic)) * 2 + Number(rosCompressedImageSchemas.has(t.schemaName))
+const colourRank = (t: LiveTopic): number =>
+  Number(!/colou?r|rgb/i.test(t.topic)) * 2 + Number(rosCompressedImageSchemas.has(t.schemaName))
 /** compressedDepth needs a decoder we do not have; raw depth first. */
-const depthRank = (t: LiveTopic): number => Number(rosCompressedImageSchemas.has(t.schemaName)) * 2 + Number(!/aligned|registered/i.test(t.topic))
+const depthRank = (t: LiveTopic): number =>
+  Number(rosCompressedImageSchemas.has(t.schemaName)) * 2 + Number(!/aligned|registered/i.test(t.topic))
 
 const commonPrefixLength = (a: string, b: string): number => {
   let n = 0
@@ -27,7 +30,9 @@ export function suggestTopics(topics: LiveTopic[]): LiveTopicListing['suggested'
   const colour = images.filter((t) => !isDepthName(t.topic)).sort((a, b) => colourRank(a) - colourRank(b))[0] ?? null
   const depth = images.filter((t) => isDepthName(t.topic)).sort((a, b) => depthRank(a) - depthRank(b))[0] ?? null
   const info = depth
-    ? topics.filter((t) => cameraInfoSchemas.has(t.schemaName)).sort((a, b) => commonPrefixLength(b.topic, depth.topic) - commonPrefixLength(a.topic, depth.topic))[0] ?? null
+    ? (topics
+        .filter((t) => cameraInfoSchemas.has(t.schemaName))
+        .sort((a, b) => commonPrefixLength(b.topic, depth.topic) - commonPrefixLength(a.topic, depth.topic))[0] ?? null)
     : null
   return {
     rgbTopic: colour?.topic ?? null,

@@ -31,25 +31,43 @@ export interface MappingDeps {
 
 export function createMapping(deps: MappingDeps): MapService {
   const service = new MapService({
-    frames: deps.frames, embeddings: deps.embeddings, classHeads: deps.classHeads, loadModel: deps.loadModel, manifest: deps.manifest, scoring: deps.scoring, jobs: deps.jobs, events: deps.events,
-    mapsRoot: join(deps.home, 'maps'), allowFileExport: deps.allowFileExport, policy: deps.policy,
+    frames: deps.frames,
+    embeddings: deps.embeddings,
+    classHeads: deps.classHeads,
+    loadModel: deps.loadModel,
+    manifest: deps.manifest,
+    scoring: deps.scoring,
+    jobs: deps.jobs,
+    events: deps.events,
+    mapsRoot: join(deps.home, 'maps'),
+    allowFileExport: deps.allowFileExport,
+    policy: deps.policy,
     startEngine: deps.startEngine ?? ((init) => FusionWorkerClient.start(init)),
   })
   deps.data.register('maps/:sessionId/points', async ({ sessionId }) => ({
-    body: await service.pointsPayload(sessionId as string), contentType: 'application/octet-stream',
+    body: await service.pointsPayload(sessionId as string),
+    contentType: 'application/octet-stream',
   }))
   for (const kind of ['relevancy', 'classes']) {
     deps.data.register(`maps/:sessionId/${kind}/:token`, async ({ token }) => ({
-      body: service.arrayBytes(token as string), contentType: 'application/octet-stream', immutable: true,
+      body: service.arrayBytes(token as string),
+      contentType: 'application/octet-stream',
+      immutable: true,
     }))
   }
   deps.data.register('maps/:sessionId/frames/:frameIndex/points', async ({ sessionId, frameIndex }) => {
     const index = Number(frameIndex)
-    if (!Number.isInteger(index) || index < 0) throw new ConsoleError('invalid_input', `Frame index "${frameIndex}" is not a non-negative integer.`)
-    return { body: await service.framePointsPayload(sessionId as string, index), contentType: 'application/octet-stream', immutable: true }
+    if (!Number.isInteger(index) || index < 0)
+      throw new ConsoleError('invalid_input', `Frame index "${frameIndex}" is not a non-negative integer.`)
+    return {
+      body: await service.framePointsPayload(sessionId as string, index),
+      contentType: 'application/octet-stream',
+      immutable: true,
+    }
   })
   deps.data.register('maps/:sessionId/ply', async ({ sessionId }, query) => ({
-    body: await service.plyBytes(sessionId as string, query.get('relevancy')), contentType: 'application/octet-stream',
+    body: await service.plyBytes(sessionId as string, query.get('relevancy')),
+    contentType: 'application/octet-stream',
   }))
   return service
 }

@@ -15,7 +15,11 @@ export interface EmbeddingCodes {
   scales: Float32Array
 }
 
-export function encodeEmbeddings(count: number, pca: PcaBasis, row: (i: number, out: Float32Array) => void): EmbeddingCodes {
+export function encodeEmbeddings(
+  count: number,
+  pca: PcaBasis,
+  row: (i: number, out: Float32Array) => void,
+): EmbeddingCodes {
   const { dim, components: k, mean, basis } = pca
   const codes = new Int8Array(count * k)
   const scales = new Float32Array(count)
@@ -90,7 +94,13 @@ export function project(pca: PcaBasis, vector: Float32Array): Float32Array {
  * Cosine of every voxel against an L2-normalised query; with a scanner (the codes in WebAssembly
  * memory) the dot products run in SIMD on an int16 copy of the projected query.
  */
-export function codeCosines(codes: EmbeddingCodes, norms: Float32Array, query: Float32Array, out: Float32Array = new Float32Array(norms.length), scanner: Int8DotScanner | null = null): Float32Array {
+export function codeCosines(
+  codes: EmbeddingCodes,
+  norms: Float32Array,
+  query: Float32Array,
+  out: Float32Array = new Float32Array(norms.length),
+  scanner: Int8DotScanner | null = null,
+): Float32Array {
   const k = codes.pca.components
   const projected = project(codes.pca, query)
   let queryMean = 0
@@ -110,7 +120,10 @@ export function codeCosines(codes: EmbeddingCodes, norms: Float32Array, query: F
   const k4 = k - (k % 4)
   for (let i = 0, base = 0; i < norms.length; i++, base += k) {
     // Four accumulators: independent adds pipeline (≈1.6× faster in V8 than one running sum).
-    let a = 0, b = 0, c = 0, d = 0
+    let a = 0,
+      b = 0,
+      c = 0,
+      d = 0
     for (let j = 0; j < k4; j += 4) {
       a += code[base + j]! * projected[j]!
       b += code[base + j + 1]! * projected[j + 1]!

@@ -32,7 +32,10 @@ export interface FusionSettings {
   fullWeightMeters: number
 }
 
-export const defaultFusionSettings: Omit<FusionSettings, 'maxDepthMeters'> = { edgeJumpRatio: 0.05, fullWeightMeters: 2 }
+export const defaultFusionSettings: Omit<FusionSettings, 'maxDepthMeters'> = {
+  edgeJumpRatio: 0.05,
+  fullWeightMeters: 2,
+}
 
 export interface FusionStats {
   pointsFused: number
@@ -60,7 +63,10 @@ export function fuseFrame(grid: VoxelGrid, frame: FusionFrame, settings: FusionS
   const stats: FusionStats = { pointsFused: 0, skippedEdge: 0, skippedFar: 0 }
   const jump = settings.edgeJumpRatio
   const farSq = settings.fullWeightMeters * settings.fullWeightMeters
-  let lastX = NaN, lastY = NaN, lastZ = NaN, lastSlot = -1
+  let lastX = NaN,
+    lastY = NaN,
+    lastZ = NaN,
+    lastSlot = -1
 
   for (let by = 0; by < blocksY; by++) {
     const y0 = Math.min(height, Math.ceil(by * stepY))
@@ -80,8 +86,10 @@ export function fuseFrame(grid: VoxelGrid, frame: FusionFrame, settings: FusionS
           }
           const limit = jump * d
           if (
-            (u > 0 && Math.abs(depth[i - 1]! - d) > limit) || (u + 1 < width && Math.abs(depth[i + 1]! - d) > limit) ||
-            (v > 0 && Math.abs(depth[i - width]! - d) > limit) || (v + 1 < height && Math.abs(depth[i + width]! - d) > limit)
+            (u > 0 && Math.abs(depth[i - 1]! - d) > limit) ||
+            (u + 1 < width && Math.abs(depth[i + 1]! - d) > limit) ||
+            (v > 0 && Math.abs(depth[i - width]! - d) > limit) ||
+            (v + 1 < height && Math.abs(depth[i + width]! - d) > limit)
           ) {
             stats.skippedEdge++
             continue
@@ -102,7 +110,16 @@ export function fuseFrame(grid: VoxelGrid, frame: FusionFrame, settings: FusionS
             lastZ = iz
           }
           const slot = lastSlot
-          grid.addPoint(slot, x, y, z, frame.rgb[i * 3]!, frame.rgb[i * 3 + 1]!, frame.rgb[i * 3 + 2]!, frame.labels ? frame.labels[i]! : 0)
+          grid.addPoint(
+            slot,
+            x,
+            y,
+            z,
+            frame.rgb[i * 3]!,
+            frame.rgb[i * 3 + 1]!,
+            frame.rgb[i * 3 + 2]!,
+            frame.labels ? frame.labels[i]! : 0,
+          )
           grid.observe(slot, frame.frameIndex)
           stats.pointsFused++
           if (!emb) continue
@@ -128,7 +145,15 @@ export function fuseFrame(grid: VoxelGrid, frame: FusionFrame, settings: FusionS
   return stats
 }
 
-function flush(grid: VoxelGrid, emb: EmbeddingMap, bx: number, by: number, slots: Int32Array, weights: Float32Array, used: number): void {
+function flush(
+  grid: VoxelGrid,
+  emb: EmbeddingMap,
+  bx: number,
+  by: number,
+  slots: Int32Array,
+  weights: Float32Array,
+  used: number,
+): void {
   const offset = (by * emb.width + bx) * emb.dim
   for (let k = 0; k < used; k++) grid.addEmbedding(slots[k]!, emb.data, offset, weights[k]!)
 }

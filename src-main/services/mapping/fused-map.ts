@@ -49,13 +49,25 @@ export interface FusedMap {
 }
 
 /** Index pairs of the covariance's upper triangle, in storage order. */
-const pairs = [[0, 0], [0, 1], [0, 2], [1, 1], [1, 2], [2, 2]] as const
+const pairs = [
+  [0, 0],
+  [0, 1],
+  [0, 2],
+  [1, 1],
+  [1, 2],
+  [2, 2],
+] as const
 
 /** Default PCA code length: 64 int8 + a scale keeps a voxel ≤ 256 bytes with its geometry. */
 export const defaultCodeDim = 64
 
 /** `withCodes` false skips the (costly) PCA of the embeddings: a live view of a growing map. */
-export function snapshotGrid(grid: VoxelGrid, meta: FusedMapMeta, withCodes = true, codeDim = defaultCodeDim): FusedMap {
+export function snapshotGrid(
+  grid: VoxelGrid,
+  meta: FusedMapMeta,
+  withCodes = true,
+  codeDim = defaultCodeDim,
+): FusedMap {
   const n = grid.count
   const positions = new Float32Array(n * 3)
   const colors = new Uint8Array(n * 4)
@@ -79,10 +91,18 @@ export function snapshotGrid(grid: VoxelGrid, meta: FusedMapMeta, withCodes = tr
   const row = (i: number, out: Float32Array): void => normalisedMean(grid, i, out)
   const codes = embedded ? encodeEmbeddings(n, fitPcaBasis(n, dim, codeDim, row), row) : null
   return {
-    meta, count: n, voxelCoords: grid.coords.slice(0, n * 3), positions, colors, labels,
-    pointCounts: grid.pointCount.slice(0, n), covariances,
-    framesSeen: grid.framesSeen.slice(0, n), observations: grid.observations.slice(0, n * observationSlots),
-    embeddingWeights: embedded ? grid.embeddingWeight.slice(0, n) : new Float32Array(0), codes,
+    meta,
+    count: n,
+    voxelCoords: grid.coords.slice(0, n * 3),
+    positions,
+    colors,
+    labels,
+    pointCounts: grid.pointCount.slice(0, n),
+    covariances,
+    framesSeen: grid.framesSeen.slice(0, n),
+    observations: grid.observations.slice(0, n * observationSlots),
+    embeddingWeights: embedded ? grid.embeddingWeight.slice(0, n) : new Float32Array(0),
+    codes,
   }
 }
 
@@ -105,11 +125,17 @@ export function restoreGrid(map: FusedMap, memoryBudgetBytes?: number): VoxelGri
   const s = map.meta.voxelSizeMeters
   const decoded = new Float32Array(dim)
   for (let i = 0; i < map.count; i++) {
-    const x = map.positions[i * 3]!, y = map.positions[i * 3 + 1]!, z = map.positions[i * 3 + 2]!
+    const x = map.positions[i * 3]!,
+      y = map.positions[i * 3 + 1]!,
+      z = map.positions[i * 3 + 2]!
     const slot = grid.slotOf(map.voxelCoords[i * 3]!, map.voxelCoords[i * 3 + 1]!, map.voxelCoords[i * 3 + 2]!)
     const n = map.pointCounts[i]!
     grid.pointCount[slot] = n
-    const o = [x - (grid.coords[slot * 3]! + 0.5) * s, y - (grid.coords[slot * 3 + 1]! + 0.5) * s, z - (grid.coords[slot * 3 + 2]! + 0.5) * s]
+    const o = [
+      x - (grid.coords[slot * 3]! + 0.5) * s,
+      y - (grid.coords[slot * 3 + 1]! + 0.5) * s,
+      z - (grid.coords[slot * 3 + 2]! + 0.5) * s,
+    ]
     for (let a = 0; a < 3; a++) {
       grid.offsetSum[slot * 3 + a] = o[a]! * n
       grid.colorSum[slot * 3 + a] = map.colors[i * 4 + a]! * n
@@ -122,7 +148,10 @@ export function restoreGrid(map: FusedMap, memoryBudgetBytes?: number): VoxelGri
       grid.labelVotes[slot] = 1
     }
     grid.framesSeen[slot] = map.framesSeen[i]!
-    grid.observations.set(map.observations.subarray(i * observationSlots, (i + 1) * observationSlots), slot * observationSlots)
+    grid.observations.set(
+      map.observations.subarray(i * observationSlots, (i + 1) * observationSlots),
+      slot * observationSlots,
+    )
     if (map.codes) {
       decodeEmbedding(map.codes, i, decoded)
       grid.addEmbedding(slot, decoded, 0, map.embeddingWeights[i]!)

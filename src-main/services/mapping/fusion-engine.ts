@@ -30,7 +30,11 @@ export class LocalFusion implements FusionEngine {
   constructor(init: FusionInit) {
     this.grid = init.restore
       ? restoreGrid(init.restore, init.memoryBudgetBytes)
-      : new VoxelGrid({ voxelSizeMeters: init.voxelSizeMeters, embeddingDim: init.embeddingDim, memoryBudgetBytes: init.memoryBudgetBytes })
+      : new VoxelGrid({
+          voxelSizeMeters: init.voxelSizeMeters,
+          embeddingDim: init.embeddingDim,
+          memoryBudgetBytes: init.memoryBudgetBytes,
+        })
     this.maxDepthMeters = init.maxDepthMeters
   }
 

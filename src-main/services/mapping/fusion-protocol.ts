@@ -17,7 +17,17 @@ export type FusionReply =
 
 /** The buffers of a map, for the transfer list. */
 export function mapBuffers(map: FusedMap): ArrayBuffer[] {
-  const arrays: ArrayBufferView[] = [map.voxelCoords, map.positions, map.colors, map.labels, map.pointCounts, map.covariances, map.framesSeen, map.observations, map.embeddingWeights]
+  const arrays: ArrayBufferView[] = [
+    map.voxelCoords,
+    map.positions,
+    map.colors,
+    map.labels,
+    map.pointCounts,
+    map.covariances,
+    map.framesSeen,
+    map.observations,
+    map.embeddingWeights,
+  ]
   if (map.codes) arrays.push(map.codes.codes, map.codes.scales, map.codes.pca.mean, map.codes.pca.basis)
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))]
 }

@@ -40,7 +40,10 @@ export class FusionWorkerClient implements FusionEngine {
 
   async fuse(frame: FusionFrame): Promise<FusionStats & { voxelCount: number }> {
     const transfer = [frame.depthMeters.buffer, frame.rgb.buffer, frame.labels?.buffer, frame.embeddings?.data.buffer]
-    const reply = await this.request({ type: 'fuse', frame }, transfer.filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))
+    const reply = await this.request(
+      { type: 'fuse', frame },
+      transfer.filter((b): b is ArrayBuffer => b instanceof ArrayBuffer),
+    )
     if (reply.ok && reply.type === 'fuse') return reply.stats
     throw new Error('fusion worker: unexpected reply')
   }

@@ -29,36 +29,113 @@ function moduleBytes(): Uint8Array {
   const get = (local: number) => [0x20, local]
   const set = (local: number) => [0x21, local]
   const body = [
-    ...get(codes), ...get(count), ...get(k), 0x6c, 0x6a, ...set(end), // end = codes + count·k
-    0x02, 0x40, // block $done
-    0x03, 0x40, // loop $voxels
-    ...get(codes), ...get(end), 0x4f, 0x0d, 1, // br_if $done when codes ≥ end
-    simd, 0x0c, ...new Array<number>(16).fill(0), ...set(acc), // acc = 0
-    0x41, 0, ...set(j),
-    0x03, 0x40, // loop $inner
+    ...get(codes),
+    ...get(count),
+    ...get(k),
+    0x6c,
+    0x6a,
+    ...set(end), // end = codes + count·k
+    0x02,
+    0x40, // block $done
+    0x03,
+    0x40, // loop $voxels
+    ...get(codes),
+    ...get(end),
+    0x4f,
+    0x0d,
+    1, // br_if $done when codes ≥ end
+    simd,
+    0x0c,
+    ...new Array<number>(16).fill(0),
+    ...set(acc), // acc = 0
+    0x41,
+    0,
+    ...set(j),
+    0x03,
+    0x40, // loop $inner
     ...get(acc),
-    ...get(codes), ...get(j), 0x6a, simd, 0x01, 0, 0, // i16x8.load8x8_s (codes + j)
-    ...get(query), ...get(j), 0x41, 1, 0x74, 0x6a, simd, 0x00, 0, 0, // v128.load (query + 2j)
-    simd, ...uleb(0xba), // i32x4.dot_i16x8_s
-    simd, ...uleb(0xae), // i32x4.add
+    ...get(codes),
+    ...get(j),
+    0x6a,
+    simd,
+    0x01,
+    0,
+    0, // i16x8.load8x8_s (codes + j)
+    ...get(query),
+    ...get(j),
+    0x41,
+    1,
+    0x74,
+    0x6a,
+    simd,
+    0x00,
+    0,
+    0, // v128.load (query + 2j)
+    simd,
+    ...uleb(0xba), // i32x4.dot_i16x8_s
+    simd,
+    ...uleb(0xae), // i32x4.add
     ...set(acc),
-    ...get(j), 0x41, 8, 0x6a, 0x22, j, ...get(k), 0x49, 0x0d, 0, // j += 8; br_if $inner when j < k
+    ...get(j),
+    0x41,
+    8,
+    0x6a,
+    0x22,
+    j,
+    ...get(k),
+    0x49,
+    0x0d,
+    0, // j += 8; br_if $inner when j < k
     0x0b,
     ...get(out),
-    ...get(acc), simd, 0x1b, 0,
-    ...get(acc), simd, 0x1b, 1, 0x6a,
-    ...get(acc), simd, 0x1b, 2, 0x6a,
-    ...get(acc), simd, 0x1b, 3, 0x6a,
-    0x36, 0, 0, // i32.store
-    ...get(out), 0x41, 4, 0x6a, ...set(out),
-    ...get(codes), ...get(k), 0x6a, ...set(codes),
-    0x0c, 0, // br $voxels
-    0x0b, 0x0b, 0x0b, // end loop, end block, end function
+    ...get(acc),
+    simd,
+    0x1b,
+    0,
+    ...get(acc),
+    simd,
+    0x1b,
+    1,
+    0x6a,
+    ...get(acc),
+    simd,
+    0x1b,
+    2,
+    0x6a,
+    ...get(acc),
+    simd,
+    0x1b,
+    3,
+    0x6a,
+    0x36,
+    0,
+    0, // i32.store
+    ...get(out),
+    0x41,
+    4,
+    0x6a,
+    ...set(out),
+    ...get(codes),
+    ...get(k),
+    0x6a,
+    ...set(codes),
+    0x0c,
+    0, // br $voxels
+    0x0b,
+    0x0b,
+    0x0b, // end loop, end block, end function
   ]
   const locals = [2, 2, i32, 1, v128]
   const code = [...locals, ...body]
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [1, 0x60, 5, i32, i32, i32, i32, i32, 0]),
     ...section(3, [1, 0]),
     ...section(5, [1, 0x00, 1]),
@@ -88,9 +165,13 @@ export class Int8DotScanner {
   private readonly outOffset: number
   private readonly codesOffset: number
 
-  private constructor(exports: DotExports, readonly count: number, readonly k: number) {
+  private constructor(
+    exports: DotExports,
+    readonly count: number,
+    readonly k: number,
+  ) {
     this.exports = exports
-    this.outOffset = 2 * k + (16 - ((2 * k) % 16)) % 16
+    this.outOffset = 2 * k + ((16 - ((2 * k) % 16)) % 16)
     this.codesOffset = this.outOffset + 4 * count
     const needed = this.codesOffset + count * k
     const memory = this.exports.memory

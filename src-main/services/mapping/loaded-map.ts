@@ -28,7 +28,8 @@ export class LoadedMap {
   /** Cosine of every voxel against an L2-normalised vector of the model's dim. */
   cosines(vector: Float32Array, out?: Float32Array): Float32Array {
     if (!this.map.codes || !this.norms) throw new Error('map has no embeddings')
-    if (this.scanner === undefined) this.scanner = Int8DotScanner.create(this.map.codes.codes, this.map.codes.pca.components)
+    if (this.scanner === undefined)
+      this.scanner = Int8DotScanner.create(this.map.codes.codes, this.map.codes.pca.components)
     return codeCosines(this.map.codes, this.norms, vector, out, this.scanner)
   }
 
@@ -48,8 +49,13 @@ export class LoadedMap {
   /** The DVM1 payload the renderer draws (built once). */
   points(): Uint8Array {
     this.payload ??= encodeMapPoints({
-      count: this.map.count, voxelSizeMeters: this.map.meta.voxelSizeMeters, hasPca: this.hasEmbeddings,
-      positions: this.map.positions, colors: this.map.colors, pcaColors: this.pcaColors(), labels: this.map.labels,
+      count: this.map.count,
+      voxelSizeMeters: this.map.meta.voxelSizeMeters,
+      hasPca: this.hasEmbeddings,
+      positions: this.map.positions,
+      colors: this.map.colors,
+      pcaColors: this.pcaColors(),
+      labels: this.map.labels,
     })
     return this.payload
   }

@@ -28,17 +28,45 @@ export interface MapBuildDeps {
 /** A median depth above this is not a room: the session's depth unit is almost certainly wrong. */
 const maxPlausibleMedianDepthMeters = 50
 
-export async function buildMap(deps: MapBuildDeps, manifest: SessionManifest, options: MapBuildOptions, modelId: string | null, previous: FusedMap | null, ctx: JobContext): Promise<FusedMap> {
+export async function buildMap(
+  deps: MapBuildDeps,
+  manifest: SessionManifest,
+  options: MapBuildOptions,
+  modelId: string | null,
+  previous: FusedMap | null,
+  ctx: JobContext,
+): Promise<FusedMap> {
   const total = manifest.frames.length
   // A complete map continues too when its session has grown since (a live recording).
   const resumable = previous && (!previous.meta.complete || previous.meta.nextFrame < total)
-  const resume = previous && resumable && options.resume && sameSettings(previous.meta, options, modelId) ? previous : null
+  const resume =
+    previous && resumable && options.resume && sameSettings(previous.meta, options, modelId) ? previous : null
   const meta: FusedMapMeta = resume
-    ? { ...resume.meta, frameCount: total, trajectory: { frameIndices: [...resume.meta.trajectory.frameIndices], worldFromCamera: [...resume.meta.trajectory.worldFromCamera] }, warnings: [...resume.meta.warnings] }
+    ? {
+        ...resume.meta,
+        frameCount: total,
+        trajectory: {
+          frameIndices: [...resume.meta.trajectory.frameIndices],
+          worldFromCamera: [...resume.meta.trajectory.worldFromCamera],
+        },
+        warnings: [...resume.meta.warnings],
+      }
     : {
-        sessionId: manifest.id, modelId, voxelSizeMeters: options.voxelSizeMeters, maxDepthMeters: options.maxDepthMeters, frameStep: options.frameStep,
-        nextFrame: 0, framesFused: 0, frameCount: total, complete: false, embeddingDim: 0, labelClasses: manifest.labelClasses ?? [],
-        camera: { ...manifest.camera }, trajectory: { frameIndices: [], worldFromCamera: [] }, warnings: [], updatedAt: new Date().toISOString(),
+        sessionId: manifest.id,
+        modelId,
+        voxelSizeMeters: options.voxelSizeMeters,
+        maxDepthMeters: options.maxDepthMeters,
+        frameStep: options.frameStep,
+        nextFrame: 0,
+        framesFused: 0,
+        frameCount: total,
+        complete: false,
+        embeddingDim: 0,
+        labelClasses: manifest.labelClasses ?? [],
+        camera: { ...manifest.camera },
+        trajectory: { frameIndices: [], worldFromCamera: [] },
+        warnings: [],
+        updatedAt: new Date().toISOString(),
       }
   const badPoses: string[] = []
   let engine: FusionEngine | null = null
@@ -48,8 +76,20 @@ export async function buildMap(deps: MapBuildDeps, manifest: SessionManifest, op
   let checkpointMs = deps.checkpointIntervalMs ?? 60_000
   const showMs = deps.showIntervalMs ?? 2_000
   const snapshot = (complete: boolean, withCodes: boolean): Promise<FusedMap> => {
-    if (!engine) throw new ConsoleError('unsupported', `Session "${manifest.id}": none of its ${total} frames has a usable pose (${badPoses.slice(0, 3).join('; ')}).`)
-    return engine.snapshot({ ...meta, complete, warnings: [...meta.warnings, ...poseWarning(badPoses)], updatedAt: new Date().toISOString() }, withCodes)
+    if (!engine)
+      throw new ConsoleError(
+        'unsupported',
+        `Session "${manifest.id}": none of its ${total} frames has a usable pose (${badPoses.slice(0, 3).join('; ')}).`,
+      )
+    return engine.snapshot(
+      {
+        ...meta,
+        complete,
+        warnings: [...meta.warnings, ...poseWarning(badPoses)],
+        updatedAt: new Date().toISOString(),
+      },
+      withCodes,
+    )
   }
   const checkpoint = async (complete: boolean): Promise<FusedMap> => {
     const started = Date.now()
@@ -75,9 +115,18 @@ export async function buildMap(deps: MapBuildDeps, manifest: SessionManifest, op
         const fusionFrame = await toFusionFrame(deps, frame, modelId, ctx.signal)
         if (!engine) {
           meta.embeddingDim = fusionFrame.embeddings?.dim ?? 0
-          engine = await deps.startEngine({ voxelSizeMeters: meta.voxelSizeMeters, maxDepthMeters: meta.maxDepthMeters, embeddingDim: meta.embeddingDim, memoryBudgetBytes: deps.memoryBudgetBytes, restore: resume })
+          engine = await deps.startEngine({
+            voxelSizeMeters: meta.voxelSizeMeters,
+            maxDepthMeters: meta.maxDepthMeters,
+            embeddingDim: meta.embeddingDim,
+            memoryBudgetBytes: deps.memoryBudgetBytes,
+            restore: resume,
+          })
         } else if ((fusionFrame.embeddings?.dim ?? 0) !== meta.embeddingDim) {
-          throw new ConsoleError('model_error', `Frame ${index}: embeddings have ${fusionFrame.embeddings?.dim ?? 0} dims, the map was started with ${meta.embeddingDim}. Was the model pack changed during the build?`)
+          throw new ConsoleError(
+            'model_error',
+            `Frame ${index}: embeddings have ${fusionFrame.embeddings?.dim ?? 0} dims, the map was started with ${meta.embeddingDim}. Was the model pack changed during the build?`,
+          )
         }
         const stats = await engine.fuse(fusionFrame)
         meta.framesFused++
@@ -103,7 +152,12 @@ export async function buildMap(deps: MapBuildDeps, manifest: SessionManifest, op
 }
 
 function sameSettings(meta: FusedMapMeta, options: MapBuildOptions, modelId: string | null): boolean {
-  return meta.voxelSizeMeters === options.voxelSizeMeters && meta.maxDepthMeters === options.maxDepthMeters && meta.frameStep === options.frameStep && meta.modelId === modelId
+  return (
+    meta.voxelSizeMeters === options.voxelSizeMeters &&
+    meta.maxDepthMeters === options.maxDepthMeters &&
+    meta.frameStep === options.frameStep &&
+    meta.modelId === modelId
+  )
 }
 
 function poseWarning(badPoses: string[]): string[] {
@@ -119,15 +173,25 @@ function checkDepthUnit(frame: LoadedFrame, manifest: SessionManifest): void {
   sample.sort((a, b) => a - b)
   const median = sample[Math.floor(sample.length / 2)]!
   if (median > maxPlausibleMedianDepthMeters) {
-    throw new ConsoleError('bad_file', `Session "${manifest.id}", frame ${frame.frameIndex}: median depth is ${median.toFixed(0)} m, so the map would be kilometres wide. depthUnitMeters is ${manifest.depthUnitMeters}; is the depth in millimetres (0.001)?`)
+    throw new ConsoleError(
+      'bad_file',
+      `Session "${manifest.id}", frame ${frame.frameIndex}: median depth is ${median.toFixed(0)} m, so the map would be kilometres wide. depthUnitMeters is ${manifest.depthUnitMeters}; is the depth in millimetres (0.001)?`,
+    )
   }
 }
 
-async function toFusionFrame(deps: MapBuildDeps, frame: LoadedFrame, modelId: string | null, signal: AbortSignal): Promise<FusionFrame> {
+async function toFusionFrame(
+  deps: MapBuildDeps,
+  frame: LoadedFrame,
+  modelId: string | null,
+  signal: AbortSignal,
+): Promise<FusionFrame> {
   const { width, height } = frame.depthMeters
   const [labels, embeddings] = await Promise.all([
     deps.frames.loadLabels(frame.sessionId, frame.frameIndex),
-    modelId && deps.embeddings ? deps.embeddings.frameEmbeddings(frame.sessionId, frame.frameIndex, signal) : Promise.resolve(null),
+    modelId && deps.embeddings
+      ? deps.embeddings.frameEmbeddings(frame.sessionId, frame.frameIndex, signal)
+      : Promise.resolve(null),
   ])
   // Arrays are copied: they are transferred to the worker, and the reader's caches keep their own.
   return {

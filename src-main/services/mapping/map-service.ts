@@ -4,13 +4,29 @@
  * MapQueryPort that Ask uses for "near the sofa in the map".
  */
 import {
-  ConsoleError, mapSpec, resourcePaths,
-  type MapClassColors, type MapInfo, type MapPinInfo, type MapQueryResult, type MapStatus, type ServiceApi, type SessionManifest, type VoxelDetail,
+  ConsoleError,
+  mapSpec,
+  resourcePaths,
+  type MapClassColors,
+  type MapInfo,
+  type MapPinInfo,
+  type MapQueryResult,
+  type MapStatus,
+  type ServiceApi,
+  type SessionManifest,
+  type VoxelDetail,
 } from '../../contract'
 import { writeFileAtomic } from '../../platform/atomic-write'
 import type { EventBus } from '../event-bus'
 import type { JobRunner } from '../jobs/job-runner'
-import type { ClassHeadProvider, EmbeddingProvider, FrameReader, MapQueryHit, MapQueryPort, PreparedMapQuery } from '../ports'
+import type {
+  ClassHeadProvider,
+  EmbeddingProvider,
+  FrameReader,
+  MapQueryHit,
+  MapQueryPort,
+  PreparedMapQuery,
+} from '../ports'
 import { relevancyInPlace, type QueryScoring } from '../query/query-scoring'
 import type { FusedMap } from './fused-map'
 import { LocalFusion, type FusionEngine, type FusionInit } from './fusion-engine'
@@ -71,9 +87,13 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
       (error: unknown) => [null, error instanceof Error ? error.message : String(error)] as const,
     )
     return {
-      sessionId, hasPoses: manifest.hasPoses,
-      posedFrameCount: manifest.frames.filter((f) => f.worldFromCamera).length, frameCount: manifest.frames.length,
-      map: loaded && this.info(loaded), buildJobId: this.builds.get(sessionId) ?? null, problem,
+      sessionId,
+      hasPoses: manifest.hasPoses,
+      posedFrameCount: manifest.frames.filter((f) => f.worldFromCamera).length,
+      frameCount: manifest.frames.length,
+      map: loaded && this.info(loaded),
+      buildJobId: this.builds.get(sessionId) ?? null,
+      problem,
     }
   }
 
@@ -81,19 +101,36 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     const options = mapSpec.build.input.parse(raw)
     const manifest = await this.deps.manifest(options.sessionId)
     if (!manifest.hasPoses || !manifest.frames.some((f) => f.worldFromCamera)) {
-      throw new ConsoleError('unsupported', `Session "${manifest.id}" has no camera poses, so its frames cannot be fused into one map. Single-frame point clouds are available per frame (pixel → 3D in the Player).`)
+      throw new ConsoleError(
+        'unsupported',
+        `Session "${manifest.id}" has no camera poses, so its frames cannot be fused into one map. Single-frame point clouds are available per frame (pixel → 3D in the Player).`,
+      )
     }
     const running = this.builds.get(options.sessionId)
-    if (running) throw new ConsoleError('conflict', `A map of "${options.sessionId}" is already being built (job ${running}).`)
+    if (running)
+      throw new ConsoleError('conflict', `A map of "${options.sessionId}" is already being built (job ${running}).`)
     // The UI hosts load the pack in the background: a build right after start must not miss it.
-    const loaded = options.geometryOnly ? null : await (this.deps.loadModel?.() ?? Promise.resolve(null)).catch(() => null)
+    const loaded = options.geometryOnly
+      ? null
+      : await (this.deps.loadModel?.() ?? Promise.resolve(null)).catch(() => null)
     const modelId = options.geometryOnly ? null : (loaded ?? this.deps.embeddings?.activeModelId() ?? null)
     const previous = await loadMap(mapFolder(this.deps.mapsRoot, options.sessionId, modelId)).catch(() => null)
     const job = this.deps.jobs.start('map', `Map of ${manifest.name}`, (ctx) =>
-      buildMap({
-        frames: this.deps.frames, embeddings: this.deps.embeddings, startEngine: this.deps.startEngine, memoryBudgetBytes: this.deps.memoryBudgetBytes,
-        publish: (map) => this.publish(map), show: (map) => this.show(map),
-      }, manifest, options, modelId, previous, ctx),
+      buildMap(
+        {
+          frames: this.deps.frames,
+          embeddings: this.deps.embeddings,
+          startEngine: this.deps.startEngine,
+          memoryBudgetBytes: this.deps.memoryBudgetBytes,
+          publish: (map) => this.publish(map),
+          show: (map) => this.show(map),
+        },
+        manifest,
+        options,
+        modelId,
+        previous,
+        ctx,
+      ),
     )
     this.builds.set(options.sessionId, job.id)
     void job.result.finally(() => this.builds.delete(options.sessionId)).catch(() => undefined)
@@ -112,21 +149,32 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     // A word the model does not know pins nothing: whatever it scores is not about that word.
     const pins = scored.words.unknown.length > 0 ? [] : this.pins(loaded, values, scored.threshold, input.maxPins)
     return {
-      label: scored.label, threshold: scored.threshold, temperature: scored.temperature, words: scored.words, maxRelevancy,
-      relevancyPath: resourcePaths.mapRelevancy(input.sessionId, token), pins, elapsedMs: performance.now() - started,
+      label: scored.label,
+      threshold: scored.threshold,
+      temperature: scored.temperature,
+      words: scored.words,
+      maxRelevancy,
+      relevancyPath: resourcePaths.mapRelevancy(input.sessionId, token),
+      pins,
+      elapsedMs: performance.now() - started,
     }
   }
 
   async queryMap(sessionId: string, query: PreparedMapQuery): Promise<MapQueryHit | null> {
     const loaded = await this.current(sessionId).catch(() => null)
-    if (!loaded?.hasEmbeddings || loaded.map.meta.modelId !== (this.deps.embeddings?.activeModelId() ?? null)) return null
+    if (!loaded?.hasEmbeddings || loaded.map.meta.modelId !== (this.deps.embeddings?.activeModelId() ?? null))
+      return null
     const [pin] = this.pins(loaded, this.relevancyValues(loaded, query), query.threshold, 1)
     return pin ?? null
   }
 
   async voxel({ sessionId, voxelIndex }: Input<'voxel'>): Promise<VoxelDetail> {
     const loaded = await this.require(sessionId, false)
-    if (voxelIndex >= loaded.map.count) throw new ConsoleError('not_found', `The map of "${sessionId}" has ${loaded.map.count} voxels; there is no voxel ${voxelIndex}.`)
+    if (voxelIndex >= loaded.map.count)
+      throw new ConsoleError(
+        'not_found',
+        `The map of "${sessionId}" has ${loaded.map.count} voxels; there is no voxel ${voxelIndex}.`,
+      )
     const manifest = await this.deps.manifest(sessionId)
     return voxelDetail(loaded.map, voxelIndex, (frame) => manifest.frames[frame]?.timestampSec ?? 0)
   }
@@ -134,7 +182,11 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   async classColors(raw: Input<'classColors'>): Promise<MapClassColors> {
     const input = mapSpec.classColors.input.parse(raw)
     const heads = this.deps.classHeads?.() ?? null
-    if (!heads) throw new ConsoleError('unsupported', 'Class sets are not available in this build; colour by ground-truth class instead.')
+    if (!heads)
+      throw new ConsoleError(
+        'unsupported',
+        'Class sets are not available in this build; colour by ground-truth class instead.',
+      )
     const loaded = await this.require(input.sessionId, true)
     const head = await heads.classHead(input.classSetId, input.mode)
     const n = loaded.map.count
@@ -156,18 +208,33 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     const counts = head.names.map(() => 0)
     for (const c of best) counts[c]!++
     const token = this.keepArray(new Uint8Array(best.buffer))
-    return { classSetId: input.classSetId, mode: input.mode, names: head.names, colors: head.colors, counts, classesPath: resourcePaths.mapClasses(input.sessionId, token) }
+    return {
+      classSetId: input.classSetId,
+      mode: input.mode,
+      names: head.names,
+      colors: head.colors,
+      counts,
+      classesPath: resourcePaths.mapClasses(input.sessionId, token),
+    }
   }
 
   async export(raw: Input<'export'>): Promise<{ plyPath: string | null; npyPath: string | null; voxelCount: number }> {
     const input = mapSpec.export.input.parse(raw)
-    if (!this.deps.allowFileExport) throw new ConsoleError('unsupported', 'Writing files on the server is not allowed in browser mode; download the PLY from the map view.')
+    if (!this.deps.allowFileExport)
+      throw new ConsoleError(
+        'unsupported',
+        'Writing files on the server is not allowed in browser mode; download the PLY from the map view.',
+      )
     const policy = this.deps.policy ?? commandLinePolicy()
     const plyPath = input.plyPath && (await policy.writable(input.plyPath, input.overwrite))
     const npyPath = input.npyPath && (await policy.writable(input.npyPath, input.overwrite))
     const loaded = await this.require(input.sessionId, false)
     if (plyPath) {
-      const relevancy = input.queryText ? await this.query({ sessionId: input.sessionId, text: input.queryText }).then((r) => this.relevancyFloats(r.relevancyPath)) : null
+      const relevancy = input.queryText
+        ? await this.query({ sessionId: input.sessionId, text: input.queryText }).then((r) =>
+            this.relevancyFloats(r.relevancyPath),
+          )
+        : null
       await writeFileAtomic(plyPath, encodePly(loaded.map, relevancy))
     }
     if (npyPath) await writeFileAtomic(npyPath, encodeEmbeddingsNpy(loaded.map))
@@ -175,7 +242,8 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   }
 
   async delete({ sessionId }: Input<'delete'>): Promise<{ deleted: boolean }> {
-    if (this.builds.has(sessionId)) throw new ConsoleError('conflict', `The map of "${sessionId}" is being built; cancel the job first.`)
+    if (this.builds.has(sessionId))
+      throw new ConsoleError('conflict', `The map of "${sessionId}" is being built; cancel the job first.`)
     for (const key of [...this.maps.keys()]) if (key.startsWith(`${sessionId}\u0000`)) this.maps.delete(key)
     const deleted = await deleteMaps(this.deps.mapsRoot, sessionId)
     this.deps.events.emit('changed', { service: 'map', id: sessionId })
@@ -211,14 +279,42 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   /** One frame's points in its camera frame (x right, y down, z forward), voxelised at 1 cm. */
   async framePointsPayload(sessionId: string, frameIndex: number): Promise<Uint8Array> {
     const frame = await this.deps.frames.loadFrame(sessionId, frameIndex)
-    const fusion = new LocalFusion({ voxelSizeMeters: singleFrameVoxelMeters, maxDepthMeters: 20, embeddingDim: 0, restore: null })
+    const fusion = new LocalFusion({
+      voxelSizeMeters: singleFrameVoxelMeters,
+      maxDepthMeters: 20,
+      embeddingDim: 0,
+      restore: null,
+    })
     const identity = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
-    fusion.fuseNow({ frameIndex, camera: frame.camera, depthMeters: frame.depthMeters.data, rgb: frame.rgb.data, labels: null, worldFromCamera: identity, embeddings: null })
-    const map = fusion.snapshotNow({
-      sessionId, modelId: null, voxelSizeMeters: singleFrameVoxelMeters, maxDepthMeters: 20, frameStep: 1, nextFrame: frameIndex + 1, framesFused: 1,
-      frameCount: 1, complete: true, embeddingDim: 0, labelClasses: [], camera: frame.camera, trajectory: { frameIndices: [frameIndex], worldFromCamera: [identity] },
-      warnings: [], updatedAt: new Date().toISOString(),
-    }, false)
+    fusion.fuseNow({
+      frameIndex,
+      camera: frame.camera,
+      depthMeters: frame.depthMeters.data,
+      rgb: frame.rgb.data,
+      labels: null,
+      worldFromCamera: identity,
+      embeddings: null,
+    })
+    const map = fusion.snapshotNow(
+      {
+        sessionId,
+        modelId: null,
+        voxelSizeMeters: singleFrameVoxelMeters,
+        maxDepthMeters: 20,
+        frameStep: 1,
+        nextFrame: frameIndex + 1,
+        framesFused: 1,
+        frameCount: 1,
+        complete: true,
+        embeddingDim: 0,
+        labelClasses: [],
+        camera: frame.camera,
+        trajectory: { frameIndices: [frameIndex], worldFromCamera: [identity] },
+        warnings: [],
+        updatedAt: new Date().toISOString(),
+      },
+      false,
+    )
     return new LoadedMap(map).points()
   }
 
@@ -230,7 +326,10 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
 
   async plyBytes(sessionId: string, relevancyToken: string | null): Promise<Uint8Array> {
     const loaded = await this.require(sessionId, false)
-    return encodePly(loaded.map, relevancyToken ? this.relevancyFloats(resourcePaths.mapRelevancy(sessionId, relevancyToken)) : null)
+    return encodePly(
+      loaded.map,
+      relevancyToken ? this.relevancyFloats(resourcePaths.mapRelevancy(sessionId, relevancyToken)) : null,
+    )
   }
 
   private candidateModels(): Array<string | null> {
@@ -250,12 +349,22 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
 
   private async require(sessionId: string, withEmbeddings: boolean): Promise<LoadedMap> {
     const loaded = await this.current(sessionId)
-    if (!loaded) throw new ConsoleError('not_found', `Session "${sessionId}" has no map yet; build one first (dve map build ${sessionId}).`)
+    if (!loaded)
+      throw new ConsoleError(
+        'not_found',
+        `Session "${sessionId}" has no map yet; build one first (dve map build ${sessionId}).`,
+      )
     if (withEmbeddings && !loaded.hasEmbeddings && loaded.map.meta.modelId && this.builds.has(sessionId)) {
-      throw new ConsoleError('unsupported', `The map of "${sessionId}" is still being built; its embeddings can be queried when the build finishes.`)
+      throw new ConsoleError(
+        'unsupported',
+        `The map of "${sessionId}" is still being built; its embeddings can be queried when the build finishes.`,
+      )
     }
     if (withEmbeddings && (!loaded.hasEmbeddings || !this.deps.embeddings)) {
-      throw new ConsoleError('unsupported', `The map of "${sessionId}" has geometry only (built without a model pack); activate a pack and build it again to query it in words.`)
+      throw new ConsoleError(
+        'unsupported',
+        `The map of "${sessionId}" has geometry only (built without a model pack); activate a pack and build it again to query it in words.`,
+      )
     }
     return loaded
   }
@@ -272,12 +381,27 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   /** Clusters of voxels that pass, best first, each with the recognised thing beside it. */
   private pins(loaded: LoadedMap, values: Float32Array, threshold: number, maxPins: number): MapPinInfo[] {
     const { positions, labels, colors, meta } = loaded.map
-    return clusterPins({ positions, labels, voxelSizeMeters: meta.voxelSizeMeters, labelClasses: meta.labelClasses }, values, threshold, maxPins)
-      .map((pin) => ({ ...pin, nearby: nearbyThing({ positions, colors, labels, labelClasses: meta.labelClasses }, pin.worldPoint, pin.nearLabel) }))
+    return clusterPins(
+      { positions, labels, voxelSizeMeters: meta.voxelSizeMeters, labelClasses: meta.labelClasses },
+      values,
+      threshold,
+      maxPins,
+    ).map((pin) => ({
+      ...pin,
+      nearby: nearbyThing(
+        { positions, colors, labels, labelClasses: meta.labelClasses },
+        pin.worldPoint,
+        pin.nearLabel,
+      ),
+    }))
   }
 
   private scoring(): QueryScoring {
-    if (!this.deps.scoring) throw new ConsoleError('unsupported', 'Text queries on the map need the query scoring module, which this build has not wired.')
+    if (!this.deps.scoring)
+      throw new ConsoleError(
+        'unsupported',
+        'Text queries on the map need the query scoring module, which this build has not wired.',
+      )
     return this.deps.scoring
   }
 
@@ -308,11 +432,27 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     const centers: number[] = []
     for (const m of meta.trajectory.worldFromCamera) centers.push(m[3]!, m[7]!, m[11]!)
     return {
-      sessionId: meta.sessionId, modelId: meta.modelId, voxelSizeMeters: meta.voxelSizeMeters, maxDepthMeters: meta.maxDepthMeters,
-      voxelCount: loaded.map.count, framesFused: meta.framesFused, frameCount: meta.frameCount, complete: meta.complete, bounds: loaded.bounds,
-      embeddingDim: meta.embeddingDim, codeDim: loaded.map.codes?.pca.components ?? 0, bytesPerVoxel: perVoxelBytes(loaded.map),
-      labelClasses: meta.labelClasses, trajectory: { frameIndices: meta.trajectory.frameIndices, centersMeters: centers, worldFromCamera: meta.trajectory.worldFromCamera },
-      camera: meta.camera, warnings: meta.warnings, updatedAt: meta.updatedAt,
+      sessionId: meta.sessionId,
+      modelId: meta.modelId,
+      voxelSizeMeters: meta.voxelSizeMeters,
+      maxDepthMeters: meta.maxDepthMeters,
+      voxelCount: loaded.map.count,
+      framesFused: meta.framesFused,
+      frameCount: meta.frameCount,
+      complete: meta.complete,
+      bounds: loaded.bounds,
+      embeddingDim: meta.embeddingDim,
+      codeDim: loaded.map.codes?.pca.components ?? 0,
+      bytesPerVoxel: perVoxelBytes(loaded.map),
+      labelClasses: meta.labelClasses,
+      trajectory: {
+        frameIndices: meta.trajectory.frameIndices,
+        centersMeters: centers,
+        worldFromCamera: meta.trajectory.worldFromCamera,
+      },
+      camera: meta.camera,
+      warnings: meta.warnings,
+      updatedAt: meta.updatedAt,
       pointsPath: `${resourcePaths.mapPoints(meta.sessionId)}?v=${encodeURIComponent(meta.updatedAt)}`,
     }
   }

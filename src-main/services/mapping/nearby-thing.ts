@@ -26,7 +26,10 @@ export function nearbyThing(map: NearbyInput, point: [number, number, number], e
     const label = map.labels[i]!
     const name = names.get(label)
     if (!label || !name || structural.has(name.toLowerCase()) || name === exclude) continue
-    const d2 = (map.positions[i * 3]! - point[0]) ** 2 + (map.positions[i * 3 + 1]! - point[1]) ** 2 + (map.positions[i * 3 + 2]! - point[2]) ** 2
+    const d2 =
+      (map.positions[i * 3]! - point[0]) ** 2 +
+      (map.positions[i * 3 + 1]! - point[1]) ** 2 +
+      (map.positions[i * 3 + 2]! - point[2]) ** 2
     if (d2 > r2) continue
     const entry = perClass.get(label) ?? { count: 0, nearest: Infinity, rgb: [0, 0, 0] }
     entry.count++
@@ -34,7 +37,9 @@ export function nearbyThing(map: NearbyInput, point: [number, number, number], e
     for (let c = 0; c < 3; c++) entry.rgb[c]! += map.colors[i * 4 + c]!
     perClass.set(label, entry)
   }
-  const best = [...perClass.entries()].filter(([, e]) => e.count >= minVoxels).sort((a, b) => a[1].nearest - b[1].nearest)[0]
+  const best = [...perClass.entries()]
+    .filter(([, e]) => e.count >= minVoxels)
+    .sort((a, b) => a[1].nearest - b[1].nearest)[0]
   if (!best) return null
   const [label, entry] = best
   const colour = colourWord(entry.rgb.map((v) => v / entry.count) as [number, number, number])
@@ -48,7 +53,8 @@ export function colourWord([r, g, b]: [number, number, number]): string | null {
   const saturation = max === 0 ? 0 : (max - min) / max
   if (saturation < 0.25) return max > 200 ? 'white' : max < 60 ? 'black' : null
   if (max < 50) return 'black'
-  const hue = max === r ? ((g - b) / (max - min) + 6) % 6 : max === g ? (b - r) / (max - min) + 2 : (r - g) / (max - min) + 4
+  const hue =
+    max === r ? ((g - b) / (max - min) + 6) % 6 : max === g ? (b - r) / (max - min) + 2 : (r - g) / (max - min) + 4
   const degrees = hue * 60
   if (degrees < 15 || degrees >= 335) return 'red'
   if (degrees < 45) return max < 150 ? 'brown' : 'orange'

@@ -4,7 +4,11 @@ import { decodeEmbedding } from './embedding-codec'
 import type { FusedMap } from './fused-map'
 
 export function encodeEmbeddingsNpy(map: FusedMap): Uint8Array {
-  if (!map.codes) throw new ConsoleError('unsupported', `The map of "${map.meta.sessionId}" has no embeddings (built without a model pack); there is nothing to write as .npy.`)
+  if (!map.codes)
+    throw new ConsoleError(
+      'unsupported',
+      `The map of "${map.meta.sessionId}" has no embeddings (built without a model pack); there is nothing to write as .npy.`,
+    )
   const dim = map.codes.pca.dim
   const values = new Float32Array(map.count * dim)
   const row = new Float32Array(dim)

@@ -18,7 +18,12 @@ const maxSample = 1536
 const iterations = 24
 
 /** `row(i, out)` writes voxel i's L2-normalised embedding into `out`. */
-export function fitPcaBasis(count: number, dim: number, components: number, row: (i: number, out: Float32Array) => void): PcaBasis {
+export function fitPcaBasis(
+  count: number,
+  dim: number,
+  components: number,
+  row: (i: number, out: Float32Array) => void,
+): PcaBasis {
   const k = Math.min(components, dim)
   const sampleCount = Math.min(count, maxSample)
   const sample = new Float64Array(sampleCount * dim)

@@ -21,7 +21,11 @@ export function pixelWorldPoint(frame: LoadedFrame, xNorm: number, yNorm: number
         const { fx, fy, cx, cy } = frame.camera
         const px = ((u - cx) * d) / fx
         const py = ((v - cy) * d) / fy
-        return [m[0]! * px + m[1]! * py + m[2]! * d + m[3]!, m[4]! * px + m[5]! * py + m[6]! * d + m[7]!, m[8]! * px + m[9]! * py + m[10]! * d + m[11]!]
+        return [
+          m[0]! * px + m[1]! * py + m[2]! * d + m[3]!,
+          m[4]! * px + m[5]! * py + m[6]! * d + m[7]!,
+          m[8]! * px + m[9]! * py + m[10]! * d + m[11]!,
+        ]
       }
     }
   }

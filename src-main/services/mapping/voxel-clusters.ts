@@ -28,9 +28,17 @@ export function clusterPins(map: ClusterInput, scores: Float32Array, threshold: 
   candidates.length = Math.min(candidates.length, maxCandidates)
   const s = map.voxelSizeMeters
   // Cells are packed into one number (21 bits per axis, offset), like the voxel grid's keys.
-  const cellKey = (x: number, y: number, z: number): number => ((x + 1048576) * 2097152 + (y + 1048576)) * 2097152 + (z + 1048576)
+  const cellKey = (x: number, y: number, z: number): number =>
+    ((x + 1048576) * 2097152 + (y + 1048576)) * 2097152 + (z + 1048576)
   const cellOf = new Map<number, number>()
-  const cells = candidates.map((i) => [Math.floor(map.positions[i * 3]! / s), Math.floor(map.positions[i * 3 + 1]! / s), Math.floor(map.positions[i * 3 + 2]! / s)] as const)
+  const cells = candidates.map(
+    (i) =>
+      [
+        Math.floor(map.positions[i * 3]! / s),
+        Math.floor(map.positions[i * 3 + 1]! / s),
+        Math.floor(map.positions[i * 3 + 2]! / s),
+      ] as const,
+  )
   candidates.forEach((_, k) => cellOf.set(cellKey(...cells[k]!), k))
   const component = new Int32Array(candidates.length).fill(-1)
   const pins: Array<ClusterPin & { score: number }> = []
@@ -43,17 +51,29 @@ export function clusterPins(map: ClusterInput, scores: Float32Array, threshold: 
       const k = stack.pop()!
       members.push(k)
       const [x, y, z] = cells[k]!
-      for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) for (let dz = -1; dz <= 1; dz++) {
-        const other = cellOf.get(cellKey(x + dx, y + dy, z + dz))
-        if (other !== undefined && component[other] === -1) {
-          component[other] = start
-          stack.push(other)
-        }
-      }
+      for (let dx = -1; dx <= 1; dx++)
+        for (let dy = -1; dy <= 1; dy++)
+          for (let dz = -1; dz <= 1; dz++) {
+            const other = cellOf.get(cellKey(x + dx, y + dy, z + dz))
+            if (other !== undefined && component[other] === -1) {
+              component[other] = start
+              stack.push(other)
+            }
+          }
     }
-    if (members.length >= minPinVoxels) pins.push(pinOf(map, scores, members.map((k) => candidates[k]!)))
+    if (members.length >= minPinVoxels)
+      pins.push(
+        pinOf(
+          map,
+          scores,
+          members.map((k) => candidates[k]!),
+        ),
+      )
   }
-  return pins.sort((a, b) => b.score - a.score).slice(0, maxPins).map(({ score: _score, ...pin }) => pin)
+  return pins
+    .sort((a, b) => b.score - a.score)
+    .slice(0, maxPins)
+    .map(({ score: _score, ...pin }) => pin)
 }
 
 function pinOf(map: ClusterInput, scores: Float32Array, voxels: number[]): ClusterPin & { score: number } {
@@ -93,7 +113,9 @@ function pinOf(map: ClusterInput, scores: Float32Array, voxels: number[]): Clust
   return {
     worldPoint: [map.positions[pinVoxel * 3]!, map.positions[pinVoxel * 3 + 1]!, map.positions[pinVoxel * 3 + 2]!],
     sizeMeters: Math.max(...max.map((v, a) => v - min[a]!)) + map.voxelSizeMeters,
-    relevancy: best, voxelCount: voxels.length, nearLabel,
+    relevancy: best,
+    voxelCount: voxels.length,
+    nearLabel,
     // Clusters are ranked by summed score: a big, clearly relevant object beats one stray voxel.
     score: weight,
   }

@@ -5,7 +5,9 @@ import { observationSlots } from './voxel-grid'
 
 export function voxelDetail(map: FusedMap, i: number, timestampOf: (frameIndex: number) => number): VoxelDetail {
   const seen = map.framesSeen[i]!
-  const frames = [...map.observations.subarray(i * observationSlots, i * observationSlots + Math.min(seen, observationSlots))].sort((a, b) => a - b)
+  const frames = [
+    ...map.observations.subarray(i * observationSlots, i * observationSlots + Math.min(seen, observationSlots)),
+  ].sort((a, b) => a - b)
   const label = map.labels[i]!
   return {
     voxelIndex: i,
@@ -31,7 +33,11 @@ export function smallestEigenvector(c: Float32Array): [number, number, number] |
   const m = [trace - xx, -xy, -xz, -xy, trace - yy, -yz, -xz, -yz, trace - zz]
   let v = [0.577, 0.577, 0.577]
   for (let it = 0; it < 50; it++) {
-    const next = [m[0]! * v[0]! + m[1]! * v[1]! + m[2]! * v[2]!, m[3]! * v[0]! + m[4]! * v[1]! + m[5]! * v[2]!, m[6]! * v[0]! + m[7]! * v[1]! + m[8]! * v[2]!]
+    const next = [
+      m[0]! * v[0]! + m[1]! * v[1]! + m[2]! * v[2]!,
+      m[3]! * v[0]! + m[4]! * v[1]! + m[5]! * v[2]!,
+      m[6]! * v[0]! + m[7]! * v[1]! + m[8]! * v[2]!,
+    ]
     const norm = Math.hypot(...next) || 1
     v = next.map((x) => x / norm)
   }

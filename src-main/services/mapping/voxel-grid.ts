@@ -54,7 +54,10 @@ export class VoxelGrid {
 
   constructor(options: VoxelGridOptions) {
     if (!(options.voxelSizeMeters > 0) || !Number.isFinite(options.voxelSizeMeters)) {
-      throw new ConsoleError('invalid_input', `Voxel size ${options.voxelSizeMeters} m: must be a positive number of metres.`)
+      throw new ConsoleError(
+        'invalid_input',
+        `Voxel size ${options.voxelSizeMeters} m: must be a positive number of metres.`,
+      )
     }
     this.voxelSizeMeters = options.voxelSizeMeters
     this.embeddingDim = options.embeddingDim
@@ -71,9 +74,19 @@ export class VoxelGrid {
 
   /** The slot of voxel (ix, iy, iz), created when new. */
   slotOf(ix: number, iy: number, iz: number): number {
-    if (ix < -maxVoxelCoordinate || ix > maxVoxelCoordinate || iy < -maxVoxelCoordinate || iy > maxVoxelCoordinate || iz < -maxVoxelCoordinate || iz > maxVoxelCoordinate) {
+    if (
+      ix < -maxVoxelCoordinate ||
+      ix > maxVoxelCoordinate ||
+      iy < -maxVoxelCoordinate ||
+      iy > maxVoxelCoordinate ||
+      iz < -maxVoxelCoordinate ||
+      iz > maxVoxelCoordinate
+    ) {
       const widthKm = (2 * maxVoxelCoordinate * this.voxelSizeMeters) / 1000
-      throw new ConsoleError('invalid_input', `A point lies ${(Math.max(Math.abs(ix), Math.abs(iy), Math.abs(iz)) * this.voxelSizeMeters / 1000).toFixed(1)} km from the origin; the map can span ${widthKm.toFixed(1)} km at ${this.voxelSizeMeters} m voxels. Is the depth unit (depthUnitMeters) or the pose translation in the wrong unit?`)
+      throw new ConsoleError(
+        'invalid_input',
+        `A point lies ${((Math.max(Math.abs(ix), Math.abs(iy), Math.abs(iz)) * this.voxelSizeMeters) / 1000).toFixed(1)} km from the origin; the map can span ${widthKm.toFixed(1)} km at ${this.voxelSizeMeters} m voxels. Is the depth unit (depthUnitMeters) or the pose translation in the wrong unit?`,
+      )
     }
     const key = ((ix + axisOffset) * axisBits + (iy + axisOffset)) * axisBits + (iz + axisOffset)
     const found = this.slots.get(key)
@@ -90,7 +103,8 @@ export class VoxelGrid {
 
   /** Slot of an existing voxel or -1. */
   find(ix: number, iy: number, iz: number): number {
-    if (Math.abs(ix) > maxVoxelCoordinate || Math.abs(iy) > maxVoxelCoordinate || Math.abs(iz) > maxVoxelCoordinate) return -1
+    if (Math.abs(ix) > maxVoxelCoordinate || Math.abs(iy) > maxVoxelCoordinate || Math.abs(iz) > maxVoxelCoordinate)
+      return -1
     return this.slots.get(((ix + axisOffset) * axisBits + (iy + axisOffset)) * axisBits + (iz + axisOffset)) ?? -1
   }
 
@@ -155,14 +169,18 @@ export class VoxelGrid {
   /** World position of a voxel's point mean. */
   meanOf(slot: number, out: Float64Array | number[]): void {
     const n = Math.max(1, this.pointCount[slot]!)
-    for (let a = 0; a < 3; a++) out[a] = (this.coords[slot * 3 + a]! + 0.5) * this.voxelSizeMeters + this.offsetSum[slot * 3 + a]! / n
+    for (let a = 0; a < 3; a++)
+      out[a] = (this.coords[slot * 3 + a]! + 0.5) * this.voxelSizeMeters + this.offsetSum[slot * 3 + a]! / n
   }
 
   private grow(capacity: number): void {
     const dim = this.embeddingDim
     const needed = capacity * this.bytesPerVoxel()
     if (needed > this.budgetBytes) {
-      throw new ConsoleError('unsupported', `The map outgrows its memory budget: ${this.count.toLocaleString('en')} voxels × ${this.bytesPerVoxel()} B would need ${(needed / 2 ** 30).toFixed(1)} GiB (budget ${(this.budgetBytes / 2 ** 30).toFixed(1)} GiB). Use a larger voxel size, a smaller max depth or a frame step.`)
+      throw new ConsoleError(
+        'unsupported',
+        `The map outgrows its memory budget: ${this.count.toLocaleString('en')} voxels × ${this.bytesPerVoxel()} B would need ${(needed / 2 ** 30).toFixed(1)} GiB (budget ${(this.budgetBytes / 2 ** 30).toFixed(1)} GiB). Use a larger voxel size, a smaller max depth or a frame step.`,
+      )
     }
     this.coords = resized(this.coords, capacity * 3)
     this.pointCount = resized(this.pointCount, capacity)

@@ -15,11 +15,23 @@ export interface AnswerInput {
 }
 
 export function caregiverAnswer({ label, found, mapPin, words, recordedAt, now }: AnswerInput): CaregiverAnswer {
-  const none = { visits: 0, bestFrame: null, lastFrame: null, lastSeenSec: null, mapPin: null, suggestion: words.suggestion }
+  const none = {
+    visits: 0,
+    bestFrame: null,
+    lastFrame: null,
+    lastSeenSec: null,
+    mapPin: null,
+    suggestion: words.suggestion,
+  }
   if (words.unknown.length > 0) {
     const quoted = words.unknown.map((w) => `“${w}”`).join(' and ')
     const hint = words.suggestion ? ` Did you mean “${words.suggestion}”?` : ''
-    return { ...none, status: 'unknown-words', seen: false, text: `The model does not know the word${words.unknown.length > 1 ? 's' : ''} ${quoted}, so it cannot look for it.${hint}` }
+    return {
+      ...none,
+      status: 'unknown-words',
+      seen: false,
+      text: `The model does not know the word${words.unknown.length > 1 ? 's' : ''} ${quoted}, so it cannot look for it.${hint}`,
+    }
   }
   const last = found[found.length - 1]
   const thing = `The ${label}`
@@ -27,9 +39,15 @@ export function caregiverAnswer({ label, found, mapPin, words, recordedAt, now }
   const times = found.length === 1 ? 'once' : found.length === 2 ? 'twice' : `${found.length} times`
   const place = mapPin?.nearby ? `, by ${mapPin.nearby}` : ''
   return {
-    status: 'seen', seen: true,
+    status: 'seen',
+    seen: true,
     text: `${thing} was last seen ${when(last.endSec, recordedAt, now)}${place}. Seen ${times} in this recording.`,
-    visits: found.length, bestFrame: last.bestFrame, lastFrame: last.lastFrame, lastSeenSec: last.endSec, mapPin, suggestion: words.suggestion,
+    visits: found.length,
+    bestFrame: last.bestFrame,
+    lastFrame: last.lastFrame,
+    lastSeenSec: last.endSec,
+    mapPin,
+    suggestion: words.suggestion,
   }
 }
 

@@ -18,7 +18,10 @@ export function poolCells(map: EmbeddingMap, grid: CellGrid): Int8Array {
   const rows = Math.min(grid.rows, map.height)
   const cols = Math.min(grid.cols, map.width)
   if (rows !== grid.rows || cols !== grid.cols) {
-    throw new ConsoleError('unsupported', `Embedding map ${map.width}×${map.height} is smaller than the index grid ${grid.cols}×${grid.rows}.`)
+    throw new ConsoleError(
+      'unsupported',
+      `Embedding map ${map.width}×${map.height} is smaller than the index grid ${grid.cols}×${grid.rows}.`,
+    )
   }
   const out = new Int8Array(rows * cols * map.dim)
   const sum = new Float64Array(map.dim)

@@ -19,7 +19,12 @@ export interface HeatmapSummary {
 }
 
 /** `scores` rows: 0 = the query, 1.. = its negatives. */
-export function summariseHeatmap(scores: ScoreMaps, negatives: number, temperature: number, threshold: number): HeatmapSummary {
+export function summariseHeatmap(
+  scores: ScoreMaps,
+  negatives: number,
+  temperature: number,
+  threshold: number,
+): HeatmapSummary {
   const { width, height } = scores
   const count = width * height
   const relevancy = relevancyFromScores(scores.scores, count, negatives, temperature)
@@ -40,9 +45,15 @@ export function summariseHeatmap(scores: ScoreMaps, negatives: number, temperatu
   const peakY = Math.floor(peakIndex / width)
   const main = mainRegion(relevancy, width, height, threshold)
   return {
-    width, height, bytes, relevancy, maxRelevancy: relevancy[peakIndex] as number, maxCosine,
+    width,
+    height,
+    bytes,
+    relevancy,
+    maxRelevancy: relevancy[peakIndex] as number,
+    maxCosine,
     peak: { xNorm: (peakX + 0.5) / width, yNorm: (peakY + 0.5) / height },
-    region: main?.box ?? null, labelAt: main?.labelAt ?? null,
+    region: main?.box ?? null,
+    labelAt: main?.labelAt ?? null,
     coverage: above / count,
   }
 }
@@ -52,7 +63,12 @@ export function summariseHeatmap(scores: ScoreMaps, negatives: number, temperatu
  * of inaccessibility (the member pixel farthest from the region's border, chamfer distance), so a
  * label sits inside the thing rather than on a sliver at the image edge.
  */
-export function mainRegion(relevancy: Float32Array, width: number, height: number, threshold: number): { box: NormalisedBox; labelAt: { xNorm: number; yNorm: number } } | null {
+export function mainRegion(
+  relevancy: Float32Array,
+  width: number,
+  height: number,
+  threshold: number,
+): { box: NormalisedBox; labelAt: { xNorm: number; yNorm: number } } | null {
   const component = new Int32Array(width * height).fill(-1)
   let best: { id: number; weight: number; box: [number, number, number, number] } | null = null
   for (let seed = 0; seed < component.length; seed++) {
@@ -60,14 +76,25 @@ export function mainRegion(relevancy: Float32Array, width: number, height: numbe
     const stack = [seed]
     component[seed] = seed
     let weight = 0
-    let x0 = width, y0 = height, x1 = 0, y1 = 0
+    let x0 = width,
+      y0 = height,
+      x1 = 0,
+      y1 = 0
     while (stack.length > 0) {
       const i = stack.pop() as number
       const x = i % width
       const y = (i - x) / width
       weight += relevancy[i] as number
-      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y)
-      for (const [nx, ny] of [[x - 1, y], [x + 1, y], [x, y - 1], [x, y + 1]] as const) {
+      x0 = Math.min(x0, x)
+      x1 = Math.max(x1, x)
+      y0 = Math.min(y0, y)
+      y1 = Math.max(y1, y)
+      for (const [nx, ny] of [
+        [x - 1, y],
+        [x + 1, y],
+        [x, y - 1],
+        [x, y + 1],
+      ] as const) {
         if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue
         const n = ny * width + nx
         if (component[n] === -1 && passes(relevancy[n] as number, threshold)) {
@@ -82,11 +109,15 @@ export function mainRegion(relevancy: Float32Array, width: number, height: numbe
   const [x0, y0, x1, y1] = best.box
   // Two-pass chamfer distance to the nearest non-member (outside the image counts as outside).
   const distance = new Float32Array(width * height)
-  const at = (x: number, y: number): number => (x < 0 || y < 0 || x >= width || y >= height ? 0 : (distance[y * width + x] as number))
+  const at = (x: number, y: number): number =>
+    x < 0 || y < 0 || x >= width || y >= height ? 0 : (distance[y * width + x] as number)
   for (let y = y0; y <= y1; y++) {
     for (let x = x0; x <= x1; x++) {
       const i = y * width + x
-      distance[i] = component[i] === best.id ? Math.min(at(x - 1, y), at(x, y - 1), at(x - 1, y - 1) + 0.4, at(x + 1, y - 1) + 0.4) + 1 : 0
+      distance[i] =
+        component[i] === best.id
+          ? Math.min(at(x - 1, y), at(x, y - 1), at(x - 1, y - 1) + 0.4, at(x + 1, y - 1) + 0.4) + 1
+          : 0
     }
   }
   let pole = { x: x0, y: y0, d: -1 }
@@ -94,7 +125,13 @@ export function mainRegion(relevancy: Float32Array, width: number, height: numbe
     for (let x = x1; x >= x0; x--) {
       const i = y * width + x
       if (component[i] !== best.id) continue
-      const d = Math.min(distance[i] as number, at(x + 1, y) + 1, at(x, y + 1) + 1, at(x + 1, y + 1) + 1.4, at(x - 1, y + 1) + 1.4)
+      const d = Math.min(
+        distance[i] as number,
+        at(x + 1, y) + 1,
+        at(x, y + 1) + 1,
+        at(x + 1, y + 1) + 1.4,
+        at(x - 1, y + 1) + 1.4,
+      )
       distance[i] = d
       if (d > pole.d) pole = { x, y, d }
     }

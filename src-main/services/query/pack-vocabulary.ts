@@ -19,7 +19,10 @@ export type VocabularySource = ClassSetCatalog & ClassHeadProvider
 export class PackVocabulary {
   private cached: { modelId: string; vocabulary: Promise<Vocabulary | null> } | null = null
 
-  constructor(private readonly source: () => VocabularySource, private readonly packs: ModelPackProvider | null) {}
+  constructor(
+    private readonly source: () => VocabularySource,
+    private readonly packs: ModelPackProvider | null,
+  ) {}
 
   /** The vocabulary of the active pack (null when it has no class set with text vectors). */
   forModel(modelId: string): Promise<Vocabulary | null> {
@@ -32,7 +35,8 @@ export class PackVocabulary {
     const source = this.source()
     // The names the model was trained on come first: the pack's own class sets (their ids are the
     // file names, as the classes service lists them), then any other set with text vectors.
-    const packSetIds = this.packs?.activePack()?.manifest.classSets.map((file) => basename(file).replace(/\.json$/i, '')) ?? []
+    const packSetIds =
+      this.packs?.activePack()?.manifest.classSets.map((file) => basename(file).replace(/\.json$/i, '')) ?? []
     const withText = (await source.classSets()).filter((s) => s.modes.includes('text'))
     const set = withText.find((s) => packSetIds.includes(s.id)) ?? withText[0]
     if (!set) return null

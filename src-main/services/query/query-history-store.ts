@@ -5,7 +5,14 @@
  */
 import { join } from 'node:path'
 import { z } from 'zod'
-import { ConsoleError, askQuerySchema, querySourceSchema, type AskQuery, type QueryHistoryEntry, type SavedQuery } from '../../contract'
+import {
+  ConsoleError,
+  askQuerySchema,
+  querySourceSchema,
+  type AskQuery,
+  type QueryHistoryEntry,
+  type SavedQuery,
+} from '../../contract'
 import { writeJsonAtomic } from '../../platform/atomic-write'
 import { readJsonFile } from './read-json-file'
 
@@ -26,12 +33,16 @@ const recordSchema = z.object({
 const historyFileSchema = z.object({
   format: z.literal('dve-ask-history'),
   version: z.literal(1),
-  entries: z.array(z.object({
-    id: z.string(),
-    sessionId: z.string().nullable(),
-    record: recordSchema,
-    outcome: z.object({ seen: z.boolean(), sightings: z.number().int(), bestFrame: z.number().int().nullable() }).nullable(),
-  })),
+  entries: z.array(
+    z.object({
+      id: z.string(),
+      sessionId: z.string().nullable(),
+      record: recordSchema,
+      outcome: z
+        .object({ seen: z.boolean(), sightings: z.number().int(), bestFrame: z.number().int().nullable() })
+        .nullable(),
+    }),
+  ),
 })
 const savedFileSchema = z.object({
   format: z.literal('dve-ask-saved'),
@@ -76,7 +87,8 @@ export class QueryHistoryStore {
   save(name: string, query: AskQuery): Promise<SavedQuery> {
     return this.serial(async () => {
       const queries = await this.saved()
-      if (queries.some((q) => q.name === name)) throw new ConsoleError('conflict', `A saved query named "${name}" already exists.`)
+      if (queries.some((q) => q.name === name))
+        throw new ConsoleError('conflict', `A saved query named "${name}" already exists.`)
       const created: SavedQuery = { id: this.newId('s'), name, query, createdAt: new Date().toISOString() }
       await this.writeSaved([...queries, created])
       return created

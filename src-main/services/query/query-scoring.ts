@@ -6,7 +6,14 @@
  * Relevancy ≥ threshold means "seen"; callers apply it to their own units (an index cell, a voxel).
  */
 import {
-  ConsoleError, defaultRelevancyThreshold, defaultTemperature, querySettingsSchema, type AskQuery, type QuerySettings, type QueryWords, type RelevancyRule,
+  ConsoleError,
+  defaultRelevancyThreshold,
+  defaultTemperature,
+  querySettingsSchema,
+  type AskQuery,
+  type QuerySettings,
+  type QueryWords,
+  type RelevancyRule,
 } from '../../contract'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -68,7 +75,11 @@ export class QueryScoring {
   /** The active model's id; a clear error when no pack is loaded. */
   modelId(): string {
     const modelId = this.embeddings().activeModelId()
-    if (!modelId) throw new ConsoleError('model_error', 'Queries need a model pack: load one in the Models view (or `dve models use <pack>`).')
+    if (!modelId)
+      throw new ConsoleError(
+        'model_error',
+        'Queries need a model pack: load one in the Models view (or `dve models use <pack>`).',
+      )
     return modelId
   }
 
@@ -96,7 +107,10 @@ export class QueryScoring {
     const source = query.source
     const words = source.kind === 'text' ? await this.words(source.text) : { unknown: [], suggestion: null }
     // Misspelt question words only ("whre is the sofa"): embed the corrected phrase, not the typo.
-    const corrected = source.kind === 'text' && words.unknown.length === 0 && words.suggestion ? { ...query, source: { kind: 'text' as const, text: words.suggestion } } : query
+    const corrected =
+      source.kind === 'text' && words.unknown.length === 0 && words.suggestion
+        ? { ...query, source: { kind: 'text' as const, text: words.suggestion } }
+        : query
     const resolved = await this.vectors().resolve(corrected, modelId, await this.vocabulary())
     return { ...resolved, modelId, ...this.decisionRule(query.settings), words }
   }
@@ -116,7 +130,11 @@ export class QueryScoring {
     return path
   }
 
-  private decisionRule(settings: QuerySettings): { temperature: number; threshold: number; thresholdMode: 'fixed' | 'pack' } {
+  private decisionRule(settings: QuerySettings): {
+    temperature: number
+    threshold: number
+    thresholdMode: 'fixed' | 'pack'
+  } {
     const rule = this.rule()
     return {
       temperature: settings.temperature ?? rule.temperature,
@@ -126,7 +144,11 @@ export class QueryScoring {
   }
 
   private embeddings(): EmbeddingProvider {
-    if (!this.deps.embeddings) throw new ConsoleError('unsupported', 'Queries need the inference service (EmbeddingProvider), which this build has not wired yet.')
+    if (!this.deps.embeddings)
+      throw new ConsoleError(
+        'unsupported',
+        'Queries need the inference service (EmbeddingProvider), which this build has not wired yet.',
+      )
     return this.deps.embeddings
   }
 }

@@ -5,14 +5,38 @@
 import { join } from 'node:path'
 import { z } from 'zod'
 import {
-  ConsoleError, resourcePaths, visitGapSec,
-  type AskQuery, type FrameHeatmap, type FrameQueryResult, type MapPin, type PixelMatch, type QueryHistoryEntry, type QueryIndexStatus,
-  type QueryRecord, type QueryRule, type RelevancyCalibration, type RelevancyRule, type SavedQuery, type ServiceApi, type SessionManifest, type SessionSearchResult, querySpec,
+  ConsoleError,
+  resourcePaths,
+  visitGapSec,
+  type AskQuery,
+  type FrameHeatmap,
+  type FrameQueryResult,
+  type MapPin,
+  type PixelMatch,
+  type QueryHistoryEntry,
+  type QueryIndexStatus,
+  type QueryRecord,
+  type QueryRule,
+  type RelevancyCalibration,
+  type RelevancyRule,
+  type SavedQuery,
+  type ServiceApi,
+  type SessionManifest,
+  type SessionSearchResult,
+  querySpec,
 } from '../../contract'
 import type { ConsolePaths } from '../../platform/paths'
 import type { DataRouter } from '../data-router'
 import type { JobRunner } from '../jobs/job-runner'
-import type { EmbeddingMap, EmbeddingProvider, FrameReader, FrameScorer, MapQueryPort, PromptTemplateSource, ScoreMaps } from '../ports'
+import type {
+  EmbeddingMap,
+  EmbeddingProvider,
+  FrameReader,
+  FrameScorer,
+  MapQueryPort,
+  PromptTemplateSource,
+  ScoreMaps,
+} from '../ports'
 import { caregiverAnswer } from './caregiver-answer'
 import { poolCells } from './embedding-pooling'
 import { summariseHeatmap } from './frame-heatmap'
@@ -45,7 +69,10 @@ export interface QueryServiceDeps {
 type Input<M extends keyof typeof querySpec> = Parameters<ServiceApi<typeof querySpec>[M]>[0]
 
 /** Bad input from the CLI or a test reads like the host's: invalid_input naming the field. */
-function checked<M extends 'frame' | 'search' | 'pixelMatches' | 'saveQuery'>(name: M, raw: Input<M>): z.output<(typeof querySpec)[M]['input']> {
+function checked<M extends 'frame' | 'search' | 'pixelMatches' | 'saveQuery'>(
+  name: M,
+  raw: Input<M>,
+): z.output<(typeof querySpec)[M]['input']> {
   const result = querySpec[name].input.safeParse(raw)
   if (!result.success) throw new ConsoleError('invalid_input', `query.${name}: ${z.prettifyError(result.error)}`)
   return result.data as z.output<(typeof querySpec)[M]['input']>
@@ -73,7 +100,11 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     const scored = await Promise.all(input.queries.map((query) => this.deps.scoring.prepare(query)))
     // One scorer call for every query and its negatives: one embedding read and one MatMul per frame.
     const [all, map] = await Promise.all([
-      scorer.scoreFrame(input.sessionId, input.frameIndex, scored.flatMap((r) => [r.vector, ...r.negatives])),
+      scorer.scoreFrame(
+        input.sessionId,
+        input.frameIndex,
+        scored.flatMap((r) => [r.vector, ...r.negatives]),
+      ),
       this.embeddings().frameEmbeddings(input.sessionId, input.frameIndex),
     ])
     const cells = frameCells(map)
@@ -92,14 +123,22 @@ export class QueryService implements ServiceApi<typeof querySpec> {
   private heatmap(scored: ScoredQuery, query: AskQuery, scores: ScoreMaps, cells: SessionQueryIndex): FrameHeatmap {
     const summary = summariseHeatmap(scores, scored.negatives.length, scored.temperature, scored.threshold)
     // "Seen in this frame" is decided on the index cells, exactly as the recording search decides it.
-    const [frameBest] = cells.perFrameMax(cells.cellRelevancy(scored.vector, scored.negatives, scored.negativesKey, scored.temperature).relevancy)
+    const [frameBest] = cells.perFrameMax(
+      cells.cellRelevancy(scored.vector, scored.negatives, scored.negativesKey, scored.temperature).relevancy,
+    )
     return {
       record: this.record(scored, query),
       heatmapPath: resourcePaths.queryHeatmap(this.heatmaps.put(summary.bytes)),
-      width: summary.width, height: summary.height,
-      maxRelevancy: summary.maxRelevancy, maxCosine: summary.maxCosine,
-      peak: summary.peak, region: summary.region, labelAt: summary.labelAt, coverage: summary.coverage,
-      seen: scored.words.unknown.length === 0 && passes(frameBest ?? 0, scored.threshold), words: scored.words,
+      width: summary.width,
+      height: summary.height,
+      maxRelevancy: summary.maxRelevancy,
+      maxCosine: summary.maxCosine,
+      peak: summary.peak,
+      region: summary.region,
+      labelAt: summary.labelAt,
+      coverage: summary.coverage,
+      seen: scored.words.unknown.length === 0 && passes(frameBest ?? 0, scored.threshold),
+      words: scored.words,
     }
   }
 
@@ -117,11 +156,31 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     const mapPin = found.length > 0 && withMap ? await this.mapPin(sessionId, scored) : null
     const record = this.record(scored, query)
     const recordedAt = (await this.deps.manifest?.(sessionId).catch(() => null))?.createdAt ?? null
-    const answer = caregiverAnswer({ label: scored.label, found, mapPin, words: scored.words, recordedAt, now: new Date() })
-    if (remember) await this.store.add({ sessionId, record, outcome: { seen: answer.seen, sightings: found.length, bestFrame: answer.bestFrame } })
+    const answer = caregiverAnswer({
+      label: scored.label,
+      found,
+      mapPin,
+      words: scored.words,
+      recordedAt,
+      now: new Date(),
+    })
+    if (remember)
+      await this.store.add({
+        sessionId,
+        record,
+        outcome: { seen: answer.seen, sightings: found.length, bestFrame: answer.bestFrame },
+      })
     return {
-      record, sessionId, frameCount: index.data.frameCount, relevancyByFrame, timestampsSec,
-      moments, sightings: found, answer, words: scored.words, elapsedMs: performance.now() - started,
+      record,
+      sessionId,
+      frameCount: index.data.frameCount,
+      relevancyByFrame,
+      timestampsSec,
+      moments,
+      sightings: found,
+      answer,
+      words: scored.words,
+      elapsedMs: performance.now() - started,
     }
   }
 
@@ -144,13 +203,26 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     if (phrases.length === 0) return []
     const cells = frameCells(await this.embeddings().frameEmbeddings(input.sessionId, input.frameIndex))
     const { rows, cols } = cells.data.grid
-    const cell = Math.min(rows - 1, Math.floor(input.yNorm * rows)) * cols + Math.min(cols - 1, Math.floor(input.xNorm * cols))
-    const matches = await Promise.all(phrases.map(async (label) => {
-      const scored = await this.deps.scoring.prepareText(label)
-      const { relevancy, cosine } = cells.cellRelevancy(scored.vector, scored.negatives, scored.negativesKey, scored.temperature)
-      const r = relevancy[cell] as number
-      return { label, cosine: cosine[cell] as number, relevancy: r, seen: scored.words.unknown.length === 0 && passes(r, scored.threshold) }
-    }))
+    const cell =
+      Math.min(rows - 1, Math.floor(input.yNorm * rows)) * cols + Math.min(cols - 1, Math.floor(input.xNorm * cols))
+    const matches = await Promise.all(
+      phrases.map(async (label) => {
+        const scored = await this.deps.scoring.prepareText(label)
+        const { relevancy, cosine } = cells.cellRelevancy(
+          scored.vector,
+          scored.negatives,
+          scored.negativesKey,
+          scored.temperature,
+        )
+        const r = relevancy[cell] as number
+        return {
+          label,
+          cosine: cosine[cell] as number,
+          relevancy: r,
+          seen: scored.words.unknown.length === 0 && passes(r, scored.threshold),
+        }
+      }),
+    )
     return matches.sort((a, b) => b.relevancy - a.relevancy).slice(0, input.top)
   }
 
@@ -159,13 +231,19 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     const frames = this.require(this.deps.frames, 'the recordings service (FrameReader)')
     const manifest = await this.require(this.deps.manifest ?? null, 'the recordings service (manifests)')(sessionId)
     const vocabulary = await this.deps.scoring.vocabulary()
-    if (!vocabulary) throw new ConsoleError('unsupported', 'Calibration needs the pack\'s class set with text vectors (its vocabulary).')
+    if (!vocabulary)
+      throw new ConsoleError(
+        'unsupported',
+        "Calibration needs the pack's class set with text vectors (its vocabulary).",
+      )
     const index = await this.sessionIndexes().ensure(sessionId, this.deps.scoring.modelId())
     const fractions = await labelFractions(frames, manifest)
     const evidence = []
     for (const name of vocabulary.names) {
       const scored = await this.deps.scoring.prepareText(name, { threshold: null, temperature: null })
-      const relevancyByFrame = index.perFrameMax(index.cellRelevancy(scored.vector, scored.negatives, scored.negativesKey, scored.temperature).relevancy)
+      const relevancyByFrame = index.perFrameMax(
+        index.cellRelevancy(scored.vector, scored.negatives, scored.negativesKey, scored.temperature).relevancy,
+      )
       const shown = fractions.get(name.toLowerCase())
       const truth = relevancyByFrame.map((_, f) => {
         const fraction = shown?.[f] ?? 0
@@ -177,9 +255,14 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     const temperature = this.deps.scoring.rule().temperature
     const present = calibration.classes.filter((c) => c.present).length
     const rule: RelevancyRule = {
-      threshold: calibration.threshold, temperature,
+      threshold: calibration.threshold,
+      temperature,
       calibratedOn: `${sessionId} (${manifest.frames.length} frames, ${present} classes shown, ${calibration.classes.length - present} absent)`,
-      figures: { f1: round(calibration.f1), precision: round(calibration.precision), recall: round(calibration.recall) },
+      figures: {
+        f1: round(calibration.f1),
+        precision: round(calibration.precision),
+        recall: round(calibration.recall),
+      },
     }
     const written = write ? await this.deps.scoring.writeRule(rule) : null
     return { sessionId, modelId: this.deps.scoring.modelId(), temperature, ...calibration, written }
@@ -231,10 +314,16 @@ export class QueryService implements ServiceApi<typeof querySpec> {
 
   private record(scored: ScoredQuery, query: AskQuery): QueryRecord {
     return {
-      label: scored.label, source: query.source, queryText: scored.queryText, modelId: scored.modelId,
+      label: scored.label,
+      source: query.source,
+      queryText: scored.queryText,
+      modelId: scored.modelId,
       promptTemplate: this.deps.prompt?.promptTemplate() ?? null,
-      negatives: query.settings.negatives, vocabularyNegatives: scored.vocabularyNames, temperature: scored.temperature,
-      threshold: scored.threshold, thresholdMode: scored.thresholdMode,
+      negatives: query.settings.negatives,
+      vocabularyNegatives: scored.vocabularyNames,
+      temperature: scored.temperature,
+      threshold: scored.threshold,
+      thresholdMode: scored.thresholdMode,
       createdAt: new Date().toISOString(),
     }
   }
@@ -255,7 +344,6 @@ export class QueryService implements ServiceApi<typeof querySpec> {
   }
 }
 
-
 /** A frame's embeddings pooled into the index's cells (a one-frame index), so a frame decides as the search does. */
 function frameCells(map: EmbeddingMap): SessionQueryIndex {
   const index = new SessionQueryIndex(emptyIndexData('frame', 'frame', map.dim, 1, defaultGrid))
@@ -266,7 +354,11 @@ function frameCells(map: EmbeddingMap): SessionQueryIndex {
 /** Per label class name (lower case), the fraction of each frame its pixels cover. */
 async function labelFractions(frames: FrameReader, manifest: SessionManifest): Promise<Map<string, number[]>> {
   const names = new Map((manifest.labelClasses ?? []).map((c) => [c.id, c.name.toLowerCase()]))
-  if (names.size === 0) throw new ConsoleError('unsupported', `Session "${manifest.id}" has no label classes; calibration needs ground-truth labels.`)
+  if (names.size === 0)
+    throw new ConsoleError(
+      'unsupported',
+      `Session "${manifest.id}" has no label classes; calibration needs ground-truth labels.`,
+    )
   const out = new Map<string, number[]>()
   for (const frame of manifest.frames) {
     const labels = await frames.loadLabels(manifest.id, frame.index)

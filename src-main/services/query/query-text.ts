@@ -6,16 +6,40 @@
 
 // Longest first, so "where are the" is removed before "where".
 export const leadingPhrases = [
-  'can you show me', 'could you show me', 'can you find', 'could you find', 'do you see', 'have you seen',
-  'where did i leave', 'where did i put', 'where can i find', 'where is', 'where are', "where's", 'where',
-  'show me', 'find me', 'look for', 'search for', 'find', 'show', 'locate', 'is there', 'are there', 'any',
+  'can you show me',
+  'could you show me',
+  'can you find',
+  'could you find',
+  'do you see',
+  'have you seen',
+  'where did i leave',
+  'where did i put',
+  'where can i find',
+  'where is',
+  'where are',
+  "where's",
+  'where',
+  'show me',
+  'find me',
+  'look for',
+  'search for',
+  'find',
+  'show',
+  'locate',
+  'is there',
+  'are there',
+  'any',
 ]
 export const determiners = ['the', 'a', 'an', 'my', 'our', 'your', 'some', 'his', 'her', 'their', 'this', 'that']
 export const trailingWords = ['please', 'now', 'again']
 
 /** The phrase to embed, lower-case, without question words, determiners and punctuation. */
 export function cleanQueryText(typed: string): string {
-  let text = typed.toLowerCase().replace(/[?!.,;:"“”]+/g, ' ').replace(/\s+/g, ' ').trim()
+  let text = typed
+    .toLowerCase()
+    .replace(/[?!.,;:"“”]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
   let changed = true
   while (changed) {
     changed = false
@@ -35,4 +59,3 @@ export function cleanQueryText(typed: string): string {
   // Phrases are only stripped when a word follows them, so the result is never empty.
   return text
 }
-

@@ -38,13 +38,17 @@ export class QueryVectors {
 
   async resolve(query: AskQuery, modelId: string, vocabulary: Vocabulary | null): Promise<ResolvedQuery> {
     const { label, queryText, vector } = await this.queryVector(query, modelId)
-    const others = vocabulary && query.settings.vocabularyNegatives ? otherNames(vocabulary, vector) : { names: [], vectors: [] }
+    const others =
+      vocabulary && query.settings.vocabularyNegatives ? otherNames(vocabulary, vector) : { names: [], vectors: [] }
     const negatives = [...(await this.texts(query.settings.negatives, modelId)), ...others.vectors]
     const negativesKey = [modelId, ...query.settings.negatives, '|', ...others.names].join('\u0000')
     return { label, queryText, vector, negatives, vocabularyNames: others.names, negativesKey }
   }
 
-  private async queryVector(query: AskQuery, modelId: string): Promise<{ label: string; queryText: string | null; vector: Float32Array }> {
+  private async queryVector(
+    query: AskQuery,
+    modelId: string,
+  ): Promise<{ label: string; queryText: string | null; vector: Float32Array }> {
     const source = query.source
     if (source.kind === 'text') {
       const queryText = cleanQueryText(source.text)
@@ -52,7 +56,7 @@ export class QueryVectors {
       return { label: queryText, queryText, vector: vector as Float32Array }
     }
     const map = await this.embeddings.frameEmbeddings(source.sessionId, source.frameIndex)
-    const label = `like frame ${source.frameIndex} at (${Math.round(100 * (source.box.x0 + source.box.x1) / 2)}%, ${Math.round(100 * (source.box.y0 + source.box.y1) / 2)}%)`
+    const label = `like frame ${source.frameIndex} at (${Math.round((100 * (source.box.x0 + source.box.x1)) / 2)}%, ${Math.round((100 * (source.box.y0 + source.box.y1)) / 2)}%)`
     return { label, queryText: null, vector: boxEmbedding(map, source.box) }
   }
 

@@ -19,7 +19,11 @@ export async function tokenizerWords(path: string): Promise<Set<string> | null> 
   const parsed = tokenizerVocabSchema.safeParse(JSON.parse(await readFile(path, 'utf8')))
   const vocab = parsed.success ? parsed.data.model.vocab : null
   // BPE vocabularies are objects (token → id); Unigram ones are [token, score] pairs.
-  const tokens = Array.isArray(vocab) ? vocab.map((entry: unknown) => (Array.isArray(entry) ? String(entry[0]) : '')) : vocab && typeof vocab === 'object' ? Object.keys(vocab) : null
+  const tokens = Array.isArray(vocab)
+    ? vocab.map((entry: unknown) => (Array.isArray(entry) ? String(entry[0]) : ''))
+    : vocab && typeof vocab === 'object'
+      ? Object.keys(vocab)
+      : null
   if (!tokens) return null
   const wordEnds = tokens.some((t) => t.endsWith('</w>'))
   const wordStarts = !wordEnds && tokens.some((t) => t.startsWith('▁'))
@@ -36,7 +40,9 @@ export async function tokenizerWords(path: string): Promise<Set<string> | null> 
 
 /** Optimal-string-alignment distance: edits, with a swap of neighbours ("plnat" → "plant") counting as one. */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  )
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
@@ -65,14 +71,22 @@ function closest(word: string, candidates: readonly string[]): string | null {
  */
 export function checkWords(typed: string, known: Set<string> | null, vocabulary: readonly string[]): QueryWords {
   const vocabularyWords = [...new Set(vocabulary.flatMap((name) => name.toLowerCase().split(/\s+/)))]
-  const isKnown = (word: string): boolean => known === null || known.has(word) || vocabularyWords.includes(word) || questionWords.includes(word)
-  const words = typed.toLowerCase().replace(/[?!.,;:"“”]+/g, ' ').split(/\s+/).filter(Boolean)
+  const isKnown = (word: string): boolean =>
+    known === null || known.has(word) || vocabularyWords.includes(word) || questionWords.includes(word)
+  const words = typed
+    .toLowerCase()
+    .replace(/[?!.,;:"“”]+/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
   const unknown = words.filter((w) => !isKnown(w))
   if (unknown.length === 0) return { unknown: [], suggestion: null }
   const corrected = words.map((w) => (isKnown(w) ? w : (closest(w, questionWords) ?? closest(w, vocabularyWords) ?? w)))
   const fixed = corrected.every((w) => isKnown(w))
   // A misspelt question word ("whre") is corrected silently: only the words that name things count.
-  return { unknown: unknown.filter((w) => closest(w, questionWords) === null), suggestion: fixed ? cleanQueryText(corrected.join(' ')) : null }
+  return {
+    unknown: unknown.filter((w) => closest(w, questionWords) === null),
+    suggestion: fixed ? cleanQueryText(corrected.join(' ')) : null,
+  }
 }
 
 /** The active pack's tokenizer words, read once per pack. */
@@ -86,7 +100,10 @@ export class PackWords {
     if (!pack?.manifest.text) return Promise.resolve(null)
     if (this.cached?.packId !== pack.id) {
       // A tokenizer without a readable word list makes every word "known": no false "unknown word".
-      this.cached = { packId: pack.id, words: tokenizerWords(join(pack.dir, pack.manifest.text.tokenizer)).catch(() => null) }
+      this.cached = {
+        packId: pack.id,
+        words: tokenizerWords(join(pack.dir, pack.manifest.text.tokenizer)).catch(() => null),
+      }
     }
     return this.cached.words
   }

@@ -4,7 +4,11 @@ import type { z } from 'zod'
 import { ConsoleError } from '../../contract'
 
 /** The parsed file, or null when it does not exist. */
-export async function readJsonFile<S extends z.ZodType>(file: string, schema: S, hint = ''): Promise<z.infer<S> | null> {
+export async function readJsonFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  hint = '',
+): Promise<z.infer<S> | null> {
   let text: string
   try {
     text = await readFile(file, 'utf8')

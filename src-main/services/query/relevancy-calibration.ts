@@ -40,7 +40,9 @@ const candidates = Array.from({ length: 50 }, (_, i) => Math.round((0.5 + i * 0.
 export function calibrateThreshold(evidence: ClassEvidence[]): Calibration {
   let best: { threshold: number; f1: number; precision: number; recall: number } | null = null
   for (const threshold of candidates) {
-    const total = evidence.map((c) => counts(c, threshold)).reduce((a, b) => ({ tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn, peakWhereAbsent: 0 }))
+    const total = evidence
+      .map((c) => counts(c, threshold))
+      .reduce((a, b) => ({ tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn, peakWhereAbsent: 0 }))
     const precision = total.tp + total.fp > 0 ? total.tp / (total.tp + total.fp) : 1
     const recall = total.tp + total.fn > 0 ? total.tp / (total.tp + total.fn) : 1
     const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0
@@ -51,13 +53,22 @@ export function calibrateThreshold(evidence: ClassEvidence[]): Calibration {
     ...chosen,
     classes: evidence.map((c) => {
       const { tp, fp, fn, peakWhereAbsent } = counts(c, chosen.threshold)
-      return { name: c.name, present: c.truth.some((t) => t === true), precision: tp + fp > 0 ? tp / (tp + fp) : null, recall: tp + fn > 0 ? tp / (tp + fn) : null, peakWhereAbsent }
+      return {
+        name: c.name,
+        present: c.truth.some((t) => t === true),
+        precision: tp + fp > 0 ? tp / (tp + fp) : null,
+        recall: tp + fn > 0 ? tp / (tp + fn) : null,
+        peakWhereAbsent,
+      }
     }),
   }
 }
 
 function counts(c: ClassEvidence, threshold: number): { tp: number; fp: number; fn: number; peakWhereAbsent: number } {
-  let tp = 0, fp = 0, fn = 0, peakWhereAbsent = 0
+  let tp = 0,
+    fp = 0,
+    fn = 0,
+    peakWhereAbsent = 0
   c.relevancyByFrame.forEach((r, f) => {
     const truth = c.truth[f]
     if (truth === null || truth === undefined) return

@@ -18,10 +18,15 @@ let table: { temperature: number; values: Float32Array } | null = null
  * a table with linear interpolation, within 1e-5 of relevancyOf for temperatures up to 100 and
  * several times faster than Math.exp per value.
  */
-export function relevancyInPlace(queryCosines: Float32Array, maxNegativeCosines: Float32Array, temperature: number): Float32Array {
+export function relevancyInPlace(
+  queryCosines: Float32Array,
+  maxNegativeCosines: Float32Array,
+  temperature: number,
+): Float32Array {
   if (table?.temperature !== temperature) {
     const values = new Float32Array(2 * tableHalfWidth * tableStepsPerUnit + 2)
-    for (let k = 0; k < values.length; k++) values[k] = relevancyOf(k / tableStepsPerUnit - tableHalfWidth, 0, temperature)
+    for (let k = 0; k < values.length; k++)
+      values[k] = relevancyOf(k / tableStepsPerUnit - tableHalfWidth, 0, temperature)
     table = { temperature, values }
   }
   const values = table.values
@@ -43,7 +48,12 @@ export function relevancyInPlace(queryCosines: Float32Array, maxNegativeCosines:
  * Relevancy of `count` pixels from channel-major scores: row 0 is the query, rows 1.. the negatives
  * (`scores[k * count + i]`). Without negatives, relevancy is the cosine mapped from [−1, 1] to [0, 1].
  */
-export function relevancyFromScores(scores: Float32Array, count: number, negatives: number, temperature: number): Float32Array {
+export function relevancyFromScores(
+  scores: Float32Array,
+  count: number,
+  negatives: number,
+  temperature: number,
+): Float32Array {
   const relevancy = new Float32Array(count)
   for (let i = 0; i < count; i++) {
     const query = scores[i] as number

@@ -24,9 +24,19 @@ export interface SessionIndexData {
 
 export const defaultGrid: CellGrid = { rows: 12, cols: 16 }
 
-export function emptyIndexData(sessionId: string, modelId: string, dim: number, frameCount: number, grid = defaultGrid): SessionIndexData {
+export function emptyIndexData(
+  sessionId: string,
+  modelId: string,
+  dim: number,
+  frameCount: number,
+  grid = defaultGrid,
+): SessionIndexData {
   return {
-    sessionId, modelId, dim, grid, frameCount,
+    sessionId,
+    modelId,
+    dim,
+    grid,
+    frameCount,
     timestampsSec: new Float64Array(frameCount),
     indexed: new Uint8Array(frameCount),
     cells: new Int8Array(frameCount * grid.rows * grid.cols * dim),
@@ -73,7 +83,12 @@ export class SessionQueryIndex {
   }
 
   /** Relevancy of every cell against the negatives (keyed by `negativesKey` for caching). */
-  cellRelevancy(query: Float32Array, negatives: Float32Array[], negativesKey: string, temperature: number): { relevancy: Float32Array; cosine: Float32Array } {
+  cellRelevancy(
+    query: Float32Array,
+    negatives: Float32Array[],
+    negativesKey: string,
+    temperature: number,
+  ): { relevancy: Float32Array; cosine: Float32Array } {
     const cosine = this.cellCosines(query)
     const relevancy = new Float32Array(cosine.length)
     if (negatives.length === 0) {

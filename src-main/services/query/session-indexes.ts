@@ -121,15 +121,27 @@ function stridedSample(items: number[], count: number): number[] {
 }
 
 /** A compressed index fitted on the first frames' cells, with those frames filled in. */
-function compressedIndex(sessionId: string, modelId: string, frameCount: number, frames: Array<{ frameIndex: number; timestampSec: number; cells: Int8Array; dim: number }>): SessionQueryIndex {
+function compressedIndex(
+  sessionId: string,
+  modelId: string,
+  frameCount: number,
+  frames: Array<{ frameIndex: number; timestampSec: number; cells: Int8Array; dim: number }>,
+): SessionQueryIndex {
   const dim = frames[0]!.dim
   const sample = new Int8Array(frames.reduce((n, f) => n + f.cells.length, 0))
   frames.reduce((offset, f) => (sample.set(f.cells, offset), offset + f.cells.length), 0)
   const cellsPerFrame = defaultGrid.rows * defaultGrid.cols
   const codes = new CellCodes(fitCellCodes(frameCount * cellsPerFrame, dim, sample))
   const index = new SessionQueryIndex({
-    sessionId, modelId, dim, grid: defaultGrid, frameCount, codes,
-    timestampsSec: new Float64Array(frameCount), indexed: new Uint8Array(frameCount), cells: new Int8Array(0),
+    sessionId,
+    modelId,
+    dim,
+    grid: defaultGrid,
+    frameCount,
+    codes,
+    timestampsSec: new Float64Array(frameCount),
+    indexed: new Uint8Array(frameCount),
+    cells: new Int8Array(0),
   })
   for (const f of frames) index.setFrame(f.frameIndex, f.timestampSec, f.cells)
   return index

@@ -131,7 +131,14 @@ export class SyntheticEmbeddingWorld implements EmbeddingProvider, FrameScorer, 
         scores[k * count + i] = dot
       }
     })
-    return { count: vectors.length, width: map.width, height: map.height, scaleX: map.scaleX, scaleY: map.scaleY, scores }
+    return {
+      count: vectors.length,
+      width: map.width,
+      height: map.height,
+      scaleX: map.scaleX,
+      scaleY: map.scaleY,
+      scores,
+    }
   }
 
   async frameCount(): Promise<number> {
@@ -141,7 +148,9 @@ export class SyntheticEmbeddingWorld implements EmbeddingProvider, FrameScorer, 
   async loadFrame(sessionId: string, frameIndex: number): Promise<LoadedFrame> {
     const { width, height } = this.options
     return {
-      sessionId, frameIndex, timestampSec: frameIndex / this.options.fps,
+      sessionId,
+      frameIndex,
+      timestampSec: frameIndex / this.options.fps,
       rgb: { width, height, data: new Uint8Array(width * height * 3) },
       depthMeters: { width, height, data: new Float32Array(width * height) },
       camera: { width, height, fx: width, fy: width, cx: width / 2, cy: height / 2 },
@@ -178,4 +187,3 @@ function hash(text: string): number {
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619)
   return h >>> 0
 }
-

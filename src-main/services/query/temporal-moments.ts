@@ -10,7 +10,12 @@ import { passes } from './query-scoring'
  * Runs of frames at or above `threshold`, in time order; runs separated by less than `gapSec` are
  * one visit, so a brief dip (motion blur, occlusion, a glance away) does not count as a second one.
  */
-export function visits(relevancyByFrame: ArrayLike<number>, timestampsSec: ArrayLike<number>, threshold: number, gapSec: number): QuerySighting[] {
+export function visits(
+  relevancyByFrame: ArrayLike<number>,
+  timestampsSec: ArrayLike<number>,
+  threshold: number,
+  gapSec: number,
+): QuerySighting[] {
   const runs: QuerySighting[] = []
   for (let i = 0; i < relevancyByFrame.length; i++) {
     const relevancy = relevancyByFrame[i] as number
@@ -26,7 +31,15 @@ export function visits(relevancyByFrame: ArrayLike<number>, timestampsSec: Array
         last.bestSec = timestampSec
       }
     } else {
-      runs.push({ firstFrame: i, lastFrame: i, bestFrame: i, bestSec: timestampSec, startSec: timestampSec, endSec: timestampSec, relevancy })
+      runs.push({
+        firstFrame: i,
+        lastFrame: i,
+        bestFrame: i,
+        bestSec: timestampSec,
+        startSec: timestampSec,
+        endSec: timestampSec,
+        relevancy,
+      })
     }
   }
   return runs
@@ -37,9 +50,22 @@ export function visits(relevancyByFrame: ArrayLike<number>, timestampsSec: Array
  * in all, the best frames below the threshold ('possible', best first, none within `minGapSec` of
  * another moment).
  */
-export function evidenceMoments(relevancyByFrame: ArrayLike<number>, timestampsSec: ArrayLike<number>, found: QuerySighting[], top: number, minGapSec: number): QueryMoment[] {
-  const moments: QueryMoment[] = found.map((v) => ({ frameIndex: v.bestFrame, timestampSec: v.bestSec, relevancy: v.relevancy, decision: 'seen' }))
-  const order = Array.from({ length: relevancyByFrame.length }, (_, i) => i).sort((a, b) => (relevancyByFrame[b] as number) - (relevancyByFrame[a] as number))
+export function evidenceMoments(
+  relevancyByFrame: ArrayLike<number>,
+  timestampsSec: ArrayLike<number>,
+  found: QuerySighting[],
+  top: number,
+  minGapSec: number,
+): QueryMoment[] {
+  const moments: QueryMoment[] = found.map((v) => ({
+    frameIndex: v.bestFrame,
+    timestampSec: v.bestSec,
+    relevancy: v.relevancy,
+    decision: 'seen',
+  }))
+  const order = Array.from({ length: relevancyByFrame.length }, (_, i) => i).sort(
+    (a, b) => (relevancyByFrame[b] as number) - (relevancyByFrame[a] as number),
+  )
   for (const frameIndex of order) {
     if (moments.length >= top) break
     const relevancy = relevancyByFrame[frameIndex] as number

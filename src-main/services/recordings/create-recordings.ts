@@ -51,9 +51,24 @@ export function createRecordings(deps: RecordingsDeps): Recordings {
   registerFrameRoutes(deps.data, store, frameReader, new Thumbnails())
   const policy = deps.policy ?? pathPolicyFor(deps.host, deps.paths, deps.dataRoots ?? [])
   const browser = new FileBrowser(policy)
-  const imports = new ImportJobs(deps.importer ?? formatReaders, deps.jobs, deps.paths.sessions, deps.events, deps.logger, policy.mode === 'browser')
+  const imports = new ImportJobs(
+    deps.importer ?? formatReaders,
+    deps.jobs,
+    deps.paths.sessions,
+    deps.events,
+    deps.logger,
+    policy.mode === 'browser',
+  )
   const data = new SessionData(deps.paths)
-  const service = new SessionsService({ store, reader: frameReader, browser, imports, events: deps.events, logger: deps.logger, data })
+  const service = new SessionsService({
+    store,
+    reader: frameReader,
+    browser,
+    imports,
+    events: deps.events,
+    logger: deps.logger,
+    data,
+  })
   return { service, frameReader, store, data }
 }
 
@@ -68,6 +83,7 @@ export function browseRoots(paths: ConsolePaths, configured: string[]): string[]
  * picked plus the data folder and resources; the CLI reads what it is given. Writes: the data folder.
  */
 export function pathPolicyFor(host: AppInfo['host'], paths: ConsolePaths, dataRoots: string[]): PathPolicy {
-  const readRoots = host === 'browser' ? browseRoots(paths, dataRoots) : [paths.home, paths.resources, paths.shippedModels]
+  const readRoots =
+    host === 'browser' ? browseRoots(paths, dataRoots) : [paths.home, paths.resources, paths.shippedModels]
   return new PathPolicy({ mode: host === 'test' ? 'cli' : host, readRoots, writeRoots: [paths.home] })
 }

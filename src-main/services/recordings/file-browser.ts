@@ -31,7 +31,8 @@ export class FileBrowser {
       return { path: null, parent: null, roots, entries }
     }
     const real = await this.checkAllowed(path)
-    if (!(await stat(real)).isDirectory()) throw new ConsoleError('invalid_input', `${printable(path)} is a file, not a folder.`)
+    if (!(await stat(real)).isDirectory())
+      throw new ConsoleError('invalid_input', `${printable(path)} is a file, not a folder.`)
     const withHidden = this.policy.allowsHidden(showHidden)
     const dirents = await readdir(real, { withFileTypes: true })
     const visible = dirents.filter((d) => withHidden || !d.name.startsWith('.')).slice(0, maxEntries)
@@ -39,16 +40,32 @@ export class FileBrowser {
       visible.map(async (d): Promise<BrowseEntry | null> => {
         const full = join(real, d.name)
         // A link leading outside the allowed folders is not shown (its target is not the client's business).
-        if (d.isSymbolicLink() && !(await this.policy.readable(full).then(() => true, () => false))) return null
+        if (
+          d.isSymbolicLink() &&
+          !(await this.policy.readable(full).then(
+            () => true,
+            () => false,
+          ))
+        )
+          return null
         const info = await stat(full).catch(() => null)
         const isDir = info?.isDirectory() ?? d.isDirectory()
-        return { name: d.name, path: full, kind: isDir ? 'dir' : 'file', sizeBytes: isDir ? null : (info?.size ?? null) }
+        return {
+          name: d.name,
+          path: full,
+          kind: isDir ? 'dir' : 'file',
+          sizeBytes: isDir ? null : (info?.size ?? null),
+        }
       }),
     )
     const shown = entries.filter((e): e is BrowseEntry => e !== null)
     shown.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1))
-    const atRoot = roots.includes(real) || !(await this.policy.readable(dirname(real)).then(() => true, () => false))
+    const atRoot =
+      roots.includes(real) ||
+      !(await this.policy.readable(dirname(real)).then(
+        () => true,
+        () => false,
+      ))
     return { path: real, parent: atRoot ? null : dirname(real), roots, entries: shown }
   }
 }
-

@@ -25,13 +25,20 @@ export async function readFrameFile(path: string, sessionDir?: string): Promise<
     return await readFile(sessionDir ? await realPathInside(sessionDir, path) : path)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    const reason = code === 'ENOENT' || error instanceof ConsoleError ? 'file is missing or lies outside the session folder' : 'the file cannot be read'
+    const reason =
+      code === 'ENOENT' || error instanceof ConsoleError
+        ? 'file is missing or lies outside the session folder'
+        : 'the file cannot be read'
     throw new ConsoleError('bad_file', `${path}: ${reason}.`, { file: path })
   }
 }
 
 /** Decodes an RGB image to 8-bit RGB, scaled to `size` when given and different. */
-export async function decodeRgb(path: string, size?: { width: number; height: number }, sessionDir?: string): Promise<RgbImage> {
+export async function decodeRgb(
+  path: string,
+  size?: { width: number; height: number },
+  sessionDir?: string,
+): Promise<RgbImage> {
   const bytes = await readFrameFile(path, sessionDir)
   await checkImageSize(bytes, path)
   try {
@@ -45,7 +52,11 @@ export async function decodeRgb(path: string, size?: { width: number; height: nu
     }
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }
   } catch (error) {
-    throw new ConsoleError('bad_file', `${path}: cannot decode the RGB image (${error instanceof Error ? error.message : String(error)}).`, { file: path })
+    throw new ConsoleError(
+      'bad_file',
+      `${path}: cannot decode the RGB image (${error instanceof Error ? error.message : String(error)}).`,
+      { file: path },
+    )
   }
 }
 
@@ -60,7 +71,11 @@ function pngHeader(bytes: Uint8Array, path: string): { bitDepth: number; colorTy
 }
 
 function decodeFailed(path: string, error: unknown): ConsoleError {
-  return new ConsoleError('bad_file', `${path}: cannot decode the PNG (${error instanceof Error ? error.message : String(error)}).`, { file: path })
+  return new ConsoleError(
+    'bad_file',
+    `${path}: cannot decode the PNG (${error instanceof Error ? error.message : String(error)}).`,
+    { file: path },
+  )
 }
 
 /**
@@ -72,16 +87,29 @@ export async function decodeGreyPng(path: string, sessionDir?: string): Promise<
   const bytes = await readFrameFile(path, sessionDir)
   const { bitDepth, colorType } = pngHeader(bytes, path)
   await checkImageSize(bytes, path)
-  if (colorType !== 0) throw new ConsoleError('bad_file', `${path}: expected a single-channel (grey) PNG, found PNG colour type ${colorType}.`, { file: path })
+  if (colorType !== 0)
+    throw new ConsoleError(
+      'bad_file',
+      `${path}: expected a single-channel (grey) PNG, found PNG colour type ${colorType}.`,
+      { file: path },
+    )
   if (bitDepth === 16) {
     try {
-      const { data, info } = await sharp(bytes).toColourspace('grey16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true })
-      return { width: info.width, height: info.height, data: new Uint16Array(data.buffer, data.byteOffset, data.length / 2) }
+      const { data, info } = await sharp(bytes)
+        .toColourspace('grey16')
+        .raw({ depth: 'ushort' })
+        .toBuffer({ resolveWithObject: true })
+      return {
+        width: info.width,
+        height: info.height,
+        data: new Uint16Array(data.buffer, data.byteOffset, data.length / 2),
+      }
     } catch (error) {
       throw decodeFailed(path, error)
     }
   }
-  if (bitDepth !== 8) throw new ConsoleError('bad_file', `${path}: expected an 8- or 16-bit PNG, found ${bitDepth}-bit.`, { file: path })
+  if (bitDepth !== 8)
+    throw new ConsoleError('bad_file', `${path}: expected an 8- or 16-bit PNG, found ${bitDepth}-bit.`, { file: path })
   try {
     const png = decode(bytes)
     return { width: png.width, height: png.height, data: Uint16Array.from(png.data) }

@@ -41,7 +41,8 @@ export async function framesFromJournal(sessionDir: string, manifest: SessionMan
     }
     if (parsed.index < frames.length) continue
     if (parsed.index !== frames.length) break
-    if (!(await nonEmptyFile(join(sessionDir, parsed.rgb))) || !(await nonEmptyFile(join(sessionDir, parsed.depth)))) break
+    if (!(await nonEmptyFile(join(sessionDir, parsed.rgb))) || !(await nonEmptyFile(join(sessionDir, parsed.depth))))
+      break
     frames.push(parsed)
   }
   if (frames.length === manifest.frames.length) return manifest

@@ -11,7 +11,12 @@ import type { Thumbnails } from './thumbnails'
 
 const u16ContentType = 'application/x-dve-u16'
 
-export function registerFrameRoutes(data: DataRouter, store: SessionStore, reader: SessionFrameReader, thumbnails: Thumbnails): void {
+export function registerFrameRoutes(
+  data: DataRouter,
+  store: SessionStore,
+  reader: SessionFrameReader,
+  thumbnails: Thumbnails,
+): void {
   data.register('sessions/:sessionId/thumbnail', async ({ sessionId }) => ({
     body: await thumbnails.thumbnail(await store.get(sessionId as string)),
     contentType: 'image/jpeg',
@@ -22,16 +27,29 @@ export function registerFrameRoutes(data: DataRouter, store: SessionStore, reade
 }
 
 /** One frame image as the data plane serves it (also used by the seek benchmark). */
-export async function frameResponse(reader: SessionFrameReader, sessionId: string, index: number, kind: string): Promise<DataResponse> {
+export async function frameResponse(
+  reader: SessionFrameReader,
+  sessionId: string,
+  index: number,
+  kind: string,
+): Promise<DataResponse> {
   switch (kind) {
     case 'rgb': {
       const { bytes, contentType } = await reader.rgbBytes(sessionId, index)
       return { body: bytes, contentType, immutable: true }
     }
     case 'depth':
-      return { body: encodeU16Payload(await reader.depthRaw(sessionId, index)), contentType: u16ContentType, immutable: true }
+      return {
+        body: encodeU16Payload(await reader.depthRaw(sessionId, index)),
+        contentType: u16ContentType,
+        immutable: true,
+      }
     case 'bundle': {
-      const [rgb, depth, labels] = await Promise.all([reader.rgbBytes(sessionId, index), reader.depthRaw(sessionId, index), reader.labelsRaw(sessionId, index)])
+      const [rgb, depth, labels] = await Promise.all([
+        reader.rgbBytes(sessionId, index),
+        reader.depthRaw(sessionId, index),
+        reader.labelsRaw(sessionId, index),
+      ])
       const body = encodeFrameBundle(rgb.bytes, encodeU16Payload(depth), labels && encodeU16Payload(labels))
       return { body, contentType: 'application/x-dve-frame', immutable: true }
     }
@@ -46,6 +64,7 @@ export async function frameResponse(reader: SessionFrameReader, sessionId: strin
 }
 
 function parseIndex(text: string): number {
-  if (!/^\d{1,9}$/.test(text)) throw new ConsoleError('invalid_input', `Frame index "${text}" is not a non-negative integer.`)
+  if (!/^\d{1,9}$/.test(text))
+    throw new ConsoleError('invalid_input', `Frame index "${text}" is not a non-negative integer.`)
   return Number(text)
 }

@@ -4,7 +4,13 @@
  */
 import { stat } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
-import { ConsoleError, type DetectedFormat, type ImportOptions, type ImportPreview, type ImportReport } from '../../contract'
+import {
+  ConsoleError,
+  type DetectedFormat,
+  type ImportOptions,
+  type ImportPreview,
+  type ImportReport,
+} from '../../contract'
 import type { EventBus } from '../event-bus'
 import type { JobContext, JobRunner } from '../jobs/job-runner'
 import type { Logger } from '../logger'
@@ -18,7 +24,11 @@ export interface Importer {
 }
 
 /** A preview reads a handful of frames: no progress to show, nothing to cancel. */
-const previewContext: JobContext = { signal: new AbortController().signal, progress: () => undefined, throwIfCancelled: () => undefined }
+const previewContext: JobContext = {
+  signal: new AbortController().signal,
+  progress: () => undefined,
+  throwIfCancelled: () => undefined,
+}
 
 const keepReports = 50
 
@@ -40,13 +50,17 @@ export class ImportJobs {
       this.confined(sourcePath, () => this.importer.importSession(sourcePath, options, this.libraryDir, ctx)),
     )
     const reported = result.then((report) => {
-      this.logger.info('sessions', `Imported ${report.imported} frames from ${sourcePath} as "${report.sessionId}" (${report.skipped.length} skipped).`)
+      this.logger.info(
+        'sessions',
+        `Imported ${report.imported} frames from ${sourcePath} as "${report.sessionId}" (${report.skipped.length} skipped).`,
+      )
       this.events.emit('changed', { service: 'sessions', id: report.sessionId })
       return report
     })
     reported.catch(() => undefined)
     this.results.set(id, reported)
-    for (const old of [...this.results.keys()].slice(0, Math.max(0, this.results.size - keepReports))) this.results.delete(old)
+    for (const old of [...this.results.keys()].slice(0, Math.max(0, this.results.size - keepReports)))
+      this.results.delete(old)
     return { jobId: id }
   }
 

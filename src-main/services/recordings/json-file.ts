@@ -10,19 +10,30 @@ export async function readJsonFile<S extends z.ZodType>(path: string, schema: S)
     text = await readFile(path, 'utf8')
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
-    throw new ConsoleError(missing ? 'not_found' : 'bad_file', `${path}: ${missing ? 'file is missing' : String(error)}.`, { file: path })
+    throw new ConsoleError(
+      missing ? 'not_found' : 'bad_file',
+      `${path}: ${missing ? 'file is missing' : String(error)}.`,
+      { file: path },
+    )
   }
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (error) {
-    throw new ConsoleError('bad_file', `${path}: not valid JSON (${error instanceof Error ? error.message : String(error)}).`, { file: path })
+    throw new ConsoleError(
+      'bad_file',
+      `${path}: not valid JSON (${error instanceof Error ? error.message : String(error)}).`,
+      { file: path },
+    )
   }
   const parsed = schema.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const where = issue && issue.path.length ? issue.path.join('.') : 'top level'
-    throw new ConsoleError('bad_file', `${path}: ${where}: ${issue?.message ?? 'invalid'}.`, { file: path, field: where })
+    throw new ConsoleError('bad_file', `${path}: ${where}: ${issue?.message ?? 'invalid'}.`, {
+      file: path,
+      field: where,
+    })
   }
   return parsed.data
 }

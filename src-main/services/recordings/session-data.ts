@@ -25,8 +25,14 @@ export class SessionData {
   /** Existing folders derived from the session, with sizes (the recording folder is the caller's). */
   async derivedParts(sessionId: string): Promise<SessionDataPart[]> {
     const candidates: Array<{ what: string; path: string }> = [
-      ...(await perModel(join(this.paths.cache, 'embeddings'), sessionId)).map((path) => ({ what: 'embedding cache', path })),
-      ...(await queryIndexFiles(join(this.paths.cache, 'query-index'), sessionId)).map((path) => ({ what: 'query index', path })),
+      ...(await perModel(join(this.paths.cache, 'embeddings'), sessionId)).map((path) => ({
+        what: 'embedding cache',
+        path,
+      })),
+      ...(await queryIndexFiles(join(this.paths.cache, 'query-index'), sessionId)).map((path) => ({
+        what: 'query index',
+        path,
+      })),
       { what: 'maps', path: join(this.paths.home, 'maps', sessionId) },
       { what: 'labels', path: join(this.paths.home, 'labels', sessionId) },
     ]
@@ -58,7 +64,8 @@ async function queryIndexFiles(root: string, sessionId: string): Promise<string[
   const files: string[] = []
   for (const model of await readdir(root, { withFileTypes: true }).catch(() => [])) {
     if (!model.isDirectory()) continue
-    for (const name of await readdir(join(root, model.name)).catch(() => [] as string[])) if (name.startsWith(`${sessionId}.`)) files.push(join(root, model.name, name))
+    for (const name of await readdir(join(root, model.name)).catch(() => [] as string[]))
+      if (name.startsWith(`${sessionId}.`)) files.push(join(root, model.name, name))
   }
   return files
 }

@@ -48,7 +48,10 @@ export class SessionFrameReader implements FrameReader {
     }
   }
 
-  async loadLabels(sessionId: string, frameIndex: number): Promise<{ width: number; height: number; data: Uint16Array } | null> {
+  async loadLabels(
+    sessionId: string,
+    frameIndex: number,
+  ): Promise<{ width: number; height: number; data: Uint16Array } | null> {
     const labels = await this.labelsRaw(sessionId, frameIndex)
     return labels && { width: labels.width, height: labels.height, data: labels.data }
   }
@@ -61,7 +64,11 @@ export class SessionFrameReader implements FrameReader {
       const grey = await decodeGreyPng(path, session.dir)
       const { camera, depthInvalidValues, depthUnitMeters } = session.manifest
       if (grey.width !== camera.width || grey.height !== camera.height) {
-        throw new ConsoleError('bad_file', `${path}: depth is ${grey.width}×${grey.height}, the session camera is ${camera.width}×${camera.height}.`, { file: path })
+        throw new ConsoleError(
+          'bad_file',
+          `${path}: depth is ${grey.width}×${grey.height}, the session camera is ${camera.width}×${camera.height}.`,
+          { file: path },
+        )
       }
       const invalid = depthInvalidValues.filter((v) => v !== 0)
       if (invalid.length) {
@@ -80,7 +87,10 @@ export class SessionFrameReader implements FrameReader {
     const { session, frame } = await this.frame(sessionId, frameIndex)
     const file = frame.labels
     if (!file) return null
-    return this.cached(session, `${frame.index}/labels`, async () => ({ ...(await decodeGreyPng(join(session.dir, file), session.dir)), scale: 1 }))
+    return this.cached(session, `${frame.index}/labels`, async () => ({
+      ...(await decodeGreyPng(join(session.dir, file), session.dir)),
+      scale: 1,
+    }))
   }
 
   /** The stored RGB file's bytes and content type (served as-is). */
@@ -97,7 +107,9 @@ export class SessionFrameReader implements FrameReader {
 
   private async rgbImage(session: StoredSession, frame: SessionFrame): Promise<RgbImage> {
     const { camera } = session.manifest
-    return this.cached(session, `${frame.index}/rgb`, () => decodeRgb(join(session.dir, frame.rgb), camera, session.dir))
+    return this.cached(session, `${frame.index}/rgb`, () =>
+      decodeRgb(join(session.dir, frame.rgb), camera, session.dir),
+    )
   }
 
   private cached<T extends CachedImage>(session: StoredSession, key: string, load: () => Promise<T>): Promise<T> {
@@ -106,11 +118,18 @@ export class SessionFrameReader implements FrameReader {
   }
 
   /** The session and frame entry for an id/index (or pass-through when already resolved). */
-  async frame(sessionOrId: StoredSession | string, frameOrIndex: SessionFrame | number): Promise<{ session: StoredSession; frame: SessionFrame }> {
+  async frame(
+    sessionOrId: StoredSession | string,
+    frameOrIndex: SessionFrame | number,
+  ): Promise<{ session: StoredSession; frame: SessionFrame }> {
     const session = typeof sessionOrId === 'string' ? await this.store.get(sessionOrId) : sessionOrId
     if (typeof frameOrIndex !== 'number') return { session, frame: frameOrIndex }
     const frame = session.manifest.frames[frameOrIndex]
-    if (!frame) throw new ConsoleError('not_found', `Session "${session.id}" has no frame ${frameOrIndex} (it has ${session.manifest.frames.length}).`)
+    if (!frame)
+      throw new ConsoleError(
+        'not_found',
+        `Session "${session.id}" has no frame ${frameOrIndex} (it has ${session.manifest.frames.length}).`,
+      )
     return { session, frame }
   }
 }

@@ -17,7 +17,11 @@ export async function readManifest(sessionDir: string): Promise<SessionManifest>
   const manifest = await framesFromJournal(sessionDir, await readJsonFile(path, sessionManifestSchema))
   const misplaced = manifest.frames.findIndex((frame, i) => frame.index !== i)
   if (misplaced >= 0) {
-    throw new ConsoleError('bad_file', `${path}: frames.${misplaced}.index is ${manifest.frames[misplaced]?.index}, expected ${misplaced} (indices must be 0..n-1).`, { file: path })
+    throw new ConsoleError(
+      'bad_file',
+      `${path}: frames.${misplaced}.index is ${manifest.frames[misplaced]?.index}, expected ${misplaced} (indices must be 0..n-1).`,
+      { file: path },
+    )
   }
   return manifest
 }

@@ -11,7 +11,11 @@ export function sampleIndices(count: number, samples: number): number[] {
   return [...new Set(Array.from({ length: n }, (_, i) => Math.round((i * (count - 1)) / (n - 1))))]
 }
 
-export async function sessionStats(reader: SessionFrameReader, session: StoredSession, samples: number): Promise<SessionStats> {
+export async function sessionStats(
+  reader: SessionFrameReader,
+  session: StoredSession,
+  samples: number,
+): Promise<SessionStats> {
   const { frames } = session.manifest
   // A histogram over raw 16-bit values gives exact percentiles without sorting millions of pixels.
   const histogram = new Uint32Array(65536)
@@ -49,7 +53,11 @@ function histogramQuantile(histogram: Uint32Array, valid: number, fraction: numb
   return histogram.length - 1
 }
 
-function depthRange(histogram: Uint32Array, valid: number, unitMeters: number): NonNullable<SessionStats['depthRangeMeters']> {
+function depthRange(
+  histogram: Uint32Array,
+  valid: number,
+  unitMeters: number,
+): NonNullable<SessionStats['depthRangeMeters']> {
   const at = (fraction: number): number => histogramQuantile(histogram, valid, fraction)
   return { min: at(0) * unitMeters, max: at(1) * unitMeters, p02: at(0.02) * unitMeters, p98: at(0.98) * unitMeters }
 }

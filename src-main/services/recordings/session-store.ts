@@ -47,8 +47,13 @@ export class SessionStore {
         if (earlier !== undefined) {
           // The folder named like the id is the session; the other is the copy. Said, not hidden: a
           // copied folder would otherwise vanish from the library unexplained.
-          const [kept, copy] = basename(dir) === session.id && basename(earlier.dir) !== session.id ? [session, earlier] : [earlier, session]
-          problems.push(`${manifestPath(copy.dir)}: its id "${session.id}" repeats the session in ${kept.dir}; it is not listed (give the folder and its session.json id a new name).`)
+          const [kept, copy] =
+            basename(dir) === session.id && basename(earlier.dir) !== session.id
+              ? [session, earlier]
+              : [earlier, session]
+          problems.push(
+            `${manifestPath(copy.dir)}: its id "${session.id}" repeats the session in ${kept.dir}; it is not listed (give the folder and its session.json id a new name).`,
+          )
           sessions[sessions.indexOf(earlier)] = kept
           seen.set(session.id, kept)
           this.cache.set(kept.id, kept)
@@ -92,10 +97,15 @@ export class SessionStore {
     }
     if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) throw new ConsoleError('not_found', `No session "${id}".`)
     const session = await this.load(join(this.libraryDir, id), false).catch((error: unknown) => {
-      if (error instanceof ConsoleError && error.code === 'not_found') throw new ConsoleError('not_found', `No session "${id}" in ${this.libraryDir}.`)
+      if (error instanceof ConsoleError && error.code === 'not_found')
+        throw new ConsoleError('not_found', `No session "${id}" in ${this.libraryDir}.`)
       throw error
     })
-    if (session.id !== id) throw new ConsoleError('bad_file', `${manifestPath(session.dir)}: id is "${session.id}" but the folder is "${id}".`)
+    if (session.id !== id)
+      throw new ConsoleError(
+        'bad_file',
+        `${manifestPath(session.dir)}: id is "${session.id}" but the folder is "${id}".`,
+      )
     return session
   }
 
@@ -119,7 +129,11 @@ export class SessionStore {
   /** The session when it may be changed; built-in ones are refused naming the verb. */
   async writable(id: string, verb: string): Promise<StoredSession> {
     const session = await this.get(id)
-    if (session.readOnly) throw new ConsoleError('unsupported', `Session "${session.manifest.name}" is built in and read-only; it cannot be ${verb}.`)
+    if (session.readOnly)
+      throw new ConsoleError(
+        'unsupported',
+        `Session "${session.manifest.name}" is built in and read-only; it cannot be ${verb}.`,
+      )
     return session
   }
 
@@ -144,7 +158,8 @@ export class SessionStore {
     const dirs: Array<[string, boolean]> = this.builtinDirs.map((dir) => [dir, true])
     const entries = await readdir(this.libraryDir, { withFileTypes: true }).catch(() => [])
     // Dot folders are imports in progress (.importing-*) and deletes in progress (.deleting-*).
-    for (const entry of entries) if (entry.isDirectory() && !entry.name.startsWith('.')) dirs.push([join(this.libraryDir, entry.name), false])
+    for (const entry of entries)
+      if (entry.isDirectory() && !entry.name.startsWith('.')) dirs.push([join(this.libraryDir, entry.name), false])
     return dirs
   }
 }

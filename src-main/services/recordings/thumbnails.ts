@@ -28,9 +28,16 @@ async function makeThumbnail(session: StoredSession): Promise<Uint8Array> {
   if (!frame) throw new ConsoleError('not_found', `Session "${session.id}" has no frames to show.`)
   const path = join(session.dir, frame.rgb)
   try {
-    return await sharp(await readFrameFile(path, session.dir)).resize(thumbnailSize.width, thumbnailSize.height, { fit: 'cover' }).jpeg({ quality: 78 }).toBuffer()
+    return await sharp(await readFrameFile(path, session.dir))
+      .resize(thumbnailSize.width, thumbnailSize.height, { fit: 'cover' })
+      .jpeg({ quality: 78 })
+      .toBuffer()
   } catch (error) {
     if (error instanceof ConsoleError) throw error
-    throw new ConsoleError('bad_file', `${path}: cannot make a thumbnail (${error instanceof Error ? error.message : String(error)}).`, { file: path })
+    throw new ConsoleError(
+      'bad_file',
+      `${path}: cannot make a thumbnail (${error instanceof Error ? error.message : String(error)}).`,
+      { file: path },
+    )
   }
 }

@@ -52,7 +52,12 @@ export function imageSizeAllowed(width: number, height: number): boolean {
 /** Width and height tokens of a P5 header (comments skipped); null when they are not there. */
 function pgmSize(bytes: Uint8Array): { width: number; height: number } | null {
   const header = new TextDecoder('latin1').decode(bytes.subarray(2, Math.min(bytes.length, 512)))
-  const tokens = header.replace(/#[^\n]*/g, ' ').trim().split(/\s+/).slice(0, 2).map(Number)
+  const tokens = header
+    .replace(/#[^\n]*/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .slice(0, 2)
+    .map(Number)
   const [width, height] = tokens
   return width && height && Number.isInteger(width) && Number.isInteger(height) ? { width, height } : null
 }

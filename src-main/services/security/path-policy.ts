@@ -81,7 +81,11 @@ export class PathPolicy {
     if (existing?.isDirectory()) throw new ConsoleError('conflict', `${printable(path)} is a folder; give a file name.`)
     const pickedInSaveDialog = this.granted.some((g) => g.access === 'write' && g.path === target)
     if (existing && !overwrite && !pickedInSaveDialog) {
-      throw new ConsoleError('conflict', `${printable(path)} already exists; pass overwrite (CLI: --overwrite) to replace it.`, { file: path })
+      throw new ConsoleError(
+        'conflict',
+        `${printable(path)} already exists; pass overwrite (CLI: --overwrite) to replace it.`,
+        { file: path },
+      )
     }
     return target
   }
@@ -125,7 +129,10 @@ export function commandLinePolicy(): PathPolicy {
 
 /** The refusal for a path that is missing or not allowed; the same words for both on purpose. */
 export function unavailable(path: string): ConsoleError {
-  return new ConsoleError('not_found', `${printable(path)}: not available (it does not exist, or lies outside the folders this console may use).`)
+  return new ConsoleError(
+    'not_found',
+    `${printable(path)}: not available (it does not exist, or lies outside the folders this console may use).`,
+  )
 }
 
 /**

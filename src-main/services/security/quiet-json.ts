@@ -11,6 +11,10 @@ export function parseJsonQuietly(text: string, file: string): unknown {
     return JSON.parse(text) as unknown
   } catch (error) {
     const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1]
-    throw new ConsoleError('bad_file', `${printable(file)}: not valid JSON${position ? ` (at character ${position})` : ''}.`, { file })
+    throw new ConsoleError(
+      'bad_file',
+      `${printable(file)}: not valid JSON${position ? ` (at character ${position})` : ''}.`,
+      { file },
+    )
   }
 }

@@ -32,7 +32,11 @@ export const maxManifestBytes = 128 * 2 ** 20
 export const maxImageFileBytes = 128 * 2 ** 20
 
 /** Runs `work` with every source read confined to `root` (which must exist). */
-export async function confineReadsTo<T>(root: string, work: () => Promise<T>, options: { refuseHidden?: boolean } = {}): Promise<T> {
+export async function confineReadsTo<T>(
+  root: string,
+  work: () => Promise<T>,
+  options: { refuseHidden?: boolean } = {},
+): Promise<T> {
   // A missing root confines to its name: nothing resolves inside it, and the reader names the missing source.
   const real = await realpath(root).catch(() => resolve(root))
   return scope.run({ root: real, refuseHidden: options.refuseHidden ?? false }, work)
@@ -52,13 +56,23 @@ export async function confinedPath(path: string): Promise<string> {
   if (!real) throw new SourceFileUnavailable(path)
   if (!current) return real
   if (!inside(current.root, real)) throw new SourceFileUnavailable(path)
-  if (current.refuseHidden && relative(current.root, real).split(sep).some((s) => s.startsWith('.'))) throw new SourceFileUnavailable(path)
+  if (
+    current.refuseHidden &&
+    relative(current.root, real)
+      .split(sep)
+      .some((s) => s.startsWith('.'))
+  )
+    throw new SourceFileUnavailable(path)
   return real
 }
 
 export class FileTooLarge extends ConsoleError {
   constructor(file: string, limitBytes: number, what: string) {
-    super('bad_file', `${printable(file)}: larger than the ${Math.round(limitBytes / 2 ** 20)} MB allowed for ${what}.`, { file, limitBytes })
+    super(
+      'bad_file',
+      `${printable(file)}: larger than the ${Math.round(limitBytes / 2 ** 20)} MB allowed for ${what}.`,
+      { file, limitBytes },
+    )
   }
 }
 
@@ -71,7 +85,10 @@ export async function readSourceFile(path: string, maxBytes: number, what: strin
   })
   try {
     const info = await handle.stat()
-    if (!info.isFile()) throw new ConsoleError('bad_file', `${printable(path)}: not a regular file (a device, pipe or folder).`, { file: path })
+    if (!info.isFile())
+      throw new ConsoleError('bad_file', `${printable(path)}: not a regular file (a device, pipe or folder).`, {
+        file: path,
+      })
     if (info.size > maxBytes) throw new FileTooLarge(path, maxBytes, what)
     // One byte more than allowed tells a file that grew after stat from one that fits exactly.
     const buffer = Buffer.alloc(Math.min(info.size, maxBytes) + 1)
@@ -89,6 +106,10 @@ export async function readSourceFile(path: string, maxBytes: number, what: strin
   }
 }
 
-export async function readSourceText(path: string, maxBytes = maxTextSidecarBytes, what = 'a text sidecar'): Promise<string> {
+export async function readSourceText(
+  path: string,
+  maxBytes = maxTextSidecarBytes,
+  what = 'a text sidecar',
+): Promise<string> {
   return (await readSourceFile(path, maxBytes, what)).toString('utf8')
 }

@@ -17,7 +17,10 @@ export interface MaskFolderInfo {
 }
 
 export class MaskFolderWriter {
-  private constructor(private readonly dir: string, private readonly colors: Array<[number, number, number]>) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly colors: Array<[number, number, number]>,
+  ) {}
 
   static async open(dir: string, colors: Array<[number, number, number]>): Promise<MaskFolderWriter> {
     await mkdir(join(dir, 'masks'), { recursive: true })
@@ -34,9 +37,14 @@ export class MaskFolderWriter {
       const k = classIndex[i] as number
       ids[i] = k + 1
       const color = this.colors[k] ?? [0, 0, 0]
-      rgb[3 * i] = color[0]; rgb[3 * i + 1] = color[1]; rgb[3 * i + 2] = color[2]
+      rgb[3 * i] = color[0]
+      rgb[3 * i + 1] = color[1]
+      rgb[3 * i + 2] = color[2]
     }
-    await writeFileAtomic(join(this.dir, 'masks', name), encode({ width, height, data: ids, channels: 1, depth: sixteenBit ? 16 : 8 }))
+    await writeFileAtomic(
+      join(this.dir, 'masks', name),
+      encode({ width, height, data: ids, channels: 1, depth: sixteenBit ? 16 : 8 }),
+    )
     await writeFileAtomic(join(this.dir, 'color', name), encode({ width, height, data: rgb, channels: 3, depth: 8 }))
   }
 
@@ -44,7 +52,10 @@ export class MaskFolderWriter {
     await writeJsonAtomic(join(this.dir, 'classes.json'), {
       ...info,
       maskValues: 'class index + 1; 0 = void',
-      classes: [{ id: 0, name: 'void', color: [0, 0, 0], share: 0 }, ...classes.map((c) => ({ id: c.index + 1, name: c.name, color: c.color, share: c.share }))],
+      classes: [
+        { id: 0, name: 'void', color: [0, 0, 0], share: 0 },
+        ...classes.map((c) => ({ id: c.index + 1, name: c.name, color: c.color, share: c.share })),
+      ],
       frames,
     })
   }

@@ -11,7 +11,12 @@ export class TokenPayloadCache {
   private readonly entries = new Map<string, Uint8Array>()
 
   /** `route` must end in `:token`; `expiredHint` tells the user how to get the payload again. */
-  constructor(data: DataRouter, route: `${string}/:token`, private readonly maxEntries: number, expiredHint: string) {
+  constructor(
+    data: DataRouter,
+    route: `${string}/:token`,
+    private readonly maxEntries: number,
+    expiredHint: string,
+  ) {
     data.register(route, async ({ token }) => {
       const body = this.entries.get(token ?? '')
       if (!body) throw new ConsoleError('not_found', `Payload "${token}" has expired; ${expiredHint}.`)

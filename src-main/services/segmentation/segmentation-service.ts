@@ -6,9 +6,17 @@
  */
 import { isAbsolute } from 'node:path'
 import {
-  ConsoleError, resourcePaths,
-  type FrameRange, type FrameSegmentation, type SegmentationClassSet, type SegmentationComparison, type SegmentationModeName,
-  type SegmentedClass, type ServiceApi, type SessionSegmentationSummary, type segmentationSpec,
+  ConsoleError,
+  resourcePaths,
+  type FrameRange,
+  type FrameSegmentation,
+  type SegmentationClassSet,
+  type SegmentationComparison,
+  type SegmentationModeName,
+  type SegmentedClass,
+  type ServiceApi,
+  type SessionSegmentationSummary,
+  type segmentationSpec,
 } from '../../contract'
 import type { DataRouter } from '../data-router'
 import type { JobContext, JobRunner } from '../jobs/job-runner'
@@ -63,13 +71,23 @@ export class SegmentationService implements ServiceApi<typeof segmentationSpec> 
     return this.deps.catalog.classSets()
   }
 
-  async segmentFrame(input: { sessionId: string; frameIndex: number; classSetId: string; mode: SegmentationModeName }): Promise<FrameSegmentation> {
+  async segmentFrame(input: {
+    sessionId: string
+    frameIndex: number
+    classSetId: string
+    mode: SegmentationModeName
+  }): Promise<FrameSegmentation> {
     const started = performance.now()
     const frame = await this.segment(input.sessionId, input.frameIndex, input.classSetId, input.mode)
     return this.describe(input, frame, performance.now() - started)
   }
 
-  async compareModes(input: { sessionId: string; frameIndex: number; classSetId: string; modes: [SegmentationModeName, SegmentationModeName] }): Promise<SegmentationComparison> {
+  async compareModes(input: {
+    sessionId: string
+    frameIndex: number
+    classSetId: string
+    modes: [SegmentationModeName, SegmentationModeName]
+  }): Promise<SegmentationComparison> {
     const [a, b] = input.modes
     const started = performance.now()
     const left = await this.segment(input.sessionId, input.frameIndex, input.classSetId, a)
@@ -84,22 +102,39 @@ export class SegmentationService implements ServiceApi<typeof segmentationSpec> 
     }
   }
 
-  async segmentSession(input: { sessionId: string; classSetId: string; mode: SegmentationModeName; frames?: FrameRange; outDir?: string }): Promise<{ jobId: string }> {
+  async segmentSession(input: {
+    sessionId: string
+    classSetId: string
+    mode: SegmentationModeName
+    frames?: FrameRange
+    outDir?: string
+  }): Promise<{ jobId: string }> {
     if (input.outDir !== undefined && !this.deps.allowFileExport) {
-      throw new ConsoleError('unsupported', 'Writing masks to a folder is available in the desktop app and the CLI, not in browser mode.')
+      throw new ConsoleError(
+        'unsupported',
+        'Writing masks to a folder is available in the desktop app and the CLI, not in browser mode.',
+      )
     }
-    if (input.outDir !== undefined && !isAbsolute(input.outDir)) throw new ConsoleError('invalid_input', `outDir "${input.outDir}" must be an absolute path.`)
-    if (input.outDir !== undefined) input = { ...input, outDir: await (this.deps.policy ?? commandLinePolicy()).writableFolder(input.outDir) }
+    if (input.outDir !== undefined && !isAbsolute(input.outDir))
+      throw new ConsoleError('invalid_input', `outDir "${input.outDir}" must be an absolute path.`)
+    if (input.outDir !== undefined)
+      input = { ...input, outDir: await (this.deps.policy ?? commandLinePolicy()).writableFolder(input.outDir) }
     const count = await this.deps.frames.frameCount(input.sessionId)
     const start = input.frames?.start ?? 0
     const end = input.frames?.end ?? count
     if (start >= count || end > count) {
-      throw new ConsoleError('invalid_input', `frames ${start}:${end} is outside session "${input.sessionId}", which has ${count} frames (0:${count}).`)
+      throw new ConsoleError(
+        'invalid_input',
+        `frames ${start}:${end} is outside session "${input.sessionId}", which has ${count} frames (0:${count}).`,
+      )
     }
     // Fail before the job starts when the class set or mode is wrong.
     await this.deps.heads.classHead(input.classSetId, input.mode)
-    const job = this.deps.jobs.start('segmentation', `Segment ${input.sessionId} (${input.classSetId}, ${input.mode})`, (ctx) =>
-      this.runSession({ ...input, start, end }, ctx))
+    const job = this.deps.jobs.start(
+      'segmentation',
+      `Segment ${input.sessionId} (${input.classSetId}, ${input.mode})`,
+      (ctx) => this.runSession({ ...input, start, end }, ctx),
+    )
     job.result.catch(() => undefined) // failures reach whoever asks for sessionResult, and the job event
     this.runs.set(job.id, job.result)
     if (this.runs.size > keepRuns) this.runs.delete(this.runs.keys().next().value as string)
@@ -108,12 +143,22 @@ export class SegmentationService implements ServiceApi<typeof segmentationSpec> 
 
   async sessionResult({ jobId }: { jobId: string }): Promise<SessionSegmentationSummary> {
     const run = this.runs.get(jobId)
-    if (!run) throw new ConsoleError('not_found', `No segmentation run with job id "${jobId}" (only the last ${keepRuns} are kept).`)
+    if (!run)
+      throw new ConsoleError(
+        'not_found',
+        `No segmentation run with job id "${jobId}" (only the last ${keepRuns} are kept).`,
+      )
     return run
   }
 
   /** Scores a frame against a class head and decides every pixel, at output stride and camera size. */
-  async segment(sessionId: string, frameIndex: number, classSetId: string, mode: SegmentationModeName, signal?: AbortSignal): Promise<SegmentedFrame> {
+  async segment(
+    sessionId: string,
+    frameIndex: number,
+    classSetId: string,
+    mode: SegmentationModeName,
+    signal?: AbortSignal,
+  ): Promise<SegmentedFrame> {
     const head = await this.deps.heads.classHead(classSetId, mode)
     if (head.weights.length === 0) throw new ConsoleError('invalid_input', `Class set "${classSetId}" has no classes.`)
     const scores = await this.deps.scorer.scoreFrame(sessionId, frameIndex, head.weights, head.bias, signal)
@@ -144,7 +189,10 @@ export class SegmentationService implements ServiceApi<typeof segmentationSpec> 
       ...input,
       modelId: this.deps.modelId() ?? 'unknown',
       classes: classShares(head, frame.counts),
-      width: top2.width, height: top2.height, cameraWidth: frame.cameraWidth, cameraHeight: frame.cameraHeight,
+      width: top2.width,
+      height: top2.height,
+      cameraWidth: frame.cameraWidth,
+      cameraHeight: frame.cameraHeight,
       bytesPerIndex: bytesPerIndex(classCount),
       classMapPath: resourcePaths.segmentationPayload(this.payloads.put(encodeClassMap(top2.winner, classCount))),
       fullClassMapPath: resourcePaths.segmentationPayload(this.payloads.put(encodeClassMap(frame.fullMap, classCount))),
@@ -156,7 +204,14 @@ export class SegmentationService implements ServiceApi<typeof segmentationSpec> 
   }
 
   private async runSession(
-    input: { sessionId: string; classSetId: string; mode: SegmentationModeName; start: number; end: number; outDir?: string },
+    input: {
+      sessionId: string
+      classSetId: string
+      mode: SegmentationModeName
+      start: number
+      end: number
+      outDir?: string
+    },
     ctx: JobContext,
   ): Promise<SessionSegmentationSummary> {
     const started = performance.now()
@@ -180,13 +235,30 @@ export class SegmentationService implements ServiceApi<typeof segmentationSpec> 
       ctx.progress(i - input.start + 1, total, `frame ${i}`)
     }
     const classes = classShares(head, totals)
-    const info = { sessionId: input.sessionId, classSetId: input.classSetId, mode: input.mode, modelId: this.deps.modelId() ?? 'unknown' }
+    const info = {
+      sessionId: input.sessionId,
+      classSetId: input.classSetId,
+      mode: input.mode,
+      modelId: this.deps.modelId() ?? 'unknown',
+    }
     await writer?.writeClassTable(info, classes, frames)
-    return { ...info, frames: total, classes, dominantClassByFrame, outDir: input.outDir ?? null, seconds: (performance.now() - started) / 1000 }
+    return {
+      ...info,
+      frames: total,
+      classes,
+      dominantClassByFrame,
+      outDir: input.outDir ?? null,
+      seconds: (performance.now() - started) / 1000,
+    }
   }
 }
 
 function classShares(head: ClassHead, counts: Float64Array): SegmentedClass[] {
   const total = counts.reduce((a, b) => a + b, 0)
-  return head.names.map((name, index) => ({ index, name, color: head.colors[index] ?? [0, 0, 0], share: total > 0 ? (counts[index] as number) / total : 0 }))
+  return head.names.map((name, index) => ({
+    index,
+    name,
+    color: head.colors[index] ?? [0, 0, 0],
+    share: total > 0 ? (counts[index] as number) / total : 0,
+  }))
 }

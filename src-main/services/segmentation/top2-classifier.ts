@@ -49,7 +49,8 @@ export function classifyTop2(scores: ScoreMaps, bias: Float32Array | null): Top2
   // Softmax denominators relative to the best logit, so exp never overflows.
   const sums = new Float32Array(pixels)
   for (let k = 0, base = 0; k < count; k++, base += pixels) {
-    for (let p = 0; p < pixels; p++) sums[p] = (sums[p] as number) + Math.exp((logits[base + p] as number) - (bestLogit[p] as number))
+    for (let p = 0; p < pixels; p++)
+      sums[p] = (sums[p] as number) + Math.exp((logits[base + p] as number) - (bestLogit[p] as number))
   }
   for (let p = 0; p < pixels; p++) {
     const sum = sums[p] as number

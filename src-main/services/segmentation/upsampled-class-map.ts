@@ -28,7 +28,12 @@ function axisTaps(target: number, source: number): { lo: Int32Array; hi: Int32Ar
   return { lo, hi, t }
 }
 
-export async function upsampledClassMap(scores: ScoreMaps, cameraWidth: number, cameraHeight: number, signal?: AbortSignal): Promise<Uint16Array> {
+export async function upsampledClassMap(
+  scores: ScoreMaps,
+  cameraWidth: number,
+  cameraHeight: number,
+  signal?: AbortSignal,
+): Promise<Uint16Array> {
   const { width, height, count } = scores
   const plane = width * height
   const xs = axisTaps(cameraWidth, width)
@@ -53,14 +58,22 @@ export async function upsampledClassMap(scores: ScoreMaps, cameraWidth: number, 
         continue
       }
       const tx = xs.t[x] as number
-      const w00 = (1 - tx) * (1 - ty), w01 = tx * (1 - ty), w10 = (1 - tx) * ty, w11 = tx * ty
+      const w00 = (1 - tx) * (1 - ty),
+        w01 = tx * (1 - ty),
+        w10 = (1 - tx) * ty,
+        w11 = tx * ty
       let best = 0
       let bestLogit = -Infinity
       for (let k = 0, base = 0; k < count; k++, base += plane) {
         const logit =
-          w00 * (logits[base + row0 + x0] as number) + w01 * (logits[base + row0 + x1] as number) +
-          w10 * (logits[base + row1 + x0] as number) + w11 * (logits[base + row1 + x1] as number)
-        if (logit > bestLogit) { bestLogit = logit; best = k }
+          w00 * (logits[base + row0 + x0] as number) +
+          w01 * (logits[base + row0 + x1] as number) +
+          w10 * (logits[base + row1 + x0] as number) +
+          w11 * (logits[base + row1 + x1] as number)
+        if (logit > bestLogit) {
+          bestLogit = logit
+          best = k
+        }
       }
       out[y * cameraWidth + x] = best
     }
@@ -76,7 +89,10 @@ function strideArgmax(scores: ScoreMaps): Uint16Array {
   for (let k = 0, base = 0; k < scores.count; k++, base += pixels) {
     for (let p = 0; p < pixels; p++) {
       const logit = scores.scores[base + p] as number
-      if (logit > (best[p] as number)) { best[p] = logit; winners[p] = k }
+      if (logit > (best[p] as number)) {
+        best[p] = logit
+        winners[p] = k
+      }
     }
   }
   return winners

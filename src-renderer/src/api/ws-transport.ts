@@ -48,7 +48,12 @@ export function createWsTransport(options: WsTransportOptions = {}): Transport &
         open = null
         connectionListeners.forEach((l) => l(false))
         for (const [id, settle] of pending) {
-          settle({ kind: 'response', id, ok: false, error: { code: 'internal', message: 'Connection to the console server was lost.' } })
+          settle({
+            kind: 'response',
+            id,
+            ok: false,
+            error: { code: 'internal', message: 'Connection to the console server was lost.' },
+          })
         }
         pending.clear()
         if (!closed) {

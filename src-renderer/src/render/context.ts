@@ -23,7 +23,14 @@ void main() {
   uv = vec2(position.x, 1.0 - position.y);
   gl_Position = vec4(position * 2.0 - 1.0, 0.0, 1.0);
 }`,
-  attributes: { position: [[0, 0], [1, 0], [0, 1], [1, 1]] },
+  attributes: {
+    position: [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ],
+  },
   primitive: 'triangle strip' as const,
   count: 4,
   depth: { enable: false },

@@ -6,14 +6,30 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import {
-  askTypingDebounceMs, canonicalNegatives, defaultRelevancyThreshold,
-  type AskQueryInput, type FrameHeatmap, type NormalisedBox, type PixelMatch, type QueryHistoryEntry,
-  type QueryRule, type QuerySettings, type QuerySource, type SavedQuery, type SessionSearchResult,
+  askTypingDebounceMs,
+  canonicalNegatives,
+  defaultRelevancyThreshold,
+  type AskQueryInput,
+  type FrameHeatmap,
+  type NormalisedBox,
+  type PixelMatch,
+  type QueryHistoryEntry,
+  type QueryRule,
+  type QuerySettings,
+  type QuerySource,
+  type SavedQuery,
+  type SessionSearchResult,
 } from '@contract'
 import { useApi } from '../api/install'
 
 /** Colours of pinned queries (the live query uses the relevancy colormap). */
-export const pinColors: Array<[number, number, number]> = [[255, 99, 132], [75, 192, 255], [255, 206, 86], [153, 102, 255], [75, 220, 150]]
+export const pinColors: Array<[number, number, number]> = [
+  [255, 99, 132],
+  [75, 192, 255],
+  [255, 206, 86],
+  [153, 102, 255],
+  [75, 220, 150],
+]
 const maxPinned = pinColors.length
 /** Where the Advanced switch is remembered (researchers turn it on once). */
 const advancedKey = 'dve.ask.advanced'
@@ -77,7 +93,10 @@ export const useAskStore = defineStore('ask', () => {
   let pinCounter = 0
 
   const settings = computed<QuerySettings>(() => ({
-    negatives: negatives.value, temperature: temperature.value, threshold: threshold.value, vocabularyNegatives: vocabularyNegatives.value,
+    negatives: negatives.value,
+    temperature: temperature.value,
+    threshold: threshold.value,
+    vocabularyNegatives: vocabularyNegatives.value,
   }))
   const liveSource = computed<QuerySource | null>(() => {
     if (region.value && sessionId.value) return { kind: 'region', sessionId: sessionId.value, ...region.value }
@@ -85,7 +104,14 @@ export const useAskStore = defineStore('ask', () => {
     return typed ? { kind: 'text', text: typed } : null
   })
   /** The threshold the overlay and strip use: the user's, else the pack's rule as the server applied it. */
-  const effectiveThreshold = computed(() => threshold.value ?? result.value?.record.threshold ?? heatmaps.value[0]?.heatmap.record.threshold ?? rule.value?.threshold ?? defaultRelevancyThreshold)
+  const effectiveThreshold = computed(
+    () =>
+      threshold.value ??
+      result.value?.record.threshold ??
+      heatmaps.value[0]?.heatmap.record.threshold ??
+      rule.value?.threshold ??
+      defaultRelevancyThreshold,
+  )
 
   function query(source: QuerySource): AskQueryInput {
     return { source, settings: settings.value }
@@ -142,10 +168,18 @@ export const useAskStore = defineStore('ask', () => {
       return
     }
     try {
-      const frame = await client.api.query.frame({ sessionId: id, frameIndex: frameIndex.value, queries: sources.map((s) => query(s.source)) })
+      const frame = await client.api.query.frame({
+        sessionId: id,
+        frameIndex: frameIndex.value,
+        queries: sources.map((s) => query(s.source)),
+      })
       const planes = await Promise.all(frame.heatmaps.map((h) => fetchRelevancy(h)))
       if (token !== frameToken) return
-      heatmaps.value = frame.heatmaps.map((heatmap, i) => ({ heatmap, relevancy: planes[i] as Uint8Array, color: sources[i]?.color ?? null }))
+      heatmaps.value = frame.heatmaps.map((heatmap, i) => ({
+        heatmap,
+        relevancy: planes[i] as Uint8Array,
+        color: sources[i]?.color ?? null,
+      }))
       error.value = null
     } catch (e) {
       if (token === frameToken) error.value = message(e)
@@ -208,7 +242,11 @@ export const useAskStore = defineStore('ask', () => {
     const id = sessionId.value
     if (!id) return
     try {
-      clickMatches.value = { xNorm, yNorm, matches: await client.api.query.pixelMatches({ sessionId: id, frameIndex: frameIndex.value, xNorm, yNorm }) }
+      clickMatches.value = {
+        xNorm,
+        yNorm,
+        matches: await client.api.query.pixelMatches({ sessionId: id, frameIndex: frameIndex.value, xNorm, yNorm }),
+      }
     } catch (e) {
       error.value = message(e)
     }
@@ -271,9 +309,42 @@ export const useAskStore = defineStore('ask', () => {
   }
 
   return {
-    sessionId, frameIndex, text, negatives, temperature, threshold, vocabularyNegatives, region, pinned, heatmaps, result, searching, error,
-    history, saved, clickMatches, liveSource, effectiveThreshold, rule, loadRule, advanced, setAdvanced,
-    setSession, setFrame, setText, setSettings, refreshFrame, search, searchRegion, pin, unpin, matchesAt,
-    loadHistory, reuse, saveCurrent, deleteSaved, clearHistory,
+    sessionId,
+    frameIndex,
+    text,
+    negatives,
+    temperature,
+    threshold,
+    vocabularyNegatives,
+    region,
+    pinned,
+    heatmaps,
+    result,
+    searching,
+    error,
+    history,
+    saved,
+    clickMatches,
+    liveSource,
+    effectiveThreshold,
+    rule,
+    loadRule,
+    advanced,
+    setAdvanced,
+    setSession,
+    setFrame,
+    setText,
+    setSettings,
+    refreshFrame,
+    search,
+    searchRegion,
+    pin,
+    unpin,
+    matchesAt,
+    loadHistory,
+    reuse,
+    saveCurrent,
+    deleteSaved,
+    clearHistory,
   }
 })

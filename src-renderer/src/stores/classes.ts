@@ -70,14 +70,18 @@ export const useClassesStore = defineStore('classes', () => {
 
   function replace(detail: ClassSetDetail): void {
     const others = sets.value.filter((s) => s.id !== detail.id)
-    sets.value = [...others, detail].sort((a, b) => Number(a.readOnly) - Number(b.readOnly) || a.name.localeCompare(b.name))
+    sets.value = [...others, detail].sort(
+      (a, b) => Number(a.readOnly) - Number(b.readOnly) || a.name.localeCompare(b.name),
+    )
     selectedId.value = detail.id
   }
 
   const create = (name: string) => guard(async () => replace(await client.api.classes.create({ name })))
-  const duplicate = (id: string, name: string) => guard(async () => replace(await client.api.classes.duplicate({ id, name })))
+  const duplicate = (id: string, name: string) =>
+    guard(async () => replace(await client.api.classes.duplicate({ id, name })))
   const rename = (id: string, name: string) => guard(async () => replace(await client.api.classes.rename({ id, name })))
-  const updateClasses = (id: string, classes: ClassDefInput[]) => guard(async () => replace(await client.api.classes.updateClasses({ id, classes })))
+  const updateClasses = (id: string, classes: ClassDefInput[]) =>
+    guard(async () => replace(await client.api.classes.updateClasses({ id, classes })))
   async function remove(id: string): Promise<void> {
     await guard(async () => {
       await client.api.classes.remove({ id })
@@ -142,7 +146,25 @@ export const useClassesStore = defineStore('classes', () => {
   }
 
   return {
-    sets, selectedId, selected, probe, autoRetrain, evaluation, evaluating, error, problems,
-    refresh, select, create, duplicate, rename, updateClasses, remove, train, computeMeans, strokeSaved, evaluate,
+    sets,
+    selectedId,
+    selected,
+    probe,
+    autoRetrain,
+    evaluation,
+    evaluating,
+    error,
+    problems,
+    refresh,
+    select,
+    create,
+    duplicate,
+    rename,
+    updateClasses,
+    remove,
+    train,
+    computeMeans,
+    strokeSaved,
+    evaluate,
   }
 })

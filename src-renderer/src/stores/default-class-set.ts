@@ -4,5 +4,8 @@
  * the list among equals.
  */
 export function richestClassSet<T extends { modes: readonly unknown[] }>(sets: readonly T[]): T | undefined {
-  return sets.reduce<T | undefined>((best, set) => (!best || set.modes.length > best.modes.length ? set : best), undefined)
+  return sets.reduce<T | undefined>(
+    (best, set) => (!best || set.modes.length > best.modes.length ? set : best),
+    undefined,
+  )
 }

@@ -15,7 +15,10 @@ export function changedRuns(before: Uint16Array, after: Uint16Array): number[] {
   const runs: number[] = []
   let i = 0
   while (i < after.length) {
-    if (before[i] === after[i]) { i++; continue }
+    if (before[i] === after[i]) {
+      i++
+      continue
+    }
     const value = after[i] as number
     const start = i
     while (i < after.length && before[i] !== after[i] && after[i] === value) i++
@@ -30,7 +33,15 @@ export function maskRuns(mask: Uint16Array): number[] {
 }
 
 /** Paints a filled disc of `value` (0 erases) into the mask. */
-export function paintDisc(mask: Uint16Array, width: number, height: number, cx: number, cy: number, radius: number, value: number): void {
+export function paintDisc(
+  mask: Uint16Array,
+  width: number,
+  height: number,
+  cx: number,
+  cy: number,
+  radius: number,
+  value: number,
+): void {
   const r = Math.max(0.5, radius)
   for (let y = Math.max(0, Math.floor(cy - r)); y <= Math.min(height - 1, Math.ceil(cy + r)); y++) {
     for (let x = Math.max(0, Math.floor(cx - r)); x <= Math.min(width - 1, Math.ceil(cx + r)); x++) {
@@ -74,7 +85,11 @@ export const useLabelsStore = defineStore('labels', () => {
     redoStack.value = []
     if (!nextSession || !nextSet) return
     try {
-      const labels = await client.api.classes.getLabels({ sessionId: nextSession, classSetId: nextSet, frameIndex: nextFrame })
+      const labels = await client.api.classes.getLabels({
+        sessionId: nextSession,
+        classSetId: nextSet,
+        frameIndex: nextFrame,
+      })
       let data = new Uint16Array(labels.width * labels.height)
       if (labels.labelMaskPath) {
         const response = await fetch(client.dataUrl(labels.labelMaskPath))
@@ -86,7 +101,9 @@ export const useLabelsStore = defineStore('labels', () => {
       width.value = labels.width
       height.value = labels.height
       mask.value = data
-      labelledFrames.value = (await client.api.classes.labelledFrames({ sessionId: nextSession, classSetId: nextSet })).map((f) => f.frameIndex)
+      labelledFrames.value = (
+        await client.api.classes.labelledFrames({ sessionId: nextSession, classSetId: nextSet })
+      ).map((f) => f.frameIndex)
       error.value = null
     } catch (e) {
       error.value = e instanceof Error ? e.message : String(e)
@@ -111,7 +128,15 @@ export const useLabelsStore = defineStore('labels', () => {
     triggerRef(mask)
     saving.value = true
     try {
-      const saved = await client.api.classes.saveLabels({ sessionId: session, classSetId: set, frameIndex: frameIndex.value, width: width.value, height: height.value, runs, replace })
+      const saved = await client.api.classes.saveLabels({
+        sessionId: session,
+        classSetId: set,
+        frameIndex: frameIndex.value,
+        width: width.value,
+        height: height.value,
+        runs,
+        replace,
+      })
       const labelled = saved.labelMaskPath !== null
       const others = labelledFrames.value.filter((f) => f !== saved.frameIndex)
       labelledFrames.value = labelled ? [...others, saved.frameIndex].sort((a, b) => a - b) : others
@@ -141,9 +166,20 @@ export const useLabelsStore = defineStore('labels', () => {
     const session = sessionId.value
     if (!session) return false
     try {
-      const region = await client.api.classes.similarRegion({ sessionId: session, frameIndex: frameIndex.value, x, y, threshold: fillThreshold.value })
+      const region = await client.api.classes.similarRegion({
+        sessionId: session,
+        frameIndex: frameIndex.value,
+        x,
+        y,
+        threshold: fillThreshold.value,
+      })
       const next = mask.value.slice()
-      for (let i = 0; i < region.runs.length; i += 3) next.fill(activeClass.value + 1, region.runs[i] as number, (region.runs[i] as number) + (region.runs[i + 1] as number))
+      for (let i = 0; i < region.runs.length; i += 3)
+        next.fill(
+          activeClass.value + 1,
+          region.runs[i] as number,
+          (region.runs[i] as number) + (region.runs[i + 1] as number),
+        )
       return commit(next)
     } catch (e) {
       error.value = e instanceof Error ? e.message : String(e)
@@ -152,7 +188,27 @@ export const useLabelsStore = defineStore('labels', () => {
   }
 
   return {
-    sessions, sessionId, frameIndex, classSetId, width, height, mask, labelledFrames, tool, brushRadius, fillThreshold, activeClass,
-    saving, error, undoStack, redoStack, loadSessions, open, commit, undo, redo, fillAt,
+    sessions,
+    sessionId,
+    frameIndex,
+    classSetId,
+    width,
+    height,
+    mask,
+    labelledFrames,
+    tool,
+    brushRadius,
+    fillThreshold,
+    activeClass,
+    saving,
+    error,
+    undoStack,
+    redoStack,
+    loadSessions,
+    open,
+    commit,
+    undo,
+    redo,
+    fillAt,
   }
 })

@@ -34,7 +34,10 @@ export const useLiveStore = defineStore('live', () => {
   const error = ref<string | null>(null)
 
   client.on('live', (next) => (status.value = next))
-  void client.api.live.status().then((s) => (status.value ??= s)).catch(() => undefined)
+  void client.api.live
+    .status()
+    .then((s) => (status.value ??= s))
+    .catch(() => undefined)
 
   const active = computed(() => status.value !== null && activeStates.has(status.value.state))
   const liveSessionId = computed(() => (active.value ? (status.value?.sessionId ?? null) : null))

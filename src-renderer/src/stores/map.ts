@@ -5,7 +5,18 @@
  */
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import { decodeMapPoints, resourcePaths, type MapClassColors, type MapColorMode, type MapPoints, type MapQueryResult, type MapStatus, type SegmentationClassSet, type SegmentationModeName, type VoxelDetail } from '@contract'
+import {
+  decodeMapPoints,
+  resourcePaths,
+  type MapClassColors,
+  type MapColorMode,
+  type MapPoints,
+  type MapQueryResult,
+  type MapStatus,
+  type SegmentationClassSet,
+  type SegmentationModeName,
+  type VoxelDetail,
+} from '@contract'
 import { useApi } from '../api/install'
 
 /** While a build runs, the payload is refetched at most this often. */
@@ -165,7 +176,27 @@ export const useMapStore = defineStore('map', () => {
   }
 
   return {
-    sessionId, status, points, framePoints, colorMode, queryText, queryResult, relevancy, selected, classSets, classColors, busy, error,
-    open, refresh, build, runQuery, clearQuery, selectVoxel, loadClassSets, chooseClasses, loadFramePoints,
+    sessionId,
+    status,
+    points,
+    framePoints,
+    colorMode,
+    queryText,
+    queryResult,
+    relevancy,
+    selected,
+    classSets,
+    classColors,
+    busy,
+    error,
+    open,
+    refresh,
+    build,
+    runQuery,
+    clearQuery,
+    selectVoxel,
+    loadClassSets,
+    chooseClasses,
+    loadFramePoints,
   }
 })

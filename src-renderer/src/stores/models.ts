@@ -1,7 +1,14 @@
 /** Model packs, execution providers, the embedding cache and "Run model on recording" for the Models view. */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { BatchRunSummary, CacheStatus, ExecutionProviderName, ModelPackInfo, ProviderStatus, TextEmbeddingResult } from '@contract'
+import type {
+  BatchRunSummary,
+  CacheStatus,
+  ExecutionProviderName,
+  ModelPackInfo,
+  ProviderStatus,
+  TextEmbeddingResult,
+} from '@contract'
 import { useApi } from '../api/install'
 import { useJobsStore } from './jobs'
 
@@ -39,7 +46,9 @@ export const useModelsStore = defineStore('models', () => {
   async function refresh(sessionId?: string): Promise<void> {
     await guarded(async () => {
       const [listed, status, cacheStatus] = await Promise.all([
-        client.api.models.list(), client.api.models.providers(), client.api.inference.cacheStatus({ sessionId }),
+        client.api.models.list(),
+        client.api.models.providers(),
+        client.api.inference.cacheStatus({ sessionId }),
       ])
       packs.value = listed
       providers.value = status
@@ -99,7 +108,23 @@ export const useModelsStore = defineStore('models', () => {
   }
 
   return {
-    packs, providers, cache, error, busy, refresh, check, activate, setProviderOrder,
-    runJob, runSummary, runError, runOnSession, cancelRun, clearCache, setCacheBudget, textResult, embedText,
+    packs,
+    providers,
+    cache,
+    error,
+    busy,
+    refresh,
+    check,
+    activate,
+    setProviderOrder,
+    runJob,
+    runSummary,
+    runError,
+    runOnSession,
+    cancelRun,
+    clearCache,
+    setCacheBudget,
+    textResult,
+    embedText,
   }
 })

@@ -60,11 +60,16 @@ export const usePlayerStore = defineStore('player', () => {
     }
     close()
     try {
-      const [nextDetail, nextStats] = await Promise.all([client.api.sessions.get({ id }), client.api.sessions.stats({ id })])
+      const [nextDetail, nextStats] = await Promise.all([
+        client.api.sessions.get({ id }),
+        client.api.sessions.stats({ id }),
+      ])
       detail.value = nextDetail
       stats.value = nextStats
       const range = nextStats.depthRangeMeters
-      depthRange.value = range ? { min: Number(range.p02.toFixed(2)), max: Number(range.p98.toFixed(2)) } : { min: 0, max: 5 }
+      depthRange.value = range
+        ? { min: Number(range.p02.toFixed(2)), max: Number(range.p98.toFixed(2)) }
+        : { min: 0, max: 5 }
       loader = new FrameLoader(client.dataUrl, id)
       await seek(startIndex ?? 0)
     } catch (e) {
@@ -137,7 +142,11 @@ export const usePlayerStore = defineStore('player', () => {
     const current = detail.value
     const fresh = frames.filter((f) => f.index >= (current?.manifest.frames.length ?? 0))
     if (!current || fresh.length === 0) return
-    const manifest = { ...current.manifest, frames: [...current.manifest.frames, ...fresh], hasPoses: current.manifest.hasPoses || fresh.some((f) => f.worldFromCamera) }
+    const manifest = {
+      ...current.manifest,
+      frames: [...current.manifest.frames, ...fresh],
+      hasPoses: current.manifest.hasPoses || fresh.some((f) => f.worldFromCamera),
+    }
     detail.value = { ...current, manifest, summary: { ...current.summary, frameCount: manifest.frames.length } }
   }
 
@@ -187,8 +196,28 @@ export const usePlayerStore = defineStore('player', () => {
   }
 
   return {
-    detail, stats, frame, index, playing, speed, error, depthRange, lastSeekMs,
-    sessionId, frameCount, timestamps, currentMeta, hasLabels,
-    open, close, seek, step, jumpToTime, play, pause, toggle, appendFrames,
+    detail,
+    stats,
+    frame,
+    index,
+    playing,
+    speed,
+    error,
+    depthRange,
+    lastSeekMs,
+    sessionId,
+    frameCount,
+    timestamps,
+    currentMeta,
+    hasLabels,
+    open,
+    close,
+    seek,
+    step,
+    jumpToTime,
+    play,
+    pause,
+    toggle,
+    appendFrames,
   }
 })

@@ -5,7 +5,14 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { CacheStatus, FrameSegmentation, GroundTruthComparison, SegmentationClassSet, SegmentationModeName, SessionSegmentationSummary } from '@contract'
+import type {
+  CacheStatus,
+  FrameSegmentation,
+  GroundTruthComparison,
+  SegmentationClassSet,
+  SegmentationModeName,
+  SessionSegmentationSummary,
+} from '@contract'
 import { useApi } from '../api/install'
 import { richestClassSet } from './default-class-set'
 
@@ -55,7 +62,8 @@ export function readoutAt(seg: LoadedSegmentation, xNorm: number, yNorm: number)
   const winner = classes[seg.top2[p] as number]
   const runner = classes[seg.top2[pixels + p] as number]
   return {
-    name: winner?.name ?? '?', color: winner?.color ?? [0, 0, 0],
+    name: winner?.name ?? '?',
+    color: winner?.color ?? [0, 0, 0],
     score: (seg.top2[2 * pixels + p] as number) / 65535,
     runnerUp: runner?.name ?? '?',
     runnerUpScore: (seg.top2[3 * pixels + p] as number) / 65535,
@@ -90,7 +98,9 @@ export const useSegmentationStore = defineStore('segmentation', () => {
   const agreement = ref<number | null>(null)
   /** A result kept to compare against after switching the model pack (the scorer runs the active pack only). */
   const kept = shallowRef<LoadedSegmentation | null>(null)
-  const keptAgreement = computed(() => (kept.value && primary.value ? agreementByName(primary.value, kept.value) : null))
+  const keptAgreement = computed(() =>
+    kept.value && primary.value ? agreementByName(primary.value, kept.value) : null,
+  )
   /** "Ground truth" chosen in Compare: the frame's labels beside the prediction, with its IoU. */
   const compareTruth = ref(false)
   const truth = shallowRef<LoadedGroundTruth | null>(null)
@@ -131,7 +141,11 @@ export const useSegmentationStore = defineStore('segmentation', () => {
 
   async function load(meta: FrameSegmentation): Promise<LoadedSegmentation> {
     const [full, top2] = await Promise.all([fetchBytes(meta.fullClassMapPath), fetchBytes(meta.top2Path)])
-    return { meta, fullMap: meta.bytesPerIndex === 1 ? new Uint8Array(full) : new Uint16Array(full), top2: new Uint16Array(top2) }
+    return {
+      meta,
+      fullMap: meta.bytesPerIndex === 1 ? new Uint8Array(full) : new Uint16Array(full),
+      top2: new Uint16Array(top2),
+    }
   }
 
   /** Segments the current frame (both modes when comparing); stale answers are dropped. */
@@ -145,7 +159,10 @@ export const useSegmentationStore = defineStore('segmentation', () => {
     try {
       const request = { sessionId: id, frameIndex: frameIndex.value, classSetId: set }
       if (compareMode.value) {
-        const result = await client.api.segmentation.compareModes({ ...request, modes: [mode.value, compareMode.value] })
+        const result = await client.api.segmentation.compareModes({
+          ...request,
+          modes: [mode.value, compareMode.value],
+        })
         const [left, right] = await Promise.all([load(result.left), load(result.right)])
         if (mine !== generation) return
         primary.value = left
@@ -172,7 +189,12 @@ export const useSegmentationStore = defineStore('segmentation', () => {
     }
   }
 
-  async function loadTruth(request: { sessionId: string; frameIndex: number; classSetId: string; mode: SegmentationModeName }): Promise<LoadedGroundTruth | null> {
+  async function loadTruth(request: {
+    sessionId: string
+    frameIndex: number
+    classSetId: string
+    mode: SegmentationModeName
+  }): Promise<LoadedGroundTruth | null> {
     try {
       const meta = await client.api.classes.compareGroundTruth(request)
       const loaded = { meta, classes: new Uint16Array(await fetchBytes(meta.groundTruthPath)) }
@@ -242,7 +264,11 @@ export const useSegmentationStore = defineStore('segmentation', () => {
   async function segmentRecording(): Promise<void> {
     if (!sessionId.value || !classSetId.value) return
     try {
-      const { jobId } = await client.api.segmentation.segmentSession({ sessionId: sessionId.value, classSetId: classSetId.value, mode: mode.value })
+      const { jobId } = await client.api.segmentation.segmentSession({
+        sessionId: sessionId.value,
+        classSetId: classSetId.value,
+        mode: mode.value,
+      })
       recordingJobId.value = jobId
       recording.value = await client.api.segmentation.sessionResult({ jobId })
       error.value = null
@@ -282,8 +308,43 @@ export const useSegmentationStore = defineStore('segmentation', () => {
   }
 
   return {
-    sessionId, frameIndex, classSets, classSetId, classSet, mode, modes, compareMode, compareTruth, truth, truthError, primary, secondary, agreement, kept, keptAgreement, keep, release,
-    error, busy, cache, runJobId, playing, lastFrameMs, currentRecording, recordingJobId, segmentRecording,
-    loadClassSets, open, run, setFrame, setClassSet, setMode, setCompare, play, pause, runModel, refreshCache,
+    sessionId,
+    frameIndex,
+    classSets,
+    classSetId,
+    classSet,
+    mode,
+    modes,
+    compareMode,
+    compareTruth,
+    truth,
+    truthError,
+    primary,
+    secondary,
+    agreement,
+    kept,
+    keptAgreement,
+    keep,
+    release,
+    error,
+    busy,
+    cache,
+    runJobId,
+    playing,
+    lastFrameMs,
+    currentRecording,
+    recordingJobId,
+    segmentRecording,
+    loadClassSets,
+    open,
+    run,
+    setFrame,
+    setClassSet,
+    setMode,
+    setCompare,
+    play,
+    pause,
+    runModel,
+    refreshCache,
   }
 })

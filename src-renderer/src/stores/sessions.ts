@@ -1,7 +1,16 @@
 /** The recording library: session list (refetched on `changed` events), rename/delete, and imports. */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { ConsoleError, type BrowseListing, type DetectedFormat, type ImportOptions, type ImportPreview, type ImportReport, type SessionDeletePreview, type SessionSummary } from '@contract'
+import {
+  ConsoleError,
+  type BrowseListing,
+  type DetectedFormat,
+  type ImportOptions,
+  type ImportPreview,
+  type ImportReport,
+  type SessionDeletePreview,
+  type SessionSummary,
+} from '@contract'
 import { useApi } from '../api/install'
 import { useJobsStore } from './jobs'
 
@@ -99,7 +108,24 @@ export const useSessionsStore = defineStore('sessions', () => {
   }
 
   return {
-    sessions, loading, error, refresh, byId, rename, deletePreview, remove, browse, detect, preview,
-    importJobId, importJob, importing, importReport, importError, startImport, cancelImport, clearImport,
+    sessions,
+    loading,
+    error,
+    refresh,
+    byId,
+    rename,
+    deletePreview,
+    remove,
+    browse,
+    detect,
+    preview,
+    importJobId,
+    importJob,
+    importing,
+    importReport,
+    importError,
+    startImport,
+    cancelImport,
+    clearImport,
   }
 })

@@ -32,14 +32,33 @@ describe('labels store', () => {
     saved.length = 0
     stored.mask = new Uint16Array(8)
     host = fakeHost({
-      'classes.getLabels': (): FrameLabels => ({ sessionId: 's', classSetId: 'set', frameIndex: 0, width: 4, height: 2, pixelCounts: [0], labelMaskPath: null, revision: 0 }),
+      'classes.getLabels': (): FrameLabels => ({
+        sessionId: 's',
+        classSetId: 'set',
+        frameIndex: 0,
+        width: 4,
+        height: 2,
+        pixelCounts: [0],
+        labelMaskPath: null,
+        revision: 0,
+      }),
       'classes.labelledFrames': () => [],
       'classes.saveLabels': (input) => {
         const { runs, replace } = input as { runs: number[]; replace: boolean }
         if (replace) stored.mask.fill(0)
-        for (let i = 0; i < runs.length; i += 3) stored.mask.fill(runs[i + 2] as number, runs[i] as number, (runs[i] as number) + (runs[i + 1] as number))
+        for (let i = 0; i < runs.length; i += 3)
+          stored.mask.fill(runs[i + 2] as number, runs[i] as number, (runs[i] as number) + (runs[i + 1] as number))
         saved.push(runs)
-        return { sessionId: 's', classSetId: 'set', frameIndex: 0, width: 4, height: 2, pixelCounts: [1], labelMaskPath: stored.mask.some((v) => v) ? '/data/x' : null, revision: saved.length }
+        return {
+          sessionId: 's',
+          classSetId: 'set',
+          frameIndex: 0,
+          width: 4,
+          height: 2,
+          pixelCounts: [1],
+          labelMaskPath: stored.mask.some((v) => v) ? '/data/x' : null,
+          revision: saved.length,
+        }
       },
     })
     const app = createApp({})
@@ -58,7 +77,10 @@ describe('labels store', () => {
     expect(await labels.commit(first)).toBe(true)
     const second = Uint16Array.from([1, 2, 2, 0, 0, 0, 0, 0])
     expect(await labels.commit(second)).toBe(true)
-    expect(saved).toEqual([[0, 2, 1], [1, 2, 2]])
+    expect(saved).toEqual([
+      [0, 2, 1],
+      [1, 2, 2],
+    ])
     expect(Array.from(stored.mask)).toEqual(Array.from(second))
     expect(labels.labelledFrames).toEqual([0])
 
@@ -80,7 +102,9 @@ describe('labels store', () => {
   })
 
   it('keeps the error of a refused save for the view', async () => {
-    host.handlers['classes.saveLabels'] = () => { throw new Error('Class set "NYUv2-40" is read-only') }
+    host.handlers['classes.saveLabels'] = () => {
+      throw new Error('Class set "NYUv2-40" is read-only')
+    }
     const labels = useLabelsStore()
     await labels.open('s', 0, 'set')
     expect(await labels.commit(Uint16Array.from([1, 0, 0, 0, 0, 0, 0, 0]))).toBe(false)

@@ -15,15 +15,50 @@ import { retrainDebounceMs, useClassesStore } from '../../../src-renderer/src/st
 import { fakeHost } from '../library/fake-host'
 
 const set: ClassSetDetail = {
-  id: 'user-room', name: 'Room', source: 'user', readOnly: false, classCount: 2, embeddingDim: 8, hasMeans: false, hasProbe: false, modes: ['text'],
-  classes: [{ name: 'chair', color: [230, 159, 0], prompts: [], hotkey: 1 }, { name: 'table', color: [86, 180, 233], prompts: [], hotkey: 2 }],
+  id: 'user-room',
+  name: 'Room',
+  source: 'user',
+  readOnly: false,
+  classCount: 2,
+  embeddingDim: 8,
+  hasMeans: false,
+  hasProbe: false,
+  modes: ['text'],
+  classes: [
+    { name: 'chair', color: [230, 159, 0], prompts: [], hotkey: 1 },
+    { name: 'table', color: [86, 180, 233], prompts: [], hotkey: 2 },
+  ],
 }
 const status = (labelledClassCount: number): ProbeStatus => ({
-  classSetId: 'user-room', state: 'none', jobId: null, error: null, labelledClassCount, lossCurve: [], heldOutAccuracy: null, perClassConfidence: [],
-  pixelsPerClass: [], trainPixels: 0, heldOutPixels: 0, seconds: 0, trainedAt: null, modelId: null,
+  classSetId: 'user-room',
+  state: 'none',
+  jobId: null,
+  error: null,
+  labelledClassCount,
+  lossCurve: [],
+  heldOutAccuracy: null,
+  perClassConfidence: [],
+  pixelsPerClass: [],
+  trainPixels: 0,
+  heldOutPixels: 0,
+  seconds: 0,
+  trainedAt: null,
+  modelId: null,
 })
 const job = (id: string, state: JobInfo['state'], startedAt: number, group?: string): JobInfo => ({
-  id, kind: 'probe', title: 'Train probe: Room', state, done: 1, total: 30, etaSeconds: null, rate: null, message: '', startedAt, endedAt: null, error: null, ...(group ? { group } : {}),
+  id,
+  kind: 'probe',
+  title: 'Train probe: Room',
+  state,
+  done: 1,
+  total: 30,
+  etaSeconds: null,
+  rate: null,
+  message: '',
+  startedAt,
+  endedAt: null,
+  error: null,
+  ...(group ? { group } : {}),
 })
 
 describe('probe labelling flow', () => {
@@ -39,7 +74,10 @@ describe('probe labelling flow', () => {
       'classes.trainProbe': () => ({ jobId: 'probe-1' }),
       'jobs.list': () => [],
     })
-    const wrapper = mount(ProbePanel, { props: { set }, global: { provide: { [apiKey as symbol]: createApiClient(host.transport) } } })
+    const wrapper = mount(ProbePanel, {
+      props: { set },
+      global: { provide: { [apiKey as symbol]: createApiClient(host.transport) } },
+    })
     const classes = useClassesStore()
     await classes.refresh()
     await flushPromises()

@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest'
-import { colorizeDepth, depthColor, legendTicks, noDepthColor } from '../../../src-renderer/src/components/player/depth-colormap'
+import {
+  colorizeDepth,
+  depthColor,
+  legendTicks,
+  noDepthColor,
+} from '../../../src-renderer/src/components/player/depth-colormap'
 import { colorizeLabels, labelPalette } from '../../../src-renderer/src/components/player/label-colors'
 import { pointInCamera, transformPoint } from '../../../src-renderer/src/components/player/back-project'
 
 describe('depth colour scale', () => {
   it('maps the near limit to the start of viridis, the far limit to its end, holes to the no-depth colour', () => {
     // matplotlib's viridis at 0, 0.5 and 1 (#440154, #21918c, #fde725); the polynomial fit is within a few units.
-    const reference: Array<[number, [number, number, number]]> = [[0, [68, 1, 84]], [0.5, [33, 145, 140]], [1, [253, 231, 37]]]
-    for (const [t, rgb] of reference) depthColor(t).forEach((c, i) => expect(Math.abs(c - rgb[i]!)).toBeLessThanOrEqual(5))
+    const reference: Array<[number, [number, number, number]]> = [
+      [0, [68, 1, 84]],
+      [0.5, [33, 145, 140]],
+      [1, [253, 231, 37]],
+    ]
+    for (const [t, rgb] of reference)
+      depthColor(t).forEach((c, i) => expect(Math.abs(c - rgb[i]!)).toBeLessThanOrEqual(5))
     const out = new Uint8ClampedArray(4 * 4)
     // 1 mm units, range 1–3 m: raw 1000 → near, 3000 → far, 5000 → clamped far, 0 → hole.
     colorizeDepth(new Uint16Array([1000, 3000, 5000, 0]), 0.001, 1, 3, out)

@@ -13,11 +13,18 @@ export function fakeHost(handlers: Record<string, Handler>) {
       const key = `${message.service}.${message.method}`
       calls.push({ key, input: message.input })
       const handler = handlers[key]
-      if (!handler) return { kind: 'response', id: message.id, ok: false, error: { code: 'not_found', message: `fake host: no ${key}` } }
+      if (!handler)
+        return {
+          kind: 'response',
+          id: message.id,
+          ok: false,
+          error: { code: 'not_found', message: `fake host: no ${key}` },
+        }
       try {
         return { kind: 'response', id: message.id, ok: true, result: await handler(message.input) }
       } catch (error) {
-        const wire = error instanceof ConsoleError ? error.toWire() : { code: 'internal' as const, message: String(error) }
+        const wire =
+          error instanceof ConsoleError ? error.toWire() : { code: 'internal' as const, message: String(error) }
         return { kind: 'response', id: message.id, ok: false, error: wire }
       }
     },
@@ -27,7 +34,8 @@ export function fakeHost(handlers: Record<string, Handler>) {
     },
     dataUrl: (path) => `http://fake${path}`,
   }
-  const emit = <E extends keyof ConsoleEvents>(name: E, payload: ConsoleEvents[E]) => listeners.forEach((l) => l({ kind: 'event', name, payload }))
+  const emit = <E extends keyof ConsoleEvents>(name: E, payload: ConsoleEvents[E]) =>
+    listeners.forEach((l) => l({ kind: 'event', name, payload }))
   const called = (key: string) => calls.filter((c) => c.key === key).map((c) => c.input)
   return { transport, emit, calls, called, handlers }
 }

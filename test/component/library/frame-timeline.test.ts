@@ -6,7 +6,17 @@ import FrameTimeline from '../../../src-renderer/src/components/player/FrameTime
 
 function trackAt(wrapper: ReturnType<typeof mount>, left: number, width: number) {
   const track = wrapper.get('[data-testid=timeline-track]').element as HTMLElement
-  track.getBoundingClientRect = () => ({ left, width, top: 0, height: 14, right: left + width, bottom: 14, x: left, y: 0, toJSON: () => ({}) })
+  track.getBoundingClientRect = () => ({
+    left,
+    width,
+    top: 0,
+    height: 14,
+    right: left + width,
+    bottom: 14,
+    x: left,
+    y: 0,
+    toJSON: () => ({}),
+  })
   return wrapper.get('[data-testid=timeline-track]')
 }
 
@@ -33,7 +43,12 @@ describe('FrameTimeline', () => {
     await track.trigger('keydown', { key: 'ArrowRight' })
     await track.trigger('keydown', { key: 'End' })
     await track.trigger('keydown', { key: 'Home' })
-    expect(wrapper.emitted('update:modelValue')?.slice(1).map((a) => a[0])).toEqual([6, 10, 0])
+    expect(
+      wrapper
+        .emitted('update:modelValue')
+        ?.slice(1)
+        .map((a) => a[0]),
+    ).toEqual([6, 10, 0])
     expect(wrapper.get('[data-testid=timeline-frame]').text()).toBe('#5 of 11')
   })
 

@@ -11,23 +11,68 @@ import { fakeHost } from './fake-host'
 
 function summary(partial: Partial<SessionSummary>): SessionSummary {
   return {
-    id: 'kitchen-1', name: 'Kitchen', sourceFormat: 'tum', sourcePath: '/data/kitchen', createdAt: '2026-11-26T10:00:00Z',
-    frameCount: 120, durationSec: 75, width: 640, height: 480, rgbWidth: 640, rgbHeight: 480, depthUnitMeters: 0.0002,
-    hasPoses: true, posedFrameCount: 118, hasIntrinsics: false, hasLabels: false, sizeBytes: 5 * 2 ** 20, readOnly: false, ...partial,
+    id: 'kitchen-1',
+    name: 'Kitchen',
+    sourceFormat: 'tum',
+    sourcePath: '/data/kitchen',
+    createdAt: '2026-11-26T10:00:00Z',
+    frameCount: 120,
+    durationSec: 75,
+    width: 640,
+    height: 480,
+    rgbWidth: 640,
+    rgbHeight: 480,
+    depthUnitMeters: 0.0002,
+    hasPoses: true,
+    posedFrameCount: 118,
+    hasIntrinsics: false,
+    hasLabels: false,
+    sizeBytes: 5 * 2 ** 20,
+    readOnly: false,
+    ...partial,
   }
 }
 
 const report: ImportReport = {
-  sessionId: 'redwood-ab12', name: 'open3d-redwood-rgbd', format: 'redwood', sourcePath: '/data/redwood', imported: 4,
-  skipped: [{ sourceName: '00003', file: 'depth/00003.png', reason: 'truncated PNG' }], warnings: ['odometry.log has 5 entries'],
-  durationSec: 0.4, intrinsicsAssumed: false, depthUnitMeters: 0.001, pgmByteOrder: null,
+  sessionId: 'redwood-ab12',
+  name: 'open3d-redwood-rgbd',
+  format: 'redwood',
+  sourcePath: '/data/redwood',
+  imported: 4,
+  skipped: [{ sourceName: '00003', file: 'depth/00003.png', reason: 'truncated PNG' }],
+  warnings: ['odometry.log has 5 entries'],
+  durationSec: 0.4,
+  intrinsicsAssumed: false,
+  depthUnitMeters: 0.001,
+  pgmByteOrder: null,
 }
 const detected: DetectedFormat[] = [
-  { format: 'redwood', label: 'Open3D / Redwood', confidence: 0.9, reason: 'color/, depth/, odometry.log', frameCount: 5, needs: [] },
+  {
+    format: 'redwood',
+    label: 'Open3D / Redwood',
+    confidence: 0.9,
+    reason: 'color/, depth/, odometry.log',
+    frameCount: 5,
+    needs: [],
+  },
 ]
 
 function job(partial: Partial<JobInfo>): JobInfo {
-  return { id: 'import-1', kind: 'import', title: 'Import redwood', state: 'running', done: 2, total: 5, etaSeconds: 3, rate: 1, message: '', startedAt: 1, endedAt: null, error: null, ...partial }
+  return {
+    id: 'import-1',
+    kind: 'import',
+    title: 'Import redwood',
+    state: 'running',
+    done: 2,
+    total: 5,
+    etaSeconds: 3,
+    rate: 1,
+    message: '',
+    startedAt: 1,
+    endedAt: null,
+    error: null,
+    ...partial,
+  }
 }
 
 async function mountLibrary(sessions: SessionSummary[], detections: DetectedFormat[] = detected) {
@@ -43,14 +88,30 @@ async function mountLibrary(sessions: SessionSummary[], detections: DetectedForm
     'jobs.list': () => [],
     'jobs.cancel': () => ({ cancelled: true }),
   })
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div/>' } }, { path: '/player', name: 'player', component: { template: '<div/>' } }] })
-  const wrapper = mount(LibraryView, { global: { plugins: [router], provide: { [apiKey as symbol]: createApiClient(host.transport) } }, attachTo: document.body })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/', component: { template: '<div/>' } },
+      { path: '/player', name: 'player', component: { template: '<div/>' } },
+    ],
+  })
+  const wrapper = mount(LibraryView, {
+    global: { plugins: [router], provide: { [apiKey as symbol]: createApiClient(host.transport) } },
+    attachTo: document.body,
+  })
   await flushPromises()
   return { wrapper, host, router, finish: (r: ImportReport) => finishImport(r) }
 }
 
 describe('LibraryView', () => {
-  const demo = summary({ id: 'demo-apartment', name: 'Demo apartment', sourceFormat: 'synthetic', readOnly: true, hasIntrinsics: true, hasLabels: true })
+  const demo = summary({
+    id: 'demo-apartment',
+    name: 'Demo apartment',
+    sourceFormat: 'synthetic',
+    readOnly: true,
+    hasIntrinsics: true,
+    hasLabels: true,
+  })
   const kitchen = summary({})
 
   it('lists sessions with their facts; the demo cannot be renamed or deleted', async () => {
@@ -118,7 +179,14 @@ describe('LibraryView', () => {
   })
 
   it('opens the options a source needs and passes what was set', async () => {
-    const samples: DetectedFormat = { format: 'dveformer-samples', label: 'DVEFormer samples', confidence: 0.7, reason: 'rgb/, depth/', frameCount: 2, needs: ['intrinsics'] }
+    const samples: DetectedFormat = {
+      format: 'dveformer-samples',
+      label: 'DVEFormer samples',
+      confidence: 0.7,
+      reason: 'rgb/, depth/',
+      frameCount: 2,
+      needs: ['intrinsics'],
+    }
     const { wrapper, host } = await mountLibrary([demo], [samples])
     await wrapper.get('[data-testid=library-import]').trigger('click')
     await wrapper.get('[data-testid=import-path]').setValue('/data/samples')
@@ -127,14 +195,28 @@ describe('LibraryView', () => {
     // The intrinsics the source lacks are asked for right away.
     await wrapper.get('[data-testid=import-name]').setValue('Kinect samples')
     await wrapper.get('[data-testid=import-depth-scale]').setValue('1000')
-    for (const [key, value] of [['fx', '525'], ['fy', '525'], ['cx', '319.5'], ['cy', '239.5']]) await wrapper.get(`[data-testid=import-${key}]`).setValue(value)
+    for (const [key, value] of [
+      ['fx', '525'],
+      ['fy', '525'],
+      ['cx', '319.5'],
+      ['cy', '239.5'],
+    ])
+      await wrapper.get(`[data-testid=import-${key}]`).setValue(value)
     await wrapper.get('[data-testid=import-pose-file]').setValue('poses.txt')
     await wrapper.get('[data-testid=import-start]').trigger('click')
     await flushPromises()
-    expect(host.called('sessions.import')).toEqual([{
-      path: '/data/samples',
-      options: { format: 'dveformer-samples', name: 'Kinect samples', depthUnitMeters: 0.001, poseFile: 'poses.txt', intrinsics: { fx: 525, fy: 525, cx: 319.5, cy: 239.5 } },
-    }])
+    expect(host.called('sessions.import')).toEqual([
+      {
+        path: '/data/samples',
+        options: {
+          format: 'dveformer-samples',
+          name: 'Kinect samples',
+          depthUnitMeters: 0.001,
+          poseFile: 'poses.txt',
+          intrinsics: { fx: 525, fy: 525, cx: 319.5, cy: 239.5 },
+        },
+      },
+    ])
     wrapper.unmount()
   })
 

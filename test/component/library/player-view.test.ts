@@ -3,7 +3,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { ConsoleError, encodeFrameBundle, encodeU16Payload, type SessionDetail, type SessionManifest, type SessionStats } from '@contract'
+import {
+  ConsoleError,
+  encodeFrameBundle,
+  encodeU16Payload,
+  type SessionDetail,
+  type SessionManifest,
+  type SessionStats,
+} from '@contract'
 import PlayerView from '../../../src-renderer/src/views/PlayerView.vue'
 import { apiKey } from '../../../src-renderer/src/api/install'
 import { createApiClient } from '../../../src-renderer/src/api/client'
@@ -13,16 +20,39 @@ import { fakeHost } from './fake-host'
 const camera = { width: 8, height: 6, fx: 10, fy: 10, cx: 4, cy: 3 }
 const frameCount = 5
 const manifest: SessionManifest = {
-  format: 'dve-session', version: 1, id: 'walk', name: 'Walk', createdAt: '2026-11-26T10:00:00Z',
-  source: { format: 'synthetic', path: '/x' }, camera, rgbSize: { width: 8, height: 6 }, depthUnitMeters: 0.001,
-  depthInvalidValues: [0], hasPoses: true,
+  format: 'dve-session',
+  version: 1,
+  id: 'walk',
+  name: 'Walk',
+  createdAt: '2026-11-26T10:00:00Z',
+  source: { format: 'synthetic', path: '/x' },
+  camera,
+  rgbSize: { width: 8, height: 6 },
+  depthUnitMeters: 0.001,
+  depthInvalidValues: [0],
+  hasPoses: true,
   frames: Array.from({ length: frameCount }, (_, i) => ({
-    index: i, timestampSec: 10 + i * 0.5, sourceName: `f${i}`, rgb: `rgb/${i}.jpg`, depth: `depth/${i}.png`,
+    index: i,
+    timestampSec: 10 + i * 0.5,
+    sourceName: `f${i}`,
+    rgb: `rgb/${i}.jpg`,
+    depth: `depth/${i}.png`,
     worldFromCamera: [1, 0, 0, 100, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
   })),
 }
-const detail = { summary: { id: 'walk', name: 'Walk', hasPoses: true }, manifest, report: null } as unknown as SessionDetail
-const stats: SessionStats = { id: 'walk', sampledFrames: 5, depthRangeMeters: { min: 0.5, max: 4, p02: 0.6, p98: 3.5 }, depthMedianMeters: 2, validDepthFraction: 1, poseCoverage: 1 }
+const detail = {
+  summary: { id: 'walk', name: 'Walk', hasPoses: true },
+  manifest,
+  report: null,
+} as unknown as SessionDetail
+const stats: SessionStats = {
+  id: 'walk',
+  sampledFrames: 5,
+  depthRangeMeters: { min: 0.5, max: 4, p02: 0.6, p98: 3.5 },
+  depthMedianMeters: 2,
+  validDepthFraction: 1,
+  poseCoverage: 1,
+}
 
 /** Depth of frame f: every pixel (1000 + 100 f) mm, so the read-out tells which frame is shown. */
 function depthPayload(frame: number): Uint8Array {
@@ -32,7 +62,9 @@ function depthPayload(frame: number): Uint8Array {
 
 /** Left half class 1 (sofa), right half class 2 (no entry in labelClasses). */
 function labelsPayload(): Uint8Array {
-  const data = new Uint16Array(camera.width * camera.height).map((_, i) => (i % camera.width < camera.width / 2 ? 1 : 2))
+  const data = new Uint16Array(camera.width * camera.height).map((_, i) =>
+    i % camera.width < camera.width / 2 ? 1 : 2,
+  )
   return encodeU16Payload({ width: camera.width, height: camera.height, scale: 1, data })
 }
 let withLabels = false
@@ -48,7 +80,10 @@ beforeEach(() => {
     fetched.push(url)
     if (gate) await gate
     const frame = Number(/frames\/(\d+)\/bundle$/.exec(url)?.[1])
-    return new Response(encodeFrameBundle(new Uint8Array([frame]), depthPayload(frame), withLabels ? labelsPayload() : null).slice().buffer)
+    return new Response(
+      encodeFrameBundle(new Uint8Array([frame]), depthPayload(frame), withLabels ? labelsPayload() : null).slice()
+        .buffer,
+    )
   })
   vi.stubGlobal('createImageBitmap', async () => ({ width: 8, height: 6, close: () => undefined }))
 })
@@ -69,7 +104,10 @@ async function mountPlayer(sessionDetail: SessionDetail = detail) {
   ]
   const router = createRouter({ history: createMemoryHistory(), routes })
   await router.push({ name: 'player', query: { session: 'walk', frame: '1' } })
-  const wrapper = mount(PlayerView, { global: { plugins: [router], provide: { [apiKey as symbol]: createApiClient(host.transport) } }, attachTo: document.body })
+  const wrapper = mount(PlayerView, {
+    global: { plugins: [router], provide: { [apiKey as symbol]: createApiClient(host.transport) } },
+    attachTo: document.body,
+  })
   await flushPromises()
   return { wrapper, host, player: usePlayerStore() }
 }
@@ -145,7 +183,10 @@ describe('PlayerView', () => {
       summary: { id: 'walk', name: 'Walk', hasLabels: true },
       manifest: {
         ...manifest,
-        labelClasses: [{ id: 0, name: 'void', color: [0, 0, 0] }, { id: 1, name: 'sofa', color: [0, 128, 128] }],
+        labelClasses: [
+          { id: 0, name: 'void', color: [0, 0, 0] },
+          { id: 1, name: 'sofa', color: [0, 128, 128] },
+        ],
         frames: manifest.frames.map((f) => ({ ...f, labels: `labels/${f.index}.png` })),
       },
       report: null,
@@ -204,7 +245,10 @@ describe('PlayerView', () => {
     await settle()
     expect(player.frame?.index).toBe(23)
     // 21 and 22 were wanted only in passing: the next load after 20 is 23 (then its neighbours, prefetched).
-    expect(fetched.slice(0, 2)).toEqual(['http://fake/data/sessions/walk/frames/20/bundle', 'http://fake/data/sessions/walk/frames/23/bundle'])
+    expect(fetched.slice(0, 2)).toEqual([
+      'http://fake/data/sessions/walk/frames/20/bundle',
+      'http://fake/data/sessions/walk/frames/23/bundle',
+    ])
     expect(fetched).not.toContain('http://fake/data/sessions/walk/frames/21/bundle')
     wrapper.unmount()
   })

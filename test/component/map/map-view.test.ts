@@ -16,31 +16,84 @@ vi.mock('regl', () => ({
   default: () => {
     const buffer = () => (options: { data: unknown }) => gl.buffers.push(options.data)
     const regl = () => (props: Record<string, unknown>) => gl.draws.push(props)
-    return Object.assign(regl, { buffer, prop: (name: string) => name, poll: () => undefined, clear: () => undefined, destroy: () => undefined })
+    return Object.assign(regl, {
+      buffer,
+      prop: (name: string) => name,
+      poll: () => undefined,
+      clear: () => undefined,
+      destroy: () => undefined,
+    })
   },
 }))
 
 const voxels = 5
 const info: MapInfo = {
-  sessionId: 'walk', modelId: 'demo', voxelSizeMeters: 0.05, maxDepthMeters: 6, voxelCount: voxels, framesFused: 3, frameCount: 3, complete: true,
-  bounds: { minMeters: [0, 0, 0], maxMeters: [1, 1, 1] }, embeddingDim: 16, codeDim: 16, bytesPerVoxel: 98,
-  labelClasses: [{ id: 1, name: 'sofa', color: [10, 200, 30] }, { id: 2, name: 'floor', color: [100, 60, 20] }],
-  trajectory: { frameIndices: [0, 1, 2], centersMeters: [0, 0, 1, 0.1, 0, 1, 0.2, 0, 1], worldFromCamera: [0, 1, 2].map((i) => [1, 0, 0, i / 10, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1]) },
-  camera: { width: 8, height: 6, fx: 10, fy: 10, cx: 4, cy: 3 }, warnings: ['1 frame(s) skipped for bad poses, e.g. frame 7: pose contains NaN or infinity.'],
-  updatedAt: '2026-11-26T10:00:00Z', pointsPath: '/data/maps/walk/points?v=1',
+  sessionId: 'walk',
+  modelId: 'demo',
+  voxelSizeMeters: 0.05,
+  maxDepthMeters: 6,
+  voxelCount: voxels,
+  framesFused: 3,
+  frameCount: 3,
+  complete: true,
+  bounds: { minMeters: [0, 0, 0], maxMeters: [1, 1, 1] },
+  embeddingDim: 16,
+  codeDim: 16,
+  bytesPerVoxel: 98,
+  labelClasses: [
+    { id: 1, name: 'sofa', color: [10, 200, 30] },
+    { id: 2, name: 'floor', color: [100, 60, 20] },
+  ],
+  trajectory: {
+    frameIndices: [0, 1, 2],
+    centersMeters: [0, 0, 1, 0.1, 0, 1, 0.2, 0, 1],
+    worldFromCamera: [0, 1, 2].map((i) => [1, 0, 0, i / 10, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1]),
+  },
+  camera: { width: 8, height: 6, fx: 10, fy: 10, cx: 4, cy: 3 },
+  warnings: ['1 frame(s) skipped for bad poses, e.g. frame 7: pose contains NaN or infinity.'],
+  updatedAt: '2026-11-26T10:00:00Z',
+  pointsPath: '/data/maps/walk/points?v=1',
 }
 const points = encodeMapPoints({
-  count: voxels, voxelSizeMeters: 0.05, hasPca: true,
+  count: voxels,
+  voxelSizeMeters: 0.05,
+  hasPca: true,
   positions: new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1]),
-  colors: new Uint8Array(voxels * 4).fill(200), pcaColors: new Uint8Array(voxels * 4).fill(90), labels: new Uint16Array([1, 1, 2, 2, 0]),
+  colors: new Uint8Array(voxels * 4).fill(200),
+  pcaColors: new Uint8Array(voxels * 4).fill(90),
+  labels: new Uint16Array([1, 1, 2, 2, 0]),
 })
 const queryResult: MapQueryResult = {
-  label: 'sofa', threshold: 0.6, temperature: 10, words: { unknown: [], suggestion: null }, maxRelevancy: 0.9, relevancyPath: '/data/maps/walk/relevancy/r1', elapsedMs: 12,
-  pins: [{ worldPoint: [0.5, 0, 0], sizeMeters: 0.8, relevancy: 0.9, voxelCount: 2, nearLabel: 'sofa', nearby: 'the blue door' }],
+  label: 'sofa',
+  threshold: 0.6,
+  temperature: 10,
+  words: { unknown: [], suggestion: null },
+  maxRelevancy: 0.9,
+  relevancyPath: '/data/maps/walk/relevancy/r1',
+  elapsedMs: 12,
+  pins: [
+    {
+      worldPoint: [0.5, 0, 0],
+      sizeMeters: 0.8,
+      relevancy: 0.9,
+      voxelCount: 2,
+      nearLabel: 'sofa',
+      nearby: 'the blue door',
+    },
+  ],
 }
 const voxel: VoxelDetail = {
-  voxelIndex: 1, centerMeters: [1, 0, 0], pointCount: 40, normal: [0, 0, 1], meanColor: [200, 200, 200], label: 'sofa',
-  observations: [{ frameIndex: 0, timestampSec: 0 }, { frameIndex: 2, timestampSec: 1 }], observedByFrames: 2,
+  voxelIndex: 1,
+  centerMeters: [1, 0, 0],
+  pointCount: 40,
+  normal: [0, 0, 1],
+  meanColor: [200, 200, 200],
+  label: 'sofa',
+  observations: [
+    { frameIndex: 0, timestampSec: 0 },
+    { frameIndex: 2, timestampSec: 1 },
+  ],
+  observedByFrames: 2,
 }
 
 const fetched: string[] = []
@@ -48,7 +101,12 @@ beforeEach(() => {
   gl.buffers.length = 0
   gl.draws.length = 0
   fetched.length = 0
-  vi.stubGlobal('fetch', async (url: string) => fetched.push(url) && new Response(url.includes('/relevancy/') ? new Uint8Array([250, 240, 10, 10, 0]) : points.slice().buffer))
+  vi.stubGlobal(
+    'fetch',
+    async (url: string) =>
+      fetched.push(url) &&
+      new Response(url.includes('/relevancy/') ? new Uint8Array([250, 240, 10, 10, 0]) : points.slice().buffer),
+  )
 })
 afterEach(() => vi.unstubAllGlobals())
 
@@ -61,18 +119,43 @@ async function mountMap(status: MapStatus) {
     'map.query': () => queryResult,
     'map.voxel': () => voxel,
   })
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/map', name: 'map', component: MapView }, { path: '/player', name: 'player', component: { template: '<div/>' } }] })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/map', name: 'map', component: MapView },
+      { path: '/player', name: 'player', component: { template: '<div/>' } },
+    ],
+  })
   await router.push({ name: 'map', query: { session: 'walk' } })
-  const wrapper = mount(MapView, { global: { plugins: [router], provide: { [apiKey as symbol]: createApiClient(host.transport) } }, attachTo: document.body })
+  const wrapper = mount(MapView, {
+    global: { plugins: [router], provide: { [apiKey as symbol]: createApiClient(host.transport) } },
+    attachTo: document.body,
+  })
   for (let i = 0; i < 6; i++) await flushPromises()
   return { wrapper, host, router }
 }
 
-const withMap: MapStatus = { sessionId: 'walk', hasPoses: true, posedFrameCount: 3, frameCount: 3, map: info, buildJobId: null, problem: null }
+const withMap: MapStatus = {
+  sessionId: 'walk',
+  hasPoses: true,
+  posedFrameCount: 3,
+  frameCount: 3,
+  map: info,
+  buildJobId: null,
+  problem: null,
+}
 
 describe('MapView', () => {
   it('says a session without poses offers no fused map, and shows one frame as points instead', async () => {
-    const { wrapper, host } = await mountMap({ sessionId: 'walk', hasPoses: false, posedFrameCount: 0, frameCount: 3, map: null, buildJobId: null, problem: null })
+    const { wrapper, host } = await mountMap({
+      sessionId: 'walk',
+      hasPoses: false,
+      posedFrameCount: 0,
+      frameCount: 3,
+      map: null,
+      buildJobId: null,
+      problem: null,
+    })
     expect(wrapper.get('[data-testid=map-no-poses]').text()).toContain('no camera poses')
     expect(wrapper.find('[data-testid=map-build]').exists()).toBe(false)
     expect(host.called('map.build')).toHaveLength(0)
@@ -102,7 +185,7 @@ describe('MapView', () => {
     wrapper.unmount()
   })
 
-  it('rebuilds at the loaded map\'s voxel size, not the default', async () => {
+  it("rebuilds at the loaded map's voxel size, not the default", async () => {
     const { wrapper, host } = await mountMap({ ...withMap, map: { ...info, voxelSizeMeters: 0.03 } })
     expect((wrapper.get('[data-testid=map-voxel-size]').element as HTMLInputElement).value).toBe('0.03')
     await wrapper.get('[data-testid=map-build]').trigger('click')
@@ -118,7 +201,9 @@ describe('MapView', () => {
     for (let i = 0; i < 6; i++) await flushPromises()
     expect(host.called('map.query')).toEqual([{ sessionId: 'walk', text: 'where is the sofa' }])
     expect((wrapper.get('[data-testid=map-color-mode]').element as HTMLSelectElement).value).toBe('relevancy')
-    expect(wrapper.get('[data-testid=map-pin-0]').text()).toMatch(/^sofa — on the sofa, by the blue door · 2 voxels · 0\.90/)
+    expect(wrapper.get('[data-testid=map-pin-0]').text()).toMatch(
+      /^sofa — on the sofa, by the blue door · 2 voxels · 0\.90/,
+    )
     expect(wrapper.get('[data-testid=map-legend]').text()).toContain('threshold 0.60')
     wrapper.unmount()
   })

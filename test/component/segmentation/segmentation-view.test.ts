@@ -10,15 +10,26 @@ import { createApiClient } from '../../../src-renderer/src/api/client'
 import { fakeHost } from '../library/fake-host'
 
 /** What the fake regl saw: texture uploads and draws, per context. */
-const gl = vi.hoisted(() => ({ uploads: [] as Array<{ data: unknown; width?: number; height?: number; format?: string }>, draws: [] as Array<Record<string, number>>, destroyed: 0 }))
+const gl = vi.hoisted(() => ({
+  uploads: [] as Array<{ data: unknown; width?: number; height?: number; format?: string }>,
+  draws: [] as Array<Record<string, number>>,
+  destroyed: 0,
+}))
 vi.mock('regl', () => ({
   default: () => {
     const texture = () => {
-      const t = (options: { data: unknown; width?: number; height?: number; format?: string }) => gl.uploads.push(options)
+      const t = (options: { data: unknown; width?: number; height?: number; format?: string }) =>
+        gl.uploads.push(options)
       return t
     }
     const regl = () => (props: Record<string, number>) => gl.draws.push(props)
-    return Object.assign(regl, { texture, prop: (name: string) => name, poll: () => undefined, clear: () => undefined, destroy: () => gl.destroyed++ })
+    return Object.assign(regl, {
+      texture,
+      prop: (name: string) => name,
+      poll: () => undefined,
+      clear: () => undefined,
+      destroy: () => gl.destroyed++,
+    })
   },
 }))
 
@@ -27,15 +38,31 @@ const classes = [
   { index: 1, name: 'floor', color: [119, 85, 51] as [number, number, number] },
 ]
 /** Text mode calls most of the frame sofa; mean mode floor. 4×2 at stride, 8×4 at camera size. */
-const shares: Record<SegmentationModeName, [number, number]> = { text: [0.75, 0.25], mean: [0.25, 0.75], probe: [0.5, 0.5] }
+const shares: Record<SegmentationModeName, [number, number]> = {
+  text: [0.75, 0.25],
+  mean: [0.25, 0.75],
+  probe: [0.5, 0.5],
+}
 
 function segmentation(mode: SegmentationModeName, frameIndex: number, modelId = 'alpha-1'): FrameSegmentation {
   return {
-    sessionId: 'walk', frameIndex, classSetId: 'home', mode, modelId,
+    sessionId: 'walk',
+    frameIndex,
+    classSetId: 'home',
+    mode,
+    modelId,
     classes: classes.map((c, i) => ({ ...c, share: shares[mode][i] as number })),
-    width: 4, height: 2, cameraWidth: 8, cameraHeight: 4, bytesPerIndex: 1,
-    classMapPath: `/data/segmentation/${mode}-stride`, fullClassMapPath: `/data/segmentation/${mode}-full`, top2Path: `/data/segmentation/${mode}-top2`,
-    meanScore: 0.6, meanWinnerCosine: 0.3, elapsedMs: 5,
+    width: 4,
+    height: 2,
+    cameraWidth: 8,
+    cameraHeight: 4,
+    bytesPerIndex: 1,
+    classMapPath: `/data/segmentation/${mode}-stride`,
+    fullClassMapPath: `/data/segmentation/${mode}-full`,
+    top2Path: `/data/segmentation/${mode}-top2`,
+    meanScore: 0.6,
+    meanWinnerCosine: 0.3,
+    elapsedMs: 5,
   }
 }
 
@@ -44,17 +71,31 @@ const truthClasses = Uint16Array.from({ length: 32 }, (_, i) => (i < 8 ? 0xffff 
 
 function payload(url: string): ArrayBuffer {
   if (url.includes('ground-truth')) return truthClasses.buffer.slice(0)
-  if (url.endsWith('-full')) return Uint8Array.from({ length: 32 }, (_, i) => (url.includes('text') ? Number(i % 8 >= 6) : Number(i % 8 >= 2))).buffer
+  if (url.endsWith('-full'))
+    return Uint8Array.from({ length: 32 }, (_, i) => (url.includes('text') ? Number(i % 8 >= 6) : Number(i % 8 >= 2)))
+      .buffer
   // top2 for 8 stride pixels: winner 0, runner-up 1, scores 0.75 / 0.25, cosine 0.5.
   const planes = new Uint16Array(40)
-  planes.fill(0, 0, 8); planes.fill(1, 8, 16); planes.fill(Math.round(0.75 * 65535), 16, 24); planes.fill(Math.round(0.25 * 65535), 24, 32); planes.fill(Math.round(1.5 * 32767.5), 32, 40)
+  planes.fill(0, 0, 8)
+  planes.fill(1, 8, 16)
+  planes.fill(Math.round(0.75 * 65535), 16, 24)
+  planes.fill(Math.round(0.25 * 65535), 24, 32)
+  planes.fill(Math.round(1.5 * 32767.5), 32, 40)
   return planes.buffer
 }
 
 async function mountView() {
   setActivePinia(createPinia())
   let activePack = 'alpha'
-  const pack = (id: string) => ({ id, name: id, valid: true, active: id === activePack, errors: [], manifest: null, graph: null })
+  const pack = (id: string) => ({
+    id,
+    name: id,
+    valid: true,
+    active: id === activePack,
+    errors: [],
+    manifest: null,
+    graph: null,
+  })
   const host = fakeHost({
     'models.list': () => [pack('alpha'), pack('beta')],
     'models.providers': () => ({ order: ['cpu'], active: 'cpu', fallbacks: [] }),
@@ -72,32 +113,64 @@ async function mountView() {
       const { modes, frameIndex } = input as { modes: [SegmentationModeName, SegmentationModeName]; frameIndex: number }
       return { left: segmentation(modes[0], frameIndex), right: segmentation(modes[1], frameIndex), agreement: 0.5 }
     },
-    'inference.cacheStatus': () => ({ modelId: 'demo-1', bytes: 0, budgetBytes: 1, entries: 0, sessionFramesCached: 1 }),
+    'inference.cacheStatus': () => ({
+      modelId: 'demo-1',
+      bytes: 0,
+      budgetBytes: 1,
+      entries: 0,
+      sessionFramesCached: 1,
+    }),
     'inference.runOnSession': () => ({ jobId: 'inference-1' }),
     'segmentation.segmentSession': () => ({ jobId: 'segmentation-1' }),
     'segmentation.sessionResult': () => ({
-      sessionId: 'walk', classSetId: 'home', mode: 'text', modelId: `${activePack}-1`, frames: 3, outDir: null, seconds: 1,
-      classes: classes.map((c, i) => ({ ...c, share: [0.6, 0.4][i] as number })), dominantClassByFrame: [0, 1, 0],
+      sessionId: 'walk',
+      classSetId: 'home',
+      mode: 'text',
+      modelId: `${activePack}-1`,
+      frames: 3,
+      outDir: null,
+      seconds: 1,
+      classes: classes.map((c, i) => ({ ...c, share: [0.6, 0.4][i] as number })),
+      dominantClassByFrame: [0, 1, 0],
     }),
     'inference.runResult': () => ({}),
     'sessions.list': () => [{ id: 'walk', name: 'Walk', frameCount: 3, hasLabels: true }],
     'jobs.list': () => [],
-    'classes.fit': () => [{ id: 'domain:alpha:walk', message: 'The model pack "alpha" was trained only on the synthetic demo world.', action: 'Bring the real DVEFormer model: docs/MODELS.md.' }],
+    'classes.fit': () => [
+      {
+        id: 'domain:alpha:walk',
+        message: 'The model pack "alpha" was trained only on the synthetic demo world.',
+        action: 'Bring the real DVEFormer model: docs/MODELS.md.',
+      },
+    ],
     'classes.compareGroundTruth': (input) => ({
-      ...(input as object), width: 8, height: 4, groundTruthPath: '/data/classes/ground-truth/walk/home/1',
-      score: { frameIndex: 1, miou: 0.625, pixelAccuracy: 0.75 }, gtPixels: [18, 6], unmatchedGtClasses: [],
+      ...(input as object),
+      width: 8,
+      height: 4,
+      groundTruthPath: '/data/classes/ground-truth/walk/home/1',
+      score: { frameIndex: 1, miou: 0.625, pixelAccuracy: 0.75 },
+      gtPixels: [18, 6],
+      unmatchedGtClasses: [],
     }),
   })
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/segmentation', name: 'segmentation', component: SegmentationView }] })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/segmentation', name: 'segmentation', component: SegmentationView }],
+  })
   await router.push({ name: 'segmentation', query: { session: 'walk', frame: '1' } })
-  const wrapper = mount(SegmentationView, { global: { plugins: [router], provide: { [apiKey as symbol]: createApiClient(host.transport) } }, attachTo: document.body })
+  const wrapper = mount(SegmentationView, {
+    global: { plugins: [router], provide: { [apiKey as symbol]: createApiClient(host.transport) } },
+    attachTo: document.body,
+  })
   await flushPromises()
   await vi.waitFor(() => expect(wrapper.findAll('[data-testid="seg-legend-item"]').length).toBe(2))
   return { wrapper, host }
 }
 
 const legend = (wrapper: Awaited<ReturnType<typeof mountView>>['wrapper']) =>
-  wrapper.findAll('[data-testid="seg-legend-item"]').map((item) => `${item.find('.name').text()} ${item.find('.share').text()}`)
+  wrapper
+    .findAll('[data-testid="seg-legend-item"]')
+    .map((item) => `${item.find('.name').text()} ${item.find('.share').text()}`)
 
 describe('SegmentationView', () => {
   beforeEach(() => {
@@ -116,7 +189,12 @@ describe('SegmentationView', () => {
 
   it('segments the frame in text mode, uploads the class map and palette, and shows the legend by share', async () => {
     const { wrapper, host } = await mountView()
-    expect(host.called('segmentation.segmentFrame')).toContainEqual({ sessionId: 'walk', frameIndex: 1, classSetId: 'home', mode: 'text' })
+    expect(host.called('segmentation.segmentFrame')).toContainEqual({
+      sessionId: 'walk',
+      frameIndex: 1,
+      classSetId: 'home',
+      mode: 'text',
+    })
     expect(legend(wrapper)).toEqual(['sofa 75.0 %', 'floor 25.0 %'])
     const classMap = gl.uploads.find((u) => u.format === 'luminance' && u.width === 8)
     expect(classMap?.height).toBe(4)
@@ -143,7 +221,17 @@ describe('SegmentationView', () => {
   it('shows class, score, cosine and runner-up under the pointer', async () => {
     const { wrapper } = await mountView()
     const stage = wrapper.find('.seg-stage')
-    vi.spyOn(stage.element, 'getBoundingClientRect').mockReturnValue({ left: 0, top: 0, width: 80, height: 40, right: 80, bottom: 40, x: 0, y: 0, toJSON: () => ({}) })
+    vi.spyOn(stage.element, 'getBoundingClientRect').mockReturnValue({
+      left: 0,
+      top: 0,
+      width: 80,
+      height: 40,
+      right: 80,
+      bottom: 40,
+      x: 0,
+      y: 0,
+      toJSON: () => ({}),
+    })
     await stage.trigger('pointermove', { clientX: 10, clientY: 10 })
     const lines = wrapper.findAll('[data-testid="seg-hover"] > div').map((line) => line.text().replace(/\s+/g, ' '))
     expect(lines).toEqual(['sofa 0.750 cos 0.500', 'runner-up: floor 0.250'])
@@ -168,7 +256,11 @@ describe('SegmentationView', () => {
     const titles = () => wrapper.findAll('[data-testid="seg-pane"] figcaption').map((t) => t.text())
     await vi.waitFor(() => expect(titles()).toEqual(['Text · beta-1', 'Kept: Text · alpha-1 · frame 1']))
     // text map: columns 6, 7 floor; beta's map: columns 2..7 floor → they agree on 4 of 8 columns.
-    await vi.waitFor(() => expect(wrapper.find('[data-testid="seg-kept-agreement"]').text()).toBe('models agree on 50.0 % of pixels (by class name)'))
+    await vi.waitFor(() =>
+      expect(wrapper.find('[data-testid="seg-kept-agreement"]').text()).toBe(
+        'models agree on 50.0 % of pixels (by class name)',
+      ),
+    )
     await wrapper.find('[data-testid="seg-compare-pack"]').setValue('')
     await vi.waitFor(() => expect(wrapper.findAll('[data-testid="seg-pane"]')).toHaveLength(1))
     wrapper.unmount()
@@ -179,8 +271,12 @@ describe('SegmentationView', () => {
     expect(wrapper.find('[data-testid="seg-class-strip"]').exists()).toBe(false)
     await wrapper.find('[data-testid="seg-segment-recording"]').trigger('click')
     await vi.waitFor(() => expect(wrapper.find('[data-testid="seg-class-strip"]').exists()).toBe(true))
-    expect(host.called('segmentation.segmentSession')).toEqual([{ sessionId: 'walk', classSetId: 'home', mode: 'text' }])
-    expect(wrapper.find('[data-testid="seg-recording-summary"]').text()).toBe('Recording (3 frames): sofa 60 %, floor 40 %')
+    expect(host.called('segmentation.segmentSession')).toEqual([
+      { sessionId: 'walk', classSetId: 'home', mode: 'text' },
+    ])
+    expect(wrapper.find('[data-testid="seg-recording-summary"]').text()).toBe(
+      'Recording (3 frames): sofa 60 %, floor 40 %',
+    )
     expect(wrapper.find('[data-testid="seg-segment-recording"]').exists()).toBe(false)
     // Another mode is another segmentation: the strip goes until that one is made.
     await wrapper.find('[data-testid="seg-mode-mean"]').trigger('click')
@@ -188,26 +284,49 @@ describe('SegmentationView', () => {
     wrapper.unmount()
   })
 
-  it('compares with the ground truth: its classes, the frame\'s IoU, and the error view', async () => {
+  it("compares with the ground truth: its classes, the frame's IoU, and the error view", async () => {
     const { wrapper, host } = await mountView()
     await wrapper.find('[data-testid="seg-compare"]').setValue('truth')
     await vi.waitFor(() => expect(wrapper.find('[data-testid="seg-truth-iou"]').exists()).toBe(true))
-    expect(host.called('classes.compareGroundTruth').at(-1)).toEqual({ sessionId: 'walk', frameIndex: 1, classSetId: 'home', mode: 'text' })
-    expect(wrapper.find('[data-testid="seg-truth-iou"]').text().replace(/\s+/g, ' ')).toBe('this frame: mIoU 62.5 % · pixel accuracy 75.0 % over 2 classes')
+    expect(host.called('classes.compareGroundTruth').at(-1)).toEqual({
+      sessionId: 'walk',
+      frameIndex: 1,
+      classSetId: 'home',
+      mode: 'text',
+    })
+    expect(wrapper.find('[data-testid="seg-truth-iou"]').text().replace(/\s+/g, ' ')).toBe(
+      'this frame: mIoU 62.5 % · pixel accuracy 75.0 % over 2 classes',
+    )
     const titles = wrapper.findAll('[data-testid="seg-pane"] figcaption').map((t) => t.text())
     expect(titles).toEqual(['Text', 'Ground truth'])
     // The ground-truth pane: void (65535) drawn as the extra palette entry after the set's 2 classes.
     const truthUpload = () => gl.uploads.filter((u) => u.width === 8 && u.height === 4).at(-1)
-    await vi.waitFor(() => expect(wrapper.findAll('[data-testid="seg-overlay"]')[1]?.attributes('data-plain')).toBe('truth'))
+    await vi.waitFor(() =>
+      expect(wrapper.findAll('[data-testid="seg-overlay"]')[1]?.attributes('data-plain')).toBe('truth'),
+    )
     expect(truthUpload()).toBeDefined()
 
     await wrapper.find('[data-testid="seg-error-view"]').setValue(true)
-    await vi.waitFor(() => expect(wrapper.findAll('[data-testid="seg-overlay"]')[1]?.attributes('data-plain')).toBe('errors'))
-    expect(wrapper.findAll('[data-testid="seg-pane"] figcaption').map((t) => t.text())[1]).toBe('Errors against the ground truth')
+    await vi.waitFor(() =>
+      expect(wrapper.findAll('[data-testid="seg-overlay"]')[1]?.attributes('data-plain')).toBe('errors'),
+    )
+    expect(wrapper.findAll('[data-testid="seg-pane"] figcaption').map((t) => t.text())[1]).toBe(
+      'Errors against the ground truth',
+    )
     expect(wrapper.find('[data-testid="seg-error-legend"]').text()).toMatch(/right.*wrong.*void/s)
     // Hover on the error pane names right / wrong / void: text mode calls columns 0–5 sofa, so row 1 column 0 is right, row 0 void.
     const stage = wrapper.findAll('.seg-stage')[1]!
-    vi.spyOn(stage.element, 'getBoundingClientRect').mockReturnValue({ left: 0, top: 0, width: 80, height: 40, right: 80, bottom: 40, x: 0, y: 0, toJSON: () => ({}) })
+    vi.spyOn(stage.element, 'getBoundingClientRect').mockReturnValue({
+      left: 0,
+      top: 0,
+      width: 80,
+      height: 40,
+      right: 80,
+      bottom: 40,
+      x: 0,
+      y: 0,
+      toJSON: () => ({}),
+    })
     await stage.trigger('pointermove', { clientX: 5, clientY: 15 })
     expect(wrapper.find('[data-testid="seg-hover-plain"]').text()).toBe('right')
     await stage.trigger('pointermove', { clientX: 5, clientY: 5 })
@@ -220,7 +339,9 @@ describe('SegmentationView', () => {
   it('says once that the pack does not fit the recording, with what to do', async () => {
     const { wrapper } = await mountView()
     await vi.waitFor(() => expect(wrapper.find('[data-testid="fit-notices"]').exists()).toBe(true))
-    expect(wrapper.find('[data-testid="fit-notices"]').text()).toContain('Bring the real DVEFormer model: docs/MODELS.md.')
+    expect(wrapper.find('[data-testid="fit-notices"]').text()).toContain(
+      'Bring the real DVEFormer model: docs/MODELS.md.',
+    )
     await wrapper.find('[data-testid="fit-dismiss"]').trigger('click')
     expect(wrapper.find('[data-testid="fit-notices"]').exists()).toBe(false)
     wrapper.unmount()

@@ -9,7 +9,15 @@ import { apiKey } from '../../../src-renderer/src/api/install'
 import { createApiClient } from '../../../src-renderer/src/api/client'
 import type { Transport } from '../../../src-renderer/src/api/transport'
 
-const info: AppInfo = { name: 'DVE Console', version: '1.2.3', host: 'browser', platform: 'linux-x64', activeModel: 'demo', executionProvider: 'cpu', nativeWork: { running: true, restarts: 0, lastCrash: null } }
+const info: AppInfo = {
+  name: 'DVE Console',
+  version: '1.2.3',
+  host: 'browser',
+  platform: 'linux-x64',
+  activeModel: 'demo',
+  executionProvider: 'cpu',
+  nativeWork: { running: true, restarts: 0, lastCrash: null },
+}
 
 /** A fake host: answers app.info / jobs.list / jobs.cancel, and lets the test push events. */
 function fakeTransport() {
@@ -32,12 +40,27 @@ function fakeTransport() {
     },
     dataUrl: (path) => path,
   }
-  const emit = <E extends keyof ConsoleEvents>(name: E, payload: ConsoleEvents[E]) => listeners.forEach((l) => l({ kind: 'event', name, payload }))
+  const emit = <E extends keyof ConsoleEvents>(name: E, payload: ConsoleEvents[E]) =>
+    listeners.forEach((l) => l({ kind: 'event', name, payload }))
   return { transport, emit, cancelled }
 }
 
 function job(partial: Partial<JobInfo>): JobInfo {
-  return { id: 'j1', kind: 'import', title: 'Import fr1', state: 'running', done: 5, total: 20, etaSeconds: 75, rate: 2, message: '', startedAt: Date.now(), endedAt: null, error: null, ...partial }
+  return {
+    id: 'j1',
+    kind: 'import',
+    title: 'Import fr1',
+    state: 'running',
+    done: 5,
+    total: 20,
+    etaSeconds: 75,
+    rate: 2,
+    message: '',
+    startedAt: Date.now(),
+    endedAt: null,
+    error: null,
+    ...partial,
+  }
 }
 
 describe('StatusBar and JobsPanel', () => {
@@ -72,7 +95,10 @@ describe('StatusBar and JobsPanel', () => {
     const bar = mount(StatusBar, { global: { provide: { [apiKey as symbol]: createApiClient(fake.transport) } } })
     await flushPromises()
     expect(bar.find('[data-testid=status-native]').exists()).toBe(false)
-    fake.emit('appInfo', { ...info, nativeWork: { running: true, restarts: 1, lastCrash: { reason: 'killed by SIGKILL', at: Date.now() } } })
+    fake.emit('appInfo', {
+      ...info,
+      nativeWork: { running: true, restarts: 1, lastCrash: { reason: 'killed by SIGKILL', at: Date.now() } },
+    })
     await flushPromises()
     expect(bar.get('[data-testid=status-native]').text()).toBe('⚠ Native worker restarted (killed by SIGKILL)')
   })

@@ -21,7 +21,9 @@ const arkitDepth = { depthUnitMeters: 0.001, depthInvalidValues: [0], depthEncod
 const arkitConvention = { source: 'ARKit exporters write 16-bit millimetres', stated: true }
 
 async function imageSize(path: string): Promise<{ width: number; height: number } | null> {
-  const meta = await sharp(path).metadata().catch(() => null)
+  const meta = await sharp(path)
+    .metadata()
+    .catch(() => null)
   return meta?.width && meta.height ? { width: meta.width, height: meta.height } : null
 }
 
@@ -35,12 +37,20 @@ const polycamCameraSchema = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   timestamp: z.number().optional(),
-  ...Object.fromEntries(['00', '01', '02', '03', '10', '11', '12', '13', '20', '21', '22', '23'].map((k) => [`t_${k}`, z.number()])),
+  ...Object.fromEntries(
+    ['00', '01', '02', '03', '10', '11', '12', '13', '20', '21', '22', '23'].map((k) => [`t_${k}`, z.number()]),
+  ),
 })
 
 async function polycamRoot(tree: SourceTree): Promise<string | null> {
   if (tree.singleFile) return null
-  for (const root of ['keyframes', '']) if ((await tree.hasDir(root, 'images')) && (await tree.hasDir(root, 'depth')) && (await tree.hasDir(root, 'cameras'))) return root
+  for (const root of ['keyframes', ''])
+    if (
+      (await tree.hasDir(root, 'images')) &&
+      (await tree.hasDir(root, 'depth')) &&
+      (await tree.hasDir(root, 'cameras'))
+    )
+      return root
   return null
 }
 
@@ -51,7 +61,12 @@ export const polycamReader: FormatReader = {
     const root = await polycamRoot(tree)
     if (root === null) return null
     const frames = (await tree.files(`${root}/depth`.replace(/^\//, ''), depthFilePattern)).length
-    return { confidence: 0.9, reason: `${root ? `${root}/` : ''}images/, depth/ and cameras/*.json found`, frameCount: frames, needs: [] }
+    return {
+      confidence: 0.9,
+      reason: `${root ? `${root}/` : ''}images/, depth/ and cameras/*.json found`,
+      frameCount: frames,
+      needs: [],
+    }
   },
   async plan(tree) {
     const root = (await polycamRoot(tree))!
@@ -71,15 +86,27 @@ export const polycamReader: FormatReader = {
       const path = tree.path(camerasDir, `${pair.key}.json`)
       const parsed = polycamCameraSchema.safeParse(await readJson(path).catch(() => null))
       let pose: PoseOrProblem | null = null
-      if (!parsed.success) pose = { problem: `cannot read the camera JSON (${parsed.error.issues[0]?.path.join('.') || 'file'}: ${parsed.error.issues[0]?.message ?? 'missing'})` }
+      if (!parsed.success)
+        pose = {
+          problem: `cannot read the camera JSON (${parsed.error.issues[0]?.path.join('.') || 'file'}: ${parsed.error.issues[0]?.message ?? 'missing'})`,
+        }
       else {
         const c = parsed.data as Record<string, number>
         camera ??= { fx: c.fx!, fy: c.fy!, cx: c.cx!, cy: c.cy! }
         cameraSize ??= { width: c.width!, height: c.height!, of: `${camerasDir}/*.json` }
-        pose = { matrix: [0, 1, 2].flatMap((r) => [0, 1, 2, 3].map((k) => c[`t_${r}${k}`]!)).concat([0, 0, 0, 1]), line: 1 }
+        pose = {
+          matrix: [0, 1, 2].flatMap((r) => [0, 1, 2, 3].map((k) => c[`t_${r}${k}`]!)).concat([0, 0, 0, 1]),
+          line: 1,
+        }
       }
-      const timestampSec = parsed.success && parsed.data.timestamp !== undefined ? parsed.data.timestamp : fileNumber(pair.depth)
-      frames.push(fileFrame({ sourceName: pair.key, timestampSec, rgbPath: pair.rgb, depthPath: pair.depth, pose, poseFile: path }, issues))
+      const timestampSec =
+        parsed.success && parsed.data.timestamp !== undefined ? parsed.data.timestamp : fileNumber(pair.depth)
+      frames.push(
+        fileFrame(
+          { sourceName: pair.key, timestampSec, rgbPath: pair.rgb, depthPath: pair.depth, pose, poseFile: path },
+          issues,
+        ),
+      )
     }
     return {
       camera,
@@ -97,7 +124,12 @@ export const polycamReader: FormatReader = {
 // ---- Stray Scanner: rgb.mp4 (frames extracted to rgb/), depth/NNNNNN.png, camera_matrix.csv, odometry.csv ----
 
 async function isStray(tree: SourceTree): Promise<boolean> {
-  return !tree.singleFile && (await tree.hasFile('', 'camera_matrix.csv')) && (await tree.hasFile('', 'odometry.csv')) && (await tree.hasDir('', 'depth'))
+  return (
+    !tree.singleFile &&
+    (await tree.hasFile('', 'camera_matrix.csv')) &&
+    (await tree.hasFile('', 'odometry.csv')) &&
+    (await tree.hasDir('', 'depth'))
+  )
 }
 
 export const strayScannerReader: FormatReader = {
@@ -116,7 +148,10 @@ export const strayScannerReader: FormatReader = {
   async plan(tree) {
     const colourDir = await tree.firstDir('', ['rgb', 'color'])
     const warnings: string[] = []
-    if (!colourDir) warnings.push(`${tree.path('rgb.mp4')}: video colour is not read; extract the frames first (ffmpeg -i rgb.mp4 rgb/%06d.jpg).`)
+    if (!colourDir)
+      warnings.push(
+        `${tree.path('rgb.mp4')}: video colour is not read; extract the frames first (ffmpeg -i rgb.mp4 rgb/%06d.jpg).`,
+      )
     const byNumber = (p: string): string => String(fileNumber(p) ?? stemOf(p))
     const { pairs, skipped } = pairFiles(
       colourDir ? (await tree.files(colourDir, rgbFilePattern)).map((n) => tree.path(colourDir, n)) : [],
@@ -129,20 +164,36 @@ export const strayScannerReader: FormatReader = {
     for (const row of await readTextRows(odometryPath)) {
       const values = rowNumbers(row, 9)
       if (typeof values === 'string') continue // the header
-      poses.set(values[1]!, { timestampSec: values[0]!, pose: { matrix: matrixFromTranslationQuaternion(values.slice(2, 5), values.slice(5, 9)), line: row.line } })
+      poses.set(values[1]!, {
+        timestampSec: values[0]!,
+        pose: { matrix: matrixFromTranslationQuaternion(values.slice(2, 5), values.slice(5, 9)), line: row.line },
+      })
     }
     const issues: SkippedFrame[] = [...skipped]
     const frames = pairs
       .map((pair) => {
         const odometry = poses.get(Number(pair.key)) ?? null
-        return fileFrame({ sourceName: pair.key, timestampSec: odometry?.timestampSec ?? null, rgbPath: pair.rgb, depthPath: pair.depth, pose: odometry?.pose ?? null, poseFile: odometryPath }, issues)
+        return fileFrame(
+          {
+            sourceName: pair.key,
+            timestampSec: odometry?.timestampSec ?? null,
+            rgbPath: pair.rgb,
+            depthPath: pair.depth,
+            pose: odometry?.pose ?? null,
+            poseFile: odometryPath,
+          },
+          issues,
+        )
       })
       .filter(isPlanned)
     const colourSize = pairs[0] ? await imageSize(pairs[0].rgb) : null
     return {
       camera: await readIntrinsicsMatrixFile(tree.path('camera_matrix.csv')),
       // camera_matrix.csv belongs to the colour video (1920×1440 on current iPhones).
-      cameraSize: { ...(colourSize ?? { width: 1920, height: 1440 }), of: `camera_matrix.csv (the ${colourSize ? 'colour frames' : 'video'})` },
+      cameraSize: {
+        ...(colourSize ?? { width: 1920, height: 1440 }),
+        of: `camera_matrix.csv (the ${colourSize ? 'colour frames' : 'video'})`,
+      },
       poseConvention: 'camera-to-world-opengl',
       ...arkitDepth,
       depthConvention: arkitConvention,

@@ -3,7 +3,11 @@
  * failure no new item starts, and the first error is thrown only once every running call has
  * settled, so the caller can clean up (e.g. remove a temporary folder) without racing late writes.
  */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length)
   let next = 0
   let failed = false

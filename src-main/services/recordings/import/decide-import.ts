@@ -41,7 +41,10 @@ export function metricDepth(depth: DepthImage, decision: DepthDecision, invalid:
   return { width: depth.width, height: depth.height, meters }
 }
 
-async function firstReadableDepth(frames: readonly PlannedFrame[], depthOf: DepthOf): Promise<{ frame: PlannedFrame; depth: DepthImage } | null> {
+async function firstReadableDepth(
+  frames: readonly PlannedFrame[],
+  depthOf: DepthOf,
+): Promise<{ frame: PlannedFrame; depth: DepthImage } | null> {
   for (const frame of frames) {
     try {
       return { frame, depth: await depthOf(frame) }
@@ -62,7 +65,14 @@ export interface DecideOptions {
   allowUndecided?: boolean
 }
 
-export async function decideImport({ plan, formatLabel, options, pgm, sourcePath, allowUndecided = false }: DecideOptions): Promise<DecidedImport> {
+export async function decideImport({
+  plan,
+  formatLabel,
+  options,
+  pgm,
+  sourcePath,
+  allowUndecided = false,
+}: DecideOptions): Promise<DecidedImport> {
   const ordered = orderFrames(plan.frames)
   // Frames are decoded once while deciding, keyed by their depth source (ordering copies frames).
   const decoded = new Map<string, Promise<DepthImage>>()
@@ -72,14 +82,29 @@ export async function decideImport({ plan, formatLabel, options, pgm, sourcePath
     if (!depth) decoded.set(key, (depth = decodeDepth(frame.depth, pgm)))
     return depth
   }
-  const { decision: depth, undecided } = await decidePlanDepth(plan, formatLabel, options, depthOf, sourcePath, allowUndecided)
+  const { decision: depth, undecided } = await decidePlanDepth(
+    plan,
+    formatLabel,
+    options,
+    depthOf,
+    sourcePath,
+    allowUndecided,
+  )
   const sourceInvalid = options.depthInvalidValues ?? plan.depthInvalidValues
   const warnings = [...ordered.warnings, ...depthDecisionWarnings(depth)]
   const firstDepth = await firstReadableDepth(ordered.frames, depthOf)
-  const base = { depth, depthUndecided: undecided, depthInvalidValues: storedInvalidValues(depth.encoding, sourceInvalid), firstDepth }
+  const base = {
+    depth,
+    depthUndecided: undecided,
+    depthInvalidValues: storedInvalidValues(depth.encoding, sourceInvalid),
+    firstDepth,
+  }
   if (!firstDepth) return { ...base, frames: ordered.frames, intrinsics: null, decisions: null, warnings }
 
-  const intrinsics = resolveIntrinsics(plan, options, { width: firstDepth.depth.width, height: firstDepth.depth.height })
+  const intrinsics = resolveIntrinsics(plan, options, {
+    width: firstDepth.depth.width,
+    height: firstDepth.depth.height,
+  })
   warnings.push(...intrinsics.warnings)
   const invalid = new Set(sourceInvalid)
   const metricOf = async (frame: PlannedFrame): Promise<MetricDepth | null> => {
@@ -91,12 +116,22 @@ export async function decideImport({ plan, formatLabel, options, pgm, sourcePath
     }
   }
   const formatConvention = plan.poseConvention ?? 'camera-to-world'
-  const poses = await decidePoseConvention({ frames: ordered.frames, depthOf: metricOf, camera: intrinsics.camera, intrinsicsAssumed: intrinsics.assumed, formatConvention, ...(options.poseConvention ? { forced: options.poseConvention } : {}) })
-  if (poses.convention === 'none' && ordered.frames.some((f) => f.worldFromCamera)) warnings.push(`Poses dropped: ${poses.reason}.`)
-  else if (poses.convention !== formatConvention && poses.convention !== 'none' && !options.poseConvention) warnings.push(`Pose convention: ${poses.reason}; the poses were converted.`)
+  const poses = await decidePoseConvention({
+    frames: ordered.frames,
+    depthOf: metricOf,
+    camera: intrinsics.camera,
+    intrinsicsAssumed: intrinsics.assumed,
+    formatConvention,
+    ...(options.poseConvention ? { forced: options.poseConvention } : {}),
+  })
+  if (poses.convention === 'none' && ordered.frames.some((f) => f.worldFromCamera))
+    warnings.push(`Poses dropped: ${poses.reason}.`)
+  else if (poses.convention !== formatConvention && poses.convention !== 'none' && !options.poseConvention)
+    warnings.push(`Pose convention: ${poses.reason}; the poses were converted.`)
   const frames = ordered.frames.map((f) => ({
     ...f,
-    worldFromCamera: f.worldFromCamera && poses.convention !== 'none' ? worldFromCameraOf(f.worldFromCamera, poses.convention) : null,
+    worldFromCamera:
+      f.worldFromCamera && poses.convention !== 'none' ? worldFromCameraOf(f.worldFromCamera, poses.convention) : null,
   }))
   const camera: PinholeIntrinsics = intrinsics.camera
   return {

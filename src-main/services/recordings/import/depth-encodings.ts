@@ -26,7 +26,9 @@ export function decodeSample(raw: number, encoding: DepthEncodingId): number {
     case 'kinect-disparity':
     case 'kinect-disparity-shifted': {
       const d = encoding === 'kinect-disparity' ? raw : raw / 8
-      return d <= 0 || d >= kinectNoDisparity || d >= kinectDisparityB - 1 ? Number.NaN : kinectDisparityA / (kinectDisparityB - d)
+      return d <= 0 || d >= kinectNoDisparity || d >= kinectDisparityB - 1
+        ? Number.NaN
+        : kinectDisparityA / (kinectDisparityB - d)
     }
     case 'float':
       return Number.isFinite(raw) && raw > 0 ? raw : Number.NaN
@@ -104,5 +106,7 @@ export function unitName(unitMeters: number): string {
   ]
   for (const [value, name] of known) if (Math.abs(unitMeters / value - 1) < 1e-6) return name
   const perMeter = 1 / unitMeters
-  return Math.abs(perMeter - Math.round(perMeter * 10) / 10) < 1e-6 ? `1/${Math.round(perMeter * 10) / 10} m` : `${unitMeters} m`
+  return Math.abs(perMeter - Math.round(perMeter * 10) / 10) < 1e-6
+    ? `1/${Math.round(perMeter * 10) / 10} m`
+    : `${unitMeters} m`
 }

@@ -10,7 +10,15 @@
  *   the caller asks (UI) or refuses with the candidates (CLI `--depth-unit`, `--depth-encoding`).
  */
 import type { DepthCandidate, DepthDecision, DepthEncodingId } from '../../../contract'
-import { decodeSample, encodingName, isRawInvalid, kinectNoDisparity, storedUnitMeters, unitName, type DepthSamples } from './depth-encodings'
+import {
+  decodeSample,
+  encodingName,
+  isRawInvalid,
+  kinectNoDisparity,
+  storedUnitMeters,
+  unitName,
+  type DepthSamples,
+} from './depth-encodings'
 
 export interface DepthConvention {
   encoding: DepthEncodingId
@@ -92,7 +100,13 @@ function bitPatterns(frames: readonly DepthFrameSample[], invalid: ReadonlySet<n
         if (v > max) max = v
       }
   }
-  return { isFloat, multipleOf8Share: nonZero ? multiples / nonZero : 0, maxValue: max, kinectNoneShare: nonZero ? none / nonZero : 0, nonZero }
+  return {
+    isFloat,
+    multipleOf8Share: nonZero ? multiples / nonZero : 0,
+    maxValue: max,
+    kinectNoneShare: nonZero ? none / nonZero : 0,
+    nonZero,
+  }
 }
 
 /** The convention as a reading of these samples: float samples are read as float whatever the format says. */
@@ -101,7 +115,11 @@ function conventionReading(patterns: BitPatterns, convention: DepthConvention): 
 }
 
 /** Readings to judge, and why the bit patterns rule the convention's encoding out (null when they do not). */
-function possibleReadings(patterns: BitPatterns, convention: DepthConvention, choice: DepthChoice): { readings: Reading[]; conventionRuledOut: string | null } {
+function possibleReadings(
+  patterns: BitPatterns,
+  convention: DepthConvention,
+  choice: DepthChoice,
+): { readings: Reading[]; conventionRuledOut: string | null } {
   const units = (extra: number[]): number[] => {
     const all = [...(choice.unitMeters ? [choice.unitMeters] : []), ...extra]
     return all.filter((u, i) => all.findIndex((v) => Math.abs(v / u - 1) < 0.03) === i)
@@ -112,7 +130,9 @@ function possibleReadings(patterns: BitPatterns, convention: DepthConvention, ch
     // Nearly all values multiples of 8: the low 3 bits hold no depth, so only shifted layouts are candidates.
     const shifted = patterns.multipleOf8Share >= 0.99
     // Values that stop exactly at Kinect's "no disparity" code, with many pixels on it, are raw disparity.
-    const kinectSigned = patterns.kinectNoneShare >= kinectSignatureShare && (patterns.maxValue === kinectNoDisparity || patterns.maxValue === kinectNoDisparity * 8)
+    const kinectSigned =
+      patterns.kinectNoneShare >= kinectSignatureShare &&
+      (patterns.maxValue === kinectNoDisparity || patterns.maxValue === kinectNoDisparity * 8)
     if (!kinectSigned) encodings.push('plain', 'byte-swapped')
     if (!kinectSigned && shifted) encodings.push('circular-shift-3')
     if (patterns.maxValue <= kinectNoDisparity) encodings.push('kinect-disparity')
@@ -120,7 +140,9 @@ function possibleReadings(patterns: BitPatterns, convention: DepthConvention, ch
   }
   if (choice.encoding && !encodings.includes(choice.encoding)) encodings.push(choice.encoding)
   const readings: Reading[] = encodings.flatMap((encoding) =>
-    encoding.startsWith('kinect-disparity') ? [{ encoding, unitMeters: 1 }] : units(encoding === 'float' ? [1, 0.001] : commonUnits).map((unitMeters) => ({ encoding, unitMeters })),
+    encoding.startsWith('kinect-disparity')
+      ? [{ encoding, unitMeters: 1 }]
+      : units(encoding === 'float' ? [1, 0.001] : commonUnits).map((unitMeters) => ({ encoding, unitMeters })),
   )
   // The convention is always judged, even where the bit patterns rule its encoding out.
   const conventional = conventionReading(patterns, convention)
@@ -131,10 +153,15 @@ function possibleReadings(patterns: BitPatterns, convention: DepthConvention, ch
   return { readings: [...readings, conventional], conventionRuledOut: why }
 }
 
-const quantile = (sorted: Float64Array, q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+const quantile = (sorted: Float64Array, q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
 
 /** Statistics of one reading over the sampled rows, and whether they look like sensor depth. */
-export function evaluateReading(frames: readonly DepthFrameSample[], reading: Reading, invalid: ReadonlySet<number>): DepthCandidate {
+export function evaluateReading(
+  frames: readonly DepthFrameSample[],
+  reading: Reading,
+  invalid: ReadonlySet<number>,
+): DepthCandidate {
   const { encoding, unitMeters } = reading
   const values: number[] = []
   let total = 0
@@ -165,15 +192,32 @@ export function evaluateReading(frames: readonly DepthFrameSample[], reading: Re
   const p98 = sorted.length ? quantile(sorted, 0.98) : null
   const roughness = pairs ? roughSum / pairs : 0
   const base = { encoding, unitMeters, medianMeters: median, p02Meters: p02, p98Meters: p98, validFraction }
-  const implausible = (why: string): DepthCandidate => ({ ...base, plausible: false, why, score: -10 + (median ? -Math.abs(Math.log(median / typicalMedianMeters)) : -10) })
-  if (median === null || validFraction < minValidFraction) return implausible(`only ${(100 * validFraction).toFixed(1)} % of the pixels have depth`)
-  if (roughness > maxRoughness) return implausible(`neighbouring depths differ by ${(100 * roughness).toFixed(0)} % on average: bit noise, not surfaces`)
+  const implausible = (why: string): DepthCandidate => ({
+    ...base,
+    plausible: false,
+    why,
+    score: -10 + (median ? -Math.abs(Math.log(median / typicalMedianMeters)) : -10),
+  })
+  if (median === null || validFraction < minValidFraction)
+    return implausible(`only ${(100 * validFraction).toFixed(1)} % of the pixels have depth`)
+  if (roughness > maxRoughness)
+    return implausible(
+      `neighbouring depths differ by ${(100 * roughness).toFixed(0)} % on average: bit noise, not surfaces`,
+    )
   if (median < plausibleMedianMeters.min || median > plausibleMedianMeters.max)
-    return implausible(`median ${formatMeters(median)} is outside the ${plausibleMedianMeters.min}–${plausibleMedianMeters.max} m of RGB-D sensors`)
+    return implausible(
+      `median ${formatMeters(median)} is outside the ${plausibleMedianMeters.min}–${plausibleMedianMeters.max} m of RGB-D sensors`,
+    )
   if (p98! > maxPlausibleP98Meters) return implausible(`2 % of the depth lies beyond ${formatMeters(p98!)}`)
   // Sensors see little nearer than 0.15 m or beyond 10 m; many such pixels make a reading less likely.
-  const score = -Math.abs(Math.log(median / typicalMedianMeters)) - (p98! > 10 ? 0.5 : 0) - (p02! < 0.15 ? 0.5 : 0) - 2 * roughness
-  return { ...base, plausible: true, why: `median ${formatMeters(median)}, ${formatMeters(p02!)}–${formatMeters(p98!)} (2–98 %), ${(100 * validFraction).toFixed(0)} % valid`, score }
+  const score =
+    -Math.abs(Math.log(median / typicalMedianMeters)) - (p98! > 10 ? 0.5 : 0) - (p02! < 0.15 ? 0.5 : 0) - 2 * roughness
+  return {
+    ...base,
+    plausible: true,
+    why: `median ${formatMeters(median)}, ${formatMeters(p02!)}–${formatMeters(p98!)} (2–98 %), ${(100 * validFraction).toFixed(0)} % valid`,
+    score,
+  }
 }
 
 export function formatMeters(meters: number): string {
@@ -181,10 +225,13 @@ export function formatMeters(meters: number): string {
 }
 
 export function readingName(reading: Reading): string {
-  return reading.encoding.startsWith('kinect-disparity') ? encodingName(reading.encoding) : `${encodingName(reading.encoding)} in ${unitName(reading.unitMeters)}`
+  return reading.encoding.startsWith('kinect-disparity')
+    ? encodingName(reading.encoding)
+    : `${encodingName(reading.encoding)} in ${unitName(reading.unitMeters)}`
 }
 
-const sameReading = (a: Reading, b: Reading): boolean => a.encoding === b.encoding && Math.abs(a.unitMeters / b.unitMeters - 1) < 0.01
+const sameReading = (a: Reading, b: Reading): boolean =>
+  a.encoding === b.encoding && Math.abs(a.unitMeters / b.unitMeters - 1) < 0.01
 
 const describe = (c: DepthCandidate): string => `${readingName(c)} (${c.why})`
 
@@ -203,7 +250,12 @@ export class UndecidableDepth extends Error {
  * convention; `choice` holds what the person set (always used, with a warning when implausible).
  * Throws UndecidableDepth when neither the data nor a convention decides.
  */
-export function decideDepth(frames: readonly DepthFrameSample[], convention: DepthConvention, invalidValues: readonly number[], choice: DepthChoice = {}): DepthDecision {
+export function decideDepth(
+  frames: readonly DepthFrameSample[],
+  convention: DepthConvention,
+  invalidValues: readonly number[],
+  choice: DepthChoice = {},
+): DepthDecision {
   const invalid = new Set(invalidValues)
   const patterns = bitPatterns(frames, invalid)
   const { readings, conventionRuledOut } = possibleReadings(patterns, convention, choice)
@@ -213,12 +265,25 @@ export function decideDepth(frames: readonly DepthFrameSample[], convention: Dep
   const conventionalReading = conventionReading(patterns, convention)
   const candidates = readings
     .map((r) => evaluateReading(frames, r, invalid))
-    .map((c) => (conventionRuledOut && sameReading(c, conventionalReading) ? { ...c, plausible: false, why: conventionRuledOut, score: c.score - 10 } : c))
-    .map((c) => (c.plausible && shiftedPatterns && (c.encoding === 'plain' || c.encoding === 'byte-swapped') ? { ...c, why: `${c.why}, but ${shiftedNote}`, score: c.score - emptyLowBitsPenalty } : c))
+    .map((c) =>
+      conventionRuledOut && sameReading(c, conventionalReading)
+        ? { ...c, plausible: false, why: conventionRuledOut, score: c.score - 10 }
+        : c,
+    )
+    .map((c) =>
+      c.plausible && shiftedPatterns && (c.encoding === 'plain' || c.encoding === 'byte-swapped')
+        ? { ...c, why: `${c.why}, but ${shiftedNote}`, score: c.score - emptyLowBitsPenalty }
+        : c,
+    )
     .sort((a, b) => b.score - a.score)
   const plausible = candidates.filter((c) => c.plausible)
   const conventional = candidates.find((c) => sameReading(c, conventionalReading))!
-  const decision = (chosen: DepthCandidate, reason: string, contradiction: string | null, alternative: DepthCandidate | null): DepthDecision => ({
+  const decision = (
+    chosen: DepthCandidate,
+    reason: string,
+    contradiction: string | null,
+    alternative: DepthCandidate | null,
+  ): DepthDecision => ({
     encoding: chosen.encoding,
     unitMeters: chosen.unitMeters,
     storedUnitMeters: storedUnitMeters(chosen.encoding, chosen.unitMeters),
@@ -227,38 +292,64 @@ export function decideDepth(frames: readonly DepthFrameSample[], convention: Dep
     reason,
     convention: { ...convention },
     contradiction,
-    alternative: alternative ? `${describe(alternative)} also looks plausible; the import used ${readingName(chosen)}. Set --depth-encoding/--depth-unit (or the preview's choice) if that is wrong.` : null,
+    alternative: alternative
+      ? `${describe(alternative)} also looks plausible; the import used ${readingName(chosen)}. Set --depth-encoding/--depth-unit (or the preview's choice) if that is wrong.`
+      : null,
     candidates,
   })
 
   if (choice.encoding || choice.unitMeters) {
-    const pool = candidates.filter((c) => (!choice.encoding || c.encoding === choice.encoding) && (!choice.unitMeters || Math.abs(c.unitMeters / choice.unitMeters - 1) < 0.01))
+    const pool = candidates.filter(
+      (c) =>
+        (!choice.encoding || c.encoding === choice.encoding) &&
+        (!choice.unitMeters || Math.abs(c.unitMeters / choice.unitMeters - 1) < 0.01),
+    )
     const chosen = pool[0] ?? conventional
     const contradiction = chosen.plausible ? null : `Set in the import options, but ${describe(chosen)}.`
     return decision(chosen, `set in the import options; ${chosen.why}`, contradiction, null)
   }
   if (patterns.nonZero < minJudgedSamples)
-    return decision(conventional, `${convention.source} (only ${patterns.nonZero} depth pixels in the sampled frames, too few to check it)`, null, null)
+    return decision(
+      conventional,
+      `${convention.source} (only ${patterns.nonZero} depth pixels in the sampled frames, too few to check it)`,
+      null,
+      null,
+    )
 
   if (conventional.plausible) {
     // Another encoding that fits about as well (or a better-fitting unit where the unit is only assumed) is named, never silently passed over.
     const rival = plausible.find(
-      (c) => !sameReading(c, conventional) && ((c.encoding !== conventional.encoding && c.score > conventional.score - tieMargin) || (!convention.stated && c.score > conventional.score + tieMargin)),
+      (c) =>
+        !sameReading(c, conventional) &&
+        ((c.encoding !== conventional.encoding && c.score > conventional.score - tieMargin) ||
+          (!convention.stated && c.score > conventional.score + tieMargin)),
     )
     return decision(conventional, `${convention.source}; the data agrees: ${conventional.why}`, null, rival ?? null)
   }
 
   const [best, second] = plausible
   const conventionText = `${convention.stated ? 'The format says' : 'The importer would assume'} ${readingName(convention)} (${convention.source}), but ${conventional.why}`
-  if (!best) throw new UndecidableDepth(candidates, `${conventionText}, and no other reading looks like sensor depth either`)
+  if (!best)
+    throw new UndecidableDepth(candidates, `${conventionText}, and no other reading looks like sensor depth either`)
   if (second && best.score - second.score < tieMargin)
-    throw new UndecidableDepth(candidates, `${conventionText}; ${readingName(best)} and ${readingName(second)} both fit about equally`)
-  return decision(best, `fits the data best: ${best.why}`, `${conventionText}. Used ${readingName(best)}: ${best.why}.`, second ?? null)
+    throw new UndecidableDepth(
+      candidates,
+      `${conventionText}; ${readingName(best)} and ${readingName(second)} both fit about equally`,
+    )
+  return decision(
+    best,
+    `fits the data best: ${best.why}`,
+    `${conventionText}. Used ${readingName(best)}: ${best.why}.`,
+    second ?? null,
+  )
 }
 
 /** One line per candidate for messages (best first). */
 export function candidateLines(candidates: readonly DepthCandidate[]): string[] {
   return candidates
     .filter((c, i) => c.plausible || i < 6)
-    .map((c) => `${c.plausible ? '  plausible  ' : '  unlikely   '}--depth-encoding ${c.encoding}${c.encoding.startsWith('kinect') ? '' : ` --depth-unit ${c.unitMeters}`}: ${c.why}`)
+    .map(
+      (c) =>
+        `${c.plausible ? '  plausible  ' : '  unlikely   '}--depth-encoding ${c.encoding}${c.encoding.startsWith('kinect') ? '' : ` --depth-unit ${c.unitMeters}`}: ${c.why}`,
+    )
 }

@@ -11,7 +11,11 @@ async function readManifest(tree: SourceTree): Promise<SessionManifest> {
   const parsed = sessionManifestSchema.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new ConsoleError('bad_file', `${path}: ${issue?.path.join('.') || 'manifest'}: ${issue?.message ?? 'invalid'}.`, { file: path })
+    throw new ConsoleError(
+      'bad_file',
+      `${path}: ${issue?.path.join('.') || 'manifest'}: ${issue?.message ?? 'invalid'}.`,
+      { file: path },
+    )
   }
   return parsed.data
 }
@@ -23,15 +27,28 @@ export const dveSessionReader: FormatReader = {
     if (tree.singleFile || !(await tree.hasFile('', 'session.json'))) return null
     const manifest = await readManifest(tree).catch(() => null)
     return manifest
-      ? { confidence: 1, reason: `session.json of "${manifest.name}" found`, frameCount: manifest.frames.length, needs: [] }
-      : { confidence: 0.5, reason: 'session.json found but it is not a valid session manifest', frameCount: null, needs: [] }
+      ? {
+          confidence: 1,
+          reason: `session.json of "${manifest.name}" found`,
+          frameCount: manifest.frames.length,
+          needs: [],
+        }
+      : {
+          confidence: 0.5,
+          reason: 'session.json found but it is not a valid session manifest',
+          frameCount: null,
+          needs: [],
+        }
   },
   async plan(tree) {
     const manifest = await readManifest(tree)
     const classes = manifest.labelClasses ?? []
     // Label images are rewritten as 8-bit index PNGs, so ids above 255 cannot be carried over.
     const carryLabels = classes.length > 0 && classes.every((c) => c.id <= 255)
-    const warnings = classes.length > 0 && !carryLabels ? ['Labels were not carried over: class ids above 255 do not fit 8-bit label images.'] : []
+    const warnings =
+      classes.length > 0 && !carryLabels
+        ? ['Labels were not carried over: class ids above 255 do not fit 8-bit label images.']
+        : []
     if (manifest.instances) warnings.push('Instance masks are not carried over by re-import.')
     return {
       camera: { fx: manifest.camera.fx, fy: manifest.camera.fy, cx: manifest.camera.cx, cy: manifest.camera.cy },

@@ -18,7 +18,12 @@ export interface FileFrame {
 export function fileFrame(frame: FileFrame, issues: SkippedFrame[]): PlannedFrame | null {
   const { pose } = frame
   if (pose && 'problem' in pose) {
-    issues.push({ sourceName: frame.sourceName, file: frame.poseFile, ...(pose.line ? { line: pose.line } : {}), reason: pose.problem })
+    issues.push({
+      sourceName: frame.sourceName,
+      file: frame.poseFile,
+      ...(pose.line ? { line: pose.line } : {}),
+      reason: pose.problem,
+    })
     return null
   }
   return {

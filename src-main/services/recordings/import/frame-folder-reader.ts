@@ -42,9 +42,14 @@ async function frameFolders(tree: SourceTree): Promise<string[]> {
   return withFrames.filter((d): d is string => d !== null)
 }
 
-async function findIntrinsics(tree: SourceTree, folders: string[]): Promise<{ camera: PinholeIntrinsics; file: string } | null> {
+async function findIntrinsics(
+  tree: SourceTree,
+  folders: string[],
+): Promise<{ camera: PinholeIntrinsics; file: string } | null> {
   for (const dir of ['', ...folders])
-    for (const name of intrinsicsNames) if (await tree.hasFile(dir, name)) return { camera: await readIntrinsicsMatrixFile(tree.path(dir, name)), file: tree.path(dir, name) }
+    for (const name of intrinsicsNames)
+      if (await tree.hasFile(dir, name))
+        return { camera: await readIntrinsicsMatrixFile(tree.path(dir, name)), file: tree.path(dir, name) }
   return null
 }
 
@@ -54,7 +59,9 @@ async function depthEncodingOf(path: string | undefined): Promise<DepthEncodingI
     const bytes = await readSourceFile(path, maxImageFileBytes, 'an image')
     await checkImageSize(bytes, path)
     const png = decode(bytes)
-    return png.data instanceof Uint16Array && bitRotatedShare(png.data) >= apcShareThreshold ? 'circular-shift-3' : 'plain'
+    return png.data instanceof Uint16Array && bitRotatedShare(png.data) >= apcShareThreshold
+      ? 'circular-shift-3'
+      : 'plain'
   } catch {
     return 'plain' // the writer reports the unreadable file with the frame
   }
@@ -66,7 +73,9 @@ export const frameFolderReader: FormatReader = {
   async detect(tree) {
     const folders = await frameFolders(tree)
     if (folders.length === 0) return null
-    const counts = await Promise.all(folders.map(async (d) => (await tree.files(d)).filter((n) => colourPattern.test(n)).length))
+    const counts = await Promise.all(
+      folders.map(async (d) => (await tree.files(d)).filter((n) => colourPattern.test(n)).length),
+    )
     const intrinsics = await findIntrinsics(tree, folders).catch(() => null)
     return {
       confidence: 0.9,
@@ -90,7 +99,12 @@ export const frameFolderReader: FormatReader = {
       const colourStems = new Set(stems.filter((s) => s.dir === dir).map((s) => s.stem))
       for (const name of names) {
         const stem = /^(frame-\d+)\.depth\.png$/i.exec(name)?.[1]
-        if (stem && !colourStems.has(stem)) issues.push({ sourceName: dir ? `${dir}/${stem}` : stem, file: tree.path(dir, name), reason: 'no colour image for this depth image' })
+        if (stem && !colourStems.has(stem))
+          issues.push({
+            sourceName: dir ? `${dir}/${stem}` : stem,
+            file: tree.path(dir, name),
+            reason: 'no colour image for this depth image',
+          })
       }
     }
     // Sequence folders follow each other in time: each starts one frame after the previous one ends.
@@ -109,21 +123,46 @@ export const frameFolderReader: FormatReader = {
       const posePath = tree.path(dir, `${stem}.pose.txt`)
       const pose = (await tree.hasFile(dir, `${stem}.pose.txt`)) ? await readMatrixFile(posePath) : null
       const timestampSec = folderStartSec.get(dir)! + frameNumber(stem) / originalFrameRateHz
-      const frame = fileFrame({ sourceName, timestampSec, rgbPath: tree.path(dir, colour), depthPath: tree.path(dir, `${stem}.depth.png`), pose, poseFile: posePath }, issues)
+      const frame = fileFrame(
+        {
+          sourceName,
+          timestampSec,
+          rgbPath: tree.path(dir, colour),
+          depthPath: tree.path(dir, `${stem}.depth.png`),
+          pose,
+          poseFile: posePath,
+        },
+        issues,
+      )
       const hasMask = await tree.hasFile(dir, `${stem}.mask.png`)
       return frame && hasMask ? { ...frame, labels: { kind: 'file', path: tree.path(dir, `${stem}.mask.png`) } } : frame
     })
     const planned = frames.filter(isPlanned)
-    const depthEncoding = await depthEncodingOf(planned[0] && planned[0].depth.kind === 'file' ? planned[0].depth.path : undefined)
-    const warnings = [`The source has no timestamps; frame number / ${originalFrameRateHz} Hz is used, so gaps in the numbering stay gaps in time.`]
+    const depthEncoding = await depthEncodingOf(
+      planned[0] && planned[0].depth.kind === 'file' ? planned[0].depth.path : undefined,
+    )
+    const warnings = [
+      `The source has no timestamps; frame number / ${originalFrameRateHz} Hz is used, so gaps in the numbering stay gaps in time.`,
+    ]
     const masked = planned.some((f) => f.labels)
-    if (masked) warnings.push('Object masks (frame-*.mask.png) were imported as labels: 255 → "target object", everything else void.')
+    if (masked)
+      warnings.push(
+        'Object masks (frame-*.mask.png) were imported as labels: 255 → "target object", everything else void.',
+      )
     const apc = depthEncoding === 'circular-shift-3'
-    if (apc) warnings.push('The depth values are bit-rotated (Princeton APC encoding: every value a multiple of 8); they were rotated back and read as 0.1 mm.')
+    if (apc)
+      warnings.push(
+        'The depth values are bit-rotated (Princeton APC encoding: every value a multiple of 8); they were rotated back and read as 0.1 mm.',
+      )
     return {
       camera: intrinsics?.camera ?? null,
       depthUnitMeters: apc ? 0.0001 : 0.001,
-      depthConvention: { source: apc ? 'Princeton APC frames: depth rotated by 3 bits, 0.1 mm' : '7-Scenes / 3DMatch: 16-bit millimetres', stated: true },
+      depthConvention: {
+        source: apc
+          ? 'Princeton APC frames: depth rotated by 3 bits, 0.1 mm'
+          : '7-Scenes / 3DMatch: 16-bit millimetres',
+        stated: true,
+      },
       depthInvalidValues: [0, 65535],
       depthEncoding,
       frames: planned,

@@ -62,10 +62,17 @@ export async function loadImage(source: ImageSource): Promise<LoadedImage> {
     bytes = await readSourceFile(source.path, maxImageFileBytes, 'an image')
     await checkImageSize(bytes, source.path)
   } catch (error) {
-    throw new FrameProblem(source.path, error instanceof Error ? error.message.replace(`${source.path}: `, '').replace(/\.$/, '') : String(error))
+    throw new FrameProblem(
+      source.path,
+      error instanceof Error ? error.message.replace(`${source.path}: `, '').replace(/\.$/, '') : String(error),
+    )
   }
   const extension = extname(source.path).toLowerCase()
-  return { kind: 'encoded', bytes, extension: extension === '.png' ? 'png' : extension === '.jpg' || extension === '.jpeg' ? 'jpg' : 'png' }
+  return {
+    kind: 'encoded',
+    bytes,
+    extension: extension === '.png' ? 'png' : extension === '.jpg' || extension === '.jpeg' ? 'jpg' : 'png',
+  }
 }
 
 function errorText(error: unknown): string {
@@ -80,14 +87,18 @@ export async function decodeRgb(source: ImageSource): Promise<EncodedRgb> {
     if (image.kind === 'rgb8' || isNetpbm(image.bytes, 0x36)) {
       // sharp's libvips build reads no netpbm, so PPM goes through our reader.
       const rgb8 = image.kind === 'rgb8' ? image : parsePpm(image.bytes)
-      const bytes = await sharp(rgb8.data, { raw: { width: rgb8.width, height: rgb8.height, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer()
+      const bytes = await sharp(rgb8.data, { raw: { width: rgb8.width, height: rgb8.height, channels: 3 } })
+        .png({ compressionLevel: 1 })
+        .toBuffer()
       return { width: rgb8.width, height: rgb8.height, bytes, extension: 'png' }
     }
     const decoded = await sharp(image.bytes).raw().toBuffer({ resolveWithObject: true })
     const { width, height } = decoded.info
     const copyable = source.kind === 'loaded' || /\.(png|jpe?g)$/i.test(file)
     if (copyable) return { width, height, bytes: image.bytes, extension: image.extension }
-    const bytes = await sharp(decoded.data, { raw: { width, height, channels: decoded.info.channels } }).png({ compressionLevel: 1 }).toBuffer()
+    const bytes = await sharp(decoded.data, { raw: { width, height, channels: decoded.info.channels } })
+      .png({ compressionLevel: 1 })
+      .toBuffer()
     return { width, height, bytes, extension: 'png' }
   } catch (error) {
     throw new FrameProblem(file, `cannot decode the colour image (${errorText(error)})`)
@@ -116,25 +127,36 @@ function decodePgm(bytes: Uint8Array, pgm: PgmByteOrderChoice): DepthImage {
 function decodeDepthPng(bytes: Uint8Array): DepthImage {
   const png = decodePng(bytes)
   if (png.channels !== 1) throw new Error(`the depth PNG has ${png.channels} channels; expected 1 (grey)`)
-  if (png.depth !== 16 || !(png.data instanceof Uint16Array)) throw new Error(`the depth PNG is ${png.depth}-bit; expected 16-bit`)
+  if (png.depth !== 16 || !(png.data instanceof Uint16Array))
+    throw new Error(`the depth PNG is ${png.depth}-bit; expected 16-bit`)
   return { width: png.width, height: png.height, data: png.data, png: bytes }
 }
 
 /** "P5"/"P6" netpbm magic. */
 const isNetpbm = (bytes: Uint8Array, kind: number): boolean => bytes[0] === 0x50 && bytes[1] === kind
 
-const isTiff = (bytes: Uint8Array): boolean => (bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 0x2a) || (bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[3] === 0x2a)
+const isTiff = (bytes: Uint8Array): boolean =>
+  (bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 0x2a) ||
+  (bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[3] === 0x2a)
 
 /** 16-bit or 32-bit float single-channel TIFF through sharp (libvips keeps the sample format). */
 async function decodeDepthTiff(bytes: Uint8Array): Promise<DepthImage> {
   const meta = await sharp(bytes).metadata()
   const float = meta.depth === 'float'
-  if (!float && meta.depth !== 'ushort') throw new Error(`the depth TIFF has ${meta.depth ?? 'unknown'} samples; expected 16-bit or 32-bit float`)
+  if (!float && meta.depth !== 'ushort')
+    throw new Error(`the depth TIFF has ${meta.depth ?? 'unknown'} samples; expected 16-bit or 32-bit float`)
   // grey16 keeps 16-bit samples as they are; without it libvips turns grey into 8-bit sRGB.
-  const image = float ? sharp(bytes).extractChannel(0).raw({ depth: 'float' }) : sharp(bytes).toColourspace('grey16').raw({ depth: 'ushort' })
+  const image = float
+    ? sharp(bytes).extractChannel(0).raw({ depth: 'float' })
+    : sharp(bytes).toColourspace('grey16').raw({ depth: 'ushort' })
   const { data, info } = await image.toBuffer({ resolveWithObject: true })
   const copy = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)
-  return { width: info.width, height: info.height, data: float ? new Float32Array(copy) : new Uint16Array(copy), png: null }
+  return {
+    width: info.width,
+    height: info.height,
+    data: float ? new Float32Array(copy) : new Uint16Array(copy),
+    png: null,
+  }
 }
 
 export async function decodeDepth(source: ImageSource, pgm: PgmByteOrderChoice): Promise<DepthImage> {
@@ -156,7 +178,15 @@ export async function decodeDepth(source: ImageSource, pgm: PgmByteOrderChoice):
  * 10× faster than fast-png's JS deflate, and off the main thread). A Uint16Array input is what
  * makes sharp read 16-bit samples.
  */
-export async function encodeDepthPng(depth: { width: number; height: number; data: Uint16Array; png: Uint8Array | null }): Promise<Uint8Array> {
+export async function encodeDepthPng(depth: {
+  width: number
+  height: number
+  data: Uint16Array
+  png: Uint8Array | null
+}): Promise<Uint8Array> {
   if (depth.png) return depth.png
-  return sharp(depth.data, { raw: { width: depth.width, height: depth.height, channels: 1 } }).toColourspace('grey16').png({ compressionLevel: 1 }).toBuffer()
+  return sharp(depth.data, { raw: { width: depth.width, height: depth.height, channels: 1 } })
+    .toColourspace('grey16')
+    .png({ compressionLevel: 1 })
+    .toBuffer()
 }

@@ -44,7 +44,12 @@ function timeProblems(times: readonly number[]): TimeProblems {
 }
 
 const problemText = ({ backwards, repeated }: TimeProblems): string =>
-  [backwards ? `${backwards} go${backwards === 1 ? 'es' : ''} backwards` : '', repeated ? `${repeated} repeat${repeated === 1 ? 's' : ''} the previous one` : ''].filter(Boolean).join(' and ')
+  [
+    backwards ? `${backwards} go${backwards === 1 ? 'es' : ''} backwards` : '',
+    repeated ? `${repeated} repeat${repeated === 1 ? 's' : ''} the previous one` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ')
 
 /** Repeated timestamps (after ordering) are spread by 1 ms so time stays strictly increasing. */
 function spreadRepeats(frames: PlannedFrame[]): PlannedFrame[] {
@@ -60,27 +65,48 @@ function spreadRepeats(frames: PlannedFrame[]): PlannedFrame[] {
 export function orderFrames(planned: readonly PlannedFrame[]): OrderedFrames {
   const frames = [...planned]
   if (frames.some((f) => f.timestampSec === null))
-    return { frames, order: { by: 'source-order', reason: 'the source has no timestamps; frames keep the order of the source (file names or list)' }, warnings: [] }
+    return {
+      frames,
+      order: {
+        by: 'source-order',
+        reason: 'the source has no timestamps; frames keep the order of the source (file names or list)',
+      },
+      warnings: [],
+    }
   const times = frames.map((f) => f.timestampSec!)
   const problems = timeProblems(times)
   if (problems.backwards === 0 && problems.repeated === 0)
-    return { frames, order: { by: 'timestamps', reason: `${frames.length} timestamps, strictly increasing in the source's order` }, warnings: [] }
+    return {
+      frames,
+      order: { by: 'timestamps', reason: `${frames.length} timestamps, strictly increasing in the source's order` },
+      warnings: [],
+    }
 
   const numbers = frames.map(frameNumber)
   const distinct = new Set(numbers)
   const numbered = numbers.every((n) => n !== null) && distinct.size === numbers.length
   const what = `Of ${frames.length} timestamps, ${problemText(problems)}`
   if (!numbered) {
-    const sorted = frames.map((f, k) => ({ f, k })).sort((a, b) => a.f.timestampSec! - b.f.timestampSec! || a.k - b.k).map((e) => e.f)
+    const sorted = frames
+      .map((f, k) => ({ f, k }))
+      .sort((a, b) => a.f.timestampSec! - b.f.timestampSec! || a.k - b.k)
+      .map((e) => e.f)
     const reason = `${what}; the file names carry no distinct frame numbers, so frames are sorted by timestamp (ties keep the source's order)`
     return { frames: spreadRepeats(sorted), order: { by: 'timestamps', reason }, warnings: [`${reason}.`] }
   }
-  const byNumber = frames.map((f, k) => ({ f, n: numbers[k]! })).sort((a, b) => a.n - b.n).map((e) => e.f)
+  const byNumber = frames
+    .map((f, k) => ({ f, n: numbers[k]! }))
+    .sort((a, b) => a.n - b.n)
+    .map((e) => e.f)
   const after = timeProblems(byNumber.map((f) => f.timestampSec!))
   if (after.backwards > 0) {
     // Timestamps that still disagree with the numbering are not trusted: the frames get 30 Hz times.
     const reason = `${what}; frames are ordered by the number in their file names, where ${after.backwards} timestamps still go backwards, so the timestamps are not used (30 Hz assumed)`
-    return { frames: byNumber.map((f) => ({ ...f, timestampSec: null })), order: { by: 'file-number', reason }, warnings: [`${reason}.`] }
+    return {
+      frames: byNumber.map((f) => ({ ...f, timestampSec: null })),
+      order: { by: 'file-number', reason },
+      warnings: [`${reason}.`],
+    }
   }
   const reason = `${what}; frames are ordered by the number in their file names${after.repeated ? ` (${after.repeated} repeated timestamps spread by 1 ms)` : ''}`
   return { frames: spreadRepeats(byNumber), order: { by: 'file-number', reason }, warnings: [`${reason}.`] }

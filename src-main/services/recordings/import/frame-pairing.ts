@@ -42,7 +42,8 @@ export function pairFiles(
     else skipped.push({ sourceName: key, file: rgb, reason: 'no depth image with the same name' })
   }
   for (const depth of depthFiles)
-    if (!rgbKeys.has(keyOf(depth))) skipped.push({ sourceName: keyOf(depth), file: depth, reason: 'no colour image with the same name' })
+    if (!rgbKeys.has(keyOf(depth)))
+      skipped.push({ sourceName: keyOf(depth), file: depth, reason: 'no colour image with the same name' })
   pairs.sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }))
   return { pairs, skipped }
 }

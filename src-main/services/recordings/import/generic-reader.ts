@@ -26,13 +26,32 @@ interface FolderFacts {
 async function folderFacts(tree: SourceTree): Promise<FolderFacts> {
   const intrinsics = await tree.files('', /^(camera-)?intrinsics?\.txt$/i)
   const camera = intrinsics[0] ? await readIntrinsicsMatrixFile(tree.path(intrinsics[0])) : null
-  return { camera, sunRgbd: (await tree.hasDir('', 'depth_bfx')) || ((await tree.hasDir('', 'image')) && (await tree.hasDir('', 'extrinsics'))) }
+  return {
+    camera,
+    sunRgbd:
+      (await tree.hasDir('', 'depth_bfx')) ||
+      ((await tree.hasDir('', 'image')) && (await tree.hasDir('', 'extrinsics'))),
+  }
 }
 
-function planFromPairs(pairs: FilePair[], skipped: SkippedFrame[], options: ImportOptions, what: string, facts: FolderFacts): ImportPlan {
+function planFromPairs(
+  pairs: FilePair[],
+  skipped: SkippedFrame[],
+  options: ImportOptions,
+  what: string,
+  facts: FolderFacts,
+): ImportPlan {
   const convention = facts.sunRgbd
-    ? { source: 'SUN RGB-D frame folder (depth_bfx/ or extrinsics/): depth rotated by 3 bits, millimetres', stated: true }
-    : { source: options.depthUnitMeters ? 'set in the import options' : `${what} does not state a unit; millimetres are the usual one`, stated: options.depthUnitMeters !== undefined }
+    ? {
+        source: 'SUN RGB-D frame folder (depth_bfx/ or extrinsics/): depth rotated by 3 bits, millimetres',
+        stated: true,
+      }
+    : {
+        source: options.depthUnitMeters
+          ? 'set in the import options'
+          : `${what} does not state a unit; millimetres are the usual one`,
+        stated: options.depthUnitMeters !== undefined,
+      }
   return {
     camera: facts.camera,
     depthUnitMeters: 0.001,
@@ -40,15 +59,32 @@ function planFromPairs(pairs: FilePair[], skipped: SkippedFrame[], options: Impo
     depthInvalidValues: [0, 65535],
     depthEncoding: facts.sunRgbd ? 'circular-shift-3' : 'plain',
     depthConvention: convention,
-    frames: pairs.map((p) => ({ sourceName: stemOf(basename(p.depth)), timestampSec: null, rgb: { kind: 'file', path: p.rgb }, depth: { kind: 'file', path: p.depth }, worldFromCamera: null })),
+    frames: pairs.map((p) => ({
+      sourceName: stemOf(basename(p.depth)),
+      timestampSec: null,
+      rgb: { kind: 'file', path: p.rgb },
+      depth: { kind: 'file', path: p.depth },
+      worldFromCamera: null,
+    })),
     issues: skipped,
     warnings: [],
   }
 }
 
-async function folderPairs(tree: SourceTree, colourDir: string, depthDir: string): Promise<{ pairs: FilePair[]; skipped: SkippedFrame[] }> {
-  const [rgb, depth] = await Promise.all([tree.files(colourDir, rgbFilePattern), tree.files(depthDir, depthFilePattern)])
-  return pairFiles(rgb.map((n) => tree.path(colourDir, n)), depth.map((n) => tree.path(depthDir, n)), (p) => stemOf(basename(p)))
+async function folderPairs(
+  tree: SourceTree,
+  colourDir: string,
+  depthDir: string,
+): Promise<{ pairs: FilePair[]; skipped: SkippedFrame[] }> {
+  const [rgb, depth] = await Promise.all([
+    tree.files(colourDir, rgbFilePattern),
+    tree.files(depthDir, depthFilePattern),
+  ])
+  return pairFiles(
+    rgb.map((n) => tree.path(colourDir, n)),
+    depth.map((n) => tree.path(depthDir, n)),
+    (p) => stemOf(basename(p)),
+  )
 }
 
 /** Files in one folder paired by name with the colour/depth word taken out ("a_rgb.png" ↔ "a_depth.png"). */
@@ -57,7 +93,11 @@ async function namedPairs(tree: SourceTree): Promise<{ pairs: FilePair[]; skippe
   const rgb = files.filter((n) => rgbFilePattern.test(n) && colourToken.test(n) && !depthToken.test(n))
   const depth = files.filter((n) => depthFilePattern.test(n) && depthToken.test(n))
   const key = (p: string): string => stemOf(basename(p)).replace(colourToken, '*').replace(depthToken, '*')
-  return pairFiles(rgb.map((n) => tree.path(n)), depth.map((n) => tree.path(n)), key)
+  return pairFiles(
+    rgb.map((n) => tree.path(n)),
+    depth.map((n) => tree.path(n)),
+    key,
+  )
 }
 
 async function samplesLayout(tree: SourceTree): Promise<boolean> {
@@ -71,7 +111,12 @@ export const samplesReader: FormatReader = {
     if (!(await samplesLayout(tree))) return null
     const { pairs } = await folderPairs(tree, 'rgb', 'depth')
     if (pairs.length === 0) return null
-    return { confidence: 0.6, reason: `rgb/ and depth/ with ${pairs.length} matching names found`, frameCount: pairs.length, needs: ['intrinsics', 'depthUnitMeters'] }
+    return {
+      confidence: 0.6,
+      reason: `rgb/ and depth/ with ${pairs.length} matching names found`,
+      frameCount: pairs.length,
+      needs: ['intrinsics', 'depthUnitMeters'],
+    }
   },
   async plan(tree, options) {
     const { pairs, skipped } = await folderPairs(tree, 'rgb', 'depth')
@@ -79,11 +124,14 @@ export const samplesReader: FormatReader = {
   },
 }
 
-async function genericSource(tree: SourceTree): Promise<{ pairs: FilePair[]; skipped: SkippedFrame[]; reason: string } | null> {
+async function genericSource(
+  tree: SourceTree,
+): Promise<{ pairs: FilePair[]; skipped: SkippedFrame[]; reason: string } | null> {
   if (tree.singleFile) return null
   const colourDir = await tree.firstDir('', genericColourDirs)
   const depthDir = await tree.firstDir('', genericDepthDirs)
-  if (colourDir && depthDir) return { ...(await folderPairs(tree, colourDir, depthDir)), reason: `${colourDir}/ and ${depthDir}/` }
+  if (colourDir && depthDir)
+    return { ...(await folderPairs(tree, colourDir, depthDir)), reason: `${colourDir}/ and ${depthDir}/` }
   const named = await namedPairs(tree)
   return named.pairs.length > 0 ? { ...named, reason: 'colour/depth files paired by name' } : null
 }
@@ -94,7 +142,12 @@ export const genericReader: FormatReader = {
   async detect(tree) {
     const source = await genericSource(tree)
     if (!source || source.pairs.length === 0) return null
-    return { confidence: 0.3, reason: `${source.reason}: ${source.pairs.length} pairs`, frameCount: source.pairs.length, needs: ['intrinsics', 'depthUnitMeters'] }
+    return {
+      confidence: 0.3,
+      reason: `${source.reason}: ${source.pairs.length} pairs`,
+      frameCount: source.pairs.length,
+      needs: ['intrinsics', 'depthUnitMeters'],
+    }
   },
   async plan(tree, options) {
     const source = (await genericSource(tree)) ?? { pairs: [], skipped: [] }

@@ -3,7 +3,16 @@
  * frames whose images are files or lazily loaded pixels (MCAP). Readers only parse metadata; the
  * writer decodes and validates every image once.
  */
-import type { DepthEncodingId, DetectedFormat, ImportOptions, LabelClass, PinholeIntrinsics, PoseConventionId, SessionFormatId, SkippedFrame } from '../../../contract'
+import type {
+  DepthEncodingId,
+  DetectedFormat,
+  ImportOptions,
+  LabelClass,
+  PinholeIntrinsics,
+  PoseConventionId,
+  SessionFormatId,
+  SkippedFrame,
+} from '../../../contract'
 import type { JobContext } from '../../jobs/job-runner'
 import type { SourceTree } from './source-tree'
 
@@ -14,14 +23,12 @@ export type LoadedImage =
   | { kind: 'depth16'; width: number; height: number; data: Uint16Array }
 
 export type ImageSource =
-  | { kind: 'file'; path: string }
-  | { kind: 'loaded'; label: string; load: () => Promise<LoadedImage> }
+  { kind: 'file'; path: string } | { kind: 'loaded'; label: string; load: () => Promise<LoadedImage> }
 
 export interface LabelMapping {
   classes: LabelClass[]
   idOfValue: ReadonlyMap<number, number>
 }
-
 
 export interface PlannedFrame {
   sourceName: string

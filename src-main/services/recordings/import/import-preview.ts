@@ -4,7 +4,14 @@
  * of that frame. The Library's import panel shows it; `dve import --dry-run` prints its decisions.
  */
 import sharp from 'sharp'
-import { ConsoleError, importOptionsSchema, type DepthHistogram, type ImportOptions, type ImportPreview, type PinholeIntrinsics } from '../../../contract'
+import {
+  ConsoleError,
+  importOptionsSchema,
+  type DepthHistogram,
+  type ImportOptions,
+  type ImportPreview,
+  type PinholeIntrinsics,
+} from '../../../contract'
 import type { JobContext } from '../../jobs/job-runner'
 import { decideImport, metricDepth } from './decide-import'
 import { storedSamples } from './depth-encodings'
@@ -20,7 +27,8 @@ const skippedShown = 5
 
 function histogramOf(meters: Float32Array): { histogram: DepthHistogram; range: { min: number; max: number } } {
   const valid = Float32Array.from(meters.filter((m) => m > 0)).sort()
-  if (valid.length === 0) return { histogram: { maxMeters: 1, counts: new Array<number>(histogramBins).fill(0) }, range: { min: 0, max: 1 } }
+  if (valid.length === 0)
+    return { histogram: { maxMeters: 1, counts: new Array<number>(histogramBins).fill(0) }, range: { min: 0, max: 1 } }
   const at = (q: number): number => valid[Math.min(valid.length - 1, Math.floor(q * valid.length))]!
   // The axis ends at a round number past the 99.5 % depth, so a few far outliers do not squash it.
   const maxMeters = Math.max(0.5, Math.ceil(at(0.995) * 2) / 2)
@@ -30,16 +38,29 @@ function histogramOf(meters: Float32Array): { histogram: DepthHistogram; range: 
 }
 
 /** Nearest-neighbour downscale of 16-bit samples to at most `maxWidth` columns. */
-function downscale(data: Uint16Array, width: number, height: number, maxWidth: number): { width: number; height: number; data: Uint16Array } {
+function downscale(
+  data: Uint16Array,
+  width: number,
+  height: number,
+  maxWidth: number,
+): { width: number; height: number; data: Uint16Array } {
   if (width <= maxWidth) return { width, height, data }
   const w = maxWidth
   const h = Math.max(1, Math.round((height * maxWidth) / width))
   const out = new Uint16Array(w * h)
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = data[Math.floor((y * height) / h) * width + Math.floor((x * width) / w)]!
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      out[y * w + x] = data[Math.floor((y * height) / h) * width + Math.floor((x * width) / w)]!
   return { width: w, height: h, data: out }
 }
 
-function pointCloud(meters: Float32Array, width: number, height: number, camera: PinholeIntrinsics, rgb: Uint8Array): { points: number[]; pointColours: number[] } {
+function pointCloud(
+  meters: Float32Array,
+  width: number,
+  height: number,
+  camera: PinholeIntrinsics,
+  rgb: Uint8Array,
+): { points: number[]; pointColours: number[] } {
   const valid = meters.reduce((n, m) => (m > 0 ? n + 1 : n), 0)
   const stride = Math.max(1, Math.ceil(Math.sqrt(valid / maxPoints)))
   const points: number[] = []
@@ -56,15 +77,30 @@ function pointCloud(meters: Float32Array, width: number, height: number, camera:
   return { points: points.map((p) => Math.round(p * 1000) / 1000), pointColours }
 }
 
-export async function previewImport(sourcePath: string, rawOptions: ImportOptions, ctx: JobContext): Promise<ImportPreview> {
+export async function previewImport(
+  sourcePath: string,
+  rawOptions: ImportOptions,
+  ctx: JobContext,
+): Promise<ImportPreview> {
   const parsed = importOptionsSchema.safeParse(rawOptions)
-  if (!parsed.success) throw new ConsoleError('invalid_input', `Import options: ${parsed.error.issues[0]?.path.join('.') || 'options'}: ${parsed.error.issues[0]?.message ?? 'invalid'}.`)
+  if (!parsed.success)
+    throw new ConsoleError(
+      'invalid_input',
+      `Import options: ${parsed.error.issues[0]?.path.join('.') || 'options'}: ${parsed.error.issues[0]?.message ?? 'invalid'}.`,
+    )
   const options = parsed.data
   const { tree, reader, plan } = await readImportPlan(sourcePath, options, ctx)
   try {
     const source = tree.singleFile ? tree.path(tree.singleFile) : tree.root
     const pgm = pgmChoice(options)
-    const decided = await decideImport({ plan, formatLabel: reader.label, options, pgm, sourcePath: source, allowUndecided: true })
+    const decided = await decideImport({
+      plan,
+      formatLabel: reader.label,
+      options,
+      pgm,
+      sourcePath: source,
+      allowUndecided: true,
+    })
     const skipped = skippedLines(plan.issues)
     const base = {
       format: reader.format,
@@ -79,16 +115,29 @@ export async function previewImport(sourcePath: string, rawOptions: ImportOption
     const first = decided.firstDepth
     if (!first || !decided.intrinsics) return { ...base, firstFrame: null }
     const { depth: raw, frame } = first
-    const meters = metricDepth(raw, decided.depth, new Set(options.depthInvalidValues ?? plan.depthInvalidValues)).meters
+    const meters = metricDepth(
+      raw,
+      decided.depth,
+      new Set(options.depthInvalidValues ?? plan.depthInvalidValues),
+    ).meters
     const rgb = await decodeRgb(frame.rgb).catch((error: unknown) => {
       if (error instanceof FrameProblem) return null
       throw error
     })
-    const rgbAtDepth = rgb ? await sharp(rgb.bytes).removeAlpha().resize(raw.width, raw.height, { fit: 'fill' }).raw().toBuffer() : new Uint8Array(raw.width * raw.height * 3).fill(160)
-    const rgbPng = rgb ? await sharp(rgb.bytes).resize({ width: Math.min(previewWidth, rgb.width) }).png().toBuffer() : null
+    const rgbAtDepth = rgb
+      ? await sharp(rgb.bytes).removeAlpha().resize(raw.width, raw.height, { fit: 'fill' }).raw().toBuffer()
+      : new Uint8Array(raw.width * raw.height * 3).fill(160)
+    const rgbPng = rgb
+      ? await sharp(rgb.bytes)
+          .resize({ width: Math.min(previewWidth, rgb.width) })
+          .png()
+          .toBuffer()
+      : null
     // Invalid codes become 0 so the colour bar shows them as "no depth", not as far away.
     const invalid = new Set(decided.depthInvalidValues)
-    const storedFull = storedSamples(raw.data, decided.depth.encoding, decided.depth.unitMeters).map((v) => (invalid.has(v) ? 0 : v))
+    const storedFull = storedSamples(raw.data, decided.depth.encoding, decided.depth.unitMeters).map((v) =>
+      invalid.has(v) ? 0 : v,
+    )
     const stored = downscale(storedFull, raw.width, raw.height, depthPreviewWidth)
     const { histogram, range } = histogramOf(meters)
     return {
@@ -96,7 +145,12 @@ export async function previewImport(sourcePath: string, rawOptions: ImportOption
       firstFrame: {
         sourceName: frame.sourceName,
         rgbPng: rgbPng ? `data:image/png;base64,${rgbPng.toString('base64')}` : '',
-        depth: { width: stored.width, height: stored.height, base64: Buffer.from(stored.data.buffer, stored.data.byteOffset, stored.data.byteLength).toString('base64'), unitMeters: decided.depth.storedUnitMeters },
+        depth: {
+          width: stored.width,
+          height: stored.height,
+          base64: Buffer.from(stored.data.buffer, stored.data.byteOffset, stored.data.byteLength).toString('base64'),
+          unitMeters: decided.depth.storedUnitMeters,
+        },
         rangeMeters: range,
         histogram,
         ...pointCloud(meters, raw.width, raw.height, decided.intrinsics.camera, rgbAtDepth),

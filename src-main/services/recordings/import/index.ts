@@ -17,12 +17,20 @@ export { previewImport } from './import-preview'
  * Imports `sourcePath` into a new session folder in `libraryDir` (built in `.importing-<id>/`,
  * renamed at the end). The source is only read.
  */
-export async function importSession(sourcePath: string, options: ImportOptions, libraryDir: string, ctx: JobContext): Promise<ImportReport> {
+export async function importSession(
+  sourcePath: string,
+  options: ImportOptions,
+  libraryDir: string,
+  ctx: JobContext,
+): Promise<ImportReport> {
   const startedAtMs = Date.now()
   const parsed = importOptionsSchema.safeParse(options)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new ConsoleError('invalid_input', `Import options: ${issue?.path.join('.') || 'options'}: ${issue?.message ?? 'invalid'}.`)
+    throw new ConsoleError(
+      'invalid_input',
+      `Import options: ${issue?.path.join('.') || 'options'}: ${issue?.message ?? 'invalid'}.`,
+    )
   }
   const parsedOptions = parsed.data
   const { tree, reader, plan } = await readImportPlan(sourcePath, parsedOptions, ctx)
@@ -30,12 +38,25 @@ export async function importSession(sourcePath: string, options: ImportOptions, 
     ctx.throwIfCancelled()
     const name = parsedOptions.name ?? basename(tree.singleFile ? tree.singleFile.replace(/\.[^.]+$/, '') : tree.root)
     const source = tree.singleFile ? tree.path(tree.singleFile) : tree.root
-    if (plan.frames.length === 0 && plan.issues.length === 0) throw new ConsoleError('bad_file', `${source}: no frames found.`, { file: source })
+    if (plan.frames.length === 0 && plan.issues.length === 0)
+      throw new ConsoleError('bad_file', `${source}: no frames found.`, { file: source })
     ctx.progress(0, plan.frames.length, 'Checking depth, poses and order')
     const pgm = pgmChoice(parsedOptions)
-    const decided = await decideImport({ plan, formatLabel: reader.label, options: parsedOptions, pgm, sourcePath: source })
+    const decided = await decideImport({
+      plan,
+      formatLabel: reader.label,
+      options: parsedOptions,
+      pgm,
+      sourcePath: source,
+    })
     ctx.throwIfCancelled()
-    return await writeSession(plan, decided, pgm, { libraryDir, sourcePath: source, format: reader.format, name, options: parsedOptions, startedAtMs }, ctx)
+    return await writeSession(
+      plan,
+      decided,
+      pgm,
+      { libraryDir, sourcePath: source, format: reader.format, name, options: parsedOptions, startedAtMs },
+      ctx,
+    )
   } finally {
     await plan.close?.()
   }

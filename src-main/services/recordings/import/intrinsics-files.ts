@@ -9,14 +9,22 @@ import { parseJsonQuietly } from '../../security/quiet-json'
 export async function readIntrinsicsMatrixFile(path: string): Promise<PinholeIntrinsics> {
   const values = await readNumbers(path)
   const size = values.length === 9 ? 3 : values.length === 16 ? 4 : 0
-  if (!size) throw new ConsoleError('bad_file', `${path}: expected a 3×3 or 4×4 intrinsics matrix, found ${values.length} numbers.`, { file: path })
+  if (!size)
+    throw new ConsoleError(
+      'bad_file',
+      `${path}: expected a 3×3 or 4×4 intrinsics matrix, found ${values.length} numbers.`,
+      { file: path },
+    )
   return { fx: values[0]!, fy: values[size + 1]!, cx: values[2]!, cy: values[size + 2]! }
 }
 
 /** ETH3D `calibration.txt`: one line "fx fy cx cy". */
 export async function readCalibrationLine(path: string): Promise<PinholeIntrinsics> {
   const values = await readNumbers(path)
-  if (values.length !== 4) throw new ConsoleError('bad_file', `${path}: expected "fx fy cx cy", found ${values.length} numbers.`, { file: path })
+  if (values.length !== 4)
+    throw new ConsoleError('bad_file', `${path}: expected "fx fy cx cy", found ${values.length} numbers.`, {
+      file: path,
+    })
   return { fx: values[0]!, fy: values[1]!, cx: values[2]!, cy: values[3]! }
 }
 
@@ -28,7 +36,9 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new ConsoleError('bad_file', `${path}: ${issue?.path.join('.') || 'file'}: ${issue?.message ?? 'invalid'}.`, { file: path })
+    throw new ConsoleError('bad_file', `${path}: ${issue?.path.join('.') || 'file'}: ${issue?.message ?? 'invalid'}.`, {
+      file: path,
+    })
   }
   return parsed.data
 }
@@ -58,7 +68,9 @@ const replicaCamParamsSchema = z.object({
 })
 
 /** NICE-SLAM / nvblox `cam_params.json`: intrinsics and the depth scale (raw units per metre). */
-export async function readReplicaCamParams(path: string): Promise<{ camera: PinholeIntrinsics; unitsPerMeter: number }> {
+export async function readReplicaCamParams(
+  path: string,
+): Promise<{ camera: PinholeIntrinsics; unitsPerMeter: number }> {
   const { camera } = parseWith(replicaCamParamsSchema, await readJson(path), path)
   return { camera: { fx: camera.fx, fy: camera.fy, cx: camera.cx, cy: camera.cy }, unitsPerMeter: camera.scale }
 }

@@ -7,7 +7,11 @@ import { decode } from 'fast-png'
 import { FrameProblem, loadImage, sourceLabel } from './frame-images'
 import type { ImageSource, LabelMapping } from './import-plan'
 
-export async function labelIndexPng(source: ImageSource, mapping: LabelMapping, size: { width: number; height: number }): Promise<Uint8Array> {
+export async function labelIndexPng(
+  source: ImageSource,
+  mapping: LabelMapping,
+  size: { width: number; height: number },
+): Promise<Uint8Array> {
   const file = sourceLabel(source)
   const image = await loadImage(source)
   if (image.kind !== 'encoded') throw new FrameProblem(file, 'expected a label PNG')
@@ -15,12 +19,18 @@ export async function labelIndexPng(source: ImageSource, mapping: LabelMapping, 
   try {
     png = decode(image.bytes)
   } catch (error) {
-    throw new FrameProblem(file, `cannot read the label image (${error instanceof Error ? error.message : String(error)})`)
+    throw new FrameProblem(
+      file,
+      `cannot read the label image (${error instanceof Error ? error.message : String(error)})`,
+    )
   }
   if (png.channels !== 1) throw new FrameProblem(file, `the label PNG has ${png.channels} channels; expected 1 (grey)`)
   if (png.width !== size.width || png.height !== size.height)
     throw new FrameProblem(file, `labels are ${png.width}×${png.height}, but the depth is ${size.width}×${size.height}`)
   const ids = new Uint8Array(png.width * png.height)
   for (let k = 0; k < ids.length; k++) ids[k] = mapping.idOfValue.get(png.data[k]!) ?? 0
-  return sharp(ids, { raw: { width: png.width, height: png.height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 1 }).toBuffer()
+  return sharp(ids, { raw: { width: png.width, height: png.height, channels: 1 } })
+    .toColourspace('b-w')
+    .png({ compressionLevel: 1 })
+    .toBuffer()
 }

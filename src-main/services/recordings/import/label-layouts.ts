@@ -16,7 +16,18 @@ import { maxImageFileBytes, readSourceFile, readSourceText } from '../../securit
 import { checkImageSize } from '../../security/image-limits'
 import { parseJsonQuietly } from '../../security/quiet-json'
 
-const labelFolders = ['labels_40', 'labels_37', 'labels_13', 'label-filt', 'label', 'labels', 'semantic_class', 'semantic', 'segmentation', 'seg'] as const
+const labelFolders = [
+  'labels_40',
+  'labels_37',
+  'labels_13',
+  'label-filt',
+  'label',
+  'labels',
+  'semantic_class',
+  'semantic',
+  'segmentation',
+  'seg',
+] as const
 const labelFilePattern = /\.png$/i
 const tableFiles = ['classes.txt', 'class_names.txt', 'label_names.txt', 'classes.json']
 const scannetTable = 'scannetv2-labels.combined.tsv'
@@ -25,11 +36,62 @@ const sampledImages = 5
 
 // Published class lists (names only), by the folder names their common exports use.
 const nyu40 = [
-  'wall', 'floor', 'cabinet', 'bed', 'chair', 'sofa', 'table', 'door', 'window', 'bookshelf', 'picture', 'counter', 'blinds', 'desk', 'shelves',
-  'curtain', 'dresser', 'pillow', 'mirror', 'floor mat', 'clothes', 'ceiling', 'books', 'refrigerator', 'television', 'paper', 'towel',
-  'shower curtain', 'box', 'whiteboard', 'person', 'night stand', 'toilet', 'sink', 'lamp', 'bathtub', 'bag', 'otherstructure', 'otherfurniture', 'otherprop',
+  'wall',
+  'floor',
+  'cabinet',
+  'bed',
+  'chair',
+  'sofa',
+  'table',
+  'door',
+  'window',
+  'bookshelf',
+  'picture',
+  'counter',
+  'blinds',
+  'desk',
+  'shelves',
+  'curtain',
+  'dresser',
+  'pillow',
+  'mirror',
+  'floor mat',
+  'clothes',
+  'ceiling',
+  'books',
+  'refrigerator',
+  'television',
+  'paper',
+  'towel',
+  'shower curtain',
+  'box',
+  'whiteboard',
+  'person',
+  'night stand',
+  'toilet',
+  'sink',
+  'lamp',
+  'bathtub',
+  'bag',
+  'otherstructure',
+  'otherfurniture',
+  'otherprop',
 ]
-const nyu13 = ['bed', 'books', 'ceiling', 'chair', 'floor', 'furniture', 'objects', 'picture', 'sofa', 'table', 'tv', 'wall', 'window']
+const nyu13 = [
+  'bed',
+  'books',
+  'ceiling',
+  'chair',
+  'floor',
+  'furniture',
+  'objects',
+  'picture',
+  'sofa',
+  'table',
+  'tv',
+  'wall',
+  'window',
+]
 const tablesByFolder: Record<string, { names: string[]; source: string }> = {
   labels_40: { names: nyu40, source: 'the NYUv2 40-class table (labels_40/)' },
   labels_37: { names: nyu40.slice(0, 37), source: 'the SUN RGB-D 37-class table (labels_37/)' },
@@ -47,7 +109,10 @@ export function classColour(id: number): [number, number, number] {
   return [f(5), f(3), f(1)]
 }
 
-async function namedTable(tree: SourceTree, dirs: string[]): Promise<{ names: Map<number, string>; source: string } | null> {
+async function namedTable(
+  tree: SourceTree,
+  dirs: string[],
+): Promise<{ names: Map<number, string>; source: string } | null> {
   for (const dir of dirs)
     for (const name of tableFiles) {
       if (!(await tree.hasFile(dir, name))) continue
@@ -60,14 +125,30 @@ async function namedTable(tree: SourceTree, dirs: string[]): Promise<{ names: Ma
           : Object.entries(json as Record<string, unknown>).map(([k, n]) => [Number(k), String(n)])
         return { names: new Map(entries.filter(([k]) => Number.isInteger(k))), source: path }
       }
-      return { names: new Map(text.split(/\r?\n/).map((line, k): [number, string] => [k, line.trim()]).filter(([, n]) => n !== '')), source: path }
+      return {
+        names: new Map(
+          text
+            .split(/\r?\n/)
+            .map((line, k): [number, string] => [k, line.trim()])
+            .filter(([, n]) => n !== ''),
+        ),
+        source: path,
+      }
     }
   for (const dir of dirs)
     if (await tree.hasFile(dir, scannetTable)) {
       const path = tree.path(dir, scannetTable)
       // Columns: id, raw_category, category, …; the first row is the header.
-      const rows = (await readSourceText(path)).split(/\r?\n/).slice(1).map((line) => line.split('\t'))
-      return { names: new Map(rows.filter((r) => r.length > 2 && Number.isInteger(Number(r[0]))).map((r) => [Number(r[0]), r[2] || r[1]!])), source: path }
+      const rows = (await readSourceText(path))
+        .split(/\r?\n/)
+        .slice(1)
+        .map((line) => line.split('\t'))
+      return {
+        names: new Map(
+          rows.filter((r) => r.length > 2 && Number.isInteger(Number(r[0]))).map((r) => [Number(r[0]), r[2] || r[1]!]),
+        ),
+        source: path,
+      }
     }
   return null
 }
@@ -94,11 +175,15 @@ async function sampledValues(paths: string[]): Promise<number[]> {
  * ids in value order (the 255 most frequent values; rarer ones become void).
  */
 function mappingFor(values: number[], nameOf: (value: number) => string | undefined): LabelMapping {
-  const kept = values.filter((v) => v !== 0).slice(0, 255).sort((a, b) => a - b)
+  const kept = values
+    .filter((v) => v !== 0)
+    .slice(0, 255)
+    .sort((a, b) => a - b)
   const identity = kept.every((v) => v <= 255)
   const idOfValue = new Map(kept.map((v, k) => [v, identity ? v : k + 1]))
   const classes: LabelClass[] = [{ id: 0, name: 'void', color: [0, 0, 0] }]
-  for (const [value, id] of idOfValue) classes.push({ id, name: nameOf(value) ?? `class ${value}`, color: classColour(id) })
+  for (const [value, id] of idOfValue)
+    classes.push({ id, name: nameOf(value) ?? `class ${value}`, color: classColour(id) })
   return { classes, idOfValue }
 }
 
@@ -132,7 +217,11 @@ export async function attachLabelImages(tree: SourceTree, plan: ImportPlan): Pro
   const table = known ? null : await namedTable(tree, [folder, folder.includes('/') ? folder.split('/')[0]! : '', ''])
   const nameOf = (value: number): string | undefined => (known ? known.names[value - 1] : table?.names.get(value))
   const mapping = mappingFor(values, nameOf)
-  const source = known ? known.source : table ? `the class table ${table.source}` : 'no class table in the source, so the values became numbered classes'
+  const source = known
+    ? known.source
+    : table
+      ? `the class table ${table.source}`
+      : 'no class table in the source, so the values became numbered classes'
   const warning = `Labels: ${matched.length} of ${plan.frames.length} frames have a label image in ${folder}/ (${mapping.classes.length - 1} classes from ${source}).`
   return {
     ...plan,

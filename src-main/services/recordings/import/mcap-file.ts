@@ -57,15 +57,28 @@ export class McapFile {
       const { size } = await handle.stat()
       // zstd, lz4 and bz2 chunks (rosbag2 and Foxglove write compressed MCAP) through Foxglove's WASM decoders.
       const decompressHandlers = await loadDecompressHandlers()
-      const reader = await McapIndexedReader.Initialize({ readable: new FileReadable(handle, BigInt(size)), decompressHandlers })
-      const unknown = [...new Set(reader.chunkIndexes.map((c) => c.compression).filter((c) => c && !(c in decompressHandlers)))]
+      const reader = await McapIndexedReader.Initialize({
+        readable: new FileReadable(handle, BigInt(size)),
+        decompressHandlers,
+      })
+      const unknown = [
+        ...new Set(reader.chunkIndexes.map((c) => c.compression).filter((c) => c && !(c in decompressHandlers))),
+      ]
       if (unknown.length > 0)
-        throw new ConsoleError('unsupported', `${path}: chunks are compressed with ${unknown.join(', ')}, which this build cannot read; convert with "mcap convert --compression none".`, { file: path })
+        throw new ConsoleError(
+          'unsupported',
+          `${path}: chunks are compressed with ${unknown.join(', ')}, which this build cannot read; convert with "mcap convert --compression none".`,
+          { file: path },
+        )
       return new McapFile(path, handle, reader)
     } catch (error) {
       await handle.close()
       if (error instanceof ConsoleError) throw error
-      throw new ConsoleError('bad_file', `${path}: not a readable indexed MCAP file (${error instanceof Error ? error.message : String(error)}).`, { file: path })
+      throw new ConsoleError(
+        'bad_file',
+        `${path}: not a readable indexed MCAP file (${error instanceof Error ? error.message : String(error)}).`,
+        { file: path },
+      )
     }
   }
 
@@ -88,7 +101,11 @@ export class McapFile {
       const channel = this.reader.channelsById.get(channelId)
       const schema = channel ? this.reader.schemasById.get(channel.schemaId) : undefined
       if (!channel || !schema || channel.messageEncoding !== 'cdr' || schema.encoding !== 'ros2msg')
-        throw new ConsoleError('unsupported', `${this.path}: topic ${channel?.topic ?? channelId} is not ROS 2 CDR (encoding ${channel?.messageEncoding ?? '?'}).`, { file: this.path })
+        throw new ConsoleError(
+          'unsupported',
+          `${this.path}: topic ${channel?.topic ?? channelId} is not ROS 2 CDR (encoding ${channel?.messageEncoding ?? '?'}).`,
+          { file: this.path },
+        )
       decoder = new MessageReader(parseMessageDefinition(textDecoder.decode(schema.data), { ros2: true }))
       this.decoders.set(channelId, decoder)
     }
@@ -96,19 +113,33 @@ export class McapFile {
   }
 
   /** Every message of `topics` in log-time order, decoded, with a reference to read it again. */
-  async *messages<T>(topics: string[], startTime?: bigint, endTime?: bigint): AsyncGenerator<{ ref: MessageRef; message: T }> {
+  async *messages<T>(
+    topics: string[],
+    startTime?: bigint,
+    endTime?: bigint,
+  ): AsyncGenerator<{ ref: MessageRef; message: T }> {
     const sameTime = new Map<string, { logTime: bigint; count: number }>()
-    for await (const record of this.reader.readMessages({ topics, ...(startTime !== undefined ? { startTime } : {}), ...(endTime !== undefined ? { endTime } : {}) })) {
+    for await (const record of this.reader.readMessages({
+      topics,
+      ...(startTime !== undefined ? { startTime } : {}),
+      ...(endTime !== undefined ? { endTime } : {}),
+    })) {
       const topic = this.reader.channelsById.get(record.channelId)?.topic ?? ''
       const last = sameTime.get(topic)
       const ordinal = last && last.logTime === record.logTime ? last.count : 0
       sameTime.set(topic, { logTime: record.logTime, count: ordinal + 1 })
-      yield { ref: { topic, logTime: record.logTime, ordinal }, message: this.decoderFor(record.channelId).readMessage<T>(record.data) }
+      yield {
+        ref: { topic, logTime: record.logTime, ordinal },
+        message: this.decoderFor(record.channelId).readMessage<T>(record.data),
+      }
     }
   }
 
   async read<T>(ref: MessageRef): Promise<T> {
-    for await (const { ref: found, message } of this.messages<T>([ref.topic], ref.logTime, ref.logTime)) if (found.ordinal === ref.ordinal) return message
-    throw new ConsoleError('bad_file', `${this.path}: message on ${ref.topic} at ${ref.logTime} ns is gone.`, { file: this.path })
+    for await (const { ref: found, message } of this.messages<T>([ref.topic], ref.logTime, ref.logTime))
+      if (found.ordinal === ref.ordinal) return message
+    throw new ConsoleError('bad_file', `${this.path}: message on ${ref.topic} at ${ref.logTime} ns is gone.`, {
+      file: this.path,
+    })
   }
 }

@@ -46,12 +46,17 @@ async function mcapFiles(tree: SourceTree): Promise<string[]> {
   return (await tree.files('', /\.mcap$/i)).map((name) => tree.path(name))
 }
 
-const describeTopics = (topics: McapTopic[]): string => topics.map((t) => `${t.topic} (${t.schemaName})`).join(', ') || 'none'
+const describeTopics = (topics: McapTopic[]): string =>
+  topics.map((t) => `${t.topic} (${t.schemaName})`).join(', ') || 'none'
 
 function requireTopic(file: McapFile, topics: McapTopic[], topic: string, schemas: Set<string>, what: string): string {
   const found = topics.find((t) => t.topic === topic)
   if (!found || !schemas.has(found.schemaName))
-    throw new ConsoleError('invalid_input', `${file.path}: ${what} topic "${topic}" is not in the file as ${[...schemas][0]}. Topics: ${describeTopics(topics)}.`, { file: file.path })
+    throw new ConsoleError(
+      'invalid_input',
+      `${file.path}: ${what} topic "${topic}" is not in the file as ${[...schemas][0]}. Topics: ${describeTopics(topics)}.`,
+      { file: file.path },
+    )
   return topic
 }
 
@@ -61,7 +66,10 @@ async function firstMessage<T>(file: McapFile, topic: string): Promise<T | null>
 }
 
 /** Image topics split by what their first message holds. */
-async function classifyImageTopics(file: McapFile, topics: McapTopic[]): Promise<{ colour: string[]; depth: string[] }> {
+async function classifyImageTopics(
+  file: McapFile,
+  topics: McapTopic[],
+): Promise<{ colour: string[]; depth: string[] }> {
   const colour: string[] = []
   const depth: string[] = []
   for (const t of topics) {
@@ -81,7 +89,12 @@ const commonPrefixLength = (a: string, b: string): number => {
   return n
 }
 
-async function readIntrinsics(file: McapFile, topics: McapTopic[], depthTopic: string, options: ImportOptions): Promise<PinholeIntrinsics | null> {
+async function readIntrinsics(
+  file: McapFile,
+  topics: McapTopic[],
+  depthTopic: string,
+  options: ImportOptions,
+): Promise<PinholeIntrinsics | null> {
   const infoTopic = options.mcap?.cameraInfoTopic
     ? requireTopic(file, topics, options.mcap.cameraInfoTopic, cameraInfoSchemas, 'camera info')
     : topics
@@ -102,7 +115,12 @@ async function readTf(file: McapFile, topics: McapTopic[]): Promise<TfBuffer> {
   return tf
 }
 
-async function stampedRefs(file: McapFile, topic: string, ctx: JobContext, total: number | null): Promise<StampedRef[]> {
+async function stampedRefs(
+  file: McapFile,
+  topic: string,
+  ctx: JobContext,
+  total: number | null,
+): Promise<StampedRef[]> {
   const refs: StampedRef[] = []
   for await (const { ref, message } of file.messages<RosAnyImage>([topic])) {
     const stamp = stampSeconds(message.header.stamp)
@@ -119,8 +137,12 @@ async function planMcap(file: McapFile, options: ImportOptions, ctx: JobContext)
   const topics = file.topics()
   const imageSchemas = new Set([...rosImageSchemas, ...rosCompressedImageSchemas])
   const classified = await classifyImageTopics(file, topics)
-  const rgbTopic = options.mcap?.rgbTopic ? requireTopic(file, topics, options.mcap.rgbTopic, imageSchemas, 'colour') : classified.colour[0]
-  const depthTopic = options.mcap?.depthTopic ? requireTopic(file, topics, options.mcap.depthTopic, imageSchemas, 'depth') : classified.depth[0]
+  const rgbTopic = options.mcap?.rgbTopic
+    ? requireTopic(file, topics, options.mcap.rgbTopic, imageSchemas, 'colour')
+    : classified.colour[0]
+  const depthTopic = options.mcap?.depthTopic
+    ? requireTopic(file, topics, options.mcap.depthTopic, imageSchemas, 'depth')
+    : classified.depth[0]
   if (!rgbTopic || !depthTopic)
     throw new ConsoleError(
       'unsupported',
@@ -128,8 +150,14 @@ async function planMcap(file: McapFile, options: ImportOptions, ctx: JobContext)
       { file: file.path },
     )
   const warnings: string[] = []
-  if (classified.depth.length > 1 && !options.mcap?.depthTopic) warnings.push(`Depth from ${depthTopic}; the file also has ${classified.depth.filter((t) => t !== depthTopic).join(', ')}.`)
-  if (classified.colour.length > 1 && !options.mcap?.rgbTopic) warnings.push(`Colour from ${rgbTopic}; the file also has ${classified.colour.filter((t) => t !== rgbTopic).join(', ')}.`)
+  if (classified.depth.length > 1 && !options.mcap?.depthTopic)
+    warnings.push(
+      `Depth from ${depthTopic}; the file also has ${classified.depth.filter((t) => t !== depthTopic).join(', ')}.`,
+    )
+  if (classified.colour.length > 1 && !options.mcap?.rgbTopic)
+    warnings.push(
+      `Colour from ${rgbTopic}; the file also has ${classified.colour.filter((t) => t !== rgbTopic).join(', ')}.`,
+    )
 
   const count = (topic: string): number | null => topics.find((t) => t.topic === topic)?.messageCount ?? null
   const [camera, tf, rgbRefs, depthRefs] = [
@@ -139,13 +167,22 @@ async function planMcap(file: McapFile, options: ImportOptions, ctx: JobContext)
     await stampedRefs(file, depthTopic, ctx, count(depthTopic)),
   ]
   const toleranceSec = options.maxTimeDifferenceSec ?? defaultToleranceSec
-  const pairs = associateOneToOne(depthRefs.map((d) => d.timeSec), rgbRefs.map((r) => r.timeSec), toleranceSec)
-  if (pairs.length < depthRefs.length) warnings.push(`${depthRefs.length - pairs.length} depth images had no colour image within ${toleranceSec} s and were left out.`)
+  const pairs = associateOneToOne(
+    depthRefs.map((d) => d.timeSec),
+    rgbRefs.map((r) => r.timeSec),
+    toleranceSec,
+  )
+  if (pairs.length < depthRefs.length)
+    warnings.push(
+      `${depthRefs.length - pairs.length} depth images had no colour image within ${toleranceSec} s and were left out.`,
+    )
 
   const cameraFrame = depthRefs[0]?.frameId ?? ''
   const worldFrame = options.mcap?.worldFrame ?? tf.rootOf(cameraFrame)
   if (tf.size > 0 && !/optical/i.test(cameraFrame))
-    warnings.push(`The depth frame "${cameraFrame}" is not an optical frame; its axes are taken as OpenCV (x right, y down, z forward).`)
+    warnings.push(
+      `The depth frame "${cameraFrame}" is not an optical frame; its axes are taken as OpenCV (x right, y down, z forward).`,
+    )
   let unposed = 0
   const frames: PlannedFrame[] = pairs.map(([di, ri]) => {
     const depth = depthRefs[di]!
@@ -156,14 +193,34 @@ async function planMcap(file: McapFile, options: ImportOptions, ctx: JobContext)
     return {
       sourceName: depth.timeSec.toFixed(6),
       timestampSec: depth.timeSec,
-      rgb: { kind: 'loaded', label: label(rgb), load: async () => colourFromRos(await file.read<RosAnyImage>(rgb.ref)) },
-      depth: { kind: 'loaded', label: label(depth), load: async () => depthFromRos(await file.read<RosAnyImage>(depth.ref)) },
+      rgb: {
+        kind: 'loaded',
+        label: label(rgb),
+        load: async () => colourFromRos(await file.read<RosAnyImage>(rgb.ref)),
+      },
+      depth: {
+        kind: 'loaded',
+        label: label(depth),
+        load: async () => depthFromRos(await file.read<RosAnyImage>(depth.ref)),
+      },
       worldFromCamera: Array.isArray(pose) ? pose : null,
       poseOrigin: { file: `${file.path} /tf` },
     }
   })
-  if (unposed > 0) warnings.push(`${unposed} frames have no pose: the tf tree has no transform from "${cameraFrame}" to "${worldFrame}" near their time.`)
-  return { camera, depthUnitMeters: rosDepthUnitMeters, depthInvalidValues: [0], depthEncoding: 'plain', frames, issues: [], warnings, close: () => file.close() }
+  if (unposed > 0)
+    warnings.push(
+      `${unposed} frames have no pose: the tf tree has no transform from "${cameraFrame}" to "${worldFrame}" near their time.`,
+    )
+  return {
+    camera,
+    depthUnitMeters: rosDepthUnitMeters,
+    depthInvalidValues: [0],
+    depthEncoding: 'plain',
+    frames,
+    issues: [],
+    warnings,
+    close: () => file.close(),
+  }
 }
 
 export const mcapReader: FormatReader = {
@@ -177,13 +234,26 @@ export const mcapReader: FormatReader = {
     try {
       file = await McapFile.open(path)
     } catch (error) {
-      return { confidence: 0.5, reason: error instanceof Error ? error.message : String(error), frameCount: null, needs: [] }
+      return {
+        confidence: 0.5,
+        reason: error instanceof Error ? error.message : String(error),
+        frameCount: null,
+        needs: [],
+      }
     }
     try {
       const topics = file.topics()
-      const images = topics.filter((t) => rosImageSchemas.has(t.schemaName) || rosCompressedImageSchemas.has(t.schemaName))
+      const images = topics.filter(
+        (t) => rosImageSchemas.has(t.schemaName) || rosCompressedImageSchemas.has(t.schemaName),
+      )
       const depthCount = images.find((t) => /depth/i.test(t.topic))?.messageCount ?? null
-      return { confidence: images.length >= 2 ? 0.95 : 0.6, reason: `${name} is an MCAP file with ${images.length} image topics`, frameCount: depthCount, needs: [], topics }
+      return {
+        confidence: images.length >= 2 ? 0.95 : 0.6,
+        reason: `${name} is an MCAP file with ${images.length} image topics`,
+        frameCount: depthCount,
+        needs: [],
+        topics,
+      }
     } finally {
       await file.close()
     }
@@ -193,7 +263,10 @@ export const mcapReader: FormatReader = {
     const file = await McapFile.open(path!)
     try {
       const plan = await planMcap(file, options, ctx)
-      if (others.length > 0) plan.warnings.push(`Only ${path} was imported; import the other parts of the split bag on their own: ${others.join(', ')}.`)
+      if (others.length > 0)
+        plan.warnings.push(
+          `Only ${path} was imported; import the other parts of the split bag on their own: ${others.join(', ')}.`,
+        )
       return plan
     } catch (error) {
       await file.close()

@@ -23,21 +23,25 @@ export function parsePgmHeader(bytes: Uint8Array): PgmImage {
 function parseNetpbmHeader(bytes: Uint8Array, kind: '5' | '6'): PgmImage {
   const tokens: number[] = []
   let i = 0
-  if (bytes[0] !== 0x50 || bytes[1] !== kind.charCodeAt(0)) throw new Error(`not a binary ${kind === '5' ? 'PGM' : 'PPM'} (the file does not start with "P${kind}")`)
+  if (bytes[0] !== 0x50 || bytes[1] !== kind.charCodeAt(0))
+    throw new Error(`not a binary ${kind === '5' ? 'PGM' : 'PPM'} (the file does not start with "P${kind}")`)
   i = 2
   while (tokens.length < 3 && i < bytes.length) {
     const c = bytes[i]!
-    if (c === 0x23) while (i < bytes.length && bytes[i] !== 0x0a) i++ // comment to end of line
+    if (c === 0x23)
+      while (i < bytes.length && bytes[i] !== 0x0a) i++ // comment to end of line
     else if (c >= 0x30 && c <= 0x39) {
       let value = 0
       while (i < bytes.length && bytes[i]! >= 0x30 && bytes[i]! <= 0x39) value = value * 10 + bytes[i++]! - 0x30
       tokens.push(value)
       continue
-    } else if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) throw new Error(`unexpected byte ${c} in the PGM header`)
+    } else if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)
+      throw new Error(`unexpected byte ${c} in the PGM header`)
     i++
   }
   const [width, height, maxValue] = tokens
-  if (!width || !height || !maxValue || maxValue > 65535) throw new Error('the netpbm header has no valid width, height and maxval')
+  if (!width || !height || !maxValue || maxValue > 65535)
+    throw new Error('the netpbm header has no valid width, height and maxval')
   return { width, height, maxValue, dataOffset: i + 1 }
 }
 
@@ -88,6 +92,10 @@ export function parsePpm(bytes: Uint8Array): { width: number; height: number; da
   if (bytes.length < needed) throw new Error(`truncated PPM: ${bytes.length} bytes, expected ${needed}`)
   const data = new Uint8Array(count)
   const scale = 255 / (wide ? header.maxValue >> 8 || 1 : header.maxValue)
-  for (let k = 0; k < count; k++) data[k] = Math.min(255, Math.round((wide ? bytes[header.dataOffset + 2 * k]! : bytes[header.dataOffset + k]!) * scale))
+  for (let k = 0; k < count; k++)
+    data[k] = Math.min(
+      255,
+      Math.round((wide ? bytes[header.dataOffset + 2 * k]! : bytes[header.dataOffset + k]!) * scale),
+    )
   return { width: header.width, height: header.height, data }
 }

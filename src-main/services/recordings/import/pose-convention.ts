@@ -12,7 +12,12 @@ import { depthOverlap, type MetricDepth } from './pose-overlap'
 export type PoseDecision = ImportDecisions['poses']
 
 const openGlFromOpenCv: Matrix4 = [1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1]
-const checkedConventions = ['camera-to-world', 'world-to-camera', 'camera-to-world-opengl', 'world-to-camera-opengl'] as const
+const checkedConventions = [
+  'camera-to-world',
+  'world-to-camera',
+  'camera-to-world-opengl',
+  'world-to-camera-opengl',
+] as const
 /** Consecutive pairs checked, spread over the recording. */
 const checkedPairs = 3
 const toleranceMeters = 0.05
@@ -50,9 +55,15 @@ export function conventionName(convention: PoseConventionId): string {
 
 /** Indices k of posed pairs (k, k+1) spread over the frames. */
 function pairStarts(frames: readonly PlannedFrame[]): number[] {
-  const posed = frames.map((f, k) => (f.worldFromCamera && frames[k + 1]?.worldFromCamera ? k : -1)).filter((k) => k >= 0)
+  const posed = frames
+    .map((f, k) => (f.worldFromCamera && frames[k + 1]?.worldFromCamera ? k : -1))
+    .filter((k) => k >= 0)
   if (posed.length <= checkedPairs) return posed
-  return [...new Set(Array.from({ length: checkedPairs }, (_, i) => posed[Math.round((i * (posed.length - 1)) / (checkedPairs - 1))]!))]
+  return [
+    ...new Set(
+      Array.from({ length: checkedPairs }, (_, i) => posed[Math.round((i * (posed.length - 1)) / (checkedPairs - 1))]!),
+    ),
+  ]
 }
 
 export interface PoseCheckInput {
@@ -93,13 +104,29 @@ export async function decidePoseConvention(input: PoseCheckInput): Promise<PoseD
   const measured = checkedConventions.filter((c) => totals.get(c)!.compared >= minCompared)
   const formatShare = share(formatConvention)
   const shares = checkedConventions.map((c) => `${conventionName(c)} ${share(c).toFixed(2)}`).join(', ')
-  if (measured.length === 0) return { convention: formatConvention, reason: `the format's convention, ${conventionName(formatConvention)}; consecutive frames share too little depth to check it` }
+  if (measured.length === 0)
+    return {
+      convention: formatConvention,
+      reason: `the format's convention, ${conventionName(formatConvention)}; consecutive frames share too little depth to check it`,
+    }
   const best = [...measured].sort((x, y) => share(y) - share(x))[0]!
   if (input.intrinsicsAssumed)
-    return { convention: formatConvention, reason: `the format's convention, ${conventionName(formatConvention)}; not checked against the data because the intrinsics are assumed (share of reprojected depth within ${toleranceMeters * 100} cm: ${shares})` }
+    return {
+      convention: formatConvention,
+      reason: `the format's convention, ${conventionName(formatConvention)}; not checked against the data because the intrinsics are assumed (share of reprojected depth within ${toleranceMeters * 100} cm: ${shares})`,
+    }
   if (share(best) < noFitShare)
-    return { convention: 'none', reason: `no convention makes consecutive frames agree (share of reprojected depth within ${toleranceMeters * 100} cm: ${shares}); the poses were dropped` }
+    return {
+      convention: 'none',
+      reason: `no convention makes consecutive frames agree (share of reprojected depth within ${toleranceMeters * 100} cm: ${shares}); the poses were dropped`,
+    }
   if (best !== formatConvention && share(best) >= minSwitchShare && (1 - share(best)) * switchRatio < 1 - formatShare)
-    return { convention: best, reason: `the format says ${conventionName(formatConvention)}, but consecutive frames agree as ${conventionName(best)} (share of reprojected depth within ${toleranceMeters * 100} cm: ${shares})` }
-  return { convention: formatConvention, reason: `the format's convention, ${conventionName(formatConvention)}, confirmed by consecutive frames (share of reprojected depth within ${toleranceMeters * 100} cm: ${shares})` }
+    return {
+      convention: best,
+      reason: `the format says ${conventionName(formatConvention)}, but consecutive frames agree as ${conventionName(best)} (share of reprojected depth within ${toleranceMeters * 100} cm: ${shares})`,
+    }
+  return {
+    convention: formatConvention,
+    reason: `the format's convention, ${conventionName(formatConvention)}, confirmed by consecutive frames (share of reprojected depth within ${toleranceMeters * 100} cm: ${shares})`,
+  }
 }

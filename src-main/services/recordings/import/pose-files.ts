@@ -13,11 +13,16 @@ export type PoseOrProblem = { matrix: Matrix4; line: number } | { problem: strin
 export async function readMatrixFile(path: string): Promise<PoseOrProblem> {
   try {
     const values = await readNumbers(path)
-    return values.length === 16 ? { matrix: values, line: 1 } : { problem: `expected 16 numbers (a 4×4 pose), found ${values.length}` }
+    return values.length === 16
+      ? { matrix: values, line: 1 }
+      : { problem: `expected 16 numbers (a 4×4 pose), found ${values.length}` }
   } catch (error) {
     if (!(error instanceof ConsoleError)) throw error
     const line = typeof error.detail?.line === 'number' ? error.detail.line : undefined
-    return { problem: error.message.replace(`${path}${line ? `:${line}` : ''}: `, '').replace(/\.$/, ''), ...(line ? { line } : {}) }
+    return {
+      problem: error.message.replace(`${path}${line ? `:${line}` : ''}: `, '').replace(/\.$/, ''),
+      ...(line ? { line } : {}),
+    }
   }
 }
 
@@ -38,16 +43,32 @@ export async function readLogTrajectory(path: string): Promise<{ entries: LogEnt
     const body = rows.slice(k + 1, k + 5)
     const frameId = Number(header.fields[0])
     if (header.fields.length !== 3 || !Number.isInteger(frameId)) {
-      skipped.push({ sourceName: `entry ${k / 5}`, file: path, line: header.line, reason: `expected an entry header "i j k", found ${header.fields.length} field(s)` })
+      skipped.push({
+        sourceName: `entry ${k / 5}`,
+        file: path,
+        line: header.line,
+        reason: `expected an entry header "i j k", found ${header.fields.length} field(s)`,
+      })
       continue
     }
     if (body.length < 4) {
-      skipped.push({ sourceName: String(frameId), file: path, line: header.line, reason: 'the entry is cut short (fewer than four matrix rows)' })
+      skipped.push({
+        sourceName: String(frameId),
+        file: path,
+        line: header.line,
+        reason: 'the entry is cut short (fewer than four matrix rows)',
+      })
       continue
     }
     const parsed = body.map((row) => ({ row, values: rowNumbers(row, 4) }))
     const bad = parsed.find((p) => typeof p.values === 'string')
-    if (bad) skipped.push({ sourceName: String(frameId), file: path, line: bad.row.line, reason: `unparseable pose row: ${String(bad.values)}` })
+    if (bad)
+      skipped.push({
+        sourceName: String(frameId),
+        file: path,
+        line: bad.row.line,
+        reason: `unparseable pose row: ${String(bad.values)}`,
+      })
     else entries.push({ frameId, matrix: parsed.flatMap((p) => p.values as number[]), line: header.line })
   }
   return { entries, skipped }
@@ -57,6 +78,8 @@ export async function readLogTrajectory(path: string): Promise<{ entries: LogEnt
 export async function readMatrixRows(path: string): Promise<PoseOrProblem[]> {
   return (await readTextRows(path)).map((row) => {
     const values = rowNumbers(row, 16)
-    return typeof values === 'string' ? { problem: `unparseable pose: ${values}`, line: row.line } : { matrix: values, line: row.line }
+    return typeof values === 'string'
+      ? { problem: `unparseable pose: ${values}`, line: row.line }
+      : { matrix: values, line: row.line }
   })
 }

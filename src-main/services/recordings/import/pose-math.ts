@@ -12,10 +12,22 @@ export function matrixFromTranslationQuaternion(t: readonly number[], q: readonl
   const norm = Math.hypot(q[0]!, q[1]!, q[2]!, q[3]!)
   const [x, y, z, w] = norm > 0 ? q.map((v) => v / norm) : [Number.NaN, Number.NaN, Number.NaN, Number.NaN]
   return [
-    1 - 2 * (y! * y! + z! * z!), 2 * (x! * y! - z! * w!), 2 * (x! * z! + y! * w!), t[0]!,
-    2 * (x! * y! + z! * w!), 1 - 2 * (x! * x! + z! * z!), 2 * (y! * z! - x! * w!), t[1]!,
-    2 * (x! * z! - y! * w!), 2 * (y! * z! + x! * w!), 1 - 2 * (x! * x! + y! * y!), t[2]!,
-    0, 0, 0, 1,
+    1 - 2 * (y! * y! + z! * z!),
+    2 * (x! * y! - z! * w!),
+    2 * (x! * z! + y! * w!),
+    t[0]!,
+    2 * (x! * y! + z! * w!),
+    1 - 2 * (x! * x! + z! * z!),
+    2 * (y! * z! - x! * w!),
+    t[1]!,
+    2 * (x! * z! - y! * w!),
+    2 * (y! * z! + x! * w!),
+    1 - 2 * (x! * x! + y! * y!),
+    t[2]!,
+    0,
+    0,
+    0,
+    1,
   ]
 }
 
@@ -49,10 +61,13 @@ export function rigidPoseProblem(m: readonly number[]): string | null {
   for (let i = 0; i < 3; i++)
     for (let j = 0; j < 3; j++) {
       const dot = m[i]! * m[j]! + m[4 + i]! * m[4 + j]! + m[8 + i]! * m[8 + j]!
-      if (Math.abs(dot - (i === j ? 1 : 0)) > rigidTolerance * 10) return 'the rotation part is not orthonormal (scaled or sheared pose)'
+      if (Math.abs(dot - (i === j ? 1 : 0)) > rigidTolerance * 10)
+        return 'the rotation part is not orthonormal (scaled or sheared pose)'
     }
   const det =
-    m[0]! * (m[5]! * m[10]! - m[6]! * m[9]!) - m[1]! * (m[4]! * m[10]! - m[6]! * m[8]!) + m[2]! * (m[4]! * m[9]! - m[5]! * m[8]!)
+    m[0]! * (m[5]! * m[10]! - m[6]! * m[9]!) -
+    m[1]! * (m[4]! * m[10]! - m[6]! * m[8]!) +
+    m[2]! * (m[4]! * m[9]! - m[5]! * m[8]!)
   return det > 0 ? null : 'the rotation part is a reflection (determinant < 0)'
 }
 

@@ -36,8 +36,14 @@ export async function detectFormats(sourcePath: string): Promise<DetectedFormat[
 
 async function describeUnknown(tree: SourceTree): Promise<ConsoleError> {
   const entries = await tree.list('')
-  if (tree.singleFile) return new ConsoleError('unsupported', `${tree.path(tree.singleFile)}: not a recording format the console can import (supported single files: .mcap).`, { file: tree.path(tree.singleFile) })
-  if (entries.length === 0) return new ConsoleError('bad_file', `${tree.root}: the folder is empty.`, { file: tree.root })
+  if (tree.singleFile)
+    return new ConsoleError(
+      'unsupported',
+      `${tree.path(tree.singleFile)}: not a recording format the console can import (supported single files: .mcap).`,
+      { file: tree.path(tree.singleFile) },
+    )
+  if (entries.length === 0)
+    return new ConsoleError('bad_file', `${tree.root}: the folder is empty.`, { file: tree.root })
   const shown = entries.slice(0, 12).map((e) => (e.isDir ? `${e.name}/` : e.name))
   return new ConsoleError(
     'unsupported',
@@ -63,9 +69,16 @@ export async function readImportPlan(sourcePath: string, options: ImportOptions,
   const detected = await detectWith(tree)
   const chosen = options.format ? detected.find((d) => d.reader.format === options.format) : detected[0]
   if (!chosen && options.format)
-    throw new ConsoleError('unsupported', `${tree.root}: does not look like the "${options.format}" format (what it needs was not found).`, { file: tree.root })
+    throw new ConsoleError(
+      'unsupported',
+      `${tree.root}: does not look like the "${options.format}" format (what it needs was not found).`,
+      { file: tree.root },
+    )
   if (!chosen) throw await describeUnknown(tree)
   ctx.progress(0, 0, `Reading ${chosen.reader.label}`)
-  return { tree, reader: chosen.reader, plan: await attachLabelImages(tree, await chosen.reader.plan(tree, options, ctx)) }
+  return {
+    tree,
+    reader: chosen.reader,
+    plan: await attachLabelImages(tree, await chosen.reader.plan(tree, options, ctx)),
+  }
 }
-

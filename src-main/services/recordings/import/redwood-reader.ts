@@ -40,8 +40,19 @@ async function matchFilePairs(tree: SourceTree): Promise<{ pairs: FilePair[]; sk
   const skipped: SkippedFrame[] = []
   for (const row of await readTextRows(path)) {
     const [depth, rgb] = row.fields
-    if (!depth || !rgb) skipped.push({ sourceName: `line ${row.line}`, file: path, line: row.line, reason: 'expected "depth-file colour-file"' })
-    else pairs.push({ key: String(pairs.length), rgb: await resolveListedFile(tree, rgb), depth: await resolveListedFile(tree, depth) })
+    if (!depth || !rgb)
+      skipped.push({
+        sourceName: `line ${row.line}`,
+        file: path,
+        line: row.line,
+        reason: 'expected "depth-file colour-file"',
+      })
+    else
+      pairs.push({
+        key: String(pairs.length),
+        rgb: await resolveListedFile(tree, rgb),
+        depth: await resolveListedFile(tree, depth),
+      })
   }
   return { pairs, skipped }
 }
@@ -49,7 +60,9 @@ async function matchFilePairs(tree: SourceTree): Promise<{ pairs: FilePair[]; sk
 function choosePoseLog(logs: string[], options: ImportOptions, warnings: string[]): string | null {
   const chosen = options.poseFile ?? preferredLogs.find((l) => logs.includes(l)) ?? logs[0] ?? null
   if (chosen && logs.length > 1 && !options.poseFile)
-    warnings.push(`Poses are from ${chosen}; the source also has ${logs.filter((l) => l !== chosen).join(', ')} (choose with the pose file option).`)
+    warnings.push(
+      `Poses are from ${chosen}; the source also has ${logs.filter((l) => l !== chosen).join(', ')} (choose with the pose file option).`,
+    )
   return chosen
 }
 
@@ -59,7 +72,12 @@ export const redwoodReader: FormatReader = {
   async detect(tree) {
     const found = await layout(tree)
     if (!found) return null
-    const files = [found.colourDir + '/', 'depth/', ...found.logs, ...(found.intrinsicsJson ? [found.intrinsicsJson] : [])]
+    const files = [
+      found.colourDir + '/',
+      'depth/',
+      ...found.logs,
+      ...(found.intrinsicsJson ? [found.intrinsicsJson] : []),
+    ]
     return {
       confidence: 0.85,
       reason: `${files.join(', ')} found`,
@@ -86,7 +104,21 @@ export const redwoodReader: FormatReader = {
     const poseById = new Map(log.entries.map((e) => [e.frameId, e]))
     // Entries the log parser rejected are already reported; their frames are left out.
     const frames = pairs
-      .map((pair, k) => (badIds.has(String(k)) ? null : fileFrame({ sourceName: frameNumberOf(pair.depth), timestampSec: null, rgbPath: pair.rgb, depthPath: pair.depth, pose: poseById.get(k) ?? null, poseFile: logPath ?? '' }, issues)))
+      .map((pair, k) =>
+        badIds.has(String(k))
+          ? null
+          : fileFrame(
+              {
+                sourceName: frameNumberOf(pair.depth),
+                timestampSec: null,
+                rgbPath: pair.rgb,
+                depthPath: pair.depth,
+                pose: poseById.get(k) ?? null,
+                poseFile: logPath ?? '',
+              },
+              issues,
+            ),
+      )
       .filter(isPlanned)
     return {
       camera: found.intrinsicsJson ? await readOpen3dIntrinsics(tree.path(found.intrinsicsJson)) : null,

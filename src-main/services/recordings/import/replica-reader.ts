@@ -29,10 +29,15 @@ async function layout(tree: SourceTree): Promise<ReplicaLayout | null> {
   if (tree.singleFile) return null
   const sceneDirs = (await isScene(tree, '')) ? [''] : []
   if (sceneDirs.length === 0)
-    for (const entry of await tree.list('')) if (entry.isDir && (await isScene(tree, entry.name))) sceneDirs.push(entry.name)
+    for (const entry of await tree.list(''))
+      if (entry.isDir && (await isScene(tree, entry.name))) sceneDirs.push(entry.name)
   const scene = sceneDirs[0]
   if (scene === undefined) return null
-  const camParams = (await tree.hasFile(scene, camParamsName)) ? tree.path(scene, camParamsName) : (await tree.hasFile('', camParamsName)) ? tree.path(camParamsName) : null
+  const camParams = (await tree.hasFile(scene, camParamsName))
+    ? tree.path(scene, camParamsName)
+    : (await tree.hasFile('', camParamsName))
+      ? tree.path(camParamsName)
+      : null
   return { scene, camParams }
 }
 
@@ -63,10 +68,25 @@ export const replicaReader: FormatReader = {
     const poses = await readMatrixRows(trajPath)
     const issues: SkippedFrame[] = [...skipped]
     const frames = pairs
-      .map((pair) => fileFrame({ sourceName: pair.key, timestampSec: null, rgbPath: pair.rgb, depthPath: pair.depth, pose: poses[Number(pair.key)] ?? null, poseFile: trajPath }, issues))
+      .map((pair) =>
+        fileFrame(
+          {
+            sourceName: pair.key,
+            timestampSec: null,
+            rgbPath: pair.rgb,
+            depthPath: pair.depth,
+            pose: poses[Number(pair.key)] ?? null,
+            poseFile: trajPath,
+          },
+          issues,
+        ),
+      )
       .filter(isPlanned)
     const params = camParams ? await readReplicaCamParams(camParams) : null
-    const warnings = poses.length > pairs.length ? [`${trajPath} has ${poses.length} poses for ${pairs.length} frames; frame k uses line k.`] : []
+    const warnings =
+      poses.length > pairs.length
+        ? [`${trajPath} has ${poses.length} poses for ${pairs.length} frames; frame k uses line k.`]
+        : []
     return {
       camera: params?.camera ?? null,
       depthUnitMeters: 1 / (params?.unitsPerMeter ?? niceSlamUnitsPerMeter),

@@ -47,7 +47,9 @@ const isCompressed = (image: RosAnyImage): image is RosCompressedImage => 'forma
 
 function rowView(image: RosImage, bytesPerPixel: number): (row: number) => DataView {
   if (image.step < image.width * bytesPerPixel || image.data.length < image.step * image.height)
-    throw new Error(`the ${image.encoding} image has ${image.data.length} bytes, too few for ${image.width}×${image.height} (step ${image.step})`)
+    throw new Error(
+      `the ${image.encoding} image has ${image.data.length} bytes, too few for ${image.width}×${image.height} (step ${image.step})`,
+    )
   return (row) => new DataView(image.data.buffer, image.data.byteOffset + row * image.step, image.width * bytesPerPixel)
 }
 
@@ -62,12 +64,16 @@ const colourLayouts: Record<string, { bytes: number; r: number; g: number; b: nu
 export function colourFromRos(image: RosAnyImage): LoadedImage {
   if (isCompressed(image)) {
     const format = image.format.toLowerCase()
-    if (format.includes('jpeg') || format.includes('jpg')) return { kind: 'encoded', bytes: image.data, extension: 'jpg' }
+    if (format.includes('jpeg') || format.includes('jpg'))
+      return { kind: 'encoded', bytes: image.data, extension: 'jpg' }
     if (format.includes('png')) return { kind: 'encoded', bytes: image.data, extension: 'png' }
     throw new Error(`unsupported compressed image format "${image.format}"`)
   }
   const layout = colourLayouts[image.encoding]
-  if (!layout) throw new Error(`unsupported colour encoding "${image.encoding}" (expected ${Object.keys(colourLayouts).join(', ')})`)
+  if (!layout)
+    throw new Error(
+      `unsupported colour encoding "${image.encoding}" (expected ${Object.keys(colourLayouts).join(', ')})`,
+    )
   const row = rowView(image, layout.bytes)
   const data = new Uint8Array(image.width * image.height * 3)
   for (let y = 0; y < image.height; y++) {
@@ -86,8 +92,12 @@ export function colourFromRos(image: RosAnyImage): LoadedImage {
 const maxDepthMeters = 65.535
 
 export function depthFromRos(image: RosAnyImage): LoadedImage {
-  if (isCompressed(image)) throw new Error(`compressed depth ("${image.format}") is not supported; record depth as sensor_msgs/msg/Image 16UC1 or 32FC1`)
-  if (!depthEncodings.has(image.encoding)) throw new Error(`the depth topic has encoding "${image.encoding}"; expected 16UC1 or 32FC1`)
+  if (isCompressed(image))
+    throw new Error(
+      `compressed depth ("${image.format}") is not supported; record depth as sensor_msgs/msg/Image 16UC1 or 32FC1`,
+    )
+  if (!depthEncodings.has(image.encoding))
+    throw new Error(`the depth topic has encoding "${image.encoding}"; expected 16UC1 or 32FC1`)
   const float = image.encoding === '32FC1'
   const row = rowView(image, float ? 4 : 2)
   const little = !image.is_bigendian

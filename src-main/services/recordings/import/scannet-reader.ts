@@ -54,10 +54,21 @@ export const scannetReader: FormatReader = {
       const poseName = `${stemOf(basename(pair.depth))}.txt`
       const posePath = tree.path('pose', poseName)
       const pose = poseNames.has(poseName) ? await readMatrixFile(posePath) : null
-      return fileFrame({ sourceName: pair.key, timestampSec: null, rgbPath: pair.rgb, depthPath: pair.depth, pose, poseFile: posePath }, issues)
+      return fileFrame(
+        {
+          sourceName: pair.key,
+          timestampSec: null,
+          rgbPath: pair.rgb,
+          depthPath: pair.depth,
+          pose,
+          poseFile: posePath,
+        },
+        issues,
+      )
     })
     const intrinsics = await intrinsicsFile(tree)
-    if (intrinsics?.endsWith('intrinsic_color.txt')) warnings.push(`Only ${intrinsics} was found; the colour intrinsics are used for depth.`)
+    if (intrinsics?.endsWith('intrinsic_color.txt'))
+      warnings.push(`Only ${intrinsics} was found; the colour intrinsics are used for depth.`)
     return {
       camera: intrinsics ? await readIntrinsicsMatrixFile(intrinsics) : null,
       depthUnitMeters: 0.001,

@@ -64,8 +64,15 @@ const pad = (index: number): string => index.toString().padStart(6, '0')
  * Writes the session that `decided` describes. `pgm` is the byte-order choice the decisions were
  * made with, so PGM depth is read the same way.
  */
-export async function writeSession(plan: ImportPlan, decided: DecidedImport, pgm: PgmByteOrderChoice, target: SessionTarget, ctx: JobContext): Promise<ImportReport> {
-  if (plan.frames.length === 0 && plan.issues.length === 0) throw new ConsoleError('bad_file', `${target.sourcePath}: no frames found.`, { file: target.sourcePath })
+export async function writeSession(
+  plan: ImportPlan,
+  decided: DecidedImport,
+  pgm: PgmByteOrderChoice,
+  target: SessionTarget,
+  ctx: JobContext,
+): Promise<ImportReport> {
+  if (plan.frames.length === 0 && plan.issues.length === 0)
+    throw new ConsoleError('bad_file', `${target.sourcePath}: no frames found.`, { file: target.sourcePath })
   const id = await newSessionId(target.name, target.libraryDir)
   const tmp = join(target.libraryDir, `.importing-${id}`)
   try {
@@ -81,12 +88,21 @@ export async function writeSession(plan: ImportPlan, decided: DecidedImport, pgm
     return report
   } catch (error) {
     await rm(tmp, { recursive: true, force: true })
-    if (isDiskFull(error)) throw diskFullError(tmp, 'nothing was imported and the partial session was removed; the source is untouched')
+    if (isDiskFull(error))
+      throw diskFullError(tmp, 'nothing was imported and the partial session was removed; the source is untouched')
     throw error
   }
 }
 
-async function writeInto(dir: string, id: string, plan: ImportPlan, decided: DecidedImport, pgm: PgmByteOrderChoice, target: SessionTarget, ctx: JobContext): Promise<ImportReport> {
+async function writeInto(
+  dir: string,
+  id: string,
+  plan: ImportPlan,
+  decided: DecidedImport,
+  pgm: PgmByteOrderChoice,
+  target: SessionTarget,
+  ctx: JobContext,
+): Promise<ImportReport> {
   // Frames finish out of order; problems are sorted back into source order for the report.
   const problems: Array<{ planIndex: number; entry: SkippedFrame }> = []
   const warnings = [...plan.warnings, ...decided.warnings]
@@ -103,7 +119,15 @@ async function writeInto(dir: string, id: string, plan: ImportPlan, decided: Dec
       return written
     } catch (error) {
       if (!(error instanceof FrameProblem)) throw error
-      problems.push({ planIndex, entry: { sourceName: planned.sourceName, file: error.file, ...(error.line ? { line: error.line } : {}), reason: error.message } })
+      problems.push({
+        planIndex,
+        entry: {
+          sourceName: planned.sourceName,
+          file: error.file,
+          ...(error.line ? { line: error.line } : {}),
+          reason: error.message,
+        },
+      })
       return null
     } finally {
       ctx.progress(++done, total, `Frame ${planned.sourceName}`)
@@ -123,7 +147,11 @@ async function writeInto(dir: string, id: string, plan: ImportPlan, decided: Dec
   const frames = results.filter((f): f is WrittenFrame => f !== null)
   if (!reference || frames.length === 0) {
     const reasons = skipped.slice(0, 3).map((s) => `${s.file}${s.line ? `:${s.line}` : ''}: ${s.reason}`)
-    throw new ConsoleError('bad_file', `${target.sourcePath}: no frame could be imported (${skipped.length} bad). ${reasons.join('; ')}`, { file: target.sourcePath })
+    throw new ConsoleError(
+      'bad_file',
+      `${target.sourcePath}: no frame could be imported (${skipped.length} bad). ${reasons.join('; ')}`,
+      { file: target.sourcePath },
+    )
   }
   const size: ReferenceSize = reference
   const intrinsics = decided.intrinsics ?? resolveIntrinsics(plan, target.options, size.depth)
@@ -132,9 +160,12 @@ async function writeInto(dir: string, id: string, plan: ImportPlan, decided: Dec
   const flipX = camera.fx < 0
   const flipY = camera.fy < 0
   if (flipX || flipY)
-    warnings.push(`The source has a negative focal length (fx ${camera.fx}, fy ${camera.fy}); the session keeps it positive and mirrors the world so poses stay rigid.`)
+    warnings.push(
+      `The source has a negative focal length (fx ${camera.fx}, fy ${camera.fy}); the session keeps it positive and mirrors the world so poses stay rigid.`,
+    )
   const firstTime = frames.find((f) => f.planned.timestampSec !== null)?.planned.timestampSec ?? 0
-  if (frames.some((f) => f.planned.timestampSec === null)) warnings.push(`The source has no timestamps; ${assumedFrameRateHz} Hz is assumed.`)
+  if (frames.some((f) => f.planned.timestampSec === null))
+    warnings.push(`The source has no timestamps; ${assumedFrameRateHz} Hz is assumed.`)
 
   const sessionFrames: SessionFrame[] = frames.map((f, index) => {
     const pose = f.planned.worldFromCamera
@@ -149,7 +180,8 @@ async function writeInto(dir: string, id: string, plan: ImportPlan, decided: Dec
     }
   })
   const posed = sessionFrames.filter((f) => f.worldFromCamera).length
-  if (posed > 0 && posed < sessionFrames.length) warnings.push(`${sessionFrames.length - posed} of ${sessionFrames.length} frames have no pose.`)
+  if (posed > 0 && posed < sessionFrames.length)
+    warnings.push(`${sessionFrames.length - posed} of ${sessionFrames.length} frames have no pose.`)
 
   const manifest: SessionManifest = sessionManifestSchema.parse({
     format: 'dve-session',
@@ -158,7 +190,14 @@ async function writeInto(dir: string, id: string, plan: ImportPlan, decided: Dec
     name: target.name,
     createdAt: new Date().toISOString(),
     source: { format: target.format, path: target.sourcePath, report: 'import-report.json' },
-    camera: { width: size.depth.width, height: size.depth.height, fx: Math.abs(camera.fx), fy: Math.abs(camera.fy), cx: camera.cx, cy: camera.cy },
+    camera: {
+      width: size.depth.width,
+      height: size.depth.height,
+      fx: Math.abs(camera.fx),
+      fy: Math.abs(camera.fy),
+      cx: camera.cx,
+      cy: camera.cy,
+    },
     rgbSize: size.rgb,
     depthUnitMeters: decided.depth.storedUnitMeters,
     depthInvalidValues: decided.depthInvalidValues,
@@ -208,9 +247,15 @@ async function writeFrame(
   if (reference) {
     const { depth: d, rgb: c } = reference
     if (depth.width !== d.width || depth.height !== d.height)
-      throw new FrameProblem(sourceLabel(planned.depth), `depth is ${depth.width}×${depth.height}, but the session's depth is ${d.width}×${d.height}`)
+      throw new FrameProblem(
+        sourceLabel(planned.depth),
+        `depth is ${depth.width}×${depth.height}, but the session's depth is ${d.width}×${d.height}`,
+      )
     if (rgb.width !== c.width || rgb.height !== c.height)
-      throw new FrameProblem(sourceLabel(planned.rgb), `colour image is ${rgb.width}×${rgb.height}, but the session's colour images are ${c.width}×${c.height}`)
+      throw new FrameProblem(
+        sourceLabel(planned.rgb),
+        `colour image is ${rgb.width}×${rgb.height}, but the session's colour images are ${c.width}×${c.height}`,
+      )
   }
   const labels = planned.labels && plan.labels ? await labelIndexPng(planned.labels, plan.labels, depth) : null
   const rgbName = `rgb/${pad(planIndex)}.${rgb.extension}`

@@ -28,7 +28,12 @@ export function skippedLines(skipped: readonly SkippedFrame[]): string[] {
   for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s])
   return [...byReason.entries()].flatMap(([reason, entries]) =>
     entries.length > foldAbove
-      ? [`${entries.length} frames: ${reason} (${entries.slice(0, shownNames).map((s) => basename(s.file)).join(', ')}${entries.length > shownNames ? ', …' : ''})`]
+      ? [
+          `${entries.length} frames: ${reason} (${entries
+            .slice(0, shownNames)
+            .map((s) => basename(s.file))
+            .join(', ')}${entries.length > shownNames ? ', …' : ''})`,
+        ]
       : entries.map(skippedLine),
   )
 }

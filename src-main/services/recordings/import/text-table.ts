@@ -34,7 +34,8 @@ export async function readNumbers(path: string): Promise<number[]> {
   const values: number[] = []
   for (const row of await readTextRows(path)) {
     const parsed = rowNumbers(row, row.fields.length)
-    if (typeof parsed === 'string') throw new ConsoleError('bad_file', `${path}:${row.line}: ${parsed}.`, { file: path, line: row.line })
+    if (typeof parsed === 'string')
+      throw new ConsoleError('bad_file', `${path}:${row.line}: ${parsed}.`, { file: path, line: row.line })
     values.push(...parsed)
   }
   return values

@@ -9,7 +9,10 @@ import { stampSeconds, type RosTime } from './ros-images'
 export interface RosTransformStamped {
   header: { stamp: RosTime; frame_id: string }
   child_frame_id: string
-  transform: { translation: { x: number; y: number; z: number }; rotation: { x: number; y: number; z: number; w: number } }
+  transform: {
+    translation: { x: number; y: number; z: number }
+    rotation: { x: number; y: number; z: number; w: number }
+  }
 }
 
 interface Sample {
@@ -44,7 +47,11 @@ export class TfBuffer {
     const child = stripSlash(transform.child_frame_id)
     const parent = stripSlash(transform.header.frame_id)
     const { translation: t, rotation: q } = transform.transform
-    const sample: Sample = { timeSec: stampSeconds(transform.header.stamp), translation: [t.x, t.y, t.z], rotation: [q.x, q.y, q.z, q.w] }
+    const sample: Sample = {
+      timeSec: stampSeconds(transform.header.stamp),
+      translation: [t.x, t.y, t.z],
+      rotation: [q.x, q.y, q.z, q.w],
+    }
     const edge = this.edges.get(child)
     if (!edge || edge.parent !== parent || isStatic) this.edges.set(child, { parent, isStatic, samples: [sample] })
     else edge.samples.push(sample)
@@ -63,7 +70,9 @@ export class TfBuffer {
     const s = edge.samples
     if (edge.isStatic || s.length === 1) {
       const only = s[0]!
-      return edge.isStatic || Math.abs(only.timeSec - timeSec) <= maxGapSec ? matrixFromTranslationQuaternion(only.translation, only.rotation) : null
+      return edge.isStatic || Math.abs(only.timeSec - timeSec) <= maxGapSec
+        ? matrixFromTranslationQuaternion(only.translation, only.rotation)
+        : null
     }
     let hi = s.findIndex((x) => x.timeSec >= timeSec)
     if (hi === -1) hi = s.length - 1
@@ -92,7 +101,8 @@ export class TfBuffer {
       const edge = this.edges.get(current)
       if (!edge || guard > 64) return `no tf chain from "${frame}" to "${worldFrame}"`
       const parentFromCurrent = this.edgeAt(edge, timeSec, maxGapSec)
-      if (!parentFromCurrent) return `no tf "${edge.parent}" → "${current}" within ${maxGapSec} s of ${timeSec.toFixed(3)} s`
+      if (!parentFromCurrent)
+        return `no tf "${edge.parent}" → "${current}" within ${maxGapSec} s of ${timeSec.toFixed(3)} s`
       ancestorFromFrame = multiply4(parentFromCurrent, ancestorFromFrame)
       current = edge.parent
     }

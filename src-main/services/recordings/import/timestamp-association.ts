@@ -16,7 +16,11 @@ export function nearestIndex(sorted: readonly number[], t: number): number {
  * Pairs indices of `a` and `b` (both ascending) whose times differ by at most `tolerance`; each
  * index is used once, closer pairs win. Result is in `a` order.
  */
-export function associateOneToOne(a: readonly number[], b: readonly number[], tolerance: number): Array<[number, number]> {
+export function associateOneToOne(
+  a: readonly number[],
+  b: readonly number[],
+  tolerance: number,
+): Array<[number, number]> {
   if (b.length === 0) return []
   const candidates: Array<[number, number, number]> = []
   a.forEach((t, ai) => {

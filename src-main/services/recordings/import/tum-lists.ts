@@ -21,7 +21,8 @@ export interface Parsed<T> {
   skipped: SkippedFrame[]
 }
 
-const bySourceTime = <T extends { timestampSec: number }>(rows: T[]): T[] => rows.sort((a, b) => a.timestampSec - b.timestampSec)
+const bySourceTime = <T extends { timestampSec: number }>(rows: T[]): T[] =>
+  rows.sort((a, b) => a.timestampSec - b.timestampSec)
 
 /**
  * A listed file, also found when the list names a folder that was renamed (rgb/ → color/): the same
@@ -32,12 +33,18 @@ export async function resolveListedFile(tree: SourceTree, listed: string): Promi
   const dir = dirname(listed) === '.' ? '' : dirname(listed)
   const name = basename(listed)
   if (await tree.hasFile(dir, name)) return tree.path(listed)
-  for (const entry of await tree.list('')) if (entry.isDir && (await tree.hasFile(entry.name, name))) return tree.path(entry.name, name)
+  for (const entry of await tree.list(''))
+    if (entry.isDir && (await tree.hasFile(entry.name, name))) return tree.path(entry.name, name)
   return tree.path(listed)
 }
 
 /** Columns: timestamp, file (at `column`), anything after is ignored. */
-export async function readTimedFileList(tree: SourceTree, listName: string, timeColumn = 0, fileColumn = 1): Promise<Parsed<TimedFile>> {
+export async function readTimedFileList(
+  tree: SourceTree,
+  listName: string,
+  timeColumn = 0,
+  fileColumn = 1,
+): Promise<Parsed<TimedFile>> {
   const path = tree.path(listName)
   const rows: TimedFile[] = []
   const skipped: SkippedFrame[] = []
@@ -46,7 +53,12 @@ export async function readTimedFileList(tree: SourceTree, listName: string, time
     const file = row.fields[fileColumn]
     if (!Number.isFinite(time) || !file) {
       // Only counts in the reason: a list pointed at another file must not copy its text into the report.
-      skipped.push({ sourceName: Number.isFinite(time) ? String(row.fields[timeColumn]) : `line ${row.line}`, file: path, line: row.line, reason: `expected "timestamp file", found ${row.fields.length} field(s)` })
+      skipped.push({
+        sourceName: Number.isFinite(time) ? String(row.fields[timeColumn]) : `line ${row.line}`,
+        file: path,
+        line: row.line,
+        reason: `expected "timestamp file", found ${row.fields.length} field(s)`,
+      })
       continue
     }
     rows.push({ timestampSec: time, path: await resolveListedFile(tree, file), line: row.line })
@@ -62,7 +74,12 @@ export async function readQuaternionPoses(path: string, withTimestamp: boolean):
   const offset = withTimestamp ? 1 : 0
   return (await readTextRows(path)).map((row, ordinal) => {
     const values = rowNumbers(row, 7 + offset)
-    if (typeof values === 'string') return { line: row.line, timestampSec: withTimestamp ? Number(row.fields[0]) : ordinal, problem: `unparseable pose: ${values}` }
+    if (typeof values === 'string')
+      return {
+        line: row.line,
+        timestampSec: withTimestamp ? Number(row.fields[0]) : ordinal,
+        problem: `unparseable pose: ${values}`,
+      }
     const matrix = matrixFromTranslationQuaternion(values.slice(offset, offset + 3), values.slice(offset + 3))
     return { line: row.line, timestampSec: withTimestamp ? values[0]! : ordinal, matrix }
   })

@@ -27,11 +27,19 @@ export const tumPoseListReader: FormatReader = {
     const found = await layout(tree)
     if (!found) return null
     const frames = (await tree.files('depth', depthFilePattern)).length
-    return { confidence: 0.8, reason: `${found.colourDir}/, depth/ and ${poseListName} (tx ty tz qx qy qz qw per image) found`, frameCount: frames, needs: ['intrinsics', 'depthUnitMeters'] }
+    return {
+      confidence: 0.8,
+      reason: `${found.colourDir}/, depth/ and ${poseListName} (tx ty tz qx qy qz qw per image) found`,
+      frameCount: frames,
+      needs: ['intrinsics', 'depthUnitMeters'],
+    }
   },
   async plan(tree) {
     const { colourDir } = (await layout(tree))!
-    const [rgbNames, depthNames] = await Promise.all([tree.files(colourDir, rgbFilePattern), tree.files('depth', depthFilePattern)])
+    const [rgbNames, depthNames] = await Promise.all([
+      tree.files(colourDir, rgbFilePattern),
+      tree.files('depth', depthFilePattern),
+    ])
     const { pairs, skipped } = pairFiles(
       rgbNames.map((n) => tree.path(colourDir, n)),
       depthNames.map((n) => tree.path('depth', n)),
@@ -41,12 +49,34 @@ export const tumPoseListReader: FormatReader = {
     const poses = await readQuaternionPoses(posePath, false)
     const issues: SkippedFrame[] = [...skipped]
     const warnings: string[] = []
-    if (poses.length !== pairs.length) warnings.push(`${posePath} has ${poses.length} poses for ${pairs.length} image pairs; they are matched in order.`)
+    if (poses.length !== pairs.length)
+      warnings.push(`${posePath} has ${poses.length} poses for ${pairs.length} image pairs; they are matched in order.`)
     const frames = pairs
-      .map((pair, k) => fileFrame({ sourceName: pair.key, timestampSec: null, rgbPath: pair.rgb, depthPath: pair.depth, pose: poses[k] ?? null, poseFile: posePath }, issues))
+      .map((pair, k) =>
+        fileFrame(
+          {
+            sourceName: pair.key,
+            timestampSec: null,
+            rgbPath: pair.rgb,
+            depthPath: pair.depth,
+            pose: poses[k] ?? null,
+            poseFile: posePath,
+          },
+          issues,
+        ),
+      )
       .filter(isPlanned)
     const pgm = depthNames.some((n) => /\.pgm$/i.test(n))
     const source = `the pose-list layout does not state a unit; ${pgm ? 'PGM depth is usually millimetres (OpenNI)' : 'PNG depth is usually 1/5000 m (the TUM/ICL factor)'}`
-    return { camera: null, depthUnitMeters: pgm ? 0.001 : 1 / 5000, depthInvalidValues: [0], depthEncoding: 'plain', depthConvention: { source, stated: false }, frames, issues, warnings }
+    return {
+      camera: null,
+      depthUnitMeters: pgm ? 0.001 : 1 / 5000,
+      depthInvalidValues: [0],
+      depthEncoding: 'plain',
+      depthConvention: { source, stated: false },
+      frames,
+      issues,
+      warnings,
+    }
   },
 }

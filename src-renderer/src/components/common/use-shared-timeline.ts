@@ -36,13 +36,17 @@ export const shortcutList: Array<[keys: string, what: string]> = [
 export function useSharedTimeline(view: TimelineView): void {
   const timeline = useTimelineStore()
 
-  watch(() => [view.current().sessionId, view.current().frameIndex] as const, ([id, frame]) => {
-    if (id) timeline.show(id, frame)
-  })
+  watch(
+    () => [view.current().sessionId, view.current().frameIndex] as const,
+    ([id, frame]) => {
+      if (id) timeline.show(id, frame)
+    },
+  )
 
   function follow(): void {
     const { sessionId, frameIndex } = view.current()
-    if (timeline.sessionId && (timeline.sessionId !== sessionId || timeline.frameIndex !== frameIndex)) view.open(timeline.sessionId, timeline.frameIndex)
+    if (timeline.sessionId && (timeline.sessionId !== sessionId || timeline.frameIndex !== frameIndex))
+      view.open(timeline.sessionId, timeline.frameIndex)
   }
 
   function seek(frame: number): void {
@@ -54,7 +58,8 @@ export function useSharedTimeline(view: TimelineView): void {
     // Keys typed into fields belong to them, and Space / Enter to a focused button (arrows still move the timeline).
     const target = event.target instanceof Element ? event.target : null
     const inField = target !== null && target.closest('input, select, textarea, [contenteditable]') !== null
-    const onButton = target !== null && target.closest('button') !== null && (event.key === ' ' || event.key === 'Enter')
+    const onButton =
+      target !== null && target.closest('button') !== null && (event.key === ' ' || event.key === 'Enter')
     if (event.defaultPrevented || inField || onButton || event.ctrlKey || event.metaKey || event.altKey) return
     if (event.key === '?') {
       timeline.sheetOpen = !timeline.sheetOpen

@@ -10,7 +10,15 @@ export interface MapRouteLocation {
   query: { session: string; focus: string }
 }
 
-export async function mapLinkForPixel(client: ApiClient, sessionId: string, frameIndex: number, xNorm: number, yNorm: number): Promise<MapRouteLocation | null> {
+export async function mapLinkForPixel(
+  client: ApiClient,
+  sessionId: string,
+  frameIndex: number,
+  xNorm: number,
+  yNorm: number,
+): Promise<MapRouteLocation | null> {
   const { worldPoint } = await client.api.map.pixelToWorld({ sessionId, frameIndex, xNorm, yNorm })
-  return worldPoint ? { name: 'map', query: { session: sessionId, focus: worldPoint.map((v) => v.toFixed(3)).join(',') } } : null
+  return worldPoint
+    ? { name: 'map', query: { session: sessionId, focus: worldPoint.map((v) => v.toFixed(3)).join(',') } }
+    : null
 }

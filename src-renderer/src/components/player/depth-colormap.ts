@@ -38,7 +38,8 @@ export function depthColor(t: number, map: DepthColormap = 'viridis'): [number, 
   const rgb: [number, number, number] = [0, 0, 0]
   for (let c = 0; c < 3; c++) {
     let value = 0
-    for (let k = coefficients.length - 1; k >= 0; k--) value = value * x + (coefficients[k] as [number, number, number])[c]!
+    for (let k = coefficients.length - 1; k >= 0; k--)
+      value = value * x + (coefficients[k] as [number, number, number])[c]!
     rgb[c] = Math.round(255 * Math.min(1, Math.max(0, value)))
   }
   return rgb
@@ -63,7 +64,14 @@ export const noDepthColor: [number, number, number] = [24, 24, 28]
  * Writes RGBA pixels for raw depth samples (`metersPerUnit` each, 0 = invalid) into `out`,
  * mapping [minMeters, maxMeters] onto the scale.
  */
-export function colorizeDepth(samples: Uint16Array, metersPerUnit: number, minMeters: number, maxMeters: number, out: Uint8ClampedArray, map: DepthColormap = 'viridis'): void {
+export function colorizeDepth(
+  samples: Uint16Array,
+  metersPerUnit: number,
+  minMeters: number,
+  maxMeters: number,
+  out: Uint8ClampedArray,
+  map: DepthColormap = 'viridis',
+): void {
   const lut = lutOf(map)
   const span = Math.max(1e-6, maxMeters - minMeters)
   // Per raw value, not per pixel: one multiply-add per sample, the rest is a table lookup.

@@ -67,7 +67,11 @@ export class FrameLoader {
   }
 
   dispose(): void {
-    for (const pending of this.frames.values()) void pending.then((frame) => frame.rgb.close(), () => undefined)
+    for (const pending of this.frames.values())
+      void pending.then(
+        (frame) => frame.rgb.close(),
+        () => undefined,
+      )
     this.frames.clear()
   }
 
@@ -103,12 +107,18 @@ export class FrameLoader {
     for (const [index, pending] of this.frames) {
       if (this.frames.size <= this.capacity) break
       this.frames.delete(index)
-      void pending.then((frame) => frame.rgb.close(), () => undefined)
+      void pending.then(
+        (frame) => frame.rgb.close(),
+        () => undefined,
+      )
     }
   }
 
   private async fetchFrame(index: number, priority: 'high' | 'low', signal: AbortSignal): Promise<PlayerFrame> {
-    const response = await fetch(this.dataUrl(resourcePaths.frameImage(this.sessionId, index, 'bundle')), { priority, signal })
+    const response = await fetch(this.dataUrl(resourcePaths.frameImage(this.sessionId, index, 'bundle')), {
+      priority,
+      signal,
+    })
     if (!response.ok) throw new Error(`Frame ${index}: ${await response.text()}`)
     const bundle = decodeFrameBundle(await response.arrayBuffer())
     const rgb = await createImageBitmap(new Blob([bundle.rgb]))

@@ -19,16 +19,28 @@ const voidColor: [number, number, number] = [24, 24, 28]
 export const errorColors: Array<[number, number, number]> = [[60, 200, 110], [230, 60, 60], voidColor]
 export const errorNames = ['right', 'wrong', 'void (not scored)']
 
-export function truthMap(truth: Uint16Array, width: number, height: number, classes: readonly SegmentedClass[]): PlainClassMap {
+export function truthMap(
+  truth: Uint16Array,
+  width: number,
+  height: number,
+  classes: readonly SegmentedClass[],
+): PlainClassMap {
   const voidIndex = classes.length
   return {
-    kind: 'truth', width, height,
+    kind: 'truth',
+    width,
+    height,
     map: Uint16Array.from(truth, (k) => (k === voidClass ? voidIndex : k)),
     colors: [...classes.map((c) => c.color), voidColor],
     names: [...classes.map((c) => c.name), 'void / not in the set'],
   }
 }
 
-export function errorsMap(predicted: ArrayLike<number>, truth: Uint16Array, width: number, height: number): PlainClassMap {
+export function errorsMap(
+  predicted: ArrayLike<number>,
+  truth: Uint16Array,
+  width: number,
+  height: number,
+): PlainClassMap {
   return { kind: 'errors', map: errorMap(predicted, truth), width, height, colors: errorColors, names: errorNames }
 }

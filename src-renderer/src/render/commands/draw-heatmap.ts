@@ -42,7 +42,14 @@ void main() {
 export function createHeatmapRenderer(canvas: HTMLCanvasElement): HeatmapRenderer {
   const context = createReglContext(canvas)
   const regl = context.regl
-  const lut = regl.texture({ data: relevancyColormapLut(256), width: 256, height: 1, format: 'rgba', min: 'linear', mag: 'linear' })
+  const lut = regl.texture({
+    data: relevancyColormapLut(256),
+    width: 256,
+    height: 1,
+    format: 'rgba',
+    min: 'linear',
+    mag: 'linear',
+  })
   const planes: ReturnType<typeof regl.texture>[] = []
   const drawLayer = regl({
     ...fullFrameQuad,
@@ -72,9 +79,19 @@ export function createHeatmapRenderer(canvas: HTMLCanvasElement): HeatmapRendere
       const ordered = [...layers].sort((a, b) => Number(a.tint === null) - Number(b.tint === null))
       ordered.forEach((layer, i) => {
         const texture = (planes[i] ??= regl.texture())
-        texture({ data: layer.relevancy, width: layer.width, height: layer.height, format: 'luminance', min: 'linear', mag: 'linear', alignment: 1 })
+        texture({
+          data: layer.relevancy,
+          width: layer.width,
+          height: layer.height,
+          format: 'luminance',
+          min: 'linear',
+          mag: 'linear',
+          alignment: 1,
+        })
         drawLayer({
-          relevancy: texture, threshold: layer.threshold, opacity,
+          relevancy: texture,
+          threshold: layer.threshold,
+          opacity,
           tint: layer.tint ? [layer.tint[0] / 255, layer.tint[1] / 255, layer.tint[2] / 255] : [0, 0, 0],
           useTint: layer.tint ? 1 : 0,
         })

@@ -71,12 +71,18 @@ export function createMaskOverlay(canvas: HTMLCanvasElement): MaskOverlay {
   let hasImage = 0
   let mode = 0
 
-  interface Props { opacity: number; highlight: number }
+  interface Props {
+    opacity: number
+    highlight: number
+  }
   const drawQuad = regl({
     ...fullFrameQuad,
     frag,
     uniforms: {
-      image, classMap, palette, overlayImage,
+      image,
+      classMap,
+      palette,
+      overlayImage,
       paletteSize: () => paletteSize,
       hasImage: () => hasImage,
       mode: () => mode,
@@ -98,7 +104,15 @@ export function createMaskOverlay(canvas: HTMLCanvasElement): MaskOverlay {
       if (indices instanceof Uint16Array) {
         // Two bytes per pixel as luminance (low) + alpha (high); little-endian like the payload.
         const bytes = new Uint8Array(indices.buffer, indices.byteOffset, indices.byteLength)
-        classMap({ data: bytes, width, height, format: 'luminance alpha', min: 'nearest', mag: 'nearest', alignment: 1 })
+        classMap({
+          data: bytes,
+          width,
+          height,
+          format: 'luminance alpha',
+          min: 'nearest',
+          mag: 'nearest',
+          alignment: 1,
+        })
       } else {
         classMap({ data: indices, width, height, format: 'luminance', min: 'nearest', mag: 'nearest', alignment: 1 })
       }

@@ -18,7 +18,11 @@ export interface ColorInputs {
 
 /** Colour of voxels without a label. */
 const unlabelled: [number, number, number] = [90, 90, 90]
-const heightStops: Array<[number, number, number]> = [[48, 18, 120], [32, 144, 140], [250, 230, 40]]
+const heightStops: Array<[number, number, number]> = [
+  [48, 18, 120],
+  [32, 144, 140],
+  [250, 230, 40],
+]
 
 export function voxelColors(points: MapPoints, mode: MapColorMode, inputs: ColorInputs): Uint8Array {
   if (mode === 'rgb') return points.colors
@@ -36,13 +40,20 @@ export function voxelColors(points: MapPoints, mode: MapColorMode, inputs: Color
     for (let i = 0; i < points.count; i++) {
       const r = inputs.relevancy ? inputs.relevancy[i]! : 0
       // Below the threshold: the voxel's own colour, darkened, so the room stays legible around hits.
-      if (r < cut) out.set([points.colors[i * 4]! * 0.35, points.colors[i * 4 + 1]! * 0.35, points.colors[i * 4 + 2]! * 0.35, 255], i * 4)
+      if (r < cut)
+        out.set(
+          [points.colors[i * 4]! * 0.35, points.colors[i * 4 + 1]! * 0.35, points.colors[i * 4 + 2]! * 0.35, 255],
+          i * 4,
+        )
       else out.set([...lut[r]!, 255], i * 4)
     }
   } else {
     const heights = new Float32Array(points.count)
     for (let i = 0; i < points.count; i++) {
-      heights[i] = points.positions[i * 3]! * inputs.up[0] + points.positions[i * 3 + 1]! * inputs.up[1] + points.positions[i * 3 + 2]! * inputs.up[2]
+      heights[i] =
+        points.positions[i * 3]! * inputs.up[0] +
+        points.positions[i * 3 + 1]! * inputs.up[1] +
+        points.positions[i * 3 + 2]! * inputs.up[2]
     }
     const sorted = heights.slice().sort()
     const lo = sorted[Math.floor(0.02 * (sorted.length - 1))] ?? 0

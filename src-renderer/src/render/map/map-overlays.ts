@@ -11,10 +11,19 @@ export function trajectoryLines(info: MapInfo, frustums = 12): Float32Array {
   const poses = info.trajectory.worldFromCamera
   const every = Math.max(1, Math.ceil(poses.length / frustums))
   const { width, height, fx, fy, cx, cy } = info.camera
-  const corners = [[0, 0], [width, 0], [width, height], [0, height]].map(([u, v]) => [((u! - cx) / fx) * frustumDepthMeters, ((v! - cy) / fy) * frustumDepthMeters, frustumDepthMeters])
+  const corners = [
+    [0, 0],
+    [width, 0],
+    [width, height],
+    [0, height],
+  ].map(([u, v]) => [((u! - cx) / fx) * frustumDepthMeters, ((v! - cy) / fy) * frustumDepthMeters, frustumDepthMeters])
   for (let p = 0; p < poses.length; p += every) {
     const m = poses[p]!
-    const world = (x: number, y: number, z: number): number[] => [m[0]! * x + m[1]! * y + m[2]! * z + m[3]!, m[4]! * x + m[5]! * y + m[6]! * z + m[7]!, m[8]! * x + m[9]! * y + m[10]! * z + m[11]!]
+    const world = (x: number, y: number, z: number): number[] => [
+      m[0]! * x + m[1]! * y + m[2]! * z + m[3]!,
+      m[4]! * x + m[5]! * y + m[6]! * z + m[7]!,
+      m[8]! * x + m[9]! * y + m[10]! * z + m[11]!,
+    ]
     const apex = world(0, 0, 0)
     const ring = corners.map(([x, y, z]) => world(x!, y!, z!))
     ring.forEach((corner, k) => segments.push(...apex, ...corner, ...corner, ...ring[(k + 1) % 4]!))

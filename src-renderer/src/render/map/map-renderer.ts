@@ -93,25 +93,36 @@ export function createMapRenderer(canvas: HTMLCanvasElement): MapRenderer {
   let pinCount = 0
 
   const drawPoints = regl({
-    vert: pointVert, frag: pointFrag, primitive: 'points',
-    attributes: { position: { buffer: positionBuffer, size: 3 }, color: { buffer: colorBuffer, size: 4, normalized: true } },
+    vert: pointVert,
+    frag: pointFrag,
+    primitive: 'points',
+    attributes: {
+      position: { buffer: positionBuffer, size: 3 },
+      color: { buffer: colorBuffer, size: 4, normalized: true },
+    },
     uniforms: {
-      view: regl.prop<{ view: number[] }, 'view'>('view'), projection: regl.prop<{ projection: number[] }, 'projection'>('projection'),
+      view: regl.prop<{ view: number[] }, 'view'>('view'),
+      projection: regl.prop<{ projection: number[] }, 'projection'>('projection'),
       sizeScale: regl.prop<{ sizeScale: number }, 'sizeScale'>('sizeScale'),
     },
     offset: regl.prop<{ offset: number }, 'offset'>('offset'),
     count: regl.prop<{ count: number }, 'count'>('count'),
   })
-  const drawSolid = (primitive: 'lines' | 'points', buffer: typeof lineBuffer) => regl({
-    vert: lineVert, frag: solidFrag, primitive,
-    attributes: { position: { buffer, size: 3 } },
-    uniforms: {
-      view: regl.prop<{ view: number[] }, 'view'>('view'), projection: regl.prop<{ projection: number[] }, 'projection'>('projection'),
-      color: regl.prop<{ color: number[] }, 'color'>('color'), pointSize: regl.prop<{ pointSize: number }, 'pointSize'>('pointSize'),
-    },
-    count: regl.prop<{ count: number }, 'count'>('count'),
-    depth: { enable: primitive === 'lines' },
-  })
+  const drawSolid = (primitive: 'lines' | 'points', buffer: typeof lineBuffer) =>
+    regl({
+      vert: lineVert,
+      frag: solidFrag,
+      primitive,
+      attributes: { position: { buffer, size: 3 } },
+      uniforms: {
+        view: regl.prop<{ view: number[] }, 'view'>('view'),
+        projection: regl.prop<{ projection: number[] }, 'projection'>('projection'),
+        color: regl.prop<{ color: number[] }, 'color'>('color'),
+        pointSize: regl.prop<{ pointSize: number }, 'pointSize'>('pointSize'),
+      },
+      count: regl.prop<{ count: number }, 'count'>('count'),
+      depth: { enable: primitive === 'lines' },
+    })
   const drawLines = drawSolid('lines', lineBuffer)
   const drawPins = drawSolid('points', pinBuffer)
 
@@ -121,7 +132,8 @@ export function createMapRenderer(canvas: HTMLCanvasElement): MapRenderer {
       octree = buildPointOctree(points.positions, count, points.voxelSizeMeters)
       order = octree.order
       drawPositions = new Float32Array(count * 3)
-      for (let k = 0; k < count; k++) drawPositions.set(points.positions.subarray(order[k]! * 3, order[k]! * 3 + 3), k * 3)
+      for (let k = 0; k < count; k++)
+        drawPositions.set(points.positions.subarray(order[k]! * 3, order[k]! * 3 + 3), k * 3)
       positionBuffer({ data: drawPositions, usage: 'static' })
     },
     setColors(colors) {
@@ -139,16 +151,31 @@ export function createMapRenderer(canvas: HTMLCanvasElement): MapRenderer {
       regl.poll()
       regl.clear({ color: [0.08, 0.09, 0.11, 1], depth: 1 })
       const pixelsPerRadian = canvas.height / (2 * Math.tan(params.fovYRadians / 2))
-      lastChoice = chooseNodes(octree, mat4.multiply(mat4.create(), params.projection as mat4, params.view as mat4), eyeOf(params.view), pixelsPerRadian, Math.max(0, Math.floor(params.pointBudget)))
+      lastChoice = chooseNodes(
+        octree,
+        mat4.multiply(mat4.create(), params.projection as mat4, params.view as mat4),
+        eyeOf(params.view),
+        pixelsPerRadian,
+        Math.max(0, Math.floor(params.pointBudget)),
+      )
       const common = { view: params.view as number[], projection: params.projection as number[] }
       // Splats as wide as the finest spacing drawn around each node; neighbouring ranges of one size are one draw call.
       const batches: Array<{ offset: number; count: number; splatMeters: number }> = []
       for (const { node, splatMeters } of [...lastChoice].sort((a, b) => a.node.start - b.node.start)) {
         const last = batches.at(-1)
-        if (last && last.offset + last.count === node.start && last.splatMeters === splatMeters) last.count += node.count
+        if (last && last.offset + last.count === node.start && last.splatMeters === splatMeters)
+          last.count += node.count
         else batches.push({ offset: node.start, count: node.count, splatMeters })
       }
-      if (batches.length) drawPoints(batches.map((b) => ({ ...common, sizeScale: b.splatMeters * params.pointScale * pixelsPerRadian, offset: b.offset, count: b.count })))
+      if (batches.length)
+        drawPoints(
+          batches.map((b) => ({
+            ...common,
+            sizeScale: b.splatMeters * params.pointScale * pixelsPerRadian,
+            offset: b.offset,
+            count: b.count,
+          })),
+        )
       const drawn = lastChoice.reduce((sum, c) => sum + c.node.count, 0)
       if (lineCount > 0) drawLines({ ...common, color: [0.95, 0.75, 0.2, 1], pointSize: 1, count: lineCount })
       if (pinCount > 0) drawPins({ ...common, color: [1, 0.2, 0.6, 1], pointSize: 14, count: pinCount })

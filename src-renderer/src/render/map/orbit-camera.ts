@@ -19,7 +19,14 @@ export interface OrbitCamera {
 const maxPitch = Math.PI / 2 - 0.01
 
 export function createCamera(up: vec3 = vec3.fromValues(0, 0, 1)): OrbitCamera {
-  return { target: vec3.create(), distance: 5, yaw: -Math.PI / 4, pitch: 0.5, up: vec3.normalize(vec3.create(), up), fovYRadians: (50 * Math.PI) / 180 }
+  return {
+    target: vec3.create(),
+    distance: 5,
+    yaw: -Math.PI / 4,
+    pitch: 0.5,
+    up: vec3.normalize(vec3.create(), up),
+    fovYRadians: (50 * Math.PI) / 180,
+  }
 }
 
 /** An orthonormal basis (right, forward-horizontal, up) around the camera's up vector. */
@@ -44,7 +51,13 @@ export function viewMatrix(camera: OrbitCamera): mat4 {
 }
 
 export function projectionMatrix(camera: OrbitCamera, aspect: number): mat4 {
-  return mat4.perspective(mat4.create(), camera.fovYRadians, aspect, Math.max(0.01, camera.distance / 1000), camera.distance * 100 + 100)
+  return mat4.perspective(
+    mat4.create(),
+    camera.fovYRadians,
+    aspect,
+    Math.max(0.01, camera.distance / 1000),
+    camera.distance * 100 + 100,
+  )
 }
 
 export function orbit(camera: OrbitCamera, dxPixels: number, dyPixels: number): void {
@@ -102,8 +115,15 @@ export function focusOn(camera: OrbitCamera, point: [number, number, number], di
 }
 
 /** World-space ray through a canvas point given in normalised device coordinates (−1..1, y up). */
-export function rayThrough(camera: OrbitCamera, aspect: number, ndcX: number, ndcY: number): { origin: vec3; direction: vec3 } {
-  const inverse = mat4.invert(mat4.create(), mat4.multiply(mat4.create(), projectionMatrix(camera, aspect), viewMatrix(camera))) ?? mat4.create()
+export function rayThrough(
+  camera: OrbitCamera,
+  aspect: number,
+  ndcX: number,
+  ndcY: number,
+): { origin: vec3; direction: vec3 } {
+  const inverse =
+    mat4.invert(mat4.create(), mat4.multiply(mat4.create(), projectionMatrix(camera, aspect), viewMatrix(camera))) ??
+    mat4.create()
   const near = vec3.transformMat4(vec3.create(), vec3.fromValues(ndcX, ndcY, -1), inverse)
   const far = vec3.transformMat4(vec3.create(), vec3.fromValues(ndcX, ndcY, 1), inverse)
   return { origin: near, direction: vec3.normalize(vec3.create(), vec3.subtract(vec3.create(), far, near)) }

@@ -2,7 +2,13 @@
  * CPU picking: the point nearest the eye among those within `radius` of the ray. One pass over the
  * drawn points (a few ms per million), so no picking framebuffer is needed.
  */
-export function pickAlongRay(positions: Float32Array, count: number, origin: ArrayLike<number>, direction: ArrayLike<number>, radius: number): number {
+export function pickAlongRay(
+  positions: Float32Array,
+  count: number,
+  origin: ArrayLike<number>,
+  direction: ArrayLike<number>,
+  radius: number,
+): number {
   const [ox, oy, oz] = [origin[0]!, origin[1]!, origin[2]!]
   const [dx, dy, dz] = [direction[0]!, direction[1]!, direction[2]!]
   const radiusSq = radius * radius

@@ -9,7 +9,13 @@ import { DataRouter } from '../../../../src-main/services/data-router'
 import { EventBus } from '../../../../src-main/services/event-bus'
 import { JobRunner } from '../../../../src-main/services/jobs/job-runner'
 import { InferenceWorkerClient } from '../../../../src-main/services/inference/worker-client'
-import type { EmbeddingMap, EmbeddingProvider, FrameReader, FrameScorer, ModelPackProvider } from '../../../../src-main/services/ports'
+import type {
+  EmbeddingMap,
+  EmbeddingProvider,
+  FrameReader,
+  FrameScorer,
+  ModelPackProvider,
+} from '../../../../src-main/services/ports'
 
 // Camera 8×6, embeddings 4×3 at stride 2, dim 4: left half of each frame points along e0 ("chair"),
 // right half along e1 ("table"); ground truth says the same with session ids 1 and 2.
@@ -26,7 +32,12 @@ function embeddingMap(): EmbeddingMap {
 export const embeddings: EmbeddingProvider = {
   frameEmbeddings: async () => embeddingMap(),
   // "chair" → e0, "table" → e1, anything else → e2.
-  textEmbeddings: async (texts) => texts.map((t) => Float32Array.from({ length: dim }, (_, i) => (i === (t.includes('chair') ? 0 : t.includes('table') ? 1 : 2) ? 1 : 0))),
+  textEmbeddings: async (texts) =>
+    texts.map((t) =>
+      Float32Array.from({ length: dim }, (_, i) =>
+        i === (t.includes('chair') ? 0 : t.includes('table') ? 1 : 2) ? 1 : 0,
+      ),
+    ),
   activeModelId: () => 'fake',
 }
 
@@ -48,18 +59,35 @@ export const scorer: FrameScorer = {
 
 export const frames: FrameReader = {
   frameCount: async () => 2,
-  loadFrame: async () => { throw new Error('unused') },
-  loadLabels: async () => ({ width: cameraWidth, height: cameraHeight, data: Uint16Array.from({ length: 48 }, (_, i) => (i % 8 < 4 ? 1 : 2)) }),
+  loadFrame: async () => {
+    throw new Error('unused')
+  },
+  loadLabels: async () => ({
+    width: cameraWidth,
+    height: cameraHeight,
+    data: Uint16Array.from({ length: 48 }, (_, i) => (i % 8 < 4 ? 1 : 2)),
+  }),
 }
 
 export const manifest = {
   camera: { width: cameraWidth, height: cameraHeight },
-  frames: [{ index: 0, labels: 'labels/000000.png' }, { index: 1, labels: 'labels/000001.png' }],
-  labelClasses: [{ id: 0, name: 'void', color: [0, 0, 0] }, { id: 1, name: 'chair', color: [1, 1, 1] }, { id: 2, name: 'table', color: [2, 2, 2] }],
+  frames: [
+    { index: 0, labels: 'labels/000000.png' },
+    { index: 1, labels: 'labels/000001.png' },
+  ],
+  labelClasses: [
+    { id: 0, name: 'void', color: [0, 0, 0] },
+    { id: 1, name: 'chair', color: [1, 1, 1] },
+    { id: 2, name: 'table', color: [2, 2, 2] },
+  ],
 } as unknown as SessionManifest
 
 export const packs: ModelPackProvider = {
-  activePack: () => ({ id: 'fake', dir: '/nonexistent', manifest: { classSets: [], text: {}, image: { embeddingDim: dim } } as unknown as SessionManifest & never }),
+  activePack: () => ({
+    id: 'fake',
+    dir: '/nonexistent',
+    manifest: { classSets: [], text: {}, image: { embeddingDim: dim } } as unknown as SessionManifest & never,
+  }),
   onActivePackChanged: () => () => undefined,
 }
 
@@ -67,7 +95,18 @@ export function setup() {
   const home = mkdtempSync(join(tmpdir(), 'dve-classes-'))
   const jobs = new JobRunner(new EventBus())
   const native = new InferenceWorkerClient({ log: { info: () => undefined, warn: () => undefined } })
-  const classes = createClasses({ home, frames, embeddings, scorer, packs, manifest: async () => manifest, jobs, data: new DataRouter(), allowFileAccess: true, probeTrainer: native })
+  const classes = createClasses({
+    home,
+    frames,
+    embeddings,
+    scorer,
+    packs,
+    manifest: async () => manifest,
+    jobs,
+    data: new DataRouter(),
+    allowFileAccess: true,
+    probeTrainer: native,
+  })
   disposers.push(() => native.dispose())
   return { home, jobs, native, ...classes }
 }

@@ -5,12 +5,16 @@ import { nyuv2Names, scannet20Names } from '../../../../src-main/services/classe
 
 const names = ['a', 'b', 'c', 'd']
 
-describe('confusion matrix: the papers\' protocol', () => {
+describe("confusion matrix: the papers' protocol", () => {
   it('averages IoU over the classes present in the ground truth of all frames, ignoring void', () => {
     // Two frames over classes a, b, c, d (−1 = void). d never occurs in the ground truth but is
     // predicted on frame 1; c occurs only in frame 2.
     const matrix = new ConfusionMatrix(4)
-    const frame1 = matrix.add(Int32Array.from([0, 0, 0, 0, 1, 1, -1, -1]), Uint16Array.from([0, 0, 0, 3, 1, 0, 2, 2]), names)
+    const frame1 = matrix.add(
+      Int32Array.from([0, 0, 0, 0, 1, 1, -1, -1]),
+      Uint16Array.from([0, 0, 0, 3, 1, 0, 2, 2]),
+      names,
+    )
     const frame2 = matrix.add(Int32Array.from([1, 1, 2, 2, -1]), Uint16Array.from([1, 1, 2, 0, 3]), names)
     // Dataset counts, rows = truth: a→[a 3, d 1], b→[a 1, b 3], c→[a 1, c 1]; d has no row.
     // IoU a = 3 / (4 + 5 − 3) = 1/2, b = 3 / (4 + 3 − 3) = 3/4, c = 1 / (2 + 1 − 1) = 1/2, d = 0 / 1 = 0.
@@ -42,7 +46,12 @@ describe('confusion matrix: the papers\' protocol', () => {
 
   it('maps session label ids to classes by name, case-insensitively, reporting unmatched names', () => {
     const { table, unmatched } = labelIdToClass(
-      [{ id: 0, name: 'void' }, { id: 1, name: 'Sofa' }, { id: 2, name: 'lamp' }, { id: 4, name: 'bed' }],
+      [
+        { id: 0, name: 'void' },
+        { id: 1, name: 'Sofa' },
+        { id: 2, name: 'lamp' },
+        { id: 4, name: 'bed' },
+      ],
       ['bed', 'sofa'],
     )
     expect(Array.from(table)).toEqual([-1, 1, -1, -1, 0])
@@ -52,7 +61,7 @@ describe('confusion matrix: the papers\' protocol', () => {
 })
 
 describe('official class lists', () => {
-  it('recognises a set holding exactly a dataset\'s names, in any order, and gives the list\'s order', () => {
+  it("recognises a set holding exactly a dataset's names, in any order, and gives the list's order", () => {
     const shuffled = [...scannet20Names].reverse().map((n) => n.toUpperCase())
     const match = matchOfficialList('user-my-scannet', shuffled)
     expect(match?.list.name).toBe('ScanNet-20')

@@ -15,13 +15,19 @@ import { missingPaths } from '../../../helpers/prerequisites'
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..')
 const packDir = join(repoRoot, 'models', 'demo')
-const needed = [join(packDir, 'evaluation.json'), join(packDir, 'classes', 'demo.json'), join(repoRoot, 'resources', 'demo-recording', 'session.json')]
+const needed = [
+  join(packDir, 'evaluation.json'),
+  join(packDir, 'classes', 'demo.json'),
+  join(repoRoot, 'resources', 'demo-recording', 'session.json'),
+]
 const missing = missingPaths('demo pack evaluation', needed)
 
 const statedSchema = z.object({
   splits: z.object({
     recording: z.object({
-      text: z.number(), visualMean: z.number(), linearProbe: z.number(),
+      text: z.number(),
+      visualMean: z.number(),
+      linearProbe: z.number(),
       textPerClass: z.record(z.string(), z.number().nullable()),
     }),
   }),
@@ -32,60 +38,79 @@ const tolerance = 0.1
 /** Per-class IoU: one class's few pixels move with int8 kernels and resize rounding more than the mean does. */
 const perClassTolerance = 1
 
-describe.skipIf(missing.length > 0)(missing.length ? `demo pack evaluation — skipped: missing ${missing.join(', ')}` : 'demo pack evaluation', () => {
-  const home = mkdtempSync(join(tmpdir(), 'dve-demo-eval-'))
-  let services: Services
-  let report: EvaluationReport
-  const stated = statedSchema.parse(JSON.parse(readFileSync(join(packDir, 'evaluation.json'), 'utf8'))).splits.recording
-  const classSet = classSetSchema.parse(JSON.parse(readFileSync(join(packDir, 'classes', 'demo.json'), 'utf8')))
+describe.skipIf(missing.length > 0)(
+  missing.length ? `demo pack evaluation — skipped: missing ${missing.join(', ')}` : 'demo pack evaluation',
+  () => {
+    const home = mkdtempSync(join(tmpdir(), 'dve-demo-eval-'))
+    let services: Services
+    let report: EvaluationReport
+    const stated = statedSchema.parse(JSON.parse(readFileSync(join(packDir, 'evaluation.json'), 'utf8'))).splits
+      .recording
+    const classSet = classSetSchema.parse(JSON.parse(readFileSync(join(packDir, 'classes', 'demo.json'), 'utf8')))
 
-  beforeAll(async () => {
-    services = await createServices({ host: 'test', version: 'test', paths: consolePaths(home, repoRoot) })
-    const { jobId } = await services.api.classes.evaluate({ sessionId: 'demo-apartment', classSetId: 'demo', modes: ['text', 'mean', 'probe'] })
-    report = await services.api.classes.evaluationResult({ jobId })
-  }, 600_000)
-  // The demo walk's embedding cache is hundreds of MB.
-  afterAll(async () => {
-    await services?.dispose()
-    rmSync(home, { recursive: true, force: true })
-  })
+    beforeAll(async () => {
+      services = await createServices({ host: 'test', version: 'test', paths: consolePaths(home, repoRoot) })
+      const { jobId } = await services.api.classes.evaluate({
+        sessionId: 'demo-apartment',
+        classSetId: 'demo',
+        modes: ['text', 'mean', 'probe'],
+      })
+      report = await services.api.classes.evaluationResult({ jobId })
+    }, 600_000)
+    // The demo walk's embedding cache is hundreds of MB.
+    afterAll(async () => {
+      await services?.dispose()
+      rmSync(home, { recursive: true, force: true })
+    })
 
-  /** The console's own mIoU (percent) of a mode, as the Evaluation panel and `dve eval` show it. */
-  function consoleMiou(mode: SegmentationModeName): number {
-    return 100 * (report.modes.find((m) => m.mode === mode)?.miou ?? Number.NaN)
-  }
-
-  it.each([['text', 'text'], ['mean', 'visualMean'], ['probe', 'linearProbe']] as const)('reports the pack\'s stated %s-mode mIoU on the demo recording to 0.1', (mode, key) => {
-    expect(report.modelId).toMatch(/^demo/)
-    expect(report.frames).toBe(260)
-    expect(Math.abs(consoleMiou(mode) - stated[key]), `${mode}: console ${consoleMiou(mode).toFixed(2)} vs stated ${stated[key].toFixed(2)}`).toBeLessThanOrEqual(tolerance)
-  })
-
-  it('averages exactly the classes the pack\'s evaluation counts as present', () => {
-    const present = Object.entries(stated.textPerClass).filter(([, iou]) => iou !== null).map(([name]) => name)
-    expect([...report.averagedClasses].sort()).toEqual(present.sort())
-  })
-
-  it('matches the stated per-class IoU of the text mode', () => {
-    const text = report.modes.find((m) => m.mode === 'text')!
-    for (const c of text.classes) {
-      const expected = stated.textPerClass[c.name]
-      if (expected === null || expected === undefined || c.gtPixels === 0) continue
-      expect(Math.abs(100 * (c.iou ?? 0) - expected), c.name).toBeLessThanOrEqual(perClassTolerance)
+    /** The console's own mIoU (percent) of a mode, as the Evaluation panel and `dve eval` show it. */
+    function consoleMiou(mode: SegmentationModeName): number {
+      return 100 * (report.modes.find((m) => m.mode === mode)?.miou ?? Number.NaN)
     }
-  })
 
-  it('finds the class a synonym names: its text embedding is closest to that class\'s name', async () => {
-    const names = classSet.classes.map((c) => c.name)
-    const synonyms = classSet.classes.flatMap((c) => c.prompts.filter((p) => p !== c.name).map((p) => ({ synonym: p, name: c.name })))
-    expect(synonyms.length).toBeGreaterThanOrEqual(10)
-    const wrong: string[] = []
-    for (const { synonym, name } of synonyms) {
-      const { cosines } = await services.api.inference.embedText({ texts: [synonym, ...names] })
-      const toNames = cosines[0]!.slice(1)
-      const nearest = names[toNames.indexOf(Math.max(...toNames))]
-      if (nearest !== name) wrong.push(`"${synonym}" → ${nearest} (not ${name})`)
-    }
-    expect(wrong).toEqual([])
-  })
-})
+    it.each([
+      ['text', 'text'],
+      ['mean', 'visualMean'],
+      ['probe', 'linearProbe'],
+    ] as const)("reports the pack's stated %s-mode mIoU on the demo recording to 0.1", (mode, key) => {
+      expect(report.modelId).toMatch(/^demo/)
+      expect(report.frames).toBe(260)
+      expect(
+        Math.abs(consoleMiou(mode) - stated[key]),
+        `${mode}: console ${consoleMiou(mode).toFixed(2)} vs stated ${stated[key].toFixed(2)}`,
+      ).toBeLessThanOrEqual(tolerance)
+    })
+
+    it("averages exactly the classes the pack's evaluation counts as present", () => {
+      const present = Object.entries(stated.textPerClass)
+        .filter(([, iou]) => iou !== null)
+        .map(([name]) => name)
+      expect([...report.averagedClasses].sort()).toEqual(present.sort())
+    })
+
+    it('matches the stated per-class IoU of the text mode', () => {
+      const text = report.modes.find((m) => m.mode === 'text')!
+      for (const c of text.classes) {
+        const expected = stated.textPerClass[c.name]
+        if (expected === null || expected === undefined || c.gtPixels === 0) continue
+        expect(Math.abs(100 * (c.iou ?? 0) - expected), c.name).toBeLessThanOrEqual(perClassTolerance)
+      }
+    })
+
+    it("finds the class a synonym names: its text embedding is closest to that class's name", async () => {
+      const names = classSet.classes.map((c) => c.name)
+      const synonyms = classSet.classes.flatMap((c) =>
+        c.prompts.filter((p) => p !== c.name).map((p) => ({ synonym: p, name: c.name })),
+      )
+      expect(synonyms.length).toBeGreaterThanOrEqual(10)
+      const wrong: string[] = []
+      for (const { synonym, name } of synonyms) {
+        const { cosines } = await services.api.inference.embedText({ texts: [synonym, ...names] })
+        const toNames = cosines[0]!.slice(1)
+        const nearest = names[toNames.indexOf(Math.max(...toNames))]
+        if (nearest !== name) wrong.push(`"${synonym}" → ${nearest} (not ${name})`)
+      }
+      expect(wrong).toEqual([])
+    })
+  },
+)

@@ -22,26 +22,49 @@ disposers.push(() => native.dispose())
 
 function classesAt(home: string, browserRoots?: string[]) {
   const made = createClasses({
-    home, frames, embeddings, scorer, packs, manifest: async () => manifest, jobs: new JobRunner(new EventBus()), data,
-    allowFileAccess: !browserRoots, probeTrainer: native,
-    ...(browserRoots ? { policy: new PathPolicy({ mode: 'browser', readRoots: browserRoots, writeRoots: browserRoots }) } : {}),
+    home,
+    frames,
+    embeddings,
+    scorer,
+    packs,
+    manifest: async () => manifest,
+    jobs: new JobRunner(new EventBus()),
+    data,
+    allowFileAccess: !browserRoots,
+    probeTrainer: native,
+    ...(browserRoots
+      ? { policy: new PathPolicy({ mode: 'browser', readRoots: browserRoots, writeRoots: browserRoots }) }
+      : {}),
   })
   return made.service
 }
 
 /** Frame 0: chair in a 3×2 block, table on the right column; frame 1: one table pixel. */
-const strokes: Array<[number, number[]]> = [[0, [0, 3, 1, 8, 3, 1, 7, 1, 2, 15, 1, 2, 23, 1, 2]], [1, [47, 1, 2]]]
+const strokes: Array<[number, number[]]> = [
+  [0, [0, 3, 1, 8, 3, 1, 7, 1, 2, 15, 1, 2, 23, 1, 2]],
+  [1, [47, 1, 2]],
+]
 
 async function labelled(service: ReturnType<typeof classesAt>, name: string) {
   const set = await service.create({ name, classes: twoClasses })
-  for (const [frameIndex, runs] of strokes) await service.saveLabels({ sessionId: 's', classSetId: set.id, frameIndex, width: 8, height: 6, runs })
+  for (const [frameIndex, runs] of strokes)
+    await service.saveLabels({ sessionId: 's', classSetId: set.id, frameIndex, width: 8, height: 6, runs })
   return set
 }
 
 /** The stored mask (class index + 1 per pixel) as the renderer fetches it. */
-async function maskOf(service: ReturnType<typeof classesAt>, classSetId: string, frameIndex: number): Promise<number[]> {
+async function maskOf(
+  service: ReturnType<typeof classesAt>,
+  classSetId: string,
+  frameIndex: number,
+): Promise<number[]> {
   const labels = await service.getLabels({ sessionId: 's', classSetId, frameIndex })
-  const body = (await data.handle((labels.labelMaskPath ?? '').slice('/data/'.length).split('?')[0] as string, new URLSearchParams())).body as Uint8Array
+  const body = (
+    await data.handle(
+      (labels.labelMaskPath ?? '').slice('/data/'.length).split('?')[0] as string,
+      new URLSearchParams(),
+    )
+  ).body as Uint8Array
   return Array.from(new Uint16Array(body.slice().buffer))
 }
 
@@ -66,34 +89,51 @@ describe('label exchange', () => {
 
   const python = spawnSync('python3', ['-c', 'import pycocotools.mask'], { encoding: 'utf8' })
   const noReader = python.status !== 0
-  if (noReader && process.env.CI === 'true') throw new Error('pycocotools is required under CI=true (pip install pycocotools)')
-  it.skipIf(noReader)(noReader ? 'COCO export — skipped: python3 with pycocotools is missing' : 'writes COCO that pycocotools decodes to the painted masks', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'dve-coco-'))
-    const service = classesAt(home)
-    const set = await labelled(service, 'Coco')
-    const { files } = await service.exportLabels({ sessionId: 's', classSetId: set.id, outDir: join(home, 'coco'), format: 'coco' })
-    // The reference reader rebuilds each frame's index mask from the annotations (category id = class + 1).
-    const script = [
-      'import json, sys, numpy as np',
-      'from pycocotools.coco import COCO',
-      'coco = COCO(sys.argv[1])',
-      'out = {}',
-      'for img in coco.dataset["images"]:',
-      '    m = np.zeros((img["height"], img["width"]), np.int64)',
-      '    for a in coco.loadAnns(coco.getAnnIds(imgIds=[img["id"]])):',
-      '        m[coco.annToMask(a) > 0] = a["category_id"]',
-      '        assert a["area"] == int(coco.annToMask(a).sum())',
-      '    out[img["frame_index"]] = m.flatten().tolist()',
-      'print(json.dumps({"masks": out, "categories": [c["name"] for c in coco.loadCats(coco.getCatIds())]}))',
-    ].join('\n')
-    const decoded = JSON.parse(execFileSync('python3', ['-c', script, files[0] as string], { encoding: 'utf8' }).split('\n').filter(Boolean).at(-1) as string) as { masks: Record<string, number[]>; categories: string[] }
-    expect(decoded.categories).toEqual(['chair', 'table'])
-    for (const [frameIndex, runs] of strokes) {
-      const expected = new Array<number>(48).fill(0)
-      for (let i = 0; i < runs.length; i += 3) expected.fill(runs[i + 2] as number, runs[i] as number, (runs[i] as number) + (runs[i + 1] as number))
-      expect(decoded.masks[String(frameIndex)], `frame ${frameIndex}`).toEqual(expected)
-    }
-  })
+  if (noReader && process.env.CI === 'true')
+    throw new Error('pycocotools is required under CI=true (pip install pycocotools)')
+  it.skipIf(noReader)(
+    noReader
+      ? 'COCO export — skipped: python3 with pycocotools is missing'
+      : 'writes COCO that pycocotools decodes to the painted masks',
+    async () => {
+      const home = mkdtempSync(join(tmpdir(), 'dve-coco-'))
+      const service = classesAt(home)
+      const set = await labelled(service, 'Coco')
+      const { files } = await service.exportLabels({
+        sessionId: 's',
+        classSetId: set.id,
+        outDir: join(home, 'coco'),
+        format: 'coco',
+      })
+      // The reference reader rebuilds each frame's index mask from the annotations (category id = class + 1).
+      const script = [
+        'import json, sys, numpy as np',
+        'from pycocotools.coco import COCO',
+        'coco = COCO(sys.argv[1])',
+        'out = {}',
+        'for img in coco.dataset["images"]:',
+        '    m = np.zeros((img["height"], img["width"]), np.int64)',
+        '    for a in coco.loadAnns(coco.getAnnIds(imgIds=[img["id"]])):',
+        '        m[coco.annToMask(a) > 0] = a["category_id"]',
+        '        assert a["area"] == int(coco.annToMask(a).sum())',
+        '    out[img["frame_index"]] = m.flatten().tolist()',
+        'print(json.dumps({"masks": out, "categories": [c["name"] for c in coco.loadCats(coco.getCatIds())]}))',
+      ].join('\n')
+      const decoded = JSON.parse(
+        execFileSync('python3', ['-c', script, files[0] as string], { encoding: 'utf8' })
+          .split('\n')
+          .filter(Boolean)
+          .at(-1) as string,
+      ) as { masks: Record<string, number[]>; categories: string[] }
+      expect(decoded.categories).toEqual(['chair', 'table'])
+      for (const [frameIndex, runs] of strokes) {
+        const expected = new Array<number>(48).fill(0)
+        for (let i = 0; i < runs.length; i += 3)
+          expected.fill(runs[i + 2] as number, runs[i] as number, (runs[i] as number) + (runs[i + 1] as number))
+        expect(decoded.masks[String(frameIndex)], `frame ${frameIndex}`).toEqual(expected)
+      }
+    },
+  )
 
   it('in browser mode, exports and imports only inside the allowed roots', async () => {
     const home = mkdtempSync(join(tmpdir(), 'dve-roots-'))
@@ -102,9 +142,18 @@ describe('label exchange', () => {
     const service = classesAt(home, [allowed])
     const set = await labelled(service, 'Rooted')
     // A folder still to be made inside a root is fine; one outside is refused (the path policy's one answer).
-    const { files } = await service.exportLabels({ sessionId: 's', classSetId: set.id, outDir: join(allowed, 'new', 'labels'), format: 'png' })
+    const { files } = await service.exportLabels({
+      sessionId: 's',
+      classSetId: set.id,
+      outDir: join(allowed, 'new', 'labels'),
+      format: 'png',
+    })
     expect(files).toHaveLength(3)
-    await expect(service.exportLabels({ sessionId: 's', classSetId: set.id, outDir: join(home, 'elsewhere'), format: 'png' })).rejects.toThrow(/not available \(it does not exist, or lies outside the folders this console may use\)/)
-    await expect(service.importLabels({ sessionId: 's', classSetId: set.id, dir: '/etc' })).rejects.toThrow(/not available \(it does not exist, or lies outside the folders this console may use\)/)
+    await expect(
+      service.exportLabels({ sessionId: 's', classSetId: set.id, outDir: join(home, 'elsewhere'), format: 'png' }),
+    ).rejects.toThrow(/not available \(it does not exist, or lies outside the folders this console may use\)/)
+    await expect(service.importLabels({ sessionId: 's', classSetId: set.id, dir: '/etc' })).rejects.toThrow(
+      /not available \(it does not exist, or lies outside the folders this console may use\)/,
+    )
   })
 })

@@ -28,7 +28,9 @@ describe('label store', () => {
     expect(reloaded && countPixels(reloaded, 2)).toEqual([5, 8])
     const png = decode(readFileSync(join(root, 's1', 'set', '000003.png')))
     expect([png.depth, png.channels, png.width, png.height]).toEqual([8, 1, 8, 4])
-    const table = JSON.parse(readFileSync(join(root, 's1', 'set', 'classes.json'), 'utf8')) as { classes: Array<{ id: number; name: string }> }
+    const table = JSON.parse(readFileSync(join(root, 's1', 'set', 'classes.json'), 'utf8')) as {
+      classes: Array<{ id: number; name: string }>
+    }
     expect(table.classes.map((c) => `${c.id}:${c.name}`)).toEqual(['0:unlabelled', '1:sofa', '2:floor'])
     expect(await new LabelStore(root).frames('s1', 'set')).toEqual([3])
     expect(await new LabelStore(root).sessions('set')).toEqual(['s1'])
@@ -71,7 +73,12 @@ describe('label store', () => {
 
   it('writes 16-bit masks for class sets beyond 254 classes', async () => {
     const root = mkdtempSync(join(tmpdir(), 'dve-labels-'))
-    const many: ClassDef[] = Array.from({ length: 300 }, (_, k) => ({ name: `c${k}`, color: [0, 0, 0], prompts: [], hotkey: null }))
+    const many: ClassDef[] = Array.from({ length: 300 }, (_, k) => ({
+      name: `c${k}`,
+      color: [0, 0, 0],
+      prompts: [],
+      hotkey: null,
+    }))
     await new LabelStore(root).update('s', 'big', 0, many, (current) => {
       const mask = current ?? { width: 8, height: 4, data: new Uint16Array(32) }
       applyRuns(mask, [0, 2, 300, 2, 1, 256], many.length, 'test')

@@ -1,10 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OrtProbeMath } from '../../../../src-main/services/classes/ort-probe-math'
-import { defaultProbeOptions, medianFrequencyWeights, trainProbe, type ProbeTrainingData } from '../../../../src-main/services/classes/probe-trainer'
+import {
+  defaultProbeOptions,
+  medianFrequencyWeights,
+  trainProbe,
+  type ProbeTrainingData,
+} from '../../../../src-main/services/classes/probe-trainer'
 import { seededRandom } from '../../../../src-main/services/seeded-random'
 
 /** Unit-norm Gaussian clusters around C random unit directions; `counts` pixels per class. */
-function clusters(C: number, dim: number, counts: number[], noise: number, seed: number): { data: ProbeTrainingData; centres: Float32Array[] } {
+function clusters(
+  C: number,
+  dim: number,
+  counts: number[],
+  noise: number,
+  seed: number,
+): { data: ProbeTrainingData; centres: Float32Array[] } {
   const random = seededRandom(seed)
   const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
   const unit = (v: Float32Array) => {

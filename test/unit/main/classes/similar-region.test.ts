@@ -4,11 +4,7 @@ import { regionRuns, similarRegion } from '../../../../src-main/services/classes
 /** 4×3 output grid, 2-d: a left block along x, a right block along y, and one x pixel cut off on the right. */
 function map() {
   const along = (p: number) => (p === 0 ? [1, 0] : [0, 1])
-  const grid = [
-    0, 0, 1, 0,
-    0, 0, 1, 1,
-    1, 1, 1, 1,
-  ]
+  const grid = [0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1]
   return { dim: 2, width: 4, height: 3, scaleX: 2, scaleY: 2, data: Float32Array.from(grid.flatMap(along)) }
 }
 

@@ -20,7 +20,10 @@ vi.mock('electron', () => import('./fake-electron'))
 
 const outDir = mkdtempSync(join(tmpdir(), 'dve-electron-host-'))
 mkdirSync(join(outDir, 'renderer', 'assets'), { recursive: true })
-writeFileSync(join(outDir, 'renderer', 'index.html'), '<!doctype html><title>DVE</title><script type="module" src="./assets/app.js"></script>')
+writeFileSync(
+  join(outDir, 'renderer', 'index.html'),
+  '<!doctype html><title>DVE</title><script type="module" src="./assets/app.js"></script>',
+)
 writeFileSync(join(outDir, 'renderer', 'assets', 'app.js'), 'console.log(1)')
 afterAll(() => rmSync(outDir, { recursive: true, force: true }))
 
@@ -36,18 +39,28 @@ async function start(): Promise<Started> {
   let disposed = false
   let releaseDispose = () => undefined as void
   const data = new DataRouter()
-  data.register('sessions/:sessionId/thumbnail', async (params) => ({ body: new TextEncoder().encode(`jpeg of ${params.sessionId}`), contentType: 'image/jpeg' }))
+  data.register('sessions/:sessionId/thumbnail', async (params) => ({
+    body: new TextEncoder().encode(`jpeg of ${params.sessionId}`),
+    contentType: 'image/jpeg',
+  }))
   const api = { app: { info: async () => ({ name: 'DVE Console', host: 'electron' }) } } as unknown as ConsoleApi
   const services = {
-    api, data, events: new EventBus(),
-    dispose: () => new Promise<void>((resolve) => {
-      releaseDispose = () => {
-        disposed = true
-        resolve()
-      }
-    }),
+    api,
+    data,
+    events: new EventBus(),
+    dispose: () =>
+      new Promise<void>((resolve) => {
+        releaseDispose = () => {
+          disposed = true
+          resolve()
+        }
+      }),
   } as unknown as Services
-  const electronApp = startElectronApp({ outDir, version: '1.0.0', createServices: async (c) => ((config = c), services) })
+  const electronApp = startElectronApp({
+    outDir,
+    version: '1.0.0',
+    createServices: async (c) => ((config = c), services),
+  })
   fake.emitReady()
   await electronApp.started
   const window = fake.windows[0]
@@ -71,7 +84,17 @@ describe('Electron main process', () => {
     expect(names.indexOf('registerSchemesAsPrivileged')).toBeLessThan(names.indexOf('ready'))
     expect(names.indexOf('protocol.handle')).toBeGreaterThan(names.indexOf('ready'))
     expect(fake.calls.find(([name]) => name === 'registerSchemesAsPrivileged')?.[1]).toEqual([
-      { scheme: 'dve', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true } },
+      {
+        scheme: 'dve',
+        privileges: {
+          standard: true,
+          secure: true,
+          supportFetchAPI: true,
+          corsEnabled: true,
+          stream: true,
+          codeCache: true,
+        },
+      },
     ])
     expect([...fake.handlers.keys()]).toEqual(['dve'])
   })
@@ -97,16 +120,29 @@ describe('Electron main process', () => {
 
   it('locks the window down: isolated, sandboxed, no Node, no navigation, no new windows, no permissions', async () => {
     const { window } = await start()
-    expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true })
+    expect(window.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    })
     expect(String(window.options.webPreferences?.preload)).toBe(join(outDir, 'preload', 'index.cjs'))
     expect(window.webContents.tryNavigate('will-navigate', 'https://example.com/')).toBe(false)
     expect(window.webContents.tryNavigate('will-navigate', 'dve://app/other.html')).toBe(false)
     expect(window.webContents.tryNavigate('will-redirect', 'file:///etc/passwd')).toBe(false)
-    expect(window.webContents.windowOpenHandler?.({ url: 'https://github.com/TUI-NICR/DVEFormer' })).toEqual({ action: 'deny' })
+    expect(window.webContents.windowOpenHandler?.({ url: 'https://github.com/TUI-NICR/DVEFormer' })).toEqual({
+      action: 'deny',
+    })
     expect(window.webContents.windowOpenHandler?.({ url: 'dve://app/index.html' })).toEqual({ action: 'deny' })
     expect(window.webContents.windowOpenHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' })
-    expect(fake.calls.filter(([name]) => name === 'openExternal').map(([, url]) => url)).toEqual(['https://github.com/TUI-NICR/DVEFormer'])
-    const permission = fake.calls.find(([name]) => name === 'setPermissionRequestHandler')?.[1] as (w: unknown, p: string, cb: (granted: boolean) => void) => void
+    expect(fake.calls.filter(([name]) => name === 'openExternal').map(([, url]) => url)).toEqual([
+      'https://github.com/TUI-NICR/DVEFormer',
+    ])
+    const permission = fake.calls.find(([name]) => name === 'setPermissionRequestHandler')?.[1] as (
+      w: unknown,
+      p: string,
+      cb: (granted: boolean) => void,
+    ) => void
     const answers: boolean[] = []
     permission(null, 'media', (granted) => answers.push(granted))
     expect(answers).toEqual([false])
@@ -120,11 +156,20 @@ describe('Electron main process', () => {
     const call = (sender: unknown, message: unknown) => request({ sender }, message) as Promise<ResponseMessage>
     const ok = await call(window.webContents, { kind: 'request', id: 1, service: 'app', method: 'info' })
     expect(ok).toMatchObject({ id: 1, ok: true, result: { host: 'electron' } })
-    const unknown = await call(window.webContents, { kind: 'request', id: 2, service: 'fs', method: 'readFile', input: { path: '/etc/passwd' } })
+    const unknown = await call(window.webContents, {
+      kind: 'request',
+      id: 2,
+      service: 'fs',
+      method: 'readFile',
+      input: { path: '/etc/passwd' },
+    })
     expect(unknown).toMatchObject({ id: 2, ok: false, error: { code: 'not_found', message: 'Unknown service "fs".' } })
     const proto = await call(window.webContents, { kind: 'request', id: 3, service: 'app', method: 'constructor' })
     expect(proto).toMatchObject({ id: 3, ok: false, error: { code: 'not_found' } })
-    const stranger = await call({ id: 'another webContents' }, { kind: 'request', id: 4, service: 'app', method: 'info' })
+    const stranger = await call(
+      { id: 'another webContents' },
+      { kind: 'request', id: 4, service: 'app', method: 'info' },
+    )
     expect(stranger).toMatchObject({ ok: false, error: { code: 'invalid_input', message: 'Untrusted sender.' } })
   })
 
@@ -163,10 +208,22 @@ describe('Electron main process', () => {
     expect(fake.calls.some(([name]) => name === 'focus')).toBe(true)
     fake.reset()
     fake.singleInstance = false
-    startElectronApp({ outDir, version: '1', createServices: async () => { throw new Error('must not start services') } })
+    startElectronApp({
+      outDir,
+      version: '1',
+      createServices: async () => {
+        throw new Error('must not start services')
+      },
+    })
     fake.emitReady()
     await new Promise((resolve) => setTimeout(resolve, 10))
-    expect(fake.calls.map(([name]) => name)).toEqual(['registerSchemesAsPrivileged', 'requestSingleInstanceLock', 'quit', 'quit-done', 'ready'])
+    expect(fake.calls.map(([name]) => name)).toEqual([
+      'registerSchemesAsPrivileged',
+      'requestSingleInstanceLock',
+      'quit',
+      'quit-done',
+      'ready',
+    ])
     expect(fake.windows).toHaveLength(0)
   })
 })

@@ -14,7 +14,12 @@ interface NavigationEvent {
 }
 
 function navigationEvent(): NavigationEvent {
-  return { defaultPrevented: false, preventDefault() { this.defaultPrevented = true } }
+  return {
+    defaultPrevented: false,
+    preventDefault() {
+      this.defaultPrevented = true
+    },
+  }
 }
 
 export class FakeWebContents extends EventEmitter {
@@ -78,7 +83,8 @@ function requireReady(what: string): void {
 }
 
 export const app = {
-  whenReady: (): Promise<void> => (fake.ready ? Promise.resolve() : new Promise<void>((resolve) => fake.readyListeners.push(resolve))),
+  whenReady: (): Promise<void> =>
+    fake.ready ? Promise.resolve() : new Promise<void>((resolve) => fake.readyListeners.push(resolve)),
   requestSingleInstanceLock: (): boolean => {
     fake.record('requestSingleInstanceLock')
     return fake.singleInstance
@@ -113,7 +119,9 @@ export const protocol = {
 
 export const session = {
   defaultSession: {
-    setPermissionRequestHandler: (handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void) => {
+    setPermissionRequestHandler: (
+      handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void,
+    ) => {
       fake.record('setPermissionRequestHandler', handler)
     },
   },
@@ -165,7 +173,8 @@ export const ipcRenderer = {
 export const contextBridge = {
   exposeInMainWorld: (key: string, api: unknown) => {
     // Electron copies the object across worlds; only its own properties reach the page.
-    if (fake.exposed.has(key)) throw new Error(`Cannot bind an API on top of an existing property on the window object: ${key}`)
+    if (fake.exposed.has(key))
+      throw new Error(`Cannot bind an API on top of an existing property on the window object: ${key}`)
     fake.exposed.set(key, api)
   },
 }
@@ -182,7 +191,10 @@ export const shell = {
 export class FakeUtilityProcess extends EventEmitter {
   posted: unknown[] = []
   killed = false
-  constructor(readonly modulePath: string, readonly options: Record<string, unknown>) {
+  constructor(
+    readonly modulePath: string,
+    readonly options: Record<string, unknown>,
+  ) {
     super()
   }
   postMessage(message: unknown): void {
@@ -204,4 +216,15 @@ export const utilityProcess = {
   },
 }
 
-export default { app, protocol, session, BrowserWindow, ipcMain, ipcRenderer, contextBridge, dialog, shell, utilityProcess }
+export default {
+  app,
+  protocol,
+  session,
+  BrowserWindow,
+  ipcMain,
+  ipcRenderer,
+  contextBridge,
+  dialog,
+  shell,
+  utilityProcess,
+}

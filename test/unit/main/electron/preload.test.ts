@@ -18,7 +18,14 @@ describe('preload bridge', () => {
     expect(await bridge.pickPath?.('folder')).toEqual({ channel: 'dve:pick-path', args: ['folder'] })
     const unsubscribe = bridge.onEvent?.(() => undefined) as () => void
     unsubscribe()
-    const channels = fake.calls.filter(([name]) => name.startsWith('ipcRenderer')).map(([name, channel]) => `${name} ${String(channel)}`)
-    expect(channels).toEqual(['ipcRenderer.invoke dve:request', 'ipcRenderer.invoke dve:pick-path', 'ipcRenderer.on dve:event', 'ipcRenderer.removeListener dve:event'])
+    const channels = fake.calls
+      .filter(([name]) => name.startsWith('ipcRenderer'))
+      .map(([name, channel]) => `${name} ${String(channel)}`)
+    expect(channels).toEqual([
+      'ipcRenderer.invoke dve:request',
+      'ipcRenderer.invoke dve:pick-path',
+      'ipcRenderer.on dve:event',
+      'ipcRenderer.removeListener dve:event',
+    ])
   })
 })

@@ -17,7 +17,11 @@ const openGlFromOpenCv = [1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1]
 const half = { width: 320, height: 240 }
 
 /** Every other pixel of every other row: the LiDAR-like low-resolution depth. */
-const halfDepth = (mm: Uint16Array): Uint16Array => Uint16Array.from({ length: half.width * half.height }, (_, p) => mm[Math.floor(p / half.width) * 2 * 640 + (p % half.width) * 2]!)
+const halfDepth = (mm: Uint16Array): Uint16Array =>
+  Uint16Array.from(
+    { length: half.width * half.height },
+    (_, p) => mm[Math.floor(p / half.width) * 2 * 640 + (p % half.width) * 2]!,
+  )
 
 /** Quaternion (x, y, z, w) of a rotation matrix (row-major 4×4), for odometry.csv; branches on the largest diagonal term for stability. */
 function quaternionOf(m: number[]): number[] {
@@ -39,51 +43,78 @@ function quaternionOf(m: number[]): number[] {
   return [(m[2]! + m[8]!) / s, (m[6]! + m[9]!) / s, s / 4, (m[4]! - m[1]!) / s]
 }
 
-const maxDifference = (a: readonly number[], b: readonly number[]): number => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))
+const maxDifference = (a: readonly number[], b: readonly number[]): number =>
+  Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))
 
-describe.skipIf(!sevenScenes)(`ARKit exporters from real frames${sevenScenes ? '' : ` (${skipMessage('7scenes-tsdf-fusion')})`}`, () => {
-  let frames: RealFrame[]
-  beforeAll(async () => {
-    frames = await loadRealFrames(sevenScenes!, 4)
-  })
-  const library = (): string => dirs['arkit-lib']
+describe.skipIf(!sevenScenes)(
+  `ARKit exporters from real frames${sevenScenes ? '' : ` (${skipMessage('7scenes-tsdf-fusion')})`}`,
+  () => {
+    let frames: RealFrame[]
+    beforeAll(async () => {
+      frames = await loadRealFrames(sevenScenes!, 4)
+    })
+    const library = (): string => dirs['arkit-lib']
 
-  it('Polycam keyframes: colour intrinsics scaled to the depth, OpenGL camera→world poses converted', async () => {
-    const dir = join(dirs['arkit-src'], 'polycam')
-    for (const [k, f] of frames.entries()) {
-      const stamp = String(1700000000 + k)
-      await copyColour(f.colourJpg, join(dir, 'keyframes', 'images', `${stamp}.jpg`))
-      await writeDepthPng(join(dir, 'keyframes', 'depth', `${stamp}.png`), halfDepth(f.depthMm), half.width, half.height)
-      const t = multiply4(f.pose, openGlFromOpenCv)
-      const camera = { fx: 585, fy: 585, cx: 320, cy: 240, width: 640, height: 480, timestamp: k / 10, ...Object.fromEntries([0, 1, 2].flatMap((r) => [0, 1, 2, 3].map((c) => [`t_${r}${c}`, t[r * 4 + c]]))) }
-      await writeText(join(dir, 'keyframes', 'cameras', `${stamp}.json`), JSON.stringify(camera))
-    }
-    expect((await detectFormats(dir))[0]?.format).toBe('polycam')
-    const { manifest, report } = await importInto(library(), dir)
-    expect(manifest.camera).toMatchObject({ width: 320, height: 240, fx: 292.5, fy: 292.5, cx: 159.75, cy: 119.75 })
-    expect(report.warnings.join('\n')).toMatch(/gives them for 640×480; scaled to the 320×240 depth/)
-    expect(report.decisions?.poses.convention).toBe('camera-to-world-opengl')
-    for (const [k, f] of manifest.frames.entries()) expect(maxDifference(f.worldFromCamera!, frames[k]!.pose)).toBeLessThan(1e-6)
-    expect(report.decisions?.depth.medianMeters).toBeCloseTo(medianMeters(frames), 1)
-    expect(manifest.frames.map((f) => f.timestampSec)).toEqual([0, 0.1, 0.2, 0.30000000000000004].map((t) => expect.closeTo(t, 9)))
-  })
+    it('Polycam keyframes: colour intrinsics scaled to the depth, OpenGL camera→world poses converted', async () => {
+      const dir = join(dirs['arkit-src'], 'polycam')
+      for (const [k, f] of frames.entries()) {
+        const stamp = String(1700000000 + k)
+        await copyColour(f.colourJpg, join(dir, 'keyframes', 'images', `${stamp}.jpg`))
+        await writeDepthPng(
+          join(dir, 'keyframes', 'depth', `${stamp}.png`),
+          halfDepth(f.depthMm),
+          half.width,
+          half.height,
+        )
+        const t = multiply4(f.pose, openGlFromOpenCv)
+        const camera = {
+          fx: 585,
+          fy: 585,
+          cx: 320,
+          cy: 240,
+          width: 640,
+          height: 480,
+          timestamp: k / 10,
+          ...Object.fromEntries([0, 1, 2].flatMap((r) => [0, 1, 2, 3].map((c) => [`t_${r}${c}`, t[r * 4 + c]]))),
+        }
+        await writeText(join(dir, 'keyframes', 'cameras', `${stamp}.json`), JSON.stringify(camera))
+      }
+      expect((await detectFormats(dir))[0]?.format).toBe('polycam')
+      const { manifest, report } = await importInto(library(), dir)
+      expect(manifest.camera).toMatchObject({ width: 320, height: 240, fx: 292.5, fy: 292.5, cx: 159.75, cy: 119.75 })
+      expect(report.warnings.join('\n')).toMatch(/gives them for 640×480; scaled to the 320×240 depth/)
+      expect(report.decisions?.poses.convention).toBe('camera-to-world-opengl')
+      for (const [k, f] of manifest.frames.entries())
+        expect(maxDifference(f.worldFromCamera!, frames[k]!.pose)).toBeLessThan(1e-6)
+      expect(report.decisions?.depth.medianMeters).toBeCloseTo(medianMeters(frames), 1)
+      expect(manifest.frames.map((f) => f.timestampSec)).toEqual(
+        [0, 0.1, 0.2, 0.30000000000000004].map((t) => expect.closeTo(t, 9)),
+      )
+    })
 
-  it('Stray Scanner: camera_matrix.csv scaled, odometry.csv quaternions (OpenGL axes) converted', async () => {
-    const dir = join(dirs['arkit-src'], 'stray')
-    const rows = ['timestamp, frame, x, y, z, qx, qy, qz, qw']
-    for (const [k, f] of frames.entries()) {
-      await copyColour(f.colourJpg, join(dir, 'rgb', `${String(k).padStart(6, '0')}.jpg`))
-      await writeDepthPng(join(dir, 'depth', `${String(k).padStart(6, '0')}.png`), halfDepth(f.depthMm), half.width, half.height)
-      const t = multiply4(f.pose, openGlFromOpenCv)
-      rows.push([k / 30, k, t[3], t[7], t[11], ...quaternionOf(t)].join(', '))
-    }
-    await writeText(join(dir, 'odometry.csv'), rows.join('\n') + '\n')
-    await writeText(join(dir, 'camera_matrix.csv'), '585,0,320\n0,585,240\n0,0,1\n')
-    expect((await detectFormats(dir))[0]?.format).toBe('stray-scanner')
-    const { manifest, report } = await importInto(library(), dir)
-    expect(manifest.camera).toMatchObject({ width: 320, height: 240, fx: 292.5, cx: 159.75 })
-    expect(report.decisions?.poses.convention).toBe('camera-to-world-opengl')
-    // The 7-Scenes poses are not exactly orthonormal, so the quaternion round trip differs slightly.
-    for (const [k, f] of manifest.frames.entries()) expect(maxDifference(f.worldFromCamera!, frames[k]!.pose)).toBeLessThan(0.01)
-  })
-})
+    it('Stray Scanner: camera_matrix.csv scaled, odometry.csv quaternions (OpenGL axes) converted', async () => {
+      const dir = join(dirs['arkit-src'], 'stray')
+      const rows = ['timestamp, frame, x, y, z, qx, qy, qz, qw']
+      for (const [k, f] of frames.entries()) {
+        await copyColour(f.colourJpg, join(dir, 'rgb', `${String(k).padStart(6, '0')}.jpg`))
+        await writeDepthPng(
+          join(dir, 'depth', `${String(k).padStart(6, '0')}.png`),
+          halfDepth(f.depthMm),
+          half.width,
+          half.height,
+        )
+        const t = multiply4(f.pose, openGlFromOpenCv)
+        rows.push([k / 30, k, t[3], t[7], t[11], ...quaternionOf(t)].join(', '))
+      }
+      await writeText(join(dir, 'odometry.csv'), rows.join('\n') + '\n')
+      await writeText(join(dir, 'camera_matrix.csv'), '585,0,320\n0,585,240\n0,0,1\n')
+      expect((await detectFormats(dir))[0]?.format).toBe('stray-scanner')
+      const { manifest, report } = await importInto(library(), dir)
+      expect(manifest.camera).toMatchObject({ width: 320, height: 240, fx: 292.5, cx: 159.75 })
+      expect(report.decisions?.poses.convention).toBe('camera-to-world-opengl')
+      // The 7-Scenes poses are not exactly orthonormal, so the quaternion round trip differs slightly.
+      for (const [k, f] of manifest.frames.entries())
+        expect(maxDifference(f.worldFromCamera!, frames[k]!.pose)).toBeLessThan(0.01)
+    })
+  },
+)

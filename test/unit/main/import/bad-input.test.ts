@@ -8,7 +8,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ConsoleError, type SkippedFrame } from '../../../../src-main/contract'
 import { importSession } from '../../../../src-main/services/recordings/import'
 import { importInto, libraryEntries, removeDir, temporaryDir, testJobContext } from './import-test-kit'
-import { depthRamp, matrixText, translation, writeColour, writeDepth8Png, writeDepthPng, writeSevenScenes, writeText, writeTruncated } from './synthetic-sources'
+import {
+  depthRamp,
+  matrixText,
+  translation,
+  writeColour,
+  writeDepth8Png,
+  writeDepthPng,
+  writeSevenScenes,
+  writeText,
+  writeTruncated,
+} from './synthetic-sources'
 
 let work = ''
 let library = ''
@@ -22,7 +32,8 @@ afterAll(async () => {
   await removeDir(work)
 })
 
-const reasonFor = (skipped: SkippedFrame[], file: string): SkippedFrame | undefined => skipped.find((s) => s.file.endsWith(file))
+const reasonFor = (skipped: SkippedFrame[], file: string): SkippedFrame | undefined =>
+  skipped.find((s) => s.file.endsWith(file))
 
 async function failure(source: string, options = {}): Promise<ConsoleError> {
   const error = await importSession(source, options, library, testJobContext()).catch((e: unknown) => e)
@@ -33,7 +44,9 @@ async function failure(source: string, options = {}): Promise<ConsoleError> {
 /** Listing with sizes and modification times, to show the source was not touched. */
 async function snapshot(dir: string): Promise<string[]> {
   const names = await readdir(dir, { recursive: true })
-  return Promise.all(names.sort().map(async (n) => `${n} ${(await stat(join(dir, n))).size} ${(await stat(join(dir, n))).mtimeMs}`))
+  return Promise.all(
+    names.sort().map(async (n) => `${n} ${(await stat(join(dir, n))).size} ${(await stat(join(dir, n))).mtimeMs}`),
+  )
 }
 
 describe('TUM lists', () => {
@@ -49,9 +62,13 @@ describe('TUM lists', () => {
     await writeTruncated(join(source, 'color', '1.400000.png'), join(source, 'color', '1.000000.png'))
     await writeDepthPng(join(source, 'depth', '1.505000.png'), depthRamp(8, 6), 8, 6)
     await writeDepth8Png(join(source, 'depth', '1.605000.png'))
-    const rgbRows = [1.6, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5].map((t) => `${t.toFixed(6)} rgb/${t.toFixed(6)}.png extra columns`)
+    const rgbRows = [1.6, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5].map(
+      (t) => `${t.toFixed(6)} rgb/${t.toFixed(6)}.png extra columns`,
+    )
     await writeText(join(source, 'rgb.txt'), `# colour images\n# timestamp filename\n${rgbRows.join('\n')}\n`)
-    const depthRows = [1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7].map((t) => `${(t + 0.005).toFixed(6)} depth/${(t + 0.005).toFixed(6)}.png`)
+    const depthRows = [1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7].map(
+      (t) => `${(t + 0.005).toFixed(6)} depth/${(t + 0.005).toFixed(6)}.png`,
+    )
     await writeText(join(source, 'depth.txt'), `# depth\n${depthRows.join('\n')}\nnot-a-time depth/x.png\n`)
     await writeText(
       join(source, 'groundtruth.txt'),
@@ -68,9 +85,14 @@ describe('TUM lists', () => {
     expect(manifest.frames.map((f) => f.timestampSec)).toEqual([0, expect.closeTo(0.1, 6), expect.closeTo(0.2, 6)])
     expect(reasonFor(report.skipped, 'color/1.300000.png')?.reason).toMatch(/cannot decode the colour image/)
     expect(reasonFor(report.skipped, 'color/1.400000.png')?.reason).toMatch(/cannot decode the colour image/)
-    expect(reasonFor(report.skipped, 'depth/1.505000.png')?.reason).toMatch(/depth is 8×6, but the session's depth is 16×12/)
+    expect(reasonFor(report.skipped, 'depth/1.505000.png')?.reason).toMatch(
+      /depth is 8×6, but the session's depth is 16×12/,
+    )
     expect(reasonFor(report.skipped, 'depth/1.605000.png')?.reason).toMatch(/8-bit; expected 16-bit/)
-    expect(reasonFor(report.skipped, 'depth.txt')).toMatchObject({ line: 10, reason: expect.stringMatching(/expected "timestamp file"/) })
+    expect(reasonFor(report.skipped, 'depth.txt')).toMatchObject({
+      line: 10,
+      reason: expect.stringMatching(/expected "timestamp file"/),
+    })
     const badPoses = report.skipped.filter((s) => s.file.endsWith('groundtruth.txt'))
     expect(badPoses.map((s) => s.line)).toEqual([4, 5])
     expect(badPoses[0]!.reason).toMatch(/field 5 \("nan"\) is not a finite number/)
@@ -92,10 +114,20 @@ describe('frame folders with bad poses and missing files', () => {
     await rm(join(source, 'frame-000040.depth.png'))
     const { report } = await importInto(library, source)
     expect(report.imported).toBe(2)
-    expect(reasonFor(report.skipped, 'frame-000010.pose.txt')).toMatchObject({ line: 3, reason: expect.stringMatching(/^field 3 is not a finite number$/) })
-    expect(reasonFor(report.skipped, 'frame-000020.pose.txt')).toMatchObject({ line: 1, reason: expect.stringMatching(/NaN/) })
-    expect(reasonFor(report.skipped, 'frame-000030.pose.txt')?.reason).toMatch(/bad pose: the rotation part is not orthonormal/)
-    expect(reasonFor(report.skipped, 'frame-000040.depth.png')?.reason).toBe('file is missing or lies outside the source folder')
+    expect(reasonFor(report.skipped, 'frame-000010.pose.txt')).toMatchObject({
+      line: 3,
+      reason: expect.stringMatching(/^field 3 is not a finite number$/),
+    })
+    expect(reasonFor(report.skipped, 'frame-000020.pose.txt')).toMatchObject({
+      line: 1,
+      reason: expect.stringMatching(/NaN/),
+    })
+    expect(reasonFor(report.skipped, 'frame-000030.pose.txt')?.reason).toMatch(
+      /bad pose: the rotation part is not orthonormal/,
+    )
+    expect(reasonFor(report.skipped, 'frame-000040.depth.png')?.reason).toBe(
+      'file is missing or lies outside the source folder',
+    )
   })
 
   it('fails when no frame is good and leaves nothing in the library', async () => {
@@ -104,7 +136,9 @@ describe('frame folders with bad poses and missing files', () => {
     for (const n of ['000000', '000010']) await writeText(join(source, `frame-${n}.depth.png`), 'garbage')
     const error = await failure(source)
     expect(error.code).toBe('bad_file')
-    expect(error.message).toMatch(/no frame could be imported \(2 bad\).*frame-000000.depth.png: cannot read the depth image/)
+    expect(error.message).toMatch(
+      /no frame could be imported \(2 bad\).*frame-000000.depth.png: cannot read the depth image/,
+    )
     expect(await libraryEntries(library)).toEqual([])
   })
 })

@@ -3,14 +3,27 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { detectFormats } from '../../../../src-main/services/recordings/import'
 import { importInto, readDepthPng, temporaryDirsForFile } from './import-test-kit'
-import { depthRamp, matrixText, size, translation, writeColour, writeDepthPng, writePgm, writeSevenScenes, writeText } from './synthetic-sources'
+import {
+  depthRamp,
+  matrixText,
+  size,
+  translation,
+  writeColour,
+  writeDepthPng,
+  writePgm,
+  writeSevenScenes,
+  writeText,
+} from './synthetic-sources'
 
 const dirs = temporaryDirsForFile('formats-src', 'formats-lib')
 const work = (): string => dirs['formats-src']
 const library = (): string => dirs['formats-lib']
 
 /** Smooth depth (a ramp of millimetres); byte-swapped it would be noise. */
-const smoothDepth = Uint16Array.from({ length: size.width * size.height }, (_, p) => 1500 + (p % size.width) * 3 + Math.floor(p / size.width) * 2)
+const smoothDepth = Uint16Array.from(
+  { length: size.width * size.height },
+  (_, p) => 1500 + (p % size.width) * 3 + Math.floor(p / size.width) * 2,
+)
 
 async function poseListSource(name: string, order: 'big' | 'little'): Promise<string> {
   const dir = join(work(), name)
@@ -38,7 +51,9 @@ describe('16-bit PGM depth', () => {
   }
 
   it('follows a byte order set in the options', async () => {
-    const { report, manifest, dir } = await importInto(library(), await poseListSource('pgm-forced', 'little'), { pgmByteOrder: 'big' })
+    const { report, manifest, dir } = await importInto(library(), await poseListSource('pgm-forced', 'little'), {
+      pgmByteOrder: 'big',
+    })
     expect(report.pgmByteOrder).toBe('big')
     const depth = await readDepthPng(join(dir, manifest.frames[0]!.depth))
     expect(depth.data[0]).toBe(((smoothDepth[0]! & 0xff) << 8) | (smoothDepth[0]! >> 8))
@@ -53,12 +68,22 @@ describe('ScanNet export', () => {
       await writeDepthPng(join(dir, 'depth', `${k}.png`))
       await writeText(join(dir, 'pose', `${k}.txt`), matrixText(translation(k, 0, 0)))
     }
-    await writeText(join(dir, 'pose', '1.txt'), '-inf -inf -inf -inf\n-inf -inf -inf -inf\n-inf -inf -inf -inf\n-inf -inf -inf -inf\n')
+    await writeText(
+      join(dir, 'pose', '1.txt'),
+      '-inf -inf -inf -inf\n-inf -inf -inf -inf\n-inf -inf -inf -inf\n-inf -inf -inf -inf\n',
+    )
     await writeText(join(dir, 'intrinsic', 'intrinsic_depth.txt'), '21 0 7.5 0\n0 22 5.5 0\n0 0 1 0\n0 0 0 1\n')
     expect((await detectFormats(dir))[0]?.format).toBe('scannet')
     const { report, manifest } = await importInto(library(), dir)
     expect(report.imported).toBe(2)
-    expect(report.skipped).toEqual([{ sourceName: '1', file: join(dir, 'pose', '1.txt'), line: 1, reason: expect.stringMatching(/\("-inf"\) is not a finite number/) }])
+    expect(report.skipped).toEqual([
+      {
+        sourceName: '1',
+        file: join(dir, 'pose', '1.txt'),
+        line: 1,
+        reason: expect.stringMatching(/\("-inf"\) is not a finite number/),
+      },
+    ])
     expect(manifest.camera).toMatchObject({ fx: 21, fy: 22, cx: 7.5, cy: 5.5, width: size.width, height: size.height })
     expect(manifest.frames.map((f) => f.worldFromCamera![3])).toEqual([0, 2])
   })
@@ -92,7 +117,12 @@ describe('generic folder with options', () => {
     await writeColour(join(dir, 'shot_color.jpg'))
     await writeDepthPng(join(dir, 'shot_depth.png'), depthRamp())
     const intrinsics = { fx: 12, fy: 13, cx: 7, cy: 5 }
-    const { report, manifest } = await importInto(library(), dir, { depthUnitMeters: 0.0001, depthInvalidValues: [0, 65535], intrinsics, name: 'My Shot' })
+    const { report, manifest } = await importInto(library(), dir, {
+      depthUnitMeters: 0.0001,
+      depthInvalidValues: [0, 65535],
+      intrinsics,
+      name: 'My Shot',
+    })
     expect(report.format).toBe('generic')
     expect(report.intrinsicsAssumed).toBe(false)
     expect(manifest.name).toBe('My Shot')
@@ -116,7 +146,9 @@ describe('re-import of a dve session', () => {
     expect(again.manifest.frames.map((f) => [f.timestampSec, f.sourceName, f.worldFromCamera])).toEqual(
       first.manifest.frames.map((f) => [f.timestampSec, f.sourceName, f.worldFromCamera]),
     )
-    expect(await readDepthPng(join(again.dir, again.manifest.frames[1]!.depth))).toEqual(await readDepthPng(join(first.dir, first.manifest.frames[1]!.depth)))
+    expect(await readDepthPng(join(again.dir, again.manifest.frames[1]!.depth))).toEqual(
+      await readDepthPng(join(first.dir, first.manifest.frames[1]!.depth)),
+    )
   })
 })
 
@@ -130,14 +162,29 @@ describe('Redwood / Open3D', () => {
     const entry = (k: number, rows: string): string => `${k} ${k} ${k + 1}\n${rows}`
     await writeText(
       join(dir, 'trajectory.log'),
-      entry(0, matrixText(translation(0, 0, 0))) + entry(1, '1 0 0 0.1\n0 1 0 zero\n0 0 1 0\n0 0 0 1\n') + entry(2, matrixText(translation(0.2, 0, 0))),
+      entry(0, matrixText(translation(0, 0, 0))) +
+        entry(1, '1 0 0 0.1\n0 1 0 zero\n0 0 1 0\n0 0 0 1\n') +
+        entry(2, matrixText(translation(0.2, 0, 0))),
     )
-    await writeText(join(dir, 'odometry.log'), [0, 1, 2].map((k) => entry(k, matrixText(translation(0, k, 0)))).join(''))
-    await writeText(join(dir, 'camera_test.json'), JSON.stringify({ width: 16, height: 12, intrinsic_matrix: [20, 0, 0, 0, 21, 0, 7.5, 5.5, 1] }))
+    await writeText(
+      join(dir, 'odometry.log'),
+      [0, 1, 2].map((k) => entry(k, matrixText(translation(0, k, 0)))).join(''),
+    )
+    await writeText(
+      join(dir, 'camera_test.json'),
+      JSON.stringify({ width: 16, height: 12, intrinsic_matrix: [20, 0, 0, 0, 21, 0, 7.5, 5.5, 1] }),
+    )
     const { report, manifest } = await importInto(library(), dir)
     expect(report.format).toBe('redwood')
     expect(manifest.camera).toMatchObject({ fx: 20, fy: 21, cx: 7.5, cy: 5.5 })
-    expect(report.skipped).toEqual([{ sourceName: '1', file: join(dir, 'trajectory.log'), line: 8, reason: expect.stringMatching(/field 4 is not a finite number$/) }])
+    expect(report.skipped).toEqual([
+      {
+        sourceName: '1',
+        file: join(dir, 'trajectory.log'),
+        line: 8,
+        reason: expect.stringMatching(/field 4 is not a finite number$/),
+      },
+    ])
     expect(manifest.frames.map((f) => f.worldFromCamera![3])).toEqual([0, 0.2])
     expect(report.warnings.join(' ')).toMatch(/Poses are from trajectory.log; the source also has odometry.log/)
     const odometry = await importInto(library(), dir, { poseFile: 'odometry.log' })

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decode } from 'fast-png'
 import { afterAll, beforeAll } from 'vitest'
-import { ConsoleError, sessionManifestSchema, type ImportOptions, type ImportReport, type SessionManifest } from '../../../../src-main/contract'
+import {
+  ConsoleError,
+  sessionManifestSchema,
+  type ImportOptions,
+  type ImportReport,
+  type SessionManifest,
+} from '../../../../src-main/contract'
 import type { JobContext } from '../../../../src-main/services/jobs/job-runner'
 import { importSession } from '../../../../src-main/services/recordings/import'
 import { sharedData, sharedDataDir, skipReason } from '../../../helpers/prerequisites'
@@ -23,7 +29,8 @@ export function sharedRecording(name: string): string | null {
 export function requiredRecording(name: string): string | null {
   const path = sharedRecording(name)
   if (path) return path
-  if (process.env.CI === 'true') throw new Error(`${join(sharedDataDir, name)} is missing, and CI=true requires the shared recordings.`)
+  if (process.env.CI === 'true')
+    throw new Error(`${join(sharedDataDir, name)} is missing, and CI=true requires the shared recordings.`)
   console.warn(skipMessage(name))
   return null
 }
@@ -32,7 +39,9 @@ export function skipMessage(name: string): string {
   return `skipped: ${join(sharedDataDir, name)} is missing (the shared recordings are not on this machine)`
 }
 
-export function testJobContext(signal: AbortSignal = new AbortController().signal): JobContext & { progressCalls: number } {
+export function testJobContext(
+  signal: AbortSignal = new AbortController().signal,
+): JobContext & { progressCalls: number } {
   const ctx = {
     signal,
     progressCalls: 0,
@@ -56,7 +65,11 @@ export interface ImportedSession {
   dir: string
 }
 
-export async function importInto(libraryDir: string, sourcePath: string, options: ImportOptions = {}): Promise<ImportedSession> {
+export async function importInto(
+  libraryDir: string,
+  sourcePath: string,
+  options: ImportOptions = {},
+): Promise<ImportedSession> {
   const report = await importSession(sourcePath, options, libraryDir, testJobContext())
   const dir = join(libraryDir, report.sessionId)
   const manifest = sessionManifestSchema.parse(JSON.parse(await readFile(join(dir, 'session.json'), 'utf8')))

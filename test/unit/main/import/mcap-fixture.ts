@@ -7,7 +7,13 @@ import { McapWriter, type IWritable } from '@mcap/core'
 import { parse } from '@foxglove/rosmsg'
 import { MessageWriter } from '@foxglove/rosmsg2-serialization'
 import sharp from 'sharp'
-import { cameraInfoDefinition, compressedImageDefinition, imageDefinition, stringDefinition, tfMessageDefinition } from './ros2-definitions'
+import {
+  cameraInfoDefinition,
+  compressedImageDefinition,
+  imageDefinition,
+  stringDefinition,
+  tfMessageDefinition,
+} from './ros2-definitions'
 
 class MemoryWritable implements IWritable {
   private readonly parts: Uint8Array[] = []
@@ -44,14 +50,29 @@ export class TestMcap {
       await this.writer.start({ profile: 'ros2', library: 'dve-console tests' })
       this.started = true
     }
-    const schemaId = await this.writer.registerSchema({ name: schemaName, encoding: 'ros2msg', data: new TextEncoder().encode(definition) })
-    const channelId = await this.writer.registerChannel({ topic: name, schemaId, messageEncoding: 'cdr', metadata: new Map() })
+    const schemaId = await this.writer.registerSchema({
+      name: schemaName,
+      encoding: 'ros2msg',
+      data: new TextEncoder().encode(definition),
+    })
+    const channelId = await this.writer.registerChannel({
+      topic: name,
+      schemaId,
+      messageEncoding: 'cdr',
+      metadata: new Map(),
+    })
     const serializer = new MessageWriter(parse(definition, { ros2: true }))
     let sequence = 0
     return {
       add: async (timeSec, message) => {
         const time = BigInt(Math.round(timeSec * 1e9))
-        await this.writer.addMessage({ channelId, sequence: sequence++, logTime: time, publishTime: time, data: serializer.writeMessage(message) })
+        await this.writer.addMessage({
+          channelId,
+          sequence: sequence++,
+          logTime: time,
+          publishTime: time,
+          data: serializer.writeMessage(message),
+        })
       },
     }
   }
@@ -62,8 +83,14 @@ export class TestMcap {
   }
 }
 
-export const stamp = (timeSec: number): { sec: number; nanosec: number } => ({ sec: Math.floor(timeSec), nanosec: Math.round((timeSec % 1) * 1e9) })
-export const header = (timeSec: number, frameId: string): { stamp: { sec: number; nanosec: number }; frame_id: string } => ({ stamp: stamp(timeSec), frame_id: frameId })
+export const stamp = (timeSec: number): { sec: number; nanosec: number } => ({
+  sec: Math.floor(timeSec),
+  nanosec: Math.round((timeSec % 1) * 1e9),
+})
+export const header = (
+  timeSec: number,
+  frameId: string,
+): { stamp: { sec: number; nanosec: number }; frame_id: string } => ({ stamp: stamp(timeSec), frame_id: frameId })
 
 export const fixtureCamera = { width: 32, height: 24, fx: 30, fy: 31, cx: 15.5, cy: 11.5 }
 export const wallDepthMeters = 2
@@ -104,14 +131,34 @@ function depthImage(encoding: '16UC1' | '32FC1', width: number, height: number):
   return { step: width * bytes, data }
 }
 
-async function colourMessage(kind: RgbdMcapOptions['colour'], timeSec: number, k: number): Promise<{ schema: 'image' | 'compressed'; message: unknown }> {
+async function colourMessage(
+  kind: RgbdMcapOptions['colour'],
+  timeSec: number,
+  k: number,
+): Promise<{ schema: 'image' | 'compressed'; message: unknown }> {
   const { width, height } = fixtureCamera
   const rgb = new Uint8Array(width * height * 3).map((_, i) => (i * 7 + k * 13) % 256)
   if (kind === 'jpeg') {
-    const data = await sharp(rgb, { raw: { width, height, channels: 3 } }).jpeg().toBuffer()
-    return { schema: 'compressed', message: { header: header(timeSec, 'camera_color_optical_frame'), format: 'jpeg', data } }
+    const data = await sharp(rgb, { raw: { width, height, channels: 3 } })
+      .jpeg()
+      .toBuffer()
+    return {
+      schema: 'compressed',
+      message: { header: header(timeSec, 'camera_color_optical_frame'), format: 'jpeg', data },
+    }
   }
-  return { schema: 'image', message: { header: header(timeSec, 'camera_color_optical_frame'), height, width, encoding: kind, is_bigendian: 0, step: width * 3, data: rgb } }
+  return {
+    schema: 'image',
+    message: {
+      header: header(timeSec, 'camera_color_optical_frame'),
+      height,
+      width,
+      encoding: kind,
+      is_bigendian: 0,
+      step: width * 3,
+      data: rgb,
+    },
+  }
 }
 
 /**
@@ -121,7 +168,11 @@ async function colourMessage(kind: RgbdMcapOptions['colour'], timeSec: number, k
 export async function writeRgbdMcap(path: string, options: RgbdMcapOptions): Promise<void> {
   const mcap = new TestMcap(options.zstdChunks ? await zstdChunk() : undefined)
   const compressed = options.colour === 'jpeg'
-  const colour = await mcap.topic('/camera/color/image', compressed ? 'sensor_msgs/msg/CompressedImage' : 'sensor_msgs/msg/Image', compressed ? compressedImageDefinition : imageDefinition)
+  const colour = await mcap.topic(
+    '/camera/color/image',
+    compressed ? 'sensor_msgs/msg/CompressedImage' : 'sensor_msgs/msg/Image',
+    compressed ? compressedImageDefinition : imageDefinition,
+  )
   const depth = await mcap.topic('/camera/depth/image_raw', 'sensor_msgs/msg/Image', imageDefinition)
   const info = await mcap.topic('/camera/depth/camera_info', 'sensor_msgs/msg/CameraInfo', cameraInfoDefinition)
   const tfStatic = await mcap.topic('/tf_static', 'tf2_msgs/msg/TFMessage', tfMessageDefinition)
@@ -131,21 +182,52 @@ export async function writeRgbdMcap(path: string, options: RgbdMcapOptions): Pro
   // The optical frame sits 0.5 m above base_link, looking along base_link's x: rotate so z_optical = x_base.
   const opticalRotation = { x: -0.5, y: 0.5, z: -0.5, w: 0.5 }
   const withTf = options.tf ?? true
-  if (withTf) await tfStatic.add(t0, {
-    transforms: [{ header: header(t0, 'base_link'), child_frame_id: 'camera_depth_optical_frame', transform: { translation: { x: 0, y: 0, z: 0.5 }, rotation: opticalRotation } }],
-  })
+  if (withTf)
+    await tfStatic.add(t0, {
+      transforms: [
+        {
+          header: header(t0, 'base_link'),
+          child_frame_id: 'camera_depth_optical_frame',
+          transform: { translation: { x: 0, y: 0, z: 0.5 }, rotation: opticalRotation },
+        },
+      ],
+    })
   for (let k = 0; k < options.frames; k++) {
     const t = t0 + k / 10
     // Motion along base y (sideways for the camera) keeps the wall at the same depth.
-    if (withTf) await tf.add(t, { transforms: [{ header: header(t, 'odom'), child_frame_id: 'base_link', transform: { translation: { x: 0, y: cameraX(k), z: 0 }, rotation: { x: 0, y: 0, z: 0, w: 1 } } }] })
+    if (withTf)
+      await tf.add(t, {
+        transforms: [
+          {
+            header: header(t, 'odom'),
+            child_frame_id: 'base_link',
+            transform: { translation: { x: 0, y: cameraX(k), z: 0 }, rotation: { x: 0, y: 0, z: 0, w: 1 } },
+          },
+        ],
+      })
     await info.add(t, {
-      header: header(t, 'camera_depth_optical_frame'), height, width, distortion_model: 'plumb_bob', d: [0, 0, 0, 0, 0],
-      k: [fx, 0, cx, 0, fy, cy, 0, 0, 1], r: [1, 0, 0, 0, 1, 0, 0, 0, 1], p: [fx, 0, cx, 0, 0, fy, cy, 0, 0, 0, 1, 0],
-      binning_x: 0, binning_y: 0, roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
+      header: header(t, 'camera_depth_optical_frame'),
+      height,
+      width,
+      distortion_model: 'plumb_bob',
+      d: [0, 0, 0, 0, 0],
+      k: [fx, 0, cx, 0, fy, cy, 0, 0, 1],
+      r: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+      p: [fx, 0, cx, 0, 0, fy, cy, 0, 0, 0, 1, 0],
+      binning_x: 0,
+      binning_y: 0,
+      roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
     })
     const broken = k === options.brokenDepthFrame
     const image = depthImage(options.depthEncoding, width, broken ? height - 4 : height)
-    await depth.add(t, { header: header(t, 'camera_depth_optical_frame'), height: broken ? height - 4 : height, width, encoding: options.depthEncoding, is_bigendian: 0, ...image })
+    await depth.add(t, {
+      header: header(t, 'camera_depth_optical_frame'),
+      height: broken ? height - 4 : height,
+      width,
+      encoding: options.depthEncoding,
+      is_bigendian: 0,
+      ...image,
+    })
     const c = await colourMessage(options.colour, t + (options.colourOffsetSec ?? 0.004), k)
     await colour.add(t + (options.colourOffsetSec ?? 0.004), c.message)
   }

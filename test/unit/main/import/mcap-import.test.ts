@@ -25,7 +25,9 @@ describe('ROS 2 MCAP with 16UC1 depth, rgb8 colour, CameraInfo and tf', () => {
     const [detected] = await detectFormats(path)
     expect(detected?.format).toBe('mcap')
     expect(detected?.frameCount).toBe(frames)
-    expect(detected?.topics?.map((t) => `${t.topic} ${t.schemaName}`)).toContain('/camera/depth/image_raw sensor_msgs/msg/Image')
+    expect(detected?.topics?.map((t) => `${t.topic} ${t.schemaName}`)).toContain(
+      '/camera/depth/image_raw sensor_msgs/msg/Image',
+    )
   })
 
   it('imports every frame with CameraInfo intrinsics and millimetre depth', async () => {
@@ -60,13 +62,16 @@ describe('ROS 2 MCAP with 16UC1 depth, rgb8 colour, CameraInfo and tf', () => {
 
   it('stops the tf chain at a chosen world frame', async () => {
     const { manifest } = await importInto(library(), path, { mcap: { worldFrame: 'base_link' } })
-    for (const frame of manifest.frames) expect([frame.worldFromCamera![3], frame.worldFromCamera![7], frame.worldFromCamera![11]]).toEqual([0, 0, 0.5])
+    for (const frame of manifest.frames)
+      expect([frame.worldFromCamera![3], frame.worldFromCamera![7], frame.worldFromCamera![11]]).toEqual([0, 0, 0.5])
   })
 
   it('warns when the tf tree does not reach the chosen world frame', async () => {
     const { manifest, report } = await importInto(library(), path, { mcap: { worldFrame: 'map' } })
     expect(manifest.hasPoses).toBe(false)
-    expect(report.warnings.join(' ')).toMatch(/6 frames have no pose: the tf tree has no transform from "camera_depth_optical_frame" to "map"/)
+    expect(report.warnings.join(' ')).toMatch(
+      /6 frames have no pose: the tf tree has no transform from "camera_depth_optical_frame" to "map"/,
+    )
   })
 
   it('reads the colour topic in RGB order', async () => {
@@ -76,7 +81,9 @@ describe('ROS 2 MCAP with 16UC1 depth, rgb8 colour, CameraInfo and tf', () => {
   })
 
   it('refuses a topic that is not in the file, naming the topics', async () => {
-    await expect(importSession(path, { mcap: { depthTopic: '/nope' } }, library(), testJobContext())).rejects.toThrow(/\/nope.*\/camera\/depth\/image_raw/)
+    await expect(importSession(path, { mcap: { depthTopic: '/nope' } }, library(), testJobContext())).rejects.toThrow(
+      /\/nope.*\/camera\/depth\/image_raw/,
+    )
   })
 })
 
@@ -112,7 +119,9 @@ describe('ROS 2 MCAP with 32FC1 depth, bgr8/JPEG colour and time offsets', () =>
   it('associates colour and depth only within the time tolerance', async () => {
     const path = join(work(), 'rgbd-offset.mcap')
     await writeRgbdMcap(path, { frames: 3, depthEncoding: '16UC1', colour: 'rgb8', colourOffsetSec: 0.04 })
-    await expect(importSession(path, {}, library(), testJobContext())).rejects.toThrow(/no frames found|no frame could be imported/)
+    await expect(importSession(path, {}, library(), testJobContext())).rejects.toThrow(
+      /no frames found|no frame could be imported/,
+    )
     const { report } = await importInto(library(), path, { maxTimeDifferenceSec: 0.05 })
     expect(report.imported).toBe(3)
   })

@@ -4,13 +4,21 @@
  */
 import { join } from 'node:path'
 import type { SessionManifest } from '../../../../src-main/contract'
-import { depthOverlap, type MetricDepth, type Overlap } from '../../../../src-main/services/recordings/import/pose-overlap'
+import {
+  depthOverlap,
+  type MetricDepth,
+  type Overlap,
+} from '../../../../src-main/services/recordings/import/pose-overlap'
 import { invertRigid, multiply4 } from '../../../../src-main/services/recordings/import/pose-math'
 import { readDepthPng } from './import-test-kit'
 
 async function metricDepth(path: string, unitMeters: number, invalid: ReadonlySet<number>): Promise<MetricDepth> {
   const depth = await readDepthPng(path)
-  return { width: depth.width, height: depth.height, meters: Float32Array.from(depth.data, (raw) => (invalid.has(raw) ? 0 : raw * unitMeters)) }
+  return {
+    width: depth.width,
+    height: depth.height,
+    meters: Float32Array.from(depth.data, (raw) => (invalid.has(raw) ? 0 : raw * unitMeters)),
+  }
 }
 
 export async function poseAgreement(
@@ -27,6 +35,8 @@ export async function poseAgreement(
   const pose = (m: number[]): number[] => (options.invertPoses ? invertRigid(m) : m)
   const jFromI = multiply4(invertRigid(pose(fj.worldFromCamera)), pose(fi.worldFromCamera))
   const invalid = new Set(depthInvalidValues)
-  const [di, dj] = await Promise.all([fi, fj].map((f) => metricDepth(join(sessionDir, f.depth), depthUnitMeters, invalid)))
+  const [di, dj] = await Promise.all(
+    [fi, fj].map((f) => metricDepth(join(sessionDir, f.depth), depthUnitMeters, invalid)),
+  )
   return depthOverlap(di!, dj!, camera, jFromI, options)
 }

@@ -27,7 +27,12 @@ export async function loadRealFrames(sevenScenes: string, count: number): Promis
       const depth = await readDepthPng(join(sevenScenes, `${stem}.depth.png`))
       const pose = (await readFile(join(sevenScenes, `${stem}.pose.txt`), 'utf8')).trim().split(/\s+/).map(Number)
       // 65535 is 7-Scenes' own invalid code; every convention below writes "no depth" its own way.
-      return { number: k * 10, colourJpg: join(sevenScenes, `${stem}.color.jpg`), depthMm: depth.data.map((v) => (v === 65535 ? 0 : v)), pose }
+      return {
+        number: k * 10,
+        colourJpg: join(sevenScenes, `${stem}.color.jpg`),
+        depthMm: depth.data.map((v) => (v === 65535 ? 0 : v)),
+        pose,
+      }
     }),
   )
 }
@@ -62,4 +67,5 @@ export function mapDepth(depthMm: Uint16Array, encodeOne: (mm: number) => number
   return depthMm.map((mm) => (mm > 0 ? encodeOne(mm) : encodeOne === encodeMm.kinectDisparity ? 2047 : 0))
 }
 
-export const matrixLines = (m: readonly number[]): string => [0, 1, 2, 3].map((r) => m.slice(r * 4, r * 4 + 4).join(' ')).join('\n') + '\n'
+export const matrixLines = (m: readonly number[]): string =>
+  [0, 1, 2, 3].map((r) => m.slice(r * 4, r * 4 + 4).join(' ')).join('\n') + '\n'

@@ -6,7 +6,11 @@ const join = (main: string, ...deps: string[]): string => [main, ...deps].join(s
 const time = 'MSG: builtin_interfaces/Time\nint32 sec\nuint32 nanosec'
 const header = 'MSG: std_msgs/Header\nbuiltin_interfaces/Time stamp\nstring frame_id'
 
-export const imageDefinition = join('std_msgs/Header header\nuint32 height\nuint32 width\nstring encoding\nuint8 is_bigendian\nuint32 step\nuint8[] data', header, time)
+export const imageDefinition = join(
+  'std_msgs/Header header\nuint32 height\nuint32 width\nstring encoding\nuint8 is_bigendian\nuint32 step\nuint8[] data',
+  header,
+  time,
+)
 
 export const compressedImageDefinition = join('std_msgs/Header header\nstring format\nuint8[] data', header, time)
 

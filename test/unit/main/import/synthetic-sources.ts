@@ -16,12 +16,26 @@ async function put(path: string, data: Uint8Array | string): Promise<void> {
   await writeFile(path, data)
 }
 
-export async function writeDepthPng(path: string, data = depthRamp(), width = size.width, height = size.height): Promise<void> {
+export async function writeDepthPng(
+  path: string,
+  data = depthRamp(),
+  width = size.width,
+  height = size.height,
+): Promise<void> {
   await put(path, encode({ width, height, data, depth: 16, channels: 1 }))
 }
 
 export async function writeDepth8Png(path: string): Promise<void> {
-  await put(path, encode({ width: size.width, height: size.height, data: new Uint8Array(size.width * size.height).fill(9), depth: 8, channels: 1 }))
+  await put(
+    path,
+    encode({
+      width: size.width,
+      height: size.height,
+      data: new Uint8Array(size.width * size.height).fill(9),
+      depth: 8,
+      channels: 1,
+    }),
+  )
 }
 
 export async function writeColour(path: string, seed = 0): Promise<void> {
@@ -40,7 +54,13 @@ export async function writeText(path: string, text: string): Promise<void> {
 }
 
 /** A 16-bit binary PGM of `data` in the given byte order. */
-export async function writePgm(path: string, data: Uint16Array, order: 'big' | 'little', width = size.width, height = size.height): Promise<void> {
+export async function writePgm(
+  path: string,
+  data: Uint16Array,
+  order: 'big' | 'little',
+  width = size.width,
+  height = size.height,
+): Promise<void> {
   const header = new TextEncoder().encode(`P5\n# test depth\n${width} ${height}\n65535\n`)
   const body = new Uint8Array(data.length * 2)
   const view = new DataView(body.buffer)
@@ -51,9 +71,27 @@ export async function writePgm(path: string, data: Uint16Array, order: 'big' | '
   await put(path, bytes)
 }
 
-export const matrixText = (m: readonly number[]): string => [0, 1, 2, 3].map((r) => m.slice(r * 4, r * 4 + 4).join(' ')).join('\n') + '\n'
+export const matrixText = (m: readonly number[]): string =>
+  [0, 1, 2, 3].map((r) => m.slice(r * 4, r * 4 + 4).join(' ')).join('\n') + '\n'
 
-export const translation = (x: number, y: number, z: number): number[] => [1, 0, 0, x, 0, 1, 0, y, 0, 0, 1, z, 0, 0, 0, 1]
+export const translation = (x: number, y: number, z: number): number[] => [
+  1,
+  0,
+  0,
+  x,
+  0,
+  1,
+  0,
+  y,
+  0,
+  0,
+  1,
+  z,
+  0,
+  0,
+  0,
+  1,
+]
 
 /** A 7-Scenes folder of `count` good frames (numbers 0, 10, 20, …) with intrinsics. */
 export async function writeSevenScenes(dir: string, count: number): Promise<void> {
@@ -67,7 +105,12 @@ export async function writeSevenScenes(dir: string, count: number): Promise<void
 }
 
 /** A minimal uncompressed little-endian TIFF of one grey channel: 16-bit unsigned or 32-bit float samples. */
-export async function writeTiff(path: string, data: Uint16Array | Float32Array, width: number, height: number): Promise<void> {
+export async function writeTiff(
+  path: string,
+  data: Uint16Array | Float32Array,
+  width: number,
+  height: number,
+): Promise<void> {
   const float = data instanceof Float32Array
   const entries: Array<[tag: number, type: number, value: number]> = [
     [256, 4, width],

@@ -21,7 +21,11 @@ describe('compact cache tier', () => {
       const { jobId } = await h.inference.inference.runOnSession({ sessionId: 's' })
       expect((await h.inference.inference.runResult({ jobId })).computed).toBe(7)
     }
-    const modelDir = join(compact.paths.cache, 'embeddings', readdirSync(join(compact.paths.cache, 'embeddings'))[0] as string)
+    const modelDir = join(
+      compact.paths.cache,
+      'embeddings',
+      readdirSync(join(compact.paths.cache, 'embeddings'))[0] as string,
+    )
     expect(readdirSync(modelDir).sort()).toEqual(['frame-basis.bin', 'image-codes-8.onnx', 's'])
     const versions = Array.from({ length: 7 }, (_, i) => {
       const entry = decodeEntry(readFileSync(join(modelDir, 's', `${i}.dvemb`)))

@@ -2,7 +2,12 @@ import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { EmbeddingCache, decodeEntry, encodeEntry, type CachedMap } from '../../../../src-main/services/inference/embedding-cache'
+import {
+  EmbeddingCache,
+  decodeEntry,
+  encodeEntry,
+  type CachedMap,
+} from '../../../../src-main/services/inference/embedding-cache'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -16,7 +21,14 @@ function tempDir(): string {
 }
 
 function map(seed: number): Extract<CachedMap, { halves: Uint16Array }> {
-  return { dim: 4, width: 3, height: 2, cameraWidth: 12, cameraHeight: 8, halves: Uint16Array.from({ length: 24 }, (_, i) => seed * 100 + i) }
+  return {
+    dim: 4,
+    width: 3,
+    height: 2,
+    cameraWidth: 12,
+    cameraHeight: 8,
+    halves: Uint16Array.from({ length: 24 }, (_, i) => seed * 100 + i),
+  }
 }
 const entryBytes = 32 + 24 * 2
 
@@ -69,8 +81,16 @@ describe('embedding cache', () => {
   })
 
   it('round-trips a codes entry (version 2: k int8 codes per pixel) and checks its size', () => {
-    const codes = Int8Array.from({ length: 3 * 4 * 2 }, (_, i) => (i * 37) % 255 - 127)
-    const entry: CachedMap = { dim: 768, width: 4, height: 2, cameraWidth: 640, cameraHeight: 480, codes, components: 3 }
+    const codes = Int8Array.from({ length: 3 * 4 * 2 }, (_, i) => ((i * 37) % 255) - 127)
+    const entry: CachedMap = {
+      dim: 768,
+      width: 4,
+      height: 2,
+      cameraWidth: 640,
+      cameraHeight: 480,
+      codes,
+      components: 3,
+    }
     const bytes = encodeEntry(entry)
     expect(bytes.byteLength).toBe(32 + 24)
     const back = decodeEntry(bytes) as Extract<CachedMap, { codes: Int8Array }>

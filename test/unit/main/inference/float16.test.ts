@@ -29,7 +29,9 @@ describe('float16', () => {
       raw.forEach((v, c) => expect(Math.abs((map[p * dim + c] as number) - v / norm)).toBeLessThanOrEqual(2 ** -11))
     }
     // a tie: 1 + 2^-11 lies halfway between two halves and goes to the even one (1.0)
-    const tie = await session.run({ [outputGraphNames.raw]: new ort.Tensor('float32', Float32Array.of(1 + 2 ** -11), [1, 1, 1, 1]) })
+    const tie = await session.run({
+      [outputGraphNames.raw]: new ort.Tensor('float32', Float32Array.of(1 + 2 ** -11), [1, 1, 1, 1]),
+    })
     expect([...((tie[outputGraphNames.halves] as ort.Tensor).data as Uint16Array)]).toEqual([0x3c00])
   })
 })

@@ -40,7 +40,9 @@ describe('models service', () => {
     expect(checked.graph?.imageOutputDims).toEqual([1, 8, 48, 64])
 
     await models.activate({ id: 'alpha' })
-    const settings = JSON.parse(readFileSync(join(harness.home, 'settings.json'), 'utf8')) as { models: { activePack: string } }
+    const settings = JSON.parse(readFileSync(join(harness.home, 'settings.json'), 'utf8')) as {
+      models: { activePack: string }
+    }
     expect(settings.models.activePack).toBe('alpha')
     expect((await models.providers()).active).toBe('cpu')
     expect((await models.providers()).fallbacks.map((f) => f.split(':')[0])).toEqual(['tensorrt', 'cuda'])
@@ -103,7 +105,9 @@ describe('frame embeddings and heads', () => {
       expect(scores.scores[pixels + p]).toBeCloseTo(dotB + 0.5, 4)
     }
     expect(scores.scores[0]).toBeCloseTo(1, 2)
-    await expect(inference.scoreFrame('s1', 0, [new Float32Array(5)])).rejects.toThrow(/5 values; the model's embeddings have 8/)
+    await expect(inference.scoreFrame('s1', 0, [new Float32Array(5)])).rejects.toThrow(
+      /5 values; the model's embeddings have 8/,
+    )
   })
 
   it('makes argmax class maps with the best score per pixel', async () => {
@@ -132,7 +136,9 @@ describe('frame embeddings and heads', () => {
     const png = decode(response.body)
     expect([png.width, png.height, png.channels]).toEqual([16, 12, 3])
     expect(new Set(png.data).size).toBeGreaterThan(10)
-    await expect(harness.data.handle('inference/s1/x/pca', new URLSearchParams())).rejects.toThrow(/Frame index "x" is not a non-negative integer/)
+    await expect(harness.data.handle('inference/s1/x/pca', new URLSearchParams())).rejects.toThrow(
+      /Frame index "x" is not a non-negative integer/,
+    )
   })
 
   it('pools stride-1 outputs down to the cache resolution', async () => {
@@ -169,7 +175,9 @@ describe('batch runs', () => {
     const second = await finished(harness, (await inference.runOnSession({ sessionId: 's1' })).jobId)
     expect(second.message).toMatch(/6 frames \(3 computed, 3 cached\)/)
     expect((await inference.cacheStatus({ sessionId: 's1' })).sessionFramesCached).toBe(6)
-    await expect(inference.runOnSession({ sessionId: 's1', frames: { start: 2, end: 9 } })).rejects.toThrow(/outside session "s1", which has 6 frames/)
+    await expect(inference.runOnSession({ sessionId: 's1', frames: { start: 2, end: 9 } })).rejects.toThrow(
+      /outside session "s1", which has 6 frames/,
+    )
   })
 
   it('cancels between frames and keeps what was done', async () => {
@@ -229,9 +237,17 @@ describe('batch runs', () => {
     }
     const job = await finished(h, (await h.inference.inference.runOnSession({ sessionId: 's1' })).jobId)
     expect(job.state).toBe('failed')
-    expect(job.error).toMatch(/^Frame 2 of session "s1": The native-work process crashed \(killed by SIGTERM\) while embedding a frame; it was restarted\. \(frames before it are cached; run again to resume\)\.$/)
-    expect(h.logger.recent().some((l) => /native-work process stopped \(killed by SIGTERM\)/.test(l.message))).toBe(true)
-    expect(h.inference.client.status()).toMatchObject({ running: true, restarts: 1, lastCrash: { reason: 'killed by SIGTERM' } })
+    expect(job.error).toMatch(
+      /^Frame 2 of session "s1": The native-work process crashed \(killed by SIGTERM\) while embedding a frame; it was restarted\. \(frames before it are cached; run again to resume\)\.$/,
+    )
+    expect(h.logger.recent().some((l) => /native-work process stopped \(killed by SIGTERM\)/.test(l.message))).toBe(
+      true,
+    )
+    expect(h.inference.client.status()).toMatchObject({
+      running: true,
+      restarts: 1,
+      lastCrash: { reason: 'killed by SIGTERM' },
+    })
     expect(h.workers).toHaveLength(2)
     expect((await h.inference.inference.cacheStatus({ sessionId: 's1' })).sessionFramesCached).toBe(2)
     // Running again resumes on the new process from the cache.
@@ -256,21 +272,27 @@ describe('bad packs', () => {
   }
 
   it('names the field when the manifest does not match the graph', async () => {
-    const errors = await packErrors((dir) => editManifest(dir, (m) => {
-      (m.image as Record<string, unknown>).embeddingDim = 16
-    }))
+    const errors = await packErrors((dir) =>
+      editManifest(dir, (m) => {
+        ;(m.image as Record<string, unknown>).embeddingDim = 16
+      }),
+    )
     expect(errors.join('\n')).toMatch(/image\.embeddingDim is 16 but the model outputs 8 channels/)
   })
 
   it('names a wrong output name and a wrong stride', async () => {
-    const wrongOutput = await packErrors((dir) => editManifest(dir, (m) => {
-      (m.image as Record<string, unknown>).output = 'logits'
-    }))
+    const wrongOutput = await packErrors((dir) =>
+      editManifest(dir, (m) => {
+        ;(m.image as Record<string, unknown>).output = 'logits'
+      }),
+    )
     expect(wrongOutput.join('\n')).toMatch(/image\.output is "logits" but the graph's outputs are "emb"/)
     await harness?.dispose()
-    const wrongStride = await packErrors((dir) => editManifest(dir, (m) => {
-      (m.image as Record<string, unknown>).outputStride = 2
-    }))
+    const wrongStride = await packErrors((dir) =>
+      editManifest(dir, (m) => {
+        ;(m.image as Record<string, unknown>).outputStride = 2
+      }),
+    )
     expect(wrongStride.join('\n')).toMatch(/image\.outputStride 2 means a 32×24 output but the model gives 16×12/)
   })
 
@@ -281,7 +303,9 @@ describe('bad packs', () => {
     })
     expect(schema.join('\n')).toMatch(/model\.json:24: image\.rgbStd\[0\]: /)
     await harness?.dispose()
-    const syntax = await packErrors((dir) => writeFileSync(join(dir, 'model.json'), '{\n  "format": "dve-model-pack",\n  oops\n}'))
+    const syntax = await packErrors((dir) =>
+      writeFileSync(join(dir, 'model.json'), '{\n  "format": "dve-model-pack",\n  oops\n}'),
+    )
     expect(syntax.join('\n')).toMatch(/model\.json:3: not valid JSON/)
   })
 
@@ -329,6 +353,8 @@ describe('cache files', () => {
     expect(modelDirs).toHaveLength(1)
     const files = readdirSync(join(harness.paths.cache, 'embeddings', modelDirs[0] as string, 's1'))
     expect(files.sort()).toEqual(['0.dvemb', '1.dvemb'])
-    expect(existsSync(join(harness.paths.cache, 'embeddings', modelDirs[0] as string, 's1', '.0.dvemb.tmp'))).toBe(false)
+    expect(existsSync(join(harness.paths.cache, 'embeddings', modelDirs[0] as string, 's1', '.0.dvemb.tmp'))).toBe(
+      false,
+    )
   })
 })

@@ -24,7 +24,11 @@ export class FakeFrames implements FrameReader {
   loads = 0
   beforeLoad: ((frameIndex: number) => Promise<void>) | null = null
 
-  constructor(private readonly frames: FakeFrameSpec[], readonly width = 80, readonly height = 60) {}
+  constructor(
+    private readonly frames: FakeFrameSpec[],
+    readonly width = 80,
+    readonly height = 60,
+  ) {}
 
   async frameCount(): Promise<number> {
     return this.frames.length
@@ -42,12 +46,25 @@ export class FakeFrames implements FrameReader {
       rgb[i * 3 + 1] = Math.floor(i / width) * 4
       rgb[i * 3 + 2] = (i % width) * 3
     }
-    const depth = spec.depthMeters === null
-      ? { width: 0, height: 0, data: new Float32Array(0) }
-      : { width, height, data: Float32Array.from({ length: width * height }, (_, i) => (spec.depthMeters as number) + (i % 13) * 0.01) }
+    const depth =
+      spec.depthMeters === null
+        ? { width: 0, height: 0, data: new Float32Array(0) }
+        : {
+            width,
+            height,
+            data: Float32Array.from(
+              { length: width * height },
+              (_, i) => (spec.depthMeters as number) + (i % 13) * 0.01,
+            ),
+          }
     return {
-      sessionId, frameIndex, timestampSec: frameIndex / 30, rgb: { width, height, data: rgb }, depthMeters: depth,
-      camera: { width, height, fx: 60, fy: 60, cx: width / 2, cy: height / 2 }, worldFromCamera: null,
+      sessionId,
+      frameIndex,
+      timestampSec: frameIndex / 30,
+      rgb: { width, height, data: rgb },
+      depthMeters: depth,
+      camera: { width, height, fx: 60, fy: 60, cx: width / 2, cy: height / 2 },
+      worldFromCamera: null,
     }
   }
 
@@ -70,10 +87,21 @@ export interface Harness {
 }
 
 /** `packs`: folder name in the harness → fixture folder it copies. */
-export function makeHarness(packs: Record<string, string>, frames: FrameReader, options: { maxMapWidth?: number; cacheBudgetBytes?: number; home?: string; providerHost?: () => ProviderHost; cacheTier?: 'fp16' | 'codes' | 'auto' } = {}): Harness {
+export function makeHarness(
+  packs: Record<string, string>,
+  frames: FrameReader,
+  options: {
+    maxMapWidth?: number
+    cacheBudgetBytes?: number
+    home?: string
+    providerHost?: () => ProviderHost
+    cacheTier?: 'fp16' | 'codes' | 'auto'
+  } = {},
+): Harness {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'dve-inference-'))
   const shipped = join(home, 'shipped-models')
-  for (const [name, source] of Object.entries(packs)) cpSync(join(fixturePacks, source), join(shipped, name), { recursive: true })
+  for (const [name, source] of Object.entries(packs))
+    cpSync(join(fixturePacks, source), join(shipped, name), { recursive: true })
   const paths = { ...consolePaths(home), shippedModels: shipped }
   const events = new EventBus()
   const logger = new Logger(events)
@@ -81,8 +109,16 @@ export function makeHarness(packs: Record<string, string>, frames: FrameReader, 
   const data = new DataRouter()
   const workers: NativeProcess[] = []
   const inference = createInference({
-    paths, frames, jobs, data, events, logger,
-    maxMapWidth: options.maxMapWidth, cacheBudgetBytes: options.cacheBudgetBytes, providerHost: options.providerHost, cacheTier: options.cacheTier,
+    paths,
+    frames,
+    jobs,
+    data,
+    events,
+    logger,
+    maxMapWidth: options.maxMapWidth,
+    cacheBudgetBytes: options.cacheBudgetBytes,
+    providerHost: options.providerHost,
+    cacheTier: options.cacheTier,
     launchNative: (entry) => {
       const worker = forkNativeProcess(entry)
       workers.push(worker)
@@ -90,7 +126,14 @@ export function makeHarness(packs: Record<string, string>, frames: FrameReader, 
     },
   })
   return {
-    home, paths, jobs, logger, events, data, inference, workers,
+    home,
+    paths,
+    jobs,
+    logger,
+    events,
+    data,
+    inference,
+    workers,
     async dispose() {
       jobs.cancelAll()
       await inference.dispose()

@@ -15,7 +15,14 @@ interface ParityCase {
   depthMaxMeters: number | null
 }
 const fixture = JSON.parse(readFileSync(join(folder, 'cases.json'), 'utf8')) as {
-  spec: { rgbMean: [number, number, number]; rgbStd: [number, number, number]; depthUnitMeters: number; depthMean: number; depthStd: number; invalidDepthValue: number }
+  spec: {
+    rgbMean: [number, number, number]
+    rgbStd: [number, number, number]
+    depthUnitMeters: number
+    depthMean: number
+    depthStd: number
+    invalidDepthValue: number
+  }
   cases: ParityCase[]
 }
 
@@ -38,7 +45,8 @@ describe('preprocessing parity with cv2', () => {
       )
       expect(input.planes.length).toBe(expected.length)
       let worst = 0
-      for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs((input.planes[i] as number) - (expected[i] as number)))
+      for (let i = 0; i < expected.length; i++)
+        worst = Math.max(worst, Math.abs((input.planes[i] as number) - (expected[i] as number)))
       expect(worst).toBeLessThanOrEqual(1e-4)
     })
   }
@@ -55,24 +63,41 @@ describe('preprocessing parity with cv2', () => {
 })
 
 const kinectDir = join(sharedDataDir, 'dveformer-kinect-sample')
-const hasKinect = skipReason('preprocessing parity on the real Kinect v2 sample', [sharedData('dveformer-kinect-sample')]) === ''
+const hasKinect =
+  skipReason('preprocessing parity on the real Kinect v2 sample', [sharedData('dveformer-kinect-sample')]) === ''
 const kinect = JSON.parse(readFileSync(join(folder, 'kinect-sample.json'), 'utf8')) as {
-  depthMaxMeters: number; depthMean: number; depthStd: number; indices: number[]; values: number[]
+  depthMaxMeters: number
+  depthMean: number
+  depthStd: number
+  indices: number[]
+  values: number[]
 }
 
 describe('preprocessing parity on the real Kinect v2 sample', () => {
-  it.skipIf(!hasKinect)('matches cv2 on 1440×1080 → 640×480 (skipped when ../shared/data/dveformer-kinect-sample is missing)', () => {
-    const rgbPng = decode(readFileSync(join(kinectDir, 'rgb/sample.png')))
-    const depthPng = decode(readFileSync(join(kinectDir, 'depth/sample.png')))
-    expect([rgbPng.channels, depthPng.depth]).toEqual([3, 16])
-    const depthMeters = Float32Array.from(depthPng.data as Uint16Array, (mm) => mm * 0.001)
-    const input = preprocessFrame(
-      { width: rgbPng.width, height: rgbPng.height, data: rgbPng.data as Uint8Array },
-      { width: depthPng.width, height: depthPng.height, data: depthMeters },
-      { ...fixture.spec, inputSize: { width: 640, height: 480 }, depthMaxMeters: kinect.depthMaxMeters, depthMean: kinect.depthMean, depthStd: kinect.depthStd },
-    )
-    let worst = 0
-    kinect.indices.forEach((index, i) => (worst = Math.max(worst, Math.abs((input.planes[index] as number) - (kinect.values[i] as number)))))
-    expect(worst).toBeLessThanOrEqual(1e-4)
-  })
+  it.skipIf(!hasKinect)(
+    'matches cv2 on 1440×1080 → 640×480 (skipped when ../shared/data/dveformer-kinect-sample is missing)',
+    () => {
+      const rgbPng = decode(readFileSync(join(kinectDir, 'rgb/sample.png')))
+      const depthPng = decode(readFileSync(join(kinectDir, 'depth/sample.png')))
+      expect([rgbPng.channels, depthPng.depth]).toEqual([3, 16])
+      const depthMeters = Float32Array.from(depthPng.data as Uint16Array, (mm) => mm * 0.001)
+      const input = preprocessFrame(
+        { width: rgbPng.width, height: rgbPng.height, data: rgbPng.data as Uint8Array },
+        { width: depthPng.width, height: depthPng.height, data: depthMeters },
+        {
+          ...fixture.spec,
+          inputSize: { width: 640, height: 480 },
+          depthMaxMeters: kinect.depthMaxMeters,
+          depthMean: kinect.depthMean,
+          depthStd: kinect.depthStd,
+        },
+      )
+      let worst = 0
+      kinect.indices.forEach(
+        (index, i) =>
+          (worst = Math.max(worst, Math.abs((input.planes[index] as number) - (kinect.values[i] as number)))),
+      )
+      expect(worst).toBeLessThanOrEqual(1e-4)
+    },
+  )
 })

@@ -16,13 +16,17 @@ afterEach(async () => {
 })
 
 const claimsEverything: ProviderHost = {
-  unavailable: {}, forwardsTensorRtOptions: true, tensorRtVersion: '10.3.0',
+  unavailable: {},
+  forwardsTensorRtOptions: true,
+  tensorRtVersion: '10.3.0',
   gpu: { name: 'NVIDIA Jetson AGX Orin', driver: null, computeCapability: '8.7' },
 }
 
 describe('provider fallback', () => {
   it('tries TensorRT (with its options) and CUDA, records why each failed, and runs on the CPU', async () => {
-    harness = makeHarness({ demo: 'tiny' }, new FakeFrames([{ depthMeters: 1.5 }]), { providerHost: () => claimsEverything })
+    harness = makeHarness({ demo: 'tiny' }, new FakeFrames([{ depthMeters: 1.5 }]), {
+      providerHost: () => claimsEverything,
+    })
     const { models } = harness.inference
     await models.activate({ id: 'demo' })
     const status = await models.providers()
@@ -40,17 +44,28 @@ describe('provider fallback', () => {
   })
 
   it('with the libraries reported missing, skips TensorRT and CUDA without trying them', async () => {
-    const missing: ProviderHost = { ...claimsEverything, unavailable: { tensorrt: 'not installed (x missing)', cuda: 'not installed (y missing)' } }
+    const missing: ProviderHost = {
+      ...claimsEverything,
+      unavailable: { tensorrt: 'not installed (x missing)', cuda: 'not installed (y missing)' },
+    }
     harness = makeHarness({ demo: 'tiny' }, new FakeFrames([{ depthMeters: 1.5 }]), { providerHost: () => missing })
     await harness.inference.models.activate({ id: 'demo' })
     const status = await harness.inference.models.providers()
-    expect(status).toMatchObject({ active: 'cpu', fallbacks: ['tensorrt: not installed (x missing)', 'cuda: not installed (y missing)'] })
+    expect(status).toMatchObject({
+      active: 'cpu',
+      fallbacks: ['tensorrt: not installed (x missing)', 'cuda: not installed (y missing)'],
+    })
   })
 
   it('fails with every reason when no provider is usable', async () => {
-    const none: ProviderHost = { ...claimsEverything, unavailable: { tensorrt: 'not installed (x missing)', cuda: 'not installed (y missing)' } }
+    const none: ProviderHost = {
+      ...claimsEverything,
+      unavailable: { tensorrt: 'not installed (x missing)', cuda: 'not installed (y missing)' },
+    }
     harness = makeHarness({ demo: 'tiny' }, new FakeFrames([{ depthMeters: 1.5 }]), { providerHost: () => none })
     await harness.inference.models.setProviderOrder({ order: ['tensorrt', 'cuda'] })
-    await expect(harness.inference.models.activate({ id: 'demo' })).rejects.toThrow(/no execution provider is usable here \(tensorrt: not installed \(x missing\); cuda: not installed \(y missing\)\)/)
+    await expect(harness.inference.models.activate({ id: 'demo' })).rejects.toThrow(
+      /no execution provider is usable here \(tensorrt: not installed \(x missing\); cuda: not installed \(y missing\)\)/,
+    )
   })
 })

@@ -2,20 +2,34 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
-  defaultWorkspaceBytes, engineBuildAhead, engineCacheFor, planProviders, type ProviderHost, type TensorRtProviderConfig,
+  defaultWorkspaceBytes,
+  engineBuildAhead,
+  engineCacheFor,
+  planProviders,
+  type ProviderHost,
+  type TensorRtProviderConfig,
 } from '../../../../src-main/services/inference/provider-options'
 
 const orin: ProviderHost = {
-  unavailable: {}, forwardsTensorRtOptions: true, tensorRtVersion: '10.3.0',
+  unavailable: {},
+  forwardsTensorRtOptions: true,
+  tensorRtVersion: '10.3.0',
   gpu: { name: 'NVIDIA Jetson AGX Orin Developer Kit', driver: 'L4T R36.4.3', computeCapability: '8.7' },
 }
 const workstation: ProviderHost = {
-  unavailable: {}, forwardsTensorRtOptions: false, tensorRtVersion: '10.9.0',
+  unavailable: {},
+  forwardsTensorRtOptions: false,
+  tensorRtVersion: '10.9.0',
   gpu: { name: 'NVIDIA RTX A4000', driver: '570.86', computeCapability: '8.6' },
 }
 const cpuOnlyArm64: ProviderHost = {
-  unavailable: { cuda: 'not supported by this onnxruntime-node build', tensorrt: 'not supported by this onnxruntime-node build' },
-  forwardsTensorRtOptions: false, tensorRtVersion: null, gpu: null,
+  unavailable: {
+    cuda: 'not supported by this onnxruntime-node build',
+    tensorrt: 'not supported by this onnxruntime-node build',
+  },
+  forwardsTensorRtOptions: false,
+  tensorRtVersion: null,
+  gpu: null,
 }
 const cacheDir = join('/data', 'dve', 'cache')
 const model = { hash: 'a'.repeat(64) }
@@ -40,7 +54,8 @@ describe('planProviders', () => {
   })
 
   it('the workspace limit and device id are options', () => {
-    const trt = planProviders(['tensorrt'], orin, { cacheDir, model, workspaceBytes: 2 ** 30, deviceId: 1 }).choices[0]?.config as TensorRtProviderConfig
+    const trt = planProviders(['tensorrt'], orin, { cacheDir, model, workspaceBytes: 2 ** 30, deviceId: 1 }).choices[0]
+      ?.config as TensorRtProviderConfig
     expect(trt.trt_max_workspace_size).toBe(String(2 ** 30))
     expect(trt.deviceId).toBe(1)
   })
@@ -57,12 +72,16 @@ describe('planProviders', () => {
     const plan = planProviders(order, cpuOnlyArm64, { cacheDir, model: null })
     expect(plan.choices.map((c) => c.provider)).toEqual(['cpu'])
     expect(plan.skipped.map((s) => `${s.provider}: ${s.reason}`)).toEqual([
-      'tensorrt: not supported by this onnxruntime-node build', 'cuda: not supported by this onnxruntime-node build',
+      'tensorrt: not supported by this onnxruntime-node build',
+      'cuda: not supported by this onnxruntime-node build',
     ])
   })
 
   it('follows the configured order', () => {
-    expect(planProviders(['cpu', 'tensorrt'], orin, { cacheDir, model }).choices.map((c) => c.provider)).toEqual(['cpu', 'tensorrt'])
+    expect(planProviders(['cpu', 'tensorrt'], orin, { cacheDir, model }).choices.map((c) => c.provider)).toEqual([
+      'cpu',
+      'tensorrt',
+    ])
   })
 
   it('TensorRT needs the model hash for its cache key', () => {
@@ -72,7 +91,8 @@ describe('planProviders', () => {
 })
 
 describe('engine cache key', () => {
-  const key = (m: { hash: string }, host: Pick<ProviderHost, 'tensorRtVersion' | 'gpu'>) => engineCacheFor(cacheDir, m, host).key
+  const key = (m: { hash: string }, host: Pick<ProviderHost, 'tensorRtVersion' | 'gpu'>) =>
+    engineCacheFor(cacheDir, m, host).key
   it('changes with the model, the TensorRT version and the GPU, and is a plain folder name', () => {
     const base = key(model, orin)
     expect(base).toMatch(/^[a-z0-9._-]+$/)
@@ -80,7 +100,9 @@ describe('engine cache key', () => {
     expect(base).toContain('sm8.7')
     expect(key({ hash: 'b'.repeat(64) }, orin)).not.toBe(base)
     expect(key(model, { ...orin, tensorRtVersion: '10.7.0' })).not.toBe(base)
-    expect(key(model, { ...orin, gpu: { name: 'NVIDIA Jetson Orin NX', driver: null, computeCapability: '8.7' } })).not.toBe(base)
+    expect(
+      key(model, { ...orin, gpu: { name: 'NVIDIA Jetson Orin NX', driver: null, computeCapability: '8.7' } }),
+    ).not.toBe(base)
     expect(key(model, orin)).toBe(base)
     expect(engineCacheFor(cacheDir, model, orin).dir).toBe(join(cacheDir, 'tensorrt', base))
   })

@@ -13,7 +13,9 @@ const parity = JSON.parse(readFileSync(join(fixturePacks, 'parity', 'tokenizer.j
 
 describe('tokenizer parity with Python tokenizers', () => {
   it('gives the same ids and mask, padded and truncated like the reference', async () => {
-    const manifest = JSON.parse(readFileSync(join(fixturePacks, 'tiny', 'model.json'), 'utf8')) as { text: TextModelSpec }
+    const manifest = JSON.parse(readFileSync(join(fixturePacks, 'tiny', 'model.json'), 'utf8')) as {
+      text: TextModelSpec
+    }
     expect(manifest.text.contextLength).toBe(parity.contextLength)
     const tower = await TextTower.open(join(fixturePacks, 'tiny'), manifest.text, 'text:test')
     for (const { prompt, ids, mask } of parity.cases) {

@@ -37,7 +37,10 @@ describe('inference worker client', () => {
     const { client, lines } = makeClient(0)
     const loaded = await client.load('text', join(fixturePacks, 'tiny/text.onnx'), [cpuChoice])
     expect(loaded.inputs.map((i) => i.name)).toEqual(['input_ids', 'attention_mask'])
-    const response = await client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, 'interactive')
+    const response = await client.request(
+      { kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] },
+      'interactive',
+    )
     expect(response.outputs.text_embeds?.dims).toEqual([1, 8])
     expect(lines.some((l) => /^warn Slow call: run text took/.test(l))).toBe(true)
   })
@@ -47,9 +50,16 @@ describe('inference worker client', () => {
     await client.load('text', join(fixturePacks, 'tiny/text.onnx'), [cpuChoice])
     const order: string[] = []
     const run = (name: string, priority: 'batch' | 'interactive', signal?: AbortSignal) =>
-      client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, priority, signal).then(() => order.push(name))
+      client
+        .request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, priority, signal)
+        .then(() => order.push(name))
     const controller = new AbortController()
-    const calls = [run('b1', 'batch'), run('b2', 'batch', controller.signal), run('b3', 'batch'), run('i1', 'interactive')]
+    const calls = [
+      run('b1', 'batch'),
+      run('b2', 'batch', controller.signal),
+      run('b3', 'batch'),
+      run('i1', 'interactive'),
+    ]
     controller.abort()
     const results = await Promise.allSettled(calls)
     expect(results[1]?.status).toBe('rejected')
@@ -60,10 +70,18 @@ describe('inference worker client', () => {
   it('fails the call in flight with a clear error when the worker dies, then works on a new worker', async () => {
     const { client, workers, lines } = makeClient()
     await client.load('text', join(fixturePacks, 'tiny/text.onnx'), [cpuChoice])
-    const pending = client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, 'interactive')
+    const pending = client.request(
+      { kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] },
+      'interactive',
+    )
     workers[0]?.kill()
-    await expect(pending).rejects.toThrow(/native-work process crashed \(killed by SIGTERM\) while running a model; it was restarted/)
-    const after = await client.request({ kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] }, 'interactive')
+    await expect(pending).rejects.toThrow(
+      /native-work process crashed \(killed by SIGTERM\) while running a model; it was restarted/,
+    )
+    const after = await client.request(
+      { kind: 'run', sessionKey: 'text', feeds: textFeeds(), fetches: ['text_embeds'] },
+      'interactive',
+    )
     expect(after.outputs.text_embeds?.dims).toEqual([1, 8])
     expect(workers).toHaveLength(2)
     expect(lines.some((l) => /Reloaded text on cpu/.test(l))).toBe(true)
@@ -71,6 +89,8 @@ describe('inference worker client', () => {
 
   it('names the file when an ONNX model does not load', async () => {
     const { client } = makeClient()
-    await expect(client.load('x', join(fixturePacks, 'tiny/model.json'), [cpuChoice])).rejects.toThrow(/model\.json on any execution provider \(cpu: /)
+    await expect(client.load('x', join(fixturePacks, 'tiny/model.json'), [cpuChoice])).rejects.toThrow(
+      /model\.json on any execution provider \(cpu: /,
+    )
   })
 })

@@ -22,7 +22,13 @@ let simulator: RobotSimulator
 
 beforeAll(async () => {
   const store = new SessionStore(join(demoDir, 'no-library'), [demoDir])
-  simulator = await RobotSimulator.start({ session: await store.get('demo-apartment'), frames: new SessionFrameReader(store), port: 0, rate: 0.05, loop: true })
+  simulator = await RobotSimulator.start({
+    session: await store.get('demo-apartment'),
+    frames: new SessionFrameReader(store),
+    port: 0,
+    rate: 0.05,
+    loop: true,
+  })
 })
 afterAll(() => simulator.close())
 
@@ -59,18 +65,32 @@ describe('subprotocol handshake', () => {
   it('accepts foxglove.sdk.v1 alone, foxglove.websocket.v1 alone and both (sdk first), and answers 400 to neither', async () => {
     expect(await handshake(simulator.url, ['foxglove.sdk.v1'])).toEqual({ protocol: 'foxglove.sdk.v1' })
     expect(await handshake(simulator.url, ['foxglove.websocket.v1'])).toEqual({ protocol: 'foxglove.websocket.v1' })
-    expect(await handshake(simulator.url, ['foxglove.sdk.v1', 'foxglove.websocket.v1'])).toEqual({ protocol: 'foxglove.sdk.v1' })
-    expect(await handshake(simulator.url, ['foxglove.websocket.v1', 'foxglove.sdk.v1'])).toEqual({ protocol: 'foxglove.sdk.v1' })
+    expect(await handshake(simulator.url, ['foxglove.sdk.v1', 'foxglove.websocket.v1'])).toEqual({
+      protocol: 'foxglove.sdk.v1',
+    })
+    expect(await handshake(simulator.url, ['foxglove.websocket.v1', 'foxglove.sdk.v1'])).toEqual({
+      protocol: 'foxglove.sdk.v1',
+    })
     expect(await handshake(simulator.url, ['mqtt'])).toEqual({ status: 400 })
   })
 
   it('reaches a server that accepts only foxglove.sdk.v1 (foxglove_bridge 3.x)', async () => {
     const server = new FoxgloveServer({ name: 'sdk-only', sessionId: 'a' })
-    server.addChannel({ topic: '/tf', encoding: 'cdr', schemaName: rosSchemas.tfMessage.name, schema: rosSchemas.tfMessage.definition, schemaEncoding: 'ros2msg' })
+    server.addChannel({
+      topic: '/tf',
+      encoding: 'cdr',
+      schemaName: rosSchemas.tfMessage.name,
+      schema: rosSchemas.tfMessage.definition,
+      schemaEncoding: 'ros2msg',
+    })
     const http = createServer()
-    const wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('foxglove.sdk.v1') ? 'foxglove.sdk.v1' : false) })
+    const wss = new WebSocketServer({
+      noServer: true,
+      handleProtocols: (p) => (p.has('foxglove.sdk.v1') ? 'foxglove.sdk.v1' : false),
+    })
     http.on('upgrade', (req, socket, head) => {
-      if (!String(req.headers['sec-websocket-protocol']).split(/,\s*/).includes('foxglove.sdk.v1')) return socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')
+      if (!String(req.headers['sec-websocket-protocol']).split(/,\s*/).includes('foxglove.sdk.v1'))
+        return socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')
       wss.handleUpgrade(req, socket, head, (ws) => server.handleConnection(ws, 'test'))
     })
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r))
@@ -94,12 +114,22 @@ describe('golden frames', () => {
     const ws = new WebSocket(simulator.url, ['foxglove.sdk.v1'])
     const next = frameQueue(ws)
     const info = JSON.parse((await next()) as string)
-    expect(info).toMatchObject({ op: 'serverInfo', capabilities: [], supportedEncodings: ['cdr'], metadata: { ROS_DISTRO: 'jazzy' } })
+    expect(info).toMatchObject({
+      op: 'serverInfo',
+      capabilities: [],
+      supportedEncodings: ['cdr'],
+      metadata: { ROS_DISTRO: 'jazzy' },
+    })
     expect(typeof info.sessionId).toBe('string')
     const advertise = JSON.parse((await next()) as string)
     expect(advertise.op).toBe('advertise')
     const staticChannel = advertise.channels.find((c: { topic: string }) => c.topic === simulatedTopics.tfStatic)
-    expect(staticChannel).toMatchObject({ encoding: 'cdr', schemaName: 'tf2_msgs/msg/TFMessage', schemaEncoding: 'ros2msg', schema: rosSchemas.tfMessage.definition })
+    expect(staticChannel).toMatchObject({
+      encoding: 'cdr',
+      schemaName: 'tf2_msgs/msg/TFMessage',
+      schemaEncoding: 'ros2msg',
+      schema: rosSchemas.tfMessage.definition,
+    })
     expect(advertise.channels.map((c: { topic: string }) => c.topic).sort()).toEqual(simulator.topics().sort())
     const before = BigInt(Date.now()) * 1_000_000n
     ws.send(JSON.stringify({ op: 'subscribe', subscriptions: [{ id: 42, channelId: staticChannel.id }] }))
@@ -110,8 +140,13 @@ describe('golden frames', () => {
     const receiveNs = frame.readBigUInt64LE(5)
     // The bridge stamps Message Data with its receive time, not header.stamp.
     expect(receiveNs >= before && receiveNs <= BigInt(Date.now()) * 1_000_000n).toBe(true)
-    const message = rosReader(staticChannel.schema).readMessage<{ transforms: Array<{ child_frame_id: string; header: { frame_id: string } }> }>(frame.subarray(13))
-    expect(message.transforms[0]).toMatchObject({ child_frame_id: 'camera_color_optical_frame', header: { frame_id: 'camera_link' } })
+    const message = rosReader(staticChannel.schema).readMessage<{
+      transforms: Array<{ child_frame_id: string; header: { frame_id: string } }>
+    }>(frame.subarray(13))
+    expect(message.transforms[0]).toMatchObject({
+      child_frame_id: 'camera_color_optical_frame',
+      header: { frame_id: 'camera_link' },
+    })
   })
 })
 
@@ -127,14 +162,41 @@ describe('CDR with bridge-style schemas', () => {
     const header = { stamp: { sec: 1_795_651_210, nanosec: 799_999_952 }, frame_id: 'camera_color_optical_frame' }
     const depth = new Uint16Array([0, 1, 65535, 1234, 4321, 7])
     const messages = {
-      image: { header, height: 2, width: 3, encoding: '16UC1', is_bigendian: 0, step: 6, data: new Uint8Array(depth.buffer) },
+      image: {
+        header,
+        height: 2,
+        width: 3,
+        encoding: '16UC1',
+        is_bigendian: 0,
+        step: 6,
+        data: new Uint8Array(depth.buffer),
+      },
       compressedImage: { header, format: 'jpeg', data: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]) },
       cameraInfo: {
-        header, height: 240, width: 320, distortion_model: 'plumb_bob', d: [0.1, 0, 0, 0, 0], k: [262.5, 0, 159.5, 0, 262.5, 119.5, 0, 0, 1],
-        r: [1, 0, 0, 0, 1, 0, 0, 0, 1], p: [262.5, 0, 159.5, 0, 0, 262.5, 119.5, 0, 0, 0, 1, 0], binning_x: 0, binning_y: 0,
+        header,
+        height: 240,
+        width: 320,
+        distortion_model: 'plumb_bob',
+        d: [0.1, 0, 0, 0, 0],
+        k: [262.5, 0, 159.5, 0, 262.5, 119.5, 0, 0, 1],
+        r: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+        p: [262.5, 0, 159.5, 0, 0, 262.5, 119.5, 0, 0, 0, 1, 0],
+        binning_x: 0,
+        binning_y: 0,
         roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
       },
-      tfMessage: { transforms: [{ header, child_frame_id: 'camera_link', transform: { translation: { x: 1.5, y: -2, z: 0.25 }, rotation: { x: 0, y: 0, z: Math.SQRT1_2, w: Math.SQRT1_2 } } }] },
+      tfMessage: {
+        transforms: [
+          {
+            header,
+            child_frame_id: 'camera_link',
+            transform: {
+              translation: { x: 1.5, y: -2, z: 0.25 },
+              rotation: { x: 0, y: 0, z: Math.SQRT1_2, w: Math.SQRT1_2 },
+            },
+          },
+        ],
+      },
     } as const
     for (const key of Object.keys(messages) as Array<keyof typeof messages>) {
       const bytes = rosWriter(key).writeMessage(messages[key])
@@ -142,7 +204,9 @@ describe('CDR with bridge-style schemas', () => {
       shifted.set(bytes, 13)
       for (const view of [bytes, shifted.subarray(13)]) {
         const back = rosReader(rosSchemas[key].definition).readMessage<Record<string, unknown>>(view)
-        expect(JSON.parse(JSON.stringify(back, (_k, v) => (ArrayBuffer.isView(v) ? [...(v as Uint8Array)] : v)))).toEqual(
+        expect(
+          JSON.parse(JSON.stringify(back, (_k, v) => (ArrayBuffer.isView(v) ? [...(v as Uint8Array)] : v))),
+        ).toEqual(
           JSON.parse(JSON.stringify(messages[key], (_k, v) => (ArrayBuffer.isView(v) ? [...(v as Uint8Array)] : v))),
         )
       }
@@ -167,13 +231,14 @@ describe('one clear failure per wrong server', () => {
   })
   afterAll(() => new Promise((r) => http.close(r)))
 
-  const failure = (target: string): Promise<LinkFailure> => FoxgloveLink.open(target, { timeoutMs: 3000 }).then(
-    (link) => {
-      link.close()
-      throw new Error('connected')
-    },
-    (error: LinkFailure) => error,
-  )
+  const failure = (target: string): Promise<LinkFailure> =>
+    FoxgloveLink.open(target, { timeoutMs: 3000 }).then(
+      (link) => {
+        link.close()
+        throw new Error('connected')
+      },
+      (error: LinkFailure) => error,
+    )
 
   it('says a server that is not a Foxglove server is one', async () => {
     const notFoxglove = await failure(`${url}/other`)

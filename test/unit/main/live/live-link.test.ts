@@ -52,14 +52,24 @@ function rig(): Rig {
   const statuses: LiveStatus[] = []
   events.subscribe((name, payload) => name === 'live' && statuses.push(payload as LiveStatus))
   // No model and no map here: the recording is what this test is about (the e2e test embeds and maps).
-  const live = new LiveService({ libraryDir: library, store, events, logger: new Logger(events, null), embedder: () => null, buildMap: async () => undefined })
+  const live = new LiveService({
+    libraryDir: library,
+    store,
+    events,
+    logger: new Logger(events, null),
+    embedder: () => null,
+    buildMap: async () => undefined,
+  })
   cleanups.push(() => live.dispose())
   return { library, store, reader: new SessionFrameReader(store), live, statuses, published: new Map() }
 }
 
 async function simulate(r: Rig, session: StoredSession, port: number, rate: number): Promise<RobotSimulator> {
   const simulator = await RobotSimulator.start({
-    session, frames: r.reader, port, rate,
+    session,
+    frames: r.reader,
+    port,
+    rate,
     onPublished: ({ frameIndex, stampSec }) => {
       const stamp = rosStamp(stampSec)
       r.published.set(`${stamp.sec}.${stamp.nanosec.toString().padStart(9, '0')}`, frameIndex)
@@ -83,67 +93,92 @@ async function expectSameFrames(r: Rig, recordedId: string, source: StoredSessio
     const sourceDepth = await r.reader.depthRaw(source, original)
     expect(depth.length).toBe(sourceDepth.data.length)
     let differing = 0
-    for (let p = 0; p < depth.length; p++) if (depth[p] !== Math.round(sourceDepth.data[p]! * sourceDepth.scale * 1000)) differing++
+    for (let p = 0; p < depth.length; p++)
+      if (depth[p] !== Math.round(sourceDepth.data[p]! * sourceDepth.scale * 1000)) differing++
     expect(differing).toBe(0)
     // tf carries a unit quaternion: translations come back exactly, rotations re-orthonormalised
     // (the sources' rotations are not exactly orthonormal: 7-Scenes' entries move by up to ~1e-4).
     if (original.worldFromCamera)
-      frame.worldFromCamera!.forEach((v, i) => expect(Math.abs(v - original.worldFromCamera![i]!)).toBeLessThan([3, 7, 11].includes(i) ? 1e-9 : 5e-4))
+      frame.worldFromCamera!.forEach((v, i) =>
+        expect(Math.abs(v - original.worldFromCamera![i]!)).toBeLessThan([3, 7, 11].includes(i) ? 1e-9 : 5e-4),
+      )
     else expect(frame.worldFromCamera).toBeNull()
   }
-  expect(recorded.manifest.camera).toMatchObject({ width: source.manifest.camera.width, height: source.manifest.camera.height })
+  expect(recorded.manifest.camera).toMatchObject({
+    width: source.manifest.camera.width,
+    height: source.manifest.camera.height,
+  })
   expect(recorded.manifest.camera.fx).toBeCloseTo(source.manifest.camera.fx, 9)
   return indices
 }
 
 describe('live link: simulator → recording', () => {
-  it('records the demo recording through a simulator kill and restart: one session, same frames, none lost', { timeout: 120_000 }, async () => {
-    const r = rig()
-    const demo = await r.store.get('demo-apartment')
-    const total = demo.manifest.frames.length
-    let simulator = await simulate(r, demo, 0, 4)
-    const port = simulator.port
-    const started = await r.live.connect({ url: simulator.url, name: 'demo live' })
-    expect(started.protocol).toBe('foxglove.sdk.v1')
-    expect(started.topics).toMatchObject({ rgbTopic: '/camera/camera/color/image_raw/compressed', depthTopic: '/camera/camera/aligned_depth_to_color/image_raw' })
-    const status = (): LiveStatus => r.live.current()!.status()
-    await until('80 recorded frames', () => status().framesRecorded >= 80)
-    const sessionId = status().sessionId
-    await simulator.close()
-    await until('the link to notice', () => status().state === 'reconnecting')
-    const atKill = status().framesRecorded
-    simulator = await simulate(r, demo, port, 4)
-    await until('reconnecting', () => status().state === 'live')
-    await simulator.finished()
-    await sleep(1000)
-    const final = (await r.live.stop())!
-    expect(final.sessionId).toBe(sessionId)
-    expect(final.reconnects).toBeGreaterThanOrEqual(1)
-    expect(final.framesRecorded).toBeGreaterThan(atKill)
-    expect(final.message).not.toBeNull()
-    const indices = await expectSameFrames(r, sessionId!, demo)
-    // Every frame from the first recorded one to the last, in order: the restart lost nothing complete.
-    expect(indices).toEqual(Array.from({ length: total - indices[0]! }, (_, k) => indices[0]! + k))
-    expect(indices[0]).toBeLessThanOrEqual(1)
-    expect(final.posedFrames).toBe(indices.length)
-    expect(r.statuses.some((s) => s.state === 'reconnecting' && s.sessionId === sessionId)).toBe(true)
-  })
+  it(
+    'records the demo recording through a simulator kill and restart: one session, same frames, none lost',
+    { timeout: 120_000 },
+    async () => {
+      const r = rig()
+      const demo = await r.store.get('demo-apartment')
+      const total = demo.manifest.frames.length
+      let simulator = await simulate(r, demo, 0, 4)
+      const port = simulator.port
+      const started = await r.live.connect({ url: simulator.url, name: 'demo live' })
+      expect(started.protocol).toBe('foxglove.sdk.v1')
+      expect(started.topics).toMatchObject({
+        rgbTopic: '/camera/camera/color/image_raw/compressed',
+        depthTopic: '/camera/camera/aligned_depth_to_color/image_raw',
+      })
+      const status = (): LiveStatus => r.live.current()!.status()
+      await until('80 recorded frames', () => status().framesRecorded >= 80)
+      const sessionId = status().sessionId
+      await simulator.close()
+      await until('the link to notice', () => status().state === 'reconnecting')
+      const atKill = status().framesRecorded
+      simulator = await simulate(r, demo, port, 4)
+      await until('reconnecting', () => status().state === 'live')
+      await simulator.finished()
+      await sleep(1000)
+      const final = (await r.live.stop())!
+      expect(final.sessionId).toBe(sessionId)
+      expect(final.reconnects).toBeGreaterThanOrEqual(1)
+      expect(final.framesRecorded).toBeGreaterThan(atKill)
+      expect(final.message).not.toBeNull()
+      const indices = await expectSameFrames(r, sessionId!, demo)
+      // Every frame from the first recorded one to the last, in order: the restart lost nothing complete.
+      expect(indices).toEqual(Array.from({ length: total - indices[0]! }, (_, k) => indices[0]! + k))
+      expect(indices[0]).toBeLessThanOrEqual(1)
+      expect(final.posedFrames).toBe(indices.length)
+      expect(r.statuses.some((s) => s.state === 'reconnecting' && s.sessionId === sessionId)).toBe(true)
+    },
+  )
 
   const realSource = sharedRecording('7scenes-tsdf-fusion')
   if (!realSource && process.env.CI === 'true') throw new Error(skipMessage('7scenes-tsdf-fusion'))
-  it.skipIf(!realSource)(`records a real recording (7-Scenes) frame for frame${realSource ? '' : ` (${skipMessage('7scenes-tsdf-fusion')})`}`, { timeout: 120_000 }, async () => {
-    const r = rig()
-    const imported = await importInto(r.library, realSource!)
-    const source = await r.store.get(imported.report.sessionId)
-    const simulator = await simulate(r, source, 0, 1)
-    await r.live.connect({ url: simulator.url })
-    await simulator.finished()
-    await until('all frames', () => r.live.current()!.status().framesRecorded >= source.manifest.frames.length, 20_000)
-    const final = (await r.live.stop())!
-    const indices = await expectSameFrames(r, final.sessionId!, source)
-    expect(indices).toEqual(source.manifest.frames.map((f) => f.index))
-    expect(final.pairing).toMatchObject({ paired: source.manifest.frames.length, unpairedColour: 0, unpairedDepth: 0 })
-  })
+  it.skipIf(!realSource)(
+    `records a real recording (7-Scenes) frame for frame${realSource ? '' : ` (${skipMessage('7scenes-tsdf-fusion')})`}`,
+    { timeout: 120_000 },
+    async () => {
+      const r = rig()
+      const imported = await importInto(r.library, realSource!)
+      const source = await r.store.get(imported.report.sessionId)
+      const simulator = await simulate(r, source, 0, 1)
+      await r.live.connect({ url: simulator.url })
+      await simulator.finished()
+      await until(
+        'all frames',
+        () => r.live.current()!.status().framesRecorded >= source.manifest.frames.length,
+        20_000,
+      )
+      const final = (await r.live.stop())!
+      const indices = await expectSameFrames(r, final.sessionId!, source)
+      expect(indices).toEqual(source.manifest.frames.map((f) => f.index))
+      expect(final.pairing).toMatchObject({
+        paired: source.manifest.frames.length,
+        unpairedColour: 0,
+        unpairedDepth: 0,
+      })
+    },
+  )
 })
 
 describe('live link: bad input', () => {
@@ -159,17 +194,27 @@ describe('live link: bad input', () => {
   it('names a topic the robot does not publish, and the topics it does', async () => {
     const r = rig()
     const simulator = await simulate(r, await r.store.get('demo-apartment'), 0, 1)
-    await expect(r.live.connect({ url: simulator.url, depthTopic: '/camera/depth/nope' })).rejects.toThrow(/does not publish \/camera\/depth\/nope .*Topics: .*aligned_depth_to_color\/image_raw/)
+    await expect(r.live.connect({ url: simulator.url, depthTopic: '/camera/depth/nope' })).rejects.toThrow(
+      /does not publish \/camera\/depth\/nope .*Topics: .*aligned_depth_to_color\/image_raw/,
+    )
   })
 
   it('rejects colour and depth topics swapped, with one clear message, recording nothing wrong', async () => {
     const r = rig()
     const simulator = await simulate(r, await r.store.get('demo-apartment'), 0, 4)
-    await r.live.connect({ url: simulator.url, depthTopic: '/camera/camera/color/image_raw/compressed', rgbTopic: '/camera/camera/aligned_depth_to_color/image_raw' })
+    await r.live.connect({
+      url: simulator.url,
+      depthTopic: '/camera/camera/color/image_raw/compressed',
+      rgbTopic: '/camera/camera/aligned_depth_to_color/image_raw',
+    })
     await until('a rejected frame', () => r.live.current()!.status().framesRejected >= 3, 20_000)
     const final = (await r.live.stop())!
     expect(final.framesRecorded).toBe(0)
     expect(final.sessionId).toBeNull()
-    expect(final.problems).toEqual([expect.stringMatching(/^\/camera\/camera\/color\/image_raw\/compressed: compressed depth \("jpeg"\) is not supported.*Choose the depth topic/)])
+    expect(final.problems).toEqual([
+      expect.stringMatching(
+        /^\/camera\/camera\/color\/image_raw\/compressed: compressed depth \("jpeg"\) is not supported.*Choose the depth topic/,
+      ),
+    ])
   })
 })

@@ -16,9 +16,20 @@ import { journalFileName } from '../../../../src-main/services/recordings/frame-
 import { testFrame } from './live-writer-frames'
 
 const camera = { width: 4, height: 3, fx: 3, fy: 3, cx: 1.5, cy: 1 }
-const spec = (libraryDir: string) => ({ libraryDir, name: 'live test', sourceUrl: 'ws://127.0.0.1:1', camera, rgbSize: { width: 4, height: 3 }, firstStamp: { sec: 100, nanosec: 0 } })
+const spec = (libraryDir: string) => ({
+  libraryDir,
+  name: 'live test',
+  sourceUrl: 'ws://127.0.0.1:1',
+  camera,
+  rgbSize: { width: 4, height: 3 },
+  firstStamp: { sec: 100, nanosec: 0 },
+})
 
-function expectFrameContent(dir: string, frame: { rgb: string; depth: string; worldFromCamera: number[] | null; timestampSec: number }, k: number): void {
+function expectFrameContent(
+  dir: string,
+  frame: { rgb: string; depth: string; worldFromCamera: number[] | null; timestampSec: number },
+  k: number,
+): void {
   const rgb = decode(readFileSync(join(dir, frame.rgb)))
   const depth = decode(readFileSync(join(dir, frame.depth)))
   expect(rgb.data[0]).toBe(k % 256)
@@ -45,7 +56,11 @@ describe('live session writer', () => {
 
   it('keeps every complete frame when the process is killed with SIGKILL mid-write', async () => {
     const library = mkdtempSync(join(tmpdir(), 'dve-live-crash-'))
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'live-writer-child.ts'), library], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', resolve(import.meta.dirname, 'live-writer-child.ts'), library],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
     let output = ''
     const lastFrame = await new Promise<number>((resolvePromise) => {
       child.stdout.on('data', (chunk: Buffer) => {
@@ -81,7 +96,10 @@ describe('live session writer', () => {
     for (let k = 0; k < 3; k++) await writer.append(testFrame(k))
     const dir = join(library, writer.id)
     const journal = join(dir, journalFileName)
-    appendFileSync(journal, '{"index":3,"timestampSec":0.3,"sourceName":"x","rgb":"rgb/000003.png","depth":"depth/000003.png","worldFromCamera":null}\n')
+    appendFileSync(
+      journal,
+      '{"index":3,"timestampSec":0.3,"sourceName":"x","rgb":"rgb/000003.png","depth":"depth/000003.png","worldFromCamera":null}\n',
+    )
     appendFileSync(journal, '{"index":4,"timestampSec":0.4,"sourc')
     const manifest = await readManifest(dir)
     expect(manifest.frames.map((f) => f.sourceName)).toEqual(['frame-0', 'frame-1', 'frame-2'])

@@ -7,7 +7,14 @@ import { testFrame } from './live-writer-frames'
 
 const [libraryDir] = process.argv.slice(2)
 const writer = await LiveSessionWriter.create(
-  { libraryDir: libraryDir!, name: 'crash', sourceUrl: 'ws://127.0.0.1:1', camera: { width: 4, height: 3, fx: 3, fy: 3, cx: 1.5, cy: 1 }, rgbSize: { width: 4, height: 3 }, firstStamp: { sec: 100, nanosec: 0 } },
+  {
+    libraryDir: libraryDir!,
+    name: 'crash',
+    sourceUrl: 'ws://127.0.0.1:1',
+    camera: { width: 4, height: 3, fx: 3, fy: 3, cx: 1.5, cy: 1 },
+    rgbSize: { width: 4, height: 3 },
+    firstStamp: { sec: 100, nanosec: 0 },
+  },
   null,
 )
 process.stdout.write(`session ${writer.id}\n`)

@@ -13,12 +13,17 @@ const period = 1 / 30
 const epsilonSec = 0.01
 
 /** Feeds messages in order and returns the frame numbers of every emitted pair. */
-function run(messages: Message[]): { pairs: Array<[number, number]>; widths: number[]; pairer: StampPairer<number, number> } {
+function run(messages: Message[]): {
+  pairs: Array<[number, number]>
+  widths: number[]
+  pairer: StampPairer<number, number>
+} {
   const pairer = new StampPairer<number, number>({ epsilonSec })
   const pairs: Array<[number, number]> = []
   const widths: number[] = []
   for (const m of messages) {
-    const emitted = m.topic === 'colour' ? pairer.pushColour(m.stampSec, m.frame) : pairer.pushDepth(m.stampSec, m.frame)
+    const emitted =
+      m.topic === 'colour' ? pairer.pushColour(m.stampSec, m.frame) : pairer.pushDepth(m.stampSec, m.frame)
     for (const [c, d] of emitted) {
       pairs.push([c.item, d.item])
       widths.push(Math.abs(c.stampSec - d.stampSec))
@@ -49,7 +54,9 @@ describe('stamp pairing (approximate epsilon)', () => {
   })
 
   it('counts a dropped colour or depth message as one unpaired partner and pairs the rest', () => {
-    const messages = streams(120, 0.002, seededRandom(2)).filter((m) => !(m.topic === 'colour' && m.frame % 10 === 3) && !(m.topic === 'depth' && m.frame % 15 === 7))
+    const messages = streams(120, 0.002, seededRandom(2)).filter(
+      (m) => !(m.topic === 'colour' && m.frame % 10 === 3) && !(m.topic === 'depth' && m.frame % 15 === 7),
+    )
     const droppedColour = 12
     const droppedDepth = 8
     const { pairs, pairer } = run(messages)

@@ -31,7 +31,10 @@ describe('TLS for a console or robot away from this machine', () => {
     const other = await selfSignedTls(mkdtempSync(join(tmpdir(), 'dve-tls-')), [])
     const foxglove = new FoxgloveServer({ name: 'tls robot', sessionId: 's' })
     const https = createServer({ cert: tls.cert, key: tls.key })
-    const wss = new WebSocketServer({ server: https, handleProtocols: (p) => (p.has('foxglove.sdk.v1') ? 'foxglove.sdk.v1' : false) })
+    const wss = new WebSocketServer({
+      server: https,
+      handleProtocols: (p) => (p.has('foxglove.sdk.v1') ? 'foxglove.sdk.v1' : false),
+    })
     wss.on('connection', (ws) => foxglove.handleConnection(ws, 'tls'))
     await new Promise<void>((r) => https.listen(0, '127.0.0.1', r))
     const url = `wss://127.0.0.1:${(https.address() as AddressInfo).port}`

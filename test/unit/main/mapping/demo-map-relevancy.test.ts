@@ -25,7 +25,9 @@ import { missingPaths } from '../../../helpers/prerequisites'
 
 const repoRoot = resolve(import.meta.dirname, '../../../..')
 const recording = join(repoRoot, 'resources', 'demo-recording')
-const packDir = process.env.DVE_MAP_TEST_PACK ? resolve(process.env.DVE_MAP_TEST_PACK) : join(repoRoot, 'models', 'demo')
+const packDir = process.env.DVE_MAP_TEST_PACK
+  ? resolve(process.env.DVE_MAP_TEST_PACK)
+  : join(repoRoot, 'models', 'demo')
 const missing = missingPaths('demo map relevancy test', [join(recording, 'session.json'), join(packDir, 'model.json')])
 const queried = ['sofa', 'bed', 'plant']
 
@@ -43,16 +45,31 @@ describe.skipIf(missing.length > 0)('demo map relevancy', () => {
     const frames = new SessionFrameReader(store)
     // The pack under test is the only one the models service sees.
     const paths = { ...consolePaths(home, repoRoot), shippedModels: resolve(packDir, '..') }
-    inference = createInference({ paths, frames, jobs, data: new DataRouter(), events, logger: new Logger(events, null) })
+    inference = createInference({
+      paths,
+      frames,
+      jobs,
+      data: new DataRouter(),
+      events,
+      logger: new Logger(events, null),
+    })
     await inference.models.init()
     await inference.models.ensureLoaded()
     service = new MapService({
-      frames, embeddings: inference.inference, manifest: async (id) => (await store.get(id)).manifest, jobs, events,
+      frames,
+      embeddings: inference.inference,
+      manifest: async (id) => (await store.get(id)).manifest,
+      jobs,
+      events,
       scoring: new QueryScoring({ embeddings: inference.inference, vocabulary: null, packs: inference.models }),
-      mapsRoot: join(home, 'maps'), allowFileExport: false,
+      mapsRoot: join(home, 'maps'),
+      allowFileExport: false,
       startEngine: async (init) => (fusion = new LocalFusion(init)),
     })
-    await buildAndWait({ service, jobs, mapsRoot: join(home, 'maps') }, { sessionId: 'demo-apartment', voxelSizeMeters: 0.05, frameStep: 2 })
+    await buildAndWait(
+      { service, jobs, mapsRoot: join(home, 'maps') },
+      { sessionId: 'demo-apartment', voxelSizeMeters: 0.05, frameStep: 2 },
+    )
   }, 600_000)
   afterAll(async () => {
     await inference?.dispose()
@@ -71,7 +88,8 @@ describe.skipIf(missing.length > 0)('demo map relevancy', () => {
       const labels = (await frames.loadLabels('demo-apartment', f))!
       for (let y = 0; y < emb.height; y++) {
         for (let x = 0; x < emb.width; x++) {
-          const label = labels.data[Math.floor((y + 0.5) * emb.scaleY) * labels.width + Math.floor((x + 0.5) * emb.scaleX)]!
+          const label =
+            labels.data[Math.floor((y + 0.5) * emb.scaleY) * labels.width + Math.floor((x + 0.5) * emb.scaleX)]!
           const entry = frameSums.get(label) ?? { sum: new Float64Array(emb.dim), n: 0 }
           const at = (y * emb.width + x) * emb.dim
           for (let d = 0; d < emb.dim; d++) entry.sum[d]! += emb.data[at + d]!
@@ -91,7 +109,10 @@ describe.skipIf(missing.length > 0)('demo map relevancy', () => {
       entry.n++
       sums.set(loaded.map.labels[i]!, entry)
     }
-    return [...sums.entries()].filter(([id, e]) => id !== 0 && e.n >= 20).map(([id, e]) => ({ id, mean: e.sum / e.n })).sort((a, b) => b.mean - a.mean)
+    return [...sums.entries()]
+      .filter(([id, e]) => id !== 0 && e.n >= 20)
+      .map(([id, e]) => ({ id, mean: e.sum / e.n }))
+      .sort((a, b) => b.mean - a.mean)
   }
   /** The classes the model itself picks out in the frames: their name's text embedding is closest to their own pixels. */
   async function classesTheModelRecognises() {
@@ -101,7 +122,8 @@ describe.skipIf(missing.length > 0)('demo map relevancy', () => {
     for (const { id, name } of loaded.map.meta.labelClasses) {
       if (id === 0 || (sums.get(id)?.n ?? 0) < 20) continue
       const [q] = await inference.inference.textEmbeddings([name])
-      const means = [...sums.entries()].filter(([label, e]) => label !== 0 && e.n >= 20)
+      const means = [...sums.entries()]
+        .filter(([label, e]) => label !== 0 && e.n >= 20)
         .map(([label, e]) => ({ label, mean: e.sum.reduce((acc, v, d) => acc + v * q![d]!, 0) / e.n }))
         .sort((a, b) => b.mean - a.mean)
       if (means[0]?.label === id) recognised.push({ id, name })
@@ -144,8 +166,17 @@ describe.skipIf(missing.length > 0)('demo map relevancy', () => {
     for (const q of await inference.inference.textEmbeddings(queried)) {
       const inMap = new Map(classMeansInMap(loaded, loaded.cosines(q)).map((m) => [m.id, m.mean]))
       const classes = [...inMap.keys()].filter((id) => (sums.get(id)?.n ?? 0) >= 20)
-      const inFrames = Float32Array.from(classes, (id) => sums.get(id)!.sum.reduce((acc, v, d) => acc + v * q[d]!, 0) / sums.get(id)!.n)
-      expect(rankAgreement(inFrames, Float32Array.from(classes, (id) => inMap.get(id)!), 3).spearman).toBeGreaterThan(0.8)
+      const inFrames = Float32Array.from(
+        classes,
+        (id) => sums.get(id)!.sum.reduce((acc, v, d) => acc + v * q[d]!, 0) / sums.get(id)!.n,
+      )
+      expect(
+        rankAgreement(
+          inFrames,
+          Float32Array.from(classes, (id) => inMap.get(id)!),
+          3,
+        ).spearman,
+      ).toBeGreaterThan(0.8)
     }
   })
 
@@ -157,7 +188,8 @@ describe.skipIf(missing.length > 0)('demo map relevancy', () => {
     for (const q of vectors) {
       const exact = new Float32Array(grid.count)
       for (let i = 0; i < grid.count; i++) {
-        let dot = 0, norm = 0
+        let dot = 0,
+          norm = 0
         for (let d = 0; d < dim; d++) {
           const v = grid.embeddingSum[i * dim + d]!
           dot += v * q[d]!

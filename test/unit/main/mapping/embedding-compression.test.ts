@@ -4,7 +4,11 @@
  * noise). The same measure with too few components must fail, so the test can tell.
  */
 import { describe, expect, it } from 'vitest'
-import { codeCosines, encodeEmbeddings, reconstructionNorms } from '../../../../src-main/services/mapping/embedding-codec'
+import {
+  codeCosines,
+  encodeEmbeddings,
+  reconstructionNorms,
+} from '../../../../src-main/services/mapping/embedding-codec'
 import { fitPcaBasis } from '../../../../src-main/services/mapping/pca-basis'
 import { rankAgreement } from '../../../../src-main/services/mapping/rank-agreement'
 
@@ -21,13 +25,21 @@ function gaussian(next: () => number): number {
 }
 
 /** `count` unit vectors: each a mix of two of `concepts` random directions plus noise. */
-function roomEmbeddings(count: number, dim: number, concepts: number, noise: number, seed: number): { rows: Float32Array[]; conceptVectors: Float32Array[] } {
+function roomEmbeddings(
+  count: number,
+  dim: number,
+  concepts: number,
+  noise: number,
+  seed: number,
+): { rows: Float32Array[]; conceptVectors: Float32Array[] } {
   const next = random(seed)
   const unit = (v: Float32Array): Float32Array => {
     const n = Math.hypot(...v)
     return v.map((x) => x / n)
   }
-  const conceptVectors = Array.from({ length: concepts }, () => unit(Float32Array.from({ length: dim }, () => gaussian(next))))
+  const conceptVectors = Array.from({ length: concepts }, () =>
+    unit(Float32Array.from({ length: dim }, () => gaussian(next))),
+  )
   const rows = Array.from({ length: count }, () => {
     const a = conceptVectors[Math.floor(next() * concepts)]!
     const b = conceptVectors[Math.floor(next() * concepts)]!
@@ -37,7 +49,11 @@ function roomEmbeddings(count: number, dim: number, concepts: number, noise: num
   return { rows, conceptVectors }
 }
 
-function measure(rows: Float32Array[], queries: Float32Array[], components: number): { spearman: number; topOverlap: number } {
+function measure(
+  rows: Float32Array[],
+  queries: Float32Array[],
+  components: number,
+): { spearman: number; topOverlap: number } {
   const dim = rows[0]!.length
   const row = (i: number, out: Float32Array): void => out.set(rows[i]!)
   const codes = encodeEmbeddings(rows.length, fitPcaBasis(rows.length, dim, components, row), row)
@@ -46,7 +62,10 @@ function measure(rows: Float32Array[], queries: Float32Array[], components: numb
     const exact = Float32Array.from(rows, (r) => r.reduce((s, v, d) => s + v * q[d]!, 0))
     return rankAgreement(exact, codeCosines(codes, norms, q), 100)
   })
-  return { spearman: Math.min(...results.map((r) => r.spearman)), topOverlap: Math.min(...results.map((r) => r.topOverlap)) }
+  return {
+    spearman: Math.min(...results.map((r) => r.spearman)),
+    topOverlap: Math.min(...results.map((r) => r.topOverlap)),
+  }
 }
 
 describe('compressed voxel embeddings', () => {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { Int8DotScanner } from '../../../../src-main/services/mapping/int8-dot-scanner'
-import { codeCosines, encodeEmbeddings, reconstructionNorms } from '../../../../src-main/services/mapping/embedding-codec'
+import {
+  codeCosines,
+  encodeEmbeddings,
+  reconstructionNorms,
+} from '../../../../src-main/services/mapping/embedding-codec'
 import { fitPcaBasis } from '../../../../src-main/services/mapping/pca-basis'
 import { seededRandom } from '../../../../src-main/services/seeded-random'
 

@@ -15,19 +15,38 @@ const frames = 8
 
 async function fusionFrames(): Promise<FusionFrame[]> {
   const world = new SyntheticRoom(frames)
-  return Promise.all(Array.from({ length: frames }, async (_, i) => {
-    const frame = await world.loadFrame('room', i)
-    return {
-      frameIndex: i, camera, depthMeters: frame.depthMeters.data, rgb: frame.rgb.data, labels: (await world.loadLabels('room', i)).data,
-      worldFromCamera: frame.worldFromCamera!, embeddings: await world.frameEmbeddings('room', i),
-    }
-  }))
+  return Promise.all(
+    Array.from({ length: frames }, async (_, i) => {
+      const frame = await world.loadFrame('room', i)
+      return {
+        frameIndex: i,
+        camera,
+        depthMeters: frame.depthMeters.data,
+        rgb: frame.rgb.data,
+        labels: (await world.loadLabels('room', i)).data,
+        worldFromCamera: frame.worldFromCamera!,
+        embeddings: await world.frameEmbeddings('room', i),
+      }
+    }),
+  )
 }
 
 const meta: FusedMapMeta = {
-  sessionId: 'room', modelId: 'synthetic', voxelSizeMeters: 0.1, maxDepthMeters: 6, frameStep: 1, nextFrame: frames, framesFused: frames,
-  frameCount: frames, complete: true, embeddingDim: 16, labelClasses, camera, trajectory: { frameIndices: [], worldFromCamera: [] },
-  warnings: [], updatedAt: '2026-11-26T00:00:00Z',
+  sessionId: 'room',
+  modelId: 'synthetic',
+  voxelSizeMeters: 0.1,
+  maxDepthMeters: 6,
+  frameStep: 1,
+  nextFrame: frames,
+  framesFused: frames,
+  frameCount: frames,
+  complete: true,
+  embeddingDim: 16,
+  labelClasses,
+  camera,
+  trajectory: { frameIndices: [], worldFromCamera: [] },
+  warnings: [],
+  updatedAt: '2026-11-26T00:00:00Z',
 }
 
 async function localMap() {
@@ -85,7 +104,12 @@ describe('map files', () => {
 
   it('fuses the same map in the worker thread as in-thread', async () => {
     const expected = await localMap()
-    const worker = await FusionWorkerClient.start({ voxelSizeMeters: 0.1, maxDepthMeters: 6, embeddingDim: 16, restore: null })
+    const worker = await FusionWorkerClient.start({
+      voxelSizeMeters: 0.1,
+      maxDepthMeters: 6,
+      embeddingDim: 16,
+      restore: null,
+    })
     try {
       for (const frame of await fusionFrames()) await worker.fuse(frame)
       const map = await worker.snapshot(meta, true)

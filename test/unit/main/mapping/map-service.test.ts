@@ -51,9 +51,18 @@ describe('map service on the synthetic room', () => {
     expect(distance(pin.worldPoint, cubeCentre)).toBeLessThan(0.4)
     const relevancy = fixture.service.arrayBytes(result.relevancyPath.split('/').pop()!)
     const loaded = (await fixture.service.current('room'))!
-    let cubeSum = 0, cubeN = 0, restSum = 0, restN = 0
+    let cubeSum = 0,
+      cubeN = 0,
+      restSum = 0,
+      restN = 0
     for (let i = 0; i < loaded.map.count; i++) {
-      if (loaded.map.labels[i] === 3) { cubeSum += relevancy[i]!; cubeN++ } else { restSum += relevancy[i]!; restN++ }
+      if (loaded.map.labels[i] === 3) {
+        cubeSum += relevancy[i]!
+        cubeN++
+      } else {
+        restSum += relevancy[i]!
+        restN++
+      }
     }
     expect(cubeSum / cubeN).toBeGreaterThan(restSum / restN + 60)
     // The port Ask uses, given the same prepared query, gives the same pin; a query below the threshold everywhere gives none.
@@ -67,8 +76,16 @@ describe('map service on the synthetic room', () => {
     const world = new SyntheticRoom(frames)
     const heads: ClassHeadProvider = {
       classHead: async (classSetId, mode) => ({
-        classSetId, mode, names: ['floor', 'wall', 'box'], colors: [[1, 1, 1], [2, 2, 2], [3, 3, 3]],
-        weights: [classVector(1), classVector(2), classVector(3)], bias: null,
+        classSetId,
+        mode,
+        names: ['floor', 'wall', 'box'],
+        colors: [
+          [1, 1, 1],
+          [2, 2, 2],
+          [3, 3, 3],
+        ],
+        weights: [classVector(1), classVector(2), classVector(3)],
+        bias: null,
       }),
     }
     const fixture = mapFixture(world, world, world.manifest(), undefined, heads)
@@ -84,17 +101,26 @@ describe('map service on the synthetic room', () => {
     expect(result.counts[2]).toBeGreaterThan(10)
   })
 
-  it('lists the frames that saw a voxel and finds a pixel\'s world point', async () => {
+  it("lists the frames that saw a voxel and finds a pixel's world point", async () => {
     const world = new SyntheticRoom(frames)
     const fixture = mapFixture(world, world, world.manifest())
     await buildAndWait(fixture, { sessionId: 'room', voxelSizeMeters: 0.1, geometryOnly: true })
-    const { worldPoint } = await fixture.service.pixelToWorld({ sessionId: 'room', frameIndex: 3, xNorm: 0.5, yNorm: 0.5 })
+    const { worldPoint } = await fixture.service.pixelToWorld({
+      sessionId: 'room',
+      frameIndex: 3,
+      xNorm: 0.5,
+      yNorm: 0.5,
+    })
     // Every camera looks at the cube's centre: the centre pixel hits the cube's surface.
     expect(distance(worldPoint!, cubeCentre)).toBeLessThan(0.45)
     const loaded = (await fixture.service.current('room'))!
     let nearest = 0
     for (let i = 1; i < loaded.map.count; i++) {
-      const p = (k: number) => [loaded.map.positions[k * 3]!, loaded.map.positions[k * 3 + 1]!, loaded.map.positions[k * 3 + 2]!]
+      const p = (k: number) => [
+        loaded.map.positions[k * 3]!,
+        loaded.map.positions[k * 3 + 1]!,
+        loaded.map.positions[k * 3 + 2]!,
+      ]
       if (distance(p(i), worldPoint!) < distance(p(nearest), worldPoint!)) nearest = i
     }
     const detail = await fixture.service.voxel({ sessionId: 'room', voxelIndex: nearest })
@@ -102,13 +128,16 @@ describe('map service on the synthetic room', () => {
     expect(detail.observedByFrames).toBeGreaterThan(4)
     expect(detail.observations.length).toBe(4)
     expect(detail.label).toBe('box')
-    expect(await fixture.service.query({ sessionId: 'room', text: 'box' }).catch((e: ConsoleError) => e.code)).toBe('unsupported')
+    expect(await fixture.service.query({ sessionId: 'room', text: 'box' }).catch((e: ConsoleError) => e.code)).toBe(
+      'unsupported',
+    )
     // One frame as points in its camera frame: the centre pixel's depth is the distance to the cube.
     const single = decodeMapPoints((await fixture.service.framePointsPayload('room', 3)).slice().buffer)
     const eye = poseOf(3, frames)
     // Depth of the centre pixel = the world point under it, along the camera's forward axis.
     const depthToCube = [0, 1, 2].reduce((sum, a) => sum + eye[a * 4 + 2]! * (worldPoint![a]! - eye[a * 4 + 3]!), 0)
-    let nearestZ = Infinity, nearestR = Infinity
+    let nearestZ = Infinity,
+      nearestR = Infinity
     for (let i = 0; i < single.count; i++) {
       const r = Math.hypot(single.positions[i * 3]!, single.positions[i * 3 + 1]!)
       if (r < nearestR) {
@@ -173,10 +202,16 @@ describe('map service on the synthetic room', () => {
     await buildAndWait(fixture, { sessionId: 'room', voxelSizeMeters: 0.1, geometryOnly: true })
     const map = (await fixture.service.status({ sessionId: 'room' })).map!
     expect(map.framesFused).toBe(frames - 2)
-    expect(map.warnings.join(' ')).toMatch(/2 frame\(s\) skipped.*frame 2: pose contains NaN.*frame 3: rotation is not rigid/)
+    expect(map.warnings.join(' ')).toMatch(
+      /2 frame\(s\) skipped.*frame 2: pose contains NaN.*frame 3: rotation is not rigid/,
+    )
 
     const unposed = new SyntheticRoom(frames)
-    const noPoses = { ...unposed.manifest(), hasPoses: false, frames: unposed.manifest().frames.map((f) => ({ ...f, worldFromCamera: null })) }
+    const noPoses = {
+      ...unposed.manifest(),
+      hasPoses: false,
+      frames: unposed.manifest().frames.map((f) => ({ ...f, worldFromCamera: null })),
+    }
     const fixture2 = mapFixture(unposed, null, noPoses)
     await expect(fixture2.service.build({ sessionId: 'room' })).rejects.toThrow(/has no camera poses/)
 
@@ -187,7 +222,9 @@ describe('map service on the synthetic room', () => {
       return { ...frame, depthMeters: { ...frame.depthMeters, data: frame.depthMeters.data.map((d) => d * 1000) } }
     }
     const fixture3 = mapFixture(millimetres, null, millimetres.manifest())
-    await expect(buildAndWait(fixture3, { sessionId: 'room', geometryOnly: true })).rejects.toThrow(/median depth is \d+ m.*depthUnitMeters is 0.001/)
+    await expect(buildAndWait(fixture3, { sessionId: 'room', geometryOnly: true })).rejects.toThrow(
+      /median depth is \d+ m.*depthUnitMeters is 0.001/,
+    )
     await expect(fixture3.service.build({ sessionId: 'room', voxelSizeMeters: 0 })).rejects.toThrow(/at least 0.005 m/)
   })
 })

@@ -16,11 +16,24 @@ export interface MapFixture {
   mapsRoot: string
 }
 
-export function mapFixture(frames: FrameReader, embeddings: EmbeddingProvider | null, manifest: SessionManifest, mapsRoot = mkdtempSync(join(tmpdir(), 'dve-maps-')), classHeads: ClassHeadProvider | null = null): MapFixture {
+export function mapFixture(
+  frames: FrameReader,
+  embeddings: EmbeddingProvider | null,
+  manifest: SessionManifest,
+  mapsRoot = mkdtempSync(join(tmpdir(), 'dve-maps-')),
+  classHeads: ClassHeadProvider | null = null,
+): MapFixture {
   const jobs = new JobRunner(new EventBus())
   const service = new MapService({
-    frames, embeddings, classHeads: () => classHeads, manifest: async () => manifest, jobs,
-    scoring: new QueryScoring({ embeddings, vocabulary: null, packs: null }), events: new EventBus(), mapsRoot, allowFileExport: true,
+    frames,
+    embeddings,
+    classHeads: () => classHeads,
+    manifest: async () => manifest,
+    jobs,
+    scoring: new QueryScoring({ embeddings, vocabulary: null, packs: null }),
+    events: new EventBus(),
+    mapsRoot,
+    allowFileExport: true,
     startEngine: async (init) => new LocalFusion(init),
   })
   return { service, jobs, mapsRoot }

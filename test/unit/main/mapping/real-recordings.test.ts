@@ -47,17 +47,38 @@ async function buildGeometryMap(services: Services, sessionId: string, voxelSize
 }
 
 /** Fraction of frame b's voxels that frame a also fills (poses optionally inverted). */
-async function overlap(imported: Imported, a: number, b: number, voxelSizeMeters: number, invert: boolean): Promise<number> {
-  const grids = await Promise.all([a, b].map(async (index) => {
-    const frame = await imported.reader.loadFrame(imported.sessionId, index)
-    const grid = new VoxelGrid({ voxelSizeMeters, embeddingDim: 0 })
-    const pose = invert ? invertRigid(frame.worldFromCamera!) : frame.worldFromCamera!
-    fuseFrame(grid, { frameIndex: index, camera: frame.camera, depthMeters: frame.depthMeters.data, rgb: frame.rgb.data, labels: null, worldFromCamera: pose, embeddings: null }, { ...defaultFusionSettings, maxDepthMeters: 6 })
-    return grid
-  }))
+async function overlap(
+  imported: Imported,
+  a: number,
+  b: number,
+  voxelSizeMeters: number,
+  invert: boolean,
+): Promise<number> {
+  const grids = await Promise.all(
+    [a, b].map(async (index) => {
+      const frame = await imported.reader.loadFrame(imported.sessionId, index)
+      const grid = new VoxelGrid({ voxelSizeMeters, embeddingDim: 0 })
+      const pose = invert ? invertRigid(frame.worldFromCamera!) : frame.worldFromCamera!
+      fuseFrame(
+        grid,
+        {
+          frameIndex: index,
+          camera: frame.camera,
+          depthMeters: frame.depthMeters.data,
+          rgb: frame.rgb.data,
+          labels: null,
+          worldFromCamera: pose,
+          embeddings: null,
+        },
+        { ...defaultFusionSettings, maxDepthMeters: 6 },
+      )
+      return grid
+    }),
+  )
   const [first, second] = grids as [VoxelGrid, VoxelGrid]
   let shared = 0
-  for (let i = 0; i < second.count; i++) if (first.find(second.coords[i * 3]!, second.coords[i * 3 + 1]!, second.coords[i * 3 + 2]!) >= 0) shared++
+  for (let i = 0; i < second.count; i++)
+    if (first.find(second.coords[i * 3]!, second.coords[i * 3 + 1]!, second.coords[i * 3 + 2]!) >= 0) shared++
   return shared / second.count
 }
 
@@ -72,7 +93,11 @@ describe.skipIf(!present)('map of real recordings', () => {
   let services: Services
 
   beforeAll(async () => {
-    services = await createServices({ host: 'cli', version: 'test', paths: consolePaths(mkdtempSync(join(tmpdir(), 'dve-map-real-')), repoRoot) })
+    services = await createServices({
+      host: 'cli',
+      version: 'test',
+      paths: consolePaths(mkdtempSync(join(tmpdir(), 'dve-map-real-')), repoRoot),
+    })
   })
   afterAll(async () => {
     await services?.dispose()
@@ -82,8 +107,22 @@ describe.skipIf(!present)('map of real recordings', () => {
   // seen from one side, a few m² of surface at 400 voxels per m²); the 7-Scenes excerpt walks 6.7 m
   // through a room. Frames a and b view the same surfaces.
   it.each([
-    { name: 'open3d-redwood-rgbd', frames: 5, extent: [0.5, 6], voxels: [1_000, 50_000], pair: [0, 4], minOverlap: 0.6 },
-    { name: '7scenes-tsdf-fusion', frames: 100, extent: [1, 12], voxels: [20_000, 1_000_000], pair: [0, 60], minOverlap: 0.4 },
+    {
+      name: 'open3d-redwood-rgbd',
+      frames: 5,
+      extent: [0.5, 6],
+      voxels: [1_000, 50_000],
+      pair: [0, 4],
+      minOverlap: 0.6,
+    },
+    {
+      name: '7scenes-tsdf-fusion',
+      frames: 100,
+      extent: [1, 12],
+      voxels: [20_000, 1_000_000],
+      pair: [0, 60],
+      minOverlap: 0.4,
+    },
   ])('fuses $name into a plausible map where frames $pair.0 and $pair.1 overlap', async (data) => {
     const imported = await importShared(services, data.name)
     const map = await buildGeometryMap(services, imported.sessionId, 0.05)

@@ -4,14 +4,22 @@
  * geometry, so the tests know the truth: which voxels are the cube, where it stands.
  */
 import type { LabelClass, SessionManifest } from '../../../../src-main/contract'
-import type { CameraIntrinsics, EmbeddingMap, EmbeddingProvider, FrameReader, LoadedFrame } from '../../../../src-main/services/ports'
+import type {
+  CameraIntrinsics,
+  EmbeddingMap,
+  EmbeddingProvider,
+  FrameReader,
+  LoadedFrame,
+} from '../../../../src-main/services/ports'
 
 export const room = { min: [0, 0, 0], max: [4, 3, 2.5] } as const
 export const cube = { min: [2.2, 1.2, 0], max: [2.8, 1.8, 0.6] } as const
 export const cubeCentre: [number, number, number] = [2.5, 1.5, 0.3]
 export const labelClasses: LabelClass[] = [
-  { id: 0, name: 'void', color: [0, 0, 0] }, { id: 1, name: 'floor', color: [120, 90, 60] },
-  { id: 2, name: 'wall', color: [200, 200, 200] }, { id: 3, name: 'box', color: [220, 30, 30] },
+  { id: 0, name: 'void', color: [0, 0, 0] },
+  { id: 1, name: 'floor', color: [120, 90, 60] },
+  { id: 2, name: 'wall', color: [200, 200, 200] },
+  { id: 3, name: 'box', color: [220, 30, 30] },
 ]
 export const camera: CameraIntrinsics = { width: 80, height: 60, fx: 60, fy: 60, cx: 39.5, cy: 29.5 }
 export const embeddingDim = 16
@@ -72,7 +80,11 @@ export function renderFrame(worldFromCamera: number[]): RenderedFrame {
   for (let v = 0; v < height; v++) {
     for (let u = 0; u < width; u++) {
       const p = [(u - cx) / fx, (v - cy) / fy, 1]
-      const dir = [m[0]! * p[0]! + m[1]! * p[1]! + m[2]!, m[4]! * p[0]! + m[5]! * p[1]! + m[6]!, m[8]! * p[0]! + m[9]! * p[1]! + m[10]!]
+      const dir = [
+        m[0]! * p[0]! + m[1]! * p[1]! + m[2]!,
+        m[4]! * p[0]! + m[5]! * p[1]! + m[6]!,
+        m[8]! * p[0]! + m[9]! * p[1]! + m[10]!,
+      ]
       const hit = castRay([m[3]!, m[7]!, m[11]!], dir)
       const i = v * width + u
       depthMeters[i] = hit.t // the ray's z component in the camera is 1, so t is the depth
@@ -94,14 +106,33 @@ export function classVector(label: number): Float32Array {
 
 /** FrameReader + EmbeddingProvider over the room: n posed frames (poses replaced by `poses` if given). */
 export class SyntheticRoom implements FrameReader, EmbeddingProvider {
-  constructor(readonly frameTotal: number, private readonly poses: Array<number[] | null> = []) {}
+  constructor(
+    readonly frameTotal: number,
+    private readonly poses: Array<number[] | null> = [],
+  ) {}
 
   manifest(id = 'room'): SessionManifest {
     return {
-      format: 'dve-session', version: 1, id, name: 'synthetic room', createdAt: '2026-11-26T00:00:00Z',
-      source: { format: 'synthetic', path: 'test' }, camera: { ...camera }, rgbSize: { width: camera.width, height: camera.height },
-      depthUnitMeters: 0.001, depthInvalidValues: [0], hasPoses: true, labelClasses,
-      frames: Array.from({ length: this.frameTotal }, (_, i) => ({ index: i, timestampSec: i / 10, sourceName: String(i), rgb: `rgb/${i}.png`, depth: `depth/${i}.png`, worldFromCamera: this.pose(i) })),
+      format: 'dve-session',
+      version: 1,
+      id,
+      name: 'synthetic room',
+      createdAt: '2026-11-26T00:00:00Z',
+      source: { format: 'synthetic', path: 'test' },
+      camera: { ...camera },
+      rgbSize: { width: camera.width, height: camera.height },
+      depthUnitMeters: 0.001,
+      depthInvalidValues: [0],
+      hasPoses: true,
+      labelClasses,
+      frames: Array.from({ length: this.frameTotal }, (_, i) => ({
+        index: i,
+        timestampSec: i / 10,
+        sourceName: String(i),
+        rgb: `rgb/${i}.png`,
+        depth: `depth/${i}.png`,
+        worldFromCamera: this.pose(i),
+      })),
     }
   }
 
@@ -117,13 +148,20 @@ export class SyntheticRoom implements FrameReader, EmbeddingProvider {
     const pose = this.pose(frameIndex)
     const frame = renderFrame(pose && pose.every(Number.isFinite) ? pose : poseOf(frameIndex, this.frameTotal))
     return {
-      sessionId, frameIndex, timestampSec: frameIndex / 10, camera: { ...camera }, worldFromCamera: pose,
+      sessionId,
+      frameIndex,
+      timestampSec: frameIndex / 10,
+      camera: { ...camera },
+      worldFromCamera: pose,
       rgb: { width: camera.width, height: camera.height, data: frame.rgb },
       depthMeters: { width: camera.width, height: camera.height, data: frame.depthMeters },
     }
   }
 
-  async loadLabels(_sessionId: string, frameIndex: number): Promise<{ width: number; height: number; data: Uint16Array }> {
+  async loadLabels(
+    _sessionId: string,
+    frameIndex: number,
+  ): Promise<{ width: number; height: number; data: Uint16Array }> {
     return { width: camera.width, height: camera.height, data: renderFrame(poseOf(frameIndex, this.frameTotal)).labels }
   }
 
@@ -133,7 +171,8 @@ export class SyntheticRoom implements FrameReader, EmbeddingProvider {
     const height = camera.height / stride
     const data = new Float32Array(width * height * embeddingDim)
     for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) data.set(classVector(labels[(y * stride + 1) * camera.width + x * stride + 1]!), (y * width + x) * embeddingDim)
+      for (let x = 0; x < width; x++)
+        data.set(classVector(labels[(y * stride + 1) * camera.width + x * stride + 1]!), (y * width + x) * embeddingDim)
     }
     return { dim: embeddingDim, width, height, scaleX: stride, scaleY: stride, data }
   }

@@ -19,8 +19,10 @@ function transportFor(fixture: QueryFixture): Transport {
   return {
     async request(message: RequestMessage): Promise<ResponseMessage> {
       try {
-        if (message.service === 'jobs' && message.method === 'list') return { kind: 'response', id: message.id, ok: true, result: [] }
-        if (message.service !== 'query' || !Object.hasOwn(querySpec, message.method)) throw new Error(`${message.service}.${message.method} is not served here`)
+        if (message.service === 'jobs' && message.method === 'list')
+          return { kind: 'response', id: message.id, ok: true, result: [] }
+        if (message.service !== 'query' || !Object.hasOwn(querySpec, message.method))
+          throw new Error(`${message.service}.${message.method} is not served here`)
         const input = querySpec[message.method as keyof typeof querySpec].input.parse(message.input)
         const method = fixture.service[message.method as keyof typeof querySpec] as (input: unknown) => Promise<unknown>
         return { kind: 'response', id: message.id, ok: true, result: await method.call(fixture.service, input) }
@@ -48,7 +50,10 @@ describe('AskView', () => {
     })
     router = createRouter({
       history: createMemoryHistory(),
-      routes: [{ path: '/ask', name: 'ask', component: AskView }, { path: '/map', name: 'map', component: { template: '<div />' } }],
+      routes: [
+        { path: '/ask', name: 'ask', component: AskView },
+        { path: '/map', name: 'map', component: { template: '<div />' } },
+      ],
     })
     await router.push('/ask?session=synthetic&frame=15')
   })
@@ -88,7 +93,9 @@ describe('AskView', () => {
 
     await view.get('[data-testid=ask-input]').trigger('keydown', { key: 'Enter' })
     await searched(view, 'couch')
-    expect(view.get('[data-testid=ask-answer-text]').text()).toBe('The couch was last seen at 00:05 into the recording. Seen once in this recording.')
+    expect(view.get('[data-testid=ask-answer-text]').text()).toBe(
+      'The couch was last seen at 00:05 into the recording. Seen once in this recording.',
+    )
     expect(view.find('[data-testid=ask-answer-details]').exists()).toBe(false)
     // One visit, one moment; the "possible" ones below the decision appear in Advanced only.
     expect(view.findAll('[data-testid=ask-moment]')).toHaveLength(1)
@@ -98,7 +105,13 @@ describe('AskView', () => {
     expect(view.get('[data-testid=ask-region]').text()).toMatch(/^couch 0\.\d\d$/)
     expect(view.get('[data-testid=ask-answer-details]').text()).toMatch(/^threshold 0\.60 \(pack\)/)
     const moments = view.findAll('[data-testid=ask-moment]')
-    expect(moments.map((m) => m.attributes('data-decision'))).toEqual(['seen', 'possible', 'possible', 'possible', 'possible'])
+    expect(moments.map((m) => m.attributes('data-decision'))).toEqual([
+      'seen',
+      'possible',
+      'possible',
+      'possible',
+      'possible',
+    ])
     const target = moments[2]
     const frame = Number(target?.attributes('data-frame'))
     await target?.trigger('click')
@@ -116,10 +129,15 @@ describe('AskView', () => {
     await view.get('[data-testid=ask-input]').trigger('keydown', { key: 'Enter' })
     await searched(view, 'piano')
     expect(view.get('[data-testid=ask-answer-text]').text()).toBe('The piano was not seen in this recording.')
-    expect(view.findAll('[data-testid=ask-history-item]').map((item) => item.text())).toEqual([expect.stringMatching(/^piano/), expect.stringMatching(/^sofa/)])
+    expect(view.findAll('[data-testid=ask-history-item]').map((item) => item.text())).toEqual([
+      expect.stringMatching(/^piano/),
+      expect.stringMatching(/^sofa/),
+    ])
 
     const stage = view.get('.ask-stage')
-    Object.defineProperty(stage.element, 'getBoundingClientRect', { value: () => ({ left: 0, top: 0, width: 320, height: 240 }) })
+    Object.defineProperty(stage.element, 'getBoundingClientRect', {
+      value: () => ({ left: 0, top: 0, width: 320, height: 240 }),
+    })
     await stage.trigger('pointerdown', { clientX: 0.2 * 320, clientY: 0.6 * 240 })
     await settle()
     expect(view.get('[data-testid=ask-click-here]').text()).toBe('Here: sofa')

@@ -54,7 +54,9 @@ function framesByClass(manifest: SessionManifest): Map<string, ClassTruth> {
 }
 
 describe.skipIf(missing.length > 0)(
-  missing.length > 0 ? `Ask on the demo recording — skipped: missing ${missing.join(', ')}` : 'Ask on the demo recording',
+  missing.length > 0
+    ? `Ask on the demo recording — skipped: missing ${missing.join(', ')}`
+    : 'Ask on the demo recording',
   () => {
     let services: Services
     let truth: Map<string, ClassTruth>
@@ -67,7 +69,9 @@ describe.skipIf(missing.length > 0)(
       frameCount = manifest.frames.length
       truth = framesByClass(manifest)
       const pack = z.object({ classSets: z.array(z.string()) }).parse(JSON.parse(readFileSync(packManifest, 'utf8')))
-      const classSet = classSetSchema.parse(JSON.parse(readFileSync(join(repoRoot, 'models', 'demo', pack.classSets[0] ?? ''), 'utf8')))
+      const classSet = classSetSchema.parse(
+        JSON.parse(readFileSync(join(repoRoot, 'models', 'demo', pack.classSets[0] ?? ''), 'utf8')),
+      )
       prompts = new Map(classSet.classes.map((c) => [c.name, c.prompts]))
       services = await createServices({ host: 'test', version: 'test', paths: consolePaths(home, repoRoot) })
     }, 600_000)
@@ -84,16 +88,30 @@ describe.skipIf(missing.length > 0)(
     function testableClasses(): string[] {
       const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
       return [...truth.entries()]
-        .filter(([name, t]) => prompts.has(name) && t.frames.size >= 5 && t.frames.size <= 0.6 * frameCount && median(t.fractions) >= clearMedianFraction)
+        .filter(
+          ([name, t]) =>
+            prompts.has(name) &&
+            t.frames.size >= 5 &&
+            t.frames.size <= 0.6 * frameCount &&
+            median(t.fractions) >= clearMedianFraction,
+        )
         .sort((a, b) => b[1].frames.size - a[1].frames.size)
         .slice(0, 4)
         .map(([name]) => name)
     }
 
     async function precisionAt5(text: string, frames: Set<number>): Promise<number> {
-      const result = await services.api.query.search({ sessionId: demoSessionId, query: { source: { kind: 'text', text } }, top: 5, minGapSec: 0 })
+      const result = await services.api.query.search({
+        sessionId: demoSessionId,
+        query: { source: { kind: 'text', text } },
+        top: 5,
+        minGapSec: 0,
+      })
       // The ranking itself: the five frames with the highest relevancy.
-      const best = result.relevancyByFrame.map((r, i) => [r, i] as const).sort((a, b) => b[0] - a[0]).slice(0, 5)
+      const best = result.relevancyByFrame
+        .map((r, i) => [r, i] as const)
+        .sort((a, b) => b[0] - a[0])
+        .slice(0, 5)
       return best.filter(([, i]) => frames.has(i)).length / best.length
     }
 
@@ -104,7 +122,8 @@ describe.skipIf(missing.length > 0)(
       for (const name of classes) {
         const frames = truth.get(name)?.frames ?? new Set<number>()
         const synonym = (prompts.get(name) ?? []).find((p) => p !== name)
-        for (const text of [`where is the ${name}?`, ...(synonym ? [synonym] : [])]) byQuery[text] = await precisionAt5(text, frames)
+        for (const text of [`where is the ${name}?`, ...(synonym ? [synonym] : [])])
+          byQuery[text] = await precisionAt5(text, frames)
       }
       const precisions = Object.values(byQuery)
       const report = `precision@5 per query: ${JSON.stringify(byQuery)}`
@@ -118,7 +137,10 @@ describe.skipIf(missing.length > 0)(
       expect(absent.length).toBeGreaterThanOrEqual(3)
       const seen: string[] = []
       for (const name of absent) {
-        const result = await services.api.query.search({ sessionId: demoSessionId, query: { source: { kind: 'text', text: name } } })
+        const result = await services.api.query.search({
+          sessionId: demoSessionId,
+          query: { source: { kind: 'text', text: name } },
+        })
         if (result.answer.seen) seen.push(`${name}: ${result.answer.text}`)
         else expect(result.answer.text).toBe(`The ${name} was not seen in this recording.`)
       }

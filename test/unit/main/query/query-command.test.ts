@@ -13,7 +13,11 @@ async function dve(...args: string[]): Promise<{ lines: string[]; json: unknown[
   const json: unknown[] = []
   // The command only uses api.query and dispose(); the rest of Services is not needed here.
   const services = { api: { query: fixture.service }, dispose: async () => undefined } as unknown as Services
-  const ctx: CliContext = { services: async () => services, out: (line) => lines.push(line), json: (value) => json.push(value) }
+  const ctx: CliContext = {
+    services: async () => services,
+    out: (line) => lines.push(line),
+    json: (value) => json.push(value),
+  }
   const program = new Command().exitOverride()
   registerQueryCommand(program, ctx)
   await program.parseAsync(['node', 'dve', 'query', 'synthetic', ...args])
@@ -25,8 +29,12 @@ afterAll(removeFixtureHomes)
 describe('dve query', () => {
   it('prints the record, the plain answer and the top moments', async () => {
     const { lines } = await dve('where is the bean bag?', '--top', '3')
-    expect(lines[0]).toMatch(/^"bean bag" in synthetic — model synthetic-model, prompt "a detailed photo of a \{\}", negatives object, things, stuff, texture, threshold 0\.60 \(pack\)$/)
-    expect(lines[1]).toMatch(/^The bean bag was last seen at 00:1\d into the recording\. Seen twice in this recording\.$/)
+    expect(lines[0]).toMatch(
+      /^"bean bag" in synthetic — model synthetic-model, prompt "a detailed photo of a \{\}", negatives object, things, stuff, texture, threshold 0\.60 \(pack\)$/,
+    )
+    expect(lines[1]).toMatch(
+      /^The bean bag was last seen at 00:1\d into the recording\. Seen twice in this recording\.$/,
+    )
     expect(lines.filter((l) => /^ {2}\s?\d\. \d\d:\d\d {2}frame /.test(l))).toHaveLength(3)
   })
 
@@ -38,6 +46,9 @@ describe('dve query', () => {
   })
 
   it('refuses a threshold that is not a number, naming the flag', async () => {
-    await expect(dve('sofa', '--threshold', 'high')).rejects.toMatchObject({ code: 'invalid_input', message: '--threshold: "high" is not a number.' })
+    await expect(dve('sofa', '--threshold', 'high')).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: '--threshold: "high" is not a number.',
+    })
   })
 })

@@ -9,7 +9,8 @@ const session = 'synthetic'
 
 function framesWith(fixture: ReturnType<typeof queryFixture>, name: string): Set<number> {
   const frames = new Set<number>()
-  for (let i = 0; i < fixture.world.options.frameCount; i++) if (fixture.world.thingsIn(i).some((t) => t.names.includes(name))) frames.add(i)
+  for (let i = 0; i < fixture.world.options.frameCount; i++)
+    if (fixture.world.thingsIn(i).some((t) => t.names.includes(name))) frames.add(i)
   return frames
 }
 
@@ -25,7 +26,12 @@ describe('QueryService over a synthetic recording', () => {
   it('finds the frames that show a thing, by name and by synonym', async () => {
     const truth = framesWith(fixture, 'sofa')
     for (const text of ['sofa', 'Where is the couch?']) {
-      const result = await fixture.service.search({ sessionId: session, query: { source: { kind: 'text', text } }, top: 5, minGapSec: 0 })
+      const result = await fixture.service.search({
+        sessionId: session,
+        query: { source: { kind: 'text', text } },
+        top: 5,
+        minGapSec: 0,
+      })
       expect(result.moments).toHaveLength(5)
       // The one visit's best frame is 'seen'; the others are 'possible' (below the threshold) and off the sofa's frames.
       expect(result.moments.map((m) => m.decision)).toEqual(['seen', 'possible', 'possible', 'possible', 'possible'])
@@ -38,20 +44,39 @@ describe('QueryService over a synthetic recording', () => {
   })
 
   it('counts separate sightings and says when it was last seen', async () => {
-    const result = await fixture.service.search({ sessionId: session, query: { source: { kind: 'text', text: 'show me the bean bag' } } })
-    expect(result.sightings.map((s) => [s.firstFrame, s.lastFrame])).toEqual([[40, 50], [65, 72]])
-    expect(result.answer.text).toBe('The bean bag was last seen at 00:14 into the recording. Seen twice in this recording.')
+    const result = await fixture.service.search({
+      sessionId: session,
+      query: { source: { kind: 'text', text: 'show me the bean bag' } },
+    })
+    expect(result.sightings.map((s) => [s.firstFrame, s.lastFrame])).toEqual([
+      [40, 50],
+      [65, 72],
+    ])
+    expect(result.answer.text).toBe(
+      'The bean bag was last seen at 00:14 into the recording. Seen twice in this recording.',
+    )
     expect(result.answer).toMatchObject({ visits: 2, lastFrame: 72, lastSeenSec: 14.4 })
-    expect(result.moments.filter((m) => m.decision === 'seen').map((m) => m.frameIndex)).toEqual(result.sightings.map((s) => s.bestFrame))
+    expect(result.moments.filter((m) => m.decision === 'seen').map((m) => m.frameIndex)).toEqual(
+      result.sightings.map((s) => s.bestFrame),
+    )
     expect(result.record).toMatchObject({
-      label: 'bean bag', queryText: 'bean bag', modelId: 'synthetic-model', promptTemplate: 'a detailed photo of a {}',
-      negatives: ['object', 'things', 'stuff', 'texture'], temperature: 10, threshold: 0.6, thresholdMode: 'pack',
+      label: 'bean bag',
+      queryText: 'bean bag',
+      modelId: 'synthetic-model',
+      promptTemplate: 'a detailed photo of a {}',
+      negatives: ['object', 'things', 'stuff', 'texture'],
+      temperature: 10,
+      threshold: 0.6,
+      thresholdMode: 'pack',
     })
     expect(result.relevancyByFrame).toHaveLength(80)
   })
 
   it('answers "not seen" for something absent', async () => {
-    const result = await fixture.service.search({ sessionId: session, query: { source: { kind: 'text', text: 'piano' } } })
+    const result = await fixture.service.search({
+      sessionId: session,
+      query: { source: { kind: 'text', text: 'piano' } },
+    })
     expect(result.answer.seen).toBe(false)
     expect(result.answer.text).toBe('The piano was not seen in this recording.')
     expect(result.sightings).toEqual([])
@@ -59,13 +84,21 @@ describe('QueryService over a synthetic recording', () => {
   })
 
   it('honours a fixed threshold and records it (a re-run need not enter the history)', async () => {
-    const result = await fixture.service.search({ sessionId: session, query: { source: { kind: 'text', text: 'sofa' }, settings: { threshold: 0.999999 } }, remember: false })
+    const result = await fixture.service.search({
+      sessionId: session,
+      query: { source: { kind: 'text', text: 'sofa' }, settings: { threshold: 0.999999 } },
+      remember: false,
+    })
     expect(result.record).toMatchObject({ threshold: 0.999999, thresholdMode: 'fixed' })
     expect(result.answer.seen).toBe(false)
   })
 
   it('draws a heatmap whose region covers the thing, served as bytes by the data router', async () => {
-    const result = await fixture.service.frame({ sessionId: session, frameIndex: 15, queries: [{ source: { kind: 'text', text: 'sofa' } }, { source: { kind: 'text', text: 'bean bag' } }] })
+    const result = await fixture.service.frame({
+      sessionId: session,
+      frameIndex: 15,
+      queries: [{ source: { kind: 'text', text: 'sofa' } }, { source: { kind: 'text', text: 'bean bag' } }],
+    })
     const [sofa, beanBag] = result.heatmaps
     expect(sofa?.region).not.toBeNull()
     const truth = { x0: 0.05, y0: 0.4, x1: 0.45, y1: 0.9 }
@@ -85,11 +118,22 @@ describe('QueryService over a synthetic recording', () => {
   it('finds "more like this" from a clicked region', async () => {
     const result = await fixture.service.search({
       sessionId: session,
-      query: { source: { kind: 'region', sessionId: session, frameIndex: 45, box: { x0: 0.7, y0: 0.6, x1: 0.72, y1: 0.62 } } },
-      top: 5, minGapSec: 0,
+      query: {
+        source: { kind: 'region', sessionId: session, frameIndex: 45, box: { x0: 0.7, y0: 0.6, x1: 0.72, y1: 0.62 } },
+      },
+      top: 5,
+      minGapSec: 0,
     })
-    expect(result.sightings.map((s) => [s.firstFrame, s.lastFrame])).toEqual([[40, 50], [65, 72]])
-    expect(precisionAt({ ...result, moments: result.moments.filter((m) => m.decision === 'seen') }, framesWith(fixture, 'bean bag'))).toBe(1)
+    expect(result.sightings.map((s) => [s.firstFrame, s.lastFrame])).toEqual([
+      [40, 50],
+      [65, 72],
+    ])
+    expect(
+      precisionAt(
+        { ...result, moments: result.moments.filter((m) => m.decision === 'seen') },
+        framesWith(fixture, 'bean bag'),
+      ),
+    ).toBe(1)
     expect(result.record.queryText).toBeNull()
   })
 
@@ -101,8 +145,16 @@ describe('QueryService over a synthetic recording', () => {
     expect(matches.find((m) => m.label === 'bean bag')).toMatchObject({ seen: false })
     expect(matches.find((m) => m.label === 'piano')).toMatchObject({ seen: false })
     // The frame heatmap's decision on that frame is the search's per-frame decision.
-    const search = await fixture.service.search({ sessionId: session, query: { source: { kind: 'text', text: 'sofa' } }, remember: false })
-    const frame = await fixture.service.frame({ sessionId: session, frameIndex: 20, queries: [{ source: { kind: 'text', text: 'sofa' } }, { source: { kind: 'text', text: 'bean bag' } }] })
+    const search = await fixture.service.search({
+      sessionId: session,
+      query: { source: { kind: 'text', text: 'sofa' } },
+      remember: false,
+    })
+    const frame = await fixture.service.frame({
+      sessionId: session,
+      frameIndex: 20,
+      queries: [{ source: { kind: 'text', text: 'sofa' } }, { source: { kind: 'text', text: 'bean bag' } }],
+    })
     expect(frame.heatmaps.map((h) => h.seen)).toEqual([search.relevancyByFrame[20]! >= search.record.threshold, false])
     expect(frame.heatmaps[0]!.seen).toBe(true)
   })
@@ -113,9 +165,14 @@ describe('QueryService over a synthetic recording', () => {
     expect(history.some((h) => h.record.label === 'piano' && h.outcome?.seen === false)).toBe(true)
     expect(history.some((h) => h.record.thresholdMode === 'fixed')).toBe(false)
     expect(history.every((h) => h.record.thresholdMode === 'pack')).toBe(true)
-    const saved = await fixture.service.saveQuery({ name: 'my bag', query: { source: { kind: 'text', text: 'bean bag' } } })
+    const saved = await fixture.service.saveQuery({
+      name: 'my bag',
+      query: { source: { kind: 'text', text: 'bean bag' } },
+    })
     expect(saved.query.settings.negatives).toEqual(['object', 'things', 'stuff', 'texture'])
-    await expect(fixture.service.saveQuery({ name: 'my bag', query: { source: { kind: 'text', text: 'x' } } })).rejects.toMatchObject({ code: 'conflict' })
+    await expect(
+      fixture.service.saveQuery({ name: 'my bag', query: { source: { kind: 'text', text: 'x' } } }),
+    ).rejects.toMatchObject({ code: 'conflict' })
     expect(await fixture.service.deleteSaved({ id: saved.id })).toEqual({ deleted: true })
     expect(await fixture.service.saved()).toEqual([])
     expect((await fixture.service.clearHistory()).cleared).toBe(history.length)
@@ -129,8 +186,15 @@ describe('session index', () => {
     expect(first.world.embeddingCalls).toBe(80)
     const world = syntheticWorld()
     const second = queryFixture({ world, home: first.home })
-    expect(await second.service.indexStatus({ sessionId: session })).toMatchObject({ frameCount: 80, indexedFrames: 80, modelId: 'synthetic-model' })
-    const result = await second.service.search({ sessionId: session, query: { source: { kind: 'text', text: 'sofa' } } })
+    expect(await second.service.indexStatus({ sessionId: session })).toMatchObject({
+      frameCount: 80,
+      indexedFrames: 80,
+      modelId: 'synthetic-model',
+    })
+    const result = await second.service.search({
+      sessionId: session,
+      query: { source: { kind: 'text', text: 'sofa' } },
+    })
     expect(world.embeddingCalls).toBe(0)
     expect(result.answer.seen).toBe(true)
   })
@@ -158,7 +222,10 @@ describe('session index', () => {
     const dir = join(fixture.home, 'cache', 'query-index', 'synthetic-model')
     mkdirSync(dir, { recursive: true })
     writeFileSync(join(dir, 'synthetic.codes.json'), '{"format":"dve-query-index","version":2}')
-    await expect(fixture.service.indexStatus({ sessionId: session })).rejects.toMatchObject({ code: 'bad_file', message: expect.stringContaining('synthetic.codes.json') })
+    await expect(fixture.service.indexStatus({ sessionId: session })).rejects.toMatchObject({
+      code: 'bad_file',
+      message: expect.stringContaining('synthetic.codes.json'),
+    })
   })
 })
 
@@ -168,7 +235,10 @@ describe('QueryService without a model', () => {
     const history = join(fixture.home, 'ask', 'history.json')
     mkdirSync(join(fixture.home, 'ask'), { recursive: true })
     writeFileSync(history, '{"format":"dve-ask-history","version":1,"entries":[{"id":3}]}')
-    await expect(fixture.service.history()).rejects.toMatchObject({ code: 'bad_file', message: expect.stringContaining('history.json: entries.0.id') })
+    await expect(fixture.service.history()).rejects.toMatchObject({
+      code: 'bad_file',
+      message: expect.stringContaining('history.json: entries.0.id'),
+    })
   })
 })
 
@@ -177,17 +247,30 @@ describe('vocabulary negatives', () => {
   function vocabularyOf(world: ReturnType<typeof syntheticWorld>, names: string[]): VocabularySource {
     return {
       classSets: async () => [{ id: 'demo', name: 'demo', classCount: names.length, modes: ['text'] }],
-      classHead: async (classSetId, mode) => ({ classSetId, mode, names, colors: names.map(() => [0, 0, 0]), weights: await world.textEmbeddings(names), bias: null }),
+      classHead: async (classSetId, mode) => ({
+        classSetId,
+        mode,
+        names,
+        colors: names.map(() => [0, 0, 0]),
+        weights: await world.textEmbeddings(names),
+        bias: null,
+      }),
     }
   }
 
   it('counts the other class names against the query, never its synonyms, and records which', async () => {
     const world = syntheticWorld()
     const fixture = queryFixture({ world, vocabulary: () => vocabularyOf(world, ['couch', 'bean bag', 'lamp']) })
-    const result = await fixture.service.search({ sessionId: session, query: { source: { kind: 'text', text: 'sofa' } } })
+    const result = await fixture.service.search({
+      sessionId: session,
+      query: { source: { kind: 'text', text: 'sofa' } },
+    })
     expect(result.record.vocabularyNegatives).toEqual(['bean bag', 'lamp'])
     expect(result.answer.seen).toBe(true)
-    const off = await fixture.service.search({ sessionId: session, query: { source: { kind: 'text', text: 'sofa' }, settings: { vocabularyNegatives: false } } })
+    const off = await fixture.service.search({
+      sessionId: session,
+      query: { source: { kind: 'text', text: 'sofa' }, settings: { vocabularyNegatives: false } },
+    })
     expect(off.record.vocabularyNegatives).toEqual([])
   })
 
@@ -195,13 +278,16 @@ describe('vocabulary negatives', () => {
     const world = syntheticWorld()
     // "armchair" is unknown to the world: it embeds halfway between nothing and the sofa.
     const original = world.textEmbeddings.bind(world)
-    const lookalike = async (texts: string[]) => Promise.all(texts.map(async (t) => {
-      if (t !== 'armchair') return (await original([t]))[0] as Float32Array
-      const [sofa, other] = await original(['sofa', 'piano'])
-      const mixed = (sofa as Float32Array).map((v, i) => 0.6 * v + 0.8 * ((other as Float32Array)[i] as number))
-      const norm = Math.hypot(...mixed)
-      return mixed.map((v) => v / norm)
-    }))
+    const lookalike = async (texts: string[]) =>
+      Promise.all(
+        texts.map(async (t) => {
+          if (t !== 'armchair') return (await original([t]))[0] as Float32Array
+          const [sofa, other] = await original(['sofa', 'piano'])
+          const mixed = (sofa as Float32Array).map((v, i) => 0.6 * v + 0.8 * ((other as Float32Array)[i] as number))
+          const norm = Math.hypot(...mixed)
+          return mixed.map((v) => v / norm)
+        }),
+      )
     world.textEmbeddings = lookalike
     const plain = queryFixture({ world })
     const withVocabulary = queryFixture({ world, vocabulary: () => vocabularyOf(world, ['sofa', 'bean bag']) })

@@ -30,8 +30,18 @@ describe('query words', () => {
       writeFileSync(join(dir, name), JSON.stringify({ model: { vocab } }))
       return join(dir, name)
     }
-    expect([...(await tokenizerWords(write('bpe.json', { 'plant</w>': 1, pl: 2, 'ant</w>': 3 })))!]).toEqual(['plant', 'ant'])
+    expect([...(await tokenizerWords(write('bpe.json', { 'plant</w>': 1, pl: 2, 'ant</w>': 3 })))!]).toEqual([
+      'plant',
+      'ant',
+    ])
     expect([...(await tokenizerWords(write('wp.json', { plant: 1, '##s': 2 })))!]).toEqual(['plant'])
-    expect([...(await tokenizerWords(write('sp.json', [['▁plant', -1], ['s', -2]])))!]).toEqual(['plant'])
+    expect([
+      ...(await tokenizerWords(
+        write('sp.json', [
+          ['▁plant', -1],
+          ['s', -2],
+        ]),
+      ))!,
+    ]).toEqual(['plant'])
   })
 })

@@ -5,8 +5,14 @@ import { relevancyFromScores, relevancyInPlace, relevancyOf } from '../../../../
 describe('relevancy against negatives', () => {
   it('equals the minimum pairwise softmax over the negatives (LERF)', () => {
     const temperature = 10
-    for (const [query, negatives] of [[0.3, [0.1, 0.25, -0.2]], [0.1, [0.4, 0.2]], [0.8, [0.79]]] as const) {
-      const pairwise = negatives.map((n) => Math.exp(temperature * query) / (Math.exp(temperature * query) + Math.exp(temperature * n)))
+    for (const [query, negatives] of [
+      [0.3, [0.1, 0.25, -0.2]],
+      [0.1, [0.4, 0.2]],
+      [0.8, [0.79]],
+    ] as const) {
+      const pairwise = negatives.map(
+        (n) => Math.exp(temperature * query) / (Math.exp(temperature * query) + Math.exp(temperature * n)),
+      )
       const scores = new Float32Array([query, ...negatives])
       expect(relevancyFromScores(scores, 1, negatives.length, temperature)[0]).toBeCloseTo(Math.min(...pairwise), 5)
     }
@@ -42,7 +48,6 @@ describe('relevancyInPlace (the table the map uses for a million voxels)', () =>
     expect(relevancyInPlace(Float32Array.of(Number.NaN, 0.3), Float32Array.of(0.2, 0.3), 10)[0]).toBeNaN()
   })
 })
-
 
 describe('relevancy colormap (turbo)', () => {
   it('runs from near black through blue and green to dark red, clamping outside [0, 1]', () => {

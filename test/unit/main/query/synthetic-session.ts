@@ -14,7 +14,12 @@ import { SyntheticEmbeddingWorld } from '../../../../src-main/services/query/syn
 
 export function syntheticWorld(): SyntheticEmbeddingWorld {
   return new SyntheticEmbeddingWorld({
-    frameCount: 80, dim: 32, width: 32, height: 24, fps: 5, seed: 3,
+    frameCount: 80,
+    dim: 32,
+    width: 32,
+    height: 24,
+    fps: 5,
+    seed: 3,
     things: [
       { names: ['sofa', 'couch'], firstFrame: 10, lastFrame: 25, box: { x0: 0.05, y0: 0.4, x1: 0.45, y1: 0.9 } },
       { names: ['bean bag'], firstFrame: 40, lastFrame: 50, box: { x0: 0.6, y0: 0.5, x1: 0.9, y1: 0.85 } },
@@ -38,15 +43,29 @@ export interface QueryFixture {
   home: string
 }
 
-export function queryFixture(options: { world?: SyntheticEmbeddingWorld; home?: string; map?: MapQueryPort | null; vocabulary?: (() => VocabularySource) | null } = {}): QueryFixture {
+export function queryFixture(
+  options: {
+    world?: SyntheticEmbeddingWorld
+    home?: string
+    map?: MapQueryPort | null
+    vocabulary?: (() => VocabularySource) | null
+  } = {},
+): QueryFixture {
   const world = options.world ?? syntheticWorld()
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'dve-ask-'))
   if (!options.home) createdHomes.push(home)
   const data = new DataRouter()
   const jobs = new JobRunner(new EventBus())
   const service = new QueryService({
-    frames: world, embeddings: world, scorer: world, prompt: { promptTemplate: () => 'a detailed photo of a {}' },
-    map: options.map ?? null, scoring: new QueryScoring({ embeddings: world, vocabulary: options.vocabulary ?? null, packs: null }), jobs, data, paths: consolePaths(home),
+    frames: world,
+    embeddings: world,
+    scorer: world,
+    prompt: { promptTemplate: () => 'a detailed photo of a {}' },
+    map: options.map ?? null,
+    scoring: new QueryScoring({ embeddings: world, vocabulary: options.vocabulary ?? null, packs: null }),
+    jobs,
+    data,
+    paths: consolePaths(home),
   })
   return { service, world, data, jobs, home }
 }

@@ -72,15 +72,34 @@ describe('dve sessions / info / import', () => {
     expect(lines[1]).toMatch(/^Execution providers: order tensorrt → cuda → cpu; active /)
     const { json } = await dve('info', '--model', '--json')
     expect(json[0]).toMatchObject({ model: null, providers: { order: ['tensorrt', 'cuda', 'cpu'] } })
-    await expect(dve('info')).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('give a session id') })
+    await expect(dve('info')).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('give a session id'),
+    })
   })
 
   it('says which session is missing', async () => {
-    await expect(dve('info', 'nope')).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining('No session "nope"') })
+    await expect(dve('info', 'nope')).rejects.toMatchObject({
+      code: 'not_found',
+      message: expect.stringContaining('No session "nope"'),
+    })
   })
 
   it.skipIf(!hasData)('imports a recording and prints the report', async () => {
-    const { lines } = await dve('import', iclNuim, '--name', 'ICL', '--fx', '481.2', '--fy', '480', '--cx', '319.5', '--cy', '239.5')
+    const { lines } = await dve(
+      'import',
+      iclNuim,
+      '--name',
+      'ICL',
+      '--fx',
+      '481.2',
+      '--fy',
+      '480',
+      '--cx',
+      '319.5',
+      '--cy',
+      '239.5',
+    )
     expect(lines[0]).toMatch(/^Imported 5 frames from .*slambook2-icl-nuim \(tum\) as "ICL" \[icl-[0-9a-f]+\]/)
     expect(lines.join('\n')).not.toContain('intrinsics ASSUMED')
     const { json } = await dve('import', iclNuim, '--depth-scale', '5000', '--json')
@@ -88,15 +107,35 @@ describe('dve sessions / info / import', () => {
   })
 
   it('turns flags into import options and refuses half-given ones', () => {
-    expect(importOptions({ format: 'tum', name: 'x', depthScale: '1000', fx: '1', fy: '2', cx: '3', cy: '4', poseFile: 'pose.txt' })).toEqual({
-      format: 'tum', name: 'x', depthUnitMeters: 0.001, intrinsics: { fx: 1, fy: 2, cx: 3, cy: 4 }, poseFile: 'pose.txt',
+    expect(
+      importOptions({
+        format: 'tum',
+        name: 'x',
+        depthScale: '1000',
+        fx: '1',
+        fy: '2',
+        cx: '3',
+        cy: '4',
+        poseFile: 'pose.txt',
+      }),
+    ).toEqual({
+      format: 'tum',
+      name: 'x',
+      depthUnitMeters: 0.001,
+      intrinsics: { fx: 1, fy: 2, cx: 3, cy: 4 },
+      poseFile: 'pose.txt',
     })
     expect(importOptions({ depthUnit: '0.0002' })).toEqual({ depthUnitMeters: 0.0002 })
     expect(() => importOptions({ fx: '1' })).toThrow('Intrinsics need all of --fx --fy --cx --cy.')
     expect(() => importOptions({ depthScale: '1000', depthUnit: '0.001' })).toThrow('not both')
     expect(() => importOptions({ depthScale: 'mm' })).toThrow('--depth-scale "mm" is not a number.')
-    expect(importOptions({ invalidDepth: '0, 65535', maxDt: '0.05', pgmByteOrder: 'little', depthTopic: '/camera/depth' })).toEqual({
-      depthInvalidValues: [0, 65535], maxTimeDifferenceSec: 0.05, pgmByteOrder: 'little', mcap: { depthTopic: '/camera/depth' },
+    expect(
+      importOptions({ invalidDepth: '0, 65535', maxDt: '0.05', pgmByteOrder: 'little', depthTopic: '/camera/depth' }),
+    ).toEqual({
+      depthInvalidValues: [0, 65535],
+      maxTimeDifferenceSec: 0.05,
+      pgmByteOrder: 'little',
+      mcap: { depthTopic: '/camera/depth' },
     })
     expect(() => importOptions({ invalidDepth: '70000' })).toThrow(/dve import: .*depthInvalidValues/s)
   })

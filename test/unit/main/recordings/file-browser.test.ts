@@ -15,7 +15,11 @@ function tree() {
   writeFileSync(join(root, 'tum', 'rgb.txt'), '# rgb\n')
   writeFileSync(join(outside, 'passwords'), 'x')
   symlinkSync(outside, join(root, 'escape'))
-  return { root, outside, browser: new FileBrowser(new PathPolicy({ mode: 'browser', readRoots: [root, join(base, 'missing-root')] })) }
+  return {
+    root,
+    outside,
+    browser: new FileBrowser(new PathPolicy({ mode: 'browser', readRoots: [root, join(base, 'missing-root')] })),
+  }
 }
 
 describe('FileBrowser', () => {
@@ -39,7 +43,14 @@ describe('FileBrowser', () => {
   it('refuses paths outside the roots, including through a symlink and ..', async () => {
     const { root, outside, browser } = tree()
     const refusals = await Promise.all(
-      [outside, join(root, 'escape'), `${root}/../secret/passwords`, 'relative/path', join(root, 'nope'), join(root, '.hidden')].map((p) => consoleErrorOf(browser.list(p))),
+      [
+        outside,
+        join(root, 'escape'),
+        `${root}/../secret/passwords`,
+        'relative/path',
+        join(root, 'nope'),
+        join(root, '.hidden'),
+      ].map((p) => consoleErrorOf(browser.list(p))),
     )
     // Missing, outside, through a link, hidden: one answer, so a client cannot probe what exists.
     for (const [k, error] of refusals.entries()) {

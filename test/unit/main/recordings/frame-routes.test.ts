@@ -41,7 +41,9 @@ describe('frame data routes', () => {
   it('serves labels, and says which frames have none', async () => {
     const { get } = await setup()
     const body = (await get(resourcePaths.frameImage('s1', 0, 'labels'))).body
-    const labels = decodeU16Payload(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer)
+    const labels = decodeU16Payload(
+      body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+    )
     expect(labels.data[0]).toBe(1)
     const missing = await consoleErrorOf(get(resourcePaths.frameImage('s2', 0, 'labels')))
     expect(missing.code).toBe('not_found')
@@ -52,7 +54,9 @@ describe('frame data routes', () => {
     const { get } = await setup()
     expect((await consoleErrorOf(get('/data/sessions/s1/frames/-1/rgb'))).code).toBe('invalid_input')
     expect((await consoleErrorOf(get('/data/sessions/s1/frames/99/rgb'))).code).toBe('not_found')
-    expect((await consoleErrorOf(get('/data/sessions/s1/frames/0/normals'))).message).toContain('Unknown frame image kind')
+    expect((await consoleErrorOf(get('/data/sessions/s1/frames/0/normals'))).message).toContain(
+      'Unknown frame image kind',
+    )
   })
 
   it('makes a JPEG thumbnail of the session', async () => {
@@ -86,7 +90,8 @@ describe('session stats', () => {
 describe('frame bundle route', () => {
   it('carries the stored RGB bytes, depth and labels in one response', async () => {
     const { library, get } = await setup()
-    const toBuffer = (body: Uint8Array) => body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer
+    const toBuffer = (body: Uint8Array) =>
+      body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer
     const bundle = decodeFrameBundle(toBuffer((await get(resourcePaths.frameImage('s1', 2, 'bundle'))).body))
     expect(Buffer.from(bundle.rgb).equals(readFileSync(join(library, 's1', 'rgb', '000002.png')))).toBe(true)
     expect(bundle.depth.data[3 * fixtureCamera.width + 4]).toBe(rawDepth(2, 4, 3))

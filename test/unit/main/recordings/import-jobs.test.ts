@@ -8,13 +8,25 @@ import { ImportJobs, type Importer } from '../../../../src-main/services/recordi
 
 function report(sessionId: string): ImportReport {
   return {
-    sessionId, name: sessionId, format: 'tum', sourcePath: '/src', imported: 3, skipped: [], warnings: [],
-    durationSec: 0.1, intrinsicsAssumed: false, depthUnitMeters: 0.0002, pgmByteOrder: null,
+    sessionId,
+    name: sessionId,
+    format: 'tum',
+    sourcePath: '/src',
+    imported: 3,
+    skipped: [],
+    warnings: [],
+    durationSec: 0.1,
+    intrinsicsAssumed: false,
+    depthUnitMeters: 0.0002,
+    pgmByteOrder: null,
   }
 }
 
 /** A fake reader that imports `frames` frames, one per tick, honouring cancel like the real ones must. */
-function fakeImporter(frames: number, onFrame: (index: number) => void = () => undefined): Importer & { seen: string[] } {
+function fakeImporter(
+  frames: number,
+  onFrame: (index: number) => void = () => undefined,
+): Importer & { seen: string[] } {
   const seen: string[] = []
   return {
     seen,
@@ -52,7 +64,9 @@ describe('ImportJobs', () => {
     const jobs = seen.filter((e) => e.name === 'job').map((e) => e.payload as JobInfo)
     expect(jobs[0]).toMatchObject({ id: jobId, kind: 'import', title: 'Import tum', state: 'running' })
     expect(jobs.at(-1)).toMatchObject({ state: 'done', done: 4, total: 4 })
-    expect(seen.filter((e) => e.name === 'changed').map((e) => e.payload)).toEqual([{ service: 'sessions', id: 'tum-abc' } satisfies ConsoleEvents['changed']])
+    expect(seen.filter((e) => e.name === 'changed').map((e) => e.payload)).toEqual([
+      { service: 'sessions', id: 'tum-abc' } satisfies ConsoleEvents['changed'],
+    ])
     expect((await runner.list())[0]?.state).toBe('done')
   })
 

@@ -25,12 +25,28 @@ function redwoodSession(library: string): void {
     const name = String(i).padStart(5, '0')
     copyFileSync(join(source, 'color', `${name}.jpg`), join(dir, 'rgb', `${name}.jpg`))
     copyFileSync(join(source, 'depth', `${name}.png`), join(dir, 'depth', `${name}.png`))
-    frames.push({ index: i, timestampSec: i / 30, sourceName: name, rgb: `rgb/${name}.jpg`, depth: `depth/${name}.png`, worldFromCamera: null })
+    frames.push({
+      index: i,
+      timestampSec: i / 30,
+      sourceName: name,
+      rgb: `rgb/${name}.jpg`,
+      depth: `depth/${name}.png`,
+      worldFromCamera: null,
+    })
   }
   const manifest: SessionManifest = {
-    format: 'dve-session', version: 1, id: 'redwood', name: 'redwood', createdAt: '2026-11-26T00:00:00Z',
-    source: { format: 'redwood', path: source }, camera: { width: 640, height: 480, fx: 525, fy: 525, cx: 319.5, cy: 239.5 },
-    rgbSize: { width: 640, height: 480 }, depthUnitMeters: 0.001, depthInvalidValues: [0], hasPoses: false, frames,
+    format: 'dve-session',
+    version: 1,
+    id: 'redwood',
+    name: 'redwood',
+    createdAt: '2026-11-26T00:00:00Z',
+    source: { format: 'redwood', path: source },
+    camera: { width: 640, height: 480, fx: 525, fy: 525, cx: 319.5, cy: 239.5 },
+    rgbSize: { width: 640, height: 480 },
+    depthUnitMeters: 0.001,
+    depthInvalidValues: [0],
+    hasPoses: false,
+    frames,
   }
   writeFileSync(join(dir, 'session.json'), JSON.stringify(manifest))
 }

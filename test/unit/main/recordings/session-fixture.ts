@@ -51,10 +51,14 @@ export async function writeSession(dir: string, options: FixtureOptions = {}): P
       }
     }
     writeFileSync(join(dir, 'depth', `${name}.png`), encode({ width, height, data: depth, depth: 16, channels: 1 }))
-    if (options.labels) writeFileSync(join(dir, 'labels', `${name}.png`), encode({ width, height, data: labels, depth: 8, channels: 1 }))
+    if (options.labels)
+      writeFileSync(join(dir, 'labels', `${name}.png`), encode({ width, height, data: labels, depth: 8, channels: 1 }))
     const rgb = Buffer.alloc(rgbSize.width * rgbSize.height * 3)
-    for (let y = 0; y < rgbSize.height; y++) for (let x = 0; x < rgbSize.width; x++) rgb.set(rgbPixel(f, x, y), 3 * (y * rgbSize.width + x))
-    await sharp(rgb, { raw: { ...rgbSize, channels: 3 } }).png().toFile(join(dir, 'rgb', `${name}.png`))
+    for (let y = 0; y < rgbSize.height; y++)
+      for (let x = 0; x < rgbSize.width; x++) rgb.set(rgbPixel(f, x, y), 3 * (y * rgbSize.width + x))
+    await sharp(rgb, { raw: { ...rgbSize, channels: 3 } })
+      .png()
+      .toFile(join(dir, 'rgb', `${name}.png`))
     frames.push({
       index: f,
       timestampSec: f * 0.1,
@@ -85,7 +89,10 @@ export async function writeSession(dir: string, options: FixtureOptions = {}): P
 
 /** The ConsoleError a promise rejects with (fails the test when it resolves or throws something else). */
 export async function consoleErrorOf(promise: Promise<unknown>): Promise<ConsoleError> {
-  const error = await promise.then(() => null, (e: unknown) => e)
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  )
   expect(error).toBeInstanceOf(ConsoleError)
   return error as ConsoleError
 }

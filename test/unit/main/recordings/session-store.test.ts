@@ -28,7 +28,10 @@ describe('SessionStore', () => {
   it('reports a broken manifest with its file and field, and keeps listing the rest', async () => {
     const { library, store } = await libraryWithDemo()
     mkdirSync(join(library, 'broken'))
-    writeFileSync(join(library, 'broken', 'session.json'), JSON.stringify({ format: 'dve-session', version: 1, id: 'broken', frames: 'no' }))
+    writeFileSync(
+      join(library, 'broken', 'session.json'),
+      JSON.stringify({ format: 'dve-session', version: 1, id: 'broken', frames: 'no' }),
+    )
     const { sessions, problems } = await store.list()
     expect(sessions).toHaveLength(2)
     expect(problems).toHaveLength(1)

@@ -11,7 +11,11 @@ const sharedData = sharedDataDir
 /** 5 ICL-NUIM frames with a TUM-style pose list; 100 7-Scenes frames (long enough to cancel). */
 const iclNuim = join(sharedData, 'slambook2-icl-nuim')
 const sevenScenes = join(sharedData, '7scenes-tsdf-fusion')
-const hasData = skipReason('sessions service import tests', [sharedDataPrerequisite('slambook2-icl-nuim'), sharedDataPrerequisite('7scenes-tsdf-fusion')]) === ''
+const hasData =
+  skipReason('sessions service import tests', [
+    sharedDataPrerequisite('slambook2-icl-nuim'),
+    sharedDataPrerequisite('7scenes-tsdf-fusion'),
+  ]) === ''
 
 let services: Services | null = null
 afterEach(async () => {
@@ -38,7 +42,15 @@ describe('sessions service', () => {
     const list = await api.list()
     expect(list.map((s) => s.id)).toEqual(['demo-apartment', 'hall-1'])
     const hall = list[1]!
-    expect(hall).toMatchObject({ frameCount: 3, width: 32, height: 24, hasPoses: false, posedFrameCount: 0, readOnly: false, hasLabels: false })
+    expect(hall).toMatchObject({
+      frameCount: 3,
+      width: 32,
+      height: 24,
+      hasPoses: false,
+      posedFrameCount: 0,
+      readOnly: false,
+      hasLabels: false,
+    })
     expect(hall.durationSec).toBeCloseTo(0.2)
     expect(hall.sizeBytes).toBeGreaterThan(1000)
     expect(list[0]).toMatchObject({ readOnly: true, hasLabels: true })
@@ -54,7 +66,11 @@ describe('sessions service', () => {
     await api.delete({ id: 'hall-1' })
     expect(existsSync(join(paths.sessions, 'hall-1'))).toBe(false)
     // Deleting also drops the session's map, which says so.
-    expect(changes).toEqual([{ service: 'sessions', id: 'hall-1' }, { service: 'map', id: 'hall-1' }, { service: 'sessions', id: 'hall-1' }])
+    expect(changes).toEqual([
+      { service: 'sessions', id: 'hall-1' },
+      { service: 'map', id: 'hall-1' },
+      { service: 'sessions', id: 'hall-1' },
+    ])
     const refused = await consoleErrorOf(api.delete({ id: 'demo-apartment' }))
     expect(refused.code).toBe('unsupported')
   })
@@ -75,7 +91,14 @@ describe('sessions service', () => {
     const jobs = await s.api.jobs.list()
     expect(jobs.find((j) => j.id === jobId)?.state).toBe('done')
     const summary = (await api.list()).find((x) => x.id === report.sessionId)
-    expect(summary).toMatchObject({ name: 'ICL test', frameCount: 5, sourceFormat: 'tum', hasPoses: true, width: 640, height: 480 })
+    expect(summary).toMatchObject({
+      name: 'ICL test',
+      frameCount: 5,
+      sourceFormat: 'tum',
+      hasPoses: true,
+      width: 640,
+      height: 480,
+    })
     // No intrinsics file in this source: the importer assumes them and the summary says so.
     expect(summary?.hasIntrinsics).toBe(!report.intrinsicsAssumed)
     const stats = await api.stats({ id: report.sessionId })

@@ -6,11 +6,24 @@ import { upsampledClassMap } from '../../../../src-main/services/segmentation/up
 function randomScores(count: number, width: number, height: number, seed: number): ScoreMaps {
   let state = seed
   const next = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1
-  return { count, width, height, scaleX: 4, scaleY: 4, scores: Float32Array.from({ length: count * width * height }, next) }
+  return {
+    count,
+    width,
+    height,
+    scaleX: 4,
+    scaleY: 4,
+    scores: Float32Array.from({ length: count * width * height }, next),
+  }
 }
 
 /** torch.nn.functional.interpolate(mode='bilinear', align_corners=False) of one plane, written out the slow way. */
-function referenceUpsample(plane: Float32Array, width: number, height: number, outWidth: number, outHeight: number): Float32Array {
+function referenceUpsample(
+  plane: Float32Array,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+): Float32Array {
   const out = new Float32Array(outWidth * outHeight)
   const source = (i: number, scale: number, size: number) => {
     const s = Math.max(0, (i + 0.5) * scale - 0.5)
@@ -59,8 +72,11 @@ describe('classifyTop2', () => {
 describe('upsampledClassMap', () => {
   it('is the argmax of bilinearly upsampled logits (align_corners=False), not of the stride decision', async () => {
     const scores = randomScores(4, 9, 6, 5)
-    const outWidth = 36, outHeight = 24
-    const planes = Array.from({ length: 4 }, (_, k) => referenceUpsample(scores.scores.subarray(k * 54, (k + 1) * 54), 9, 6, outWidth, outHeight))
+    const outWidth = 36,
+      outHeight = 24
+    const planes = Array.from({ length: 4 }, (_, k) =>
+      referenceUpsample(scores.scores.subarray(k * 54, (k + 1) * 54), 9, 6, outWidth, outHeight),
+    )
     const expected = Array.from({ length: outWidth * outHeight }, (_, i) => {
       let best = 0
       for (let k = 1; k < 4; k++) if ((planes[k]?.[i] as number) > (planes[best]?.[i] as number)) best = k
@@ -70,7 +86,9 @@ describe('upsampledClassMap', () => {
     expect([...map]).toEqual(expected)
     // Smooth borders: some camera pixels disagree with the nearest stride pixel's decision.
     const stride = classifyTop2(scores, null).winner
-    const nearest = expected.map((_, i) => stride[Math.floor(Math.floor(i / outWidth) / 4) * 9 + Math.floor((i % outWidth) / 4)])
+    const nearest = expected.map(
+      (_, i) => stride[Math.floor(Math.floor(i / outWidth) / 4) * 9 + Math.floor((i % outWidth) / 4)],
+    )
     expect(expected.some((k, i) => k !== nearest[i])).toBe(true)
   })
 

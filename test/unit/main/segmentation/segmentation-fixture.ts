@@ -7,9 +7,15 @@ import { SegmentationService } from '../../../../src-main/services/segmentation/
 import { syntheticWorld } from '../query/synthetic-session'
 
 export const classNames = ['sofa', 'bean bag', 'room']
-export const classColors: Array<[number, number, number]> = [[0, 114, 178], [230, 159, 0], [120, 120, 120]]
+export const classColors: Array<[number, number, number]> = [
+  [0, 114, 178],
+  [230, 159, 0],
+  [120, 120, 120],
+]
 
-export function segmentationFixture(options: { allowFileExport?: boolean; head?: (world: ReturnType<typeof syntheticWorld>) => Promise<ClassHead> } = {}) {
+export function segmentationFixture(
+  options: { allowFileExport?: boolean; head?: (world: ReturnType<typeof syntheticWorld>) => Promise<ClassHead> } = {},
+) {
   const world = syntheticWorld()
   const data = new DataRouter()
   const jobs = new JobRunner(new EventBus())
@@ -20,14 +26,21 @@ export function segmentationFixture(options: { allowFileExport?: boolean; head?:
     const map = await world.frameEmbeddings(world.sessionId, 0)
     const corner = (map.width - 1) * map.dim
     const room = map.data.slice(corner, corner + map.dim)
-    const weights = mode === 'text' ? [sofa as Float32Array, beanBag as Float32Array, room] : [room, sofa as Float32Array, beanBag as Float32Array]
+    const weights =
+      mode === 'text'
+        ? [sofa as Float32Array, beanBag as Float32Array, room]
+        : [room, sofa as Float32Array, beanBag as Float32Array]
     return { classSetId: 'home', mode, names: classNames, colors: classColors, weights, bias: null }
   }
   const service = new SegmentationService({
-    frames: world, scorer: world,
+    frames: world,
+    scorer: world,
     heads: { classHead: (_id, mode) => (options.head ? options.head(world) : headFor(mode)) },
     catalog: { classSets: async () => [{ id: 'home', name: 'Home', classCount: 3, modes: ['text', 'mean'] }] },
-    modelId: () => world.activeModelId(), jobs, data, allowFileExport: options.allowFileExport ?? true,
+    modelId: () => world.activeModelId(),
+    jobs,
+    data,
+    allowFileExport: options.allowFileExport ?? true,
   })
   return { service, world, data, jobs }
 }

@@ -13,8 +13,21 @@ async function payload(data: DataRouter, path: string): Promise<Uint8Array> {
 describe('SegmentationService on the synthetic recording', () => {
   it('segments a frame: the sofa box is sofa, the rest room; shares, sizes and payloads agree', async () => {
     const { service, data } = segmentationFixture()
-    const result = await service.segmentFrame({ sessionId: 'synthetic', frameIndex: 15, classSetId: 'home', mode: 'text' })
-    expect(result).toMatchObject({ width: 32, height: 24, cameraWidth: 128, cameraHeight: 96, bytesPerIndex: 1, modelId: 'synthetic-model', mode: 'text' })
+    const result = await service.segmentFrame({
+      sessionId: 'synthetic',
+      frameIndex: 15,
+      classSetId: 'home',
+      mode: 'text',
+    })
+    expect(result).toMatchObject({
+      width: 32,
+      height: 24,
+      cameraWidth: 128,
+      cameraHeight: 96,
+      bytesPerIndex: 1,
+      modelId: 'synthetic-model',
+      mode: 'text',
+    })
     expect(result.classes.map((c) => c.name)).toEqual(['sofa', 'bean bag', 'room'])
     // Sofa box x 0.05..0.45, y 0.4..0.9 → 20 % of the frame; no bean bag in frame 15.
     expect(result.classes[0]?.share).toBeCloseTo(0.2, 1)
@@ -46,9 +59,21 @@ describe('SegmentationService on the synthetic recording', () => {
   it('sends uint16 class maps when a set has more than 256 classes', async () => {
     const names = [...Array.from({ length: 299 }, (_, k) => `thing ${k}`), 'sofa']
     const { service, data } = segmentationFixture({
-      head: async (world) => ({ classSetId: 'big', mode: 'text', names, colors: names.map(() => [1, 2, 3]), weights: await world.textEmbeddings(names), bias: null }),
+      head: async (world) => ({
+        classSetId: 'big',
+        mode: 'text',
+        names,
+        colors: names.map(() => [1, 2, 3]),
+        weights: await world.textEmbeddings(names),
+        bias: null,
+      }),
     })
-    const result = await service.segmentFrame({ sessionId: 'synthetic', frameIndex: 15, classSetId: 'big', mode: 'text' })
+    const result = await service.segmentFrame({
+      sessionId: 'synthetic',
+      frameIndex: 15,
+      classSetId: 'big',
+      mode: 'text',
+    })
     expect(result.bytesPerIndex).toBe(2)
     const bytes = await payload(data, result.fullClassMapPath)
     expect(bytes.length).toBe(2 * 128 * 96)
@@ -58,7 +83,12 @@ describe('SegmentationService on the synthetic recording', () => {
 
   it('compares two modes on one frame (the same vectors in another row order give the same shares)', async () => {
     const { service } = segmentationFixture()
-    const result = await service.compareModes({ sessionId: 'synthetic', frameIndex: 45, classSetId: 'home', modes: ['text', 'mean'] })
+    const result = await service.compareModes({
+      sessionId: 'synthetic',
+      frameIndex: 45,
+      classSetId: 'home',
+      modes: ['text', 'mean'],
+    })
     expect(result.left.mode).toBe('text')
     expect(result.right.mode).toBe('mean')
     // The fixture's mean head lists room, sofa, bean bag: index 0 means different classes, so agreement is low.
@@ -71,7 +101,13 @@ describe('SegmentationService on the synthetic recording', () => {
   it('segments a session range as a job and writes index masks, colour PNGs and the class table', async () => {
     const { service } = segmentationFixture()
     const outDir = mkdtempSync(join(tmpdir(), 'dve-seg-'))
-    const { jobId } = await service.segmentSession({ sessionId: 'synthetic', classSetId: 'home', mode: 'text', frames: { start: 38, end: 42 }, outDir })
+    const { jobId } = await service.segmentSession({
+      sessionId: 'synthetic',
+      classSetId: 'home',
+      mode: 'text',
+      frames: { start: 38, end: 42 },
+      outDir,
+    })
     const summary = await service.sessionResult({ jobId })
     expect(summary.frames).toBe(4)
     // Frames 38, 39: room only dominant; 40, 41: the bean bag is visible but room still dominates.
@@ -85,16 +121,35 @@ describe('SegmentationService on the synthetic recording', () => {
     expect(mask.data[0]).toBe(3)
     const color = decode(readFileSync(join(outDir, 'color', '000040.png')))
     expect([...color.data.slice(0, 3)]).toEqual(classColors[2])
-    const table = JSON.parse(readFileSync(join(outDir, 'classes.json'), 'utf8')) as { classes: Array<{ id: number; name: string }>; frames: number[] }
-    expect(table.classes.map((c) => [c.id, c.name])).toEqual([[0, 'void'], [1, 'sofa'], [2, 'bean bag'], [3, 'room']])
+    const table = JSON.parse(readFileSync(join(outDir, 'classes.json'), 'utf8')) as {
+      classes: Array<{ id: number; name: string }>
+      frames: number[]
+    }
+    expect(table.classes.map((c) => [c.id, c.name])).toEqual([
+      [0, 'void'],
+      [1, 'sofa'],
+      [2, 'bean bag'],
+      [3, 'room'],
+    ])
     expect(table.frames).toEqual([38, 39, 40, 41])
   })
 
   it('refuses folders in browser mode, frames outside the session and unknown modes before starting a job', async () => {
     const browser = segmentationFixture({ allowFileExport: false })
-    await expect(browser.service.segmentSession({ sessionId: 'synthetic', classSetId: 'home', mode: 'text', outDir: '/tmp/x' })).rejects.toThrow(/browser mode/)
-    await expect(browser.service.segmentSession({ sessionId: 'synthetic', classSetId: 'home', mode: 'text', frames: { start: 79, end: 81 } })).rejects.toThrow(/outside session "synthetic", which has 80 frames/)
-    await expect(browser.service.segmentSession({ sessionId: 'synthetic', classSetId: 'home', mode: 'probe' })).rejects.toThrow(/no probe/)
+    await expect(
+      browser.service.segmentSession({ sessionId: 'synthetic', classSetId: 'home', mode: 'text', outDir: '/tmp/x' }),
+    ).rejects.toThrow(/browser mode/)
+    await expect(
+      browser.service.segmentSession({
+        sessionId: 'synthetic',
+        classSetId: 'home',
+        mode: 'text',
+        frames: { start: 79, end: 81 },
+      }),
+    ).rejects.toThrow(/outside session "synthetic", which has 80 frames/)
+    await expect(
+      browser.service.segmentSession({ sessionId: 'synthetic', classSetId: 'home', mode: 'probe' }),
+    ).rejects.toThrow(/no probe/)
     expect(await browser.jobs.list()).toEqual([])
   })
 

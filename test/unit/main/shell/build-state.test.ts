@@ -17,7 +17,14 @@ function touch(path: string, secondsAgo: number): void {
   for (let target = file; target !== root; target = dirname(target)) utimesSync(target, time, time)
 }
 
-const outputs = ['out/main/index.js', 'out/main/server.js', 'out/main/dve.js', 'out/main/inference-worker.js', 'out/preload/index.cjs', 'out/renderer/index.html']
+const outputs = [
+  'out/main/index.js',
+  'out/main/server.js',
+  'out/main/dve.js',
+  'out/main/inference-worker.js',
+  'out/preload/index.cjs',
+  'out/renderer/index.html',
+]
 
 describe('build state', () => {
   it('is current only when every output exists and is newer than every source', () => {

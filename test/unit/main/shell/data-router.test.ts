@@ -14,12 +14,20 @@ describe('DataRouter', () => {
 
   it('matches patterns and decodes parameters', async () => {
     const response = await router.handle('sessions/my%20session/frames/12/rgb', new URLSearchParams())
-    expect(JSON.parse(new TextDecoder().decode(response.body))).toEqual({ sessionId: 'my session', index: '12', kind: 'rgb' })
+    expect(JSON.parse(new TextDecoder().decode(response.body))).toEqual({
+      sessionId: 'my session',
+      index: '12',
+      kind: 'rgb',
+    })
   })
 
   it('never lets a parameter carry a path separator or ..', async () => {
-    await expect(router.handle('sessions/..%2F..%2Fetc/frames/1/rgb', new URLSearchParams())).rejects.toMatchObject({ code: 'not_found' })
-    await expect(router.handle('sessions/../frames/1/rgb', new URLSearchParams())).rejects.toMatchObject({ code: 'not_found' })
+    await expect(router.handle('sessions/..%2F..%2Fetc/frames/1/rgb', new URLSearchParams())).rejects.toMatchObject({
+      code: 'not_found',
+    })
+    await expect(router.handle('sessions/../frames/1/rgb', new URLSearchParams())).rejects.toMatchObject({
+      code: 'not_found',
+    })
   })
 
   it('says not_found for unknown paths', async () => {

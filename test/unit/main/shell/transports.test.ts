@@ -53,13 +53,16 @@ function ipcClient(): ApiClient {
     for (const listener of listeners) listener(structuredClone({ kind: 'event', name, payload }))
   })
   return createApiClient(
-    createIpcTransport({
-      request: async (message) => structuredClone(await dispatch(services.api, structuredClone(message))),
-      onEvent: (listener) => {
-        listeners.add(listener)
-        return () => listeners.delete(listener)
+    createIpcTransport(
+      {
+        request: async (message) => structuredClone(await dispatch(services.api, structuredClone(message))),
+        onEvent: (listener) => {
+          listeners.add(listener)
+          return () => listeners.delete(listener)
+        },
       },
-    }, 'dve://app'),
+      'dve://app',
+    ),
   )
 }
 
@@ -121,7 +124,9 @@ describe('browser host security', () => {
 
   it('refuses a socket from another origin', async () => {
     const status = await new Promise<number | string>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc?token=${token}`, { headers: { Origin: 'http://evil.example' } })
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc?token=${token}`, {
+        headers: { Origin: 'http://evil.example' },
+      })
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
       ws.on('open', () => resolve('open'))
     })
@@ -156,7 +161,9 @@ describe('browser host security', () => {
     expect(ok.status).toBe(200)
     expect(ok.headers.get('set-cookie')).toContain('HttpOnly')
     expect(ok.headers.get('content-security-policy')).toContain("default-src 'self'")
-    const withCookie = await fetch(`http://127.0.0.1:${host.port}/index.html`, { headers: { cookie: `dve_token_${host.port}=${token}` } })
+    const withCookie = await fetch(`http://127.0.0.1:${host.port}/index.html`, {
+      headers: { cookie: `dve_token_${host.port}=${token}` },
+    })
     expect(withCookie.status).toBe(200)
   })
 })
