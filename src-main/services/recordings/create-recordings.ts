@@ -72,18 +72,24 @@ export function createRecordings(deps: RecordingsDeps): Recordings {
   return { service, frameReader, store, data }
 }
 
-/** Home, the shipped resources, configured roots and `DVE_DATA_ROOTS` (path-list, like PATH). */
+/** The folders the operator named for data: `--data-root` and `DVE_DATA_ROOTS` (path-list, like PATH). */
+function configuredDataRoots(configured: string[]): string[] {
+  return [...configured, ...(process.env.DVE_DATA_ROOTS ?? '').split(delimiter).filter(Boolean)]
+}
+
+/** Home, the shipped resources and the configured data roots. */
 export function browseRoots(paths: ConsolePaths, configured: string[]): string[] {
-  const fromEnv = (process.env.DVE_DATA_ROOTS ?? '').split(delimiter).filter(Boolean)
-  return [homedir(), paths.resources, ...configured, ...fromEnv]
+  return [homedir(), paths.resources, ...configuredDataRoots(configured)]
 }
 
 /**
  * The host's path policy: browser mode reads inside the browse roots; Electron reads what the user
- * picked plus the data folder and resources; the CLI reads what it is given. Writes: the data folder.
+ * picked plus the data folder and resources; the CLI reads what it is given. Writes: the data folder,
+ * and in browser mode also the data roots the operator named (exports land there; never home at large).
  */
 export function pathPolicyFor(host: AppInfo['host'], paths: ConsolePaths, dataRoots: string[]): PathPolicy {
   const readRoots =
     host === 'browser' ? browseRoots(paths, dataRoots) : [paths.home, paths.resources, paths.shippedModels]
-  return new PathPolicy({ mode: host === 'test' ? 'cli' : host, readRoots, writeRoots: [paths.home] })
+  const writeRoots = host === 'browser' ? [paths.home, ...configuredDataRoots(dataRoots)] : [paths.home]
+  return new PathPolicy({ mode: host === 'test' ? 'cli' : host, readRoots, writeRoots })
 }

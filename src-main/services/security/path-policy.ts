@@ -2,7 +2,8 @@
  * The one decision about which paths a request may read or write (docs/SECURITY.md).
  *
  * - browser mode: reads inside the allowed roots only (home, resources, --data-root, DVE_DATA_ROOTS),
- *   never through a hidden (dot) folder or file below a root; no writes outside the data folder.
+ *   never through a hidden (dot) folder or file below a root; writes only in the data folder and the
+ *   data roots the operator named (`--data-root`, `DVE_DATA_ROOTS`).
  * - Electron: paths the user picked in a native dialog during this session (and what lies below a
  *   picked folder), plus the data folder and the shipped resources.
  * - CLI: the person typing the command owns the paths; they are still resolved.
