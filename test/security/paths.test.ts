@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { ConsoleError, type ImportReport } from '../../src-main/contract'
 import type { Services } from '../../src-main/services/create-services'
 import { PathPolicy } from '../../src-main/services/security/path-policy'
+import { pathPolicyFor } from '../../src-main/services/recordings/create-recordings'
 import { writeColour, writeDepthPng } from '../unit/main/import/synthetic-sources'
 import { allText, playground, secretText, startServices, type Playground } from './security-kit'
 
@@ -161,6 +162,25 @@ describe('the path policy', () => {
       expect(await policy.writable(existing, true)).toBe(existing)
       expect(await policy.writable(join(ground.home, 'new.ply'))).toBe(join(ground.home, 'new.ply'))
     }
+  })
+
+  it('in browser mode, writes only in the data folder and the data roots the operator named', async () => {
+    const ground = await playground()
+    const dataRoot = join(ground.home, '..', 'exchange')
+    mkdirSync(dataRoot, { recursive: true })
+    const paths = {
+      home: ground.home,
+      sessions: join(ground.home, 'sessions'),
+      cache: join(ground.home, 'cache'),
+      userModels: join(ground.home, 'models'),
+      shippedModels: ground.secretDir,
+      resources: ground.secretDir,
+    }
+    const policy = pathPolicyFor('browser', paths, [dataRoot])
+    expect(await policy.writable(join(dataRoot, 'labels.json'))).toBe(join(dataRoot, 'labels.json'))
+    expect(await policy.writable(join(ground.home, 'map.ply'))).toBe(join(ground.home, 'map.ply'))
+    // Readable is not writable: the shipped resources and the rest of the user's home stay read-only.
+    expect((await errorOf(policy.writable(join(ground.secretDir, 'export.ply')))).code).toBe('not_found')
   })
 
   it('in Electron, reads and writes only what a dialog granted (and the data folder)', async () => {
