@@ -42,10 +42,13 @@ export async function confineReadsTo<T>(
   return scope.run({ root: real, refuseHidden: options.refuseHidden ?? false }, work)
 }
 
-/** The problem a reader reports for a file it may not or cannot read; the same words either way. */
+/** What a reader says of a file it may not or cannot read; the same words either way. */
+export const unavailableSourceFile = 'file is missing or lies outside the source folder'
+
+/** The problem a reader reports for a file it may not or cannot read. */
 export class SourceFileUnavailable extends ConsoleError {
   constructor(readonly file: string) {
-    super('bad_file', `${printable(file)}: file is missing or lies outside the source folder.`, { file })
+    super('bad_file', `${printable(file)}: ${unavailableSourceFile}.`, { file })
   }
 }
 

@@ -4,17 +4,16 @@
  */
 import { basename } from 'node:path'
 import type { SkippedFrame } from '../../../contract'
+import { unavailableSourceFile } from '../../security/source-confinement'
 
 /** Names shown before "…". */
 const shownNames = 5
 /** Frames with the same reason beyond this are folded into one line. */
 const foldAbove = 3
 
-const missingReason = 'file is missing'
-
 /** One warning for all frames whose files are missing, or null when none are. */
 export function missingFilesSummary(skipped: readonly SkippedFrame[]): string | null {
-  const missing = skipped.filter((s) => s.reason === missingReason)
+  const missing = skipped.filter((s) => s.reason === unavailableSourceFile)
   if (missing.length === 0) return null
   const names = missing.slice(0, shownNames).map((s) => basename(s.file))
   return `${missing.length} listed frame${missing.length === 1 ? ' is' : 's are'} missing a file (${names.join(', ')}${missing.length > shownNames ? ', …' : ''}); ${missing.length === 1 ? 'it was' : 'they were'} left out.`

@@ -101,7 +101,9 @@ describe.skipIf(!sevenScenes)(
         '4 listed frames are missing a file (000001.png, 000002.png, 000003.png, 000004.png); they were left out.',
       ])
       expect(skippedLines(report.skipped)).toEqual([
-        expect.stringMatching(/^4 frames: file is missing \(000001\.png, 000002\.png, 000003\.png, 000004\.png\)$/),
+        expect.stringMatching(
+          /^4 frames: file is missing or lies outside the source folder \(000001\.png, 000002\.png, 000003\.png, 000004\.png\)$/,
+        ),
       ])
     })
 
