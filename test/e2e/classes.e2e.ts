@@ -169,7 +169,8 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
     expect(readdirSync(exchange).sort()).toEqual(['000000.png', 'classes.json'])
 
     await page.locator('[data-testid^="class-set-user-e2e-room"]').first().getByText('Duplicate').click()
-    await page.getByText('E2E room copy').click()
+    // Select the copy by its name (the row's middle holds its Rename and Delete buttons).
+    await page.locator('[data-testid^="class-set-user-e2e-room-copy"] .name').first().click()
     await expect
       .poll(() => paintedPixels(page, 'label-overlay', colors).then((c) => c.reduce((a, b) => a + b, 0)))
       .toBe(0)

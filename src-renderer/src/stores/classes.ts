@@ -118,15 +118,19 @@ export const useClassesStore = defineStore('classes', () => {
     if (detail) replace(detail)
   }
 
-  /** Called after each saved stroke: retrain once the strokes pause (the service cancels a run in flight). */
+  /**
+   * Called after each saved stroke: once the strokes pause, the probe status follows the labels (so the
+   * panel can ask for a second class) and, with auto-retrain on, the probe retrains (the service cancels
+   * a run in flight).
+   */
   function strokeSaved(): void {
-    if (!autoRetrain.value || !selected.value || selected.value.readOnly) return
+    if (!selected.value || selected.value.readOnly) return
     if (retrainTimer) clearTimeout(retrainTimer)
     retrainTimer = setTimeout(() => {
       retrainTimer = null
       // Until two classes have labels the panel asks for a second class; nothing is started or failed.
       void refreshProbe().then(async () => {
-        if ((probe.value?.labelledClassCount ?? 0) >= 2) await train()
+        if (autoRetrain.value && (probe.value?.labelledClassCount ?? 0) >= 2) await train()
       })
     }, retrainDebounceMs)
   }
