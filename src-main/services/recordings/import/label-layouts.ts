@@ -12,6 +12,7 @@ import type { LabelClass } from '../../../contract'
 import { fileNumber } from './frame-order'
 import type { ImportPlan, LabelMapping, PlannedFrame } from './import-plan'
 import type { SourceTree } from './source-tree'
+import { nyuv2Names } from '../../classes/builtin-class-sets'
 import { maxImageFileBytes, readSourceFile, readSourceText } from '../../security/source-confinement'
 import { checkImageSize } from '../../security/image-limits'
 import { parseJsonQuietly } from '../../security/quiet-json'
@@ -34,49 +35,9 @@ const scannetTable = 'scannetv2-labels.combined.tsv'
 /** Label images read to find the values of a recording without a class table. */
 const sampledImages = 5
 
-// Published class lists (names only), by the folder names their common exports use.
-const nyu40 = [
-  'wall',
-  'floor',
-  'cabinet',
-  'bed',
-  'chair',
-  'sofa',
-  'table',
-  'door',
-  'window',
-  'bookshelf',
-  'picture',
-  'counter',
-  'blinds',
-  'desk',
-  'shelves',
-  'curtain',
-  'dresser',
-  'pillow',
-  'mirror',
-  'floor mat',
-  'clothes',
-  'ceiling',
-  'books',
-  'refrigerator',
-  'television',
-  'paper',
-  'towel',
-  'shower curtain',
-  'box',
-  'whiteboard',
-  'person',
-  'night stand',
-  'toilet',
-  'sink',
-  'lamp',
-  'bathtub',
-  'bag',
-  'otherstructure',
-  'otherfurniture',
-  'otherprop',
-]
+// Published class lists (names only), by the folder names their common exports use; NYUv2-40 is the
+// authors' list the built-in class set uses too.
+const nyu40: string[] = [...nyuv2Names]
 const nyu13 = [
   'bed',
   'books',
