@@ -21,7 +21,7 @@ import { normaliseRows } from '../../services/inference/embedding-layout'
 import { createInference, type Inference } from '../../services/inference/create-inference'
 import type { LoadedPack } from '../../services/inference/pack-loader'
 import { preprocessFrame } from '../../services/inference/preprocess'
-import type { TensorData } from '../../services/inference/worker-protocol'
+import { networkFeeds } from '../../services/inference/compact-tier'
 import type { FrameReader } from '../../services/ports'
 import { demoSessionFolder, demoSessionId } from '../../services/recordings/create-recordings'
 import { SessionFrameReader } from '../../services/recordings/session-frame-reader'
@@ -64,16 +64,7 @@ async function bareRunMs(
 ): Promise<number> {
   const image = pack.manifest.image
   const frame = await frames.loadFrame(id, index)
-  const input = preprocessFrame(frame.rgb, frame.depthMeters, image)
-  const tensor = (channels: number, data: Float32Array): TensorData => ({
-    type: 'float32',
-    dims: [1, channels, input.height, input.width],
-    data,
-  })
-  const feeds =
-    'rgbd' in image.inputs
-      ? { [image.inputs.rgbd]: tensor(4, input.planes) }
-      : { [image.inputs.rgb]: tensor(3, input.rgb), [image.inputs.depth]: tensor(1, input.depth) }
+  const { feeds } = networkFeeds(image, frame)
   const response = await built.client.request(
     { kind: 'run', sessionKey: pack.imageKey, feeds, fetches: [image.output], discardOutputs: true },
     'interactive',
