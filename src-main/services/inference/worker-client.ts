@@ -172,6 +172,9 @@ export class InferenceWorkerClient {
     this.worker = null
     if (!worker) return
     const exited = new Promise<void>((resolve) => worker.onExit(() => resolve()))
+    // An idle process is unref'd; waiting for its exit must keep the host alive, or Node ends the
+    // wait as an unsettled await (exit 13) before the CLI prints its last line.
+    worker.setKeepsHostAlive(true)
     worker.kill()
     await exited
   }
