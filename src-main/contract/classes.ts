@@ -234,8 +234,13 @@ export const classesSpec = {
   importClassSet: method<ClassSetDetail>()(
     z.object({ path: z.string().min(1).max(1000), name: displayName(120).optional() }),
   ),
-  /** Writes `<id>.json` (+ means/probe `.npy`) into a folder (the path policy decides: docs/SECURITY.md). */
-  exportClassSet: method<{ files: string[] }>()(z.object({ id, outDir: z.string().min(1).max(1000) })),
+  /**
+   * Writes `<id>.json` (+ means/probe `.npy`) into a folder (the path policy decides: docs/SECURITY.md);
+   * files of that name already there are replaced only with `overwrite`.
+   */
+  exportClassSet: method<{ files: string[] }>()(
+    z.object({ id, outDir: z.string().min(1).max(1000), overwrite: z.boolean().default(false) }),
+  ),
   /**
    * Reads a folder written by exportLabels (NNNNNN.png + classes.json) into a session's labels;
    * values map to the set's classes by name (browser mode: only inside the allowed roots).
@@ -246,7 +251,7 @@ export const classesSpec = {
   /**
    * Writes one index-mask PNG per labelled frame plus classes.json, or (`format: 'coco'`) one COCO
    * semantic-segmentation JSON with RLE masks for CVAT / Label Studio. Browser mode: only inside the
-   * allowed roots.
+   * allowed roots. Files of those names already there are replaced only with `overwrite`.
    */
   exportLabels: method<{ files: string[] }>()(
     z.object({
@@ -254,6 +259,7 @@ export const classesSpec = {
       classSetId: id,
       outDir: z.string().min(1).max(1000),
       format: z.enum(['png', 'coco']).default('png'),
+      overwrite: z.boolean().default(false),
     }),
   ),
 }

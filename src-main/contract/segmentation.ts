@@ -104,6 +104,8 @@ export const segmentationSpec = {
       mode,
       frames: frameRangeSchema.optional(),
       outDir: z.string().min(1).max(1000).optional(),
+      /** Replace masks/, color/ and classes.json already in outDir. */
+      overwrite: z.boolean().default(false),
     }),
   ),
   sessionResult: method<SessionSegmentationSummary>()(z.object({ jobId: z.string().min(1) })),

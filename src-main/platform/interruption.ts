@@ -2,7 +2,8 @@
  * Ctrl-C and SIGTERM for the CLI and the server: the first signal asks the running work to stop
  * cooperatively (jobs cancel between units, the native call in flight returns, checkpoints are
  * written), then the process exits with 128 + the signal number (130, 143) after one line. A second
- * signal exits at once.
+ * signal exits at once; the native-work process, which ignores the terminal's Ctrl-C, then ends as
+ * soon as its call in flight returns (`parentChannel`).
  */
 import { constants } from 'node:os'
 

@@ -84,14 +84,22 @@ interface ElectronParentPort {
   on(event: 'message', listener: (event: { data: unknown }) => void): void
 }
 
-export function parentChannel(): ParentChannel {
+/**
+ * `drain` settles when the native calls in flight have returned: exiting under one aborts the process
+ * (`Napi::Error`) instead of ending it.
+ */
+export function parentChannel(drain: () => Promise<unknown> = () => Promise.resolve()): ParentChannel {
   const port = (process as { parentPort?: ElectronParentPort }).parentPort
   if (port)
     return { postMessage: (m) => port.postMessage(m), onMessage: (l) => port.on('message', (event) => l(event.data)) }
   const send = process.send?.bind(process)
   if (!send)
     throw new Error('The native-work process must be started by the console (utilityProcess or child_process.fork).')
-  // The host going away closes the channel: exit rather than linger as an orphan holding the model.
-  process.on('disconnect', () => process.exit(0))
+  // Ctrl-C in a terminal signals the whole process group; stopping is the host's decision (it lets
+  // the call in flight return), so this process does not die with the keystroke.
+  process.on('SIGINT', () => undefined)
+  // The host going away (even on a second Ctrl-C) closes the channel: exit once the call in flight
+  // has returned, rather than linger as an orphan holding the model.
+  process.on('disconnect', () => void drain().finally(() => process.exit(0)))
   return { postMessage: (m) => void send(m as object), onMessage: (l) => void process.on('message', l) }
 }

@@ -4,7 +4,7 @@
  * the probe intact; export the labels through the browser-mode file browser and import them into a
  * copy of the set, pixel for pixel. Runs on the shipped demo pack.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -157,12 +157,17 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
       .toBeGreaterThan(10_000)
   })
 
+  /** Clicks an import/export button and picks the exchange folder in the file browser. */
+  async function exchangeWithFolder(page: Page, button: string): Promise<void> {
+    await page.getByTestId(button).click()
+    await page.getByTestId(`browse-entry-${exchange}`).click()
+    await page.getByTestId('browse-pick-folder').click()
+  }
+
   it('exports the labels to a folder and imports them into a copy of the set, pixel for pixel', async () => {
     const { page } = app
     const painted = await canvasDigest(page, 'label-overlay')
-    await page.getByTestId('export-labels-png').click()
-    await page.getByTestId(`browse-entry-${exchange}`).click()
-    await page.getByTestId('browse-pick-folder').click()
+    await exchangeWithFolder(page, 'export-labels-png')
     await expect
       .poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 })
       .toContain('label PNGs and classes.json written')
@@ -174,12 +179,26 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
     await expect
       .poll(() => paintedPixels(page, 'label-overlay', colors).then((c) => c.reduce((a, b) => a + b, 0)))
       .toBe(0)
-    await page.getByTestId('import-labels').click()
-    await page.getByTestId(`browse-entry-${exchange}`).click()
-    await page.getByTestId('browse-pick-folder').click()
+    await exchangeWithFolder(page, 'import-labels')
     await expect
       .poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 })
       .toContain('Imported labels of 1 frame')
     await expect.poll(() => canvasDigest(page, 'label-overlay'), { timeout: 30_000 }).toBe(painted)
+
+    // Exporting into the same folder again replaces files only after the person says so.
+    const written = readFileSync(join(exchange, '000000.png'))
+    await exchangeWithFolder(page, 'export-labels-png')
+    await expect
+      .poll(() => page.getByTestId('confirm-dialog').textContent(), { timeout: 30_000 })
+      .toContain('already holds 2 of the files this export writes (000000.png, classes.json)')
+    await page.screenshot({ path: '/tmp/dve-classes-replace-files.png' })
+    await page.getByTestId('confirm-cancel').click()
+    await expect.poll(() => page.getByTestId('confirm-dialog').count()).toBe(0)
+    await exchangeWithFolder(page, 'export-labels-png')
+    await page.getByTestId('confirm-ok').click()
+    await expect
+      .poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 })
+      .toContain('label PNGs and classes.json written')
+    expect(readFileSync(join(exchange, '000000.png')).equals(written)).toBe(true) // the same labels, rewritten
   })
 })

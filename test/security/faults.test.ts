@@ -101,6 +101,48 @@ describe('interrupting the CLI', { timeout: 180_000 }, () => {
     expect(cached).toBeLessThan(120)
   })
 
+  /** `dve infer` in its own process group, as a shell runs a foreground command: Ctrl-C reaches every process in it. */
+  async function inferInGroup(home: string) {
+    const child = spawn(process.execPath, [dveEntry, 'infer', 'demo-apartment', '--frames', '0:120'], {
+      env: { ...process.env, DVE_HOME: home, DVE_PROGRESS_LINES: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout.resume()
+    // The stream closes when the last process holding it (the native-work process too) has ended.
+    const closed = new Promise<void>((done) => child.stderr.on('close', () => done()))
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)))
+    await until(() => files(join(home, 'cache')).some((f) => f.endsWith('.dvemb')), 120_000, 'a cached frame')
+    const group = child.pid as number
+    const inGroup = () => spawnSync('ps', ['-o', 'pid=', '-g', String(group)], { encoding: 'utf8' }).stdout.trim()
+    return { group, exited, closed, stderr: () => stderr, inGroup }
+  }
+
+  it('Ctrl-C in a terminal (the whole process group): the native call returns, exit 130 with one line', async () => {
+    const run = await inferInGroup(freshHome())
+    process.kill(-run.group, 'SIGINT')
+    const code = await run.exited
+    await run.closed
+    expectCleanStop(run.stderr(), code, 130, 'SIGINT')
+    // The native-work process is not killed by the keystroke: the host stops it after its call.
+    expect(run.stderr()).not.toMatch(/killed by SIGINT|native-work process stopped/)
+    await until(() => run.inGroup() === '', 10_000, 'the native-work process to end')
+  })
+
+  it('Ctrl-C twice: exit 130 at once, the native-work process ends after its call, no abort', async () => {
+    const run = await inferInGroup(freshHome())
+    process.kill(-run.group, 'SIGINT')
+    await new Promise((r) => setTimeout(r, 50))
+    process.kill(-run.group, 'SIGINT')
+    expect(await run.exited).toBe(130)
+    await run.closed
+    expect(run.stderr()).toMatch(/SIGINT again: exiting without waiting for the running work/)
+    expect(run.stderr()).not.toMatch(/terminate called|Napi::Error|Aborted|core dumped/)
+    await until(() => run.inGroup() === '', 10_000, 'the native-work process to end')
+  })
+
   it('SIGTERM during a map build: exit 143, a checkpoint is saved and the next build continues it', async () => {
     const home = freshHome()
     const run = dve(['map', 'build', 'demo-apartment', '--geometry'], home)

@@ -167,9 +167,15 @@ export function registerClassesCommand(program: Command, ctx: CliContext): void 
     .argument('<id>')
     .argument('<dir>')
     .description('write <id>.json and its .npy files')
-    .action((id: string, dir: string) =>
+    .option('--overwrite', 'replace files of the same names in <dir>')
+    .action((id: string, dir: string, flags: { overwrite?: boolean }) =>
       withServices(ctx, async (services) => {
-        for (const f of (await services.api.classes.exportClassSet({ id, outDir: resolve(dir) })).files) ctx.out(f)
+        const { files } = await services.api.classes.exportClassSet({
+          id,
+          outDir: resolve(dir),
+          overwrite: Boolean(flags.overwrite),
+        })
+        for (const f of files) ctx.out(f)
       })(),
     )
   classes
@@ -193,13 +199,15 @@ export function registerClassesCommand(program: Command, ctx: CliContext): void 
       'one index-mask PNG per labelled frame plus classes.json; --coco: one COCO semantic-segmentation JSON (RLE) for CVAT / Label Studio',
     )
     .option('--coco', 'write <session>.<id>.coco.json instead of PNGs')
-    .action((sessionId: string, id: string, dir: string, flags: { coco?: boolean }) =>
+    .option('--overwrite', 'replace files of the same names in <dir>')
+    .action((sessionId: string, id: string, dir: string, flags: { coco?: boolean; overwrite?: boolean }) =>
       withServices(ctx, async (services) => {
         const { files } = await services.api.classes.exportLabels({
           sessionId,
           classSetId: id,
           outDir: resolve(dir),
           format: flags.coco ? 'coco' : 'png',
+          overwrite: Boolean(flags.overwrite),
         })
         ctx.out(flags.coco ? `COCO → ${files[0]}` : `${files.length - 1} masks and classes.json → ${resolve(dir)}`)
       })(),

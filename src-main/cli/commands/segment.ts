@@ -16,6 +16,7 @@ interface SegmentFlags {
   out: string
   model?: string
   json?: boolean
+  overwrite?: boolean
 }
 
 export function registerSegmentCommand(program: Command, ctx: CliContext): void {
@@ -28,6 +29,7 @@ export function registerSegmentCommand(program: Command, ctx: CliContext): void 
     .option('--mode <mode>', `how classes score pixels: ${segmentationModes.join(' | ')}`, 'text')
     .requiredOption('--classes <set>', 'class set id of the active model pack')
     .requiredOption('--out <dir>', 'folder for masks/, color/ and classes.json')
+    .option('--overwrite', 'replace masks/, color/ and classes.json already in --out')
     .option('--frames <a:b>', 'frames a ≤ i < b (either side may be left out)')
     .option('--model <pack>', 'make this model pack active first')
     .option('--json', 'print the summary as JSON')
@@ -41,6 +43,7 @@ export function registerSegmentCommand(program: Command, ctx: CliContext): void 
           mode: parseMode(flags.mode),
           frames: parseFrames(flags.frames),
           outDir: resolve(flags.out),
+          overwrite: Boolean(flags.overwrite),
         })
         const onSigint = () => void services.api.jobs.cancel({ id: jobId })
         process.once('SIGINT', onSigint)

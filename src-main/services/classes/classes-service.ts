@@ -32,6 +32,7 @@ import {
   applyRuns,
   countPixels,
   encodeLabelPng,
+  classTableFileName,
   maskFileName,
   writeClassTable,
   type LabelMask,
@@ -48,7 +49,7 @@ import { readLabelFolder } from './label-import'
 import { cocoSemantic, type CocoFrame } from './coco-export'
 import { fitNotices } from './pack-fit'
 import { regionRuns, similarRegion } from './similar-region'
-import { commandLinePolicy, type PathPolicy } from '../security/path-policy'
+import { commandLinePolicy, refuseReplacing, type PathPolicy } from '../security/path-policy'
 
 type Spec = typeof classesSpec
 
@@ -279,16 +280,12 @@ export class ClassesService implements ServiceApi<Spec> {
     )
   }
 
-  async exportClassSet({ id, outDir }: InputOf<Spec['exportClassSet']>): Promise<{ files: string[] }> {
+  async exportClassSet({ id, outDir, overwrite }: InputOf<Spec['exportClassSet']>): Promise<{ files: string[] }> {
     const set = await this.deps.store.get(id)
+    const target = await this.policy.writableFolder(resolve(outDir))
+    await refuseReplacing(target, (name) => name.startsWith(`${id}.`), overwrite)
     return {
-      files: await writeClassSetFile(
-        await this.policy.writableFolder(resolve(outDir)),
-        id,
-        set.name,
-        set.classes,
-        await this.deps.store.matrices(set),
-      ),
+      files: await writeClassSetFile(target, id, set.name, set.classes, await this.deps.store.matrices(set)),
     }
   }
 
@@ -297,12 +294,17 @@ export class ClassesService implements ServiceApi<Spec> {
     classSetId,
     outDir,
     format,
+    overwrite,
   }: InputOf<Spec['exportLabels']>): Promise<{ files: string[] }> {
     const target = await this.policy.writableFolder(resolve(outDir))
     const set = await this.deps.store.get(classSetId)
     const frames = await this.deps.labels.frames(sessionId, classSetId)
     if (frames.length === 0)
       throw new ConsoleError('not_found', `No labels for "${sessionId}" in class set "${classSetId}".`)
+    const written = new Set(
+      format === 'coco' ? [`${sessionId}.${classSetId}.coco.json`] : [...frames.map(maskFileName), classTableFileName],
+    )
+    await refuseReplacing(target, (name) => written.has(name), overwrite)
     if (format === 'coco') {
       const manifest = await this.deps.manifest(sessionId)
       const coco: CocoFrame[] = []

@@ -5,9 +5,9 @@
  */
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { decode } from 'fast-png'
 import { z } from 'zod'
 import { ConsoleError, type ClassDef } from '../../contract'
+import { decodePng } from '../images/png-decoding'
 import type { LabelMask } from './label-store'
 
 const classTableSchema = z.object({
@@ -59,7 +59,13 @@ export async function readLabelFolder(
           'not_found',
           `${path}: labels for frame ${frameIndex}, but the session has ${camera.frames} frames.`,
         )
-      const image = decode(await readFile(path))
+      const image = await decodePng(await readFile(path), path).catch((error: unknown) => {
+        if (error instanceof ConsoleError && error.code === 'bad_file') throw error
+        throw new ConsoleError(
+          'bad_file',
+          `${path}: not a readable PNG (${error instanceof Error ? error.message : String(error)}).`,
+        )
+      })
       if (image.channels !== 1 || image.width !== camera.width || image.height !== camera.height) {
         throw new ConsoleError(
           'bad_file',

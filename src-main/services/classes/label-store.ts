@@ -6,9 +6,10 @@
  */
 import { readdir, readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { decode, encode } from 'fast-png'
+import { encode } from 'fast-png'
 import { ConsoleError, type ClassDef } from '../../contract'
 import { writeFileAtomic, writeJsonAtomic } from '../../platform/atomic-write'
+import { decodePng, type DecodedPng } from '../images/png-decoding'
 
 export interface LabelMask {
   width: number
@@ -30,8 +31,10 @@ export function encodeLabelPng(mask: LabelMask, classCount: number): Uint8Array 
 }
 
 /** `classes.json` naming every mask value. */
+export const classTableFileName = 'classes.json'
+
 export async function writeClassTable(dir: string, classSetId: string, classes: ClassDef[]): Promise<string> {
-  const path = join(dir, 'classes.json')
+  const path = join(dir, classTableFileName)
   await writeJsonAtomic(path, {
     classSetId,
     maskValues: 'class index + 1; 0 = unlabelled',
@@ -56,9 +59,9 @@ export class LabelStore {
     const path = join(this.dir(sessionId, classSetId), maskFileName(frameIndex))
     const bytes = await readFile(path).catch(() => null)
     if (!bytes) return null
-    let image: ReturnType<typeof decode>
+    let image: DecodedPng
     try {
-      image = decode(bytes)
+      image = await decodePng(bytes, path)
     } catch (error) {
       throw new ConsoleError(
         'bad_file',

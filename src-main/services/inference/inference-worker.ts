@@ -28,7 +28,12 @@ import type {
   WorkerResponse,
 } from './worker-protocol'
 
-const parent = parentChannel()
+/** Requests being served; the process exits only once they have settled (see parentChannel). */
+const inFlight = new Set<Promise<unknown>>()
+const parent = parentChannel(() => {
+  for (const training of trainings.values()) training.abort()
+  return Promise.allSettled([...inFlight])
+})
 
 const sessions = new Map<string, ort.InferenceSession>()
 let scoreSession: Promise<ort.InferenceSession> | null = null
@@ -248,7 +253,7 @@ parent.onMessage((message) => {
     trainings.get(request.seq)?.abort()
     return
   }
-  void (request.kind === 'trainProbe' ? trainProbeHere(request) : handle(request)).then(
+  const served = (request.kind === 'trainProbe' ? trainProbeHere(request) : handle(request)).then(
     (response) => parent.postMessage(response),
     (error: unknown) => {
       const code = error instanceof ConsoleError ? error.code : 'model_error'
@@ -256,4 +261,6 @@ parent.onMessage((message) => {
       parent.postMessage({ kind: 'error', seq: request.seq, code, message, missingMap: false } satisfies WorkerResponse)
     },
   )
+  inFlight.add(served)
+  void served.finally(() => inFlight.delete(served))
 })

@@ -1,39 +1,18 @@
 /** Runs a build's fusion in the `fusion-worker` thread; frames' arrays are transferred, not copied. */
-import type { Worker } from 'node:worker_threads'
-import { fromWireError } from '../../contract'
 import { startWorker } from '../../platform/worker-entry'
+import { WorkerRequests, type RequestBody } from '../../platform/worker-requests'
 import type { FusionFrame, FusionStats } from './frame-fusion'
 import type { FusedMap, FusedMapMeta } from './fused-map'
 import type { FusionEngine, FusionInit } from './fusion-engine'
 import { mapBuffers, type FusionReply, type FusionRequest } from './fusion-protocol'
 
-type Pending = { resolve: (reply: FusionReply) => void; reject: (error: Error) => void }
-type Body<T> = T extends { id: number } ? Omit<T, 'id'> : never
-
 export class FusionWorkerClient implements FusionEngine {
-  private readonly worker: Worker
-  private readonly pending = new Map<number, Pending>()
-  private nextId = 1
-  private failure: Error | null = null
-
-  private constructor(worker: Worker) {
-    this.worker = worker
-    worker.on('message', (reply: FusionReply) => {
-      const entry = this.pending.get(reply.id)
-      this.pending.delete(reply.id)
-      entry?.resolve(reply)
-    })
-    const fail = (error: Error): void => {
-      this.failure = error
-      for (const entry of this.pending.values()) entry.reject(error)
-      this.pending.clear()
-    }
-    worker.on('error', fail)
-    worker.on('exit', (code) => fail(new Error(`The fusion worker stopped (exit code ${code}).`)))
-  }
+  private constructor(private readonly thread: WorkerRequests<FusionReply>) {}
 
   static async start(init: FusionInit): Promise<FusionWorkerClient> {
-    const client = new FusionWorkerClient(startWorker(import.meta.url, 'fusion-worker'))
+    const client = new FusionWorkerClient(
+      new WorkerRequests<FusionReply>(startWorker(import.meta.url, 'fusion-worker'), 'fusion worker'),
+    )
     await client.request({ type: 'init', init }, init.restore ? mapBuffers(init.restore) : [])
     return client
   }
@@ -55,18 +34,10 @@ export class FusionWorkerClient implements FusionEngine {
   }
 
   async dispose(): Promise<void> {
-    await this.worker.terminate()
+    await this.thread.worker.terminate()
   }
 
-  private request(body: Body<FusionRequest>, transfer: ArrayBuffer[]): Promise<FusionReply> {
-    if (this.failure) return Promise.reject(this.failure)
-    const id = this.nextId++
-    return new Promise<FusionReply>((resolve, reject) => {
-      this.pending.set(id, {
-        resolve: (reply) => (reply.ok ? resolve(reply) : reject(fromWireError(reply.error))),
-        reject,
-      })
-      this.worker.postMessage({ ...body, id }, [...new Set(transfer)])
-    })
+  private request(body: RequestBody<FusionRequest>, transfer: ArrayBuffer[]): Promise<FusionReply> {
+    return this.thread.request(body, transfer)
   }
 }

@@ -1,10 +1,10 @@
 /**
  * Decoding of a session's frame files: RGB (JPEG/PNG) and 16-bit grey PNG depth through sharp,
- * 8-bit label masks through fast-png.
+ * 8-bit label masks through fast-png in the decoding threads.
  */
 import { readFile } from 'node:fs/promises'
 import sharp from 'sharp'
-import { decode } from 'fast-png'
+import { decodePng } from '../images/png-decoding'
 import { ConsoleError } from '../../contract'
 import type { RgbImage } from '../ports'
 import { realPathInside } from '../security/path-policy'
@@ -81,7 +81,7 @@ function decodeFailed(path: string, error: unknown): ConsoleError {
 /**
  * Decodes a single-channel 8- or 16-bit PNG into 16-bit samples. 16-bit (depth) goes through sharp:
  * native, on libuv's thread pool (so a seek does not hold the event loop), and exact with the grey16
- * colourspace; 8-bit masks are small and fast-png is quicker for them.
+ * colourspace; 8-bit masks are small and fast-png (in a worker thread) is quicker for them.
  */
 export async function decodeGreyPng(path: string, sessionDir?: string): Promise<GreyImageU16> {
   const bytes = await readFrameFile(path, sessionDir)
@@ -111,7 +111,7 @@ export async function decodeGreyPng(path: string, sessionDir?: string): Promise<
   if (bitDepth !== 8)
     throw new ConsoleError('bad_file', `${path}: expected an 8- or 16-bit PNG, found ${bitDepth}-bit.`, { file: path })
   try {
-    const png = decode(bytes)
+    const png = await decodePng(bytes, path)
     return { width: png.width, height: png.height, data: Uint16Array.from(png.data) }
   } catch (error) {
     throw decodeFailed(path, error)

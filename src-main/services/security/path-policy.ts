@@ -12,7 +12,7 @@
  * the same whether the path is missing or outside, so answers do not reveal what exists. Writes never
  * replace an existing file unless the caller passes the user's explicit `overwrite`.
  */
-import { lstat, realpath } from 'node:fs/promises'
+import { lstat, readdir, realpath } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { ConsoleError } from '../../contract'
 import { printable } from './printable'
@@ -91,7 +91,7 @@ export class PathPolicy {
     return target
   }
 
-  /** A folder files may be written into (created by the caller when missing). */
+  /** A folder files may be written into (created by the caller when missing); see `refuseReplacing`. */
   async writableFolder(path: string): Promise<string> {
     const target = await resolveTarget(path)
     if (!target || !(await this.mayWrite(target))) throw unavailable(path)
@@ -181,4 +181,24 @@ function insideVisible(root: string, path: string): boolean {
   if (!inside(root, path)) return false
   const rel = relative(root, path)
   return rel === '' || rel.split(sep).every((segment) => !segment.startsWith('.'))
+}
+
+/**
+ * Refuses an export into `folder` (a `writableFolder` answer) when entries there would be replaced
+ * (`wouldReplace` names them), unless `overwrite`: a folder picker, unlike a save dialog, never asks.
+ */
+export async function refuseReplacing(
+  folder: string,
+  wouldReplace: (name: string) => boolean,
+  overwrite = false,
+): Promise<void> {
+  if (overwrite) return
+  const clashes = (await readdir(folder).catch(() => [])).filter(wouldReplace).sort()
+  if (clashes.length === 0) return
+  const shown = clashes.slice(0, 3).map(printable).join(', ') + (clashes.length > 3 ? ', …' : '')
+  throw new ConsoleError(
+    'conflict',
+    `${printable(folder)} already holds ${clashes.length} of the files this export writes (${shown}); pass overwrite (CLI: --overwrite) to replace them.`,
+    { file: folder, count: clashes.length },
+  )
 }

@@ -9,6 +9,9 @@ import { encode } from 'fast-png'
 import type { SegmentationModeName, SegmentedClass } from '../../contract'
 import { writeFileAtomic, writeJsonAtomic } from '../../platform/atomic-write'
 
+/** What a mask export puts in its folder. */
+export const maskFolderEntries = ['masks', 'color', 'classes.json']
+
 export interface MaskFolderInfo {
   sessionId: string
   classSetId: string

@@ -21,12 +21,12 @@ import {
 import type { DataRouter } from '../data-router'
 import type { JobContext, JobRunner } from '../jobs/job-runner'
 import type { ClassHead, ClassHeadProvider, ClassSetCatalog, FrameReader, FrameScorer } from '../ports'
-import { MaskFolderWriter } from './mask-files'
+import { MaskFolderWriter, maskFolderEntries } from './mask-files'
 import { TokenPayloadCache } from './payload-cache'
 import { bytesPerIndex, encodeClassMap, encodeTop2 } from './segmentation-payloads'
 import { classifyTop2, type Top2Planes } from './top2-classifier'
 import { upsampledClassMap } from './upsampled-class-map'
-import { commandLinePolicy, type PathPolicy } from '../security/path-policy'
+import { commandLinePolicy, refuseReplacing, type PathPolicy } from '../security/path-policy'
 
 export interface SegmentationDeps {
   frames: FrameReader
@@ -108,6 +108,7 @@ export class SegmentationService implements ServiceApi<typeof segmentationSpec> 
     mode: SegmentationModeName
     frames?: FrameRange
     outDir?: string
+    overwrite?: boolean
   }): Promise<{ jobId: string }> {
     if (input.outDir !== undefined && !this.deps.allowFileExport) {
       throw new ConsoleError(
@@ -117,8 +118,11 @@ export class SegmentationService implements ServiceApi<typeof segmentationSpec> 
     }
     if (input.outDir !== undefined && !isAbsolute(input.outDir))
       throw new ConsoleError('invalid_input', `outDir "${input.outDir}" must be an absolute path.`)
-    if (input.outDir !== undefined)
-      input = { ...input, outDir: await (this.deps.policy ?? commandLinePolicy()).writableFolder(input.outDir) }
+    if (input.outDir !== undefined) {
+      const outDir = await (this.deps.policy ?? commandLinePolicy()).writableFolder(input.outDir)
+      await refuseReplacing(outDir, (name) => maskFolderEntries.includes(name), input.overwrite)
+      input = { ...input, outDir }
+    }
     const count = await this.deps.frames.frameCount(input.sessionId)
     const start = input.frames?.start ?? 0
     const end = input.frames?.end ?? count

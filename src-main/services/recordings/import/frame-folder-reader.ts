@@ -4,7 +4,7 @@
  * in sequence subfolders (`seq-01/`). Numbering may have gaps. The Princeton APC variant stores
  * depth with its bits rotated (0.1 mm); it is recognised from the first depth image.
  */
-import { decode } from 'fast-png'
+import { decodePng } from '../../images/png-decoding'
 import type { DepthEncodingId, PinholeIntrinsics, SkippedFrame } from '../../../contract'
 import { bitRotatedShare } from './apc-depth'
 import { mapBounded } from './bounded-pool'
@@ -14,7 +14,6 @@ import { readIntrinsicsMatrixFile } from './intrinsics-files'
 import { readMatrixFile } from './pose-files'
 import type { SourceTree } from './source-tree'
 import { maxImageFileBytes, readSourceFile } from '../../security/source-confinement'
-import { checkImageSize } from '../../security/image-limits'
 
 const colourPattern = /^(frame-\d+)\.color\.(png|jpe?g)$/i
 const intrinsicsNames = ['camera-intrinsics.depth.txt', 'camera-intrinsics.txt', 'camera-intrinsics.color.txt']
@@ -57,8 +56,7 @@ async function depthEncodingOf(path: string | undefined): Promise<DepthEncodingI
   if (!path) return 'plain'
   try {
     const bytes = await readSourceFile(path, maxImageFileBytes, 'an image')
-    await checkImageSize(bytes, path)
-    const png = decode(bytes)
+    const png = await decodePng(bytes, path)
     return png.data instanceof Uint16Array && bitRotatedShare(png.data) >= apcShareThreshold
       ? 'circular-shift-3'
       : 'plain'

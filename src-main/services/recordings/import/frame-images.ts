@@ -7,7 +7,7 @@
  */
 import { extname } from 'node:path'
 import sharp from 'sharp'
-import { decode as decodePng } from 'fast-png'
+import { decodePng } from '../../images/png-decoding'
 import type { DepthSamples } from './depth-encodings'
 import type { ImageSource, LoadedImage } from './import-plan'
 import { chooseByteOrder, parsePgmHeader, parsePpm, readPgmSamples, type ByteOrder } from './pgm-decoder'
@@ -124,8 +124,8 @@ function decodePgm(bytes: Uint8Array, pgm: PgmByteOrderChoice): DepthImage {
   return { width: header.width, height: header.height, data, png: null }
 }
 
-function decodeDepthPng(bytes: Uint8Array): DepthImage {
-  const png = decodePng(bytes)
+async function decodeDepthPng(bytes: Uint8Array, file: string): Promise<DepthImage> {
+  const png = await decodePng(bytes, file)
   if (png.channels !== 1) throw new Error(`the depth PNG has ${png.channels} channels; expected 1 (grey)`)
   if (png.depth !== 16 || !(png.data instanceof Uint16Array))
     throw new Error(`the depth PNG is ${png.depth}-bit; expected 16-bit`)
@@ -167,7 +167,7 @@ export async function decodeDepth(source: ImageSource, pgm: PgmByteOrderChoice):
     if (image.kind === 'depth16') return { width: image.width, height: image.height, data: image.data, png: null }
     if (/\.pgm$/i.test(file) || isNetpbm(image.bytes, 0x35)) return decodePgm(image.bytes, pgm)
     if (isTiff(image.bytes)) return await decodeDepthTiff(image.bytes)
-    return decodeDepthPng(image.bytes)
+    return await decodeDepthPng(image.bytes, file)
   } catch (error) {
     throw new FrameProblem(file, `cannot read the depth image (${errorText(error)})`)
   }

@@ -3,7 +3,7 @@
  * written as an 8-bit index PNG the size of the depth image.
  */
 import sharp from 'sharp'
-import { decode } from 'fast-png'
+import { decodePng, type DecodedPng } from '../../images/png-decoding'
 import { FrameProblem, loadImage, sourceLabel } from './frame-images'
 import type { ImageSource, LabelMapping } from './import-plan'
 
@@ -15,9 +15,9 @@ export async function labelIndexPng(
   const file = sourceLabel(source)
   const image = await loadImage(source)
   if (image.kind !== 'encoded') throw new FrameProblem(file, 'expected a label PNG')
-  let png: ReturnType<typeof decode>
+  let png: DecodedPng
   try {
-    png = decode(image.bytes)
+    png = await decodePng(image.bytes, file)
   } catch (error) {
     throw new FrameProblem(
       file,

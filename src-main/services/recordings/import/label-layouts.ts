@@ -7,14 +7,13 @@
  * `classes.txt`/`classes.json`), otherwise the values found become numbered classes.
  */
 import { basename } from 'node:path'
-import { decode } from 'fast-png'
+import { decodePng } from '../../images/png-decoding'
 import type { LabelClass } from '../../../contract'
 import { fileNumber } from './frame-order'
 import type { ImportPlan, LabelMapping, PlannedFrame } from './import-plan'
 import type { SourceTree } from './source-tree'
 import { nyuv2Names } from '../../classes/builtin-class-sets'
 import { maxImageFileBytes, readSourceFile, readSourceText } from '../../security/source-confinement'
-import { checkImageSize } from '../../security/image-limits'
 import { parseJsonQuietly } from '../../security/quiet-json'
 
 const labelFolders = [
@@ -120,8 +119,7 @@ async function sampledValues(paths: string[]): Promise<number[]> {
   for (const path of paths.slice(0, sampledImages)) {
     try {
       const bytes = await readSourceFile(path, maxImageFileBytes, 'an image')
-      await checkImageSize(bytes, path)
-      const png = decode(bytes)
+      const png = await decodePng(bytes, path)
       if (png.channels !== 1) continue
       for (const v of png.data) counts.set(v, (counts.get(v) ?? 0) + 1)
     } catch {

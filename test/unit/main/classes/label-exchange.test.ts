@@ -4,7 +4,7 @@
  * reader) to the same masks, and the browser host writes only inside its allowed roots.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -85,6 +85,36 @@ describe('label exchange', () => {
       expect(await maskOf(service, swapped.id, frameIndex)).toEqual(before.map((v) => swap[v]))
       expect(before.filter((v) => v > 0).length).toBe(frameIndex === 0 ? 9 : 1)
     }
+  })
+
+  it('never replaces files of a previous export unless asked, and names what it would replace', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'dve-exchange-'))
+    const service = classesAt(home)
+    const set = await labelled(service, 'Twice')
+    const out = join(home, 'exported')
+    await service.exportLabels({ sessionId: 's', classSetId: set.id, outDir: out, format: 'png' })
+    writeFileSync(join(out, '000000.png'), 'mine')
+    writeFileSync(join(out, 'notes.txt'), 'unrelated')
+    await expect(
+      service.exportLabels({ sessionId: 's', classSetId: set.id, outDir: out, format: 'png' }),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(
+        /already holds 3 of the files this export writes \(000000\.png, 000001\.png, classes\.json\)/,
+      ),
+    })
+    expect(readFileSync(join(out, '000000.png'), 'utf8')).toBe('mine') // nothing was written
+    await service.exportLabels({ sessionId: 's', classSetId: set.id, outDir: out, format: 'png', overwrite: true })
+    expect(readFileSync(join(out, '000000.png')).subarray(1, 4).toString('latin1')).toBe('PNG')
+    expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('unrelated')
+
+    // A class set: only files named after it clash; other files in the folder do not.
+    const setOut = join(home, 'sets')
+    mkdirSync(setOut)
+    writeFileSync(join(setOut, 'other.json'), '{}')
+    const first = await service.exportClassSet({ id: set.id, outDir: setOut })
+    await expect(service.exportClassSet({ id: set.id, outDir: setOut })).rejects.toMatchObject({ code: 'conflict' })
+    expect((await service.exportClassSet({ id: set.id, outDir: setOut, overwrite: true })).files).toEqual(first.files)
   })
 
   const python = spawnSync('python3', ['-c', 'import pycocotools.mask'], { encoding: 'utf8' })

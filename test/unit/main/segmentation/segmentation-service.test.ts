@@ -132,6 +132,21 @@ describe('SegmentationService on the synthetic recording', () => {
       [3, 'room'],
     ])
     expect(table.frames).toEqual([38, 39, 40, 41])
+
+    // The same folder again: refused before the job starts, unless the person says to replace.
+    const again = {
+      sessionId: 'synthetic',
+      classSetId: 'home',
+      mode: 'text',
+      frames: { start: 38, end: 39 },
+      outDir,
+    } as const
+    await expect(service.segmentSession(again)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/already holds 3 of the files this export writes \(classes\.json, color, masks\)/),
+    })
+    await service.sessionResult(await service.segmentSession({ ...again, overwrite: true }))
+    expect(JSON.parse(readFileSync(join(outDir, 'classes.json'), 'utf8')).frames).toEqual([38])
   })
 
   it('refuses folders in browser mode, frames outside the session and unknown modes before starting a job', async () => {
