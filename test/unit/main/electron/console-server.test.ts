@@ -298,6 +298,30 @@ describe('connecting through the host', () => {
     },
   )
 
+  it(
+    'opens a console on this machine over plain HTTP: no pin, no Secure cookie, the printed URL pasted whole',
+    {
+      timeout: 30_000,
+    },
+    async () => {
+      const local = await consoleServer(null)
+      const { ask, dispose } = host()
+      try {
+        const url = `http://127.0.0.1:${local.port}`
+        expect(await ask({ op: 'connect', url: `${url}/?token=${token}` })).toMatchObject({
+          kind: 'connected',
+          server: { origin: url, fingerprint256: null, tokenSaved: true },
+        })
+        const remote = [...fake.partitions.values()][0]!
+        expect(remote.verifyProc).toBeNull()
+        expect(remote.cookieJar).toMatchObject([{ url, value: token, httpOnly: true, secure: false }])
+        expect(fake.windows[0]!.loadedUrl).toBe(`${url}/`)
+      } finally {
+        dispose()
+      }
+    },
+  )
+
   it('says clearly when nothing answers and when the server does not speak TLS', { timeout: 30_000 }, async () => {
     const plain = await consoleServer(null)
     const { ask, dispose } = host()
