@@ -38,7 +38,6 @@ export interface LinkEvents {
   problem: [message: string]
 }
 
-
 function describeFailure(url: string, error: Error & { code?: string }): LinkFailure {
   const text = error.message
   const status = /Unexpected server response: (\d+)/.exec(text)?.[1]
