@@ -1,6 +1,6 @@
 /**
  * The Electron main process: the app scheme registered before ready, one instance, one composition
- * root, the scheme's handler, the IPC host and the window. Quitting waits for jobs to stop and files
+ * root, the scheme's handler, the IPC host, the window, and "Connect to a console server…". Quitting waits for jobs to stop and files
  * to be written. `main.ts` calls this; host tests call it with a fake `electron` and fake services.
  */
 import { app, dialog, protocol, type BrowserWindow } from 'electron'
@@ -9,6 +9,9 @@ import type { Services, ServicesConfig } from '../services/create-services'
 import { contentSecurityPolicy } from '../platform/content-security'
 import { appScheme, privilegedSchemes } from './app-scheme'
 import { createAppRequestHandler } from './app-request-handler'
+import { registerConsoleServerHost } from './console-server/console-server-host'
+import { ConsoleServerStore } from './console-server/server-store'
+import { safeStorageVault } from './console-server/token-vault'
 import { forwardEvents, registerIpcHost } from './ipc-host'
 import { launchUtilityProcess } from './utility-process'
 import { createMainWindow } from './window'
@@ -73,6 +76,11 @@ export function startElectronApp(options: ElectronAppOptions): ElectronApp {
       window = opened
       opened.on('closed', () => (window = null))
       registerIpcHost(created, (sender) => sender === opened.webContents)
+      registerConsoleServerHost({
+        store: new ConsoleServerStore(join(created.paths.home, 'console-servers.json'), safeStorageVault),
+        isTrustedSender: (sender) => sender === opened.webContents,
+        focusLocal: () => window?.focus(),
+      })
       forwardEvents(created, opened.webContents)
     })
     .catch((error: unknown) => {

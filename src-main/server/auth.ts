@@ -51,8 +51,9 @@ export function tokenMatches(expected: string, given: string | null): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-export function tokenCookieHeader(token: string, port: number): string {
-  return `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`
+/** Under TLS the cookie is `Secure` too, so the browser never sends the token over plain HTTP. */
+export function tokenCookieHeader(token: string, port: number, tls = false): string {
+  return `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/${tls ? '; Secure' : ''}`
 }
 
 /**

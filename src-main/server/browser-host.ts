@@ -156,7 +156,8 @@ async function handleHttp(
     'Referrer-Policy': 'no-referrer',
   }
   // Trade a token in the URL for a cookie, then drop it from the address bar.
-  if (url.searchParams.has('token')) headers['Set-Cookie'] = tokenCookieHeader(options.token, port)
+  if (url.searchParams.has('token'))
+    headers['Set-Cookie'] = tokenCookieHeader(options.token, port, Boolean(options.tls))
 
   if (url.pathname.startsWith(dataPrefix)) {
     try {

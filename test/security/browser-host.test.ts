@@ -3,13 +3,16 @@
  * Host-header check against DNS rebinding, and a client that never reads its socket.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { get as httpsGet } from 'node:https'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import { ConsoleError } from '../../src-main/contract'
 import type { Services } from '../../src-main/services/create-services'
 import { checkChosenToken, hostAllowed, newToken } from '../../src-main/server/auth'
 import { startBrowserHost, type BrowserHost } from '../../src-main/server/browser-host'
+import { selfSignedTls } from '../../src-main/server/tls-certificate'
 import { playground, startServices } from './security-kit'
 
 let services: Services | null = null
@@ -23,6 +26,7 @@ afterEach(async () => {
 
 async function start(
   maxClientBacklogBytes?: number,
+  tls?: { cert: string; key: string },
 ): Promise<{ host: BrowserHost; token: string; services: Services }> {
   const ground = await playground()
   services ??= await startServices(ground, 'browser')
@@ -30,7 +34,7 @@ async function start(
   mkdirSync(staticRoot, { recursive: true })
   writeFileSync(join(staticRoot, 'index.html'), '<!doctype html><title>t</title>')
   const token = newToken()
-  const host = await startBrowserHost({ services, staticRoot, token, maxClientBacklogBytes })
+  const host = await startBrowserHost({ services, staticRoot, token, maxClientBacklogBytes, ...(tls ? { tls } : {}) })
   hosts.push(host)
   return { host, token, services }
 }
@@ -52,6 +56,30 @@ describe('token hygiene', () => {
       (await fetch(`http://127.0.0.1:${a.host.port}/index.html`, { headers: { cookie: `dve_token=${a.token}` } }))
         .status,
     ).toBe(401)
+  })
+
+  it('marks the cookie Secure when the server runs with TLS, and only then', async () => {
+    const plain = await start()
+    const plainCookie =
+      (await fetch(`http://127.0.0.1:${plain.host.port}/?token=${plain.token}`)).headers.get('set-cookie') ?? ''
+    expect(plainCookie).toContain('HttpOnly')
+    expect(plainCookie).not.toMatch(/;\s*Secure/i)
+    const tls = await selfSignedTls(mkdtempSync(join(tmpdir(), 'dve-tls-')), [])
+    const secured = await start(undefined, tls)
+    const securedCookie = await new Promise<string>((resolve, reject) => {
+      // The self-signed certificate is trusted by name here (fetch offers no per-request CA).
+      const req = httpsGet(
+        `https://127.0.0.1:${secured.host.port}/?token=${secured.token}`,
+        { ca: tls.cert },
+        (res) => {
+          res.resume()
+          resolve(String(res.headers['set-cookie'] ?? ''))
+        },
+      )
+      req.on('error', reject)
+    })
+    expect(securedCookie.split('=')[0]).toBe(`dve_token_${secured.host.port}`)
+    expect(securedCookie).toMatch(/;\s*Secure(;|$)/)
   })
 
   it('refuses a chosen token shorter than 16 characters', () => {

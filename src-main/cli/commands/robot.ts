@@ -1,6 +1,6 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { ConsoleError } from '../../contract'
-import { RobotSimulator } from '../../services/live/robot-simulator'
+import { depthTransports, RobotSimulator, type DepthTransport } from '../../services/live/robot-simulator'
 import type { CliContext } from '../cli-context'
 
 export function registerRobotCommand(program: Command, ctx: CliContext): void {
@@ -16,8 +16,23 @@ export function registerRobotCommand(program: Command, ctx: CliContext): void {
     .option('--rate <rate>', 'playback speed (1 = recorded rate)', '1')
     .option('--loop', 'start again at the end (stamps keep increasing)')
     .option('--range <start:end>', 'publish only frames start..end-1')
+    .addOption(
+      new Option('--depth-transport <transport>', 'depth as a raw 16UC1 Image or as image_transport compressedDepth')
+        .choices([...depthTransports])
+        .default('raw'),
+    )
     .action(
-      async (id: string, options: { port: string; host: string; rate: string; loop?: boolean; range?: string }) => {
+      async (
+        id: string,
+        options: {
+          port: string
+          host: string
+          rate: string
+          loop?: boolean
+          range?: string
+          depthTransport: DepthTransport
+        },
+      ) => {
         const rate = Number(options.rate)
         const port = Number(options.port)
         if (!(rate > 0) || !Number.isInteger(port) || port < 0 || port > 65535)
@@ -40,6 +55,7 @@ export function registerRobotCommand(program: Command, ctx: CliContext): void {
           port,
           rate,
           loop: options.loop === true,
+          depthTransport: options.depthTransport,
           ...(range ? { frameRange: { start: Number(range[1]), end: Number(range[2]) } } : {}),
         })
         const { manifest } = session

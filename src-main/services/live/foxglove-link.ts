@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events'
 import type { IncomingMessage } from 'node:http'
 import type { TLSSocket } from 'node:tls'
 import WebSocket from 'ws'
+import { normaliseFingerprint } from '../../contract'
 import { FoxgloveClient, type Channel, type MessageData, type ServerInfo } from './foxglove-ws-protocol'
 import { foxgloveSubprotocols } from './subprotocols'
 
@@ -36,8 +37,6 @@ export interface LinkEvents {
   close: [failure: LinkFailure]
   problem: [message: string]
 }
-
-export const normaliseFingerprint = (value: string): string => value.replace(/[^0-9a-f]/gi, '').toUpperCase()
 
 function describeFailure(url: string, error: Error & { code?: string }): LinkFailure {
   const text = error.message

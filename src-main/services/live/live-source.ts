@@ -12,23 +12,20 @@ import {
   type SessionFrame,
 } from '../../contract'
 import type { SessionStore } from '../recordings/session-store'
-import { decodeRgb, encodeDepthPng } from '../recordings/import/frame-images'
-import type { LoadedImage } from '../recordings/import/import-plan'
-import {
-  colourFromRos,
-  depthFromRos,
-  stampSeconds,
-  type RosAnyImage,
-  type RosTime,
-} from '../recordings/import/ros-images'
+import { encodeDepthPng } from '../recordings/import/frame-images'
+import { stampSeconds, type RosAnyImage } from '../recordings/import/ros-images'
 import { TfBuffer, type RosTransformStamped } from '../recordings/import/tf-buffer'
+import { liveIntrinsics, type RosCameraInfo } from './camera-intrinsics'
 import { FoxgloveLink, LinkFailure, type Channel } from './foxglove-link'
 import { LatestFrameScheduler } from './latest-frame-scheduler'
+import { livePairImages } from './live-pair-images'
 import { LiveSessionWriter } from './live-session-writer'
+import { subscribeLiveTopics, type RosReader } from './live-subscription'
+import { initialLiveStatus } from './live-status'
+import { listProblem } from './problem-list'
 import { RateMeter } from './rate-meter'
-import { rosReader } from './ros2-schemas'
 import { StampPairer } from './stamp-pairing'
-import { cameraInfoSchemas, describeTopics, suggestTopics, tfSchemas } from './topic-choice'
+import { cameraInfoSchemas, tfSchemas } from './topic-choice'
 
 export interface LiveSourceDeps {
   libraryDir: string
@@ -44,13 +41,6 @@ export interface LiveSourceDeps {
   now?: () => Date
 }
 
-interface RosCameraInfo {
-  header: { stamp: RosTime; frame_id: string }
-  width: number
-  height: number
-  k: ArrayLike<number>
-}
-
 interface Pair {
   colour: RosAnyImage
   depth: RosAnyImage
@@ -62,7 +52,6 @@ interface Pair {
 const backoffMs = [500, 1_000, 2_000, 4_000, 5_000]
 /** How long the first pair waits for a CameraInfo before intrinsics are assumed. */
 const cameraInfoWaitMs = 3_000
-const assumedFieldOfViewDeg = 60
 /** How far from a tf sample a pose may be looked up. */
 const tfMaxGapSec = 0.1
 /** Pairs waiting to be written before the link is said to outrun the disk. */
@@ -88,7 +77,7 @@ export class LiveSource {
   private readonly scheduler: LatestFrameScheduler<{ sessionId: string; index: number; arrivalMs: number }> | null
   private readonly arrivals = new RateMeter()
   private readonly embeddings = new RateMeter()
-  private readonly decoders = new Map<number, ReturnType<typeof rosReader>>()
+  private decoders = new Map<number, RosReader>()
   private serverSessionId: string | null = null
   private lastRecordedSec = Number.NEGATIVE_INFINITY
   private saidReplay = false
@@ -117,42 +106,12 @@ export class LiveSource {
           },
         )
       : null
-    this.state = {
-      state: 'connecting',
-      url: options.url,
-      protocol: null,
-      topics: {
-        rgbTopic: options.rgbTopic ?? null,
-        depthTopic: options.depthTopic ?? null,
-        cameraInfoTopic: options.cameraInfoTopic ?? null,
-        tfTopics: [],
-        worldFrame: options.worldFrame ?? null,
-      },
-      sessionId: null,
-      framesRecorded: 0,
-      framesRejected: 0,
-      pairing: {
-        toleranceMs: this.options.pairToleranceMs,
-        paired: 0,
-        unpairedColour: 0,
-        unpairedDepth: 0,
-        duplicates: 0,
-      },
-      arrivalFps: 0,
-      model: {
-        state: deps.embed ? 'running' : 'off',
-        fps: 0,
-        embedded: 0,
-        skipped: 0,
-        skippedPercent: 0,
-        latestFrameIndex: null,
-      },
-      posedFrames: 0,
-      reconnects: 0,
-      message: null,
-      problems: [],
-      startedAt: (deps.now?.() ?? new Date()).toISOString(),
-    }
+    this.state = initialLiveStatus(
+      options,
+      this.options.pairToleranceMs,
+      deps.embed !== null,
+      deps.now?.() ?? new Date(),
+    )
   }
 
   /** Connects; resolves once live, rejects (with the one clear reason) when the first attempt fails. */
@@ -264,10 +223,12 @@ export class LiveSource {
     }
     this.serverSessionId = sessionId
     this.pairer.reset()
-    this.decoders.clear()
+    this.decoders = new Map()
     const closed = new Promise<LinkFailure>((resolve) => link.once('close', resolve))
     try {
-      this.subscribe(link)
+      const subscription = subscribeLiveTopics(link, this.options)
+      this.decoders = subscription.decoders
+      this.state.topics = { ...subscription.topics, worldFrame: this.options.worldFrame ?? null }
     } catch (error) {
       link.close()
       return Promise.resolve(new LinkFailure('protocol', errorText(error)))
@@ -280,50 +241,6 @@ export class LiveSource {
     this.firstConnect = null
     this.deps.onChange?.()
     return closed
-  }
-
-  private subscribe(link: FoxgloveLink): void {
-    const channels = [...link.channels.values()]
-    const listing = channels.map((c) => ({ topic: c.topic, schemaName: c.schemaName }))
-    const suggested = suggestTopics(listing)
-    const chosen = {
-      rgbTopic: this.options.rgbTopic ?? suggested.rgbTopic,
-      depthTopic: this.options.depthTopic ?? suggested.depthTopic,
-      cameraInfoTopic: this.options.cameraInfoTopic ?? suggested.cameraInfoTopic,
-    }
-    const find = (topic: string | null, what: string, required: boolean): Channel | null => {
-      if (!topic) {
-        if (required)
-          throw new Error(
-            `${link.url} has no ${what} topic that is clearly one; choose it. Topics: ${describeTopics(listing)}.`,
-          )
-        return null
-      }
-      const channel = channels.find((c) => c.topic === topic)
-      if (!channel)
-        throw new Error(`${link.url} does not publish ${topic} (${what}). Topics: ${describeTopics(listing)}.`)
-      if (channel.encoding !== 'cdr')
-        throw new Error(`${topic} is encoded as ${channel.encoding}; the console reads ROS 2 CDR.`)
-      return channel
-    }
-    const wanted = [
-      find(chosen.rgbTopic, 'colour image', true),
-      find(chosen.depthTopic, 'depth image', true),
-      find(chosen.cameraInfoTopic, 'CameraInfo', false),
-    ]
-    const tf = channels.filter((c) => tfSchemas.has(c.schemaName) && c.encoding === 'cdr')
-    for (const channel of [...wanted, ...tf]) {
-      if (!channel) continue
-      try {
-        this.decoders.set(channel.id, rosReader(channel.schema))
-      } catch (error) {
-        throw new Error(
-          `${channel.topic}: the server's ${channel.schemaName} schema cannot be parsed (${errorText(error)}).`,
-        )
-      }
-      link.subscribe(channel)
-    }
-    this.state.topics = { ...chosen, tfTopics: tf.map((c) => c.topic), worldFrame: this.options.worldFrame ?? null }
   }
 
   private receive(channel: Channel, data: Uint8Array): void {
@@ -392,29 +309,9 @@ export class LiveSource {
       return
     }
     const { topics } = this.state
-    let colour: LoadedImage
-    let depth: LoadedImage
-    try {
-      depth = depthFromRos(pair.depth)
-    } catch (error) {
-      return this.reject(
-        `${topics.depthTopic}: ${errorText(error)}. Choose the depth topic (16UC1 or 32FC1 sensor_msgs/msg/Image).`,
-      )
-    }
-    try {
-      colour = colourFromRos(pair.colour)
-    } catch (error) {
-      return this.reject(
-        `${topics.rgbTopic}: ${errorText(error)}. Choose a colour topic (rgb8/bgr8/mono8 Image or JPEG/PNG CompressedImage).`,
-      )
-    }
-    if (depth.kind !== 'depth16') return
-    const rgb = await decodeRgb({
-      kind: 'loaded',
-      label: `${topics.rgbTopic} @ ${pair.stampSec.toFixed(6)}`,
-      load: async () => colour,
-    }).catch((error: unknown) => errorText(error))
-    if (typeof rgb === 'string') return this.reject(`${topics.rgbTopic}: ${rgb}`)
+    const images = await livePairImages(pair.colour, pair.depth, topics, pair.stampSec)
+    if (typeof images === 'string') return this.reject(images)
+    const { rgb, depth } = images
     if (!this.writer) {
       const camera = await this.intrinsics(depth.width, depth.height)
       this.writer = await LiveSessionWriter.create(
@@ -447,7 +344,7 @@ export class LiveSource {
       stamp: pair.depth.header.stamp,
       sourceName: `${pair.depth.header.stamp.sec}.${pair.depth.header.stamp.nanosec.toString().padStart(9, '0')}`,
       rgb: { bytes: rgb.bytes, extension: rgb.extension },
-      depthPng: await encodeDepthPng({ width: depth.width, height: depth.height, data: depth.data, png: null }),
+      depthPng: await encodeDepthPng({ ...depth, png: null }),
       worldFromCamera,
     })
     this.lastRecordedSec = pair.stampSec
@@ -482,23 +379,9 @@ export class LiveSource {
     if (!this.cameraInfo && topic)
       await Promise.race([new Promise<void>((resolve) => (this.cameraInfoArrived = resolve)), sleep(cameraInfoWaitMs)])
     this.cameraInfoArrived = null
-    const info = this.cameraInfo
-    if (info && info.k[0] && info.k[4]) {
-      const scaleX = width / (info.width || width)
-      const scaleY = height / (info.height || height)
-      if (scaleX !== 1 || scaleY !== 1)
-        this.problem(
-          `${topic}: CameraInfo is for ${info.width}×${info.height}, the depth is ${width}×${height}; intrinsics are scaled.`,
-        )
-      return { fx: info.k[0] * scaleX, fy: info.k[4] * scaleY, cx: info.k[2]! * scaleX, cy: info.k[5]! * scaleY }
-    }
-    const focal = width / 2 / Math.tan(((assumedFieldOfViewDeg / 2) * Math.PI) / 180)
-    this.problem(
-      topic
-        ? `No CameraInfo arrived on ${topic} within ${cameraInfoWaitMs / 1000} s: recording with an assumed ${assumedFieldOfViewDeg}° field of view (fx = fy = ${focal.toFixed(1)}). Choose the CameraInfo topic if the robot has another.`
-        : `The robot has no CameraInfo topic: recording with an assumed ${assumedFieldOfViewDeg}° field of view (fx = fy = ${focal.toFixed(1)}).`,
-    )
-    return { fx: focal, fy: focal, cx: (width - 1) / 2, cy: (height - 1) / 2 }
+    const { camera, note } = liveIntrinsics(this.cameraInfo, width, height, topic, cameraInfoWaitMs / 1000)
+    if (note) this.problem(note)
+    return camera
   }
 
   private reject(message: string): void {
@@ -509,14 +392,7 @@ export class LiveSource {
   /** Shows `message` now and keeps it in the list once. */
   private problem(message: string): void {
     this.state.message = message
-    // Retry and running counters differ each time: list the reason once.
-    const key = message.replace(/Retrying in .*$/, '').replace(/\d+ frames were not recorded so far/, '')
-    const same = (p: string): boolean =>
-      p.replace(/Retrying in .*$/, '').replace(/\d+ frames were not recorded so far/, '') === key
-    const at = this.state.problems.findIndex(same)
-    if (at >= 0) this.state.problems[at] = message
-    else this.state.problems.push(message)
-    if (this.state.problems.length > 50) this.state.problems.shift()
+    listProblem(this.state.problems, message)
     this.deps.onChange?.()
   }
 }

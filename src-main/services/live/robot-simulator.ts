@@ -1,7 +1,8 @@
 /**
  * `dve robot simulate`: publishes a recorded session over the Foxglove WebSocket protocol as a ROS 2
  * robot behind foxglove_bridge would (field-anchors §b5): CDR `sensor_msgs/msg/Image` (or
- * `CompressedImage` for JPEG sessions), `CameraInfo`, `tf2_msgs/msg/TFMessage` on /tf and
+ * `CompressedImage` for JPEG sessions; depth raw 16UC1 or, when asked, image_transport's
+ * compressedDepth), `CameraInfo`, `tf2_msgs/msg/TFMessage` on /tf and
  * /tf_static, RealSense-style topic names, at the recorded rate × `rate`. Message Data timestamps
  * are the send time (the bridge's receive time); `header.stamp` is the recorded time. It accepts
  * clients offering `foxglove.sdk.v1` and/or `foxglove.websocket.v1` and answers HTTP 400 to others,
@@ -14,6 +15,8 @@ import { join } from 'node:path'
 import { readFile } from 'node:fs/promises'
 import sharp from 'sharp'
 import { WebSocketServer } from 'ws'
+import { compressedDepth16 } from '../recordings/import/compressed-depth'
+import { encodeDepthPng } from '../recordings/import/frame-images'
 import { FoxgloveServer } from './foxglove-ws-protocol'
 import type { SessionFrame, SessionManifest } from '../../contract'
 import type { SessionFrameReader } from '../recordings/session-frame-reader'
@@ -26,6 +29,7 @@ export const simulatedTopics = {
   colourRaw: '/camera/camera/color/image_raw',
   colourCompressed: '/camera/camera/color/image_raw/compressed',
   depth: '/camera/camera/aligned_depth_to_color/image_raw',
+  depthCompressed: '/camera/camera/aligned_depth_to_color/image_raw/compressedDepth',
   cameraInfo: '/camera/camera/aligned_depth_to_color/camera_info',
   tf: '/tf',
   tfStatic: '/tf_static',
@@ -42,11 +46,16 @@ export interface SimulatorOptions {
   /** Playback speed (1 = recorded rate). */
   rate?: number
   loop?: boolean
+  /** How depth goes out: a raw 16UC1 Image (default) or image_transport's compressedDepth (16-bit PNG). */
+  depthTransport?: DepthTransport
   /** Publish only frames [start, end) of the session. */
   frameRange?: { start: number; end: number }
   /** Called after each frame's messages went out (tests compare it with what was recorded). */
   onPublished?: (frame: PublishedFrame) => void
 }
+
+export const depthTransports = ['raw', 'compressedDepth'] as const
+export type DepthTransport = (typeof depthTransports)[number]
 
 export interface PublishedFrame {
   frameIndex: number
@@ -77,6 +86,7 @@ export class RobotSimulator {
   private markSubscribed: () => void = () => undefined
   private playing: Promise<void> = Promise.resolve()
   readonly compressedColour: boolean
+  readonly compressedDepth: boolean
   /** Recorded epoch of frame 0: header stamps are this + the frame's session time. */
   private readonly baseEpochSec: number
   published = 0
@@ -86,6 +96,7 @@ export class RobotSimulator {
   private constructor(private readonly options: SimulatorOptions) {
     const { manifest } = options.session
     this.compressedColour = manifest.frames[0]?.rgb.toLowerCase().match(/\.jpe?g$/) !== null
+    this.compressedDepth = options.depthTransport === 'compressedDepth'
     this.baseEpochSec = Math.floor(Date.parse(manifest.createdAt) / 1000) || 1_700_000_000
     this.foxglove = new FoxgloveServer({
       name: `dve robot simulate ${manifest.id}`,
@@ -106,7 +117,9 @@ export class RobotSimulator {
       colour: this.compressedColour
         ? channel(simulatedTopics.colourCompressed, 'compressedImage')
         : channel(simulatedTopics.colourRaw, 'image'),
-      depth: channel(simulatedTopics.depth, 'image'),
+      depth: this.compressedDepth
+        ? channel(simulatedTopics.depthCompressed, 'compressedImage')
+        : channel(simulatedTopics.depth, 'image'),
       cameraInfo: channel(simulatedTopics.cameraInfo, 'cameraInfo'),
       tf: channel(simulatedTopics.tf, 'tfMessage'),
       tfStatic: channel(simulatedTopics.tfStatic, 'tfMessage'),
@@ -166,7 +179,7 @@ export class RobotSimulator {
   topics(): string[] {
     return [
       this.compressedColour ? simulatedTopics.colourCompressed : simulatedTopics.colourRaw,
-      simulatedTopics.depth,
+      this.compressedDepth ? simulatedTopics.depthCompressed : simulatedTopics.depth,
       simulatedTopics.cameraInfo,
       simulatedTopics.tf,
       simulatedTopics.tfStatic,
@@ -253,18 +266,11 @@ export class RobotSimulator {
   /** The frame's colour and depth payloads, read ahead while the previous frame waits for its time. */
   private async messagesOf(
     frame: SessionFrame,
-  ): Promise<{ colour: Record<string, unknown>; depth: { width: number; height: number; data: Uint8Array } }> {
+  ): Promise<{ colour: Record<string, unknown>; depth: Record<string, unknown> }> {
     const { session } = this.options
-    const depth = await this.options.frames.depthRaw(session, frame)
-    const mm = new Uint16Array(depth.data.length)
-    for (let i = 0; i < mm.length; i++) mm[i] = Math.min(65535, Math.round(depth.data[i]! * depth.scale * 1000))
-    const depthBytes = new Uint8Array(mm.buffer)
     const rgbPath = join(session.dir, frame.rgb)
-    if (this.compressedColour)
-      return {
-        colour: { format: 'jpeg', data: await readFile(rgbPath) },
-        depth: { width: depth.width, height: depth.height, data: depthBytes },
-      }
+    const depth = this.depthMessageOf(frame)
+    if (this.compressedColour) return { colour: { format: 'jpeg', data: await readFile(rgbPath) }, depth: await depth }
     const raw = await sharp(rgbPath).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })
     return {
       colour: {
@@ -275,8 +281,18 @@ export class RobotSimulator {
         step: raw.info.width * 3,
         data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length),
       },
-      depth: { width: depth.width, height: depth.height, data: depthBytes },
+      depth: await depth,
     }
+  }
+
+  /** The depth message's fields (no header): 16UC1 millimetres, raw or as compressedDepth. */
+  private async depthMessageOf(frame: SessionFrame): Promise<Record<string, unknown>> {
+    const depth = await this.options.frames.depthRaw(this.options.session, frame)
+    const mm = new Uint16Array(depth.data.length)
+    for (let i = 0; i < mm.length; i++) mm[i] = Math.min(65535, Math.round(depth.data[i]! * depth.scale * 1000))
+    const { width, height } = depth
+    if (this.compressedDepth) return compressedDepth16(await encodeDepthPng({ width, height, data: mm, png: null }))
+    return { height, width, encoding: '16UC1', is_bigendian: 0, step: width * 2, data: new Uint8Array(mm.buffer) }
   }
 
   private publish(
@@ -313,16 +329,7 @@ export class RobotSimulator {
       roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
     })
     this.send(this.channels.colour, this.compressedColour ? 'compressedImage' : 'image', { header, ...messages.colour })
-    const d = messages.depth
-    this.send(this.channels.depth, 'image', {
-      header,
-      height: d.height,
-      width: d.width,
-      encoding: '16UC1',
-      is_bigendian: 0,
-      step: d.width * 2,
-      data: d.data,
-    })
+    this.send(this.channels.depth, this.compressedDepth ? 'compressedImage' : 'image', { header, ...messages.depth })
     if (frame.index % 30 === 0) this.sendStatic()
   }
 }

@@ -15,9 +15,13 @@ const isDepthName = (topic: string): boolean => /depth/i.test(topic)
 /** Lower is better: named colour, then raw images (exact pixels) before compressed ones. */
 const colourRank = (t: LiveTopic): number =>
   Number(!/colou?r|rgb/i.test(t.topic)) * 2 + Number(rosCompressedImageSchemas.has(t.schemaName))
-/** compressedDepth needs a decoder we do not have; raw depth first. */
-const depthRank = (t: LiveTopic): number =>
-  Number(rosCompressedImageSchemas.has(t.schemaName)) * 2 + Number(!/aligned|registered/i.test(t.topic))
+/**
+ * Raw depth first (exact samples, no PNG decode), then image_transport's compressedDepth, last other
+ * compressed images (8-bit JPEG/PNG, which cannot hold depth; choosing one is said clearly).
+ */
+const depthTransportRank = (t: LiveTopic): number =>
+  !rosCompressedImageSchemas.has(t.schemaName) ? 0 : /\/compressedDepth$/.test(t.topic) ? 1 : 2
+const depthRank = (t: LiveTopic): number => depthTransportRank(t) * 2 + Number(!/aligned|registered/i.test(t.topic))
 
 const commonPrefixLength = (a: string, b: string): number => {
   let n = 0

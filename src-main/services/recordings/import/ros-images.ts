@@ -1,7 +1,9 @@
 /**
  * ROS 2 `sensor_msgs/msg/Image` and `CompressedImage` into importer images: colour as 8-bit RGB or
- * the compressed bytes, depth as 16-bit millimetres (REP 118: 16UC1 is mm, 32FC1 is metres).
+ * the compressed bytes, depth as 16-bit millimetres (REP 118: 16UC1 is mm, 32FC1 is metres), also
+ * from image_transport's compressedDepth (compressed-depth.ts).
  */
+import { compressedDepthFormat, rawFromCompressedDepth } from './compressed-depth'
 import type { LoadedImage } from './import-plan'
 
 export interface RosTime {
@@ -92,10 +94,14 @@ export function colourFromRos(image: RosAnyImage): LoadedImage {
 const maxDepthMeters = 65.535
 
 export function depthFromRos(image: RosAnyImage): LoadedImage {
-  if (isCompressed(image))
-    throw new Error(
-      `compressed depth ("${image.format}") is not supported; record depth as sensor_msgs/msg/Image 16UC1 or 32FC1`,
-    )
+  if (isCompressed(image)) {
+    const format = compressedDepthFormat(image.format)
+    if (!format)
+      throw new Error(
+        `compressed depth ("${image.format}") is not supported; depth must be sensor_msgs/msg/Image 16UC1 or 32FC1, or image_transport compressedDepth`,
+      )
+    return depthFromRos(rawFromCompressedDepth(image, format))
+  }
   if (!depthEncodings.has(image.encoding))
     throw new Error(`the depth topic has encoding "${image.encoding}"; expected 16UC1 or 32FC1`)
   const float = image.encoding === '32FC1'

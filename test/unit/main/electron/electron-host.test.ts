@@ -48,6 +48,7 @@ async function start(): Promise<Started> {
     api,
     data,
     events: new EventBus(),
+    paths: { home: outDir },
     dispose: () =>
       new Promise<void>((resolve) => {
         releaseDispose = () => {
@@ -65,6 +66,8 @@ async function start(): Promise<Started> {
   await electronApp.started
   const window = fake.windows[0]
   if (!window || !config) throw new Error('the app did not open a window')
+  const failed = fake.calls.find(([name]) => name === 'showErrorBox')
+  if (failed) throw new Error(`the app failed to start: ${String(failed[2])}`)
   return { window, config, disposed: () => disposed, releaseDispose: () => releaseDispose() }
 }
 
@@ -150,7 +153,16 @@ describe('Electron main process', () => {
 
   it('lets only contract methods from the window cross IPC', async () => {
     const { window } = await start()
-    expect([...fake.ipcHandlers.keys()].sort()).toEqual(['dve:pick-path', 'dve:request'])
+    expect([...fake.ipcHandlers.keys()].sort()).toEqual(['dve:console-server', 'dve:pick-path', 'dve:request'])
+    const consoleServer = fake.ipcHandlers.get('dve:console-server')!
+    expect(await consoleServer({ sender: window.webContents }, { op: 'list' })).toMatchObject({
+      kind: 'servers',
+      servers: [],
+      connected: null,
+    })
+    expect(await consoleServer({ sender: { id: 'another webContents' } }, { op: 'list' })).toMatchObject({
+      kind: 'refused',
+    })
     const request = fake.ipcHandlers.get('dve:request')
     if (!request) throw new Error('no request handler')
     const call = (sender: unknown, message: unknown) => request({ sender }, message) as Promise<ResponseMessage>

@@ -52,6 +52,9 @@ export const fake = {
   ipcHandlers: new Map<string, (event: { sender: unknown }, ...args: unknown[]) => unknown>(),
   exposed: new Map<string, unknown>(),
   windows: [] as FakeBrowserWindow[],
+  partitions: new Map<string, FakeSession>(),
+  /** safeStorage: whether the keychain can encrypt, and the Linux backend it reports. */
+  encryption: { available: true, backend: 'gnome_libsecret' as string },
   utilityProcesses: [] as FakeUtilityProcess[],
   appEvents: new EventEmitter(),
   record(name: string, ...args: unknown[]): void {
@@ -73,6 +76,8 @@ export const fake = {
     this.ipcHandlers.clear()
     this.exposed.clear()
     this.windows = []
+    this.partitions.clear()
+    this.encryption = { available: true, backend: 'gnome_libsecret' }
     this.utilityProcesses = []
     this.appEvents.removeAllListeners()
   },
@@ -117,7 +122,43 @@ export const protocol = {
   },
 }
 
+export interface FakeCookie {
+  url: string
+  name: string
+  value: string
+  httpOnly?: boolean
+  secure?: boolean
+  sameSite?: string
+  path?: string
+}
+
+/** A partition's session: what the host set on it (verify proc, permission handler, cookies). */
+export class FakeSession {
+  cookieJar: FakeCookie[] = []
+  verifyProc: ((request: unknown, callback: (result: number) => void) => void) | null = null
+  permissionHandler: unknown = null
+  constructor(readonly partition: string) {}
+  setPermissionRequestHandler(handler: unknown): void {
+    this.permissionHandler = handler
+  }
+  setCertificateVerifyProc(proc: ((request: unknown, callback: (result: number) => void) => void) | null): void {
+    this.verifyProc = proc
+  }
+  readonly cookies = {
+    set: async (cookie: FakeCookie): Promise<void> => {
+      requireReady('session.cookies')
+      this.cookieJar.push(cookie)
+    },
+  }
+}
+
 export const session = {
+  fromPartition: (partition: string): FakeSession => {
+    requireReady('session.fromPartition')
+    let found = fake.partitions.get(partition)
+    if (!found) fake.partitions.set(partition, (found = new FakeSession(partition)))
+    return found
+  },
   defaultSession: {
     setPermissionRequestHandler: (
       handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void,
@@ -141,6 +182,16 @@ export class FakeBrowserWindow extends EventEmitter {
   }
   async loadFile(path: string): Promise<void> {
     this.loadedUrl = `file://${path}`
+  }
+  destroyed = false
+  close(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    fake.record('close', this.loadedUrl)
+    this.emit('closed')
+  }
+  isDestroyed(): boolean {
+    return this.destroyed
   }
   show(): void {}
   isMinimized(): boolean {
@@ -182,6 +233,22 @@ export const contextBridge = {
 export const dialog = {
   showOpenDialog: async () => ({ canceled: true, filePaths: [] as string[] }),
   showErrorBox: (title: string, content: string) => fake.record('showErrorBox', title, content),
+}
+
+/** Reversible "encryption" that never leaves the token's bytes readable in the sealed form. */
+export const safeStorage = {
+  isEncryptionAvailable: (): boolean => fake.encryption.available,
+  getSelectedStorageBackend: (): string => fake.encryption.backend,
+  encryptString: (text: string): Buffer => {
+    if (!fake.encryption.available) throw new Error('Encryption is not available.')
+    return Buffer.from([...Buffer.from(`sealed:${text}`)].map((b) => b ^ 0x5a))
+  },
+  decryptString: (sealed: Buffer): string => {
+    const text = Buffer.from([...sealed].map((b) => b ^ 0x5a)).toString()
+    if (!text.startsWith('sealed:'))
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.')
+    return text.slice('sealed:'.length)
+  },
 }
 
 export const shell = {
@@ -226,5 +293,6 @@ export default {
   contextBridge,
   dialog,
   shell,
+  safeStorage,
   utilityProcess,
 }

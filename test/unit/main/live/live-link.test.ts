@@ -13,7 +13,7 @@ import type { LiveStatus } from '../../../../src-main/contract'
 import { EventBus } from '../../../../src-main/services/event-bus'
 import { Logger } from '../../../../src-main/services/logger'
 import { LiveService } from '../../../../src-main/services/live/live-service'
-import { RobotSimulator } from '../../../../src-main/services/live/robot-simulator'
+import { RobotSimulator, type SimulatorOptions } from '../../../../src-main/services/live/robot-simulator'
 import { rosStamp } from '../../../../src-main/services/live/ros2-schemas'
 import { SessionStore, type StoredSession } from '../../../../src-main/services/recordings/session-store'
 import { SessionFrameReader } from '../../../../src-main/services/recordings/session-frame-reader'
@@ -64,8 +64,15 @@ function rig(): Rig {
   return { library, store, reader: new SessionFrameReader(store), live, statuses, published: new Map() }
 }
 
-async function simulate(r: Rig, session: StoredSession, port: number, rate: number): Promise<RobotSimulator> {
+async function simulate(
+  r: Rig,
+  session: StoredSession,
+  port: number,
+  rate: number,
+  extra: Pick<SimulatorOptions, 'depthTransport' | 'frameRange'> = {},
+): Promise<RobotSimulator> {
   const simulator = await RobotSimulator.start({
+    ...extra,
     session,
     frames: r.reader,
     port,
@@ -179,6 +186,25 @@ describe('live link: simulator → recording', () => {
       })
     },
   )
+})
+
+describe('live link: compressedDepth', () => {
+  it('picks the compressedDepth topic and records its depth pixel for pixel', { timeout: 60_000 }, async () => {
+    const r = rig()
+    const demo = await r.store.get('demo-apartment')
+    const simulator = await simulate(r, demo, 0, 4, {
+      depthTransport: 'compressedDepth',
+      frameRange: { start: 0, end: 12 },
+    })
+    expect(simulator.topics()).toContain('/camera/camera/aligned_depth_to_color/image_raw/compressedDepth')
+    const started = await r.live.connect({ url: simulator.url })
+    expect(started.topics.depthTopic).toBe('/camera/camera/aligned_depth_to_color/image_raw/compressedDepth')
+    await simulator.finished()
+    await until('12 frames', () => r.live.current()!.status().framesRecorded >= 12, 20_000)
+    const final = (await r.live.stop())!
+    expect(final.problems).toEqual([])
+    expect(await expectSameFrames(r, final.sessionId!, demo)).toEqual(Array.from({ length: 12 }, (_, k) => k))
+  })
 })
 
 describe('live link: bad input', () => {

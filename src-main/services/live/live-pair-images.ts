@@ -1,0 +1,44 @@
+/**
+ * A paired colour and depth message as the images a session stores: depth as 16-bit millimetres
+ * (raw Image or compressedDepth), colour as PNG/JPEG bytes. A topic that holds something else is one
+ * message naming the topic and what to choose instead.
+ */
+import { decodeRgb, type EncodedRgb } from '../recordings/import/frame-images'
+import type { LoadedImage } from '../recordings/import/import-plan'
+import { colourFromRos, depthFromRos, type RosAnyImage } from '../recordings/import/ros-images'
+
+export interface LivePairImages {
+  rgb: EncodedRgb
+  depth: { width: number; height: number; data: Uint16Array }
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+/** The pair's images, or the reason they cannot be recorded. */
+export async function livePairImages(
+  colourMessage: RosAnyImage,
+  depthMessage: RosAnyImage,
+  topics: { rgbTopic: string | null; depthTopic: string | null },
+  stampSec: number,
+): Promise<LivePairImages | string> {
+  let colour: LoadedImage
+  let depth: LoadedImage
+  try {
+    depth = depthFromRos(depthMessage)
+  } catch (error) {
+    return `${topics.depthTopic}: ${errorText(error)}. Choose the depth topic (16UC1 or 32FC1 sensor_msgs/msg/Image, or its compressedDepth).`
+  }
+  try {
+    colour = colourFromRos(colourMessage)
+  } catch (error) {
+    return `${topics.rgbTopic}: ${errorText(error)}. Choose a colour topic (rgb8/bgr8/mono8 Image or JPEG/PNG CompressedImage).`
+  }
+  if (depth.kind !== 'depth16') return `${topics.depthTopic}: the depth did not decode to 16-bit samples.`
+  const rgb = await decodeRgb({
+    kind: 'loaded',
+    label: `${topics.rgbTopic} @ ${stampSec.toFixed(6)}`,
+    load: async () => colour,
+  }).catch((error: unknown) => errorText(error))
+  if (typeof rgb === 'string') return `${topics.rgbTopic}: ${rgb}`
+  return { rgb, depth }
+}
