@@ -12,17 +12,15 @@ import { percentile } from '../../src-main/cli/benches/bench-stats'
 import { resourcePaths } from '../../src-main/contract'
 import { demoSessionId } from '../../src-main/services/recordings/create-recordings'
 import { seededRandom } from '../../src-main/services/seeded-random'
-import { demoAssetsMissing, startConsole } from '../e2e/harness'
-import { chromiumPath } from '../helpers/prerequisites'
+import { startConsole } from '../e2e/harness'
+import { quick, requireChromiumAndDemo } from './ui-bench'
 
-const missCount = process.argv.includes('--quick') ? 8 : 30
+const missCount = quick ? 8 : 30
 const aimP95Ms = 60
 /** Frames the Player prefetches around a shown one are 4 ahead and 1 behind: misses keep clear of them. */
 const clearance = 6
 
-if (!chromiumPath) throw new Error('No Chromium on PATH (or CHROMIUM_PATH): the seek → paint benchmark needs it.')
-const missing = demoAssetsMissing()
-if (missing) throw new Error(`The seek → paint benchmark runs on the shipped demo: ${missing}.`)
+requireChromiumAndDemo('seek → paint')
 
 interface Seek {
   frame: number
@@ -79,7 +77,9 @@ try {
       })
     }, frame)
     const fraction = span > 0 ? ((timestamps[frame] ?? 0) - (timestamps[0] ?? 0)) / span : frame / (frameCount - 1)
-    await page.mouse.click(track.x + fraction * track.width, track.y + track.height / 2)
+    // Inside the track's border at both ends (the first and last frames sit on its edges).
+    const x = Math.min(track.x + track.width - 0.5, Math.max(track.x + 0.5, track.x + fraction * track.width))
+    await page.mouse.click(x, track.y + track.height / 2)
     const selected = Number(await page.getByTestId('timeline-track').getAttribute('aria-valuenow'))
     if (selected !== frame) throw new Error(`a click on the timeline picked frame ${selected}, not ${frame}`)
     seeks.push(

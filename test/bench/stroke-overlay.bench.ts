@@ -14,16 +14,14 @@ import { createServices, type Services } from '../../src-main/services/create-se
 import { consolePaths } from '../../src-main/platform/paths'
 import { demoSessionId } from '../../src-main/services/recordings/create-recordings'
 import { median } from '../../src-main/cli/benches/bench-stats'
-import { demoAssetsMissing, repoRoot, startConsole, temporaryHome } from '../e2e/harness'
-import { chromiumPath } from '../helpers/prerequisites'
+import { repoRoot, startConsole, temporaryHome } from '../e2e/harness'
+import { quick, requireChromiumAndDemo } from './ui-bench'
 
-const warmStrokes = process.argv.includes('--quick') ? 2 : 6
+const warmStrokes = quick ? 2 : 6
 const frameIndex = 0
 const aimMs = 500
 
-if (!chromiumPath) throw new Error('No Chromium on PATH (or CHROMIUM_PATH): the stroke → overlay benchmark needs it.')
-const missing = demoAssetsMissing()
-if (missing) throw new Error(`The stroke → overlay benchmark runs on the shipped demo: ${missing}.`)
+requireChromiumAndDemo('stroke → overlay')
 
 async function trainAndWait(services: Services, classSetId: string): Promise<void> {
   const { jobId } = await services.api.classes.trainProbe({ classSetId })
