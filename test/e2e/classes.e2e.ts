@@ -2,9 +2,9 @@
  * Classes end to end on the demo recording: create a class set with two classes, paint each with the
  * brush, train the probe, see its prediction overlay appear, reload the page and find the labels and
  * the probe intact; export the labels through the browser-mode file browser and import them into a
- * copy of the set, pixel for pixel. Runs on the shipped demo pack.
+ * copy of the set, pixel for pixel, and the same through COCO panoptic. Runs on the shipped demo pack.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -176,6 +176,41 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
       .toBe(0)
     await page.getByTestId('import-labels').click()
     await page.getByTestId(`browse-entry-${exchange}`).click()
+    await page.getByTestId('browse-pick-folder').click()
+    await expect
+      .poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 })
+      .toContain('Imported labels of 1 frame')
+    await expect.poll(() => canvasDigest(page, 'label-overlay'), { timeout: 30_000 }).toBe(painted)
+  })
+
+  it('exports COCO panoptic and imports it into another copy of the set, pixel for pixel', async () => {
+    const { page } = app
+    await page.locator('[data-testid^="class-set-user-e2e-room"] .name').first().click()
+    await expect
+      .poll(() => paintedPixels(page, 'label-overlay', colors).then((c) => Math.min(...c)), { timeout: 30_000 })
+      .toBeGreaterThan(0)
+    const painted = await canvasDigest(page, 'label-overlay')
+    const folder = join(exchange, 'panoptic')
+    mkdirSync(folder)
+    await page.getByTestId('export-labels-panoptic').click()
+    await page.getByTestId(`browse-entry-${exchange}`).click()
+    await page.getByTestId(`browse-entry-${folder}`).click()
+    await page.getByTestId('browse-pick-folder').click()
+    await expect
+      .poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 })
+      .toContain('COCO panoptic written')
+    const json = readdirSync(folder).find((n) => n.endsWith('.json')) ?? ''
+    expect(json).toMatch(/^panoptic_demo-apartment\..+\.json$/)
+    expect(readdirSync(join(folder, json.slice(0, -5)))).toEqual(['000000.png'])
+
+    await page.locator('[data-testid^="class-set-user-e2e-room"]').first().getByText('Duplicate').click()
+    await page.locator('[data-testid^="class-set-user-e2e-room-copy-2"] .name').first().click()
+    await expect
+      .poll(() => paintedPixels(page, 'label-overlay', colors).then((c) => c.reduce((a, b) => a + b, 0)))
+      .toBe(0)
+    await page.getByTestId('import-labels').click()
+    await page.getByTestId(`browse-entry-${exchange}`).click()
+    await page.getByTestId(`browse-entry-${folder}`).click()
     await page.getByTestId('browse-pick-folder').click()
     await expect
       .poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 })
