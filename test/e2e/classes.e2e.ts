@@ -49,6 +49,16 @@ function canvasDigest(page: Page, testId: string): Promise<string> {
   })
 }
 
+/** Walks the server-side file browser down `folders` (a root, then names inside it) and uses the last. */
+async function pickFolder(page: Page, folders: string[]): Promise<void> {
+  for (const folder of folders) await page.getByTestId(`browse-entry-${folder}`).click()
+  await page.getByTestId('browse-pick-folder').click()
+}
+
+function exchangeResult(page: Page, text: string): Promise<void> {
+  return expect.poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 }).toContain(text)
+}
+
 async function drag(page: Page, from: [number, number], to: [number, number]): Promise<void> {
   const box = await page.getByTestId('label-overlay').boundingBox()
   if (!box) throw new Error('label canvas not laid out')
@@ -107,8 +117,9 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
     await drag(page, [0.1, 0.75], [0.4, 0.9]) // floor-ish
     await expect.poll(() => page.getByTestId('undo').isEnabled()).toBe(true)
     // One class painted: the panel asks for a second one (no training, no failed job).
+    // The status follows the strokes after a debounce; on a loaded machine that takes more than a second.
     await expect
-      .poll(() => page.getByTestId('probe-hint').textContent())
+      .poll(() => page.getByTestId('probe-hint').textContent(), { timeout: 15_000 })
       .toContain('Paint a second class to train the probe.')
     await page.keyboard.press('2')
     await drag(page, [0.5, 0.1], [0.9, 0.25]) // wall-ish
@@ -157,30 +168,30 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
       .toBeGreaterThan(10_000)
   })
 
-  it('exports the labels to a folder and imports them into a copy of the set, pixel for pixel', async () => {
+  /** Duplicates the set, imports the labels in `folders` into the (empty) copy, and expects `painted`. */
+  async function importIntoCopy(copyId: string, folders: string[], painted: string): Promise<void> {
     const { page } = app
-    const painted = await canvasDigest(page, 'label-overlay')
-    await page.getByTestId('export-labels-png').click()
-    await page.getByTestId(`browse-entry-${exchange}`).click()
-    await page.getByTestId('browse-pick-folder').click()
-    await expect
-      .poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 })
-      .toContain('label PNGs and classes.json written')
-    expect(readdirSync(exchange).sort()).toEqual(['000000.png', 'classes.json'])
-
     await page.locator('[data-testid^="class-set-user-e2e-room"]').first().getByText('Duplicate').click()
     // Select the copy by its name (the row's middle holds its Rename and Delete buttons).
-    await page.locator('[data-testid^="class-set-user-e2e-room-copy"] .name').first().click()
+    await page.locator(`[data-testid^="class-set-${copyId}"] .name`).first().click()
     await expect
       .poll(() => paintedPixels(page, 'label-overlay', colors).then((c) => c.reduce((a, b) => a + b, 0)))
       .toBe(0)
     await page.getByTestId('import-labels').click()
-    await page.getByTestId(`browse-entry-${exchange}`).click()
-    await page.getByTestId('browse-pick-folder').click()
-    await expect
-      .poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 })
-      .toContain('Imported labels of 1 frame')
+    await pickFolder(page, folders)
+    await exchangeResult(page, 'Imported labels of 1 frame')
     await expect.poll(() => canvasDigest(page, 'label-overlay'), { timeout: 30_000 }).toBe(painted)
+  }
+
+  it('exports the labels to a folder and imports them into a copy of the set, pixel for pixel', async () => {
+    const { page } = app
+    const painted = await canvasDigest(page, 'label-overlay')
+    await page.getByTestId('export-labels-png').click()
+    await pickFolder(page, [exchange])
+    await exchangeResult(page, 'label PNGs and classes.json written')
+    expect(readdirSync(exchange).sort()).toEqual(['000000.png', 'classes.json'])
+
+    await importIntoCopy('user-e2e-room-copy', [exchange], painted)
   })
 
   it('exports COCO panoptic and imports it into another copy of the set, pixel for pixel', async () => {
@@ -193,28 +204,13 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
     const folder = join(exchange, 'panoptic')
     mkdirSync(folder)
     await page.getByTestId('export-labels-panoptic').click()
-    await page.getByTestId(`browse-entry-${exchange}`).click()
-    await page.getByTestId(`browse-entry-${folder}`).click()
-    await page.getByTestId('browse-pick-folder').click()
-    await expect
-      .poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 })
-      .toContain('COCO panoptic written')
+    await pickFolder(page, [exchange, 'panoptic'])
+    await exchangeResult(page, 'COCO panoptic written')
     const json = readdirSync(folder).find((n) => n.endsWith('.json')) ?? ''
     expect(json).toMatch(/^panoptic_demo-apartment\..+\.json$/)
     expect(readdirSync(join(folder, json.slice(0, -5)))).toEqual(['000000.png'])
 
-    await page.locator('[data-testid^="class-set-user-e2e-room"]').first().getByText('Duplicate').click()
-    await page.locator('[data-testid^="class-set-user-e2e-room-copy-2"] .name').first().click()
-    await expect
-      .poll(() => paintedPixels(page, 'label-overlay', colors).then((c) => c.reduce((a, b) => a + b, 0)))
-      .toBe(0)
-    await page.getByTestId('import-labels').click()
-    await page.getByTestId(`browse-entry-${exchange}`).click()
-    await page.getByTestId(`browse-entry-${folder}`).click()
-    await page.getByTestId('browse-pick-folder').click()
-    await expect
-      .poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 })
-      .toContain('Imported labels of 1 frame')
-    await expect.poll(() => canvasDigest(page, 'label-overlay'), { timeout: 30_000 }).toBe(painted)
+    await importIntoCopy('user-e2e-room-copy-2', [exchange, 'panoptic'], painted)
+    await page.getByTestId('label-exchange').screenshot({ path: '/tmp/i17-label-exchange.png' })
   })
 })

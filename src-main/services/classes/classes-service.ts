@@ -300,7 +300,13 @@ export class ClassesService implements ServiceApi<Spec> {
     }
     const manifest = await this.deps.manifest(sessionId)
     return {
-      files: await writeLabelExport(target, format, { sessionId, classSetId, classes: set.classes, manifest, frames }),
+      files: await writeLabelExport(target, format ?? 'png', {
+        sessionId,
+        classSetId,
+        classes: set.classes,
+        manifest,
+        frames,
+      }),
     }
   }
 

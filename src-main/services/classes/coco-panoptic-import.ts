@@ -10,7 +10,7 @@ import { basename, join } from 'node:path'
 import { decode } from 'fast-png'
 import { z } from 'zod'
 import { ConsoleError, type ClassDef } from '../../contract'
-import type { ImportedLabels } from './label-import'
+import { valuesByName, type ImportedLabels } from './label-import'
 import { segmentIdOf } from './coco-panoptic'
 
 const panopticSchema = z.object({
@@ -52,17 +52,7 @@ export async function readCocoPanoptic(
       `${jsonPath}: not a COCO panoptic file (${error instanceof Error ? error.message : String(error)}).`,
     )
   }
-  const byName = new Map(classes.map((c, k) => [c.name.trim().toLowerCase(), k + 1]))
-  const valueOfCategory = new Map<number, number>()
-  for (const category of parsed.categories) {
-    const value = byName.get(category.name.trim().toLowerCase())
-    if (value === undefined)
-      throw new ConsoleError(
-        'invalid_input',
-        `${jsonPath}: category "${category.name}" (id ${category.id}) is not in the class set.`,
-      )
-    valueOfCategory.set(category.id, value)
-  }
+  const valueOfCategory = valuesByName(jsonPath, 'category', parsed.categories, classes)
   const frameByRgb = new Map(session.rgbFiles.map((f, index) => [basename(f), index]))
   const images = new Map(parsed.images.map((image) => [image.id, image]))
   const pngDir = jsonPath.slice(0, -'.json'.length)

@@ -7,16 +7,13 @@
  */
 import { encode } from 'fast-png'
 import type { ClassDef } from '../../contract'
+import { cocoImages, type CocoFrame } from './coco-export'
 import type { LabelMask } from './label-store'
 import { isStuffClass } from './stuff-classes'
 
-export interface PanopticFrame {
-  frameIndex: number
-  /** The frame's RGB file, relative to the session (COCO `images[].file_name`). */
-  fileName: string
+export interface PanopticFrame extends CocoFrame {
   /** The segment PNG's name inside the PNG folder (COCO `annotations[].file_name`). */
   pngName: string
-  mask: LabelMask
 }
 
 interface SegmentInfo {
@@ -135,13 +132,7 @@ export function cocoPanoptic(
       description: `DVE Console labels of "${info.sessionId}" in class set "${info.classSetId}" (COCO panoptic)`,
       version: '1.0',
     },
-    images: frames.map((f) => ({
-      id: f.frameIndex + 1,
-      file_name: f.fileName,
-      width: f.mask.width,
-      height: f.mask.height,
-      frame_index: f.frameIndex,
-    })),
+    images: cocoImages(frames),
     categories: classes.map((c, k) => ({
       id: k + 1,
       name: c.name,

@@ -16,6 +16,7 @@ import { DataRouter } from '../../../../src-main/services/data-router'
 import { EventBus } from '../../../../src-main/services/event-bus'
 import { JobRunner } from '../../../../src-main/services/jobs/job-runner'
 import { disposers, embeddings, frames, manifest, packs, scorer, twoClasses } from './classes-fixture'
+import type { ClassDefInput } from '../../../../src-main/contract'
 
 /** Each service serves its masks through its own router (one per home). */
 const routers = new WeakMap<object, DataRouter>()
@@ -49,11 +50,31 @@ const strokes: Array<[number, number[]]> = [
   [1, [47, 1, 2]],
 ]
 
-async function labelled(service: ReturnType<typeof classesAt>, name: string) {
-  const set = await service.create({ name, classes: twoClasses })
-  for (const [frameIndex, runs] of strokes)
+async function labelled(
+  service: ReturnType<typeof classesAt>,
+  name: string,
+  classes: ClassDefInput[] = twoClasses,
+  painted: Array<[number, number[]]> = strokes,
+) {
+  const set = await service.create({ name, classes })
+  for (const [frameIndex, runs] of painted)
     await service.saveLabels({ sessionId: 's', classSetId: set.id, frameIndex, width: 8, height: 6, runs })
   return set
+}
+
+/** The 8×6 index mask that `runs` (start, length, value triples) paint. */
+function maskFromRuns(runs: number[]): number[] {
+  const mask = new Array<number>(48).fill(0)
+  for (let i = 0; i < runs.length; i += 3)
+    mask.fill(runs[i + 2] as number, runs[i] as number, (runs[i] as number) + (runs[i + 1] as number))
+  return mask
+}
+
+/** Runs a reference-reader script on `path` and parses the JSON it prints last. */
+function readWithPython<T>(script: string, path: string): T {
+  return JSON.parse(
+    execFileSync('python3', ['-c', script, path], { encoding: 'utf8' }).split('\n').filter(Boolean).at(-1) as string,
+  ) as T
 }
 
 /** The stored mask (class index + 1 per pixel) as the renderer fetches it. */
@@ -123,24 +144,21 @@ describe('label exchange', () => {
         '    out[img["frame_index"]] = m.flatten().tolist()',
         'print(json.dumps({"masks": out, "categories": [c["name"] for c in coco.loadCats(coco.getCatIds())]}))',
       ].join('\n')
-      const decoded = JSON.parse(
-        execFileSync('python3', ['-c', script, files[0] as string], { encoding: 'utf8' })
-          .split('\n')
-          .filter(Boolean)
-          .at(-1) as string,
-      ) as { masks: Record<string, number[]>; categories: string[] }
+      const decoded = readWithPython<{ masks: Record<string, number[]>; categories: string[] }>(
+        script,
+        files[0] as string,
+      )
       expect(decoded.categories).toEqual(['chair', 'table'])
-      for (const [frameIndex, runs] of strokes) {
-        const expected = new Array<number>(48).fill(0)
-        for (let i = 0; i < runs.length; i += 3)
-          expected.fill(runs[i + 2] as number, runs[i] as number, (runs[i] as number) + (runs[i + 1] as number))
-        expect(decoded.masks[String(frameIndex)], `frame ${frameIndex}`).toEqual(expected)
-      }
+      for (const [frameIndex, runs] of strokes)
+        expect(decoded.masks[String(frameIndex)], `frame ${frameIndex}`).toEqual(maskFromRuns(runs))
     },
   )
 
   // Frame 0 (8×6): chair in two separate blobs (two thing segments), wall in two patches (one stuff segment).
-  const panopticClasses = [twoClasses[0], { name: 'Wall', color: [120, 120, 120] as [number, number, number] }]
+  const panopticClasses: [ClassDefInput, ClassDefInput] = [
+    twoClasses[0],
+    { ...twoClasses[1], name: 'Wall', prompts: ['wall'] },
+  ]
   const panopticStrokes: Array<[number, number[]]> = [
     [0, [0, 2, 1, 8, 2, 1, 6, 2, 2, 30, 2, 2, 44, 3, 1]],
     [1, [9, 1, 1]],
@@ -154,9 +172,7 @@ describe('label exchange', () => {
     async () => {
       const home = mkdtempSync(join(tmpdir(), 'dve-panoptic-'))
       const service = classesAt(home)
-      const set = await service.create({ name: 'Pan', classes: panopticClasses })
-      for (const [frameIndex, runs] of panopticStrokes)
-        await service.saveLabels({ sessionId: 's', classSetId: set.id, frameIndex, width: 8, height: 6, runs })
+      const set = await labelled(service, 'Pan', panopticClasses, panopticStrokes)
       const out = join(home, 'panoptic')
       const { files } = await service.exportLabels({
         sessionId: 's',
@@ -195,23 +211,14 @@ describe('label exchange', () => {
         '    out[frames[a["image_id"]]] = {"mask": m.flatten().tolist(), "segments": segs}',
         'print(json.dumps({"frames": out, "isthing": {c["name"]: c["isthing"] for c in d["categories"]}}))',
       ].join('\n')
-      const decoded = JSON.parse(
-        execFileSync('python3', ['-c', script, files[0] as string], { encoding: 'utf8' })
-          .split('\n')
-          .filter(Boolean)
-          .at(-1) as string,
-      ) as {
+      const decoded = readWithPython<{
         frames: Record<string, { mask: number[]; segments: Record<string, number> }>
         isthing: Record<string, number>
-      }
+      }>(script, files[0] as string)
       expect(decoded.isthing).toEqual({ chair: 1, Wall: 0 })
       expect(decoded.frames['0']?.segments).toEqual({ chair: 2, Wall: 1 })
-      for (const [frameIndex, runs] of panopticStrokes) {
-        const expected = new Array<number>(48).fill(0)
-        for (let i = 0; i < runs.length; i += 3)
-          expected.fill(runs[i + 2] as number, runs[i] as number, (runs[i] as number) + (runs[i + 1] as number))
-        expect(decoded.frames[String(frameIndex)]?.mask, `frame ${frameIndex}`).toEqual(expected)
-      }
+      for (const [frameIndex, runs] of panopticStrokes)
+        expect(decoded.frames[String(frameIndex)]?.mask, `frame ${frameIndex}`).toEqual(maskFromRuns(runs))
       // Back into a set listing the classes the other way round: the same pixels, by class name.
       const swapped = await service.create({ name: 'Pan back', classes: [panopticClasses[1], panopticClasses[0]] })
       expect(await service.importLabels({ sessionId: 's', classSetId: swapped.id, dir: out })).toEqual({
@@ -227,15 +234,7 @@ describe('label exchange', () => {
   it('refuses a panoptic PNG with a segment id its JSON does not list, naming the file', async () => {
     const home = mkdtempSync(join(tmpdir(), 'dve-panoptic-bad-'))
     const service = classesAt(home)
-    const set = await service.create({ name: 'Bad', classes: panopticClasses })
-    await service.saveLabels({
-      sessionId: 's',
-      classSetId: set.id,
-      frameIndex: 0,
-      width: 8,
-      height: 6,
-      runs: [0, 4, 1],
-    })
+    const set = await labelled(service, 'Bad', panopticClasses, [[0, [0, 4, 1]]])
     const out = join(home, 'panoptic')
     const [json] = (
       await service.exportLabels({ sessionId: 's', classSetId: set.id, outDir: out, format: 'coco-panoptic' })
