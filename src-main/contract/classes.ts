@@ -242,23 +242,26 @@ export const classesSpec = {
     z.object({ id, outDir: z.string().min(1).max(1000), overwrite: z.boolean().default(false) }),
   ),
   /**
-   * Reads a folder written by exportLabels (NNNNNN.png + classes.json) into a session's labels;
-   * values map to the set's classes by name (browser mode: only inside the allowed roots).
+   * Reads a folder written by exportLabels into a session's labels: NNNNNN.png + classes.json, or a
+   * COCO panoptic `panoptic_*.json` with its PNG folder (CVAT, Label Studio); values map to the set's
+   * classes by name (browser mode: only inside the allowed roots).
    */
   importLabels: method<{ frames: number[] }>()(
     z.object({ sessionId, classSetId: id, dir: z.string().min(1).max(1000) }),
   ),
   /**
    * Writes one index-mask PNG per labelled frame plus classes.json, or (`format: 'coco'`) one COCO
-   * semantic-segmentation JSON with RLE masks for CVAT / Label Studio. Browser mode: only inside the
-   * allowed roots. Files of those names already there are replaced only with `overwrite`.
+   * semantic-segmentation JSON with RLE masks, or (`'coco-panoptic'`) `panoptic_<session>.<set>.json`
+   * plus its folder of segment PNGs, for CVAT / Label Studio. Browser mode: only inside the allowed
+   * roots. Files of those names already there are replaced only with
+   * `overwrite`.
    */
   exportLabels: method<{ files: string[] }>()(
     z.object({
       sessionId,
       classSetId: id,
       outDir: z.string().min(1).max(1000),
-      format: z.enum(['png', 'coco']).default('png'),
+      format: z.enum(['png', 'coco', 'coco-panoptic']).default('png'),
       overwrite: z.boolean().default(false),
     }),
   ),

@@ -2,9 +2,9 @@
  * Classes end to end on the demo recording: create a class set with two classes, paint each with the
  * brush, train the probe, see its prediction overlay appear, reload the page and find the labels and
  * the probe intact; export the labels through the browser-mode file browser and import them into a
- * copy of the set, pixel for pixel. Runs on the shipped demo pack.
+ * copy of the set, pixel for pixel, and the same through COCO panoptic. Runs on the shipped demo pack.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -47,6 +47,16 @@ function canvasDigest(page: Page, testId: string): Promise<string> {
     }
     return `${canvas.width}x${canvas.height}:${a}:${b}`
   })
+}
+
+/** Walks the server-side file browser down `folders` (a root, then names inside it) and uses the last. */
+async function pickFolder(page: Page, folders: string[]): Promise<void> {
+  for (const folder of folders) await page.getByTestId(`browse-entry-${folder}`).click()
+  await page.getByTestId('browse-pick-folder').click()
+}
+
+function exchangeResult(page: Page, text: string): Promise<void> {
+  return expect.poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 }).toContain(text)
 }
 
 async function drag(page: Page, from: [number, number], to: [number, number]): Promise<void> {
@@ -107,8 +117,9 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
     await drag(page, [0.1, 0.75], [0.4, 0.9]) // floor-ish
     await expect.poll(() => page.getByTestId('undo').isEnabled()).toBe(true)
     // One class painted: the panel asks for a second one (no training, no failed job).
+    // The status follows the strokes after a debounce; on a loaded machine that takes more than a second.
     await expect
-      .poll(() => page.getByTestId('probe-hint').textContent())
+      .poll(() => page.getByTestId('probe-hint').textContent(), { timeout: 15_000 })
       .toContain('Paint a second class to train the probe.')
     await page.keyboard.press('2')
     await drag(page, [0.5, 0.1], [0.9, 0.25]) // wall-ish
@@ -157,48 +168,67 @@ describe.skipIf(reason !== '')(reason ? `Classes view — skipped: ${reason}` : 
       .toBeGreaterThan(10_000)
   })
 
-  /** Clicks an import/export button and picks the exchange folder in the file browser. */
-  async function exchangeWithFolder(page: Page, button: string): Promise<void> {
-    await page.getByTestId(button).click()
-    await page.getByTestId(`browse-entry-${exchange}`).click()
-    await page.getByTestId('browse-pick-folder').click()
+  /** Duplicates the set, imports the labels in `folders` into the (empty) copy, and expects `painted`. */
+  async function importIntoCopy(copyId: string, folders: string[], painted: string): Promise<void> {
+    const { page } = app
+    await page.locator('[data-testid^="class-set-user-e2e-room"]').first().getByText('Duplicate').click()
+    // Select the copy by its name (the row's middle holds its Rename and Delete buttons).
+    await page.locator(`[data-testid^="class-set-${copyId}"] .name`).first().click()
+    await expect
+      .poll(() => paintedPixels(page, 'label-overlay', colors).then((c) => c.reduce((a, b) => a + b, 0)))
+      .toBe(0)
+    await page.getByTestId('import-labels').click()
+    await pickFolder(page, folders)
+    await exchangeResult(page, 'Imported labels of 1 frame')
+    await expect.poll(() => canvasDigest(page, 'label-overlay'), { timeout: 30_000 }).toBe(painted)
   }
 
   it('exports the labels to a folder and imports them into a copy of the set, pixel for pixel', async () => {
     const { page } = app
     const painted = await canvasDigest(page, 'label-overlay')
-    await exchangeWithFolder(page, 'export-labels-png')
-    await expect
-      .poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 })
-      .toContain('label PNGs and classes.json written')
+    await page.getByTestId('export-labels-png').click()
+    await pickFolder(page, [exchange])
+    await exchangeResult(page, 'label PNGs and classes.json written')
     expect(readdirSync(exchange).sort()).toEqual(['000000.png', 'classes.json'])
 
-    await page.locator('[data-testid^="class-set-user-e2e-room"]').first().getByText('Duplicate').click()
-    // Select the copy by its name (the row's middle holds its Rename and Delete buttons).
-    await page.locator('[data-testid^="class-set-user-e2e-room-copy"] .name').first().click()
-    await expect
-      .poll(() => paintedPixels(page, 'label-overlay', colors).then((c) => c.reduce((a, b) => a + b, 0)))
-      .toBe(0)
-    await exchangeWithFolder(page, 'import-labels')
-    await expect
-      .poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 })
-      .toContain('Imported labels of 1 frame')
-    await expect.poll(() => canvasDigest(page, 'label-overlay'), { timeout: 30_000 }).toBe(painted)
+    await importIntoCopy('user-e2e-room-copy', [exchange], painted)
+  })
 
-    // Exporting into the same folder again replaces files only after the person says so.
+  it('exports COCO panoptic and imports it into another copy of the set, pixel for pixel', async () => {
+    const { page } = app
+    await page.locator('[data-testid^="class-set-user-e2e-room"] .name').first().click()
+    await expect
+      .poll(() => paintedPixels(page, 'label-overlay', colors).then((c) => Math.min(...c)), { timeout: 30_000 })
+      .toBeGreaterThan(0)
+    const painted = await canvasDigest(page, 'label-overlay')
+    const folder = join(exchange, 'panoptic')
+    mkdirSync(folder)
+    await page.getByTestId('export-labels-panoptic').click()
+    await pickFolder(page, [exchange, 'panoptic'])
+    await exchangeResult(page, 'COCO panoptic written')
+    const json = readdirSync(folder).find((n) => n.endsWith('.json')) ?? ''
+    expect(json).toMatch(/^panoptic_demo-apartment\..+\.json$/)
+    expect(readdirSync(join(folder, json.slice(0, -5)))).toEqual(['000000.png'])
+
+    await importIntoCopy('user-e2e-room-copy-2', [exchange, 'panoptic'], painted)
+    await page.getByTestId('label-exchange').screenshot({ path: '/tmp/i17-label-exchange.png' })
+  })
+
+  it('replaces the files of an earlier export only after the person says so', async () => {
+    const { page } = app
     const written = readFileSync(join(exchange, '000000.png'))
-    await exchangeWithFolder(page, 'export-labels-png')
+    await page.getByTestId('export-labels-png').click()
+    await pickFolder(page, [exchange])
     await expect
       .poll(() => page.getByTestId('confirm-dialog').textContent(), { timeout: 30_000 })
       .toContain('already holds 2 of the files this export writes (000000.png, classes.json)')
     await page.screenshot({ path: '/tmp/dve-classes-replace-files.png' })
     await page.getByTestId('confirm-cancel').click()
     await expect.poll(() => page.getByTestId('confirm-dialog').count()).toBe(0)
-    await exchangeWithFolder(page, 'export-labels-png')
+    await page.getByTestId('export-labels-png').click()
+    await pickFolder(page, [exchange])
     await page.getByTestId('confirm-ok').click()
-    await expect
-      .poll(() => page.getByTestId('exchange-result').textContent(), { timeout: 30_000 })
-      .toContain('label PNGs and classes.json written')
+    await exchangeResult(page, 'label PNGs and classes.json written')
     expect(readFileSync(join(exchange, '000000.png')).equals(written)).toBe(true) // the same labels, rewritten
   })
 })

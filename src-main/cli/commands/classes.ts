@@ -183,7 +183,9 @@ export function registerClassesCommand(program: Command, ctx: CliContext): void 
     .argument('<session>')
     .argument('<id>')
     .argument('<dir>')
-    .description('labels from a folder of index-mask PNGs plus classes.json (values matched by class name)')
+    .description(
+      'labels from a folder of index-mask PNGs plus classes.json, or of a COCO panoptic panoptic_*.json with its PNG folder (classes matched by name)',
+    )
     .action((sessionId: string, id: string, dir: string) =>
       withServices(ctx, async (services) => {
         const { frames } = await services.api.classes.importLabels({ sessionId, classSetId: id, dir: resolve(dir) })
@@ -196,21 +198,36 @@ export function registerClassesCommand(program: Command, ctx: CliContext): void 
     .argument('<id>')
     .argument('<dir>')
     .description(
-      'one index-mask PNG per labelled frame plus classes.json; --coco: one COCO semantic-segmentation JSON (RLE) for CVAT / Label Studio',
+      'one index-mask PNG per labelled frame plus classes.json; --coco: one COCO semantic-segmentation JSON (RLE); --coco-panoptic: COCO panoptic JSON + segment PNGs (for CVAT / Label Studio)',
     )
     .option('--coco', 'write <session>.<id>.coco.json instead of PNGs')
+    .option('--coco-panoptic', 'write panoptic_<session>.<id>.json and its folder of segment PNGs instead')
     .option('--overwrite', 'replace files of the same names in <dir>')
-    .action((sessionId: string, id: string, dir: string, flags: { coco?: boolean; overwrite?: boolean }) =>
-      withServices(ctx, async (services) => {
-        const { files } = await services.api.classes.exportLabels({
-          sessionId,
-          classSetId: id,
-          outDir: resolve(dir),
-          format: flags.coco ? 'coco' : 'png',
-          overwrite: Boolean(flags.overwrite),
-        })
-        ctx.out(flags.coco ? `COCO → ${files[0]}` : `${files.length - 1} masks and classes.json → ${resolve(dir)}`)
-      })(),
+    .action(
+      (
+        sessionId: string,
+        id: string,
+        dir: string,
+        flags: { coco?: boolean; cocoPanoptic?: boolean; overwrite?: boolean },
+      ) =>
+        withServices(ctx, async (services) => {
+          if (flags.coco && flags.cocoPanoptic) throw new Error('Choose one of --coco and --coco-panoptic.')
+          const format = flags.coco ? 'coco' : flags.cocoPanoptic ? 'coco-panoptic' : 'png'
+          const { files } = await services.api.classes.exportLabels({
+            sessionId,
+            classSetId: id,
+            outDir: resolve(dir),
+            format,
+            overwrite: Boolean(flags.overwrite),
+          })
+          ctx.out(
+            format === 'coco'
+              ? `COCO → ${files[0]}`
+              : format === 'coco-panoptic'
+                ? `COCO panoptic → ${files[0]} and ${files.length - 1} segment PNGs`
+                : `${files.length - 1} masks and classes.json → ${resolve(dir)}`,
+          )
+        })(),
     )
 }
 

@@ -3,7 +3,7 @@
  * probe training and visual means (ProbeJobs), evaluation jobs, and import/export of class sets and
  * labels. Read-only sets (built-in, pack) are refused with "duplicate to edit".
  */
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import {
   ConsoleError,
   resourcePaths,
@@ -21,23 +21,13 @@ import {
   type InputOf,
 } from '../../contract'
 import { classDefSchema } from '../../contract'
-import { writeFileAtomic } from '../../platform/atomic-write'
 import type { DataRouter } from '../data-router'
 import type { JobRunner } from '../jobs/job-runner'
 import type { EmbeddingProvider, FrameReader, FrameScorer, ModelPackProvider } from '../ports'
 import { modesOf, type ClassHeads } from './class-heads'
 import { readClassMatrices, readClassSetFile, writeClassSetFile } from './class-set-file'
 import type { ClassSetStore, StoredClassSet } from './class-set-store'
-import {
-  applyRuns,
-  countPixels,
-  encodeLabelPng,
-  classTableFileName,
-  maskFileName,
-  writeClassTable,
-  type LabelMask,
-  type LabelStore,
-} from './label-store'
+import { applyRuns, countPixels, type LabelMask, type LabelStore } from './label-store'
 import type { ProbeJobs } from './probe-jobs'
 import {
   compareFrameWithGroundTruth,
@@ -45,8 +35,7 @@ import {
   groundTruthClasses,
   type EvaluatorDeps,
 } from './session-evaluator'
-import { readLabelFolder } from './label-import'
-import { cocoSemantic, type CocoFrame } from './coco-export'
+import { labelExportEntries, readLabelImport, writeLabelExport, type LabelExport } from './label-exchange'
 import { fitNotices } from './pack-fit'
 import { regionRuns, similarRegion } from './similar-region'
 import { commandLinePolicy, refuseReplacing, type PathPolicy } from '../security/path-policy'
@@ -298,42 +287,32 @@ export class ClassesService implements ServiceApi<Spec> {
   }: InputOf<Spec['exportLabels']>): Promise<{ files: string[] }> {
     const target = await this.policy.writableFolder(resolve(outDir))
     const set = await this.deps.store.get(classSetId)
-    const frames = await this.deps.labels.frames(sessionId, classSetId)
-    if (frames.length === 0)
+    const frameIndices = await this.deps.labels.frames(sessionId, classSetId)
+    if (frameIndices.length === 0)
       throw new ConsoleError('not_found', `No labels for "${sessionId}" in class set "${classSetId}".`)
-    const written = new Set(
-      format === 'coco' ? [`${sessionId}.${classSetId}.coco.json`] : [...frames.map(maskFileName), classTableFileName],
-    )
+    const written = new Set(labelExportEntries(format ?? 'png', sessionId, classSetId, frameIndices))
     await refuseReplacing(target, (name) => written.has(name), overwrite)
-    if (format === 'coco') {
-      const manifest = await this.deps.manifest(sessionId)
-      const coco: CocoFrame[] = []
-      for (const frameIndex of frames) {
-        const mask = await this.deps.labels.read(sessionId, classSetId, frameIndex)
-        if (mask)
-          coco.push({ frameIndex, fileName: manifest.frames[frameIndex]?.rgb ?? maskFileName(frameIndex), mask })
-      }
-      const path = join(target, `${sessionId}.${classSetId}.coco.json`)
-      await writeFileAtomic(path, JSON.stringify(cocoSemantic({ sessionId, classSetId }, set.classes, coco)))
-      return { files: [path] }
-    }
-    const files: string[] = []
-    for (const frameIndex of frames) {
+    const frames: LabelExport['frames'] = []
+    for (const frameIndex of frameIndices) {
       const mask = await this.deps.labels.read(sessionId, classSetId, frameIndex)
-      if (!mask) continue
-      const path = join(target, maskFileName(frameIndex))
-      await writeFileAtomic(path, encodeLabelPng(mask, set.classes.length))
-      files.push(path)
+      if (mask) frames.push({ frameIndex, mask })
     }
-    files.push(await writeClassTable(target, classSetId, set.classes))
-    return { files }
+    const manifest = await this.deps.manifest(sessionId)
+    return {
+      files: await writeLabelExport(target, format ?? 'png', {
+        sessionId,
+        classSetId,
+        classes: set.classes,
+        manifest,
+        frames,
+      }),
+    }
   }
 
   async importLabels({ sessionId, classSetId, dir }: InputOf<Spec['importLabels']>): Promise<{ frames: number[] }> {
     const folder = await this.policy.readable(resolve(dir))
     const set = await this.deps.store.getWritable(classSetId)
-    const manifest = await this.deps.manifest(sessionId)
-    const imported = await readLabelFolder(folder, set.classes, { ...manifest.camera, frames: manifest.frames.length })
+    const imported = await readLabelImport(folder, set.classes, await this.deps.manifest(sessionId))
     // Everything is read and checked before the first write, so a bad file imports nothing.
     for (const { frameIndex, mask } of imported)
       await this.deps.labels.update(sessionId, classSetId, frameIndex, set.classes, () => mask)

@@ -47,6 +47,17 @@ export function columnMajorRuns(
   return { counts, area, bbox: area ? [x0, y0, x1 - x0 + 1, y1 - y0 + 1] : [0, 0, 0, 0] }
 }
 
+/** COCO `images`: one per labelled frame, id = frame index + 1, with the frame index for our import. */
+export function cocoImages(frames: CocoFrame[]): object[] {
+  return frames.map((f) => ({
+    id: f.frameIndex + 1,
+    file_name: f.fileName,
+    width: f.mask.width,
+    height: f.mask.height,
+    frame_index: f.frameIndex,
+  }))
+}
+
 export function cocoSemantic(
   info: { sessionId: string; classSetId: string },
   classes: ClassDef[],
@@ -74,13 +85,7 @@ export function cocoSemantic(
       description: `DVE Console labels of "${info.sessionId}" in class set "${info.classSetId}"`,
       version: '1.0',
     },
-    images: frames.map((f) => ({
-      id: f.frameIndex + 1,
-      file_name: f.fileName,
-      width: f.mask.width,
-      height: f.mask.height,
-      frame_index: f.frameIndex,
-    })),
+    images: cocoImages(frames),
     categories: classes.map((c, k) => ({ id: k + 1, name: c.name, supercategory: 'class', color: c.color })),
     annotations,
   }

@@ -19,6 +19,30 @@ export interface ImportedLabels {
   mask: LabelMask
 }
 
+/**
+ * Mask value (class index + 1) for each id a file names, matched to `classes` by name (case and
+ * outer spaces ignored); a name the set lacks is refused, naming the file.
+ */
+export function valuesByName(
+  file: string,
+  kind: 'class' | 'category',
+  entries: Array<{ id: number; name: string }>,
+  classes: ClassDef[],
+): Map<number, number> {
+  const byName = new Map(classes.map((c, k) => [c.name.trim().toLowerCase(), k + 1]))
+  const values = new Map<number, number>()
+  for (const entry of entries) {
+    const value = byName.get(entry.name.trim().toLowerCase())
+    if (value === undefined)
+      throw new ConsoleError(
+        'invalid_input',
+        `${file}: ${kind} "${entry.name}" (${kind === 'class' ? 'value' : 'id'} ${entry.id}) is not in the class set.`,
+      )
+    values.set(entry.id, value)
+  }
+  return values
+}
+
 export async function readLabelFolder(
   dir: string,
   classes: ClassDef[],
@@ -37,18 +61,13 @@ export async function readLabelFolder(
       `${tablePath}: not a class table (${error instanceof Error ? error.message : String(error)}).`,
     )
   }
-  const byName = new Map(classes.map((c, k) => [c.name.trim().toLowerCase(), k + 1]))
-  const valueMap = new Map<number, number>([[0, 0]])
-  for (const entry of parsed.classes) {
-    if (entry.id === 0) continue
-    const value = byName.get(entry.name.trim().toLowerCase())
-    if (value === undefined)
-      throw new ConsoleError(
-        'invalid_input',
-        `${tablePath}: class "${entry.name}" (value ${entry.id}) is not in the class set.`,
-      )
-    valueMap.set(entry.id, value)
-  }
+  const valueMap = valuesByName(
+    tablePath,
+    'class',
+    parsed.classes.filter((entry) => entry.id !== 0),
+    classes,
+  )
+  valueMap.set(0, 0)
   const names = (await readdir(dir)).filter((n) => /^\d{6,}\.png$/.test(n)).sort()
   return Promise.all(
     names.map(async (name) => {

@@ -1,6 +1,6 @@
 /**
  * Class maps without scores for the Segmentation panes: a frame's ground truth in the class set's
- * colours (void dark) and the error view (right / wrong / void), built from the loaded payloads.
+ * colours (void grey) and the error view (right / wrong / void), built from the loaded payloads.
  */
 import type { SegmentedClass } from '@contract'
 import { errorMap, voidClass } from '../../stores/segmentation'
@@ -15,7 +15,8 @@ export interface PlainClassMap {
   names: string[]
 }
 
-const voidColor: [number, number, number] = [24, 24, 28]
+// A mid grey: visible on the dark theme and over dark images, and no class or right/wrong hue.
+const voidColor: [number, number, number] = [140, 140, 150]
 export const errorColors: Array<[number, number, number]> = [[60, 200, 110], [230, 60, 60], voidColor]
 export const errorNames = ['right', 'wrong', 'void (not scored)']
 

@@ -72,8 +72,8 @@ export const frames: FrameReader = {
 export const manifest = {
   camera: { width: cameraWidth, height: cameraHeight },
   frames: [
-    { index: 0, labels: 'labels/000000.png' },
-    { index: 1, labels: 'labels/000001.png' },
+    { index: 0, rgb: 'rgb/000000.jpg', labels: 'labels/000000.png' },
+    { index: 1, rgb: 'rgb/000001.jpg', labels: 'labels/000001.png' },
   ],
   labelClasses: [
     { id: 0, name: 'void', color: [0, 0, 0] },
