@@ -9,8 +9,12 @@ import { useApi } from '../api/install'
 import { useJobsStore } from './jobs'
 import { richestClassSet } from './default-class-set'
 
-/** Strokes within this window start one retrain, not one each. */
-export const retrainDebounceMs = 800
+/**
+ * Strokes within this window start one retrain, not one each. Short, because the overlay should
+ * follow a stroke within half a second (docs/BENCHMARKS.md) and the service cancels a retrain in
+ * flight when the next one starts.
+ */
+export const retrainDebounceMs = 150
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
