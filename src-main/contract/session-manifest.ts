@@ -17,6 +17,8 @@ export const sessionFormatIds = [
   'synthetic',
   'polycam',
   'stray-scanner',
+  'record3d',
+  'nyuv2-mat',
   // Recorded from a robot over the Foxglove WebSocket protocol (docs/LIVE.md); never an import format.
   'live',
 ] as const

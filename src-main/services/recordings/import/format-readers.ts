@@ -5,6 +5,7 @@ import { frameFolderReader } from './frame-folder-reader'
 import { genericReader, samplesReader } from './generic-reader'
 import type { FormatReader } from './import-plan'
 import { mcapReader } from './mcap-reader'
+import { record3dReader } from './record3d-reader'
 import { redwoodReader } from './redwood-reader'
 import { replicaReader } from './replica-reader'
 import { scannetReader } from './scannet-reader'
@@ -24,4 +25,5 @@ export const formatReaders: readonly FormatReader[] = [
   mcapReader,
   polycamReader,
   strayScannerReader,
+  record3dReader,
 ]

@@ -1,7 +1,8 @@
 /**
  * Decodes and validates one frame's images for the session writer: RGB through sharp (a full decode,
  * so truncated files are caught; PPM through the netpbm reader), depth PNG through fast-png (exact
- * 16-bit samples), PGM through the netpbm reader, TIFF (16-bit or 32-bit float) through sharp.
+ * 16-bit samples), PGM through the netpbm reader, TIFF (16-bit or 32-bit float) through sharp, EXR
+ * (float) through exr-depth.ts.
  * Files that are already PNG/JPEG RGB or 16-bit PNG depth are copied, not re-encoded. Depth comes
  * back raw: the depth decision (depth-plausibility.ts) says how to read it.
  */
@@ -10,6 +11,7 @@ import sharp from 'sharp'
 import { decode as decodePng } from 'fast-png'
 import type { DepthSamples } from './depth-encodings'
 import type { ImageSource, LoadedImage } from './import-plan'
+import { decodeDepthExr, isExr } from './exr-depth'
 import { chooseByteOrder, parsePgmHeader, parsePpm, readPgmSamples, type ByteOrder } from './pgm-decoder'
 import { maxImageFileBytes, readSourceFile } from '../../security/source-confinement'
 import { checkImageSize } from '../../security/image-limits'
@@ -35,7 +37,7 @@ export interface EncodedRgb {
 export interface DepthImage {
   width: number
   height: number
-  /** Raw samples as stored in the source (16-bit, or 32-bit float for float TIFF). */
+  /** Raw samples as stored in the source (16-bit, or 32-bit float for float TIFF and EXR). */
   data: DepthSamples
   /** The source PNG when it can be copied unchanged (plain 16-bit depth). */
   png: Uint8Array | null
@@ -167,6 +169,7 @@ export async function decodeDepth(source: ImageSource, pgm: PgmByteOrderChoice):
     if (image.kind === 'depth16') return { width: image.width, height: image.height, data: image.data, png: null }
     if (/\.pgm$/i.test(file) || isNetpbm(image.bytes, 0x35)) return decodePgm(image.bytes, pgm)
     if (isTiff(image.bytes)) return await decodeDepthTiff(image.bytes)
+    if (isExr(image.bytes)) return { ...decodeDepthExr(image.bytes, file), png: null }
     return decodeDepthPng(image.bytes)
   } catch (error) {
     throw new FrameProblem(file, `cannot read the depth image (${errorText(error)})`)

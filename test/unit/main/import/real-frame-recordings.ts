@@ -69,3 +69,43 @@ export function mapDepth(depthMm: Uint16Array, encodeOne: (mm: number) => number
 
 export const matrixLines = (m: readonly number[]): string =>
   [0, 1, 2, 3].map((r) => m.slice(r * 4, r * 4 + 4).join(' ')).join('\n') + '\n'
+
+// ---- iPhone LiDAR exporters: low-resolution depth, OpenGL-axis poses ----
+
+/** OpenCV camera axes to OpenGL's (ARKit exporters' poses). */
+export const openGlFromOpenCv = [1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1]
+export const half = { width: 320, height: 240 }
+
+/** Every other pixel of every other row: the LiDAR-like low-resolution depth. */
+export const halfDepth = (mm: Uint16Array): Uint16Array =>
+  Uint16Array.from(
+    { length: half.width * half.height },
+    (_, p) => mm[Math.floor(p / half.width) * 2 * 640 + (p % half.width) * 2]!,
+  )
+
+/** Quaternion (x, y, z, w) of a rotation matrix (row-major 4×4), for odometry.csv; branches on the largest diagonal term for stability. */
+export function quaternionOf(m: number[]): number[] {
+  const [a, b, c] = [m[0]!, m[5]!, m[10]!]
+  const trace = a + b + c
+  if (trace > 0) {
+    const s = 2 * Math.sqrt(1 + trace)
+    return [(m[9]! - m[6]!) / s, (m[2]! - m[8]!) / s, (m[4]! - m[1]!) / s, s / 4]
+  }
+  if (a > b && a > c) {
+    const s = 2 * Math.sqrt(1 + a - b - c)
+    return [s / 4, (m[1]! + m[4]!) / s, (m[2]! + m[8]!) / s, (m[9]! - m[6]!) / s]
+  }
+  if (b > c) {
+    const s = 2 * Math.sqrt(1 + b - a - c)
+    return [(m[1]! + m[4]!) / s, s / 4, (m[6]! + m[9]!) / s, (m[2]! - m[8]!) / s]
+  }
+  const s = 2 * Math.sqrt(1 + c - a - b)
+  return [(m[2]! + m[8]!) / s, (m[6]! + m[9]!) / s, s / 4, (m[4]! - m[1]!) / s]
+}
+
+export const maxDifference = (a: ArrayLike<number>, b: ArrayLike<number>): number =>
+  Array.prototype.reduce.call(
+    a,
+    (most: number, v: number, i: number) => Math.max(most, Math.abs(v - b[i]!)),
+    0,
+  ) as number
