@@ -5,6 +5,7 @@ import { frameFolderReader } from './frame-folder-reader'
 import { genericReader, samplesReader } from './generic-reader'
 import type { FormatReader } from './import-plan'
 import { mcapReader } from './mcap-reader'
+import { nyuv2MatReader } from './nyuv2-mat-reader'
 import { record3dReader } from './record3d-reader'
 import { redwoodReader } from './redwood-reader'
 import { replicaReader } from './replica-reader'
@@ -26,4 +27,5 @@ export const formatReaders: readonly FormatReader[] = [
   polycamReader,
   strayScannerReader,
   record3dReader,
+  nyuv2MatReader,
 ]
