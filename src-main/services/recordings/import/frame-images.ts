@@ -12,6 +12,7 @@ import { decode as decodePng } from 'fast-png'
 import type { DepthSamples } from './depth-encodings'
 import type { ImageSource, LoadedImage } from './import-plan'
 import { decodeDepthExr, isExr } from './exr-depth'
+import { turnedSize, turnSamples } from './frame-orientation'
 import { chooseByteOrder, parsePgmHeader, parsePpm, readPgmSamples, type ByteOrder } from './pgm-decoder'
 import { maxImageFileBytes, readSourceFile } from '../../security/source-confinement'
 import { checkImageSize } from '../../security/image-limits'
@@ -84,24 +85,29 @@ function errorText(error: unknown): string {
 export async function decodeRgb(source: ImageSource): Promise<EncodedRgb> {
   const file = sourceLabel(source)
   const image = await loadImage(source)
+  const turn = source.turn ?? 0
   if (image.kind === 'depth16') throw new FrameProblem(file, 'expected a colour image, found 16-bit depth')
   try {
     if (image.kind === 'rgb8' || isNetpbm(image.bytes, 0x36)) {
       // sharp's libvips build reads no netpbm, so PPM goes through our reader.
       const rgb8 = image.kind === 'rgb8' ? image : parsePpm(image.bytes)
       const bytes = await sharp(rgb8.data, { raw: { width: rgb8.width, height: rgb8.height, channels: 3 } })
+        .rotate(turn)
         .png({ compressionLevel: 1 })
         .toBuffer()
-      return { width: rgb8.width, height: rgb8.height, bytes, extension: 'png' }
+      return { ...turnedSize(rgb8, turn), bytes, extension: 'png' }
     }
     const decoded = await sharp(image.bytes).raw().toBuffer({ resolveWithObject: true })
     const { width, height } = decoded.info
-    const copyable = source.kind === 'loaded' || /\.(png|jpe?g)$/i.test(file)
+    // An EXIF orientation flag would make viewers turn the colour but not the depth: the decided
+    // turn is applied to the pixels here and the flag is not written.
+    const flagged = image.extension === 'jpg' && ((await sharp(image.bytes).metadata()).orientation ?? 1) > 1
+    const copyable = !turn && !flagged && (source.kind === 'loaded' || /\.(png|jpe?g)$/i.test(file))
     if (copyable) return { width, height, bytes: image.bytes, extension: image.extension }
-    const bytes = await sharp(decoded.data, { raw: { width, height, channels: decoded.info.channels } })
-      .png({ compressionLevel: 1 })
-      .toBuffer()
-    return { width, height, bytes, extension: 'png' }
+    const pixels = sharp(decoded.data, { raw: { width, height, channels: decoded.info.channels } }).rotate(turn)
+    const jpeg = image.extension === 'jpg' && /\.jpe?g$/i.test(file)
+    const bytes = await (jpeg ? pixels.jpeg({ quality: 95 }) : pixels.png({ compressionLevel: 1 })).toBuffer()
+    return { ...turnedSize({ width, height }, turn), bytes, extension: jpeg ? 'jpg' : 'png' }
   } catch (error) {
     throw new FrameProblem(file, `cannot decode the colour image (${errorText(error)})`)
   }
@@ -162,6 +168,12 @@ async function decodeDepthTiff(bytes: Uint8Array): Promise<DepthImage> {
 }
 
 export async function decodeDepth(source: ImageSource, pgm: PgmByteOrderChoice): Promise<DepthImage> {
+  const stored = await decodeStoredDepth(source, pgm)
+  const turn = source.turn ?? 0
+  return turn ? { ...turnSamples(stored.data, stored, turn), png: null } : stored
+}
+
+async function decodeStoredDepth(source: ImageSource, pgm: PgmByteOrderChoice): Promise<DepthImage> {
   const file = sourceLabel(source)
   const image = await loadImage(source)
   try {
