@@ -82,10 +82,10 @@ export function decodeDepthExr(bytes: Uint8Array, file: string): { width: number
   const loader = new EXRLoader().setDataType(FloatType)
   loader.setOutputFormat(RedFormat)
   const decoded = loader.parse(loadableBytes(bytes, header))
-  const { width, height } = decoded
+  const { width, height } = header
   const data = decoded.data
-  if (!(data instanceof Float32Array) || data.length !== width * height)
-    throw new Error('the EXR decoder returned no single-channel float image')
+  if (!(data instanceof Float32Array) || decoded.width !== width || data.length !== width * height)
+    throw new Error("the EXR decoder returned no single-channel float image of the header's size")
   // The loader returns rows bottom-up (a GL texture); sessions store them top-down.
   const topDown = new Float32Array(width * height)
   for (let y = 0; y < height; y++) topDown.set(data.subarray((height - 1 - y) * width, (height - y) * width), y * width)

@@ -103,7 +103,8 @@ function classNames(file: H5File): string[] {
   const refs = names?.value
   if (!Array.isArray(refs)) return []
   return refs.map((ref) => {
-    const target = ref instanceof h5wasm.Reference ? file.dereference(ref) : null
+    // `unknown` first: the declared union narrows to never under instanceof (private members).
+    const target: unknown = ref instanceof h5wasm.Reference ? file.dereference(ref) : null
     const codes = target instanceof h5wasm.Dataset ? target.value : null
     return ArrayBuffer.isView(codes) ? String.fromCharCode(...(codes as Uint16Array)) : ''
   })
@@ -182,7 +183,9 @@ function planNyu(file: H5File, path: string, sets: NyuDatasets): ImportPlan {
     issues: [],
     warnings,
     ...(labels ? { labels } : {}),
-    close: async () => file.close(),
+    close: async () => {
+      file.close()
+    },
   }
 }
 

@@ -103,9 +103,8 @@ export function quaternionOf(m: number[]): number[] {
   return [(m[2]! + m[8]!) / s, (m[6]! + m[9]!) / s, s / 4, (m[4]! - m[1]!) / s]
 }
 
-export const maxDifference = (a: ArrayLike<number>, b: ArrayLike<number>): number =>
-  Array.prototype.reduce.call(
-    a,
-    (most: number, v: number, i: number) => Math.max(most, Math.abs(v - b[i]!)),
-    0,
-  ) as number
+export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let most = 0
+  for (let k = 0; k < a.length; k++) most = Math.max(most, Math.abs(a[k]! - b[k]!))
+  return most
+}
