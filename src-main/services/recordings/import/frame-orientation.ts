@@ -139,7 +139,14 @@ export function turnPlanIntrinsics(plan: ImportPlan, rotation: FrameRotation, st
   return {
     ...plan,
     camera: plan.camera ? turnIntrinsics(plan.camera, size, rotation) : null,
-    ...(plan.cameraSize ? { cameraSize: { ...plan.cameraSize, ...turnedSize(plan.cameraSize, rotation) } } : {}),
+    ...(plan.cameraSize
+      ? {
+          cameraSize: {
+            ...turnedSize(plan.cameraSize, rotation),
+            of: `${plan.cameraSize.of}, turned ${rotation}° with the frames`,
+          },
+        }
+      : {}),
     ...(plan.fallbackCamera
       ? {
           fallbackCamera: {

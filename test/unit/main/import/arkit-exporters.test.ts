@@ -16,6 +16,7 @@ import {
   maxDifference,
   medianMeters,
   openGlFromOpenCv,
+  polycamCameraJson,
   quaternionOf,
   type RealFrame,
 } from './real-frame-recordings'
@@ -44,18 +45,7 @@ describe.skipIf(!sevenScenes)(
           half.width,
           half.height,
         )
-        const t = multiply4(f.pose, openGlFromOpenCv)
-        const camera = {
-          fx: 585,
-          fy: 585,
-          cx: 320,
-          cy: 240,
-          width: 640,
-          height: 480,
-          timestamp: k / 10,
-          ...Object.fromEntries([0, 1, 2].flatMap((r) => [0, 1, 2, 3].map((c) => [`t_${r}${c}`, t[r * 4 + c]]))),
-        }
-        await writeText(join(dir, 'keyframes', 'cameras', `${stamp}.json`), JSON.stringify(camera))
+        await writeText(join(dir, 'keyframes', 'cameras', `${stamp}.json`), polycamCameraJson(f.pose, k / 10))
       }
       expect((await detectFormats(dir))[0]?.format).toBe('polycam')
       const { manifest, report } = await importInto(library(), dir)

@@ -6,7 +6,6 @@
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { detectFormats } from '../../../../src-main/services/recordings/import'
-import { multiply4 } from '../../../../src-main/services/recordings/import/pose-math'
 import { writeOneChannelExr, writeRgbaExr } from './exr-writers'
 import { importInto, readDepthPng, requiredRecording, skipMessage, temporaryDirsForFile } from './import-test-kit'
 import {
@@ -17,8 +16,7 @@ import {
   loadRealFrames,
   maxDifference,
   medianMeters,
-  openGlFromOpenCv,
-  quaternionOf,
+  record3dMetadataJson,
   type RealFrame,
 } from './real-frame-recordings'
 import { writeText } from './synthetic-sources'
@@ -41,15 +39,17 @@ describe.skipIf(!sevenScenes)(
     it('Record3D EXR_RGBD: float metres, K scaled to the depth, quaternion OpenGL poses converted', async () => {
       const dir = join(dirs['exr-src'], 'record3d')
       const root = join(dir, 'EXR_RGBD')
-      const poses = []
       for (const [k, f] of frames.entries()) {
         await copyColour(f.colourJpg, join(root, 'rgb', `${k}.jpg`))
         await writeOneChannelExr(join(root, 'depth', `${k}.exr`), metres(halfDepth(f.depthMm)), half.width, half.height)
-        const t = multiply4(f.pose, openGlFromOpenCv)
-        poses.push([...quaternionOf(t), t[3], t[7], t[11]])
       }
-      const metadata = { w: 640, h: 480, fps: 60, K: [585, 0, 0, 0, 585, 0, 320, 240, 1], poses }
-      await writeText(join(root, 'metadata.json'), JSON.stringify(metadata))
+      await writeText(
+        join(root, 'metadata.json'),
+        record3dMetadataJson(
+          frames.map((f) => f.pose),
+          60,
+        ),
+      )
 
       expect((await detectFormats(dir))[0]?.format).toBe('record3d')
       const { manifest, report, dir: session } = await importInto(library(), dir)

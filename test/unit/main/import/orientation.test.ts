@@ -17,8 +17,8 @@ import {
   halfDepth,
   loadRealFrames,
   maxDifference,
-  openGlFromOpenCv,
-  quaternionOf,
+  polycamCameraJson,
+  record3dMetadataJson,
   type RealFrame,
 } from './real-frame-recordings'
 import { writeDepthPng, writeText } from './synthetic-sources'
@@ -70,12 +70,7 @@ describe.skipIf(!sevenScenes)(
           half.width,
           half.height,
         )
-        const t = multiply4(f.pose, openGlFromOpenCv)
-        const camera = {
-          ...{ fx: 585, fy: 585, cx: 320, cy: 240, width: 640, height: 480, timestamp: k / 10 },
-          ...Object.fromEntries([0, 1, 2].flatMap((r) => [0, 1, 2, 3].map((c) => [`t_${r}${c}`, t[r * 4 + c]]))),
-        }
-        await writeText(join(dir, 'keyframes', 'cameras', `${stamp}.json`), JSON.stringify(camera))
+        await writeText(join(dir, 'keyframes', 'cameras', `${stamp}.json`), polycamCameraJson(f.pose, k / 10))
       }
       const { manifest, report, dir: session } = await importInto(dirs['turn-lib'], dir)
       expect(report.decisions?.orientation).toMatchObject({
@@ -97,7 +92,6 @@ describe.skipIf(!sevenScenes)(
 
     it('Record3D frames stored portrait under landscape metadata: turned back to the metadata, assumed clockwise', async () => {
       const root = join(dirs['turn-src'], 'record3d-portrait', 'EXR_RGBD')
-      const poses = []
       for (const [k, f] of frames.entries()) {
         await putBytes(
           join(root, 'rgb', `${k}.jpg`),
@@ -106,11 +100,14 @@ describe.skipIf(!sevenScenes)(
         const portrait = turnedCounterClockwise(halfDepth(f.depthMm), half.width, half.height)
         const metres = Float32Array.from(portrait, (mm) => (mm > 0 ? mm / 1000 : Number.NaN))
         await writeOneChannelExr(join(root, 'depth', `${k}.exr`), metres, half.height, half.width)
-        const t = multiply4(f.pose, openGlFromOpenCv)
-        poses.push([...quaternionOf(t), t[3], t[7], t[11]])
       }
-      const metadata = { w: 640, h: 480, fps: 30, K: [585, 0, 0, 0, 585, 0, 320, 240, 1], poses }
-      await writeText(join(root, 'metadata.json'), JSON.stringify(metadata))
+      await writeText(
+        join(root, 'metadata.json'),
+        record3dMetadataJson(
+          frames.map((f) => f.pose),
+          30,
+        ),
+      )
       const { manifest, report, dir: session } = await importInto(dirs['turn-lib'], join(root, '..'))
       expect(report.decisions?.orientation).toMatchObject({ rotationDeg: 90, reason: expect.stringMatching(/assumed/) })
       expect(manifest.camera).toMatchObject({ width: 320, height: 240, fx: 292.5, cx: 159.75, cy: 119.75 })

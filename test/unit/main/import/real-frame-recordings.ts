@@ -6,6 +6,7 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { encode } from 'fast-png'
+import { multiply4 } from '../../../../src-main/services/recordings/import/pose-math'
 import { readDepthPng } from './import-test-kit'
 
 export interface RealFrame {
@@ -107,4 +108,21 @@ export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   let most = 0
   for (let k = 0; k < a.length; k++) most = Math.max(most, Math.abs(a[k]! - b[k]!))
   return most
+}
+
+/** A Polycam keyframe camera JSON: the 7-Scenes intrinsics of the 640×480 colour, the pose camera→world with OpenGL axes. */
+export function polycamCameraJson(pose: number[], timestampSec: number): string {
+  const t = multiply4(pose, openGlFromOpenCv)
+  const rows = [0, 1, 2].flatMap((r) => [0, 1, 2, 3].map((c) => [`t_${r}${c}`, t[r * 4 + c]]))
+  const intrinsics = { fx: 585, fy: 585, cx: 320, cy: 240, width: 640, height: 480 }
+  return JSON.stringify({ ...intrinsics, timestamp: timestampSec, ...Object.fromEntries(rows) })
+}
+
+/** Record3D metadata.json: K column-major for the 640×480 colour, poses [qx qy qz qw tx ty tz] camera→world (OpenGL axes). */
+export function record3dMetadataJson(poses: number[][], fps: number): string {
+  const entries = poses.map((pose) => {
+    const t = multiply4(pose, openGlFromOpenCv)
+    return [...quaternionOf(t), t[3], t[7], t[11]]
+  })
+  return JSON.stringify({ w: 640, h: 480, fps, K: [585, 0, 0, 0, 585, 0, 320, 240, 1], poses: entries })
 }
