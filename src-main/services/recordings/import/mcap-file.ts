@@ -1,11 +1,14 @@
 /**
- * An indexed MCAP file opened for import: topics with their schema names, CDR decoding of ROS 2
- * messages (schemas parsed once per channel) and random access to single messages by log time.
+ * An indexed MCAP file opened for import: topics with their schema names, decoding of ROS 2 (CDR)
+ * and ROS 1 messages (a `.bag` converted with `mcap convert`; schemas parsed once per channel) and
+ * random access to single messages by log time. ROS 1 messages are handed on with ROS 2's field
+ * names (time `nsec` → `nanosec`, CameraInfo `D K R P` → `d k r p`), so one reader serves both.
  */
 import { open, type FileHandle } from 'node:fs/promises'
 import { McapIndexedReader, type IReadable } from '@mcap/core'
 import { loadDecompressHandlers } from '@mcap/support'
 import { parse as parseMessageDefinition } from '@foxglove/rosmsg'
+import { MessageReader as Ros1MessageReader } from '@foxglove/rosmsg-serialization'
 import { MessageReader } from '@foxglove/rosmsg2-serialization'
 import { ConsoleError } from '../../../contract'
 import { confinedPath } from '../../security/source-confinement'
@@ -42,8 +45,25 @@ class FileReadable implements IReadable {
 
 const textDecoder = new TextDecoder()
 
+interface Decoder {
+  read<T>(data: Uint8Array): T
+}
+
+const ros1MatrixFields: Record<string, string> = { D: 'd', K: 'k', R: 'r', P: 'p' }
+
+/** A decoded ROS 1 message with ROS 2's field names; typed arrays (image data) are passed through. */
+function withRos2Fields(value: unknown, cameraInfo: boolean): unknown {
+  if (Array.isArray(value)) return value.map((v) => withRos2Fields(v, false))
+  if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return value
+  const entries = Object.entries(value).map(([key, v]): [string, unknown] => {
+    if (key === 'nsec') return ['nanosec', v]
+    return [(cameraInfo && ros1MatrixFields[key]) || key, withRos2Fields(v, false)]
+  })
+  return Object.fromEntries(entries)
+}
+
 export class McapFile {
-  private readonly decoders = new Map<number, MessageReader>()
+  private readonly decoders = new Map<number, Decoder>()
 
   private constructor(
     readonly path: string,
@@ -95,18 +115,28 @@ export class McapFile {
     }))
   }
 
-  private decoderFor(channelId: number): MessageReader {
+  private decoderFor(channelId: number): Decoder {
     let decoder = this.decoders.get(channelId)
     if (!decoder) {
       const channel = this.reader.channelsById.get(channelId)
       const schema = channel ? this.reader.schemasById.get(channel.schemaId) : undefined
-      if (!channel || !schema || channel.messageEncoding !== 'cdr' || schema.encoding !== 'ros2msg')
+      const ros2 = channel?.messageEncoding === 'cdr' && schema?.encoding === 'ros2msg'
+      const ros1 = channel?.messageEncoding === 'ros1' && schema?.encoding === 'ros1msg'
+      if (!channel || !schema || (!ros1 && !ros2))
         throw new ConsoleError(
           'unsupported',
-          `${this.path}: topic ${channel?.topic ?? channelId} is not ROS 2 CDR (encoding ${channel?.messageEncoding ?? '?'}).`,
+          `${this.path}: topic ${channel?.topic ?? channelId} is neither ROS 2 CDR nor ROS 1 (encoding ${channel?.messageEncoding ?? '?'}).`,
           { file: this.path },
         )
-      decoder = new MessageReader(parseMessageDefinition(textDecoder.decode(schema.data), { ros2: true }))
+      const definition = parseMessageDefinition(textDecoder.decode(schema.data), { ros2 })
+      if (ros2) {
+        const reader = new MessageReader(definition)
+        decoder = { read: (data) => reader.readMessage(data) }
+      } else {
+        const reader = new Ros1MessageReader(definition)
+        const cameraInfo = /CameraInfo$/.test(schema.name)
+        decoder = { read: <T>(data: Uint8Array) => withRos2Fields(reader.readMessage(data), cameraInfo) as T }
+      }
       this.decoders.set(channelId, decoder)
     }
     return decoder
@@ -130,7 +160,7 @@ export class McapFile {
       sameTime.set(topic, { logTime: record.logTime, count: ordinal + 1 })
       yield {
         ref: { topic, logTime: record.logTime, ordinal },
-        message: this.decoderFor(record.channelId).readMessage<T>(record.data),
+        message: this.decoderFor(record.channelId).read<T>(record.data),
       }
     }
   }

@@ -1,5 +1,5 @@
 /**
- * ROS 2 MCAP recordings: a colour topic (Image rgb8/bgr8/… or CompressedImage), a depth topic (Image
+ * ROS MCAP recordings (ROS 2, or ROS 1 converted from a .bag with `mcap convert`): a colour topic (Image rgb8/bgr8/… or CompressedImage), a depth topic (Image
  * 16UC1 or 32FC1), CameraInfo for intrinsics and /tf + /tf_static for poses. Topics are chosen in
  * the options or detected; depth frames are associated with the nearest colour frame in time.
  * Images are read again from the file while the session is written, so memory stays bounded.
@@ -23,7 +23,8 @@ import { TfBuffer, type RosTransformStamped } from './tf-buffer'
 import { associateOneToOne } from './timestamp-association'
 
 const cameraInfoSchemas = new Set(['sensor_msgs/msg/CameraInfo', 'sensor_msgs/CameraInfo'])
-const tfSchemas = new Set(['tf2_msgs/msg/TFMessage', 'tf2_msgs/TFMessage'])
+// tf/tfMessage: older ROS 1 bags (same fields).
+const tfSchemas = new Set(['tf2_msgs/msg/TFMessage', 'tf2_msgs/TFMessage', 'tf/tfMessage'])
 const defaultToleranceSec = 0.02
 /** How far from a dynamic transform's samples a lookup may be and still be used. */
 const tfMaxGapSec = 0.1
@@ -225,7 +226,7 @@ async function planMcap(file: McapFile, options: ImportOptions, ctx: JobContext)
 
 export const mcapReader: FormatReader = {
   format: 'mcap',
-  label: 'ROS 2 MCAP (Image/CompressedImage, CameraInfo, tf)',
+  label: 'ROS MCAP (Image/CompressedImage, CameraInfo, tf; ROS 2, or ROS 1 converted from a .bag)',
   async detect(tree) {
     const [path] = await mcapFiles(tree)
     if (!path) return null
