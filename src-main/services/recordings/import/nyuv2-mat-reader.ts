@@ -12,6 +12,7 @@ import { ConsoleError } from '../../../contract'
 import type { FormatReader, ImportPlan, PlannedFrame } from './import-plan'
 import { mappingFor } from './label-layouts'
 import type { SourceTree } from './source-tree'
+import { confinedPath } from '../../security/source-confinement'
 
 /** NYU Depth v2 toolbox, camera_params.m: the colour camera the labelled depths are registered to. */
 const nyuColourCamera = { fx: 518.8579, fy: 519.4696, cx: 325.5824, cy: 253.7362 }
@@ -25,9 +26,11 @@ const matFile = (tree: SourceTree): string | null =>
   tree.singleFile && /\.mat$/i.test(tree.singleFile) ? tree.path(tree.singleFile) : null
 
 async function openMat(path: string): Promise<H5File> {
+  // Confined to the import's source like every other file it reads (h5wasm opens the path itself).
+  const real = await confinedPath(path)
   await h5wasm.ready
   try {
-    return new h5wasm.File(path, 'r')
+    return new h5wasm.File(real, 'r')
   } catch {
     throw new ConsoleError(
       'bad_file',
@@ -195,7 +198,9 @@ export const nyuv2MatReader: FormatReader = {
   async detect(tree) {
     const path = matFile(tree)
     if (!path) return null
-    const file = await openMat(path).catch((error: unknown) => error as ConsoleError)
+    const file = await openMat(path).catch((error: unknown) =>
+      error instanceof Error ? error : new Error(String(error)),
+    )
     if (file instanceof Error) return { confidence: 0.3, reason: file.message, frameCount: null, needs: [] }
     try {
       const sets = nyuDatasets(file)
