@@ -16,7 +16,7 @@ import {
   maxDifference,
   medianMeters,
   openGlFromOpenCv,
-  polycamCameraJson,
+  writePolycamExport,
   quaternionOf,
   type RealFrame,
 } from './real-frame-recordings'
@@ -36,17 +36,7 @@ describe.skipIf(!sevenScenes)(
 
     it('Polycam keyframes: colour intrinsics scaled to the depth, OpenGL camera→world poses converted', async () => {
       const dir = join(dirs['arkit-src'], 'polycam')
-      for (const [k, f] of frames.entries()) {
-        const stamp = String(1700000000 + k)
-        await copyColour(f.colourJpg, join(dir, 'keyframes', 'images', `${stamp}.jpg`))
-        await writeDepthPng(
-          join(dir, 'keyframes', 'depth', `${stamp}.png`),
-          halfDepth(f.depthMm),
-          half.width,
-          half.height,
-        )
-        await writeText(join(dir, 'keyframes', 'cameras', `${stamp}.json`), polycamCameraJson(f.pose, k / 10))
-      }
+      await writePolycamExport(dir, frames)
       expect((await detectFormats(dir))[0]?.format).toBe('polycam')
       const { manifest, report } = await importInto(library(), dir)
       expect(manifest.camera).toMatchObject({ width: 320, height: 240, fx: 292.5, fy: 292.5, cx: 159.75, cy: 119.75 })

@@ -17,11 +17,11 @@ import {
   halfDepth,
   loadRealFrames,
   maxDifference,
-  polycamCameraJson,
+  writePolycamExport,
   record3dMetadataJson,
   type RealFrame,
 } from './real-frame-recordings'
-import { writeDepthPng, writeText } from './synthetic-sources'
+import { writeText } from './synthetic-sources'
 
 const sevenScenes = requiredRecording('7scenes-tsdf-fusion')
 const dirs = temporaryDirsForFile('turn-src', 'turn-lib')
@@ -58,20 +58,9 @@ describe.skipIf(!sevenScenes)(
 
     it('EXIF orientation 6 on landscape frames: colour, depth, intrinsics and poses turned upright together', async () => {
       const dir = join(dirs['turn-src'], 'exif')
-      for (const [k, f] of frames.entries()) {
-        const stamp = String(1700000000 + k)
-        await putBytes(
-          join(dir, 'keyframes', 'images', `${stamp}.jpg`),
-          await sharp(f.colourJpg).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer(),
-        )
-        await writeDepthPng(
-          join(dir, 'keyframes', 'depth', `${stamp}.png`),
-          halfDepth(f.depthMm),
-          half.width,
-          half.height,
-        )
-        await writeText(join(dir, 'keyframes', 'cameras', `${stamp}.json`), polycamCameraJson(f.pose, k / 10))
-      }
+      await writePolycamExport(dir, frames, async (f, path) =>
+        putBytes(path, await sharp(f.colourJpg).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer()),
+      )
       const { manifest, report, dir: session } = await importInto(dirs['turn-lib'], dir)
       expect(report.decisions?.orientation).toMatchObject({
         rotationDeg: 90,

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path'
 import { encode } from 'fast-png'
 import { multiply4 } from '../../../../src-main/services/recordings/import/pose-math'
 import { readDepthPng } from './import-test-kit'
+import { writeDepthPng, writeText } from './synthetic-sources'
 
 export interface RealFrame {
   number: number
@@ -125,4 +126,18 @@ export function record3dMetadataJson(poses: number[][], fps: number): string {
     return [...quaternionOf(t), t[3], t[7], t[11]]
   })
   return JSON.stringify({ w: 640, h: 480, fps, K: [585, 0, 0, 0, 585, 0, 320, 240, 1], poses: entries })
+}
+
+/** A Polycam keyframes export of `frames` (half-resolution depth, camera JSONs); `colour` writes each frame's image. */
+export async function writePolycamExport(
+  dir: string,
+  frames: readonly RealFrame[],
+  colour: (frame: RealFrame, path: string) => Promise<void> = (f, path) => copyColour(f.colourJpg, path),
+): Promise<void> {
+  for (const [k, f] of frames.entries()) {
+    const stamp = String(1700000000 + k)
+    await colour(f, join(dir, 'keyframes', 'images', `${stamp}.jpg`))
+    await writeDepthPng(join(dir, 'keyframes', 'depth', `${stamp}.png`), halfDepth(f.depthMm), half.width, half.height)
+    await writeText(join(dir, 'keyframes', 'cameras', `${stamp}.json`), polycamCameraJson(f.pose, k / 10))
+  }
 }
