@@ -10,7 +10,14 @@ import { orderFrames } from './frame-order'
 import type { ImportPlan, PlannedFrame } from './import-plan'
 import { resolveIntrinsics, type IntrinsicsChoice } from './intrinsics-decision'
 import { decidePlanDepth, depthDecisionWarnings, type DepthOf } from './plan-depth-decision'
-import { colourHeader, decideOrientation, turnFrames, turnPlanIntrinsics, turnPose } from './frame-orientation'
+import {
+  colourHeader,
+  decideOrientation,
+  orientationMismatch,
+  turnFrames,
+  turnPlanIntrinsics,
+  turnPose,
+} from './frame-orientation'
 import { decidePoseConvention, worldFromCameraOf } from './pose-convention'
 import type { Matrix4 } from './pose-math'
 import type { MetricDepth } from './pose-overlap'
@@ -96,9 +103,10 @@ export async function decideImport({
   const warnings = [...ordered.warnings, ...depthDecisionWarnings(depth)]
   const storedFirst = await firstReadableDepth(ordered.frames, depthOf)
   // Orientation: decided on the first readable frame; every image is then decoded turned.
-  const orientation = storedFirst
-    ? decideOrientation(plan, options, await colourHeader(storedFirst.frame.rgb), storedFirst.depth)
-    : null
+  const colour = storedFirst ? await colourHeader(storedFirst.frame.rgb) : null
+  const orientation = storedFirst ? decideOrientation(plan, options, colour, storedFirst.depth) : null
+  const mismatch = storedFirst ? orientationMismatch(colour, storedFirst.depth) : null
+  if (mismatch) warnings.push(mismatch)
   const rotation = orientation?.rotationDeg ?? 0
   const turnedFrames = turnFrames(ordered.frames, rotation)
   const firstDepth = storedFirst ? await firstReadableDepth(turnedFrames, depthOf) : null

@@ -85,6 +85,17 @@ export function decideOrientation(
   }
 }
 
+/**
+ * A warning when colour and depth are stored in different orientations (one portrait, one
+ * landscape): typically phone video whose frames ffmpeg turned upright on extraction while the
+ * depth stayed in the sensor's orientation. One turn cannot align them, so the import says so.
+ */
+export function orientationMismatch(colour: Size | null, depth: Size): string | null {
+  if (!colour || colour.width === colour.height || depth.width === depth.height) return null
+  if (isPortrait(colour) === isPortrait(depth)) return null
+  return `The colour frames are ${sizeText(colour)} but the depth is ${sizeText(depth)}: one of them was turned (ffmpeg turns phone video upright when extracting frames; extract with "ffmpeg -noautorotate -i rgb.mp4 rgb/%06d.jpg"). Colour and depth will not line up as imported.`
+}
+
 /** Samples (`channels` interleaved) turned clockwise by `rotation`. */
 export function turnSamples<T extends Uint8Array | Uint16Array | Float32Array>(
   data: T,

@@ -21,7 +21,7 @@ import {
   record3dMetadataJson,
   type RealFrame,
 } from './real-frame-recordings'
-import { writeText } from './synthetic-sources'
+import { writeDepthPng, writeText } from './synthetic-sources'
 
 const sevenScenes = requiredRecording('7scenes-tsdf-fusion')
 const dirs = temporaryDirsForFile('turn-src', 'turn-lib')
@@ -117,6 +117,20 @@ describe.skipIf(!sevenScenes)(
       expect(manifest.camera).toMatchObject({ width: 320, height: 240, cx: 159.75 })
       const colour = await sharp(join(session, manifest.frames[0]!.rgb)).metadata()
       expect([colour.width, colour.height, colour.orientation ?? 1]).toEqual([640, 480, 1])
+    })
+
+    it('colour turned on extraction while the depth was not: a warning says they will not line up', async () => {
+      const dir = join(dirs['turn-src'], 'extracted')
+      for (const [k, f] of frames.entries()) {
+        await putBytes(join(dir, 'rgb', `${k}.jpg`), await sharp(f.colourJpg).rotate(90).jpeg().toBuffer())
+        await writeDepthPng(join(dir, 'depth', `${k}.png`), halfDepth(f.depthMm), half.width, half.height)
+      }
+      const { report } = await importInto(dirs['turn-lib'], dir, {
+        intrinsics: { fx: 292.5, fy: 292.5, cx: 160, cy: 120 },
+      })
+      expect(report.warnings.join('\n')).toMatch(
+        /colour frames are 480×640 but the depth is 320×240: one of them was turned .*-noautorotate/,
+      )
     })
   },
 )
