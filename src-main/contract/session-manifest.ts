@@ -13,6 +13,7 @@ export const sessionFormatIds = [
   'replica',
   'dveformer-samples',
   'mcap',
+  'rosbag',
   'generic',
   'synthetic',
   'polycam',

@@ -4,7 +4,7 @@ import { dveSessionReader } from './dve-session-reader'
 import { frameFolderReader } from './frame-folder-reader'
 import { genericReader, samplesReader } from './generic-reader'
 import type { FormatReader } from './import-plan'
-import { mcapReader } from './mcap-reader'
+import { mcapReader, rosbagReader } from './mcap-reader'
 import { nyuv2MatReader } from './nyuv2-mat-reader'
 import { record3dReader } from './record3d-reader'
 import { redwoodReader } from './redwood-reader'
@@ -24,6 +24,7 @@ export const formatReaders: readonly FormatReader[] = [
   samplesReader,
   genericReader,
   mcapReader,
+  rosbagReader,
   polycamReader,
   strayScannerReader,
   record3dReader,

@@ -12,20 +12,9 @@ import { MessageReader as Ros1MessageReader } from '@foxglove/rosmsg-serializati
 import { MessageReader } from '@foxglove/rosmsg2-serialization'
 import { ConsoleError } from '../../../contract'
 import { confinedPath } from '../../security/source-confinement'
+import { withRefs, withRos2Fields, type MessageRef, type RosRecording } from './ros-recording'
 
-export interface McapTopic {
-  topic: string
-  schemaName: string
-  messageCount: number | null
-}
-
-/** Where one message is in the file, to read it again later. */
-export interface MessageRef {
-  topic: string
-  logTime: bigint
-  /** Index among the topic's messages with the same log time. */
-  ordinal: number
-}
+export type { MessageRef, RosTopic as McapTopic } from './ros-recording'
 
 class FileReadable implements IReadable {
   constructor(
@@ -49,20 +38,7 @@ interface Decoder {
   read<T>(data: Uint8Array): T
 }
 
-const ros1MatrixFields: Record<string, string> = { D: 'd', K: 'k', R: 'r', P: 'p' }
-
-/** A decoded ROS 1 message with ROS 2's field names; typed arrays (image data) are passed through. */
-function withRos2Fields(value: unknown, cameraInfo: boolean): unknown {
-  if (Array.isArray(value)) return value.map((v) => withRos2Fields(v, false))
-  if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return value
-  const entries = Object.entries(value).map(([key, v]): [string, unknown] => {
-    if (key === 'nsec') return ['nanosec', v]
-    return [(cameraInfo && ros1MatrixFields[key]) || key, withRos2Fields(v, false)]
-  })
-  return Object.fromEntries(entries)
-}
-
-export class McapFile {
+export class McapFile implements RosRecording {
   private readonly decoders = new Map<number, Decoder>()
 
   private constructor(
@@ -143,33 +119,19 @@ export class McapFile {
   }
 
   /** Every message of `topics` in log-time order, decoded, with a reference to read it again. */
-  async *messages<T>(
-    topics: string[],
-    startTime?: bigint,
-    endTime?: bigint,
-  ): AsyncGenerator<{ ref: MessageRef; message: T }> {
-    const sameTime = new Map<string, { logTime: bigint; count: number }>()
-    for await (const record of this.reader.readMessages({
-      topics,
-      ...(startTime !== undefined ? { startTime } : {}),
-      ...(endTime !== undefined ? { endTime } : {}),
-    })) {
-      const topic = this.reader.channelsById.get(record.channelId)?.topic ?? ''
-      const last = sameTime.get(topic)
-      const ordinal = last && last.logTime === record.logTime ? last.count : 0
-      sameTime.set(topic, { logTime: record.logTime, count: ordinal + 1 })
-      yield {
-        ref: { topic, logTime: record.logTime, ordinal },
-        message: this.decoderFor(record.channelId).read<T>(record.data),
-      }
+  messages<T>(topics: string[], startTime?: bigint, endTime?: bigint): AsyncGenerator<{ ref: MessageRef; message: T }> {
+    const records = async function* (this: McapFile): AsyncGenerator<{ topic: string; logTime: bigint; message: T }> {
+      for await (const record of this.reader.readMessages({
+        topics,
+        ...(startTime !== undefined ? { startTime } : {}),
+        ...(endTime !== undefined ? { endTime } : {}),
+      }))
+        yield {
+          topic: this.reader.channelsById.get(record.channelId)?.topic ?? '',
+          logTime: record.logTime,
+          message: this.decoderFor(record.channelId).read<T>(record.data),
+        }
     }
-  }
-
-  async read<T>(ref: MessageRef): Promise<T> {
-    for await (const { ref: found, message } of this.messages<T>([ref.topic], ref.logTime, ref.logTime))
-      if (found.ordinal === ref.ordinal) return message
-    throw new ConsoleError('bad_file', `${this.path}: message on ${ref.topic} at ${ref.logTime} ns is gone.`, {
-      file: this.path,
-    })
+    return withRefs(records.call(this))
   }
 }

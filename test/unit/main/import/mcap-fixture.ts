@@ -16,6 +16,7 @@ import {
   stringDefinition,
   tfMessageDefinition,
 } from './ros2-definitions'
+import { TestBag } from './bag-writer'
 import {
   inRos1Fields,
   ros1CameraInfoDefinition,
@@ -129,6 +130,8 @@ export interface RgbdMcapOptions {
   zstdChunks?: boolean
   /** ROS 1 encoding, as `mcap convert` writes a .bag. */
   ros1?: boolean
+  /** Write a ROS 1 bag instead of an MCAP (ROS 1 encoding). */
+  bag?: boolean
 }
 
 async function zstdChunk(): Promise<(data: Uint8Array) => { compression: string; compressedData: Uint8Array }> {
@@ -186,7 +189,9 @@ async function colourMessage(
  * /tf_static (base_link → camera_depth_optical_frame) and /tf (odom → base_link moving along x).
  */
 export async function writeRgbdMcap(path: string, options: RgbdMcapOptions): Promise<void> {
-  const mcap = new TestMcap(options.zstdChunks ? await zstdChunk() : undefined, options.ros1)
+  const mcap = options.bag
+    ? new TestBag()
+    : new TestMcap(options.zstdChunks ? await zstdChunk() : undefined, options.ros1)
   const compressed = options.colour === 'jpeg'
   const colour = await mcap.topic(
     '/camera/color/image',

@@ -189,3 +189,21 @@ describe('ROS 1 recording converted from a .bag (mcap convert)', () => {
     for (const [k, frame] of manifest.frames.entries()) expect(frame.worldFromCamera![7]).toBeCloseTo(cameraX(k), 6)
   })
 })
+
+describe('ROS 1 bag', () => {
+  it('imports colour, depth, CameraInfo intrinsics and tf poses straight from the .bag', async () => {
+    const path = join(work(), 'rgbd.bag')
+    await writeRgbdMcap(path, { frames: 4, depthEncoding: '32FC1', colour: 'rgb8', bag: true })
+    const [detected] = await detectFormats(path)
+    expect(detected).toMatchObject({ format: 'rosbag', frameCount: 4 })
+    const { report, manifest, dir } = await importInto(library(), path)
+    expect(report.format).toBe('rosbag')
+    expect(report.imported).toBe(4)
+    const { width, height, fx, fy, cx, cy } = fixtureCamera
+    expect(manifest.camera).toEqual({ width, height, fx, fy, cx, cy })
+    const depth = await readDepthPng(join(dir, manifest.frames[2]!.depth))
+    expect(depth.data[1]! * manifest.depthUnitMeters).toBeCloseTo(wallDepthMeters, 6)
+    expect(depth.data[width]).toBe(0)
+    for (const [k, frame] of manifest.frames.entries()) expect(frame.worldFromCamera![7]).toBeCloseTo(cameraX(k), 6)
+  })
+})
