@@ -12,9 +12,7 @@ import { MessageReader as Ros1MessageReader } from '@foxglove/rosmsg-serializati
 import { MessageReader } from '@foxglove/rosmsg2-serialization'
 import { ConsoleError } from '../../../contract'
 import { confinedPath } from '../../security/source-confinement'
-import { withRefs, withRos2Fields, type MessageRef, type RosRecording } from './ros-recording'
-
-export type { MessageRef, RosTopic as McapTopic } from './ros-recording'
+import { withRefs, withRos2Fields, type MessageRef, type RosRecording, type RosTopic } from './ros-recording'
 
 class FileReadable implements IReadable {
   constructor(
@@ -82,7 +80,7 @@ export class McapFile implements RosRecording {
     return this.handle.close()
   }
 
-  topics(): McapTopic[] {
+  topics(): RosTopic[] {
     const counts = this.reader.statistics?.channelMessageCounts
     return [...this.reader.channelsById.values()].map((channel) => ({
       topic: channel.topic,

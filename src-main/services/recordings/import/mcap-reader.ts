@@ -9,7 +9,7 @@ import type { JobContext } from '../../jobs/job-runner'
 import type { FormatReader, ImportPlan, PlannedFrame } from './import-plan'
 import { BagFile } from './bag-file'
 import { McapFile } from './mcap-file'
-import { readMessage, type MessageRef, type RosRecording, type RosTopic as McapTopic } from './ros-recording'
+import { readMessage, type MessageRef, type RosRecording, type RosTopic } from './ros-recording'
 import {
   colourFromRos,
   depthEncodings,
@@ -49,12 +49,12 @@ async function recordingFiles(tree: SourceTree, pattern: RegExp): Promise<string
   return (await tree.files('', pattern)).map((name) => tree.path(name))
 }
 
-const describeTopics = (topics: McapTopic[]): string =>
+const describeTopics = (topics: RosTopic[]): string =>
   topics.map((t) => `${t.topic} (${t.schemaName})`).join(', ') || 'none'
 
 function requireTopic(
   file: RosRecording,
-  topics: McapTopic[],
+  topics: RosTopic[],
   topic: string,
   schemas: Set<string>,
   what: string,
@@ -77,7 +77,7 @@ async function firstMessage<T>(file: RosRecording, topic: string): Promise<T | n
 /** Image topics split by what their first message holds. */
 async function classifyImageTopics(
   file: RosRecording,
-  topics: McapTopic[],
+  topics: RosTopic[],
 ): Promise<{ colour: string[]; depth: string[] }> {
   const colour: string[] = []
   const depth: string[] = []
@@ -100,7 +100,7 @@ const commonPrefixLength = (a: string, b: string): number => {
 
 async function readIntrinsics(
   file: RosRecording,
-  topics: McapTopic[],
+  topics: RosTopic[],
   depthTopic: string,
   options: ImportOptions,
 ): Promise<PinholeIntrinsics | null> {
@@ -114,7 +114,7 @@ async function readIntrinsics(
   return { fx: info.k[0], fy: info.k[4], cx: info.k[2]!, cy: info.k[5]! }
 }
 
-async function readTf(file: RosRecording, topics: McapTopic[]): Promise<TfBuffer> {
+async function readTf(file: RosRecording, topics: RosTopic[]): Promise<TfBuffer> {
   const tf = new TfBuffer()
   const tfTopics = topics.filter((t) => tfSchemas.has(t.schemaName)).map((t) => t.topic)
   if (tfTopics.length > 0)
