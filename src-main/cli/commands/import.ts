@@ -53,7 +53,7 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
     .description('import a recording folder or file into the library (progress and ETA on stderr, report on stdout)')
     .argument(
       '<path>',
-      'recording folder or file (TUM, Redwood, 7-Scenes, ScanNet, Replica, samples, PGM, MCAP, Record3D, NYUv2 .mat, dve session)',
+      'recording folder or file (TUM, Redwood, 7-Scenes, ScanNet, Replica, samples, PGM, MCAP, ROS 1 .bag, Record3D, NYUv2 .mat, dve session)',
     )
     .addOption(new Option('--format <format>', 'read the source as this format').choices([...sessionFormatIds]))
     .option('--name <name>', 'session name (default: the source folder name)')
