@@ -1,10 +1,10 @@
-/** The decisions of an import (depth reading, intrinsics, poses, order) as CLI lines, for `dve import` and `dve info`. */
+/** The decisions of an import (depth reading, intrinsics, poses, order, orientation) as CLI lines, for `dve import` and `dve info`. */
 import type { ImportDecisions } from '../contract'
 
 const meters = (m: number | null): string => (m === null ? '–' : `${m.toFixed(2)} m`)
 
 export function decisionLines(decisions: ImportDecisions, indent = '  '): string[] {
-  const { depth, intrinsics, poses, order } = decisions
+  const { depth, intrinsics, poses, order, orientation } = decisions
   return [
     `${indent}depth        ${depth.encoding}, ${depth.unitMeters} m per value (stored ${depth.storedUnitMeters} m), median ${meters(depth.medianMeters)}, ${(100 * depth.validFraction).toFixed(0)} % valid`,
     `${indent}  why        ${depth.reason}`,
@@ -14,5 +14,11 @@ export function decisionLines(decisions: ImportDecisions, indent = '  '): string
     `${indent}  why        ${poses.reason}`,
     `${indent}order        ${order.by}`,
     `${indent}  why        ${order.reason}`,
+    ...(orientation
+      ? [
+          `${indent}orientation  turned ${orientation.rotationDeg}° clockwise`,
+          `${indent}  why        ${orientation.reason}`,
+        ]
+      : []),
   ]
 }

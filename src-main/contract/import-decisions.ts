@@ -21,6 +21,10 @@ export const depthEncodingIds = [
 ] as const
 export type DepthEncodingId = (typeof depthEncodingIds)[number]
 
+/** Clockwise quarter turns an import can apply to a recording's frames (portrait exports, EXIF orientation). */
+export const frameRotationSchema = z.literal([0, 90, 180, 270])
+export type FrameRotation = z.infer<typeof frameRotationSchema>
+
 export const depthCandidateSchema = z.object({
   encoding: z.enum(depthEncodingIds),
   /** Metres per decoded value (disparity: 1, the conversion is fixed). */
@@ -76,6 +80,8 @@ export const importDecisionsSchema = z.object({
     reason: z.string(),
   }),
   order: z.object({ by: z.enum(['timestamps', 'file-number', 'source-order']), reason: z.string() }),
+  /** Clockwise turn applied to colour, depth and labels (intrinsics and poses turned with them); absent in older reports. */
+  orientation: z.object({ rotationDeg: frameRotationSchema, reason: z.string() }).optional(),
 })
 export type ImportDecisions = z.infer<typeof importDecisionsSchema>
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod'
 import { sessionFormatIds, type SessionFormatId } from './session-manifest'
-import { depthEncodingIds, importDecisionsSchema } from './import-decisions'
+import { depthEncodingIds, frameRotationSchema, importDecisionsSchema } from './import-decisions'
 
 export * from './import-decisions'
 import { displayName } from './display-name'
@@ -51,6 +51,8 @@ export const importOptionsSchema = z.object({
   poseConvention: z
     .enum(['camera-to-world', 'world-to-camera', 'camera-to-world-opengl', 'world-to-camera-opengl', 'none'])
     .optional(),
+  /** Clockwise turn of every frame (colour, depth, labels; intrinsics and poses follow), overriding the orientation check. */
+  rotation: frameRotationSchema.optional(),
   /** Byte order of 16-bit PGM depth; "auto" picks the one whose values are plausible depths. */
   pgmByteOrder: z.enum(['auto', 'big', 'little']).optional(),
   mcap: mcapImportOptionsSchema.optional(),

@@ -13,10 +13,13 @@ export const sessionFormatIds = [
   'replica',
   'dveformer-samples',
   'mcap',
+  'rosbag',
   'generic',
   'synthetic',
   'polycam',
   'stray-scanner',
+  'record3d',
+  'nyuv2-mat',
   // Recorded from a robot over the Foxglove WebSocket protocol (docs/LIVE.md); never an import format.
   'live',
 ] as const

@@ -46,6 +46,7 @@ describe.skipIf(!chromiumAvailable() || !available)('Import preview in browser m
     const decisions = await page.getByTestId('preview-decisions').textContent()
     expect(decisions).toMatch(/plain · 0\.0001 m per unit/)
     expect(decisions).toMatch(/median 2\.45 m/)
+    expect(decisions).toMatch(/Orientation\s*as decided: turned 0°.*kept as stored \(512×424/s)
     expect(await page.getByTestId('preview-warnings').textContent()).toMatch(/1\/5000 m .* also looks plausible/)
     expect(await nonBlankFraction(page, '[data-testid="preview-depth"]')).toBeGreaterThan(0.5)
     expect(await nonBlankFraction(page, '[data-testid="preview-cloud"]')).toBeGreaterThan(0.05)

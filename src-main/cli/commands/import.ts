@@ -38,6 +38,7 @@ interface ImportFlags {
   pgmByteOrder?: 'auto' | 'big' | 'little'
   depthEncoding?: ImportOptions['depthEncoding']
   poseConvention?: ImportOptions['poseConvention']
+  rotate?: '0' | '90' | '180' | '270'
   dryRun?: boolean
   rgbTopic?: string
   depthTopic?: string
@@ -52,7 +53,7 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
     .description('import a recording folder or file into the library (progress and ETA on stderr, report on stdout)')
     .argument(
       '<path>',
-      'recording folder or file (TUM, Redwood, 7-Scenes, ScanNet, Replica, samples, PGM, MCAP, dve session)',
+      'recording folder or file (TUM, Redwood, 7-Scenes, ScanNet, Replica, samples, PGM, MCAP, ROS 1 .bag, Record3D, NYUv2 .mat, dve session)',
     )
     .addOption(new Option('--format <format>', 'read the source as this format').choices([...sessionFormatIds]))
     .option('--name <name>', 'session name (default: the source folder name)')
@@ -83,9 +84,15 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
         "how the source stores poses (default: the format's, checked by frame overlap)",
       ).choices([...poseConventions]),
     )
+    .addOption(
+      new Option(
+        '--rotate <degrees>',
+        'turn every frame clockwise (default: from the EXIF orientation or the metadata, see docs/IMPORT-DECISIONS.md)',
+      ).choices(['0', '90', '180', '270']),
+    )
     .option(
       '--dry-run',
-      'print what the import would decide (depth reading, intrinsics, poses, order) and write nothing',
+      'print what the import would decide (depth reading, intrinsics, poses, order, orientation) and write nothing',
     )
     .option('--rgb-topic <topic>', 'MCAP: colour image topic')
     .option('--depth-topic <topic>', 'MCAP: depth image topic')
@@ -151,6 +158,7 @@ export function importOptions(flags: ImportFlags): ImportOptions {
   if (flags.pgmByteOrder) options.pgmByteOrder = flags.pgmByteOrder
   if (flags.depthEncoding) options.depthEncoding = flags.depthEncoding
   if (flags.poseConvention) options.poseConvention = flags.poseConvention
+  if (flags.rotate) options.rotation = Number(flags.rotate) as NonNullable<ImportOptions['rotation']>
   const mcap = {
     rgbTopic: flags.rgbTopic,
     depthTopic: flags.depthTopic,

@@ -10,7 +10,16 @@ import { orderFrames } from './frame-order'
 import type { ImportPlan, PlannedFrame } from './import-plan'
 import { resolveIntrinsics, type IntrinsicsChoice } from './intrinsics-decision'
 import { decidePlanDepth, depthDecisionWarnings, type DepthOf } from './plan-depth-decision'
+import {
+  colourHeader,
+  decideOrientation,
+  orientationMismatch,
+  turnFrames,
+  turnPlanIntrinsics,
+  turnPose,
+} from './frame-orientation'
 import { decidePoseConvention, worldFromCameraOf } from './pose-convention'
+import type { Matrix4 } from './pose-math'
 import type { MetricDepth } from './pose-overlap'
 
 export interface DecidedImport {
@@ -77,7 +86,7 @@ export async function decideImport({
   // Frames are decoded once while deciding, keyed by their depth source (ordering copies frames).
   const decoded = new Map<string, Promise<DepthImage>>()
   const depthOf: DepthOf = (frame) => {
-    const key = sourceLabel(frame.depth)
+    const key = `${sourceLabel(frame.depth)}@${frame.depth.turn ?? 0}`
     let depth = decoded.get(key)
     if (!depth) decoded.set(key, (depth = decodeDepth(frame.depth, pgm)))
     return depth
@@ -92,16 +101,27 @@ export async function decideImport({
   )
   const sourceInvalid = options.depthInvalidValues ?? plan.depthInvalidValues
   const warnings = [...ordered.warnings, ...depthDecisionWarnings(depth)]
-  const firstDepth = await firstReadableDepth(ordered.frames, depthOf)
+  const storedFirst = await firstReadableDepth(ordered.frames, depthOf)
+  // Orientation: decided on the first readable frame; every image is then decoded turned.
+  const colour = storedFirst ? await colourHeader(storedFirst.frame.rgb) : null
+  const orientation = storedFirst ? decideOrientation(plan, options, colour, storedFirst.depth) : null
+  const mismatch = storedFirst ? orientationMismatch(colour, storedFirst.depth) : null
+  if (mismatch) warnings.push(mismatch)
+  const rotation = orientation?.rotationDeg ?? 0
+  const turnedFrames = turnFrames(ordered.frames, rotation)
+  const firstDepth = storedFirst ? await firstReadableDepth(turnedFrames, depthOf) : null
   const base = {
     depth,
     depthUndecided: undecided,
     depthInvalidValues: storedInvalidValues(depth.encoding, sourceInvalid),
     firstDepth,
   }
-  if (!firstDepth) return { ...base, frames: ordered.frames, intrinsics: null, decisions: null, warnings }
+  if (!firstDepth || !orientation) return { ...base, frames: turnedFrames, intrinsics: null, decisions: null, warnings }
+  if (rotation) warnings.push(`Orientation: ${orientation.reason}.`)
 
-  const intrinsics = resolveIntrinsics(plan, options, {
+  // Intrinsics and poses that describe the stored frames turn with them.
+  const metadataTurn = orientation.metadataTurns ? rotation : 0
+  const intrinsics = resolveIntrinsics(turnPlanIntrinsics(plan, metadataTurn, storedFirst!.depth), options, {
     width: firstDepth.depth.width,
     height: firstDepth.depth.height,
   })
@@ -116,29 +136,39 @@ export async function decideImport({
     }
   }
   const formatConvention = plan.poseConvention ?? 'camera-to-world'
+  const turn = (m: Matrix4): Matrix4 => turnPose(m, metadataTurn)
   const poses = await decidePoseConvention({
-    frames: ordered.frames,
+    frames: turnedFrames,
     depthOf: metricOf,
     camera: intrinsics.camera,
     intrinsicsAssumed: intrinsics.assumed,
     formatConvention,
+    turnPose: turn,
     ...(options.poseConvention ? { forced: options.poseConvention } : {}),
   })
   if (poses.convention === 'none' && ordered.frames.some((f) => f.worldFromCamera))
     warnings.push(`Poses dropped: ${poses.reason}.`)
   else if (poses.convention !== formatConvention && poses.convention !== 'none' && !options.poseConvention)
     warnings.push(`Pose convention: ${poses.reason}; the poses were converted.`)
-  const frames = ordered.frames.map((f) => ({
+  const frames = turnedFrames.map((f) => ({
     ...f,
     worldFromCamera:
-      f.worldFromCamera && poses.convention !== 'none' ? worldFromCameraOf(f.worldFromCamera, poses.convention) : null,
+      f.worldFromCamera && poses.convention !== 'none'
+        ? turn(worldFromCameraOf(f.worldFromCamera, poses.convention))
+        : null,
   }))
   const camera: PinholeIntrinsics = intrinsics.camera
   return {
     ...base,
     frames,
     intrinsics,
-    decisions: { depth, intrinsics: { ...camera, reason: intrinsics.reason }, poses, order: ordered.order },
+    decisions: {
+      depth,
+      intrinsics: { ...camera, reason: intrinsics.reason },
+      poses,
+      order: ordered.order,
+      orientation: { rotationDeg: rotation, reason: orientation.reason },
+    },
     warnings,
   }
 }

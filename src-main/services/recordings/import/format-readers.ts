@@ -4,7 +4,9 @@ import { dveSessionReader } from './dve-session-reader'
 import { frameFolderReader } from './frame-folder-reader'
 import { genericReader, samplesReader } from './generic-reader'
 import type { FormatReader } from './import-plan'
-import { mcapReader } from './mcap-reader'
+import { mcapReader, rosbagReader } from './mcap-reader'
+import { nyuv2MatReader } from './nyuv2-mat-reader'
+import { record3dReader } from './record3d-reader'
 import { redwoodReader } from './redwood-reader'
 import { replicaReader } from './replica-reader'
 import { scannetReader } from './scannet-reader'
@@ -22,6 +24,9 @@ export const formatReaders: readonly FormatReader[] = [
   samplesReader,
   genericReader,
   mcapReader,
+  rosbagReader,
   polycamReader,
   strayScannerReader,
+  record3dReader,
+  nyuv2MatReader,
 ]

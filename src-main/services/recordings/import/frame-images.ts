@@ -1,7 +1,8 @@
 /**
  * Decodes and validates one frame's images for the session writer: RGB through sharp (a full decode,
  * so truncated files are caught; PPM through the netpbm reader), depth PNG through fast-png (exact
- * 16-bit samples), PGM through the netpbm reader, TIFF (16-bit or 32-bit float) through sharp.
+ * 16-bit samples), PGM through the netpbm reader, TIFF (16-bit or 32-bit float) through sharp, EXR
+ * (float) through exr-depth.ts.
  * Files that are already PNG/JPEG RGB or 16-bit PNG depth are copied, not re-encoded. Depth comes
  * back raw: the depth decision (depth-plausibility.ts) says how to read it.
  */
@@ -10,6 +11,8 @@ import sharp from 'sharp'
 import { decodePng } from '../../images/png-decoding'
 import type { DepthSamples } from './depth-encodings'
 import type { ImageSource, LoadedImage } from './import-plan'
+import { decodeDepthExr, isExr } from './exr-depth'
+import { turnedSize, turnSamples } from './frame-orientation'
 import { chooseByteOrder, parsePgmHeader, parsePpm, readPgmSamples, type ByteOrder } from './pgm-decoder'
 import { maxImageFileBytes, readSourceFile } from '../../security/source-confinement'
 import { checkImageSize } from '../../security/image-limits'
@@ -35,7 +38,7 @@ export interface EncodedRgb {
 export interface DepthImage {
   width: number
   height: number
-  /** Raw samples as stored in the source (16-bit, or 32-bit float for float TIFF). */
+  /** Raw samples as stored in the source (16-bit, or 32-bit float for float TIFF and EXR). */
   data: DepthSamples
   /** The source PNG when it can be copied unchanged (plain 16-bit depth). */
   png: Uint8Array | null
@@ -82,24 +85,29 @@ function errorText(error: unknown): string {
 export async function decodeRgb(source: ImageSource): Promise<EncodedRgb> {
   const file = sourceLabel(source)
   const image = await loadImage(source)
+  const turn = source.turn ?? 0
   if (image.kind === 'depth16') throw new FrameProblem(file, 'expected a colour image, found 16-bit depth')
   try {
     if (image.kind === 'rgb8' || isNetpbm(image.bytes, 0x36)) {
       // sharp's libvips build reads no netpbm, so PPM goes through our reader.
       const rgb8 = image.kind === 'rgb8' ? image : parsePpm(image.bytes)
       const bytes = await sharp(rgb8.data, { raw: { width: rgb8.width, height: rgb8.height, channels: 3 } })
+        .rotate(turn)
         .png({ compressionLevel: 1 })
         .toBuffer()
-      return { width: rgb8.width, height: rgb8.height, bytes, extension: 'png' }
+      return { ...turnedSize(rgb8, turn), bytes, extension: 'png' }
     }
     const decoded = await sharp(image.bytes).raw().toBuffer({ resolveWithObject: true })
     const { width, height } = decoded.info
-    const copyable = source.kind === 'loaded' || /\.(png|jpe?g)$/i.test(file)
+    // An EXIF orientation flag would make viewers turn the colour but not the depth: the decided
+    // turn is applied to the pixels here and the flag is not written.
+    const flagged = image.extension === 'jpg' && ((await sharp(image.bytes).metadata()).orientation ?? 1) > 1
+    const copyable = !turn && !flagged && (source.kind === 'loaded' || /\.(png|jpe?g)$/i.test(file))
     if (copyable) return { width, height, bytes: image.bytes, extension: image.extension }
-    const bytes = await sharp(decoded.data, { raw: { width, height, channels: decoded.info.channels } })
-      .png({ compressionLevel: 1 })
-      .toBuffer()
-    return { width, height, bytes, extension: 'png' }
+    const pixels = sharp(decoded.data, { raw: { width, height, channels: decoded.info.channels } }).rotate(turn)
+    const jpeg = image.extension === 'jpg' && /\.jpe?g$/i.test(file)
+    const bytes = await (jpeg ? pixels.jpeg({ quality: 95 }) : pixels.png({ compressionLevel: 1 })).toBuffer()
+    return { ...turnedSize({ width, height }, turn), bytes, extension: jpeg ? 'jpg' : 'png' }
   } catch (error) {
     throw new FrameProblem(file, `cannot decode the colour image (${errorText(error)})`)
   }
@@ -160,6 +168,12 @@ async function decodeDepthTiff(bytes: Uint8Array): Promise<DepthImage> {
 }
 
 export async function decodeDepth(source: ImageSource, pgm: PgmByteOrderChoice): Promise<DepthImage> {
+  const stored = await decodeStoredDepth(source, pgm)
+  const turn = source.turn ?? 0
+  return turn ? { ...turnSamples(stored.data, stored, turn), png: null } : stored
+}
+
+async function decodeStoredDepth(source: ImageSource, pgm: PgmByteOrderChoice): Promise<DepthImage> {
   const file = sourceLabel(source)
   const image = await loadImage(source)
   try {
@@ -167,6 +181,7 @@ export async function decodeDepth(source: ImageSource, pgm: PgmByteOrderChoice):
     if (image.kind === 'depth16') return { width: image.width, height: image.height, data: image.data, png: null }
     if (/\.pgm$/i.test(file) || isNetpbm(image.bytes, 0x35)) return decodePgm(image.bytes, pgm)
     if (isTiff(image.bytes)) return await decodeDepthTiff(image.bytes)
+    if (isExr(image.bytes)) return { ...decodeDepthExr(image.bytes, file), png: null }
     return await decodeDepthPng(image.bytes, file)
   } catch (error) {
     throw new FrameProblem(file, `cannot read the depth image (${errorText(error)})`)

@@ -5,7 +5,7 @@
 import type { SkippedFrame } from '../../../contract'
 
 export const rgbFilePattern = /\.(png|jpe?g|bmp|tiff?|webp|ppm)$/i
-export const depthFilePattern = /\.(png|pgm|tiff?)$/i
+export const depthFilePattern = /\.(png|pgm|tiff?|exr)$/i
 
 export interface FilePair {
   key: string

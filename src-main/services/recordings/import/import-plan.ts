@@ -5,6 +5,7 @@
  */
 import type {
   DepthEncodingId,
+  FrameRotation,
   DetectedFormat,
   ImportOptions,
   LabelClass,
@@ -22,8 +23,10 @@ export type LoadedImage =
   | { kind: 'rgb8'; width: number; height: number; data: Uint8Array }
   | { kind: 'depth16'; width: number; height: number; data: Uint16Array }
 
-export type ImageSource =
+/** Where a frame's image comes from; `turn` is the clockwise turn the orientation decision applies when decoding. */
+export type ImageSource = (
   { kind: 'file'; path: string } | { kind: 'loaded'; label: string; load: () => Promise<LoadedImage> }
+) & { turn?: FrameRotation }
 
 export interface LabelMapping {
   classes: LabelClass[]

@@ -32,7 +32,7 @@ export async function readJson(path: string): Promise<unknown> {
   return parseJsonQuietly(await readSourceText(path), path)
 }
 
-function parseWith<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]

@@ -5,6 +5,7 @@
 import sharp from 'sharp'
 import { decodePng, type DecodedPng } from '../../images/png-decoding'
 import { FrameProblem, loadImage, sourceLabel } from './frame-images'
+import { turnedSize, turnSamples } from './frame-orientation'
 import type { ImageSource, LabelMapping } from './import-plan'
 
 export async function labelIndexPng(
@@ -25,11 +26,17 @@ export async function labelIndexPng(
     )
   }
   if (png.channels !== 1) throw new FrameProblem(file, `the label PNG has ${png.channels} channels; expected 1 (grey)`)
-  if (png.width !== size.width || png.height !== size.height)
-    throw new FrameProblem(file, `labels are ${png.width}×${png.height}, but the depth is ${size.width}×${size.height}`)
+  // `size` is the (turned) depth's; the label file is checked against it before the same turn.
+  const stored = turnedSize(size, source.turn ?? 0)
+  if (png.width !== stored.width || png.height !== stored.height)
+    throw new FrameProblem(
+      file,
+      `labels are ${png.width}×${png.height}, but the depth is ${stored.width}×${stored.height}`,
+    )
   const ids = new Uint8Array(png.width * png.height)
   for (let k = 0; k < ids.length; k++) ids[k] = mapping.idOfValue.get(png.data[k]!) ?? 0
-  return sharp(ids, { raw: { width: png.width, height: png.height, channels: 1 } })
+  const turned = turnSamples(ids, png, source.turn ?? 0)
+  return sharp(turned.data, { raw: { width: turned.width, height: turned.height, channels: 1 } })
     .toColourspace('b-w')
     .png({ compressionLevel: 1 })
     .toBuffer()

@@ -133,7 +133,7 @@ async function sampledValues(paths: string[]): Promise<number[]> {
  * Label classes for `values`: ids equal to the values where they fit 8-bit label images, else dense
  * ids in value order (the 255 most frequent values; rarer ones become void).
  */
-function mappingFor(values: number[], nameOf: (value: number) => string | undefined): LabelMapping {
+export function mappingFor(values: number[], nameOf: (value: number) => string | undefined): LabelMapping {
   const kept = values
     .filter((v) => v !== 0)
     .slice(0, 255)

@@ -1,28 +1,18 @@
 /**
- * An indexed MCAP file opened for import: topics with their schema names, CDR decoding of ROS 2
- * messages (schemas parsed once per channel) and random access to single messages by log time.
+ * An indexed MCAP file opened for import: topics with their schema names, decoding of ROS 2 (CDR)
+ * and ROS 1 messages (a `.bag` converted with `mcap convert`; schemas parsed once per channel) and
+ * random access to single messages by log time. ROS 1 messages are handed on with ROS 2's field
+ * names (time `nsec` → `nanosec`, CameraInfo `D K R P` → `d k r p`), so one reader serves both.
  */
 import { open, type FileHandle } from 'node:fs/promises'
 import { McapIndexedReader, type IReadable } from '@mcap/core'
 import { loadDecompressHandlers } from '@mcap/support'
 import { parse as parseMessageDefinition } from '@foxglove/rosmsg'
+import { MessageReader as Ros1MessageReader } from '@foxglove/rosmsg-serialization'
 import { MessageReader } from '@foxglove/rosmsg2-serialization'
 import { ConsoleError } from '../../../contract'
 import { confinedPath } from '../../security/source-confinement'
-
-export interface McapTopic {
-  topic: string
-  schemaName: string
-  messageCount: number | null
-}
-
-/** Where one message is in the file, to read it again later. */
-export interface MessageRef {
-  topic: string
-  logTime: bigint
-  /** Index among the topic's messages with the same log time. */
-  ordinal: number
-}
+import { withRefs, withRos2Fields, type MessageRef, type RosRecording, type RosTopic } from './ros-recording'
 
 class FileReadable implements IReadable {
   constructor(
@@ -42,8 +32,12 @@ class FileReadable implements IReadable {
 
 const textDecoder = new TextDecoder()
 
-export class McapFile {
-  private readonly decoders = new Map<number, MessageReader>()
+interface Decoder {
+  read<T>(data: Uint8Array): T
+}
+
+export class McapFile implements RosRecording {
+  private readonly decoders = new Map<number, Decoder>()
 
   private constructor(
     readonly path: string,
@@ -86,7 +80,7 @@ export class McapFile {
     return this.handle.close()
   }
 
-  topics(): McapTopic[] {
+  topics(): RosTopic[] {
     const counts = this.reader.statistics?.channelMessageCounts
     return [...this.reader.channelsById.values()].map((channel) => ({
       topic: channel.topic,
@@ -95,51 +89,47 @@ export class McapFile {
     }))
   }
 
-  private decoderFor(channelId: number): MessageReader {
+  private decoderFor(channelId: number): Decoder {
     let decoder = this.decoders.get(channelId)
     if (!decoder) {
       const channel = this.reader.channelsById.get(channelId)
       const schema = channel ? this.reader.schemasById.get(channel.schemaId) : undefined
-      if (!channel || !schema || channel.messageEncoding !== 'cdr' || schema.encoding !== 'ros2msg')
+      const ros2 = channel?.messageEncoding === 'cdr' && schema?.encoding === 'ros2msg'
+      const ros1 = channel?.messageEncoding === 'ros1' && schema?.encoding === 'ros1msg'
+      if (!channel || !schema || (!ros1 && !ros2))
         throw new ConsoleError(
           'unsupported',
-          `${this.path}: topic ${channel?.topic ?? channelId} is not ROS 2 CDR (encoding ${channel?.messageEncoding ?? '?'}).`,
+          `${this.path}: topic ${channel?.topic ?? channelId} is neither ROS 2 CDR nor ROS 1 (encoding ${channel?.messageEncoding ?? '?'}).`,
           { file: this.path },
         )
-      decoder = new MessageReader(parseMessageDefinition(textDecoder.decode(schema.data), { ros2: true }))
+      const definition = parseMessageDefinition(textDecoder.decode(schema.data), { ros2 })
+      if (ros2) {
+        const reader = new MessageReader(definition)
+        decoder = { read: (data) => reader.readMessage(data) }
+      } else {
+        const reader = new Ros1MessageReader(definition)
+        const cameraInfo = /CameraInfo$/.test(schema.name)
+        decoder = { read: <T>(data: Uint8Array) => withRos2Fields(reader.readMessage(data), cameraInfo) as T }
+      }
       this.decoders.set(channelId, decoder)
     }
     return decoder
   }
 
   /** Every message of `topics` in log-time order, decoded, with a reference to read it again. */
-  async *messages<T>(
-    topics: string[],
-    startTime?: bigint,
-    endTime?: bigint,
-  ): AsyncGenerator<{ ref: MessageRef; message: T }> {
-    const sameTime = new Map<string, { logTime: bigint; count: number }>()
-    for await (const record of this.reader.readMessages({
-      topics,
-      ...(startTime !== undefined ? { startTime } : {}),
-      ...(endTime !== undefined ? { endTime } : {}),
-    })) {
-      const topic = this.reader.channelsById.get(record.channelId)?.topic ?? ''
-      const last = sameTime.get(topic)
-      const ordinal = last && last.logTime === record.logTime ? last.count : 0
-      sameTime.set(topic, { logTime: record.logTime, count: ordinal + 1 })
-      yield {
-        ref: { topic, logTime: record.logTime, ordinal },
-        message: this.decoderFor(record.channelId).readMessage<T>(record.data),
-      }
+  messages<T>(topics: string[], startTime?: bigint, endTime?: bigint): AsyncGenerator<{ ref: MessageRef; message: T }> {
+    const records = async function* (this: McapFile): AsyncGenerator<{ topic: string; logTime: bigint; message: T }> {
+      for await (const record of this.reader.readMessages({
+        topics,
+        ...(startTime !== undefined ? { startTime } : {}),
+        ...(endTime !== undefined ? { endTime } : {}),
+      }))
+        yield {
+          topic: this.reader.channelsById.get(record.channelId)?.topic ?? '',
+          logTime: record.logTime,
+          message: this.decoderFor(record.channelId).read<T>(record.data),
+        }
     }
-  }
-
-  async read<T>(ref: MessageRef): Promise<T> {
-    for await (const { ref: found, message } of this.messages<T>([ref.topic], ref.logTime, ref.logTime))
-      if (found.ordinal === ref.ordinal) return message
-    throw new ConsoleError('bad_file', `${this.path}: message on ${ref.topic} at ${ref.logTime} ns is gone.`, {
-      file: this.path,
-    })
+    return withRefs(records.call(this))
   }
 }

@@ -1,5 +1,5 @@
 /**
- * ROS 2 MCAP recordings: a colour topic (Image rgb8/bgr8/… or CompressedImage), a depth topic (Image
+ * ROS MCAP recordings (ROS 2, or ROS 1 converted from a .bag with `mcap convert`): a colour topic (Image rgb8/bgr8/… or CompressedImage), a depth topic (Image
  * 16UC1 or 32FC1), CameraInfo for intrinsics and /tf + /tf_static for poses. Topics are chosen in
  * the options or detected; depth frames are associated with the nearest colour frame in time.
  * Images are read again from the file while the session is written, so memory stays bounded.
@@ -7,7 +7,9 @@
 import { ConsoleError, type ImportOptions, type PinholeIntrinsics } from '../../../contract'
 import type { JobContext } from '../../jobs/job-runner'
 import type { FormatReader, ImportPlan, PlannedFrame } from './import-plan'
-import { McapFile, type McapTopic, type MessageRef } from './mcap-file'
+import { BagFile } from './bag-file'
+import { McapFile } from './mcap-file'
+import { readMessage, type MessageRef, type RosRecording, type RosTopic } from './ros-recording'
 import {
   colourFromRos,
   depthEncodings,
@@ -23,7 +25,8 @@ import { TfBuffer, type RosTransformStamped } from './tf-buffer'
 import { associateOneToOne } from './timestamp-association'
 
 const cameraInfoSchemas = new Set(['sensor_msgs/msg/CameraInfo', 'sensor_msgs/CameraInfo'])
-const tfSchemas = new Set(['tf2_msgs/msg/TFMessage', 'tf2_msgs/TFMessage'])
+// tf/tfMessage: older ROS 1 bags (same fields).
+const tfSchemas = new Set(['tf2_msgs/msg/TFMessage', 'tf2_msgs/TFMessage', 'tf/tfMessage'])
 const defaultToleranceSec = 0.02
 /** How far from a dynamic transform's samples a lookup may be and still be used. */
 const tfMaxGapSec = 0.1
@@ -40,16 +43,22 @@ interface StampedRef {
   frameId: string
 }
 
-/** The .mcap file itself, or the first of a rosbag2 folder (split bags: the others are named in a warning). */
-async function mcapFiles(tree: SourceTree): Promise<string[]> {
-  if (tree.singleFile) return /\.mcap$/i.test(tree.singleFile) ? [tree.path(tree.singleFile)] : []
-  return (await tree.files('', /\.mcap$/i)).map((name) => tree.path(name))
+/** The file itself, or the first of a folder of them (split bags: the others are named in a warning). */
+async function recordingFiles(tree: SourceTree, pattern: RegExp): Promise<string[]> {
+  if (tree.singleFile) return pattern.test(tree.singleFile) ? [tree.path(tree.singleFile)] : []
+  return (await tree.files('', pattern)).map((name) => tree.path(name))
 }
 
-const describeTopics = (topics: McapTopic[]): string =>
+const describeTopics = (topics: RosTopic[]): string =>
   topics.map((t) => `${t.topic} (${t.schemaName})`).join(', ') || 'none'
 
-function requireTopic(file: McapFile, topics: McapTopic[], topic: string, schemas: Set<string>, what: string): string {
+function requireTopic(
+  file: RosRecording,
+  topics: RosTopic[],
+  topic: string,
+  schemas: Set<string>,
+  what: string,
+): string {
   const found = topics.find((t) => t.topic === topic)
   if (!found || !schemas.has(found.schemaName))
     throw new ConsoleError(
@@ -60,15 +69,15 @@ function requireTopic(file: McapFile, topics: McapTopic[], topic: string, schema
   return topic
 }
 
-async function firstMessage<T>(file: McapFile, topic: string): Promise<T | null> {
+async function firstMessage<T>(file: RosRecording, topic: string): Promise<T | null> {
   for await (const { message } of file.messages<T>([topic])) return message
   return null
 }
 
 /** Image topics split by what their first message holds. */
 async function classifyImageTopics(
-  file: McapFile,
-  topics: McapTopic[],
+  file: RosRecording,
+  topics: RosTopic[],
 ): Promise<{ colour: string[]; depth: string[] }> {
   const colour: string[] = []
   const depth: string[] = []
@@ -90,8 +99,8 @@ const commonPrefixLength = (a: string, b: string): number => {
 }
 
 async function readIntrinsics(
-  file: McapFile,
-  topics: McapTopic[],
+  file: RosRecording,
+  topics: RosTopic[],
   depthTopic: string,
   options: ImportOptions,
 ): Promise<PinholeIntrinsics | null> {
@@ -105,7 +114,7 @@ async function readIntrinsics(
   return { fx: info.k[0], fy: info.k[4], cx: info.k[2]!, cy: info.k[5]! }
 }
 
-async function readTf(file: McapFile, topics: McapTopic[]): Promise<TfBuffer> {
+async function readTf(file: RosRecording, topics: RosTopic[]): Promise<TfBuffer> {
   const tf = new TfBuffer()
   const tfTopics = topics.filter((t) => tfSchemas.has(t.schemaName)).map((t) => t.topic)
   if (tfTopics.length > 0)
@@ -116,7 +125,7 @@ async function readTf(file: McapFile, topics: McapTopic[]): Promise<TfBuffer> {
 }
 
 async function stampedRefs(
-  file: McapFile,
+  file: RosRecording,
   topic: string,
   ctx: JobContext,
   total: number | null,
@@ -133,7 +142,7 @@ async function stampedRefs(
   return refs.sort((a, b) => a.timeSec - b.timeSec)
 }
 
-async function planMcap(file: McapFile, options: ImportOptions, ctx: JobContext): Promise<ImportPlan> {
+async function planMcap(file: RosRecording, options: ImportOptions, ctx: JobContext): Promise<ImportPlan> {
   const topics = file.topics()
   const imageSchemas = new Set([...rosImageSchemas, ...rosCompressedImageSchemas])
   const classified = await classifyImageTopics(file, topics)
@@ -196,12 +205,12 @@ async function planMcap(file: McapFile, options: ImportOptions, ctx: JobContext)
       rgb: {
         kind: 'loaded',
         label: label(rgb),
-        load: async () => colourFromRos(await file.read<RosAnyImage>(rgb.ref)),
+        load: async () => colourFromRos(await readMessage<RosAnyImage>(file, rgb.ref)),
       },
       depth: {
         kind: 'loaded',
         label: label(depth),
-        load: async () => depthFromRos(await file.read<RosAnyImage>(depth.ref)),
+        load: async () => depthFromRos(await readMessage<RosAnyImage>(file, depth.ref)),
       },
       worldFromCamera: Array.isArray(pose) ? pose : null,
       poseOrigin: { file: `${file.path} /tf` },
@@ -223,54 +232,73 @@ async function planMcap(file: McapFile, options: ImportOptions, ctx: JobContext)
   }
 }
 
-export const mcapReader: FormatReader = {
-  format: 'mcap',
-  label: 'ROS 2 MCAP (Image/CompressedImage, CameraInfo, tf)',
-  async detect(tree) {
-    const [path] = await mcapFiles(tree)
-    if (!path) return null
-    const name = path.slice(tree.root.length + 1)
-    let file: McapFile
-    try {
-      file = await McapFile.open(path)
-    } catch (error) {
-      return {
-        confidence: 0.5,
-        reason: error instanceof Error ? error.message : String(error),
-        frameCount: null,
-        needs: [],
+/** A reader for one container of ROS recordings (MCAP, ROS 1 bag): the same topics, pairing and tf. */
+function rosRecordingReader(
+  format: 'mcap' | 'rosbag',
+  label: string,
+  container: { name: string; pattern: RegExp; open: (path: string) => Promise<RosRecording> },
+): FormatReader {
+  return {
+    format,
+    label,
+    async detect(tree) {
+      const [path] = await recordingFiles(tree, container.pattern)
+      if (!path) return null
+      const name = path.slice(tree.root.length + 1)
+      let file: RosRecording
+      try {
+        file = await container.open(path)
+      } catch (error) {
+        return {
+          confidence: 0.5,
+          reason: error instanceof Error ? error.message : String(error),
+          frameCount: null,
+          needs: [],
+        }
       }
-    }
-    try {
-      const topics = file.topics()
-      const images = topics.filter(
-        (t) => rosImageSchemas.has(t.schemaName) || rosCompressedImageSchemas.has(t.schemaName),
-      )
-      const depthCount = images.find((t) => /depth/i.test(t.topic))?.messageCount ?? null
-      return {
-        confidence: images.length >= 2 ? 0.95 : 0.6,
-        reason: `${name} is an MCAP file with ${images.length} image topics`,
-        frameCount: depthCount,
-        needs: [],
-        topics,
-      }
-    } finally {
-      await file.close()
-    }
-  },
-  async plan(tree, options, ctx) {
-    const [path, ...others] = await mcapFiles(tree)
-    const file = await McapFile.open(path!)
-    try {
-      const plan = await planMcap(file, options, ctx)
-      if (others.length > 0)
-        plan.warnings.push(
-          `Only ${path} was imported; import the other parts of the split bag on their own: ${others.join(', ')}.`,
+      try {
+        const topics = file.topics()
+        const images = topics.filter(
+          (t) => rosImageSchemas.has(t.schemaName) || rosCompressedImageSchemas.has(t.schemaName),
         )
-      return plan
-    } catch (error) {
-      await file.close()
-      throw error
-    }
-  },
+        const depthCount = images.find((t) => /depth/i.test(t.topic))?.messageCount ?? null
+        return {
+          confidence: images.length >= 2 ? 0.95 : 0.6,
+          reason: `${name} is ${container.name} with ${images.length} image topics`,
+          frameCount: depthCount,
+          needs: [],
+          topics,
+        }
+      } finally {
+        await file.close()
+      }
+    },
+    async plan(tree, options, ctx) {
+      const [path, ...others] = await recordingFiles(tree, container.pattern)
+      const file = await container.open(path!)
+      try {
+        const plan = await planMcap(file, options, ctx)
+        if (others.length > 0)
+          plan.warnings.push(
+            `Only ${path} was imported; import the other parts of the split bag on their own: ${others.join(', ')}.`,
+          )
+        return plan
+      } catch (error) {
+        await file.close()
+        throw error
+      }
+    },
+  }
 }
+
+export const mcapReader = rosRecordingReader(
+  'mcap',
+  'ROS MCAP (Image/CompressedImage, CameraInfo, tf; ROS 2, or ROS 1 converted from a .bag)',
+  { name: 'an MCAP file', pattern: /\.mcap$/i, open: (path) => McapFile.open(path) },
+)
+
+export const rosbagReader = rosRecordingReader('rosbag', 'ROS 1 bag (Image/CompressedImage, CameraInfo, tf)', {
+  name: 'a ROS 1 bag',
+  pattern: /\.bag$/i,
+  open: (path) => BagFile.open(path),
+})

@@ -77,6 +77,8 @@ export interface PoseCheckInput {
   forced?: PoseConventionId
   /** Assumed intrinsics make reprojection unreliable: the check then reports but never switches or drops. */
   intrinsicsAssumed: boolean
+  /** Turns a converted pose to the frames' orientation (frame-orientation.ts); identity when absent. */
+  turnPose?: (worldFromCamera: Matrix4) => Matrix4
 }
 
 export async function decidePoseConvention(input: PoseCheckInput): Promise<PoseDecision> {
@@ -88,9 +90,10 @@ export async function decidePoseConvention(input: PoseCheckInput): Promise<PoseD
     const [a, b] = [frames[k]!, frames[k + 1]!]
     const [da, db] = await Promise.all([input.depthOf(a), input.depthOf(b)])
     if (!da || !db) continue
+    const turn = input.turnPose ?? ((m: Matrix4): Matrix4 => m)
     for (const convention of checkedConventions) {
-      const wa = worldFromCameraOf(a.worldFromCamera!, convention)
-      const wb = worldFromCameraOf(b.worldFromCamera!, convention)
+      const wa = turn(worldFromCameraOf(a.worldFromCamera!, convention))
+      const wb = turn(worldFromCameraOf(b.worldFromCamera!, convention))
       const overlap = depthOverlap(da, db, input.camera, multiply4(invertRigid(wb), wa), { toleranceMeters })
       const total = totals.get(convention)!
       total.agreeing += overlap.share * overlap.compared

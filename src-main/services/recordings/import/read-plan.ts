@@ -39,7 +39,7 @@ async function describeUnknown(tree: SourceTree): Promise<ConsoleError> {
   if (tree.singleFile)
     return new ConsoleError(
       'unsupported',
-      `${tree.path(tree.singleFile)}: not a recording format the console can import (supported single files: .mcap).`,
+      `${tree.path(tree.singleFile)}: not a recording format the console can import (supported single files: .mcap, ROS 1 .bag, the NYUv2 labelled .mat).`,
       { file: tree.path(tree.singleFile) },
     )
   if (entries.length === 0)

@@ -8,43 +8,22 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { detectFormats } from '../../../../src-main/services/recordings/import'
 import { multiply4 } from '../../../../src-main/services/recordings/import/pose-math'
 import { importInto, requiredRecording, skipMessage, temporaryDirsForFile } from './import-test-kit'
-import { copyColour, loadRealFrames, medianMeters, type RealFrame } from './real-frame-recordings'
+import {
+  copyColour,
+  half,
+  halfDepth,
+  loadRealFrames,
+  maxDifference,
+  medianMeters,
+  openGlFromOpenCv,
+  writePolycamExport,
+  quaternionOf,
+  type RealFrame,
+} from './real-frame-recordings'
 import { writeDepthPng, writeText } from './synthetic-sources'
 
 const sevenScenes = requiredRecording('7scenes-tsdf-fusion')
 const dirs = temporaryDirsForFile('arkit-src', 'arkit-lib')
-const openGlFromOpenCv = [1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1]
-const half = { width: 320, height: 240 }
-
-/** Every other pixel of every other row: the LiDAR-like low-resolution depth. */
-const halfDepth = (mm: Uint16Array): Uint16Array =>
-  Uint16Array.from(
-    { length: half.width * half.height },
-    (_, p) => mm[Math.floor(p / half.width) * 2 * 640 + (p % half.width) * 2]!,
-  )
-
-/** Quaternion (x, y, z, w) of a rotation matrix (row-major 4×4), for odometry.csv; branches on the largest diagonal term for stability. */
-function quaternionOf(m: number[]): number[] {
-  const [a, b, c] = [m[0]!, m[5]!, m[10]!]
-  const trace = a + b + c
-  if (trace > 0) {
-    const s = 2 * Math.sqrt(1 + trace)
-    return [(m[9]! - m[6]!) / s, (m[2]! - m[8]!) / s, (m[4]! - m[1]!) / s, s / 4]
-  }
-  if (a > b && a > c) {
-    const s = 2 * Math.sqrt(1 + a - b - c)
-    return [s / 4, (m[1]! + m[4]!) / s, (m[2]! + m[8]!) / s, (m[9]! - m[6]!) / s]
-  }
-  if (b > c) {
-    const s = 2 * Math.sqrt(1 + b - a - c)
-    return [(m[1]! + m[4]!) / s, s / 4, (m[6]! + m[9]!) / s, (m[2]! - m[8]!) / s]
-  }
-  const s = 2 * Math.sqrt(1 + c - a - b)
-  return [(m[2]! + m[8]!) / s, (m[6]! + m[9]!) / s, s / 4, (m[4]! - m[1]!) / s]
-}
-
-const maxDifference = (a: readonly number[], b: readonly number[]): number =>
-  Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))
 
 describe.skipIf(!sevenScenes)(
   `ARKit exporters from real frames${sevenScenes ? '' : ` (${skipMessage('7scenes-tsdf-fusion')})`}`,
@@ -57,28 +36,7 @@ describe.skipIf(!sevenScenes)(
 
     it('Polycam keyframes: colour intrinsics scaled to the depth, OpenGL camera→world poses converted', async () => {
       const dir = join(dirs['arkit-src'], 'polycam')
-      for (const [k, f] of frames.entries()) {
-        const stamp = String(1700000000 + k)
-        await copyColour(f.colourJpg, join(dir, 'keyframes', 'images', `${stamp}.jpg`))
-        await writeDepthPng(
-          join(dir, 'keyframes', 'depth', `${stamp}.png`),
-          halfDepth(f.depthMm),
-          half.width,
-          half.height,
-        )
-        const t = multiply4(f.pose, openGlFromOpenCv)
-        const camera = {
-          fx: 585,
-          fy: 585,
-          cx: 320,
-          cy: 240,
-          width: 640,
-          height: 480,
-          timestamp: k / 10,
-          ...Object.fromEntries([0, 1, 2].flatMap((r) => [0, 1, 2, 3].map((c) => [`t_${r}${c}`, t[r * 4 + c]]))),
-        }
-        await writeText(join(dir, 'keyframes', 'cameras', `${stamp}.json`), JSON.stringify(camera))
-      }
+      await writePolycamExport(dir, frames)
       expect((await detectFormats(dir))[0]?.format).toBe('polycam')
       const { manifest, report } = await importInto(library(), dir)
       expect(manifest.camera).toMatchObject({ width: 320, height: 240, fx: 292.5, fy: 292.5, cx: 159.75, cy: 119.75 })

@@ -1,10 +1,12 @@
 /**
  * Writes small ROS 2 MCAP recordings for the MCAP import tests with @mcap/core's McapWriter and
- * CDR serialization: a camera sliding along +x in front of a wall at a known depth.
+ * CDR serialization — or ROS 1 serialization, as `mcap convert` makes from a .bag: a camera
+ * sliding along +x in front of a wall at a known depth.
  */
 import { writeFile } from 'node:fs/promises'
 import { McapWriter, type IWritable } from '@mcap/core'
 import { parse } from '@foxglove/rosmsg'
+import { MessageWriter as Ros1MessageWriter } from '@foxglove/rosmsg-serialization'
 import { MessageWriter } from '@foxglove/rosmsg2-serialization'
 import sharp from 'sharp'
 import {
@@ -14,6 +16,14 @@ import {
   stringDefinition,
   tfMessageDefinition,
 } from './ros2-definitions'
+import { TestBag } from './bag-writer'
+import {
+  inRos1Fields,
+  ros1CameraInfoDefinition,
+  ros1CompressedImageDefinition,
+  ros1ImageDefinition,
+  ros1TfMessageDefinition,
+} from './ros1-definitions'
 
 class MemoryWritable implements IWritable {
   private readonly parts: Uint8Array[] = []
@@ -40,28 +50,37 @@ export class TestMcap {
   private readonly writer: McapWriter
   private started = false
 
-  constructor(compressChunk?: (data: Uint8Array) => { compression: string; compressedData: Uint8Array }) {
+  constructor(
+    compressChunk?: (data: Uint8Array) => { compression: string; compressedData: Uint8Array },
+    private readonly ros1 = false,
+  ) {
     // Small chunks so a compressed file has several.
     this.writer = new McapWriter({ writable: this.sink, compressChunk, chunkSize: 16 * 1024 })
   }
 
-  async topic(name: string, schemaName: string, definition: string): Promise<TopicWriter> {
+  /** A topic; with `ros1`, the ROS 1 schema name and definition are used and messages are renamed to ROS 1 fields. */
+  async topic(name: string, schemaName: string, definition: string, ros1Definition = definition): Promise<TopicWriter> {
+    const ros1 = this.ros1
     if (!this.started) {
-      await this.writer.start({ profile: 'ros2', library: 'dve-console tests' })
+      await this.writer.start({ profile: ros1 ? 'ros1' : 'ros2', library: 'dve-console tests' })
       this.started = true
     }
+    const text = ros1 ? ros1Definition : definition
     const schemaId = await this.writer.registerSchema({
-      name: schemaName,
-      encoding: 'ros2msg',
-      data: new TextEncoder().encode(definition),
+      name: ros1 ? schemaName.replace('/msg/', '/') : schemaName,
+      encoding: ros1 ? 'ros1msg' : 'ros2msg',
+      data: new TextEncoder().encode(text),
     })
     const channelId = await this.writer.registerChannel({
       topic: name,
       schemaId,
-      messageEncoding: 'cdr',
+      messageEncoding: ros1 ? 'ros1' : 'cdr',
       metadata: new Map(),
     })
-    const serializer = new MessageWriter(parse(definition, { ros2: true }))
+    const cameraInfo = schemaName.endsWith('CameraInfo')
+    const serializer = ros1
+      ? { writeMessage: (m: unknown) => new Ros1MessageWriter(parse(text)).writeMessage(inRos1Fields(m, cameraInfo)) }
+      : new MessageWriter(parse(text, { ros2: true }))
     let sequence = 0
     return {
       add: async (timeSec, message) => {
@@ -109,6 +128,10 @@ export interface RgbdMcapOptions {
   tf?: boolean
   /** Compress the chunks with zstd (as rosbag2 and Foxglove often do). */
   zstdChunks?: boolean
+  /** ROS 1 encoding, as `mcap convert` writes a .bag. */
+  ros1?: boolean
+  /** Write a ROS 1 bag instead of an MCAP (ROS 1 encoding). */
+  bag?: boolean
 }
 
 async function zstdChunk(): Promise<(data: Uint8Array) => { compression: string; compressedData: Uint8Array }> {
@@ -166,17 +189,35 @@ async function colourMessage(
  * /tf_static (base_link → camera_depth_optical_frame) and /tf (odom → base_link moving along x).
  */
 export async function writeRgbdMcap(path: string, options: RgbdMcapOptions): Promise<void> {
-  const mcap = new TestMcap(options.zstdChunks ? await zstdChunk() : undefined)
+  const mcap = options.bag
+    ? new TestBag()
+    : new TestMcap(options.zstdChunks ? await zstdChunk() : undefined, options.ros1)
   const compressed = options.colour === 'jpeg'
   const colour = await mcap.topic(
     '/camera/color/image',
     compressed ? 'sensor_msgs/msg/CompressedImage' : 'sensor_msgs/msg/Image',
     compressed ? compressedImageDefinition : imageDefinition,
+    compressed ? ros1CompressedImageDefinition : ros1ImageDefinition,
   )
-  const depth = await mcap.topic('/camera/depth/image_raw', 'sensor_msgs/msg/Image', imageDefinition)
-  const info = await mcap.topic('/camera/depth/camera_info', 'sensor_msgs/msg/CameraInfo', cameraInfoDefinition)
-  const tfStatic = await mcap.topic('/tf_static', 'tf2_msgs/msg/TFMessage', tfMessageDefinition)
-  const tf = await mcap.topic('/tf', 'tf2_msgs/msg/TFMessage', tfMessageDefinition)
+  const depth = await mcap.topic(
+    '/camera/depth/image_raw',
+    'sensor_msgs/msg/Image',
+    imageDefinition,
+    ros1ImageDefinition,
+  )
+  const info = await mcap.topic(
+    '/camera/depth/camera_info',
+    'sensor_msgs/msg/CameraInfo',
+    cameraInfoDefinition,
+    ros1CameraInfoDefinition,
+  )
+  const tfStatic = await mcap.topic(
+    '/tf_static',
+    'tf2_msgs/msg/TFMessage',
+    tfMessageDefinition,
+    ros1TfMessageDefinition,
+  )
+  const tf = await mcap.topic('/tf', 'tf2_msgs/msg/TFMessage', tfMessageDefinition, ros1TfMessageDefinition)
   const { width, height, fx, fy, cx, cy } = fixtureCamera
   const t0 = 100
   // The optical frame sits 0.5 m above base_link, looking along base_link's x: rotate so z_optical = x_base.

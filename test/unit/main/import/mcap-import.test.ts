@@ -172,3 +172,38 @@ describe('ROS 2 MCAP with zstd-compressed chunks', () => {
     expect(depth.data[1]! * manifest.depthUnitMeters).toBeCloseTo(wallDepthMeters, 6)
   })
 })
+
+describe('ROS 1 recording converted from a .bag (mcap convert)', () => {
+  it('imports colour, depth, CameraInfo intrinsics (K) and tf poses as from ROS 2', async () => {
+    const path = join(work(), 'rgbd-ros1.mcap')
+    await writeRgbdMcap(path, { frames: 4, depthEncoding: '16UC1', colour: 'jpeg', ros1: true })
+    const [detected] = await detectFormats(path)
+    expect(detected?.topics?.map((t) => t.schemaName)).toContain('sensor_msgs/Image')
+    const { report, manifest, dir } = await importInto(library(), path)
+    expect(report.imported).toBe(4)
+    const { width, height, fx, fy, cx, cy } = fixtureCamera
+    expect(manifest.camera).toEqual({ width, height, fx, fy, cx, cy })
+    const depth = await readDepthPng(join(dir, manifest.frames[3]!.depth))
+    expect(depth.data[1]! * manifest.depthUnitMeters).toBeCloseTo(wallDepthMeters, 6)
+    expect(manifest.frames[1]!.timestampSec).toBeCloseTo(0.1, 6)
+    for (const [k, frame] of manifest.frames.entries()) expect(frame.worldFromCamera![7]).toBeCloseTo(cameraX(k), 6)
+  })
+})
+
+describe('ROS 1 bag', () => {
+  it('imports colour, depth, CameraInfo intrinsics and tf poses straight from the .bag', async () => {
+    const path = join(work(), 'rgbd.bag')
+    await writeRgbdMcap(path, { frames: 4, depthEncoding: '32FC1', colour: 'rgb8', bag: true })
+    const [detected] = await detectFormats(path)
+    expect(detected).toMatchObject({ format: 'rosbag', frameCount: 4 })
+    const { report, manifest, dir } = await importInto(library(), path)
+    expect(report.format).toBe('rosbag')
+    expect(report.imported).toBe(4)
+    const { width, height, fx, fy, cx, cy } = fixtureCamera
+    expect(manifest.camera).toEqual({ width, height, fx, fy, cx, cy })
+    const depth = await readDepthPng(join(dir, manifest.frames[2]!.depth))
+    expect(depth.data[1]! * manifest.depthUnitMeters).toBeCloseTo(wallDepthMeters, 6)
+    expect(depth.data[width]).toBe(0)
+    for (const [k, frame] of manifest.frames.entries()) expect(frame.worldFromCamera![7]).toBeCloseTo(cameraX(k), 6)
+  })
+})

@@ -15,6 +15,7 @@ import { skippedLines } from '../../../../src-main/services/recordings/import/sk
 import { importInto, requiredRecording, skipMessage, temporaryDirsForFile } from './import-test-kit'
 import {
   copyColour,
+  maxDifference,
   encodeMm,
   loadRealFrames,
   mapDepth,
@@ -58,9 +59,6 @@ async function framesWithPoses(
   await writeText(join(dir, 'camera-intrinsics.txt'), '585 0 320\n0 585 240\n0 0 1\n')
   return dir
 }
-
-const maxDifference = (a: readonly number[], b: readonly number[]): number =>
-  Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))
 
 describe.skipIf(!sevenScenes)(
   `time order and pose conventions from real frames${sevenScenes ? '' : ` (${skipMessage('7scenes-tsdf-fusion')})`}`,
