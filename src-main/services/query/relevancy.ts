@@ -8,6 +8,14 @@ export function relevancyOf(queryCosine: number, maxNegativeCosine: number, temp
   return 1 / (1 + Math.exp(-temperature * (queryCosine - maxNegativeCosine)))
 }
 
+/**
+ * The relevancy of a group's best cell from its best margin (the largest q − max n over its cells; with
+ * no negatives, its largest cosine): σ is monotone, so the best cell's relevancy is the best margin's.
+ */
+export function relevancyOfBest(bestMargin: number, hasNegatives: boolean, temperature: number): number {
+  return hasNegatives ? relevancyOf(bestMargin, 0, temperature) : (bestMargin + 1) / 2
+}
+
 /** Cosine differences q − max n lie in [−2, 2]; the table samples σ there every 1/4096. */
 const tableStepsPerUnit = 4096
 const tableHalfWidth = 2

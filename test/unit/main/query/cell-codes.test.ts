@@ -72,7 +72,7 @@ describe('the compressed recording index', () => {
       const top = [...got.keys()].sort((a, b) => got[b]! - got[a]!).slice(0, 100)
       expect(Math.min(...top.map((i) => want[i]!))).toBeGreaterThan(hundredth - 0.03)
       // Recording search ranks frames by their best cell: the frames showing a concept come first.
-      const best = compressed.perFrameMax(got)
+      const best = compressed.frameRelevancy(query, [], '', 10)
       const showing = shownIn
         .map((shown, f) => (shown.includes(concepts.indexOf(query)) ? f : -1))
         .filter((f) => f >= 0)

@@ -1,0 +1,211 @@
+/**
+ * The bytes of the scan's tiny WebAssembly SIMD module, assembled here so no binary ships. Both
+ * functions walk int8 codes of k values (k a multiple of 8) against an int16 query with
+ * `i16x8.load8x8_s` + `i32x4.dot_i16x8_s`; sums stay in int32 (64 × 127 × 32767 < 2³¹).
+ *  - dot(codes, query, out, count, k): out[i] = Σ_j codes[i·k + j] · query[j] (int32).
+ *  - frameMax(codes, query, neg, negStep, out, groups, per, k, scale, offset): for each group of `per`
+ *    consecutive codes, max over the group of (dotᵢ · scale − f32 at neg), neg advancing `negStep` bytes
+ *    per code (0: one value for all), plus `offset` (f32) — a recording's per-frame best cell in one pass.
+ */
+
+const i32 = 0x7f
+const f32 = 0x7d
+const v128 = 0x7b
+const simd = 0xfd
+
+function uleb(value: number): number[] {
+  const bytes: number[] = []
+  do {
+    let byte = value & 0x7f
+    value >>>= 7
+    if (value !== 0) byte |= 0x80
+    bytes.push(byte)
+  } while (value !== 0)
+  return bytes
+}
+
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body]
+const name = (text: string): number[] => [...uleb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))]
+
+// The few instructions used, by name (opcodes from the WebAssembly core and SIMD specifications).
+const get = (local: number): number[] => [0x20, local]
+const set = (local: number): number[] => [0x21, local]
+const tee = (local: number): number[] => [0x22, local]
+/** i32.const for 0 ≤ value < 64 (one signed LEB byte). */
+const int = (value: number): number[] => [0x41, value]
+const block = [0x02, 0x40]
+const loop = [0x03, 0x40]
+const end = [0x0b]
+const br = (depth: number): number[] => [0x0c, depth]
+const brIf = (depth: number): number[] => [0x0d, depth]
+const op = {
+  i32Eqz: 0x45,
+  i32LtU: 0x49,
+  i32GeU: 0x4f,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32Shl: 0x74,
+  f32Add: 0x92,
+  f32Sub: 0x93,
+  f32Mul: 0x94,
+  f32Max: 0x97,
+  f32FromI32: 0xb2,
+} as const
+const i32Store = [0x36, 2, 0]
+const f32Load = [0x2a, 2, 0]
+const f32Store = [0x38, 2, 0]
+const f32MinusInfinity = [0x43, 0x00, 0x00, 0x80, 0xff]
+const v128Zero = [simd, 0x0c, ...new Array<number>(16).fill(0)]
+
+/** acc += Σ over j < k in steps of 8 of dot(codes[j…j+8] as i16, query[j…j+8]); j is left at k. */
+function dotLoop(codes: number, query: number, k: number, j: number, acc: number): number[] {
+  return [
+    ...v128Zero,
+    ...set(acc),
+    ...int(0),
+    ...set(j),
+    ...loop,
+    ...get(acc),
+    ...get(codes),
+    ...get(j),
+    op.i32Add,
+    ...[simd, 0x01, 0, 0], // i16x8.load8x8_s (codes + j)
+    ...get(query),
+    ...get(j),
+    ...int(1),
+    op.i32Shl,
+    op.i32Add,
+    ...[simd, 0x00, 0, 0], // v128.load (query + 2j)
+    ...[simd, ...uleb(0xba)], // i32x4.dot_i16x8_s
+    ...[simd, ...uleb(0xae)], // i32x4.add
+    ...set(acc),
+    ...get(j),
+    ...int(8),
+    op.i32Add,
+    ...tee(j),
+    ...get(k),
+    op.i32LtU,
+    ...brIf(0),
+    ...end,
+  ]
+}
+
+/** The i32 sum of the four lanes of `acc`, left on the stack. */
+function laneSum(acc: number): number[] {
+  const lane = (index: number): number[] => [...get(acc), simd, 0x1b, index] // i32x4.extract_lane
+  return [...lane(0), ...lane(1), op.i32Add, ...lane(2), op.i32Add, ...lane(3), op.i32Add]
+}
+
+function dotBody(): number[] {
+  const [codes, query, out, count, k, stop, j, acc] = [0, 1, 2, 3, 4, 5, 6, 7]
+  const body = [
+    ...get(codes),
+    ...get(count),
+    ...get(k),
+    op.i32Mul,
+    op.i32Add,
+    ...set(stop),
+    ...block,
+    ...loop,
+    ...get(codes),
+    ...get(stop),
+    op.i32GeU,
+    ...brIf(1),
+    ...dotLoop(codes, query, k, j, acc),
+    ...get(out),
+    ...laneSum(acc),
+    ...i32Store,
+    ...get(out),
+    ...int(4),
+    op.i32Add,
+    ...set(out),
+    ...get(codes),
+    ...get(k),
+    op.i32Add,
+    ...set(codes),
+    ...br(0),
+    ...end,
+    ...end,
+    ...end,
+  ]
+  return [2, 2, i32, 1, v128, ...body]
+}
+
+function frameMaxBody(): number[] {
+  const [codes, query, neg, negStep, out, groups, per, k, scale, offset] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+  const [groupEnd, j, acc, best] = [10, 11, 12, 13]
+  const body = [
+    ...block,
+    ...loop, // groups
+    ...get(groups),
+    op.i32Eqz,
+    ...brIf(1),
+    ...f32MinusInfinity,
+    ...set(best),
+    ...get(codes),
+    ...get(per),
+    ...get(k),
+    op.i32Mul,
+    op.i32Add,
+    ...set(groupEnd),
+    ...block,
+    ...loop, // codes of the group
+    ...get(codes),
+    ...get(groupEnd),
+    op.i32GeU,
+    ...brIf(1),
+    ...dotLoop(codes, query, k, j, acc),
+    ...get(best),
+    ...laneSum(acc),
+    op.f32FromI32,
+    ...get(scale),
+    op.f32Mul,
+    ...get(neg),
+    ...f32Load,
+    op.f32Sub,
+    op.f32Max,
+    ...set(best),
+    ...get(neg),
+    ...get(negStep),
+    op.i32Add,
+    ...set(neg),
+    ...get(codes),
+    ...get(k),
+    op.i32Add,
+    ...set(codes),
+    ...br(0),
+    ...end,
+    ...end,
+    ...get(out),
+    ...get(best),
+    ...get(offset),
+    op.f32Add,
+    ...f32Store,
+    ...get(out),
+    ...int(4),
+    op.i32Add,
+    ...set(out),
+    ...get(groups),
+    ...int(1),
+    op.i32Sub,
+    ...set(groups),
+    ...br(0),
+    ...end,
+    ...end,
+    ...end,
+  ]
+  return [3, 2, i32, 1, v128, 1, f32, ...body]
+}
+
+export function scanModuleBytes(): Uint8Array {
+  const bodies = [dotBody(), frameMaxBody()]
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [2, 0x60, 5, i32, i32, i32, i32, i32, 0, 0x60, 10, ...new Array<number>(8).fill(i32), f32, f32, 0]),
+    ...section(3, [2, 0, 1]),
+    ...section(5, [1, 0x00, 1]),
+    ...section(7, [3, ...name('memory'), 0x02, 0, ...name('dot'), 0x00, 0, ...name('frameMax'), 0x00, 1]),
+    ...section(10, [2, ...bodies.flatMap((code) => [...uleb(code.length), ...code])]),
+  ])
+}
