@@ -4,55 +4,24 @@
  * then the exact cosine of each voxel's mean embedding against the PCA-int8 code cosine the product
  * queries with, for a few of the demo pack's own class names. Needs no user data (the demo ships).
  */
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { consolePaths } from '../../platform/paths'
-import { DataRouter } from '../../services/data-router'
-import { EventBus } from '../../services/event-bus'
-import { createInference } from '../../services/inference/create-inference'
-import { JobRunner } from '../../services/jobs/job-runner'
-import { Logger } from '../../services/logger'
 import { codeCosines, reconstructionNorms } from '../../services/mapping/embedding-codec'
 import { defaultFusionSettings, fuseFrame } from '../../services/mapping/frame-fusion'
 import { snapshotGrid, type FusedMapMeta } from '../../services/mapping/fused-map'
 import { rankAgreement } from '../../services/mapping/rank-agreement'
 import { VoxelGrid } from '../../services/mapping/voxel-grid'
-import { SessionFrameReader } from '../../services/recordings/session-frame-reader'
-import { SessionStore } from '../../services/recordings/session-store'
 import type { BenchRow } from './bench-types'
+import { demoSessionId as sessionId, withDemoInference } from './demo-inference'
 
-const repoRoot = resolve(import.meta.dirname, '..', '..', '..')
-const sessionId = 'demo-apartment'
 const queries = ['sofa', 'bed', 'plant']
 
 export async function demoMapRankingRows(frameStep: number): Promise<BenchRow[]> {
-  const recording = join(repoRoot, 'resources', 'demo-recording')
-  if (!existsSync(join(recording, 'session.json')) || !existsSync(join(repoRoot, 'models', 'demo', 'model.json'))) {
-    process.stderr.write('map bench: the demo recording or pack is missing; ranking on real embeddings not measured.\n')
-    return []
-  }
-  const home = await mkdtemp(join(tmpdir(), 'dve-bench-demo-map-'))
-  const events = new EventBus()
-  const frames = new SessionFrameReader(new SessionStore(join(home, 'sessions'), [recording]))
-  const inference = createInference({
-    paths: consolePaths(home, repoRoot),
-    frames,
-    jobs: new JobRunner(events),
-    data: new DataRouter(),
-    events,
-    logger: new Logger(events, null),
-  })
-  try {
-    await inference.models.init()
-    await inference.models.ensureLoaded()
+  const rows = await withDemoInference('map bench', async ({ frames, inference }) => {
     let grid: VoxelGrid | null = null
     const count = await frames.frameCount(sessionId)
     for (let f = 0; f < count; f += frameStep) {
       const [frame, embeddings] = await Promise.all([
         frames.loadFrame(sessionId, f),
-        inference.inference.frameEmbeddings(sessionId, f),
+        inference.frameEmbeddings(sessionId, f),
       ])
       grid ??= new VoxelGrid({ voxelSizeMeters: 0.05, embeddingDim: embeddings.dim })
       fuseFrame(
@@ -74,7 +43,7 @@ export async function demoMapRankingRows(frameStep: number): Promise<BenchRow[]>
     const codes = map.codes!
     const norms = reconstructionNorms(codes)
     const dim = grid.embeddingDim
-    const vectors = await inference.inference.textEmbeddings(queries)
+    const vectors = await inference.textEmbeddings(queries)
     const agreements = vectors.map((query) => {
       const exact = new Float32Array(map.count)
       for (let i = 0; i < map.count; i++) {
@@ -104,8 +73,6 @@ export async function demoMapRankingRows(frameStep: number): Promise<BenchRow[]>
         aim: '≥ 0.95',
       },
     ]
-  } finally {
-    await inference.dispose()
-    await rm(home, { recursive: true, force: true })
-  }
+  })
+  return rows ?? []
 }

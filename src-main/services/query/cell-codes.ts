@@ -1,7 +1,7 @@
 /**
  * The recording index compressed as the map's embeddings are: every cell vector (a unit vector of
  * `dim` int8 values, see embedding-pooling) becomes k int8 PCA coefficients, so 100 000 frames of
- * 192 cells fit in 100 000 × 192 × 32 B ≈ 0.6 GB instead of 14.7 GB at 768-d. Unlike the map, one
+ * 192 cells fit in 100 000 × 192 × 24 B ≈ 0.46 GB instead of 14.7 GB at 768-d. Unlike the map, one
  * scale per component serves every cell (cell vectors all have norm 1, so their coefficients share a
  * range) and nothing per cell is stored besides the code. The cosine with a unit query is estimated
  * as q·μ + Σⱼ scaleⱼ·(Bq)ⱼ·codeⱼ — the query against the reconstruction, without re-normalising it,
@@ -13,8 +13,13 @@ import { project } from '../mapping/embedding-codec'
 import { fitPcaBasis, type PcaBasis } from '../mapping/pca-basis'
 import { int8Scale } from './embedding-pooling'
 
-/** Components per cell: a multiple of 8 (the SIMD scan's step); 32 keeps 100 k frames ≤ 600 MB. */
-export const defaultCellComponents = 32
+/**
+ * Components per cell: a multiple of 8 (the SIMD scan's step). 24 keeps 100 k frames at 461 MB (32 made
+ * 614 MB, over the 600 MB aim); on the demo model's real embeddings the search's top-10 frames are the
+ * same as with 32 and its frame-ranking Spearman 0.90 instead of 0.95 (docs/BENCHMARKS.md). The count
+ * is stored with each index, so indexes written with 32 still load.
+ */
+export const defaultCellComponents = 24
 
 export interface CellCodesLayout {
   /** Cells in the index (frames × cells per frame). */
