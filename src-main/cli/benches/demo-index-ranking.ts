@@ -9,6 +9,7 @@ import { rankAgreement } from '../../services/mapping/rank-agreement'
 import { CellCodes, fitCellCodes } from '../../services/query/cell-codes'
 import { poolCells, type CellGrid } from '../../services/query/embedding-pooling'
 import { SessionQueryIndex, defaultGrid, emptyIndexData } from '../../services/query/session-index'
+import type { EmbeddingMap } from '../../services/ports'
 import type { BenchRow } from './bench-types'
 import { demoSessionId as sessionId, withDemoInference } from './demo-inference'
 
@@ -26,7 +27,7 @@ const topFrames = 10
 export async function demoIndexRankingRows(frameStep: number): Promise<BenchRow[]> {
   const rows = await withDemoInference('scale bench', async ({ frames, inference }) => {
     const count = await frames.frameCount(sessionId)
-    const maps = []
+    const maps: EmbeddingMap[] = []
     for (let f = 0; f < count; f += frameStep) maps.push(await inference.frameEmbeddings(sessionId, f))
     const dim = maps[0]!.dim
     const build = (grid: CellGrid, components: number | null): SessionQueryIndex => {

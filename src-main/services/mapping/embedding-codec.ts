@@ -28,19 +28,24 @@ export function encodeEmbeddings(
   for (let i = 0; i < count; i++) {
     row(i, vector)
     for (let d = 0; d < dim; d++) vector[d]! -= mean[d]!
-    let largest = 0
     for (let j = 0; j < k; j++) {
       let dot = 0
       const offset = j * dim
       for (let d = 0; d < dim; d++) dot += basis[offset + d]! * vector[d]!
       coefficients[j] = dot
-      largest = Math.max(largest, Math.abs(dot))
     }
-    const scale = largest / 127 || 1
-    scales[i] = scale
-    for (let j = 0; j < k; j++) codes[i * k + j] = Math.round(coefficients[j]! / scale)
+    scales[i] = quantiseCode(coefficients, codes, i * k)
   }
   return { pca, codes, scales }
+}
+
+/** One voxel's k coefficients as int8 codes at `codes[offset…]` with one scale (returned): coefficient ≈ code × scale. */
+export function quantiseCode(coefficients: Float32Array, codes: Int8Array, offset: number): number {
+  let largest = 0
+  for (const c of coefficients) largest = Math.max(largest, Math.abs(c))
+  const scale = largest / 127 || 1
+  for (let j = 0; j < coefficients.length; j++) codes[offset + j] = Math.round(coefficients[j]! / scale)
+  return scale
 }
 
 /** Writes voxel i's reconstructed (not re-normalised) embedding into `out`. */
