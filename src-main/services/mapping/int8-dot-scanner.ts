@@ -3,6 +3,7 @@
  * and a recording's per-frame best cell — in a tiny WebAssembly SIMD module (int8-scan-module.ts),
  * several times faster than scalar JS. The query is quantised to int16 (relative error ~1.5e-5).
  */
+import { relevancyTable, relevancyTableHalfWidth, relevancyTableStepsPerUnit } from '../query/relevancy'
 import { scanModuleBytes } from './int8-scan-module'
 
 interface DotExports {
@@ -20,6 +21,19 @@ interface DotExports {
     scale: number,
     offset: number,
   ) => void
+  relevancy: (
+    codes: number,
+    query: number,
+    factors: number,
+    neg: number,
+    out: number,
+    table: number,
+    count: number,
+    k: number,
+    fromInt: number,
+    queryMean: number,
+    hasNeg: number,
+  ) => void
 }
 
 /** The part of the WebAssembly JS API used here (the Node typings in use do not declare it). */
@@ -29,11 +43,22 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
 
+/** A query's float weights as the scan's int16 query (relative error ~1.5e-5), and the factor back. */
+export function quantiseQuery(weights: Float32Array): { ints: Int16Array; fromInt: number } {
+  let largest = 0
+  for (const w of weights) largest = Math.max(largest, Math.abs(w))
+  const toInt = largest > 0 ? 32767 / largest : 0
+  return { ints: Int16Array.from(weights, (w) => Math.round(w * toInt)), fromInt: toInt > 0 ? 1 / toInt : 0 }
+}
+
 const pageBytes = 65536
+/** relevancy.ts's table: 16 386 float32. */
+const tableBytes = 4 * (2 * relevancyTableHalfWidth * relevancyTableStepsPerUnit + 2)
 
 /**
  * Int8 codes copied once into WebAssembly memory; `dot` scans them all against one int16 query. Memory:
- * the query, one int32 out per code, one float32 per code (`values`, e.g. max negative cosines), the codes.
+ * the query, one int32 out per code, one float32 per code (`values`, e.g. max negative cosines), with
+ * `withFactors` two float32 per code and the relevancy table (the map's fused scan), then the codes.
  */
 export class Int8DotScanner {
   private readonly exports: DotExports
@@ -41,27 +66,33 @@ export class Int8DotScanner {
   private readonly zeroOffset: number
   private readonly outOffset: number
   private readonly valuesOffset: number
+  private readonly factorsOffset: number
+  private readonly tableOffset: number
   private readonly codesOffset: number
+  private tableTemperature: number | null = null
 
   private constructor(
     exports: DotExports,
     readonly count: number,
     readonly k: number,
+    withFactors: boolean,
   ) {
     this.exports = exports
     // 16 bytes after the query stay zero: the value `groupMax` subtracts when it has no values.
     this.zeroOffset = 2 * k + ((16 - ((2 * k) % 16)) % 16)
     this.outOffset = this.zeroOffset + 16
     this.valuesOffset = this.outOffset + 4 * count
-    this.codesOffset = this.valuesOffset + 4 * count
+    this.factorsOffset = this.valuesOffset + 4 * count
+    this.tableOffset = this.factorsOffset + (withFactors ? 8 * count : 0)
+    this.codesOffset = this.tableOffset + (withFactors ? tableBytes : 0)
     const needed = this.codesOffset + count * k
     const memory = this.exports.memory
     if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / pageBytes))
   }
 
   /** A scanner for `count` codes of `k` values, or null where WebAssembly SIMD is missing or k is not a multiple of 8. */
-  static create(codes: Int8Array, k: number): Int8DotScanner | null {
-    const scanner = Int8DotScanner.allocate(codes.length / k, k)
+  static create(codes: Int8Array, k: number, withFactors = false): Int8DotScanner | null {
+    const scanner = Int8DotScanner.allocate(codes.length / k, k, withFactors)
     scanner?.codes.set(codes)
     return scanner
   }
@@ -70,11 +101,11 @@ export class Int8DotScanner {
    * A scanner with room for `count` zeroed codes, filled in place through `codes` (a large index is read
    * from disk straight into WebAssembly memory instead of being held twice); null as for `create`.
    */
-  static allocate(count: number, k: number): Int8DotScanner | null {
+  static allocate(count: number, k: number, withFactors = false): Int8DotScanner | null {
     if (!wasm || k % 8 !== 0 || !(count > 0)) return null
     try {
       const instance = new wasm.Instance(new wasm.Module(scanModuleBytes()))
-      return new Int8DotScanner(instance.exports as DotExports, count, k)
+      return new Int8DotScanner(instance.exports as DotExports, count, k, withFactors)
     } catch {
       return null
     }
@@ -110,5 +141,38 @@ export class Int8DotScanner {
     const [values, step] = subtractValues ? [this.valuesOffset, 4] : [this.zeroOffset, 0]
     frameMax(this.codesOffset, this.queryOffset, values, step, this.outOffset, groups, per, this.k, scale, offset)
     return new Float32Array(memory.buffer, this.outOffset, groups)
+  }
+
+  /** Two float32 per code for `relevancy` (scale/norm, 1/norm); only with `withFactors`. */
+  get factors(): Float32Array {
+    return new Float32Array(this.exports.memory.buffer, this.factorsOffset, 2 * this.count)
+  }
+
+  /**
+   * Per code the relevancy (relevancy.ts's rule, its σ table interpolated as relevancyInPlace does) of
+   * cos = dot · fromInt · factor₀ + queryMean · factor₁ against `values` as max negative cosines, or
+   * (cos + 1)/2 without negatives: one pass. Needs `withFactors`; the view is valid until the next call.
+   */
+  relevancy(query: Int16Array, fromInt: number, queryMean: number, temperature: number | null): Float32Array {
+    const { memory, relevancy } = this.exports
+    new Int16Array(memory.buffer, this.queryOffset, this.k).set(query)
+    if (temperature !== null && temperature !== this.tableTemperature) {
+      new Float32Array(memory.buffer, this.tableOffset, tableBytes / 4).set(relevancyTable(temperature))
+      this.tableTemperature = temperature
+    }
+    relevancy(
+      this.codesOffset,
+      this.queryOffset,
+      this.factorsOffset,
+      this.valuesOffset,
+      this.outOffset,
+      this.tableOffset,
+      this.count,
+      this.k,
+      fromInt,
+      queryMean,
+      temperature === null ? 0 : 1,
+    )
+    return new Float32Array(memory.buffer, this.outOffset, this.count)
   }
 }

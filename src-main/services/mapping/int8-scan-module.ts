@@ -6,6 +6,10 @@
  *  - frameMax(codes, query, neg, negStep, out, groups, per, k, scale, offset): for each group of `per`
  *    consecutive codes, max over the group of (dotᵢ · scale − f32 at neg), neg advancing `negStep` bytes
  *    per code (0: one value for all), plus `offset` (f32) — a recording's per-frame best cell in one pass.
+ *  - relevancy(codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg): the map's
+ *    per-voxel relevancy in one pass. cos = dot · fromInt · factor₀ + queryMean · factor₁ (two f32 per
+ *    voxel: scale/norm and 1/norm); with negatives, σ(T·(cos − neg)) interpolated in relevancy.ts's table
+ *    exactly as relevancyInPlace does; without, (cos + 1)/2. out: one f32 per voxel.
  */
 
 const i32 = 0x7f
@@ -50,12 +54,23 @@ const op = {
   f32Sub: 0x93,
   f32Mul: 0x94,
   f32Max: 0x97,
+  f32Min: 0x96,
   f32FromI32: 0xb2,
+  f32FromU32: 0xb3,
 } as const
+const i32TruncSatF32U = [0xfc, 0x01]
+const ifF32 = [0x04, f32]
+const elseOp = [0x05]
+/** f32.load / f32.store with a byte offset. */
+const f32LoadAt = (offset: number): number[] => [0x2a, 2, offset]
 const i32Store = [0x36, 2, 0]
-const f32Load = [0x2a, 2, 0]
 const f32Store = [0x38, 2, 0]
-const f32MinusInfinity = [0x43, 0x00, 0x00, 0x80, 0xff]
+const f32Const = (value: number): number[] => {
+  const bytes = new Uint8Array(4)
+  new DataView(bytes.buffer).setFloat32(0, value, true)
+  return [0x43, ...bytes]
+}
+const f32MinusInfinity = f32Const(-Infinity)
 const v128Zero = [simd, 0x0c, ...new Array<number>(16).fill(0)]
 
 /** acc += Σ over j < k in steps of 8 of dot(codes[j…j+8] as i16, query[j…j+8]); j is left at k. */
@@ -162,7 +177,7 @@ function frameMaxBody(): number[] {
     ...get(scale),
     op.f32Mul,
     ...get(neg),
-    ...f32Load,
+    ...f32LoadAt(0),
     op.f32Sub,
     op.f32Max,
     ...set(best),
@@ -198,14 +213,130 @@ function frameMaxBody(): number[] {
   return [3, 2, i32, 1, v128, 1, f32, ...body]
 }
 
+/** relevancyInPlace's table: σ sampled every 1/4096 over [−2, 2] (relevancy.ts). */
+const tableSteps = 4096
+const tableHalfWidth = 2
+const tableLast = 2 * tableHalfWidth * tableSteps
+
+function relevancyBody(): number[] {
+  const [codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+  ]
+  const [stop, j, entry, acc, x, a] = [11, 12, 13, 14, 15, 16]
+  const body = [
+    ...get(codes),
+    ...get(count),
+    ...get(k),
+    op.i32Mul,
+    op.i32Add,
+    ...set(stop),
+    ...block,
+    ...loop,
+    ...get(codes),
+    ...get(stop),
+    op.i32GeU,
+    ...brIf(1),
+    ...dotLoop(codes, query, k, j, acc),
+    // x = cos = dot · fromInt · factor₀ + queryMean · factor₁
+    ...laneSum(acc),
+    op.f32FromI32,
+    ...get(fromInt),
+    op.f32Mul,
+    ...get(factors),
+    ...f32LoadAt(0),
+    op.f32Mul,
+    ...get(queryMean),
+    ...get(factors),
+    ...f32LoadAt(4),
+    op.f32Mul,
+    op.f32Add,
+    ...set(x),
+    ...get(out),
+    ...get(hasNeg),
+    ...ifF32,
+    // x = clamp((cos − neg + 2) · 4096, 0, last); NaN stays NaN (trunc_sat gives entry 0, the lerp NaN).
+    ...get(x),
+    ...get(neg),
+    ...f32LoadAt(0),
+    op.f32Sub,
+    ...f32Const(tableHalfWidth),
+    op.f32Add,
+    ...f32Const(tableSteps),
+    op.f32Mul,
+    ...f32Const(0),
+    op.f32Max,
+    ...f32Const(tableLast),
+    op.f32Min,
+    ...tee(x),
+    ...i32TruncSatF32U,
+    ...set(entry),
+    ...get(table),
+    ...get(entry),
+    ...int(2),
+    op.i32Shl,
+    op.i32Add,
+    ...tee(entry), // now the entry's address
+    ...f32LoadAt(0),
+    ...tee(a),
+    ...get(entry),
+    ...f32LoadAt(4),
+    ...get(a),
+    op.f32Sub,
+    ...get(x),
+    ...get(entry),
+    ...get(table),
+    op.i32Sub,
+    ...int(2),
+    0x76, // i32.shr_u: back to the entry's index
+    op.f32FromU32,
+    op.f32Sub,
+    op.f32Mul,
+    op.f32Add,
+    ...elseOp,
+    ...get(x),
+    ...f32Const(0.5),
+    op.f32Mul,
+    ...f32Const(0.5),
+    op.f32Add,
+    ...end,
+    ...f32Store,
+    ...[out, factors, neg].flatMap((pointer, p) => [
+      ...get(pointer),
+      ...int([4, 8, 4][p]!),
+      op.i32Add,
+      ...set(pointer),
+    ]),
+    ...get(codes),
+    ...get(k),
+    op.i32Add,
+    ...set(codes),
+    ...br(0),
+    ...end,
+    ...end,
+    ...end,
+  ]
+  return [3, 3, i32, 1, v128, 2, f32, ...body]
+}
+
 export function scanModuleBytes(): Uint8Array {
-  const bodies = [dotBody(), frameMaxBody()]
+  const bodies = [dotBody(), frameMaxBody(), relevancyBody()]
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [2, 0x60, 5, i32, i32, i32, i32, i32, 0, 0x60, 10, ...new Array<number>(8).fill(i32), f32, f32, 0]),
-    ...section(3, [2, 0, 1]),
+    ...section(1, [
+      3,
+      ...[0x60, 5, i32, i32, i32, i32, i32, 0],
+      ...[0x60, 10, ...new Array<number>(8).fill(i32), f32, f32, 0],
+      ...[0x60, 11, ...new Array<number>(8).fill(i32), f32, f32, i32, 0],
+    ]),
+    ...section(3, [3, 0, 1, 2]),
     ...section(5, [1, 0x00, 1]),
-    ...section(7, [3, ...name('memory'), 0x02, 0, ...name('dot'), 0x00, 0, ...name('frameMax'), 0x00, 1]),
-    ...section(10, [2, ...bodies.flatMap((code) => [...uleb(code.length), ...code])]),
+    ...section(7, [
+      4,
+      ...[...name('memory'), 0x02, 0],
+      ...[...name('dot'), 0x00, 0],
+      ...[...name('frameMax'), 0x00, 1],
+      ...[...name('relevancy'), 0x00, 2],
+    ]),
+    ...section(10, [3, ...bodies.flatMap((code) => [...uleb(code.length), ...code])]),
   ])
 }

@@ -27,7 +27,7 @@ import type {
   MapQueryPort,
   PreparedMapQuery,
 } from '../ports'
-import { relevancyInPlace, type QueryScoring } from '../query/query-scoring'
+import type { QueryScoring } from '../query/query-scoring'
 import type { FusedMap } from './fused-map'
 import { LocalFusion, type FusionEngine, type FusionInit } from './fusion-engine'
 import { LoadedMap } from './loaded-map'
@@ -369,13 +369,9 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     return loaded
   }
 
+  /** Per voxel relevancy, valid until the map's next scan (use it before any await). */
   private relevancyValues(loaded: LoadedMap, query: PreparedMapQuery): Float32Array {
-    const values = loaded.cosines(query.vector)
-    if (query.negatives.length === 0) {
-      for (let i = 0; i < values.length; i++) values[i] = (values[i]! + 1) / 2
-      return values
-    }
-    return relevancyInPlace(values, loaded.maxNegativeCosine(query.negativesKey, query.negatives), query.temperature)
+    return loaded.relevancy(query.vector, query.negatives, query.negativesKey, query.temperature)
   }
 
   /** Clusters of voxels that pass, best first, each with the recognised thing beside it. */

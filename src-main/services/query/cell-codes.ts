@@ -8,7 +8,7 @@
  * which estimates q·e for a unit e without favouring badly reconstructed cells. The scan is the
  * map's WebAssembly SIMD int8 dot product over codes that live in its memory.
  */
-import { Int8DotScanner } from '../mapping/int8-dot-scanner'
+import { Int8DotScanner, quantiseQuery } from '../mapping/int8-dot-scanner'
 import { project } from '../mapping/embedding-codec'
 import { fitPcaBasis, type PcaBasis } from '../mapping/pca-basis'
 import { int8Scale } from './embedding-pooling'
@@ -75,7 +75,7 @@ export class CellCodes {
   cosines(query: Float32Array, out = new Float32Array(this.layout.count)): Float32Array {
     const { weights, queryMean } = this.weightsOf(query)
     if (this.scanner) {
-      const { ints, fromInt } = quantised(weights)
+      const { ints, fromInt } = quantiseQuery(weights)
       const dots = this.scanner.dot(ints)
       for (let i = 0; i < out.length; i++) out[i] = queryMean + dots[i]! * fromInt
       return out
@@ -121,7 +121,7 @@ export class CellCodes {
     const maxNegative = negatives.length > 0 ? this.maxNegativeCosines(negatives, negativesKey) : null
     const { weights, queryMean } = this.weightsOf(query)
     if (this.scanner) {
-      const { ints, fromInt } = quantised(weights)
+      const { ints, fromInt } = quantiseQuery(weights)
       return this.scanner.groupMax(ints, per, fromInt, queryMean, maxNegative !== null)
     }
     const cosines = this.cosines(query)
@@ -143,14 +143,6 @@ export class CellCodes {
     for (let d = 0; d < pca.dim; d++) queryMean += query[d]! * pca.mean[d]!
     return { weights, queryMean }
   }
-}
-
-/** Weights as int16 for the SIMD scan (relative error ~1.5e-5), and the factor back. */
-function quantised(weights: Float32Array): { ints: Int16Array; fromInt: number } {
-  let largest = 0
-  for (const w of weights) largest = Math.max(largest, Math.abs(w))
-  const toInt = largest > 0 ? 32767 / largest : 0
-  return { ints: Int16Array.from(weights, (w) => Math.round(w * toInt)), fromInt: toInt > 0 ? 1 / toInt : 0 }
 }
 
 /**
