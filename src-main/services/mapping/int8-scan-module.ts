@@ -112,9 +112,24 @@ function laneSum(acc: number): number[] {
   return [...lane(0), ...lane(1), op.i32Add, ...lane(2), op.i32Add, ...lane(3), op.i32Add]
 }
 
-function dotBody(): number[] {
-  const [codes, query, out, count, k, stop, j, acc] = [0, 1, 2, 3, 4, 5, 6, 7]
-  const body = [
+/** pointer += bytes */
+const advance = (pointer: number, bytes: number): number[] => [
+  ...get(pointer),
+  ...int(bytes),
+  op.i32Add,
+  ...set(pointer),
+]
+
+/**
+ * For each of `count` codes from `codes` (locals; `count` may be any local, e.g. a frame's cells): the dot
+ * product into `acc`, then `perCode` (which finds the sum with laneSum(acc)), then the next code.
+ */
+function codeLoop(
+  locals: { codes: number; query: number; count: number; k: number; stop: number; j: number; acc: number },
+  perCode: number[],
+): number[] {
+  const { codes, query, count, k, stop, j, acc } = locals
+  return [
     ...get(codes),
     ...get(count),
     ...get(k),
@@ -128,13 +143,7 @@ function dotBody(): number[] {
     op.i32GeU,
     ...brIf(1),
     ...dotLoop(codes, query, k, j, acc),
-    ...get(out),
-    ...laneSum(acc),
-    ...i32Store,
-    ...get(out),
-    ...int(4),
-    op.i32Add,
-    ...set(out),
+    ...perCode,
     ...get(codes),
     ...get(k),
     op.i32Add,
@@ -142,35 +151,19 @@ function dotBody(): number[] {
     ...br(0),
     ...end,
     ...end,
-    ...end,
   ]
-  return [2, 2, i32, 1, v128, ...body]
+}
+
+function dotBody(): number[] {
+  const [codes, query, out, count, k, stop, j, acc] = [0, 1, 2, 3, 4, 5, 6, 7]
+  const perCode = [...get(out), ...laneSum(acc), ...i32Store, ...advance(out, 4)]
+  return [2, 2, i32, 1, v128, ...codeLoop({ codes, query, count, k, stop, j, acc }, perCode), ...end]
 }
 
 function frameMaxBody(): number[] {
   const [codes, query, neg, negStep, out, groups, per, k, scale, offset] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
   const [groupEnd, j, acc, best] = [10, 11, 12, 13]
-  const body = [
-    ...block,
-    ...loop, // groups
-    ...get(groups),
-    op.i32Eqz,
-    ...brIf(1),
-    ...f32MinusInfinity,
-    ...set(best),
-    ...get(codes),
-    ...get(per),
-    ...get(k),
-    op.i32Mul,
-    op.i32Add,
-    ...set(groupEnd),
-    ...block,
-    ...loop, // codes of the group
-    ...get(codes),
-    ...get(groupEnd),
-    op.i32GeU,
-    ...brIf(1),
-    ...dotLoop(codes, query, k, j, acc),
+  const perCode = [
     ...get(best),
     ...laneSum(acc),
     op.f32FromI32,
@@ -185,22 +178,22 @@ function frameMaxBody(): number[] {
     ...get(negStep),
     op.i32Add,
     ...set(neg),
-    ...get(codes),
-    ...get(k),
-    op.i32Add,
-    ...set(codes),
-    ...br(0),
-    ...end,
-    ...end,
+  ]
+  const body = [
+    ...block,
+    ...loop, // groups
+    ...get(groups),
+    op.i32Eqz,
+    ...brIf(1),
+    ...f32MinusInfinity,
+    ...set(best),
+    ...codeLoop({ codes, query, count: per, k, stop: groupEnd, j, acc }, perCode),
     ...get(out),
     ...get(best),
     ...get(offset),
     op.f32Add,
     ...f32Store,
-    ...get(out),
-    ...int(4),
-    op.i32Add,
-    ...set(out),
+    ...advance(out, 4),
     ...get(groups),
     ...int(1),
     op.i32Sub,
@@ -223,20 +216,7 @@ function relevancyBody(): number[] {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
   ]
   const [stop, j, entry, acc, x, a] = [11, 12, 13, 14, 15, 16]
-  const body = [
-    ...get(codes),
-    ...get(count),
-    ...get(k),
-    op.i32Mul,
-    op.i32Add,
-    ...set(stop),
-    ...block,
-    ...loop,
-    ...get(codes),
-    ...get(stop),
-    op.i32GeU,
-    ...brIf(1),
-    ...dotLoop(codes, query, k, j, acc),
+  const perCode = [
     // x = cos = dot · fromInt · factor₀ + queryMean · factor₁
     ...laneSum(acc),
     op.f32FromI32,
@@ -300,22 +280,11 @@ function relevancyBody(): number[] {
     op.f32Add,
     ...end,
     ...f32Store,
-    ...[out, factors, neg].flatMap((pointer, p) => [
-      ...get(pointer),
-      ...int([4, 8, 4][p]!),
-      op.i32Add,
-      ...set(pointer),
-    ]),
-    ...get(codes),
-    ...get(k),
-    op.i32Add,
-    ...set(codes),
-    ...br(0),
-    ...end,
-    ...end,
-    ...end,
+    ...advance(out, 4),
+    ...advance(factors, 8),
+    ...advance(neg, 4),
   ]
-  return [3, 3, i32, 1, v128, 2, f32, ...body]
+  return [3, 3, i32, 1, v128, 2, f32, ...codeLoop({ codes, query, count, k, stop, j, acc }, perCode), ...end]
 }
 
 export function scanModuleBytes(): Uint8Array {
