@@ -24,7 +24,7 @@ export interface EmbeddingAccumulatorOptions {
   exactBytes?: number
 }
 
-/** 1 GiB of exact sums: a 768-d map switches at ~350 k voxels, the 256-d demo map (84 k voxels) never. */
+/** 1 GiB of exact sums: a 768-d map switches when it grows past 262 k voxels, the 256-d demo map (84 k voxels) never. */
 const defaultExactBytes = 2 ** 30
 
 export class EmbeddingAccumulator {
