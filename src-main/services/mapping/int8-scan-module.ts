@@ -112,6 +112,9 @@ function laneSum(acc: number): number[] {
   return [...lane(0), ...lane(1), op.i32Add, ...lane(2), op.i32Add, ...lane(3), op.i32Add]
 }
 
+/** The dot product in `acc` as f32, times the f32 local `scale`, left on the stack. */
+const scaledDot = (acc: number, scale: number): number[] => [...laneSum(acc), op.f32FromI32, ...get(scale), op.f32Mul]
+
 /** pointer += bytes */
 const advance = (pointer: number, bytes: number): number[] => [
   ...get(pointer),
@@ -165,10 +168,7 @@ function frameMaxBody(): number[] {
   const [groupEnd, j, acc, best] = [10, 11, 12, 13]
   const perCode = [
     ...get(best),
-    ...laneSum(acc),
-    op.f32FromI32,
-    ...get(scale),
-    op.f32Mul,
+    ...scaledDot(acc, scale),
     ...get(neg),
     ...f32LoadAt(0),
     op.f32Sub,
@@ -218,10 +218,7 @@ function relevancyBody(): number[] {
   const [stop, j, entry, acc, x, a] = [11, 12, 13, 14, 15, 16]
   const perCode = [
     // x = cos = dot · fromInt · factor₀ + queryMean · factor₁
-    ...laneSum(acc),
-    op.f32FromI32,
-    ...get(fromInt),
-    op.f32Mul,
+    ...scaledDot(acc, fromInt),
     ...get(factors),
     ...f32LoadAt(0),
     op.f32Mul,
