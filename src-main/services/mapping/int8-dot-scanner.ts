@@ -4,7 +4,7 @@
  * several times faster than scalar JS. The query is quantised to int16 (relative error ~1.5e-5).
  */
 import { relevancyTable, relevancyTableHalfWidth, relevancyTableStepsPerUnit } from '../query/relevancy'
-import { scanModuleBytes } from './int8-scan-module'
+import { relevancyBins, scanModuleBytes } from './int8-scan-module'
 
 interface DotExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number }
@@ -33,6 +33,7 @@ interface DotExports {
     fromInt: number,
     queryMean: number,
     hasNeg: number,
+    histogram: number,
   ) => void
 }
 
@@ -68,6 +69,7 @@ export class Int8DotScanner {
   private readonly valuesOffset: number
   private readonly factorsOffset: number
   private readonly tableOffset: number
+  private readonly histogramOffset: number
   private readonly codesOffset: number
   private tableTemperature: number | null = null
 
@@ -84,7 +86,8 @@ export class Int8DotScanner {
     this.valuesOffset = this.outOffset + 4 * count
     this.factorsOffset = this.valuesOffset + 4 * count
     this.tableOffset = this.factorsOffset + (withFactors ? 8 * count : 0)
-    this.codesOffset = this.tableOffset + (withFactors ? tableBytes : 0)
+    this.histogramOffset = this.tableOffset + (withFactors ? tableBytes : 0)
+    this.codesOffset = this.histogramOffset + (withFactors ? 4 * relevancyBins : 0)
     const needed = this.codesOffset + count * k
     const memory = this.exports.memory
     if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / pageBytes))
@@ -151,11 +154,19 @@ export class Int8DotScanner {
   /**
    * Per code the relevancy (relevancy.ts's rule, its σ table interpolated as relevancyInPlace does) of
    * cos = dot · fromInt · factor₀ + queryMean · factor₁ against `values` as max negative cosines, or
-   * (cos + 1)/2 without negatives: one pass. Needs `withFactors`; the view is valid until the next call.
+   * (cos + 1)/2 without negatives: one pass, which also counts the values in `relevancyBins` bins over
+   * [0, 1]. Needs `withFactors`; the views are valid until the next call.
    */
-  relevancy(query: Int16Array, fromInt: number, queryMean: number, temperature: number | null): Float32Array {
+  relevancy(
+    query: Int16Array,
+    fromInt: number,
+    queryMean: number,
+    temperature: number | null,
+  ): { values: Float32Array; histogram: Uint32Array } {
     const { memory, relevancy } = this.exports
     new Int16Array(memory.buffer, this.queryOffset, this.k).set(query)
+    const histogram = new Uint32Array(memory.buffer, this.histogramOffset, relevancyBins)
+    histogram.fill(0)
     if (temperature !== null && temperature !== this.tableTemperature) {
       new Float32Array(memory.buffer, this.tableOffset, tableBytes / 4).set(relevancyTable(temperature))
       this.tableTemperature = temperature
@@ -172,7 +183,8 @@ export class Int8DotScanner {
       fromInt,
       queryMean,
       temperature === null ? 0 : 1,
+      this.histogramOffset,
     )
-    return new Float32Array(memory.buffer, this.outOffset, this.count)
+    return { values: new Float32Array(memory.buffer, this.outOffset, this.count), histogram }
   }
 }

@@ -6,10 +6,11 @@
  *  - frameMax(codes, query, neg, negStep, out, groups, per, k, scale, offset): for each group of `per`
  *    consecutive codes, max over the group of (dotᵢ · scale − f32 at neg), neg advancing `negStep` bytes
  *    per code (0: one value for all), plus `offset` (f32) — a recording's per-frame best cell in one pass.
- *  - relevancy(codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg): the map's
- *    per-voxel relevancy in one pass. cos = dot · fromInt · factor₀ + queryMean · factor₁ (two f32 per
+ *  - relevancy(codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg, histogram): the
+ *    map's per-voxel relevancy in one pass. cos = dot · fromInt · factor₀ + queryMean · factor₁ (two f32 per
  *    voxel: scale/norm and 1/norm); with negatives, σ(T·(cos − neg)) interpolated in relevancy.ts's table
- *    exactly as relevancyInPlace does; without, (cos + 1)/2. out: one f32 per voxel.
+ *    exactly as relevancyInPlace does; without, (cos + 1)/2. out: one f32 per voxel; each value also
+ *    counted in `histogram` (relevancyBins i32 over [0, 1], clamped), from which the pins' cut is read.
  */
 
 const i32 = 0x7f
@@ -64,6 +65,7 @@ const elseOp = [0x05]
 /** f32.load / f32.store with a byte offset. */
 const f32LoadAt = (offset: number): number[] => [0x2a, 2, offset]
 const i32Store = [0x36, 2, 0]
+const i32Load = [0x28, 2, 0]
 const f32Store = [0x38, 2, 0]
 const f32Const = (value: number): number[] => {
   const bytes = new Uint8Array(4)
@@ -211,11 +213,14 @@ const tableSteps = 4096
 const tableHalfWidth = 2
 const tableLast = 2 * tableHalfWidth * tableSteps
 
+/** Bins of the relevancy histogram the map's scan fills, over [0, 1]. */
+export const relevancyBins = 4096
+
 function relevancyBody(): number[] {
-  const [codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+  const [codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg, histogram] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
   ]
-  const [stop, j, entry, acc, x, a] = [11, 12, 13, 14, 15, 16]
+  const [stop, j, entry, acc, x, a] = [12, 13, 14, 15, 16, 17]
   const perCode = [
     // x = cos = dot · fromInt · factor₀ + queryMean · factor₁
     ...scaledDot(acc, fromInt),
@@ -276,7 +281,25 @@ function relevancyBody(): number[] {
     ...f32Const(0.5),
     op.f32Add,
     ...end,
+    ...tee(a),
     ...f32Store,
+    // histogram[min(r · (bins − 1), bins − 1)] += 1 (NaN and negatives count in bin 0)
+    ...get(histogram),
+    ...get(a),
+    ...f32Const(relevancyBins - 1),
+    op.f32Mul,
+    ...f32Const(relevancyBins - 1),
+    op.f32Min,
+    ...i32TruncSatF32U,
+    ...int(2),
+    op.i32Shl,
+    op.i32Add,
+    ...tee(entry),
+    ...get(entry),
+    ...i32Load,
+    ...int(1),
+    op.i32Add,
+    ...i32Store,
     ...advance(out, 4),
     ...advance(factors, 8),
     ...advance(neg, 4),
@@ -292,7 +315,7 @@ export function scanModuleBytes(): Uint8Array {
       3,
       ...[0x60, 5, i32, i32, i32, i32, i32, 0],
       ...[0x60, 10, ...new Array<number>(8).fill(i32), f32, f32, 0],
-      ...[0x60, 11, ...new Array<number>(8).fill(i32), f32, f32, i32, 0],
+      ...[0x60, 12, ...new Array<number>(8).fill(i32), f32, f32, i32, i32, 0],
     ]),
     ...section(3, [3, 0, 1, 2]),
     ...section(5, [1, 0x00, 1]),

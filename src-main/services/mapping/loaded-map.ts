@@ -9,6 +9,7 @@ import { relevancyInPlace } from '../query/relevancy'
 import { codeCosines, queryTerms, reconstructionNorms } from './embedding-codec'
 import type { FusedMap } from './fused-map'
 import { Int8DotScanner, quantiseQuery } from './int8-dot-scanner'
+import { histogramCut, topCut } from './voxel-clusters'
 
 export class LoadedMap {
   readonly norms: Float32Array | null
@@ -37,9 +38,15 @@ export class LoadedMap {
 
   /**
    * Relevancy of every voxel (relevancy.ts's rule: σ(T·(cos − max negative cos)), or (cos + 1)/2 without
-   * negatives), in one SIMD pass where available. The array is valid until the map's next scan.
+   * negatives), in one SIMD pass where available, and `cutOf(keep)`: a value about `keep` voxels reach
+   * (from the histogram the pass counts). Both are valid until the map's next scan.
    */
-  relevancy(vector: Float32Array, negatives: Float32Array[], negativesKey: string, temperature: number): Float32Array {
+  relevancy(
+    vector: Float32Array,
+    negatives: Float32Array[],
+    negativesKey: string,
+    temperature: number,
+  ): { values: Float32Array; cutOf: (keep: number) => number } {
     const codes = this.map.codes
     if (!codes) throw new Error('map has no embeddings')
     const maxNegative = negatives.length > 0 ? this.maxNegativeCosine(negativesKey, negatives) : null
@@ -47,12 +54,13 @@ export class LoadedMap {
     if (scanner) {
       const { projected, queryMean } = queryTerms(codes.pca, vector)
       const { ints, fromInt } = quantiseQuery(projected)
-      return scanner.relevancy(ints, fromInt, queryMean, maxNegative ? temperature : null)
+      const { values, histogram } = scanner.relevancy(ints, fromInt, queryMean, maxNegative ? temperature : null)
+      return { values, cutOf: (keep) => histogramCut(histogram, keep, 0, histogram.length - 1) }
     }
     const values = this.cosines(vector)
-    if (maxNegative) return relevancyInPlace(values, maxNegative, temperature)
-    for (let i = 0; i < values.length; i++) values[i] = (values[i]! + 1) / 2
-    return values
+    if (maxNegative) relevancyInPlace(values, maxNegative, temperature)
+    else for (let i = 0; i < values.length; i++) values[i] = (values[i]! + 1) / 2
+    return { values, cutOf: (keep) => topCut(values, keep) }
   }
 
   /** Per voxel, the largest cosine over the negatives (kept for the last negatives set). */

@@ -11,15 +11,18 @@ export class MapArrays {
   private readonly arrays = new Map<string, Uint8Array>()
   private tokenCounter = 0
 
-  /** Keeps a relevancy array (0–1 per voxel) as bytes; its token. */
-  keepRelevancy(values: Float32Array): string {
+  /** Keeps a relevancy array (0–1 per voxel) as bytes: its token, and the largest value (at least 0). */
+  keepRelevancy(values: Float32Array): { token: string; max: number } {
     const bytes = new Uint8Array(values.length)
+    let max = 0
     // Ternaries instead of Math.round/min/max: 8× faster over a million values.
     for (let i = 0; i < values.length; i++) {
-      const x = values[i]! * 255 + 0.5
+      const v = values[i]!
+      if (v > max) max = v
+      const x = v * 255 + 0.5
       bytes[i] = x >= 255 ? 255 : x > 0 ? x : 0
     }
-    return this.keep(bytes)
+    return { token: this.keep(bytes), max }
   }
 
   keep(bytes: Uint8Array): string {

@@ -138,12 +138,10 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     const input = mapSpec.query.input.parse(raw)
     const loaded = await this.require(input.sessionId, true)
     const scored = await this.scoring().prepareText(input.text, input.settings)
-    const values = this.relevancyValues(loaded, scored)
-    const token = this.arrays.keepRelevancy(values)
-    let maxRelevancy = 0
-    for (let i = 0; i < values.length; i++) if (values[i]! > maxRelevancy) maxRelevancy = values[i]!
+    const scan = this.relevancyValues(loaded, scored)
+    const { token, max: maxRelevancy } = this.arrays.keepRelevancy(scan.values)
     // A word the model does not know pins nothing: whatever it scores is not about that word.
-    const pins = scored.words.unknown.length > 0 ? [] : this.pins(loaded, values, scored.threshold, input.maxPins)
+    const pins = scored.words.unknown.length > 0 ? [] : this.pins(loaded, scan, scored.threshold, input.maxPins)
     return {
       label: scored.label,
       threshold: scored.threshold,
@@ -326,19 +324,25 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     return loaded
   }
 
-  /** Per voxel relevancy, valid until the map's next scan (use it before any await). */
-  private relevancyValues(loaded: LoadedMap, query: PreparedMapQuery): Float32Array {
+  /** Per voxel relevancy and the pins' cut, valid until the map's next scan (use them before any await). */
+  private relevancyValues(loaded: LoadedMap, query: PreparedMapQuery): ReturnType<LoadedMap['relevancy']> {
     return loaded.relevancy(query.vector, query.negatives, query.negativesKey, query.temperature)
   }
 
   /** Clusters of voxels that pass, best first, each with the recognised thing beside it. */
-  private pins(loaded: LoadedMap, values: Float32Array, threshold: number, maxPins: number): MapPinInfo[] {
+  private pins(
+    loaded: LoadedMap,
+    scan: ReturnType<LoadedMap['relevancy']>,
+    threshold: number,
+    maxPins: number,
+  ): MapPinInfo[] {
     const { positions, labels, colors, meta } = loaded.map
     return clusterPins(
       { positions, labels, voxelSizeMeters: meta.voxelSizeMeters, labelClasses: meta.labelClasses },
-      values,
+      scan.values,
       threshold,
       maxPins,
+      scan.cutOf,
     ).map((pin) => ({
       ...pin,
       nearby: nearbyThing(

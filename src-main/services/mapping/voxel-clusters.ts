@@ -19,9 +19,18 @@ export const minPinVoxels = 3
 
 type ClusterPin = Omit<MapPinInfo, 'nearby'>
 
-/** `scores`: per voxel, higher is better; voxels below `threshold` are ignored. */
-export function clusterPins(map: ClusterInput, scores: Float32Array, threshold: number, maxPins: number): ClusterPin[] {
-  const cut = Math.max(threshold, topCut(scores, maxCandidates))
+/**
+ * `scores`: per voxel, higher is better; voxels below `threshold` are ignored. `cutOf(keep)` gives a
+ * value about `keep` scores reach (topCut; the map's scan counts a histogram, so it need not pass again).
+ */
+export function clusterPins(
+  map: ClusterInput,
+  scores: Float32Array,
+  threshold: number,
+  maxPins: number,
+  cutOf: (keep: number) => number = (keep) => topCut(scores, keep),
+): ClusterPin[] {
+  const cut = Math.max(threshold, cutOf(maxCandidates))
   const candidates: number[] = []
   for (let i = 0; i < scores.length; i++) if (scores[i]! >= cut) candidates.push(i)
   candidates.sort((a, b) => scores[b]! - scores[a]!)
@@ -147,10 +156,18 @@ export function topCut(values: Float32Array, keep: number): number {
   const histogram = new Uint32Array(cutBins)
   const scale = (cutBins - 1) / (max - min)
   for (let i = 0; i < values.length; i++) histogram[Math.floor((values[i]! - min) * scale)]!++
+  return histogramCut(histogram, keep, min, scale)
+}
+
+/**
+ * topCut from a histogram already counted (bin b holds the values in [min + b/scale, min + (b+1)/scale)):
+ * the lower edge of the highest bins holding at least `keep` values; -Infinity when all together hold fewer.
+ */
+export function histogramCut(histogram: Uint32Array, keep: number, min: number, scale: number): number {
   let above = 0
-  for (let b = cutBins - 1; b >= 0; b--) {
+  for (let b = histogram.length - 1; b >= 0; b--) {
     above += histogram[b]!
-    if (above >= keep) return min + b / scale
+    if (above >= keep) return b === 0 ? -Infinity : min + b / scale
   }
-  return min
+  return -Infinity
 }

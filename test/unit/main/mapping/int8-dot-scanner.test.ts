@@ -92,11 +92,16 @@ describe('the WebAssembly SIMD int8 dot product', () => {
             temperature,
           )
         : cosines.map((c) => (c + 1) / 2)
-      const got = loaded.relevancy(query, [...negs], `n${negs.length}`, temperature)
+      const { values: got, cutOf } = loaded.relevancy(query, [...negs], `n${negs.length}`, temperature)
       let worst = 0
       for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(want[i]! - got[i]!))
       expect(worst).toBeLessThan(2e-6)
       expect(Math.max(...got) - Math.min(...got)).toBeGreaterThan(0.1)
+      // The pins' cut from the pass's histogram: at least 500 values reach it, fewer reach the next bin.
+      const cut = cutOf(500)
+      const bin = 1 / 4095
+      expect(got.filter((v) => v >= cut - bin / 2).length).toBeGreaterThanOrEqual(500)
+      expect(got.filter((v) => v >= cut + 1.5 * bin).length).toBeLessThan(500)
     }
   })
 })
