@@ -5,7 +5,7 @@
  * precomputed per voxel once when the map is loaded.
  */
 import type { PcaBasis } from './pca-basis'
-import type { Int8DotScanner } from './int8-dot-scanner'
+import { quantiseQuery, type Int8DotScanner } from './int8-dot-scanner'
 
 export interface EmbeddingCodes {
   pca: PcaBasis
@@ -28,19 +28,24 @@ export function encodeEmbeddings(
   for (let i = 0; i < count; i++) {
     row(i, vector)
     for (let d = 0; d < dim; d++) vector[d]! -= mean[d]!
-    let largest = 0
     for (let j = 0; j < k; j++) {
       let dot = 0
       const offset = j * dim
       for (let d = 0; d < dim; d++) dot += basis[offset + d]! * vector[d]!
       coefficients[j] = dot
-      largest = Math.max(largest, Math.abs(dot))
     }
-    const scale = largest / 127 || 1
-    scales[i] = scale
-    for (let j = 0; j < k; j++) codes[i * k + j] = Math.round(coefficients[j]! / scale)
+    scales[i] = quantiseCode(coefficients, codes, i * k)
   }
   return { pca, codes, scales }
+}
+
+/** One voxel's k coefficients as int8 codes at `codes[offset…]` with one scale (returned): coefficient ≈ code × scale. */
+export function quantiseCode(coefficients: Float32Array, codes: Int8Array, offset: number): number {
+  let largest = 0
+  for (const c of coefficients) largest = Math.max(largest, Math.abs(c))
+  const scale = largest / 127 || 1
+  for (let j = 0; j < coefficients.length; j++) codes[offset + j] = Math.round(coefficients[j]! / scale)
+  return scale
 }
 
 /** Writes voxel i's reconstructed (not re-normalised) embedding into `out`. */
@@ -102,16 +107,11 @@ export function codeCosines(
   scanner: Int8DotScanner | null = null,
 ): Float32Array {
   const k = codes.pca.components
-  const projected = project(codes.pca, query)
-  let queryMean = 0
-  for (let d = 0; d < codes.pca.dim; d++) queryMean += query[d]! * codes.pca.mean[d]!
+  const { projected, queryMean } = queryTerms(codes.pca, query)
   const scales = codes.scales
   if (scanner) {
-    let largest = 0
-    for (let j = 0; j < k; j++) largest = Math.max(largest, Math.abs(projected[j]!))
-    const toInt = largest > 0 ? 32767 / largest : 0
-    const dots = scanner.dot(Int16Array.from(projected, (p) => Math.round(p * toInt)))
-    const fromInt = toInt > 0 ? 1 / toInt : 0
+    const { ints, fromInt } = quantiseQuery(projected)
+    const dots = scanner.dot(ints)
     for (let i = 0; i < norms.length; i++) out[i] = (queryMean + scales[i]! * dots[i]! * fromInt) / norms[i]!
     return out
   }
@@ -134,4 +134,11 @@ export function codeCosines(
     out[i] = (queryMean + scales[i]! * (a + b + c + d)) / norms[i]!
   }
   return out
+}
+
+/** The query's k coefficients and its dot product with the mean: q·e ≈ q·μ + (Bq)·code × scale. */
+export function queryTerms(pca: PcaBasis, query: Float32Array): { projected: Float32Array; queryMean: number } {
+  let queryMean = 0
+  for (let d = 0; d < pca.dim; d++) queryMean += query[d]! * pca.mean[d]!
+  return { projected: project(pca, query), queryMean }
 }

@@ -155,5 +155,5 @@ function flush(
   used: number,
 ): void {
   const offset = (by * emb.width + bx) * emb.dim
-  for (let k = 0; k < used; k++) grid.addEmbedding(slots[k]!, emb.data, offset, weights[k]!)
+  grid.addEmbeddings(slots, weights, used, emb.data, offset)
 }

@@ -5,9 +5,10 @@
  */
 import type { LabelClass } from '../../contract'
 import type { CameraIntrinsics } from '../ports'
-import { decodeEmbedding, encodeEmbeddings, type EmbeddingCodes } from './embedding-codec'
-import { fitPcaBasis } from './pca-basis'
+import { decodeEmbedding, type EmbeddingCodes } from './embedding-codec'
 import { observationSlots, VoxelGrid } from './voxel-grid'
+
+export { defaultCodeDim } from './embedding-accumulator'
 
 export interface FusedMapMeta {
   sessionId: string
@@ -58,16 +59,8 @@ const pairs = [
   [2, 2],
 ] as const
 
-/** Default PCA code length: 64 int8 + a scale keeps a voxel ≤ 256 bytes with its geometry. */
-export const defaultCodeDim = 64
-
 /** `withCodes` false skips the (costly) PCA of the embeddings: a live view of a growing map. */
-export function snapshotGrid(
-  grid: VoxelGrid,
-  meta: FusedMapMeta,
-  withCodes = true,
-  codeDim = defaultCodeDim,
-): FusedMap {
+export function snapshotGrid(grid: VoxelGrid, meta: FusedMapMeta, withCodes = true): FusedMap {
   const n = grid.count
   const positions = new Float32Array(n * 3)
   const colors = new Uint8Array(n * 4)
@@ -88,8 +81,7 @@ export function snapshotGrid(
   }
   const dim = grid.embeddingDim
   const embedded = withCodes && dim > 0 && n > 0
-  const row = (i: number, out: Float32Array): void => normalisedMean(grid, i, out)
-  const codes = embedded ? encodeEmbeddings(n, fitPcaBasis(n, dim, codeDim, row), row) : null
+  const codes = embedded ? grid.embeddings.codes(n) : null
   return {
     meta,
     count: n,
@@ -101,29 +93,25 @@ export function snapshotGrid(
     covariances,
     framesSeen: grid.framesSeen.slice(0, n),
     observations: grid.observations.slice(0, n * observationSlots),
-    embeddingWeights: embedded ? grid.embeddingWeight.slice(0, n) : new Float32Array(0),
+    embeddingWeights: embedded ? grid.embeddings.weights.slice(0, n) : new Float32Array(0),
     codes,
   }
 }
 
-function normalisedMean(grid: VoxelGrid, i: number, out: Float32Array): void {
-  const dim = grid.embeddingDim
-  let norm = 0
-  for (let d = 0; d < dim; d++) {
-    const v = grid.embeddingSum[i * dim + d]!
-    out[d] = v
-    norm += v * v
-  }
-  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0
-  for (let d = 0; d < dim; d++) out[d]! *= scale
-}
-
 /** Turns a saved map back into accumulators so a build can continue (embeddings as decoded). */
-export function restoreGrid(map: FusedMap, memoryBudgetBytes?: number): VoxelGrid {
+export function restoreGrid(map: FusedMap, memoryBudgetBytes?: number, exactEmbeddingBytes?: number): VoxelGrid {
   const dim = map.codes ? map.meta.embeddingDim : 0
-  const grid = new VoxelGrid({ voxelSizeMeters: map.meta.voxelSizeMeters, embeddingDim: dim, memoryBudgetBytes })
+  const grid = new VoxelGrid({
+    voxelSizeMeters: map.meta.voxelSizeMeters,
+    embeddingDim: dim,
+    memoryBudgetBytes,
+    exactEmbeddingBytes,
+  })
   const s = map.meta.voxelSizeMeters
-  const decoded = new Float32Array(dim)
+  // A big map continues in its own PCA basis (as it was built); a small one with exact sums of its decoded codes.
+  const subspace = map.codes && grid.embeddings.exactTooBig(map.count) ? map.codes.pca : null
+  if (subspace) grid.embeddings.useSubspace(subspace)
+  const decoded = new Float32Array(subspace ? subspace.components : dim)
   for (let i = 0; i < map.count; i++) {
     const x = map.positions[i * 3]!,
       y = map.positions[i * 3 + 1]!,
@@ -153,8 +141,11 @@ export function restoreGrid(map: FusedMap, memoryBudgetBytes?: number): VoxelGri
       slot * observationSlots,
     )
     if (map.codes) {
-      decodeEmbedding(map.codes, i, decoded)
-      grid.addEmbedding(slot, decoded, 0, map.embeddingWeights[i]!)
+      if (subspace) {
+        const k = subspace.components
+        for (let j = 0; j < k; j++) decoded[j] = map.codes.codes[i * k + j]! * map.codes.scales[i]!
+      } else decodeEmbedding(map.codes, i, decoded)
+      grid.embeddings.restore(slot, decoded, map.embeddingWeights[i]!)
     }
   }
   return grid

@@ -1,152 +1,40 @@
 /**
- * The map's hot loop — one dot product of every voxel's int8 code with the query — as a tiny
- * WebAssembly SIMD module (`i16x8.load8x8_s` + `i32x4.dot_i16x8_s`), several times faster than the
- * scalar JS loop. The module is assembled here, so no binary ships. The query is quantised to int16
- * (relative error ~1.5e-5); sums stay in int32 (64 × 127 × 32767 < 2³¹).
+ * The hot loops of the map and recording queries — a dot product of every int8 code with the query,
+ * and a recording's per-frame best cell — in a tiny WebAssembly SIMD module (int8-scan-module.ts),
+ * several times faster than scalar JS. The query is quantised to int16 (relative error ~1.5e-5).
  */
-
-const i32 = 0x7f
-const v128 = 0x7b
-const simd = 0xfd
-
-function uleb(value: number): number[] {
-  const bytes: number[] = []
-  do {
-    let byte = value & 0x7f
-    value >>>= 7
-    if (value !== 0) byte |= 0x80
-    bytes.push(byte)
-  } while (value !== 0)
-  return bytes
-}
-
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body]
-const name = (text: string): number[] => [...uleb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))]
-
-/** dot(codes, query, out, count, k): out[i] = Σ_j codes[i·k + j] · query[j] for k a multiple of 8. */
-function moduleBytes(): Uint8Array {
-  const [codes, query, out, count, k, end, j, acc] = [0, 1, 2, 3, 4, 5, 6, 7]
-  const get = (local: number) => [0x20, local]
-  const set = (local: number) => [0x21, local]
-  const body = [
-    ...get(codes),
-    ...get(count),
-    ...get(k),
-    0x6c,
-    0x6a,
-    ...set(end), // end = codes + count·k
-    0x02,
-    0x40, // block $done
-    0x03,
-    0x40, // loop $voxels
-    ...get(codes),
-    ...get(end),
-    0x4f,
-    0x0d,
-    1, // br_if $done when codes ≥ end
-    simd,
-    0x0c,
-    ...new Array<number>(16).fill(0),
-    ...set(acc), // acc = 0
-    0x41,
-    0,
-    ...set(j),
-    0x03,
-    0x40, // loop $inner
-    ...get(acc),
-    ...get(codes),
-    ...get(j),
-    0x6a,
-    simd,
-    0x01,
-    0,
-    0, // i16x8.load8x8_s (codes + j)
-    ...get(query),
-    ...get(j),
-    0x41,
-    1,
-    0x74,
-    0x6a,
-    simd,
-    0x00,
-    0,
-    0, // v128.load (query + 2j)
-    simd,
-    ...uleb(0xba), // i32x4.dot_i16x8_s
-    simd,
-    ...uleb(0xae), // i32x4.add
-    ...set(acc),
-    ...get(j),
-    0x41,
-    8,
-    0x6a,
-    0x22,
-    j,
-    ...get(k),
-    0x49,
-    0x0d,
-    0, // j += 8; br_if $inner when j < k
-    0x0b,
-    ...get(out),
-    ...get(acc),
-    simd,
-    0x1b,
-    0,
-    ...get(acc),
-    simd,
-    0x1b,
-    1,
-    0x6a,
-    ...get(acc),
-    simd,
-    0x1b,
-    2,
-    0x6a,
-    ...get(acc),
-    simd,
-    0x1b,
-    3,
-    0x6a,
-    0x36,
-    0,
-    0, // i32.store
-    ...get(out),
-    0x41,
-    4,
-    0x6a,
-    ...set(out),
-    ...get(codes),
-    ...get(k),
-    0x6a,
-    ...set(codes),
-    0x0c,
-    0, // br $voxels
-    0x0b,
-    0x0b,
-    0x0b, // end loop, end block, end function
-  ]
-  const locals = [2, 2, i32, 1, v128]
-  const code = [...locals, ...body]
-  return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, [1, 0x60, 5, i32, i32, i32, i32, i32, 0]),
-    ...section(3, [1, 0]),
-    ...section(5, [1, 0x00, 1]),
-    ...section(7, [2, ...name('memory'), 0x02, 0, ...name('dot'), 0x00, 0]),
-    ...section(10, [1, ...uleb(code.length), ...code]),
-  ])
-}
+import { relevancyTable, relevancyTableHalfWidth, relevancyTableStepsPerUnit } from '../query/relevancy'
+import { relevancyBins, scanModuleBytes } from './int8-scan-module'
 
 interface DotExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number }
   dot: (codes: number, query: number, out: number, count: number, k: number) => void
+  frameMax: (
+    codes: number,
+    query: number,
+    neg: number,
+    negStep: number,
+    out: number,
+    groups: number,
+    per: number,
+    k: number,
+    scale: number,
+    offset: number,
+  ) => void
+  relevancy: (
+    codes: number,
+    query: number,
+    factors: number,
+    neg: number,
+    out: number,
+    table: number,
+    count: number,
+    k: number,
+    fromInt: number,
+    queryMean: number,
+    hasNeg: number,
+    histogram: number,
+  ) => void
 }
 
 /** The part of the WebAssembly JS API used here (the Node typings in use do not declare it). */
@@ -156,31 +44,58 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
 
-const pageBytes = 65536
+/** A query's float weights as the scan's int16 query (relative error ~1.5e-5), and the factor back. */
+export function quantiseQuery(weights: Float32Array): { ints: Int16Array; fromInt: number } {
+  let largest = 0
+  for (const w of weights) largest = Math.max(largest, Math.abs(w))
+  const toInt = largest > 0 ? 32767 / largest : 0
+  return { ints: Int16Array.from(weights, (w) => Math.round(w * toInt)), fromInt: toInt > 0 ? 1 / toInt : 0 }
+}
 
-/** Int8 codes copied once into WebAssembly memory; `dot` scans them all against one int16 query. */
+const pageBytes = 65536
+/** relevancy.ts's table: 16 386 float32. */
+const tableBytes = 4 * (2 * relevancyTableHalfWidth * relevancyTableStepsPerUnit + 2)
+
+/**
+ * Int8 codes copied once into WebAssembly memory; `dot` scans them all against one int16 query. Memory:
+ * the query, one int32 out per code, one float32 per code (`values`, e.g. max negative cosines), with
+ * `withFactors` two float32 per code and the relevancy table (the map's fused scan), then the codes.
+ */
 export class Int8DotScanner {
   private readonly exports: DotExports
   private readonly queryOffset = 0
+  private readonly zeroOffset: number
   private readonly outOffset: number
+  private readonly valuesOffset: number
+  private readonly factorsOffset: number
+  private readonly tableOffset: number
+  private readonly histogramOffset: number
   private readonly codesOffset: number
+  private tableTemperature: number | null = null
 
   private constructor(
     exports: DotExports,
     readonly count: number,
     readonly k: number,
+    withFactors: boolean,
   ) {
     this.exports = exports
-    this.outOffset = 2 * k + ((16 - ((2 * k) % 16)) % 16)
-    this.codesOffset = this.outOffset + 4 * count
+    // 16 bytes after the query stay zero: the value `groupMax` subtracts when it has no values.
+    this.zeroOffset = 2 * k + ((16 - ((2 * k) % 16)) % 16)
+    this.outOffset = this.zeroOffset + 16
+    this.valuesOffset = this.outOffset + 4 * count
+    this.factorsOffset = this.valuesOffset + 4 * count
+    this.tableOffset = this.factorsOffset + (withFactors ? 8 * count : 0)
+    this.histogramOffset = this.tableOffset + (withFactors ? tableBytes : 0)
+    this.codesOffset = this.histogramOffset + (withFactors ? 4 * relevancyBins : 0)
     const needed = this.codesOffset + count * k
     const memory = this.exports.memory
     if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / pageBytes))
   }
 
   /** A scanner for `count` codes of `k` values, or null where WebAssembly SIMD is missing or k is not a multiple of 8. */
-  static create(codes: Int8Array, k: number): Int8DotScanner | null {
-    const scanner = Int8DotScanner.allocate(codes.length / k, k)
+  static create(codes: Int8Array, k: number, withFactors = false): Int8DotScanner | null {
+    const scanner = Int8DotScanner.allocate(codes.length / k, k, withFactors)
     scanner?.codes.set(codes)
     return scanner
   }
@@ -189,11 +104,11 @@ export class Int8DotScanner {
    * A scanner with room for `count` zeroed codes, filled in place through `codes` (a large index is read
    * from disk straight into WebAssembly memory instead of being held twice); null as for `create`.
    */
-  static allocate(count: number, k: number): Int8DotScanner | null {
+  static allocate(count: number, k: number, withFactors = false): Int8DotScanner | null {
     if (!wasm || k % 8 !== 0 || !(count > 0)) return null
     try {
-      const instance = new wasm.Instance(new wasm.Module(moduleBytes()))
-      return new Int8DotScanner(instance.exports as DotExports, count, k)
+      const instance = new wasm.Instance(new wasm.Module(scanModuleBytes()))
+      return new Int8DotScanner(instance.exports as DotExports, count, k, withFactors)
     } catch {
       return null
     }
@@ -204,11 +119,72 @@ export class Int8DotScanner {
     return new Int8Array(this.exports.memory.buffer, this.codesOffset, this.count * this.k)
   }
 
+  /** One float32 per code in WebAssembly memory, for `groupMax` to subtract (a fresh view; pages are only resident once written). */
+  get values(): Float32Array {
+    return new Float32Array(this.exports.memory.buffer, this.valuesOffset, this.count)
+  }
+
   /** Σ_j code[i][j] · query[j] for every voxel i; the view is valid until the next call. */
   dot(query: Int16Array): Int32Array {
     const { memory, dot } = this.exports
     new Int16Array(memory.buffer, this.queryOffset, this.k).set(query)
     dot(this.codesOffset, this.queryOffset, this.outOffset, this.count, this.k)
     return new Int32Array(memory.buffer, this.outOffset, this.count)
+  }
+
+  /**
+   * For each group of `per` consecutive codes: max over the group of (dotᵢ · scale − valuesᵢ), or of
+   * dotᵢ · scale without `subtractValues`, plus `offset` (float32 arithmetic). One pass, no per-code output;
+   * the view is valid until the next call.
+   */
+  groupMax(query: Int16Array, per: number, scale: number, offset: number, subtractValues: boolean): Float32Array {
+    const { memory, frameMax } = this.exports
+    const groups = Math.floor(this.count / per)
+    new Int16Array(memory.buffer, this.queryOffset, this.k).set(query)
+    const [values, step] = subtractValues ? [this.valuesOffset, 4] : [this.zeroOffset, 0]
+    frameMax(this.codesOffset, this.queryOffset, values, step, this.outOffset, groups, per, this.k, scale, offset)
+    return new Float32Array(memory.buffer, this.outOffset, groups)
+  }
+
+  /** Two float32 per code for `relevancy` (scale/norm, 1/norm); only with `withFactors`. */
+  get factors(): Float32Array {
+    return new Float32Array(this.exports.memory.buffer, this.factorsOffset, 2 * this.count)
+  }
+
+  /**
+   * Per code the relevancy (relevancy.ts's rule, its σ table interpolated as relevancyInPlace does) of
+   * cos = dot · fromInt · factor₀ + queryMean · factor₁ against `values` as max negative cosines, or
+   * (cos + 1)/2 without negatives: one pass, which also counts the values in `relevancyBins` bins over
+   * [0, 1]. Needs `withFactors`; the views are valid until the next call.
+   */
+  relevancy(
+    query: Int16Array,
+    fromInt: number,
+    queryMean: number,
+    temperature: number | null,
+  ): { values: Float32Array; histogram: Uint32Array } {
+    const { memory, relevancy } = this.exports
+    new Int16Array(memory.buffer, this.queryOffset, this.k).set(query)
+    const histogram = new Uint32Array(memory.buffer, this.histogramOffset, relevancyBins)
+    histogram.fill(0)
+    if (temperature !== null && temperature !== this.tableTemperature) {
+      new Float32Array(memory.buffer, this.tableOffset, tableBytes / 4).set(relevancyTable(temperature))
+      this.tableTemperature = temperature
+    }
+    relevancy(
+      this.codesOffset,
+      this.queryOffset,
+      this.factorsOffset,
+      this.valuesOffset,
+      this.outOffset,
+      this.tableOffset,
+      this.count,
+      this.k,
+      fromInt,
+      queryMean,
+      temperature === null ? 0 : 1,
+      this.histogramOffset,
+    )
+    return { values: new Float32Array(memory.buffer, this.outOffset, this.count), histogram }
   }
 }

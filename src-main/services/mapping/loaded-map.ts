@@ -1,20 +1,25 @@
 /**
  * A map ready for queries and drawing: the fused map plus what is derived from it once (code norms,
  * bounds, PCA colours, the voxel payload) and, per negatives set, the max negative cosine of every
- * voxel — negatives rarely change, so a query then costs one pass over the codes.
+ * voxel — negatives rarely change, so a query then costs one pass over the codes, which computes each
+ * voxel's relevancy in WebAssembly SIMD (Int8DotScanner.relevancy).
  */
 import { encodeMapPoints, type MapBounds } from '../../contract'
-import { codeCosines, reconstructionNorms } from './embedding-codec'
+import { relevancyInPlace } from '../query/relevancy'
+import { codeCosines, queryTerms, reconstructionNorms } from './embedding-codec'
 import type { FusedMap } from './fused-map'
-import { Int8DotScanner } from './int8-dot-scanner'
+import { Int8DotScanner, quantiseQuery } from './int8-dot-scanner'
+import { histogramCut, topCut } from './voxel-clusters'
 
 export class LoadedMap {
   readonly norms: Float32Array | null
   readonly bounds: MapBounds | null
   private payload: Uint8Array | null = null
-  private negativeCache: { key: string; maxCosine: Float32Array } | null = null
+  private negativeKey: string | null = null
+  /** Per voxel, the max negative cosine of `negativeKey` (in the scanner's values where SIMD is available). */
+  private negativeValues: Float32Array | null = null
   /** A copy of the codes in WebAssembly memory for the SIMD scan (made on the first query; null without SIMD). */
-  private scanner: Int8DotScanner | null | undefined
+  private simd: Int8DotScanner | null | undefined
 
   constructor(readonly map: FusedMap) {
     this.norms = map.codes ? reconstructionNorms(map.codes) : null
@@ -28,22 +33,63 @@ export class LoadedMap {
   /** Cosine of every voxel against an L2-normalised vector of the model's dim. */
   cosines(vector: Float32Array, out?: Float32Array): Float32Array {
     if (!this.map.codes || !this.norms) throw new Error('map has no embeddings')
-    if (this.scanner === undefined)
-      this.scanner = Int8DotScanner.create(this.map.codes.codes, this.map.codes.pca.components)
-    return codeCosines(this.map.codes, this.norms, vector, out, this.scanner)
+    return codeCosines(this.map.codes, this.norms, vector, out, this.scanner())
   }
 
-  /** Per voxel, the largest cosine over the negatives (cached for the last negatives set). */
+  /**
+   * Relevancy of every voxel (relevancy.ts's rule: σ(T·(cos − max negative cos)), or (cos + 1)/2 without
+   * negatives), in one SIMD pass where available, and `cutOf(keep)`: a value about `keep` voxels reach
+   * (from the histogram the pass counts). Both are valid until the map's next scan.
+   */
+  relevancy(
+    vector: Float32Array,
+    negatives: Float32Array[],
+    negativesKey: string,
+    temperature: number,
+  ): { values: Float32Array; cutOf: (keep: number) => number } {
+    const codes = this.map.codes
+    if (!codes) throw new Error('map has no embeddings')
+    const maxNegative = negatives.length > 0 ? this.maxNegativeCosine(negativesKey, negatives) : null
+    const scanner = this.scanner()
+    if (scanner) {
+      const { projected, queryMean } = queryTerms(codes.pca, vector)
+      const { ints, fromInt } = quantiseQuery(projected)
+      const { values, histogram } = scanner.relevancy(ints, fromInt, queryMean, maxNegative ? temperature : null)
+      return { values, cutOf: (keep) => histogramCut(histogram, keep, 0, histogram.length - 1) }
+    }
+    const values = this.cosines(vector)
+    if (maxNegative) relevancyInPlace(values, maxNegative, temperature)
+    else for (let i = 0; i < values.length; i++) values[i] = (values[i]! + 1) / 2
+    return { values, cutOf: (keep) => topCut(values, keep) }
+  }
+
+  /** Per voxel, the largest cosine over the negatives (kept for the last negatives set). */
   maxNegativeCosine(key: string, negatives: Float32Array[]): Float32Array {
-    if (this.negativeCache?.key === key) return this.negativeCache.maxCosine
-    const maxCosine = new Float32Array(this.map.count).fill(-Infinity)
+    const scanner = this.scanner()
+    const maxCosine = scanner ? scanner.values : (this.negativeValues ??= new Float32Array(this.map.count))
+    if (this.negativeKey === key) return maxCosine
+    maxCosine.fill(-Infinity)
     const scratch = new Float32Array(this.map.count)
     for (const negative of negatives) {
       this.cosines(negative, scratch)
       for (let i = 0; i < maxCosine.length; i++) if (scratch[i]! > maxCosine[i]!) maxCosine[i] = scratch[i]!
     }
-    this.negativeCache = { key, maxCosine }
+    this.negativeKey = key
     return maxCosine
+  }
+
+  /** The SIMD scanner, made on the first query with each voxel's factors (scale/norm, 1/norm); null without SIMD. */
+  private scanner(): Int8DotScanner | null {
+    const { codes } = this.map
+    if (this.simd !== undefined || !codes || !this.norms) return this.simd ?? null
+    this.simd = Int8DotScanner.create(codes.codes, codes.pca.components, true)
+    const factors = this.simd?.factors
+    if (factors)
+      for (let i = 0; i < this.norms.length; i++) {
+        factors[2 * i] = codes.scales[i]! / this.norms[i]!
+        factors[2 * i + 1] = 1 / this.norms[i]!
+      }
+    return this.simd
   }
 
   /** The DVM1 payload the renderer draws (built once). */

@@ -8,7 +8,6 @@ import {
   mapSpec,
   resourcePaths,
   type MapClassColors,
-  type MapInfo,
   type MapPinInfo,
   type MapQueryResult,
   type MapStatus,
@@ -27,12 +26,15 @@ import type {
   MapQueryPort,
   PreparedMapQuery,
 } from '../ports'
-import { relevancyInPlace, type QueryScoring } from '../query/query-scoring'
+import type { QueryScoring } from '../query/query-scoring'
 import type { FusedMap } from './fused-map'
-import { LocalFusion, type FusionEngine, type FusionInit } from './fusion-engine'
+import type { FusionEngine, FusionInit } from './fusion-engine'
+import { framePoints } from './frame-points'
+import { MapArrays } from './map-arrays'
+import { mapInfo } from './map-info'
 import { LoadedMap } from './loaded-map'
 import { buildMap } from './map-builder'
-import { deleteMaps, loadMap, mapFolder, perVoxelBytes, saveMap } from './map-file'
+import { deleteMaps, loadMap, mapFolder, saveMap } from './map-file'
 import { encodeEmbeddingsNpy } from './npy-export'
 import { encodePly } from './ply-export'
 import { nearbyThing } from './nearby-thing'
@@ -65,17 +67,11 @@ export interface MapServiceDeps {
   memoryBudgetBytes?: number
 }
 
-/** Relevancy bytes of recent queries, by token (the view fetches them once). */
-const keptRelevancy = 8
-/** Voxel size of a single frame's point cloud: fine enough to look like the depth image. */
-const singleFrameVoxelMeters = 0.01
-
 export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   private readonly maps = new Map<string, LoadedMap>()
   private readonly builds = new Map<string, string>()
   /** Per-voxel arrays of recent queries and class colourings, by token (the view fetches them once). */
-  private readonly relevancy = new Map<string, Uint8Array>()
-  private tokenCounter = 0
+  private readonly arrays = new MapArrays()
 
   constructor(private readonly deps: MapServiceDeps) {}
 
@@ -91,7 +87,7 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
       hasPoses: manifest.hasPoses,
       posedFrameCount: manifest.frames.filter((f) => f.worldFromCamera).length,
       frameCount: manifest.frames.length,
-      map: loaded && this.info(loaded),
+      map: loaded && mapInfo(loaded),
       buildJobId: this.builds.get(sessionId) ?? null,
       problem,
     }
@@ -142,12 +138,10 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     const input = mapSpec.query.input.parse(raw)
     const loaded = await this.require(input.sessionId, true)
     const scored = await this.scoring().prepareText(input.text, input.settings)
-    const values = this.relevancyValues(loaded, scored)
-    const token = this.keepRelevancy(values)
-    let maxRelevancy = 0
-    for (let i = 0; i < values.length; i++) if (values[i]! > maxRelevancy) maxRelevancy = values[i]!
+    const scan = this.relevancyValues(loaded, scored)
+    const { token, max: maxRelevancy } = this.arrays.keepRelevancy(scan.values)
     // A word the model does not know pins nothing: whatever it scores is not about that word.
-    const pins = scored.words.unknown.length > 0 ? [] : this.pins(loaded, values, scored.threshold, input.maxPins)
+    const pins = scored.words.unknown.length > 0 ? [] : this.pins(loaded, scan, scored.threshold, input.maxPins)
     return {
       label: scored.label,
       threshold: scored.threshold,
@@ -207,7 +201,7 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     })
     const counts = head.names.map(() => 0)
     for (const c of best) counts[c]!++
-    const token = this.keepArray(new Uint8Array(best.buffer))
+    const token = this.arrays.keep(new Uint8Array(best.buffer))
     return {
       classSetId: input.classSetId,
       mode: input.mode,
@@ -232,7 +226,7 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     if (plyPath) {
       const relevancy = input.queryText
         ? await this.query({ sessionId: input.sessionId, text: input.queryText }).then((r) =>
-            this.relevancyFloats(r.relevancyPath),
+            this.arrays.relevancyFloats(r.relevancyPath),
           )
         : null
       await writeFileAtomic(plyPath, encodePly(loaded.map, relevancy))
@@ -278,57 +272,18 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
 
   /** One frame's points in its camera frame (x right, y down, z forward), voxelised at 1 cm. */
   async framePointsPayload(sessionId: string, frameIndex: number): Promise<Uint8Array> {
-    const frame = await this.deps.frames.loadFrame(sessionId, frameIndex)
-    const fusion = new LocalFusion({
-      voxelSizeMeters: singleFrameVoxelMeters,
-      maxDepthMeters: 20,
-      embeddingDim: 0,
-      restore: null,
-    })
-    const identity = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
-    fusion.fuseNow({
-      frameIndex,
-      camera: frame.camera,
-      depthMeters: frame.depthMeters.data,
-      rgb: frame.rgb.data,
-      labels: null,
-      worldFromCamera: identity,
-      embeddings: null,
-    })
-    const map = fusion.snapshotNow(
-      {
-        sessionId,
-        modelId: null,
-        voxelSizeMeters: singleFrameVoxelMeters,
-        maxDepthMeters: 20,
-        frameStep: 1,
-        nextFrame: frameIndex + 1,
-        framesFused: 1,
-        frameCount: 1,
-        complete: true,
-        embeddingDim: 0,
-        labelClasses: [],
-        camera: frame.camera,
-        trajectory: { frameIndices: [frameIndex], worldFromCamera: [identity] },
-        warnings: [],
-        updatedAt: new Date().toISOString(),
-      },
-      false,
-    )
-    return new LoadedMap(map).points()
+    return framePoints(sessionId, await this.deps.frames.loadFrame(sessionId, frameIndex))
   }
 
   arrayBytes(token: string): Uint8Array {
-    const bytes = this.relevancy.get(token)
-    if (!bytes) throw new ConsoleError('not_found', `Map array "${token}" has expired; run the query again.`)
-    return bytes
+    return this.arrays.bytes(token)
   }
 
   async plyBytes(sessionId: string, relevancyToken: string | null): Promise<Uint8Array> {
     const loaded = await this.require(sessionId, false)
     return encodePly(
       loaded.map,
-      relevancyToken ? this.relevancyFloats(resourcePaths.mapRelevancy(sessionId, relevancyToken)) : null,
+      relevancyToken ? this.arrays.relevancyFloats(resourcePaths.mapRelevancy(sessionId, relevancyToken)) : null,
     )
   }
 
@@ -369,23 +324,25 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     return loaded
   }
 
-  private relevancyValues(loaded: LoadedMap, query: PreparedMapQuery): Float32Array {
-    const values = loaded.cosines(query.vector)
-    if (query.negatives.length === 0) {
-      for (let i = 0; i < values.length; i++) values[i] = (values[i]! + 1) / 2
-      return values
-    }
-    return relevancyInPlace(values, loaded.maxNegativeCosine(query.negativesKey, query.negatives), query.temperature)
+  /** Per voxel relevancy and the pins' cut, valid until the map's next scan (use them before any await). */
+  private relevancyValues(loaded: LoadedMap, query: PreparedMapQuery): ReturnType<LoadedMap['relevancy']> {
+    return loaded.relevancy(query.vector, query.negatives, query.negativesKey, query.temperature)
   }
 
   /** Clusters of voxels that pass, best first, each with the recognised thing beside it. */
-  private pins(loaded: LoadedMap, values: Float32Array, threshold: number, maxPins: number): MapPinInfo[] {
+  private pins(
+    loaded: LoadedMap,
+    scan: ReturnType<LoadedMap['relevancy']>,
+    threshold: number,
+    maxPins: number,
+  ): MapPinInfo[] {
     const { positions, labels, colors, meta } = loaded.map
     return clusterPins(
       { positions, labels, voxelSizeMeters: meta.voxelSizeMeters, labelClasses: meta.labelClasses },
-      values,
+      scan.values,
       threshold,
       maxPins,
+      scan.cutOf,
     ).map((pin) => ({
       ...pin,
       nearby: nearbyThing(
@@ -403,57 +360,5 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
         'Text queries on the map need the query scoring module, which this build has not wired.',
       )
     return this.deps.scoring
-  }
-
-  private keepRelevancy(values: Float32Array): string {
-    const bytes = new Uint8Array(values.length)
-    // Ternaries instead of Math.round/min/max: 8× faster over a million values.
-    for (let i = 0; i < values.length; i++) {
-      const x = values[i]! * 255 + 0.5
-      bytes[i] = x >= 255 ? 255 : x > 0 ? x : 0
-    }
-    return this.keepArray(bytes)
-  }
-
-  private keepArray(bytes: Uint8Array): string {
-    const token = `r${(this.tokenCounter++).toString(36)}`
-    this.relevancy.set(token, bytes)
-    for (const key of this.relevancy.keys()) if (this.relevancy.size > keptRelevancy) this.relevancy.delete(key)
-    return token
-  }
-
-  private relevancyFloats(path: string): Float32Array {
-    const bytes = this.arrayBytes(path.split('/').pop() as string)
-    return Float32Array.from(bytes, (b) => b / 255)
-  }
-
-  private info(loaded: LoadedMap): MapInfo {
-    const { meta } = loaded.map
-    const centers: number[] = []
-    for (const m of meta.trajectory.worldFromCamera) centers.push(m[3]!, m[7]!, m[11]!)
-    return {
-      sessionId: meta.sessionId,
-      modelId: meta.modelId,
-      voxelSizeMeters: meta.voxelSizeMeters,
-      maxDepthMeters: meta.maxDepthMeters,
-      voxelCount: loaded.map.count,
-      framesFused: meta.framesFused,
-      frameCount: meta.frameCount,
-      complete: meta.complete,
-      bounds: loaded.bounds,
-      embeddingDim: meta.embeddingDim,
-      codeDim: loaded.map.codes?.pca.components ?? 0,
-      bytesPerVoxel: perVoxelBytes(loaded.map),
-      labelClasses: meta.labelClasses,
-      trajectory: {
-        frameIndices: meta.trajectory.frameIndices,
-        centersMeters: centers,
-        worldFromCamera: meta.trajectory.worldFromCamera,
-      },
-      camera: meta.camera,
-      warnings: meta.warnings,
-      updatedAt: meta.updatedAt,
-      pointsPath: `${resourcePaths.mapPoints(meta.sessionId)}?v=${encodeURIComponent(meta.updatedAt)}`,
-    }
   }
 }

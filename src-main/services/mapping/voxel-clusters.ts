@@ -19,27 +19,45 @@ export const minPinVoxels = 3
 
 type ClusterPin = Omit<MapPinInfo, 'nearby'>
 
-/** `scores`: per voxel, higher is better; voxels below `threshold` are ignored. */
-export function clusterPins(map: ClusterInput, scores: Float32Array, threshold: number, maxPins: number): ClusterPin[] {
-  const cut = Math.max(threshold, topCut(scores, maxCandidates))
+/**
+ * `scores`: per voxel, higher is better; voxels below `threshold` are ignored. `cutOf(keep)` gives a
+ * value about `keep` scores reach (topCut; the map's scan counts a histogram, so it need not pass again).
+ */
+export function clusterPins(
+  map: ClusterInput,
+  scores: Float32Array,
+  threshold: number,
+  maxPins: number,
+  cutOf: (keep: number) => number = (keep) => topCut(scores, keep),
+): ClusterPin[] {
+  const cut = Math.max(threshold, cutOf(maxCandidates))
   const candidates: number[] = []
   for (let i = 0; i < scores.length; i++) if (scores[i]! >= cut) candidates.push(i)
   candidates.sort((a, b) => scores[b]! - scores[a]!)
   candidates.length = Math.min(candidates.length, maxCandidates)
   const s = map.voxelSizeMeters
-  // Cells are packed into one number (21 bits per axis, offset), like the voxel grid's keys.
-  const cellKey = (x: number, y: number, z: number): number =>
-    ((x + 1048576) * 2097152 + (y + 1048576)) * 2097152 + (z + 1048576)
+  const cells = new Int32Array(candidates.length * 3)
+  const low = [Infinity, Infinity, Infinity]
+  const high = [-Infinity, -Infinity, -Infinity]
+  candidates.forEach((i, k) => {
+    for (let a = 0; a < 3; a++) {
+      const c = Math.floor(map.positions[i * 3 + a]! / s)
+      cells[k * 3 + a] = c
+      low[a] = Math.min(low[a]!, c)
+      high[a] = Math.max(high[a]!, c)
+    }
+  })
+  // Cells (and their neighbours) packed into one key: a small integer (fast Map keys in V8) when the
+  // candidates' box allows, else 21 bits per axis like the voxel grid's keys.
+  const [sx, sy, sz] = [0, 1, 2].map((a) => high[a]! - low[a]! + 3) as [number, number, number]
+  const cellKey =
+    sx * sy * sz < 2 ** 30
+      ? (x: number, y: number, z: number): number =>
+          ((x - low[0]! + 1) * sy + (y - low[1]! + 1)) * sz + (z - low[2]! + 1)
+      : (x: number, y: number, z: number): number => ((x + 1048576) * 2097152 + (y + 1048576)) * 2097152 + (z + 1048576)
   const cellOf = new Map<number, number>()
-  const cells = candidates.map(
-    (i) =>
-      [
-        Math.floor(map.positions[i * 3]! / s),
-        Math.floor(map.positions[i * 3 + 1]! / s),
-        Math.floor(map.positions[i * 3 + 2]! / s),
-      ] as const,
-  )
-  candidates.forEach((_, k) => cellOf.set(cellKey(...cells[k]!), k))
+  for (let k = 0; k < candidates.length; k++)
+    cellOf.set(cellKey(cells[k * 3]!, cells[k * 3 + 1]!, cells[k * 3 + 2]!), k)
   const component = new Int32Array(candidates.length).fill(-1)
   const pins: Array<ClusterPin & { score: number }> = []
   for (let start = 0; start < candidates.length; start++) {
@@ -50,7 +68,7 @@ export function clusterPins(map: ClusterInput, scores: Float32Array, threshold: 
     while (stack.length) {
       const k = stack.pop()!
       members.push(k)
-      const [x, y, z] = cells[k]!
+      const [x, y, z] = [cells[k * 3]!, cells[k * 3 + 1]!, cells[k * 3 + 2]!]
       for (let dx = -1; dx <= 1; dx++)
         for (let dy = -1; dy <= 1; dy++)
           for (let dz = -1; dz <= 1; dz++) {
@@ -138,10 +156,18 @@ export function topCut(values: Float32Array, keep: number): number {
   const histogram = new Uint32Array(cutBins)
   const scale = (cutBins - 1) / (max - min)
   for (let i = 0; i < values.length; i++) histogram[Math.floor((values[i]! - min) * scale)]!++
+  return histogramCut(histogram, keep, min, scale)
+}
+
+/**
+ * topCut from a histogram already counted (bin b holds the values in [min + b/scale, min + (b+1)/scale)):
+ * the lower edge of the highest bins holding at least `keep` values; -Infinity when all together hold fewer.
+ */
+export function histogramCut(histogram: Uint32Array, keep: number, min: number, scale: number): number {
   let above = 0
-  for (let b = cutBins - 1; b >= 0; b--) {
+  for (let b = histogram.length - 1; b >= 0; b--) {
     above += histogram[b]!
-    if (above >= keep) return min + b / scale
+    if (above >= keep) return b === 0 ? -Infinity : min + b / scale
   }
-  return min
+  return -Infinity
 }

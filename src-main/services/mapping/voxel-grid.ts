@@ -6,9 +6,11 @@
  * Per voxel (NDT-style, as PanopticNDT keeps): point count, sums of point offsets from the voxel
  * centre and of their outer products (→ mean and covariance), colour sum, a majority vote of the
  * ground-truth label, the frames that saw it (count + a reservoir sample of a few), and the weighted
- * sum of L2-normalised embeddings (→ running mean weighted by observations).
+ * sum of L2-normalised embeddings (→ running mean weighted by observations; embedding-accumulator.ts,
+ * which keeps big maps' sums in a PCA subspace).
  */
 import { ConsoleError } from '../../contract'
+import { EmbeddingAccumulator } from './embedding-accumulator'
 
 /** Voxel coordinates are packed into one JS number: 17 bits per axis (±65 535 voxels). */
 const axisBits = 131072
@@ -23,6 +25,8 @@ export interface VoxelGridOptions {
   embeddingDim: number
   /** Stop with a clear error before the map outgrows this many bytes of accumulators. */
   memoryBudgetBytes?: number
+  /** Exact embedding sums up to this many bytes, then sums in a PCA subspace (embedding-accumulator.ts). */
+  exactEmbeddingBytes?: number
 }
 
 const defaultBudgetBytes = 6 * 2 ** 30
@@ -48,8 +52,7 @@ export class VoxelGrid {
   framesSeen = new Uint32Array(0)
   lastFrame = new Int32Array(0)
   observations = new Uint32Array(0)
-  embeddingSum = new Float32Array(0)
-  embeddingWeight = new Float32Array(0)
+  readonly embeddings: EmbeddingAccumulator
   private random = 0x2545f491
 
   constructor(options: VoxelGridOptions) {
@@ -62,13 +65,14 @@ export class VoxelGrid {
     this.voxelSizeMeters = options.voxelSizeMeters
     this.embeddingDim = options.embeddingDim
     this.budgetBytes = options.memoryBudgetBytes ?? defaultBudgetBytes
+    this.embeddings = new EmbeddingAccumulator({ dim: this.embeddingDim, exactBytes: options.exactEmbeddingBytes })
     this.grow(4096)
   }
 
   /** Accumulator bytes per voxel (what the memory budget and the benchmark count). */
   bytesPerVoxel(): number {
-    // coords, count, offset and outer sums, colour, label vote, frame counters, sample, embedding, weight
-    const arrays = 12 + 4 + 24 + 48 + 12 + 2 + 4 + 4 + 4 + 4 * observationSlots + 4 * this.embeddingDim + 4
+    // coords, count, offset and outer sums, colour, label vote, frame counters, sample, embedding sums
+    const arrays = 12 + 4 + 24 + 48 + 12 + 2 + 4 + 4 + 4 + 4 * observationSlots + this.embeddings.bytesPerVoxel()
     return arrays + hashEntryBytes
   }
 
@@ -91,7 +95,9 @@ export class VoxelGrid {
     const key = ((ix + axisOffset) * axisBits + (iy + axisOffset)) * axisBits + (iz + axisOffset)
     const found = this.slots.get(key)
     if (found !== undefined) return found
-    if (this.count === this.capacity) this.grow(this.capacity * 2)
+    // Doubling while small; past 1 M voxels +25 %, so a 10 M-voxel map does not hold room for 16 M.
+    if (this.count === this.capacity)
+      this.grow(this.capacity < 2 ** 20 ? this.capacity * 2 : Math.ceil((this.capacity * 1.25) / 4096) * 4096)
     const slot = this.count++
     this.slots.set(key, slot)
     this.coords[slot * 3] = ix
@@ -157,13 +163,9 @@ export class VoxelGrid {
     }
   }
 
-  /** Adds `weight` × an L2-normalised embedding (at `source[offset…]`) to a voxel's running mean. */
-  addEmbedding(slot: number, source: Float32Array, offset: number, weight: number): void {
-    const dim = this.embeddingDim
-    const base = slot * dim
-    const sum = this.embeddingSum
-    for (let d = 0; d < dim; d++) sum[base + d]! += weight * source[offset + d]!
-    this.embeddingWeight[slot]! += weight
+  /** Adds weightsₖ × the L2-normalised embedding at `source[offset…]` to each of `used` voxels. */
+  addEmbeddings(slots: Int32Array, weights: Float32Array, used: number, source: Float32Array, offset: number): void {
+    this.embeddings.add(slots, weights, used, source, offset)
   }
 
   /** World position of a voxel's point mean. */
@@ -174,7 +176,8 @@ export class VoxelGrid {
   }
 
   private grow(capacity: number): void {
-    const dim = this.embeddingDim
+    // First, so that the budget counts subspace sums where exact ones would have been too big.
+    this.embeddings.fitCapacity(capacity, this.count)
     const needed = capacity * this.bytesPerVoxel()
     if (needed > this.budgetBytes) {
       throw new ConsoleError(
@@ -192,8 +195,7 @@ export class VoxelGrid {
     this.framesSeen = resized(this.framesSeen, capacity)
     this.lastFrame = resized(this.lastFrame, capacity)
     this.observations = resized(this.observations, capacity * observationSlots)
-    this.embeddingSum = resized(this.embeddingSum, capacity * dim)
-    this.embeddingWeight = resized(this.embeddingWeight, capacity)
+    this.embeddings.resize(capacity)
     this.capacity = capacity
   }
 }

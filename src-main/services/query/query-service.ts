@@ -123,9 +123,7 @@ export class QueryService implements ServiceApi<typeof querySpec> {
   private heatmap(scored: ScoredQuery, query: AskQuery, scores: ScoreMaps, cells: SessionQueryIndex): FrameHeatmap {
     const summary = summariseHeatmap(scores, scored.negatives.length, scored.temperature, scored.threshold)
     // "Seen in this frame" is decided on the index cells, exactly as the recording search decides it.
-    const [frameBest] = cells.perFrameMax(
-      cells.cellRelevancy(scored.vector, scored.negatives, scored.negativesKey, scored.temperature).relevancy,
-    )
+    const [frameBest] = cells.frameRelevancy(scored.vector, scored.negatives, scored.negativesKey, scored.temperature)
     return {
       record: this.record(scored, query),
       heatmapPath: resourcePaths.queryHeatmap(this.heatmaps.put(summary.bytes)),
@@ -147,8 +145,12 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     const { sessionId, query, top, minGapSec, withMap, remember } = checked('search', raw)
     const scored = await this.deps.scoring.prepare(query)
     const index = await this.sessionIndexes().ensure(sessionId, scored.modelId)
-    const cells = index.cellRelevancy(scored.vector, scored.negatives, scored.negativesKey, scored.temperature)
-    const relevancyByFrame = index.perFrameMax(cells.relevancy)
+    const relevancyByFrame = index.frameRelevancy(
+      scored.vector,
+      scored.negatives,
+      scored.negativesKey,
+      scored.temperature,
+    )
     const timestampsSec = [...index.data.timestampsSec]
     const known = scored.words.unknown.length === 0
     const found = known ? visits(relevancyByFrame, timestampsSec, scored.threshold, visitGapSec) : []
@@ -241,8 +243,11 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     const evidence = []
     for (const name of vocabulary.names) {
       const scored = await this.deps.scoring.prepareText(name, { threshold: null, temperature: null })
-      const relevancyByFrame = index.perFrameMax(
-        index.cellRelevancy(scored.vector, scored.negatives, scored.negativesKey, scored.temperature).relevancy,
+      const relevancyByFrame = index.frameRelevancy(
+        scored.vector,
+        scored.negatives,
+        scored.negativesKey,
+        scored.temperature,
       )
       const shown = fractions.get(name.toLowerCase())
       const truth = relevancyByFrame.map((_, f) => {

@@ -8,10 +8,32 @@ export function relevancyOf(queryCosine: number, maxNegativeCosine: number, temp
   return 1 / (1 + Math.exp(-temperature * (queryCosine - maxNegativeCosine)))
 }
 
+/**
+ * The relevancy of a group's best cell from its best margin (the largest q − max n over its cells; with
+ * no negatives, its largest cosine): σ is monotone, so the best cell's relevancy is the best margin's.
+ */
+export function relevancyOfBest(bestMargin: number, hasNegatives: boolean, temperature: number): number {
+  return hasNegatives ? relevancyOf(bestMargin, 0, temperature) : (bestMargin + 1) / 2
+}
+
 /** Cosine differences q − max n lie in [−2, 2]; the table samples σ there every 1/4096. */
-const tableStepsPerUnit = 4096
-const tableHalfWidth = 2
+export const relevancyTableStepsPerUnit = 4096
+export const relevancyTableHalfWidth = 2
 let table: { temperature: number; values: Float32Array } | null = null
+
+/**
+ * σ(T·x) sampled at x = k/4096 − 2 for k = 0 … 16 384, plus one entry past the end (so interpolating at
+ * the last entry reads inside); relevancyInPlace and the map's fused scan interpolate it linearly.
+ */
+export function relevancyTable(temperature: number): Float32Array {
+  if (table?.temperature !== temperature) {
+    const values = new Float32Array(2 * relevancyTableHalfWidth * relevancyTableStepsPerUnit + 2)
+    for (let k = 0; k < values.length; k++)
+      values[k] = relevancyOf(k / relevancyTableStepsPerUnit - relevancyTableHalfWidth, 0, temperature)
+    table = { temperature, values }
+  }
+  return table.values
+}
 
 /**
  * relevancyOf for a million values at once, in place (`queryCosines` becomes the relevancy): σ from
@@ -23,16 +45,10 @@ export function relevancyInPlace(
   maxNegativeCosines: Float32Array,
   temperature: number,
 ): Float32Array {
-  if (table?.temperature !== temperature) {
-    const values = new Float32Array(2 * tableHalfWidth * tableStepsPerUnit + 2)
-    for (let k = 0; k < values.length; k++)
-      values[k] = relevancyOf(k / tableStepsPerUnit - tableHalfWidth, 0, temperature)
-    table = { temperature, values }
-  }
-  const values = table.values
+  const values = relevancyTable(temperature)
   const last = values.length - 2
   for (let i = 0; i < queryCosines.length; i++) {
-    const x = (queryCosines[i]! - maxNegativeCosines[i]! + tableHalfWidth) * tableStepsPerUnit
+    const x = (queryCosines[i]! - maxNegativeCosines[i]! + relevancyTableHalfWidth) * relevancyTableStepsPerUnit
     if (!(x > 0)) queryCosines[i] = x === x ? values[0]! : Number.NaN
     else if (x >= last) queryCosines[i] = values[last]!
     else {

@@ -5,7 +5,7 @@
  */
 import type { CellCodes } from './cell-codes'
 import { int8Scale, type CellGrid } from './embedding-pooling'
-import { relevancyInPlace } from './relevancy'
+import { relevancyInPlace, relevancyOfBest } from './relevancy'
 
 export interface SessionIndexData {
   sessionId: string
@@ -65,6 +65,7 @@ export class SessionQueryIndex {
     this.data.timestampsSec[frameIndex] = timestampSec
     this.data.indexed[frameIndex] = 1
     this.negativeCache.clear()
+    this.data.codes?.forgetNegatives()
   }
 
   /** Cosine of every cell (frame-major) with a unit vector. */
@@ -102,19 +103,35 @@ export class SessionQueryIndex {
     return { relevancy, cosine }
   }
 
-  /** Per frame, the largest value over its cells. */
-  perFrameMax(values: Float32Array): number[] {
+  /**
+   * Per frame, the relevancy of its best cell — what a recording search ranks by. The compressed index
+   * does it in one SIMD pass (CellCodes.groupBest) with no per-cell array; the numbers are those of
+   * cellRelevancy's per-frame maximum (test/unit/main/query/frame-relevancy.test.ts).
+   */
+  frameRelevancy(query: Float32Array, negatives: Float32Array[], negativesKey: string, temperature: number): number[] {
     const per = this.cellsPerFrame
-    const out: number[] = []
-    for (let f = 0; f < this.data.frameCount; f++) {
+    const best = this.data.codes
+      ? this.data.codes.groupBest(query, per, negatives, negativesKey)
+      : this.exactFrameBest(query, negatives, negativesKey)
+    return Array.from(best, (margin) => relevancyOfBest(margin, negatives.length > 0, temperature))
+  }
+
+  /** Per frame, its largest cosine (less the cell's max negative cosine when there are negatives). */
+  private exactFrameBest(query: Float32Array, negatives: Float32Array[], negativesKey: string): Float32Array {
+    const cosine = this.cellCosines(query)
+    const maxNegative = negatives.length > 0 ? this.maxNegativeCosines(negatives, negativesKey) : null
+    const per = this.cellsPerFrame
+    const out = new Float32Array(this.data.frameCount)
+    for (let f = 0; f < out.length; f++) {
       let best = -Infinity
-      for (let c = f * per; c < (f + 1) * per; c++) best = Math.max(best, values[c] as number)
-      out.push(best)
+      for (let c = f * per; c < (f + 1) * per; c++) best = Math.max(best, cosine[c]! - (maxNegative?.[c] ?? 0))
+      out[f] = best
     }
     return out
   }
 
   private maxNegativeCosines(negatives: Float32Array[], key: string): Float32Array {
+    if (this.data.codes) return this.data.codes.maxNegativeCosines(negatives, key)
     const cached = this.negativeCache.get(key)
     if (cached) return cached
     const result = new Float32Array(this.data.frameCount * this.cellsPerFrame).fill(-Infinity)

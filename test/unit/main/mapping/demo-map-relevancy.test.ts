@@ -187,15 +187,12 @@ describe.skipIf(missing.length > 0)('demo map relevancy', () => {
     const vectors = await inference.inference.textEmbeddings(queried)
     for (const q of vectors) {
       const exact = new Float32Array(grid.count)
+      const mean = new Float32Array(dim)
       for (let i = 0; i < grid.count; i++) {
-        let dot = 0,
-          norm = 0
-        for (let d = 0; d < dim; d++) {
-          const v = grid.embeddingSum[i * dim + d]!
-          dot += v * q[d]!
-          norm += v * v
-        }
-        exact[i] = dot / Math.sqrt(norm || 1)
+        grid.embeddings.exactMean(i, mean)
+        let dot = 0
+        for (let d = 0; d < dim; d++) dot += mean[d]! * q[d]!
+        exact[i] = dot
       }
       const { spearman, topOverlap } = rankAgreement(exact, loaded.cosines(q), 500)
       expect(spearman).toBeGreaterThanOrEqual(0.95)

@@ -7,6 +7,9 @@ import {
 } from '../../../../src-main/services/mapping/embedding-codec'
 import { fitPcaBasis } from '../../../../src-main/services/mapping/pca-basis'
 import { seededRandom } from '../../../../src-main/services/seeded-random'
+import { LoadedMap } from '../../../../src-main/services/mapping/loaded-map'
+import type { FusedMap } from '../../../../src-main/services/mapping/fused-map'
+import { relevancyInPlace } from '../../../../src-main/services/query/relevancy'
 
 describe('the WebAssembly SIMD int8 dot product', () => {
   it('gives the exact integer dot products of every code, for 64 and 24 values per code', () => {
@@ -51,5 +54,54 @@ describe('the WebAssembly SIMD int8 dot product', () => {
     for (let i = 0; i < scalar.length; i++) worst = Math.max(worst, Math.abs(scalar[i]! - simd[i]!))
     expect(worst).toBeLessThan(1e-4)
     expect(simd[7]).toBeGreaterThan(0.5)
+  })
+
+  it("gives the map's relevancy in one pass with relevancy.ts's numbers (within 2e-6), with and without negatives", () => {
+    const random = seededRandom(12)
+    const dim = 48
+    const unit = (): Float32Array => {
+      const v = Float32Array.from({ length: dim }, () => random() - 0.5)
+      const norm = Math.hypot(...v)
+      return v.map((x) => x / norm)
+    }
+    const rows = Array.from({ length: 2500 }, unit)
+    const row = (i: number, out: Float32Array): void => out.set(rows[i]!)
+    const codes = encodeEmbeddings(rows.length, fitPcaBasis(rows.length, dim, 24, row), row)
+    const loaded = new LoadedMap({
+      count: rows.length,
+      codes,
+      positions: new Float32Array(rows.length * 3),
+    } as FusedMap)
+    const norms = reconstructionNorms(codes)
+    // The reference scans the same int16 query (the product's cosines), then applies relevancy.ts per value.
+    const scanner = Int8DotScanner.create(codes.codes, 24)
+    const negatives = [unit(), unit(), rows[3]!]
+    for (const [query, negs, temperature] of [
+      [rows[5]!, negatives, 10],
+      [unit(), negatives.slice(0, 1), 40],
+      [rows[9]!, [], 10],
+    ] as const) {
+      const cosines = codeCosines(codes, norms, query, undefined, scanner).slice()
+      const want = negs.length
+        ? relevancyInPlace(
+            cosines,
+            negs.reduce(
+              (max, n) => codeCosines(codes, norms, n, undefined, scanner).map((c, i) => Math.max(c, max[i]!)),
+              new Float32Array(rows.length).fill(-Infinity),
+            ),
+            temperature,
+          )
+        : cosines.map((c) => (c + 1) / 2)
+      const { values: got, cutOf } = loaded.relevancy(query, [...negs], `n${negs.length}`, temperature)
+      let worst = 0
+      for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(want[i]! - got[i]!))
+      expect(worst).toBeLessThan(2e-6)
+      expect(Math.max(...got) - Math.min(...got)).toBeGreaterThan(0.1)
+      // The pins' cut from the pass's histogram: at least 500 values reach it, fewer reach the next bin.
+      const cut = cutOf(500)
+      const bin = 1 / 4095
+      expect(got.filter((v) => v >= cut - bin / 2).length).toBeGreaterThanOrEqual(500)
+      expect(got.filter((v) => v >= cut + 1.5 * bin).length).toBeLessThan(500)
+    }
   })
 })

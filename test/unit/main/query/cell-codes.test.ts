@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { CellCodes, fitCellCodes } from '../../../../src-main/services/query/cell-codes'
+import { CellCodes, defaultCellComponents, fitCellCodes } from '../../../../src-main/services/query/cell-codes'
 import { int8Scale } from '../../../../src-main/services/query/embedding-pooling'
 import { SessionQueryIndex, defaultGrid, emptyIndexData } from '../../../../src-main/services/query/session-index'
 import { SessionIndexStore } from '../../../../src-main/services/query/session-index-store'
@@ -37,10 +37,10 @@ const frames = shownIn.map(frameCells)
 const homes: string[] = []
 afterAll(() => homes.forEach((home) => rmSync(home, { recursive: true, force: true })))
 
-function indexes(): { exact: SessionQueryIndex; compressed: SessionQueryIndex } {
+function indexes(components = defaultCellComponents): { exact: SessionQueryIndex; compressed: SessionQueryIndex } {
   const exact = new SessionQueryIndex(emptyIndexData('s', 'm', dim, frames.length))
   const sample = new Int8Array(frames.slice(0, 40).flatMap((f) => [...f]))
-  const codes = new CellCodes(fitCellCodes(frames.length * cellsPerFrame, dim, sample))
+  const codes = new CellCodes(fitCellCodes(frames.length * cellsPerFrame, dim, sample, components))
   const compressed = new SessionQueryIndex({
     ...emptyIndexData('s', 'm', dim, 0),
     frameCount: frames.length,
@@ -56,9 +56,9 @@ function indexes(): { exact: SessionQueryIndex; compressed: SessionQueryIndex } 
 }
 
 describe('the compressed recording index', () => {
-  it('stores 32 bytes per cell and ranks cells as the exact int8 cells do', () => {
+  it('stores 24 bytes per cell and ranks cells as the exact int8 cells do', () => {
     const { exact, compressed } = indexes()
-    expect(compressed.data.codes?.codes.byteLength).toBe(frames.length * cellsPerFrame * 32)
+    expect(compressed.data.codes?.codes.byteLength).toBe(frames.length * cellsPerFrame * 24)
     const [a, b] = [concepts[shownIn[0]![0]!]!, concepts[shownIn[1]![1]!]!]
     for (const query of [a, b, unit(a.map((x, d) => x + b[d]!))]) {
       const want = exact.cellCosines(query)
@@ -72,7 +72,7 @@ describe('the compressed recording index', () => {
       const top = [...got.keys()].sort((a, b) => got[b]! - got[a]!).slice(0, 100)
       expect(Math.min(...top.map((i) => want[i]!))).toBeGreaterThan(hundredth - 0.03)
       // Recording search ranks frames by their best cell: the frames showing a concept come first.
-      const best = compressed.perFrameMax(got)
+      const best = compressed.frameRelevancy(query, [], '', 10)
       const showing = shownIn
         .map((shown, f) => (shown.includes(concepts.indexOf(query)) ? f : -1))
         .filter((f) => f >= 0)
@@ -92,13 +92,25 @@ describe('the compressed recording index', () => {
     const query = concepts[2]!
     expect([...new SessionQueryIndex(loaded!).cellCosines(query)]).toEqual([...compressed.cellCosines(query)])
     const cells = frames.length * cellsPerFrame
-    expect(await store.diskBytes('s', 'm')).toBeGreaterThan(cells * 32)
-    expect(await store.diskBytes('s', 'm')).toBeLessThan(cells * 32 + 4 * dim * 34 + 4096)
+    expect(await store.diskBytes('s', 'm')).toBeGreaterThan(cells * 24)
+    expect(await store.diskBytes('s', 'm')).toBeLessThan(cells * 24 + 4 * dim * 26 + 4096)
     const { truncate } = await import('node:fs/promises')
     await truncate(join(home, 'query-index', 'm', 's.codes.i8'), 100)
     await expect(store.load('s', 'm')).rejects.toMatchObject({
       code: 'bad_file',
       message: expect.stringContaining('s.codes.i8: holds 100 bytes'),
     })
+  })
+
+  it('loads an index written with 32 codes per cell (before 24 became the default) as it was', async () => {
+    const { compressed } = indexes(32)
+    const home = mkdtempSync(join(tmpdir(), 'dve-cell-codes-'))
+    homes.push(home)
+    const store = new SessionIndexStore(home)
+    await store.save(compressed.data)
+    const loaded = new SessionQueryIndex((await store.load('s', 'm'))!)
+    expect(loaded.data.codes?.components).toBe(32)
+    const query = concepts[4]!
+    expect([...loaded.cellCosines(query)]).toEqual([...compressed.cellCosines(query)])
   })
 })

@@ -1,0 +1,182 @@
+/**
+ * The voxels' embedding sums while a map is built (weighted sums of L2-normalised embeddings → each
+ * voxel's mean direction), and their compression to the map's int8 PCA codes.
+ *
+ * Exact sums cost 4·dim bytes per voxel (3 KB at 768-d: a 10 M-voxel house would need 30 GB). Once exact
+ * sums would outgrow `exactBytes`, the accumulator fits a PCA basis (k = the map's code length) on the
+ * voxels fused so far — the first frames' embeddings — and from then on keeps per voxel the k-d sum
+ * C = Σ w·B(e − μ) instead: 4·k bytes. The voxel's code is C/W, the coefficients of its mean embedding
+ * S/W ≈ μ + BᵀC/W (the map's code format; a query divides by the reconstruction's norm, so the mean
+ * needs no normalising). What this costs: the parts of embeddings outside the first voxels' subspace
+ * (docs/MAP.md gives the ranking agreement on real embeddings).
+ */
+import { encodeEmbeddings, project, quantiseCode, type EmbeddingCodes } from './embedding-codec'
+import { fitPcaBasis, type PcaBasis } from './pca-basis'
+
+/** Default PCA code length: 64 int8 + a scale keeps a voxel ≤ 256 bytes with its geometry. */
+export const defaultCodeDim = 64
+
+export interface EmbeddingAccumulatorOptions {
+  dim: number
+  /** Components of the subspace and of the map's codes (defaultCodeDim). */
+  codeDim?: number
+  /** Exact sums up to this many bytes; beyond, sums in the PCA subspace. */
+  exactBytes?: number
+}
+
+/** 1 GiB of exact sums: a 768-d map switches when it grows past 262 k voxels, the 256-d demo map (84 k voxels) never. */
+const defaultExactBytes = 2 ** 30
+
+export class EmbeddingAccumulator {
+  readonly dim: number
+  readonly codeDim: number
+  private readonly exactBytes: number
+  /** Per voxel, `width` floats: the exact sum, or C in the subspace. */
+  sums: Float32Array = new Float32Array(0)
+  /** Per voxel, the total weight W. */
+  weights: Float32Array = new Float32Array(0)
+  private basis: PcaBasis | null = null
+  /** Bμ, and one embedding's coefficients (scratch). */
+  private meanProjection: Float32Array = new Float32Array(0)
+  private coefficients: Float32Array = new Float32Array(0)
+
+  constructor(options: EmbeddingAccumulatorOptions) {
+    this.dim = options.dim
+    this.codeDim = options.codeDim ?? defaultCodeDim
+    this.exactBytes = options.exactBytes ?? defaultExactBytes
+  }
+
+  /** The PCA basis sums are kept in, or null while they are exact. */
+  get subspace(): PcaBasis | null {
+    return this.basis
+  }
+
+  get width(): number {
+    return this.basis ? this.basis.components : this.dim
+  }
+
+  bytesPerVoxel(): number {
+    return this.dim > 0 ? 4 * this.width + 4 : 0
+  }
+
+  /** Whether exact sums of `count` voxels would outgrow their bytes (then they are kept in a subspace). */
+  exactTooBig(count: number): boolean {
+    return this.dim > this.codeDim && count * this.dim * 4 > this.exactBytes
+  }
+
+  /** Before growing to `capacity` voxels (the first `count` in use): to the subspace when exact sums would outgrow their bytes. */
+  fitCapacity(capacity: number, count: number): void {
+    if (!this.basis && this.exactTooBig(capacity) && count > 0) {
+      const row = (i: number, out: Float32Array): void => this.exactMean(i, out)
+      this.convertTo(fitPcaBasis(count, this.dim, this.codeDim, row), count)
+    }
+  }
+
+  /** Room for `capacity` voxels. */
+  resize(capacity: number): void {
+    if (this.dim === 0) return
+    this.sums = resized(this.sums, capacity * this.width)
+    this.weights = resized(this.weights, capacity)
+  }
+
+  /** Keep sums in `basis` from the start (an empty accumulator: a resumed big map, in its own basis). */
+  useSubspace(basis: PcaBasis): void {
+    this.setBasis(basis)
+    this.sums = new Float32Array((this.weights.length * basis.components) | 0)
+  }
+
+  /** Adds weightsₖ × the embedding at `source[offset…]` to each of `used` voxels (one projection for all). */
+  add(slots: Int32Array, weights: Float32Array, used: number, source: Float32Array, offset: number): void {
+    let vector = source
+    let start = offset
+    const width = this.width
+    if (this.basis) {
+      const { dim, mean, basis: rows } = this.basis
+      const c = this.coefficients
+      for (let j = 0; j < c.length; j++) {
+        let dot = 0
+        const row = j * dim
+        for (let d = 0; d < dim; d++) dot += rows[row + d]! * (source[offset + d]! - mean[d]!)
+        c[j] = dot
+      }
+      vector = c
+      start = 0
+    }
+    const sums = this.sums
+    for (let k = 0; k < used; k++) {
+      const slot = slots[k]!
+      const w = weights[k]!
+      const base = slot * width
+      for (let d = 0; d < width; d++) sums[base + d]! += w * vector[start + d]!
+      this.weights[slot]! += w
+    }
+  }
+
+  /** Sets voxel `slot` to weight `weight` and mean `decoded` (a restored map's voxel: full dim, or in the subspace its code × scale). */
+  restore(slot: number, decoded: Float32Array, weight: number): void {
+    const width = this.width
+    this.weights[slot] = weight
+    for (let d = 0; d < width; d++) this.sums[slot * width + d] = weight * decoded[d]!
+  }
+
+  /** Voxel i's mean direction (L2-normalised exact sum; exact sums only). */
+  exactMean(i: number, out: Float32Array): void {
+    const dim = this.dim
+    let norm = 0
+    for (let d = 0; d < dim; d++) {
+      const v = this.sums[i * dim + d]!
+      out[d] = v
+      norm += v * v
+    }
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0
+    for (let d = 0; d < dim; d++) out[d]! *= scale
+  }
+
+  /** The first `count` voxels' int8 PCA codes (a basis fitted on their means, or the subspace's). */
+  codes(count: number): EmbeddingCodes {
+    if (!this.basis) {
+      const row = (i: number, out: Float32Array): void => this.exactMean(i, out)
+      return encodeEmbeddings(count, fitPcaBasis(count, this.dim, this.codeDim, row), row)
+    }
+    const basis = this.basis
+    const k = basis.components
+    const codes = new Int8Array(count * k)
+    const scales = new Float32Array(count)
+    const direction = new Float32Array(k)
+    for (let i = 0; i < count; i++) {
+      const w = this.weights[i]!
+      for (let j = 0; j < k; j++) direction[j] = w > 0 ? this.sums[i * k + j]! / w : 0
+      scales[i] = quantiseCode(direction, codes, i * k)
+    }
+    return { pca: basis, codes, scales }
+  }
+
+  private setBasis(basis: PcaBasis): void {
+    this.basis = basis
+    this.meanProjection = project(basis, basis.mean)
+    this.coefficients = new Float32Array(basis.components)
+  }
+
+  /** Exact sums S → C = B·S − W·Bμ for the first `count` voxels. */
+  private convertTo(basis: PcaBasis, count: number): void {
+    const exact = this.sums
+    this.setBasis(basis)
+    const k = basis.components
+    const sums = new Float32Array(Math.max(count, 1) * k)
+    const mp = this.meanProjection
+    const sum = new Float32Array(this.dim)
+    for (let i = 0; i < count; i++) {
+      sum.set(exact.subarray(i * this.dim, (i + 1) * this.dim))
+      const p = project(basis, sum)
+      const w = this.weights[i]!
+      for (let j = 0; j < k; j++) sums[i * k + j] = p[j]! - w * mp[j]!
+    }
+    this.sums = sums
+  }
+}
+
+function resized(array: Float32Array, length: number): Float32Array {
+  const next = new Float32Array(length)
+  next.set(array.subarray(0, Math.min(array.length, length)))
+  return next
+}

@@ -1,0 +1,331 @@
+/**
+ * The bytes of the scan's tiny WebAssembly SIMD module, assembled here so no binary ships. Both
+ * functions walk int8 codes of k values (k a multiple of 8) against an int16 query with
+ * `i16x8.load8x8_s` + `i32x4.dot_i16x8_s`; sums stay in int32 (64 × 127 × 32767 < 2³¹).
+ *  - dot(codes, query, out, count, k): out[i] = Σ_j codes[i·k + j] · query[j] (int32).
+ *  - frameMax(codes, query, neg, negStep, out, groups, per, k, scale, offset): for each group of `per`
+ *    consecutive codes, max over the group of (dotᵢ · scale − f32 at neg), neg advancing `negStep` bytes
+ *    per code (0: one value for all), plus `offset` (f32) — a recording's per-frame best cell in one pass.
+ *  - relevancy(codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg, histogram): the
+ *    map's per-voxel relevancy in one pass. cos = dot · fromInt · factor₀ + queryMean · factor₁ (two f32 per
+ *    voxel: scale/norm and 1/norm); with negatives, σ(T·(cos − neg)) interpolated in relevancy.ts's table
+ *    exactly as relevancyInPlace does; without, (cos + 1)/2. out: one f32 per voxel; each value also
+ *    counted in `histogram` (relevancyBins i32 over [0, 1], clamped), from which the pins' cut is read.
+ */
+
+const i32 = 0x7f
+const f32 = 0x7d
+const v128 = 0x7b
+const simd = 0xfd
+
+function uleb(value: number): number[] {
+  const bytes: number[] = []
+  do {
+    let byte = value & 0x7f
+    value >>>= 7
+    if (value !== 0) byte |= 0x80
+    bytes.push(byte)
+  } while (value !== 0)
+  return bytes
+}
+
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body]
+const name = (text: string): number[] => [...uleb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))]
+
+// The few instructions used, by name (opcodes from the WebAssembly core and SIMD specifications).
+const get = (local: number): number[] => [0x20, local]
+const set = (local: number): number[] => [0x21, local]
+const tee = (local: number): number[] => [0x22, local]
+/** i32.const for 0 ≤ value < 64 (one signed LEB byte). */
+const int = (value: number): number[] => [0x41, value]
+const block = [0x02, 0x40]
+const loop = [0x03, 0x40]
+const end = [0x0b]
+const br = (depth: number): number[] => [0x0c, depth]
+const brIf = (depth: number): number[] => [0x0d, depth]
+const op = {
+  i32Eqz: 0x45,
+  i32LtU: 0x49,
+  i32GeU: 0x4f,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32Shl: 0x74,
+  f32Add: 0x92,
+  f32Sub: 0x93,
+  f32Mul: 0x94,
+  f32Max: 0x97,
+  f32Min: 0x96,
+  f32FromI32: 0xb2,
+  f32FromU32: 0xb3,
+} as const
+const i32TruncSatF32U = [0xfc, 0x01]
+const ifF32 = [0x04, f32]
+const elseOp = [0x05]
+/** f32.load / f32.store with a byte offset. */
+const f32LoadAt = (offset: number): number[] => [0x2a, 2, offset]
+const i32Store = [0x36, 2, 0]
+const i32Load = [0x28, 2, 0]
+const f32Store = [0x38, 2, 0]
+const f32Const = (value: number): number[] => {
+  const bytes = new Uint8Array(4)
+  new DataView(bytes.buffer).setFloat32(0, value, true)
+  return [0x43, ...bytes]
+}
+const f32MinusInfinity = f32Const(-Infinity)
+const v128Zero = [simd, 0x0c, ...new Array<number>(16).fill(0)]
+
+/** acc += Σ over j < k in steps of 8 of dot(codes[j…j+8] as i16, query[j…j+8]); j is left at k. */
+function dotLoop(codes: number, query: number, k: number, j: number, acc: number): number[] {
+  return [
+    ...v128Zero,
+    ...set(acc),
+    ...int(0),
+    ...set(j),
+    ...loop,
+    ...get(acc),
+    ...get(codes),
+    ...get(j),
+    op.i32Add,
+    ...[simd, 0x01, 0, 0], // i16x8.load8x8_s (codes + j)
+    ...get(query),
+    ...get(j),
+    ...int(1),
+    op.i32Shl,
+    op.i32Add,
+    ...[simd, 0x00, 0, 0], // v128.load (query + 2j)
+    ...[simd, ...uleb(0xba)], // i32x4.dot_i16x8_s
+    ...[simd, ...uleb(0xae)], // i32x4.add
+    ...set(acc),
+    ...get(j),
+    ...int(8),
+    op.i32Add,
+    ...tee(j),
+    ...get(k),
+    op.i32LtU,
+    ...brIf(0),
+    ...end,
+  ]
+}
+
+/** The i32 sum of the four lanes of `acc`, left on the stack. */
+function laneSum(acc: number): number[] {
+  const lane = (index: number): number[] => [...get(acc), simd, 0x1b, index] // i32x4.extract_lane
+  return [...lane(0), ...lane(1), op.i32Add, ...lane(2), op.i32Add, ...lane(3), op.i32Add]
+}
+
+/** The dot product in `acc` as f32, times the f32 local `scale`, left on the stack. */
+const scaledDot = (acc: number, scale: number): number[] => [...laneSum(acc), op.f32FromI32, ...get(scale), op.f32Mul]
+
+/** pointer += bytes */
+const advance = (pointer: number, bytes: number): number[] => [
+  ...get(pointer),
+  ...int(bytes),
+  op.i32Add,
+  ...set(pointer),
+]
+
+/**
+ * For each of `count` codes from `codes` (locals; `count` may be any local, e.g. a frame's cells): the dot
+ * product into `acc`, then `perCode` (which finds the sum with laneSum(acc)), then the next code.
+ */
+function codeLoop(
+  locals: { codes: number; query: number; count: number; k: number; stop: number; j: number; acc: number },
+  perCode: number[],
+): number[] {
+  const { codes, query, count, k, stop, j, acc } = locals
+  return [
+    ...get(codes),
+    ...get(count),
+    ...get(k),
+    op.i32Mul,
+    op.i32Add,
+    ...set(stop),
+    ...block,
+    ...loop,
+    ...get(codes),
+    ...get(stop),
+    op.i32GeU,
+    ...brIf(1),
+    ...dotLoop(codes, query, k, j, acc),
+    ...perCode,
+    ...get(codes),
+    ...get(k),
+    op.i32Add,
+    ...set(codes),
+    ...br(0),
+    ...end,
+    ...end,
+  ]
+}
+
+function dotBody(): number[] {
+  const [codes, query, out, count, k, stop, j, acc] = [0, 1, 2, 3, 4, 5, 6, 7]
+  const perCode = [...get(out), ...laneSum(acc), ...i32Store, ...advance(out, 4)]
+  return [2, 2, i32, 1, v128, ...codeLoop({ codes, query, count, k, stop, j, acc }, perCode), ...end]
+}
+
+function frameMaxBody(): number[] {
+  const [codes, query, neg, negStep, out, groups, per, k, scale, offset] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+  const [groupEnd, j, acc, best] = [10, 11, 12, 13]
+  const perCode = [
+    ...get(best),
+    ...scaledDot(acc, scale),
+    ...get(neg),
+    ...f32LoadAt(0),
+    op.f32Sub,
+    op.f32Max,
+    ...set(best),
+    ...get(neg),
+    ...get(negStep),
+    op.i32Add,
+    ...set(neg),
+  ]
+  const body = [
+    ...block,
+    ...loop, // groups
+    ...get(groups),
+    op.i32Eqz,
+    ...brIf(1),
+    ...f32MinusInfinity,
+    ...set(best),
+    ...codeLoop({ codes, query, count: per, k, stop: groupEnd, j, acc }, perCode),
+    ...get(out),
+    ...get(best),
+    ...get(offset),
+    op.f32Add,
+    ...f32Store,
+    ...advance(out, 4),
+    ...get(groups),
+    ...int(1),
+    op.i32Sub,
+    ...set(groups),
+    ...br(0),
+    ...end,
+    ...end,
+    ...end,
+  ]
+  return [3, 2, i32, 1, v128, 1, f32, ...body]
+}
+
+/** relevancyInPlace's table: σ sampled every 1/4096 over [−2, 2] (relevancy.ts). */
+const tableSteps = 4096
+const tableHalfWidth = 2
+const tableLast = 2 * tableHalfWidth * tableSteps
+
+/** Bins of the relevancy histogram the map's scan fills, over [0, 1]. */
+export const relevancyBins = 4096
+
+function relevancyBody(): number[] {
+  const [codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg, histogram] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+  ]
+  const [stop, j, entry, acc, x, a] = [12, 13, 14, 15, 16, 17]
+  const perCode = [
+    // x = cos = dot · fromInt · factor₀ + queryMean · factor₁
+    ...scaledDot(acc, fromInt),
+    ...get(factors),
+    ...f32LoadAt(0),
+    op.f32Mul,
+    ...get(queryMean),
+    ...get(factors),
+    ...f32LoadAt(4),
+    op.f32Mul,
+    op.f32Add,
+    ...set(x),
+    ...get(out),
+    ...get(hasNeg),
+    ...ifF32,
+    // x = clamp((cos − neg + 2) · 4096, 0, last); NaN stays NaN (trunc_sat gives entry 0, the lerp NaN).
+    ...get(x),
+    ...get(neg),
+    ...f32LoadAt(0),
+    op.f32Sub,
+    ...f32Const(tableHalfWidth),
+    op.f32Add,
+    ...f32Const(tableSteps),
+    op.f32Mul,
+    ...f32Const(0),
+    op.f32Max,
+    ...f32Const(tableLast),
+    op.f32Min,
+    ...tee(x),
+    ...i32TruncSatF32U,
+    ...set(entry),
+    ...get(table),
+    ...get(entry),
+    ...int(2),
+    op.i32Shl,
+    op.i32Add,
+    ...tee(entry), // now the entry's address
+    ...f32LoadAt(0),
+    ...tee(a),
+    ...get(entry),
+    ...f32LoadAt(4),
+    ...get(a),
+    op.f32Sub,
+    ...get(x),
+    ...get(entry),
+    ...get(table),
+    op.i32Sub,
+    ...int(2),
+    0x76, // i32.shr_u: back to the entry's index
+    op.f32FromU32,
+    op.f32Sub,
+    op.f32Mul,
+    op.f32Add,
+    ...elseOp,
+    ...get(x),
+    ...f32Const(0.5),
+    op.f32Mul,
+    ...f32Const(0.5),
+    op.f32Add,
+    ...end,
+    ...tee(a),
+    ...f32Store,
+    // histogram[min(r · (bins − 1), bins − 1)] += 1 (NaN and negatives count in bin 0)
+    ...get(histogram),
+    ...get(a),
+    ...f32Const(relevancyBins - 1),
+    op.f32Mul,
+    ...f32Const(relevancyBins - 1),
+    op.f32Min,
+    ...i32TruncSatF32U,
+    ...int(2),
+    op.i32Shl,
+    op.i32Add,
+    ...tee(entry),
+    ...get(entry),
+    ...i32Load,
+    ...int(1),
+    op.i32Add,
+    ...i32Store,
+    ...advance(out, 4),
+    ...advance(factors, 8),
+    ...advance(neg, 4),
+  ]
+  return [3, 3, i32, 1, v128, 2, f32, ...codeLoop({ codes, query, count, k, stop, j, acc }, perCode), ...end]
+}
+
+export function scanModuleBytes(): Uint8Array {
+  const bodies = [dotBody(), frameMaxBody(), relevancyBody()]
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [
+      3,
+      ...[0x60, 5, i32, i32, i32, i32, i32, 0],
+      ...[0x60, 10, ...new Array<number>(8).fill(i32), f32, f32, 0],
+      ...[0x60, 12, ...new Array<number>(8).fill(i32), f32, f32, i32, i32, 0],
+    ]),
+    ...section(3, [3, 0, 1, 2]),
+    ...section(5, [1, 0x00, 1]),
+    ...section(7, [
+      4,
+      ...[...name('memory'), 0x02, 0],
+      ...[...name('dot'), 0x00, 0],
+      ...[...name('frameMax'), 0x00, 1],
+      ...[...name('relevancy'), 0x00, 2],
+    ]),
+    ...section(10, [3, ...bodies.flatMap((code) => [...uleb(code.length), ...code])]),
+  ])
+}
