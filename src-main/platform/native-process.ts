@@ -1,17 +1,24 @@
 /**
  * The native-work process: every onnxruntime session lives in one process apart from the host, so a
  * native crash costs a restart, not the app. In plain Node it is a `child_process.fork` with V8
- * serialization (typed arrays cross intact); the Electron host passes a launcher built on
- * `utilityProcess` instead (src-main/electron/utility-process.ts). Both look like this to the client.
+ * serialization (typed arrays cross intact) and, off Windows, two pipes for large arrays beside it
+ * (piped-arrays.ts); the Electron host passes a launcher built on `utilityProcess` instead
+ * (src-main/electron/utility-process.ts). Both look like this to the client.
  */
 import { fork } from 'node:child_process'
+import { Socket } from 'node:net'
+import type { Readable, Writable } from 'node:stream'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { PipedReceiver, pipedSender } from './piped-arrays'
 
 export interface NativeProcess {
-  /** Copies the message (structured clone); nothing is transferred. */
+  /**
+   * Sends a copy of the message (structured clone). Large typed arrays may be streamed from the
+   * sender's memory after the call: do not change them once posted.
+   */
   postMessage(message: unknown): void
   onMessage(listener: (message: unknown) => void): void
   /** Called once when the process is gone, with why (exit code or signal). */
@@ -38,20 +45,35 @@ export function nativeEntry(fromUrl: string, name: string): NativeEntry {
   return existsSync(built) ? { path: built, typescript: false } : { path: join(dir, `${name}.ts`), typescript: true }
 }
 
+/** Where the child finds the large-array pipes (stdio numbers, to the child and from it). */
+const pipesVariable = 'DVE_ARRAY_PIPES'
+const arrayPipes = [4, 5] as const
+/** Named pipes on Windows are not sockets `net.Socket({ fd })` can open; there, IPC carries everything. */
+const usePipes = process.platform !== 'win32'
+
 /** The plain-Node launcher: a child process with an IPC channel. */
 export function forkNativeProcess(entry: NativeEntry): NativeProcess {
   const tsx = entry.typescript ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : []
   const child = fork(entry.path, [], {
     serialization: 'advanced',
     execArgv: tsx,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc', ...(usePipes ? (['pipe', 'pipe'] as const) : [])],
+    env: usePipes ? { ...process.env, [pipesVariable]: arrayPipes.join(',') } : process.env,
   })
   let exited = false
+  const stdio = child.stdio as unknown as Array<Socket | null | undefined>
+  const toChild: (Writable & Socket) | null = usePipes ? (stdio[arrayPipes[0]] ?? null) : null
+  const fromChild: (Readable & Socket) | null = usePipes ? (stdio[arrayPipes[1]] ?? null) : null
+  const post = (message: unknown): void => void child.send(message as object)
+  const send = toChild ? pipedSender(post, toChild) : post
+  const listeners: Array<(message: unknown) => void> = []
+  const receiver = fromChild ? new PipedReceiver((m) => listeners.forEach((l) => l(m)), fromChild) : null
+  child.on('message', (message) => (receiver ? receiver.message(message) : listeners.forEach((l) => l(message))))
   return {
     postMessage: (message) => {
-      if (!exited && child.connected) child.send(message as object)
+      if (!exited && child.connected) send(message)
     },
-    onMessage: (listener) => void child.on('message', listener),
+    onMessage: (listener) => void listeners.push(listener),
     onExit: (listener) => {
       child.once('exit', (code, signal) => {
         exited = true
@@ -62,12 +84,10 @@ export function forkNativeProcess(entry: NativeEntry): NativeProcess {
       if (!exited) child.kill()
     },
     setKeepsHostAlive: (alive) => {
-      if (alive) {
-        child.ref()
-        child.channel?.ref()
-      } else {
-        child.unref()
-        child.channel?.unref()
+      // The pipes are handles too: each keeps Node running unless unreferenced with the channel.
+      for (const handle of [child, child.channel, toChild, fromChild]) {
+        if (alive) handle?.ref()
+        else handle?.unref()
       }
     },
   }
@@ -101,5 +121,16 @@ export function parentChannel(drain: () => Promise<unknown> = () => Promise.reso
   // The host going away (even on a second Ctrl-C) closes the channel: exit once the call in flight
   // has returned, rather than linger as an orphan holding the model.
   process.on('disconnect', () => void drain().finally(() => process.exit(0)))
-  return { postMessage: (m) => void send(m as object), onMessage: (l) => void process.on('message', l) }
+  const pipes = process.env[pipesVariable]?.split(',').map(Number)
+  if (!pipes || pipes.length !== 2)
+    return { postMessage: (m) => void send(m as object), onMessage: (l) => void process.on('message', l) }
+  const fromHost = new Socket({ fd: pipes[0] as number, readable: true, writable: false })
+  const toHost = new Socket({ fd: pipes[1] as number, readable: false, writable: true })
+  const listeners: Array<(message: unknown) => void> = []
+  const receiver = new PipedReceiver((m) => listeners.forEach((l) => l(m)), fromHost)
+  process.on('message', (message) => receiver.message(message))
+  return {
+    postMessage: pipedSender((m) => void send(m as object), toHost),
+    onMessage: (listener) => void listeners.push(listener),
+  }
 }
