@@ -21,7 +21,6 @@ import {
   encodeBasis,
   fitFrameBasis,
   modelWithCodes,
-  toCodes,
   unitCodeRows,
   type FrameBasis,
 } from './frame-codes'
@@ -156,7 +155,7 @@ export class CompactTier {
       signal,
     )
     const t2 = performance.now()
-    const codes = toCodes(response.outputs[codesNames.codes]?.data as Float32Array)
+    const codes = response.outputs[codesNames.codes]?.data as Int8Array
     const map: CachedMap = {
       dim: image.embeddingDim,
       width: Math.floor(outWidth / factor),

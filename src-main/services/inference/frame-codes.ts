@@ -18,7 +18,9 @@ import { fitPcaBasis } from '../mapping/pca-basis'
 import {
   elemFloat,
   elemInt64,
+  elemInt8,
   graphAdditionBytes,
+  intAttribute,
   intsAttribute,
   modelBytes,
   node,
@@ -80,7 +82,8 @@ function orthonormalRows(rows: Float32Array, dim: number, count: number): Float3
 
 /**
  * Nodes appended to a model whose output `raw` is [1, D, h, w]: average-pool by `factor` (stride-1
- * models), then codes [h·w, k] as float32 integers in −127…127 (the binding returns float32/int64).
+ * models), then codes [h·w, k] as int8 in −127…127: a quarter of the bytes to hand over, no JS
+ * conversion.
  */
 export function codesGraphAddition(basis: FrameBasis, raw: string, factor: number): Uint8Array {
   const { dim, components: k } = basis
@@ -107,7 +110,8 @@ export function codesGraphAddition(basis: FrameBasis, raw: string, factor: numbe
     node('Max', [name('norm'), name('tiny')], [name('safe')]), // a zero vector stays zero
     node('Div', [name('levels'), name('safe')], [name('gain')]),
     node('Mul', [name('pk'), name('gain')], [name('scaled')]),
-    node('Round', [name('scaled')], [codesNames.codes]),
+    node('Round', [name('scaled')], [name('rounded')]),
+    node('Cast', [name('rounded')], [codesNames.codes], [intAttribute('to', elemInt8)]),
   ]
   const initializers = [
     tensorBytes(name('shape'), elemInt64, [2], BigInt64Array.from([BigInt(dim), -1n])),
@@ -116,7 +120,7 @@ export function codesGraphAddition(basis: FrameBasis, raw: string, factor: numbe
     tensorBytes(name('tiny'), elemFloat, [], Float32Array.of(1e-20)),
     tensorBytes(name('levels'), elemFloat, [], Float32Array.of(127)),
   ]
-  return graphAdditionBytes(nodes, initializers, [tensorInfo(codesNames.codes, elemFloat, ['P', k])])
+  return graphAdditionBytes(nodes, initializers, [tensorInfo(codesNames.codes, elemInt8, ['P', k])])
 }
 
 /** The model with the encoder appended, as one ONNX. */
@@ -138,11 +142,6 @@ export function decodeGraphBytes(basis: FrameBasis): Uint8Array {
     [tensorInfo(codesNames.map, elemFloat, ['P', dim])],
     [tensorBytes('basis', elemFloat, [k, dim], basis.rows)],
   )
-}
-
-/** The codes as int8, from the graph's float32 output. */
-export function toCodes(values: Float32Array): Int8Array {
-  return Int8Array.from(values)
 }
 
 /** Codes → the decode graph's input: each row divided by its length (so the decoded row is unit length). */

@@ -65,15 +65,19 @@ function valueInfos(metadata: readonly ort.InferenceSession.ValueMetadata[]): Va
 }
 
 function toTensor(data: TensorData): ort.Tensor {
-  return data.type === 'int64'
-    ? new ort.Tensor('int64', data.data as BigInt64Array, data.dims)
-    : new ort.Tensor('float32', data.data as Float32Array, data.dims)
+  if (data.type === 'int64') return new ort.Tensor('int64', data.data as BigInt64Array, data.dims)
+  if (data.type === 'int8') return new ort.Tensor('int8', data.data as Int8Array, data.dims)
+  return new ort.Tensor('float32', data.data as Float32Array, data.dims)
 }
 
 function fromTensor(tensor: ort.Tensor): TensorData {
   if (tensor.type === 'float32') return { type: 'float32', dims: [...tensor.dims], data: tensor.data as Float32Array }
   if (tensor.type === 'int64') return { type: 'int64', dims: [...tensor.dims], data: tensor.data as BigInt64Array }
-  throw new ConsoleError('model_error', `Output of type ${tensor.type} is not supported (float32 or int64 expected).`)
+  if (tensor.type === 'int8') return { type: 'int8', dims: [...tensor.dims], data: tensor.data as Int8Array }
+  throw new ConsoleError(
+    'model_error',
+    `Output of type ${tensor.type} is not supported (float32, int64 or int8 expected).`,
+  )
 }
 
 async function load(request: Extract<WorkerRequest, { kind: 'load' }>): Promise<WorkerResponse> {

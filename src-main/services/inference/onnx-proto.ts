@@ -6,6 +6,7 @@
 const wireVarint = 0
 const wireBytes = 2
 export const elemFloat = 1
+export const elemInt8 = 3
 export const elemInt64 = 7
 export const elemFloat16 = 10
 const attributeInt = 2

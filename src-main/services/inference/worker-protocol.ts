@@ -11,9 +11,10 @@ import type { PreprocessSpec } from './preprocess'
 import type { ProviderChoice } from './provider-options'
 
 export interface TensorData {
-  type: 'float32' | 'int64'
+  /** int8: outputs only (frame codes). */
+  type: 'float32' | 'int64' | 'int8'
   dims: number[]
-  data: Float32Array | BigInt64Array
+  data: Float32Array | BigInt64Array | Int8Array
 }
 
 export interface ValueInfo {
