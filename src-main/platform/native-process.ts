@@ -64,6 +64,8 @@ export function forkNativeProcess(entry: NativeEntry): NativeProcess {
   const stdio = child.stdio as unknown as Array<Socket | null | undefined>
   const toChild: (Writable & Socket) | null = usePipes ? (stdio[arrayPipes[0]] ?? null) : null
   const fromChild: (Readable & Socket) | null = usePipes ? (stdio[arrayPipes[1]] ?? null) : null
+  // A killed child resets its pipes; its death is reported once, by the exit listener.
+  for (const pipe of [toChild, fromChild]) pipe?.on('error', () => undefined)
   const post = (message: unknown): void => void child.send(message as object)
   const send = toChild ? pipedSender(post, toChild) : post
   const listeners: Array<(message: unknown) => void> = []
@@ -126,6 +128,8 @@ export function parentChannel(drain: () => Promise<unknown> = () => Promise.reso
     return { postMessage: (m) => void send(m as object), onMessage: (l) => void process.on('message', l) }
   const fromHost = new Socket({ fd: pipes[0] as number, readable: true, writable: false })
   const toHost = new Socket({ fd: pipes[1] as number, readable: false, writable: true })
+  // The host going away resets the pipes; 'disconnect' above ends this process.
+  for (const pipe of [fromHost, toHost]) pipe.on('error', () => undefined)
   const listeners: Array<(message: unknown) => void> = []
   const receiver = new PipedReceiver((m) => listeners.forEach((l) => l(m)), fromHost)
   process.on('message', (message) => receiver.message(message))
