@@ -34,6 +34,7 @@ interface DotExports {
     queryMean: number,
     hasNeg: number,
     histogram: number,
+    bytes: number,
   ) => void
 }
 
@@ -70,6 +71,7 @@ export class Int8DotScanner {
   private readonly factorsOffset: number
   private readonly tableOffset: number
   private readonly histogramOffset: number
+  private readonly bytesOffset: number
   private readonly codesOffset: number
   private tableTemperature: number | null = null
 
@@ -87,7 +89,8 @@ export class Int8DotScanner {
     this.factorsOffset = this.valuesOffset + 4 * count
     this.tableOffset = this.factorsOffset + (withFactors ? 8 * count : 0)
     this.histogramOffset = this.tableOffset + (withFactors ? tableBytes : 0)
-    this.codesOffset = this.histogramOffset + (withFactors ? 4 * relevancyBins : 0)
+    this.bytesOffset = this.histogramOffset + (withFactors ? 4 * relevancyBins : 0)
+    this.codesOffset = this.bytesOffset + (withFactors ? Math.ceil((count + 4) / 16) * 16 : 0)
     const needed = this.codesOffset + count * k
     const memory = this.exports.memory
     if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / pageBytes))
@@ -155,14 +158,14 @@ export class Int8DotScanner {
    * Per code the relevancy (relevancy.ts's rule, its σ table interpolated as relevancyInPlace does) of
    * cos = dot · fromInt · factor₀ + queryMean · factor₁ against `values` as max negative cosines, or
    * (cos + 1)/2 without negatives: one pass, which also counts the values in `relevancyBins` bins over
-   * [0, 1]. Needs `withFactors`; the views are valid until the next call.
+   * [0, 1], and writes each as a byte round(255 · r). Needs `withFactors`; the views are valid until the next call.
    */
   relevancy(
     query: Int16Array,
     fromInt: number,
     queryMean: number,
     temperature: number | null,
-  ): { values: Float32Array; histogram: Uint32Array } {
+  ): { values: Float32Array; histogram: Uint32Array; bytes: Uint8Array; max: number } {
     const { memory, relevancy } = this.exports
     new Int16Array(memory.buffer, this.queryOffset, this.k).set(query)
     const histogram = new Uint32Array(memory.buffer, this.histogramOffset, relevancyBins)
@@ -184,7 +187,13 @@ export class Int8DotScanner {
       queryMean,
       temperature === null ? 0 : 1,
       this.histogramOffset,
+      this.bytesOffset,
     )
-    return { values: new Float32Array(memory.buffer, this.outOffset, this.count), histogram }
+    return {
+      values: new Float32Array(memory.buffer, this.outOffset, this.count),
+      histogram,
+      bytes: new Uint8Array(memory.buffer, this.bytesOffset, this.count),
+      max: new DataView(memory.buffer).getFloat32(this.bytesOffset + this.count, true),
+    }
   }
 }

@@ -6,11 +6,13 @@
  *  - frameMax(codes, query, neg, negStep, out, groups, per, k, scale, offset): for each group of `per`
  *    consecutive codes, max over the group of (dotᵢ · scale − f32 at neg), neg advancing `negStep` bytes
  *    per code (0: one value for all), plus `offset` (f32) — a recording's per-frame best cell in one pass.
- *  - relevancy(codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg, histogram): the
+ *  - relevancy(codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg, histogram, bytes): the
  *    map's per-voxel relevancy in one pass. cos = dot · fromInt · factor₀ + queryMean · factor₁ (two f32 per
  *    voxel: scale/norm and 1/norm); with negatives, σ(T·(cos − neg)) interpolated in relevancy.ts's table
  *    exactly as relevancyInPlace does; without, (cos + 1)/2. out: one f32 per voxel; each value also
- *    counted in `histogram` (relevancyBins i32 over [0, 1], clamped), from which the pins' cut is read.
+ *    counted in `histogram` (relevancyBins i32 over [0, 1], clamped), from which the pins' cut is read, and
+ *    written as one byte round(255 · r) (clamped) to `bytes`: the array the view fetches, without a pass in JS;
+ *    the largest value (at least 0) follows the bytes as an f32.
  */
 
 const i32 = 0x7f
@@ -55,6 +57,7 @@ const op = {
   f32Sub: 0x93,
   f32Mul: 0x94,
   f32Max: 0x97,
+  f32Gt: 0x5e,
   f32Min: 0x96,
   f32FromI32: 0xb2,
   f32FromU32: 0xb3,
@@ -65,6 +68,7 @@ const elseOp = [0x05]
 /** f32.load / f32.store with a byte offset. */
 const f32LoadAt = (offset: number): number[] => [0x2a, 2, offset]
 const i32Store = [0x36, 2, 0]
+const i32Store8 = [0x3a, 0, 0]
 const i32Load = [0x28, 2, 0]
 const f32Store = [0x38, 2, 0]
 const f32Const = (value: number): number[] => {
@@ -217,10 +221,10 @@ const tableLast = 2 * tableHalfWidth * tableSteps
 export const relevancyBins = 4096
 
 function relevancyBody(): number[] {
-  const [codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg, histogram] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+  const [codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg, histogram, bytes] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
   ]
-  const [stop, j, entry, acc, x, a] = [12, 13, 14, 15, 16, 17]
+  const [stop, j, entry, acc, x, a, max] = [13, 14, 15, 16, 17, 18, 19]
   const perCode = [
     // x = cos = dot · fromInt · factor₀ + queryMean · factor₁
     ...scaledDot(acc, fromInt),
@@ -283,6 +287,26 @@ function relevancyBody(): number[] {
     ...end,
     ...tee(a),
     ...f32Store,
+    // bytes[i] = min(r · 255 + 0.5, 255), truncated (NaN and negatives give 0)
+    ...get(bytes),
+    ...get(a),
+    ...f32Const(255),
+    op.f32Mul,
+    ...f32Const(0.5),
+    op.f32Add,
+    ...f32Const(255),
+    op.f32Min,
+    ...i32TruncSatF32U,
+    ...i32Store8,
+    ...advance(bytes, 1),
+    // if (r > max) max = r
+    ...get(a),
+    ...get(max),
+    op.f32Gt,
+    ...[0x04, 0x40],
+    ...get(a),
+    ...set(max),
+    ...end,
     // histogram[min(r · (bins − 1), bins − 1)] += 1 (NaN and negatives count in bin 0)
     ...get(histogram),
     ...get(a),
@@ -304,7 +328,8 @@ function relevancyBody(): number[] {
     ...advance(factors, 8),
     ...advance(neg, 4),
   ]
-  return [3, 3, i32, 1, v128, 2, f32, ...codeLoop({ codes, query, count, k, stop, j, acc }, perCode), ...end]
+  const storeMax = [...get(bytes), ...get(max), 0x38, 0, 0] // f32.store (unaligned) after the bytes
+  return [3, 3, i32, 1, v128, 3, f32, ...codeLoop({ codes, query, count, k, stop, j, acc }, perCode), ...storeMax, ...end]
 }
 
 export function scanModuleBytes(): Uint8Array {
@@ -315,7 +340,7 @@ export function scanModuleBytes(): Uint8Array {
       3,
       ...[0x60, 5, i32, i32, i32, i32, i32, 0],
       ...[0x60, 10, ...new Array<number>(8).fill(i32), f32, f32, 0],
-      ...[0x60, 12, ...new Array<number>(8).fill(i32), f32, f32, i32, i32, 0],
+      ...[0x60, 13, ...new Array<number>(8).fill(i32), f32, f32, i32, i32, i32, 0],
     ]),
     ...section(3, [3, 0, 1, 2]),
     ...section(5, [1, 0x00, 1]),

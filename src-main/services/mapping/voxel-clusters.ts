@@ -30,11 +30,7 @@ export function clusterPins(
   maxPins: number,
   cutOf: (keep: number) => number = (keep) => topCut(scores, keep),
 ): ClusterPin[] {
-  const cut = Math.max(threshold, cutOf(maxCandidates))
-  const candidates: number[] = []
-  for (let i = 0; i < scores.length; i++) if (scores[i]! >= cut) candidates.push(i)
-  candidates.sort((a, b) => scores[b]! - scores[a]!)
-  candidates.length = Math.min(candidates.length, maxCandidates)
+  const candidates = bestVoxels(scores, Math.max(threshold, cutOf(maxCandidates)), maxCandidates)
   const s = map.voxelSizeMeters
   const cells = new Int32Array(candidates.length * 3)
   const low = [Infinity, Infinity, Infinity]
@@ -140,6 +136,26 @@ function pinOf(map: ClusterInput, scores: Float32Array, voxels: number[]): Clust
 }
 
 const cutBins = 4096
+
+/**
+ * The indices of the best `keep` scores at or above `cut`, best first. A histogram's cut can leave far
+ * more (scores bunched in a few of its bins, as in a big map): those are narrowed with a histogram of
+ * their own range before sorting, so a query never sorts a big share of the map.
+ */
+export function bestVoxels(scores: Float32Array, cut: number, keep: number): number[] {
+  let candidates: number[] = []
+  for (let i = 0; i < scores.length; i++) if (scores[i]! >= cut) candidates.push(i)
+  while (candidates.length > 2 * keep) {
+    const values = Float32Array.from(candidates, (i) => scores[i]!)
+    const narrower = topCut(values, keep)
+    const kept = candidates.filter((i) => scores[i]! >= narrower)
+    if (kept.length === candidates.length) break
+    candidates = kept
+  }
+  candidates.sort((a, b) => scores[b]! - scores[a]! || a - b)
+  candidates.length = Math.min(candidates.length, keep)
+  return candidates
+}
 
 /** A value such that about `keep` of `values` are at or above it (histogram, no sort of all values). */
 export function topCut(values: Float32Array, keep: number): number {

@@ -87,12 +87,12 @@ describe('embedding sums in a PCA subspace (big maps)', () => {
     }),
   )
 
-  it('switches to 64-d sums once exact sums outgrow their bytes, and holds fewer bytes per voxel', () => {
+  it('switches to 64-d int16 means once exact sums outgrow their bytes, and holds fewer bytes per voxel', () => {
     expect(exactGrid.count).toBeGreaterThan(8192)
     expect(subspaceGrid.count).toBe(exactGrid.count)
     expect(exactGrid.embeddings.subspace).toBeNull()
     expect(subspaceGrid.embeddings.subspace?.components).toBe(64)
-    expect(exactGrid.bytesPerVoxel() - subspaceGrid.bytesPerVoxel()).toBe(4 * (dim - 64))
+    expect(exactGrid.bytesPerVoxel() - subspaceGrid.bytesPerVoxel()).toBe(4 * dim - 2 * 64)
   })
 
   it('gives codes whose cosines match exact fusion within 0.01 on average (Spearman ≥ 0.99)', () => {
