@@ -1,7 +1,7 @@
 /**
  * One map build of a synthetic recording until the map holds a target number of voxels, in its own
  * process so its peak RSS is its own: `node <tsx> scale-build.ts <voxels> <embeddingDim> <budgetBytes>`
- * prints one JSON line { voxels, frames, bytesPerVoxel, peakRssBytes, seconds, error? }. Run by `dve bench
+ * prints one JSON line { voxels, frames, bytesPerVoxel, fusedPeakRssBytes, peakRssBytes, seconds, error? }. Run by `dve bench
  * scale`. Frames walk a 1 cm grid 0.25 m apart (through the same fuseFrame, final snapshot and save as a
  * real build), so every frame adds new surface.
  */
@@ -22,6 +22,8 @@ const settings = { ...defaultFusionSettings, maxDepthMeters: 6 }
 let frames = 0
 let error: string | undefined
 let bytesPerVoxel = 0
+/** Peak RSS before the final snapshot and save (what fusing alone needed). */
+let fusedPeakRssBytes = 0
 const folder = await mkdtemp(join(tmpdir(), 'dve-scale-build-'))
 try {
   while (grid.count < target) {
@@ -32,6 +34,7 @@ try {
     frames++
   }
   bytesPerVoxel = grid.bytesPerVoxel()
+  fusedPeakRssBytes = process.resourceUsage().maxRSS * 1024
   const meta = { embeddingDim } as FusedMapMeta
   await saveMap(folder, snapshotGrid(grid, meta, embeddingDim > 0, true))
 } catch (caught) {
@@ -41,5 +44,5 @@ try {
   await rm(folder, { recursive: true, force: true })
 }
 process.stdout.write(
-  `${JSON.stringify({ voxels: grid.count, frames, bytesPerVoxel, peakRssBytes: process.resourceUsage().maxRSS * 1024, seconds: (performance.now() - started) / 1000, error })}\n`,
+  `${JSON.stringify({ voxels: grid.count, frames, bytesPerVoxel, fusedPeakRssBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024, seconds: (performance.now() - started) / 1000, error })}\n`,
 )

@@ -36,6 +36,7 @@ interface DotExports {
     histogram: number,
     bytes: number,
   ) => void
+  select: (values: number, count: number, cut: number, out: number, limit: number) => number
 }
 
 /** The part of the WebAssembly JS API used here (the Node typings in use do not declare it). */
@@ -54,6 +55,9 @@ export function quantiseQuery(weights: Float32Array): { ints: Int16Array; fromIn
 }
 
 const pageBytes = 65536
+/** Indices `atLeast` returns at most (its region of WebAssembly memory: 256 KB). */
+export const maxSelected = 65536
+
 /** relevancy.ts's table: 16 386 float32. */
 const tableBytes = 4 * (2 * relevancyTableHalfWidth * relevancyTableStepsPerUnit + 2)
 
@@ -72,6 +76,7 @@ export class Int8DotScanner {
   private readonly tableOffset: number
   private readonly histogramOffset: number
   private readonly bytesOffset: number
+  private readonly selectedOffset: number
   private readonly codesOffset: number
   private tableTemperature: number | null = null
 
@@ -90,7 +95,8 @@ export class Int8DotScanner {
     this.tableOffset = this.factorsOffset + (withFactors ? 8 * count : 0)
     this.histogramOffset = this.tableOffset + (withFactors ? tableBytes : 0)
     this.bytesOffset = this.histogramOffset + (withFactors ? 4 * relevancyBins : 0)
-    this.codesOffset = this.bytesOffset + (withFactors ? Math.ceil((count + 4) / 16) * 16 : 0)
+    this.selectedOffset = this.bytesOffset + (withFactors ? Math.ceil((count + 4) / 16) * 16 : 0)
+    this.codesOffset = this.selectedOffset + (withFactors ? 4 * maxSelected : 0)
     const needed = this.codesOffset + count * k
     const memory = this.exports.memory
     if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / pageBytes))
@@ -195,5 +201,20 @@ export class Int8DotScanner {
       bytes: new Uint8Array(memory.buffer, this.bytesOffset, this.count),
       max: new DataView(memory.buffer).getFloat32(this.bytesOffset + this.count, true),
     }
+  }
+
+  /**
+   * The indices of the last `relevancy` pass's values ≥ `cut`, in order, or null when more than
+   * `maxSelected` pass. Needs `withFactors`; the view is valid until the next call.
+   */
+  atLeast(cut: number): Int32Array | null {
+    const { memory, select } = this.exports
+    const whole = this.count - (this.count % 4)
+    let n = select(this.outOffset, this.count, cut, this.selectedOffset, maxSelected)
+    const selected = new Int32Array(memory.buffer, this.selectedOffset, maxSelected)
+    const values = new Float32Array(memory.buffer, this.outOffset, this.count)
+    // The last count % 4 values, which the four-at-a-time pass leaves.
+    for (let i = whole; i < this.count && n < maxSelected; i++) if (values[i]! >= cut) selected[n++] = i
+    return n < maxSelected ? selected.subarray(0, n) : null
   }
 }

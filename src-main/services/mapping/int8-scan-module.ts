@@ -13,6 +13,9 @@
  *    counted in `histogram` (relevancyBins i32 over [0, 1], clamped), from which the pins' cut is read, and
  *    written as one byte round(255 · r) (clamped) to `bytes`: the array the view fetches, without a pass in JS;
  *    the largest value (at least 0) follows the bytes as an f32.
+ *  - select(values, count, cut, out, limit): the indices i < count − count % 4 of f32 values ≥ cut, into
+ *    `out` (i32), stopping at `limit`; returns how many. Four values are compared at once and skipped
+ *    together when none passes, so picking the pins' few thousand voxels of a big map costs little.
  */
 
 const i32 = 0x7f
@@ -58,6 +61,7 @@ const op = {
   f32Mul: 0x94,
   f32Max: 0x97,
   f32Gt: 0x5e,
+  f32Ge: 0x60,
   f32Min: 0x96,
   f32FromI32: 0xb2,
   f32FromU32: 0xb3,
@@ -329,28 +333,114 @@ function relevancyBody(): number[] {
     ...advance(neg, 4),
   ]
   const storeMax = [...get(bytes), ...get(max), 0x38, 0, 0] // f32.store (unaligned) after the bytes
-  return [3, 3, i32, 1, v128, 3, f32, ...codeLoop({ codes, query, count, k, stop, j, acc }, perCode), ...storeMax, ...end]
+  return [
+    3,
+    3,
+    i32,
+    1,
+    v128,
+    3,
+    f32,
+    ...codeLoop({ codes, query, count, k, stop, j, acc }, perCode),
+    ...storeMax,
+    ...end,
+  ]
+}
+
+function selectBody(): number[] {
+  const [values, count, cut, out, limit] = [0, 1, 2, 3, 4]
+  const [stop, n, start, cuts] = [5, 6, 7, 8]
+  const lane = (index: number): number[] => [
+    ...get(values),
+    ...f32LoadAt(4 * index),
+    ...get(cut),
+    op.f32Ge,
+    ...[0x04, 0x40],
+    // out[n] = (values − start)/4 + index; n += 1; leave when n reaches limit
+    ...get(out),
+    ...get(n),
+    ...int(2),
+    op.i32Shl,
+    op.i32Add,
+    ...get(values),
+    ...get(start),
+    op.i32Sub,
+    ...int(2),
+    0x76, // i32.shr_u
+    ...int(index),
+    op.i32Add,
+    ...i32Store,
+    ...get(n),
+    ...int(1),
+    op.i32Add,
+    ...tee(n),
+    ...get(limit),
+    op.i32GeU,
+    ...brIf(3),
+    ...end,
+  ]
+  const body = [
+    ...get(values),
+    ...set(start),
+    // stop = values + (count >> 2) · 16
+    ...get(count),
+    ...int(2),
+    0x76,
+    ...int(4),
+    op.i32Shl,
+    ...get(values),
+    op.i32Add,
+    ...set(stop),
+    ...get(cut),
+    ...[simd, 0x13], // f32x4.splat
+    ...set(cuts),
+    ...block,
+    ...loop,
+    ...get(values),
+    ...get(stop),
+    op.i32GeU,
+    ...brIf(1),
+    ...get(values),
+    ...[simd, 0x00, 0, 0], // v128.load
+    ...get(cuts),
+    ...[simd, 0x46], // f32x4.ge
+    ...[simd, 0x53], // v128.any_true
+    ...[0x04, 0x40],
+    ...lane(0),
+    ...lane(1),
+    ...lane(2),
+    ...lane(3),
+    ...end,
+    ...advance(values, 16),
+    ...br(0),
+    ...end,
+    ...end,
+    ...get(n),
+  ]
+  return [2, 3, i32, 1, v128, ...body, ...end]
 }
 
 export function scanModuleBytes(): Uint8Array {
-  const bodies = [dotBody(), frameMaxBody(), relevancyBody()]
+  const bodies = [dotBody(), frameMaxBody(), relevancyBody(), selectBody()]
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [
-      3,
+      4,
       ...[0x60, 5, i32, i32, i32, i32, i32, 0],
       ...[0x60, 10, ...new Array<number>(8).fill(i32), f32, f32, 0],
       ...[0x60, 13, ...new Array<number>(8).fill(i32), f32, f32, i32, i32, i32, 0],
+      ...[0x60, 5, i32, i32, f32, i32, i32, 1, i32],
     ]),
-    ...section(3, [3, 0, 1, 2]),
+    ...section(3, [4, 0, 1, 2, 3]),
     ...section(5, [1, 0x00, 1]),
     ...section(7, [
-      4,
+      5,
       ...[...name('memory'), 0x02, 0],
       ...[...name('dot'), 0x00, 0],
       ...[...name('frameMax'), 0x00, 1],
       ...[...name('relevancy'), 0x00, 2],
+      ...[...name('select'), 0x00, 3],
     ]),
-    ...section(10, [3, ...bodies.flatMap((code) => [...uleb(code.length), ...code])]),
+    ...section(10, [4, ...bodies.flatMap((code) => [...uleb(code.length), ...code])]),
   ])
 }

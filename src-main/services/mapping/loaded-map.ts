@@ -11,7 +11,7 @@ import type { FusedMap } from './fused-map'
 import { Int8DotScanner, quantiseQuery } from './int8-dot-scanner'
 import { relevancyBytes } from './map-arrays'
 import { NearbyThings } from './nearby-thing'
-import { histogramCut, topCut } from './voxel-clusters'
+import { histogramCut, plainScores, type VoxelScores } from './voxel-clusters'
 
 export class LoadedMap {
   readonly norms: Float32Array | null
@@ -50,11 +50,7 @@ export class LoadedMap {
     negatives: Float32Array[],
     negativesKey: string,
     temperature: number,
-  ): {
-    values: Float32Array
-    cutOf: (keep: number) => number
-    bytes: () => { bytes: Uint8Array; max: number }
-  } {
+  ): VoxelScores & { bytes: () => { bytes: Uint8Array; max: number } } {
     const codes = this.map.codes
     if (!codes) throw new Error('map has no embeddings')
     const maxNegative = negatives.length > 0 ? this.maxNegativeCosine(negativesKey, negatives) : null
@@ -66,13 +62,14 @@ export class LoadedMap {
       return {
         values: scan.values,
         cutOf: (keep) => histogramCut(scan.histogram, keep, 0, scan.histogram.length - 1),
+        atLeast: (cut) => scanner.atLeast(cut) ?? plainScores(scan.values).atLeast(cut),
         bytes: () => ({ bytes: scan.bytes.slice(), max: scan.max }),
       }
     }
     const values = this.cosines(vector)
     if (maxNegative) relevancyInPlace(values, maxNegative, temperature)
     else for (let i = 0; i < values.length; i++) values[i] = (values[i]! + 1) / 2
-    return { values, cutOf: (keep) => topCut(values, keep), bytes: () => relevancyBytes(values) }
+    return { ...plainScores(values), bytes: () => relevancyBytes(values) }
   }
 
   /** Per voxel, the largest cosine over the negatives (kept for the last negatives set). */

@@ -339,10 +339,9 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     const { positions, labels, meta } = loaded.map
     return clusterPins(
       { positions, labels, voxelSizeMeters: meta.voxelSizeMeters, labelClasses: meta.labelClasses },
-      scan.values,
+      scan,
       threshold,
       maxPins,
-      scan.cutOf,
     ).map((pin) => ({
       ...pin,
       nearby: loaded.nearbyThings().near(pin.worldPoint, pin.nearLabel),

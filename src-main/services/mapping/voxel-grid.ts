@@ -13,6 +13,7 @@
  */
 import { ConsoleError } from '../../contract'
 import { EmbeddingAccumulator } from './embedding-accumulator'
+import { hashOf } from './voxel-hash'
 
 /** Voxel coordinates span ±65 535 per axis (17 bits, as saved maps and the clusters' keys assume). */
 export const maxVoxelCoordinate = 65535
@@ -258,14 +259,6 @@ export class VoxelGrid {
     this.capacity = capacity
     if (this.table.length === 0) this.rehash(2 ** Math.ceil(Math.log2(capacity / maxLoad)))
   }
-}
-
-/** Coordinates → a 32-bit hash (multiplicative, then mixed so linear probing sees no runs along an axis). */
-function hashOf(ix: number, iy: number, iz: number): number {
-  let h = Math.imul(ix, 0x9e3779b1) ^ Math.imul(iy, 0x85ebca77) ^ Math.imul(iz, 0xc2b2ae3d)
-  h ^= h >>> 15
-  h = Math.imul(h, 0x2c1b3c6d)
-  return h ^ (h >>> 12)
 }
 
 type TypedArray = Int32Array | Uint32Array | Uint16Array | Float32Array
