@@ -26,6 +26,13 @@ export interface EmbeddingAccumulatorOptions {
   exactBytes?: number
 }
 
+/**
+ * Voxels per page of int16 means. Growing adds pages: the largest accumulator is never copied, so a
+ * growing 10 M-voxel map does not hold its old and new means at once (1.25 GB each).
+ */
+const pageBits = 16
+const pageVoxels = 1 << pageBits
+
 /** Coefficient units of the int16 means (±1 in full range). */
 export const meanStep = 1 / 32767
 
@@ -38,8 +45,8 @@ export class EmbeddingAccumulator {
   private readonly exactBytes: number
   /** Per voxel, the exact sum (`dim` floats) while there is no subspace. */
   sums: Float32Array = new Float32Array(0)
-  /** Per voxel in the subspace, the mean coefficients in `meanStep` units. */
-  means: Int16Array = new Int16Array(0)
+  /** Per voxel in the subspace, the mean coefficients in `meanStep` units, in pages of pageVoxels. */
+  private pages: Int16Array[] = []
   /** Per voxel, the total weight W. */
   weights: Float32Array = new Float32Array(0)
   private basis: PcaBasis | null = null
@@ -83,7 +90,7 @@ export class EmbeddingAccumulator {
   /** Room for `capacity` voxels. */
   resize(capacity: number): void {
     if (this.dim === 0) return
-    if (this.basis) this.means = resized(this.means, capacity * this.width)
+    if (this.basis) this.addPages(capacity)
     else this.sums = resized(this.sums, capacity * this.width)
     this.weights = resized(this.weights, capacity)
   }
@@ -91,14 +98,27 @@ export class EmbeddingAccumulator {
   /** After the final snapshot's codes: the sums are no longer needed (the weights stay, the map holds them). */
   release(): void {
     this.sums = new Float32Array(0)
-    this.means = new Int16Array(0)
+    this.pages = []
+  }
+
+  /** Voxel `slot`'s mean coefficients (subspace only). */
+  meanOf(slot: number, out: Float32Array): void {
+    const width = this.width
+    const page = this.pages[slot >>> pageBits]!
+    const base = (slot & (pageVoxels - 1)) * width
+    for (let j = 0; j < width; j++) out[j] = page[base + j]! * meanStep
+  }
+
+  private addPages(capacity: number): void {
+    while (this.pages.length * pageVoxels < capacity) this.pages.push(new Int16Array(pageVoxels * this.width))
   }
 
   /** Keep sums in `basis` from the start (an empty accumulator: a resumed big map, in its own basis). */
   useSubspace(basis: PcaBasis): void {
     this.setBasis(basis)
     this.sums = new Float32Array(0)
-    this.means = new Int16Array(this.weights.length * basis.components)
+    this.pages = []
+    this.addPages(this.weights.length)
   }
 
   /** Adds weightsₖ × the embedding at `source[offset…]` to each of `used` voxels (one projection for all). */
@@ -127,14 +147,14 @@ export class EmbeddingAccumulator {
       for (let d = 0; d < dim; d++) dot += rows[row + d]! * (source[offset + d]! - mean[d]!)
       c[j] = dot / meanStep
     }
-    const means = this.means
     let x = this.random
     for (let k = 0; k < used; k++) {
       const slot = slots[k]!
       const w = weights[k]!
       const total = this.weights[slot]! + w
       const a = total > 0 ? w / total : 0
-      const base = slot * width
+      const means = this.pages[slot >>> pageBits]!
+      const base = (slot & (pageVoxels - 1)) * width
       for (let d = 0; d < width; d++) {
         const m = means[base + d]!
         // Stochastic rounding (xorshift): unbiased, so increments below one step still add up.
@@ -153,7 +173,11 @@ export class EmbeddingAccumulator {
   restore(slot: number, decoded: Float32Array, weight: number): void {
     const width = this.width
     this.weights[slot] = weight
-    if (this.basis) for (let d = 0; d < width; d++) this.means[slot * width + d] = toSteps(decoded[d]!)
+    if (this.basis) {
+      const page = this.pages[slot >>> pageBits]!
+      const base = (slot & (pageVoxels - 1)) * width
+      for (let d = 0; d < width; d++) page[base + d] = toSteps(decoded[d]!)
+    }
     else for (let d = 0; d < width; d++) this.sums[slot * width + d] = weight * decoded[d]!
   }
 
@@ -182,7 +206,7 @@ export class EmbeddingAccumulator {
     const scales = new Float32Array(count)
     const direction = new Float32Array(k)
     for (let i = 0; i < count; i++) {
-      for (let j = 0; j < k; j++) direction[j] = this.means[i * k + j]! * meanStep
+      this.meanOf(i, direction)
       scales[i] = quantiseCode(direction, codes, i * k)
     }
     return { pca: basis, codes, scales }
@@ -199,17 +223,19 @@ export class EmbeddingAccumulator {
     const exact = this.sums
     this.setBasis(basis)
     const k = basis.components
-    const means = new Int16Array(Math.max(count, 1) * k)
+    this.pages = []
+    this.addPages(count)
     const mp = this.meanProjection
     const sum = new Float32Array(this.dim)
     for (let i = 0; i < count; i++) {
       sum.set(exact.subarray(i * this.dim, (i + 1) * this.dim))
       const p = project(basis, sum)
       const w = this.weights[i]!
-      if (w > 0) for (let j = 0; j < k; j++) means[i * k + j] = toSteps(p[j]! / w - mp[j]!)
+      const page = this.pages[i >>> pageBits]!
+      const base = (i & (pageVoxels - 1)) * k
+      if (w > 0) for (let j = 0; j < k; j++) page[base + j] = toSteps(p[j]! / w - mp[j]!)
     }
     this.sums = new Float32Array(0)
-    this.means = means
   }
 }
 
@@ -218,8 +244,8 @@ function toSteps(value: number): number {
   return Math.max(-32767, Math.min(32767, Math.round(value / meanStep)))
 }
 
-function resized<T extends Float32Array | Int16Array>(array: T, length: number): T {
-  const next = new (array.constructor as new (n: number) => T)(length)
+function resized(array: Float32Array, length: number): Float32Array {
+  const next = new Float32Array(length)
   next.set(array.subarray(0, Math.min(array.length, length)))
   return next
 }

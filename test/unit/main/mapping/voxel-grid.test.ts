@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EmbeddingAccumulator, meanStep } from '../../../../src-main/services/mapping/embedding-accumulator'
+import { EmbeddingAccumulator } from '../../../../src-main/services/mapping/embedding-accumulator'
 import { snapshotGrid, type FusedMapMeta } from '../../../../src-main/services/mapping/fused-map'
 import { maxVoxelCoordinate, VoxelGrid } from '../../../../src-main/services/mapping/voxel-grid'
 import { seededRandom } from '../../../../src-main/services/seeded-random'
@@ -89,7 +89,9 @@ describe('float32 running moments against float64', () => {
     }
     // Each rounding adds noise of about step/2.4 that later updates shrink: ~step·√(n/3)/2.4 ≈ 1e-3 after
     // 20 000 updates (below the int8 codes' own step, ~2e-3); rounding to nearest would stall instead.
-    const errors = Array.from({ length: k }, (_, j) => accumulator.means[j]! * meanStep - sum[j]! / total)
+    const mean = new Float32Array(k)
+    accumulator.meanOf(0, mean)
+    const errors = Array.from({ length: k }, (_, j) => mean[j]! - sum[j]! / total)
     expect(Math.max(...errors.map(Math.abs))).toBeLessThan(5e-3)
     expect(Math.hypot(...errors) / Math.sqrt(k)).toBeLessThan(2.5e-3)
     expect(accumulator.bytesPerVoxel()).toBe(2 * k + 4)
