@@ -138,7 +138,13 @@ export class EmbeddingAccumulator {
     }
   }
 
-  private addToMeans(slots: Int32Array, weights: Float32Array, used: number, source: Float32Array, offset: number): void {
+  private addToMeans(
+    slots: Int32Array,
+    weights: Float32Array,
+    used: number,
+    source: Float32Array,
+    offset: number,
+  ): void {
     const { dim, mean, basis: rows, components: width } = this.basis!
     const c = this.coefficients
     for (let j = 0; j < width; j++) {
@@ -177,8 +183,7 @@ export class EmbeddingAccumulator {
       const page = this.pages[slot >>> pageBits]!
       const base = (slot & (pageVoxels - 1)) * width
       for (let d = 0; d < width; d++) page[base + d] = toSteps(decoded[d]!)
-    }
-    else for (let d = 0; d < width; d++) this.sums[slot * width + d] = weight * decoded[d]!
+    } else for (let d = 0; d < width; d++) this.sums[slot * width + d] = weight * decoded[d]!
   }
 
   /** Voxel i's mean direction (L2-normalised exact sum; exact sums only). */

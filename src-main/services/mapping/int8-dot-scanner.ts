@@ -116,7 +116,7 @@ export class Int8DotScanner {
   static allocate(count: number, k: number, withFactors = false): Int8DotScanner | null {
     if (!wasm || k % 8 !== 0 || !(count > 0)) return null
     try {
-      const instance = new wasm.Instance(new wasm.Module(scanModuleBytes()))
+      const instance = new wasm.Instance(new wasm.Module(scanModuleBytes(k)))
       return new Int8DotScanner(instance.exports as DotExports, count, k, withFactors)
     } catch {
       return null

@@ -140,8 +140,9 @@ const advance = (pointer: number, bytes: number): number[] => [
 function codeLoop(
   locals: { codes: number; query: number; count: number; k: number; stop: number; j: number; acc: number },
   perCode: number[],
+  dot = dotLoop(locals.codes, locals.query, locals.k, locals.j, locals.acc),
 ): number[] {
-  const { codes, query, count, k, stop, j, acc } = locals
+  const { codes, count, k, stop } = locals
   return [
     ...get(codes),
     ...get(count),
@@ -155,7 +156,7 @@ function codeLoop(
     ...get(stop),
     op.i32GeU,
     ...brIf(1),
-    ...dotLoop(codes, query, k, j, acc),
+    ...dot,
     ...perCode,
     ...get(codes),
     ...get(k),
@@ -224,11 +225,33 @@ const tableLast = 2 * tableHalfWidth * tableSteps
 /** Bins of the relevancy histogram the map's scan fills, over [0, 1]. */
 export const relevancyBins = 4096
 
-function relevancyBody(): number[] {
+/** Codes up to this long get the relevancy scan's dot product unrolled, the query kept in v128 locals. */
+const maxUnrolledK = 128
+
+/**
+ * acc = the dot product of the code at `codes` with the query held in locals q₀…: `unrolled` steps of
+ * 8 values, no loop and no query loads (the map's scan runs it for every voxel).
+ */
+function unrolledDot(codes: number, q0: number, unrolled: number, acc: number): number[] {
+  const body: number[] = []
+  for (let s = 0; s < unrolled; s++) {
+    body.push(...get(codes), simd, 0x01, 0, ...uleb(8 * s), ...get(q0 + s), simd, ...uleb(0xba)) // load8x8_s, dot
+    if (s > 0) body.push(simd, ...uleb(0xae)) // i32x4.add
+  }
+  return [...body, ...set(acc)]
+}
+
+/** `codeLength`: the codes' length, fixed per module so that short codes get the unrolled dot product. */
+function relevancyBody(codeLength: number): number[] {
   const [codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg, histogram, bytes] = [
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
   ]
-  const [stop, j, entry, acc, x, a, max] = [13, 14, 15, 16, 17, 18, 19]
+  const unrolled = codeLength <= maxUnrolledK ? codeLength / 8 : 0
+  const [stop, j, entry, acc] = [13, 14, 15, 16]
+  const q0 = 17
+  const [x, a, max] = [17 + unrolled, 18 + unrolled, 19 + unrolled]
+  const loadQuery: number[] = []
+  for (let s = 0; s < unrolled; s++) loadQuery.push(...get(query), simd, 0x00, 0, ...uleb(16 * s), ...set(q0 + s))
   const perCode = [
     // x = cos = dot · fromInt · factor₀ + queryMean · factor₁
     ...scaledDot(acc, fromInt),
@@ -333,18 +356,9 @@ function relevancyBody(): number[] {
     ...advance(neg, 4),
   ]
   const storeMax = [...get(bytes), ...get(max), 0x38, 0, 0] // f32.store (unaligned) after the bytes
-  return [
-    3,
-    3,
-    i32,
-    1,
-    v128,
-    3,
-    f32,
-    ...codeLoop({ codes, query, count, k, stop, j, acc }, perCode),
-    ...storeMax,
-    ...end,
-  ]
+  const locals = { codes, query, count, k, stop, j, acc }
+  const scan = unrolled ? codeLoop(locals, perCode, unrolledDot(codes, q0, unrolled, acc)) : codeLoop(locals, perCode)
+  return [3, 3, i32, 1 + unrolled, v128, 3, f32, ...loadQuery, ...scan, ...storeMax, ...end]
 }
 
 function selectBody(): number[] {
@@ -420,8 +434,9 @@ function selectBody(): number[] {
   return [2, 3, i32, 1, v128, ...body, ...end]
 }
 
-export function scanModuleBytes(): Uint8Array {
-  const bodies = [dotBody(), frameMaxBody(), relevancyBody(), selectBody()]
+/** The module for codes of `codeLength` values (a multiple of 8). */
+export function scanModuleBytes(codeLength: number): Uint8Array {
+  const bodies = [dotBody(), frameMaxBody(), relevancyBody(codeLength), selectBody()]
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [

@@ -35,8 +35,7 @@ export class NearbyThings {
   private readonly order: Int32Array
 
   constructor(private readonly map: NearbyInput) {
-    for (const c of map.labelClasses)
-      if (c.id > 0 && !structural.has(c.name.toLowerCase())) this.names[c.id] = c.name
+    for (const c of map.labelClasses) if (c.id > 0 && !structural.has(c.name.toLowerCase())) this.names[c.id] = c.name
     const n = map.labels.length
     const low: [number, number, number] = [Infinity, Infinity, Infinity]
     const high: [number, number, number] = [-Infinity, -Infinity, -Infinity]
@@ -67,7 +66,8 @@ export class NearbyThings {
     for (let c = 1; c < this.start.length; c++) this.start[c]! += this.start[c - 1]!
     const fill = this.start.slice(0, -1)
     this.order = new Int32Array(nameable)
-    for (let i = 0, k = 0; i < n; i++) if (this.names[map.labels[i]!] !== undefined) this.order[fill[cellOf[k++]!]!++] = i
+    for (let i = 0, k = 0; i < n; i++)
+      if (this.names[map.labels[i]!] !== undefined) this.order[fill[cellOf[k++]!]!++] = i
   }
 
   /** "the blue chair": the nearest recognised thing within 1.5 m of `point` other than `exclude`, or null. */

@@ -14,7 +14,9 @@ describe('voxel grid hash (open addressing in a typed array)', () => {
     for (let i = 0; i < 60_000; i++) {
       // A dense block near the origin (neighbours) and scattered voxels out to the extremes.
       const v: [number, number, number] =
-        i % 2 ? [(i >> 1) % 40, ((i >> 1) / 40) % 40 | 0, -((i >> 1) / 1600) | 0] : [coordinate(), coordinate(), coordinate()]
+        i % 2
+          ? [(i >> 1) % 40, (((i >> 1) / 40) % 40) | 0, -((i >> 1) / 1600) | 0]
+          : [coordinate(), coordinate(), coordinate()]
       const slot = grid.slotOf(...v)
       const key = v.join()
       if (!keys.has(key)) keys.set(key, slot)
