@@ -22,7 +22,10 @@ describe("the pins' candidate voxels", () => {
     for (let x = 0; x < 3; x++) positions.push(2 + (x + 0.5) * size, 1, 1)
     positions.push(5, 5, 5, -3, 4, 1)
     for (let i = 0; i < positions.length / 3; i++) scores.push(0.9)
-    for (let i = 0; i < 50; i++) (positions.push(9, 9, 9 + i), scores.push(0.1))
+    for (let i = 0; i < 50; i++) {
+      positions.push(9, 9, 9 + i)
+      scores.push(0.1)
+    }
     const n = positions.length / 3
     const pins = clusterPins(
       { positions: Float32Array.from(positions), labels: new Uint16Array(n), voxelSizeMeters: size, labelClasses: [] },
