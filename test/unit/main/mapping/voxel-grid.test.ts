@@ -99,3 +99,29 @@ describe('float32 running moments against float64', () => {
     expect(accumulator.bytesPerVoxel()).toBe(2 * k + 4)
   })
 })
+
+describe('the final snapshot', () => {
+  it('gives the same map as a copying snapshot, without copying, and ends the grid', () => {
+    const dim = 16
+    const grid = new VoxelGrid({ voxelSizeMeters: 0.1, embeddingDim: dim })
+    const random = seededRandom(2)
+    const embedding = new Float32Array(dim)
+    for (let i = 0; i < 3000; i++) {
+      const slot = grid.slotOf(i % 37, (i * 7) % 11, -(i % 5))
+      grid.addPoint(slot, random(), random(), random(), 255 * random(), 0, 9, i % 3)
+      embedding.forEach((_, d) => (embedding[d] = random() - 0.5))
+      grid.addEmbeddings(Int32Array.of(slot), Float32Array.of(1), 1, embedding, 0)
+    }
+    const meta = { embeddingDim: dim } as FusedMapMeta
+    const copied = snapshotGrid(grid, meta)
+    const final = snapshotGrid(grid, meta, true, true)
+    expect(final.count).toBe(copied.count)
+    for (const key of ['voxelCoords', 'positions', 'colors', 'labels', 'pointCounts', 'covariances'] as const)
+      expect([...final[key]]).toEqual([...copied[key]])
+    expect([...final.codes!.codes]).toEqual([...copied.codes!.codes])
+    // Taken, not copied: the final map's arrays are views of the grid's.
+    expect(final.voxelCoords.buffer).toBe(grid.coords.buffer)
+    expect(() => grid.slotOf(99, 99, 99)).toThrow(/final snapshot/)
+    expect(() => snapshotGrid(grid, meta)).toThrow(/final snapshot/)
+  })
+})
