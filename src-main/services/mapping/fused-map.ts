@@ -51,8 +51,9 @@ export interface FusedMap {
 
 /**
  * `withCodes` false skips the (costly) PCA of the embeddings: a live view of a growing map. `final`: the
- * grid's last snapshot, which takes its arrays instead of copying them and lets go of each accumulator
- * once read, so a 10 M-voxel map never exists twice in memory (the grid is unusable afterwards).
+ * grid's last snapshot, which takes its arrays instead of copying them (means, co-moments and votes
+ * become positions, covariances and labels in place) and lets go of the embedding means once the codes
+ * are made, so a 10 M-voxel map never exists twice in memory (the grid is unusable afterwards).
  */
 export function snapshotGrid(grid: VoxelGrid, meta: FusedMapMeta, withCodes = true, final = false): FusedMap {
   if (grid.released) throw new Error('voxel grid: snapshot after its final snapshot.')
@@ -65,19 +66,20 @@ export function snapshotGrid(grid: VoxelGrid, meta: FusedMapMeta, withCodes = tr
     (final ? array.subarray(0, length) : array.slice(0, length)) as T
   const embeddingWeights = embedded ? take(grid.embeddings.weights, n) : new Float32Array(0)
   if (final) grid.embeddings.release()
-  const positions = new Float32Array(n * 3)
+  const { offsetMean, offsetComoment, labelVote, labelVotes, colorMean, coords } = grid
+  // A final snapshot writes each value over the accumulator it comes from (each read before it is written).
+  const positions = final ? offsetMean.subarray(0, n * 3) : new Float32Array(n * 3)
+  const covariances = final ? offsetComoment.subarray(0, n * 6) : new Float32Array(n * 6)
+  const labels = final ? labelVote.subarray(0, n) : new Uint16Array(n)
   const colors = new Uint8Array(n * 4)
-  const labels = new Uint16Array(n)
-  const covariances = new Float32Array(n * 6)
-  const mean = [0, 0, 0]
+  const s = grid.voxelSizeMeters
   for (let i = 0; i < n; i++) {
     const count = Math.max(1, grid.pointCount[i]!)
-    grid.meanOf(i, mean)
-    positions.set(mean, i * 3)
-    for (let c = 0; c < 3; c++) colors[i * 4 + c] = Math.round(grid.colorMean[i * 3 + c]!)
+    for (let a = 0; a < 3; a++) positions[i * 3 + a] = (coords[i * 3 + a]! + 0.5) * s + offsetMean[i * 3 + a]!
+    for (let c = 0; c < 3; c++) colors[i * 4 + c] = Math.round(colorMean[i * 3 + c]!)
     colors[i * 4 + 3] = 255
-    labels[i] = grid.labelVotes[i]! > 0 ? grid.labelVote[i]! : 0
-    for (let p = 0; p < 6; p++) covariances[i * 6 + p] = grid.offsetComoment[i * 6 + p]! / count
+    labels[i] = labelVotes[i]! > 0 ? labelVote[i]! : 0
+    for (let p = 0; p < 6; p++) covariances[i * 6 + p] = offsetComoment[i * 6 + p]! / count
   }
   const map = {
     meta,

@@ -215,12 +215,6 @@ export class VoxelGrid {
     this.embeddings.add(slots, weights, used, source, offset)
   }
 
-  /** World position of a voxel's point mean. */
-  meanOf(slot: number, out: Float64Array | number[]): void {
-    for (let a = 0; a < 3; a++)
-      out[a] = (this.coords[slot * 3 + a]! + 0.5) * this.voxelSizeMeters + this.offsetMean[slot * 3 + a]!
-  }
-
   /** After the final snapshot: lets go of every accumulator; adding a voxel now throws. */
   release(): void {
     this.released = true
