@@ -199,8 +199,12 @@ export class EmbeddingAccumulator {
     for (let d = 0; d < dim; d++) out[d]! *= scale
   }
 
-  /** The first `count` voxels' int8 PCA codes (a basis fitted on their means, or the subspace's). */
-  codes(count: number): EmbeddingCodes {
+  /**
+   * The first `count` voxels' int8 PCA codes (a basis fitted on their means, or the subspace's).
+   * `release`: the final snapshot's codes; each page of means is let go once encoded, so the codes
+   * replace the means instead of adding to them.
+   */
+  codes(count: number, release = false): EmbeddingCodes {
     if (!this.basis) {
       const row = (i: number, out: Float32Array): void => this.exactMean(i, out)
       return encodeEmbeddings(count, fitPcaBasis(count, this.dim, this.codeDim, row), row)
@@ -213,6 +217,7 @@ export class EmbeddingAccumulator {
     for (let i = 0; i < count; i++) {
       this.meanOf(i, direction)
       scales[i] = quantiseCode(direction, codes, i * k)
+      if (release && ((i + 1) % pageVoxels === 0 || i + 1 === count)) this.pages[i >>> pageBits] = new Int16Array(0)
     }
     return { pca: basis, codes, scales }
   }

@@ -61,7 +61,7 @@ export function snapshotGrid(grid: VoxelGrid, meta: FusedMapMeta, withCodes = tr
   const dim = grid.embeddingDim
   const embedded = withCodes && dim > 0 && n > 0
   // Codes first, so a final snapshot frees the embedding sums before the geometry arrays are made.
-  const codes = embedded ? grid.embeddings.codes(n) : null
+  const codes = embedded ? grid.embeddings.codes(n, final) : null
   const take = <T extends Int32Array | Uint32Array | Float32Array>(array: T, length: number): T =>
     (final ? array.subarray(0, length) : array.slice(0, length)) as T
   const embeddingWeights = embedded ? take(grid.embeddings.weights, n) : new Float32Array(0)

@@ -120,4 +120,12 @@ describe('embedding sums in a PCA subspace (big maps)', () => {
       expect(worst).toBeLessThan(0.01)
     }
   })
+
+  it('gives the same codes in the final snapshot, which lets go of the means page by page (runs last: it ends the grid)', () => {
+    const copied = snapshotGrid(subspaceGrid, meta).codes!
+    const final = snapshotGrid(subspaceGrid, meta, true, true).codes!
+    expect([...final.codes]).toEqual([...copied.codes])
+    expect([...final.scales]).toEqual([...copied.scales])
+    expect(() => subspaceGrid.embeddings.meanOf(0, new Float32Array(64))).toThrow()
+  })
 })
