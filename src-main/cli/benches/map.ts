@@ -158,7 +158,7 @@ function fusionRows(quick: boolean): BenchRow[] {
 }
 
 /** A map of `count` voxels with random 64-component codes of 768-d embeddings, scattered in a 10 m box. */
-export function syntheticMap(count: number): FusedMap {
+function syntheticMap(count: number): FusedMap {
   const k = defaultCodeDim
   const basisRows = unitRows(k, dim, 99)
   const pca = fitPcaBasis(k * 4, dim, k, (i, out) => out.set(basisRows.subarray((i % k) * dim, ((i % k) + 1) * dim)))
