@@ -17,71 +17,38 @@
  *    `out` (i32), stopping at `limit`; returns how many. Four values are compared at once and skipped
  *    together when none passes, so picking the pins' few thousand voxels of a big map costs little.
  */
-
-const i32 = 0x7f
-const f32 = 0x7d
-const v128 = 0x7b
-const simd = 0xfd
-
-function uleb(value: number): number[] {
-  const bytes: number[] = []
-  do {
-    let byte = value & 0x7f
-    value >>>= 7
-    if (value !== 0) byte |= 0x80
-    bytes.push(byte)
-  } while (value !== 0)
-  return bytes
-}
-
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body]
-const name = (text: string): number[] => [...uleb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))]
-
-// The few instructions used, by name (opcodes from the WebAssembly core and SIMD specifications).
-const get = (local: number): number[] => [0x20, local]
-const set = (local: number): number[] => [0x21, local]
-const tee = (local: number): number[] => [0x22, local]
-/** i32.const for 0 ≤ value < 64 (one signed LEB byte). */
-const int = (value: number): number[] => [0x41, value]
-const block = [0x02, 0x40]
-const loop = [0x03, 0x40]
-const end = [0x0b]
-const br = (depth: number): number[] => [0x0c, depth]
-const brIf = (depth: number): number[] => [0x0d, depth]
-const op = {
-  i32Eqz: 0x45,
-  i32LtU: 0x49,
-  i32GeU: 0x4f,
-  i32Add: 0x6a,
-  i32Sub: 0x6b,
-  i32Mul: 0x6c,
-  i32Shl: 0x74,
-  f32Add: 0x92,
-  f32Sub: 0x93,
-  f32Mul: 0x94,
-  f32Max: 0x97,
-  f32Gt: 0x5e,
-  f32Ge: 0x60,
-  f32Min: 0x96,
-  f32FromI32: 0xb2,
-  f32FromU32: 0xb3,
-} as const
-const i32TruncSatF32U = [0xfc, 0x01]
-const ifF32 = [0x04, f32]
-const elseOp = [0x05]
-/** f32.load / f32.store with a byte offset. */
-const f32LoadAt = (offset: number): number[] => [0x2a, 2, offset]
-const i32Store = [0x36, 2, 0]
-const i32Store8 = [0x3a, 0, 0]
-const i32Load = [0x28, 2, 0]
-const f32Store = [0x38, 2, 0]
-const f32Const = (value: number): number[] => {
-  const bytes = new Uint8Array(4)
-  new DataView(bytes.buffer).setFloat32(0, value, true)
-  return [0x43, ...bytes]
-}
-const f32MinusInfinity = f32Const(-Infinity)
-const v128Zero = [simd, 0x0c, ...new Array<number>(16).fill(0)]
+import {
+  advance,
+  i32,
+  f32,
+  v128,
+  simd,
+  uleb,
+  section,
+  name,
+  get,
+  set,
+  tee,
+  int,
+  block,
+  loop,
+  end,
+  br,
+  brIf,
+  op,
+  i32TruncSatF32U,
+  ifF32,
+  elseOp,
+  f32LoadAt,
+  i32Store,
+  i32Store8,
+  i32Load,
+  f32Store,
+  f32Const,
+  f32MinusInfinity,
+  v128Zero,
+} from './wasm-ops'
+import { selectBody } from './select-body'
 
 /** acc += Σ over j < k in steps of 8 of dot(codes[j…j+8] as i16, query[j…j+8]); j is left at k. */
 function dotLoop(codes: number, query: number, k: number, j: number, acc: number): number[] {
@@ -124,14 +91,6 @@ function laneSum(acc: number): number[] {
 
 /** The dot product in `acc` as f32, times the f32 local `scale`, left on the stack. */
 const scaledDot = (acc: number, scale: number): number[] => [...laneSum(acc), op.f32FromI32, ...get(scale), op.f32Mul]
-
-/** pointer += bytes */
-const advance = (pointer: number, bytes: number): number[] => [
-  ...get(pointer),
-  ...int(bytes),
-  op.i32Add,
-  ...set(pointer),
-]
 
 /**
  * For each of `count` codes from `codes` (locals; `count` may be any local, e.g. a frame's cells): the dot
@@ -359,79 +318,6 @@ function relevancyBody(codeLength: number): number[] {
   const locals = { codes, query, count, k, stop, j, acc }
   const scan = unrolled ? codeLoop(locals, perCode, unrolledDot(codes, q0, unrolled, acc)) : codeLoop(locals, perCode)
   return [3, 3, i32, 1 + unrolled, v128, 3, f32, ...loadQuery, ...scan, ...storeMax, ...end]
-}
-
-function selectBody(): number[] {
-  const [values, count, cut, out, limit] = [0, 1, 2, 3, 4]
-  const [stop, n, start, cuts] = [5, 6, 7, 8]
-  const lane = (index: number): number[] => [
-    ...get(values),
-    ...f32LoadAt(4 * index),
-    ...get(cut),
-    op.f32Ge,
-    ...[0x04, 0x40],
-    // out[n] = (values − start)/4 + index; n += 1; leave when n reaches limit
-    ...get(out),
-    ...get(n),
-    ...int(2),
-    op.i32Shl,
-    op.i32Add,
-    ...get(values),
-    ...get(start),
-    op.i32Sub,
-    ...int(2),
-    0x76, // i32.shr_u
-    ...int(index),
-    op.i32Add,
-    ...i32Store,
-    ...get(n),
-    ...int(1),
-    op.i32Add,
-    ...tee(n),
-    ...get(limit),
-    op.i32GeU,
-    ...brIf(3),
-    ...end,
-  ]
-  const body = [
-    ...get(values),
-    ...set(start),
-    // stop = values + (count >> 2) · 16
-    ...get(count),
-    ...int(2),
-    0x76,
-    ...int(4),
-    op.i32Shl,
-    ...get(values),
-    op.i32Add,
-    ...set(stop),
-    ...get(cut),
-    ...[simd, 0x13], // f32x4.splat
-    ...set(cuts),
-    ...block,
-    ...loop,
-    ...get(values),
-    ...get(stop),
-    op.i32GeU,
-    ...brIf(1),
-    ...get(values),
-    ...[simd, 0x00, 0, 0], // v128.load
-    ...get(cuts),
-    ...[simd, 0x46], // f32x4.ge
-    ...[simd, 0x53], // v128.any_true
-    ...[0x04, 0x40],
-    ...lane(0),
-    ...lane(1),
-    ...lane(2),
-    ...lane(3),
-    ...end,
-    ...advance(values, 16),
-    ...br(0),
-    ...end,
-    ...end,
-    ...get(n),
-  ]
-  return [2, 3, i32, 1, v128, ...body, ...end]
 }
 
 /** The module for codes of `codeLength` values (a multiple of 8). */
