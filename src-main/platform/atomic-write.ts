@@ -8,13 +8,15 @@ import { diskFullError, isDiskFull } from './disk-full'
 
 let counter = 0
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/** `data` as a list of chunks: written one after another, so a big file needs no second copy in memory. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${counter++}`)
   try {
     const handle = await open(tmp, 'w')
     try {
-      await handle.writeFile(data)
+      if (Array.isArray(data)) for (const chunk of data as readonly Uint8Array[]) await handle.writeFile(chunk)
+      else await handle.writeFile(data as string | Uint8Array)
       await handle.sync()
     } finally {
       await handle.close()

@@ -5,7 +5,8 @@
  *  - recording search over 100 000 frames: the compressed index (cell-codes.ts) saved and loaded by the
  *    product's store, queried with the product's relevancy (SessionQueryIndex, as QueryService.search);
  *  - map query over 10 M voxels through the MapService;
- *  - map build peak RSS at 10 M voxels (a child process per build, through fuseFrame and the snapshot);
+ *  - map build peak RSS at 10 M voxels (a child process per build, through fuseFrame, the final snapshot
+ *    and the save), with the accumulators' bytes per voxel and the peak before the snapshot;
  *  - map rendering at 10 M voxels: `npm run bench:render` (headless Chromium, octree LOD).
  */
 import { spawnSync } from 'node:child_process'
@@ -192,6 +193,8 @@ function buildFigures(voxels: number, embeddingDim: number): Figure[] {
   const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
     voxels: number
     frames: number
+    bytesPerVoxel: number
+    fusedPeakRssBytes: number
     peakRssBytes: number
     seconds: number
     error?: string
@@ -207,6 +210,12 @@ function buildFigures(voxels: number, embeddingDim: number): Figure[] {
       unit: 'MiB',
       aim: '≤ 4 GB',
     },
+    {
+      name: 'map build peak RSS before the final snapshot and save',
+      value: result.fusedPeakRssBytes / mib,
+      unit: 'MiB',
+    },
+    { name: 'map build accumulators per voxel', value: result.bytesPerVoxel, unit: 'B/voxel' },
     { name: 'map build time', value: result.seconds, unit: 's' },
   ]
 }

@@ -4,10 +4,12 @@
  *
  * Exact sums cost 4·dim bytes per voxel (3 KB at 768-d: a 10 M-voxel house would need 30 GB). Once exact
  * sums would outgrow `exactBytes`, the accumulator fits a PCA basis (k = the map's code length) on the
- * voxels fused so far — the first frames' embeddings — and from then on keeps per voxel the k-d sum
- * C = Σ w·B(e − μ) instead: 4·k bytes. The voxel's code is C/W, the coefficients of its mean embedding
- * S/W ≈ μ + BᵀC/W (the map's code format; a query divides by the reconstruction's norm, so the mean
- * needs no normalising). What this costs: the parts of embeddings outside the first voxels' subspace
+ * voxels fused so far — the first frames' embeddings — and from then on keeps per voxel the running
+ * mean of the coefficients c = B(e − μ) instead, as int16 in steps of 1/32 767: 2·k bytes. |c̄| ≤ ‖ē − μ‖,
+ * which stays below 1 for embeddings that share a half-space, as CLIP's do (beyond, it is clamped). That mean is the voxel's code, the coefficients of its mean embedding S/W ≈ μ + Bᵀc̄ (the
+ * map's code format; a query divides by the reconstruction's norm, so the mean needs no normalising).
+ * Updates round stochastically, so a voxel seen thousands of times still moves by increments below
+ * one step, without bias. What this costs: the parts of embeddings outside the first voxels' subspace
  * (docs/MAP.md gives the ranking agreement on real embeddings).
  */
 import { encodeEmbeddings, project, quantiseCode, type EmbeddingCodes } from './embedding-codec'
@@ -24,6 +26,16 @@ export interface EmbeddingAccumulatorOptions {
   exactBytes?: number
 }
 
+/**
+ * Voxels per page of int16 means. Growing adds pages: the largest accumulator is never copied, so a
+ * growing 10 M-voxel map does not hold its old and new means at once (1.25 GB each).
+ */
+const pageBits = 16
+const pageVoxels = 1 << pageBits
+
+/** Coefficient units of the int16 means (±1 in full range). */
+export const meanStep = 1 / 32767
+
 /** 1 GiB of exact sums: a 768-d map switches when it grows past 262 k voxels, the 256-d demo map (84 k voxels) never. */
 const defaultExactBytes = 2 ** 30
 
@@ -31,14 +43,17 @@ export class EmbeddingAccumulator {
   readonly dim: number
   readonly codeDim: number
   private readonly exactBytes: number
-  /** Per voxel, `width` floats: the exact sum, or C in the subspace. */
+  /** Per voxel, the exact sum (`dim` floats) while there is no subspace. */
   sums: Float32Array = new Float32Array(0)
+  /** Per voxel in the subspace, the mean coefficients in `meanStep` units, in pages of pageVoxels. */
+  private pages: Int16Array[] = []
   /** Per voxel, the total weight W. */
   weights: Float32Array = new Float32Array(0)
   private basis: PcaBasis | null = null
   /** Bμ, and one embedding's coefficients (scratch). */
   private meanProjection: Float32Array = new Float32Array(0)
   private coefficients: Float32Array = new Float32Array(0)
+  private random = 0x9e3779b9
 
   constructor(options: EmbeddingAccumulatorOptions) {
     this.dim = options.dim
@@ -56,7 +71,7 @@ export class EmbeddingAccumulator {
   }
 
   bytesPerVoxel(): number {
-    return this.dim > 0 ? 4 * this.width + 4 : 0
+    return this.dim > 0 ? (this.basis ? 2 : 4) * this.width + 4 : 0
   }
 
   /** Whether exact sums of `count` voxels would outgrow their bytes (then they are kept in a subspace). */
@@ -75,48 +90,100 @@ export class EmbeddingAccumulator {
   /** Room for `capacity` voxels. */
   resize(capacity: number): void {
     if (this.dim === 0) return
-    this.sums = resized(this.sums, capacity * this.width)
+    if (this.basis) this.addPages(capacity)
+    else this.sums = resized(this.sums, capacity * this.width)
     this.weights = resized(this.weights, capacity)
+  }
+
+  /** After the final snapshot's codes: the sums are no longer needed (the weights stay, the map holds them). */
+  release(): void {
+    this.sums = new Float32Array(0)
+    this.pages = []
+  }
+
+  /** Voxel `slot`'s mean coefficients (subspace only). */
+  meanOf(slot: number, out: Float32Array): void {
+    const width = this.width
+    const page = this.pages[slot >>> pageBits]!
+    const base = (slot & (pageVoxels - 1)) * width
+    for (let j = 0; j < width; j++) out[j] = page[base + j]! * meanStep
+  }
+
+  private addPages(capacity: number): void {
+    while (this.pages.length * pageVoxels < capacity) this.pages.push(new Int16Array(pageVoxels * this.width))
   }
 
   /** Keep sums in `basis` from the start (an empty accumulator: a resumed big map, in its own basis). */
   useSubspace(basis: PcaBasis): void {
     this.setBasis(basis)
-    this.sums = new Float32Array((this.weights.length * basis.components) | 0)
+    this.sums = new Float32Array(0)
+    this.pages = []
+    this.addPages(this.weights.length)
   }
 
   /** Adds weightsₖ × the embedding at `source[offset…]` to each of `used` voxels (one projection for all). */
   add(slots: Int32Array, weights: Float32Array, used: number, source: Float32Array, offset: number): void {
-    let vector = source
-    let start = offset
-    const width = this.width
     if (this.basis) {
-      const { dim, mean, basis: rows } = this.basis
-      const c = this.coefficients
-      for (let j = 0; j < c.length; j++) {
-        let dot = 0
-        const row = j * dim
-        for (let d = 0; d < dim; d++) dot += rows[row + d]! * (source[offset + d]! - mean[d]!)
-        c[j] = dot
-      }
-      vector = c
-      start = 0
+      this.addToMeans(slots, weights, used, source, offset)
+      return
     }
+    const dim = this.dim
     const sums = this.sums
     for (let k = 0; k < used; k++) {
       const slot = slots[k]!
       const w = weights[k]!
-      const base = slot * width
-      for (let d = 0; d < width; d++) sums[base + d]! += w * vector[start + d]!
+      const base = slot * dim
+      for (let d = 0; d < dim; d++) sums[base + d]! += w * source[offset + d]!
       this.weights[slot]! += w
     }
+  }
+
+  private addToMeans(
+    slots: Int32Array,
+    weights: Float32Array,
+    used: number,
+    source: Float32Array,
+    offset: number,
+  ): void {
+    const { dim, mean, basis: rows, components: width } = this.basis!
+    const c = this.coefficients
+    for (let j = 0; j < width; j++) {
+      let dot = 0
+      const row = j * dim
+      for (let d = 0; d < dim; d++) dot += rows[row + d]! * (source[offset + d]! - mean[d]!)
+      c[j] = dot / meanStep
+    }
+    let x = this.random
+    for (let k = 0; k < used; k++) {
+      const slot = slots[k]!
+      const w = weights[k]!
+      const total = this.weights[slot]! + w
+      const a = total > 0 ? w / total : 0
+      const means = this.pages[slot >>> pageBits]!
+      const base = (slot & (pageVoxels - 1)) * width
+      for (let d = 0; d < width; d++) {
+        const m = means[base + d]!
+        // Stochastic rounding (xorshift): unbiased, so increments below one step still add up.
+        x ^= x << 13
+        x ^= x >>> 17
+        x ^= x << 5
+        const v = Math.floor(m + a * (c[d]! - m) + (x >>> 0) / 4294967296)
+        means[base + d] = v > 32767 ? 32767 : v < -32767 ? -32767 : v
+      }
+      this.weights[slot] = total
+    }
+    this.random = x
   }
 
   /** Sets voxel `slot` to weight `weight` and mean `decoded` (a restored map's voxel: full dim, or in the subspace its code × scale). */
   restore(slot: number, decoded: Float32Array, weight: number): void {
     const width = this.width
     this.weights[slot] = weight
-    for (let d = 0; d < width; d++) this.sums[slot * width + d] = weight * decoded[d]!
+    if (this.basis) {
+      const page = this.pages[slot >>> pageBits]!
+      const base = (slot & (pageVoxels - 1)) * width
+      for (let d = 0; d < width; d++) page[base + d] = toSteps(decoded[d]!)
+    } else for (let d = 0; d < width; d++) this.sums[slot * width + d] = weight * decoded[d]!
   }
 
   /** Voxel i's mean direction (L2-normalised exact sum; exact sums only). */
@@ -132,8 +199,12 @@ export class EmbeddingAccumulator {
     for (let d = 0; d < dim; d++) out[d]! *= scale
   }
 
-  /** The first `count` voxels' int8 PCA codes (a basis fitted on their means, or the subspace's). */
-  codes(count: number): EmbeddingCodes {
+  /**
+   * The first `count` voxels' int8 PCA codes (a basis fitted on their means, or the subspace's).
+   * `release`: the final snapshot's codes; each page of means is let go once encoded, so the codes
+   * replace the means instead of adding to them.
+   */
+  codes(count: number, release = false): EmbeddingCodes {
     if (!this.basis) {
       const row = (i: number, out: Float32Array): void => this.exactMean(i, out)
       return encodeEmbeddings(count, fitPcaBasis(count, this.dim, this.codeDim, row), row)
@@ -144,9 +215,9 @@ export class EmbeddingAccumulator {
     const scales = new Float32Array(count)
     const direction = new Float32Array(k)
     for (let i = 0; i < count; i++) {
-      const w = this.weights[i]!
-      for (let j = 0; j < k; j++) direction[j] = w > 0 ? this.sums[i * k + j]! / w : 0
+      this.meanOf(i, direction)
       scales[i] = quantiseCode(direction, codes, i * k)
+      if (release && ((i + 1) % pageVoxels === 0 || i + 1 === count)) this.pages[i >>> pageBits] = new Int16Array(0)
     }
     return { pca: basis, codes, scales }
   }
@@ -157,22 +228,30 @@ export class EmbeddingAccumulator {
     this.coefficients = new Float32Array(basis.components)
   }
 
-  /** Exact sums S → C = B·S − W·Bμ for the first `count` voxels. */
+  /** Exact sums S → mean coefficients c̄ = (B·S − W·Bμ)/W for the first `count` voxels. */
   private convertTo(basis: PcaBasis, count: number): void {
     const exact = this.sums
     this.setBasis(basis)
     const k = basis.components
-    const sums = new Float32Array(Math.max(count, 1) * k)
+    this.pages = []
+    this.addPages(count)
     const mp = this.meanProjection
     const sum = new Float32Array(this.dim)
     for (let i = 0; i < count; i++) {
       sum.set(exact.subarray(i * this.dim, (i + 1) * this.dim))
       const p = project(basis, sum)
       const w = this.weights[i]!
-      for (let j = 0; j < k; j++) sums[i * k + j] = p[j]! - w * mp[j]!
+      const page = this.pages[i >>> pageBits]!
+      const base = (i & (pageVoxels - 1)) * k
+      if (w > 0) for (let j = 0; j < k; j++) page[base + j] = toSteps(p[j]! / w - mp[j]!)
     }
-    this.sums = sums
+    this.sums = new Float32Array(0)
   }
+}
+
+/** A coefficient in int16 `meanStep` units (clamped: an Int16Array would wrap). */
+function toSteps(value: number): number {
+  return Math.max(-32767, Math.min(32767, Math.round(value / meanStep)))
 }
 
 function resized(array: Float32Array, length: number): Float32Array {

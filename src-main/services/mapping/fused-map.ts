@@ -49,53 +49,54 @@ export interface FusedMap {
   codes: EmbeddingCodes | null
 }
 
-/** Index pairs of the covariance's upper triangle, in storage order. */
-const pairs = [
-  [0, 0],
-  [0, 1],
-  [0, 2],
-  [1, 1],
-  [1, 2],
-  [2, 2],
-] as const
-
-/** `withCodes` false skips the (costly) PCA of the embeddings: a live view of a growing map. */
-export function snapshotGrid(grid: VoxelGrid, meta: FusedMapMeta, withCodes = true): FusedMap {
+/**
+ * `withCodes` false skips the (costly) PCA of the embeddings: a live view of a growing map. `final`: the
+ * grid's last snapshot, which takes its arrays instead of copying them (means, co-moments and votes
+ * become positions, covariances and labels in place) and lets go of the embedding means once the codes
+ * are made, so a 10 M-voxel map never exists twice in memory (the grid is unusable afterwards).
+ */
+export function snapshotGrid(grid: VoxelGrid, meta: FusedMapMeta, withCodes = true, final = false): FusedMap {
+  if (grid.released) throw new Error('voxel grid: snapshot after its final snapshot.')
   const n = grid.count
-  const positions = new Float32Array(n * 3)
-  const colors = new Uint8Array(n * 4)
-  const labels = new Uint16Array(n)
-  const covariances = new Float32Array(n * 6)
-  const mean = [0, 0, 0]
-  for (let i = 0; i < n; i++) {
-    const count = Math.max(1, grid.pointCount[i]!)
-    grid.meanOf(i, mean)
-    positions.set(mean, i * 3)
-    for (let c = 0; c < 3; c++) colors[i * 4 + c] = Math.round(grid.colorSum[i * 3 + c]! / count)
-    colors[i * 4 + 3] = 255
-    labels[i] = grid.labelVotes[i]! > 0 ? grid.labelVote[i]! : 0
-    const o = [grid.offsetSum[i * 3]! / count, grid.offsetSum[i * 3 + 1]! / count, grid.offsetSum[i * 3 + 2]! / count]
-    pairs.forEach(([a, b], p) => {
-      covariances[i * 6 + p] = grid.outerSum[i * 6 + p]! / count - o[a]! * o[b]!
-    })
-  }
   const dim = grid.embeddingDim
   const embedded = withCodes && dim > 0 && n > 0
-  const codes = embedded ? grid.embeddings.codes(n) : null
-  return {
+  // Codes first, so a final snapshot frees the embedding sums before the geometry arrays are made.
+  const codes = embedded ? grid.embeddings.codes(n, final) : null
+  const take = <T extends Int32Array | Uint32Array | Float32Array>(array: T, length: number): T =>
+    (final ? array.subarray(0, length) : array.slice(0, length)) as T
+  const embeddingWeights = embedded ? take(grid.embeddings.weights, n) : new Float32Array(0)
+  if (final) grid.embeddings.release()
+  const { offsetMean, offsetComoment, labelVote, labelVotes, colorMean, coords } = grid
+  // A final snapshot writes each value over the accumulator it comes from (each read before it is written).
+  const positions = final ? offsetMean.subarray(0, n * 3) : new Float32Array(n * 3)
+  const covariances = final ? offsetComoment.subarray(0, n * 6) : new Float32Array(n * 6)
+  const labels = final ? labelVote.subarray(0, n) : new Uint16Array(n)
+  const colors = new Uint8Array(n * 4)
+  const s = grid.voxelSizeMeters
+  for (let i = 0; i < n; i++) {
+    const count = Math.max(1, grid.pointCount[i]!)
+    for (let a = 0; a < 3; a++) positions[i * 3 + a] = (coords[i * 3 + a]! + 0.5) * s + offsetMean[i * 3 + a]!
+    for (let c = 0; c < 3; c++) colors[i * 4 + c] = Math.round(colorMean[i * 3 + c]!)
+    colors[i * 4 + 3] = 255
+    labels[i] = labelVotes[i]! > 0 ? labelVote[i]! : 0
+    for (let p = 0; p < 6; p++) covariances[i * 6 + p] = offsetComoment[i * 6 + p]! / count
+  }
+  const map = {
     meta,
     count: n,
-    voxelCoords: grid.coords.slice(0, n * 3),
+    voxelCoords: take(grid.coords, n * 3),
     positions,
     colors,
     labels,
-    pointCounts: grid.pointCount.slice(0, n),
+    pointCounts: take(grid.pointCount, n),
     covariances,
-    framesSeen: grid.framesSeen.slice(0, n),
-    observations: grid.observations.slice(0, n * observationSlots),
-    embeddingWeights: embedded ? grid.embeddings.weights.slice(0, n) : new Float32Array(0),
+    framesSeen: take(grid.framesSeen, n),
+    observations: take(grid.observations, n * observationSlots),
+    embeddingWeights,
     codes,
   }
+  if (final) grid.release()
+  return map
 }
 
 /** Turns a saved map back into accumulators so a build can continue (embeddings as decoded). */
@@ -125,12 +126,10 @@ export function restoreGrid(map: FusedMap, memoryBudgetBytes?: number, exactEmbe
       z - (grid.coords[slot * 3 + 2]! + 0.5) * s,
     ]
     for (let a = 0; a < 3; a++) {
-      grid.offsetSum[slot * 3 + a] = o[a]! * n
-      grid.colorSum[slot * 3 + a] = map.colors[i * 4 + a]! * n
+      grid.offsetMean[slot * 3 + a] = o[a]!
+      grid.colorMean[slot * 3 + a] = map.colors[i * 4 + a]!
     }
-    pairs.forEach(([a, b], p) => {
-      grid.outerSum[slot * 6 + p] = n * (map.covariances[i * 6 + p]! + o[a]! * o[b]!)
-    })
+    for (let p = 0; p < 6; p++) grid.offsetComoment[slot * 6 + p] = n * map.covariances[i * 6 + p]!
     if (map.labels[i]! > 0) {
       grid.labelVote[slot] = map.labels[i]!
       grid.labelVotes[slot] = 1

@@ -18,8 +18,11 @@ export interface FusionInit {
 
 export interface FusionEngine {
   fuse(frame: FusionFrame): Promise<FusionStats & { voxelCount: number }>
-  /** `withCodes` false: geometry only, for showing the map while it grows. */
-  snapshot(meta: FusedMapMeta, withCodes: boolean): Promise<FusedMap>
+  /**
+   * `withCodes` false: geometry only, for showing the map while it grows. `final`: the build's last
+   * snapshot; it takes the grid's arrays instead of copying them, and nothing can be fused after it.
+   */
+  snapshot(meta: FusedMapMeta, withCodes: boolean, final?: boolean): Promise<FusedMap>
   dispose(): Promise<void>
 }
 
@@ -47,12 +50,12 @@ export class LocalFusion implements FusionEngine {
     return { ...stats, voxelCount: this.grid.count }
   }
 
-  async snapshot(meta: FusedMapMeta, withCodes: boolean): Promise<FusedMap> {
-    return this.snapshotNow(meta, withCodes)
+  async snapshot(meta: FusedMapMeta, withCodes: boolean, final = false): Promise<FusedMap> {
+    return this.snapshotNow(meta, withCodes, final)
   }
 
-  snapshotNow(meta: FusedMapMeta, withCodes: boolean): FusedMap {
-    return snapshotGrid(this.grid, meta, withCodes)
+  snapshotNow(meta: FusedMapMeta, withCodes: boolean, final = false): FusedMap {
+    return snapshotGrid(this.grid, meta, withCodes, final)
   }
 
   async dispose(): Promise<void> {}

@@ -7,7 +7,7 @@ import type { FusionInit } from './fusion-engine'
 export type FusionRequest =
   | { id: number; type: 'init'; init: FusionInit }
   | { id: number; type: 'fuse'; frame: FusionFrame }
-  | { id: number; type: 'snapshot'; meta: FusedMapMeta; withCodes: boolean }
+  | { id: number; type: 'snapshot'; meta: FusedMapMeta; withCodes: boolean; final: boolean }
 
 export type FusionReply =
   | { id: number; ok: true; type: 'init' }

@@ -27,8 +27,8 @@ export class FusionWorkerClient implements FusionEngine {
     throw new Error('fusion worker: unexpected reply')
   }
 
-  async snapshot(meta: FusedMapMeta, withCodes: boolean): Promise<FusedMap> {
-    const reply = await this.request({ type: 'snapshot', meta, withCodes }, [])
+  async snapshot(meta: FusedMapMeta, withCodes: boolean, final = false): Promise<FusedMap> {
+    const reply = await this.request({ type: 'snapshot', meta, withCodes, final }, [])
     if (reply.ok && reply.type === 'snapshot') return reply.map
     throw new Error('fusion worker: unexpected reply')
   }

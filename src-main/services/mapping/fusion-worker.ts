@@ -18,7 +18,7 @@ port.on('message', (request: FusionRequest) => {
     if (!fusion) throw new Error('fusion worker: "init" must come first.')
     if (request.type === 'fuse') reply({ id: request.id, ok: true, type: 'fuse', stats: fusion.fuseNow(request.frame) })
     else {
-      const map = fusion.snapshotNow(request.meta, request.withCodes)
+      const map = fusion.snapshotNow(request.meta, request.withCodes, request.final)
       reply({ id: request.id, ok: true, type: 'snapshot', map }, mapBuffers(map))
     }
   } catch (error) {

@@ -34,7 +34,9 @@ interface DotExports {
     queryMean: number,
     hasNeg: number,
     histogram: number,
+    bytes: number,
   ) => void
+  select: (values: number, count: number, cut: number, out: number, limit: number) => number
 }
 
 /** The part of the WebAssembly JS API used here (the Node typings in use do not declare it). */
@@ -53,6 +55,9 @@ export function quantiseQuery(weights: Float32Array): { ints: Int16Array; fromIn
 }
 
 const pageBytes = 65536
+/** Indices `atLeast` returns at most (its region of WebAssembly memory: 256 KB). */
+export const maxSelected = 65536
+
 /** relevancy.ts's table: 16 386 float32. */
 const tableBytes = 4 * (2 * relevancyTableHalfWidth * relevancyTableStepsPerUnit + 2)
 
@@ -70,6 +75,8 @@ export class Int8DotScanner {
   private readonly factorsOffset: number
   private readonly tableOffset: number
   private readonly histogramOffset: number
+  private readonly bytesOffset: number
+  private readonly selectedOffset: number
   private readonly codesOffset: number
   private tableTemperature: number | null = null
 
@@ -87,7 +94,9 @@ export class Int8DotScanner {
     this.factorsOffset = this.valuesOffset + 4 * count
     this.tableOffset = this.factorsOffset + (withFactors ? 8 * count : 0)
     this.histogramOffset = this.tableOffset + (withFactors ? tableBytes : 0)
-    this.codesOffset = this.histogramOffset + (withFactors ? 4 * relevancyBins : 0)
+    this.bytesOffset = this.histogramOffset + (withFactors ? 4 * relevancyBins : 0)
+    this.selectedOffset = this.bytesOffset + (withFactors ? Math.ceil((count + 4) / 16) * 16 : 0)
+    this.codesOffset = this.selectedOffset + (withFactors ? 4 * maxSelected : 0)
     const needed = this.codesOffset + count * k
     const memory = this.exports.memory
     if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / pageBytes))
@@ -107,7 +116,7 @@ export class Int8DotScanner {
   static allocate(count: number, k: number, withFactors = false): Int8DotScanner | null {
     if (!wasm || k % 8 !== 0 || !(count > 0)) return null
     try {
-      const instance = new wasm.Instance(new wasm.Module(scanModuleBytes()))
+      const instance = new wasm.Instance(new wasm.Module(scanModuleBytes(k)))
       return new Int8DotScanner(instance.exports as DotExports, count, k, withFactors)
     } catch {
       return null
@@ -155,14 +164,14 @@ export class Int8DotScanner {
    * Per code the relevancy (relevancy.ts's rule, its σ table interpolated as relevancyInPlace does) of
    * cos = dot · fromInt · factor₀ + queryMean · factor₁ against `values` as max negative cosines, or
    * (cos + 1)/2 without negatives: one pass, which also counts the values in `relevancyBins` bins over
-   * [0, 1]. Needs `withFactors`; the views are valid until the next call.
+   * [0, 1], and writes each as a byte round(255 · r). Needs `withFactors`; the views are valid until the next call.
    */
   relevancy(
     query: Int16Array,
     fromInt: number,
     queryMean: number,
     temperature: number | null,
-  ): { values: Float32Array; histogram: Uint32Array } {
+  ): { values: Float32Array; histogram: Uint32Array; bytes: Uint8Array; max: number } {
     const { memory, relevancy } = this.exports
     new Int16Array(memory.buffer, this.queryOffset, this.k).set(query)
     const histogram = new Uint32Array(memory.buffer, this.histogramOffset, relevancyBins)
@@ -184,7 +193,28 @@ export class Int8DotScanner {
       queryMean,
       temperature === null ? 0 : 1,
       this.histogramOffset,
+      this.bytesOffset,
     )
-    return { values: new Float32Array(memory.buffer, this.outOffset, this.count), histogram }
+    return {
+      values: new Float32Array(memory.buffer, this.outOffset, this.count),
+      histogram,
+      bytes: new Uint8Array(memory.buffer, this.bytesOffset, this.count),
+      max: new DataView(memory.buffer).getFloat32(this.bytesOffset + this.count, true),
+    }
+  }
+
+  /**
+   * The indices of the last `relevancy` pass's values ≥ `cut`, in order, or null when more than
+   * `maxSelected` pass. Needs `withFactors`; the view is valid until the next call.
+   */
+  atLeast(cut: number): Int32Array | null {
+    const { memory, select } = this.exports
+    const whole = this.count - (this.count % 4)
+    let n = select(this.outOffset, this.count, cut, this.selectedOffset, maxSelected)
+    const selected = new Int32Array(memory.buffer, this.selectedOffset, maxSelected)
+    const values = new Float32Array(memory.buffer, this.outOffset, this.count)
+    // The last count % 4 values, which the four-at-a-time pass leaves.
+    for (let i = whole; i < this.count && n < maxSelected; i++) if (values[i]! >= cut) selected[n++] = i
+    return n < maxSelected ? selected.subarray(0, n) : null
   }
 }

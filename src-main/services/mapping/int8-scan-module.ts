@@ -6,74 +6,49 @@
  *  - frameMax(codes, query, neg, negStep, out, groups, per, k, scale, offset): for each group of `per`
  *    consecutive codes, max over the group of (dotᵢ · scale − f32 at neg), neg advancing `negStep` bytes
  *    per code (0: one value for all), plus `offset` (f32) — a recording's per-frame best cell in one pass.
- *  - relevancy(codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg, histogram): the
+ *  - relevancy(codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg, histogram, bytes): the
  *    map's per-voxel relevancy in one pass. cos = dot · fromInt · factor₀ + queryMean · factor₁ (two f32 per
  *    voxel: scale/norm and 1/norm); with negatives, σ(T·(cos − neg)) interpolated in relevancy.ts's table
  *    exactly as relevancyInPlace does; without, (cos + 1)/2. out: one f32 per voxel; each value also
- *    counted in `histogram` (relevancyBins i32 over [0, 1], clamped), from which the pins' cut is read.
+ *    counted in `histogram` (relevancyBins i32 over [0, 1], clamped), from which the pins' cut is read, and
+ *    written as one byte round(255 · r) (clamped) to `bytes`: the array the view fetches, without a pass in JS;
+ *    the largest value (at least 0) follows the bytes as an f32.
+ *  - select(values, count, cut, out, limit): the indices i < count − count % 4 of f32 values ≥ cut, into
+ *    `out` (i32), stopping at `limit`; returns how many. Four values are compared at once and skipped
+ *    together when none passes, so picking the pins' few thousand voxels of a big map costs little.
  */
-
-const i32 = 0x7f
-const f32 = 0x7d
-const v128 = 0x7b
-const simd = 0xfd
-
-function uleb(value: number): number[] {
-  const bytes: number[] = []
-  do {
-    let byte = value & 0x7f
-    value >>>= 7
-    if (value !== 0) byte |= 0x80
-    bytes.push(byte)
-  } while (value !== 0)
-  return bytes
-}
-
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body]
-const name = (text: string): number[] => [...uleb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))]
-
-// The few instructions used, by name (opcodes from the WebAssembly core and SIMD specifications).
-const get = (local: number): number[] => [0x20, local]
-const set = (local: number): number[] => [0x21, local]
-const tee = (local: number): number[] => [0x22, local]
-/** i32.const for 0 ≤ value < 64 (one signed LEB byte). */
-const int = (value: number): number[] => [0x41, value]
-const block = [0x02, 0x40]
-const loop = [0x03, 0x40]
-const end = [0x0b]
-const br = (depth: number): number[] => [0x0c, depth]
-const brIf = (depth: number): number[] => [0x0d, depth]
-const op = {
-  i32Eqz: 0x45,
-  i32LtU: 0x49,
-  i32GeU: 0x4f,
-  i32Add: 0x6a,
-  i32Sub: 0x6b,
-  i32Mul: 0x6c,
-  i32Shl: 0x74,
-  f32Add: 0x92,
-  f32Sub: 0x93,
-  f32Mul: 0x94,
-  f32Max: 0x97,
-  f32Min: 0x96,
-  f32FromI32: 0xb2,
-  f32FromU32: 0xb3,
-} as const
-const i32TruncSatF32U = [0xfc, 0x01]
-const ifF32 = [0x04, f32]
-const elseOp = [0x05]
-/** f32.load / f32.store with a byte offset. */
-const f32LoadAt = (offset: number): number[] => [0x2a, 2, offset]
-const i32Store = [0x36, 2, 0]
-const i32Load = [0x28, 2, 0]
-const f32Store = [0x38, 2, 0]
-const f32Const = (value: number): number[] => {
-  const bytes = new Uint8Array(4)
-  new DataView(bytes.buffer).setFloat32(0, value, true)
-  return [0x43, ...bytes]
-}
-const f32MinusInfinity = f32Const(-Infinity)
-const v128Zero = [simd, 0x0c, ...new Array<number>(16).fill(0)]
+import {
+  advance,
+  i32,
+  f32,
+  v128,
+  simd,
+  uleb,
+  section,
+  name,
+  get,
+  set,
+  tee,
+  int,
+  block,
+  loop,
+  end,
+  br,
+  brIf,
+  op,
+  i32TruncSatF32U,
+  ifF32,
+  elseOp,
+  f32LoadAt,
+  i32Store,
+  i32Store8,
+  i32Load,
+  f32Store,
+  f32Const,
+  f32MinusInfinity,
+  v128Zero,
+} from './wasm-ops'
+import { selectBody } from './select-body'
 
 /** acc += Σ over j < k in steps of 8 of dot(codes[j…j+8] as i16, query[j…j+8]); j is left at k. */
 function dotLoop(codes: number, query: number, k: number, j: number, acc: number): number[] {
@@ -117,14 +92,6 @@ function laneSum(acc: number): number[] {
 /** The dot product in `acc` as f32, times the f32 local `scale`, left on the stack. */
 const scaledDot = (acc: number, scale: number): number[] => [...laneSum(acc), op.f32FromI32, ...get(scale), op.f32Mul]
 
-/** pointer += bytes */
-const advance = (pointer: number, bytes: number): number[] => [
-  ...get(pointer),
-  ...int(bytes),
-  op.i32Add,
-  ...set(pointer),
-]
-
 /**
  * For each of `count` codes from `codes` (locals; `count` may be any local, e.g. a frame's cells): the dot
  * product into `acc`, then `perCode` (which finds the sum with laneSum(acc)), then the next code.
@@ -132,8 +99,9 @@ const advance = (pointer: number, bytes: number): number[] => [
 function codeLoop(
   locals: { codes: number; query: number; count: number; k: number; stop: number; j: number; acc: number },
   perCode: number[],
+  dot = dotLoop(locals.codes, locals.query, locals.k, locals.j, locals.acc),
 ): number[] {
-  const { codes, query, count, k, stop, j, acc } = locals
+  const { codes, count, k, stop } = locals
   return [
     ...get(codes),
     ...get(count),
@@ -147,7 +115,7 @@ function codeLoop(
     ...get(stop),
     op.i32GeU,
     ...brIf(1),
-    ...dotLoop(codes, query, k, j, acc),
+    ...dot,
     ...perCode,
     ...get(codes),
     ...get(k),
@@ -216,11 +184,33 @@ const tableLast = 2 * tableHalfWidth * tableSteps
 /** Bins of the relevancy histogram the map's scan fills, over [0, 1]. */
 export const relevancyBins = 4096
 
-function relevancyBody(): number[] {
-  const [codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg, histogram] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+/** Codes up to this long get the relevancy scan's dot product unrolled, the query kept in v128 locals. */
+const maxUnrolledK = 128
+
+/**
+ * acc = the dot product of the code at `codes` with the query held in locals q₀…: `unrolled` steps of
+ * 8 values, no loop and no query loads (the map's scan runs it for every voxel).
+ */
+function unrolledDot(codes: number, q0: number, unrolled: number, acc: number): number[] {
+  const body: number[] = []
+  for (let s = 0; s < unrolled; s++) {
+    body.push(...get(codes), simd, 0x01, 0, ...uleb(8 * s), ...get(q0 + s), simd, ...uleb(0xba)) // load8x8_s, dot
+    if (s > 0) body.push(simd, ...uleb(0xae)) // i32x4.add
+  }
+  return [...body, ...set(acc)]
+}
+
+/** `codeLength`: the codes' length, fixed per module so that short codes get the unrolled dot product. */
+function relevancyBody(codeLength: number): number[] {
+  const [codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg, histogram, bytes] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
   ]
-  const [stop, j, entry, acc, x, a] = [12, 13, 14, 15, 16, 17]
+  const unrolled = codeLength <= maxUnrolledK ? codeLength / 8 : 0
+  const [stop, j, entry, acc] = [13, 14, 15, 16]
+  const q0 = 17
+  const [x, a, max] = [17 + unrolled, 18 + unrolled, 19 + unrolled]
+  const loadQuery: number[] = []
+  for (let s = 0; s < unrolled; s++) loadQuery.push(...get(query), simd, 0x00, 0, ...uleb(16 * s), ...set(q0 + s))
   const perCode = [
     // x = cos = dot · fromInt · factor₀ + queryMean · factor₁
     ...scaledDot(acc, fromInt),
@@ -283,6 +273,26 @@ function relevancyBody(): number[] {
     ...end,
     ...tee(a),
     ...f32Store,
+    // bytes[i] = min(r · 255 + 0.5, 255), truncated (NaN and negatives give 0)
+    ...get(bytes),
+    ...get(a),
+    ...f32Const(255),
+    op.f32Mul,
+    ...f32Const(0.5),
+    op.f32Add,
+    ...f32Const(255),
+    op.f32Min,
+    ...i32TruncSatF32U,
+    ...i32Store8,
+    ...advance(bytes, 1),
+    // if (r > max) max = r
+    ...get(a),
+    ...get(max),
+    op.f32Gt,
+    ...[0x04, 0x40],
+    ...get(a),
+    ...set(max),
+    ...end,
     // histogram[min(r · (bins − 1), bins − 1)] += 1 (NaN and negatives count in bin 0)
     ...get(histogram),
     ...get(a),
@@ -304,28 +314,34 @@ function relevancyBody(): number[] {
     ...advance(factors, 8),
     ...advance(neg, 4),
   ]
-  return [3, 3, i32, 1, v128, 2, f32, ...codeLoop({ codes, query, count, k, stop, j, acc }, perCode), ...end]
+  const storeMax = [...get(bytes), ...get(max), 0x38, 0, 0] // f32.store (unaligned) after the bytes
+  const locals = { codes, query, count, k, stop, j, acc }
+  const scan = unrolled ? codeLoop(locals, perCode, unrolledDot(codes, q0, unrolled, acc)) : codeLoop(locals, perCode)
+  return [3, 3, i32, 1 + unrolled, v128, 3, f32, ...loadQuery, ...scan, ...storeMax, ...end]
 }
 
-export function scanModuleBytes(): Uint8Array {
-  const bodies = [dotBody(), frameMaxBody(), relevancyBody()]
+/** The module for codes of `codeLength` values (a multiple of 8). */
+export function scanModuleBytes(codeLength: number): Uint8Array {
+  const bodies = [dotBody(), frameMaxBody(), relevancyBody(codeLength), selectBody()]
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [
-      3,
+      4,
       ...[0x60, 5, i32, i32, i32, i32, i32, 0],
       ...[0x60, 10, ...new Array<number>(8).fill(i32), f32, f32, 0],
-      ...[0x60, 12, ...new Array<number>(8).fill(i32), f32, f32, i32, i32, 0],
+      ...[0x60, 13, ...new Array<number>(8).fill(i32), f32, f32, i32, i32, i32, 0],
+      ...[0x60, 5, i32, i32, f32, i32, i32, 1, i32],
     ]),
-    ...section(3, [3, 0, 1, 2]),
+    ...section(3, [4, 0, 1, 2, 3]),
     ...section(5, [1, 0x00, 1]),
     ...section(7, [
-      4,
+      5,
       ...[...name('memory'), 0x02, 0],
       ...[...name('dot'), 0x00, 0],
       ...[...name('frameMax'), 0x00, 1],
       ...[...name('relevancy'), 0x00, 2],
+      ...[...name('select'), 0x00, 3],
     ]),
-    ...section(10, [3, ...bodies.flatMap((code) => [...uleb(code.length), ...code])]),
+    ...section(10, [4, ...bodies.flatMap((code) => [...uleb(code.length), ...code])]),
   ])
 }

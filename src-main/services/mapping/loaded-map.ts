@@ -9,7 +9,9 @@ import { relevancyInPlace } from '../query/relevancy'
 import { codeCosines, queryTerms, reconstructionNorms } from './embedding-codec'
 import type { FusedMap } from './fused-map'
 import { Int8DotScanner, quantiseQuery } from './int8-dot-scanner'
-import { histogramCut, topCut } from './voxel-clusters'
+import { relevancyBytes } from './map-arrays'
+import { NearbyThings } from './nearby-thing'
+import { histogramCut, plainScores, type VoxelScores } from './voxel-clusters'
 
 export class LoadedMap {
   readonly norms: Float32Array | null
@@ -20,6 +22,7 @@ export class LoadedMap {
   private negativeValues: Float32Array | null = null
   /** A copy of the codes in WebAssembly memory for the SIMD scan (made on the first query; null without SIMD). */
   private simd: Int8DotScanner | null | undefined
+  private nearby: NearbyThings | null = null
 
   constructor(readonly map: FusedMap) {
     this.norms = map.codes ? reconstructionNorms(map.codes) : null
@@ -39,14 +42,15 @@ export class LoadedMap {
   /**
    * Relevancy of every voxel (relevancy.ts's rule: σ(T·(cos − max negative cos)), or (cos + 1)/2 without
    * negatives), in one SIMD pass where available, and `cutOf(keep)`: a value about `keep` voxels reach
-   * (from the histogram the pass counts). Both are valid until the map's next scan.
+   * (from the histogram the pass counts), and `bytes()`: a copy of the values as bytes for the view (the
+   * SIMD pass writes them too) with their max. All are valid until the map's next scan.
    */
   relevancy(
     vector: Float32Array,
     negatives: Float32Array[],
     negativesKey: string,
     temperature: number,
-  ): { values: Float32Array; cutOf: (keep: number) => number } {
+  ): VoxelScores & { bytes: () => { bytes: Uint8Array; max: number } } {
     const codes = this.map.codes
     if (!codes) throw new Error('map has no embeddings')
     const maxNegative = negatives.length > 0 ? this.maxNegativeCosine(negativesKey, negatives) : null
@@ -54,13 +58,18 @@ export class LoadedMap {
     if (scanner) {
       const { projected, queryMean } = queryTerms(codes.pca, vector)
       const { ints, fromInt } = quantiseQuery(projected)
-      const { values, histogram } = scanner.relevancy(ints, fromInt, queryMean, maxNegative ? temperature : null)
-      return { values, cutOf: (keep) => histogramCut(histogram, keep, 0, histogram.length - 1) }
+      const scan = scanner.relevancy(ints, fromInt, queryMean, maxNegative ? temperature : null)
+      return {
+        values: scan.values,
+        cutOf: (keep) => histogramCut(scan.histogram, keep, 0, scan.histogram.length - 1),
+        atLeast: (cut) => scanner.atLeast(cut) ?? plainScores(scan.values).atLeast(cut),
+        bytes: () => ({ bytes: scan.bytes.slice(), max: scan.max }),
+      }
     }
     const values = this.cosines(vector)
     if (maxNegative) relevancyInPlace(values, maxNegative, temperature)
     else for (let i = 0; i < values.length; i++) values[i] = (values[i]! + 1) / 2
-    return { values, cutOf: (keep) => topCut(values, keep) }
+    return { ...plainScores(values), bytes: () => relevancyBytes(values) }
   }
 
   /** Per voxel, the largest cosine over the negatives (kept for the last negatives set). */
@@ -90,6 +99,13 @@ export class LoadedMap {
         factors[2 * i + 1] = 1 / this.norms[i]!
       }
     return this.simd
+  }
+
+  /** The recognised things pins are named after, bucketed once per map. */
+  nearbyThings(): NearbyThings {
+    const { positions, colors, labels, meta } = this.map
+    this.nearby ??= new NearbyThings({ positions, colors, labels, labelClasses: meta.labelClasses })
+    return this.nearby
   }
 
   /** The DVM1 payload the renderer draws (built once). */

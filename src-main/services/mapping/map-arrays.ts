@@ -7,23 +7,23 @@ import { ConsoleError } from '../../contract'
 /** Arrays of recent queries kept, by token. */
 const keptArrays = 8
 
+/** A relevancy array (0–1 per voxel) as bytes, and its largest value (at least 0); the SIMD scan writes the same. */
+export function relevancyBytes(values: Float32Array): { bytes: Uint8Array; max: number } {
+  const bytes = new Uint8Array(values.length)
+  let max = 0
+  // Ternaries instead of Math.round/min/max: 8× faster over a million values.
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!
+    if (v > max) max = v
+    const x = v * 255 + 0.5
+    bytes[i] = x >= 255 ? 255 : x > 0 ? x : 0
+  }
+  return { bytes, max }
+}
+
 export class MapArrays {
   private readonly arrays = new Map<string, Uint8Array>()
   private tokenCounter = 0
-
-  /** Keeps a relevancy array (0–1 per voxel) as bytes: its token, and the largest value (at least 0). */
-  keepRelevancy(values: Float32Array): { token: string; max: number } {
-    const bytes = new Uint8Array(values.length)
-    let max = 0
-    // Ternaries instead of Math.round/min/max: 8× faster over a million values.
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!
-      if (v > max) max = v
-      const x = v * 255 + 0.5
-      bytes[i] = x >= 255 ? 255 : x > 0 ? x : 0
-    }
-    return { token: this.keep(bytes), max }
-  }
 
   keep(bytes: Uint8Array): string {
     const token = `r${(this.tokenCounter++).toString(36)}`

@@ -89,6 +89,8 @@ export async function buildMap(
         updatedAt: new Date().toISOString(),
       },
       withCodes,
+      // The complete map is the engine's last snapshot: it takes the grid's arrays instead of copying them.
+      complete,
     )
   }
   const checkpoint = async (complete: boolean): Promise<FusedMap> => {

@@ -107,20 +107,21 @@ export async function saveMap(folder: string, map: FusedMap): Promise<void> {
     )
   }
   const sections: Array<z.infer<typeof sectionSchema>> = []
+  // The arrays are written in place, each padded to 4 bytes: no second copy of a big map in memory.
+  const chunks: Uint8Array[] = []
   let offset = 0
   for (const [name, kind, array] of arrays) {
     sections.push({ name, kind, offset, length: array.byteLength / arrayKinds[kind].BYTES_PER_ELEMENT })
-    offset += Math.ceil(array.byteLength / 4) * 4
+    chunks.push(new Uint8Array(array.buffer, array.byteOffset, array.byteLength))
+    const padding = Math.ceil(array.byteLength / 4) * 4 - array.byteLength
+    if (padding > 0) chunks.push(new Uint8Array(padding))
+    offset += array.byteLength + padding
   }
-  const bin = new Uint8Array(offset)
-  arrays.forEach(([, , array], i) =>
-    bin.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), sections[i]!.offset),
-  )
-  await writeFileAtomic(join(folder, 'map.bin'), bin)
+  await writeFileAtomic(join(folder, 'map.bin'), chunks)
   const file: z.infer<typeof mapFileSchema> = {
     format: 'dve-map',
     version: 1,
-    binBytes: bin.byteLength,
+    binBytes: offset,
     count: map.count,
     codeDim: map.codes?.pca.components ?? 0,
     meta: map.meta,

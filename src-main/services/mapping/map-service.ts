@@ -37,7 +37,6 @@ import { buildMap } from './map-builder'
 import { deleteMaps, loadMap, mapFolder, saveMap } from './map-file'
 import { encodeEmbeddingsNpy } from './npy-export'
 import { encodePly } from './ply-export'
-import { nearbyThing } from './nearby-thing'
 import { clusterPins } from './voxel-clusters'
 import { voxelDetail } from './voxel-detail'
 import { pixelWorldPoint } from './pixel-world-point'
@@ -139,7 +138,8 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     const loaded = await this.require(input.sessionId, true)
     const scored = await this.scoring().prepareText(input.text, input.settings)
     const scan = this.relevancyValues(loaded, scored)
-    const { token, max: maxRelevancy } = this.arrays.keepRelevancy(scan.values)
+    const { bytes, max: maxRelevancy } = scan.bytes()
+    const token = this.arrays.keep(bytes)
     // A word the model does not know pins nothing: whatever it scores is not about that word.
     const pins = scored.words.unknown.length > 0 ? [] : this.pins(loaded, scan, scored.threshold, input.maxPins)
     return {
@@ -336,20 +336,15 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     threshold: number,
     maxPins: number,
   ): MapPinInfo[] {
-    const { positions, labels, colors, meta } = loaded.map
+    const { positions, labels, meta } = loaded.map
     return clusterPins(
       { positions, labels, voxelSizeMeters: meta.voxelSizeMeters, labelClasses: meta.labelClasses },
-      scan.values,
+      scan,
       threshold,
       maxPins,
-      scan.cutOf,
     ).map((pin) => ({
       ...pin,
-      nearby: nearbyThing(
-        { positions, colors, labels, labelClasses: meta.labelClasses },
-        pin.worldPoint,
-        pin.nearLabel,
-      ),
+      nearby: loaded.nearbyThings().near(pin.worldPoint, pin.nearLabel),
     }))
   }
 

@@ -4,6 +4,7 @@
  * (so "Go to" can frame it) and named after its most frequent ground-truth class.
  */
 import type { LabelClass, MapPinInfo } from '../../contract'
+import { hashOf } from './voxel-hash'
 
 export interface ClusterInput {
   positions: Float32Array
@@ -19,72 +20,83 @@ export const minPinVoxels = 3
 
 type ClusterPin = Omit<MapPinInfo, 'nearby'>
 
-/**
- * `scores`: per voxel, higher is better; voxels below `threshold` are ignored. `cutOf(keep)` gives a
- * value about `keep` scores reach (topCut; the map's scan counts a histogram, so it need not pass again).
- */
-export function clusterPins(
-  map: ClusterInput,
-  scores: Float32Array,
-  threshold: number,
-  maxPins: number,
-  cutOf: (keep: number) => number = (keep) => topCut(scores, keep),
-): ClusterPin[] {
-  const cut = Math.max(threshold, cutOf(maxCandidates))
-  const candidates: number[] = []
-  for (let i = 0; i < scores.length; i++) if (scores[i]! >= cut) candidates.push(i)
-  candidates.sort((a, b) => scores[b]! - scores[a]!)
-  candidates.length = Math.min(candidates.length, maxCandidates)
+/** Per voxel scores (higher is better) and two questions about them a SIMD scan answers without a pass in JS. */
+export interface VoxelScores {
+  values: Float32Array
+  /** A value about `keep` scores reach (topCut; the map's scan counts a histogram as it goes). */
+  cutOf: (keep: number) => number
+  /** The indices of the scores at or above `cut`, in order. */
+  atLeast: (cut: number) => ArrayLike<number>
+}
+
+/** VoxelScores of plain values (one pass in JS per question). */
+export function plainScores(values: Float32Array): VoxelScores {
+  return {
+    values,
+    cutOf: (keep) => topCut(values, keep),
+    atLeast: (cut) => {
+      const indices: number[] = []
+      for (let i = 0; i < values.length; i++) if (values[i]! >= cut) indices.push(i)
+      return indices
+    },
+  }
+}
+
+/** Voxels below `threshold` are ignored. */
+export function clusterPins(map: ClusterInput, scored: VoxelScores, threshold: number, maxPins: number): ClusterPin[] {
+  const scores = scored.values
+  const candidates = bestVoxels(scored, Math.max(threshold, scored.cutOf(maxCandidates)), maxCandidates)
+  const m = candidates.length
   const s = map.voxelSizeMeters
-  const cells = new Int32Array(candidates.length * 3)
-  const low = [Infinity, Infinity, Infinity]
-  const high = [-Infinity, -Infinity, -Infinity]
-  candidates.forEach((i, k) => {
-    for (let a = 0; a < 3; a++) {
-      const c = Math.floor(map.positions[i * 3 + a]! / s)
-      cells[k * 3 + a] = c
-      low[a] = Math.min(low[a]!, c)
-      high[a] = Math.max(high[a]!, c)
+  const cells = new Int32Array(m * 3)
+  for (let k = 0; k < m; k++)
+    for (let a = 0; a < 3; a++) cells[k * 3 + a] = Math.floor(map.positions[candidates[k]! * 3 + a]! / s)
+  // Open addressing over the candidates' cells (candidate + 1; 0 = empty), at most half full.
+  const size = 2 ** Math.ceil(Math.log2(2 * m + 2))
+  const mask = size - 1
+  const table = new Int32Array(size)
+  for (let k = 0; k < m; k++) {
+    let h = hashOf(cells[k * 3]!, cells[k * 3 + 1]!, cells[k * 3 + 2]!) & mask
+    while (table[h] !== 0) h = (h + 1) & mask
+    table[h] = k + 1
+  }
+  const find = (x: number, y: number, z: number): number => {
+    for (let h = hashOf(x, y, z) & mask; ; h = (h + 1) & mask) {
+      const entry = table[h]!
+      if (entry === 0) return -1
+      const c = (entry - 1) * 3
+      if (cells[c] === x && cells[c + 1] === y && cells[c + 2] === z) return entry - 1
     }
-  })
-  // Cells (and their neighbours) packed into one key: a small integer (fast Map keys in V8) when the
-  // candidates' box allows, else 21 bits per axis like the voxel grid's keys.
-  const [sx, sy, sz] = [0, 1, 2].map((a) => high[a]! - low[a]! + 3) as [number, number, number]
-  const cellKey =
-    sx * sy * sz < 2 ** 30
-      ? (x: number, y: number, z: number): number =>
-          ((x - low[0]! + 1) * sy + (y - low[1]! + 1)) * sz + (z - low[2]! + 1)
-      : (x: number, y: number, z: number): number => ((x + 1048576) * 2097152 + (y + 1048576)) * 2097152 + (z + 1048576)
-  const cellOf = new Map<number, number>()
-  for (let k = 0; k < candidates.length; k++)
-    cellOf.set(cellKey(cells[k * 3]!, cells[k * 3 + 1]!, cells[k * 3 + 2]!), k)
-  const component = new Int32Array(candidates.length).fill(-1)
+  }
+  const component = new Uint8Array(m)
+  // One stack for every cluster: a cluster's members are stack[first … end) once it is walked.
+  const stack = new Int32Array(m)
+  let end = 0
   const pins: Array<ClusterPin & { score: number }> = []
-  for (let start = 0; start < candidates.length; start++) {
-    if (component[start] !== -1) continue
-    const members: number[] = []
-    const stack = [start]
-    component[start] = start
-    while (stack.length) {
-      const k = stack.pop()!
-      members.push(k)
+  for (let start = 0; start < m; start++) {
+    if (component[start] !== 0) continue
+    const first = end
+    stack[end++] = start
+    component[start] = 1
+    for (let next = first; next < end; next++) {
+      const k = stack[next]!
       const [x, y, z] = [cells[k * 3]!, cells[k * 3 + 1]!, cells[k * 3 + 2]!]
       for (let dx = -1; dx <= 1; dx++)
         for (let dy = -1; dy <= 1; dy++)
           for (let dz = -1; dz <= 1; dz++) {
-            const other = cellOf.get(cellKey(x + dx, y + dy, z + dz))
-            if (other !== undefined && component[other] === -1) {
-              component[other] = start
-              stack.push(other)
+            const other = find(x + dx, y + dy, z + dz)
+            if (other !== -1 && component[other] === 0) {
+              component[other] = 1
+              stack[end++] = other
             }
           }
     }
-    if (members.length >= minPinVoxels)
+    if (end - first >= minPinVoxels)
       pins.push(
         pinOf(
           map,
           scores,
-          members.map((k) => candidates[k]!),
+          Array.from(stack.subarray(first, end), (k) => candidates[k]!),
         ),
       )
   }
@@ -140,6 +152,26 @@ function pinOf(map: ClusterInput, scores: Float32Array, voxels: number[]): Clust
 }
 
 const cutBins = 4096
+
+/**
+ * The indices of the best `keep` scores at or above `cut`, best first. A histogram's cut can leave far
+ * more (scores bunched in a few of its bins, as in a big map): those are narrowed with a histogram of
+ * their own range before sorting, so a query never sorts a big share of the map.
+ */
+export function bestVoxels(scored: VoxelScores, cut: number, keep: number): number[] {
+  const scores = scored.values
+  let candidates = Array.from(scored.atLeast(cut))
+  while (candidates.length > 2 * keep) {
+    const values = Float32Array.from(candidates, (i) => scores[i]!)
+    const narrower = topCut(values, keep)
+    const kept = candidates.filter((i) => scores[i]! >= narrower)
+    if (kept.length === candidates.length) break
+    candidates = kept
+  }
+  candidates.sort((a, b) => scores[b]! - scores[a]! || a - b)
+  candidates.length = Math.min(candidates.length, keep)
+  return candidates
+}
 
 /** A value such that about `keep` of `values` are at or above it (histogram, no sort of all values). */
 export function topCut(values: Float32Array, keep: number): number {

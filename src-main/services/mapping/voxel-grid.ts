@@ -3,19 +3,20 @@
  * per-slot accumulators in growable typed arrays (struct of arrays, so a million voxels stay a few
  * hundred MB at most and never become a million JS objects).
  *
- * Per voxel (NDT-style, as PanopticNDT keeps): point count, sums of point offsets from the voxel
- * centre and of their outer products (→ mean and covariance), colour sum, a majority vote of the
+ * Per voxel (NDT-style, as PanopticNDT keeps): point count, the running mean of point offsets from
+ * the voxel centre and their co-moment Σ(p − p̄ₙ₋₁)(p − p̄ₙ)ᵀ (Welford: → covariance without the
+ * cancellation of Σp² − n·p̄², so float32 holds it; voxel-grid.test.ts checks against float64), the
+ * running mean colour, a majority vote of the
  * ground-truth label, the frames that saw it (count + a reservoir sample of a few), and the weighted
  * sum of L2-normalised embeddings (→ running mean weighted by observations; embedding-accumulator.ts,
  * which keeps big maps' sums in a PCA subspace).
  */
 import { ConsoleError } from '../../contract'
 import { EmbeddingAccumulator } from './embedding-accumulator'
+import { hashOf } from './voxel-hash'
 
-/** Voxel coordinates are packed into one JS number: 17 bits per axis (±65 535 voxels). */
-const axisBits = 131072
-const axisOffset = 65536
-export const maxVoxelCoordinate = axisOffset - 1
+/** Voxel coordinates span ±65 535 per axis (17 bits, as saved maps and the clusters' keys assume). */
+export const maxVoxelCoordinate = 65535
 /** Frames remembered per voxel for "which frames saw this" (reservoir sample). */
 export const observationSlots = 4
 
@@ -30,23 +31,28 @@ export interface VoxelGridOptions {
 }
 
 const defaultBudgetBytes = 6 * 2 ** 30
-/** Measured cost of one Map<number, number> entry in V8 (key + value + table slot). */
-const hashEntryBytes = 40
+/**
+ * The hash is open addressing in an Int32Array (slot + 1, 0 = empty; keys compared with `coords`):
+ * 4 B per table entry at a load of 0.35–0.7, where a Map<number, number> with 51-bit keys cost 40 B.
+ */
+const maxLoad = 0.7
+const hashBytesPerVoxel = 8
 
 export class VoxelGrid {
   readonly voxelSizeMeters: number
   readonly embeddingDim: number
   private readonly budgetBytes: number
-  private readonly slots = new Map<number, number>()
+  private table = new Int32Array(0)
+  private tableMask = 0
   count = 0
   private capacity = 0
   coords = new Int32Array(0)
   pointCount = new Uint32Array(0)
-  /** Σ(p − centre), 3 per voxel. */
-  offsetSum = new Float64Array(0)
-  /** Σ(p − centre)(p − centre)ᵀ upper triangle xx, xy, xz, yy, yz, zz. */
-  outerSum = new Float64Array(0)
-  colorSum = new Float32Array(0)
+  /** Mean of (p − centre), 3 per voxel. */
+  offsetMean = new Float32Array(0)
+  /** n × covariance (co-moment), upper triangle xx, xy, xz, yy, yz, zz. */
+  offsetComoment = new Float32Array(0)
+  colorMean = new Float32Array(0)
   labelVote = new Uint16Array(0)
   labelVotes = new Int32Array(0)
   framesSeen = new Uint32Array(0)
@@ -54,6 +60,8 @@ export class VoxelGrid {
   observations = new Uint32Array(0)
   readonly embeddings: EmbeddingAccumulator
   private random = 0x2545f491
+  /** Set by release(): the final snapshot holds the arrays now. */
+  released = false
 
   constructor(options: VoxelGridOptions) {
     if (!(options.voxelSizeMeters > 0) || !Number.isFinite(options.voxelSizeMeters)) {
@@ -71,9 +79,9 @@ export class VoxelGrid {
 
   /** Accumulator bytes per voxel (what the memory budget and the benchmark count). */
   bytesPerVoxel(): number {
-    // coords, count, offset and outer sums, colour, label vote, frame counters, sample, embedding sums
-    const arrays = 12 + 4 + 24 + 48 + 12 + 2 + 4 + 4 + 4 + 4 * observationSlots + this.embeddings.bytesPerVoxel()
-    return arrays + hashEntryBytes
+    // coords, count, offset mean and co-moment, colour, label vote, frame counters, sample, embeddings
+    const arrays = 12 + 4 + 12 + 24 + 12 + 2 + 4 + 4 + 4 + 4 * observationSlots + this.embeddings.bytesPerVoxel()
+    return arrays + hashBytesPerVoxel
   }
 
   /** The slot of voxel (ix, iy, iz), created when new. */
@@ -92,26 +100,52 @@ export class VoxelGrid {
         `A point lies ${((Math.max(Math.abs(ix), Math.abs(iy), Math.abs(iz)) * this.voxelSizeMeters) / 1000).toFixed(1)} km from the origin; the map can span ${widthKm.toFixed(1)} km at ${this.voxelSizeMeters} m voxels. Is the depth unit (depthUnitMeters) or the pose translation in the wrong unit?`,
       )
     }
-    const key = ((ix + axisOffset) * axisBits + (iy + axisOffset)) * axisBits + (iz + axisOffset)
-    const found = this.slots.get(key)
-    if (found !== undefined) return found
+    const table = this.table
+    const coords = this.coords
+    let h = hashOf(ix, iy, iz) & this.tableMask
+    for (;;) {
+      const entry = table[h]!
+      if (entry === 0) break
+      const s = (entry - 1) * 3
+      if (coords[s] === ix && coords[s + 1] === iy && coords[s + 2] === iz) return entry - 1
+      h = (h + 1) & this.tableMask
+    }
     // Doubling while small; past 1 M voxels +25 %, so a 10 M-voxel map does not hold room for 16 M.
     if (this.count === this.capacity)
       this.grow(this.capacity < 2 ** 20 ? this.capacity * 2 : Math.ceil((this.capacity * 1.25) / 4096) * 4096)
     const slot = this.count++
-    this.slots.set(key, slot)
     this.coords[slot * 3] = ix
     this.coords[slot * 3 + 1] = iy
     this.coords[slot * 3 + 2] = iz
     this.lastFrame[slot] = -1
+    if (this.count > maxLoad * this.table.length) this.rehash(this.table.length * 2)
+    else table[h] = slot + 1
     return slot
   }
 
   /** Slot of an existing voxel or -1. */
   find(ix: number, iy: number, iz: number): number {
-    if (Math.abs(ix) > maxVoxelCoordinate || Math.abs(iy) > maxVoxelCoordinate || Math.abs(iz) > maxVoxelCoordinate)
-      return -1
-    return this.slots.get(((ix + axisOffset) * axisBits + (iy + axisOffset)) * axisBits + (iz + axisOffset)) ?? -1
+    let h = hashOf(ix, iy, iz) & this.tableMask
+    for (;;) {
+      const entry = this.table[h]!
+      if (entry === 0) return -1
+      const s = (entry - 1) * 3
+      if (this.coords[s] === ix && this.coords[s + 1] === iy && this.coords[s + 2] === iz) return entry - 1
+      h = (h + 1) & this.tableMask
+    }
+  }
+
+  /** A table of `size` entries (a power of two) holding every voxel. */
+  private rehash(size: number): void {
+    const table = new Int32Array(size)
+    const mask = size - 1
+    for (let slot = 0; slot < this.count; slot++) {
+      let h = hashOf(this.coords[slot * 3]!, this.coords[slot * 3 + 1]!, this.coords[slot * 3 + 2]!) & mask
+      while (table[h] !== 0) h = (h + 1) & mask
+      table[h] = slot + 1
+    }
+    this.table = table
+    this.tableMask = mask
   }
 
   /** Records that `frameIndex` saw the voxel (once per frame; reservoir sample of the frames). */
@@ -139,21 +173,34 @@ export class VoxelGrid {
     const dx = x - (this.coords[slot * 3]! + 0.5) * s
     const dy = y - (this.coords[slot * 3 + 1]! + 0.5) * s
     const dz = z - (this.coords[slot * 3 + 2]! + 0.5) * s
-    this.pointCount[slot]!++
+    const n = ++this.pointCount[slot]!
+    // Welford: the mean moves by (d − mean)/n; the co-moment grows by (d − old mean)(d − new mean).
     const o = slot * 3
-    this.offsetSum[o]! += dx
-    this.offsetSum[o + 1]! += dy
-    this.offsetSum[o + 2]! += dz
+    const mean = this.offsetMean
+    const ax = dx - mean[o]!
+    const ay = dy - mean[o + 1]!
+    const az = dz - mean[o + 2]!
+    const mx = mean[o]! + ax / n
+    const my = mean[o + 1]! + ay / n
+    const mz = mean[o + 2]! + az / n
+    mean[o] = mx
+    mean[o + 1] = my
+    mean[o + 2] = mz
+    const bx = dx - mx
+    const by = dy - my
+    const bz = dz - mz
     const q = slot * 6
-    this.outerSum[q]! += dx * dx
-    this.outerSum[q + 1]! += dx * dy
-    this.outerSum[q + 2]! += dx * dz
-    this.outerSum[q + 3]! += dy * dy
-    this.outerSum[q + 4]! += dy * dz
-    this.outerSum[q + 5]! += dz * dz
-    this.colorSum[o]! += r
-    this.colorSum[o + 1]! += g
-    this.colorSum[o + 2]! += b
+    const m2 = this.offsetComoment
+    m2[q]! += ax * bx
+    m2[q + 1]! += ax * by
+    m2[q + 2]! += ax * bz
+    m2[q + 3]! += ay * by
+    m2[q + 4]! += ay * bz
+    m2[q + 5]! += az * bz
+    const colour = this.colorMean
+    colour[o]! += (r - colour[o]!) / n
+    colour[o + 1]! += (g - colour[o + 1]!) / n
+    colour[o + 2]! += (b - colour[o + 2]!) / n
     if (label !== 0) {
       // Boyer–Moore majority vote: the voxel's most frequent label without a per-class histogram.
       if (this.labelVotes[slot] === 0) {
@@ -168,14 +215,21 @@ export class VoxelGrid {
     this.embeddings.add(slots, weights, used, source, offset)
   }
 
-  /** World position of a voxel's point mean. */
-  meanOf(slot: number, out: Float64Array | number[]): void {
-    const n = Math.max(1, this.pointCount[slot]!)
-    for (let a = 0; a < 3; a++)
-      out[a] = (this.coords[slot * 3 + a]! + 0.5) * this.voxelSizeMeters + this.offsetSum[slot * 3 + a]! / n
+  /** After the final snapshot: lets go of every accumulator; adding a voxel now throws. */
+  release(): void {
+    this.released = true
+    // A one-entry empty table: the next new voxel finds no room and calls grow, which throws.
+    this.table = new Int32Array(1)
+    this.tableMask = 0
+    this.capacity = this.count
+    this.offsetMean = this.offsetComoment = this.colorMean = new Float32Array(0)
+    this.labelVotes = this.lastFrame = new Int32Array(0)
+    this.labelVote = new Uint16Array(0)
+    this.embeddings.release()
   }
 
   private grow(capacity: number): void {
+    if (this.released) throw new Error('voxel grid: fused into after its final snapshot.')
     // First, so that the budget counts subspace sums where exact ones would have been too big.
     this.embeddings.fitCapacity(capacity, this.count)
     const needed = capacity * this.bytesPerVoxel()
@@ -187,9 +241,9 @@ export class VoxelGrid {
     }
     this.coords = resized(this.coords, capacity * 3)
     this.pointCount = resized(this.pointCount, capacity)
-    this.offsetSum = resized(this.offsetSum, capacity * 3)
-    this.outerSum = resized(this.outerSum, capacity * 6)
-    this.colorSum = resized(this.colorSum, capacity * 3)
+    this.offsetMean = resized(this.offsetMean, capacity * 3)
+    this.offsetComoment = resized(this.offsetComoment, capacity * 6)
+    this.colorMean = resized(this.colorMean, capacity * 3)
     this.labelVote = resized(this.labelVote, capacity)
     this.labelVotes = resized(this.labelVotes, capacity)
     this.framesSeen = resized(this.framesSeen, capacity)
@@ -197,10 +251,11 @@ export class VoxelGrid {
     this.observations = resized(this.observations, capacity * observationSlots)
     this.embeddings.resize(capacity)
     this.capacity = capacity
+    if (this.table.length === 0) this.rehash(2 ** Math.ceil(Math.log2(capacity / maxLoad)))
   }
 }
 
-type TypedArray = Int32Array | Uint32Array | Uint16Array | Float32Array | Float64Array
+type TypedArray = Int32Array | Uint32Array | Uint16Array | Float32Array
 
 function resized<T extends TypedArray>(array: T, length: number): T {
   const next = new (array.constructor as new (n: number) => T)(length)

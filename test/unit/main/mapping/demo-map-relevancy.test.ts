@@ -64,7 +64,16 @@ describe.skipIf(missing.length > 0)('demo map relevancy', () => {
       scoring: new QueryScoring({ embeddings: inference.inference, vocabulary: null, packs: inference.models }),
       mapsRoot: join(home, 'maps'),
       allowFileExport: false,
-      startEngine: async (init) => (fusion = new LocalFusion(init)),
+      // The last test reads the grid's exact sums after the build, so its final snapshot copies them
+      // (a final snapshot otherwise takes the grid's arrays and frees the sums).
+      startEngine: async (init) => {
+        const engine = (fusion = new LocalFusion(init))
+        return {
+          fuse: (frame) => engine.fuse(frame),
+          snapshot: (meta, withCodes) => engine.snapshot(meta, withCodes),
+          dispose: () => engine.dispose(),
+        }
+      },
     })
     await buildAndWait(
       { service, jobs, mapsRoot: join(home, 'maps') },

@@ -87,12 +87,12 @@ describe('embedding sums in a PCA subspace (big maps)', () => {
     }),
   )
 
-  it('switches to 64-d sums once exact sums outgrow their bytes, and holds fewer bytes per voxel', () => {
+  it('switches to 64-d int16 means once exact sums outgrow their bytes, and holds fewer bytes per voxel', () => {
     expect(exactGrid.count).toBeGreaterThan(8192)
     expect(subspaceGrid.count).toBe(exactGrid.count)
     expect(exactGrid.embeddings.subspace).toBeNull()
     expect(subspaceGrid.embeddings.subspace?.components).toBe(64)
-    expect(exactGrid.bytesPerVoxel() - subspaceGrid.bytesPerVoxel()).toBe(4 * (dim - 64))
+    expect(exactGrid.bytesPerVoxel() - subspaceGrid.bytesPerVoxel()).toBe(4 * dim - 2 * 64)
   })
 
   it('gives codes whose cosines match exact fusion within 0.01 on average (Spearman ≥ 0.99)', () => {
@@ -119,5 +119,13 @@ describe('embedding sums in a PCA subspace (big maps)', () => {
       for (let i = 0; i < before.length; i++) worst = Math.max(worst, Math.abs(before[i]! - after[i]!))
       expect(worst).toBeLessThan(0.01)
     }
+  })
+
+  it('gives the same codes in the final snapshot, which lets go of the means page by page (runs last: it ends the grid)', () => {
+    const copied = snapshotGrid(subspaceGrid, meta).codes!
+    const final = snapshotGrid(subspaceGrid, meta, true, true).codes!
+    expect([...final.codes]).toEqual([...copied.codes])
+    expect([...final.scales]).toEqual([...copied.scales])
+    expect(() => subspaceGrid.embeddings.meanOf(0, new Float32Array(64))).toThrow()
   })
 })

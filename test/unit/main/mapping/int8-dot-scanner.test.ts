@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Int8DotScanner } from '../../../../src-main/services/mapping/int8-dot-scanner'
+import { Int8DotScanner, maxSelected } from '../../../../src-main/services/mapping/int8-dot-scanner'
 import {
   codeCosines,
   encodeEmbeddings,
@@ -10,6 +10,7 @@ import { seededRandom } from '../../../../src-main/services/seeded-random'
 import { LoadedMap } from '../../../../src-main/services/mapping/loaded-map'
 import type { FusedMap } from '../../../../src-main/services/mapping/fused-map'
 import { relevancyInPlace } from '../../../../src-main/services/query/relevancy'
+import { relevancyBytes } from '../../../../src-main/services/mapping/map-arrays'
 
 describe('the WebAssembly SIMD int8 dot product', () => {
   it('gives the exact integer dot products of every code, for 64 and 24 values per code', () => {
@@ -30,6 +31,25 @@ describe('the WebAssembly SIMD int8 dot product', () => {
         expect(dots[i]).toBe(expected)
       }
     }
+  })
+
+  it('selects the indices of the relevancy values at or above a cut, as a plain loop does', () => {
+    const random = seededRandom(21)
+    const k = 8
+    const count = maxSelected + 3 // not a multiple of 4: the last values are the JS tail's
+    const codes = Int8Array.from({ length: count * k }, () => Math.round(random() * 254 - 127))
+    const scanner = Int8DotScanner.create(codes, k, true)!
+    scanner.factors.fill(1 / (127 * Math.sqrt(k)))
+    const query = Int16Array.from({ length: k }, () => Math.round(random() * 65534 - 32767))
+    const { values } = scanner.relevancy(query, 1 / 32767, 0, null)
+    for (const cut of [0.9, 0.7, 0.55]) {
+      const want: number[] = []
+      for (let i = 0; i < count; i++) if (values[i]! >= cut) want.push(i)
+      expect(want.length).toBeGreaterThan(0)
+      expect([...scanner.atLeast(cut)!]).toEqual(want)
+    }
+    // More than maxSelected pass: null, and the caller loops itself.
+    expect(scanner.atLeast(-1)).toBeNull()
   })
 
   it('is not made for codes whose length is not a multiple of 8', () => {
@@ -92,7 +112,12 @@ describe('the WebAssembly SIMD int8 dot product', () => {
             temperature,
           )
         : cosines.map((c) => (c + 1) / 2)
-      const { values: got, cutOf } = loaded.relevancy(query, [...negs], `n${negs.length}`, temperature)
+      const { values: got, cutOf, bytes } = loaded.relevancy(query, [...negs], `n${negs.length}`, temperature)
+      // The bytes the view fetches, written by the same pass, as the JS conversion makes them from the values.
+      const scanned = bytes()
+      const converted = relevancyBytes(got)
+      expect(scanned.max).toBe(converted.max)
+      expect([...scanned.bytes]).toEqual([...converted.bytes])
       let worst = 0
       for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(want[i]! - got[i]!))
       expect(worst).toBeLessThan(2e-6)
