@@ -36,6 +36,7 @@ export default defineConfig({
           'png-decode-worker': resolve(root, 'src-main/services/images/png-decode-worker.mjs'),
           server: resolve(root, 'src-main/server/main.ts'),
           dve: resolve(root, 'src-main/cli/main.ts'),
+          'scale-build': resolve(root, 'src-main/cli/benches/scale-build.ts'), // `dve bench scale`'s build child
         },
         // Shared chunks beside the entries: code that finds a worker through its own
         // `import.meta.url` must sit in the entries' folder.

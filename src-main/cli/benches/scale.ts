@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { nativeEntry } from '../../platform/native-process'
 import { CellCodes, fitCellCodes } from '../../services/query/cell-codes'
 import { int8Scale, poolCells } from '../../services/query/embedding-pooling'
 import { SessionQueryIndex, defaultGrid } from '../../services/query/session-index'
@@ -174,12 +175,13 @@ function mapFigures(t: Awaited<ReturnType<typeof mapQueryTimings>>): Figure[] {
 
 /** Peak RSS of a build in a child process (4 GiB accumulator budget: the aim). */
 function buildFigures(voxels: number, embeddingDim: number): Figure[] {
+  // Beside the bundle in a build (an entry of electron.vite.config.ts), TypeScript from source.
+  const entry = nativeEntry(import.meta.url, 'scale-build')
   const child = spawnSync(
     process.execPath,
     [
-      '--import',
-      import.meta.resolve('tsx'),
-      join(import.meta.dirname, 'scale-build.ts'),
+      ...(entry.typescript ? ['--import', import.meta.resolve('tsx')] : []),
+      entry.path,
       String(voxels),
       String(embeddingDim),
       String(4 * 2 ** 30),
