@@ -4,6 +4,7 @@
  * finished). Bundled by map-render.bench.ts; exposes `window.mapRenderBench`.
  */
 import type { MapPoints } from '@contract'
+import { InteractiveBudget } from '../../src-renderer/src/render/map/interactive-budget'
 import { createMapRenderer } from '../../src-renderer/src/render/map/map-renderer'
 import {
   createCamera,
@@ -42,12 +43,17 @@ function hall(count: number): MapPoints {
   }
 }
 
-/** Median frame time over `frames` orbiting frames; `keep` leaves the canvas on the page (for a screenshot). */
+/**
+ * Median frame time over `frames` orbiting frames; `keep` leaves the canvas on the page (for a
+ * screenshot). `adapt`: the budget starts at `budget` and adapts as the Map view's does while the
+ * camera moves (InteractiveBudget), 20 frames to settle before the timed ones.
+ */
 async function mapRenderBench(
   count: number,
   budget: number,
   frames: number,
   keep: boolean,
+  adapt = false,
 ): Promise<{ medianMs: number; drawn: number; buildMs: number }> {
   const canvas = document.createElement('canvas')
   canvas.width = 1280
@@ -66,18 +72,22 @@ async function mapRenderBench(
   const pixel = new Uint8Array(4)
   const times: number[] = []
   let drawn = 0
-  for (let f = 0; f < frames + 2; f++) {
+  const interactive = new InteractiveBudget(budget)
+  const settle = adapt ? 20 : 2
+  for (let f = 0; f < frames + settle; f++) {
     orbit(camera, 3, 0)
     const start = performance.now()
     drawn = renderer.draw({
       view: viewMatrix(camera) as Float32Array,
       projection: projectionMatrix(camera, 1280 / 800) as Float32Array,
       fovYRadians: camera.fovYRadians,
-      pointBudget: budget,
+      pointBudget: adapt ? interactive.points : budget,
       pointScale: 1,
     }).drawnPoints
     gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel)
-    if (f >= 2) times.push(performance.now() - start)
+    const ms = performance.now() - start
+    if (adapt) interactive.update(ms)
+    if (f >= settle) times.push(ms)
   }
   if (!keep) {
     renderer.destroy()

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { ConsoleError } from '../../contract'
+import { appRoot } from '../../platform/paths'
 import type { JobContext } from '../../services/jobs/job-runner'
 import { importSession, readImportPlan } from '../../services/recordings/import'
 import { mapBounded } from '../../services/recordings/import/bounded-pool'
@@ -17,7 +18,8 @@ import { decodeDepth, decodeRgb, PgmByteOrderChoice } from '../../services/recor
 import { median } from './bench-stats'
 import type { Bench, BenchRow } from './bench-types'
 
-const sharedSource = resolve(import.meta.dirname, '../../../../shared/data/7scenes-tsdf-fusion')
+// From the repository root (found the same way from source and from the build), not this file's folder.
+const sharedSource = resolve(appRoot(), '..', 'shared', 'data', '7scenes-tsdf-fusion')
 /** The importer's own frame concurrency, so both sides get the same parallelism. */
 const concurrentFrames = 4
 
