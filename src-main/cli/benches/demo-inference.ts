@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { consolePaths } from '../../platform/paths'
+import { join } from 'node:path'
+import { appRoot, consolePaths } from '../../platform/paths'
 import { DataRouter } from '../../services/data-router'
 import { EventBus } from '../../services/event-bus'
 import { createInference } from '../../services/inference/create-inference'
@@ -16,7 +16,7 @@ import { Logger } from '../../services/logger'
 import { SessionFrameReader } from '../../services/recordings/session-frame-reader'
 import { SessionStore } from '../../services/recordings/session-store'
 
-const repoRoot = resolve(import.meta.dirname, '..', '..', '..')
+const repoRoot = appRoot() // from source and from the build alike
 export const demoSessionId = 'demo-apartment'
 
 export interface DemoInference {

@@ -10,9 +10,9 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { askTypingDebounceMs, type AskQueryInput } from '../../contract'
-import { consolePaths } from '../../platform/paths'
+import { appRoot, consolePaths } from '../../platform/paths'
 import { createServices } from '../../services/create-services'
 import { DataRouter } from '../../services/data-router'
 import { EventBus } from '../../services/event-bus'
@@ -129,7 +129,7 @@ async function activePackRows(ctx: CliContext, runs: number): Promise<BenchRow[]
  * over every frame, each frame's best relevancy taken — what Ask would do without the index.
  */
 async function demoRecordingRows(runs: number): Promise<BenchRow[]> {
-  const repoRoot = resolve(import.meta.dirname, '..', '..', '..')
+  const repoRoot = appRoot() // from source and from the build alike
   if (
     !existsSync(join(repoRoot, 'resources', 'demo-recording', 'session.json')) ||
     !existsSync(join(repoRoot, 'models', 'demo', 'model.json'))
