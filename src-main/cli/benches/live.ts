@@ -122,6 +122,14 @@ export const liveBench: Bench = {
           ratio: { value: later.length ? maxOf(later) / maxOf(firstMinute) : Number.NaN, baseline: 'first minute max' },
           aim: '≤ 1.1',
         },
+        // The course of memory, not only its peak: caches filling to their budgets level off, a leak does not.
+        ...[1, 2, 3, 4, 5]
+          .map((fifth) => rss.filter((r) => r.atSec <= (durationSec * fifth) / 5))
+          .map((upTo, k) => ({
+            name: `  RSS max up to ${Math.round((durationSec * (k + 1)) / 5)} s`,
+            value: upTo.length ? maxOf(upTo) / 2 ** 20 : Number.NaN,
+            unit: 'MiB',
+          })),
         {
           name: 'complete frames lost',
           value: published - final.framesRecorded - unpaired,
