@@ -9,16 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DataRouter } from '../../services/data-router'
-import { EventBus } from '../../services/event-bus'
 import { CompactTier } from '../../services/inference/compact-tier'
-import { createInference } from '../../services/inference/create-inference'
-import { JobRunner } from '../../services/jobs/job-runner'
-import { Logger } from '../../services/logger'
 import { demoSessionFolder, demoSessionId } from '../../services/recordings/create-recordings'
 import { SessionFrameReader } from '../../services/recordings/session-frame-reader'
 import { SessionStore } from '../../services/recordings/session-store'
 import { percentile } from './bench-stats'
+import { benchInference } from './bench-inference'
 import type { Bench, BenchRow } from './bench-types'
 
 const fitFrames = 4
@@ -32,17 +28,7 @@ export const cacheCodesBench: Bench = {
     const frames = new SessionFrameReader(store, { cacheBytes: 32 * 2 ** 20 })
     const sessionId = process.env.DVE_BENCH_SESSION ?? demoSessionId
     const cacheDir = mkdtempSync(join(tmpdir(), 'dve-bench-codes-'))
-    const events = new EventBus()
-    const jobs = new JobRunner(events)
-    const built = createInference({
-      paths: { ...services.paths, cache: cacheDir },
-      frames,
-      jobs,
-      data: new DataRouter(),
-      events,
-      logger: new Logger(events),
-      cacheTier: 'fp16',
-    })
+    const { built, jobs } = benchInference({ ...services.paths, cache: cacheDir }, frames, 'fp16')
     try {
       const pack = await built.models.ensureLoaded()
       const count = Math.min(await frames.frameCount(sessionId), options.quick ? 10 : 40)

@@ -13,10 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { DataRouter } from '../../services/data-router'
-import { EventBus } from '../../services/event-bus'
 import { CompactTier, networkFeeds } from '../../services/inference/compact-tier'
-import { createInference } from '../../services/inference/create-inference'
 import { EmbeddingCache, type CachedMap } from '../../services/inference/embedding-cache'
 import { decodeHalf } from '../../services/inference/float16'
 import {
@@ -28,11 +25,10 @@ import {
   tensorBytes,
   tensorInfo,
 } from '../../services/inference/onnx-proto'
-import { JobRunner } from '../../services/jobs/job-runner'
-import { Logger } from '../../services/logger'
 import type { FrameReader, LoadedFrame } from '../../services/ports'
 import type { CliContext } from '../cli-context'
 import { median } from './bench-stats'
+import { benchInference } from './bench-inference'
 import type { BenchRow } from './bench-types'
 
 /** The reduced-resolution model's frame period on the Orin (77 frames/s) and the paper's full-res rate. */
@@ -46,10 +42,8 @@ export async function addedCpuRows(ctx: CliContext, model: string, quick: boolea
   const shipped = join(work, 'models')
   const packDir = model === 'synthetic' ? writeSyntheticPack(join(shipped, 'synthetic-dveformer')) : resolve(model)
   const frames = new SyntheticFrames(640, 480)
-  const events = new EventBus()
-  const jobs = new JobRunner(events)
-  const built = createInference({
-    paths: {
+  const { built, jobs } = benchInference(
+    {
       ...services.paths,
       shippedModels: model === 'synthetic' ? shipped : resolve(packDir, '..'),
       userModels: join(work, 'none'),
@@ -57,12 +51,8 @@ export async function addedCpuRows(ctx: CliContext, model: string, quick: boolea
       home: work,
     },
     frames,
-    jobs,
-    data: new DataRouter(),
-    events,
-    logger: new Logger(events),
-    cacheTier: 'fp16',
-  })
+    'fp16',
+  )
   try {
     await built.models.activate({ id: basename(packDir) })
     const pack = await built.models.ensureLoaded()

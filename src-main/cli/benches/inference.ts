@@ -13,12 +13,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { DataRouter } from '../../services/data-router'
-import { EventBus } from '../../services/event-bus'
-import { JobRunner } from '../../services/jobs/job-runner'
-import { Logger } from '../../services/logger'
 import { normaliseRows } from '../../services/inference/embedding-layout'
-import { createInference, type Inference } from '../../services/inference/create-inference'
+import type { Inference } from '../../services/inference/create-inference'
 import type { LoadedPack } from '../../services/inference/pack-loader'
 import { preprocessFrame } from '../../services/inference/preprocess'
 import { networkFeeds } from '../../services/inference/compact-tier'
@@ -29,6 +25,7 @@ import { SessionStore } from '../../services/recordings/session-store'
 import type { CliContext } from '../cli-context'
 import { median, timeRuns } from './bench-stats'
 import { addedCpuRows } from './inference-added'
+import { benchInference } from './bench-inference'
 import type { Bench, BenchRow } from './bench-types'
 
 async function benchSession(ctx: CliContext): Promise<{ frames: SessionFrameReader; id: string }> {
@@ -112,16 +109,7 @@ export const inferenceBench: Bench = {
     const services = await ctx.services()
     const { frames, id } = await benchSession(ctx)
     const cacheDir = mkdtempSync(join(tmpdir(), 'dve-bench-cache-'))
-    const events = new EventBus()
-    const jobs = new JobRunner(events)
-    const built = createInference({
-      paths: { ...services.paths, cache: cacheDir },
-      frames,
-      jobs,
-      data: new DataRouter(),
-      events,
-      logger: new Logger(events),
-    })
+    const { built, jobs } = benchInference({ ...services.paths, cache: cacheDir }, frames)
     try {
       const { models, inference } = built
       const pack = await models.ensureLoaded()
