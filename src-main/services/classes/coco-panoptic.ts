@@ -7,6 +7,7 @@
  */
 import { encode } from 'fast-png'
 import type { ClassDef } from '../../contract'
+import { growRegion } from '../pixel-regions'
 import { cocoImages, type CocoFrame } from './coco-export'
 import type { LabelMask } from './label-store'
 import { isStuffClass } from './stuff-classes'
@@ -39,7 +40,6 @@ export function panopticSegments(mask: LabelMask, classes: ClassDef[]): { ids: U
   const segments: SegmentInfo[] = []
   const stuffSegment = new Map<number, SegmentInfo>()
   const boxes: Array<[number, number, number, number]> = []
-  const stack: number[] = []
   const grow = (segment: SegmentInfo, pixel: number) => {
     const x = pixel % width
     const y = (pixel - x) / width
@@ -75,25 +75,18 @@ export function panopticSegments(mask: LabelMask, classes: ClassDef[]): { ids: U
     // A thing: flood the 8-connected region of this class from here.
     const segment = open(value)
     ids[start] = segment.id
-    stack.push(start)
-    while (stack.length > 0) {
-      const pixel = stack.pop() as number
-      grow(segment, pixel)
-      const x = pixel % width
-      const y = (pixel - x) / width
-      for (let dy = -1; dy <= 1; dy++) {
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx
-          const ny = y + dy
-          if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue
-          const next = ny * width + nx
-          if (ids[next] === 0 && data[next] === value) {
-            ids[next] = segment.id
-            stack.push(next)
-          }
-        }
-      }
-    }
+    growRegion(
+      width,
+      height,
+      start,
+      (next) => {
+        if (ids[next] !== 0 || data[next] !== value) return false
+        ids[next] = segment.id
+        return true
+      },
+      (pixel) => grow(segment, pixel),
+      8,
+    )
   }
   for (const segment of segments) {
     const [x0, y0, x1, y1] = boxes[segment.id - 1] as [number, number, number, number]

@@ -3,35 +3,22 @@
  * exceeds a threshold, returned as runs over the camera-size mask.
  */
 import type { EmbeddingMap } from '../ports'
+import { growRegion } from '../pixel-regions'
 
 export function similarRegion(map: EmbeddingMap, seedX: number, seedY: number, threshold: number): Uint8Array {
   const { width, height, dim, data } = map
   const inside = new Uint8Array(width * height)
   const seed = Math.min(height - 1, Math.max(0, seedY)) * width + Math.min(width - 1, Math.max(0, seedX))
   const seedRow = data.subarray(seed * dim, (seed + 1) * dim)
-  const stack = [seed]
   inside[seed] = 1
-  while (stack.length) {
-    const p = stack.pop() as number
-    const x = p % width
-    const y = (p - x) / width
-    for (const [nx, ny] of [
-      [x - 1, y],
-      [x + 1, y],
-      [x, y - 1],
-      [x, y + 1],
-    ] as const) {
-      if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue
-      const q = ny * width + nx
-      if (inside[q]) continue
-      let cosine = 0
-      for (let d = 0; d < dim; d++) cosine += (data[q * dim + d] as number) * (seedRow[d] as number)
-      if (cosine > threshold) {
-        inside[q] = 1
-        stack.push(q)
-      }
-    }
-  }
+  growRegion(width, height, seed, (q) => {
+    if (inside[q]) return false
+    let cosine = 0
+    for (let d = 0; d < dim; d++) cosine += (data[q * dim + d] as number) * (seedRow[d] as number)
+    if (cosine <= threshold) return false
+    inside[q] = 1
+    return true
+  })
   return inside
 }
 

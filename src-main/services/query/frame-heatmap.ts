@@ -1,5 +1,6 @@
 /** One query's per-pixel result on a frame: relevancy and cosine bytes, peak, the region that passes and where its label goes. */
 import type { NormalisedBox } from '../../contract'
+import { growRegion } from '../pixel-regions'
 import type { ScoreMaps } from '../ports'
 import { passes } from './query-scoring'
 import { relevancyFromScores } from './relevancy'
@@ -73,36 +74,29 @@ export function mainRegion(
   let best: { id: number; weight: number; box: [number, number, number, number] } | null = null
   for (let seed = 0; seed < component.length; seed++) {
     if (component[seed] !== -1 || !passes(relevancy[seed] as number, threshold)) continue
-    const stack = [seed]
     component[seed] = seed
     let weight = 0
     let x0 = width,
       y0 = height,
       x1 = 0,
       y1 = 0
-    while (stack.length > 0) {
-      const i = stack.pop() as number
-      const x = i % width
-      const y = (i - x) / width
-      weight += relevancy[i] as number
-      x0 = Math.min(x0, x)
-      x1 = Math.max(x1, x)
-      y0 = Math.min(y0, y)
-      y1 = Math.max(y1, y)
-      for (const [nx, ny] of [
-        [x - 1, y],
-        [x + 1, y],
-        [x, y - 1],
-        [x, y + 1],
-      ] as const) {
-        if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue
-        const n = ny * width + nx
-        if (component[n] === -1 && passes(relevancy[n] as number, threshold)) {
-          component[n] = seed
-          stack.push(n)
-        }
-      }
-    }
+    growRegion(
+      width,
+      height,
+      seed,
+      (n) => {
+        if (component[n] !== -1 || !passes(relevancy[n] as number, threshold)) return false
+        component[n] = seed
+        return true
+      },
+      (i, x, y) => {
+        weight += relevancy[i] as number
+        x0 = Math.min(x0, x)
+        x1 = Math.max(x1, x)
+        y0 = Math.min(y0, y)
+        y1 = Math.max(y1, y)
+      },
+    )
     if (!best || weight > best.weight) best = { id: seed, weight, box: [x0, y0, x1, y1] }
   }
   if (!best) return null
