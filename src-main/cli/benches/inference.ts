@@ -15,16 +15,14 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { normaliseRows } from '../../services/inference/embedding-layout'
 import type { Inference } from '../../services/inference/create-inference'
-import type { LoadedPack } from '../../services/inference/pack-loader'
 import { preprocessFrame } from '../../services/inference/preprocess'
-import { networkFeeds } from '../../services/inference/compact-tier'
-import type { FrameReader } from '../../services/ports'
 import { demoSessionFolder, demoSessionId } from '../../services/recordings/create-recordings'
 import { SessionFrameReader } from '../../services/recordings/session-frame-reader'
 import { SessionStore } from '../../services/recordings/session-store'
 import type { CliContext } from '../cli-context'
 import { median, timeRuns } from './bench-stats'
 import { addedCpuRows } from './inference-added'
+import { bareRun } from './bare-run'
 import { benchInference } from './bench-inference'
 import type { Bench, BenchRow } from './bench-types'
 
@@ -49,24 +47,6 @@ async function peakRss(work: () => Promise<unknown>): Promise<number> {
     clearInterval(timer)
   }
   return Math.max(peak, process.memoryUsage.rss())
-}
-
-/** session.run alone, timed in the worker, on the frame's preprocessed inputs. */
-async function bareRunMs(
-  built: Inference,
-  pack: LoadedPack,
-  frames: FrameReader,
-  id: string,
-  index: number,
-): Promise<number> {
-  const image = pack.manifest.image
-  const frame = await frames.loadFrame(id, index)
-  const { feeds } = networkFeeds(image, frame)
-  const response = await built.client.request(
-    { kind: 'run', sessionKey: pack.imageKey, feeds, fetches: [image.output], discardOutputs: true },
-    'interactive',
-  )
-  return response.runMs
 }
 
 /** Per-query cost of scoring against a resident D×120×160 map, for 1 and 8 queries per call. */
@@ -146,9 +126,10 @@ export const inferenceBench: Bench = {
         unit: 'ms',
       })
 
-      await bareRunMs(built, pack, frames, id, 0) // warm-up
+      await bareRun(built.client, pack, await frames.loadFrame(id, 0)) // warm-up
       const bare: number[] = []
-      for (let i = 0; i < count; i++) bare.push(await bareRunMs(built, pack, frames, id, i))
+      for (let i = 0; i < count; i++)
+        bare.push((await bareRun(built.client, pack, await frames.loadFrame(id, i))).runMs)
       const bareMs = median(bare)
       rows.push({ name: `bare session.run (${pack.entry.id} on ${pack.provider})`, value: bareMs, unit: 'ms/frame' })
 

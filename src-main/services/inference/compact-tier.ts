@@ -2,15 +2,15 @@
  * The compact cache tier at work (`frame-codes.ts` has the maths): per model, the frame basis is
  * fitted on the first frames (which are cached as fp16), kept at
  * `<cache>/embeddings/<modelId>/frame-basis.bin`; from then on frames run through the model with
- * the encoder appended to its graph (`image-codes-<k>.onnx` beside it, loaded on the pack's
- * providers) and are cached as codes. Reads decode codes with one MatMul session in the worker, so
+ * the normalising input prefix in front of its graph and the encoder appended (`image-codes-<k>.onnx`
+ * beside it, loaded on the pack's providers) and are cached as codes: uint8 colour and uint16 depth
+ * go in, int8 codes come out. Reads decode codes with one MatMul session in the worker, so
  * Ask, segmentation and the map get the same normalised float map as from an fp16 entry.
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { writeFileAtomic } from '../../platform/atomic-write'
-import type { ImageModelSpec } from '../../contract'
 import type { LoadedFrame } from '../ports'
 import type { CachedMap } from './embedding-cache'
 import {
@@ -24,9 +24,9 @@ import {
   unitCodeRows,
   type FrameBasis,
 } from './frame-codes'
+import { graphFeeds, modelWithInputPrefix } from './input-graph'
 import { poolFactor } from './output-graph'
 import type { LoadedPack } from './pack-loader'
-import { preprocessFrame } from './preprocess'
 import { cpuChoice } from './provider-options'
 import type { InferenceWorkerClient, Priority } from './worker-client'
 import type { EmbedTimings, TensorData } from './worker-protocol'
@@ -51,24 +51,8 @@ interface ModelState {
   decoder: Promise<string> | null
 }
 
-export interface NetworkFeeds {
-  feeds: Record<string, TensorData>
-}
-
-/** The frame preprocessed into the model's input tensors. */
-export function networkFeeds(image: ImageModelSpec, frame: Pick<LoadedFrame, 'rgb' | 'depthMeters'>): NetworkFeeds {
-  const input = preprocessFrame(frame.rgb, frame.depthMeters, image)
-  const tensor = (channels: number, data: Float32Array): TensorData => ({
-    type: 'float32',
-    dims: [1, channels, input.height, input.width],
-    data,
-  })
-  const feeds =
-    'rgbd' in image.inputs
-      ? { [image.inputs.rgbd]: tensor(4, input.planes) }
-      : { [image.inputs.rgb]: tensor(3, input.rgb), [image.inputs.depth]: tensor(1, input.depth) }
-  return { feeds }
-}
+/** A frame's inputs for the model with its input prefix (`input-graph.ts`). */
+export type NetworkFeeds = Record<string, TensorData>
 
 export class CompactTier {
   private readonly states = new Map<string, ModelState>()
@@ -123,7 +107,7 @@ export class CompactTier {
     state.basis = Promise.resolve(basis)
   }
 
-  /** Runs the model with its encoder on a frame: codes only cross from the provider. */
+  /** Runs the model with its prefix and encoder on a frame: the resized frame goes in, codes come out. */
   async encode(
     pack: LoadedPack,
     frame: LoadedFrame,
@@ -140,14 +124,20 @@ export class CompactTier {
       pack,
       `codes:${pack.modelId}`,
       `image-codes-${basis.components}.onnx`,
-      async () => modelWithCodes(await readFile(join(pack.entry.dir, image.onnx)), basis, image.output, factor),
+      async () =>
+        modelWithCodes(
+          modelWithInputPrefix(await readFile(join(pack.entry.dir, image.onnx)), image),
+          basis,
+          image.output,
+          factor,
+        ),
     )
     const sessionKey = await state.encoder.catch((error: unknown) => {
       state.encoder = null // tried again on the next frame
       throw error
     })
     const t0 = performance.now()
-    const { feeds } = prepared ?? networkFeeds(image, frame)
+    const feeds = prepared ?? graphFeeds(image, frame)
     const t1 = performance.now()
     const response = await this.deps.client.request(
       { kind: 'run', sessionKey, feeds, fetches: [codesNames.codes] },

@@ -26,7 +26,8 @@ import type {
   ScoreMaps,
 } from '../ports'
 import { runBatch } from './batch-run'
-import { networkFeeds, type CompactTier, type NetworkFeeds } from './compact-tier'
+import type { CompactTier, NetworkFeeds } from './compact-tier'
+import { graphFeeds } from './input-graph'
 import type { CachedMap, EmbeddingCache } from './embedding-cache'
 import { decodeHalf } from './float16'
 import type { ModelSettingsFile } from './model-settings'
@@ -91,9 +92,9 @@ export class InferenceService
           isCached: (i) => this.deps.cache.has(pack.modelId, sessionId, i),
           loadFrame: async (i) => {
             const frame = await this.deps.frames.loadFrame(sessionId, i)
-            // Pipelining: the next frame is decoded and preprocessed here while the worker runs the current one.
+            // Pipelining: the next frame is decoded and resized here while the worker runs the current one.
             if (this.codesTier(pack) && (await this.deps.tier?.basis(pack.modelId)))
-              this.prepared.set(frame, networkFeeds(pack.manifest.image, frame))
+              this.prepared.set(frame, graphFeeds(pack.manifest.image, frame))
             return frame
           },
           compute: async (frame, signal) => {

@@ -67,6 +67,8 @@ function valueInfos(metadata: readonly ort.InferenceSession.ValueMetadata[]): Va
 function toTensor(data: TensorData): ort.Tensor {
   if (data.type === 'int64') return new ort.Tensor('int64', data.data as BigInt64Array, data.dims)
   if (data.type === 'int8') return new ort.Tensor('int8', data.data as Int8Array, data.dims)
+  if (data.type === 'uint8') return new ort.Tensor('uint8', data.data as Uint8Array, data.dims)
+  if (data.type === 'uint16') return new ort.Tensor('uint16', data.data as Uint16Array, data.dims)
   return new ort.Tensor('float32', data.data as Float32Array, data.dims)
 }
 

@@ -6,13 +6,15 @@
 const wireVarint = 0
 const wireBytes = 2
 export const elemFloat = 1
+export const elemUint8 = 2
 export const elemInt8 = 3
+export const elemUint16 = 4
 export const elemInt64 = 7
 export const elemFloat16 = 10
 const attributeInt = 2
 const attributeInts = 7
 
-function varint(value: number): number[] {
+export function varint(value: number): number[] {
   const bytes: number[] = []
   let v = value
   while (v > 0x7f) {
@@ -23,7 +25,7 @@ function varint(value: number): number[] {
   return bytes
 }
 
-function key(field: number, wire: number): number[] {
+export function key(field: number, wire: number): number[] {
   return varint((field << 3) | wire)
 }
 
@@ -31,7 +33,7 @@ function intField(field: number, value: number): number[] {
   return [...key(field, wireVarint), ...varint(value)]
 }
 
-function bytesField(field: number, payload: number[] | string): number[] {
+export function bytesField(field: number, payload: number[] | string): number[] {
   const bytes = typeof payload === 'string' ? [...new TextEncoder().encode(payload)] : payload
   return [...key(field, wireBytes), ...varint(bytes.length), ...bytes]
 }

@@ -2,7 +2,9 @@
  * Frame → network tensors, as DVEFormer was trained (facts doc §2): stretch to the network size
  * (RGB bilinear, depth nearest), RGB (v − mean) / std on 0..255, depth in the pack's unit with
  * (d − mean) / std and invalid pixels (0, NaN, beyond depthMax) set to the pack's invalid value.
- * Output planes are NCHW float32: R, G, B, then depth.
+ * `preprocessFrame` does it all here (NCHW float32 planes: R, G, B, then depth; the fp16 tier's
+ * worker). `resizeFrameForGraph` only resizes, to uint8 colour and uint16 depth in mm with invalid
+ * pixels as 0, for models with the normalising prefix of `input-graph.ts` (the compact tier).
  */
 import type { ImageModelSpec } from '../../contract'
 import type { DepthImageMeters, RgbImage } from '../ports'
@@ -39,6 +41,32 @@ function cachedNearest(srcWidth: number, srcHeight: number, dstWidth: number, ds
     nearestCache.set(key, indices)
   }
   return indices
+}
+
+/** Network-sized colour as the camera gives it (HWC uint8) and depth in whole mm, 0 where invalid. */
+export interface GraphInput {
+  width: number
+  height: number
+  rgbHwc: Uint8Array
+  depthMm: Uint16Array
+}
+
+export function resizeFrameForGraph(
+  rgb: RgbImage,
+  depthMeters: DepthImageMeters,
+  spec: Pick<PreprocessSpec, 'inputSize' | 'depthMaxMeters'>,
+): GraphInput {
+  const { width, height } = spec.inputSize
+  const indices = cachedNearest(depthMeters.width, depthMeters.height, width, height)
+  const maxMeters = spec.depthMaxMeters ?? Number.POSITIVE_INFINITY
+  const source = depthMeters.data
+  const depthMm = new Uint16Array(width * height)
+  for (let i = 0; i < depthMm.length; i++) {
+    const meters = source[indices[i] as number] as number
+    // Sensors and recordings give whole mm, so rounding loses nothing; a positive depth stays valid (≥ 1 mm).
+    if (meters > 0 && meters <= maxMeters) depthMm[i] = Math.min(65535, Math.max(1, Math.round(meters * 1000)))
+  }
+  return { width, height, rgbHwc: resizeLinearU8(rgb.data, rgb.width, rgb.height, 3, width, height), depthMm }
 }
 
 export function preprocessFrame(rgb: RgbImage, depthMeters: DepthImageMeters, spec: PreprocessSpec): NetworkInput {

@@ -11,10 +11,10 @@ import type { PreprocessSpec } from './preprocess'
 import type { ProviderChoice } from './provider-options'
 
 export interface TensorData {
-  /** int8: outputs only (frame codes). */
-  type: 'float32' | 'int64' | 'int8'
+  /** int8: outputs only (frame codes); uint8 and uint16: inputs only (frames for the input prefix). */
+  type: 'float32' | 'int64' | 'int8' | 'uint8' | 'uint16'
   dims: number[]
-  data: Float32Array | BigInt64Array | Int8Array
+  data: Float32Array | BigInt64Array | Int8Array | Uint8Array | Uint16Array
 }
 
 export interface ValueInfo {
