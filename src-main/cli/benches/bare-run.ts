@@ -6,9 +6,8 @@
  */
 import { performance } from 'node:perf_hooks'
 import type { LoadedPack } from '../../services/inference/pack-loader'
-import { preprocessFrame } from '../../services/inference/preprocess'
+import { floatFeeds, preprocessFrame } from '../../services/inference/preprocess'
 import type { InferenceWorkerClient } from '../../services/inference/worker-client'
-import type { TensorData } from '../../services/inference/worker-protocol'
 import type { LoadedFrame } from '../../services/ports'
 
 export interface BareRun {
@@ -26,16 +25,7 @@ export async function bareRun(
 ): Promise<BareRun> {
   const image = pack.manifest.image
   const t0 = performance.now()
-  const input = preprocessFrame(frame.rgb, frame.depthMeters, image)
-  const tensor = (channels: number, data: Float32Array): TensorData => ({
-    type: 'float32',
-    dims: [1, channels, input.height, input.width],
-    data,
-  })
-  const feeds =
-    'rgbd' in image.inputs
-      ? { [image.inputs.rgbd]: tensor(4, input.planes) }
-      : { [image.inputs.rgb]: tensor(3, input.rgb), [image.inputs.depth]: tensor(1, input.depth) }
+  const feeds = floatFeeds(image.inputs, preprocessFrame(frame.rgb, frame.depthMeters, image))
   const t1 = performance.now()
   const response = await client.request(
     { kind: 'run', sessionKey: pack.imageKey, feeds, fetches: [image.output], discardOutputs: true },

@@ -12,7 +12,7 @@
  * in JS and handed over (the bare run's inputs). `--model synthetic` builds a pack with the released DVEFormer's
  * sizes (rgb 3×480×640 + depth 1×480×640 → 768×120×160) from one strided convolution.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -20,18 +20,10 @@ import { CompactTier } from '../../services/inference/compact-tier'
 import { EmbeddingCache, type CachedMap } from '../../services/inference/embedding-cache'
 import { decodeHalf } from '../../services/inference/float16'
 import { graphFeeds, inputPrefixGraphBytes } from '../../services/inference/input-graph'
-import {
-  elemFloat,
-  intAttribute,
-  intsAttribute,
-  modelBytes,
-  node,
-  tensorBytes,
-  tensorInfo,
-} from '../../services/inference/onnx-proto'
 import type { FrameReader, LoadedFrame } from '../../services/ports'
 import type { CliContext } from '../cli-context'
 import { bareRun } from './bare-run'
+import { writeSyntheticPack } from './synthetic-pack'
 import { median } from './bench-stats'
 import { benchInference } from './bench-inference'
 import type { BenchRow } from './bench-types'
@@ -320,56 +312,4 @@ class SyntheticFrames implements FrameReader {
   async loadLabels(): Promise<null> {
     return null
   }
-}
-
-/** rgb [1,3,480,640] + depth [1,1,480,640] → Concat → Conv 4→768, 4×4 stride 4 → [1,768,120,160]. */
-function writeSyntheticPack(dir: string): string {
-  mkdirSync(dir, { recursive: true })
-  const weights = Float32Array.from({ length: 768 * 4 * 4 * 4 }, (_, i) => Math.sin(i * 12.9898) * 0.1)
-  const onnx = modelBytes(
-    'synthetic_dveformer',
-    [
-      node('Concat', ['rgb', 'depth'], ['rgbd'], [intAttribute('axis', 1)]),
-      node(
-        'Conv',
-        ['rgbd', 'weight'],
-        ['dense_visual_embedding_decoder_0'],
-        [intsAttribute('kernel_shape', [4, 4]), intsAttribute('strides', [4, 4])],
-      ),
-    ],
-    [tensorInfo('rgb', elemFloat, [1, 3, 480, 640]), tensorInfo('depth', elemFloat, [1, 1, 480, 640])],
-    [tensorInfo('dense_visual_embedding_decoder_0', elemFloat, [1, 768, 120, 160])],
-    [tensorBytes('weight', elemFloat, [768, 4, 4, 4], weights)],
-  )
-  writeFileSync(join(dir, 'image.onnx'), onnx)
-  writeFileSync(
-    join(dir, 'model.json'),
-    JSON.stringify(
-      {
-        format: 'dve-model-pack',
-        version: 1,
-        name: 'synthetic-dveformer',
-        description: 'DVEFormer-sized stand-in for benchmarks',
-        image: {
-          onnx: 'image.onnx',
-          inputs: { rgb: 'rgb', depth: 'depth' },
-          output: 'dense_visual_embedding_decoder_0',
-          inputSize: { height: 480, width: 640 },
-          outputStride: 4,
-          embeddingDim: 768,
-          rgbMean: [123.675, 116.28, 103.53],
-          rgbStd: [58.395, 57.12, 57.375],
-          depthUnitMeters: 0.001,
-          depthMean: 2841.94941272766,
-          depthStd: 1417.2594281672277,
-          depthMaxMeters: null,
-          invalidDepthValue: 0,
-        },
-        classSets: [],
-      },
-      null,
-      2,
-    ),
-  )
-  return dir
 }

@@ -16,7 +16,7 @@ import { trainProbe } from '../classes/probe-trainer'
 import { createGraphSession, createModelSession } from './ort-sessions'
 import { outputGraphBytes, outputGraphNames, poolFactor } from './output-graph'
 import { pcaAxes, projectionsToRgb } from './pca-projection'
-import { preprocessFrame } from './preprocess'
+import { floatFeeds, preprocessFrame } from './preprocess'
 import { classGraphBytes, headNames, scoreGraphBytes } from './score-graph'
 import type {
   EmbeddingMapData,
@@ -72,6 +72,10 @@ function toTensor(data: TensorData): ort.Tensor {
   return new ort.Tensor('float32', data.data as Float32Array, data.dims)
 }
 
+function toTensors(feeds: Record<string, TensorData>): Record<string, ort.Tensor> {
+  return Object.fromEntries(Object.entries(feeds).map(([name, data]) => [name, toTensor(data)]))
+}
+
 function fromTensor(tensor: ort.Tensor): TensorData {
   if (tensor.type === 'float32') return { type: 'float32', dims: [...tensor.dims], data: tensor.data as Float32Array }
   if (tensor.type === 'int64') return { type: 'int64', dims: [...tensor.dims], data: tensor.data as BigInt64Array }
@@ -99,15 +103,7 @@ async function load(request: Extract<WorkerRequest, { kind: 'load' }>): Promise<
 async function embedImage(request: Extract<WorkerRequest, { kind: 'embedImage' }>): Promise<WorkerResponse> {
   const { spec } = request
   const t0 = performance.now()
-  const input = preprocessFrame(request.rgb, request.depthMeters, spec.preprocess)
-  const nchw = (channels: number) => [1, channels, input.height, input.width]
-  const feeds: Record<string, ort.Tensor> =
-    'rgbd' in spec.inputs
-      ? { [spec.inputs.rgbd]: new ort.Tensor('float32', input.planes, nchw(4)) }
-      : {
-          [spec.inputs.rgb]: new ort.Tensor('float32', input.rgb, nchw(3)),
-          [spec.inputs.depth]: new ort.Tensor('float32', input.depth, nchw(1)),
-        }
+  const feeds = toTensors(floatFeeds(spec.inputs, preprocessFrame(request.rgb, request.depthMeters, spec.preprocess)))
   const t1 = performance.now()
   const outputs = await session(request.sessionKey).run(feeds, [spec.output])
   const t2 = performance.now()
@@ -190,7 +186,7 @@ async function handle(request: ModelRequest): Promise<WorkerResponse> {
       return { kind: 'done', seq: request.seq }
     }
     case 'run': {
-      const feeds = Object.fromEntries(Object.entries(request.feeds).map(([name, data]) => [name, toTensor(data)]))
+      const feeds = toTensors(request.feeds)
       const start = performance.now()
       const outputs = await session(request.sessionKey).run(feeds, request.fetches)
       const runMs = performance.now() - start

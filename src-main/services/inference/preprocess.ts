@@ -9,6 +9,7 @@
 import type { ImageModelSpec } from '../../contract'
 import type { DepthImageMeters, RgbImage } from '../ports'
 import { nearestSourceIndices, resizeLinearU8 } from './resize'
+import type { TensorData } from './worker-protocol'
 
 export type PreprocessSpec = Pick<
   ImageModelSpec,
@@ -29,6 +30,18 @@ export interface NetworkInput {
   planes: Float32Array
   rgb: Float32Array
   depth: Float32Array
+}
+
+/** The model's float inputs by name: one 4-channel tensor, or colour and depth apart. */
+export function floatFeeds(inputs: ImageModelSpec['inputs'], input: NetworkInput): Record<string, TensorData> {
+  const tensor = (channels: number, data: Float32Array): TensorData => ({
+    type: 'float32',
+    dims: [1, channels, input.height, input.width],
+    data,
+  })
+  return 'rgbd' in inputs
+    ? { [inputs.rgbd]: tensor(4, input.planes) }
+    : { [inputs.rgb]: tensor(3, input.rgb), [inputs.depth]: tensor(1, input.depth) }
 }
 
 const nearestCache = new Map<string, Int32Array>()

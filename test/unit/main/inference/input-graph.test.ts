@@ -14,16 +14,8 @@ import {
   inputPrefixGraphBytes,
   modelWithInputPrefix,
 } from '../../../../src-main/services/inference/input-graph'
-import {
-  elemFloat,
-  intAttribute,
-  intsAttribute,
-  modelBytes,
-  node,
-  tensorBytes,
-  tensorInfo,
-} from '../../../../src-main/services/inference/onnx-proto'
-import { preprocessFrame } from '../../../../src-main/services/inference/preprocess'
+import { floatFeeds, preprocessFrame } from '../../../../src-main/services/inference/preprocess'
+import { syntheticModelBytes } from '../../../../src-main/cli/benches/synthetic-pack'
 import type { TensorData } from '../../../../src-main/services/inference/worker-protocol'
 import { repoRoot } from '../../../helpers/prerequisites'
 
@@ -41,25 +33,13 @@ function cameraFrame(width: number, height: number) {
 
 function toOrt(feeds: Record<string, TensorData>): Record<string, ort.Tensor> {
   return Object.fromEntries(
-    Object.entries(feeds).map(([name, t]) => [
-      name,
-      t.type === 'uint8'
-        ? new ort.Tensor('uint8', t.data as Uint8Array, t.dims)
-        : new ort.Tensor('uint16', t.data as Uint16Array, t.dims),
-    ]),
+    Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.type, t.data as Float32Array, t.dims)]),
   )
 }
 
 /** The model's float inputs as the CPU path makes them. */
-function floatFeeds(image: ImageModelSpec, frame: ReturnType<typeof cameraFrame>): Record<string, ort.Tensor> {
-  const input = preprocessFrame(frame.rgb, frame.depthMeters, image)
-  const dims = (channels: number) => [1, channels, input.height, input.width]
-  return 'rgbd' in image.inputs
-    ? { [image.inputs.rgbd]: new ort.Tensor('float32', input.planes, dims(4)) }
-    : {
-        [image.inputs.rgb]: new ort.Tensor('float32', input.rgb, dims(3)),
-        [image.inputs.depth]: new ort.Tensor('float32', input.depth, dims(1)),
-      }
+function cpuFeeds(image: ImageModelSpec, frame: ReturnType<typeof cameraFrame>): Record<string, ort.Tensor> {
+  return toOrt(floatFeeds(image.inputs, preprocessFrame(frame.rgb, frame.depthMeters, image)))
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -98,32 +78,9 @@ function worstPixelCosine(a: Float32Array, b: Float32Array, dim: number): number
 const demoImage = (): ImageModelSpec =>
   modelManifestSchema.parse(JSON.parse(readFileSync(join(repoRoot, 'models', 'demo', 'model.json'), 'utf8'))).image
 
-/** rgb + depth → Concat → Conv 4→dim, 4×4 stride 4: a DVEFormer-shaped stand-in at a small size. */
 function syntheticModel(image: ImageModelSpec, dim: number): Uint8Array {
-  const { width, height } = image.inputSize
-  const weights = Float32Array.from({ length: dim * 4 * 16 }, (_, i) => Math.sin(i * 12.9898) * 0.1)
-  const split = 'rgbd' in image.inputs ? null : image.inputs
-  const rgbd = 'rgbd' in image.inputs ? image.inputs.rgbd : 'rgbd'
-  return modelBytes(
-    'synthetic',
-    [
-      ...(split ? [node('Concat', [split.rgb, split.depth], [rgbd], [intAttribute('axis', 1)])] : []),
-      node(
-        'Conv',
-        [rgbd, 'weight'],
-        [image.output],
-        [intsAttribute('kernel_shape', [4, 4]), intsAttribute('strides', [4, 4])],
-      ),
-    ],
-    split
-      ? [
-          tensorInfo(split.rgb, elemFloat, [1, 3, height, width]),
-          tensorInfo(split.depth, elemFloat, [1, 1, height, width]),
-        ]
-      : [tensorInfo(rgbd, elemFloat, [1, 4, height, width])],
-    [tensorInfo(image.output, elemFloat, [1, dim, height / 4, width / 4])],
-    [tensorBytes('weight', elemFloat, [dim, 4, 4, 4], weights)],
-  )
+  if ('rgbd' in image.inputs) throw new Error('the synthetic model takes colour and depth apart')
+  return syntheticModelBytes(image.inputs, image.output, image.inputSize.width, image.inputSize.height, dim)
 }
 
 const syntheticImage = (overrides: Partial<ImageModelSpec> = {}): ImageModelSpec => ({
@@ -137,7 +94,7 @@ const syntheticImage = (overrides: Partial<ImageModelSpec> = {}): ImageModelSpec
 async function outputsBothWays(model: Uint8Array, image: ImageModelSpec, frame: ReturnType<typeof cameraFrame>) {
   const bare = await ort.InferenceSession.create(model)
   const fused = await ort.InferenceSession.create(modelWithInputPrefix(model, image))
-  const expected = (await bare.run(floatFeeds(image, frame)))[image.output] as ort.Tensor
+  const expected = (await bare.run(cpuFeeds(image, frame)))[image.output] as ort.Tensor
   const actual = (await fused.run(toOrt(graphFeeds(image, frame)), [image.output]))[image.output] as ort.Tensor
   expect(actual.dims).toEqual(expected.dims)
   return { expected: expected.data as Float32Array, actual: actual.data as Float32Array }
@@ -198,7 +155,7 @@ describe('input prefix (normalisation in the graph)', () => {
     )
     const codes = async (session: ort.InferenceSession, feeds: Record<string, ort.Tensor>) =>
       (await session.run(feeds, [codesNames.codes]))[codesNames.codes]?.data as Int8Array
-    const expectedCodes = await codes(plain, floatFeeds(image, frame))
+    const expectedCodes = await codes(plain, cpuFeeds(image, frame))
     const actualCodes = await codes(fused, toOrt(graphFeeds(image, frame)))
     expect(maxAbsDiff(actualCodes, expectedCodes)).toBeLessThanOrEqual(1) // a rounding edge at most
     expect(maxAbs(actualCodes)).toBeGreaterThan(60)
