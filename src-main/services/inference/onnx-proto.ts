@@ -33,7 +33,7 @@ function intField(field: number, value: number): number[] {
   return [...key(field, wireVarint), ...varint(value)]
 }
 
-export function bytesField(field: number, payload: number[] | string): number[] {
+function bytesField(field: number, payload: number[] | string): number[] {
   const bytes = typeof payload === 'string' ? [...new TextEncoder().encode(payload)] : payload
   return [...key(field, wireBytes), ...varint(bytes.length), ...bytes]
 }

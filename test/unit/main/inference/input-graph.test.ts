@@ -159,6 +159,11 @@ describe('input prefix (normalisation in the graph)', () => {
     const actualCodes = await codes(fused, toOrt(graphFeeds(image, frame)))
     expect(maxAbsDiff(actualCodes, expectedCodes)).toBeLessThanOrEqual(1) // a rounding edge at most
     expect(maxAbs(actualCodes)).toBeGreaterThan(60)
+    // Prefixing a model that already has the encoder appended (its graph field twice) gives the same model.
+    const prefixedLast = await ort.InferenceSession.create(
+      modelWithInputPrefix(modelWithCodes(model, basis, image.output, 1), image),
+    )
+    expect([...(await codes(prefixedLast, toOrt(graphFeeds(image, frame))))]).toEqual([...actualCodes])
   })
 
   it('names the input it cannot replace', () => {
