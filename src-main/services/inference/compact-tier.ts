@@ -201,7 +201,8 @@ export class CompactTier {
   ): Promise<string> {
     const path = join(this.dir(modelId), fileName)
     await writeFileAtomic(path, await bytes())
-    // The encoder runs on the pack's providers (on a GPU, the codes are made there); the decoder is one small MatMul.
+    // The model with its input prefix and encoder runs on the pack's providers (on a GPU, the inputs are
+    // normalised and the codes made there; on the CPU provider that is CPU time); the decoder is one small MatMul.
     if (pack) await this.deps.loadOnProviders(sessionKey, path)
     else await this.deps.client.load(sessionKey, path, [cpuChoice])
     return sessionKey
