@@ -4,11 +4,9 @@
  * parsing, but an input cannot be removed that way, so here the ModelProto's graph is read field by
  * field and written back with those inputs left out; everything else is copied byte for byte.
  */
-import { key, varint } from './onnx-proto'
+import { key, varint, wireBytes, wireVarint } from './onnx-proto'
 
-const wireVarint = 0
 const wireFixed64 = 1
-const wireBytes = 2
 const wireFixed32 = 5
 const modelGraphField = 7
 const graphNodeField = 1

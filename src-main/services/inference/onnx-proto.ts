@@ -3,8 +3,8 @@
  * layout): only the fields those graphs use, field numbers from onnx/onnx.proto.
  */
 
-const wireVarint = 0
-const wireBytes = 2
+export const wireVarint = 0
+export const wireBytes = 2
 export const elemFloat = 1
 export const elemUint8 = 2
 export const elemInt8 = 3
