@@ -55,7 +55,12 @@ export class LiveLatencyTrail {
     return liveStages.slice(1).map((stage, k) => {
       const before = liveStages[k]!
       const spans = shown.map((t) => t[stage] - t[before]).sort((a, b) => a - b)
-      return { stage: stage as PartSummary['stage'], label: liveParts[stage as PartSummary['stage']], p50: percentile(spans, 50), p95: percentile(spans, 95) }
+      return {
+        stage: stage as PartSummary['stage'],
+        label: liveParts[stage as PartSummary['stage']],
+        p50: percentile(spans, 50),
+        p95: percentile(spans, 95),
+      }
     })
   }
 
@@ -70,7 +75,8 @@ export class LiveLatencyTrail {
       .sort((a, b) => a.index - b.index)
     // Earliest visible time among the frames shown at or after each position.
     const earliestFrom = shown.map((s) => s.visible)
-    for (let k = earliestFrom.length - 2; k >= 0; k--) earliestFrom[k] = Math.min(earliestFrom[k]!, earliestFrom[k + 1]!)
+    for (let k = earliestFrom.length - 2; k >= 0; k--)
+      earliestFrom[k] = Math.min(earliestFrom[k]!, earliestFrom[k + 1]!)
     const out: number[] = []
     let k = 0
     for (const [index, t] of [...this.frames.entries()].sort((a, b) => a[0] - b[0])) {

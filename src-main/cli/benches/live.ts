@@ -97,12 +97,18 @@ export const liveBench: Bench = {
       robot = await startRobotProcess({ sessionId: demo.id, rate: streamFps / recordedRate, home })
       const samples: MemorySample[] = []
       const simulatorRss: number[] = []
+      // Pairs held in memory waiting to be recorded (each ~ a raw depth image and a colour image).
+      const waiting: Array<{ atSec: number; pairs: number }> = []
       const started = performance.now()
       await api.live.connect({ url: robot.url, name: 'bench live' })
       const robotPid = robot.pid
       const sampler = setInterval(() => {
-        samples.push(sampleMemory((performance.now() - started) / 1000, [robotPid]))
+        const atSec = (performance.now() - started) / 1000
+        samples.push(sampleMemory(atSec, [robotPid]))
         simulatorRss.push(processRss(robotPid) ?? 0)
+        const status = services.live.current()?.status()
+        if (status)
+          waiting.push({ atSec, pairs: status.pairing.paired - status.framesRecorded - status.framesRejected })
       }, 1000)
       while (performance.now() - started < durationSec * 1000) {
         await sleep(1000)
@@ -180,7 +186,7 @@ export const liveBench: Bench = {
         ...memoryByFifths(samples, durationSec).map((fifth) => ({
           name: `  host RSS max in ${fifth.fromSec.toFixed(0)}–${fifth.toSec.toFixed(0)} s`,
           value: fifth.peak.rss / mib,
-          unit: describeSplit(fifth),
+          unit: `${describeSplit(fifth)}; pairs waiting to be recorded ≤ ${maxOf(waiting.filter((w) => w.atSec > fifth.fromSec && w.atSec <= fifth.toSec).map((w) => w.pairs))}`,
         })),
         { name: 'simulated robot RSS (not the console), max', value: maxOf(simulatorRss) / mib, unit: 'MiB' },
         {

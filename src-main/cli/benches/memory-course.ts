@@ -37,10 +37,7 @@ function procStatus(pid: number | 'self', field: string): number | null {
 function childPids(): number[] | null {
   try {
     return readdirSync('/proc/self/task').flatMap((task) =>
-      readFileSync(`/proc/self/task/${task}/children`, 'utf8')
-        .split(/\s+/)
-        .filter(Boolean)
-        .map(Number),
+      readFileSync(`/proc/self/task/${task}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number),
     )
   } catch {
     return null

@@ -39,7 +39,10 @@ export async function startRobotProcess(options: {
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`dve robot simulate did not start within ${startTimeoutMs / 1000} s`)), startTimeoutMs)
+    const timer = setTimeout(
+      () => reject(new Error(`dve robot simulate did not start within ${startTimeoutMs / 1000} s`)),
+      startTimeoutMs,
+    )
     const check = (): void => {
       const found = /Publishing .* at (ws:\/\/\S+)/.exec(out)
       if (!found) return

@@ -35,7 +35,9 @@ describe('FrameResultsAhead', () => {
       ahead.keep({ sessionId: 's', frameIndex: frame, queries: ['cup'] }, 'm', result(frame))
     expect(ahead.sizes.results).toBe(8)
     expect(ahead.find({ sessionId: 's', frameIndex: 3, queries: ['cup'] }, 'm')).toBeNull()
-    expect(await ahead.find({ sessionId: 's', frameIndex: 11, queries: ['cup'] }, 'm')).toMatchObject({ frameIndex: 11 })
+    expect(await ahead.find({ sessionId: 's', frameIndex: 11, queries: ['cup'] }, 'm')).toMatchObject({
+      frameIndex: 11,
+    })
     // Another model's or another question's result is not this one.
     expect(ahead.find({ sessionId: 's', frameIndex: 11, queries: ['cup'] }, 'other')).toBeNull()
     expect(ahead.find({ sessionId: 's', frameIndex: 11, queries: ['mug'] }, 'm')).toBeNull()
@@ -68,11 +70,16 @@ describe('QueryService.scoreAhead', () => {
     expect(score).toHaveBeenCalledTimes(2)
     expect(asked.frameIndex).toBe(15)
     expect(asked.heatmaps[0]?.region).not.toBeNull() // the sofa is in frame 15
-    const bytes = (await fixture.data.handle(asked.heatmaps[0]!.heatmapPath.replace('/data/', ''), new URLSearchParams()))
-      .body
+    const bytes = (
+      await fixture.data.handle(asked.heatmaps[0]!.heatmapPath.replace('/data/', ''), new URLSearchParams())
+    ).body
     expect(bytes.length).toBe(2 * 32 * 24)
     // Another question on the same frame is scored for itself.
-    await fixture.service.frame({ sessionId, frameIndex: 15, queries: [{ source: { kind: 'text', text: 'bean bag' } }] })
+    await fixture.service.frame({
+      sessionId,
+      frameIndex: 15,
+      queries: [{ source: { kind: 'text', text: 'bean bag' } }],
+    })
     expect(score).toHaveBeenCalledTimes(3)
   })
 })
