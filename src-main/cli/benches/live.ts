@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { writeHeapSnapshot } from 'node:v8'
 import { dataPrefix, type LiveStatus } from '../../contract'
 import { createServices } from '../../services/create-services'
 import { consolePaths, appRoot } from '../../platform/paths'
@@ -110,14 +111,22 @@ export const liveBench: Bench = {
         if (status)
           waiting.push({ atSec, pairs: status.pairing.paired - status.framesRecorded - status.framesRejected })
       }, 1000)
+      // DVE_BENCH_HEAP_SNAPSHOTS=<folder>: the JS heap after the first fifth and at the end, to compare.
+      const snapshots = process.env.DVE_BENCH_HEAP_SNAPSHOTS
+      let snapshotted = false
       while (performance.now() - started < durationSec * 1000) {
         await sleep(1000)
+        if (snapshots && !snapshotted && performance.now() - started > (durationSec * 1000) / 5) {
+          snapshotted = true
+          writeHeapSnapshot(join(snapshots, 'live-first-fifth.heapsnapshot'))
+        }
         if (!options.json)
           process.stderr.write(
             `\rlive bench: ${Math.round((performance.now() - started) / 1000)} / ${durationSec} s, ${services.live.current()?.status().framesRecorded ?? 0} frames`,
           )
       }
       clearInterval(sampler)
+      if (snapshots) writeHeapSnapshot(join(snapshots, 'live-end.heapsnapshot'))
       const beforeStop = services.live.current()!.status()
       const published = await robot.stop()
       robot = null
