@@ -29,6 +29,13 @@ const mib = 2 ** 20
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
+/** What else the window held: the recording backlog and how often a live-map step was running. */
+function courseNotes(window: Array<{ pairs: number; mapStep: boolean }>): string {
+  const pairs = Math.max(0, ...window.map((w) => w.pairs))
+  const steps = window.filter((w) => w.mapStep).length
+  return `pairs waiting to be recorded ≤ ${pairs}; a live-map step running in ${steps} of ${window.length} samples`
+}
+
 export const liveBench: Bench = {
   name: 'live',
   description:
@@ -99,18 +106,24 @@ export const liveBench: Bench = {
       const samples: MemorySample[] = []
       const simulatorRss: number[] = []
       // Pairs held in memory waiting to be recorded (each ~ a raw depth image and a colour image).
-      const waiting: Array<{ atSec: number; pairs: number }> = []
+      const waiting: Array<{ atSec: number; pairs: number; mapStep: boolean }> = []
       const started = performance.now()
       await api.live.connect({ url: robot.url, name: 'bench live' })
       const robotPid = robot.pid
-      const sampler = setInterval(() => {
+      const sample = async (): Promise<void> => {
         const atSec = (performance.now() - started) / 1000
         samples.push(sampleMemory(atSec, [robotPid]))
         simulatorRss.push(processRss(robotPid) ?? 0)
         const status = services.live.current()?.status()
+        const mapStep = (await services.jobs.list()).some((j) => j.kind === 'map' && j.state === 'running')
         if (status)
-          waiting.push({ atSec, pairs: status.pairing.paired - status.framesRecorded - status.framesRejected })
-      }, 1000)
+          waiting.push({
+            atSec,
+            pairs: status.pairing.paired - status.framesRecorded - status.framesRejected,
+            mapStep,
+          })
+      }
+      const sampler = setInterval(() => void sample(), 1000)
       // DVE_BENCH_HEAP_SNAPSHOTS=<folder>: the JS heap after the first fifth and at the end, to compare.
       const snapshots = process.env.DVE_BENCH_HEAP_SNAPSHOTS
       let snapshotted = false
@@ -195,7 +208,7 @@ export const liveBench: Bench = {
         ...memoryByFifths(samples, durationSec).map((fifth) => ({
           name: `  host RSS max in ${fifth.fromSec.toFixed(0)}–${fifth.toSec.toFixed(0)} s`,
           value: fifth.peak.rss / mib,
-          unit: `${describeSplit(fifth)}; pairs waiting to be recorded ≤ ${maxOf(waiting.filter((w) => w.atSec > fifth.fromSec && w.atSec <= fifth.toSec).map((w) => w.pairs))}`,
+          unit: `${describeSplit(fifth)}; ${courseNotes(waiting.filter((w) => w.atSec > fifth.fromSec && w.atSec <= fifth.toSec))}`,
         })),
         { name: 'simulated robot RSS (not the console), max', value: maxOf(simulatorRss) / mib, unit: 'MiB' },
         {

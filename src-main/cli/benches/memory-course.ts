@@ -76,6 +76,8 @@ export interface FifthSummary {
   toSec: number
   /** The window's sample with the most host RSS (its split is shown). */
   peak: MemorySample
+  /** Least host RSS in the window: the floor under transient peaks (a map step's fusion worker). */
+  rssMin: number
   /** Most child-process RSS seen in the window. */
   childrenRssMax: number | null
 }
@@ -90,16 +92,22 @@ export function memoryByFifths(samples: MemorySample[], durationSec: number): Fi
     if (inWindow.length === 0) continue
     const peak = inWindow.reduce((a, b) => (b.rss > a.rss ? b : a))
     const children = inWindow.map((s) => s.childrenRss).filter((v): v is number => v !== null)
-    out.push({ fromSec, toSec, peak, childrenRssMax: children.length ? Math.max(...children) : null })
+    out.push({
+      fromSec,
+      toSec,
+      peak,
+      rssMin: Math.min(...inWindow.map((s) => s.rss)),
+      childrenRssMax: children.length ? Math.max(...children) : null,
+    })
   }
   return out
 }
 
-/** One line of the split: "heap 120 (used 98), external 80 (ArrayBuffers 70), file 40, native rest 300; children 700". */
+/** One line of the split at the peak, and the window's least RSS. */
 export function describeSplit(summary: FifthSummary): string {
   const s = summary.peak
   const m = (bytes: number): string => (bytes / mib).toFixed(0)
   const file = s.rssFile === null ? '' : `, file-backed ${m(s.rssFile)}`
   const children = summary.childrenRssMax === null ? '' : `; child processes ${m(summary.childrenRssMax)} MiB`
-  return `MiB: JS heap ${m(s.heapTotal)} (used ${m(s.heapUsed)}), external ${m(s.external)} (ArrayBuffers ${m(s.arrayBuffers)})${file}, native rest ${m(nativeRest(s))}${children}`
+  return `MiB (least ${m(summary.rssMin)}): JS heap ${m(s.heapTotal)} (used ${m(s.heapUsed)}), external ${m(s.external)} (ArrayBuffers ${m(s.arrayBuffers)})${file}, native rest ${m(nativeRest(s))}${children}`
 }

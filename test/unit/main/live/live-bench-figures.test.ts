@@ -73,10 +73,11 @@ describe('memory course', () => {
       [80, 100],
     ])
     expect(fifths.map((f) => f.peak.rss / mib)).toEqual([219, 219, 219, 219, 219])
+    expect(fifths.map((f) => f.rssMin / mib)).toEqual([200, 200, 200, 200, 200])
     expect(fifths.map((f) => f.childrenRssMax! / mib)).toEqual([120, 140, 160, 180, 200])
     expect(nativeRest(fifths[0]!.peak) / mib).toBe(219 - 50 - 30 - 10)
     expect(describeSplit(fifths[0]!)).toBe(
-      'MiB: JS heap 50 (used 40), external 30 (ArrayBuffers 20), file-backed 10, native rest 129; child processes 120 MiB',
+      'MiB (least 200): JS heap 50 (used 40), external 30 (ArrayBuffers 20), file-backed 10, native rest 129; child processes 120 MiB',
     )
   })
 
