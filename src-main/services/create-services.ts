@@ -2,6 +2,7 @@
  * The composition root: builds every service from one config. Both hosts (Electron, browser-mode
  * server), the CLI and the tests call this and nothing else.
  */
+import sharp from 'sharp'
 import type { AppInfo, ConsoleApi, LogLine } from '../contract'
 import type { NativeProcessLauncher } from '../platform/native-process'
 import { consolePaths, type ConsolePaths } from '../platform/paths'
@@ -19,7 +20,7 @@ import { QueryService } from './query/query-service'
 import { createMapping } from './mapping/create-mapping'
 import { SegmentationService } from './segmentation/segmentation-service'
 import { createClasses } from './classes/create-classes'
-import { LiveService } from './live/live-service'
+import { LiveService, type LiveHooks } from './live/live-service'
 
 export interface ServicesConfig {
   host: AppInfo['host']
@@ -31,6 +32,8 @@ export interface ServicesConfig {
   dataRoots?: string[]
   /** Starts the native-work process; Electron passes utilityProcess, the default forks a Node child. */
   launchNative?: NativeProcessLauncher
+  /** Observers of the live link (`dve bench live` times the user's path through the real service). */
+  liveHooks?: LiveHooks
 }
 
 export interface Services {
@@ -52,6 +55,9 @@ export interface Services {
 const jobDrainMs = 60_000
 
 export async function createServices(config: ServicesConfig): Promise<Services> {
+  // libvips keeps the last 100 operations (up to 50 MB) for reuse; the console never repeats one
+  // (every frame is new bytes; a live link encodes 60 images a second), so that cache only holds memory.
+  sharp.cache(false)
   const paths = config.paths ?? consolePaths()
   const events = new EventBus()
   const logger = new Logger(events, config.echoLog ?? null)
@@ -162,9 +168,14 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     logger,
     embedder: () =>
       inference.models.activePack()
-        ? (sessionId, index) => inference.inference.frameEmbeddings(sessionId, index).then(() => undefined)
+        ? async (sessionId, index) => {
+            await inference.inference.frameEmbeddings(sessionId, index)
+            // The live view's heatmap in the same model turn: its request would wait behind the next frame.
+            await query.scoreAhead(sessionId, index).catch(() => undefined)
+          }
         : null,
     buildMap: (options) => map.build(options),
+    hooks: config.liveHooks,
   })
   disposers.push(() => live.dispose())
 

@@ -66,8 +66,16 @@ export interface EmbeddingMap {
 
 /** Embeddings from the active model pack (implemented by the inference service). */
 export interface EmbeddingProvider {
-  /** Runs the model (or reads the cache) for one frame. */
-  frameEmbeddings(sessionId: string, frameIndex: number, signal?: AbortSignal): Promise<EmbeddingMap>
+  /**
+   * Runs the model (or reads the cache) for one frame. `background`: work nobody waits on frame by
+   * frame (a map build); what a view waits on overtakes it in the model's queue.
+   */
+  frameEmbeddings(
+    sessionId: string,
+    frameIndex: number,
+    signal?: AbortSignal,
+    options?: { background?: boolean },
+  ): Promise<EmbeddingMap>
   /** L2-normalised text embeddings, prompt template applied. One row of `dim` per text. */
   textEmbeddings(texts: string[]): Promise<Float32Array[]>
   /** Identity of the active model (cache keys, map files); null when none is loaded. */

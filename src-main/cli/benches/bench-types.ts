@@ -18,6 +18,8 @@ export interface BenchOptions {
   json: boolean
   /** `--model <pack folder | synthetic>`: benches that take a model pack use it. */
   model?: string
+  /** `--seconds <s>`: how long a bench that streams runs (live: default 300, --quick 30). */
+  seconds?: number
 }
 
 export interface Bench {

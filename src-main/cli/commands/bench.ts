@@ -17,7 +17,11 @@ export function registerBenchCommand(program: Command, ctx: CliContext): void {
       '--model <pack>',
       "inference: a model pack folder (or 'synthetic', DVEFormer's sizes) for the added-CPU and cache-write rows",
     )
-    .action(async (names: string[], options: { quick?: boolean; json?: boolean; model?: string }) => {
+    .option('--seconds <s>', 'live: how long the simulated stream runs (default 300 s, --quick 30 s)')
+    .action(async (names: string[], options: { quick?: boolean; json?: boolean; model?: string; seconds?: string }) => {
+      const seconds = options.seconds === undefined ? undefined : Number(options.seconds)
+      if (seconds !== undefined && !(seconds >= 10))
+        throw new Error(`dve bench: --seconds must be a number of seconds ≥ 10 (got "${options.seconds}").`)
       const known = [...benches, ...namedOnlyBenches]
       const chosen = names.length ? known.filter((b) => names.includes(b.name)) : benches
       const unknown = names.filter((n) => !known.some((b) => b.name === n))
@@ -31,6 +35,7 @@ export function registerBenchCommand(program: Command, ctx: CliContext): void {
           quick: Boolean(options.quick),
           json: Boolean(options.json),
           model: options.model,
+          seconds,
         })
         results[bench.name] = rows
         if (!options.json) printRows(ctx, bench.name, rows)

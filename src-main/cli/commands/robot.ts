@@ -64,6 +64,9 @@ export function registerRobotCommand(program: Command, ctx: CliContext): void {
         )
         ctx.out(`Topics: ${simulator.topics().join(', ')}`)
         ctx.out(`Connect with: dve live ${simulator.url}   (or Library → Connect… in the console)`)
+        // Said however the process ends (the CLI's own Ctrl-C/SIGTERM handling may exit first); close()
+        // stops publishing at once, so the count is what went out.
+        process.once('exit', () => ctx.out(`Published ${simulator.published} frames.`))
         const stop = async (): Promise<void> => {
           await simulator.close()
           await services.dispose()
@@ -72,7 +75,6 @@ export function registerRobotCommand(program: Command, ctx: CliContext): void {
         process.once('SIGINT', () => void stop())
         process.once('SIGTERM', () => void stop())
         await simulator.finished()
-        ctx.out(`Published ${simulator.published} frames.`)
         await simulator.close()
         await services.dispose()
       },

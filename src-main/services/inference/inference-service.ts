@@ -33,6 +33,7 @@ import { decodeHalf } from './float16'
 import type { ModelSettingsFile } from './model-settings'
 import type { ModelsService } from './models-service'
 import type { LoadedPack } from './pack-loader'
+import { dot, headInput, mapKey, textTower } from './pack-inputs'
 import type { Priority, InferenceWorkerClient } from './worker-client'
 import type { EmbedTimings, EmbeddingMapData } from './worker-protocol'
 
@@ -56,13 +57,18 @@ interface MapMeta {
   scaleY: number
 }
 
+interface Embedded {
+  map: EmbeddingMap
+  embeddedNow: boolean
+}
+
 const maxMeta = 256
 const keepRuns = 20
 
 export class InferenceService
   implements ServiceApi<typeof inferenceSpec>, EmbeddingProvider, FrameScorer, FrameClassifier, PromptTemplateSource
 {
-  private readonly inFlight = new Map<string, Promise<EmbeddingMap>>()
+  private readonly inFlight = new Map<string, Promise<Embedded>>()
   /** Size and scale of maps seen lately, so scoring a resident map needs no cache read. */
   private readonly meta = new Map<string, MapMeta>()
   private readonly runs = new Map<string, Promise<BatchRunSummary>>()
@@ -182,26 +188,15 @@ export class InferenceService
     return textTower(pack).embed(this.deps.client, texts)
   }
 
-  async frameEmbeddings(sessionId: string, frameIndex: number, signal?: AbortSignal): Promise<EmbeddingMap> {
+  async frameEmbeddings(
+    sessionId: string,
+    frameIndex: number,
+    signal?: AbortSignal,
+    options?: { background?: boolean },
+  ): Promise<EmbeddingMap> {
     const pack = await this.deps.models.ensureLoaded()
-    const key = mapKey(pack, sessionId, frameIndex)
-    let pending = this.inFlight.get(key)
-    if (!pending) {
-      pending = (async () => {
-        const cached = await this.deps.cache.get(pack.modelId, sessionId, frameIndex)
-        if (cached) return this.toEmbeddingMap(pack, key, cached)
-        const { map } = await this.embed(
-          pack,
-          await this.deps.frames.loadFrame(sessionId, frameIndex),
-          'interactive',
-          signal,
-        )
-        await this.deps.cache.put(pack.modelId, sessionId, frameIndex, map)
-        return this.toEmbeddingMap(pack, key, map)
-      })().finally(() => this.inFlight.delete(key))
-      this.inFlight.set(key, pending)
-    }
-    return pending
+    return (await this.embeddings(pack, sessionId, frameIndex, signal, options?.background ? 'batch' : 'interactive'))
+      .map
   }
 
   async scoreFrame(
@@ -260,6 +255,34 @@ export class InferenceService
 
   // --- internals --------------------------------------------------------------------------------
 
+  /** The frame's map from the cache, else embedded now (`embeddedNow`: the worker holds it resident). */
+  private embeddings(
+    pack: LoadedPack,
+    sessionId: string,
+    frameIndex: number,
+    signal?: AbortSignal,
+    priority: Priority = 'interactive',
+  ): Promise<Embedded> {
+    const key = mapKey(pack, sessionId, frameIndex)
+    let pending = this.inFlight.get(key)
+    if (!pending) {
+      pending = (async () => {
+        const cached = await this.deps.cache.get(pack.modelId, sessionId, frameIndex)
+        if (cached) return { map: await this.toEmbeddingMap(pack, key, cached), embeddedNow: false }
+        const { map } = await this.embed(
+          pack,
+          await this.deps.frames.loadFrame(sessionId, frameIndex),
+          priority,
+          signal,
+        )
+        await this.deps.cache.put(pack.modelId, sessionId, frameIndex, map)
+        return { map: await this.toEmbeddingMap(pack, key, map), embeddedNow: true }
+      })().finally(() => this.inFlight.delete(key))
+      this.inFlight.set(key, pending)
+    }
+    return pending
+  }
+
   /** Sends a request that needs the frame's map in the worker; sends the map along when the worker lacks it. */
   private async withResidentMap<R>(
     pack: LoadedPack,
@@ -269,16 +292,22 @@ export class InferenceService
     send: (key: string, map: EmbeddingMapData | null) => Promise<R>,
   ): Promise<{ meta: MapMeta; response: R }> {
     const key = mapKey(pack, sessionId, frameIndex)
-    const known = this.meta.get(key)
-    if (known) {
+    const resident = async (meta: MapMeta): Promise<{ meta: MapMeta; response: R } | null> => {
       try {
-        return { meta: known, response: await send(key, null) }
+        return { meta, response: await send(key, null) }
       } catch (error) {
         if (!(error instanceof ConsoleError && error.detail?.missingMap)) throw error
+        return null
       }
     }
-    const map = await this.frameEmbeddings(sessionId, frameIndex, signal)
+    const known = this.meta.get(key)
+    const sent = known ? await resident(known) : null
+    if (sent) return sent
+    const { map, embeddedNow } = await this.embeddings(pack, sessionId, frameIndex, signal)
     const meta = this.meta.get(key) as MapMeta
+    // A frame embedded just now is resident in the worker: its map need not travel back (megabytes).
+    const again = embeddedNow ? await resident(meta) : null
+    if (again) return again
     return { meta, response: await send(key, { dim: map.dim, width: map.width, height: map.height, data: map.data }) }
   }
 
@@ -363,39 +392,4 @@ export class InferenceService
     if (this.meta.size > maxMeta) this.meta.delete(this.meta.keys().next().value as string)
     return meta
   }
-}
-
-function mapKey(pack: LoadedPack, sessionId: string, frameIndex: number): string {
-  return `${pack.modelId}/${sessionId}/${frameIndex}`
-}
-
-/** K vectors of the model's dim as one row-major block, checked. */
-function headInput(pack: LoadedPack, vectors: Float32Array[], bias: Float32Array | null | undefined) {
-  const dim = pack.manifest.image.embeddingDim
-  const count = vectors.length
-  if (count === 0) throw new ConsoleError('invalid_input', 'A head needs at least one vector.')
-  const flat = new Float32Array(count * dim)
-  vectors.forEach((v, k) => {
-    if (v.length !== dim)
-      throw new ConsoleError('invalid_input', `Vector ${k} has ${v.length} values; the model's embeddings have ${dim}.`)
-    flat.set(v, k * dim)
-  })
-  if (bias && bias.length !== count)
-    throw new ConsoleError('invalid_input', `bias has ${bias.length} values for ${count} vectors.`)
-  return { vectors: flat, count, bias: bias ?? null }
-}
-
-function textTower(pack: LoadedPack) {
-  if (!pack.text)
-    throw new ConsoleError(
-      'unsupported',
-      `Model pack "${pack.entry.id}" has no text encoder (no "text" block in its model.json).`,
-    )
-  return pack.text
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0
-  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number)
-  return sum
 }

@@ -23,6 +23,9 @@ import { suggestTopics } from './topic-choice'
 
 type Spec = typeof liveSpec
 
+/** What benchmarks and tests may observe of a live link. */
+export type LiveHooks = Pick<LiveSourceDeps, 'onFrame' | 'onModelStart' | 'onEmbedded'>
+
 export interface LiveServiceDeps {
   libraryDir: string
   store: SessionStore
@@ -35,7 +38,7 @@ export interface LiveServiceDeps {
   /** How often the live map grows (default 10 s). */
   mapEveryMs?: number
   /** Hooks for benchmarks and tests. */
-  hooks?: Pick<LiveSourceDeps, 'onFrame' | 'onEmbedded'>
+  hooks?: LiveHooks
 }
 
 /** Status events at most this often. */

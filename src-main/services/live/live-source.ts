@@ -24,6 +24,7 @@ import { subscribeLiveTopics, type RosReader } from './live-subscription'
 import { initialLiveStatus } from './live-status'
 import { listProblem } from './problem-list'
 import { RateMeter } from './rate-meter'
+import { RecordQueue } from './record-queue'
 import { StampPairer } from './stamp-pairing'
 import { cameraInfoSchemas, tfSchemas } from './topic-choice'
 
@@ -34,6 +35,8 @@ export interface LiveSourceDeps {
   embed: ((sessionId: string, frameIndex: number) => Promise<void>) | null
   /** A frame was recorded (`arrivalMs`: performance.now() when its pair was complete). */
   onFrame?: (frame: SessionFrame, sessionId: string, arrivalMs: number) => void
+  /** The model started on a frame (it waited from onFrame until here). */
+  onModelStart?: (frameIndex: number, sessionId: string) => void
   /** The model finished a frame. */
   onEmbedded?: (frameIndex: number, sessionId: string, arrivalMs: number) => void
   /** The state changed in a way worth telling at once (connected, lost, failed, stopped). */
@@ -54,6 +57,10 @@ const backoffMs = [500, 1_000, 2_000, 4_000, 5_000]
 const cameraInfoWaitMs = 3_000
 /** How far from a tf sample a pose may be looked up. */
 const tfMaxGapSec = 0.1
+/** How much /tf history is kept: poses are looked up when a pair is recorded, at most a backlog (~10 s) late. */
+const tfKeepSec = 30
+/** Old /tf samples are forgotten every this many /tf messages. */
+const tfForgetEvery = 300
 /** Pairs waiting to be written before the link is said to outrun the disk. */
 const backlogWarning = 90
 /** Most pairs held in memory waiting to be written (10 s at 30 fps): memory stays bounded. */
@@ -68,12 +75,11 @@ export class LiveSource {
   private readonly pairer: StampPairer<RosAnyImage, RosAnyImage>
   private tf = new TfBuffer()
   private tfDirty = false
+  private tfMessages = 0
   private cameraInfo: RosCameraInfo | null = null
   private cameraInfoArrived: (() => void) | null = null
   private writer: LiveSessionWriter | null = null
-  private writing: Promise<void> = Promise.resolve()
-  private backlog = 0
-  private behind = 0
+  private readonly recording: RecordQueue<Pair>
   private readonly scheduler: LatestFrameScheduler<{ sessionId: string; index: number; arrivalMs: number }> | null
   private readonly arrivals = new RateMeter()
   private readonly embeddings = new RateMeter()
@@ -92,13 +98,30 @@ export class LiveSource {
   ) {
     this.options = { ...options, pairToleranceMs: options.pairToleranceMs ?? 20 }
     this.pairer = new StampPairer({ epsilonSec: this.options.pairToleranceMs / 1000 })
+    this.recording = new RecordQueue((pair) => this.record(pair), {
+      max: maxBacklog,
+      warnAt: backlogWarning,
+      onBehind: (waiting) =>
+        this.problem(`Recording is ${waiting} frames behind the robot: the disk or CPU is slower than the stream.`),
+      onRefused: (refused) => {
+        this.state.framesRejected++
+        if (refused === 1 || refused % 100 === 0)
+          this.problem(
+            `Recording is ${maxBacklog} frames behind the robot (this computer is slower than the stream): ${refused} frames were not recorded so far.`,
+          )
+      },
+      onError: (error) => this.problem(`A live frame could not be recorded: ${errorText(error)}`),
+    })
     this.scheduler = deps.embed
       ? new LatestFrameScheduler(
           async (job) => {
+            deps.onModelStart?.(job.index, job.sessionId)
             await deps.embed!(job.sessionId, job.index)
             this.embeddings.tick()
             this.state.model.latestFrameIndex = job.index
             deps.onEmbedded?.(job.index, job.sessionId, job.arrivalMs)
+            // The views ask for the new frame's heatmap now, not at the next status tick (up to 250 ms later).
+            deps.onChange?.()
           },
           (error) => {
             this.state.model.state = 'failed'
@@ -147,7 +170,7 @@ export class LiveSource {
     this.stopping = true
     this.link?.close()
     await this.running
-    await this.writing
+    await this.recording.idle()
     await this.scheduler?.stop()
     await this.writer?.close()
     if (this.state.state !== 'failed') this.state.state = 'stopped'
@@ -258,6 +281,7 @@ export class LiveSource {
       for (const transform of (message as { transforms: RosTransformStamped[] }).transforms)
         this.tf.add(transform, channel.topic.endsWith('tf_static'))
       this.tfDirty = true
+      if (++this.tfMessages % tfForgetEvery === 0) this.tf.forgetOlderThan(tfKeepSec)
     } else if (cameraInfoSchemas.has(channel.schemaName) && channel.topic === topics.cameraInfoTopic) {
       this.cameraInfo = message as RosCameraInfo
       this.cameraInfoArrived?.()
@@ -271,29 +295,9 @@ export class LiveSource {
       const arrivalMs = performance.now()
       for (const [colour, depth] of pairs) {
         this.arrivals.tick(arrivalMs)
-        this.enqueue({ colour: colour.item, depth: depth.item, stampSec: depth.stampSec, arrivalMs })
+        this.recording.push({ colour: colour.item, depth: depth.item, stampSec: depth.stampSec, arrivalMs })
       }
     }
-  }
-
-  /**
-   * Pairs are recorded one after another, in order. When this computer cannot keep up (disk or
-   * CPU), at most `maxBacklog` wait in memory; newer ones are then not recorded, counted and said.
-   */
-  private enqueue(pair: Pair): void {
-    if (this.backlog >= maxBacklog) {
-      this.behind++
-      this.state.framesRejected++
-      if (this.behind === 1 || this.behind % 100 === 0)
-        this.problem(
-          `Recording is ${maxBacklog} frames behind the robot (this computer is slower than the stream): ${this.behind} frames were not recorded so far.`,
-        )
-      return
-    }
-    this.backlog++
-    if (this.backlog === backlogWarning)
-      this.problem(`Recording is ${backlogWarning} frames behind the robot: the disk or CPU is slower than the stream.`)
-    this.writing = this.writing.then(() => this.record(pair)).finally(() => this.backlog--)
   }
 
   private async record(pair: Pair): Promise<void> {

@@ -192,7 +192,7 @@ async function toFusionFrame(
   const [labels, embeddings] = await Promise.all([
     deps.frames.loadLabels(frame.sessionId, frame.frameIndex),
     modelId && deps.embeddings
-      ? deps.embeddings.frameEmbeddings(frame.sessionId, frame.frameIndex, signal)
+      ? deps.embeddings.frameEmbeddings(frame.sessionId, frame.frameIndex, signal, { background: true })
       : Promise.resolve(null),
   ])
   // Arrays are copied: they are transferred to the worker, and the reader's caches keep their own.

@@ -40,6 +40,7 @@ import type {
 import { caregiverAnswer } from './caregiver-answer'
 import { poolCells } from './embedding-pooling'
 import { summariseHeatmap } from './frame-heatmap'
+import { FrameResultsAhead } from './frame-results-ahead'
 import { HeatmapCache } from './heatmap-cache'
 import { QueryHistoryStore } from './query-history-store'
 import { cleanQueryText } from './query-text'
@@ -83,6 +84,7 @@ const maxClickCandidates = 64
 
 export class QueryService implements ServiceApi<typeof querySpec> {
   private readonly heatmaps: HeatmapCache
+  private readonly ahead = new FrameResultsAhead<AskQuery>()
   private readonly store: QueryHistoryStore
   private readonly indexStore: SessionIndexStore
   private indexes: SessionIndexes | null = null
@@ -96,6 +98,24 @@ export class QueryService implements ServiceApi<typeof querySpec> {
   // The CLI and tests call the service directly, so each method applies the schema's defaults itself.
   async frame(raw: Input<'frame'>): Promise<FrameQueryResult> {
     const input = checked('frame', raw)
+    this.ahead.asked(input)
+    return this.ahead.find(input, this.deps.embeddings?.activeModelId() ?? null) ?? this.scoreFrame(input)
+  }
+
+  /**
+   * Scores a frame just embedded for the queries its session's view asked last (the live view asks
+   * every new frame), so the heatmap is ready when the view asks rather than behind the next embedding.
+   */
+  async scoreAhead(sessionId: string, frameIndex: number): Promise<void> {
+    const queries = this.ahead.watching(sessionId)
+    if (!queries) return
+    const input = { sessionId, frameIndex, queries }
+    const result = this.scoreFrame(input)
+    this.ahead.keep(input, this.deps.embeddings?.activeModelId() ?? null, result)
+    await result
+  }
+
+  private async scoreFrame(input: z.output<(typeof querySpec)['frame']['input']>): Promise<FrameQueryResult> {
     const scorer = this.require(this.deps.scorer, 'the inference service (FrameScorer)')
     const scored = await Promise.all(input.queries.map((query) => this.deps.scoring.prepare(query)))
     // One scorer call for every query and its negatives: one embedding read and one MatMul per frame.

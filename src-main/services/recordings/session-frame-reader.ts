@@ -113,6 +113,9 @@ export class SessionFrameReader implements FrameReader {
   }
 
   private cached<T extends CachedImage>(session: StoredSession, key: string, load: () => Promise<T>): Promise<T> {
+    // A live recording's frames are read about once each, as they arrive (the model, the live view):
+    // kept, they would only fill the cache at the stream's pace and push out what is being browsed.
+    if (this.store.isLive(session.dir)) return load()
     // The manifest version is part of the key: a session re-imported under the same id never hits old frames.
     return this.cache.getOrLoad(`${session.id}@${session.version}/${key}`, load) as Promise<T>
   }

@@ -75,6 +75,11 @@ export class SessionStore {
     this.cache.set(session.id, session)
   }
 
+  /** Whether the session in `dir` is being recorded live. */
+  isLive(dir: string): boolean {
+    return this.live.has(dir)
+  }
+
   /** Back to reading the session from disk (its final session.json is written). */
   endLive(dir: string): void {
     const session = this.live.get(dir)

@@ -61,6 +61,19 @@ export class TfBuffer {
     return this.edges.size
   }
 
+  /**
+   * Forgets dynamic samples more than `keepSec` older than their edge's newest, keeping two: a live
+   * link's tree stays the size of a window instead of growing with every /tf message.
+   */
+  forgetOlderThan(keepSec: number): void {
+    for (const edge of this.edges.values()) {
+      if (edge.isStatic || edge.samples.length <= 2) continue
+      const newestSec = edge.samples.reduce((newest, s) => Math.max(newest, s.timeSec), Number.NEGATIVE_INFINITY)
+      const kept = edge.samples.filter((s) => s.timeSec >= newestSec - keepSec)
+      edge.samples = kept.length >= 2 ? kept : edge.samples.slice(-2)
+    }
+  }
+
   /** Sorts dynamic samples once all messages are in. */
   finish(): void {
     for (const edge of this.edges.values()) edge.samples.sort((a, b) => a.timeSec - b.timeSec)

@@ -121,3 +121,34 @@ describe('tf lookups for live frames', () => {
     }
   })
 })
+
+describe('a live tf buffer stays a window', () => {
+  it('forgets samples older than the window and still interpolates inside it', () => {
+    const tf = new TfBuffer()
+    const at = (x: number): RosTransformStamped['transform'] => ({
+      translation: { x, y: 0, z: 0 },
+      rotation: { x: 0, y: 0, z: 0, w: 1 },
+    })
+    // 60 s of /tf at 30 Hz, the robot moving 1 m/s along x.
+    for (let k = 0; k < 1800; k++) tf.add(stamped('odom', 'camera_link', k / 30, at(k / 30)), false)
+    tf.forgetOlderThan(30)
+    tf.finish()
+    expect(tf.lookup('camera_link', 'odom', 20, 0.1)).toMatch(/no tf "odom" → "camera_link" within 0.1 s/)
+    const pose = tf.lookup('camera_link', 'odom', 45.01, 0.1)
+    expect(typeof pose).not.toBe('string')
+    expect((pose as number[])[3]).toBeCloseTo(45.01, 6)
+  })
+
+  it('keeps the last two samples of an edge that went quiet', () => {
+    const tf = new TfBuffer()
+    const still = { translation: { x: 1, y: 2, z: 3 }, rotation: { x: 0, y: 0, z: 0, w: 1 } }
+    for (const t of [0, 1, 2]) tf.add(stamped('odom', 'camera_link', t, still), false)
+    tf.add(stamped('odom', 'base', 100, still), false)
+    tf.add(stamped('odom', 'base', 101, still), false)
+    tf.forgetOlderThan(0.5)
+    tf.finish()
+    expect(typeof tf.lookup('camera_link', 'odom', 2, 0.1)).not.toBe('string')
+    expect(typeof tf.lookup('camera_link', 'odom', 1.5, 0.1)).not.toBe('string')
+    expect(tf.lookup('camera_link', 'odom', 0, 0.1)).toMatch(/within 0.1 s/)
+  })
+})

@@ -28,6 +28,18 @@ describe('SessionFrameReader', () => {
     expect(frame.timestampSec).toBeCloseTo(0.2)
   })
 
+  it("keeps decoded frames, but not a live recording's (each is read about once, as it arrives)", async () => {
+    const { store, reader: frames } = await reader()
+    const session = await store.get('s1')
+    expect(await frames.depthRaw('s1', 1)).toBe(await frames.depthRaw('s1', 1))
+    store.setLive(session)
+    const [first, again] = [await frames.depthRaw('s1', 2), await frames.depthRaw('s1', 2)]
+    expect(first).not.toBe(again)
+    expect([...again.data]).toEqual([...first.data])
+    store.endLive(session.dir)
+    expect(await frames.depthRaw('s1', 2)).toBe(await frames.depthRaw('s1', 2))
+  })
+
   it('scales RGB stored at another size to the depth camera', async () => {
     const { reader: frames } = await reader({ rgbSize: { width: 64, height: 48 } })
     const frame = await frames.loadFrame('s1', 0)
