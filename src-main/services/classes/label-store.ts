@@ -11,7 +11,7 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { encode } from 'fast-png'
 import { ConsoleError, type ClassDef } from '../../contract'
-import { writeFileAtomic, writeJsonAtomic } from '../../platform/atomic-write'
+import { jsonFileText, writeFileAtomic } from '../../platform/atomic-write'
 import { decodePng, type DecodedPng } from '../images/png-decoding'
 
 export interface LabelMask {
@@ -36,9 +36,10 @@ export function encodeLabelPng(mask: LabelMask, classCount: number): Uint8Array 
 /** `classes.json` naming every mask value. */
 export const classTableFileName = 'classes.json'
 
+/** Writes the table, unless the file already says the same (a save per stroke would otherwise sync it each time). */
 export async function writeClassTable(dir: string, classSetId: string, classes: ClassDef[]): Promise<string> {
   const path = join(dir, classTableFileName)
-  await writeJsonAtomic(path, {
+  const text = jsonFileText({
     classSetId,
     maskValues: 'class index + 1; 0 = unlabelled',
     classes: [
@@ -46,6 +47,7 @@ export async function writeClassTable(dir: string, classSetId: string, classes: 
       ...classes.map((c, k) => ({ id: k + 1, name: c.name, color: c.color })),
     ],
   })
+  if ((await readFile(path, 'utf8').catch(() => null)) !== text) await writeFileAtomic(path, text)
   return path
 }
 
