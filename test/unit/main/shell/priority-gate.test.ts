@@ -22,13 +22,19 @@ function blocker(started: string[], name: string) {
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0))
 
+/** A two-slot gate with both slots taken by foreground work that runs until released. */
+function fullGate() {
+  const gate = new PriorityGate(2)
+  const started: string[] = []
+  const a = blocker(started, 'fg-a')
+  const b = blocker(started, 'fg-b')
+  const running = [gate.run(request(false), a.work), gate.run(request(false), b.work)]
+  return { gate, started, a, b, running }
+}
+
 describe('PriorityGate', () => {
   it('serves a foreground request before the prefetches queued ahead of it', async () => {
-    const gate = new PriorityGate(2)
-    const started: string[] = []
-    const a = blocker(started, 'fg-a')
-    const b = blocker(started, 'fg-b')
-    const running = [gate.run(request(false), a.work), gate.run(request(false), b.work)]
+    const { gate, started, a, b, running } = fullGate()
     const prefetches = ['bg-1', 'bg-2', 'bg-3'].map((name) =>
       gate.run(request(true), async () => {
         started.push(name)
@@ -69,11 +75,7 @@ describe('PriorityGate', () => {
   })
 
   it('drops a queued request whose client aborted, without running its work', async () => {
-    const gate = new PriorityGate(2)
-    const started: string[] = []
-    const a = blocker(started, 'a')
-    const b = blocker(started, 'b')
-    const running = [gate.run(request(false), a.work), gate.run(request(false), b.work)]
+    const { gate, a, b, running } = fullGate()
     const aborted = request(true)
     let ran = false
     const queued = gate.run(aborted, async () => {
