@@ -4,6 +4,13 @@
  */
 export const dataPrefix = '/data/'
 
+/**
+ * Request header saying a data request is background work (the Player's neighbour prefetch): the
+ * server serves the frames a person asked for first. Absent = foreground.
+ */
+export const dataPriorityHeader = 'x-dve-priority'
+export const backgroundPriority = 'background'
+
 export const resourcePaths = {
   sessionThumbnail: (sessionId: string) => `${dataPrefix}sessions/${enc(sessionId)}/thumbnail`,
   /**

@@ -3,7 +3,7 @@
  * on one origin. A pure `(Request) => Promise<Response>` with no Electron import, so Node tests call
  * it directly; `protocol.handle` in main.ts is its only Electron caller.
  */
-import { dataPrefix, toWireError, type ErrorCode } from '../contract'
+import { backgroundPriority, dataPrefix, dataPriorityHeader, toWireError, type ErrorCode } from '../contract'
 import type { DataRouter } from '../services/data-router'
 import { byteRange } from '../platform/byte-ranges'
 import { isTraversal, readStaticFile } from '../server/static-files'
@@ -46,7 +46,10 @@ export function createAppRequestHandler(options: AppRequestHandlerOptions): AppR
     let cacheControl: string
     if (url.pathname.startsWith(dataPrefix)) {
       try {
-        const data = await options.data.handle(url.pathname.slice(dataPrefix.length), url.searchParams)
+        const data = await options.data.handle(url.pathname.slice(dataPrefix.length), url.searchParams, {
+          signal: request.signal,
+          background: request.headers.get(dataPriorityHeader) === backgroundPriority,
+        })
         body = data.body
         contentType = data.contentType
         cacheControl = data.immutable ? 'private, max-age=3600' : 'no-store'

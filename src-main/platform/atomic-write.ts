@@ -30,6 +30,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
   }
 }
 
+/** The text `writeJsonAtomic` writes for `value`. */
+export function jsonFileText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`
+}
+
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`)
+  await writeFileAtomic(path, jsonFileText(value))
 }

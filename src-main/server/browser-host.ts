@@ -6,7 +6,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { dataPrefix, maxRequestBytes, toWireError, type ServerMessage } from '../contract'
+import {
+  backgroundPriority,
+  dataPrefix,
+  dataPriorityHeader,
+  maxRequestBytes,
+  toWireError,
+  type ServerMessage,
+} from '../contract'
 import type { Services } from '../services/create-services'
 import { dispatch } from '../services/dispatch'
 import { contentSecurityPolicy } from '../platform/content-security'
@@ -160,8 +167,16 @@ async function handleHttp(
     headers['Set-Cookie'] = tokenCookieHeader(options.token, port, Boolean(options.tls))
 
   if (url.pathname.startsWith(dataPrefix)) {
+    // A client that aborts (a seek replacing a prefetch) closes its request: the service stops its work.
+    const gone = new AbortController()
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort()
+    })
     try {
-      const data = await options.services.data.handle(url.pathname.slice(dataPrefix.length), url.searchParams)
+      const data = await options.services.data.handle(url.pathname.slice(dataPrefix.length), url.searchParams, {
+        signal: gone.signal,
+        background: req.headers[dataPriorityHeader] === backgroundPriority,
+      })
       res.writeHead(200, {
         ...headers,
         'Content-Type': data.contentType,

@@ -1,6 +1,7 @@
 /**
  * The binary data plane. Services register handlers for path patterns such as
- * `sessions/:sessionId/frames/:index/:kind`; both hosts map `/data/…` URLs onto `handle()`.
+ * `sessions/:sessionId/frames/:index/:kind`; both hosts map `/data/…` URLs onto `handle()`, with the
+ * request's abort signal (the client went away) and priority (`dataPriorityHeader`).
  */
 import { ConsoleError } from '../contract'
 
@@ -11,7 +12,20 @@ export interface DataResponse {
   immutable?: boolean
 }
 
-export type DataHandler = (params: Record<string, string>, query: URLSearchParams) => Promise<DataResponse>
+/** How the client asked: handlers stop work once `signal` aborts, and may serve background requests last. */
+export interface DataRequest {
+  signal: AbortSignal
+  /** A prefetch, not something a person is waiting for. */
+  background: boolean
+}
+
+export type DataHandler = (
+  params: Record<string, string>,
+  query: URLSearchParams,
+  request: DataRequest,
+) => Promise<DataResponse>
+
+const foreground: DataRequest = { signal: new AbortController().signal, background: false }
 
 interface Route {
   parts: string[]
@@ -26,11 +40,11 @@ export class DataRouter {
   }
 
   /** `path` is the part after `/data/`, still URL-encoded; `query` the search params. */
-  async handle(path: string, query: URLSearchParams): Promise<DataResponse> {
+  async handle(path: string, query: URLSearchParams, request: DataRequest = foreground): Promise<DataResponse> {
     const segments = path.split('/').filter(Boolean)
     for (const route of this.routes) {
       const params = match(route.parts, segments)
-      if (params) return route.handler(params, query)
+      if (params) return route.handler(params, query, request)
     }
     throw new ConsoleError('not_found', `No data resource at "${path}".`)
   }

@@ -141,7 +141,7 @@ try {
   const parts = (label: string, runs: Stroke[]): void => {
     const at = (key: keyof Stroke) => median(runs.map((r) => r[key])).toFixed(0)
     console.log(
-      `${label.padEnd(36)} pointer-up → retrain start ${at('toRetrainMs')} ms (debounce + status), retrain start → painted ${at('retrainToPaintMs')} ms`,
+      `${label.padEnd(36)} pointer-up → retrain start ${at('toRetrainMs')} ms (save, status, start), retrain start → painted ${at('retrainToPaintMs')} ms`,
     )
   }
   const line = (label: string, ms: number, baselineMs: number): void =>

@@ -2,7 +2,7 @@
  * Browser mode over real HTTP and WebSocket: the token cases (cookie per port, short tokens), the
  * Host-header check against DNS rebinding, and a client that never reads its socket.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { get as httpsGet } from 'node:https'
 import { tmpdir } from 'node:os'
@@ -148,5 +148,32 @@ describe('a client that never reads', () => {
     expect(host.clientCount()).toBe(0)
     expect((await fetch(`http://127.0.0.1:${host.port}/index.html?token=${token}`)).status).toBe(200)
     silent.terminate()
+  })
+})
+
+describe('data requests', () => {
+  it('tells the service when the client goes away, and which requests are background work', async () => {
+    const { host, token, services: started } = await start()
+    const seen: Array<{ background: boolean; aborted: Promise<void> }> = []
+    started.data.register('test/slow/:name', (_params, _query, request) => {
+      seen.push({
+        background: request.background,
+        aborted: new Promise((resolve) => request.signal.addEventListener('abort', () => resolve())),
+      })
+      return new Promise(() => {}) // never answers: only the client's abort ends it
+    })
+    const url = (name: string) => `http://127.0.0.1:${host.port}/data/test/slow/${name}?token=${token}`
+    const client = new AbortController()
+    const prefetch = fetch(url('prefetch'), { signal: client.signal, headers: { 'x-dve-priority': 'background' } })
+    const seek = new AbortController()
+    const foreground = fetch(url('seek'), { signal: seek.signal })
+    await vi.waitFor(() => expect(seen).toHaveLength(2))
+    expect(seen.map((s) => s.background).sort()).toEqual([false, true])
+    client.abort()
+    seek.abort()
+    await expect(prefetch).rejects.toMatchObject({ name: 'AbortError' })
+    await expect(foreground).rejects.toMatchObject({ name: 'AbortError' })
+    // Both handlers see their signal abort (a hang here fails the test by its timeout).
+    await Promise.all(seen.map((s) => s.aborted))
   })
 })

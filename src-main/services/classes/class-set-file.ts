@@ -119,28 +119,24 @@ export async function writeClassSetFile(
     ...(dim ? { embeddingDim: dim } : {}),
     classes,
   }
-  const written: string[] = []
-  const writeRows = async (suffix: string, rows: Float32Array[]): Promise<string> => {
+  // Each array is written atomically, all at once (a retrain after every stroke waits for them).
+  const arrays: Array<{ relative: string; data: Float32Array; shape: number[] }> = []
+  const rowsArray = (suffix: string, rows: Float32Array[]): string => {
     const flat = new Float32Array(rows.length * (dim ?? 0))
     rows.forEach((row, k) => flat.set(row, k * (dim ?? 0)))
     const relative = `${base}.${suffix}.npy`
-    await writeNpyFloat32(join(dir, relative), flat, [rows.length, dim ?? 0])
-    written.push(join(dir, relative))
+    arrays.push({ relative, data: flat, shape: [rows.length, dim ?? 0] })
     return relative
   }
-  if (matrices.means) file.visualMeans = await writeRows('means', matrices.means)
+  if (matrices.means) file.visualMeans = rowsArray('means', matrices.means)
   if (matrices.probe) {
-    const weights = await writeRows('probe', matrices.probe.weights)
-    let bias: string | undefined
-    if (matrices.probe.bias) {
-      bias = `${base}.probe-bias.npy`
-      await writeNpyFloat32(join(dir, bias), matrices.probe.bias, [matrices.probe.bias.length])
-      written.push(join(dir, bias))
-    }
-    file.probe = bias ? { weights, bias } : { weights }
+    const weights = rowsArray('probe', matrices.probe.weights)
+    const { bias } = matrices.probe
+    if (bias) arrays.push({ relative: `${base}.probe-bias.npy`, data: bias, shape: [bias.length] })
+    file.probe = bias ? { weights, bias: `${base}.probe-bias.npy` } : { weights }
   }
+  await Promise.all(arrays.map(({ relative, data, shape }) => writeNpyFloat32(join(dir, relative), data, shape)))
   // The JSON last: it only ever names arrays that are already complete on disk.
   await writeJsonAtomic(join(dir, `${base}.json`), file)
-  written.push(join(dir, `${base}.json`))
-  return written
+  return [...arrays.map(({ relative }) => join(dir, relative)), join(dir, `${base}.json`)]
 }

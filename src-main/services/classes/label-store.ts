@@ -2,13 +2,16 @@
  * Labels painted on session frames: `<home>/labels/<sessionId>/<classSetId>/NNNNNN.png`, one 8-bit
  * (16-bit above 254 classes) index mask per frame (value = class index + 1, 0 = unlabelled), and
  * `classes.json` naming the values. Every save is an atomic rename, and saves of one frame are
- * serialised so two quick strokes cannot overwrite each other.
+ * serialised so two quick strokes cannot overwrite each other. Which classes each mask holds is kept
+ * in memory (the probe status asks after every stroke), recorded on save and checked against the
+ * file's identity, so masks written elsewhere (imports, the CLI beside the console) are read again.
  */
+import type { Stats } from 'node:fs'
 import { readdir, readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { encode } from 'fast-png'
 import { ConsoleError, type ClassDef } from '../../contract'
-import { writeFileAtomic, writeJsonAtomic } from '../../platform/atomic-write'
+import { jsonFileText, writeFileAtomic } from '../../platform/atomic-write'
 import { decodePng, type DecodedPng } from '../images/png-decoding'
 
 export interface LabelMask {
@@ -33,9 +36,10 @@ export function encodeLabelPng(mask: LabelMask, classCount: number): Uint8Array 
 /** `classes.json` naming every mask value. */
 export const classTableFileName = 'classes.json'
 
+/** Writes the table, unless the file already says the same (a save per stroke would otherwise sync it each time). */
 export async function writeClassTable(dir: string, classSetId: string, classes: ClassDef[]): Promise<string> {
   const path = join(dir, classTableFileName)
-  await writeJsonAtomic(path, {
+  const text = jsonFileText({
     classSetId,
     maskValues: 'class index + 1; 0 = unlabelled',
     classes: [
@@ -43,11 +47,26 @@ export async function writeClassTable(dir: string, classSetId: string, classes: 
       ...classes.map((c, k) => ({ id: k + 1, name: c.name, color: c.color })),
     ],
   })
+  if ((await readFile(path, 'utf8').catch(() => null)) !== text) await writeFileAtomic(path, text)
   return path
+}
+
+/** A mask file's identity: a save (atomic rename) gives a new inode, an edit in place a new mtime or size. */
+function fileStamp(info: Stats): string {
+  return `${info.ino}:${info.mtimeMs}:${info.size}`
+}
+
+/** The mask values (class index + 1) present in a mask, ascending. */
+function presentValues(mask: LabelMask): number[] {
+  const present = new Set<number>()
+  for (const v of mask.data) if (v > 0) present.add(v)
+  return [...present].sort((a, b) => a - b)
 }
 
 export class LabelStore {
   private readonly queues = new Map<string, Promise<unknown>>()
+  /** Per mask path: the values it holds, as of the file stamped `stamp`. */
+  private readonly valuesByMask = new Map<string, { stamp: string; values: number[] }>()
 
   constructor(private readonly root: string) {}
 
@@ -76,6 +95,25 @@ export class LabelStore {
     return { width: image.width, height: image.height, data: Uint16Array.from(image.data) }
   }
 
+  /**
+   * The mask values (class index + 1) a frame's labels hold, [] when it has none: from memory while
+   * the file is the one last seen (one stat), else read and remembered.
+   */
+  async labelledValues(sessionId: string, classSetId: string, frameIndex: number): Promise<number[]> {
+    const path = join(this.dir(sessionId, classSetId), maskFileName(frameIndex))
+    const info = await stat(path).catch(() => null)
+    if (!info) {
+      this.valuesByMask.delete(path)
+      return []
+    }
+    const known = this.valuesByMask.get(path)
+    if (known?.stamp === fileStamp(info)) return known.values
+    const mask = await this.read(sessionId, classSetId, frameIndex)
+    const values = mask ? presentValues(mask) : []
+    this.valuesByMask.set(path, { stamp: fileStamp(info), values })
+    return values
+  }
+
   /** Modification time of a frame's mask in ms (0 when absent): the payload revision. */
   async revision(sessionId: string, classSetId: string, frameIndex: number): Promise<number> {
     const info = await stat(join(this.dir(sessionId, classSetId), maskFileName(frameIndex))).catch(() => null)
@@ -98,8 +136,14 @@ export class LabelStore {
         const mask = edit(await this.read(sessionId, classSetId, frameIndex))
         const dir = this.dir(sessionId, classSetId)
         const path = join(dir, maskFileName(frameIndex))
-        if (mask.data.some((v) => v !== 0)) await writeFileAtomic(path, encodeLabelPng(mask, classes.length))
-        else await rm(path, { force: true })
+        const values = presentValues(mask)
+        if (values.length > 0) {
+          await writeFileAtomic(path, encodeLabelPng(mask, classes.length))
+          this.valuesByMask.set(path, { stamp: fileStamp(await stat(path)), values })
+        } else {
+          await rm(path, { force: true })
+          this.valuesByMask.delete(path)
+        }
         await writeClassTable(dir, classSetId, classes)
         return mask
       })
@@ -133,6 +177,11 @@ export class LabelStore {
   async removeClassSet(classSetId: string): Promise<void> {
     const ids = await readdir(this.root).catch(() => [] as string[])
     await Promise.all(ids.map((id) => rm(this.dir(id, classSetId), { recursive: true, force: true })))
+    for (const id of ids) this.forgetDir(this.dir(id, classSetId))
+  }
+
+  private forgetDir(dir: string): void {
+    for (const path of this.valuesByMask.keys()) if (path.startsWith(join(dir, '/'))) this.valuesByMask.delete(path)
   }
 }
 

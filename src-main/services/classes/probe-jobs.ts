@@ -115,15 +115,22 @@ export class ProbeJobs {
     return { ...parsed.data, classSetId, jobId: null, labelledClassCount }
   }
 
-  /** Indices of the classes with labelled pixels in any session (read from the masks, no embeddings). */
+  /**
+   * Indices of the classes with labelled pixels in any session: the label store remembers each mask's
+   * classes (recorded on save), so after every stroke this costs a listing and a stat per mask.
+   */
   private async labelledClasses(classSetId: string, sessionIds?: string[]): Promise<number[]> {
-    const present = new Set<number>()
-    for (const sessionId of sessionIds ?? (await this.deps.labels.sessions(classSetId))) {
-      for (const frameIndex of await this.deps.labels.frames(sessionId, classSetId)) {
-        const mask = await this.deps.labels.read(sessionId, classSetId, frameIndex)
-        for (const v of mask?.data ?? []) if (v > 0) present.add(v - 1)
-      }
-    }
+    const { labels } = this.deps
+    const perSession = await Promise.all(
+      (sessionIds ?? (await labels.sessions(classSetId))).map(async (sessionId) =>
+        Promise.all(
+          (await labels.frames(sessionId, classSetId)).map((frameIndex) =>
+            labels.labelledValues(sessionId, classSetId, frameIndex),
+          ),
+        ),
+      ),
+    )
+    const present = new Set(perSession.flat(2).map((value) => value - 1))
     return [...present].sort((a, b) => a - b)
   }
 

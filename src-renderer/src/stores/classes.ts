@@ -10,9 +10,9 @@ import { useJobsStore } from './jobs'
 import { richestClassSet } from './default-class-set'
 
 /**
- * Strokes within this window start one retrain, not one each. Short, because the overlay should
- * follow a stroke within half a second (docs/BENCHMARKS.md) and the service cancels a retrain in
- * flight when the next one starts.
+ * A stroke after a pause retrains at once (the overlay should follow it within half a second,
+ * docs/BENCHMARKS.md); further strokes within this window of the last one start one more retrain
+ * when they pause, not one each (the service cancels the retrain in flight when the next starts).
  */
 export const retrainDebounceMs = 150
 
@@ -34,6 +34,8 @@ export const useClassesStore = defineStore('classes', () => {
   /** Damaged class-set files, each with its path and what is wrong (the other sets keep working). */
   const problems = ref<Array<{ file: string; problem: string }>>([])
   let retrainTimer: ReturnType<typeof setTimeout> | null = null
+  /** A stroke arrived within the window after the one that retrained: retrain once more when it ends. */
+  let retrainAgain = false
 
   async function guard<T>(work: () => Promise<T>): Promise<T | undefined> {
     try {
@@ -100,8 +102,10 @@ export const useClassesStore = defineStore('classes', () => {
     if (!id) return
     const started = await guard(() => client.api.classes.trainProbe({ classSetId: id }))
     if (!started) return
+    // Listening before the status request: a short retrain may end while it is answered.
+    const done = jobs.whenDone(started.jobId)
     await refreshProbe()
-    const job = await jobs.whenDone(started.jobId)
+    const job = await done
     if (selectedId.value !== id) return
     await refreshProbe()
     if (job.state === 'done') await refreshSet(id)
@@ -123,20 +127,28 @@ export const useClassesStore = defineStore('classes', () => {
   }
 
   /**
-   * Called after each saved stroke: once the strokes pause, the probe status follows the labels (so the
-   * panel can ask for a second class) and, with auto-retrain on, the probe retrains (the service cancels
-   * a run in flight).
+   * Called after each saved stroke: the probe status follows the labels (so the panel can ask for a
+   * second class) and, with auto-retrain on, the probe retrains — at once after a pause, and once
+   * more when a run of quick strokes ends (the service cancels a run in flight).
    */
   function strokeSaved(): void {
     if (!selected.value || selected.value.readOnly) return
-    if (retrainTimer) clearTimeout(retrainTimer)
+    if (retrainTimer) {
+      clearTimeout(retrainTimer)
+      retrainAgain = true
+    } else followLabels()
     retrainTimer = setTimeout(() => {
       retrainTimer = null
-      // Until two classes have labels the panel asks for a second class; nothing is started or failed.
-      void refreshProbe().then(async () => {
-        if (autoRetrain.value && (probe.value?.labelledClassCount ?? 0) >= 2) await train()
-      })
+      if (retrainAgain) followLabels()
+      retrainAgain = false
     }, retrainDebounceMs)
+  }
+
+  function followLabels(): void {
+    // Until two classes have labels the panel asks for a second class; nothing is started or failed.
+    void refreshProbe().then(async () => {
+      if (autoRetrain.value && (probe.value?.labelledClassCount ?? 0) >= 2) await train()
+    })
   }
 
   async function evaluate(sessionId: string, modes: SegmentationModeName[]): Promise<void> {

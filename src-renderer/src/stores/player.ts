@@ -119,7 +119,7 @@ export const usePlayerStore = defineStore('player', () => {
           frame.value = loaded
           lastSeekMs.value = performance.now() - at
           error.value = null
-          if (!wanted) prefetchAround(next)
+          if (!wanted) afterPaint(() => prefetchAround(next))
         } catch (e) {
           if (!wanted) error.value = e instanceof Error ? e.message : String(e)
         }
@@ -128,6 +128,19 @@ export const usePlayerStore = defineStore('player', () => {
       // Cleared in the same turn as the last look at `wanted`, so no seek can fall in between.
       showing = false
     }
+  }
+
+  /**
+   * Runs `then` once the frame just set is on screen (the task after the next animation frame), so
+   * the neighbours' responses and decodes never compete with drawing the frame a person asked for.
+   */
+  function afterPaint(then: () => void): void {
+    const shown = frame.value
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (!showing && frame.value === shown) then()
+      }, 0),
+    )
   }
 
   function prefetchAround(center: number): void {

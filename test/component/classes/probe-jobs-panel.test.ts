@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 /**
  * Labelling without friction, in the renderer: one labelled class asks for a second one (no
- * training call, no failed job), and a probe's auto-retrains show as one live job in the list.
+ * training call, no failed job), a stroke retrains at once (quick strokes once more at their end),
+ * and a probe's auto-retrains show as one live job in the list.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
@@ -94,6 +95,65 @@ describe('probe labelling flow', () => {
     await flushPromises()
     expect(host.called('classes.trainProbe')).toEqual([{ classSetId: 'user-room' }])
     expect(wrapper.find('[data-testid="probe-hint"]').exists()).toBe(false)
+  })
+
+  it('retrains at once after a pause, and once more when a run of quick strokes ends', async () => {
+    setActivePinia(createPinia())
+    let runs = 0
+    const host = fakeHost({
+      'classes.list': () => [set],
+      'classes.probeStatus': () => status(2),
+      'classes.trainProbe': () => ({ jobId: `probe-${++runs}` }),
+      'jobs.list': () => [],
+    })
+    mount(ProbePanel, { props: { set }, global: { provide: { [apiKey as symbol]: createApiClient(host.transport) } } })
+    const classes = useClassesStore()
+    await classes.refresh()
+    await flushPromises()
+    // One stroke after a pause: the retrain starts without waiting for the window.
+    classes.strokeSaved()
+    await flushPromises()
+    expect(host.called('classes.trainProbe')).toHaveLength(1)
+    // Three quick strokes (each within the window of the one before): one more retrain, after the last.
+    for (let k = 0; k < 3; k++) {
+      await vi.advanceTimersByTimeAsync(retrainDebounceMs / 2)
+      classes.strokeSaved()
+      await flushPromises()
+    }
+    expect(host.called('classes.trainProbe')).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(retrainDebounceMs + 10)
+    await flushPromises()
+    expect(host.called('classes.trainProbe')).toHaveLength(2)
+    // Quiet afterwards: nothing more.
+    await vi.advanceTimersByTimeAsync(5 * retrainDebounceMs)
+    expect(host.called('classes.trainProbe')).toHaveLength(2)
+  })
+
+  it('follows a retrain that ends while its status request is answered', async () => {
+    setActivePinia(createPinia())
+    let ended = false
+    const host: ReturnType<typeof fakeHost> = fakeHost({
+      'classes.list': () => [set],
+      'classes.probeStatus': () => {
+        // The job's end event arrives before the status response that follows the start.
+        if (host.called('classes.trainProbe').length > 0 && !ended) {
+          ended = true
+          host.emit('job', job('probe-1', 'done', 1, 'probe:user-room'))
+        }
+        return status(2)
+      },
+      'classes.trainProbe': () => ({ jobId: 'probe-1' }),
+      'classes.get': () => set,
+      'jobs.list': () => [],
+    })
+    mount(ProbePanel, { props: { set }, global: { provide: { [apiKey as symbol]: createApiClient(host.transport) } } })
+    const classes = useClassesStore()
+    await classes.refresh()
+    void classes.train()
+    await flushPromises()
+    expect(ended).toBe(true)
+    // The set (with its new probe) is fetched again once the job is seen to end.
+    expect(host.called('classes.get')).toEqual([{ id: 'user-room' }])
   })
 
   it('shows auto-retrains of one probe as one live job with its run count', async () => {

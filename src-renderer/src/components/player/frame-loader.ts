@@ -3,9 +3,11 @@
  * labels), RGB decoded by createImageBitmap off the main thread. Keeps the most recent frames so
  * scrubbing back and forth and prefetched neighbours cost no round trip. Prefetch runs one frame at
  * a time and only while no seek is loading: the browser allows ~6 connections per host, and queued
- * prefetches must never delay the frame a person asked for (a seek aborts the one in flight).
+ * prefetches must never delay the frame a person asked for (a seek aborts the one in flight, which
+ * stops its work on the server, and prefetches say they are background work, which the server
+ * serves after foreground frames).
  */
-import { decodeFrameBundle, resourcePaths, type U16Image } from '@contract'
+import { backgroundPriority, dataPriorityHeader, decodeFrameBundle, resourcePaths, type U16Image } from '@contract'
 
 export interface PlayerFrame {
   index: number
@@ -118,6 +120,7 @@ export class FrameLoader {
     const response = await fetch(this.dataUrl(resourcePaths.frameImage(this.sessionId, index, 'bundle')), {
       priority,
       signal,
+      headers: priority === 'low' ? { [dataPriorityHeader]: backgroundPriority } : {},
     })
     if (!response.ok) throw new Error(`Frame ${index}: ${await response.text()}`)
     const bundle = decodeFrameBundle(await response.arrayBuffer())

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createClasses } from '../../../../src-main/services/classes/create-classes'
 import { LabelStore } from '../../../../src-main/services/classes/label-store'
 import { DataRouter } from '../../../../src-main/services/data-router'
@@ -126,6 +126,51 @@ describe('classes service', () => {
     )
     const second = await service.trainProbe({ classSetId: set.id })
     expect((await waitFor(jobs, second.jobId)).error).toMatch(/000005\.png: labels for frame 5, but "s" has 2 frames/)
+  })
+
+  it('keeps the probe status right after saves, imports and deletes without decoding the masks again', async () => {
+    const { service, home } = setup()
+    const set = await service.create({ name: 'Status', classes: twoClasses })
+    const save = (frameIndex: number, runs: number[], replace = false) =>
+      service.saveLabels({ sessionId: 's', classSetId: set.id, frameIndex, width: 8, height: 6, runs, replace })
+    const reads = vi.spyOn(LabelStore.prototype, 'read')
+    /** The status's labelled class count, and how many masks it decoded for it. */
+    const status = async () => {
+      reads.mockClear()
+      const count = (await service.probeStatus({ classSetId: set.id })).labelledClassCount
+      return { count, decoded: reads.mock.calls.length }
+    }
+    try {
+      expect(await status()).toEqual({ count: 0, decoded: 0 })
+      await save(0, [0, 4, 1])
+      expect(await status()).toEqual({ count: 1, decoded: 0 })
+      await save(1, [0, 4, 2])
+      expect(await status()).toEqual({ count: 2, decoded: 0 })
+      // Frame 1 erased (a whole-mask save of nothing deletes its mask): one class left.
+      await save(1, [], true)
+      expect(await status()).toEqual({ count: 1, decoded: 0 })
+      // Labels imported into the set, then a mask rewritten by another process (the CLI beside the console).
+      await service.exportLabels({ sessionId: 's', classSetId: set.id, outDir: join(home, 'labels-out') })
+      const other = await service.create({ name: 'Imported into', classes: twoClasses })
+      await service.importLabels({ sessionId: 's', classSetId: other.id, dir: join(home, 'labels-out') })
+      reads.mockClear()
+      expect((await service.probeStatus({ classSetId: other.id })).labelledClassCount).toBe(1)
+      expect(reads).not.toHaveBeenCalled()
+      const { encode } = await import('fast-png')
+      writeFileSync(
+        join(home, 'labels', 's', set.id, '000000.png'),
+        encode({ width: 8, height: 6, data: new Uint8Array(48).fill(2).fill(1, 0, 4), channels: 1, depth: 8 }),
+      )
+      expect(await status()).toEqual({ count: 2, decoded: 1 })
+      expect(await status()).toEqual({ count: 2, decoded: 0 })
+      // The set removed with its labels; a new set of the same name starts unlabelled.
+      await service.remove({ id: set.id })
+      const again = await service.create({ name: 'Status', classes: twoClasses })
+      expect(again.id).toBe(set.id)
+      expect(await status()).toEqual({ count: 0, decoded: 0 })
+    } finally {
+      reads.mockRestore()
+    }
   })
 
   it('exports and imports a class set with its probe, and refuses a probe of the wrong dimension', async () => {

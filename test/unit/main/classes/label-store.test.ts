@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decode } from 'fast-png'
@@ -34,6 +34,25 @@ describe('label store', () => {
     expect(table.classes.map((c) => `${c.id}:${c.name}`)).toEqual(['0:unlabelled', '1:sofa', '2:floor'])
     expect(await new LabelStore(root).frames('s1', 'set')).toEqual([3])
     expect(await new LabelStore(root).sessions('set')).toEqual(['s1'])
+  })
+
+  it('rewrites the class table only when the classes change, and remembers which classes a mask holds', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dve-labels-'))
+    const store = new LabelStore(root)
+    const tablePath = join(root, 's1', 'set', 'classes.json')
+    await store.update('s1', 'set', 0, classes, stroke([0, 5, 1]))
+    const written = statSync(tablePath).ino
+    await store.update('s1', 'set', 0, classes, stroke([8, 4, 2]))
+    expect(statSync(tablePath).ino).toBe(written) // same classes: the file is left alone
+    const renamed = [{ ...classes[0], name: 'couch' }, classes[1]] as ClassDef[]
+    await store.update('s1', 'set', 0, renamed, stroke([8, 4, 2]))
+    expect(readFileSync(tablePath, 'utf8')).toContain('"couch"')
+    // Both classes are in the mask; a store opened afterwards reads the same from the file.
+    expect(await store.labelledValues('s1', 'set', 0)).toEqual([1, 2])
+    expect(await new LabelStore(root).labelledValues('s1', 'set', 0)).toEqual([1, 2])
+    await store.update('s1', 'set', 0, classes, stroke([8, 4, 0]))
+    expect(await store.labelledValues('s1', 'set', 0)).toEqual([1])
+    expect(await store.labelledValues('s1', 'set', 7)).toEqual([])
   })
 
   it('applies concurrent strokes of one frame in order without losing either', async () => {

@@ -20,7 +20,7 @@ async function setup() {
   const data = new DataRouter()
   registerFrameRoutes(data, store, reader, new Thumbnails())
   const get = (path: string) => data.handle(path.slice(dataPrefix.length), new URLSearchParams())
-  return { library, store, reader, get }
+  return { library, store, reader, data, get }
 }
 
 describe('frame data routes', () => {
@@ -57,6 +57,30 @@ describe('frame data routes', () => {
     expect((await consoleErrorOf(get('/data/sessions/s1/frames/0/normals'))).message).toContain(
       'Unknown frame image kind',
     )
+  })
+
+  it('stops a frame read whose client has gone: no decode starts', async () => {
+    const { reader, data } = await setup()
+    const decodes: string[] = []
+    const depthRaw = reader.depthRaw.bind(reader)
+    reader.depthRaw = (session, frame) => {
+      decodes.push(`depth ${String(frame)}`)
+      return depthRaw(session, frame)
+    }
+    const gone = new AbortController()
+    gone.abort()
+    const path = resourcePaths.frameImage('s1', 1, 'bundle').slice(dataPrefix.length)
+    await expect(
+      data.handle(path, new URLSearchParams(), { signal: gone.signal, background: true }),
+    ).rejects.toMatchObject({ name: 'AbortError' })
+    expect(decodes).toEqual([])
+    // The same frame for a client that stays is served (and decoded) as before.
+    const served = await data.handle(path, new URLSearchParams(), {
+      signal: new AbortController().signal,
+      background: false,
+    })
+    expect(decodeFrameBundle(served.body.slice().buffer).depth.width).toBe(fixtureCamera.width)
+    expect(decodes).toEqual(['depth 1'])
   })
 
   it('makes a JPEG thumbnail of the session', async () => {
