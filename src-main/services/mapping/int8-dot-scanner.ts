@@ -4,7 +4,8 @@
  * several times faster than scalar JS. The query is quantised to int16 (relative error ~1.5e-5).
  */
 import { relevancyTable, relevancyTableHalfWidth, relevancyTableStepsPerUnit } from '../query/relevancy'
-import { relevancyBins, scanModuleBytes } from './int8-scan-module'
+import { scanModuleBytes } from './int8-scan-module'
+import { relevancyBins, relevancyHistogramCopies } from './relevancy-steps'
 
 interface DotExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number }
@@ -35,6 +36,7 @@ interface DotExports {
     hasNeg: number,
     histogram: number,
     bytes: number,
+    floorBin: number,
   ) => void
   select: (values: number, count: number, cut: number, out: number, limit: number) => number
 }
@@ -79,6 +81,8 @@ export class Int8DotScanner {
   private readonly selectedOffset: number
   private readonly codesOffset: number
   private tableTemperature: number | null = null
+  /** The last `relevancy` pass's histogram: its copies added up. */
+  private readonly histogram = new Uint32Array(relevancyBins)
 
   private constructor(
     exports: DotExports,
@@ -94,7 +98,7 @@ export class Int8DotScanner {
     this.factorsOffset = this.valuesOffset + 4 * count
     this.tableOffset = this.factorsOffset + (withFactors ? 8 * count : 0)
     this.histogramOffset = this.tableOffset + (withFactors ? tableBytes : 0)
-    this.bytesOffset = this.histogramOffset + (withFactors ? 4 * relevancyBins : 0)
+    this.bytesOffset = this.histogramOffset + (withFactors ? 4 * relevancyBins * relevancyHistogramCopies : 0)
     this.selectedOffset = this.bytesOffset + (withFactors ? Math.ceil((count + 4) / 16) * 16 : 0)
     this.codesOffset = this.selectedOffset + (withFactors ? 4 * maxSelected : 0)
     const needed = this.codesOffset + count * k
@@ -155,7 +159,7 @@ export class Int8DotScanner {
     return new Float32Array(memory.buffer, this.outOffset, groups)
   }
 
-  /** Two float32 per code for `relevancy` (scale/norm, 1/norm); only with `withFactors`. */
+  /** Two float32 per code for `relevancy`: `count` scale/norm, then `count` 1/norm; only with `withFactors`. */
   get factors(): Float32Array {
     return new Float32Array(this.exports.memory.buffer, this.factorsOffset, 2 * this.count)
   }
@@ -164,18 +168,21 @@ export class Int8DotScanner {
    * Per code the relevancy (relevancy.ts's rule, its σ table interpolated as relevancyInPlace does) of
    * cos = dot · fromInt · factor₀ + queryMean · factor₁ against `values` as max negative cosines, or
    * (cos + 1)/2 without negatives: one pass, which also counts the values in `relevancyBins` bins over
-   * [0, 1], and writes each as a byte round(255 · r). Needs `withFactors`; the views are valid until the next call.
+   * [0, 1], and writes each as a byte round(255 · r). The histogram's bins from `floor`'s up are exact;
+   * below, bins may miss values (the pass skips counting where four voxels in a row are all below it).
+   * Needs `withFactors`; the views are valid until the next call.
    */
   relevancy(
     query: Int16Array,
     fromInt: number,
     queryMean: number,
     temperature: number | null,
+    floor = 0,
   ): { values: Float32Array; histogram: Uint32Array; bytes: Uint8Array; max: number } {
     const { memory, relevancy } = this.exports
     new Int16Array(memory.buffer, this.queryOffset, this.k).set(query)
-    const histogram = new Uint32Array(memory.buffer, this.histogramOffset, relevancyBins)
-    histogram.fill(0)
+    const copies = new Uint32Array(memory.buffer, this.histogramOffset, relevancyBins * relevancyHistogramCopies)
+    copies.fill(0)
     if (temperature !== null && temperature !== this.tableTemperature) {
       new Float32Array(memory.buffer, this.tableOffset, tableBytes / 4).set(relevancyTable(temperature))
       this.tableTemperature = temperature
@@ -194,7 +201,15 @@ export class Int8DotScanner {
       temperature === null ? 0 : 1,
       this.histogramOffset,
       this.bytesOffset,
+      floor > 0 ? Math.floor(floor * (relevancyBins - 1)) : -Infinity,
     )
+    // The pass counts in one histogram copy per SIMD lane, interleaved (bin b of copy c at b · copies + c).
+    const histogram = this.histogram
+    for (let b = 0, at = 0; b < relevancyBins; b++) {
+      let sum = 0
+      for (let copy = 0; copy < relevancyHistogramCopies; copy++) sum += copies[at++]!
+      histogram[b] = sum
+    }
     return {
       values: new Float32Array(memory.buffer, this.outOffset, this.count),
       histogram,

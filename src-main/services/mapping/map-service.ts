@@ -324,9 +324,12 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     return loaded
   }
 
-  /** Per voxel relevancy and the pins' cut, valid until the map's next scan (use them before any await). */
+  /**
+   * Per voxel relevancy and the pins' cut, valid until the map's next scan (use them before any await).
+   * Pins take the voxels at or above the threshold, so the cut is never asked below it.
+   */
   private relevancyValues(loaded: LoadedMap, query: PreparedMapQuery): ReturnType<LoadedMap['relevancy']> {
-    return loaded.relevancy(query.vector, query.negatives, query.negativesKey, query.temperature)
+    return loaded.relevancy(query.vector, query.negatives, query.negativesKey, query.temperature, query.threshold)
   }
 
   /** Clusters of voxels that pass, best first, each with the recognised thing beside it. */

@@ -1,0 +1,103 @@
+/**
+ * The scan module's `relevancy` function (int8-scan-module.ts describes what it computes): four voxels
+ * per step (relevancy-steps.ts) while four are left when the dot product is unrolled, then one at a time.
+ */
+import { codeLoop, maxUnrolledK, unrolledDot } from './scan-code-loops'
+import { groupStep, voxelStep, type RelevancyLocals } from './relevancy-steps'
+import {
+  block,
+  br,
+  brIf,
+  end,
+  f32,
+  get,
+  i32,
+  i32x4Const,
+  int,
+  loop,
+  op,
+  set,
+  simdOp as vop,
+  tee,
+  v128,
+  v128Mem,
+  v128Op as V,
+} from './wasm-ops'
+
+/**
+ * `codeLength`: the codes' length, fixed per module so that short codes get the unrolled dot product
+ * (and four voxels per step). Factors: `count` scale/norm, then `count` 1/norm.
+ */
+export function relevancyBody(codeLength: number): number[] {
+  const unrolled = codeLength <= maxUnrolledK ? codeLength / 8 : 0
+  // Parameters 0–13; i32 locals 14–17; v128 locals from 18: acc, the query q₀…, four accumulators and
+  // the four-voxel step's values; then three f32 locals.
+  const q0 = 19
+  const a0 = q0 + unrolled
+  const l: RelevancyLocals = {
+    ...{ codes: 0, query: 1, factors: 2, neg: 3, out: 4, table: 5, count: 6, k: 7, fromInt: 8, queryMean: 9 },
+    ...{ hasNeg: 10, histogram: 11, bytes: 12, floorBin: 13, stop: 14, j: 15, entry: 16, factorsB: 17, acc: 18 },
+    ...{ q0, a0, a1: a0 + 1, a2: a0 + 2, a3: a0 + 3, vy: a0 + 4, ventry: a0 + 5, vr: a0 + 6, vmax: a0 + 7 },
+    ...{ hbase: a0 + 8, pairs01: a0 + 9, pairs23: a0 + 10, x: a0 + 11, a: a0 + 12, max: a0 + 13 },
+    ...{ unrolled, codeLength },
+  }
+  const v128Count = l.x - l.acc
+  const { codes, query, factors, factorsB, count, k, histogram, bytes, stop, j, acc, hbase, vmax, a, max } = l
+  const perCode = voxelStep(l)
+  const perGroup = groupStep(l)
+  const loadQuery: number[] = []
+  for (let s = 0; s < unrolled; s++) loadQuery.push(...get(query), ...v128Mem(V.load, 16 * s), ...set(q0 + s))
+  const groups = unrolled
+    ? [
+        // hbase: the four copies' bases; stop: after the last whole group of four
+        ...get(histogram),
+        ...vop(V.i32x4Splat),
+        ...i32x4Const([0, 4, 8, 12]),
+        ...vop(V.i32x4Add),
+        ...set(hbase),
+        ...get(codes),
+        ...get(count),
+        ...int(2),
+        op.i32ShrU,
+        ...int(2),
+        op.i32Shl,
+        ...get(k),
+        op.i32Mul,
+        op.i32Add,
+        ...set(stop),
+        ...block,
+        ...loop,
+        ...get(codes),
+        ...get(stop),
+        op.i32GeU,
+        ...brIf(1),
+        ...perGroup,
+        ...br(0),
+        ...end,
+        ...end,
+        // max = the lanes' largest, taken as the one-voxel step does; count = the voxels left
+        ...[0, 1, 2, 3].flatMap((lane) => [
+          ...get(vmax),
+          ...vop(V.f32x4ExtractLane),
+          lane,
+          ...tee(a),
+          ...get(max),
+          op.f32Gt,
+          ...[0x04, 0x40],
+          ...get(a),
+          ...set(max),
+          ...end,
+        ]),
+        ...get(count),
+        ...int(3),
+        op.i32And,
+        ...set(count),
+      ]
+    : []
+  // factorsB = factors + 4 · count (the second plane)
+  const planes = [...get(factors), ...get(count), ...int(2), op.i32Shl, op.i32Add, ...set(factorsB)]
+  const storeMax = [...get(bytes), ...get(max), 0x38, 0, 0] // f32.store (unaligned) after the bytes
+  const locals = { codes, query, count, k, stop, j, acc }
+  const scan = unrolled ? codeLoop(locals, perCode, unrolledDot(codes, q0, unrolled, acc)) : codeLoop(locals, perCode)
+  return [3, 4, i32, v128Count, v128, 3, f32, ...loadQuery, ...planes, ...groups, ...scan, ...storeMax, ...end]
+}
