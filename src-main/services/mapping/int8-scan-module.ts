@@ -93,7 +93,6 @@ function frameMaxBody(): number[] {
   return [3, 2, i32, 1, v128, 1, f32, ...body]
 }
 
-
 /** The module for codes of `codeLength` values (a multiple of 8). */
 export function scanModuleBytes(codeLength: number): Uint8Array {
   const bodies = [dotBody(), frameMaxBody(), relevancyBody(codeLength), selectBody()]

@@ -41,7 +41,12 @@ export function laneSum(acc: number): number[] {
 }
 
 /** The dot product in `acc` as f32, times the f32 local `scale`, left on the stack. */
-export const scaledDot = (acc: number, scale: number): number[] => [...laneSum(acc), op.f32FromI32, ...get(scale), op.f32Mul]
+export const scaledDot = (acc: number, scale: number): number[] => [
+  ...laneSum(acc),
+  op.f32FromI32,
+  ...get(scale),
+  op.f32Mul,
+]
 
 /**
  * For each of `count` codes from `codes` (locals; `count` may be any local, e.g. a frame's cells): the dot
