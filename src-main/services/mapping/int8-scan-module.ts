@@ -6,14 +6,16 @@
  *  - frameMax(codes, query, neg, negStep, out, groups, per, k, scale, offset): for each group of `per`
  *    consecutive codes, max over the group of (dotᵢ · scale − f32 at neg), neg advancing `negStep` bytes
  *    per code (0: one value for all), plus `offset` (f32) — a recording's per-frame best cell in one pass.
- *  - relevancy(codes, query, factors, neg, out, table, count, k, fromInt, queryMean, hasNeg, histogram, bytes): the
- *    map's per-voxel relevancy in one pass, four voxels per step (relevancy-body.ts). cos = dot · fromInt ·
- *    factor₀ + queryMean · factor₁ (two f32 planes: count scale/norm, then count 1/norm); with negatives,
- *    σ(T·(cos − neg)) interpolated in relevancy.ts's table as relevancyInPlace does; without, (cos + 1)/2.
- *    out: one f32 per voxel; each value also counted in `histogram` (relevancyHistogramCopies copies of
- *    relevancyBins i32 over [0, 1], clamped, to be added up), from which the pins' cut is read, and
- *    written as one byte round(255 · r) (clamped) to `bytes`: the array the view fetches, without a pass in JS;
- *    the largest value (at least 0) follows the bytes as an f32.
+ *  - relevancy(codes, query, factors, factorsB, neg, out, table, count, k, fromInt, queryMean, hasNeg,
+ *    histogram, bytes, floorBin) → max: the map's per-voxel relevancy in one pass, four voxels per step
+ *    (relevancy-body.ts). cos = dot · fromInt · factor₀ + queryMean · factor₁ (f32 scale/norm at `factors`,
+ *    1/norm at `factorsB`); with negatives, σ(T·(cos − neg)) interpolated in relevancy.ts's table as
+ *    relevancyInPlace does; without, (cos + 1)/2. out: one f32 per voxel; each value also counted in
+ *    `histogram` (relevancyHistogramCopies interleaved copies of relevancyBins i32 over [0, 1], clamped, to
+ *    be added up; groups of four below `floorBin` may be skipped), from which the pins' cut is read, and
+ *    written as one byte round(255 · r) (clamped) to `bytes`: the array the view fetches, without a pass in
+ *    JS. Returns the largest value (at least 0). A call may cover any part of the voxels, so threads can
+ *    share a scan.
  *  - select(values, count, cut, out, limit): the indices i < count − count % 4 of f32 values ≥ cut, into
  *    `out` (i32), stopping at `limit`; returns how many. Four values are compared at once and skipped
  *    together when none passes, so picking the pins' few thousand voxels of a big map costs little.
@@ -93,8 +95,15 @@ function frameMaxBody(): number[] {
   return [3, 2, i32, 1, v128, 1, f32, ...body]
 }
 
-/** The module for codes of `codeLength` values (a multiple of 8). */
-export function scanModuleBytes(codeLength: number): Uint8Array {
+/** Pages of a shared memory the module may import (4 GiB, all of wasm32's). */
+const sharedMaxPages = 65536
+
+/**
+ * The module for codes of `codeLength` values (a multiple of 8); with `sharedMemory` it imports its
+ * memory (`env.memory`, shared, so that helper threads can scan parts of the same codes) instead of
+ * defining one.
+ */
+export function scanModuleBytes(codeLength: number, sharedMemory = false): Uint8Array {
   const bodies = [dotBody(), frameMaxBody(), relevancyBody(codeLength), selectBody()]
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
@@ -102,11 +111,12 @@ export function scanModuleBytes(codeLength: number): Uint8Array {
       4,
       ...[0x60, 5, i32, i32, i32, i32, i32, 0],
       ...[0x60, 10, ...new Array<number>(8).fill(i32), f32, f32, 0],
-      ...[0x60, 14, ...new Array<number>(8).fill(i32), f32, f32, i32, i32, i32, f32, 0],
+      ...[0x60, 15, ...new Array<number>(9).fill(i32), f32, f32, i32, i32, i32, f32, 1, f32],
       ...[0x60, 5, i32, i32, f32, i32, i32, 1, i32],
     ]),
+    ...(sharedMemory ? section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x03, 1, ...uleb(sharedMaxPages)]) : []),
     ...section(3, [4, 0, 1, 2, 3]),
-    ...section(5, [1, 0x00, 1]),
+    ...(sharedMemory ? [] : section(5, [1, 0x00, 1])),
     ...section(7, [
       5,
       ...[...name('memory'), 0x02, 0],

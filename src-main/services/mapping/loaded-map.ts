@@ -4,6 +4,7 @@
  * voxel — negatives rarely change, so a query then costs one pass over the codes, which computes each
  * voxel's relevancy in WebAssembly SIMD (Int8DotScanner.relevancy).
  */
+import { availableParallelism } from 'node:os'
 import { encodeMapPoints, type MapBounds } from '../../contract'
 import { relevancyInPlace } from '../query/relevancy'
 import { codeCosines, queryTerms, reconstructionNorms } from './embedding-codec'
@@ -93,7 +94,7 @@ export class LoadedMap {
   private scanner(): Int8DotScanner | null {
     const { codes } = this.map
     if (this.simd !== undefined || !codes || !this.norms) return this.simd ?? null
-    this.simd = Int8DotScanner.create(codes.codes, codes.pca.components, true)
+    this.simd = Int8DotScanner.create(codes.codes, codes.pca.components, true, { helpers: scanHelpers(this.map.count) })
     const factors = this.simd?.factors
     const n = this.norms.length
     if (factors)
@@ -102,6 +103,11 @@ export class LoadedMap {
         factors[n + i] = 1 / this.norms[i]!
       }
     return this.simd
+  }
+
+  /** Stops the scan's helper threads (the map is no longer shown). */
+  dispose(): void {
+    this.simd?.dispose()
   }
 
   /** The recognised things pins are named after, bucketed once per map. */
@@ -144,6 +150,14 @@ export class LoadedMap {
     for (let i = 0; i < n; i++) out[i * 4 + 3] = 255
     return out
   }
+}
+
+/** Maps from this size on share the relevancy pass with helper threads (below, starting them costs more than they save). */
+const threadedVoxels = 1 << 18
+
+/** Helper threads for a map's scan: one per further core, at most three (the pass is bound by memory bandwidth). */
+function scanHelpers(count: number): number {
+  return count >= threadedVoxels ? Math.min(3, availableParallelism() - 1) : 0
 }
 
 function boundsOf(map: FusedMap): MapBounds | null {

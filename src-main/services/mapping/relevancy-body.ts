@@ -26,23 +26,23 @@ import {
 
 /**
  * `codeLength`: the codes' length, fixed per module so that short codes get the unrolled dot product
- * (and four voxels per step). Factors: `count` scale/norm, then `count` 1/norm.
+ * (and four voxels per step). Returns the largest value (at least 0).
  */
 export function relevancyBody(codeLength: number): number[] {
   const unrolled = codeLength <= maxUnrolledK ? codeLength / 8 : 0
-  // Parameters 0–13; i32 locals 14–17; v128 locals from 18: acc, the query q₀…, four accumulators and
+  // Parameters 0–14; i32 locals 15–17; v128 locals from 18: acc, the query q₀…, four accumulators and
   // the four-voxel step's values; then three f32 locals.
   const q0 = 19
   const a0 = q0 + unrolled
   const l: RelevancyLocals = {
-    ...{ codes: 0, query: 1, factors: 2, neg: 3, out: 4, table: 5, count: 6, k: 7, fromInt: 8, queryMean: 9 },
-    ...{ hasNeg: 10, histogram: 11, bytes: 12, floorBin: 13, stop: 14, j: 15, entry: 16, factorsB: 17, acc: 18 },
+    ...{ codes: 0, query: 1, factors: 2, factorsB: 3, neg: 4, out: 5, table: 6, count: 7, k: 8, fromInt: 9 },
+    ...{ queryMean: 10, hasNeg: 11, histogram: 12, bytes: 13, floorBin: 14, stop: 15, j: 16, entry: 17, acc: 18 },
     ...{ q0, a0, a1: a0 + 1, a2: a0 + 2, a3: a0 + 3, vy: a0 + 4, ventry: a0 + 5, vr: a0 + 6, vmax: a0 + 7 },
     ...{ hbase: a0 + 8, pairs01: a0 + 9, pairs23: a0 + 10, x: a0 + 11, a: a0 + 12, max: a0 + 13 },
     ...{ unrolled, codeLength },
   }
   const v128Count = l.x - l.acc
-  const { codes, query, factors, factorsB, count, k, histogram, bytes, stop, j, acc, hbase, vmax, a, max } = l
+  const { codes, query, count, k, histogram, stop, j, acc, hbase, vmax, a, max } = l
   const perCode = voxelStep(l)
   const perGroup = groupStep(l)
   const loadQuery: number[] = []
@@ -94,10 +94,7 @@ export function relevancyBody(codeLength: number): number[] {
         ...set(count),
       ]
     : []
-  // factorsB = factors + 4 · count (the second plane)
-  const planes = [...get(factors), ...get(count), ...int(2), op.i32Shl, op.i32Add, ...set(factorsB)]
-  const storeMax = [...get(bytes), ...get(max), 0x38, 0, 0] // f32.store (unaligned) after the bytes
   const locals = { codes, query, count, k, stop, j, acc }
   const scan = unrolled ? codeLoop(locals, perCode, unrolledDot(codes, q0, unrolled, acc)) : codeLoop(locals, perCode)
-  return [3, 4, i32, v128Count, v128, 3, f32, ...loadQuery, ...planes, ...groups, ...scan, ...storeMax, ...end]
+  return [3, 3, i32, v128Count, v128, 3, f32, ...loadQuery, ...groups, ...scan, ...get(max), ...end]
 }

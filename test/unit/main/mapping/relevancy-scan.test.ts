@@ -126,3 +126,32 @@ describe("the map's one-pass relevancy scan", () => {
     }
   })
 })
+
+describe('the relevancy pass shared with a helper thread', () => {
+  it('gives the same bits, histogram and max as the plain reference when chunks go to both threads', async () => {
+    const count = 60_003
+    const inputs = randomInputs(77, count, 64, 10)
+    const want = reference(inputs)
+    const scanner = Int8DotScanner.create(inputs.codes, 64, true, { helpers: 1, chunkVoxels: 64 })!
+    try {
+      await scanner.helpersReady
+      scanner.factors.set(inputs.factor0)
+      scanner.factors.set(inputs.factor1, count)
+      scanner.values.set(inputs.negatives)
+      let helped = 0
+      for (let pass = 0; pass < 20; pass++) {
+        const got = scanner.relevancy(inputs.query, inputs.fromInt, inputs.queryMean, 10)
+        expect(got.max).toBe(want.max)
+        expect([...got.histogram]).toEqual([...want.histogram])
+        expect(Buffer.from(got.bytes).equals(Buffer.from(want.bytes))).toBe(true)
+        expect([...got.values]).toEqual([...want.values])
+        expect(scanner.lastPass.chunks).toBe(Math.ceil(count / 64))
+        helped += scanner.lastPass.chunks - scanner.lastPass.onThisThread
+      }
+      // The helper took part (it claims chunks as soon as it wakes; over 20 passes it cannot miss them all).
+      expect(helped).toBeGreaterThan(0)
+    } finally {
+      scanner.dispose()
+    }
+  })
+})
