@@ -3,26 +3,8 @@
  * per step (relevancy-steps.ts) while four are left when the dot product is unrolled, then one at a time.
  */
 import { codeLoop, maxUnrolledK, unrolledDot } from './scan-code-loops'
-import { groupStep, voxelStep, type RelevancyLocals } from './relevancy-steps'
-import {
-  block,
-  br,
-  brIf,
-  end,
-  f32,
-  get,
-  i32,
-  i32x4Const,
-  int,
-  loop,
-  op,
-  set,
-  simdOp as vop,
-  tee,
-  v128,
-  v128Mem,
-  v128Op as V,
-} from './wasm-ops'
+import { groupStep, keepLarger, voxelStep, type RelevancyLocals } from './relevancy-steps'
+import { end, f32, get, i32, i32x4Const, int, op, set, simdOp as vop, v128, v128Mem, v128Op as V } from './wasm-ops'
 
 /**
  * `codeLength`: the codes' length, fixed per module so that short codes get the unrolled dot product
@@ -49,44 +31,26 @@ export function relevancyBody(codeLength: number): number[] {
   for (let s = 0; s < unrolled; s++) loadQuery.push(...get(query), ...v128Mem(V.load, 16 * s), ...set(q0 + s))
   const groups = unrolled
     ? [
-        // hbase: the four copies' bases; stop: after the last whole group of four
+        // hbase: the four copies' bases; j: the voxels in whole groups of four
         ...get(histogram),
         ...vop(V.i32x4Splat),
         ...i32x4Const([0, 4, 8, 12]),
         ...vop(V.i32x4Add),
         ...set(hbase),
-        ...get(codes),
         ...get(count),
         ...int(2),
         op.i32ShrU,
         ...int(2),
         op.i32Shl,
-        ...get(k),
-        op.i32Mul,
-        op.i32Add,
-        ...set(stop),
-        ...block,
-        ...loop,
-        ...get(codes),
-        ...get(stop),
-        op.i32GeU,
-        ...brIf(1),
-        ...perGroup,
-        ...br(0),
-        ...end,
-        ...end,
+        ...set(j),
+        ...codeLoop({ codes, query, count: j, k, stop, j, acc }, perGroup, [], 4),
         // max = the lanes' largest, taken as the one-voxel step does; count = the voxels left
         ...[0, 1, 2, 3].flatMap((lane) => [
           ...get(vmax),
           ...vop(V.f32x4ExtractLane),
           lane,
-          ...tee(a),
-          ...get(max),
-          op.f32Gt,
-          ...[0x04, 0x40],
-          ...get(a),
-          ...set(max),
-          ...end,
+          ...set(a),
+          ...keepLarger(a, max),
         ]),
         ...get(count),
         ...int(3),

@@ -8,7 +8,7 @@
  * of nearly equal relevancy would otherwise wait on each other's increment of the same bin.
  */
 import { relevancyTableHalfWidth, relevancyTableStepsPerUnit } from '../query/relevancy'
-import { scaledDot, unrolledDot } from './scan-code-loops'
+import { laneSum, unrolledDot } from './scan-code-loops'
 import {
   advance,
   elseOp,
@@ -87,37 +87,121 @@ export interface RelevancyLocals {
   codeLength: number
 }
 
+/** if (value > max) max = value (f32 locals: a NaN value is never kept). */
+export function keepLarger(value: number, max: number): number[] {
+  return [...get(value), ...get(max), op.f32Gt, ...[0x04, 0x40], ...get(value), ...set(max), ...end]
+}
+
+/**
+ * The f32 arithmetic both steps share, on one value (f32) or four (f32x4), so that it is written once.
+ * min/max are f32.min/max for one value and pmin/pmax for four: with a constant second operand that is
+ * not zero they agree on every input, NaN included (a NaN first operand is kept), except max(−0, 0),
+ * which never comes up (the only max is of y below, never −0).
+ */
+interface Lanes {
+  /** The f32 at a pointer local (four in a row for f32x4). */
+  load: (pointer: number) => number[]
+  /** An f32 local (splat to four lanes for f32x4). */
+  scalar: (local: number) => number[]
+  constant: (value: number) => number[]
+  add: number[]
+  sub: number[]
+  mul: number[]
+  min: number[]
+  max: number[]
+}
+const oneLane: Lanes = {
+  load: (pointer) => [...get(pointer), ...f32LoadAt(0)],
+  scalar: get,
+  constant: f32Const,
+  add: [op.f32Add],
+  sub: [op.f32Sub],
+  mul: [op.f32Mul],
+  min: [op.f32Min],
+  max: [op.f32Max],
+}
+const fourLanes: Lanes = {
+  load: (pointer) => [...get(pointer), ...v128Mem(V.load)],
+  scalar: (local) => [...get(local), ...vop(V.f32x4Splat)],
+  constant: f32x4Const,
+  add: vop(V.f32x4Add),
+  sub: vop(V.f32x4Sub),
+  mul: vop(V.f32x4Mul),
+  min: vop(V.f32x4Pmin),
+  max: vop(V.f32x4Pmax),
+}
+
+/** cos = dot · fromInt · factor₀ + queryMean · factor₁, from the dot product as f32 on the stack. */
+const cosine = (L: Lanes, l: RelevancyLocals): number[] => [
+  ...L.scalar(l.fromInt),
+  ...L.mul,
+  ...L.load(l.factors),
+  ...L.mul,
+  ...L.scalar(l.queryMean),
+  ...L.load(l.factorsB),
+  ...L.mul,
+  ...L.add,
+]
+
+/** y = clamp((cos − neg + 2) · 4096, 0, last): where cos (in local `cos`) falls in σ's table; NaN stays NaN. */
+const tablePosition = (L: Lanes, cos: number, neg: number): number[] => [
+  ...get(cos),
+  ...L.load(neg),
+  ...L.sub,
+  ...L.constant(relevancyTableHalfWidth),
+  ...L.add,
+  ...L.constant(relevancyTableStepsPerUnit),
+  ...L.mul,
+  ...L.constant(0),
+  ...L.max,
+  ...L.constant(tableLast),
+  ...L.min,
+]
+
+/** r = a + (b − a) · (y − entry): σ interpolated between the entry and the next. */
+const interpolate = (L: Lanes, a: number[], b: number[], y: number[], entry: number[]): number[] => [
+  ...a,
+  ...b,
+  ...a,
+  ...L.sub,
+  ...y,
+  ...entry,
+  ...L.sub,
+  ...L.mul,
+  ...L.add,
+]
+
+/** value · scale + offset, `value` a local. */
+const scaleAndAdd = (L: Lanes, value: number, scale: number, offset: number): number[] => [
+  ...get(value),
+  ...L.constant(scale),
+  ...L.mul,
+  ...L.constant(offset),
+  ...L.add,
+]
+
+/** Without negatives r = (cos + 1)/2, as cos · 0.5 + 0.5. */
+const halfway = (L: Lanes, cos: number): number[] => scaleAndAdd(L, cos, 0.5, 0.5)
+
+/** min(r · 255 + 0.5, 255): the view's byte before truncation (NaN and negatives truncate to 0). */
+const byteValue = (L: Lanes, r: number): number[] => [...scaleAndAdd(L, r, 255, 0.5), ...L.constant(255), ...L.min]
+
+/** r · (bins − 1): the histogram bin before the clamp and truncation. */
+const binValue = (L: Lanes, r: number): number[] => [...get(r), ...L.constant(relevancyBins - 1), ...L.mul]
+const lastBin = (L: Lanes): number[] => [...L.constant(relevancyBins - 1), ...L.min]
+
 /** One voxel at a time: the last count % 4 voxels (all of them when the dot product is not unrolled). */
 export function voxelStep(l: RelevancyLocals): number[] {
-  const { fromInt, factors, factorsB, queryMean, x, out, hasNeg, neg, table, entry, a, bytes, max, histogram, acc } = l
+  const { factors, factorsB, x, out, hasNeg, neg, table, entry, a, bytes, max, histogram, acc } = l
   return [
-    // x = cos = dot · fromInt · factor₀ + queryMean · factor₁
-    ...scaledDot(acc, fromInt),
-    ...get(factors),
-    ...f32LoadAt(0),
-    op.f32Mul,
-    ...get(queryMean),
-    ...get(factorsB),
-    ...f32LoadAt(0),
-    op.f32Mul,
-    op.f32Add,
+    ...laneSum(acc),
+    op.f32FromI32, // the dot product as f32
+    ...cosine(oneLane, l),
     ...set(x),
     ...get(out),
     ...get(hasNeg),
     ...ifF32,
-    // x = clamp((cos − neg + 2) · 4096, 0, last); NaN stays NaN (trunc_sat gives entry 0, the lerp NaN).
-    ...get(x),
-    ...get(neg),
-    ...f32LoadAt(0),
-    op.f32Sub,
-    ...f32Const(relevancyTableHalfWidth),
-    op.f32Add,
-    ...f32Const(relevancyTableStepsPerUnit),
-    op.f32Mul,
-    ...f32Const(0),
-    op.f32Max,
-    ...f32Const(tableLast),
-    op.f32Min,
+    ...tablePosition(oneLane, x, neg),
     ...tee(x),
     ...i32TruncSatF32U,
     ...set(entry),
@@ -128,57 +212,29 @@ export function voxelStep(l: RelevancyLocals): number[] {
     op.i32Add,
     ...tee(entry), // now the entry's address
     ...f32LoadAt(0),
-    ...tee(a),
-    ...get(entry),
-    ...f32LoadAt(4),
-    ...get(a),
-    op.f32Sub,
-    ...get(x),
-    ...get(entry),
-    ...get(table),
-    op.i32Sub,
-    ...int(2),
-    op.i32ShrU, // back to the entry's index
-    op.f32FromU32,
-    op.f32Sub,
-    op.f32Mul,
-    op.f32Add,
+    ...set(a),
+    ...interpolate(
+      oneLane,
+      get(a),
+      [...get(entry), ...f32LoadAt(4)],
+      get(x),
+      [...get(entry), ...get(table), op.i32Sub, ...int(2), op.i32ShrU, op.f32FromU32], // the entry's index
+    ),
     ...elseOp,
-    ...get(x),
-    ...f32Const(0.5),
-    op.f32Mul,
-    ...f32Const(0.5),
-    op.f32Add,
+    ...halfway(oneLane, x),
     ...end,
     ...tee(a),
     ...f32Store,
-    // bytes[i] = min(r · 255 + 0.5, 255), truncated (NaN and negatives give 0)
     ...get(bytes),
-    ...get(a),
-    ...f32Const(255),
-    op.f32Mul,
-    ...f32Const(0.5),
-    op.f32Add,
-    ...f32Const(255),
-    op.f32Min,
+    ...byteValue(oneLane, a),
     ...i32TruncSatF32U,
     ...i32Store8,
     ...advance(bytes, 1),
-    // if (r > max) max = r
-    ...get(a),
-    ...get(max),
-    op.f32Gt,
-    ...[0x04, 0x40],
-    ...get(a),
-    ...set(max),
-    ...end,
-    // histogram[min(r · (bins − 1), bins − 1)] += 1 (NaN and negatives count in bin 0; the first copy)
+    ...keepLarger(a, max),
+    // histogram bin (NaN and negatives count in bin 0; the first copy) += 1
     ...get(histogram),
-    ...get(a),
-    ...f32Const(relevancyBins - 1),
-    op.f32Mul,
-    ...f32Const(relevancyBins - 1),
-    op.f32Min,
+    ...binValue(oneLane, a),
+    ...lastBin(oneLane),
     ...i32TruncSatF32U,
     ...int(4),
     op.i32Shl,
@@ -196,10 +252,10 @@ export function voxelStep(l: RelevancyLocals): number[] {
   ]
 }
 
-/** Four voxels: the same steps as voxelStep, lane by lane (the dot products need the query in q₀…). */
+/** Four voxels: the same steps as voxelStep, lane by lane (the dot products need the query in q₀…); the caller advances `codes`. */
 export function groupStep(l: RelevancyLocals): number[] {
-  const { codes, q0, unrolled, codeLength, a0, a1, a2, a3, fromInt, factors, factorsB, queryMean, vy, out, hasNeg } = l
-  const { neg, table, ventry, vr, pairs01, pairs23, bytes, vmax, floorBin, hbase, entry, k } = l
+  const { codes, q0, unrolled, codeLength, a0, a1, a2, a3, factors, factorsB, vy, out, hasNeg } = l
+  const { neg, table, ventry, vr, pairs01, pairs23, bytes, vmax, floorBin, hbase, entry } = l
   /** The sum of the four lanes of `left` and of `right` as lanes [l₀+l₂, r₀+r₂, l₁+l₃, r₁+r₃]. */
   const pairSum = (left: number, right: number): number[] => [
     ...get(left),
@@ -210,7 +266,6 @@ export function groupStep(l: RelevancyLocals): number[] {
     ...shuffle32([2, 6, 3, 7]),
     ...vop(V.i32x4Add),
   ]
-  const splat = (local: number): number[] => [...get(local), ...vop(V.f32x4Splat)]
   return [
     ...[a0, a1, a2, a3].flatMap((accumulator, v) => unrolledDot(codes, q0, unrolled, accumulator, v * codeLength)),
     // [dot₀, dot₁, dot₂, dot₃] (integer sums: any order gives the same)
@@ -225,36 +280,13 @@ export function groupStep(l: RelevancyLocals): number[] {
     ...get(a2),
     ...shuffle32([2, 3, 6, 7]),
     ...vop(V.i32x4Add),
-    // cos = dot · fromInt · factor₀ + queryMean · factor₁
     ...vop(V.f32x4ConvertI32x4S),
-    ...splat(fromInt),
-    ...vop(V.f32x4Mul),
-    ...get(factors),
-    ...v128Mem(V.load),
-    ...vop(V.f32x4Mul),
-    ...splat(queryMean),
-    ...get(factorsB),
-    ...v128Mem(V.load),
-    ...vop(V.f32x4Mul),
-    ...vop(V.f32x4Add),
+    ...cosine(fourLanes, l),
     ...set(vy),
     ...get(out),
     ...get(hasNeg),
     ...ifV128,
-    // y = clamp((cos − neg + 2) · 4096, 0, last). pmax/pmin with y first keep a NaN y, as f32.max/min do;
-    // they differ from those only for −0, which y never is (x − n + 2 = 0 is +0).
-    ...get(vy),
-    ...get(neg),
-    ...v128Mem(V.load),
-    ...vop(V.f32x4Sub),
-    ...f32x4Const(relevancyTableHalfWidth),
-    ...vop(V.f32x4Add),
-    ...f32x4Const(relevancyTableStepsPerUnit),
-    ...vop(V.f32x4Mul),
-    ...f32x4Const(0),
-    ...vop(V.f32x4Pmax),
-    ...f32x4Const(tableLast),
-    ...vop(V.f32x4Pmin),
+    ...tablePosition(fourLanes, vy, neg),
     ...tee(vy),
     // entries: y is in [0, last] or NaN, where signed truncation gives what unsigned does
     ...vop(V.i32x4TruncSatF32x4S),
@@ -279,41 +311,22 @@ export function groupStep(l: RelevancyLocals): number[] {
       ...v128LaneMem(V.load64Lane, 1),
       ...set(pairs),
     ]),
-    // r = a + (b − a) · (y − entry)
     ...get(pairs01),
     ...get(pairs23),
     ...shuffle32([0, 2, 4, 6]),
-    ...tee(vr),
-    ...get(pairs01),
-    ...get(pairs23),
-    ...shuffle32([1, 3, 5, 7]),
-    ...get(vr),
-    ...vop(V.f32x4Sub),
-    ...get(vy),
-    ...get(ventry),
-    ...vop(V.f32x4ConvertI32x4S),
-    ...vop(V.f32x4Sub),
-    ...vop(V.f32x4Mul),
-    ...vop(V.f32x4Add),
+    ...set(vr),
+    ...interpolate(fourLanes, get(vr), [...get(pairs01), ...get(pairs23), ...shuffle32([1, 3, 5, 7])], get(vy), [
+      ...get(ventry),
+      ...vop(V.f32x4ConvertI32x4S),
+    ]),
     ...elseOp,
-    ...get(vy),
-    ...f32x4Const(0.5),
-    ...vop(V.f32x4Mul),
-    ...f32x4Const(0.5),
-    ...vop(V.f32x4Add),
+    ...halfway(fourLanes, vy),
     ...end,
     ...tee(vr),
     ...v128Mem(V.store),
-    // bytes = min(r · 255 + 0.5, 255) truncated (pmin keeps a NaN, truncated to 0); the unsigned narrowings
-    // turn negatives into 0
+    // bytes: truncated, then the unsigned narrowings turn negatives into 0
     ...get(bytes),
-    ...get(vr),
-    ...f32x4Const(255),
-    ...vop(V.f32x4Mul),
-    ...f32x4Const(0.5),
-    ...vop(V.f32x4Add),
-    ...f32x4Const(255),
-    ...vop(V.f32x4Pmin),
+    ...byteValue(fourLanes, vr),
     ...vop(V.i32x4TruncSatF32x4S),
     ...tee(ventry),
     ...get(ventry),
@@ -327,12 +340,10 @@ export function groupStep(l: RelevancyLocals): number[] {
     ...get(vr),
     ...vop(V.f32x4Pmax),
     ...set(vmax),
-    // histogram copy l, lane l: bin min(r · (bins − 1), bins − 1) truncated, negatives (and NaN) bin 0;
-    // groups whose four lanes are all below `floorBin` are not counted (the caller reads the bins from
-    // floorBin up, which stay exact: most of a map is below a query's threshold, and this skips them)
-    ...get(vr),
-    ...f32x4Const(relevancyBins - 1),
-    ...vop(V.f32x4Mul),
+    // histogram copy l, lane l: the bin, negatives (and NaN) in bin 0; groups whose four lanes are all
+    // below `floorBin` are not counted (the caller reads the bins from floorBin up, which stay exact:
+    // most of a map is below a query's threshold, and this skips them)
+    ...binValue(fourLanes, vr),
     ...tee(vy),
     ...get(floorBin),
     ...vop(V.f32x4Splat),
@@ -341,8 +352,7 @@ export function groupStep(l: RelevancyLocals): number[] {
     op.i32Eqz,
     ...[0x04, 0x40],
     ...get(vy),
-    ...f32x4Const(relevancyBins - 1),
-    ...vop(V.f32x4Pmin),
+    ...lastBin(fourLanes),
     ...vop(V.i32x4TruncSatF32x4S),
     ...i32x4Const([0, 0, 0, 0]),
     ...vop(V.i32x4MaxS),
@@ -363,12 +373,6 @@ export function groupStep(l: RelevancyLocals): number[] {
       ...i32Store,
     ]),
     ...end,
-    ...get(codes),
-    ...get(k),
-    ...int(2),
-    op.i32Shl,
-    op.i32Add,
-    ...set(codes),
     ...advance(out, 16),
     ...advance(factors, 16),
     ...advance(factorsB, 16),

@@ -50,12 +50,14 @@ export const scaledDot = (acc: number, scale: number): number[] => [
 
 /**
  * For each of `count` codes from `codes` (locals; `count` may be any local, e.g. a frame's cells): the dot
- * product into `acc`, then `perCode` (which finds the sum with laneSum(acc)), then the next code.
+ * product into `acc`, then `perCode` (which finds the sum with laneSum(acc)), then the next code; with
+ * `codesPerStep` 2ⁿ, each step takes that many codes (`count` a multiple of it).
  */
 export function codeLoop(
   locals: { codes: number; query: number; count: number; k: number; stop: number; j: number; acc: number },
   perCode: number[],
   dot = dotLoop(locals.codes, locals.query, locals.k, locals.j, locals.acc),
+  codesPerStep = 1,
 ): number[] {
   const { codes, count, k, stop } = locals
   return [
@@ -75,6 +77,7 @@ export function codeLoop(
     ...perCode,
     ...get(codes),
     ...get(k),
+    ...(codesPerStep > 1 ? [...int(Math.log2(codesPerStep)), op.i32Shl] : []),
     op.i32Add,
     ...set(codes),
     ...br(0),
