@@ -33,6 +33,7 @@ export default defineConfig({
           index: resolve(root, 'src-main/electron/main.ts'),
           'inference-worker': resolve(root, 'src-main/services/inference/inference-worker.ts'),
           'fusion-worker': resolve(root, 'src-main/services/mapping/fusion-worker.ts'),
+          'scan-worker': resolve(root, 'src-main/services/mapping/scan-worker.ts'), // the map scan's helper threads
           'png-decode-worker': resolve(root, 'src-main/services/images/png-decode-worker.mjs'),
           server: resolve(root, 'src-main/server/main.ts'),
           dve: resolve(root, 'src-main/cli/main.ts'),

@@ -165,9 +165,12 @@ export async function recordingFigures(frameCount: number): Promise<Figure[]> {
 }
 
 function mapFigures(t: Awaited<ReturnType<typeof mapQueryTimings>>): Figure[] {
+  const millions = t.map.count / 1e6
   return [
     { name: 'map query (relevancy + pins), warm', value: t.queryMs, unit: 'ms', aim: '≤ 100 ms' },
     { name: 'map query, CPU time', value: t.queryCpuMs, unit: 'ms' },
+    { name: 'map query scan (relevancy pass) per million voxels', value: t.scanMs / millions, unit: 'ms' },
+    { name: 'map query scan per million voxels, CPU time', value: t.scanCpuMs / millions, unit: 'ms' },
     { name: "map query, first (+ the negatives' cosines)", value: t.firstMs, unit: 'ms' },
     { name: 'map load', value: t.loadMs, unit: 'ms' },
   ]

@@ -4,6 +4,7 @@
  * voxel — negatives rarely change, so a query then costs one pass over the codes, which computes each
  * voxel's relevancy in WebAssembly SIMD (Int8DotScanner.relevancy).
  */
+import { availableParallelism } from 'node:os'
 import { encodeMapPoints, type MapBounds } from '../../contract'
 import { relevancyInPlace } from '../query/relevancy'
 import { codeCosines, queryTerms, reconstructionNorms } from './embedding-codec'
@@ -42,14 +43,16 @@ export class LoadedMap {
   /**
    * Relevancy of every voxel (relevancy.ts's rule: σ(T·(cos − max negative cos)), or (cos + 1)/2 without
    * negatives), in one SIMD pass where available, and `cutOf(keep)`: a value about `keep` voxels reach
-   * (from the histogram the pass counts), and `bytes()`: a copy of the values as bytes for the view (the
-   * SIMD pass writes them too) with their max. All are valid until the map's next scan.
+   * (from the histogram the pass counts) where that is at least `cutFloor` (below it, some value below
+   * `cutFloor`: the pass does not count all voxels below it), and `bytes()`: a copy of the values as bytes
+   * for the view (the SIMD pass writes them too) with their max. All are valid until the map's next scan.
    */
   relevancy(
     vector: Float32Array,
     negatives: Float32Array[],
     negativesKey: string,
     temperature: number,
+    cutFloor = 0,
   ): VoxelScores & { bytes: () => { bytes: Uint8Array; max: number } } {
     const codes = this.map.codes
     if (!codes) throw new Error('map has no embeddings')
@@ -58,7 +61,7 @@ export class LoadedMap {
     if (scanner) {
       const { projected, queryMean } = queryTerms(codes.pca, vector)
       const { ints, fromInt } = quantiseQuery(projected)
-      const scan = scanner.relevancy(ints, fromInt, queryMean, maxNegative ? temperature : null)
+      const scan = scanner.relevancy(ints, fromInt, queryMean, maxNegative ? temperature : null, cutFloor)
       return {
         values: scan.values,
         cutOf: (keep) => histogramCut(scan.histogram, keep, 0, scan.histogram.length - 1),
@@ -87,18 +90,24 @@ export class LoadedMap {
     return maxCosine
   }
 
-  /** The SIMD scanner, made on the first query with each voxel's factors (scale/norm, 1/norm); null without SIMD. */
+  /** The SIMD scanner, made on the first query with the voxels' factors (all scale/norm, then all 1/norm); null without SIMD. */
   private scanner(): Int8DotScanner | null {
     const { codes } = this.map
     if (this.simd !== undefined || !codes || !this.norms) return this.simd ?? null
-    this.simd = Int8DotScanner.create(codes.codes, codes.pca.components, true)
+    this.simd = Int8DotScanner.create(codes.codes, codes.pca.components, true, { helpers: scanHelpers(this.map.count) })
     const factors = this.simd?.factors
+    const n = this.norms.length
     if (factors)
-      for (let i = 0; i < this.norms.length; i++) {
-        factors[2 * i] = codes.scales[i]! / this.norms[i]!
-        factors[2 * i + 1] = 1 / this.norms[i]!
+      for (let i = 0; i < n; i++) {
+        factors[i] = codes.scales[i]! / this.norms[i]!
+        factors[n + i] = 1 / this.norms[i]!
       }
     return this.simd
+  }
+
+  /** Stops the scan's helper threads (the map is no longer shown). */
+  dispose(): void {
+    this.simd?.dispose()
   }
 
   /** The recognised things pins are named after, bucketed once per map. */
@@ -141,6 +150,14 @@ export class LoadedMap {
     for (let i = 0; i < n; i++) out[i * 4 + 3] = 255
     return out
   }
+}
+
+/** Maps from this size on share the relevancy pass with helper threads (below, starting them costs more than they save). */
+const threadedVoxels = 1 << 18
+
+/** Helper threads for a map's scan: one per further core, at most three (the pass is bound by memory bandwidth). */
+function scanHelpers(count: number): number {
+  return count >= threadedVoxels ? Math.min(3, availableParallelism() - 1) : 0
 }
 
 function boundsOf(map: FusedMap): MapBounds | null {

@@ -238,7 +238,11 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   async delete({ sessionId }: Input<'delete'>): Promise<{ deleted: boolean }> {
     if (this.builds.has(sessionId))
       throw new ConsoleError('conflict', `The map of "${sessionId}" is being built; cancel the job first.`)
-    for (const key of [...this.maps.keys()]) if (key.startsWith(`${sessionId}\u0000`)) this.maps.delete(key)
+    for (const [key, loaded] of [...this.maps])
+      if (key.startsWith(`${sessionId}\u0000`)) {
+        loaded.dispose()
+        this.maps.delete(key)
+      }
     const deleted = await deleteMaps(this.deps.mapsRoot, sessionId)
     this.deps.events.emit('changed', { service: 'map', id: sessionId })
     return { deleted }
@@ -298,7 +302,9 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   }
 
   private show(map: FusedMap): void {
-    this.maps.set(`${map.meta.sessionId}\u0000${map.meta.modelId ?? ''}`, new LoadedMap(map))
+    const key = `${map.meta.sessionId}\u0000${map.meta.modelId ?? ''}`
+    this.maps.get(key)?.dispose()
+    this.maps.set(key, new LoadedMap(map))
     this.deps.events.emit('changed', { service: 'map', id: map.meta.sessionId })
   }
 
@@ -324,9 +330,12 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     return loaded
   }
 
-  /** Per voxel relevancy and the pins' cut, valid until the map's next scan (use them before any await). */
+  /**
+   * Per voxel relevancy and the pins' cut, valid until the map's next scan (use them before any await).
+   * Pins take the voxels at or above the threshold, so the cut is never asked below it.
+   */
   private relevancyValues(loaded: LoadedMap, query: PreparedMapQuery): ReturnType<LoadedMap['relevancy']> {
-    return loaded.relevancy(query.vector, query.negatives, query.negativesKey, query.temperature)
+    return loaded.relevancy(query.vector, query.negatives, query.negativesKey, query.temperature, query.threshold)
   }
 
   /** Clusters of voxels that pass, best first, each with the recognised thing beside it. */

@@ -55,17 +55,23 @@ export function clusterPins(map: ClusterInput, scored: VoxelScores, threshold: n
   const size = 2 ** Math.ceil(Math.log2(2 * m + 2))
   const mask = size - 1
   const table = new Int32Array(size)
+  const sameCell = (entry: number, x: number, y: number, z: number): boolean => {
+    const c = (entry - 1) * 3
+    return cells[c] === x && cells[c + 1] === y && cells[c + 2] === z
+  }
   for (let k = 0; k < m; k++) {
-    let h = hashOf(cells[k * 3]!, cells[k * 3 + 1]!, cells[k * 3 + 2]!) & mask
-    while (table[h] !== 0) h = (h + 1) & mask
-    table[h] = k + 1
+    const [x, y, z] = [cells[k * 3]!, cells[k * 3 + 1]!, cells[k * 3 + 2]!]
+    let h = hashOf(x, y, z) & mask
+    while (table[h] !== 0 && !sameCell(table[h]!, x, y, z)) h = (h + 1) & mask
+    // A cell's first candidate is the one `find` returns; later ones in the same cell (voxels never share
+    // a cell in a fused map, but they may elsewhere) stay out, so they cannot make long probe runs.
+    if (table[h] === 0) table[h] = k + 1
   }
   const find = (x: number, y: number, z: number): number => {
     for (let h = hashOf(x, y, z) & mask; ; h = (h + 1) & mask) {
       const entry = table[h]!
       if (entry === 0) return -1
-      const c = (entry - 1) * 3
-      if (cells[c] === x && cells[c + 1] === y && cells[c + 2] === z) return entry - 1
+      if (sameCell(entry, x, y, z)) return entry - 1
     }
   }
   const component = new Uint8Array(m)

@@ -35,7 +35,9 @@ export const op = {
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
+  i32And: 0x71,
   i32Shl: 0x74,
+  i32ShrU: 0x76,
   f32Add: 0x92,
   f32Sub: 0x93,
   f32Mul: 0x94,
@@ -70,3 +72,54 @@ export const advance = (pointer: number, bytes: number): number[] => [
   op.i32Add,
   ...set(pointer),
 ]
+
+/** A SIMD instruction by its opcode (the 0xfd prefix, then the opcode as LEB128). */
+export const simdOp = (code: number): number[] => [simd, ...uleb(code)]
+export const v128Op = {
+  load: 0x00,
+  load8x8S: 0x01,
+  store: 0x0b,
+  shuffle: 0x0d,
+  i32x4Splat: 0x11,
+  f32x4Splat: 0x13,
+  i32x4ExtractLane: 0x1b,
+  f32x4ExtractLane: 0x1f,
+  f32x4Lt: 0x43,
+  load64Lane: 0x57,
+  store32Lane: 0x5a,
+  load64Zero: 0x5d,
+  i8x16NarrowI16x8U: 0x66,
+  i16x8NarrowI32x4U: 0x86,
+  i32x4AllTrue: 0xa3,
+  i32x4Shl: 0xab,
+  i32x4Add: 0xae,
+  i32x4MaxS: 0xb8,
+  i32x4DotI16x8S: 0xba,
+  f32x4Add: 0xe4,
+  f32x4Sub: 0xe5,
+  f32x4Mul: 0xe6,
+  f32x4Pmin: 0xea,
+  f32x4Pmax: 0xeb,
+  i32x4TruncSatF32x4S: 0xf8,
+  f32x4ConvertI32x4S: 0xfa,
+} as const
+/** A v128 memory instruction (load, store, load64_zero) with alignment hint 0 and a byte offset. */
+export const v128Mem = (code: number, offset = 0): number[] => [...simdOp(code), 0, ...uleb(offset)]
+/** A lane memory instruction (load64_lane, store32_lane): alignment hint 0, offset 0, the lane. */
+export const v128LaneMem = (code: number, lane: number): number[] => [...simdOp(code), 0, 0, lane]
+/** i8x16.shuffle of two v128 by 32-bit lanes (0–3: the first operand's, 4–7: the second's). */
+export const shuffle32 = (lanes: [number, number, number, number]): number[] => [
+  ...simdOp(v128Op.shuffle),
+  ...lanes.flatMap((lane) => [4 * lane, 4 * lane + 1, 4 * lane + 2, 4 * lane + 3]),
+]
+/** v128.const of four i32 / four f32. */
+export const i32x4Const = (lanes: [number, number, number, number]): number[] => {
+  const bytes = new Uint8Array(16)
+  lanes.forEach((lane, i) => new DataView(bytes.buffer).setInt32(4 * i, lane, true))
+  return [simd, 0x0c, ...bytes]
+}
+export const f32x4Const = (value: number): number[] => {
+  const bytes = new Uint8Array(16)
+  for (let i = 0; i < 4; i++) new DataView(bytes.buffer).setFloat32(4 * i, value, true)
+  return [simd, 0x0c, ...bytes]
+}
