@@ -23,7 +23,7 @@ rm -rf work/gpu/text && tar -xf "$RES/text-hf.tar" -C work/gpu
 $N $PY ../tools/export_text_tower.py --model work/gpu/text/hf --out "$PACK" > work/gpu/text_block.json
 $N $PY -m dvedemo.export_image --ckpt "$RES/student.pt" --out "$PACK/image.onnx" --work work/gpu/export
 $N $PY -m dvedemo.pack --pack "$PACK" --text-block work/gpu/text_block.json --image-report work/gpu/export/export_report.json
-$N $PY -m dvedemo.recording --out "$RECORDING" --frames 300
+$N $PY -m dvedemo.recording --out "$RECORDING" --plan v2
 $N $PY -m dvedemo.evaluate --pack "$PACK" --train-frames 300
 $N $PY -m dvedemo.report --pack "$PACK"
 cd "$ROOT" && node src-main/cli/dve.mjs eval demo-apartment --classes demo

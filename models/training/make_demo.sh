@@ -29,5 +29,5 @@ mkdir -p ../demo ../../resources
 $N $PY ../tools/export_text_tower.py --model work/text/hf --out ../demo > work/text_block.json
 $N $PY -m dvedemo.export_image --ckpt work/student/ckpt.pt --out ../demo/image.onnx
 $N $PY -m dvedemo.pack --pack ../demo
-$N $PY -m dvedemo.recording --out ../../resources/demo-recording --frames 260
+$N $PY -m dvedemo.recording --out ../../resources/demo-recording --plan v1
 $N $PY -m dvedemo.evaluate --pack ../demo --train-frames 300
