@@ -97,7 +97,7 @@ def main(argv=None):
     try:
         from .device_pool import DevicePool
         from .student import Student
-        from .train_student import cosine_loss, lr_at
+        from .train_student import lr_at, train_step
         torch.set_num_threads(2)
         if a.device.startswith("cuda"):
             run["gpu"] = torch.cuda.get_device_name()
@@ -114,7 +114,7 @@ def main(argv=None):
         model = Student().to(a.device)
         opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.05, fused=a.device.startswith("cuda"))
         total = a.steps or 10**9
-        meta = {"stats": stats, "steps": 0, "plannedSteps": total, "framesInPool": pool.n}
+        meta = {"stats": stats, "steps": 0, "plannedSteps": total, "framesInPool": pool.n, "final": False}
         ckpt = os.path.join(a.out, "student.pt")
         step, losses, t_ck, t_mark = 0, [], time.time(), None
         model.train()
@@ -128,14 +128,7 @@ def main(argv=None):
             x_rgb, x_d, tg, mask = pool.batch(rng, a.batch, stats)
             for g in opt.param_groups:
                 g["lr"] = lr_at(step, total, a.lr, a.warmup)
-            with torch.autocast(torch.device(a.device).type, dtype=torch.bfloat16):
-                pred = model(x_rgb, x_d)
-            loss = cosine_loss(pred, tg, mask)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            losses.append(loss.detach())
+            losses.append(train_step(model, opt, x_rgb, x_d, tg, mask))
             step += 1
             if step in (20, 120) and not a.steps:  # time steps 20..120, then fix the schedule
                 if a.device.startswith("cuda"):
