@@ -11,7 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 : "${OUT:?OUT must name the folder whose files come back}"
+mkdir -p "$OUT"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONUNBUFFERED=1
 PY=${PY:-python3}
-nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || echo "no nvidia-smi: training on the CPU"
+nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null || echo "no nvidia-smi: training on the CPU"
 "$PY" -m dvedemo.gpu_run --out "$OUT" --budget-s "${BUDGET:-500}" "$@" 2>&1 | tee "$OUT/gpu_run.log"
