@@ -7,7 +7,6 @@ recording is a held-out scene. Frames also go to work/recording/ as .npy (for ev
   python -m dvedemo.recording --out ../../resources/demo-recording --plan v1
 """
 import argparse
-import io
 import json
 import os
 import shutil

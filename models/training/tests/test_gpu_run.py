@@ -66,9 +66,9 @@ def test_device_batch_matches_the_cpu_trainer_including_the_mirror():
                        (f["rgb"], f["depth"]) + frame_stream.compact(seg, T))) for f, seg, T in frames])
     stats = {"depthMean": 2000.0, "depthStd": 900.0}
     rgb, depth, tg, mask = pool.batch(FixedRng(), 2, stats)
-    mirror = [(f["rgb"][:, ::-1], f["depth"][:, ::-1], seg[:, ::-1]) for f, seg, _ in frames[1:]]
-    data = {"rgb": np.stack([frames[0][0]["rgb"], mirror[0][0]]), "depth": np.stack([frames[0][0]["depth"], mirror[0][1]]),
-            "seg": np.stack([frames[0][1], mirror[0][2]]),
+    (f0, seg0, _), (f1, seg1, _) = frames  # the CPU trainer's input: frame 1 mirrored at full resolution
+    data = {"rgb": np.stack([f0["rgb"], f1["rgb"][:, ::-1]]), "depth": np.stack([f0["depth"], f1["depth"][:, ::-1]]),
+            "seg": np.stack([seg0, seg1[:, ::-1]]),
             "targets": np.stack([frame_stream.compact(seg, T)[2] for _, seg, T in frames])}
     ref = make_batch(data, np.arange(2), np.random.default_rng(0), stats, augment=False)
     for got, want in zip((rgb, depth, tg, mask), ref):
