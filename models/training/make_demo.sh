@@ -3,6 +3,8 @@
 # exports, class set, evaluation, and the held-out recording. Run from anywhere.
 #   bash models/training/make_demo.sh            (about 3 hours on an idle 2-core CPU, see README)
 # Steps are resumable: existing work/ outputs are reused; the student resumes from its checkpoint.
+# This makes the shipped v1 (CPU). v2 is trained on a GPU machine by gpu_run.sh and finished here by
+# finish_gpu.sh (README, "Demo model v2 on a GPU").
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PY:-.venv/bin/python}
@@ -29,5 +31,5 @@ mkdir -p ../demo ../../resources
 $N $PY ../tools/export_text_tower.py --model work/text/hf --out ../demo > work/text_block.json
 $N $PY -m dvedemo.export_image --ckpt work/student/ckpt.pt --out ../demo/image.onnx
 $N $PY -m dvedemo.pack --pack ../demo
-$N $PY -m dvedemo.recording --out ../../resources/demo-recording --frames 260
+$N $PY -m dvedemo.recording --out ../../resources/demo-recording --plan v1
 $N $PY -m dvedemo.evaluate --pack ../demo --train-frames 300

@@ -21,16 +21,23 @@ KMAX = 64
 SEED_BASE = {"train": 100_000, "val": 900_000}
 
 
-def _render_scene(args):
-    split, i, views = args
+def scene_frames(split, i, views):
+    """Scene i of a split (seed SEED_BASE[split] + i): [(scene, frame, seg, targets)] with the
+    teacher's segments capped at KMAX - 1 targets. Deterministic for (split, i, views)."""
     seed = SEED_BASE[split] + i
     scene, frames = generator.training_frames(seed, views)
     teacher = Teacher()
     out = []
     for f in frames:
         seg, T = teacher.frame_targets(scene, seed, f["labels"], f["instances"])
-        T = T[: KMAX - 1]
         seg[seg >= KMAX] = 0
+        out.append((scene, f, seg, T[: KMAX - 1]))
+    return out
+
+
+def _render_scene(args):
+    out = []
+    for scene, f, seg, T in scene_frames(*args):
         attrs = []
         for k in range(1, len(T) + 1):
             ids = np.unique(f["instances"][seg == k])
@@ -42,6 +49,7 @@ def _render_scene(args):
 
 
 def build(split, n_scenes, views, out_dir, workers=2):
+    """Frames land in scene order whatever the worker count (imap keeps order; each scene has its own seed)."""
     os.makedirs(out_dir, exist_ok=True)
     n = n_scenes * views
     H, W = generator.H, generator.W

@@ -2,6 +2,7 @@
 int8 when the per-pixel cosine to fp32 stays >= 0.99 on held-out frames, and time it in ORT.
 
   python -m dvedemo.export_image --ckpt work/student/final.pt --out ../demo/image.onnx
+  python -m dvedemo.export_image --ckpt <files from the device>/student.pt --out ../demo/image.onnx
 """
 import argparse
 import json
@@ -13,6 +14,7 @@ import time
 import numpy as np
 import torch
 
+from .checkpoint import load_compact
 from .dataset import load
 from .student import Student
 from .train_student import normalise
@@ -21,7 +23,8 @@ OUTPUT = "dense_visual_embedding_decoder_0"
 
 
 def load_student(path):
-    s = torch.load(path, map_location="cpu", weights_only=False)
+    """train_student's ckpt.pt / final.pt or gpu_run's compact student.pt (or its parts)."""
+    s = load_compact(path)
     m = Student()
     m.load_state_dict(s["model"])
     return m.eval(), s

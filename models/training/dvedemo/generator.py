@@ -1,10 +1,10 @@
 """Deterministic synthetic RGB-D frames with per-pixel ground truth (numpy only).
 
 Public API:
-  make_scene(seed, n_rooms=None, kinds=None) -> scenes.Scene
+  make_scene(seed, n_rooms=None, kinds=None, required=None) -> scenes.Scene
   render(scene, world_from_camera, rng, intr=INTR) -> Frame dict
   random_views(scene, seed, n) -> list of 4x4 poses at robot height
-  walk_path(scene, seed, n_frames) -> list of 4x4 poses for a smooth walk through all rooms
+  walk_path(scene, seed, n_frames, return_trip=False) -> 4x4 poses of a smooth walk through all rooms
   training_frames(seed, views_per_scene) -> frames of one random scene (for datasets)
 
 Frame: rgb uint8 (H,W,3), depth uint16 mm (0 invalid), labels uint8 (0 void, 1..C), instances
@@ -21,8 +21,8 @@ H, W = 240, 320
 INTR = {"width": W, "height": H, "fx": 262.5, "fy": 262.5, "cx": 159.5, "cy": 119.5}
 
 
-def make_scene(seed, n_rooms=None, kinds=None):
-    return scenes.make_apartment(seed, n_rooms, kinds)
+def make_scene(seed, n_rooms=None, kinds=None, required=None):
+    return scenes.make_apartment(seed, n_rooms, kinds, required)
 
 
 def camera_pose(pos, yaw, pitch, roll=0.0):
@@ -166,8 +166,9 @@ def _free_spot(scene, room, rng, fx, fy):
     return np.array([(room.x0 + room.x1) / 2, (room.y0 + room.y1) / 2])
 
 
-def walk_path(scene, seed, n_frames):
-    """A smooth walk visiting every room (a loop in each), turning to look around."""
+def walk_path(scene, seed, n_frames, return_trip=False):
+    """A smooth walk visiting every room (a loop in each), turning to look around; with
+    return_trip it walks the same way back, so everything is passed twice."""
     rng = np.random.default_rng(seed)
     way = []
     for k, room in enumerate(scene.rooms):
@@ -177,6 +178,8 @@ def walk_path(scene, seed, n_frames):
             for w, u, wd in room.openings:
                 if w == 1:
                     way += [np.array([room.x1 - 0.6, room.y0 + u]), np.array([room.x1 + 0.6, room.y0 + u])]
+    if return_trip:
+        way += way[-2::-1]
     pts = [way[0]]
     for a, b in zip(way[:-1], way[1:]):
         pts += _grid_path(scene, a, b)[1:]

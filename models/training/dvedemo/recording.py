@@ -1,12 +1,12 @@
 """Write the held-out demo walk as a session (docs/FORMATS.md §1) to resources/demo-recording/.
 
-The apartment seed (RECORDING_SEED) is outside the train / val seed ranges, so the recording is
-a held-out scene. Frames also go to work/recording/ as .npy (for evaluation).
+The walk and its apartment come from a plan in recording_plan (v1: the shipped walk; v2: every
+example object of the docs seen twice). Its seed is outside the train / val seed ranges, so the
+recording is a held-out scene. Frames also go to work/recording/ as .npy (for evaluation).
 
-  python -m dvedemo.recording --out ../../resources/demo-recording --frames 260
+  python -m dvedemo.recording --out ../../resources/demo-recording --plan v1
 """
 import argparse
-import io
 import json
 import os
 import shutil
@@ -15,11 +15,10 @@ import numpy as np
 from PIL import Image
 
 from . import generator
+from .recording_plan import FPS, PLANS, plan_scene
 from .teacher import Teacher
 from .vocab import CLASS_COLORS, CLASSES
 
-RECORDING_SEED = 4242
-FPS = 10.0
 CREATED_AT = "2026-11-26T00:00:00.000Z"  # fixed so a rerun is byte-identical
 
 
@@ -27,10 +26,11 @@ def _png(arr, path):
     Image.fromarray(arr).save(path, format="PNG", optimize=True)
 
 
-def build(out, n_frames, work):
-    scene = generator.make_scene(RECORDING_SEED, n_rooms=3, kinds=["living", "office", "bedroom"])
-    poses = generator.walk_path(scene, RECORDING_SEED + 1, n_frames)
-    rng = np.random.default_rng(RECORDING_SEED + 2)
+def build(out, plan, work):
+    seed = PLANS[plan]["seed"]
+    scene, poses = plan_scene(plan)
+    n_frames = len(poses)
+    rng = np.random.default_rng(seed + 2)
     tmp = out.rstrip("/") + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     for sub in ("rgb", "depth", "labels", "instances"):
@@ -55,7 +55,7 @@ def build(out, n_frames, work):
                        "rgb": f"rgb/{name}.jpg", "depth": f"depth/{name}.png",
                        "worldFromCamera": [round(float(v), 6) for v in f["world_from_camera"].reshape(-1)],
                        "labels": f"labels/{name}.png"})
-        seg, Tg = teacher.frame_targets(scene, RECORDING_SEED, f["labels"], f["instances"])
+        seg, Tg = teacher.frame_targets(scene, seed, f["labels"], f["instances"])
         Tg = Tg[:63]
         seg[seg >= 64] = 0
         # the model sees the JPEG, exactly what the console will feed it
@@ -73,7 +73,8 @@ def build(out, n_frames, work):
     manifest = {
         "format": "dve-session", "version": 1, "id": "demo-apartment",
         "name": "Demo apartment (synthetic walk)", "createdAt": CREATED_AT,
-        "source": {"format": "synthetic", "path": f"models/training dvedemo.generator seed {RECORDING_SEED}"},
+        "source": {"format": "synthetic", "path": f"models/training dvedemo.generator seed {seed}"
+                                                     + ("" if plan == "v1" else f", recording plan {plan}")},
         "camera": {k: intr[k] for k in ("width", "height", "fx", "fy", "cx", "cy")},
         "rgbSize": {"width": W, "height": H},
         "depthUnitMeters": 0.001, "depthInvalidValues": [0], "hasPoses": True,
@@ -100,7 +101,7 @@ def build(out, n_frames, work):
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="../../resources/demo-recording")
-    ap.add_argument("--frames", type=int, default=260)
+    ap.add_argument("--plan", choices=sorted(PLANS), default="v1")
     ap.add_argument("--work", default="work/recording")
     a = ap.parse_args()
-    build(a.out, a.frames, a.work)
+    build(a.out, a.plan, a.work)

@@ -166,14 +166,18 @@ def build_shell(scene, room, rng, outer_walls):
                     scene.add_obj(c, pc[0], pc[1], 0.05, yaw)
 
 
-def furnish(scene, room, rng):
+def furnish(scene, room, rng, required=()):
+    """The room type's random furniture; `required` names (a scene plan's) are always placed
+    and not drawn again. Without them the random draws are exactly those of earlier versions."""
     spec = ROOM_TYPES[room.kind]
-    wants = []
+    wants = list(required)
     for name, (p, nmax) in spec.items():
+        if name in required:
+            continue
         if rng.random() < p:
             wants += [name] * int(rng.integers(1, nmax + 1))
     order = {"bed": 0, "sofa": 1, "dining": 2, "tvset": 3, "massage chair": 4, "shelf": 5, "cabinet": 6}
-    wants.sort(key=lambda n: order.get(n, 10))
+    wants.sort(key=lambda n: (n not in required, order.get(n, 10)))  # required ones get space first
     sofa_at = None
     for name in wants:
         if name in ("sofa", "bed", "shelf", "cabinet", "massage chair"):
@@ -290,8 +294,9 @@ def _copy_chair(c):
     return d
 
 
-def make_apartment(seed, n_rooms=None, kinds=None):
-    """A row of rooms along x with doorways between neighbours. Deterministic for a seed."""
+def make_apartment(seed, n_rooms=None, kinds=None, required=None):
+    """A row of rooms along x with doorways between neighbours. Deterministic for a seed.
+    required: per room, furniture names furnish() must place (recording_plan)."""
     rng = np.random.default_rng(seed)
     scene = Scene()
     n = n_rooms or int(rng.integers(1, 4))
@@ -311,7 +316,7 @@ def make_apartment(seed, n_rooms=None, kinds=None):
     for i, room in enumerate(scene.rooms):
         outer = [0, 2] + ([3] if i == 0 else []) + ([1] if i == n - 1 else [])
         build_shell(scene, room, rng, outer)
-        furnish(scene, room, rng)
+        furnish(scene, room, rng, required[i] if required else ())
         cx, cy = (room.x0 + room.x1) / 2, (room.y0 + room.y1) / 2
         for _ in range(int(rng.integers(1, 3))):
             pos = np.array([rng.uniform(room.x0 + 0.5, room.x1 - 0.5), rng.uniform(room.y0 + 0.5, room.y1 - 0.5),

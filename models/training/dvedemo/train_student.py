@@ -54,6 +54,19 @@ def cosine_loss(pred, target, mask):
     return (1 - cos)[mask].mean()
 
 
+def train_step(model, opt, x_rgb, x_d, tg, mask):
+    """One optimiser step (bf16 autocast on the inputs' device, gradients clipped at 1); returns
+    the loss tensor (reading it synchronises a GPU, so callers batch their reads)."""
+    with torch.autocast(x_rgb.device.type, dtype=torch.bfloat16):
+        pred = model(x_rgb, x_d)
+    loss = cosine_loss(pred, tg, mask)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    return loss.detach()
+
+
 def lr_at(step, total, base, warm=100):
     if step < warm:
         return base * (step + 1) / warm
@@ -112,13 +125,7 @@ def main():
         x_rgb, x_d, tg, mask = make_batch(data, idx, rng, stats)
         for g in opt.param_groups:
             g["lr"] = lr_at(step, a.steps, a.lr)
-        with torch.autocast("cpu", dtype=torch.bfloat16):
-            pred = model(x_rgb, x_d)
-        loss = cosine_loss(pred, tg, mask)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
+        loss = train_step(model, opt, x_rgb, x_d, tg, mask)
         step += 1
         losses.append(loss.item())
         now = time.time()

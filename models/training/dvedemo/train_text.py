@@ -63,14 +63,20 @@ def encode(tok, texts):
             torch.tensor([e.attention_mask for e in enc], dtype=torch.long))
 
 
-def main():
+def parse_args(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="work/text/hf")
     ap.add_argument("--steps", type=int, default=500)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--context-length", type=int, default=32)
-    a = ap.parse_args()
+    ap.add_argument("--device", default="cpu", help="torch device (cuda on the device machine)")
+    return ap.parse_args(argv)
+
+
+def main(argv=None):
+    a = parse_args(argv)
+    dev = torch.device(a.device)
     from .student import import_torchvision
     import_torchvision()  # transformers imports torchvision; apply the wheelhouse shim first
     from transformers import CLIPTextConfig, CLIPTextModelWithProjection
@@ -85,19 +91,20 @@ def main():
                          num_attention_heads=4, max_position_embeddings=a.context_length,
                          projection_dim=teacher.dim, bos_token_id=sot, eos_token_id=eot, pad_token_id=eot,
                          hidden_act="quick_gelu")
-    model = CLIPTextModelWithProjection(cfg)
+    model = CLIPTextModelWithProjection(cfg).to(dev)
     rows = training_prompts()
-    ids, mask = encode(tok, [r[0] for r in rows])
-    targets = torch.tensor(np.stack([teacher.concept(c, col, mat) for _, c, col, mat in rows]), dtype=torch.float32)
-    cls_idx = torch.tensor([CLASSES.index(r[1]) for r in rows])
-    protos = torch.tensor(teacher.protos, dtype=torch.float32)
+    ids, mask = (t.to(dev) for t in encode(tok, [r[0] for r in rows]))
+    targets = torch.tensor(np.stack([teacher.concept(c, col, mat) for _, c, col, mat in rows]), dtype=torch.float32,
+                           device=dev)
+    cls_idx = torch.tensor([CLASSES.index(r[1]) for r in rows], device=dev)
+    protos = torch.tensor(teacher.protos, dtype=torch.float32, device=dev)
     opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=a.steps, pct_start=0.05)
     g = torch.Generator().manual_seed(0)
     t0 = time.time()
     model.train()
     for step in range(a.steps):
-        b = torch.randint(0, len(rows), (a.batch,), generator=g)
+        b = torch.randint(0, len(rows), (a.batch,), generator=g).to(dev)
         out = model(input_ids=ids[b], attention_mask=mask[b]).text_embeds
         outn = F.normalize(out, dim=-1)
         loss_cos = (1 - (outn * targets[b]).sum(-1)).mean()
@@ -112,8 +119,9 @@ def main():
             print(f"step {step} cos-loss {loss_cos.item():.4f} cls-loss {loss_cls.item():.4f} "
                   f"{time.time() - t0:.0f}s", flush=True)
     model.eval()
-    model.save_pretrained(a.out)
+    model.to("cpu").save_pretrained(a.out)  # the report below runs on the CPU too
     tok.save(os.path.join(a.out, "tokenizer.json"))
+    protos = protos.cpu()
     # quick report: trained prompts vs held-out synonyms (nearest class prototype)
     with torch.no_grad():
         def top1(texts, classes):
@@ -130,6 +138,7 @@ def main():
     print(rep, flush=True)
     with open(os.path.join(a.out, "..", "train_report.json"), "w") as f:
         json.dump(rep, f, indent=1)
+    return rep
 
 
 if __name__ == "__main__":
