@@ -124,8 +124,11 @@ describe('PlayerView', () => {
     expect(player.frame?.index).toBe(1)
     expect(player.depthRange).toEqual({ min: 0.6, max: 3.5 })
     expect(wrapper.get('[data-testid=frame-line]').text()).toContain('frame 1 · 0.500 s · source f1 · posed')
-    expect(fetched).toContain('http://fake/data/sessions/walk/frames/2/bundle')
-    expect(fetched).toContain('http://fake/data/sessions/walk/frames/0/bundle')
+    // Neighbours are prefetched only once the seeked frame has been painted (the next animation frame).
+    await vi.waitFor(() => {
+      expect(fetched).toContain('http://fake/data/sessions/walk/frames/2/bundle')
+      expect(fetched).toContain('http://fake/data/sessions/walk/frames/0/bundle')
+    })
     wrapper.unmount()
   })
 
