@@ -174,7 +174,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
             await query.scoreAhead(sessionId, index).catch(() => undefined)
           }
         : null,
-    buildMap: (options) => map.build(options),
+    liveMap: { grow: (sessionId) => map.growLive(sessionId), end: (sessionId) => map.endLive(sessionId) },
     hooks: config.liveHooks,
   })
   disposers.push(() => live.dispose())

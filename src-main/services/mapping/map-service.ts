@@ -33,7 +33,8 @@ import { framePoints } from './frame-points'
 import { MapArrays } from './map-arrays'
 import { mapInfo } from './map-info'
 import { LoadedMap } from './loaded-map'
-import { buildMap } from './map-builder'
+import { buildMap, type MapBuildDeps } from './map-builder'
+import { LiveMap, type LiveMapDeps } from './live-map'
 import { deleteMaps, loadMap, mapFolder, saveMap } from './map-file'
 import { encodeEmbeddingsNpy } from './npy-export'
 import { encodePly } from './ply-export'
@@ -66,9 +67,14 @@ export interface MapServiceDeps {
   memoryBudgetBytes?: number
 }
 
+/** How often the live map saves a checkpoint (with the embeddings' codes, which queries need). */
+const liveCheckpointSec = 30
+
 export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   private readonly maps = new Map<string, LoadedMap>()
   private readonly builds = new Map<string, string>()
+  /** The live session's resident map, while its link lasts. */
+  private live: LiveMap | null = null
   /** Per-voxel arrays of recent queries and class colourings, by token (the view fetches them once). */
   private readonly arrays = new MapArrays()
 
@@ -104,32 +110,40 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     const running = this.builds.get(options.sessionId)
     if (running)
       throw new ConsoleError('conflict', `A map of "${options.sessionId}" is already being built (job ${running}).`)
-    // The UI hosts load the pack in the background: a build right after start must not miss it.
-    const loaded = options.geometryOnly
-      ? null
-      : await (this.deps.loadModel?.() ?? Promise.resolve(null)).catch(() => null)
-    const modelId = options.geometryOnly ? null : (loaded ?? this.deps.embeddings?.activeModelId() ?? null)
+    if (this.live?.sessionId === options.sessionId)
+      throw new ConsoleError('conflict', `The map of "${options.sessionId}" grows while its robot link is live.`)
+    const modelId = options.geometryOnly ? null : await this.modelId()
     const previous = await loadMap(mapFolder(this.deps.mapsRoot, options.sessionId, modelId)).catch(() => null)
     const job = this.deps.jobs.start('map', `Map of ${manifest.name}`, (ctx) =>
-      buildMap(
-        {
-          frames: this.deps.frames,
-          embeddings: this.deps.embeddings,
-          startEngine: this.deps.startEngine,
-          memoryBudgetBytes: this.deps.memoryBudgetBytes,
-          publish: (map) => this.publish(map),
-          show: (map) => this.show(map),
-        },
-        manifest,
-        options,
-        modelId,
-        previous,
-        ctx,
-      ),
+      buildMap(this.growDeps(), manifest, options, modelId, previous, ctx),
     )
     this.builds.set(options.sessionId, job.id)
     void job.result.finally(() => this.builds.delete(options.sessionId)).catch(() => undefined)
     return { jobId: job.id }
+  }
+
+  /** Grows the live session's resident map by the frames recorded since the last call (one call at a time). */
+  async growLive(sessionId: string): Promise<void> {
+    if (this.builds.has(sessionId)) return
+    if (this.live?.sessionId !== sessionId) {
+      await this.endLive(sessionId)
+      const modelId = await this.modelId()
+      const previous = await loadMap(mapFolder(this.deps.mapsRoot, sessionId, modelId)).catch(() => null)
+      this.live = new LiveMap(this.growDeps(), await this.deps.manifest(sessionId), modelId, previous)
+    }
+    await this.live.grow(await this.deps.manifest(sessionId), new AbortController().signal)
+  }
+
+  /** The link ended (`save`: fuse what is left and save the last checkpoint), or the session is deleted. */
+  async endLive(sessionId: string, save = true): Promise<void> {
+    const live = this.live
+    if (live?.sessionId !== sessionId) return
+    this.live = null
+    try {
+      if (save) await live.grow(await this.deps.manifest(sessionId), new AbortController().signal)
+    } finally {
+      await live.end(save)
+    }
   }
 
   async query(raw: Input<'query'>): Promise<MapQueryResult> {
@@ -238,6 +252,7 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   async delete({ sessionId }: Input<'delete'>): Promise<{ deleted: boolean }> {
     if (this.builds.has(sessionId))
       throw new ConsoleError('conflict', `The map of "${sessionId}" is being built; cancel the job first.`)
+    await this.endLive(sessionId, false)
     for (const [key, loaded] of [...this.maps])
       if (key.startsWith(`${sessionId}\u0000`)) {
         loaded.dispose()
@@ -291,6 +306,24 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     )
   }
 
+  /** The active pack's model id (the UI hosts load the pack in the background: a build right after start waits). */
+  private async modelId(): Promise<string | null> {
+    const loaded = await (this.deps.loadModel?.() ?? Promise.resolve(null)).catch(() => null)
+    return loaded ?? this.deps.embeddings?.activeModelId() ?? null
+  }
+
+  private growDeps(): MapBuildDeps & LiveMapDeps {
+    return {
+      frames: this.deps.frames,
+      embeddings: this.deps.embeddings,
+      startEngine: this.deps.startEngine,
+      memoryBudgetBytes: this.deps.memoryBudgetBytes,
+      publish: (map) => this.publish(map),
+      show: (map) => this.show(map),
+      checkpointEveryMs: liveCheckpointSec * 1000,
+    }
+  }
+
   private candidateModels(): Array<string | null> {
     const active = this.deps.embeddings?.activeModelId() ?? null
     return active ? [active, null] : [null]
@@ -315,10 +348,13 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
         'not_found',
         `Session "${sessionId}" has no map yet; build one first (dve map build ${sessionId}).`,
       )
-    if (withEmbeddings && !loaded.hasEmbeddings && loaded.map.meta.modelId && this.builds.has(sessionId)) {
+    const live = this.live?.sessionId === sessionId
+    if (withEmbeddings && !loaded.hasEmbeddings && loaded.map.meta.modelId && (live || this.builds.has(sessionId))) {
       throw new ConsoleError(
         'unsupported',
-        `The map of "${sessionId}" is still being built; its embeddings can be queried when the build finishes.`,
+        live
+          ? `The live map of "${sessionId}" is growing; its embeddings can be queried from its next checkpoint (within ${liveCheckpointSec} s).`
+          : `The map of "${sessionId}" is still being built; its embeddings can be queried when the build finishes.`,
       )
     }
     if (withEmbeddings && (!loaded.hasEmbeddings || !this.deps.embeddings)) {

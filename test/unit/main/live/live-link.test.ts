@@ -58,7 +58,7 @@ function rig(): Rig {
     events,
     logger: new Logger(events, null),
     embedder: () => null,
-    buildMap: async () => undefined,
+    liveMap: { grow: async () => undefined, end: async () => undefined },
   })
   cleanups.push(() => live.dispose())
   return { library, store, reader: new SessionFrameReader(store), live, statuses, published: new Map() }
