@@ -34,7 +34,10 @@ export interface LiveServiceDeps {
   /** Embeds one recorded frame (writes the embedding cache); null = no model pack is active. */
   embedder: () => ((sessionId: string, frameIndex: number) => Promise<void>) | null
   /** The live session's map: grown by the frames recorded since the last step, ended with the link. */
-  liveMap: { grow: (sessionId: string) => Promise<void>; end: (sessionId: string) => Promise<void> }
+  liveMap: {
+    grow: (sessionId: string, embedded: readonly number[]) => Promise<void>
+    end: (sessionId: string, embedded: readonly number[]) => Promise<void>
+  }
   /** How often the live map grows (default 10 s). */
   mapEveryMs?: number
   /** Hooks for benchmarks and tests. */
@@ -51,6 +54,8 @@ export class LiveService implements ServiceApi<Spec> {
   private lastSessionId: string | null = null
   /** The live map's step in progress: steps never overlap, and the link's end waits for it. */
   private mapStep: Promise<void> | null = null
+  /** Frames the model embedded since the last map step: the map fuses those rather than embed others. */
+  private embedded: number[] = []
 
   constructor(private readonly deps: LiveServiceDeps) {}
 
@@ -86,10 +91,17 @@ export class LiveService implements ServiceApi<Spec> {
     const options = liveConnectSchema.parse(raw)
     if (this.source && ['connecting', 'live', 'reconnecting'].includes(this.source.status().state))
       throw new ConsoleError('conflict', `Already connected to ${this.source.status().url}; stop that link first.`)
+    const embed = this.deps.embedder()
+    this.embedded = []
     const source = new LiveSource(options, {
       libraryDir: this.deps.libraryDir,
       store: this.deps.store,
-      embed: this.deps.embedder(),
+      embed:
+        embed &&
+        (async (sessionId, index) => {
+          await embed(sessionId, index)
+          this.embedded.push(index)
+        }),
       onChange: () => this.emitStatus(),
       ...this.deps.hooks,
     })
@@ -123,7 +135,9 @@ export class LiveService implements ServiceApi<Spec> {
     this.emitStatus()
     await this.mapStep
     if (status.sessionId && status.posedFrames > 0)
-      await this.deps.liveMap.end(status.sessionId).catch((error: unknown) => this.mapWarning(error))
+      await this.deps.liveMap
+        .end(status.sessionId, this.embedded.splice(0))
+        .catch((error: unknown) => this.mapWarning(error))
     if (status.sessionId) {
       this.deps.logger.info(
         'live',
@@ -179,7 +193,7 @@ export class LiveService implements ServiceApi<Spec> {
 
   private async growMap(sessionId: string | null): Promise<void> {
     if (!sessionId || (this.source?.status().posedFrames ?? 0) === 0) return
-    await this.deps.liveMap.grow(sessionId).catch((error: unknown) => this.mapWarning(error))
+    await this.deps.liveMap.grow(sessionId, this.embedded.splice(0)).catch((error: unknown) => this.mapWarning(error))
   }
 
   private mapWarning(error: unknown): void {

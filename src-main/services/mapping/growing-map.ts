@@ -83,8 +83,12 @@ export class GrowingMap {
     this.meta.frameCount = frameCount
   }
 
-  /** Fuses one frame (or notes why its pose is unusable) and moves `nextFrame` past it; null when skipped. */
-  async add(frame: LoadedFrame, signal: AbortSignal): Promise<{ voxelCount: number } | null> {
+  /** Fuses one frame (or notes why its pose is unusable) and moves `nextFrame` to `next`; null when skipped. */
+  async add(
+    frame: LoadedFrame,
+    signal: AbortSignal,
+    next = frame.frameIndex + this.meta.frameStep,
+  ): Promise<{ voxelCount: number } | null> {
     const index = frame.frameIndex
     const problem = poseProblem(frame.worldFromCamera)
     let stats: { voxelCount: number } | null = null
@@ -98,7 +102,7 @@ export class GrowingMap {
       this.meta.trajectory.frameIndices.push(index)
       this.meta.trajectory.worldFromCamera.push(frame.worldFromCamera as number[])
     }
-    this.meta.nextFrame = index + this.meta.frameStep
+    this.meta.nextFrame = next
     return stats
   }
 

@@ -34,7 +34,7 @@ import { MapArrays } from './map-arrays'
 import { mapInfo } from './map-info'
 import { LoadedMap } from './loaded-map'
 import { buildMap, type MapBuildDeps } from './map-builder'
-import { LiveMap, type LiveMapDeps } from './live-map'
+import { LiveMap, ResidentLiveMap, type LiveMapDeps } from './live-map'
 import { deleteMaps, loadMap, mapFolder, saveMap } from './map-file'
 import { encodeEmbeddingsNpy } from './npy-export'
 import { encodePly } from './ply-export'
@@ -74,7 +74,14 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   private readonly maps = new Map<string, LoadedMap>()
   private readonly builds = new Map<string, string>()
   /** The live session's resident map, while its link lasts. */
-  private live: LiveMap | null = null
+  private readonly live = new ResidentLiveMap({
+    manifest: (sessionId) => this.deps.manifest(sessionId),
+    open: async (manifest) => {
+      const modelId = await this.modelId()
+      const previous = await loadMap(mapFolder(this.deps.mapsRoot, manifest.id, modelId)).catch(() => null)
+      return new LiveMap(this.growDeps(), manifest, modelId, previous)
+    },
+  })
   /** Per-voxel arrays of recent queries and class colourings, by token (the view fetches them once). */
   private readonly arrays = new MapArrays()
 
@@ -110,7 +117,7 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     const running = this.builds.get(options.sessionId)
     if (running)
       throw new ConsoleError('conflict', `A map of "${options.sessionId}" is already being built (job ${running}).`)
-    if (this.live?.sessionId === options.sessionId)
+    if (this.live.sessionId === options.sessionId)
       throw new ConsoleError('conflict', `The map of "${options.sessionId}" grows while its robot link is live.`)
     const modelId = options.geometryOnly ? null : await this.modelId()
     const previous = await loadMap(mapFolder(this.deps.mapsRoot, options.sessionId, modelId)).catch(() => null)
@@ -122,28 +129,17 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     return { jobId: job.id }
   }
 
-  /** Grows the live session's resident map by the frames recorded since the last call (one call at a time). */
-  async growLive(sessionId: string): Promise<void> {
-    if (this.builds.has(sessionId)) return
-    if (this.live?.sessionId !== sessionId) {
-      await this.endLive(sessionId)
-      const modelId = await this.modelId()
-      const previous = await loadMap(mapFolder(this.deps.mapsRoot, sessionId, modelId)).catch(() => null)
-      this.live = new LiveMap(this.growDeps(), await this.deps.manifest(sessionId), modelId, previous)
-    }
-    await this.live.grow(await this.deps.manifest(sessionId), new AbortController().signal)
+  /**
+   * Grows the live session's resident map by the frames recorded since the last call (one call at a
+   * time); `embedded`: the frames the live model embedded since.
+   */
+  async growLive(sessionId: string, embedded: readonly number[] = []): Promise<void> {
+    if (!this.builds.has(sessionId)) await this.live.grow(sessionId, embedded)
   }
 
-  /** The link ended (`save`: fuse what is left and save the last checkpoint), or the session is deleted. */
-  async endLive(sessionId: string, save = true): Promise<void> {
-    const live = this.live
-    if (live?.sessionId !== sessionId) return
-    this.live = null
-    try {
-      if (save) await live.grow(await this.deps.manifest(sessionId), new AbortController().signal)
-    } finally {
-      await live.end(save)
-    }
+  /** The link ended: fuses what is left, saves the last checkpoint and ends the engine. */
+  async endLive(sessionId: string, embedded: readonly number[] = []): Promise<void> {
+    await this.live.end(sessionId, embedded)
   }
 
   async query(raw: Input<'query'>): Promise<MapQueryResult> {
@@ -252,7 +248,7 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   async delete({ sessionId }: Input<'delete'>): Promise<{ deleted: boolean }> {
     if (this.builds.has(sessionId))
       throw new ConsoleError('conflict', `The map of "${sessionId}" is being built; cancel the job first.`)
-    await this.endLive(sessionId, false)
+    await this.live.drop(sessionId)
     for (const [key, loaded] of [...this.maps])
       if (key.startsWith(`${sessionId}\u0000`)) {
         loaded.dispose()
@@ -348,7 +344,7 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
         'not_found',
         `Session "${sessionId}" has no map yet; build one first (dve map build ${sessionId}).`,
       )
-    const live = this.live?.sessionId === sessionId
+    const live = this.live.sessionId === sessionId
     if (withEmbeddings && !loaded.hasEmbeddings && loaded.map.meta.modelId && (live || this.builds.has(sessionId))) {
       throw new ConsoleError(
         'unsupported',
