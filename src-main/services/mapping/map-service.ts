@@ -39,6 +39,7 @@ import { deleteMaps, loadMap, mapFolder, saveMap } from './map-file'
 import { encodeEmbeddingsNpy } from './npy-export'
 import { encodePly } from './ply-export'
 import { clusterPins } from './voxel-clusters'
+import { bestClassPerVoxel } from './voxel-classes'
 import { voxelDetail } from './voxel-detail'
 import { pixelWorldPoint } from './pixel-world-point'
 import { commandLinePolicy, type PathPolicy } from '../security/path-policy'
@@ -73,6 +74,8 @@ const liveCheckpointSec = 30
 export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   private readonly maps = new Map<string, LoadedMap>()
   private readonly builds = new Map<string, string>()
+  /** The live map's last checkpoint (with codes), for queries while the view shows newer geometry. */
+  private liveCodes: { key: string; old: LoadedMap } | null = null
   /** The live session's resident map, while its link lasts. */
   private readonly live = new ResidentLiveMap({
     manifest: (sessionId) => this.deps.manifest(sessionId),
@@ -149,7 +152,8 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     const scored = await this.scoring().prepareText(input.text, input.settings)
     const scan = this.relevancyValues(loaded, scored)
     const { bytes, max: maxRelevancy } = scan.bytes()
-    const token = this.arrays.keep(bytes)
+    // Scored on the live map's last checkpoint, the view's newer voxels get 0.
+    const token = this.arrays.keep(bytes, (await this.current(input.sessionId))?.map.count)
     // A word the model does not know pins nothing: whatever it scores is not about that word.
     const pins = scored.words.unknown.length > 0 ? [] : this.pins(loaded, scan, scored.threshold, input.maxPins)
     return {
@@ -165,9 +169,8 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   }
 
   async queryMap(sessionId: string, query: PreparedMapQuery): Promise<MapQueryHit | null> {
-    const loaded = await this.current(sessionId).catch(() => null)
-    if (!loaded?.hasEmbeddings || loaded.map.meta.modelId !== (this.deps.embeddings?.activeModelId() ?? null))
-      return null
+    const loaded = await this.require(sessionId, true).catch(() => null)
+    if (!loaded || loaded.map.meta.modelId !== (this.deps.embeddings?.activeModelId() ?? null)) return null
     const [pin] = this.pins(loaded, this.relevancyValues(loaded, query), query.threshold, 1)
     return pin ?? null
   }
@@ -193,24 +196,7 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
       )
     const loaded = await this.require(input.sessionId, true)
     const head = await heads.classHead(input.classSetId, input.mode)
-    const n = loaded.map.count
-    const best = new Uint16Array(n)
-    const bestScore = new Float32Array(n).fill(-Infinity)
-    const scores = new Float32Array(n)
-    head.weights.forEach((row, c) => {
-      // cosines() is row · voxel / |voxel|: a cosine for unit rows, the probe's logit for raw weights.
-      loaded.cosines(row, scores)
-      const bias = head.bias ? head.bias[c]! : 0
-      for (let i = 0; i < n; i++) {
-        const s = scores[i]! + bias
-        if (s > bestScore[i]!) {
-          bestScore[i] = s
-          best[i] = c
-        }
-      }
-    })
-    const counts = head.names.map(() => 0)
-    for (const c of best) counts[c]!++
+    const { best, counts } = bestClassPerVoxel(loaded, head)
     const token = this.arrays.keep(new Uint8Array(best.buffer))
     return {
       classSetId: input.classSetId,
@@ -249,6 +235,7 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     if (this.builds.has(sessionId))
       throw new ConsoleError('conflict', `The map of "${sessionId}" is being built; cancel the job first.`)
     await this.live.drop(sessionId)
+    if (this.liveCodes?.key.startsWith(`${sessionId}\u0000`)) this.keepLiveCodes(null)
     for (const [key, loaded] of [...this.maps])
       if (key.startsWith(`${sessionId}\u0000`)) {
         loaded.dispose()
@@ -332,13 +319,24 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
 
   private show(map: FusedMap): void {
     const key = `${map.meta.sessionId}\u0000${map.meta.modelId ?? ''}`
-    this.maps.get(key)?.dispose()
+    const old = this.maps.get(key)
+    // The live map's geometry steps keep its last checkpoint for queries: its voxels come first, in order.
+    if (!map.codes && old?.hasEmbeddings && this.live.sessionId === map.meta.sessionId) this.keepLiveCodes({ key, old })
+    else if (old !== this.liveCodes?.old) old?.dispose()
+    if (map.codes && this.liveCodes?.key === key) this.keepLiveCodes(null)
     this.maps.set(key, new LoadedMap(map))
     this.deps.events.emit('changed', { service: 'map', id: map.meta.sessionId })
   }
 
+  private keepLiveCodes(next: MapService['liveCodes']): void {
+    this.liveCodes?.old.dispose()
+    this.liveCodes = next
+  }
+
   private async require(sessionId: string, withEmbeddings: boolean): Promise<LoadedMap> {
-    const loaded = await this.current(sessionId)
+    const current = await this.current(sessionId)
+    const checkpoint = this.liveCodes?.old.map.meta.sessionId === sessionId ? this.liveCodes.old : null
+    const loaded = withEmbeddings && !current?.hasEmbeddings && checkpoint ? checkpoint : current
     if (!loaded)
       throw new ConsoleError(
         'not_found',

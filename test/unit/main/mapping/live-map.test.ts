@@ -80,6 +80,12 @@ describe('live map', () => {
     const shown = (await rig.service.status({ sessionId: 'room' })).map!
     expect(shown.framesFused).toBe(frames / liveMapFrameStep - 1)
     await expect(rig.service.build({ sessionId: 'room', frameStep: liveMapFrameStep })).rejects.toThrow(/live/)
+    // Between checkpoints the view shows geometry; queries answer from the last checkpoint, padded to the view.
+    const drawn = (await rig.service.current('room'))!
+    expect(drawn.hasEmbeddings).toBe(false)
+    const result = await rig.service.query({ sessionId: 'room', text: 'box' })
+    expect(rig.service.arrayBytes(result.relevancyPath.split('/').pop()!).length).toBe(drawn.map.count)
+    expect(Math.hypot(...result.pins[0]!.worldPoint.map((v, a) => v - cubeCentre[a]!))).toBeLessThan(0.4)
   })
 
   it('fuses the frame of each window that the live model embedded last, else the window’s first', async () => {
