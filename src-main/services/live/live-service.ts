@@ -54,6 +54,7 @@ export class LiveService implements ServiceApi<Spec> {
   private lastSessionId: string | null = null
   /** The live map's step in progress: steps never overlap, and the link's end waits for it. */
   private mapStep: Promise<void> | null = null
+  private stopping: Promise<LiveStatus> | null = null
   /** Frames the model embedded since the last map step: the map fuses those rather than embed others. */
   private embedded: number[] = []
 
@@ -106,6 +107,7 @@ export class LiveService implements ServiceApi<Spec> {
       ...this.deps.hooks,
     })
     this.source = source
+    this.stopping = null
     this.startTimers()
     try {
       await source.start()
@@ -130,6 +132,12 @@ export class LiveService implements ServiceApi<Spec> {
   async stop(): Promise<LiveStatus | null> {
     const source = this.source
     if (!source) return null
+    // The link's own end (maxFrames, or a stop closing it) and a user's stop can come together: one runs.
+    this.stopping ??= this.stopSource(source)
+    return this.stopping
+  }
+
+  private async stopSource(source: LiveSource): Promise<LiveStatus> {
     this.stopTimers()
     const status = await source.stop()
     this.emitStatus()
