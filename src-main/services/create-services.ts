@@ -174,7 +174,10 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
             await query.scoreAhead(sessionId, index).catch(() => undefined)
           }
         : null,
-    buildMap: (options) => map.build(options),
+    liveMap: {
+      grow: (sessionId, embedded) => map.growLive(sessionId, embedded),
+      end: (sessionId, embedded) => map.endLive(sessionId, embedded),
+    },
     hooks: config.liveHooks,
   })
   disposers.push(() => live.dispose())

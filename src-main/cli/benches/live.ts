@@ -115,7 +115,7 @@ export const liveBench: Bench = {
         samples.push(sampleMemory(atSec, [robotPid]))
         simulatorRss.push(processRss(robotPid) ?? 0)
         const status = services.live.current()?.status()
-        const mapStep = (await services.jobs.list()).some((j) => j.kind === 'map' && j.state === 'running')
+        const mapStep = services.live.mapStepRunning()
         if (status)
           waiting.push({
             atSec,

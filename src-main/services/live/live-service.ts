@@ -1,7 +1,8 @@
 /**
  * The `live` service: one robot link at a time (LiveSource), its status pushed as `live` events a
  * few times a second, the recorded frames for the Player, and the live map: while posed frames
- * arrive, the session's map is extended every few seconds (the builder resumes where it stopped).
+ * arrive, the session's resident map grows every few seconds by the frames recorded since, and ends
+ * (saved) with the link.
  */
 import {
   ConsoleError,
@@ -9,7 +10,6 @@ import {
   type InputOf,
   type LiveStatus,
   type LiveTopicListing,
-  type MapBuildOptions,
   type ServiceApi,
   type SessionFrame,
   type liveSpec,
@@ -33,8 +33,11 @@ export interface LiveServiceDeps {
   logger: Logger
   /** Embeds one recorded frame (writes the embedding cache); null = no model pack is active. */
   embedder: () => ((sessionId: string, frameIndex: number) => Promise<void>) | null
-  /** Extends the session's map; rejects with `conflict` while a build runs. */
-  buildMap: (options: Pick<MapBuildOptions, 'sessionId' | 'frameStep' | 'resume'>) => Promise<unknown>
+  /** The live session's map: grown by the frames recorded since the last step, ended with the link. */
+  liveMap: {
+    grow: (sessionId: string, embedded: readonly number[]) => Promise<void>
+    end: (sessionId: string, embedded: readonly number[]) => Promise<void>
+  }
   /** How often the live map grows (default 10 s). */
   mapEveryMs?: number
   /** Hooks for benchmarks and tests. */
@@ -43,14 +46,17 @@ export interface LiveServiceDeps {
 
 /** Status events at most this often. */
 const statusEveryMs = 250
-/** Fuse one frame in this many into the live map: the map's embeddings share the model with the live view. */
-const liveMapFrameStep = 30
 
 export class LiveService implements ServiceApi<Spec> {
   private source: LiveSource | null = null
   private statusTimer: ReturnType<typeof setInterval> | null = null
   private mapTimer: ReturnType<typeof setInterval> | null = null
   private lastSessionId: string | null = null
+  /** The live map's step in progress: steps never overlap, and the link's end waits for it. */
+  private mapStep: Promise<void> | null = null
+  private stopping: Promise<LiveStatus> | null = null
+  /** Frames the model embedded since the last map step: the map fuses those rather than embed others. */
+  private embedded: number[] = []
 
   constructor(private readonly deps: LiveServiceDeps) {}
 
@@ -86,14 +92,22 @@ export class LiveService implements ServiceApi<Spec> {
     const options = liveConnectSchema.parse(raw)
     if (this.source && ['connecting', 'live', 'reconnecting'].includes(this.source.status().state))
       throw new ConsoleError('conflict', `Already connected to ${this.source.status().url}; stop that link first.`)
+    const embed = this.deps.embedder()
+    this.embedded = []
     const source = new LiveSource(options, {
       libraryDir: this.deps.libraryDir,
       store: this.deps.store,
-      embed: this.deps.embedder(),
+      embed:
+        embed &&
+        (async (sessionId, index) => {
+          await embed(sessionId, index)
+          this.embedded.push(index)
+        }),
       onChange: () => this.emitStatus(),
       ...this.deps.hooks,
     })
     this.source = source
+    this.stopping = null
     this.startTimers()
     try {
       await source.start()
@@ -118,9 +132,20 @@ export class LiveService implements ServiceApi<Spec> {
   async stop(): Promise<LiveStatus | null> {
     const source = this.source
     if (!source) return null
+    // The link's own end (maxFrames, or a stop closing it) and a user's stop can come together: one runs.
+    this.stopping ??= this.stopSource(source)
+    return this.stopping
+  }
+
+  private async stopSource(source: LiveSource): Promise<LiveStatus> {
     this.stopTimers()
     const status = await source.stop()
     this.emitStatus()
+    await this.mapStep
+    if (status.sessionId && status.posedFrames > 0)
+      await this.deps.liveMap
+        .end(status.sessionId, this.embedded.splice(0))
+        .catch((error: unknown) => this.mapWarning(error))
     if (status.sessionId) {
       this.deps.logger.info(
         'live',
@@ -134,6 +159,11 @@ export class LiveService implements ServiceApi<Spec> {
   async frames({ sessionId, from }: InputOf<Spec['frames']>): Promise<SessionFrame[]> {
     const { manifest } = await this.deps.store.get(sessionId)
     return manifest.frames.slice(from)
+  }
+
+  /** Whether a live-map step is running now (the live bench's memory notes). */
+  mapStepRunning(): boolean {
+    return this.mapStep !== null
   }
 
   /** The running source (the CLI waits on it). */
@@ -158,10 +188,9 @@ export class LiveService implements ServiceApi<Spec> {
   private startTimers(): void {
     this.stopTimers()
     this.statusTimer = setInterval(() => this.emitStatus(), statusEveryMs)
-    this.mapTimer = setInterval(
-      () => void this.growMap(this.source?.status().sessionId ?? null),
-      this.deps.mapEveryMs ?? 10_000,
-    )
+    this.mapTimer = setInterval(() => {
+      this.mapStep ??= this.growMap(this.source?.status().sessionId ?? null).finally(() => (this.mapStep = null))
+    }, this.deps.mapEveryMs ?? 10_000)
   }
 
   private stopTimers(): void {
@@ -172,12 +201,13 @@ export class LiveService implements ServiceApi<Spec> {
 
   private async growMap(sessionId: string | null): Promise<void> {
     if (!sessionId || (this.source?.status().posedFrames ?? 0) === 0) return
-    await this.deps.buildMap({ sessionId, frameStep: liveMapFrameStep, resume: true }).catch((error: unknown) => {
-      if (!(error instanceof ConsoleError && error.code === 'conflict'))
-        this.deps.logger.warn(
-          'live',
-          `The live map did not grow: ${error instanceof Error ? error.message : String(error)}`,
-        )
-    })
+    await this.deps.liveMap.grow(sessionId, this.embedded.splice(0)).catch((error: unknown) => this.mapWarning(error))
+  }
+
+  private mapWarning(error: unknown): void {
+    this.deps.logger.warn(
+      'live',
+      `The live map did not grow: ${error instanceof Error ? error.message : String(error)}`,
+    )
   }
 }

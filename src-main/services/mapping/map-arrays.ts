@@ -25,9 +25,12 @@ export class MapArrays {
   private readonly arrays = new Map<string, Uint8Array>()
   private tokenCounter = 0
 
-  keep(bytes: Uint8Array): string {
+  /** Keeps `bytes` (zero-padded to `count` voxels, when the view shows more than were scored); its token. */
+  keep(bytes: Uint8Array, count = bytes.length): string {
     const token = `r${(this.tokenCounter++).toString(36)}`
-    this.arrays.set(token, bytes)
+    const padded = count > bytes.length ? new Uint8Array(count) : bytes
+    if (padded !== bytes) padded.set(bytes)
+    this.arrays.set(token, padded)
     for (const key of this.arrays.keys()) if (this.arrays.size > keptArrays) this.arrays.delete(key)
     return token
   }

@@ -33,11 +33,13 @@ import { framePoints } from './frame-points'
 import { MapArrays } from './map-arrays'
 import { mapInfo } from './map-info'
 import { LoadedMap } from './loaded-map'
-import { buildMap } from './map-builder'
+import { buildMap, type MapBuildDeps } from './map-builder'
+import { LiveMap, ResidentLiveMap, type LiveMapDeps } from './live-map'
 import { deleteMaps, loadMap, mapFolder, saveMap } from './map-file'
 import { encodeEmbeddingsNpy } from './npy-export'
 import { encodePly } from './ply-export'
 import { clusterPins } from './voxel-clusters'
+import { bestClassPerVoxel } from './voxel-classes'
 import { voxelDetail } from './voxel-detail'
 import { pixelWorldPoint } from './pixel-world-point'
 import { commandLinePolicy, type PathPolicy } from '../security/path-policy'
@@ -66,9 +68,23 @@ export interface MapServiceDeps {
   memoryBudgetBytes?: number
 }
 
+/** How often the live map saves a checkpoint (with the embeddings' codes, which queries need). */
+const liveCheckpointSec = 30
+
 export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   private readonly maps = new Map<string, LoadedMap>()
   private readonly builds = new Map<string, string>()
+  /** The live map's last checkpoint (with codes), for queries while the view shows newer geometry. */
+  private liveCodes: { key: string; old: LoadedMap } | null = null
+  /** The live session's resident map, while its link lasts. */
+  private readonly live = new ResidentLiveMap({
+    manifest: (sessionId) => this.deps.manifest(sessionId),
+    open: async (manifest) => {
+      const modelId = await this.modelId()
+      const previous = await loadMap(mapFolder(this.deps.mapsRoot, manifest.id, modelId)).catch(() => null)
+      return new LiveMap(this.growDeps(), manifest, modelId, previous)
+    },
+  })
   /** Per-voxel arrays of recent queries and class colourings, by token (the view fetches them once). */
   private readonly arrays = new MapArrays()
 
@@ -104,32 +120,29 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     const running = this.builds.get(options.sessionId)
     if (running)
       throw new ConsoleError('conflict', `A map of "${options.sessionId}" is already being built (job ${running}).`)
-    // The UI hosts load the pack in the background: a build right after start must not miss it.
-    const loaded = options.geometryOnly
-      ? null
-      : await (this.deps.loadModel?.() ?? Promise.resolve(null)).catch(() => null)
-    const modelId = options.geometryOnly ? null : (loaded ?? this.deps.embeddings?.activeModelId() ?? null)
+    if (this.live.sessionId === options.sessionId)
+      throw new ConsoleError('conflict', `The map of "${options.sessionId}" grows while its robot link is live.`)
+    const modelId = options.geometryOnly ? null : await this.modelId()
     const previous = await loadMap(mapFolder(this.deps.mapsRoot, options.sessionId, modelId)).catch(() => null)
     const job = this.deps.jobs.start('map', `Map of ${manifest.name}`, (ctx) =>
-      buildMap(
-        {
-          frames: this.deps.frames,
-          embeddings: this.deps.embeddings,
-          startEngine: this.deps.startEngine,
-          memoryBudgetBytes: this.deps.memoryBudgetBytes,
-          publish: (map) => this.publish(map),
-          show: (map) => this.show(map),
-        },
-        manifest,
-        options,
-        modelId,
-        previous,
-        ctx,
-      ),
+      buildMap(this.growDeps(), manifest, options, modelId, previous, ctx),
     )
     this.builds.set(options.sessionId, job.id)
     void job.result.finally(() => this.builds.delete(options.sessionId)).catch(() => undefined)
     return { jobId: job.id }
+  }
+
+  /**
+   * Grows the live session's resident map by the frames recorded since the last call (one call at a
+   * time); `embedded`: the frames the live model embedded since.
+   */
+  async growLive(sessionId: string, embedded: readonly number[] = []): Promise<void> {
+    if (!this.builds.has(sessionId)) await this.live.grow(sessionId, embedded)
+  }
+
+  /** The link ended: fuses what is left, saves the last checkpoint and ends the engine. */
+  async endLive(sessionId: string, embedded: readonly number[] = []): Promise<void> {
+    await this.live.end(sessionId, embedded)
   }
 
   async query(raw: Input<'query'>): Promise<MapQueryResult> {
@@ -139,7 +152,8 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     const scored = await this.scoring().prepareText(input.text, input.settings)
     const scan = this.relevancyValues(loaded, scored)
     const { bytes, max: maxRelevancy } = scan.bytes()
-    const token = this.arrays.keep(bytes)
+    // Scored on the live map's last checkpoint, the view's newer voxels get 0.
+    const token = this.arrays.keep(bytes, (await this.current(input.sessionId))?.map.count)
     // A word the model does not know pins nothing: whatever it scores is not about that word.
     const pins = scored.words.unknown.length > 0 ? [] : this.pins(loaded, scan, scored.threshold, input.maxPins)
     return {
@@ -155,9 +169,8 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   }
 
   async queryMap(sessionId: string, query: PreparedMapQuery): Promise<MapQueryHit | null> {
-    const loaded = await this.current(sessionId).catch(() => null)
-    if (!loaded?.hasEmbeddings || loaded.map.meta.modelId !== (this.deps.embeddings?.activeModelId() ?? null))
-      return null
+    const loaded = await this.require(sessionId, true).catch(() => null)
+    if (!loaded || loaded.map.meta.modelId !== (this.deps.embeddings?.activeModelId() ?? null)) return null
     const [pin] = this.pins(loaded, this.relevancyValues(loaded, query), query.threshold, 1)
     return pin ?? null
   }
@@ -183,24 +196,7 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
       )
     const loaded = await this.require(input.sessionId, true)
     const head = await heads.classHead(input.classSetId, input.mode)
-    const n = loaded.map.count
-    const best = new Uint16Array(n)
-    const bestScore = new Float32Array(n).fill(-Infinity)
-    const scores = new Float32Array(n)
-    head.weights.forEach((row, c) => {
-      // cosines() is row · voxel / |voxel|: a cosine for unit rows, the probe's logit for raw weights.
-      loaded.cosines(row, scores)
-      const bias = head.bias ? head.bias[c]! : 0
-      for (let i = 0; i < n; i++) {
-        const s = scores[i]! + bias
-        if (s > bestScore[i]!) {
-          bestScore[i] = s
-          best[i] = c
-        }
-      }
-    })
-    const counts = head.names.map(() => 0)
-    for (const c of best) counts[c]!++
+    const { best, counts } = bestClassPerVoxel(loaded, head)
     const token = this.arrays.keep(new Uint8Array(best.buffer))
     return {
       classSetId: input.classSetId,
@@ -238,6 +234,8 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   async delete({ sessionId }: Input<'delete'>): Promise<{ deleted: boolean }> {
     if (this.builds.has(sessionId))
       throw new ConsoleError('conflict', `The map of "${sessionId}" is being built; cancel the job first.`)
+    await this.live.drop(sessionId)
+    if (this.liveCodes?.key.startsWith(`${sessionId}\u0000`)) this.keepLiveCodes(null)
     for (const [key, loaded] of [...this.maps])
       if (key.startsWith(`${sessionId}\u0000`)) {
         loaded.dispose()
@@ -291,6 +289,24 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
     )
   }
 
+  /** The active pack's model id (the UI hosts load the pack in the background: a build right after start waits). */
+  private async modelId(): Promise<string | null> {
+    const loaded = await (this.deps.loadModel?.() ?? Promise.resolve(null)).catch(() => null)
+    return loaded ?? this.deps.embeddings?.activeModelId() ?? null
+  }
+
+  private growDeps(): MapBuildDeps & LiveMapDeps {
+    return {
+      frames: this.deps.frames,
+      embeddings: this.deps.embeddings,
+      startEngine: this.deps.startEngine,
+      memoryBudgetBytes: this.deps.memoryBudgetBytes,
+      publish: (map) => this.publish(map),
+      show: (map) => this.show(map),
+      checkpointEveryMs: liveCheckpointSec * 1000,
+    }
+  }
+
   private candidateModels(): Array<string | null> {
     const active = this.deps.embeddings?.activeModelId() ?? null
     return active ? [active, null] : [null]
@@ -303,22 +319,36 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
 
   private show(map: FusedMap): void {
     const key = `${map.meta.sessionId}\u0000${map.meta.modelId ?? ''}`
-    this.maps.get(key)?.dispose()
+    const old = this.maps.get(key)
+    // The live map's geometry steps keep its last checkpoint for queries: its voxels come first, in order.
+    if (!map.codes && old?.hasEmbeddings && this.live.sessionId === map.meta.sessionId) this.keepLiveCodes({ key, old })
+    else if (old !== this.liveCodes?.old) old?.dispose()
+    if (map.codes && this.liveCodes?.key === key) this.keepLiveCodes(null)
     this.maps.set(key, new LoadedMap(map))
     this.deps.events.emit('changed', { service: 'map', id: map.meta.sessionId })
   }
 
+  private keepLiveCodes(next: MapService['liveCodes']): void {
+    this.liveCodes?.old.dispose()
+    this.liveCodes = next
+  }
+
   private async require(sessionId: string, withEmbeddings: boolean): Promise<LoadedMap> {
-    const loaded = await this.current(sessionId)
+    const current = await this.current(sessionId)
+    const checkpoint = this.liveCodes?.old.map.meta.sessionId === sessionId ? this.liveCodes.old : null
+    const loaded = withEmbeddings && !current?.hasEmbeddings && checkpoint ? checkpoint : current
     if (!loaded)
       throw new ConsoleError(
         'not_found',
         `Session "${sessionId}" has no map yet; build one first (dve map build ${sessionId}).`,
       )
-    if (withEmbeddings && !loaded.hasEmbeddings && loaded.map.meta.modelId && this.builds.has(sessionId)) {
+    const live = this.live.sessionId === sessionId
+    if (withEmbeddings && !loaded.hasEmbeddings && loaded.map.meta.modelId && (live || this.builds.has(sessionId))) {
       throw new ConsoleError(
         'unsupported',
-        `The map of "${sessionId}" is still being built; its embeddings can be queried when the build finishes.`,
+        live
+          ? `The live map of "${sessionId}" is growing; its embeddings can be queried from its next checkpoint (within ${liveCheckpointSec} s).`
+          : `The map of "${sessionId}" is still being built; its embeddings can be queried when the build finishes.`,
       )
     }
     if (withEmbeddings && (!loaded.hasEmbeddings || !this.deps.embeddings)) {

@@ -36,6 +36,8 @@ interface Rig {
   reader: SessionFrameReader
   live: LiveService
   statuses: LiveStatus[]
+  /** The live map's steps and end, as `grow <session>` / `end <session>`. */
+  mapCalls: string[]
   /** Published stamp ("sec.nanosec") → source frame index. */
   published: Map<string, number>
 }
@@ -50,18 +52,23 @@ function rig(): Rig {
   const store = new SessionStore(library, [demoDir])
   const events = new EventBus()
   const statuses: LiveStatus[] = []
+  const mapCalls: string[] = []
   events.subscribe((name, payload) => name === 'live' && statuses.push(payload as LiveStatus))
-  // No model and no map here: the recording is what this test is about (the e2e test embeds and maps).
+  // No model and no real map (its calls are noted): the recording is what this test is about.
   const live = new LiveService({
     libraryDir: library,
     store,
     events,
     logger: new Logger(events, null),
     embedder: () => null,
-    buildMap: async () => undefined,
+    liveMap: {
+      grow: async (sessionId) => void mapCalls.push(`grow ${sessionId}`),
+      end: async (sessionId) => void mapCalls.push(`end ${sessionId}`),
+    },
+    mapEveryMs: 300,
   })
   cleanups.push(() => live.dispose())
-  return { library, store, reader: new SessionFrameReader(store), live, statuses, published: new Map() }
+  return { library, store, reader: new SessionFrameReader(store), live, statuses, mapCalls, published: new Map() }
 }
 
 async function simulate(
@@ -156,6 +163,10 @@ describe('live link: simulator → recording', () => {
       expect(indices[0]).toBeLessThanOrEqual(1)
       expect(final.posedFrames).toBe(indices.length)
       expect(r.statuses.some((s) => s.state === 'reconnecting' && s.sessionId === sessionId)).toBe(true)
+      // The live map grew while frames arrived and was ended (its engine let go) with the link.
+      expect(r.mapCalls).toContain(`grow ${sessionId}`)
+      expect(r.mapCalls.at(-1)).toBe(`end ${sessionId}`)
+      expect(r.mapCalls.filter((c) => c.startsWith('end'))).toHaveLength(1)
     },
   )
 

@@ -1,0 +1,160 @@
+/**
+ * A live session's map, resident while the link lasts. Each step fuses only the frames recorded since
+ * the last one into the same engine and shows the map's geometry. Of each `liveMapFrameStep` frames it
+ * fuses one: the newest the live view's model already embedded (its embeddings are read from the cache,
+ * so the map costs the model nothing), else the first (embedded in the background). Every
+ * `checkpointEveryMs` (and when the link ends) it saves a checkpoint with the embeddings' codes, so
+ * after a crash the session's map opens from its last checkpoint and a resumed build continues it.
+ * Rebuilding from the saved map each step (restore, re-encode, save) cost seconds of CPU per step on
+ * a machine whose cores the model needs for the live view.
+ */
+import { mapBuildOptionsSchema, type SessionManifest } from '../../contract'
+import type { FusedMap } from './fused-map'
+import { GrowingMap, type GrowingMapDeps } from './growing-map'
+
+export interface LiveMapDeps extends GrowingMapDeps {
+  /** Saves a checkpoint and makes it the map the view shows. */
+  publish: (map: FusedMap) => Promise<void>
+  /** Shows a geometry snapshot of the growing map (not saved). */
+  show: (map: FusedMap) => void
+  /** How often a checkpoint is saved (default 30 s); the first step saves one at once. */
+  checkpointEveryMs?: number
+}
+
+/** Fuse one frame in this many: the map's embeddings share the model with the live view. */
+export const liveMapFrameStep = 30
+
+export class LiveMap {
+  private readonly map: GrowingMap
+  /** When the last checkpoint was saved (ms), or null before the first. */
+  private checkpointAt: number | null = null
+  /** Frames fused since the last checkpoint. */
+  private unsaved = 0
+  /** Frames the live model embedded that the map has not passed yet. */
+  private readonly embedded = new Set<number>()
+  private ended = false
+
+  constructor(
+    private readonly deps: LiveMapDeps,
+    manifest: SessionManifest,
+    modelId: string | null,
+    previous: FusedMap | null,
+  ) {
+    const settings = mapBuildOptionsSchema.parse({ sessionId: manifest.id, frameStep: liveMapFrameStep, resume: true })
+    this.map = new GrowingMap(deps, manifest, settings, modelId, previous)
+  }
+
+  get sessionId(): string {
+    return this.map.meta.sessionId
+  }
+
+  get modelId(): string | null {
+    return this.map.meta.modelId
+  }
+
+  /**
+   * Fuses the frames `manifest` holds beyond the last step's, given the frames the live model has
+   * embedded since (`embedded`). A window of frames is fused once the next one is recorded too (the
+   * model may still be embedding one of its frames), all that is left when the link ends (`last`).
+   * Resolves with how many frames were fused.
+   */
+  async grow(
+    manifest: SessionManifest,
+    embedded: readonly number[],
+    signal: AbortSignal,
+    last = false,
+  ): Promise<number> {
+    if (this.ended) return 0
+    for (const index of embedded) this.embedded.add(index)
+    const { meta } = this.map
+    const count = manifest.frames.length
+    this.map.setFrameCount(count)
+    const step = meta.frameStep
+    let fused = 0
+    for (let start = meta.nextFrame; start < (last ? count : count - 2 * step + 1); start = meta.nextFrame) {
+      if (signal.aborted) break
+      let index = start
+      for (const e of this.embedded) if (e < start + step && e < count && e > index) index = e
+      for (const e of this.embedded) if (e < start + step) this.embedded.delete(e)
+      if (!(await this.map.add(await this.deps.frames.loadFrame(manifest.id, index), signal, start + step))) continue
+      fused++
+      this.unsaved++
+    }
+    if (!this.map.started || (fused === 0 && this.checkpointAt !== null)) return fused
+    const now = Date.now()
+    if (this.checkpointAt === null || now - this.checkpointAt >= (this.deps.checkpointEveryMs ?? 30_000))
+      await this.checkpoint(false, false)
+    else this.deps.show(await this.map.snapshot(false, false))
+    return fused
+  }
+
+  /** Saves what was fused since the last checkpoint (`save`) and lets the engine go. */
+  async end(save: boolean): Promise<void> {
+    if (this.ended) return
+    this.ended = true
+    try {
+      // The last snapshot takes the grid's arrays rather than copying them: the engine ends here anyway.
+      const { nextFrame, frameCount } = this.map.meta
+      if (save && this.map.started && (this.unsaved > 0 || this.checkpointAt === null))
+        await this.checkpoint(nextFrame >= frameCount, true)
+    } finally {
+      await this.map.dispose()
+    }
+  }
+
+  private async checkpoint(complete: boolean, final: boolean): Promise<void> {
+    await this.deps.publish(await this.map.snapshot(complete, true, final))
+    this.checkpointAt = Date.now()
+    this.unsaved = 0
+  }
+}
+
+export interface ResidentLiveMapDeps {
+  manifest: (sessionId: string) => Promise<SessionManifest>
+  /** Starts a session's live map, continuing its saved map when that has the same settings. */
+  open: (manifest: SessionManifest) => Promise<LiveMap>
+}
+
+/** The one live map kept resident (one robot link at a time). */
+export class ResidentLiveMap {
+  private live: LiveMap | null = null
+
+  constructor(private readonly deps: ResidentLiveMapDeps) {}
+
+  get sessionId(): string | null {
+    return this.live?.sessionId ?? null
+  }
+
+  /** One step of the session's live map (started on the first); callers make one call at a time. */
+  async grow(sessionId: string, embedded: readonly number[]): Promise<void> {
+    if (this.live?.sessionId !== sessionId) {
+      // A link that ended without saying so leaves its map: save it and start this session's.
+      await this.release(true)
+      this.live = await this.deps.open(await this.deps.manifest(sessionId))
+    }
+    await this.live.grow(await this.deps.manifest(sessionId), embedded, new AbortController().signal)
+  }
+
+  /** The link ended: fuses what is left, saves the last checkpoint and ends the engine. */
+  async end(sessionId: string, embedded: readonly number[]): Promise<void> {
+    const live = this.live
+    if (live?.sessionId !== sessionId) return
+    this.live = null
+    try {
+      await live.grow(await this.deps.manifest(sessionId), embedded, new AbortController().signal, true)
+    } finally {
+      await live.end(true)
+    }
+  }
+
+  /** Ends the session's engine without saving (the session is deleted). */
+  async drop(sessionId: string): Promise<void> {
+    if (this.live?.sessionId === sessionId) await this.release(false)
+  }
+
+  private async release(save: boolean): Promise<void> {
+    const live = this.live
+    this.live = null
+    await live?.end(save)
+  }
+}

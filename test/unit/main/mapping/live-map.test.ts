@@ -1,0 +1,157 @@
+/** The live session's resident map: frames fused once each, checkpoints a build resumes, the engine ended. */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { SessionManifest } from '../../../../src-main/contract'
+import { EventBus } from '../../../../src-main/services/event-bus'
+import { JobRunner } from '../../../../src-main/services/jobs/job-runner'
+import { LocalFusion, type FusionInit } from '../../../../src-main/services/mapping/fusion-engine'
+import { liveMapFrameStep } from '../../../../src-main/services/mapping/live-map'
+import { MapService } from '../../../../src-main/services/mapping/map-service'
+import { QueryScoring } from '../../../../src-main/services/query/query-scoring'
+import { buildAndWait } from './map-test-kit'
+import { cubeCentre, SyntheticRoom } from './synthetic-room'
+
+const frames = 240
+
+/** Counts what the engines do: frames fused (by index), engines started from a checkpoint, disposed. */
+class EngineLog {
+  fused: number[] = []
+  started = 0
+  restored = 0
+  disposed = 0
+
+  start = async (init: FusionInit): Promise<LocalFusion> => {
+    this.started++
+    if (init.restore) this.restored++
+    const engine = new LocalFusion(init)
+    const fuse = engine.fuse.bind(engine)
+    engine.fuse = async (frame) => {
+      this.fused.push(frame.frameIndex)
+      return fuse(frame)
+    }
+    engine.dispose = async () => void this.disposed++
+    return engine
+  }
+}
+
+/** A map service over a live recording of the room that has `recorded.count` frames so far. */
+function liveRig(mapsRoot = mkdtempSync(join(tmpdir(), 'dve-live-map-'))) {
+  const world = new SyntheticRoom(frames)
+  const full = world.manifest()
+  const recorded = { count: 0 }
+  const manifest = async (): Promise<SessionManifest> => ({ ...full, frames: full.frames.slice(0, recorded.count) })
+  const jobs = new JobRunner(new EventBus())
+  const events = new EventBus()
+  const mapEvents: string[] = []
+  events.subscribe((name, payload) => name === 'changed' && mapEvents.push((payload as { service: string }).service))
+  const engines = new EngineLog()
+  const service = new MapService({
+    frames: world,
+    embeddings: world,
+    manifest,
+    jobs,
+    scoring: new QueryScoring({ embeddings: world, vocabulary: null, packs: null }),
+    events,
+    mapsRoot,
+    allowFileExport: true,
+    startEngine: engines.start,
+  })
+  return { service, jobs, mapsRoot, recorded, engines, mapEvents }
+}
+
+const every = (from: number, to: number): number[] =>
+  Array.from({ length: Math.ceil((to - from) / liveMapFrameStep) }, (_, i) => from + i * liveMapFrameStep)
+
+describe('live map', () => {
+  it('fuses each new frame once into one resident engine and shows the map after every step', async () => {
+    const rig = liveRig()
+    for (const count of [50, 50, 130, 131, frames]) {
+      rig.recorded.count = count
+      await rig.service.growLive('room')
+    }
+    // A window of frames is fused once the next one is recorded too: the last waits for the link's end.
+    expect(rig.engines.fused).toEqual(every(0, frames - liveMapFrameStep))
+    expect(rig.engines.started).toBe(1)
+    expect(rig.engines.disposed).toBe(0)
+    // The view is told after each step that fused frames (the first one saved a checkpoint).
+    expect(rig.mapEvents.filter((s) => s === 'map').length).toBe(2)
+    const shown = (await rig.service.status({ sessionId: 'room' })).map!
+    expect(shown.framesFused).toBe(frames / liveMapFrameStep - 1)
+    await expect(rig.service.build({ sessionId: 'room', frameStep: liveMapFrameStep })).rejects.toThrow(/live/)
+    // Between checkpoints the view shows geometry; queries answer from the last checkpoint, padded to the view.
+    const drawn = (await rig.service.current('room'))!
+    expect(drawn.hasEmbeddings).toBe(false)
+    const result = await rig.service.query({ sessionId: 'room', text: 'box' })
+    expect(rig.service.arrayBytes(result.relevancyPath.split('/').pop()!).length).toBe(drawn.map.count)
+    expect(Math.hypot(...result.pins[0]!.worldPoint.map((v, a) => v - cubeCentre[a]!))).toBeLessThan(0.4)
+  })
+
+  it('fuses the frame of each window that the live model embedded last, else the window’s first', async () => {
+    const rig = liveRig()
+    rig.recorded.count = 70
+    await rig.service.growLive('room', [5, 17, 44])
+    rig.recorded.count = 130
+    await rig.service.growLive('room', [95, 100, 119, 125])
+    rig.recorded.count = 150
+    await rig.service.endLive('room', [149])
+    expect(rig.engines.fused).toEqual([17, 44, 60, 119, 149])
+    const map = (await liveRig(rig.mapsRoot).service.status({ sessionId: 'room' })).map!
+    expect(map.complete).toBe(true)
+    expect(map.framesFused).toBe(5)
+  })
+
+  it('ends the engine with the link, saving the complete map, and on delete without saving', async () => {
+    const rig = liveRig()
+    rig.recorded.count = 100
+    await rig.service.growLive('room')
+    rig.recorded.count = frames
+    await rig.service.endLive('room')
+    expect(rig.engines.disposed).toBe(1)
+    // The frames recorded after the last step are fused when the link ends.
+    expect(rig.engines.fused).toEqual(every(0, frames))
+    const saved = liveRig(rig.mapsRoot)
+    const map = (await saved.service.status({ sessionId: 'room' })).map!
+    expect(map.complete).toBe(true)
+    expect(map.framesFused).toBe(frames / liveMapFrameStep)
+    const pin = (await saved.service.query({ sessionId: 'room', text: 'box' })).pins[0]!
+    expect(Math.hypot(...pin.worldPoint.map((v, a) => v - cubeCentre[a]!))).toBeLessThan(0.4)
+
+    const deleted = liveRig()
+    deleted.recorded.count = 100
+    await deleted.service.growLive('room')
+    await deleted.service.delete({ sessionId: 'room' })
+    expect(deleted.engines.disposed).toBe(1)
+    expect((await deleted.service.status({ sessionId: 'room' })).map).toBeNull()
+  })
+
+  it('after a crash opens from its last checkpoint, and a resumed build ends as one continuous build', async () => {
+    const crashed = liveRig()
+    crashed.recorded.count = 100
+    await crashed.service.growLive('room') // the first step saves a checkpoint at once
+    crashed.recorded.count = 160
+    await crashed.service.growLive('room') // shown, not saved yet
+    expect(crashed.engines.fused).toEqual(every(0, 120))
+
+    const reopened = liveRig(crashed.mapsRoot)
+    reopened.recorded.count = frames
+    const checkpoint = (await reopened.service.status({ sessionId: 'room' })).map!
+    expect(checkpoint.framesFused).toBe(every(0, 60).length)
+    expect(checkpoint.complete).toBe(false)
+    await buildAndWait(reopened, { sessionId: 'room', frameStep: liveMapFrameStep, resume: true })
+    expect(reopened.engines.restored).toBe(1)
+    expect(reopened.engines.fused).toEqual(every(60, frames))
+
+    const continuous = liveRig()
+    continuous.recorded.count = frames
+    await buildAndWait(continuous, { sessionId: 'room', frameStep: liveMapFrameStep })
+    const [resumed, whole] = await Promise.all([reopened.service.current('room'), continuous.service.current('room')])
+    expect(resumed!.map.meta.trajectory.frameIndices).toEqual(whole!.map.meta.trajectory.frameIndices)
+    expect(resumed!.map.count).toBe(whole!.map.count)
+    expect([...resumed!.map.voxelCoords]).toEqual([...whole!.map.voxelCoords])
+    expect([...resumed!.map.pointCounts]).toEqual([...whole!.map.pointCounts])
+    for (let i = 0; i < whole!.map.positions.length; i++)
+      expect(resumed!.map.positions[i]).toBeCloseTo(whole!.map.positions[i]!, 4)
+  })
+})
