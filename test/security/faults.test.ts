@@ -135,7 +135,12 @@ describe('interrupting the CLI', { timeout: 180_000 }, () => {
     const run = await inferInGroup(freshHome())
     process.kill(-run.group, 'SIGINT')
     await until(() => run.stderr().includes('Cancelling'), 30_000, 'the first Ctrl-C to be handled')
-    process.kill(-run.group, 'SIGINT')
+    try {
+      process.kill(-run.group, 'SIGINT')
+    } catch (error) {
+      // The stop finished and the whole group exited before the second keystroke: the other ending below.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
+    }
     expect(await run.exited).toBe(130)
     await run.closed
     // Either the second signal came while the work was stopping, or the stop had already finished.
