@@ -14,7 +14,8 @@ import {
 import type { SessionStore } from '../recordings/session-store'
 import { encodeDepthPng } from '../recordings/import/frame-images'
 import { stampSeconds, type RosAnyImage } from '../recordings/import/ros-images'
-import { TfBuffer, type RosTransformStamped } from '../recordings/import/tf-buffer'
+import { LiveTf } from './live-tf'
+import type { RosTransformStamped } from '../recordings/import/tf-buffer'
 import { liveIntrinsics, type RosCameraInfo } from './camera-intrinsics'
 import { FoxgloveLink, LinkFailure, type Channel } from './foxglove-link'
 import { LatestFrameScheduler } from './latest-frame-scheduler'
@@ -55,12 +56,6 @@ interface Pair {
 const backoffMs = [500, 1_000, 2_000, 4_000, 5_000]
 /** How long the first pair waits for a CameraInfo before intrinsics are assumed. */
 const cameraInfoWaitMs = 3_000
-/** How far from a tf sample a pose may be looked up. */
-const tfMaxGapSec = 0.1
-/** How much /tf history is kept: poses are looked up when a pair is recorded, at most a backlog (~10 s) late. */
-const tfKeepSec = 30
-/** Old /tf samples are forgotten every this many /tf messages. */
-const tfForgetEvery = 300
 /** Pairs waiting to be written before the link is said to outrun the disk. */
 const backlogWarning = 90
 /** Most pairs held in memory waiting to be written (10 s at 30 fps): memory stays bounded. */
@@ -73,9 +68,7 @@ export class LiveSource {
   private link: FoxgloveLink | null = null
   private readonly options: LiveConnectOptions & { pairToleranceMs: number }
   private readonly pairer: StampPairer<RosAnyImage, RosAnyImage>
-  private tf = new TfBuffer()
-  private tfDirty = false
-  private tfMessages = 0
+  private readonly tf = new LiveTf()
   private cameraInfo: RosCameraInfo | null = null
   private cameraInfoArrived: (() => void) | null = null
   private writer: LiveSessionWriter | null = null
@@ -241,7 +234,7 @@ export class LiveSource {
     const sessionId = link.serverInfo.sessionId ?? null
     if (this.serverSessionId !== null && sessionId !== this.serverSessionId) {
       // The robot restarted: its clock and tf tree start over; the recording goes on.
-      this.tf = new TfBuffer()
+      this.tf.reset()
       this.cameraInfo = null
     }
     this.serverSessionId = sessionId
@@ -278,10 +271,7 @@ export class LiveSource {
     }
     const { topics } = this.state
     if (tfSchemas.has(channel.schemaName)) {
-      for (const transform of (message as { transforms: RosTransformStamped[] }).transforms)
-        this.tf.add(transform, channel.topic.endsWith('tf_static'))
-      this.tfDirty = true
-      if (++this.tfMessages % tfForgetEvery === 0) this.tf.forgetOlderThan(tfKeepSec)
+      this.tf.add((message as { transforms: RosTransformStamped[] }).transforms, channel.topic.endsWith('tf_static'))
     } else if (cameraInfoSchemas.has(channel.schemaName) && channel.topic === topics.cameraInfoTopic) {
       this.cameraInfo = message as RosCameraInfo
       this.cameraInfoArrived?.()
@@ -362,14 +352,10 @@ export class LiveSource {
   }
 
   private pose(frameId: string, stampSec: number): number[] | null {
-    if (this.tf.size === 0) return null
-    if (this.tfDirty) {
-      this.tf.finish()
-      this.tfDirty = false
-    }
+    if (this.tf.empty) return null
     const world = this.options.worldFrame ?? this.tf.rootOf(frameId)
     if (!this.state.topics.worldFrame) this.state.topics.worldFrame = world
-    const pose = this.tf.lookup(frameId, world, stampSec, tfMaxGapSec)
+    const pose = this.tf.lookup(frameId, world, stampSec)
     if (typeof pose === 'string') {
       this.problem(`No pose for some frames: ${pose}.`)
       return null

@@ -48,6 +48,7 @@ import { passes, type QueryScoring, type ScoredQuery } from './query-scoring'
 import { SessionQueryIndex, defaultGrid, emptyIndexData } from './session-index'
 import { SessionIndexStore } from './session-index-store'
 import { SessionIndexes } from './session-indexes'
+import { labelFractions } from './label-fractions'
 import { calibrateThreshold, glimpseFraction, shownFraction } from './relevancy-calibration'
 import { evidenceMoments, visits } from './temporal-moments'
 
@@ -374,31 +375,6 @@ function frameCells(map: EmbeddingMap): SessionQueryIndex {
   const index = new SessionQueryIndex(emptyIndexData('frame', 'frame', map.dim, 1, defaultGrid))
   index.setFrame(0, 0, poolCells(map, defaultGrid))
   return index
-}
-
-/** Per label class name (lower case), the fraction of each frame its pixels cover. */
-async function labelFractions(frames: FrameReader, manifest: SessionManifest): Promise<Map<string, number[]>> {
-  const names = new Map((manifest.labelClasses ?? []).map((c) => [c.id, c.name.toLowerCase()]))
-  if (names.size === 0)
-    throw new ConsoleError(
-      'unsupported',
-      `Session "${manifest.id}" has no label classes; calibration needs ground-truth labels.`,
-    )
-  const out = new Map<string, number[]>()
-  for (const frame of manifest.frames) {
-    const labels = await frames.loadLabels(manifest.id, frame.index)
-    if (!labels) continue
-    const counts = new Map<number, number>()
-    for (const id of labels.data) counts.set(id, (counts.get(id) ?? 0) + 1)
-    for (const [id, count] of counts) {
-      const name = names.get(id)
-      if (!name) continue
-      const perFrame = out.get(name) ?? new Array<number>(manifest.frames.length).fill(0)
-      perFrame[frame.index] = count / labels.data.length
-      out.set(name, perFrame)
-    }
-  }
-  return out
 }
 
 function round(value: number): number {
