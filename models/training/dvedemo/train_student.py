@@ -94,6 +94,8 @@ def main():
     ap.add_argument("--stop-at", type=int, default=0,
                     help="checkpoint and stop at this step (keeps --steps' LR schedule); 0 = run to --steps")
     ap.add_argument("--bench", type=int, default=0, help="time this many steps and exit")
+    ap.add_argument("--init", default="",
+                    help="start from these weights (a final.pt or recover_student's ckpt), keeping their input statistics")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -103,6 +105,11 @@ def main():
     stats = {"depthMean": data["meta"]["depthMean"], "depthStd": data["meta"]["depthStd"]}
     n = len(data["rgb"])
     model = Student()
+    if a.init:  # weights trained on other statistics must keep seeing inputs normalised their way
+        init = torch.load(a.init, map_location="cpu", weights_only=False)
+        model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in init["model"].items()})
+        stats = init["stats"]
+        print(f"initialised from {a.init}", flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.05)
     step, elapsed = 0, 0.0
     ck = os.path.join(a.out, "ckpt.pt")
