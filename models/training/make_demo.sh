@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Rebuild the whole demo world from fixed seeds: data, teacher targets, text tower, student,
 # exports, class set, evaluation, and the held-out recording. Run from anywhere.
-#   bash models/training/make_demo.sh            (about 3 hours on an idle 2-core CPU, see README)
+#   bash models/training/make_demo.sh            (about 5 hours on an idle 2-core CPU, see README)
 # Steps are resumable: existing work/ outputs are reused; the student resumes from its checkpoint.
-# This makes the shipped v1 (CPU). v2 is trained on a GPU machine by gpu_run.sh and finished here by
-# finish_gpu.sh (README, "Demo model v2 on a GPU").
+# This makes the shipped pack on a CPU: v1's student, then v2 continued from it (below). With a GPU
+# machine, gpu_run.sh trains a student from scratch there and finish_gpu.sh packs it here (README,
+# "Demo model v2 on a GPU").
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PY:-.venv/bin/python}
@@ -27,9 +28,16 @@ $N $PY -m dvedemo.train_student --steps 3000 --lr 4e-4 --resume
 $N $PY -m dvedemo.train_student --steps 5500 --lr 3e-4 --resume
 $N $PY -m dvedemo.train_student --steps 8000 --lr 2.5e-4 --resume
 $N $PY -m dvedemo.train_student --steps 10000 --lr 2e-4 --resume
+# v2 (shipped since 2026-12-05, CPU): 3.2x the distinct apartments (2400, whose first 750 are v1's),
+# a class-balanced loss, continued from v1's weights. The shipped run started from the weights
+# rebuilt from v1's image.onnx (dvedemo.recover_student: v1's ckpt was gone; pixel cosine 0.99998
+# to final.pt's export); from scratch this script continues from final.pt itself.
+[ -f work/train-v2/meta.json ] || $N $PY -m dvedemo.dataset --split train --scenes 2400 --views 4 --out work/train-v2
+$N $PY -m dvedemo.train_student --data work/train-v2 --out work/student-v2 --init work/student/final.pt \
+  --steps 3000 --lr 3e-4 --class-balance 0.5 --resume
 mkdir -p ../demo ../../resources
 $N $PY ../tools/export_text_tower.py --model work/text/hf --out ../demo > work/text_block.json
-$N $PY -m dvedemo.export_image --ckpt work/student/ckpt.pt --out ../demo/image.onnx
+$N $PY -m dvedemo.export_image --ckpt work/student-v2/final.pt --out ../demo/image.onnx
 $N $PY -m dvedemo.pack --pack ../demo
-$N $PY -m dvedemo.recording --out ../../resources/demo-recording --plan v1
-$N $PY -m dvedemo.evaluate --pack ../demo --train-frames 300
+$N $PY -m dvedemo.recording --out ../../resources/demo-recording --plan v2
+$N $PY -m dvedemo.evaluate --pack ../demo --train work/train-v2 --train-frames 300

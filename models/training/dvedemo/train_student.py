@@ -18,6 +18,7 @@ import torch.nn.functional as F
 
 from .dataset import load
 from .student import Student
+from .vocab import CLASSES
 
 RGB_MEAN = np.array([123.675, 116.28, 103.53], np.float32)
 RGB_STD = np.array([58.395, 57.12, 57.375], np.float32)
@@ -34,7 +35,22 @@ def normalise(rgb_u8, depth_u16, depth_mean, depth_std):
             torch.from_numpy(np.ascontiguousarray(dn[:, None])))
 
 
-def make_batch(data, idx, rng, stats, augment=True):
+def segment_weights(data, power, frames=1000):
+    """(N, KMAX) loss weight of each frame's segments: (median class share / class share) ** power,
+    clipped to [0.25, 4], shares counted at stride 4 over the first `frames` frames. mIoU weighs every
+    class alike, so small, rare objects (lamps, bins, bean bags) should not be drowned by walls."""
+    counts = np.bincount(np.asarray(data["labels"][:frames, 2::4, 2::4]).ravel(), minlength=len(CLASSES) + 1)[1:]
+    share = counts / counts.sum()
+    w_class = np.clip((np.median(share[share > 0]) / np.maximum(share, 1e-9)) ** power, 0.25, 4.0)
+    by_name = dict(zip(CLASSES, w_class))
+    table = np.zeros((len(data["rgb"]), data["targets"].shape[1]), np.float32)
+    for i, segs in enumerate(data["attrs"]):
+        for k, a in enumerate(segs[: table.shape[1] - 1], start=1):
+            table[i, k] = by_name.get(a["cls"], 1.0)
+    return table
+
+
+def make_batch(data, idx, rng, stats, augment=True, seg_weights=None):
     rgb = data["rgb"][idx].copy()
     depth = data["depth"][idx].copy()
     seg = data["seg"][idx][:, 2::4, 2::4].copy()  # label of each stride-4 cell's centre pixel
@@ -46,12 +62,16 @@ def make_batch(data, idx, rng, stats, augment=True):
             rgb[b] = np.clip(rgb[b].astype(np.float32) * g + rng.normal(0, 6), 0, 255).astype(np.uint8)
     x_rgb, x_d = normalise(rgb, depth, stats["depthMean"], stats["depthStd"])
     tg = np.stack([data["targets"][i][s] for i, s in zip(idx, seg)]).astype(np.float32)  # B,h,w,D
-    return x_rgb, x_d, torch.from_numpy(tg).permute(0, 3, 1, 2), torch.from_numpy(seg > 0)
+    mask = seg > 0 if seg_weights is None else np.stack([seg_weights[i][s] for i, s in zip(idx, seg)])
+    return x_rgb, x_d, torch.from_numpy(tg).permute(0, 3, 1, 2), torch.from_numpy(mask)
 
 
 def cosine_loss(pred, target, mask):
+    """Mean of 1 - cos over the mask's pixels; a float mask weighs them (0 = no target)."""
     cos = F.cosine_similarity(pred.float(), target, dim=1)
-    return (1 - cos)[mask].mean()
+    if mask.dtype == torch.bool:
+        return (1 - cos)[mask].mean()
+    return ((1 - cos) * mask).sum() / mask.sum().clamp_min(1e-6)
 
 
 def train_step(model, opt, x_rgb, x_d, tg, mask):
@@ -94,6 +114,8 @@ def main():
     ap.add_argument("--stop-at", type=int, default=0,
                     help="checkpoint and stop at this step (keeps --steps' LR schedule); 0 = run to --steps")
     ap.add_argument("--bench", type=int, default=0, help="time this many steps and exit")
+    ap.add_argument("--class-balance", type=float, default=0.0,
+                    help="weigh each segment's loss by (median class share / its class's share) ** this (0 = off)")
     ap.add_argument("--init", default="",
                     help="start from these weights (a final.pt or recover_student's ckpt), keeping their input statistics")
     a = ap.parse_args()
@@ -102,6 +124,11 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     data = load(a.data)
     data = {k: (np.asarray(v) if k != "meta" else v) for k, v in data.items() if k != "instances"}
+    seg_weights = None
+    if a.class_balance:
+        with open(os.path.join(a.data, "attrs.json")) as f:
+            data["attrs"] = json.load(f)
+        seg_weights = segment_weights(data, a.class_balance)
     stats = {"depthMean": data["meta"]["depthMean"], "depthStd": data["meta"]["depthStd"]}
     n = len(data["rgb"])
     model = Student()
@@ -129,7 +156,7 @@ def main():
     while step < end:
         rng = np.random.default_rng((a.seed, step))
         idx = np.sort(rng.choice(n, a.batch, replace=False))
-        x_rgb, x_d, tg, mask = make_batch(data, idx, rng, stats)
+        x_rgb, x_d, tg, mask = make_batch(data, idx, rng, stats, seg_weights=seg_weights)
         for g in opt.param_groups:
             g["lr"] = lr_at(step, a.steps, a.lr)
         loss = train_step(model, opt, x_rgb, x_d, tg, mask)
