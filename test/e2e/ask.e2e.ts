@@ -6,6 +6,7 @@
  */
 import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoRecordingFrameCount } from '../helpers/prerequisites'
 import { demoSkipReason, nonBlankFraction, startConsole, temporaryHome, type ConsoleUnderTest } from './harness'
 
 const reason = demoSkipReason()
@@ -59,9 +60,13 @@ describe.skipIf(reason !== '')(reason ? `Ask view — skipped: ${reason}` : 'Ask
     expect(await moments.count()).toBeGreaterThanOrEqual(1)
     const frame = Number(await moments.first().getAttribute('data-frame'))
     await moments.first().click()
-    await expect.poll(() => page.getByTestId('timeline-frame').textContent()).toBe(`#${frame} of 260`)
+    await expect
+      .poll(() => page.getByTestId('timeline-frame').textContent())
+      .toBe(`#${frame} of ${demoRecordingFrameCount()}`)
     await page.keyboard.press('ArrowRight')
-    await expect.poll(() => page.getByTestId('timeline-frame').textContent()).toBe(`#${frame + 1} of 260`)
+    await expect
+      .poll(() => page.getByTestId('timeline-frame').textContent())
+      .toBe(`#${frame + 1} of ${demoRecordingFrameCount()}`)
     await page.getByTestId('ask-advanced').check()
     await page.getByTestId('ask-answer-details').waitFor()
     expect(await page.getByTestId('ask-answer-details').textContent()).toMatch(/^threshold 0\.\d\d \(pack\)/)

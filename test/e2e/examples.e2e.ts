@@ -59,15 +59,19 @@ describe.skipIf(reason !== '')(reason ? `examples — skipped: ${reason}` : 'the
     expect(words).toEqual(expect.arrayContaining(['plant', 'tv', 'sofa', 'bean bag']))
   })
 
-  it.each(words)('answers "where is the %s" with a moment that shows it', async (word) => {
-    const { page } = app
-    await app.goto('/ask?session=demo-apartment')
-    await page.getByTestId('ask-input').fill(`where is the ${word}`)
-    await page.getByTestId('ask-input').press('Enter')
-    const answer = page.getByTestId('ask-answer-text')
-    await expect.poll(async () => (await answer.textContent()) ?? '', { timeout: 170_000 }).toMatch(`The ${word} `)
-    expect(await answer.textContent()).toMatch(new RegExp(`^The ${word} was last seen .+\\. Seen `))
-    const frame = Number(await page.getByTestId('ask-moment').first().getAttribute('data-frame'))
-    expect(await labelledPixels(frame, word), `frame ${frame}`).toBeGreaterThan(0)
-  }, 200_000)
+  it.each(words)(
+    'answers "where is the %s" with a moment that shows it',
+    async (word) => {
+      const { page } = app
+      await app.goto('/ask?session=demo-apartment')
+      await page.getByTestId('ask-input').fill(`where is the ${word}`)
+      await page.getByTestId('ask-input').press('Enter')
+      const answer = page.getByTestId('ask-answer-text')
+      await expect.poll(async () => (await answer.textContent()) ?? '', { timeout: 170_000 }).toMatch(`The ${word} `)
+      expect(await answer.textContent()).toMatch(new RegExp(`^The ${word} was last seen .+\\. Seen `))
+      const frame = Number(await page.getByTestId('ask-moment').first().getAttribute('data-frame'))
+      expect(await labelledPixels(frame, word), `frame ${frame}`).toBeGreaterThan(0)
+    },
+    200_000,
+  )
 })

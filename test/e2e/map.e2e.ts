@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoRecordingFrameCount } from '../helpers/prerequisites'
 import { demoSkipReason, nonBlankFraction, startConsole, type ConsoleUnderTest } from './harness'
 
 const reason = demoSkipReason()
@@ -38,7 +39,7 @@ describe.skipIf(reason !== '')(reason ? `Map view — skipped: ${reason}` : 'Map
     await app.page.getByTestId('map-build').click()
     await expect
       .poll(async () => app.page.getByTestId('map-summary').textContent(), { timeout: 150_000, interval: 500 })
-      .toMatch(/260\/260 frames/)
+      .toMatch(new RegExp(`${demoRecordingFrameCount()}/${demoRecordingFrameCount()} frames`))
     await expect
       .poll(() => nonBlankFraction(app.page, '[data-testid="map-canvas"]'), { timeout: 20_000 })
       .toBeGreaterThan(0.05)

@@ -3,7 +3,7 @@
  * user's clone a missing prerequisite skips the tests with a message; under `CI=true` it fails them
  * naming what is missing, so CI cannot pass by skipping.
  */
-import { accessSync, constants, existsSync } from 'node:fs'
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs'
 import { delimiter, join, relative, resolve } from 'node:path'
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..')
@@ -87,4 +87,14 @@ export function missingPaths(suite: string, paths: string[]): string[] {
   const prerequisites = paths.map(repoFile)
   skipReason(suite, prerequisites)
   return prerequisites.filter((p) => !p.present).map((p) => p.what)
+}
+
+/** Frames of the shipped demo recording (tests read it rather than repeat the walk's length). */
+export function demoRecordingFrameCount(): number {
+  const manifest: unknown = JSON.parse(
+    readFileSync(join(repoRoot, 'resources', 'demo-recording', 'session.json'), 'utf8'),
+  )
+  const frames = (manifest as { frames?: unknown }).frames
+  if (!Array.isArray(frames)) throw new Error('resources/demo-recording/session.json: no frames list')
+  return frames.length
 }

@@ -11,7 +11,7 @@ import { z } from 'zod'
 import type { EvaluationReport, SegmentationModeName } from '../../../../src-main/contract'
 import { consolePaths } from '../../../../src-main/platform/paths'
 import { createServices, type Services } from '../../../../src-main/services/create-services'
-import { missingPaths } from '../../../helpers/prerequisites'
+import { demoRecordingFrameCount, missingPaths } from '../../../helpers/prerequisites'
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..')
 const packDir = join(repoRoot, 'models', 'demo')
@@ -74,7 +74,7 @@ describe.skipIf(missing.length > 0)(
       ['probe', 'linearProbe'],
     ] as const)("reports the pack's stated %s-mode mIoU on the demo recording to 0.1", (mode, key) => {
       expect(report.modelId).toMatch(/^demo/)
-      expect(report.frames).toBe(260)
+      expect(report.frames).toBe(demoRecordingFrameCount())
       expect(
         Math.abs(consoleMiou(mode) - stated[key]),
         `${mode}: console ${consoleMiou(mode).toFixed(2)} vs stated ${stated[key].toFixed(2)}`,

@@ -21,7 +21,7 @@ import { rankAgreement } from '../../../../src-main/services/mapping/rank-agreem
 import { SessionFrameReader } from '../../../../src-main/services/recordings/session-frame-reader'
 import { SessionStore } from '../../../../src-main/services/recordings/session-store'
 import { buildAndWait } from './map-test-kit'
-import { missingPaths } from '../../../helpers/prerequisites'
+import { demoRecordingFrameCount, missingPaths } from '../../../helpers/prerequisites'
 
 const repoRoot = resolve(import.meta.dirname, '../../../..')
 const recording = join(repoRoot, 'resources', 'demo-recording')
@@ -92,7 +92,7 @@ describe.skipIf(missing.length > 0)('demo map relevancy', () => {
     if (frameSums) return frameSums
     const frames = new SessionFrameReader(store)
     frameSums = new Map()
-    for (let f = 0; f < 260; f += 10) {
+    for (let f = 0; f < demoRecordingFrameCount(); f += 10) {
       const emb = await inference.inference.frameEmbeddings('demo-apartment', f)
       const labels = (await frames.loadLabels('demo-apartment', f))!
       for (let y = 0; y < emb.height; y++) {
