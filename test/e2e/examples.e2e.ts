@@ -55,8 +55,8 @@ describe.skipIf(reason !== '')(reason ? `examples — skipped: ${reason}` : 'the
     rmSync(home, { recursive: true, force: true })
   })
 
-  it('reads at least the plant, the tv, the sofa and the bean bag', () => {
-    expect(words).toEqual(expect.arrayContaining(['plant', 'tv', 'sofa', 'bean bag']))
+  it('reads at least the plant, the tv and the sofa', () => {
+    expect(words).toEqual(expect.arrayContaining(['plant', 'tv', 'sofa']))
   })
 
   it.each(words)(

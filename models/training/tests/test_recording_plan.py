@@ -1,6 +1,6 @@
 """The demo recording's plan: v2 shows every example object of the README, the Ask and Map
-placeholders and the query docs (and issue 19's bean bag) on at least two visits; v1 still
-reproduces the shipped recording. Needs numpy + pillow + pytest."""
+placeholders and the query docs (and issue 19's bean bag) on at least two visits, and reproduces
+the shipped recording. Needs numpy + pillow + pytest."""
 import json
 import os
 import re
@@ -73,14 +73,14 @@ def test_visits_join_gaps_shorter_than_three_seconds():
     assert recording_plan.visits(shown, "sofa") == 0
 
 
-def test_v1_plan_reproduces_the_shipped_recording():
+def test_v2_plan_reproduces_the_shipped_recording():
     rec = os.path.join(ROOT, "resources", "demo-recording")
     manifest = json.loads(read("resources/demo-recording/session.json"))
-    scene, poses = recording_plan.plan_scene("v1")
-    assert len(poses) == len(manifest["frames"]) == recording_plan.PLANS["v1"]["frames"]
+    scene, poses = recording_plan.plan_scene("v2")
+    assert len(poses) == len(manifest["frames"]) == recording_plan.PLANS["v2"]["frames"]
     first = manifest["frames"][0]
     np.testing.assert_allclose(np.asarray(poses[0]).reshape(-1), first["worldFromCamera"], atol=1e-6)
-    f = generator.render(scene, poses[0], np.random.default_rng(recording_plan.PLANS["v1"]["seed"] + 2))
+    f = generator.render(scene, poses[0], np.random.default_rng(recording_plan.PLANS["v2"]["seed"] + 2))
     shipped = np.asarray(Image.open(os.path.join(rec, first["depth"])))
     assert np.array_equal(f["depth"], shipped)
     labels = np.asarray(Image.open(os.path.join(rec, first["labels"])))
