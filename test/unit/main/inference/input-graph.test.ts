@@ -130,8 +130,10 @@ describe('input prefix (normalisation in the graph)', () => {
     const { expected, actual } = await outputsBothWays(model, image, frame)
     // The demo pack is dynamically quantised: a float32 rounding of its inputs can move an activation
     // across a quantisation step (a 1e-7 relative change of the inputs moves its outputs by up to
-    // 6e-3), so the check is on each pixel's embedding direction, which is what the console uses.
-    expect(worstPixelCosine(actual, expected, image.embeddingDim)).toBeGreaterThan(0.99999)
+    // 6e-3), so the check is on each pixel's embedding direction, which is what the console uses, at
+    // a tenth of what int8 itself costs the pack (worst 1 % of pixels at cosine 0.999 to fp32; v1 gave
+    // 0.999997 here, v2 0.99997). The exact check is the float32 model's, below.
+    expect(worstPixelCosine(actual, expected, image.embeddingDim)).toBeGreaterThan(0.9999)
     expect(maxAbsDiff(actual, expected)).toBeLessThan(1e-2 * maxAbs(expected))
   })
 
