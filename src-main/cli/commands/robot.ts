@@ -11,7 +11,7 @@ export function registerRobotCommand(program: Command, ctx: CliContext): void {
       'publish a recorded session over the Foxglove WebSocket protocol as a ROS 2 robot would (colour, depth, CameraInfo, tf), at the recorded rate',
     )
     .argument('<session>', 'session id (see `dve sessions`; demo-apartment is built in)')
-    .option('--port <port>', 'port to listen on (0: any free one)', '8765')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', '8765')
     .option('--host <host>', 'address to bind (0.0.0.0: reachable from the network)', '127.0.0.1')
     .option('--rate <rate>', 'playback speed (1 = recorded rate)', '1')
     .option('--loop', 'start again at the end (stamps keep increasing)')

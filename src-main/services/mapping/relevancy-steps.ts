@@ -268,7 +268,7 @@ export function groupStep(l: RelevancyLocals): number[] {
   ]
   return [
     ...[a0, a1, a2, a3].flatMap((accumulator, v) => unrolledDot(codes, q0, unrolled, accumulator, v * codeLength)),
-    // [dot₀, dot₁, dot₂, dot₃] (integer sums: any order gives the same)
+    // [dot₀, dot₁, dot₂, dot₃] (integer sums: the same in every order)
     ...pairSum(a0, a1),
     ...set(a0),
     ...pairSum(a2, a3),
