@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import { sessionManifestSchema } from '../../src-main/contract'
 import { demoSkipReason, repoRoot, startConsole, temporaryHome, type ConsoleUnderTest } from './harness'
 
 const reason = demoSkipReason()
@@ -25,17 +25,13 @@ function examples(): string[] {
   return [...new Set([...words, placeholder])]
 }
 
-const sessionSchema = z.object({
-  frames: z.array(z.object({ index: z.number(), labels: z.string() })),
-  labelClasses: z.array(z.object({ id: z.number(), name: z.string() })),
-})
-
 /** Pixels of `className` in a frame's ground-truth labels. */
 async function labelledPixels(frameIndex: number, className: string): Promise<number> {
-  const session = sessionSchema.parse(JSON.parse(readFileSync(join(recordingDir, 'session.json'), 'utf8')))
-  const id = session.labelClasses.find((c) => c.name === className)?.id
+  const session = sessionManifestSchema.parse(JSON.parse(readFileSync(join(recordingDir, 'session.json'), 'utf8')))
+  const id = (session.labelClasses ?? []).find((c) => c.name === className)?.id
   const frame = session.frames.find((f) => f.index === frameIndex)
-  if (id === undefined || !frame) throw new Error(`no class "${className}" or frame ${frameIndex} in the recording`)
+  if (id === undefined || !frame?.labels)
+    throw new Error(`no class "${className}" or frame ${frameIndex} in the recording`)
   const { data, info } = await sharp(join(recordingDir, frame.labels)).raw().toBuffer({ resolveWithObject: true })
   let count = 0
   for (let i = 0; i < data.length; i += info.channels) if (data[i] === id) count++
