@@ -63,12 +63,16 @@ interface Embedded {
 }
 
 const maxMeta = 256
+/** Decoded maps kept of the frames used last: a live frame is embedded, then scored, then asked for. */
+const keepDecoded = 2
 const keepRuns = 20
 
 export class InferenceService
   implements ServiceApi<typeof inferenceSpec>, EmbeddingProvider, FrameScorer, FrameClassifier, PromptTemplateSource
 {
   private readonly inFlight = new Map<string, Promise<Embedded>>()
+  /** The last few decoded maps, newest last: a map read again at once is not read and decoded again. */
+  private readonly recent = new Map<string, EmbeddingMap>()
   /** Size and scale of maps seen lately, so scoring a resident map needs no cache read. */
   private readonly meta = new Map<string, MapMeta>()
   private readonly runs = new Map<string, Promise<BatchRunSummary>>()
@@ -112,6 +116,7 @@ export class InferenceService
               )
             }
             const { map, timings } = await this.embed(pack, frame, 'batch', signal)
+            this.recent.delete(mapKey(pack, sessionId, frame.frameIndex))
             return { timings, written: this.deps.cache.put(pack.modelId, sessionId, frame.frameIndex, map) }
           },
         },
@@ -144,6 +149,8 @@ export class InferenceService
   }
 
   async clearCache({ sessionId }: { sessionId?: string }): Promise<{ removedBytes: number }> {
+    for (const key of [...this.recent.keys()])
+      if (sessionId === undefined || key.split('/')[1] === sessionId) this.recent.delete(key)
     return { removedBytes: await this.deps.cache.clear(sessionId) }
   }
 
@@ -264,11 +271,14 @@ export class InferenceService
     priority: Priority = 'interactive',
   ): Promise<Embedded> {
     const key = mapKey(pack, sessionId, frameIndex)
+    const recent = this.recent.get(key)
+    if (recent) return Promise.resolve({ map: recent, embeddedNow: false })
     let pending = this.inFlight.get(key)
     if (!pending) {
       pending = (async () => {
         const cached = await this.deps.cache.get(pack.modelId, sessionId, frameIndex)
-        if (cached) return { map: await this.toEmbeddingMap(pack, key, cached), embeddedNow: false }
+        if (cached)
+          return { map: this.keepDecoded(key, await this.toEmbeddingMap(pack, key, cached)), embeddedNow: false }
         const { map } = await this.embed(
           pack,
           await this.deps.frames.loadFrame(sessionId, frameIndex),
@@ -276,11 +286,19 @@ export class InferenceService
           signal,
         )
         await this.deps.cache.put(pack.modelId, sessionId, frameIndex, map)
-        return { map: await this.toEmbeddingMap(pack, key, map), embeddedNow: true }
+        return { map: this.keepDecoded(key, await this.toEmbeddingMap(pack, key, map)), embeddedNow: true }
       })().finally(() => this.inFlight.delete(key))
       this.inFlight.set(key, pending)
     }
     return pending
+  }
+
+  /** Keeps `map` among the last few decoded (callers share it read-only, as they share an in-flight one). */
+  private keepDecoded(key: string, map: EmbeddingMap): EmbeddingMap {
+    this.recent.delete(key)
+    this.recent.set(key, map)
+    if (this.recent.size > keepDecoded) this.recent.delete(this.recent.keys().next().value as string)
+    return map
   }
 
   /** Sends a request that needs the frame's map in the worker; sends the map along when the worker lacks it. */

@@ -85,6 +85,26 @@ describe('frame embeddings and heads', () => {
     expect([...other.data]).not.toEqual([...map.data])
   })
 
+  it('keeps the last two decoded maps (a live frame is embedded, scored, then asked), forgotten with the cache', async () => {
+    const frames = new FakeFrames(Array.from({ length: 3 }, (_, i) => ({ depthMeters: 1 + i })))
+    harness = makeHarness({ tiny: 'tiny' }, frames)
+    const { inference } = harness.inference
+    const first = await inference.frameEmbeddings('s1', 0)
+    expect(await inference.frameEmbeddings('s1', 0)).toBe(first)
+    const second = await inference.frameEmbeddings('s1', 1)
+    await inference.frameEmbeddings('s1', 2)
+    expect(await inference.frameEmbeddings('s1', 1)).toBe(second)
+    // Frame 0 fell out of the two kept: read from the disk cache again, equal but not the same object.
+    const reread = await inference.frameEmbeddings('s1', 0)
+    expect(reread).not.toBe(first)
+    expect([...reread.data]).toEqual([...first.data])
+    const loads = frames.loads
+    await inference.clearCache({ sessionId: 's1' })
+    const fresh = await inference.frameEmbeddings('s1', 0)
+    expect(fresh).not.toBe(reread)
+    expect(frames.loads).toBe(loads + 1) // embedded again: neither the kept map nor the cache answered
+  })
+
   it('scores pixels by cosine (+ bias) with the Gemm head, channel-major', async () => {
     harness = makeHarness({ tiny: 'tiny' }, new FakeFrames([{ depthMeters: 1.5 }]))
     const { inference } = harness.inference
