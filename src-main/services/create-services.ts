@@ -166,6 +166,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     store: recordings.store,
     events,
     logger,
+    keepFrame: (session, frameIndex, images) => recordings.frameReader.keepLiveFrame(session, frameIndex, images),
     embedder: () =>
       inference.models.activePack()
         ? async (sessionId, index) => {

@@ -31,6 +31,8 @@ export interface LiveServiceDeps {
   store: SessionStore
   events: EventBus
   logger: Logger
+  /** Takes each recorded frame's decoded images (the frame reader keeps the newest for the model). */
+  keepFrame?: LiveSourceDeps['keepFrame']
   /** Embeds one recorded frame (writes the embedding cache); null = no model pack is active. */
   embedder: () => ((sessionId: string, frameIndex: number) => Promise<void>) | null
   /** The live session's map: grown by the frames recorded since the last step, ended with the link. */
@@ -97,6 +99,7 @@ export class LiveService implements ServiceApi<Spec> {
     const source = new LiveSource(options, {
       libraryDir: this.deps.libraryDir,
       store: this.deps.store,
+      keepFrame: this.deps.keepFrame,
       embed:
         embed &&
         (async (sessionId, index) => {

@@ -11,7 +11,8 @@ import {
   type PinholeIntrinsics,
   type SessionFrame,
 } from '../../contract'
-import type { SessionStore } from '../recordings/session-store'
+import type { SessionStore, StoredSession } from '../recordings/session-store'
+import type { LiveFrameImages } from '../recordings/session-frame-reader'
 import { encodeDepthPng } from '../recordings/import/frame-images'
 import { stampSeconds, type RosAnyImage } from '../recordings/import/ros-images'
 import { LiveTf } from './live-tf'
@@ -32,6 +33,8 @@ import { cameraInfoSchemas, tfSchemas } from './topic-choice'
 export interface LiveSourceDeps {
   libraryDir: string
   store: SessionStore | null
+  /** Takes a recorded frame's decoded images, so the model need not read and decode its files again. */
+  keepFrame?: (session: StoredSession, frameIndex: number, images: LiveFrameImages) => void
   /** Runs the model on a recorded frame; null when there is no model to run. */
   embed: ((sessionId: string, frameIndex: number) => Promise<void>) | null
   /** A frame was recorded (`arrivalMs`: performance.now() when its pair was complete). */
@@ -342,6 +345,10 @@ export class LiveSource {
       worldFromCamera,
     })
     this.lastRecordedSec = pair.stampSec
+    this.deps.keepFrame?.(this.writer.session, entry.index, {
+      depth,
+      rgb: rgb.pixels ? { width: rgb.width, height: rgb.height, data: rgb.pixels } : null,
+    })
     if (worldFromCamera) this.state.posedFrames++
     this.deps.onFrame?.(entry, this.writer.id, pair.arrivalMs)
     this.scheduler?.offer({ sessionId: this.writer.id, index: entry.index, arrivalMs: pair.arrivalMs })

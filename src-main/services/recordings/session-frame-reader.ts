@@ -17,8 +17,18 @@ export interface FrameReaderOptions {
   cacheBytes?: number
 }
 
+/** A live frame's images as its recorder decoded them: depth in the session's units, colour when exact. */
+export interface LiveFrameImages {
+  depth: { width: number; height: number; data: Uint16Array }
+  rgb: RgbImage | null
+}
+
+/** Decoded images of live sessions kept: the newest few frames (the model takes the newest, the view its depth). */
+const liveCacheBytes = 16 * 2 ** 20
+
 export class SessionFrameReader implements FrameReader {
   private readonly cache: LruCache<CachedImage>
+  private readonly liveCache = new LruCache<CachedImage>(liveCacheBytes, (image) => image.data.byteLength)
 
   constructor(
     private readonly store: SessionStore,
@@ -103,6 +113,22 @@ export class SessionFrameReader implements FrameReader {
   /** Forgets a session's decoded frames (after delete or re-import). */
   forget(sessionId: string): void {
     this.cache.deletePrefix(`${sessionId}@`)
+    this.liveCache.deletePrefix(`${sessionId}@`)
+  }
+
+  /**
+   * A live frame just recorded, handed over decoded: the model, which runs on the newest frame, reads
+   * it from memory instead of reading and decoding the files again. Depth must be the recorded samples
+   * (a live session has no invalid values but 0), colour the stored image's pixels at the camera's size.
+   */
+  keepLiveFrame(session: StoredSession, frameIndex: number, images: LiveFrameImages): void {
+    const { camera, depthUnitMeters, depthInvalidValues } = session.manifest
+    const { depth, rgb } = images
+    if (depth.width !== camera.width || depth.height !== camera.height) return
+    if (depthInvalidValues.some((value) => value !== 0)) return
+    this.liveCache.set(this.key(session, `${frameIndex}/depth`), { ...depth, scale: depthUnitMeters })
+    if (rgb && rgb.width === camera.width && rgb.height === camera.height)
+      this.liveCache.set(this.key(session, `${frameIndex}/rgb`), rgb)
   }
 
   private async rgbImage(session: StoredSession, frame: SessionFrame): Promise<RgbImage> {
@@ -114,10 +140,14 @@ export class SessionFrameReader implements FrameReader {
 
   private cached<T extends CachedImage>(session: StoredSession, key: string, load: () => Promise<T>): Promise<T> {
     // A live recording's frames are read about once each, as they arrive (the model, the live view):
-    // kept, they would only fill the cache at the stream's pace and push out what is being browsed.
-    if (this.store.isLive(session.dir)) return load()
-    // The manifest version is part of the key: a session re-imported under the same id never hits old frames.
-    return this.cache.getOrLoad(`${session.id}@${session.version}/${key}`, load) as Promise<T>
+    // in the main cache they would only fill it at the stream's pace and push out what is being browsed.
+    const cache = this.store.isLive(session.dir) ? this.liveCache : this.cache
+    return cache.getOrLoad(this.key(session, key), load) as Promise<T>
+  }
+
+  /** The manifest version is part of the key: a session re-imported under the same id never hits old frames. */
+  private key(session: StoredSession, key: string): string {
+    return `${session.id}@${session.version}/${key}`
   }
 
   /** The session and frame entry for an id/index (or pass-through when already resolved). */

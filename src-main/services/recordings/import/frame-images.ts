@@ -33,6 +33,8 @@ export interface EncodedRgb {
   height: number
   bytes: Uint8Array
   extension: 'png' | 'jpg'
+  /** The stored image's 8-bit RGB pixels when decoding made them exactly (a live frame's model input). */
+  pixels?: Uint8Array
 }
 
 export interface DepthImage {
@@ -95,7 +97,7 @@ export async function decodeRgb(source: ImageSource): Promise<EncodedRgb> {
         .rotate(turn)
         .png({ compressionLevel: 1 })
         .toBuffer()
-      return { ...turnedSize(rgb8, turn), bytes, extension: 'png' }
+      return { ...turnedSize(rgb8, turn), bytes, extension: 'png', ...(turn ? {} : { pixels: rgb8.data }) }
     }
     const decoded = await sharp(image.bytes).raw().toBuffer({ resolveWithObject: true })
     const { width, height } = decoded.info
@@ -103,11 +105,21 @@ export async function decodeRgb(source: ImageSource): Promise<EncodedRgb> {
     // turn is applied to the pixels here and the flag is not written.
     const flagged = image.extension === 'jpg' && ((await sharp(image.bytes).metadata()).orientation ?? 1) > 1
     const copyable = !turn && !flagged && (source.kind === 'loaded' || /\.(png|jpe?g)$/i.test(file))
-    if (copyable) return { width, height, bytes: image.bytes, extension: image.extension }
+    const exact =
+      decoded.info.channels === 3
+        ? { pixels: new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.length) }
+        : {}
+    if (copyable) return { width, height, bytes: image.bytes, extension: image.extension, ...exact }
     const pixels = sharp(decoded.data, { raw: { width, height, channels: decoded.info.channels } }).rotate(turn)
     const jpeg = image.extension === 'jpg' && /\.jpe?g$/i.test(file)
     const bytes = await (jpeg ? pixels.jpeg({ quality: 95 }) : pixels.png({ compressionLevel: 1 })).toBuffer()
-    return { ...turnedSize({ width, height }, turn), bytes, extension: jpeg ? 'jpg' : 'png' }
+    // JPEG stores other pixels than were decoded; lossless PNG of unturned pixels stores the same.
+    return {
+      ...turnedSize({ width, height }, turn),
+      bytes,
+      extension: jpeg ? 'jpg' : 'png',
+      ...(jpeg || turn ? {} : exact),
+    }
   } catch (error) {
     throw new FrameProblem(file, `cannot decode the colour image (${errorText(error)})`)
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { SessionStore } from '../../../../src-main/services/recordings/session-store'
 import { SessionFrameReader } from '../../../../src-main/services/recordings/session-frame-reader'
@@ -28,16 +28,40 @@ describe('SessionFrameReader', () => {
     expect(frame.timestampSec).toBeCloseTo(0.2)
   })
 
-  it("keeps decoded frames, but not a live recording's (each is read about once, as it arrives)", async () => {
-    const { store, reader: frames } = await reader()
+  it("keeps a live recording's frames apart, a few only, so they never push out what is browsed", async () => {
+    const { store } = await reader({ frames: 40 })
+    // A main cache of about two frames: live frames kept there would push the browsed one out.
+    const frames = new SessionFrameReader(store, { cacheBytes: 8_000 })
     const session = await store.get('s1')
-    expect(await frames.depthRaw('s1', 1)).toBe(await frames.depthRaw('s1', 1))
+    const browsed = await frames.depthRaw('s1', 1)
     store.setLive(session)
-    const [first, again] = [await frames.depthRaw('s1', 2), await frames.depthRaw('s1', 2)]
-    expect(first).not.toBe(again)
-    expect([...again.data]).toEqual([...first.data])
+    for (let i = 2; i < 40; i++) await frames.loadFrame('s1', i)
+    expect(await frames.depthRaw('s1', 39)).toBe(await frames.depthRaw('s1', 39))
     store.endLive(session.dir)
-    expect(await frames.depthRaw('s1', 2)).toBe(await frames.depthRaw('s1', 2))
+    expect(await frames.depthRaw('s1', 1)).toBe(browsed)
+  })
+
+  it('serves a live frame handed over by its recorder from memory, as the files would read', async () => {
+    const { library, store, reader: frames } = await reader()
+    const session = await store.get('s1')
+    session.manifest.depthInvalidValues = [0] // as a live recording's
+    store.setLive(session)
+    const fromFiles = await frames.loadFrame('s1', 3)
+    const { width, height } = fixtureCamera
+    const depth = { width, height, data: Uint16Array.from({ length: width * height }, (_, i) => i * 5) }
+    const rgb = { width, height, data: Uint8Array.from({ length: width * height * 3 }, (_, i) => i % 251) }
+    frames.keepLiveFrame(session, 2, { depth, rgb })
+    // Handed over: the files are not read again (they are gone here).
+    rmSync(join(library, 's1', 'depth', '000002.png'))
+    rmSync(join(library, 's1', 'rgb', '000002.png'))
+    const handed = await frames.loadFrame('s1', 2)
+    expect(handed.rgb.data).toBe(rgb.data)
+    expect(handed.depthMeters.data[700]).toBeCloseTo(700 * 5 * 0.001, 6)
+    // Colour of another size than the camera's is not kept (the files give it scaled); depth still is.
+    frames.keepLiveFrame(session, 3, { depth, rgb: { width: 8, height: 6, data: new Uint8Array(8 * 6 * 3) } })
+    const three = await frames.loadFrame('s1', 3)
+    expect([...three.rgb.data]).toEqual([...fromFiles.rgb.data])
+    expect(three.depthMeters.data[700]).toBeCloseTo(700 * 5 * 0.001, 6)
   })
 
   it('scales RGB stored at another size to the depth camera', async () => {
