@@ -1,12 +1,15 @@
 /** Worker thread that owns one build's voxel grid, so fusing never blocks the services' event loop. */
 import { parentPort } from 'node:worker_threads'
 import { toWireError } from '../../contract'
+import { lowerThreadPriority } from '../../platform/thread-priority'
 import { LocalFusion } from './fusion-engine'
 import { mapBuffers, type FusionReply, type FusionRequest } from './fusion-protocol'
 
 const port = parentPort
 if (!port) throw new Error('fusion-worker must run in a worker thread.')
 let fusion: LocalFusion | null = null
+// Fusing is background work: the live model and the views come first on a busy CPU.
+lowerThreadPriority()
 
 port.on('message', (request: FusionRequest) => {
   try {
