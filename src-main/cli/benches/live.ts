@@ -29,11 +29,12 @@ const mib = 2 ** 20
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-/** What else the window held: the recording backlog and how often a live-map step was running. */
-function courseNotes(window: Array<{ pairs: number; mapStep: boolean }>): string {
+/** What else the window held: the recording backlog, how often a live-map step ran, how big the map was. */
+function courseNotes(window: Array<{ pairs: number; mapStep: boolean; mapVoxels: number | null }>): string {
   const pairs = Math.max(0, ...window.map((w) => w.pairs))
   const steps = window.filter((w) => w.mapStep).length
-  return `pairs waiting to be recorded ≤ ${pairs}; a live-map step running in ${steps} of ${window.length} samples`
+  const voxels = Math.max(0, ...window.map((w) => w.mapVoxels ?? 0))
+  return `pairs waiting to be recorded ≤ ${pairs}; a live-map step running in ${steps} of ${window.length} samples; the live map ${voxels} voxels`
 }
 
 export const liveBench: Bench = {
@@ -106,7 +107,8 @@ export const liveBench: Bench = {
       const samples: MemorySample[] = []
       const simulatorRss: number[] = []
       // Pairs held in memory waiting to be recorded (each ~ a raw depth image and a colour image).
-      const waiting: Array<{ atSec: number; pairs: number; mapStep: boolean }> = []
+      // The live map grows as the walk is fused from more viewpoints: its voxels are memory that is meant to grow.
+      const waiting: Array<{ atSec: number; pairs: number; mapStep: boolean; mapVoxels: number | null }> = []
       const started = performance.now()
       await api.live.connect({ url: robot.url, name: 'bench live' })
       const robotPid = robot.pid
@@ -116,11 +118,16 @@ export const liveBench: Bench = {
         simulatorRss.push(processRss(robotPid) ?? 0)
         const status = services.live.current()?.status()
         const mapStep = services.live.mapStepRunning()
+        const mapVoxels =
+          status?.sessionId && samples.length % 5 === 0
+            ? ((await api.map.status({ sessionId: status.sessionId })).map?.voxelCount ?? null)
+            : null
         if (status)
           waiting.push({
             atSec,
             pairs: status.pairing.paired - status.framesRecorded - status.framesRejected,
             mapStep,
+            mapVoxels,
           })
       }
       const sampler = setInterval(() => void sample(), 1000)
