@@ -43,9 +43,10 @@ export class LiveLatencyTrail {
     )
   }
 
-  /** Sorted arrival → own heatmap visible, over the frames shown. */
-  shownLatencies(): number[] {
+  /** Sorted arrival → own heatmap visible, over the frames shown (that arrived in [fromMs, toMs)). */
+  shownLatencies(fromMs = -Infinity, toMs = Infinity): number[] {
     return this.shown()
+      .filter((t) => t.arrived >= fromMs && t.arrived < toMs)
       .map((t) => t.visible - t.arrived)
       .sort((a, b) => a - b)
   }

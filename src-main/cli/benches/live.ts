@@ -215,7 +215,7 @@ export const liveBench: Bench = {
         ...memoryByFifths(samples, durationSec).map((fifth) => ({
           name: `  host RSS max in ${fifth.fromSec.toFixed(0)}–${fifth.toSec.toFixed(0)} s`,
           value: fifth.peak.rss / mib,
-          unit: `${describeSplit(fifth)}; ${courseNotes(waiting.filter((w) => w.atSec > fifth.fromSec && w.atSec <= fifth.toSec))}`,
+          unit: `${describeSplit(fifth)}; ${courseNotes(waiting.filter((w) => w.atSec > fifth.fromSec && w.atSec <= fifth.toSec))}; heatmap p95 ${percentile(trail.shownLatencies(started + fifth.fromSec * 1000, started + fifth.toSec * 1000), 95).toFixed(0)} ms`,
         })),
         { name: 'simulated robot RSS (not the console), max', value: maxOf(simulatorRss) / mib, unit: 'MiB' },
         {

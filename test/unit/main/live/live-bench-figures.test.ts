@@ -47,6 +47,10 @@ describe('live latency trail', () => {
     // A stage marked twice keeps its first time.
     trail.mark(0, 'visible', 999)
     expect(trail.shownLatencies()).toEqual([100, 100])
+    // By arrival window (the bench's fifths): frame 0 arrived at 0, frame 3 at 100.
+    expect(trail.shownLatencies(50, 150)).toEqual([100])
+    expect(trail.shownLatencies(0, 100)).toEqual([100])
+    expect(trail.shownLatencies(150, 300)).toEqual([])
   })
 })
 
