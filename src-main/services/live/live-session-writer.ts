@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import type { PinholeIntrinsics, SessionFrame, SessionManifest } from '../../contract'
 import type { RosTime } from '../recordings/import/ros-images'
 import { journalFileName, journalLine } from '../recordings/frame-journal'
-import { manifestPath, writeManifest } from '../recordings/session-manifest-file'
+import { manifestPath, writeAssembledManifest, writeManifest } from '../recordings/session-manifest-file'
 import type { SessionStore, StoredSession } from '../recordings/session-store'
 import { newSessionId } from '../recordings/import/session-id'
 
@@ -33,14 +33,20 @@ export interface FrameToRecord {
   worldFromCamera: number[] | null
 }
 
-/** session.json is rewritten at most this often while recording (the journal covers the rest). */
-const manifestEveryMs = 5_000
+/**
+ * session.json is rewritten while recording at most every 5 s, and less often as it grows (2 ms per
+ * frame: an hour at 30 fps, every 3.6 min), so rewriting it costs the same share of time however long
+ * the recording; the journal holds every frame in between.
+ */
+const manifestEveryMs = (frames: number): number => Math.max(5_000, 2 * frames)
 
 const pad = (index: number): string => index.toString().padStart(6, '0')
 
 export class LiveSessionWriter {
   private lastManifestAt = Date.now()
   private tail: Promise<unknown> = Promise.resolve()
+  /** The session.json rewrite in progress (frames are appended meanwhile). */
+  private manifestWrite: Promise<void> = Promise.resolve()
   private closed = false
 
   private constructor(
@@ -119,14 +125,21 @@ export class LiveSessionWriter {
     await this.journal.write(journalLine(entry))
     manifest.frames.push(entry)
     if (entry.worldFromCamera) manifest.hasPoses = true
-    if (Date.now() - this.lastManifestAt > manifestEveryMs) await this.writeManifestNow()
+    if (Date.now() - this.lastManifestAt > manifestEveryMs(manifest.frames.length)) {
+      // Not awaited: the next frame is not held up by the rewrite (the journal already holds this one).
+      // A failed rewrite loses nothing: the journal has the frames, and close() rewrites (and reports) again.
+      this.manifestWrite = this.manifestWrite.then(() => this.writeManifestNow()).catch(() => undefined)
+    }
     return entry
   }
 
+  /** session.json with the frames appended so far, once the journal lines of those frames are on disk. */
   private async writeManifestNow(): Promise<void> {
     this.lastManifestAt = Date.now()
+    const { dir, manifest } = this.session
+    const frames = manifest.frames.length
     await this.journal.sync()
-    await writeManifest(this.session.dir, this.session.manifest)
+    await writeAssembledManifest(dir, { ...manifest, frames: manifest.frames.slice(0, frames) })
   }
 
   /** Writes the final session.json and drops the journal; the session is then a plain one. */
@@ -134,6 +147,7 @@ export class LiveSessionWriter {
     await this.tail
     if (this.closed) return
     this.closed = true
+    await this.manifestWrite
     await this.writeManifestNow()
     await this.journal.close()
     await rm(join(this.session.dir, journalFileName), { force: true })

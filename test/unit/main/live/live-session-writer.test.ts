@@ -3,7 +3,7 @@
  * mid-write (the session reopens with every complete frame, in order, with its pixels and pose),
  * and a torn journal line is not a frame.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { spawn } from 'node:child_process'
 import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,6 +13,7 @@ import { LiveSessionWriter } from '../../../../src-main/services/live/live-sessi
 import { SessionStore } from '../../../../src-main/services/recordings/session-store'
 import { readManifest } from '../../../../src-main/services/recordings/session-manifest-file'
 import { journalFileName } from '../../../../src-main/services/recordings/frame-journal'
+import { sessionManifestSchema } from '../../../../src-main/contract'
 import { testFrame } from './live-writer-frames'
 
 const camera = { width: 4, height: 3, fx: 3, fy: 3, cx: 1.5, cy: 1 }
@@ -52,6 +53,27 @@ describe('live session writer', () => {
     expect(reopened.manifest.source.format).toBe('live')
     expect(reopened.manifest.hasPoses).toBe(true)
     reopened.manifest.frames.forEach((f, k) => expectFrameContent(reopened.dir, f, k))
+  })
+
+  it('rewrites session.json in the background now and then, a valid manifest of the frames so far', async () => {
+    const library = mkdtempSync(join(tmpdir(), 'dve-live-'))
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const writer = await LiveSessionWriter.create(spec(library), null)
+      const onDisk = () =>
+        sessionManifestSchema.parse(JSON.parse(readFileSync(join(library, writer.id, 'session.json'), 'utf8')))
+      for (let k = 0; k < 3; k++) await writer.append(testFrame(k))
+      expect(onDisk().frames).toHaveLength(0) // within the first 5 s: the journal holds them
+      vi.setSystemTime(Date.now() + 6_000)
+      await writer.append(testFrame(3)) // resolves without waiting for the rewrite it started
+      await writer.append(testFrame(4))
+      await vi.waitFor(() => expect(onDisk().frames.length).toBeGreaterThanOrEqual(4))
+      expect(onDisk().frames.map((f) => f.index)).toEqual([0, 1, 2, 3, 4].slice(0, onDisk().frames.length))
+      await writer.close()
+      expect(onDisk().frames).toHaveLength(5)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('keeps every complete frame when the process is killed with SIGKILL mid-write', async () => {
