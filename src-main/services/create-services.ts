@@ -3,7 +3,7 @@
  * server), the CLI and the tests call this and nothing else.
  */
 import sharp from 'sharp'
-import type { AppInfo, ConsoleApi, LogLine } from '../contract'
+import type { AppInfo, ConsoleApi, LogLine, SessionManifest } from '../contract'
 import type { NativeProcessLauncher } from '../platform/native-process'
 import { consolePaths, type ConsolePaths } from '../platform/paths'
 import { AppService } from './app/app-service'
@@ -102,6 +102,9 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       .catch((error: unknown) => logger.warn('models', error instanceof Error ? error.message : String(error)))
   }
 
+  // A session's manifest from the store: not the sessions service's detail, whose folder size walks
+  // every frame file (a live map step asks each 10 s, and a live session grows by 30 frames a second).
+  const manifest = async (id: string): Promise<SessionManifest> => (await recordings.store.get(id)).manifest
   // One scoring module for Ask and the map: the same negatives, temperature and threshold everywhere.
   const scoring = new QueryScoring({
     embeddings: inference.inference,
@@ -116,7 +119,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     jobs,
     events,
     data,
-    manifest: async (id) => (await recordings.service.get({ id })).manifest,
+    manifest,
     allowFileExport: config.host !== 'browser',
     policy,
     classHeads: () => classes.heads,
@@ -130,7 +133,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     prompt: inference.inference,
     map,
     scoring,
-    manifest: async (id) => (await recordings.service.get({ id })).manifest,
+    manifest,
     jobs,
     data,
     paths,
@@ -142,7 +145,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     embeddings: inference.inference,
     scorer: inference.inference,
     packs: inference.models,
-    manifest: async (id) => (await recordings.service.get({ id })).manifest,
+    manifest,
     jobs,
     data,
     allowFileAccess: config.host !== 'browser',
