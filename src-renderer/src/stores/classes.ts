@@ -63,6 +63,12 @@ export const useClassesStore = defineStore('classes', () => {
     await refreshProbe()
   }
 
+  // A pack loaded in the background after start, or another one activated, brings its own class sets
+  // (and decides which modes each set offers): a view opened before that would otherwise never see them.
+  client.on('changed', (change) => {
+    if (change.service === 'models') void refresh()
+  })
+
   async function select(id: string): Promise<void> {
     selectedId.value = id
     evaluation.value = null

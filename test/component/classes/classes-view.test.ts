@@ -162,6 +162,18 @@ describe('ClassesView', () => {
     })
   })
 
+  it("shows a pack's class sets once the pack has loaded after the view opened", async () => {
+    const { wrapper, host } = await mountView()
+    expect(wrapper.find('[data-testid="class-set-demo"]').exists()).toBe(false)
+    const demo: ClassSetDetail = { ...nyu, id: 'demo', name: 'Demo', source: 'pack', modes: ['text', 'probe'] }
+    host.handlers['classes.list'] = () => [room, nyu, demo]
+    host.emit('changed', { service: 'models' })
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="class-set-demo"]').exists()).toBe(true))
+    // The set being edited stays selected.
+    expect(wrapper.find('[data-testid="class-set-user-room"]').classes()).toContain('selected')
+    wrapper.unmount()
+  })
+
   it('selects classes by their hotkeys and tools by letter', async () => {
     const { wrapper } = await mountView()
     window.dispatchEvent(new KeyboardEvent('keydown', { key: '1' }))
