@@ -34,6 +34,7 @@ import type { ModelSettingsFile } from './model-settings'
 import type { ModelsService } from './models-service'
 import type { LoadedPack } from './pack-loader'
 import { dot, headInput, mapKey, textTower } from './pack-inputs'
+import { RecentEntries } from './recent-entries'
 import type { Priority, InferenceWorkerClient } from './worker-client'
 import type { EmbedTimings, EmbeddingMapData } from './worker-protocol'
 
@@ -62,19 +63,16 @@ interface Embedded {
   embeddedNow: boolean
 }
 
-const maxMeta = 256
-/** Decoded maps kept of the frames used last: a live frame is embedded, then scored, then asked for. */
-const keepDecoded = 2
 const keepRuns = 20
 
 export class InferenceService
   implements ServiceApi<typeof inferenceSpec>, EmbeddingProvider, FrameScorer, FrameClassifier, PromptTemplateSource
 {
   private readonly inFlight = new Map<string, Promise<Embedded>>()
-  /** The last few decoded maps, newest last: a map read again at once is not read and decoded again. */
-  private readonly recent = new Map<string, EmbeddingMap>()
+  /** The last decoded maps (callers share them read-only, as they share an in-flight one). */
+  private readonly recent = new RecentEntries<{ sessionId: string; map: EmbeddingMap }>(2)
   /** Size and scale of maps seen lately, so scoring a resident map needs no cache read. */
-  private readonly meta = new Map<string, MapMeta>()
+  private readonly meta = new RecentEntries<MapMeta>(256)
   private readonly runs = new Map<string, Promise<BatchRunSummary>>()
   /** Input tensors made ahead for frames of a batch (compact tier). */
   private readonly prepared = new WeakMap<LoadedFrame, NetworkFeeds>()
@@ -149,8 +147,7 @@ export class InferenceService
   }
 
   async clearCache({ sessionId }: { sessionId?: string }): Promise<{ removedBytes: number }> {
-    for (const key of [...this.recent.keys()])
-      if (sessionId === undefined || key.split('/')[1] === sessionId) this.recent.delete(key)
+    this.recent.deleteWhere((entry) => sessionId === undefined || entry.sessionId === sessionId)
     return { removedBytes: await this.deps.cache.clear(sessionId) }
   }
 
@@ -272,33 +269,21 @@ export class InferenceService
   ): Promise<Embedded> {
     const key = mapKey(pack, sessionId, frameIndex)
     const recent = this.recent.get(key)
-    if (recent) return Promise.resolve({ map: recent, embeddedNow: false })
+    if (recent) return Promise.resolve({ map: recent.map, embeddedNow: false })
     let pending = this.inFlight.get(key)
     if (!pending) {
       pending = (async () => {
         const cached = await this.deps.cache.get(pack.modelId, sessionId, frameIndex)
-        if (cached)
-          return { map: this.keepDecoded(key, await this.toEmbeddingMap(pack, key, cached)), embeddedNow: false }
-        const { map } = await this.embed(
-          pack,
-          await this.deps.frames.loadFrame(sessionId, frameIndex),
-          priority,
-          signal,
-        )
-        await this.deps.cache.put(pack.modelId, sessionId, frameIndex, map)
-        return { map: this.keepDecoded(key, await this.toEmbeddingMap(pack, key, map)), embeddedNow: true }
+        const frame = cached ? null : await this.deps.frames.loadFrame(sessionId, frameIndex)
+        const made = frame && (await this.embed(pack, frame, priority, signal)).map
+        if (made) await this.deps.cache.put(pack.modelId, sessionId, frameIndex, made)
+        const map = await this.toEmbeddingMap(pack, key, (cached ?? made) as CachedMap)
+        this.recent.set(key, { sessionId, map })
+        return { map, embeddedNow: made !== null }
       })().finally(() => this.inFlight.delete(key))
       this.inFlight.set(key, pending)
     }
     return pending
-  }
-
-  /** Keeps `map` among the last few decoded (callers share it read-only, as they share an in-flight one). */
-  private keepDecoded(key: string, map: EmbeddingMap): EmbeddingMap {
-    this.recent.delete(key)
-    this.recent.set(key, map)
-    if (this.recent.size > keepDecoded) this.recent.delete(this.recent.keys().next().value as string)
-    return map
   }
 
   /** Sends a request that needs the frame's map in the worker; sends the map along when the worker lacks it. */
@@ -405,9 +390,6 @@ export class InferenceService
       scaleX: map.cameraWidth / map.width,
       scaleY: map.cameraHeight / map.height,
     }
-    this.meta.delete(key)
-    this.meta.set(key, meta)
-    if (this.meta.size > maxMeta) this.meta.delete(this.meta.keys().next().value as string)
-    return meta
+    return this.meta.set(key, meta)
   }
 }
