@@ -252,13 +252,17 @@ describe('batch runs', () => {
     const h = harness
     await h.inference.models.ensureLoaded()
     frames.beforeLoad = async (index) => {
-      // frame 2 runs in the native process while frame 3 is decoded: kill the process under it
+      // frame 2 usually runs in the native process while frame 3 is decoded: kill the process under it
       if (index === 3) h.workers[0]?.kill()
     }
     const job = await finished(h, (await h.inference.inference.runOnSession({ sessionId: 's1' })).jobId)
     expect(job.state).toBe('failed')
-    expect(job.error).toMatch(
-      /^Frame 2 of session "s1": The native-work process crashed \(killed by SIGTERM\) while embedding a frame; it was restarted\. \(frames before it are cached; run again to resume\)\.$/,
+    // Under load frame 2 may finish before the signal lands; then frame 3 is the one that dies.
+    // Either way the error names the first frame not cached.
+    const cachedBefore = (await h.inference.inference.cacheStatus({ sessionId: 's1' })).sessionFramesCached
+    expect([2, 3]).toContain(cachedBefore)
+    expect(job.error).toBe(
+      `Frame ${cachedBefore} of session "s1": The native-work process crashed (killed by SIGTERM) while embedding a frame; it was restarted. (frames before it are cached; run again to resume).`,
     )
     expect(h.logger.recent().some((l) => /native-work process stopped \(killed by SIGTERM\)/.test(l.message))).toBe(
       true,
@@ -269,12 +273,11 @@ describe('batch runs', () => {
       lastCrash: { reason: 'killed by SIGTERM' },
     })
     expect(h.workers).toHaveLength(2)
-    expect((await h.inference.inference.cacheStatus({ sessionId: 's1' })).sessionFramesCached).toBe(2)
     // Running again resumes on the new process from the cache.
     frames.beforeLoad = null
     const again = await finished(h, (await h.inference.inference.runOnSession({ sessionId: 's1' })).jobId)
     expect(again.state).toBe('done')
-    expect(again.message).toMatch(/^5 frames \(3 computed, 2 cached\)/)
+    expect(again.message).toMatch(new RegExp(`^5 frames \\(${5 - cachedBefore} computed, ${cachedBefore} cached\\)`))
   })
 })
 
