@@ -42,8 +42,19 @@ describe.skipIf(skip !== '')('live robot link in the UI', () => {
     consoleUnderTest = await startConsole()
     onTimeout = async (what) => {
       await consoleUnderTest.page.screenshot({ path: join(shots, `live-timeout-${what.replace(/\W+/g, '-')}.png`) })
+      const { page, services } = consoleUnderTest
+      const errors = await page.locator('.error-box').allTextContents()
+      const log = services.logger
+        .recent()
+        .slice(-15)
+        .map((l) => `${l.level} ${l.source}: ${l.message}`)
       console.warn(
-        `live e2e: waiting for ${what}; link status: ${JSON.stringify(await consoleUnderTest.services.api.live.status())}`,
+        [
+          `live e2e: waiting for ${what} at ${page.url()}`,
+          `link status: ${JSON.stringify(await services.api.live.status())}`,
+          `errors shown: ${JSON.stringify(errors)}`,
+          ...log,
+        ].join('\n'),
       )
     }
     // Fast map growth so the test sees it.
@@ -109,7 +120,11 @@ describe.skipIf(skip !== '')('live robot link in the UI', () => {
       // The Player opens on the live session (once its first frame is in) and follows its head.
       await until('the live session', async () => (await services.api.live.status())?.sessionId != null, 30_000)
       const sessionId = (await services.api.live.status())!.sessionId!
-      await page.getByTestId('view-player').getByTestId('live-badge').waitFor({ timeout: 30_000 })
+      await until(
+        'the LIVE badge in the Player',
+        () => page.getByTestId('view-player').getByTestId('live-badge').isVisible(),
+        30_000,
+      )
       expect(await page.getByTestId('live-badge').textContent()).toBe('LIVE')
       // Kill the robot mid-stream, start it again on the same port: same session, recording goes on.
       await until('20 frames', async () => (await services.api.live.status())!.framesRecorded >= 20)
@@ -202,7 +217,11 @@ describe.skipIf(skip !== '')('live robot link in the UI', () => {
     await page.getByTestId('live-url').fill(simulator.url)
     await page.getByTestId('live-list-topics').click()
     await page.getByTestId('live-connect-button').click()
-    await page.getByTestId('view-player').getByTestId('live-badge').waitFor({ timeout: 30_000 })
+    await until(
+      'the LIVE badge in the Player',
+      () => page.getByTestId('view-player').getByTestId('live-badge').isVisible(),
+      30_000,
+    )
     await simulator.finished()
     await until(
       'every frame',
