@@ -2,13 +2,15 @@
  * Ranking agreement of the map's compressed embeddings on real ones: the shipped demo model's
  * embeddings of the shipped demo recording, fused into a 5 cm map (every 4th frame) as a build does,
  * then the exact cosine of each voxel's mean embedding against the PCA-int8 code cosine the product
- * queries with, for a few of the demo pack's own class names. Twice: the map as built today (exact
- * sums, PCA fitted at the end), and built as a big map is — sums kept in the PCA subspace of the first
- * voxels (embedding-accumulator.ts), switched on early here. Needs no user data (the demo ships).
+ * queries with, for a few of the demo pack's own class names. Three builds: exact sums with the PCA
+ * fitted at the end (an offline build of a map this size), sums kept in the PCA subspace of the first
+ * voxels as a big map is (embedding-accumulator.ts), switched on early here, and the same with the
+ * live map's budget (live-map.ts). Needs no user data (the demo ships).
  */
 import { codeCosines, reconstructionNorms } from '../../services/mapping/embedding-codec'
 import { defaultFusionSettings, fuseFrame, type FusionFrame } from '../../services/mapping/frame-fusion'
 import { snapshotGrid, type FusedMapMeta } from '../../services/mapping/fused-map'
+import { liveExactEmbeddingBytes } from '../../services/mapping/live-map'
 import { rankAgreement } from '../../services/mapping/rank-agreement'
 import { VoxelGrid } from '../../services/mapping/voxel-grid'
 import type { BenchRow } from './bench-types'
@@ -20,7 +22,7 @@ const subspaceAfterVoxels = 8192
 
 export async function demoMapRankingRows(frameStep: number): Promise<BenchRow[]> {
   const rows = await withDemoInference('map bench', async ({ frames, inference }) => {
-    let grids: { exact: VoxelGrid; subspace: VoxelGrid } | null = null
+    let grids: { exact: VoxelGrid; subspace: VoxelGrid; live: VoxelGrid } | null = null
     const count = await frames.frameCount(sessionId)
     for (let f = 0; f < count; f += frameStep) {
       const [frame, embeddings] = await Promise.all([
@@ -35,6 +37,7 @@ export async function demoMapRankingRows(frameStep: number): Promise<BenchRow[]>
           embeddingDim,
           exactEmbeddingBytes: subspaceAfterVoxels * embeddingDim * 4,
         }),
+        live: new VoxelGrid({ voxelSizeMeters: 0.05, embeddingDim, exactEmbeddingBytes: liveExactEmbeddingBytes }),
       }
       const fusionFrame: FusionFrame = {
         frameIndex: f,
@@ -45,11 +48,11 @@ export async function demoMapRankingRows(frameStep: number): Promise<BenchRow[]>
         worldFromCamera: frame.worldFromCamera as number[],
         embeddings,
       }
-      for (const grid of [grids.exact, grids.subspace])
+      for (const grid of Object.values(grids))
         fuseFrame(grid, fusionFrame, { ...defaultFusionSettings, maxDepthMeters: 6 })
     }
     if (!grids) return []
-    const { exact: grid, subspace } = grids
+    const { exact: grid, subspace, live } = grids
     const dim = grid.embeddingDim
     const vectors = await inference.textEmbeddings(queries)
     const mean = new Float32Array(dim)
@@ -70,7 +73,9 @@ export async function demoMapRankingRows(frameStep: number): Promise<BenchRow[]>
     }
     const label = `demo map ${grid.count.toLocaleString('en')} voxels, ${dim}-d, ${queries.join('/')}`
     const subspaceLabel = `sums in the PCA subspace of the first ${subspaceAfterVoxels.toLocaleString('en')} voxels`
-    const [today, big] = [agreementsOf(grid), agreementsOf(subspace)]
+    const liveVoxels = liveExactEmbeddingBytes / (4 * dim)
+    const liveLabel = `the live map's budget: sums in the PCA subspace of the first ${liveVoxels.toLocaleString('en')} voxels`
+    const [today, big, early] = [agreementsOf(grid), agreementsOf(subspace), agreementsOf(live)]
     const worst = (agreements: typeof today, key: 'spearman' | 'topOverlap'): number =>
       Math.min(...agreements.map((a) => a[key]))
     return [
@@ -78,6 +83,8 @@ export async function demoMapRankingRows(frameStep: number): Promise<BenchRow[]>
       { name: 'top-100 overlap, compressed vs exact, real embeddings (worst)', value: worst(today, 'topOverlap') },
       { name: `Spearman, ${subspaceLabel} vs exact, real embeddings (worst)`, value: worst(big, 'spearman') },
       { name: `top-100 overlap, ${subspaceLabel} vs exact (worst)`, value: worst(big, 'topOverlap') },
+      { name: `Spearman, ${liveLabel} vs exact, real embeddings (worst)`, value: worst(early, 'spearman') },
+      { name: `top-100 overlap, ${liveLabel} vs exact (worst)`, value: worst(early, 'topOverlap') },
     ].map((row) => ({ ...row, unit: '', aim: '≥ 0.95' }))
   })
   return rows ?? []

@@ -12,6 +12,8 @@ export interface FusionInit {
   maxDepthMeters: number
   embeddingDim: number
   memoryBudgetBytes?: number
+  /** Exact embedding sums up to this many bytes, then sums in a PCA subspace (embedding-accumulator.ts). */
+  exactEmbeddingBytes?: number
   /** A checkpoint to continue from. */
   restore: FusedMap | null
 }
@@ -32,11 +34,12 @@ export class LocalFusion implements FusionEngine {
 
   constructor(init: FusionInit) {
     this.grid = init.restore
-      ? restoreGrid(init.restore, init.memoryBudgetBytes)
+      ? restoreGrid(init.restore, init.memoryBudgetBytes, init.exactEmbeddingBytes)
       : new VoxelGrid({
           voxelSizeMeters: init.voxelSizeMeters,
           embeddingDim: init.embeddingDim,
           memoryBudgetBytes: init.memoryBudgetBytes,
+          exactEmbeddingBytes: init.exactEmbeddingBytes,
         })
     this.maxDepthMeters = init.maxDepthMeters
   }

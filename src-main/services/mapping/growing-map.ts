@@ -16,6 +16,8 @@ export interface GrowingMapDeps {
   embeddings: EmbeddingProvider | null
   startEngine: (init: FusionInit) => Promise<FusionEngine>
   memoryBudgetBytes?: number
+  /** Exact embedding sums up to this many bytes (the accumulator's default when absent). */
+  exactEmbeddingBytes?: number
 }
 
 export type GrowSettings = Pick<MapBuildOptions, 'voxelSizeMeters' | 'maxDepthMeters' | 'frameStep' | 'resume'>
@@ -153,6 +155,7 @@ export class GrowingMap {
       maxDepthMeters: this.meta.maxDepthMeters,
       embeddingDim: this.meta.embeddingDim,
       memoryBudgetBytes: this.deps.memoryBudgetBytes,
+      exactEmbeddingBytes: this.deps.exactEmbeddingBytes,
       restore: this.restore,
     })
     this.restore = null

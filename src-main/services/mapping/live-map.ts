@@ -24,6 +24,14 @@ export interface LiveMapDeps extends GrowingMapDeps {
 /** Fuse one frame in this many: the map's embeddings share the model with the live view. */
 export const liveMapFrameStep = 30
 
+/**
+ * Exact embedding sums for the live map's first voxels only (32 MiB: 32 768 voxels at 256-d, 10 922 at
+ * 768-d); then it keeps them in the PCA subspace of those voxels, 132 B a voxel instead of 4·dim. A live
+ * map shares the robot's memory with the model for as long as the link lasts, and its checkpoints then
+ * need no PCA fit over every voxel. docs/MAP.md gives what the subspace costs the ranking.
+ */
+export const liveExactEmbeddingBytes = 32 * 2 ** 20
+
 export class LiveMap {
   private readonly map: GrowingMap
   /** When the last checkpoint was saved (ms), or null before the first. */
@@ -41,7 +49,13 @@ export class LiveMap {
     previous: FusedMap | null,
   ) {
     const settings = mapBuildOptionsSchema.parse({ sessionId: manifest.id, frameStep: liveMapFrameStep, resume: true })
-    this.map = new GrowingMap(deps, manifest, settings, modelId, previous)
+    this.map = new GrowingMap(
+      { ...deps, exactEmbeddingBytes: liveExactEmbeddingBytes },
+      manifest,
+      settings,
+      modelId,
+      previous,
+    )
   }
 
   get sessionId(): string {

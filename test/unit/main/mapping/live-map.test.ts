@@ -7,7 +7,7 @@ import type { SessionManifest } from '../../../../src-main/contract'
 import { EventBus } from '../../../../src-main/services/event-bus'
 import { JobRunner } from '../../../../src-main/services/jobs/job-runner'
 import { LocalFusion, type FusionInit } from '../../../../src-main/services/mapping/fusion-engine'
-import { liveMapFrameStep } from '../../../../src-main/services/mapping/live-map'
+import { liveExactEmbeddingBytes, liveMapFrameStep } from '../../../../src-main/services/mapping/live-map'
 import { MapService } from '../../../../src-main/services/mapping/map-service'
 import { QueryScoring } from '../../../../src-main/services/query/query-scoring'
 import { buildAndWait } from './map-test-kit'
@@ -21,9 +21,11 @@ class EngineLog {
   started = 0
   restored = 0
   disposed = 0
+  exactEmbeddingBytes: Array<number | undefined> = []
 
   start = async (init: FusionInit): Promise<LocalFusion> => {
     this.started++
+    this.exactEmbeddingBytes.push(init.exactEmbeddingBytes)
     if (init.restore) this.restored++
     const engine = new LocalFusion(init)
     const fuse = engine.fuse.bind(engine)
@@ -146,6 +148,12 @@ describe('live map', () => {
     const continuous = liveRig()
     continuous.recorded.count = frames
     await buildAndWait(continuous, { sessionId: 'room', frameStep: liveMapFrameStep })
+    // The live map keeps exact sums for its first voxels only; the builds keep the accumulator's budget.
+    expect(crashed.engines.exactEmbeddingBytes).toEqual([liveExactEmbeddingBytes])
+    expect([...reopened.engines.exactEmbeddingBytes, ...continuous.engines.exactEmbeddingBytes]).toEqual([
+      undefined,
+      undefined,
+    ])
     const [resumed, whole] = await Promise.all([reopened.service.current('room'), continuous.service.current('room')])
     expect(resumed!.map.meta.trajectory.frameIndices).toEqual(whole!.map.meta.trajectory.frameIndices)
     expect(resumed!.map.count).toBe(whole!.map.count)
@@ -153,5 +161,17 @@ describe('live map', () => {
     expect([...resumed!.map.pointCounts]).toEqual([...whole!.map.pointCounts])
     for (let i = 0; i < whole!.map.positions.length; i++)
       expect(resumed!.map.positions[i]).toBeCloseTo(whole!.map.positions[i]!, 4)
+  })
+
+  it('honours the exact-sum budget in the engine: past 32 MiB of 256-d sums the grid keeps them in a subspace', () => {
+    const engine = new LocalFusion({
+      voxelSizeMeters: 0.05,
+      maxDepthMeters: 6,
+      embeddingDim: 256,
+      exactEmbeddingBytes: liveExactEmbeddingBytes,
+      restore: null,
+    })
+    expect(engine.grid.embeddings.exactTooBig(32_768)).toBe(false)
+    expect(engine.grid.embeddings.exactTooBig(32_769)).toBe(true)
   })
 })
