@@ -25,11 +25,19 @@ export class WorkerRequests<Reply extends WorkerReply> {
       if (reply.ok) entry?.resolve(reply)
       else entry?.reject(fromWireError(reply.error))
     })
-    const fail = (error: Error): void => {
-      this.failure ??= error
+    const rejectPending = (error: Error): void => {
       for (const entry of this.pending.values()) entry.reject(error)
       this.pending.clear()
     }
+    const fail = (error: Error): void => {
+      this.failure ??= error
+      rejectPending(error)
+    }
+    // A reply the thread sent but this side could not read (e.g. a detached buffer in its transfer
+    // list): its id is unknown, so every pending call fails rather than one waiting forever.
+    worker.on('messageerror', (error: Error) =>
+      rejectPending(new Error(`The ${name} sent a reply that could not be read: ${error.message}`)),
+    )
     worker.on('error', fail)
     worker.on('exit', (code) => fail(new Error(`The ${name} stopped (exit code ${code}).`)))
   }
