@@ -202,7 +202,9 @@ export class EmbeddingAccumulator {
   /**
    * The first `count` voxels' int8 PCA codes (a basis fitted on their means, or the subspace's).
    * `release`: the final snapshot's codes; each page of means is let go once encoded, so the codes
-   * replace the means instead of adding to them.
+   * replace the means instead of adding to them. Other snapshots get a copy of the subspace: a
+   * snapshot's arrays are handed to their caller (transferred out of the fusion worker), and fusing
+   * goes on in this one.
    */
   codes(count: number, release = false): EmbeddingCodes {
     if (!this.basis) {
@@ -219,7 +221,8 @@ export class EmbeddingAccumulator {
       scales[i] = quantiseCode(direction, codes, i * k)
       if (release && ((i + 1) % pageVoxels === 0 || i + 1 === count)) this.pages[i >>> pageBits] = new Int16Array(0)
     }
-    return { pca: basis, codes, scales }
+    const pca = release ? basis : { ...basis, mean: basis.mean.slice(), basis: basis.basis.slice() }
+    return { pca, codes, scales }
   }
 
   private setBasis(basis: PcaBasis): void {

@@ -120,4 +120,48 @@ describe('map files', () => {
       await worker.dispose()
     }
   })
+
+  it('keeps fusing in the worker after a checkpoint of a map whose sums are in a PCA subspace', async () => {
+    // 128-d embeddings (the room's 16-d ones through a fixed mixing): past 64 dims a map can switch.
+    const dim = 128
+    const mixing = Float32Array.from({ length: 16 * dim }, (_, i) => Math.sin(i * 12.9898) * 0.5)
+    const wide = (frame: FusionFrame): FusionFrame => {
+      const e = frame.embeddings!
+      const data = new Float32Array((e.data.length / e.dim) * dim)
+      for (let cell = 0; cell < e.data.length / e.dim; cell++)
+        for (let d = 0; d < dim; d++) {
+          let v = 0
+          for (let j = 0; j < e.dim; j++) v += e.data[cell * e.dim + j]! * mixing[j * dim + d]!
+          data[cell * dim + d] = v
+        }
+      return { ...frame, embeddings: { ...e, dim, data } }
+    }
+    const init = { voxelSizeMeters: 0.05, maxDepthMeters: 6, embeddingDim: dim, exactEmbeddingBytes: 1, restore: null }
+    const wideMeta = { ...meta, embeddingDim: dim }
+    const local = new LocalFusion(init)
+    const worker = await FusionWorkerClient.start(init)
+    try {
+      // A checkpoint after every frame; the frames after the switch are fused after checkpoints.
+      const inSubspace: boolean[] = []
+      const snapshots = async (engine: LocalFusion | FusionWorkerClient) => {
+        const taken = []
+        for (const frame of await fusionFrames()) {
+          await engine.fuse(wide(frame))
+          taken.push(await engine.snapshot(wideMeta, true))
+          if (engine === local) inSubspace.push(local.grid.embeddings.subspace !== null)
+        }
+        return taken
+      }
+      const [expected, fromWorker] = [await snapshots(local), await snapshots(worker)]
+      expect(inSubspace.slice(0, -2)).toContain(true)
+      for (const [k, map] of fromWorker.entries()) {
+        expect(map.codes!.scales.every(Number.isFinite)).toBe(true)
+        expect([...map.codes!.pca.basis]).toEqual([...expected[k]!.codes!.pca.basis])
+        // Stochastic rounding runs the same sequence in both: the same codes.
+        expect([...map.codes!.codes]).toEqual([...expected[k]!.codes!.codes])
+      }
+    } finally {
+      await worker.dispose()
+    }
+  })
 })
