@@ -17,7 +17,7 @@ export interface LiveMapDeps extends GrowingMapDeps {
   publish: (map: FusedMap) => Promise<void>
   /** Shows a geometry snapshot of the growing map (not saved). */
   show: (map: FusedMap) => void
-  /** How often a checkpoint is saved (default 30 s); the first step saves one at once. */
+  /** How often a checkpoint is saved (default `liveCheckpointEveryMs`); the first step saves one at once. */
   checkpointEveryMs?: number
 }
 
@@ -31,6 +31,12 @@ export const liveMapFrameStep = 30
  * need no PCA fit over every voxel. docs/MAP.md gives what the subspace costs the ranking.
  */
 export const liveExactEmbeddingBytes = 32 * 2 ** 20
+
+/**
+ * Map queries answer from the last checkpoint, so this is how old a live map's answers can be. In the
+ * subspace a checkpoint only quantises the voxels' means (tens of ms at 180 k voxels, in the fusion thread).
+ */
+export const liveCheckpointEveryMs = 10_000
 
 export class LiveMap {
   private readonly map: GrowingMap
@@ -96,7 +102,7 @@ export class LiveMap {
     }
     if (!this.map.started || (fused === 0 && this.checkpointAt !== null)) return fused
     const now = Date.now()
-    if (this.checkpointAt === null || now - this.checkpointAt >= (this.deps.checkpointEveryMs ?? 30_000))
+    if (this.checkpointAt === null || now - this.checkpointAt >= (this.deps.checkpointEveryMs ?? liveCheckpointEveryMs))
       await this.checkpoint(false, false)
     else this.deps.show(await this.map.snapshot(false, false))
     return fused

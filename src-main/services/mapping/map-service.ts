@@ -34,7 +34,7 @@ import { MapArrays } from './map-arrays'
 import { mapInfo } from './map-info'
 import { LoadedMap } from './loaded-map'
 import { buildMap, type MapBuildDeps } from './map-builder'
-import { LiveMap, ResidentLiveMap, type LiveMapDeps } from './live-map'
+import { liveCheckpointEveryMs, LiveMap, ResidentLiveMap, type LiveMapDeps } from './live-map'
 import { deleteMaps, loadMap, mapFolder, saveMap } from './map-file'
 import { encodeEmbeddingsNpy } from './npy-export'
 import { encodePly } from './ply-export'
@@ -67,9 +67,6 @@ export interface MapServiceDeps {
   policy?: PathPolicy
   memoryBudgetBytes?: number
 }
-
-/** How often the live map saves a checkpoint (with the embeddings' codes, which queries need). */
-const liveCheckpointSec = 30
 
 export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
   private readonly maps = new Map<string, LoadedMap>()
@@ -303,7 +300,6 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
       memoryBudgetBytes: this.deps.memoryBudgetBytes,
       publish: (map) => this.publish(map),
       show: (map) => this.show(map),
-      checkpointEveryMs: liveCheckpointSec * 1000,
     }
   }
 
@@ -347,7 +343,7 @@ export class MapService implements ServiceApi<typeof mapSpec>, MapQueryPort {
       throw new ConsoleError(
         'unsupported',
         live
-          ? `The live map of "${sessionId}" is growing; its embeddings can be queried from its next checkpoint (within ${liveCheckpointSec} s).`
+          ? `The live map of "${sessionId}" is growing; its embeddings can be queried from its next checkpoint (within ${liveCheckpointEveryMs / 1000} s).`
           : `The map of "${sessionId}" is still being built; its embeddings can be queried when the build finishes.`,
       )
     }
