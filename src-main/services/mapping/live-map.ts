@@ -3,7 +3,7 @@
  * the last one into the same engine and shows the map's geometry. Of each `liveMapFrameStep` frames it
  * fuses one: the newest the live view's model already embedded (its embeddings are read from the cache,
  * so the map costs the model nothing), else the first (embedded in the background). Every
- * `checkpointEveryMs` (and when the link ends) it saves a checkpoint with the embeddings' codes, so
+ * `liveCheckpointEveryMs` (and when the link ends) it saves a checkpoint with the embeddings' codes, so
  * after a crash the session's map opens from its last checkpoint and a resumed build continues it.
  * Rebuilding from the saved map each step (restore, re-encode, save) cost seconds of CPU per step on
  * a machine whose cores the model needs for the live view.
@@ -17,8 +17,6 @@ export interface LiveMapDeps extends GrowingMapDeps {
   publish: (map: FusedMap) => Promise<void>
   /** Shows a geometry snapshot of the growing map (not saved). */
   show: (map: FusedMap) => void
-  /** How often a checkpoint is saved (default `liveCheckpointEveryMs`); the first step saves one at once. */
-  checkpointEveryMs?: number
 }
 
 /** Fuse one frame in this many: the map's embeddings share the model with the live view. */
@@ -103,7 +101,7 @@ export class LiveMap {
     }
     if (!this.map.started || (fused === 0 && this.checkpointAt !== null)) return fused
     const now = Date.now()
-    if (this.checkpointAt === null || now - this.checkpointAt >= (this.deps.checkpointEveryMs ?? liveCheckpointEveryMs))
+    if (this.checkpointAt === null || now - this.checkpointAt >= liveCheckpointEveryMs)
       await this.checkpoint(false, false)
     else this.deps.show(await this.map.snapshot(false, false))
     return fused
