@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { createMemoryHistory, createRouter } from 'vue-router'
+import { defineComponent, h, KeepAlive, type VNode } from 'vue'
+import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import {
   ConsoleError,
   encodeFrameBundle,
@@ -15,6 +16,7 @@ import PlayerView from '../../../src-renderer/src/views/PlayerView.vue'
 import { apiKey } from '../../../src-renderer/src/api/install'
 import { createApiClient } from '../../../src-renderer/src/api/client'
 import { usePlayerStore } from '../../../src-renderer/src/stores/player'
+import { useTimelineStore } from '../../../src-renderer/src/stores/timeline'
 import { fakeHost } from './fake-host'
 
 const camera = { width: 8, height: 6, fx: 10, fy: 10, cx: 4, cy: 3 }
@@ -274,6 +276,58 @@ describe('PlayerView', () => {
     await wrapper.get('[data-testid=unpin]').trigger('click')
     expect(wrapper.find('[data-testid=readout-pixel]').exists()).toBe(false)
     expect(href('open-map')).toBe('/map?session=walk')
+    wrapper.unmount()
+  })
+
+  it('opens the session a navigation names when shown again (KeepAlive), over the shared timeline', async () => {
+    setActivePinia(createPinia())
+    const other = {
+      ...detail,
+      summary: { ...detail.summary, id: 'other', name: 'Other' },
+      manifest: { ...manifest, id: 'other', name: 'Other' },
+    } as SessionDetail
+    const host = fakeHost({
+      'sessions.get': (input) => ((input as { id: string }).id === 'other' ? other : detail),
+      'sessions.stats': () => stats,
+      'sessions.list': () => [detail.summary, other.summary],
+      'jobs.list': () => [],
+    })
+    const stub = { template: '<div/>' }
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/player', name: 'player', component: PlayerView },
+        ...['library', 'segmentation', 'ask', 'map'].map((name) => ({ path: `/${name}`, name, component: stub })),
+      ],
+    })
+    // The app's shell: views stay mounted while hidden.
+    const Shell = defineComponent(
+      () => () =>
+        h(RouterView, null, { default: ({ Component }: { Component: VNode }) => h(KeepAlive, null, [Component]) }),
+    )
+    await router.push({ name: 'player', query: { session: 'walk', frame: '1' } })
+    const wrapper = mount(Shell, {
+      global: { plugins: [router], provide: { [apiKey as symbol]: createApiClient(host.transport) } },
+      attachTo: document.body,
+    })
+    await settle()
+    const player = usePlayerStore()
+    const timeline = useTimelineStore()
+    expect([player.sessionId, player.index]).toEqual(['walk', 1])
+    // Another view moves the shared timeline while the Player is hidden; then the Library opens a
+    // session in the Player (as it does with a live session once its first frame is in).
+    await router.push({ name: 'library' })
+    timeline.show('walk', 3)
+    await router.push({ name: 'player', query: { session: 'other' } })
+    await settle()
+    expect(player.sessionId).toBe('other')
+    expect(router.currentRoute.value.query.session).toBe('other')
+    // Shown again without naming a session (the nav rail's link), it follows the shared timeline.
+    await router.push({ name: 'library' })
+    timeline.show('walk', 3)
+    await router.push({ name: 'player' })
+    await settle()
+    expect([player.sessionId, player.index]).toEqual(['walk', 3])
     wrapper.unmount()
   })
 })

@@ -6,6 +6,7 @@
  * play (L again: faster) · ? the sheet of shortcuts.
  */
 import { onActivated, onDeactivated, onMounted, onUnmounted, watch } from 'vue'
+import { useRoute } from 'vue-router'
 import { useTimelineStore } from '../../stores/timeline'
 
 export interface TimelineView {
@@ -35,6 +36,7 @@ export const shortcutList: Array<[keys: string, what: string]> = [
 
 export function useSharedTimeline(view: TimelineView): void {
   const timeline = useTimelineStore()
+  const route = useRoute()
 
   watch(
     () => [view.current().sessionId, view.current().frameIndex] as const,
@@ -44,6 +46,9 @@ export function useSharedTimeline(view: TimelineView): void {
   )
 
   function follow(): void {
+    // A navigation that names what to show (the Library opening a live session, a moment, a voxel's
+    // frame) wins: the view opens it from its route, and the timeline then follows the view.
+    if (typeof route.query.session === 'string') return
     const { sessionId, frameIndex } = view.current()
     if (timeline.sessionId && (timeline.sessionId !== sessionId || timeline.frameIndex !== frameIndex))
       view.open(timeline.sessionId, timeline.frameIndex)
