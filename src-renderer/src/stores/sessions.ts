@@ -45,6 +45,14 @@ export const useSessionsStore = defineStore('sessions', () => {
   client.on('changed', (change) => {
     if (change.service === 'sessions') void refresh()
   })
+  // The list is refetched on changes; while a robot link records, its session's counts follow the link.
+  client.on('live', ({ sessionId, framesRecorded, posedFrames }) => {
+    const session = sessionId ? byId(sessionId) : undefined
+    if (!session || session.frameCount === framesRecorded) return
+    session.frameCount = framesRecorded
+    session.posedFrameCount = posedFrames
+    session.hasPoses = posedFrames > 0
+  })
 
   function byId(id: string): SessionSummary | undefined {
     return sessions.value.find((session) => session.id === id)
