@@ -62,6 +62,8 @@ export interface EmbeddingMap {
   scaleX: number
   scaleY: number
   data: Float32Array
+  /** The fp16 values `data` decodes from, when the map was read so: a reader visiting every value once reads these. */
+  halves?: Uint16Array
 }
 
 /** Embeddings from the active model pack (implemented by the inference service). */

@@ -29,7 +29,7 @@ import { runBatch } from './batch-run'
 import type { CompactTier, NetworkFeeds } from './compact-tier'
 import { graphFeeds } from './input-graph'
 import type { CachedMap, EmbeddingCache } from './embedding-cache'
-import { decodeHalf } from './float16'
+import { decodeHalf, halfEmbeddingMap } from '../float16'
 import type { ModelSettingsFile } from './model-settings'
 import type { ModelsService } from './models-service'
 import type { LoadedPack } from './pack-loader'
@@ -369,8 +369,9 @@ export class InferenceService
 
   private async toEmbeddingMap(pack: LoadedPack, key: string, map: CachedMap): Promise<EmbeddingMap> {
     const meta = this.rememberMeta(key, map)
-    const data = 'halves' in map ? decodeHalf(map.halves) : await this.tierFor(pack).decode(pack.modelId, map)
-    return { dim: map.dim, width: map.width, height: map.height, scaleX: meta.scaleX, scaleY: meta.scaleY, data }
+    const layout = { dim: map.dim, width: map.width, height: map.height, scaleX: meta.scaleX, scaleY: meta.scaleY }
+    if ('halves' in map) return halfEmbeddingMap(layout, map.halves)
+    return { ...layout, data: await this.tierFor(pack).decode(pack.modelId, map) }
   }
 
   /** Reads of codes entries need the tier whatever the current setting. */

@@ -10,6 +10,7 @@ import type { FusionFrame } from './frame-fusion'
 import type { FusedMap, FusedMapMeta } from './fused-map'
 import type { FusionEngine, FusionInit } from './fusion-engine'
 import { poseProblem } from './pose-checks'
+import { embeddingValuesCopy } from '../float16'
 
 export interface GrowingMapDeps {
   frames: FrameReader
@@ -213,6 +214,13 @@ async function toFusionFrame(
     rgb: frame.rgb.data.slice(),
     labels: labels && labels.width === width && labels.height === height ? labels.data.slice() : null,
     worldFromCamera: frame.worldFromCamera as number[],
-    embeddings: embeddings ? { ...embeddings, data: embeddings.data.slice() } : null,
+    embeddings: embeddings && {
+      dim: embeddings.dim,
+      width: embeddings.width,
+      height: embeddings.height,
+      scaleX: embeddings.scaleX,
+      scaleY: embeddings.scaleY,
+      data: embeddingValuesCopy(embeddings),
+    },
   }
 }

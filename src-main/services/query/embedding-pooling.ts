@@ -3,6 +3,7 @@
  * the mean vector of a box (click / brush "more like this" queries).
  */
 import { ConsoleError, type NormalisedBox } from '../../contract'
+import { halfToFloat } from '../float16'
 import type { EmbeddingMap } from '../ports'
 
 /** Int8 per component: unit vectors lose < 0.01 cosine, and 768-d × 192 cells fit in 147 KB per frame. */
@@ -54,10 +55,15 @@ export function boxEmbedding(map: EmbeddingMap, box: NormalisedBox): Float32Arra
 
 function accumulate(map: EmbeddingMap, x0: number, y0: number, x1: number, y1: number, sum: Float64Array): void {
   const dim = map.dim
+  // From fp16 through the table: the map's float32 copy is then never made.
+  const halves = map.halves
+  const data = halves ? null : map.data
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
       const base = (y * map.width + x) * dim
-      for (let d = 0; d < dim; d++) sum[d] = (sum[d] as number) + (map.data[base + d] as number)
+      if (halves)
+        for (let d = 0; d < dim; d++) sum[d] = (sum[d] as number) + (halfToFloat[halves[base + d] as number] as number)
+      else for (let d = 0; d < dim; d++) sum[d] = (sum[d] as number) + ((data as Float32Array)[base + d] as number)
     }
   }
 }

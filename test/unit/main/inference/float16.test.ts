@@ -1,7 +1,9 @@
 /** The fp16 round trip of the cache: ORT's Cast in the output graph encodes, the table decodes. */
 import * as ort from 'onnxruntime-node'
 import { describe, expect, it } from 'vitest'
-import { decodeHalf } from '../../../../src-main/services/inference/float16'
+import { decodeHalf, embeddingValuesCopy, halfEmbeddingMap } from '../../../../src-main/services/float16'
+import type { EmbeddingMap } from '../../../../src-main/services/ports'
+import { poolCells } from '../../../../src-main/services/query/embedding-pooling'
 import { outputGraphBytes, outputGraphNames } from '../../../../src-main/services/inference/output-graph'
 
 describe('float16', () => {
@@ -33,5 +35,31 @@ describe('float16', () => {
       [outputGraphNames.raw]: new ort.Tensor('float32', Float32Array.of(1 + 2 ** -11), [1, 1, 1, 1]),
     })
     expect([...((tie[outputGraphNames.halves] as ort.Tensor).data as Uint16Array)]).toEqual([0x3c00])
+  })
+
+  it('pools a map read from fp16 into the same index cells without decoding it', () => {
+    const layout = { dim: 8, width: 10, height: 6, scaleX: 4, scaleY: 4 }
+    // normal halves of both signs around 0.1–1 (exponents 11–14)
+    const halves = Uint16Array.from(
+      { length: 8 * 10 * 6 },
+      (_, i) => ((i * 7919) % 2 ? 0x8000 : 0) | ((11 + (i % 4)) << 10) | ((i * 131) % 1024),
+    )
+    const decoded: EmbeddingMap = { ...layout, data: decodeHalf(halves) }
+    const undecodable: EmbeddingMap = {
+      ...layout,
+      halves,
+      get data(): Float32Array {
+        throw new Error('decoded')
+      },
+    }
+    const grid = { rows: 3, cols: 5 }
+    expect([...poolCells(undecodable, grid)]).toEqual([...poolCells(decoded, grid)])
+
+    const lazy = halfEmbeddingMap(layout, halves)
+    expect(lazy.data).toBe(lazy.data) // decoded once, on first use
+    expect([...lazy.data]).toEqual([...decoded.data])
+    const copy = embeddingValuesCopy(lazy)
+    expect(copy).not.toBe(lazy.data)
+    expect([...copy]).toEqual([...decoded.data])
   })
 })
