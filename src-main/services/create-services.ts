@@ -4,6 +4,7 @@
  */
 import sharp from 'sharp'
 import type { AppInfo, ConsoleApi, LogLine, SessionManifest } from '../contract'
+import { allowHeapGrowthForFrameStreams } from '../platform/heap-growth'
 import type { NativeProcessLauncher } from '../platform/native-process'
 import { consolePaths, type ConsolePaths } from '../platform/paths'
 import { AppService } from './app/app-service'
@@ -58,6 +59,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   // libvips keeps the last 100 operations (up to 50 MB) for reuse; the console never repeats one
   // (every frame is new bytes; a live link encodes 60 images a second), so that cache only holds memory.
   sharp.cache(false)
+  allowHeapGrowthForFrameStreams()
   const paths = config.paths ?? consolePaths()
   const events = new EventBus()
   const logger = new Logger(events, config.echoLog ?? null)

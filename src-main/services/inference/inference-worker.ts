@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks'
 import * as ort from 'onnxruntime-node'
 import { ConsoleError } from '../../contract'
+import { allowHeapGrowthForFrameStreams } from '../../platform/heap-growth'
 import { parentChannel } from '../../platform/native-process'
 import { OrtProbeMath } from '../classes/ort-probe-math'
 import { trainProbe } from '../classes/probe-trainer'
@@ -29,6 +30,7 @@ import type {
 } from './worker-protocol'
 
 /** Requests being served; the process exits only once they have settled (see parentChannel). */
+allowHeapGrowthForFrameStreams()
 const inFlight = new Set<Promise<unknown>>()
 const parent = parentChannel(() => {
   for (const training of trainings.values()) training.abort()
