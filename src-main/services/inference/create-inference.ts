@@ -87,6 +87,7 @@ export function createInference(deps: InferenceDeps): Inference {
     settings,
     tier,
     cacheTier: deps.cacheTier ?? 'auto',
+    warn: (message) => deps.logger.warn('inference', message),
   })
   deps.data.register('inference/:sessionId/:frameIndex/pca', async (params) => ({
     body: await inference.pcaImage(params.sessionId as string, frameIndexParam(params.frameIndex as string)),
@@ -100,7 +101,8 @@ export function createInference(deps: InferenceDeps): Inference {
       await models.init()
       await inference.init()
     },
-    dispose: () => client.dispose(),
+    // Cache writes nobody awaited finish first: a quit right after a live frame keeps its entry.
+    dispose: () => cache.idle().then(() => client.dispose()),
   }
 }
 

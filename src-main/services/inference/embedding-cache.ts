@@ -38,6 +38,8 @@ export interface CacheCounts {
 
 export class EmbeddingCache {
   private index: Map<string, IndexEntry> | null = null
+  /** Writes not finished yet (fsync included), by file: reads wait for them, so writers need not. */
+  private readonly writing = new Map<string, Promise<void>>()
   private indexing: Promise<Map<string, IndexEntry>> | null = null
   private readonly root: string
 
@@ -64,12 +66,15 @@ export class EmbeddingCache {
   }
 
   async has(modelId: string, sessionId: string, frameIndex: number): Promise<boolean> {
-    return (await this.loadIndex()).has(this.file(modelId, sessionId, frameIndex))
+    const file = this.file(modelId, sessionId, frameIndex)
+    await this.written(file)
+    return (await this.loadIndex()).has(file)
   }
 
   async get(modelId: string, sessionId: string, frameIndex: number): Promise<CachedMap | null> {
-    const index = await this.loadIndex()
     const file = this.file(modelId, sessionId, frameIndex)
+    await this.written(file)
+    const index = await this.loadIndex()
     const entry = index.get(file)
     if (!entry) return null
     let bytes: Buffer
@@ -92,16 +97,50 @@ export class EmbeddingCache {
     return decoded
   }
 
-  async put(modelId: string, sessionId: string, frameIndex: number, map: CachedMap): Promise<void> {
-    const index = await this.loadIndex()
+  /** Writes an entry; reads of it (and counts, clears) wait for the write, whoever awaits it or not. */
+  put(modelId: string, sessionId: string, frameIndex: number, map: CachedMap): Promise<void> {
     const file = this.file(modelId, sessionId, frameIndex)
     const bytes = encodeEntry(map)
-    await writeFileAtomic(file, bytes)
-    index.set(file, { bytes: bytes.byteLength, lastUsed: Date.now() })
-    await this.evict(index)
+    const write = this.written(file).then(async () => {
+      const index = await this.loadIndex()
+      await writeFileAtomic(file, bytes)
+      index.set(file, { bytes: bytes.byteLength, lastUsed: Date.now() })
+      await this.evict(index)
+    })
+    const settled = write.catch(() => undefined)
+    this.writing.set(file, settled)
+    void settled.then(() => {
+      if (this.writing.get(file) === settled) this.writing.delete(file)
+    })
+    return write
+  }
+
+  /** `put` for a caller that does not wait: a failure goes to `failed` (the entry is then absent). */
+  putBehind(
+    modelId: string,
+    sessionId: string,
+    frameIndex: number,
+    map: CachedMap,
+    failed: (reason: string) => void,
+  ): void {
+    this.put(modelId, sessionId, frameIndex, map).catch((error: unknown) =>
+      failed(error instanceof Error ? error.message : String(error)),
+    )
+  }
+
+  /** Resolves when every write started so far has ended, failed or not. */
+  idle(): Promise<void> {
+    return this.written()
+  }
+
+  /** Resolves when the writes of `file` (or of every file) started so far have ended, failed or not. */
+  private async written(file?: string): Promise<void> {
+    if (file === undefined) await Promise.all(this.writing.values())
+    else await this.writing.get(file)
   }
 
   async counts(filter?: { modelId?: string; sessionId?: string }): Promise<CacheCounts> {
+    await this.written()
     const index = await this.loadIndex()
     let bytes = 0
     let entries = 0
@@ -115,6 +154,7 @@ export class EmbeddingCache {
 
   /** Removes entries of one session (every model), or everything. Returns bytes freed. */
   async clear(sessionId?: string): Promise<number> {
+    await this.written()
     const index = await this.loadIndex()
     let freed = 0
     for (const [file, entry] of [...index]) {

@@ -118,4 +118,29 @@ describe('embedding cache', () => {
     expect(await cache.counts()).toEqual({ bytes: entryBytes, entries: 1 })
     expect(await cache.clear()).toBe(entryBytes)
   })
+
+  it('answers reads, counts and clears after the writes started before them, awaited or not', async () => {
+    const cache = new EmbeddingCache(tempDir(), 10 * entryBytes, () => undefined)
+    // Nobody awaits these writes (as the live turn does not): each read still sees its entry.
+    void cache.put('m', 's', 0, map(0))
+    expect(await cache.has('m', 's', 0)).toBe(true)
+    void cache.put('m', 's', 1, map(1))
+    const back = (await cache.get('m', 's', 1)) as Extract<CachedMap, { halves: Uint16Array }>
+    expect([...back.halves]).toEqual([...map(1).halves])
+    void cache.put('m', 's', 2, map(2))
+    expect(await cache.counts()).toEqual({ bytes: 3 * entryBytes, entries: 3 })
+    void cache.put('m', 't', 0, map(3))
+    expect(await cache.clear()).toBe(4 * entryBytes) // the last write landed before the clear, not after it
+    expect(await cache.counts()).toEqual({ bytes: 0, entries: 0 })
+  })
+
+  it('a failed write fails its put and leaves no entry for the reads waiting on it', async () => {
+    const dir = tempDir()
+    const cache = new EmbeddingCache(dir, 10 * entryBytes, () => undefined)
+    writeFileSync(join(dir, 'embeddings'), 'a file where the folder should be')
+    const put = cache.put('m', 's', 0, map(0))
+    const read = cache.get('m', 's', 0)
+    await expect(put).rejects.toThrow()
+    expect(await read).toBeNull()
+  })
 })

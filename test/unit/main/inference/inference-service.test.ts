@@ -85,6 +85,23 @@ describe('frame embeddings and heads', () => {
     expect([...other.data]).not.toEqual([...map.data])
   })
 
+  it('answers without waiting for the cache write; a write that fails is a warning, not a failed frame', async () => {
+    const frames = new FakeFrames([{ depthMeters: 1.5 }, { depthMeters: 2.5 }])
+    harness = makeHarness({ tiny: 'tiny' }, frames)
+    const { inference } = harness.inference
+    // The cache's folder cannot be made: every write fails (as on a full or read-only disk).
+    rmSync(harness.paths.cache, { recursive: true, force: true })
+    writeFileSync(harness.paths.cache, 'a file where the cache folder should be')
+    const map = await inference.frameEmbeddings('s1', 1)
+    expect([map.dim, map.width, map.height]).toEqual([8, 16, 12])
+    const status = await inference.cacheStatus({ sessionId: 's1' }) // waits for the write, which failed
+    expect(status.sessionFramesCached).toBe(0)
+    const warnings = harness.logger.recent().filter((l) => l.level === 'warn')
+    expect(warnings.map((l) => l.message)).toEqual([
+      expect.stringMatching(/^Frame 1 of "s1" was embedded but not cached: /),
+    ])
+  })
+
   it('keeps the last two decoded maps (a live frame is embedded, scored, then asked), forgotten with the cache', async () => {
     const frames = new FakeFrames(Array.from({ length: 3 }, (_, i) => ({ depthMeters: 1 + i })))
     harness = makeHarness({ tiny: 'tiny' }, frames)
