@@ -63,7 +63,7 @@ function accumulate(map: EmbeddingMap, x0: number, y0: number, x1: number, y1: n
       const base = (y * map.width + x) * dim
       if (halves)
         for (let d = 0; d < dim; d++) sum[d] = (sum[d] as number) + (halfToFloat[halves[base + d] as number] as number)
-      else for (let d = 0; d < dim; d++) sum[d] = (sum[d] as number) + ((data as Float32Array)[base + d] as number)
+      else if (data) for (let d = 0; d < dim; d++) sum[d] = (sum[d] as number) + (data[base + d] as number)
     }
   }
 }
