@@ -12,7 +12,7 @@
  * one step, without bias. What this costs: the parts of embeddings outside the first voxels' subspace
  * (docs/MAP.md gives the ranking agreement on real embeddings).
  */
-import { encodeEmbeddings, project, quantiseCode, type EmbeddingCodes } from './embedding-codec'
+import { encodeEmbeddings, project, projectInto, quantiseCode, type EmbeddingCodes } from './embedding-codec'
 import { fitPcaBasis, type PcaBasis } from './pca-basis'
 
 /** Default PCA code length: 64 int8 + a scale keeps a voxel ≤ 256 bytes with its geometry. */
@@ -52,7 +52,7 @@ export class EmbeddingAccumulator {
   private basis: PcaBasis | null = null
   /** Bμ, and one embedding's coefficients (scratch). */
   private meanProjection: Float32Array = new Float32Array(0)
-  private coefficients: Float32Array = new Float32Array(0)
+  private coefficients: Float64Array = new Float64Array(0)
   private random = 0x9e3779b9
 
   constructor(options: EmbeddingAccumulatorOptions) {
@@ -145,14 +145,13 @@ export class EmbeddingAccumulator {
     source: Float32Array,
     offset: number,
   ): void {
-    const { dim, mean, basis: rows, components: width } = this.basis!
+    const basis = this.basis!
+    const width = basis.components
     const c = this.coefficients
-    for (let j = 0; j < width; j++) {
-      let dot = 0
-      const row = j * dim
-      for (let d = 0; d < dim; d++) dot += rows[row + d]! * (source[offset + d]! - mean[d]!)
-      c[j] = dot / meanStep
-    }
+    const mp = this.meanProjection
+    // c = Be − Bμ: the frame's embedding projected as it comes, without a centred copy.
+    projectInto(basis, source, offset, c)
+    for (let j = 0; j < width; j++) c[j] = (c[j]! - mp[j]!) / meanStep
     let x = this.random
     for (let k = 0; k < used; k++) {
       const slot = slots[k]!
@@ -228,7 +227,7 @@ export class EmbeddingAccumulator {
   private setBasis(basis: PcaBasis): void {
     this.basis = basis
     this.meanProjection = project(basis, basis.mean)
-    this.coefficients = new Float32Array(basis.components)
+    this.coefficients = new Float64Array(basis.components)
   }
 
   /** Exact sums S → mean coefficients c̄ = (B·S − W·Bμ)/W for the first `count` voxels. */

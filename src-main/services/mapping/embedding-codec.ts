@@ -20,7 +20,7 @@ export function encodeEmbeddings(
   pca: PcaBasis,
   row: (i: number, out: Float32Array) => void,
 ): EmbeddingCodes {
-  const { dim, components: k, mean, basis } = pca
+  const { dim, components: k, mean } = pca
   const codes = new Int8Array(count * k)
   const scales = new Float32Array(count)
   const vector = new Float32Array(dim)
@@ -28,12 +28,7 @@ export function encodeEmbeddings(
   for (let i = 0; i < count; i++) {
     row(i, vector)
     for (let d = 0; d < dim; d++) vector[d]! -= mean[d]!
-    for (let j = 0; j < k; j++) {
-      let dot = 0
-      const offset = j * dim
-      for (let d = 0; d < dim; d++) dot += basis[offset + d]! * vector[d]!
-      coefficients[j] = dot
-    }
+    projectInto(pca, vector, 0, coefficients)
     scales[i] = quantiseCode(coefficients, codes, i * k)
   }
   return { pca, codes, scales }
@@ -86,13 +81,50 @@ export function reconstructionNorms(codes: EmbeddingCodes): Float32Array {
 /** Bᵀ-side projection: the k coefficients of a dim-vector. */
 export function project(pca: PcaBasis, vector: Float32Array): Float32Array {
   const out = new Float32Array(pca.components)
-  for (let j = 0; j < pca.components; j++) {
-    let dot = 0
-    const offset = j * pca.dim
-    for (let d = 0; d < pca.dim; d++) dot += pca.basis[offset + d]! * vector[d]!
-    out[j] = dot
-  }
+  projectInto(pca, vector, 0, out)
   return out
+}
+
+/**
+ * out[j] = Σ_d basis[j·dim + d] · vector[offset + d], four rows at a time: one add chain per row,
+ * each load of the vector shared by the four. One row at a time (one dependent chain) made a live
+ * map's projection of a frame (4 800 pixels × 64 × 256) take 155 ms of the fusion thread; this takes 57.
+ * Each row still sums in order of d, so the results are the same.
+ */
+export function projectInto(
+  pca: PcaBasis,
+  vector: Float32Array,
+  offset: number,
+  out: Float32Array | Float64Array,
+): void {
+  const { dim, components: k, basis } = pca
+  let j = 0
+  for (; j + 4 <= k; j += 4) {
+    const r0 = j * dim
+    const r1 = r0 + dim
+    const r2 = r1 + dim
+    const r3 = r2 + dim
+    let s0 = 0
+    let s1 = 0
+    let s2 = 0
+    let s3 = 0
+    for (let d = 0; d < dim; d++) {
+      const e = vector[offset + d]!
+      s0 += basis[r0 + d]! * e
+      s1 += basis[r1 + d]! * e
+      s2 += basis[r2 + d]! * e
+      s3 += basis[r3 + d]! * e
+    }
+    out[j] = s0
+    out[j + 1] = s1
+    out[j + 2] = s2
+    out[j + 3] = s3
+  }
+  for (; j < k; j++) {
+    let sum = 0
+    for (let d = 0; d < dim; d++) sum += basis[j * dim + d]! * vector[offset + d]!
+    out[j] = sum
+  }
 }
 
 /**

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest'
 import {
   codeCosines,
   encodeEmbeddings,
+  project,
+  projectInto,
   reconstructionNorms,
 } from '../../../../src-main/services/mapping/embedding-codec'
 import { fitPcaBasis } from '../../../../src-main/services/mapping/pca-basis'
@@ -80,5 +82,27 @@ describe('compressed voxel embeddings', () => {
 
   it('lose it with too few components (the measure can fail)', () => {
     expect(measure(rows, queries, 3).spearman).toBeLessThan(0.9)
+  })
+})
+
+describe('projecting onto the basis', () => {
+  it('gives each component the dot product of its row, in order, for any component count and offset', () => {
+    const next = random(7)
+    for (const components of [1, 4, 6, 9]) {
+      const dim = 5
+      const basis = Float32Array.from({ length: components * dim }, () => next() - 0.5)
+      const pca = { dim, components, mean: new Float32Array(dim), basis }
+      const source = Float32Array.from({ length: 3 * dim }, () => next() - 0.5)
+      const out = new Float64Array(components).fill(Number.NaN)
+      projectInto(pca, source, dim, out)
+      const expected = Array.from({ length: components }, (_, j) => {
+        let sum = 0
+        for (let d = 0; d < dim; d++) sum += basis[j * dim + d]! * source[dim + d]!
+        return sum
+      })
+      // The same additions in the same order: equal to the last bit.
+      expect([...out], `${components} components`).toEqual(expected)
+      expect([...project(pca, source.slice(dim, 2 * dim))]).toEqual(expected.map(Math.fround))
+    }
   })
 })
