@@ -1,15 +1,16 @@
 /**
  * A paired colour and depth message as the images a session stores: depth as 16-bit millimetres
- * (raw Image or compressedDepth), colour as PNG/JPEG bytes. A topic that holds something else is one
- * message naming the topic and what to choose instead.
+ * (raw Image or compressedDepth) and its PNG, colour as PNG/JPEG bytes. A topic that holds something
+ * else is one message naming the topic and what to choose instead.
  */
-import { decodeRgb, type EncodedRgb } from '../recordings/import/frame-images'
+import { decodeRgb, encodeDepthPng, type EncodedRgb } from '../recordings/import/frame-images'
 import type { LoadedImage } from '../recordings/import/import-plan'
 import { colourFromRos, depthFromRos, type RosAnyImage } from '../recordings/import/ros-images'
 
 export interface LivePairImages {
   rgb: EncodedRgb
   depth: { width: number; height: number; data: Uint16Array }
+  depthPng: Uint8Array
 }
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
@@ -34,11 +35,15 @@ export async function livePairImages(
     return `${topics.rgbTopic}: ${errorText(error)}. Choose a colour topic (rgb8/bgr8/mono8 Image or JPEG/PNG CompressedImage).`
   }
   if (depth.kind !== 'depth16') return `${topics.depthTopic}: the depth did not decode to 16-bit samples.`
-  const rgb = await decodeRgb({
-    kind: 'loaded',
-    label: `${topics.rgbTopic} @ ${stampSec.toFixed(6)}`,
-    load: async () => colour,
-  }).catch((error: unknown) => errorText(error))
+  // Side by side on the thread pool: a live frame reaches the model only once both are done.
+  const [rgb, depthPng] = await Promise.all([
+    decodeRgb({
+      kind: 'loaded',
+      label: `${topics.rgbTopic} @ ${stampSec.toFixed(6)}`,
+      load: async () => colour,
+    }).catch((error: unknown) => errorText(error)),
+    encodeDepthPng({ ...depth, png: null }),
+  ])
   if (typeof rgb === 'string') return `${topics.rgbTopic}: ${rgb}`
-  return { rgb, depth }
+  return { rgb, depth, depthPng }
 }

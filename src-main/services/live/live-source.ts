@@ -13,7 +13,6 @@ import {
 } from '../../contract'
 import type { SessionStore, StoredSession } from '../recordings/session-store'
 import type { LiveFrameImages } from '../recordings/session-frame-reader'
-import { encodeDepthPng } from '../recordings/import/frame-images'
 import { stampSeconds, type RosAnyImage } from '../recordings/import/ros-images'
 import { LiveTf } from './live-tf'
 import type { RosTransformStamped } from '../recordings/import/tf-buffer'
@@ -308,7 +307,7 @@ export class LiveSource {
     const { topics } = this.state
     const images = await livePairImages(pair.colour, pair.depth, topics, pair.stampSec)
     if (typeof images === 'string') return this.reject(images)
-    const { rgb, depth } = images
+    const { rgb, depth, depthPng } = images
     if (!this.writer) {
       const camera = await this.intrinsics(depth.width, depth.height)
       this.writer = await LiveSessionWriter.create(
@@ -341,7 +340,7 @@ export class LiveSource {
       stamp: pair.depth.header.stamp,
       sourceName: `${pair.depth.header.stamp.sec}.${pair.depth.header.stamp.nanosec.toString().padStart(9, '0')}`,
       rgb: { bytes: rgb.bytes, extension: rgb.extension },
-      depthPng: await encodeDepthPng({ ...depth, png: null }),
+      depthPng,
       worldFromCamera,
     })
     this.lastRecordedSec = pair.stampSec

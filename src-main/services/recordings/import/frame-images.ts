@@ -99,11 +99,18 @@ export async function decodeRgb(source: ImageSource): Promise<EncodedRgb> {
         .toBuffer()
       return { ...turnedSize(rgb8, turn), bytes, extension: 'png', ...(turn ? {} : { pixels: rgb8.data }) }
     }
-    const decoded = await sharp(image.bytes).raw().toBuffer({ resolveWithObject: true })
-    const { width, height } = decoded.info
     // An EXIF orientation flag would make viewers turn the colour but not the depth: the decided
-    // turn is applied to the pixels here and the flag is not written.
-    const flagged = image.extension === 'jpg' && ((await sharp(image.bytes).metadata()).orientation ?? 1) > 1
+    // turn is applied to the pixels here and the flag is not written. Read beside the decode.
+    const [decoded, orientation] = await Promise.all([
+      sharp(image.bytes).raw().toBuffer({ resolveWithObject: true }),
+      image.extension === 'jpg'
+        ? sharp(image.bytes)
+            .metadata()
+            .then((m) => m.orientation ?? 1)
+        : 1,
+    ])
+    const { width, height } = decoded.info
+    const flagged = orientation > 1
     const copyable = !turn && !flagged && (source.kind === 'loaded' || /\.(png|jpe?g)$/i.test(file))
     const exact =
       decoded.info.channels === 3
