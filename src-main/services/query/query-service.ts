@@ -120,15 +120,15 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     const scorer = this.require(this.deps.scorer, 'the inference service (FrameScorer)')
     const scored = await Promise.all(input.queries.map((query) => this.deps.scoring.prepare(query)))
     // One scorer call for every query and its negatives: one embedding read and one MatMul per frame.
-    const [all, map] = await Promise.all([
+    // The index cells are pooled here while that MatMul runs in the native-work process.
+    const [all, cells] = await Promise.all([
       scorer.scoreFrame(
         input.sessionId,
         input.frameIndex,
         scored.flatMap((r) => [r.vector, ...r.negatives]),
       ),
-      this.embeddings().frameEmbeddings(input.sessionId, input.frameIndex),
+      this.embeddings().frameEmbeddings(input.sessionId, input.frameIndex).then(frameCells),
     ])
-    const cells = frameCells(map)
     const pixels = all.width * all.height
     let row = 0
     const heatmaps = input.queries.map((query, i) => {
