@@ -68,13 +68,19 @@ export const liveBench: Bench = {
       // product's fastest way through frames (the next frame is read while the model runs). Measured
       // side by side (60 frames, twice): 17.6 / 16.8 fps, against 11.9 / 14.0 for one run per frame
       // (the baseline until 2026-12-06) and 13.2 / 13.0 asking each frame's heatmap as the Player does.
+      // Two batch runs on different fresh frames, the faster kept: one run's period moved between 51 and
+      // 70 ms across runs of the same code (2026-12-06), and the bound is the fastest the model goes.
       await api.query.frame({ sessionId: demo.id, frameIndex: 0, queries: [query] })
       const bareFrames = options.quick ? 20 : 60
-      const bareStart = performance.now()
-      await api.inference
-        .runOnSession({ sessionId: demo.id, frames: { start: 1, end: 1 + bareFrames } })
-        .then((r) => api.inference.runResult({ jobId: r.jobId }))
-      const bareFps = bareFrames / ((performance.now() - bareStart) / 1000)
+      const batchFps: number[] = []
+      for (const start of [1, 1 + bareFrames]) {
+        const bareStart = performance.now()
+        await api.inference
+          .runOnSession({ sessionId: demo.id, frames: { start, end: start + bareFrames } })
+          .then((r) => api.inference.runResult({ jobId: r.jobId }))
+        batchFps.push(bareFrames / ((performance.now() - bareStart) / 1000))
+      }
+      const bareFps = Math.max(...batchFps)
 
       // The view: each embedded frame's heatmap, newest first; a request in flight is never queued behind.
       let asked = -1
@@ -177,7 +183,7 @@ export const liveBench: Bench = {
           unit: `ms (${shown.length} frames shown)`,
           ratio: {
             value: percentile(shown, 95) / (barePeriodMs + 50),
-            baseline: `one bare model period (${barePeriodMs.toFixed(0)} ms) + 50 ms; ${(percentile(shown, 95) / (1000 / modelFps + 50)).toFixed(2)}× the period while live`,
+            baseline: `one bare model period (${barePeriodMs.toFixed(0)} ms, the faster of two batch runs: ${batchFps.map((fps) => (1000 / fps).toFixed(0)).join(' and ')} ms) + 50 ms; ${(percentile(shown, 95) / (1000 / modelFps + 50)).toFixed(2)}× the period while live`,
           },
           aim: '≤ 1',
         },
