@@ -86,7 +86,7 @@ describe('compressed voxel embeddings', () => {
 })
 
 describe('projecting onto the basis', () => {
-  it('gives each component the dot product of its row, in order, for any component count and offset', () => {
+  it('gives each component the dot product of its row, in order, whatever the component count and offset', () => {
     const next = random(7)
     for (const components of [1, 4, 6, 9]) {
       const dim = 5
