@@ -10,7 +10,7 @@ import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { appRoot } from '../../../../src-main/platform/paths'
 import { livePairImages } from '../../../../src-main/services/live/live-pair-images'
-import { decodeRgb } from '../../../../src-main/services/recordings/frame-decoding'
+import { decodeGreyPng, decodeRgb } from '../../../../src-main/services/recordings/frame-decoding'
 import type { RosAnyImage } from '../../../../src-main/services/recordings/import/ros-images'
 
 const header = { stamp: { sec: 5, nanosec: 0 }, frame_id: 'camera' }
@@ -49,6 +49,14 @@ describe('a live pair in memory', () => {
         500,
         500 + width * height - 1,
       ])
+      // The PNG the recorder stores reads back, through the frame reader's decoder, as the same samples.
+      const depthPath = join(mkdtempSync(join(tmpdir(), 'dve-pair-')), 'depth.png')
+      writeFileSync(depthPath, pair.depthPng)
+      const stored = await decodeGreyPng(depthPath)
+      expect([stored.width, stored.height]).toEqual([width, height])
+      expect(Buffer.from(stored.data.buffer, stored.data.byteOffset, stored.data.byteLength)).toEqual(
+        Buffer.from(pair.depth.data.buffer, pair.depth.data.byteOffset, pair.depth.data.byteLength),
+      )
     }
   })
 
