@@ -81,6 +81,8 @@ export class LiveSource {
   private decoders = new Map<number, RosReader>()
   private serverSessionId: string | null = null
   private lastRecordedSec = Number.NEGATIVE_INFINITY
+  /** Arrival of the newest pair handed to the recorder. */
+  private newestQueuedMs = Number.NEGATIVE_INFINITY
   private saidReplay = false
   private stopping = false
   private running: Promise<void> = Promise.resolve()
@@ -122,6 +124,8 @@ export class LiveSource {
             this.state.model.state = 'failed'
             this.problem(`The model failed on a live frame: ${errorText(error)}`)
           },
+          // A pair newer than the waiting frame is in the recorder: at 30 fps it is ready in a few ms.
+          { newerComing: (job) => this.newestQueuedMs > job.arrivalMs, newerWaitMs: 25 },
         )
       : null
     this.state = initialLiveStatus(
@@ -287,7 +291,8 @@ export class LiveSource {
       const arrivalMs = performance.now()
       for (const [colour, depth] of pairs) {
         this.arrivals.tick(arrivalMs)
-        this.recording.push({ colour: colour.item, depth: depth.item, stampSec: depth.stampSec, arrivalMs })
+        if (this.recording.push({ colour: colour.item, depth: depth.item, stampSec: depth.stampSec, arrivalMs }))
+          this.newestQueuedMs = arrivalMs
       }
     }
   }
