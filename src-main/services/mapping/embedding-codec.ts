@@ -121,8 +121,9 @@ export function projectInto(
     out[j + 3] = s3
   }
   for (; j < k; j++) {
+    const row = j * dim
     let sum = 0
-    for (let d = 0; d < dim; d++) sum += basis[j * dim + d]! * vector[offset + d]!
+    for (let d = 0; d < dim; d++) sum += basis[row + d]! * vector[offset + d]!
     out[j] = sum
   }
 }

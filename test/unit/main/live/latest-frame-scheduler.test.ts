@@ -3,7 +3,7 @@
  * counted; when it frees while a newer frame is still being recorded, it waits for that one (bounded).
  */
 import { describe, expect, it } from 'vitest'
-import { LatestFrameScheduler } from '../../../../src-main/services/live/latest-frame-scheduler'
+import { LatestFrameScheduler, type NewerItems } from '../../../../src-main/services/live/latest-frame-scheduler'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -74,68 +74,60 @@ describe('latest-frame-wins scheduler', () => {
   })
 
   describe('a newer frame on its way when the model frees', () => {
-    it('waits for it and runs it instead of the older waiting frame', async () => {
+    /** A scheduler whose model takes `runMs`; `ran` holds each frame run and when (ms since created). */
+    function timedScheduler(runMs: number, newer: NewerItems<number>) {
       const ran: Array<{ frame: number; at: number }> = []
-      let inRecorder = -1 // the newest frame handed to the recorder
       const t0 = performance.now()
       const scheduler = new LatestFrameScheduler<number>(
         async (frame) => {
           ran.push({ frame, at: performance.now() - t0 })
-          await sleep(20)
+          await sleep(runMs)
         },
         undefined,
-        { newerComing: (waiting) => inRecorder > waiting, newerWaitMs: 5_000 },
+        newer,
       )
+      return { scheduler, ran, frames: () => ran.map((r) => r.frame) }
+    }
+
+    it('waits for it and runs it instead of the older waiting frame', async () => {
+      let inRecorder = -1 // the newest frame handed to the recorder
+      const { scheduler, ran, frames } = timedScheduler(20, {
+        newerComing: (waiting) => inRecorder > waiting,
+        newerWaitMs: 5_000,
+      })
       scheduler.offer(0)
       await sleep(5)
       scheduler.offer(1) // recorded while the model runs 0
       inRecorder = 2 // and frame 2 has arrived, still being recorded
       await sleep(60) // the model freed at ~20 ms and waits
-      expect(ran.map((r) => r.frame)).toEqual([0])
+      expect(frames()).toEqual([0])
       scheduler.offer(2)
       await scheduler.idle()
-      expect(ran.map((r) => r.frame)).toEqual([0, 2])
+      expect(frames()).toEqual([0, 2])
       expect(ran[1]!.at).toBeGreaterThanOrEqual(60)
       expect(scheduler.counts).toMatchObject({ offered: 3, started: 2, finished: 2, skipped: 1 })
     })
 
     it('runs the waiting frame after the bound when the newer one never comes', async () => {
-      const ran: Array<{ frame: number; at: number }> = []
-      const t0 = performance.now()
-      const scheduler = new LatestFrameScheduler<number>(
-        async (frame) => {
-          ran.push({ frame, at: performance.now() - t0 })
-          await sleep(10)
-        },
-        undefined,
-        { newerComing: () => true, newerWaitMs: 40 },
-      )
+      const { scheduler, ran, frames } = timedScheduler(10, { newerComing: () => true, newerWaitMs: 40 })
       scheduler.offer(0) // an idle model starts at once, newer frame or not
-      expect(ran.map((r) => r.frame)).toEqual([0])
+      expect(frames()).toEqual([0])
       scheduler.offer(1)
       await scheduler.idle()
-      expect(ran.map((r) => r.frame)).toEqual([0, 1])
+      expect(frames()).toEqual([0, 1])
       expect(ran[1]!.at).toBeGreaterThanOrEqual(48) // 10 ms run + 40 ms wait (timer slack below)
       expect(ran[1]!.at).toBeLessThan(500)
     })
 
     it('stops waiting when stopped, and runs nothing more', async () => {
-      const ran: number[] = []
-      const scheduler = new LatestFrameScheduler<number>(
-        async (frame) => {
-          ran.push(frame)
-          await sleep(5)
-        },
-        undefined,
-        { newerComing: () => true, newerWaitMs: 60_000 },
-      )
+      const { scheduler, frames } = timedScheduler(5, { newerComing: () => true, newerWaitMs: 60_000 })
       scheduler.offer(0)
       scheduler.offer(1)
       await sleep(20) // the model has freed and waits for a newer frame
       const started = performance.now()
       await scheduler.stop()
       expect(performance.now() - started).toBeLessThan(1_000)
-      expect(ran).toEqual([0])
+      expect(frames()).toEqual([0])
       expect(scheduler.counts.skipped).toBe(1)
     })
   })
