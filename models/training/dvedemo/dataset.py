@@ -4,7 +4,7 @@ Files: rgb (N,H,W,3) u8, depth (N,H,W) u16 mm, labels (N,H,W) u8, instances (N,H
 seg (N,H,W) u8 segment index (0 = no target), targets (N,KMAX,D) f16 suppressed teacher vectors,
 attrs.json (per frame: segment -> class/colour/material, for attribute queries), meta.json.
 
-  python -m dvedemo.dataset --split train --scenes 600 --views 5
+  python -m dvedemo.dataset --split train --scenes 600 --views 5 [--first 0]
 """
 import argparse
 import json
@@ -48,8 +48,9 @@ def _render_scene(args):
     return out
 
 
-def build(split, n_scenes, views, out_dir, workers=2):
-    """Frames land in scene order whatever the worker count (imap keeps order; each scene has its own seed)."""
+def build(split, n_scenes, views, out_dir, workers=2, first=0):
+    """Scenes first … first + n_scenes − 1 of the split. Frames land in scene order whatever the worker
+    count (imap keeps order; each scene has its own seed)."""
     os.makedirs(out_dir, exist_ok=True)
     n = n_scenes * views
     H, W = generator.H, generator.W
@@ -62,7 +63,7 @@ def build(split, n_scenes, views, out_dir, workers=2):
     k = 0
     t0 = time.time()
     with Pool(workers) as pool:
-        for res in pool.imap(_render_scene, [(split, i, views) for i in range(n_scenes)], chunksize=2):
+        for res in pool.imap(_render_scene, [(split, i, views) for i in range(first, first + n_scenes)], chunksize=2):
             for rgb, depth, labels, inst, seg, T, attrs in res:
                 mm["rgb"][k], mm["depth"][k], mm["labels"][k] = rgb, depth, labels
                 mm["instances"][k], mm["seg"][k] = inst, seg
@@ -76,7 +77,7 @@ def build(split, n_scenes, views, out_dir, workers=2):
         a.flush()
     d = mm["depth"][: min(n, 1000)].astype(np.float64)
     valid = d[d > 0]
-    meta = {"frames": k, "views": views, "scenes": n_scenes, "split": split,
+    meta = {"frames": k, "views": views, "scenes": n_scenes, "firstScene": first, "split": split,
             "depthMean": float(valid.mean()), "depthStd": float(valid.std()),
             "seconds": time.time() - t0}
     with open(os.path.join(out_dir, "attrs.json"), "w") as f:
@@ -101,5 +102,6 @@ if __name__ == "__main__":
     ap.add_argument("--views", type=int, default=5)
     ap.add_argument("--out", default=None)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--first", type=int, default=0, help="first scene index (seed = split base + index)")
     a = ap.parse_args()
-    build(a.split, a.scenes, a.views, a.out or os.path.join("work", a.split), a.workers)
+    build(a.split, a.scenes, a.views, a.out or os.path.join("work", a.split), a.workers, a.first)
