@@ -5,6 +5,10 @@ example object of the docs seen twice). Its seed is outside the train / val seed
 recording is a held-out scene. Frames also go to work/recording/ as .npy (for evaluation).
 
   python -m dvedemo.recording --out ../../resources/demo-recording --plan v1
+
+`--keep-out` leaves an existing recording as it is and fills work/recording/ from its files: a render
+on another machine differs from the shipped JPEGs in a few pixels (float rounding; 41 of v2's 400 JPEGs
+and 2 depth PNGs here on 2026-12-06, labels identical), and the pack is evaluated on what it ships.
 """
 import argparse
 import json
@@ -26,7 +30,7 @@ def _png(arr, path):
     Image.fromarray(arr).save(path, format="PNG", optimize=True)
 
 
-def build(out, plan, work):
+def build(out, plan, work, keep_out=False):
     seed = PLANS[plan]["seed"]
     scene, poses = plan_scene(plan)
     n_frames = len(poses)
@@ -85,8 +89,12 @@ def build(out, plan, work):
     }
     with open(os.path.join(tmp, "session.json"), "w") as f:
         json.dump(manifest, f, indent=1)
-    shutil.rmtree(out, ignore_errors=True)
-    os.replace(tmp, out)
+    if keep_out:
+        _take_shipped_pixels(out, manifest, arr)
+        shutil.rmtree(tmp)
+    else:
+        shutil.rmtree(out, ignore_errors=True)
+        os.replace(tmp, out)
     for k, v in arr.items():
         np.save(os.path.join(work, k + ".npy"), v)
     np.save(os.path.join(work, "targets.npy"), targets)
@@ -98,10 +106,21 @@ def build(out, plan, work):
     print(f"wrote {n_frames} frames to {out}: {size / 1e6:.1f} MB")
 
 
+def _take_shipped_pixels(out, manifest, arr):
+    """The evaluation arrays' colour and depth from the recording at `out`, whose labels must be this render's."""
+    for i, frame in enumerate(manifest["frames"]):
+        labels = np.asarray(Image.open(os.path.join(out, frame["labels"])))
+        if not np.array_equal(labels, arr["labels"][i]):
+            raise SystemExit(f"{out}/{frame['labels']}: the labels differ from this plan's render; is it another plan?")
+        arr["rgb"][i] = np.asarray(Image.open(os.path.join(out, frame["rgb"])))
+        arr["depth"][i] = np.asarray(Image.open(os.path.join(out, frame["depth"])))
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="../../resources/demo-recording")
     ap.add_argument("--plan", choices=sorted(PLANS), default="v1")
     ap.add_argument("--work", default="work/recording")
+    ap.add_argument("--keep-out", action="store_true", help="leave --out as it is; evaluate on its files")
     a = ap.parse_args()
-    build(a.out, a.plan, a.work)
+    build(a.out, a.plan, a.work, a.keep_out)
