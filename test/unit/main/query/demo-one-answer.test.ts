@@ -17,7 +17,12 @@ import { createServices, type Services } from '../../../../src-main/services/cre
 import type { MapService } from '../../../../src-main/services/mapping/map-service'
 import { shownFraction } from '../../../../src-main/services/query/relevancy-calibration'
 import { visits } from '../../../../src-main/services/query/temporal-moments'
-import { falseAlarmsOnDemoWalk, reliableOnDemoWalk, unrecognisedOnDemoWalk } from '../../../helpers/demo-pack-facts'
+import {
+  falseAlarmsOnDemoWalk,
+  reliableOnDemoWalk,
+  unpinnedOnDemoMap,
+  unrecognisedOnDemoWalk,
+} from '../../../helpers/demo-pack-facts'
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..')
 const recordingDir = join(repoRoot, 'resources', 'demo-recording')
@@ -107,15 +112,38 @@ describe.skipIf(missing.length > 0)(
         expect(result.threshold).toBe(threshold)
         const top = result.pins[0]
         report.push(`${name}: ${top ? `${labelAt(top.worldPoint)} (${top.voxelCount} voxels)` : 'no pin'}`)
-        if (unrecognisedOnDemoWalk.includes(name)) expect(top, report.join('; ')).toBeUndefined()
+        if (unpinnedOnDemoMap.includes(name)) expect(top, report.join('; ')).toBeUndefined()
         else expect(top && labelAt(top.worldPoint), report.join('; ')).toBe(name)
       }
     }, 600_000)
 
+    it('passes no frame for the things in the walk that it does not recognise (its known misses)', async () => {
+      expect(unrecognisedOnDemoWalk.every((name) => shown.has(name))).toBe(true)
+      for (const name of unrecognisedOnDemoWalk) {
+        const search = await services.api.query.search({
+          sessionId: session,
+          query: { source: { kind: 'text', text: name } },
+          remember: false,
+        })
+        expect(Math.max(...search.relevancyByFrame), name).toBeLessThan(threshold)
+        expect(search.answer.seen, name).toBe(false)
+      }
+    }, 600_000)
+
     it('says "not seen" in the frames, the click matches and the map for absent things, with the same threshold', async () => {
-      const absentClasses = vocabulary.filter((name) => !shown.has(name) && !falseAlarmsOnDemoWalk.includes(name))
-      expect(falseAlarmsOnDemoWalk.every((name) => !shown.has(name))).toBe(true)
-      expect(absentClasses.length).toBeGreaterThanOrEqual(1)
+      const absentFromWalk = vocabulary.filter((name) => !shown.has(name))
+      const absentClasses = absentFromWalk.filter((name) => !falseAlarmsOnDemoWalk.includes(name))
+      expect(falseAlarmsOnDemoWalk.every((name) => absentFromWalk.includes(name))).toBe(true)
+      expect(absentFromWalk.length).toBeGreaterThanOrEqual(1)
+      // The pack's known false alarms still pass on some frame: one it stops making shows up here.
+      for (const name of falseAlarmsOnDemoWalk) {
+        const search = await services.api.query.search({
+          sessionId: session,
+          query: { source: { kind: 'text', text: name } },
+          remember: false,
+        })
+        expect(Math.max(...search.relevancyByFrame), `${name}: a known false alarm`).toBeGreaterThanOrEqual(threshold)
+      }
       for (const name of [...absentClasses, ...everydayAbsent]) {
         const search = await services.api.query.search({
           sessionId: session,
