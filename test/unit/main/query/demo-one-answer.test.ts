@@ -81,6 +81,14 @@ describe.skipIf(missing.length > 0)(
         await services.api.query.pixelMatches({ sessionId: session, frameIndex: 0, xNorm: 0.5, yNorm: 0.5, top: 20 })
       ).map((m) => m.label)
     }, 900_000)
+    /** Asks the walk for a class by its name, without adding the question to the remembered ones. */
+    const searchFor = (name: string): ReturnType<Services['api']['query']['search']> =>
+      services.api.query.search({
+        sessionId: session,
+        query: { source: { kind: 'text', text: name } },
+        remember: false,
+      })
+
     afterAll(async () => {
       await services?.dispose()
       // The demo walk's embedding cache is hundreds of MB.
@@ -120,11 +128,7 @@ describe.skipIf(missing.length > 0)(
     it('passes no frame for the things in the walk that it does not recognise (its known misses)', async () => {
       expect(unrecognisedOnDemoWalk.every((name) => shown.has(name))).toBe(true)
       for (const name of unrecognisedOnDemoWalk) {
-        const search = await services.api.query.search({
-          sessionId: session,
-          query: { source: { kind: 'text', text: name } },
-          remember: false,
-        })
+        const search = await searchFor(name)
         expect(Math.max(...search.relevancyByFrame), name).toBeLessThan(threshold)
         expect(search.answer.seen, name).toBe(false)
       }
@@ -137,11 +141,7 @@ describe.skipIf(missing.length > 0)(
       expect(absentFromWalk.length).toBeGreaterThanOrEqual(1)
       // The pack's known false alarms still pass on some frame: one it stops making shows up here.
       for (const name of falseAlarmsOnDemoWalk) {
-        const search = await services.api.query.search({
-          sessionId: session,
-          query: { source: { kind: 'text', text: name } },
-          remember: false,
-        })
+        const search = await searchFor(name)
         expect(Math.max(...search.relevancyByFrame), `${name}: a known false alarm`).toBeGreaterThanOrEqual(threshold)
       }
       for (const name of [...absentClasses, ...everydayAbsent]) {
@@ -200,11 +200,7 @@ describe.skipIf(missing.length > 0)(
           0.5,
           visitGapSec,
         )
-        const result = await services.api.query.search({
-          sessionId: session,
-          query: { source: { kind: 'text', text: name } },
-          remember: false,
-        })
+        const result = await searchFor(name)
         const last = result.sightings.at(-1)!
         report.push(
           `${name}: ${result.answer.visits} visits (truth ${truth.length}), last ${last?.startSec}–${last?.endSec} s (truth ${truth.map((v) => `${v.startSec}–${v.endSec}`).join(', ')})`,
