@@ -1,7 +1,8 @@
 /**
  * Map explorer state: the session's map status, its voxel payload (shallowRef: big arrays never go
  * deep-reactive), colour mode, the current text query with its relevancy and pins, the picked voxel.
- * The map grows while a build runs: `changed` events for the session refetch the payload.
+ * The map grows while a build runs or a robot is live: `changed` events for the session refetch the
+ * payload while the view is shown.
  */
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
@@ -46,13 +47,28 @@ export const useMapStore = defineStore('map', () => {
   let loadedPath: string | null = null
   let refreshTimer: ReturnType<typeof setTimeout> | null = null
 
+  /**
+   * Whether the Map view is on screen. KeepAlive keeps it mounted when the user goes elsewhere; a
+   * growing map (a build, a live link) would then still be fetched every step for nobody, megabytes
+   * each time over a tablet's Wi-Fi. Hidden, a change only marks the map stale; shown again, it catches up.
+   */
+  let shown = true
+  let stale = false
+
   client.on('changed', (event) => {
-    if (event.service !== 'map' || event.id !== sessionId.value || refreshTimer) return
+    if (event.service !== 'map' || event.id !== sessionId.value) return
+    if (!shown) stale = true
+    if (!shown || refreshTimer) return
     refreshTimer = setTimeout(() => {
       refreshTimer = null
       void refresh()
     }, growRefreshMs)
   })
+
+  function setShown(value: boolean): void {
+    shown = value
+    if (shown && stale) void refresh()
+  }
 
   async function open(id: string | null): Promise<void> {
     if (id === sessionId.value) return
@@ -69,6 +85,7 @@ export const useMapStore = defineStore('map', () => {
   async function refresh(): Promise<void> {
     const id = sessionId.value
     if (!id) return
+    stale = false
     try {
       error.value = null
       const next = await client.api.map.status({ sessionId: id })
@@ -191,6 +208,7 @@ export const useMapStore = defineStore('map', () => {
     error,
     open,
     refresh,
+    setShown,
     build,
     runQuery,
     clearQuery,

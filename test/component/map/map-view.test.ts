@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { createMemoryHistory, createRouter } from 'vue-router'
+import { h, KeepAlive, type Component } from 'vue'
+import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { encodeMapPoints, type MapInfo, type MapQueryResult, type MapStatus, type VoxelDetail } from '@contract'
 import MapView from '../../../src-renderer/src/views/MapView.vue'
 import MapCanvas from '../../../src-renderer/src/components/map/MapCanvas.vue'
@@ -110,7 +111,13 @@ beforeEach(() => {
 })
 afterEach(() => vi.unstubAllGlobals())
 
-async function mountMap(status: MapStatus) {
+/** The app's frame: the routed view inside KeepAlive, as App.vue has it. */
+const KeptAliveViews: Component = {
+  render: () =>
+    h(RouterView, null, { default: ({ Component: view }: { Component: Component }) => h(KeepAlive, null, [h(view)]) }),
+}
+
+async function mountMap(status: MapStatus, root: Component = MapView) {
   setActivePinia(createPinia())
   const host = fakeHost({
     'sessions.list': () => [{ id: 'walk', name: 'Walk', hasPoses: status.hasPoses }],
@@ -127,7 +134,7 @@ async function mountMap(status: MapStatus) {
     ],
   })
   await router.push({ name: 'map', query: { session: 'walk' } })
-  const wrapper = mount(MapView, {
+  const wrapper = mount(root, {
     global: { plugins: [router], provide: { [apiKey as symbol]: createApiClient(host.transport) } },
     attachTo: document.body,
   })
@@ -205,6 +212,33 @@ describe('MapView', () => {
       /^sofa — on the sofa, by the blue door · 2 voxels · 0\.90/,
     )
     expect(wrapper.get('[data-testid=map-legend]').text()).toContain('threshold 0.60')
+    wrapper.unmount()
+  })
+
+  it('fetches a growing map only while the view is shown, and catches up when shown again', async () => {
+    const { wrapper, host, router } = await mountMap(withMap, KeptAliveViews)
+    const statusCalls = () => host.called('map.status').length
+    const shown = statusCalls()
+    expect(shown).toBeGreaterThan(0)
+    host.emit('changed', { service: 'map', id: 'walk' })
+    await new Promise((r) => setTimeout(r, 1600))
+    await flushPromises()
+    expect(statusCalls()).toBe(shown + 1)
+    await router.push({ name: 'player' })
+    await flushPromises()
+    // Hidden (kept alive): a robot's map steps are not fetched for nobody.
+    for (let step = 0; step < 3; step++) host.emit('changed', { service: 'map', id: 'walk' })
+    await new Promise((r) => setTimeout(r, 1600))
+    await flushPromises()
+    expect(statusCalls()).toBe(shown + 1)
+    await router.push({ name: 'map', query: { session: 'walk' } })
+    for (let i = 0; i < 4; i++) await flushPromises()
+    expect(statusCalls()).toBe(shown + 2)
+    // Shown without changes in between: nothing to catch up.
+    await router.push({ name: 'player' })
+    await router.push({ name: 'map', query: { session: 'walk' } })
+    for (let i = 0; i < 4; i++) await flushPromises()
+    expect(statusCalls()).toBe(shown + 2)
     wrapper.unmount()
   })
 
