@@ -78,18 +78,21 @@ def miou(emb, labels, W, b=None):
                                                for c in range(C)}
 
 
-def train_probe(X, y, means, steps=500, lr=1e-2):
-    """Softmax linear probe on normalised embeddings, initialised from the visual means,
-    median-frequency class weights (as DVEFormer's probing setup)."""
+def train_probe(X, y, means, steps=3000, lr=1e-2):
+    """Softmax linear probe on normalised embeddings, initialised from the visual means, with the
+    square root of median-frequency class weights and a cosine schedule. Measured on v3's features
+    (val / walk): full median-frequency weights for 500 steps (DVEFormer's probing setup) 60.7 / 60.0,
+    this 62.1 / 62.0."""
     torch.manual_seed(0)
     X = torch.from_numpy(X.astype(np.float32))
     y = torch.from_numpy(y.astype(np.int64))
     freq = np.bincount(y.numpy(), minlength=C).astype(np.float64)
     fr = freq / freq.sum()
-    w = np.where(freq > 0, np.median(fr[freq > 0]) / np.maximum(fr, 1e-12), 0.0)
+    w = np.sqrt(np.where(freq > 0, np.median(fr[freq > 0]) / np.maximum(fr, 1e-12), 0.0))
     W = torch.tensor(means, dtype=torch.float32, requires_grad=True)
     b = torch.zeros(C, requires_grad=True)
     opt = torch.optim.Adam([W, b], lr=lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
     cw = torch.tensor(w, dtype=torch.float32)
     for s in range(steps):
         perm = torch.randint(0, len(X), (min(len(X), 65536),))
@@ -97,7 +100,8 @@ def train_probe(X, y, means, steps=500, lr=1e-2):
         opt.zero_grad()
         loss.backward()
         opt.step()
-    return W.detach().numpy(), b.detach().numpy(), float(loss)
+        schedule.step()
+    return W.detach().numpy(), b.detach().numpy(), float(loss.detach())
 
 
 def quarter(labels):

@@ -11,6 +11,7 @@ import { z } from 'zod'
 import type { EvaluationReport, SegmentationModeName } from '../../../../src-main/contract'
 import { consolePaths } from '../../../../src-main/platform/paths'
 import { createServices, type Services } from '../../../../src-main/services/create-services'
+import { belowProbeFloorOnDemoWalk, probeFloorIou } from '../../../helpers/demo-pack-facts'
 import { demoRecordingFrameCount, missingPaths } from '../../../helpers/prerequisites'
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..')
@@ -95,6 +96,14 @@ describe.skipIf(missing.length > 0)(
         if (expected === null || expected === undefined || c.gtPixels === 0) continue
         expect(Math.abs(100 * (c.iou ?? 0) - expected), c.name).toBeLessThanOrEqual(perClassTolerance)
       }
+    })
+
+    it(`reaches ${probeFloorIou} IoU with the probe for every class in the walk but the known misses, which stay below`, () => {
+      const probe = report.modes.find((m) => m.mode === 'probe')!
+      const present = probe.classes.filter((c) => c.gtPixels > 0)
+      expect(present.length).toBeGreaterThan(10)
+      const below = present.filter((c) => 100 * (c.iou ?? 0) < probeFloorIou).map((c) => c.name)
+      expect(below.sort()).toEqual([...belowProbeFloorOnDemoWalk].sort())
     })
 
     it("finds the class a synonym names: its text embedding is closest to that class's name", async () => {
