@@ -57,8 +57,11 @@ export const useMapStore = defineStore('map', () => {
 
   client.on('changed', (event) => {
     if (event.service !== 'map' || event.id !== sessionId.value) return
-    if (!shown) stale = true
-    if (!shown || refreshTimer) return
+    if (!shown) {
+      stale = true
+      return
+    }
+    if (refreshTimer) return
     refreshTimer = setTimeout(() => {
       refreshTimer = null
       void refresh()
