@@ -3,7 +3,7 @@
 # exports, class set, evaluation, and the held-out recording. Run from anywhere.
 #   bash models/training/make_demo.sh            (about 6 hours on an idle 2-core CPU, see README)
 # Steps are resumable: existing work/ outputs are reused; the student resumes from its checkpoint.
-# This makes the shipped pack on a CPU: v1's student, then v2 continued from it, v3 from v2, v4 from v3 (below). With a GPU
+# This makes the shipped pack on a CPU: v1's student, then v2 continued from it, v3 from v2, v4 from v3, v5 from v4 (below). With a GPU
 # machine, gpu_run.sh trains a student from scratch there and finish_gpu.sh packs it here (README,
 # "Demo model v2 on a GPU").
 set -euo pipefail
@@ -16,7 +16,9 @@ export OMP_NUM_THREADS=2
 N="nice -n 10"
 [ -f work/train/meta.json ] || $N $PY -m dvedemo.dataset --split train --scenes 750 --views 4
 [ -f work/val/meta.json ]   || $N $PY -m dvedemo.dataset --split val --scenes 40 --views 5
-[ -f work/text/hf/tokenizer.json ] || $N $PY -m dvedemo.train_text --out work/text/hf --steps 500
+# The text tower v2 (shipped with v5): everyday synonyms in the corpus, 1000 steps (v1-v4 shipped a
+# tower without them, 500 steps; it is in the git history of models/demo/text.onnx).
+[ -f work/text/hf/tokenizer.json ] || $N $PY -m dvedemo.train_text --out work/text/hf --steps 1000
 # The shipped model: 1370 steps on a 4000-step cosine schedule, then (the shared CPU had slowed
 # to ~25 s/step) resumed on a 2200-step schedule and cut at step 1403, then annealed on an
 # 1800-step schedule to its end; later continued with warm restarts on 3000-, 5500-, 8000- and
@@ -40,20 +42,25 @@ for schedule in "--steps 3000 --stop-at 314" "--steps 1800"; do
   $N $PY -m dvedemo.train_student --data work/train-v2 --out work/student-v2 --init work/student/final.pt \
     $schedule --lr 3e-4 --class-balance 0.5 --resume
 done
-# v3 (shipped since 2026-12-06, CPU): 2000 apartments no earlier set held (scenes 2400-4399), class
+# v3 (shipped 2026-12-06 until v4, CPU): 2000 apartments no earlier set held (scenes 2400-4399), class
 # balance 0.75, 3000 steps from v2's weights (the shipped run: from v2 rebuilt from its image.onnx by
 # dvedemo.recover_student, pixel cosine 0.99999; here from v2's final.pt). 57.5 min on the idle 2-core box.
 [ -f work/train-v3/meta.json ] || $N $PY -m dvedemo.dataset --split train --scenes 2000 --first 2400 --views 4 --out work/train-v3
 $N $PY -m dvedemo.train_student --data work/train-v3 --out work/student-v3 --init work/student-v2/final.pt \
   --steps 3000 --lr 2.5e-4 --class-balance 0.75 --resume
-# v4 (shipped since 2026-12-06, CPU): 2000 more new apartments (scenes 4400-6399), 1600 steps from v3's
+# v4 (shipped 2026-12-06 until v5, CPU): 2000 more new apartments (scenes 4400-6399), 1600 steps from v3's
 # final.pt at 2e-4, same class balance. 26.6 min on the 2-core box at nice 19.
 [ -f work/train-v4/meta.json ] || $N $PY -m dvedemo.dataset --split train --scenes 2000 --first 4400 --views 4 --out work/train-v4
 $N $PY -m dvedemo.train_student --data work/train-v4 --out work/student-v4 --init work/student-v3/final.pt \
   --steps 1600 --lr 2e-4 --class-balance 0.75 --resume
+# v5 (shipped since 2026-12-06, CPU): 1500 more new apartments (scenes 6400-7899), 1200 steps from v4's
+# final.pt at 2e-4, same class balance. 23 min on the idle 2-core box.
+[ -f work/train-v5/meta.json ] || $N $PY -m dvedemo.dataset --split train --scenes 1500 --first 6400 --views 4 --out work/train-v5
+$N $PY -m dvedemo.train_student --data work/train-v5 --out work/student-v5 --init work/student-v4/final.pt \
+  --steps 1200 --lr 2e-4 --class-balance 0.75 --resume
 mkdir -p ../demo ../../resources
 $N $PY ../tools/export_text_tower.py --model work/text/hf --out ../demo > work/text_block.json
-$N $PY -m dvedemo.export_image --ckpt work/student-v4/final.pt --out ../demo/image.onnx
+$N $PY -m dvedemo.export_image --ckpt work/student-v5/final.pt --out ../demo/image.onnx
 $N $PY -m dvedemo.pack --pack ../demo
 $N $PY -m dvedemo.recording --out ../../resources/demo-recording --plan v2
-$N $PY -m dvedemo.evaluate --pack ../demo --train work/train-v4 --train-frames 1200
+$N $PY -m dvedemo.evaluate --pack ../demo --train work/train-v5 --train-frames 1200

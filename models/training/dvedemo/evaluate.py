@@ -20,7 +20,7 @@ from .dataset import load
 from .export_image import OUTPUT, session
 from .train_student import normalise
 from .vocab import (ATTRIBUTE_CLASSES, CLASS_COLORS, CLASS_PROMPTS, CLASSES, HELDOUT_SYNONYMS, NUM_CLASSES,
-                    PROMPT_TEMPLATE)
+                    PROMPT_TEMPLATE, TRAINED_NAMES)
 
 C = NUM_CLASSES
 
@@ -117,7 +117,7 @@ def synonym_checks(tt, text_vecs, emb, labels):
     for ci, cls in enumerate(CLASSES):
         if not (lab4 == ci + 1).any():
             continue
-        queries = [(p, "trained") for p in CLASS_PROMPTS[ci]] + [(p, "held-out") for p in HELDOUT_SYNONYMS[ci]]
+        queries = [(p, "trained") for p in TRAINED_NAMES[ci]] + [(p, "held-out") for p in HELDOUT_SYNONYMS[ci]]
         for q, kind in queries:
             v = tt(q)
             Wq = text_vecs.copy()
@@ -239,7 +239,7 @@ def main():
         del emb
     # text-space synonym summary
     syn = {}
-    for kind, lists in (("trained", CLASS_PROMPTS), ("held-out", HELDOUT_SYNONYMS)):
+    for kind, lists in (("trained", TRAINED_NAMES), ("held-out", HELDOUT_SYNONYMS)):
         hits = [CLASSES[int(np.argmax(text_vecs @ tt(q)))] == c for c, qs in zip(CLASSES, lists) for q in qs]
         syn[kind] = {"queries": len(hits), "nearestClassTop1": round(100 * float(np.mean(hits)), 1)}
     report["textSpaceSynonyms"] = syn

@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 
-from .vocab import CLASSES
+from .vocab import CLASSES, EVERYDAY_SYNONYMS
 
 
 def main():
@@ -48,6 +48,9 @@ def main():
           f"{ts['trained']['queries']}, held-out synonyms {ts['held-out']['nearestClassTop1']:.0f} % of "
           f"{ts['held-out']['queries']}.")
     print()
+    everyday = {w for ws in EVERYDAY_SYNONYMS for w in ws}
+    print("Everyday synonyms (trained, not class-set prompts), one by one (recording split): " + ", ".join(
+        f"{r['query']}→{r['nearestClass']} ({r['iou']:.0f})" for r in sp[names[-1]]["synonyms"] if r["query"] in everyday))
     print("Held-out synonyms, one by one (recording split): " + ", ".join(
         f"{r['query']}→{r['nearestClass']} ({r['iou']:.0f})" for r in sp[names[-1]]["synonyms"] if r["kind"] == "held-out"))
     print()

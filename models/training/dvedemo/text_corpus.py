@@ -4,7 +4,7 @@ Every phrase is (text, class, colour, material). Held-out synonyms (vocab.HELDOU
 never part of it, so evaluating them measures generalisation honestly (they can only work
 through shared sub-words, which a from-scratch tower mostly cannot exploit).
 """
-from .vocab import CLASSES, CLASS_PROMPTS, COLOUR_NAMES, MATERIALS, PROMPT_TEMPLATE
+from .vocab import CLASSES, COLOUR_NAMES, MATERIALS, PROMPT_TEMPLATE, TRAINED_NAMES
 
 TEMPLATES = [PROMPT_TEMPLATE, "a photo of a {}", "{}", "a {} in a room"]
 
@@ -37,7 +37,7 @@ def training_prompts():
     """[(prompt, class, colour, material)] over all trained names, attributes and templates."""
     rows = []
     for ci, cls in enumerate(CLASSES):
-        for name in CLASS_PROMPTS[ci]:
+        for name in TRAINED_NAMES[ci]:
             for text, col, mat in phrases(ci, name):
                 for t in TEMPLATES:
                     rows.append((t.format(text), cls, col, mat))

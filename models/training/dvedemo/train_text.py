@@ -16,14 +16,14 @@ from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_toke
 
 from .teacher import Teacher
 from .text_corpus import tokenizer_corpus, training_prompts
-from .vocab import CLASSES, HELDOUT_SYNONYMS, PROMPT_TEMPLATE
+from .vocab import CLASSES, HELDOUT_SYNONYMS, PROMPT_TEMPLATE, TRAINED_NAMES
 
 SOT, EOT = "<|startoftext|>", "<|endoftext|>"
 # CLIP's pre-tokenisation pattern (as in the Hugging Face openai/clip-* tokenizer.json)
 CLIP_SPLIT = r"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"
 
 
-def build_tokenizer(corpus, vocab_size=800, context_length=32):
+def build_tokenizer(corpus, vocab_size=1200, context_length=32):
     """Byte-level BPE with CLIP's layout: lowercase, '</w>' word ends, start/end tokens at the
     END of the vocabulary (so EOT has the highest id, as in CLIP), end token used for padding."""
     def configure(tok):
@@ -129,8 +129,7 @@ def main(argv=None):
             e = F.normalize(model(input_ids=i, attention_mask=m).text_embeds, dim=-1)
             pred = (e @ protos.T).argmax(-1)
             return float((pred == torch.tensor([CLASSES.index(c) for c in classes])).float().mean())
-        names = [(n, c) for c, ps in zip(CLASSES, [r for r in __import__("dvedemo.vocab", fromlist=["x"]).CLASS_PROMPTS])
-                 for n in ps]
+        names = [(n, c) for c, ps in zip(CLASSES, TRAINED_NAMES) for n in ps]
         held = [(n, c) for c, hs in zip(CLASSES, HELDOUT_SYNONYMS) for n in hs]
         rep = {"train_names_top1": top1([n for n, _ in names], [c for _, c in names]),
                "heldout_synonyms_top1": top1([n for n, _ in held], [c for _, c in held]),

@@ -78,15 +78,15 @@ export function checkWords(typed: string, known: Set<string> | null, vocabulary:
     .replace(/[?!.,;:"“”]+/g, ' ')
     .split(/\s+/)
     .filter(Boolean)
-  const unknown = words.filter((w) => !isKnown(w))
-  if (unknown.length === 0) return { unknown: [], suggestion: null }
-  const corrected = words.map((w) => (isKnown(w) ? w : (closest(w, questionWords) ?? closest(w, vocabularyWords) ?? w)))
-  const fixed = corrected.every((w) => isKnown(w))
+  // The words after the last determiner (at least the last word) name the thing: "where is the cat" is
+  // about a cat, not a misspelt "can", so only the words before them may be misspelt question words.
+  const thingFrom = Math.max(words.findLastIndex((w) => determiners.includes(w)) + 1, words.length - 1)
+  const questionFix = (word: string, i: number): string | null => (i < thingFrom ? closest(word, questionWords) : null)
+  const unknown = words.filter((w, i) => !isKnown(w) && questionFix(w, i) === null)
+  if (words.every((w) => isKnown(w))) return { unknown: [], suggestion: null }
+  const corrected = words.map((w, i) => (isKnown(w) ? w : (questionFix(w, i) ?? closest(w, vocabularyWords) ?? w)))
   // A misspelt question word ("whre") is corrected silently: only the words that name things count.
-  return {
-    unknown: unknown.filter((w) => closest(w, questionWords) === null),
-    suggestion: fixed ? cleanQueryText(corrected.join(' ')) : null,
-  }
+  return { unknown, suggestion: corrected.every((w) => isKnown(w)) ? cleanQueryText(corrected.join(' ')) : null }
 }
 
 /** The active pack's tokenizer words, read once per pack. */

@@ -19,6 +19,7 @@ import { shownFraction } from '../../../../src-main/services/query/relevancy-cal
 import { visits } from '../../../../src-main/services/query/temporal-moments'
 import {
   falseAlarmsOnDemoWalk,
+  mapOnlyFalseAlarmsOnDemoWalk,
   reliableOnDemoWalk,
   notPinnedOnDemoMap,
   unrecognisedOnDemoWalk,
@@ -125,12 +126,14 @@ describe.skipIf(missing.length > 0)(
       }
     }, 600_000)
 
-    it('passes no frame for the things in the walk that it does not recognise (its known misses)', async () => {
+    it('finds every class of the walk on some frame, except its known misses, which pass none', async () => {
       expect(unrecognisedOnDemoWalk.every((name) => shown.has(name))).toBe(true)
-      for (const name of unrecognisedOnDemoWalk) {
+      for (const name of [...shown.keys()].filter((n) => vocabulary.includes(n))) {
         const search = await searchFor(name)
-        expect(Math.max(...search.relevancyByFrame), name).toBeLessThan(threshold)
-        expect(search.answer.seen, name).toBe(false)
+        const peak = Math.max(...search.relevancyByFrame)
+        const found = !unrecognisedOnDemoWalk.includes(name)
+        expect(peak >= threshold, `${name}: peak ${peak.toFixed(2)}`).toBe(found)
+        expect(search.answer.seen, name).toBe(found)
       }
     }, 600_000)
 
@@ -138,6 +141,7 @@ describe.skipIf(missing.length > 0)(
       const absentFromWalk = vocabulary.filter((name) => !shown.has(name))
       const absentClasses = absentFromWalk.filter((name) => !falseAlarmsOnDemoWalk.includes(name))
       expect(falseAlarmsOnDemoWalk.every((name) => absentFromWalk.includes(name))).toBe(true)
+      expect(mapOnlyFalseAlarmsOnDemoWalk.every((name) => absentClasses.includes(name))).toBe(true)
       expect(absentFromWalk.length).toBeGreaterThanOrEqual(1)
       // The pack's known false alarms still pass on some frame: one it stops making shows up here.
       for (const name of falseAlarmsOnDemoWalk) {
@@ -153,7 +157,11 @@ describe.skipIf(missing.length > 0)(
         expect([search.record.threshold, map.threshold]).toEqual([threshold, threshold])
         expect(search.answer.seen, `${name}: ${search.answer.text}`).toBe(false)
         expect(search.sightings).toEqual([])
-        expect(map.pins, name).toEqual([])
+        // The fused map can be surer than any one frame (its voxels average many views): its known
+        // map-only false alarms get a pin, every other absent thing none.
+        expect(map.pins.length > 0, `${name}: ${map.pins.length} pins`).toBe(
+          mapOnlyFalseAlarmsOnDemoWalk.includes(name),
+        )
         if (everydayAbsent.includes(name)) {
           // Words the demo model never learnt are said to be unknown rather than "not seen" (a few common
           // words such as "dog" are whole words of its tokenizer: those are simply not seen).
@@ -186,6 +194,30 @@ describe.skipIf(missing.length > 0)(
         }
       }
     }, 900_000)
+
+    it("answers a caregiver's everyday words where the class's own name is answered", async () => {
+      // Synonyms the demo text tower learnt beside the class names (models/training/dvedemo/vocab.py).
+      const everyday = [
+        ['settee', 'sofa'],
+        ['telly', 'tv'],
+        ['houseplant', 'plant'],
+        ['garbage can', 'trash bin'],
+      ] as const
+      const passing = (r: number[]): Set<number> => new Set(r.flatMap((v, i) => (v >= threshold ? [i] : [])))
+      for (const [word, name] of everyday) {
+        expect(shown.has(name), name).toBe(true)
+        const [bySynonym, byName] = [await searchFor(`where is the ${word}?`), await searchFor(name)]
+        const report = `${word}: ${bySynonym.answer.text} | ${name}: ${byName.answer.text}`
+        expect(bySynonym.words.unknown, report).toEqual([])
+        expect(bySynonym.answer.seen, report).toBe(true)
+        // The picture it shows is a frame that shows the thing.
+        expect(shown.get(name), report).toContain(bySynonym.answer.bestFrame)
+        // The frames that pass are mostly the ones the class's name passes.
+        const [a, b] = [passing(bySynonym.relevancyByFrame), passing(byName.relevancyByFrame)]
+        const shared = [...a].filter((i) => b.has(i)).length
+        expect(shared / (a.size + b.size - shared), report).toBeGreaterThanOrEqual(0.6)
+      }
+    }, 600_000)
 
     it('counts visits and says when last seen as the ground truth does (within one visit)', async () => {
       const timestamps = manifest.frames.map((f) => f.timestampSec)

@@ -25,6 +25,11 @@ describe('query words', () => {
     expect(checkWords('piano', known, vocabulary)).toEqual({ unknown: ['piano'], suggestion: null })
     expect(checkWords('piano', null, vocabulary)).toEqual({ unknown: [], suggestion: null })
   })
+  it('never reads the thing asked for as a misspelt question word ("cat" is not "can")', () => {
+    expect(checkWords('where is the cat?', known, vocabulary)).toEqual({ unknown: ['cat'], suggestion: null })
+    expect(checkWords('cat', known, vocabulary)).toEqual({ unknown: ['cat'], suggestion: null })
+    expect(checkWords('whre is teh sofa', known, vocabulary)).toEqual({ unknown: [], suggestion: 'sofa' })
+  })
   it('reads whole words from BPE, WordPiece and SentencePiece vocabularies', async () => {
     const write = (name: string, vocab: unknown): string => {
       writeFileSync(join(dir, name), JSON.stringify({ model: { vocab } }))
