@@ -12,7 +12,7 @@ from PIL import Image
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from dvedemo import generator, recording_plan  # noqa: E402
-from dvedemo.vocab import CLASS_PROMPTS, CLASSES  # noqa: E402
+from dvedemo.vocab import CLASSES, TRAINED_NAMES  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..")
 # Where users meet example queries: quoted phrases and "(also: a, b)" lists in these files, and
@@ -40,8 +40,8 @@ def example_phrases():
 
 
 def example_classes():
-    """Classes named in the examples, by the class names and trained synonyms (couch → sofa)."""
-    names = sorted(((n, c) for c, ps in zip(CLASSES, CLASS_PROMPTS) for n in ps), key=lambda x: -len(x[0]))
+    """Classes named in the examples, by the class names and trained synonyms (couch, settee → sofa)."""
+    names = sorted(((n, c) for c, ps in zip(CLASSES, TRAINED_NAMES) for n in ps), key=lambda x: -len(x[0]))
     found = set()
     for phrase in example_phrases():
         p = phrase.lower()
