@@ -73,7 +73,8 @@ function printResult(ctx: CliContext, result: SessionSearchResult): void {
   )
   ctx.out(result.answer.text)
   if (result.answer.mapPin) ctx.out(`Map pin: ${result.answer.mapPin.worldPoint.map((v) => v.toFixed(2)).join(', ')} m`)
-  ctx.out('Moments (the best frame of each visit, then possible ones below the threshold):')
+  if (result.moments.length > 0)
+    ctx.out('Moments (the best frame of each visit, then possible ones below the threshold):')
   result.moments.forEach((m, i) => {
     const mark = m.decision === 'seen' ? '' : '  (possible: below threshold)'
     ctx.out(

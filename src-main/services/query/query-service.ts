@@ -175,7 +175,8 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     const timestampsSec = [...index.data.timestampsSec]
     const known = scored.words.unknown.length === 0
     const found = known ? visits(relevancyByFrame, timestampsSec, scored.threshold, visitGapSec) : []
-    const moments = evidenceMoments(relevancyByFrame, timestampsSec, found, top, minGapSec)
+    // A word the model does not know scores frames with a meaningless vector: no moment to show.
+    const moments = known ? evidenceMoments(relevancyByFrame, timestampsSec, found, top, minGapSec) : []
     const mapPin = found.length > 0 && withMap ? await this.mapPin(sessionId, scored) : null
     const record = this.record(scored, query)
     const recordedAt = (await this.deps.manifest?.(sessionId).catch(() => null))?.createdAt ?? null

@@ -167,6 +167,8 @@ describe.skipIf(missing.length > 0)(
           // words such as "dog" are whole words of its tokenizer: those are simply not seen).
           expect(search.answer.status === 'unknown-words', name).toBe(search.words.unknown.includes(name))
           expect(map.words.unknown).toEqual(search.words.unknown)
+          // A word it does not know scores frames with a meaningless vector: no moment is offered.
+          if (search.words.unknown.length > 0) expect(search.moments, name).toEqual([])
         } else {
           // Names it knows: not one frame passes the threshold.
           expect(Math.max(...search.relevancyByFrame), name).toBeLessThan(threshold)
