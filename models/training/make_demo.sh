@@ -3,7 +3,7 @@
 # exports, class set, evaluation, and the held-out recording. Run from anywhere.
 #   bash models/training/make_demo.sh            (about 6 hours on an idle 2-core CPU, see README)
 # Steps are resumable: existing work/ outputs are reused; the student resumes from its checkpoint.
-# This makes the shipped pack on a CPU: v1's student, then v2 continued from it, v3 from v2, v4 from v3, v5 from v4 (below). With a GPU
+# This makes the shipped pack on a CPU: v1's student, then v2 continued from it, v3 from v2, v4 from v3, v5 from v4, v6 from v5 (below). With a GPU
 # machine, gpu_run.sh trains a student from scratch there and finish_gpu.sh packs it here (README,
 # "Demo model v2 on a GPU").
 set -euo pipefail
@@ -53,14 +53,19 @@ $N $PY -m dvedemo.train_student --data work/train-v3 --out work/student-v3 --ini
 [ -f work/train-v4/meta.json ] || $N $PY -m dvedemo.dataset --split train --scenes 2000 --first 4400 --views 4 --out work/train-v4
 $N $PY -m dvedemo.train_student --data work/train-v4 --out work/student-v4 --init work/student-v3/final.pt \
   --steps 1600 --lr 2e-4 --class-balance 0.75 --resume
-# v5 (shipped since 2026-12-06, CPU): 1500 more new apartments (scenes 6400-7899), 1200 steps from v4's
+# v5 (shipped 2026-12-06 until v6, CPU): 1500 more new apartments (scenes 6400-7899), 1200 steps from v4's
 # final.pt at 2e-4, same class balance. 23 min on the idle 2-core box.
 [ -f work/train-v5/meta.json ] || $N $PY -m dvedemo.dataset --split train --scenes 1500 --first 6400 --views 4 --out work/train-v5
 $N $PY -m dvedemo.train_student --data work/train-v5 --out work/student-v5 --init work/student-v4/final.pt \
   --steps 1200 --lr 2e-4 --class-balance 0.75 --resume
+# v6 (shipped since 2026-12-06, CPU): 1500 more new apartments (scenes 7900-9399), 1200 steps from v5's
+# final.pt at 2e-4, same class balance. 25 min on the 2-core box.
+[ -f work/train-v6/meta.json ] || $N $PY -m dvedemo.dataset --split train --scenes 1500 --first 7900 --views 4 --out work/train-v6
+$N $PY -m dvedemo.train_student --data work/train-v6 --out work/student-v6 --init work/student-v5/final.pt \
+  --steps 1200 --lr 2e-4 --class-balance 0.75 --resume
 mkdir -p ../demo ../../resources
 $N $PY ../tools/export_text_tower.py --model work/text/hf --out ../demo > work/text_block.json
-$N $PY -m dvedemo.export_image --ckpt work/student-v5/final.pt --out ../demo/image.onnx
+$N $PY -m dvedemo.export_image --ckpt work/student-v6/final.pt --out ../demo/image.onnx
 $N $PY -m dvedemo.pack --pack ../demo
 $N $PY -m dvedemo.recording --out ../../resources/demo-recording --plan v2
-$N $PY -m dvedemo.evaluate --pack ../demo --train work/train-v5 --train-frames 1200
+$N $PY -m dvedemo.evaluate --pack ../demo --train work/train-v6 --train-frames 1200

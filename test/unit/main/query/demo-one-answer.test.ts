@@ -203,7 +203,7 @@ describe.skipIf(missing.length > 0)(
         ['settee', 'sofa'],
         ['telly', 'tv'],
         ['houseplant', 'plant'],
-        ['garbage can', 'trash bin'],
+        ['bookcase', 'shelf'],
       ] as const
       const passing = (r: number[]): Set<number> => new Set(r.flatMap((v, i) => (v >= threshold ? [i] : [])))
       for (const [word, name] of everyday) {
