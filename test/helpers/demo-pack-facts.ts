@@ -23,7 +23,7 @@ export const falseAlarmsOnDemoWalk = ['curtain', 'box']
 
 /**
  * Not in the walk and no frame passes, but the fused map pins it (its voxels' averaged embeddings can
- * score higher than any single view of them). None with v6; v5 pinned the massage chair.
+ * score higher than each single view of them). None with v6; v5 pinned the massage chair.
  */
 export const mapOnlyFalseAlarmsOnDemoWalk: string[] = []
 

@@ -157,7 +157,7 @@ describe.skipIf(missing.length > 0)(
         expect([search.record.threshold, map.threshold]).toEqual([threshold, threshold])
         expect(search.answer.seen, `${name}: ${search.answer.text}`).toBe(false)
         expect(search.sightings).toEqual([])
-        // The fused map can be surer than any one frame (its voxels average many views): its known
+        // The fused map can be surer than every single frame (its voxels average many views): its known
         // map-only false alarms get a pin, every other absent thing none.
         expect(map.pins.length > 0, `${name}: ${map.pins.length} pins`).toBe(
           mapOnlyFalseAlarmsOnDemoWalk.includes(name),
