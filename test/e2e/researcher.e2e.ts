@@ -35,7 +35,13 @@ describe.skipIf(reason !== '')(reason ? `researcher views — skipped: ${reason}
     await page.getByTestId('evaluation-table').waitFor({ timeout: 840_000 })
     const miou = (await page.getByTestId('evaluation-miou').locator('td').allTextContents()).slice(2).map(Number)
     const { text, visualMean, linearProbe } = stated.splits.recording
-    expect(miou).toEqual([text, visualMean, linearProbe].map((v) => Number(v.toFixed(1))))
+    // Within 0.1: the console and the pack's Python evaluation sum in different orders, and a figure
+    // such as 68.55 may round either way (demo-pack-evaluation.test.ts holds the unrounded ones to 0.1).
+    const statedMiou = [text, visualMean, linearProbe]
+    expect(
+      miou.map((m, i) => Math.abs(m - statedMiou[i]!) <= 0.1),
+      `${miou.join(' / ')} vs ${statedMiou.join(' / ')}`,
+    ).toEqual([true, true, true])
     expect(await page.locator('[data-testid="evaluation-row"].absent').count()).toBeGreaterThan(0)
     await page.getByTestId('evaluation-panel').screenshot({ path: '/tmp/i17-evaluation-table.png' })
     await page.getByTestId('open-confusion-probe').click()
