@@ -42,27 +42,25 @@ for schedule in "--steps 3000 --stop-at 314" "--steps 1800"; do
   $N $PY -m dvedemo.train_student --data work/train-v2 --out work/student-v2 --init work/student/final.pt \
     $schedule --lr 3e-4 --class-balance 0.5 --resume
 done
-# v3 (shipped 2026-12-06 until v4, CPU): 2000 apartments no earlier set held (scenes 2400-4399), class
-# balance 0.75, 3000 steps from v2's weights (the shipped run: from v2 rebuilt from its image.onnx by
-# dvedemo.recover_student, pixel cosine 0.99999; here from v2's final.pt). 57.5 min on the idle 2-core box.
-[ -f work/train-v3/meta.json ] || $N $PY -m dvedemo.dataset --split train --scenes 2000 --first 2400 --views 4 --out work/train-v3
-$N $PY -m dvedemo.train_student --data work/train-v3 --out work/student-v3 --init work/student-v2/final.pt \
-  --steps 3000 --lr 2.5e-4 --class-balance 0.75 --resume
-# v4 (shipped 2026-12-06 until v5, CPU): 2000 more new apartments (scenes 4400-6399), 1600 steps from v3's
-# final.pt at 2e-4, same class balance. 26.6 min on the 2-core box at nice 19.
-[ -f work/train-v4/meta.json ] || $N $PY -m dvedemo.dataset --split train --scenes 2000 --first 4400 --views 4 --out work/train-v4
-$N $PY -m dvedemo.train_student --data work/train-v4 --out work/student-v4 --init work/student-v3/final.pt \
-  --steps 1600 --lr 2e-4 --class-balance 0.75 --resume
-# v5 (shipped 2026-12-06 until v6, CPU): 1500 more new apartments (scenes 6400-7899), 1200 steps from v4's
-# final.pt at 2e-4, same class balance. 23 min on the idle 2-core box.
-[ -f work/train-v5/meta.json ] || $N $PY -m dvedemo.dataset --split train --scenes 1500 --first 6400 --views 4 --out work/train-v5
-$N $PY -m dvedemo.train_student --data work/train-v5 --out work/student-v5 --init work/student-v4/final.pt \
-  --steps 1200 --lr 2e-4 --class-balance 0.75 --resume
-# v6 (shipped since 2026-12-06, CPU): 1500 more new apartments (scenes 7900-9399), 1200 steps from v5's
-# final.pt at 2e-4, same class balance. 25 min on the 2-core box.
-[ -f work/train-v6/meta.json ] || $N $PY -m dvedemo.dataset --split train --scenes 1500 --first 7900 --views 4 --out work/train-v6
-$N $PY -m dvedemo.train_student --data work/train-v6 --out work/student-v6 --init work/student-v5/final.pt \
-  --steps 1200 --lr 2e-4 --class-balance 0.75 --resume
+# Each later version continues the one before on apartments no earlier set held:
+#   continue_student <version> <scenes> <first scene> <steps> <peak lr>   (class balance 0.75)
+continue_student() {
+  local v=$1 scenes=$2 first=$3 steps=$4 lr=$5
+  [ -f "work/train-v$v/meta.json" ] || $N $PY -m dvedemo.dataset --split train --scenes "$scenes" --first "$first" \
+    --views 4 --out "work/train-v$v"
+  $N $PY -m dvedemo.train_student --data "work/train-v$v" --out "work/student-v$v" \
+    --init "work/student-v$((v - 1))/final.pt" --steps "$steps" --lr "$lr" --class-balance 0.75 --resume
+}
+# v3 (shipped 2026-12-06 until v4, CPU): scenes 2400-4399 from v2's weights (the shipped run: from v2
+# rebuilt from its image.onnx by dvedemo.recover_student, pixel cosine 0.99999; here from v2's
+# final.pt). 57.5 min on the idle 2-core box.
+continue_student 3 2000 2400 3000 2.5e-4
+# v4 (shipped 2026-12-06 until v5, CPU): scenes 4400-6399. 26.6 min on the 2-core box at nice 19.
+continue_student 4 2000 4400 1600 2e-4
+# v5 (shipped 2026-12-06 until v6, CPU): scenes 6400-7899. 23 min on the idle 2-core box.
+continue_student 5 1500 6400 1200 2e-4
+# v6 (shipped since 2026-12-06, CPU): scenes 7900-9399. 25 min on the 2-core box.
+continue_student 6 1500 7900 1200 2e-4
 mkdir -p ../demo ../../resources
 $N $PY ../tools/export_text_tower.py --model work/text/hf --out ../demo > work/text_block.json
 $N $PY -m dvedemo.export_image --ckpt work/student-v6/final.pt --out ../demo/image.onnx
