@@ -3,7 +3,7 @@
 # exports, class set, evaluation, and the held-out recording. Run from anywhere.
 #   bash models/training/make_demo.sh            (about 6 hours on an idle 2-core CPU, see README)
 # Steps are resumable: existing work/ outputs are reused; the student resumes from its checkpoint.
-# This makes the shipped pack on a CPU: v1's student, then v2 continued from it, v3 from v2, v4 from v3, v5 from v4, v6 from v5, v7 from v6 (below). With a GPU
+# This makes the shipped pack on a CPU: v1's student, then v2 continued from it, v3 from v2, v4 from v3, v5 from v4, v6 from v5, v7 from v6, v8 from v7 (below). With a GPU
 # machine, gpu_run.sh trains a student from scratch there and finish_gpu.sh packs it here (README,
 # "Demo model v2 on a GPU").
 set -euo pipefail
@@ -61,11 +61,13 @@ continue_student 4 2000 4400 1600 2e-4
 continue_student 5 1500 6400 1200 2e-4
 # v6 (shipped 2026-12-06 until v7, CPU): scenes 7900-9399. 25 min on the 2-core box.
 continue_student 6 1500 7900 1200 2e-4
-# v7 (shipped since 2026-12-06, CPU): scenes 9400-10899. 27 min on the 2-core box at nice 10.
+# v7 (shipped 2026-12-06 until v8, CPU): scenes 9400-10899. 27 min on the 2-core box at nice 10.
 continue_student 7 1500 9400 1200 2e-4
+# v8 (shipped since 2026-12-06, CPU): scenes 10900-12399. 20 min on the idle 2-core box.
+continue_student 8 1500 10900 1200 2e-4
 mkdir -p ../demo ../../resources
 $N $PY ../tools/export_text_tower.py --model work/text/hf --out ../demo > work/text_block.json
-$N $PY -m dvedemo.export_image --ckpt work/student-v7/final.pt --out ../demo/image.onnx
+$N $PY -m dvedemo.export_image --ckpt work/student-v8/final.pt --out ../demo/image.onnx
 $N $PY -m dvedemo.pack --pack ../demo
 $N $PY -m dvedemo.recording --out ../../resources/demo-recording --plan v2
-$N $PY -m dvedemo.evaluate --pack ../demo --train work/train-v7 --train-frames 1200
+$N $PY -m dvedemo.evaluate --pack ../demo --train work/train-v8 --train-frames 1200
