@@ -14,6 +14,7 @@
  */
 import { encodeEmbeddings, project, projectInto, quantiseCode, type EmbeddingCodes } from './embedding-codec'
 import { fitPcaBasis, type PcaBasis } from './pca-basis'
+import { heapArrays, type ArrayMaker } from './snapshot-arrays'
 
 /** Default PCA code length: 64 int8 + a scale keeps a voxel ≤ 256 bytes with its geometry. */
 export const defaultCodeDim = 64
@@ -203,17 +204,17 @@ export class EmbeddingAccumulator {
    * `release`: the final snapshot's codes; each page of means is let go once encoded, so the codes
    * replace the means instead of adding to them. Other snapshots get a copy of the subspace: a
    * snapshot's arrays are handed to their caller (transferred out of the fusion worker), and fusing
-   * goes on in this one.
+   * goes on in this one. `arrays` makes the codes and scales (a snapshot's, snapshot-arrays.ts).
    */
-  codes(count: number, release = false): EmbeddingCodes {
+  codes(count: number, release = false, arrays: ArrayMaker = heapArrays): EmbeddingCodes {
     if (!this.basis) {
       const row = (i: number, out: Float32Array): void => this.exactMean(i, out)
-      return encodeEmbeddings(count, fitPcaBasis(count, this.dim, this.codeDim, row), row)
+      return encodeEmbeddings(count, fitPcaBasis(count, this.dim, this.codeDim, row), row, arrays)
     }
     const basis = this.basis
     const k = basis.components
-    const codes = new Int8Array(count * k)
-    const scales = new Float32Array(count)
+    const codes = arrays.make(Int8Array, count * k)
+    const scales = arrays.make(Float32Array, count)
     const direction = new Float32Array(k)
     for (let i = 0; i < count; i++) {
       this.meanOf(i, direction)

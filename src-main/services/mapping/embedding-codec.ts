@@ -5,6 +5,7 @@
  * precomputed per voxel once when the map is loaded.
  */
 import type { PcaBasis } from './pca-basis'
+import { heapArrays, type ArrayMaker } from './snapshot-arrays'
 import { quantiseQuery, type Int8DotScanner } from './int8-dot-scanner'
 
 export interface EmbeddingCodes {
@@ -19,10 +20,11 @@ export function encodeEmbeddings(
   count: number,
   pca: PcaBasis,
   row: (i: number, out: Float32Array) => void,
+  arrays: ArrayMaker = heapArrays,
 ): EmbeddingCodes {
   const { dim, components: k, mean } = pca
-  const codes = new Int8Array(count * k)
-  const scales = new Float32Array(count)
+  const codes = arrays.make(Int8Array, count * k)
+  const scales = arrays.make(Float32Array, count)
   const vector = new Float32Array(dim)
   const coefficients = new Float32Array(k)
   for (let i = 0; i < count; i++) {

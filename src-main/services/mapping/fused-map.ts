@@ -6,6 +6,7 @@
 import type { LabelClass } from '../../contract'
 import type { CameraIntrinsics } from '../ports'
 import { decodeEmbedding, type EmbeddingCodes } from './embedding-codec'
+import { SnapshotArrays } from './snapshot-arrays'
 import { observationSlots, VoxelGrid } from './voxel-grid'
 
 export { defaultCodeDim } from './embedding-accumulator'
@@ -60,18 +61,27 @@ export function snapshotGrid(grid: VoxelGrid, meta: FusedMapMeta, withCodes = tr
   const n = grid.count
   const dim = grid.embeddingDim
   const embedded = withCodes && dim > 0 && n > 0
+  const arrays = new SnapshotArrays()
   // Codes first, so a final snapshot frees the embedding sums before the geometry arrays are made.
-  const codes = embedded ? grid.embeddings.codes(n, final) : null
-  const take = <T extends Int32Array | Uint32Array | Float32Array>(array: T, length: number): T =>
-    (final ? array.subarray(0, length) : array.slice(0, length)) as T
-  const embeddingWeights = embedded ? take(grid.embeddings.weights, n) : new Float32Array(0)
+  const codes = embedded ? grid.embeddings.codes(n, final, arrays) : null
+  const take = <K extends Int32ArrayConstructor | Uint32ArrayConstructor | Float32ArrayConstructor>(
+    kind: K,
+    array: Int32Array | Uint32Array | Float32Array,
+    length: number,
+  ): InstanceType<K> => {
+    if (final) return array.subarray(0, length) as InstanceType<K>
+    const copy = arrays.make(kind, length)
+    copy.set(array.subarray(0, length))
+    return copy
+  }
+  const embeddingWeights = embedded ? take(Float32Array, grid.embeddings.weights, n) : new Float32Array(0)
   if (final) grid.embeddings.release()
   const { offsetMean, offsetComoment, labelVote, labelVotes, colorMean, coords } = grid
   // A final snapshot writes each value over the accumulator it comes from (each read before it is written).
-  const positions = final ? offsetMean.subarray(0, n * 3) : new Float32Array(n * 3)
-  const covariances = final ? offsetComoment.subarray(0, n * 6) : new Float32Array(n * 6)
-  const labels = final ? labelVote.subarray(0, n) : new Uint16Array(n)
-  const colors = new Uint8Array(n * 4)
+  const positions = final ? offsetMean.subarray(0, n * 3) : arrays.make(Float32Array, n * 3)
+  const covariances = final ? offsetComoment.subarray(0, n * 6) : arrays.make(Float32Array, n * 6)
+  const labels = final ? labelVote.subarray(0, n) : arrays.make(Uint16Array, n)
+  const colors = arrays.make(Uint8Array, n * 4)
   const s = grid.voxelSizeMeters
   for (let i = 0; i < n; i++) {
     const count = Math.max(1, grid.pointCount[i]!)
@@ -84,14 +94,14 @@ export function snapshotGrid(grid: VoxelGrid, meta: FusedMapMeta, withCodes = tr
   const map = {
     meta,
     count: n,
-    voxelCoords: take(grid.coords, n * 3),
+    voxelCoords: take(Int32Array, grid.coords, n * 3),
     positions,
     colors,
     labels,
-    pointCounts: take(grid.pointCount, n),
+    pointCounts: take(Uint32Array, grid.pointCount, n),
     covariances,
-    framesSeen: take(grid.framesSeen, n),
-    observations: take(grid.observations, n * observationSlots),
+    framesSeen: take(Uint32Array, grid.framesSeen, n),
+    observations: take(Uint32Array, grid.observations, n * observationSlots),
     embeddingWeights,
     codes,
   }

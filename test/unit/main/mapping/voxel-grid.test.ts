@@ -3,6 +3,7 @@ import { EmbeddingAccumulator } from '../../../../src-main/services/mapping/embe
 import { snapshotGrid, type FusedMapMeta } from '../../../../src-main/services/mapping/fused-map'
 import { maxVoxelCoordinate, VoxelGrid } from '../../../../src-main/services/mapping/voxel-grid'
 import { seededRandom } from '../../../../src-main/services/seeded-random'
+import { randomGrid } from './random-grid'
 
 describe('voxel grid hash (open addressing in a typed array)', () => {
   it('gives each distinct voxel one slot, finds it again after the table grew, and misses absent ones', () => {
@@ -103,15 +104,7 @@ describe('float32 running moments against float64', () => {
 describe('the final snapshot', () => {
   it('gives the same map as a copying snapshot, without copying, and ends the grid', () => {
     const dim = 16
-    const grid = new VoxelGrid({ voxelSizeMeters: 0.1, embeddingDim: dim })
-    const random = seededRandom(2)
-    const embedding = new Float32Array(dim)
-    for (let i = 0; i < 3000; i++) {
-      const slot = grid.slotOf(i % 37, (i * 7) % 11, -(i % 5))
-      grid.addPoint(slot, random(), random(), random(), 255 * random(), 0, 9, i % 3)
-      embedding.forEach((_, d) => (embedding[d] = random() - 0.5))
-      grid.addEmbeddings(Int32Array.of(slot), Float32Array.of(1), 1, embedding, 0)
-    }
+    const grid = randomGrid(dim, 2)
     const meta = { embeddingDim: dim } as FusedMapMeta
     const copied = snapshotGrid(grid, meta)
     const final = snapshotGrid(grid, meta, true, true)
