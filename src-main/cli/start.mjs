@@ -2,11 +2,11 @@
 // `npm start`: the Electron app where its binary is installed and a display exists; otherwise one
 // line says why (and how to get the binary), and browser mode starts with a printed URL.
 // Builds first only when sources changed since the last build.
-import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildIfStale, repoRoot } from './build-state.mjs'
+import { runConsoleHost } from './host-env.mjs'
 
 const require = createRequire(import.meta.url)
 
@@ -37,11 +37,8 @@ const reason = electron.path
     ? 'No display (DISPLAY/WAYLAND_DISPLAY unset) for the Electron window.'
     : null
   : electron.why
-const child =
-  reason === null
-    ? spawn(electron.path, [repoRoot], { stdio: 'inherit' })
-    : (console.log(`${reason} Starting browser mode instead.`),
-      spawn(process.execPath, [join(repoRoot, 'out', 'main', 'server.js'), ...process.argv.slice(2)], {
-        stdio: 'inherit',
-      }))
-child.on('exit', (code) => process.exit(code ?? 0))
+if (reason === null) runConsoleHost(electron.path, [repoRoot])
+else {
+  console.log(`${reason} Starting browser mode instead.`)
+  runConsoleHost(process.execPath, [join(repoRoot, 'out', 'main', 'server.js'), ...process.argv.slice(2)])
+}
