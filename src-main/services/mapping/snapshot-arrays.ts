@@ -3,10 +3,10 @@
  * main thread, whose collector frees it there much later. glibc malloc raises its mmap threshold (up to
  * 32 MiB) each time a mapped block is freed, so after the first snapshots their arrays (MBs each) came
  * from the fusion thread's malloc arena, and each next snapshot, a little bigger as the map grows, did
- * not fit the holes the last had left: a live session's host RSS rose 1.2× in 5 minutes. The same run
- * with the threshold fixed by `GLIBC_TUNABLES` stayed at 1.10× (docs/BENCHMARKS.md, "Live: the map's
- * snapshots in mapped blocks"). Blocks above 32 MiB are always mapped on their own and unmapped when
- * freed, and the pages of a block that no array reaches are never touched, so they cost no memory.
+ * not fit the holes the last had left, so the arena grew by a 64 MiB heap over a live session. Blocks
+ * above 32 MiB are always mapped on their own and unmapped when freed (the arenas then stopped growing
+ * after the first minute: docs/BENCHMARKS.md, "Live: the map's snapshots in mapped blocks"), and the
+ * pages of a block that no array reaches are never touched, so they cost no memory.
  */
 
 /** Above glibc's largest dynamic mmap threshold (32 MiB on 64-bit), so every block is mapped on its own. */
