@@ -17,9 +17,11 @@ export function consoleHostEnv(env = process.env, platform = process.platform) {
  * terminal's Ctrl-C reaches this process only, and each signal is passed on once: the host takes a
  * second signal as "stop now". (A service manager that signals the whole group or cgroup would signal
  * the host twice: run `node out/main/server.js` there, with GLIBC_TUNABLES set, as docs/LIVE.md shows.)
+ * Not on Windows, where a detached child opens a console of its own and Ctrl-C reaches both anyway.
  */
 export function runConsoleHost(command, args) {
-  const child = spawn(command, args, { stdio: 'inherit', env: consoleHostEnv() ?? process.env, detached: true })
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal))
+  const ownGroup = process.platform !== 'win32'
+  const child = spawn(command, args, { stdio: 'inherit', env: consoleHostEnv() ?? process.env, detached: ownGroup })
+  if (ownGroup) for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal))
   child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGTERM' ? 143 : 130)))
 }
