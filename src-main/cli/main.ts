@@ -19,6 +19,11 @@ program
 
 const ctx = createCliContext()
 registerCommands(program, ctx)
+// `dve serve` never reaches this process: the `dve` entry starts the server itself (serve-console.mjs).
+program.addHelpText(
+  'after',
+  '\nBrowser mode (the console behind a token-protected web server): dve serve [--host H] [--port P] [--tls] (dve serve --help)',
+)
 
 const stderrLine = (line: string) => process.stderr.write(`${printableLines(line)}\n`)
 

@@ -1,6 +1,6 @@
 /**
- * `npm run serve`: the console in browser mode. Binds to 127.0.0.1 unless --host is given and prints
- * a URL with a random access token.
+ * `dve serve` (or `npm run serve`): the console in browser mode. Binds to 127.0.0.1 unless --host is
+ * given and prints a URL with a random access token.
  */
 import { parseArgs } from 'node:util'
 import { join, resolve } from 'node:path'
@@ -27,7 +27,8 @@ const { values } = parseArgs({
 })
 
 if (values.help) {
-  console.log('Usage: npm run serve -- [--host 127.0.0.1] [--port 0] [--token <token>] [--data-root <folder>]...')
+  console.log('Usage: dve serve [--host 127.0.0.1] [--port 0] [--token <token>] [--data-root <folder>]...')
+  console.log('       (npm run serve -- … does the same)')
   console.log('  --data-root  a folder the Library may import from (repeatable; also DVE_DATA_ROOTS, a path list)')
   console.log(
     '  --tls        serve HTTPS with a self-signed certificate made on first run under the data folder (fingerprint printed)',
@@ -47,7 +48,7 @@ try {
 
 const staticRoot = join(appRoot(), 'out', 'renderer')
 if (!existsSync(join(staticRoot, 'index.html'))) {
-  console.error(`No built UI in ${staticRoot}. Run \`npm run build\` first (npm run serve does this).`)
+  console.error(`No built UI in ${staticRoot}. Run \`npm run build\` first (dve serve and npm run serve do this).`)
   process.exit(1)
 }
 

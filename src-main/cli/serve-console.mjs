@@ -1,0 +1,10 @@
+// `dve serve` and `npm run serve`: the console in browser mode from the built server (built first when
+// sources changed), run as a child with the host's environment (host-env.mjs).
+import { join } from 'node:path'
+import { buildIfStale, repoRoot } from './build-state.mjs'
+import { runConsoleHost } from './host-env.mjs'
+
+export function serveConsole(args) {
+  buildIfStale()
+  runConsoleHost(process.execPath, [join(repoRoot, 'out', 'main', 'server.js'), ...args])
+}

@@ -1,0 +1,43 @@
+/** `dve serve`: the browser-mode server from the CLI, with the host's environment, stopped by one signal. */
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ensureBuilt, repoRoot, temporaryHome } from './harness'
+
+/** The direct children of a process (Linux). */
+function childrenOf(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number)
+}
+
+describe('dve serve', () => {
+  it('serves the UI behind the token, with the fixed mmap threshold on Linux, and stops on one SIGTERM', async () => {
+    ensureBuilt()
+    const token = 'serve-e2e-token-0123456789abcdef'
+    const env = { ...process.env, DVE_HOME: temporaryHome('serve'), DVE_TOKEN: token }
+    delete env.GLIBC_TUNABLES
+    const server = spawn(process.execPath, [join(repoRoot, 'src-main/cli/dve.mjs'), 'serve', '--port', '0'], { env })
+    let output = ''
+    server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const exited = new Promise<number | null>((resolve) => server.on('exit', resolve))
+    await expect.poll(() => /http:\/\/127\.0\.0\.1:\d+\//.exec(output)?.[0], { timeout: 60_000 }).toBeTruthy()
+    const base = /http:\/\/127\.0\.0\.1:\d+\//.exec(output)![0]
+
+    expect((await fetch(base)).status).toBe(401)
+    const page = await fetch(`${base}?token=${token}`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<div id="app">')
+
+    if (process.platform === 'linux') {
+      const [host] = childrenOf(server.pid!)
+      expect(readFileSync(`/proc/${host}/environ`, 'utf8').split('\0')).toContain(
+        'GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072',
+      )
+    }
+    server.kill('SIGTERM')
+    expect(await exited).toBe(143)
+    expect(output).toContain('stopped by SIGTERM')
+    expect(output).not.toMatch(/again|without waiting/)
+  })
+})
