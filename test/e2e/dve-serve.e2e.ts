@@ -14,7 +14,7 @@ describe('dve serve', () => {
   it('serves the UI behind the token, with the fixed mmap threshold on Linux, and stops on one SIGTERM', async () => {
     ensureBuilt()
     const token = 'serve-e2e-token-0123456789abcdef'
-    const env = { ...process.env, DVE_HOME: temporaryHome('serve'), DVE_TOKEN: token }
+    const env: NodeJS.ProcessEnv = { ...process.env, DVE_HOME: temporaryHome('serve'), DVE_TOKEN: token }
     delete env.GLIBC_TUNABLES
     const server = spawn(process.execPath, [join(repoRoot, 'src-main/cli/dve.mjs'), 'serve', '--port', '0'], { env })
     let output = ''
