@@ -94,6 +94,17 @@ export async function startConsole(options: StartOptions = {}): Promise<ConsoleU
   const page = await context.newPage()
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
+  // Shown beside a failing test's report: a first view that never appeared left no trace before.
+  page.on('console', (message) => {
+    // The browser's own favicon request is not the console's (it has no icon in browser mode).
+    const url = message.location().url
+    if (message.type() === 'error' && !url.endsWith('/favicon.ico'))
+      console.warn(`[page console] ${message.text()} ${url}`)
+  })
+  page.on('requestfailed', (request) => {
+    const why = request.failure()?.errorText ?? ''
+    if (!why.includes('ERR_ABORTED')) console.warn(`[page request failed] ${request.url()} ${why}`)
+  })
   await page.goto(host.url)
   await page.getByTestId('status-bar').waitFor()
   const origin = `http://127.0.0.1:${host.port}`
