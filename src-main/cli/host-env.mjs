@@ -1,7 +1,7 @@
-// How `npm start`, `dve serve` / `npm run serve`, `dve live` and `dve bench` start the console host. On Linux, glibc's mmap threshold is
-// fixed at 128 KiB: a live session frees big buffers all the time (frames, decoded images), and under
-// glibc's moving threshold they stayed in malloc arenas instead of going back to the system (docs/LIVE.md,
-// "Memory on the robot"). A GLIBC_TUNABLES the user set is kept as it is.
+// How `npm start`, `dve serve` / `npm run serve`, `dve live` and `dve bench` start the console host.
+// On Linux, glibc's mmap threshold is fixed at 128 KiB: a live session frees big buffers all the time
+// (frames, decoded images), and under glibc's moving threshold they stayed in malloc arenas instead of
+// going back to the system (docs/LIVE.md, "Memory on the robot"). A GLIBC_TUNABLES the user set is kept.
 import { spawn } from 'node:child_process'
 
 export const fixedMmapThreshold = 'glibc.malloc.mmap_threshold=131072'
