@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { ConsoleError, type LiveStatus } from '../../contract'
 import type { CliContext } from '../cli-context'
+import { sameReason } from '../../services/live/problem-list'
 
 interface LiveOptions {
   rgb?: string
@@ -70,7 +71,8 @@ export function registerLiveCommand(program: Command, ctx: CliContext): void {
         services.events.subscribe((name, payload) => {
           if (name !== 'live' || options.json) return
           const status = payload as LiveStatus
-          if (status.message && status.message !== last) process.stderr.write(`\n${status.message}\n`)
+          // A reason is printed once; its running counts are in the summary at the end.
+          if (status.message && !sameReason(status.message, last)) process.stderr.write(`\n${status.message}\n`)
           last = status.message ?? last
           if (process.stderr.isTTY) process.stderr.write(`\r${statusLine(status).padEnd(100)}`)
         })

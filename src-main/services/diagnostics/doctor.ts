@@ -5,11 +5,13 @@
  * `provider-options.ts` rules the model loader uses.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { statfs, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { executionProviders, type ExecutionProviderName } from '../../contract'
+import { cacheReserveBytes } from '../inference/embedding-cache'
 import { engineCacheFor, planProviders, type ProviderHost } from '../inference/provider-options'
+import { freeBytesAt, spaceText } from '../../platform/free-space'
 import { scoreGraphBytes } from '../inference/score-graph'
 import type { InferenceWorkerClient } from '../inference/worker-client'
 
@@ -222,13 +224,9 @@ function chromiumFinding(path: string): Finding {
 }
 
 async function diskFinding(cacheDir: string, budgetBytes: number): Promise<Finding> {
-  let dir = cacheDir
-  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir)
-  const stats = await statfs(dir)
-  const free = stats.bavail * stats.bsize
-  const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`
-  const detail = `${gib(free)} free at ${dir}; cache budget ${gib(budgetBytes)}`
-  return free >= budgetBytes
+  const free = await freeBytesAt(cacheDir)
+  const detail = `${spaceText(free)} free at ${cacheDir}; cache budget ${spaceText(budgetBytes)}, and the cache leaves the last ${spaceText(cacheReserveBytes)} to recordings`
+  return free >= budgetBytes + cacheReserveBytes
     ? { area: 'disk for caches', level: 'ok', detail, action: '' }
     : {
         area: 'disk for caches',

@@ -3,11 +3,17 @@
  * a 32-byte header then the normalised HWC map, either as fp16 (version 1: 2·D bytes per pixel) or
  * as k int8 codes on the model's frame basis (version 2, `frame-codes.ts`: k bytes per pixel).
  * Writes are atomic (a reader never sees half an entry); the total size is held under a budget by
- * evicting the least recently used entries.
+ * evicting the least recently used entries, and the last GB of the disk is left to what cannot be
+ * rebuilt (a live recording on a robot's small disk, maps).
  */
 import { readdir, readFile, rm, stat, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
+import { ConsoleError } from '../../contract'
 import { writeFileAtomic } from '../../platform/atomic-write'
+import { freeBytesAt, spaceText } from '../../platform/free-space'
+
+/** Free disk space the cache never writes into. */
+export const cacheReserveBytes = 2 ** 30
 
 const magic = 0x4d455644 // "DVEM" little-endian
 const halvesVersion = 1
@@ -41,12 +47,17 @@ export class EmbeddingCache {
   /** Writes not finished yet (fsync included), by file: reads wait for them, so writers need not. */
   private readonly writing = new Map<string, Promise<void>>()
   private indexing: Promise<Map<string, IndexEntry>> | null = null
+  /** The last background write failed: the next failures are not told. */
+  private writesFailing = false
+  /** Free bytes on the cache's disk when last looked up, less what was written since. */
+  private free: { bytes: number; atMs: number } | null = null
   private readonly root: string
 
   constructor(
     cacheDir: string,
     private budget: number,
     private readonly onCorrupt: (file: string, reason: string) => void,
+    private readonly freeBytes: (dir: string) => Promise<number> = freeBytesAt,
   ) {
     this.root = join(cacheDir, 'embeddings')
   }
@@ -103,6 +114,7 @@ export class EmbeddingCache {
     const bytes = encodeEntry(map)
     const write = this.written(file).then(async () => {
       const index = await this.loadIndex()
+      await this.keepReserve(bytes.byteLength)
       await writeFileAtomic(file, bytes)
       index.set(file, { bytes: bytes.byteLength, lastUsed: Date.now() })
       await this.evict(index)
@@ -115,7 +127,10 @@ export class EmbeddingCache {
     return write
   }
 
-  /** `put` for a caller that does not wait: a failure goes to `failed` (the entry is then absent). */
+  /**
+   * `put` for a caller that does not wait: a failure goes to `failed` (the entry is then absent). Only
+   * the first of a run of failures is told (a full disk fails every frame), until a write succeeds.
+   */
   putBehind(
     modelId: string,
     sessionId: string,
@@ -123,9 +138,31 @@ export class EmbeddingCache {
     map: CachedMap,
     failed: (reason: string) => void,
   ): void {
-    this.put(modelId, sessionId, frameIndex, map).catch((error: unknown) =>
-      failed(error instanceof Error ? error.message : String(error)),
+    this.put(modelId, sessionId, frameIndex, map).then(
+      () => (this.writesFailing = false),
+      (error: unknown) => {
+        if (this.writesFailing) return
+        this.writesFailing = true
+        const reason = error instanceof Error ? error.message : String(error)
+        failed(`${reason} (frames that cannot be cached after this one are not reported until one is cached again)`)
+      },
     )
+  }
+
+  /**
+   * Refuses a write that would leave less than the reserve free. Free space is looked up every 10 s
+   * and counted down by what was written in between (a live run writes ~12 MB/s at fp16).
+   */
+  private async keepReserve(bytes: number): Promise<void> {
+    const now = Date.now()
+    if (!this.free || now - this.free.atMs > 10_000) this.free = { bytes: await this.freeBytes(this.root), atMs: now }
+    if (this.free.bytes - bytes < cacheReserveBytes)
+      throw new ConsoleError(
+        'unsupported',
+        `Not cached: ${spaceText(this.free.bytes)} free on the disk of ${this.root}, and the cache leaves the last ${spaceText(cacheReserveBytes)} to recordings and maps.`,
+        { file: this.root },
+      )
+    this.free.bytes -= bytes
   }
 
   /** Resolves when every write started so far has ended, failed or not. */

@@ -47,3 +47,18 @@ export async function livePairImages(
   if (typeof rgb === 'string') return `${topics.rgbTopic}: ${rgb}`
   return { rgb, depth, depthPng }
 }
+
+/** Why a pair does not fit the recording it would join (sizes are fixed by its first pair), or null. */
+export function pairSizeProblem(
+  images: LivePairImages,
+  recording: { camera: { width: number; height: number }; rgbSize: { width: number; height: number } },
+  topics: { rgbTopic: string | null; depthTopic: string | null },
+): string | null {
+  const { rgb, depth } = images
+  const { camera, rgbSize } = recording
+  if (depth.width !== camera.width || depth.height !== camera.height)
+    return `${topics.depthTopic}: depth is ${depth.width}×${depth.height}, but this recording's depth is ${camera.width}×${camera.height}; those frames are not recorded.`
+  if (rgb.width !== rgbSize.width || rgb.height !== rgbSize.height)
+    return `${topics.rgbTopic}: colour is ${rgb.width}×${rgb.height}, but this recording's colour is ${rgbSize.width}×${rgbSize.height}; those frames are not recorded.`
+  return null
+}

@@ -13,6 +13,7 @@ import { journalFileName, journalLine } from '../recordings/frame-journal'
 import { manifestPath, writeAssembledManifest, writeManifest } from '../recordings/session-manifest-file'
 import type { SessionStore, StoredSession } from '../recordings/session-store'
 import { newSessionId } from '../recordings/import/session-id'
+import { diskFullError, isDiskFull } from '../../platform/disk-full'
 
 export interface LiveSessionSpec {
   libraryDir: string
@@ -48,6 +49,8 @@ export class LiveSessionWriter {
   /** The session.json rewrite in progress (frames are appended meanwhile). */
   private manifestWrite: Promise<void> = Promise.resolve()
   private closed = false
+  /** The journal's length after its last complete line. */
+  private journalBytes = 0
 
   private constructor(
     readonly session: StoredSession,
@@ -117,12 +120,20 @@ export class LiveSessionWriter {
       depth: `depth/${pad(index)}.png`,
       worldFromCamera: frame.worldFromCamera,
     }
-    await Promise.all([
-      writeFile(join(dir, entry.rgb), frame.rgb.bytes),
-      writeFile(join(dir, entry.depth), frame.depthPng),
-    ])
-    // One write of one line: the frame exists from here on, for this process and after a crash.
-    await this.journal.write(journalLine(entry))
+    const line = journalLine(entry)
+    try {
+      await Promise.all([
+        writeFile(join(dir, entry.rgb), frame.rgb.bytes),
+        writeFile(join(dir, entry.depth), frame.depthPng),
+      ])
+      // One line, written whole (or failing): the frame exists from here on, for this process and after a crash.
+      await this.journal.writeFile(line)
+    } catch (error) {
+      await this.undo(entry)
+      if (isDiskFull(error)) throw diskFullError(dir, `the recording keeps its ${index} frames`)
+      throw error
+    }
+    this.journalBytes += Buffer.byteLength(line)
     manifest.frames.push(entry)
     if (entry.worldFromCamera) manifest.hasPoses = true
     if (Date.now() - this.lastManifestAt > manifestEveryMs(manifest.frames.length)) {
@@ -131,6 +142,18 @@ export class LiveSessionWriter {
       this.manifestWrite = this.manifestWrite.then(() => this.writeManifestNow()).catch(() => undefined)
     }
     return entry
+  }
+
+  /**
+   * A frame that failed (a full disk, most often) leaves nothing behind: no partial image files, and
+   * no part of its journal line, which would hide every later line from a reader after a crash.
+   */
+  private async undo(entry: SessionFrame): Promise<void> {
+    const { dir } = this.session
+    await Promise.all(
+      [entry.rgb, entry.depth].map((file) => rm(join(dir, file), { force: true }).catch(() => undefined)),
+    )
+    await this.journal.truncate(this.journalBytes).catch(() => undefined)
   }
 
   /** session.json with the frames appended so far, once the journal lines of those frames are on disk. */
@@ -142,15 +165,26 @@ export class LiveSessionWriter {
     await writeAssembledManifest(dir, { ...manifest, frames: manifest.frames.slice(0, frames) })
   }
 
-  /** Writes the final session.json and drops the journal; the session is then a plain one. */
-  async close(): Promise<void> {
+  /**
+   * Writes the final session.json and drops the journal; the session is then a plain one. On a full
+   * disk the journal stays (the session opens with every frame from it) and the note says so.
+   */
+  async close(): Promise<string | null> {
     await this.tail
-    if (this.closed) return
+    if (this.closed) return null
     this.closed = true
     await this.manifestWrite
-    await this.writeManifestNow()
-    await this.journal.close()
-    await rm(join(this.session.dir, journalFileName), { force: true })
+    let note: string | null = null
+    try {
+      await this.writeManifestNow()
+      await this.journal.close()
+      await rm(join(this.session.dir, journalFileName), { force: true })
+    } catch (error) {
+      if (!isDiskFull(error)) throw error
+      await this.journal.close().catch(() => undefined)
+      note = `No space left to rewrite ${manifestPath(this.session.dir)}: the recording's ${this.frameCount} frames are kept in ${journalFileName} beside it, and the session opens with all of them.`
+    }
     this.store?.endLive(this.session.dir)
+    return note
   }
 }

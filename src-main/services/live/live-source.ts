@@ -19,13 +19,14 @@ import type { RosTransformStamped } from '../recordings/import/tf-buffer'
 import { liveIntrinsics, type RosCameraInfo } from './camera-intrinsics'
 import { FoxgloveLink, LinkFailure, type Channel } from './foxglove-link'
 import { LatestFrameScheduler } from './latest-frame-scheduler'
-import { livePairImages } from './live-pair-images'
+import { livePairImages, pairSizeProblem } from './live-pair-images'
 import { LiveSessionWriter } from './live-session-writer'
 import { subscribeLiveTopics, type RosReader } from './live-subscription'
-import { initialLiveStatus } from './live-status'
+import { currentLiveStatus, initialLiveStatus } from './live-status'
 import { listProblem } from './problem-list'
 import { RateMeter } from './rate-meter'
 import { RecordQueue } from './record-queue'
+import { RecordingSpace } from './recording-space'
 import { StampPairer } from './stamp-pairing'
 import { cameraInfoSchemas, tfSchemas } from './topic-choice'
 
@@ -78,6 +79,7 @@ export class LiveSource {
   private readonly scheduler: LatestFrameScheduler<{ sessionId: string; index: number; arrivalMs: number }> | null
   private readonly arrivals = new RateMeter()
   private readonly embeddings = new RateMeter()
+  private readonly space = new RecordingSpace()
   private decoders = new Map<number, RosReader>()
   private serverSessionId: string | null = null
   private lastRecordedSec = Number.NEGATIVE_INFINITY
@@ -107,7 +109,11 @@ export class LiveSource {
             `Recording is ${maxBacklog} frames behind the robot (this computer is slower than the stream): ${refused} frames were not recorded so far.`,
           )
       },
-      onError: (error) => this.problem(`A live frame could not be recorded: ${errorText(error)}`),
+      onError: (error) => {
+        this.state.framesRejected++
+        const full = this.writer && this.space.failed(error, this.writer.session.dir, this.writer.frameCount)
+        this.problem(full || `A live frame could not be recorded: ${errorText(error)}`)
+      },
     })
     this.scheduler = deps.embed
       ? new LatestFrameScheduler(
@@ -144,24 +150,13 @@ export class LiveSource {
   }
 
   status(): LiveStatus {
-    const counts = this.scheduler?.counts
-    const embedded = counts?.finished ?? 0
-    const skipped = counts?.skipped ?? 0
-    return {
-      ...this.state,
-      topics: { ...this.state.topics, tfTopics: [...this.state.topics.tfTopics] },
+    return currentLiveStatus(this.state, {
       framesRecorded: this.writer?.frameCount ?? 0,
       pairing: { toleranceMs: this.options.pairToleranceMs, ...this.pairer.counts },
       arrivalFps: this.arrivals.perSecond(),
-      model: {
-        ...this.state.model,
-        fps: this.embeddings.perSecond(),
-        embedded,
-        skipped,
-        skippedPercent: counts && counts.offered > 0 ? (100 * skipped) / counts.offered : 0,
-      },
-      problems: [...this.state.problems],
-    }
+      modelFps: this.embeddings.perSecond(),
+      scheduled: this.scheduler?.counts ?? null,
+    })
   }
 
   /** Stops the link, writes what is pending and closes the recording. */
@@ -171,7 +166,8 @@ export class LiveSource {
     await this.running
     await this.recording.idle()
     await this.scheduler?.stop()
-    await this.writer?.close()
+    const note = await this.writer?.close()
+    if (note) this.problem(note)
     if (this.state.state !== 'failed') this.state.state = 'stopped'
     this.deps.onChange?.()
     return this.status()
@@ -331,15 +327,8 @@ export class LiveSource {
       this.state.sessionId = this.writer.id
       this.deps.onChange?.()
     }
-    const { camera, rgbSize } = this.writer.session.manifest
-    if (depth.width !== camera.width || depth.height !== camera.height)
-      return this.reject(
-        `${topics.depthTopic}: depth is ${depth.width}×${depth.height}, but this recording's depth is ${camera.width}×${camera.height}; those frames are not recorded.`,
-      )
-    if (rgb.width !== rgbSize.width || rgb.height !== rgbSize.height)
-      return this.reject(
-        `${topics.rgbTopic}: colour is ${rgb.width}×${rgb.height}, but this recording's colour is ${rgbSize.width}×${rgbSize.height}; those frames are not recorded.`,
-      )
+    const sizeProblem = pairSizeProblem(images, this.writer.session.manifest, topics)
+    if (sizeProblem) return this.reject(sizeProblem)
     const worldFromCamera = this.pose(pair.depth.header.frame_id, pair.stampSec)
     const entry = await this.writer.append({
       stamp: pair.depth.header.stamp,
@@ -356,6 +345,9 @@ export class LiveSource {
     if (worldFromCamera) this.state.posedFrames++
     this.deps.onFrame?.(entry, this.writer.id, pair.arrivalMs)
     this.scheduler?.offer({ sessionId: this.writer.id, index: entry.index, arrivalMs: pair.arrivalMs })
+    const space = await this.space.recorded(this.writer.session.dir, rgb.bytes.length + depthPng.length)
+    if (space?.kind === 'low') this.problem(space.text)
+    else if (space) this.tell(space.text)
     if (this.options.maxFrames !== undefined && this.writer.frameCount >= this.options.maxFrames) {
       this.stopping = true
       this.link?.close()
@@ -392,8 +384,13 @@ export class LiveSource {
 
   /** Shows `message` now and keeps it in the list once. */
   private problem(message: string): void {
-    this.state.message = message
     listProblem(this.state.problems, message)
+    this.tell(message)
+  }
+
+  /** Shows `message` now (news, not a problem to keep). */
+  private tell(message: string): void {
+    this.state.message = message
     this.deps.onChange?.()
   }
 }

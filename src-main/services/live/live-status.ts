@@ -1,5 +1,6 @@
-/** A live link's status before it has connected (live-source.ts keeps it current). */
+/** A live link's status: before it has connected, and as live-source.ts tells it (a copy). */
 import type { LiveConnectOptions, LiveStatus } from '../../contract'
+import type { SchedulerCounts } from './latest-frame-scheduler'
 
 export function initialLiveStatus(
   options: LiveConnectOptions,
@@ -36,5 +37,36 @@ export function initialLiveStatus(
     message: null,
     problems: [],
     startedAt: now.toISOString(),
+  }
+}
+
+/** The status with the running counts and rates filled in; a copy the caller may keep. */
+export function currentLiveStatus(
+  state: LiveStatus,
+  now: {
+    framesRecorded: number
+    pairing: LiveStatus['pairing']
+    arrivalFps: number
+    modelFps: number
+    scheduled: SchedulerCounts | null
+  },
+): LiveStatus {
+  const embedded = now.scheduled?.finished ?? 0
+  const skipped = now.scheduled?.skipped ?? 0
+  const offered = now.scheduled?.offered ?? 0
+  return {
+    ...state,
+    topics: { ...state.topics, tfTopics: [...state.topics.tfTopics] },
+    framesRecorded: now.framesRecorded,
+    pairing: now.pairing,
+    arrivalFps: now.arrivalFps,
+    model: {
+      ...state.model,
+      fps: now.modelFps,
+      embedded,
+      skipped,
+      skippedPercent: offered > 0 ? (100 * skipped) / offered : 0,
+    },
+    problems: [...state.problems],
   }
 }

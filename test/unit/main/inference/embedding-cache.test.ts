@@ -1,9 +1,10 @@
 import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   EmbeddingCache,
+  cacheReserveBytes,
   decodeEntry,
   encodeEntry,
   type CachedMap,
@@ -142,5 +143,56 @@ describe('embedding cache', () => {
     const read = cache.get('m', 's', 0)
     await expect(put).rejects.toThrow()
     expect(await read).toBeNull()
+  })
+
+  it('tells the first of a run of failed background writes, and again after one succeeded', async () => {
+    const root = tempDir()
+    const cache = new EmbeddingCache(root, 100 * entryBytes, () => undefined)
+    // Session "s" cannot be written: where its folder would be, there is a file.
+    await cache.put('m', 'other', 0, map(0))
+    writeFileSync(join(root, 'embeddings', 'm', 's'), 'not a folder')
+    const told: string[] = []
+    for (let k = 0; k < 5; k++) cache.putBehind('m', 's', k, map(k), (reason) => told.push(reason))
+    await cache.idle()
+    expect(told).toHaveLength(1)
+    expect(told[0]).toMatch(/not reported until one is cached again/)
+    cache.putBehind('m', 'other', 1, map(1), (reason) => told.push(reason))
+    await cache.idle()
+    cache.putBehind('m', 's', 9, map(9), (reason) => told.push(reason))
+    await cache.idle()
+    expect(told).toHaveLength(2)
+    expect(await cache.has('m', 'other', 1)).toBe(true)
+  })
+
+  it('leaves the last GB of the disk to recordings, counting its own writes between lookups', async () => {
+    let free = cacheReserveBytes + 2.5 * entryBytes
+    const lookups: string[] = []
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const cache = new EmbeddingCache(
+        tempDir(),
+        100 * entryBytes,
+        () => undefined,
+        async (dir) => {
+          lookups.push(dir)
+          return free
+        },
+      )
+      await cache.put('m', 's', 0, map(0))
+      await cache.put('m', 's', 1, map(1))
+      await expect(cache.put('m', 's', 2, map(2))).rejects.toThrow(
+        /^Not cached: 1\.0 GB free on the disk of .*embeddings, and the cache leaves the last 1\.0 GB to recordings and maps\.$/,
+      )
+      expect(await cache.has('m', 's', 2)).toBe(false)
+      expect(lookups).toHaveLength(1)
+      // Space was freed; the next lookup (10 s on) sees it.
+      free = cacheReserveBytes + 100 * entryBytes
+      vi.setSystemTime(Date.now() + 11_000)
+      await cache.put('m', 's', 2, map(2))
+      expect(lookups).toHaveLength(2)
+      expect(await cache.counts()).toEqual({ bytes: 3 * entryBytes, entries: 3 })
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -2,10 +2,11 @@
  * The live link end to end in Node: the simulator publishes a recording (the demo, and a real one
  * from ../shared/data), the live service records it; the simulator is killed and restarted mid-way.
  * The recorded session must equal the published frames: count, order, pixels and poses, one
- * session throughout, no complete frame lost.
+ * session throughout, no complete frame lost. On a full disk the pairs that do not fit are dropped,
+ * counted and said once, and the rest are recorded in order.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { decode } from 'fast-png'
@@ -254,4 +255,36 @@ describe('live link: bad input', () => {
       ),
     ])
   })
+})
+
+describe('live link: a full disk', () => {
+  it.skipIf(!existsSync('/dev/full'))(
+    'drops the pairs that do not fit, says so in one line, and records the rest in order',
+    { timeout: 60_000 },
+    async () => {
+      const r = rig()
+      const demo = await r.store.get('demo-apartment')
+      const simulator = await simulate(r, demo, 0, 2, { frameRange: { start: 0, end: 40 } })
+      await r.live.connect({ url: simulator.url })
+      const status = (): LiveStatus => r.live.current()!.status()
+      await until('5 frames', () => status().framesRecorded >= 5)
+      // The next frames' colour files land on the kernel's always-full device: each link fails one write.
+      const dir = (await r.store.get(status().sessionId!)).dir
+      const at = status().framesRecorded + 3
+      for (let k = at; k < at + 4; k++)
+        symlinkSync('/dev/full', join(dir, 'rgb', `${k.toString().padStart(6, '0')}.jpg`))
+      await simulator.finished()
+      await sleep(1000)
+      const final = (await r.live.stop())!
+      expect(final.framesRejected).toBe(4)
+      expect(final.framesRecorded + final.framesRejected).toBe(final.pairing.paired)
+      const full = final.problems.filter((p) => p.startsWith('No space left'))
+      expect(full).toEqual([
+        expect.stringMatching(/\(.*dve-live-link-.*\): it keeps its \d+ frames; 4 frames were not recorded so far\./),
+      ])
+      const indices = await expectSameFrames(r, final.sessionId!, demo)
+      expect(indices.every((i, k) => k === 0 || i > indices[k - 1]!)).toBe(true)
+      expect(indices.at(-1)! - indices[0]! + 1 - indices.length).toBe(4)
+    },
+  )
 })
