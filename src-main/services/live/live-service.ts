@@ -17,6 +17,7 @@ import {
 import type { EventBus } from '../event-bus'
 import type { Logger } from '../logger'
 import type { SessionStore } from '../recordings/session-store'
+import { isDiskFull } from '../../platform/disk-full'
 import { FoxgloveLink, LinkFailure } from './foxglove-link'
 import { LiveSource, type LiveSourceDeps } from './live-source'
 import { suggestTopics } from './topic-choice'
@@ -208,9 +209,13 @@ export class LiveService implements ServiceApi<Spec> {
   }
 
   private mapWarning(error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error)
     this.deps.logger.warn(
       'live',
-      `The live map did not grow: ${error instanceof Error ? error.message : String(error)}`,
+      // The fused frames stay in the map's memory; only its save failed, and the next one retries.
+      isDiskFull(error)
+        ? `The live map could not be saved: ${reason} It goes on in memory and is saved at a later step.`
+        : `The live map did not grow: ${reason}`,
     )
   }
 }

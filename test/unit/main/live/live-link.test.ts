@@ -14,6 +14,7 @@ import type { LiveStatus } from '../../../../src-main/contract'
 import { EventBus } from '../../../../src-main/services/event-bus'
 import { Logger } from '../../../../src-main/services/logger'
 import { LiveService } from '../../../../src-main/services/live/live-service'
+import { diskFullError } from '../../../../src-main/platform/disk-full'
 import { RobotSimulator, type SimulatorOptions } from '../../../../src-main/services/live/robot-simulator'
 import { rosStamp } from '../../../../src-main/services/live/ros2-schemas'
 import { SessionStore, type StoredSession } from '../../../../src-main/services/recordings/session-store'
@@ -36,6 +37,7 @@ interface Rig {
   store: SessionStore
   reader: SessionFrameReader
   live: LiveService
+  logger: Logger
   statuses: LiveStatus[]
   /** The live map's steps and end, as `grow <session>` / `end <session>`. */
   mapCalls: string[]
@@ -48,10 +50,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined)
 })
 
-function rig(): Rig {
+function rig(growMap?: () => Promise<void>): Rig {
   const library = mkdtempSync(join(tmpdir(), 'dve-live-link-'))
   const store = new SessionStore(library, [demoDir])
   const events = new EventBus()
+  const logger = new Logger(events, null)
   const statuses: LiveStatus[] = []
   const mapCalls: string[] = []
   events.subscribe((name, payload) => name === 'live' && statuses.push(payload as LiveStatus))
@@ -60,16 +63,20 @@ function rig(): Rig {
     libraryDir: library,
     store,
     events,
-    logger: new Logger(events, null),
+    logger,
     embedder: () => null,
     liveMap: {
-      grow: async (sessionId) => void mapCalls.push(`grow ${sessionId}`),
+      grow: async (sessionId) => {
+        mapCalls.push(`grow ${sessionId}`)
+        await growMap?.()
+      },
       end: async (sessionId) => void mapCalls.push(`end ${sessionId}`),
     },
     mapEveryMs: 300,
   })
   cleanups.push(() => live.dispose())
-  return { library, store, reader: new SessionFrameReader(store), live, statuses, mapCalls, published: new Map() }
+  const reader = new SessionFrameReader(store)
+  return { library, store, reader, live, logger, statuses, mapCalls, published: new Map() }
 }
 
 async function simulate(
@@ -287,4 +294,23 @@ describe('live link: a full disk', () => {
       expect(indices.at(-1)! - indices[0]! + 1 - indices.length).toBe(4)
     },
   )
+
+  it('says the live map could not be saved, not that it did not grow, when its save finds the disk full', async () => {
+    const r = rig(async () => {
+      throw diskFullError('/library/maps/x/map.bin', 'the previous version of the file (if any) is kept')
+    })
+    const simulator = await simulate(r, await r.store.get('demo-apartment'), 0, 2, {
+      frameRange: { start: 0, end: 10 },
+    })
+    await r.live.connect({ url: simulator.url })
+    const warnings = (): string[] =>
+      r.logger
+        .recent()
+        .filter((l) => l.source === 'live' && l.level === 'warn')
+        .map((l) => l.message)
+    await until('a map step', () => warnings().length > 0, 20_000)
+    expect(warnings()[0]).toMatch(
+      /^The live map could not be saved: No space left .*map\.bin;.* It goes on in memory and is saved at a later step\.$/,
+    )
+  })
 })
