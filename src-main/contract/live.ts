@@ -49,6 +49,8 @@ export interface LiveTopicListing {
   topics: LiveTopic[]
   /** The topics chosen when none are given (null where no topic fits). */
   suggested: { rgbTopic: string | null; depthTopic: string | null; cameraInfoTopic: string | null; tfTopics: string[] }
+  /** Where the recording will be written, the free space there (null when unreadable), and a warning when it is nearly full. */
+  recordsTo: { dir: string; freeBytes: number | null; warning: string | null }
 }
 
 export const liveStates = ['connecting', 'live', 'reconnecting', 'stopped', 'failed'] as const

@@ -113,6 +113,10 @@ describe.skipIf(skip !== '')('live robot link in the UI', () => {
       expect(await page.getByTestId('live-info-topic').inputValue()).toBe(
         '/camera/camera/aligned_depth_to_color/camera_info',
       )
+      // Where the recording goes and the room there, before connecting.
+      expect(await page.getByTestId('live-records-to').textContent()).toMatch(
+        /Records into the library · [\d.]+ [KMGT]?B free/,
+      )
       await page.getByTestId('live-name').fill('Demo robot')
       await page.screenshot({ path: join(shots, 'live-connect.png') })
       await page.getByTestId('live-connect-button').click()

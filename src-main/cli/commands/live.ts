@@ -1,7 +1,8 @@
 import type { Command } from 'commander'
-import { ConsoleError, type LiveStatus } from '../../contract'
+import { ConsoleError, type LiveStatus, type LiveTopicListing } from '../../contract'
 import type { CliContext } from '../cli-context'
 import { sameReason } from '../../services/live/problem-list'
+import { spaceText } from '../../platform/free-space'
 
 interface LiveOptions {
   rgb?: string
@@ -22,6 +23,11 @@ const positive = (value: string | undefined, flag: string): number | undefined =
   const n = Number(value)
   if (!(n > 0)) throw new ConsoleError('invalid_input', `dve live: ${flag} must be a positive number (got "${value}").`)
   return n
+}
+
+function recordsToLine(to: LiveTopicListing['recordsTo']): string {
+  const free = to.freeBytes === null ? 'free space unknown' : `${spaceText(to.freeBytes)} free`
+  return `Records into ${to.dir} (${free})${to.warning ? `\n! ${to.warning}` : ''}`
 }
 
 export function statusLine(s: LiveStatus): string {
@@ -65,6 +71,7 @@ export function registerLiveCommand(program: Command, ctx: CliContext): void {
           ctx.out(
             `Chosen: colour ${listing.suggested.rgbTopic ?? '—'}, depth ${listing.suggested.depthTopic ?? '—'}, CameraInfo ${listing.suggested.cameraInfoTopic ?? '—'}, tf ${listing.suggested.tfTopics.join(', ') || '—'}`,
           )
+          ctx.out(recordsToLine(listing.recordsTo))
           return
         }
         let last = ''

@@ -20,6 +20,7 @@ import type { SessionStore } from '../recordings/session-store'
 import { isDiskFull } from '../../platform/disk-full'
 import { FoxgloveLink, LinkFailure } from './foxglove-link'
 import { LiveSource, type LiveSourceDeps } from './live-source'
+import { recordingRoom } from './recording-space'
 import { suggestTopics } from './topic-choice'
 
 type Spec = typeof liveSpec
@@ -85,6 +86,7 @@ export class LiveService implements ServiceApi<Spec> {
         serverName: link.serverInfo.name,
         topics,
         suggested: suggestTopics(topics),
+        recordsTo: await recordingRoom(this.deps.libraryDir),
       }
     } finally {
       link.close()

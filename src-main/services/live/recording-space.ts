@@ -5,6 +5,7 @@
  * fit are not recorded; recording resumes by itself once frames fit again. (The embedding cache leaves
  * the last GB of a disk to recordings: embedding-cache.ts.)
  */
+import type { LiveTopicListing } from '../../contract'
 import { isDiskFull } from '../../platform/disk-full'
 import { freeBytesAt, spaceText } from '../../platform/free-space'
 
@@ -30,6 +31,19 @@ export function lowSpaceWarning(dir: string, freeBytes: number, bytesPerSec: num
   if (freeBytes >= warnBelowBytes && secondsLeft >= warnBelowSec) return null
   const time = Number.isFinite(secondsLeft) ? `, ${minutesText(secondsLeft)} of recording at the current rate` : ''
   return `The disk that holds this recording (${dir}) is nearly full: ${spaceText(freeBytes)} left${time}. Free some space, or stop the recording.`
+}
+
+/** Where a new live recording goes and the room there, told before connecting. */
+export async function recordingRoom(
+  libraryDir: string,
+  freeBytesOf: (dir: string) => Promise<number> = freeBytesAt,
+): Promise<LiveTopicListing['recordsTo']> {
+  const freeBytes = await freeBytesOf(libraryDir).catch(() => null)
+  const warning =
+    freeBytes !== null && freeBytes < warnBelowBytes
+      ? `Only ${spaceText(freeBytes)} free where recordings go (${libraryDir}): at 30 frames a second a recording fills that in minutes. Free some space first.`
+      : null
+  return { dir: libraryDir, freeBytes, warning }
 }
 
 export function diskFullMessage(dir: string, framesKept: number, framesLost: number): string {

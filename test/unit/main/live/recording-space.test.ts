@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { lowSpaceWarning, RecordingSpace } from '../../../../src-main/services/live/recording-space'
+import { lowSpaceWarning, recordingRoom, RecordingSpace } from '../../../../src-main/services/live/recording-space'
 import { freeBytesAt } from '../../../../src-main/platform/free-space'
 import { listProblem } from '../../../../src-main/services/live/problem-list'
 import { diskFullError } from '../../../../src-main/platform/disk-full'
@@ -58,8 +58,21 @@ describe('recording space', () => {
     expect(looked).toHaveLength(2)
   })
 
-  it('reads the free space of a real folder', async () => {
-    expect(await freeBytesAt(mkdtempSync(join(tmpdir(), 'dve-space-')))).toBeGreaterThan(0)
+  it('reads the free space of a real folder, or of its nearest parent before it exists', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dve-space-'))
+    expect(await freeBytesAt(dir)).toBeGreaterThan(0)
+    expect(await freeBytesAt(join(dir, 'sessions', 'not-yet'))).toBeGreaterThan(0)
+  })
+
+  it('tells before connecting where the recording goes and whether there is room', async () => {
+    expect(await recordingRoom('/lib', async () => 20 * GB)).toEqual({ dir: '/lib', freeBytes: 20 * GB, warning: null })
+    expect((await recordingRoom('/lib', async () => 300 * MB)).warning).toBe(
+      'Only 300 MB free where recordings go (/lib): at 30 frames a second a recording fills that in minutes. Free some space first.',
+    )
+    const unreadable = await recordingRoom('/lib', async () => {
+      throw new Error('EACCES')
+    })
+    expect(unreadable).toEqual({ dir: '/lib', freeBytes: null, warning: null })
   })
 
   it('counts the frames a full disk lost, in one problem line, and says when recording resumed', async () => {
