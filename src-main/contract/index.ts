@@ -1,6 +1,7 @@
 export * from './rpc'
 export * from './errors'
 export * from './display-name'
+export * from './byte-size'
 export * from './wire'
 export * from './events'
 export * from './resources'

@@ -1,4 +1,4 @@
-/** Free disk space where a folder is (or would be, before it exists), and how to say it. */
+/** Free disk space where a folder is (or would be, before it exists). */
 import { statfs } from 'node:fs/promises'
 import { dirname } from 'node:path'
 
@@ -12,9 +12,4 @@ export async function freeBytesAt(path: string): Promise<number> {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw error
     }
   }
-}
-
-/** "1.5 GB", "400 MB". */
-export function spaceText(bytes: number): string {
-  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GB` : `${Math.round(bytes / 2 ** 20)} MB`
 }

@@ -8,13 +8,4 @@ export function formatDuration(seconds: number): string {
   return `${m}:${String(s % 60).padStart(2, '0')}`
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${value.toFixed(value < 10 && unit > 0 ? 1 : 0)} ${units[unit]}`
-}
+export { formatBytes } from '@contract'

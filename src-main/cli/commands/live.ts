@@ -1,8 +1,7 @@
 import type { Command } from 'commander'
-import { ConsoleError, type LiveStatus, type LiveTopicListing } from '../../contract'
+import { ConsoleError, formatBytes, type LiveStatus, type LiveTopicListing } from '../../contract'
 import type { CliContext } from '../cli-context'
 import { sameReason } from '../../services/live/problem-list'
-import { spaceText } from '../../platform/free-space'
 
 interface LiveOptions {
   rgb?: string
@@ -26,7 +25,7 @@ const positive = (value: string | undefined, flag: string): number | undefined =
 }
 
 function recordsToLine(to: LiveTopicListing['recordsTo']): string {
-  const free = to.freeBytes === null ? 'free space unknown' : `${spaceText(to.freeBytes)} free`
+  const free = to.freeBytes === null ? 'free space unknown' : `${formatBytes(to.freeBytes)} free`
   return `Records into ${to.dir} (${free})${to.warning ? `\n! ${to.warning}` : ''}`
 }
 

@@ -8,10 +8,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { executionProviders, type ExecutionProviderName } from '../../contract'
+import { executionProviders, formatBytes, type ExecutionProviderName } from '../../contract'
 import { cacheReserveBytes } from '../inference/embedding-cache'
 import { engineCacheFor, planProviders, type ProviderHost } from '../inference/provider-options'
-import { freeBytesAt, spaceText } from '../../platform/free-space'
+import { freeBytesAt } from '../../platform/free-space'
 import { scoreGraphBytes } from '../inference/score-graph'
 import type { InferenceWorkerClient } from '../inference/worker-client'
 
@@ -225,7 +225,7 @@ function chromiumFinding(path: string): Finding {
 
 async function diskFinding(cacheDir: string, budgetBytes: number): Promise<Finding> {
   const free = await freeBytesAt(cacheDir)
-  const detail = `${spaceText(free)} free at ${cacheDir}; cache budget ${spaceText(budgetBytes)}, and the cache leaves the last ${spaceText(cacheReserveBytes)} to recordings`
+  const detail = `${formatBytes(free)} free at ${cacheDir}; cache budget ${formatBytes(budgetBytes)}, and the cache leaves the last ${formatBytes(cacheReserveBytes)} to recordings`
   return free >= budgetBytes + cacheReserveBytes
     ? { area: 'disk for caches', level: 'ok', detail, action: '' }
     : {

@@ -8,9 +8,9 @@
  */
 import { readdir, readFile, rm, stat, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ConsoleError } from '../../contract'
+import { ConsoleError, formatBytes } from '../../contract'
 import { writeFileAtomic } from '../../platform/atomic-write'
-import { freeBytesAt, spaceText } from '../../platform/free-space'
+import { freeBytesAt } from '../../platform/free-space'
 
 /** Free disk space the cache never writes into. */
 export const cacheReserveBytes = 2 ** 30
@@ -159,7 +159,7 @@ export class EmbeddingCache {
     if (this.free.bytes - bytes < cacheReserveBytes)
       throw new ConsoleError(
         'unsupported',
-        `Not cached: ${spaceText(this.free.bytes)} free on the disk of ${this.root}, and the cache leaves the last ${spaceText(cacheReserveBytes)} to recordings and maps.`,
+        `Not cached: ${formatBytes(this.free.bytes)} free on the disk of ${this.root}, and the cache leaves the last ${formatBytes(cacheReserveBytes)} to recordings and maps.`,
         { file: this.root },
       )
     this.free.bytes -= bytes

@@ -5,9 +5,9 @@
  * fit are not recorded; recording resumes by itself once frames fit again. (The embedding cache leaves
  * the last GB of a disk to recordings: embedding-cache.ts.)
  */
-import type { LiveTopicListing } from '../../contract'
+import { formatBytes, type LiveTopicListing } from '../../contract'
 import { isDiskFull } from '../../platform/disk-full'
-import { freeBytesAt, spaceText } from '../../platform/free-space'
+import { freeBytesAt } from '../../platform/free-space'
 
 /** Free space is looked up at most this often while recording. */
 const checkEveryMs = 10_000
@@ -30,7 +30,7 @@ export function lowSpaceWarning(dir: string, freeBytes: number, bytesPerSec: num
   const secondsLeft = bytesPerSec > 0 ? freeBytes / bytesPerSec : Number.POSITIVE_INFINITY
   if (freeBytes >= warnBelowBytes && secondsLeft >= warnBelowSec) return null
   const time = Number.isFinite(secondsLeft) ? `, ${minutesText(secondsLeft)} of recording at the current rate` : ''
-  return `The disk that holds this recording (${dir}) is nearly full: ${spaceText(freeBytes)} left${time}. Free some space, or stop the recording.`
+  return `The disk that holds this recording (${dir}) is nearly full: ${formatBytes(freeBytes)} left${time}. Free some space, or stop the recording.`
 }
 
 /** Where a new live recording goes and the room there, told before connecting. */
@@ -41,7 +41,7 @@ export async function recordingRoom(
   const freeBytes = await freeBytesOf(libraryDir).catch(() => null)
   const warning =
     freeBytes !== null && freeBytes < warnBelowBytes
-      ? `Only ${spaceText(freeBytes)} free where recordings go (${libraryDir}): at 30 frames a second a recording fills that in minutes. Free some space first.`
+      ? `Only ${formatBytes(freeBytes)} free where recordings go (${libraryDir}): at 30 frames a second a recording fills that in minutes. Free some space first.`
       : null
   return { dir: libraryDir, freeBytes, warning }
 }
