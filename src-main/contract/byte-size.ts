@@ -9,3 +9,8 @@ export function formatBytes(bytes: number): string {
   }
   return `${value.toFixed(value < 10 && unit > 0 ? 1 : 0)} ${units[unit]}`
 }
+
+/** "26 GB free", or that it could not be read. */
+export function freeSpaceText(freeBytes: number | null): string {
+  return freeBytes === null ? 'free space unknown' : `${formatBytes(freeBytes)} free`
+}

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { ConsoleError, formatBytes, type LiveStatus, type LiveTopicListing } from '../../contract'
+import { ConsoleError, freeSpaceText, type LiveStatus, type LiveTopicListing } from '../../contract'
 import type { CliContext } from '../cli-context'
 import { sameReason } from '../../services/live/problem-list'
 
@@ -25,8 +25,7 @@ const positive = (value: string | undefined, flag: string): number | undefined =
 }
 
 function recordsToLine(to: LiveTopicListing['recordsTo']): string {
-  const free = to.freeBytes === null ? 'free space unknown' : `${formatBytes(to.freeBytes)} free`
-  return `Records into ${to.dir} (${free})${to.warning ? `\n! ${to.warning}` : ''}`
+  return `Records into ${to.dir} (${freeSpaceText(to.freeBytes)})${to.warning ? `\n! ${to.warning}` : ''}`
 }
 
 export function statusLine(s: LiveStatus): string {
