@@ -234,6 +234,9 @@ export interface RelevancyCalibration {
   f1: number
   precision: number
   recall: number
+  /** Every class shown should pass in at least this share of its frames; false: no threshold managed it. */
+  classRecallFloor: number
+  floorMet: boolean
   classes: Array<{
     name: string
     present: boolean

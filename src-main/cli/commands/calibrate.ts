@@ -34,10 +34,17 @@ function printCalibration(ctx: CliContext, result: RelevancyCalibration): void {
   ctx.out(
     `  per-frame F1 ${result.f1.toFixed(3)}, precision ${result.precision.toFixed(3)}, recall ${result.recall.toFixed(3)} over every (class, frame) pair`,
   )
+  const floor = percent(result.classRecallFloor).trim()
+  ctx.out(
+    result.floorMet
+      ? `  every class shown passes in at least ${floor} of its frames`
+      : `  no threshold lets every class shown pass in ${floor} of its frames: the best F1 of all is taken, the classes marked < are rarely found`,
+  )
   ctx.out('  class              shown  precision  recall  peak where absent')
   for (const c of result.classes) {
+    const under = c.recall !== null && c.recall < result.classRecallFloor ? ' <' : '  '
     ctx.out(
-      `  ${c.name.padEnd(18)} ${c.present ? 'yes' : ' no'}    ${percent(c.precision)}     ${percent(c.recall)}   ${c.peakWhereAbsent.toFixed(2)}`,
+      `  ${c.name.padEnd(18)} ${c.present ? 'yes' : ' no'}    ${percent(c.precision)}   ${under}${percent(c.recall)}   ${c.peakWhereAbsent.toFixed(2)}`,
     )
   }
   ctx.out(
