@@ -42,14 +42,14 @@ for schedule in "--steps 3000 --stop-at 314" "--steps 1800"; do
   $N $PY -m dvedemo.train_student --data work/train-v2 --out work/student-v2 --init work/student/final.pt \
     $schedule --lr 3e-4 --class-balance 0.5 --resume
 done
-# Each later version continues the one before on apartments no earlier set held:
-#   continue_student <version> <scenes> <first scene> <steps> <peak lr>   (class balance 0.75)
+# Each later version continues an earlier one (by default the one before) on apartments no earlier set held:
+#   continue_student <version> <scenes> <first scene> <steps> <peak lr> [class balance, 0.75] [from version]
 continue_student() {
-  local v=$1 scenes=$2 first=$3 steps=$4 lr=$5
+  local v=$1 scenes=$2 first=$3 steps=$4 lr=$5 balance=${6:-0.75} from=${7:-$(($1 - 1))}
   [ -f "work/train-v$v/meta.json" ] || $N $PY -m dvedemo.dataset --split train --scenes "$scenes" --first "$first" \
     --views 4 --out "work/train-v$v"
   $N $PY -m dvedemo.train_student --data "work/train-v$v" --out "work/student-v$v" \
-    --init "work/student-v$((v - 1))/final.pt" --steps "$steps" --lr "$lr" --class-balance 0.75 --resume
+    --init "work/student-v$from/final.pt" --steps "$steps" --lr "$lr" --class-balance "$balance" --resume
 }
 # v3 (shipped 2026-12-06 until v4, CPU): scenes 2400-4399 from v2's weights (the shipped run: from v2
 # rebuilt from its image.onnx by dvedemo.recover_student, pixel cosine 0.99999; here from v2's
@@ -63,11 +63,15 @@ continue_student 5 1500 6400 1200 2e-4
 continue_student 6 1500 7900 1200 2e-4
 # v7 (shipped 2026-12-06 until v8, CPU): scenes 9400-10899. 27 min on the 2-core box at nice 10.
 continue_student 7 1500 9400 1200 2e-4
-# v8 (shipped since 2026-12-06, CPU): scenes 10900-12399. 20 min on the idle 2-core box.
+# v8 (shipped 2026-12-06 until v10, CPU): scenes 10900-12399. 20 min on the idle 2-core box.
 continue_student 8 1500 10900 1200 2e-4
+# (v9, scenes 12400-13899 from v8, was not shipped: models/training/README.md.)
+# v10 (shipped since 2026-12-07, CPU): scenes 13900-15399 from v8, class balance 1.0. The shipped run
+# started from v8 rebuilt from its image.onnx (recover_student, pixel cosine 0.99994). 50 min at nice 10.
+continue_student 10 1500 13900 1200 2e-4 1.0 8
 mkdir -p ../demo ../../resources
 $N $PY ../tools/export_text_tower.py --model work/text/hf --out ../demo > work/text_block.json
-$N $PY -m dvedemo.export_image --ckpt work/student-v8/final.pt --out ../demo/image.onnx
+$N $PY -m dvedemo.export_image --ckpt work/student-v10/final.pt --out ../demo/image.onnx
 $N $PY -m dvedemo.pack --pack ../demo
 $N $PY -m dvedemo.recording --out ../../resources/demo-recording --plan v2
-$N $PY -m dvedemo.evaluate --pack ../demo --train work/train-v8 --train-frames 1200
+$N $PY -m dvedemo.evaluate --pack ../demo --train work/train-v10 --train-frames 1200
