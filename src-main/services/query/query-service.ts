@@ -260,8 +260,8 @@ export class QueryService implements ServiceApi<typeof querySpec> {
         'unsupported',
         "Calibration needs the pack's class set with text vectors (its vocabulary).",
       )
+    const fractions = await labelFractions(frames, manifest, vocabulary.names)
     const index = await this.sessionIndexes().ensure(sessionId, this.deps.scoring.modelId())
-    const fractions = await labelFractions(frames, manifest)
     const evidence = []
     for (const name of vocabulary.names) {
       const scored = await this.deps.scoring.prepareText(name, { threshold: null, temperature: null })
