@@ -66,12 +66,16 @@ continue_student 7 1500 9400 1200 2e-4
 # v8 (shipped 2026-12-06 until v10, CPU): scenes 10900-12399. 20 min on the idle 2-core box.
 continue_student 8 1500 10900 1200 2e-4
 # (v9, scenes 12400-13899 from v8, was not shipped: models/training/README.md.)
-# v10 (shipped since 2026-12-07, CPU): scenes 13900-15399 from v8, class balance 1.0. The shipped run
-# started from v8 rebuilt from its image.onnx (recover_student, pixel cosine 0.99994). 50 min at nice 10.
+# v10 (shipped 2026-12-07 until v11, CPU): scenes 13900-15399 from v8, class balance 1.0. The shipped
+# run started from v8 rebuilt from its image.onnx (recover_student, pixel cosine 0.99994). 50 min at nice 10.
 continue_student 10 1500 13900 1200 2e-4 1.0 8
+# v11 (shipped since 2026-12-07, CPU): v10 once more over v10's frames (other batches: seed 1), a
+# 1000-step schedule from 1.5e-4. 56 min on the 2-core box at nice 10.
+$N $PY -m dvedemo.train_student --data work/train-v10 --out work/student-v11 --init work/student-v10/final.pt \
+  --steps 1000 --lr 1.5e-4 --class-balance 1.0 --seed 1 --resume
 mkdir -p ../demo ../../resources
 $N $PY ../tools/export_text_tower.py --model work/text/hf --out ../demo > work/text_block.json
-$N $PY -m dvedemo.export_image --ckpt work/student-v10/final.pt --out ../demo/image.onnx
+$N $PY -m dvedemo.export_image --ckpt work/student-v11/final.pt --out ../demo/image.onnx
 $N $PY -m dvedemo.pack --pack ../demo
 $N $PY -m dvedemo.recording --out ../../resources/demo-recording --plan v2
 $N $PY -m dvedemo.evaluate --pack ../demo --train work/train-v10 --train-frames 1200
