@@ -54,19 +54,15 @@ export function calibrateThreshold(evidence: ClassEvidence[]): Calibration {
     const recall = total.tp + total.fn > 0 ? total.tp / (total.tp + total.fn) : 1
     const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0
     const floorMet = perClass.every((k) => k.tp + k.fn === 0 || k.tp / (k.tp + k.fn) >= classRecallFloor)
-    return { threshold, f1, precision, recall, floorMet }
+    return { threshold, f1, precision, recall, floorMet, perClass }
   })
   const pool = scored.some((s) => s.floorMet) ? scored.filter((s) => s.floorMet) : scored
-  const chosen = pool.reduce((best, s) => (s.f1 > best.f1 ? s : best))
+  const { perClass, ...chosen } = pool.reduce((best, s) => (s.f1 > best.f1 ? s : best))
   return {
-    threshold: chosen.threshold,
-    f1: chosen.f1,
-    precision: chosen.precision,
-    recall: chosen.recall,
+    ...chosen,
     classRecallFloor,
-    floorMet: chosen.floorMet,
-    classes: evidence.map((c) => {
-      const { tp, fp, fn, peakWhereAbsent } = counts(c, chosen.threshold)
+    classes: evidence.map((c, i) => {
+      const { tp, fp, fn, peakWhereAbsent } = perClass[i]!
       return {
         name: c.name,
         present: c.truth.some((t) => t === true),
