@@ -3,8 +3,9 @@
 // (frames, decoded images), and under glibc's moving threshold they stayed in malloc arenas instead of
 // going back to the system (docs/LIVE.md, "Memory on the robot"). A GLIBC_TUNABLES the user set is kept.
 import { spawn } from 'node:child_process'
+import { fixedMmapThreshold } from '../platform/malloc-threshold.mjs'
 
-export const fixedMmapThreshold = 'glibc.malloc.mmap_threshold=131072'
+export { fixedMmapThreshold }
 
 /** The host's environment, or null when it is this process's own (then the host can run in this process). */
 export function consoleHostEnv(env = process.env, platform = process.platform) {

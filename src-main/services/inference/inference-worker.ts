@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks'
 import * as ort from 'onnxruntime-node'
 import { ConsoleError } from '../../contract'
+import { decodeHalf } from '../float16'
 import { allowHeapGrowthForFrameStreams } from '../../platform/heap-growth'
 import { parentChannel } from '../../platform/native-process'
 import { OrtProbeMath } from '../classes/ort-probe-math'
@@ -18,7 +19,7 @@ import { createGraphSession, createModelSession } from './ort-sessions'
 import { outputGraphBytes, outputGraphNames, poolFactor } from './output-graph'
 import { pcaAxes, projectionsToRgb } from './pca-projection'
 import { floatFeeds, preprocessFrame } from './preprocess'
-import { classGraphBytes, headNames, scoreGraphBytes } from './score-graph'
+import { classGraphBytes, headNames, scoreGraphBytes, type EmbeddingsElement } from './score-graph'
 import type {
   EmbeddingMapData,
   ModelRequest,
@@ -38,8 +39,9 @@ const parent = parentChannel(() => {
 })
 
 const sessions = new Map<string, ort.InferenceSession>()
-let scoreSession: Promise<ort.InferenceSession> | null = null
-let classSession: Promise<ort.InferenceSession> | null = null
+/** The heads' sessions by how the map's values are stored. */
+const scoreSessions: Partial<Record<EmbeddingsElement, Promise<ort.InferenceSession>>> = {}
+const classSessions: Partial<Record<EmbeddingsElement, Promise<ort.InferenceSession>>> = {}
 /** Output layout sessions by pooling factor. */
 const layoutSessions: Record<number, Promise<ort.InferenceSession>> = {}
 let probeMath: Promise<OrtProbeMath> | null = null
@@ -122,11 +124,11 @@ async function embedImage(request: Extract<WorkerRequest, { kind: 'embedImage' }
   layoutSessions[factor] ??= createGraphSession(outputGraphBytes(factor))
   const laidOut = await (await layoutSessions[factor]).run({ [outputGraphNames.raw]: output })
   output.dispose()
-  const mapTensor = laidOut[outputGraphNames.map] as ort.Tensor
-  const [, height, width] = mapTensor.dims as [number, number, number, number]
+  const halvesTensor = laidOut[outputGraphNames.halves] as ort.Tensor
+  const [, height, width] = halvesTensor.dims as [number, number, number, number]
   // Node 20 has no Float16Array: onnxruntime-node hands fp16 data over as its raw bits.
-  const halves = (laidOut[outputGraphNames.halves] as ort.Tensor).data as Uint16Array
-  remember(request.mapKey, { dim, width, height, data: mapTensor.data as Float32Array })
+  const halves = halvesTensor.data as Uint16Array
+  remember(request.mapKey, { dim, width, height, halves })
   const t3 = performance.now()
   return {
     kind: 'embedding',
@@ -145,6 +147,10 @@ function residentMap(request: { mapKey: string; map: EmbeddingMapData | null }):
   return residentMaps.get(request.mapKey) ?? null
 }
 
+function elementOf(map: EmbeddingMapData): EmbeddingsElement {
+  return 'halves' in map ? 'float16' : 'float32'
+}
+
 function headFeeds(
   map: EmbeddingMapData,
   vectors: Float32Array,
@@ -153,7 +159,10 @@ function headFeeds(
 ): Record<string, ort.Tensor> {
   return {
     [headNames.queries]: new ort.Tensor('float32', vectors, [count, map.dim]),
-    [headNames.embeddings]: new ort.Tensor('float32', map.data, [map.width * map.height, map.dim]),
+    [headNames.embeddings]:
+      'halves' in map
+        ? new ort.Tensor('float16', map.halves, [map.width * map.height, map.dim])
+        : new ort.Tensor('float32', map.data, [map.width * map.height, map.dim]),
     [headNames.bias]: new ort.Tensor('float32', bias ?? new Float32Array(count), [count, 1]),
   }
 }
@@ -164,15 +173,17 @@ async function gemm(
   count: number,
   bias: Float32Array | null,
 ): Promise<Float32Array> {
-  scoreSession ??= createGraphSession(scoreGraphBytes())
-  const result = await (await scoreSession).run(headFeeds(map, vectors, count, bias))
+  const element = elementOf(map)
+  const session = (scoreSessions[element] ??= createGraphSession(scoreGraphBytes(element)))
+  const result = await (await session).run(headFeeds(map, vectors, count, bias))
   return (result[headNames.scores] as ort.Tensor).data as Float32Array
 }
 
 async function classify(map: EmbeddingMapData, vectors: Float32Array, count: number, bias: Float32Array | null) {
   if (count > 65535) throw new ConsoleError('invalid_input', `${count} classes do not fit a 16-bit class map.`)
-  classSession ??= createGraphSession(classGraphBytes())
-  const result = await (await classSession).run(headFeeds(map, vectors, count, bias))
+  const element = elementOf(map)
+  const session = (classSessions[element] ??= createGraphSession(classGraphBytes(element)))
+  const result = await (await session).run(headFeeds(map, vectors, count, bias))
   const indices = (result[headNames.classIndex] as ort.Tensor).data as BigInt64Array
   const classIndex = Uint16Array.from(indices, (i) => Number(i))
   return { classIndex, bestScore: (result[headNames.bestScore] as ort.Tensor).data as Float32Array }
@@ -217,7 +228,8 @@ async function handle(request: ModelRequest): Promise<WorkerResponse> {
     case 'pca': {
       const map = residentMap(request)
       if (!map) return missingMap(request.seq)
-      const { axes, bias } = pcaAxes(map)
+      // Rare (the PCA view): its sample reads float32 values, decoded here once.
+      const { axes, bias } = pcaAxes('halves' in map ? { ...map, data: decodeHalf(map.halves) } : map)
       const rgb = projectionsToRgb(await gemm(map, axes, 3, bias), map.width * map.height)
       return { kind: 'pca', seq: request.seq, width: map.width, height: map.height, rgb }
     }

@@ -5,6 +5,9 @@
  */
 import type { EmbeddingMapData } from './worker-protocol'
 
+/** A map with its float32 values (the worker decodes an fp16 one for this). */
+type FloatMap = Extract<EmbeddingMapData, { data: Float32Array }>
+
 export interface PcaAxes {
   /** 3 rows of dim. */
   axes: Float32Array
@@ -14,7 +17,7 @@ export interface PcaAxes {
 
 const components = 3
 
-export function pcaAxes(map: EmbeddingMapData, maxSamples = 1024, iterations = 24): PcaAxes {
+export function pcaAxes(map: FloatMap, maxSamples = 1024, iterations = 24): PcaAxes {
   const { dim } = map
   const pixels = map.width * map.height
   const step = Math.max(1, Math.floor(pixels / maxSamples))

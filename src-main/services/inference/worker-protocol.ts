@@ -24,13 +24,13 @@ export interface ValueInfo {
   shape: Array<number | string>
 }
 
-/** An L2-normalised HWC map as the worker keeps it for scoring. */
-export interface EmbeddingMapData {
-  dim: number
-  width: number
-  height: number
-  data: Float32Array
-}
+/**
+ * An L2-normalised HWC map as the worker keeps it for scoring: the fp16 values the cache holds where
+ * there are some (the heads cast them in the graph), float32 otherwise (a compact-tier map decoded).
+ */
+export type EmbeddingMapData = { dim: number; width: number; height: number } & (
+  { halves: Uint16Array } | { data: Float32Array }
+)
 
 export interface EmbedImageSpec {
   inputs: { rgb: string; depth: string } | { rgbd: string }

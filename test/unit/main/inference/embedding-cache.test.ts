@@ -35,7 +35,7 @@ const entryBytes = 32 + 24 * 2
 
 describe('embedding cache', () => {
   it('round-trips entries and rejects wrong sizes', () => {
-    const bytes = encodeEntry(map(3))
+    const bytes = Buffer.concat(encodeEntry(map(3)))
     expect(bytes.byteLength).toBe(entryBytes)
     const back = decodeEntry(bytes)
     expect(typeof back).toBe('object')
@@ -92,7 +92,7 @@ describe('embedding cache', () => {
       codes,
       components: 3,
     }
-    const bytes = encodeEntry(entry)
+    const bytes = Buffer.concat(encodeEntry(entry))
     expect(bytes.byteLength).toBe(32 + 24)
     const back = decodeEntry(bytes) as Extract<CachedMap, { codes: Int8Array }>
     expect([back.dim, back.width, back.height, back.components, ...back.codes]).toEqual([768, 4, 2, 3, ...codes])

@@ -1,13 +1,14 @@
 /** The output layout graph (pool → HWC → per-pixel L2 → fp16) run by ORT, on small known inputs. */
 import * as ort from 'onnxruntime-node'
 import { describe, expect, it } from 'vitest'
+import { decodeHalf } from '../../../../src-main/services/float16'
 import { outputGraphBytes, outputGraphNames, poolFactor } from '../../../../src-main/services/inference/output-graph'
 
 async function layout(chw: Float32Array, dim: number, height: number, width: number, factor: number) {
   const session = await ort.InferenceSession.create(outputGraphBytes(factor))
   const result = await session.run({ [outputGraphNames.raw]: new ort.Tensor('float32', chw, [1, dim, height, width]) })
-  const map = result[outputGraphNames.map] as ort.Tensor
-  return { dims: [...map.dims], data: [...(map.data as Float32Array)] }
+  const halves = result[outputGraphNames.halves] as ort.Tensor
+  return { dims: [...halves.dims], data: [...decodeHalf(halves.data as Uint16Array)] }
 }
 
 describe('model output → kept map', () => {

@@ -1,0 +1,2 @@
+// Types for malloc-threshold.mjs.
+export const fixedMmapThreshold: string
