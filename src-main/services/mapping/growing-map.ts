@@ -109,6 +109,11 @@ export class GrowingMap {
     return stats
   }
 
+  /** Moves `nextFrame` to `next` without fusing (a live window that shows the map nothing new). */
+  skip(next: number): void {
+    this.meta.nextFrame = next
+  }
+
   /**
    * The map as it is. `withCodes` false: geometry only (showing it while it grows). `final`: the
    * last snapshot, which takes the grid's arrays instead of copying them (nothing can be fused after).

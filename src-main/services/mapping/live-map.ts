@@ -1,16 +1,19 @@
 /**
  * A live session's map, resident while the link lasts. Each step fuses only the frames recorded since
  * the last one into the same engine and shows the map's geometry. Of each `liveMapFrameStep` frames it
- * fuses one: the newest the live view's model already embedded (its embeddings are read from the cache,
- * so the map costs the model nothing), else the first (embedded in the background). Every
- * `liveCheckpointEveryMs` (and when the link ends) it saves a checkpoint with the embeddings' codes, so
- * after a crash the session's map opens from its last checkpoint and a resumed build continues it.
+ * fuses at most one, a keyframe (keyframe-choice.ts): of the frames the live view's model already
+ * embedded (their embeddings are read from the cache, so the map costs the model nothing), else the
+ * first (embedded in the background), the one whose view is newest to the map; none when every one is
+ * within `liveKeyframeMove` of a frame fused before. Every `liveCheckpointEveryMs` (and when the link
+ * ends) it saves a checkpoint with the embeddings' codes, so after a crash the session's map opens
+ * from its last checkpoint and a resumed build continues it.
  * Rebuilding from the saved map each step (restore, re-encode, save) cost seconds of CPU per step on
  * a machine whose cores the model needs for the live view.
  */
 import { mapBuildOptionsSchema, type SessionManifest } from '../../contract'
 import type { FusedMap } from './fused-map'
 import { GrowingMap, type GrowingMapDeps } from './growing-map'
+import { chooseKeyframe, type KeyframeMove } from './keyframe-choice'
 
 export interface LiveMapDeps extends GrowingMapDeps {
   /** Saves a checkpoint and makes it the map the view shows. */
@@ -19,8 +22,16 @@ export interface LiveMapDeps extends GrowingMapDeps {
   show: (map: FusedMap) => void
 }
 
-/** Fuse one frame in this many: the map's embeddings share the model with the live view. */
-export const liveMapFrameStep = 30
+/** Fuse at most one frame in this many: the map's embeddings share the model with the live view. */
+export const liveMapFrameStep = 10
+
+/**
+ * A frame is a keyframe when it is this far from every frame fused before. Before keyframes the map
+ * fused one frame in 30 whatever it showed: a robot driving a route again, or standing still, kept
+ * growing it from nearby viewpoints (the looped demo walk: 139 k → 189 k voxels after the first minute,
+ * the host's memory with it) and kept a fusion step on the cores the model needs.
+ */
+export const liveKeyframeMove: KeyframeMove = { meters: 0.3, degrees: 20 }
 
 /**
  * Exact embedding sums for the live map's first voxels only (32 MiB: 32 768 voxels at 256-d, 10 922 at
@@ -43,6 +54,8 @@ export class LiveMap {
   private checkpointAt: number | null = null
   /** Frames fused since the last checkpoint. */
   private unsaved = 0
+  /** Whether the last checkpoint had passed every frame (nothing fused since does not make it so). */
+  private savedComplete = false
   /** Frames the live model embedded that the map has not passed yet. */
   private readonly embedded = new Set<number>()
   private ended = false
@@ -92,18 +105,26 @@ export class LiveMap {
     let fused = 0
     for (let start = meta.nextFrame; start < (last ? count : count - 2 * step + 1); start = meta.nextFrame) {
       if (signal.aborted) break
-      let index = start
-      for (const e of this.embedded) if (e < start + step && e < count && e > index) index = e
-      for (const e of this.embedded) if (e < start + step) this.embedded.delete(e)
+      const end = Math.min(start + step, count)
+      const embedded = [...this.embedded].filter((e) => e >= start && e < end).sort((a, b) => a - b)
+      for (const e of this.embedded) if (e < end) this.embedded.delete(e)
+      const poseOf = (i: number) => manifest.frames[i]?.worldFromCamera ?? null
+      const fusedPoses = meta.trajectory.worldFromCamera
+      const index = chooseKeyframe(embedded.length > 0 ? embedded : [start], poseOf, fusedPoses, liveKeyframeMove)
+      if (index === null) {
+        this.map.skip(start + step)
+        continue
+      }
       if (!(await this.map.add(await this.deps.frames.loadFrame(manifest.id, index), signal, start + step))) continue
       fused++
       this.unsaved++
     }
-    if (!this.map.started || (fused === 0 && this.checkpointAt !== null)) return fused
-    const now = Date.now()
-    if (this.checkpointAt === null || now - this.checkpointAt >= liveCheckpointEveryMs)
-      await this.checkpoint(false, false)
-    else this.deps.show(await this.map.snapshot(false, false))
+    if (!this.map.started) return fused
+    // Saved every so often while there is something new; a route driven again saves and shows nothing.
+    const due =
+      this.checkpointAt === null || (this.unsaved > 0 && Date.now() - this.checkpointAt >= liveCheckpointEveryMs)
+    if (due) await this.checkpoint(false, false)
+    else if (fused > 0) this.deps.show(await this.map.snapshot(false, false))
     return fused
   }
 
@@ -114,8 +135,13 @@ export class LiveMap {
     try {
       // The last snapshot takes the grid's arrays rather than copying them: the engine ends here anyway.
       const { nextFrame, frameCount } = this.map.meta
-      if (save && this.map.started && (this.unsaved > 0 || this.checkpointAt === null))
-        await this.checkpoint(nextFrame >= frameCount, true)
+      const complete = nextFrame >= frameCount
+      if (
+        save &&
+        this.map.started &&
+        (this.unsaved > 0 || this.checkpointAt === null || complete !== this.savedComplete)
+      )
+        await this.checkpoint(complete, true)
     } finally {
       await this.map.dispose()
     }
@@ -125,6 +151,7 @@ export class LiveMap {
     await this.deps.publish(await this.map.snapshot(complete, true, final))
     this.checkpointAt = Date.now()
     this.unsaved = 0
+    this.savedComplete = complete
   }
 }
 

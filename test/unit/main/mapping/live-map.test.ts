@@ -1,4 +1,8 @@
-/** The live session's resident map: frames fused once each, checkpoints a build resumes, the engine ended. */
+/**
+ * The live session's resident map: keyframes fused once each (the synthetic room's camera moves 0.34 m
+ * and 15° every 10 frames, so each window's first frame is one), checkpoints a build resumes, the
+ * engine ended.
+ */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,10 +42,17 @@ class EngineLog {
   }
 }
 
-/** A map service over a live recording of the room that has `recorded.count` frames so far. */
-function liveRig(mapsRoot = mkdtempSync(join(tmpdir(), 'dve-live-map-'))) {
+/**
+ * A map service over a live recording of the room that has `recorded.count` frames so far; `poseOf`
+ * changes the poses the recording says (frames are still rendered on the circle: give the frames that
+ * get fused their own pose).
+ */
+function liveRig(mapsRoot = mkdtempSync(join(tmpdir(), 'dve-live-map-')), poseOf?: (i: number) => number[] | null) {
   const world = new SyntheticRoom(frames)
-  const full = world.manifest()
+  const circle = world.manifest()
+  const full = poseOf
+    ? { ...circle, frames: circle.frames.map((f, i) => ({ ...f, worldFromCamera: poseOf(i) })) }
+    : circle
   const recorded = { count: 0 }
   const manifest = async (): Promise<SessionManifest> => ({ ...full, frames: full.frames.slice(0, recorded.count) })
   const jobs = new JobRunner(new EventBus())
@@ -77,8 +88,8 @@ describe('live map', () => {
     expect(rig.engines.fused).toEqual(every(0, frames - liveMapFrameStep))
     expect(rig.engines.started).toBe(1)
     expect(rig.engines.disposed).toBe(0)
-    // The view is told after each step that fused frames (the first one saved a checkpoint).
-    expect(rig.mapEvents.filter((s) => s === 'map').length).toBe(2)
+    // The view is told after each step that fused frames (at 50, 130 and 240; the first saved a checkpoint).
+    expect(rig.mapEvents.filter((s) => s === 'map').length).toBe(3)
     const shown = (await rig.service.status({ sessionId: 'room' })).map!
     expect(shown.framesFused).toBe(frames / liveMapFrameStep - 1)
     await expect(rig.service.build({ sessionId: 'room', frameStep: liveMapFrameStep })).rejects.toThrow(/live/)
@@ -90,7 +101,7 @@ describe('live map', () => {
     expect(Math.hypot(...result.pins[0]!.worldPoint.map((v, a) => v - cubeCentre[a]!))).toBeLessThan(0.4)
   })
 
-  it('fuses the frame of each window that the live model embedded last, else the window’s first', async () => {
+  it('fuses of each window the embedded frame newest to the map, else the first, and skips a window it has seen', async () => {
     const rig = liveRig()
     rig.recorded.count = 70
     await rig.service.growLive('room', [5, 17, 44])
@@ -98,10 +109,28 @@ describe('live map', () => {
     await rig.service.growLive('room', [95, 100, 119, 125])
     rig.recorded.count = 150
     await rig.service.endLive('room', [149])
-    expect(rig.engines.fused).toEqual([17, 44, 60, 119, 149])
+    // Skipped, each within 0.3 m and 20° of a keyframe: 20 (3 frames after 17), 50 (6 after 44), 100 (5
+    // after 95), 125 (6 after 119).
+    expect(rig.engines.fused).toEqual([5, 17, 30, 44, 60, 70, 80, 95, 119, 130, 149])
     const map = (await liveRig(rig.mapsRoot).service.status({ sessionId: 'room' })).map!
     expect(map.complete).toBe(true)
-    expect(map.framesFused).toBe(5)
+    expect(map.framesFused).toBe(11)
+  })
+
+  it('fuses nothing more while the robot stands still or drives its route again, and saves what it fused', async () => {
+    // Drives a quarter of the circle (frames 0–59), stands at frame 55's pose (60–119), then drives the
+    // quarter twice more (120–239).
+    const room = new SyntheticRoom(frames)
+    const rig = liveRig(undefined, (i) => room.pose(i < 60 ? i : i < 120 ? 55 : (i - 120) % 60))
+    rig.recorded.count = 100
+    await rig.service.growLive('room')
+    expect(rig.engines.fused).toEqual([0, 10, 20, 30, 40, 50])
+    rig.recorded.count = frames
+    await rig.service.endLive('room')
+    expect(rig.engines.fused).toEqual([0, 10, 20, 30, 40, 50])
+    const map = (await liveRig(rig.mapsRoot).service.status({ sessionId: 'room' })).map!
+    expect(map.framesFused).toBe(6)
+    expect(map.complete).toBe(true)
   })
 
   it('ends the engine with the link, saving the complete map, and on delete without saving', async () => {
@@ -134,16 +163,16 @@ describe('live map', () => {
     await crashed.service.growLive('room') // the first step saves a checkpoint at once
     crashed.recorded.count = 160
     await crashed.service.growLive('room') // shown, not saved yet
-    expect(crashed.engines.fused).toEqual(every(0, 120))
+    expect(crashed.engines.fused).toEqual(every(0, 150))
 
     const reopened = liveRig(crashed.mapsRoot)
     reopened.recorded.count = frames
     const checkpoint = (await reopened.service.status({ sessionId: 'room' })).map!
-    expect(checkpoint.framesFused).toBe(every(0, 60).length)
+    expect(checkpoint.framesFused).toBe(every(0, 90).length)
     expect(checkpoint.complete).toBe(false)
     await buildAndWait(reopened, { sessionId: 'room', frameStep: liveMapFrameStep, resume: true })
     expect(reopened.engines.restored).toBe(1)
-    expect(reopened.engines.fused).toEqual(every(60, frames))
+    expect(reopened.engines.fused).toEqual(every(90, frames))
 
     const continuous = liveRig()
     continuous.recorded.count = frames
