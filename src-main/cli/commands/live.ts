@@ -114,6 +114,12 @@ export function registerLiveCommand(program: Command, ctx: CliContext): void {
             ? `Recorded session: ${final.sessionId} (dve info ${final.sessionId})`
             : 'Nothing was recorded.',
         )
+        // The live map was saved with the link's end: what it holds, and where to look further.
+        const map = final.sessionId ? (await services.api.map.status({ sessionId: final.sessionId })).map : null
+        if (map)
+          ctx.out(
+            `Live map: ${map.framesFused} keyframes fused, ${map.voxelCount.toLocaleString('en-US')} voxels (dve map info ${final.sessionId})`,
+          )
         for (const problem of final.problems) ctx.out(`  ! ${problem}`)
       } finally {
         await services.dispose()

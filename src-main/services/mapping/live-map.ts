@@ -181,10 +181,16 @@ export class ResidentLiveMap {
     await this.live.grow(await this.deps.manifest(sessionId), embedded, new AbortController().signal)
   }
 
-  /** The link ended: fuses what is left, saves the last checkpoint and ends the engine. */
+  /**
+   * The link ended: fuses what is left, saves the last checkpoint and ends the engine. A link that
+   * ended before its first step (a few seconds long) gets its map here.
+   */
   async end(sessionId: string, embedded: readonly number[]): Promise<void> {
+    if (this.live?.sessionId !== sessionId) {
+      await this.release(true)
+      this.live = await this.deps.open(await this.deps.manifest(sessionId))
+    }
     const live = this.live
-    if (live?.sessionId !== sessionId) return
     this.live = null
     try {
       await live.grow(await this.deps.manifest(sessionId), embedded, new AbortController().signal, true)

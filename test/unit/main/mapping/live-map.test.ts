@@ -133,6 +133,18 @@ describe('live map', () => {
     expect(map.complete).toBe(true)
   })
 
+  it('makes the map of a link that ended before its first step', async () => {
+    const rig = liveRig()
+    rig.recorded.count = 25
+    await rig.service.endLive('room', [3, 14])
+    // 20, the last window's first frame, is 6 frames (0.2 m, 9°) from 14: nothing new.
+    expect(rig.engines.fused).toEqual([3, 14])
+    expect(rig.engines.disposed).toBe(1)
+    const map = (await liveRig(rig.mapsRoot).service.status({ sessionId: 'room' })).map!
+    expect(map.framesFused).toBe(2)
+    expect(map.complete).toBe(true)
+  })
+
   it('ends the engine with the link, saving the complete map, and on delete without saving', async () => {
     const rig = liveRig()
     rig.recorded.count = 100
