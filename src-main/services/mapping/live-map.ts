@@ -102,15 +102,15 @@ export class LiveMap {
     const count = manifest.frames.length
     this.map.setFrameCount(count)
     const step = meta.frameStep
+    const poseOf = (i: number) => manifest.frames[i]?.worldFromCamera ?? null
     let fused = 0
     for (let start = meta.nextFrame; start < (last ? count : count - 2 * step + 1); start = meta.nextFrame) {
       if (signal.aborted) break
       const end = Math.min(start + step, count)
       const embedded = [...this.embedded].filter((e) => e >= start && e < end).sort((a, b) => a - b)
       for (const e of this.embedded) if (e < end) this.embedded.delete(e)
-      const poseOf = (i: number) => manifest.frames[i]?.worldFromCamera ?? null
-      const fusedPoses = meta.trajectory.worldFromCamera
-      const index = chooseKeyframe(embedded.length > 0 ? embedded : [start], poseOf, fusedPoses, liveKeyframeMove)
+      const candidates = embedded.length > 0 ? embedded : [start]
+      const index = chooseKeyframe(candidates, poseOf, meta.trajectory.worldFromCamera, liveKeyframeMove)
       if (index === null) {
         this.map.skip(start + step)
         continue

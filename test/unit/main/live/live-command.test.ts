@@ -2,7 +2,7 @@
  * `dve live` as a user runs it: against `dve robot simulate` publishing the demo walk, it records the
  * frames it was asked for and says what the live map made of them (keyframes, at most one in 10).
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,20 +14,23 @@ const home = mkdtempSync(join(tmpdir(), 'dve-live-command-'))
 const env = { ...process.env, DVE_HOME: home }
 const frames = 90
 
-const simulator = spawn(
-  process.execPath,
-  [dveEntry, 'robot', 'simulate', 'demo-apartment', '--port', '0', '--rate', '3'],
-  {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-)
+const started: ChildProcess[] = []
 afterAll(() => {
-  simulator.kill()
+  started.forEach((child) => child.kill())
   spawnSync('rm', ['-rf', home])
 })
 
+/** Starts `dve robot simulate` on the demo walk (30 fps) and resolves with its URL. */
 async function simulatorUrl(): Promise<string> {
+  const simulator = spawn(
+    process.execPath,
+    [dveEntry, 'robot', 'simulate', 'demo-apartment', '--port', '0', '--rate', '3'],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
+  started.push(simulator)
   let out = ''
   return new Promise((resolve, reject) => {
     simulator.stdout!.on('data', (chunk: Buffer) => {

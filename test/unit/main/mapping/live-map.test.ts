@@ -74,6 +74,11 @@ function liveRig(mapsRoot = mkdtempSync(join(tmpdir(), 'dve-live-map-')), poseOf
   return { service, jobs, mapsRoot, recorded, engines, mapEvents }
 }
 
+/** The room's map as saved, read by a console started afresh on the same maps folder. */
+async function savedMap(mapsRoot: string) {
+  return (await liveRig(mapsRoot).service.status({ sessionId: 'room' })).map!
+}
+
 const every = (from: number, to: number): number[] =>
   Array.from({ length: Math.ceil((to - from) / liveMapFrameStep) }, (_, i) => from + i * liveMapFrameStep)
 
@@ -112,7 +117,7 @@ describe('live map', () => {
     // Skipped, each within 0.3 m and 20° of a keyframe: 20 (3 frames after 17), 50 (6 after 44), 100 (5
     // after 95), 125 (6 after 119).
     expect(rig.engines.fused).toEqual([5, 17, 30, 44, 60, 70, 80, 95, 119, 130, 149])
-    const map = (await liveRig(rig.mapsRoot).service.status({ sessionId: 'room' })).map!
+    const map = await savedMap(rig.mapsRoot)
     expect(map.complete).toBe(true)
     expect(map.framesFused).toBe(11)
   })
@@ -128,7 +133,7 @@ describe('live map', () => {
     rig.recorded.count = frames
     await rig.service.endLive('room')
     expect(rig.engines.fused).toEqual([0, 10, 20, 30, 40, 50])
-    const map = (await liveRig(rig.mapsRoot).service.status({ sessionId: 'room' })).map!
+    const map = await savedMap(rig.mapsRoot)
     expect(map.framesFused).toBe(6)
     expect(map.complete).toBe(true)
   })
@@ -140,7 +145,7 @@ describe('live map', () => {
     // 20, the last window's first frame, is 6 frames (0.2 m, 9°) from 14: nothing new.
     expect(rig.engines.fused).toEqual([3, 14])
     expect(rig.engines.disposed).toBe(1)
-    const map = (await liveRig(rig.mapsRoot).service.status({ sessionId: 'room' })).map!
+    const map = await savedMap(rig.mapsRoot)
     expect(map.framesFused).toBe(2)
     expect(map.complete).toBe(true)
   })
