@@ -4,15 +4,11 @@
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { buildIsCurrent, repoRoot } from './build-state.mjs'
-import { consoleHostEnv, runConsoleHost } from './host-env.mjs'
 import { serveConsole } from './serve-console.mjs'
 
-// `dve serve` is the browser-mode server (its own entry); the commands that host a live link run, on
-// Linux, as a child with glibc's mmap threshold fixed (host-env.mjs).
+// `dve serve` is the browser-mode server (its own entry).
 if (process.argv[2] === 'serve') {
   serveConsole(process.argv.slice(3))
-} else if (['live', 'bench'].includes(process.argv[2] ?? '') && consoleHostEnv()) {
-  runConsoleHost(process.execPath, [...process.execArgv, ...process.argv.slice(1)])
 } else if (buildIsCurrent()) {
   await import(pathToFileURL(join(repoRoot, 'out', 'main', 'dve.js')).href)
 } else {

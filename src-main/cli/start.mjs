@@ -6,7 +6,7 @@ import { createRequire } from 'node:module'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildIfStale, repoRoot } from './build-state.mjs'
-import { runConsoleHost } from './host-env.mjs'
+import { runConsoleHost } from './console-host.mjs'
 
 const require = createRequire(import.meta.url)
 

@@ -12,7 +12,6 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { fixedMmapThreshold } from './malloc-threshold.mjs'
 import { PipedReceiver, pipedSender } from './piped-arrays'
 
 export interface NativeProcess {
@@ -52,18 +51,6 @@ const arrayPipes = [4, 5] as const
 /** Named pipes on Windows are not sockets `net.Socket({ fd })` can open; there, IPC carries everything. */
 const usePipes = process.platform !== 'win32'
 
-/**
- * The native-work process's environment: the host's fixed mmap threshold (malloc-threshold.mjs, set by
- * host-env.mjs or by a robot's service unit as docs/LIVE.md shows) is not passed on, as its fresh
- * mappings cost the model's path page faults (the batch pipeline 124 → 96 ms a frame without it,
- * 2026-12-07); any other GLIBC_TUNABLES is.
- */
-export function nativeWorkEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  if (env.GLIBC_TUNABLES !== fixedMmapThreshold) return env
-  const { GLIBC_TUNABLES: _hostOnly, ...rest } = env
-  return rest
-}
-
 /** The plain-Node launcher: a child process with an IPC channel. */
 export function forkNativeProcess(entry: NativeEntry): NativeProcess {
   const tsx = entry.typescript ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : []
@@ -71,7 +58,7 @@ export function forkNativeProcess(entry: NativeEntry): NativeProcess {
     serialization: 'advanced',
     execArgv: tsx,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc', ...(usePipes ? (['pipe', 'pipe'] as const) : [])],
-    env: { ...nativeWorkEnv(process.env), ...(usePipes ? { [pipesVariable]: arrayPipes.join(',') } : {}) },
+    env: { ...process.env, ...(usePipes ? { [pipesVariable]: arrayPipes.join(',') } : {}) },
   })
   let exited = false
   const stdio = child.stdio as unknown as Array<Socket | null | undefined>

@@ -14,7 +14,6 @@ import { DataRouter } from '../../../../src-main/services/data-router'
 import { EventBus } from '../../../../src-main/services/event-bus'
 import { startElectronApp } from '../../../../src-main/electron/electron-app'
 import { launchUtilityProcess } from '../../../../src-main/electron/utility-process'
-import { fixedMmapThreshold } from '../../../../src-main/platform/malloc-threshold.mjs'
 import { app, fake, type FakeBrowserWindow } from './fake-electron'
 
 vi.mock('electron', () => import('./fake-electron'))
@@ -186,20 +185,13 @@ describe('Electron main process', () => {
     expect(stranger).toMatchObject({ ok: false, error: { code: 'invalid_input', message: 'Untrusted sender.' } })
   })
 
-  it('runs native work in a utilityProcess named for it, without the host’s fixed mmap threshold', async () => {
+  it('runs native work in a utilityProcess named for it', async () => {
     const { config } = await start()
     expect(config.launchNative).toBe(launchUtilityProcess)
-    const saved = process.env.GLIBC_TUNABLES
-    process.env.GLIBC_TUNABLES = fixedMmapThreshold
     const native = launchUtilityProcess({ path: join(outDir, 'inference-worker.js'), typescript: false })
-    if (saved === undefined) delete process.env.GLIBC_TUNABLES
-    else process.env.GLIBC_TUNABLES = saved
     const child = fake.utilityProcesses[0]
     expect(child?.modulePath).toBe(join(outDir, 'inference-worker.js'))
     expect(child?.options).toMatchObject({ serviceName: 'dve-native-work' })
-    const env = child?.options.env as NodeJS.ProcessEnv
-    expect(env.PATH).toBe(process.env.PATH)
-    expect('GLIBC_TUNABLES' in env).toBe(false)
     const received: unknown[] = []
     const exits: string[] = []
     native.onMessage((message) => received.push(message))

@@ -1,0 +1,1 @@
+export function runConsoleHost(command: string, args: string[]): void

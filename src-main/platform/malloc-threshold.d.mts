@@ -1,2 +1,0 @@
-// Types for malloc-threshold.mjs.
-export const fixedMmapThreshold: string
