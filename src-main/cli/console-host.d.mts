@@ -1,1 +1,0 @@
-export function runConsoleHost(command: string, args: string[]): void
