@@ -1,13 +1,10 @@
 /** The native-work process in Electron: a `utilityProcess` (a Node child with Electron's process model). */
 import { utilityProcess } from 'electron'
-import { type NativeEntry, type NativeProcess } from '../platform/native-process'
+import type { NativeEntry, NativeProcess } from '../platform/native-process'
 
 /** Built entries only: Electron runs `out/main/*.js` (from the checkout or from app.asar). */
 export function launchUtilityProcess(entry: NativeEntry): NativeProcess {
-  const child = utilityProcess.fork(entry.path, [], {
-    serviceName: 'dve-native-work',
-    stdio: 'inherit',
-  })
+  const child = utilityProcess.fork(entry.path, [], { serviceName: 'dve-native-work', stdio: 'inherit' })
   let exited = false
   child.once('exit', () => (exited = true))
   return {

@@ -173,12 +173,8 @@ export class ResidentLiveMap {
 
   /** One step of the session's live map (started on the first); callers make one call at a time. */
   async grow(sessionId: string, embedded: readonly number[]): Promise<void> {
-    if (this.live?.sessionId !== sessionId) {
-      // A link that ended without saying so leaves its map: save it and start this session's.
-      await this.release(true)
-      this.live = await this.deps.open(await this.deps.manifest(sessionId))
-    }
-    await this.live.grow(await this.deps.manifest(sessionId), embedded, new AbortController().signal)
+    const live = await this.opened(sessionId)
+    await live.grow(await this.deps.manifest(sessionId), embedded, new AbortController().signal)
   }
 
   /**
@@ -186,11 +182,7 @@ export class ResidentLiveMap {
    * ended before its first step (a few seconds long) gets its map here.
    */
   async end(sessionId: string, embedded: readonly number[]): Promise<void> {
-    if (this.live?.sessionId !== sessionId) {
-      await this.release(true)
-      this.live = await this.deps.open(await this.deps.manifest(sessionId))
-    }
-    const live = this.live
+    const live = await this.opened(sessionId)
     this.live = null
     try {
       await live.grow(await this.deps.manifest(sessionId), embedded, new AbortController().signal, true)
@@ -202,6 +194,16 @@ export class ResidentLiveMap {
   /** Ends the session's engine without saving (the session is deleted). */
   async drop(sessionId: string): Promise<void> {
     if (this.live?.sessionId === sessionId) await this.release(false)
+  }
+
+  /** The session's live map, started when it is not the resident one. */
+  private async opened(sessionId: string): Promise<LiveMap> {
+    if (this.live?.sessionId !== sessionId) {
+      // A link that ended without saying so leaves its map: save it and start this session's.
+      await this.release(true)
+      this.live = await this.deps.open(await this.deps.manifest(sessionId))
+    }
+    return this.live
   }
 
   private async release(save: boolean): Promise<void> {

@@ -79,6 +79,13 @@ async function savedMap(mapsRoot: string) {
   return (await liveRig(mapsRoot).service.status({ sessionId: 'room' })).map!
 }
 
+/** The saved map is complete and holds `framesFused` frames. */
+async function expectSavedComplete(mapsRoot: string, framesFused: number): Promise<void> {
+  const map = await savedMap(mapsRoot)
+  expect(map.complete).toBe(true)
+  expect(map.framesFused).toBe(framesFused)
+}
+
 const every = (from: number, to: number): number[] =>
   Array.from({ length: Math.ceil((to - from) / liveMapFrameStep) }, (_, i) => from + i * liveMapFrameStep)
 
@@ -117,9 +124,7 @@ describe('live map', () => {
     // Skipped, each within 0.3 m and 20° of a keyframe: 20 (3 frames after 17), 50 (6 after 44), 100 (5
     // after 95), 125 (6 after 119).
     expect(rig.engines.fused).toEqual([5, 17, 30, 44, 60, 70, 80, 95, 119, 130, 149])
-    const map = await savedMap(rig.mapsRoot)
-    expect(map.complete).toBe(true)
-    expect(map.framesFused).toBe(11)
+    await expectSavedComplete(rig.mapsRoot, 11)
   })
 
   it('fuses nothing more while the robot stands still or drives its route again, and saves what it fused', async () => {
@@ -133,9 +138,7 @@ describe('live map', () => {
     rig.recorded.count = frames
     await rig.service.endLive('room')
     expect(rig.engines.fused).toEqual([0, 10, 20, 30, 40, 50])
-    const map = await savedMap(rig.mapsRoot)
-    expect(map.framesFused).toBe(6)
-    expect(map.complete).toBe(true)
+    await expectSavedComplete(rig.mapsRoot, 6)
   })
 
   it('makes the map of a link that ended before its first step', async () => {
@@ -145,9 +148,7 @@ describe('live map', () => {
     // 20, the last window's first frame, is 6 frames (0.2 m, 9°) from 14: nothing new.
     expect(rig.engines.fused).toEqual([3, 14])
     expect(rig.engines.disposed).toBe(1)
-    const map = await savedMap(rig.mapsRoot)
-    expect(map.framesFused).toBe(2)
-    expect(map.complete).toBe(true)
+    await expectSavedComplete(rig.mapsRoot, 2)
   })
 
   it('ends the engine with the link, saving the complete map, and on delete without saving', async () => {
