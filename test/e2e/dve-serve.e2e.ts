@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { ensureBuilt, repoRoot, temporaryHome } from './harness'
 
 /** The direct children of a process (Linux). */
@@ -22,6 +22,8 @@ describe('dve serve', () => {
     server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
     const exited = new Promise<number | null>((resolve) => server.on('exit', resolve))
+    // A failed assertion must not leave the server (and its host child, in a group of its own) running.
+    onTestFinished(() => void (server.exitCode === null && server.signalCode === null && server.kill('SIGTERM')))
     await expect.poll(() => /http:\/\/127\.0\.0\.1:\d+\//.exec(output)?.[0], { timeout: 60_000 }).toBeTruthy()
     const base = /http:\/\/127\.0\.0\.1:\d+\//.exec(output)![0]
 
