@@ -47,13 +47,17 @@ export function stampSeconds(stamp: RosTime): number {
 
 const isCompressed = (image: RosAnyImage): image is RosCompressedImage => 'format' in image
 
-function rowView(image: RosImage, bytesPerPixel: number): (row: number) => DataView {
+/** Row `row` of the image's pixels (without the row padding `step` may add). */
+function rowBytes(image: RosImage, bytesPerPixel: number): (row: number) => Uint8Array {
   if (image.step < image.width * bytesPerPixel || image.data.length < image.step * image.height)
     throw new Error(
       `the ${image.encoding} image has ${image.data.length} bytes, too few for ${image.width}×${image.height} (step ${image.step})`,
     )
-  return (row) => new DataView(image.data.buffer, image.data.byteOffset + row * image.step, image.width * bytesPerPixel)
+  return (row) => image.data.subarray(row * image.step, row * image.step + image.width * bytesPerPixel)
 }
+
+/** Whether this machine stores numbers little-endian, as ROS images without is_bigendian do. */
+const hostLittleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1
 
 const colourLayouts: Record<string, { bytes: number; r: number; g: number; b: number }> = {
   rgb8: { bytes: 3, r: 0, g: 1, b: 2 },
@@ -76,18 +80,26 @@ export function colourFromRos(image: RosAnyImage): LoadedImage {
     throw new Error(
       `unsupported colour encoding "${image.encoding}" (expected ${Object.keys(colourLayouts).join(', ')})`,
     )
-  const row = rowView(image, layout.bytes)
-  const data = new Uint8Array(image.width * image.height * 3)
-  for (let y = 0; y < image.height; y++) {
-    const view = row(y)
-    for (let x = 0; x < image.width; x++) {
-      const o = (y * image.width + x) * 3
-      data[o] = view.getUint8(x * layout.bytes + layout.r)
-      data[o + 1] = view.getUint8(x * layout.bytes + layout.g)
-      data[o + 2] = view.getUint8(x * layout.bytes + layout.b)
+  const row = rowBytes(image, layout.bytes)
+  const { width, height } = image
+  // Tight rgb8 rows are the pixels already: the message's bytes serve (nothing writes to them).
+  if (layout === colourLayouts.rgb8 && image.step === width * 3)
+    return { kind: 'rgb8', width, height, data: image.data.subarray(0, width * height * 3) }
+  const data = new Uint8Array(width * height * 3)
+  // Indexed copies, not a DataView call per byte: a 640×480 frame took 3.8 ms of the main thread, 30 times a second.
+  if (layout === colourLayouts.rgb8) for (let y = 0; y < height; y++) data.set(row(y), y * width * 3)
+  else {
+    const { bytes, r, g, b } = layout
+    for (let y = 0; y < height; y++) {
+      const source = row(y)
+      for (let x = 0, o = y * width * 3, i = 0; x < width; x++, o += 3, i += bytes) {
+        data[o] = source[i + r] as number
+        data[o + 1] = source[i + g] as number
+        data[o + 2] = source[i + b] as number
+      }
     }
   }
-  return { kind: 'rgb8', width: image.width, height: image.height, data }
+  return { kind: 'rgb8', width, height, data }
 }
 
 /** Largest depth that fits 16-bit millimetres. */
@@ -105,21 +117,29 @@ export function depthFromRos(image: RosAnyImage): LoadedImage {
   if (!depthEncodings.has(image.encoding))
     throw new Error(`the depth topic has encoding "${image.encoding}"; expected 16UC1 or 32FC1`)
   const float = image.encoding === '32FC1'
-  const row = rowView(image, float ? 4 : 2)
+  const row = rowBytes(image, float ? 4 : 2)
   const little = !image.is_bigendian
-  const data = new Uint16Array(image.width * image.height)
-  for (let y = 0; y < image.height; y++) {
-    const view = row(y)
-    for (let x = 0; x < image.width; x++) {
-      if (!float) data[y * image.width + x] = view.getUint16(x * 2, little)
-      else {
-        const meters = view.getFloat32(x * 4, little)
-        // NaN, ±inf, non-positive and out-of-range depths are "no depth".
-        data[y * image.width + x] = meters > 0 && meters <= maxDepthMeters ? Math.round(meters / rosDepthUnitMeters) : 0
+  const { width, height } = image
+  const data = new Uint16Array(width * height)
+  if (!float && little === hostLittleEndian) {
+    // The samples as they are: a byte copy of each row.
+    const bytes = new Uint8Array(data.buffer)
+    for (let y = 0; y < height; y++) bytes.set(row(y), y * width * 2)
+  } else {
+    for (let y = 0; y < height; y++) {
+      const source = row(y)
+      const view = new DataView(source.buffer, source.byteOffset, source.byteLength)
+      for (let x = 0; x < width; x++) {
+        if (!float) data[y * width + x] = view.getUint16(x * 2, little)
+        else {
+          const meters = view.getFloat32(x * 4, little)
+          // NaN, ±inf, non-positive and out-of-range depths are "no depth".
+          data[y * width + x] = meters > 0 && meters <= maxDepthMeters ? Math.round(meters / rosDepthUnitMeters) : 0
+        }
       }
     }
   }
-  return { kind: 'depth16', width: image.width, height: image.height, data }
+  return { kind: 'depth16', width, height, data }
 }
 
 export function imageFrameId(image: RosAnyImage): string {
