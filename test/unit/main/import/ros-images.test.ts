@@ -3,11 +3,7 @@
  * the same RGB pixels, and depth the same millimetres, whichever byte order the message uses.
  */
 import { describe, expect, it } from 'vitest'
-import {
-  colourFromRos,
-  depthFromRos,
-  type RosImage,
-} from '../../../../src-main/services/recordings/import/ros-images'
+import { colourFromRos, depthFromRos, type RosImage } from '../../../../src-main/services/recordings/import/ros-images'
 
 const header = { stamp: { sec: 1, nanosec: 0 }, frame_id: 'camera' }
 const width = 5
