@@ -79,28 +79,34 @@ describe('float16', () => {
   })
 
   it('pools a map read from fp16 into the same index cells without decoding it', () => {
-    const layout = { dim: 8, width: 10, height: 6, scaleX: 4, scaleY: 4 }
-    // normal halves of both signs around 0.1–1 (exponents 11–14)
-    const halves = Uint16Array.from(
-      { length: 8 * 10 * 6 },
-      (_, i) => ((i * 7919) % 2 ? 0x8000 : 0) | ((11 + (i % 4)) << 10) | ((i * 131) % 1024),
-    )
-    const decoded: EmbeddingMap = { ...layout, data: decodeHalf(halves) }
-    const undecodable: EmbeddingMap = {
-      ...layout,
-      halves,
-      get data(): Float32Array {
-        throw new Error('decoded')
-      },
+    // Cells 2 pixels wide, and 6–7 wide (the fp16 path adds four pixels a pass, then the rest).
+    for (const [width, cols] of [
+      [10, 5],
+      [26, 4],
+    ] as const) {
+      const layout = { dim: 8, width, height: 6, scaleX: 4, scaleY: 4 }
+      // normal halves of both signs around 0.1–1 (exponents 11–14)
+      const halves = Uint16Array.from(
+        { length: 8 * width * 6 },
+        (_, i) => ((i * 7919) % 2 ? 0x8000 : 0) | ((11 + (i % 4)) << 10) | ((i * 131) % 1024),
+      )
+      const decoded: EmbeddingMap = { ...layout, data: decodeHalf(halves) }
+      const undecodable: EmbeddingMap = {
+        ...layout,
+        halves,
+        get data(): Float32Array {
+          throw new Error('decoded')
+        },
+      }
+      const grid = { rows: 3, cols }
+      expect([...poolCells(undecodable, grid)], `width ${width}`).toEqual([...poolCells(decoded, grid)])
     }
-    const grid = { rows: 3, cols: 5 }
-    expect([...poolCells(undecodable, grid)]).toEqual([...poolCells(decoded, grid)])
-
-    const lazy = halfEmbeddingMap(layout, halves)
+    const halves = Uint16Array.from({ length: 8 * 10 * 6 }, (_, i) => (11 << 10) | ((i * 131) % 1024))
+    const lazy = halfEmbeddingMap({ dim: 8, width: 10, height: 6, scaleX: 4, scaleY: 4 }, halves)
     expect(lazy.data).toBe(lazy.data) // decoded once, on first use
-    expect([...lazy.data]).toEqual([...decoded.data])
+    expect([...lazy.data]).toEqual([...decodeHalf(halves)])
     const copy = embeddingValuesCopy(lazy)
     expect(copy).not.toBe(lazy.data)
-    expect([...copy]).toEqual([...decoded.data])
+    expect([...copy]).toEqual([...decodeHalf(halves)])
   })
 })
