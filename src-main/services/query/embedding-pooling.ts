@@ -65,7 +65,9 @@ function accumulate(map: EmbeddingMap, x0: number, y0: number, x1: number, y1: n
     if (halves)
       for (; x + 4 <= x1; x += 4) {
         const b0 = (y * map.width + x) * dim
-        const [b1, b2, b3] = [b0 + dim, b0 + 2 * dim, b0 + 3 * dim]
+        const b1 = b0 + dim
+        const b2 = b1 + dim
+        const b3 = b2 + dim
         for (let d = 0; d < dim; d++)
           sum[d] =
             (sum[d] as number) +
