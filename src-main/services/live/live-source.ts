@@ -120,7 +120,8 @@ export class LiveSource {
           async (job) => {
             deps.onModelStart?.(job.index, job.sessionId)
             await deps.embed!(job.sessionId, job.index)
-            this.embeddings.tick()
+            // Counted at the frame's arrival: the embedded frames are a subset of the arrivals, so the rates compare.
+            this.embeddings.tick(job.arrivalMs)
             this.state.model.latestFrameIndex = job.index
             deps.onEmbedded?.(job.index, job.sessionId, job.arrivalMs)
             // The views ask for the new frame's heatmap now, not at the next status tick (up to 250 ms later).

@@ -50,7 +50,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined)
 })
 
-function rig(growMap?: () => Promise<void>): Rig {
+function rig(growMap?: () => Promise<void>, embed?: () => Promise<void>): Rig {
   const library = mkdtempSync(join(tmpdir(), 'dve-live-link-'))
   const store = new SessionStore(library, [demoDir])
   const events = new EventBus()
@@ -58,13 +58,13 @@ function rig(growMap?: () => Promise<void>): Rig {
   const statuses: LiveStatus[] = []
   const mapCalls: string[] = []
   events.subscribe((name, payload) => name === 'live' && statuses.push(payload as LiveStatus))
-  // No model and no real map (its calls are noted): the recording is what this test is about.
+  // No real model and no real map (their calls are noted): the recording is what this test is about.
   const live = new LiveService({
     libraryDir: library,
     store,
     events,
     logger,
-    embedder: () => null,
+    embedder: () => embed ?? null,
     liveMap: {
       grow: async (sessionId) => {
         mapCalls.push(`grow ${sessionId}`)
@@ -203,6 +203,35 @@ describe('live link: simulator → recording', () => {
         unpairedColour: 0,
         unpairedDepth: 0,
       })
+    },
+  )
+})
+
+describe('live link: the model rate', () => {
+  it(
+    'is counted against the arrivals it follows: never above them when the model keeps up',
+    { timeout: 60_000 },
+    async () => {
+      // A model that takes 120 ms a frame on a 5 fps stream embeds every frame, each a little after it
+      // arrived; counted when it finished, its rate read above the arrivals' ("embedding 3.1 fps of 2.9 fps").
+      const r = rig(undefined, () => sleep(120))
+      const demo = await r.store.get('demo-apartment')
+      const simulator = await simulate(r, demo, 0, 0.5, { frameRange: { start: 0, end: 45 } })
+      await r.live.connect({ url: simulator.url })
+      const readings: Array<{ model: number; arrivals: number }> = []
+      const started = Date.now()
+      while (Date.now() - started < 8_500) {
+        await sleep(40)
+        const status = r.live.current()!.status()
+        if (Date.now() - started > 5_500) readings.push({ model: status.model.fps, arrivals: status.arrivalFps })
+      }
+      const final = (await r.live.stop())!
+      expect(final.model.embedded).toBeGreaterThan(30)
+      expect(readings.length).toBeGreaterThan(40)
+      expect(Math.min(...readings.map((x) => x.model))).toBeGreaterThan(3)
+      // 1 %: a frame skipped under load moves the model's oldest event by one arrival's jitter; the
+      // lag counted at completion read 2.4 % above (120 ms of a 5 s window).
+      expect(readings.filter((x) => x.model > x.arrivals * 1.01)).toEqual([])
     },
   )
 })
