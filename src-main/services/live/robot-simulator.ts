@@ -241,20 +241,21 @@ export class RobotSimulator {
     const period = frames.length > 1 ? duration / (frames.length - 1) : 1 / 30
     const rate = this.options.rate ?? 1
     await Promise.race([this.imagesSubscribed, this.closing])
+    const started = performance.now()
     for (let loop = 0; this.running; loop++) {
-      const started = performance.now()
+      // Loops follow on in time, one period apart, so stamps never repeat and the rate holds across the wrap.
+      const loopStartSec = loop * (duration + period)
       let next = this.messagesOf(frames[0]!)
       for (let i = 0; i < frames.length && this.running; i++) {
         const frame = frames[i]!
         const messages = await next
         if (i + 1 < frames.length) next = this.messagesOf(frames[i + 1]!)
         next.catch(() => undefined)
-        const dueMs = ((frame.timestampSec - t0) * 1000) / rate
-        const waitMs = dueMs - (performance.now() - started)
+        const dueSec = loopStartSec + (frame.timestampSec - t0)
+        const waitMs = (dueSec * 1000) / rate - (performance.now() - started)
         if (waitMs > 0) await sleep(waitMs)
         if (!this.running) break
-        // Loops follow on in time, so stamps never repeat.
-        const stampSec = this.baseEpochSec + loop * (duration + period) + (frame.timestampSec - t0)
+        const stampSec = this.baseEpochSec + dueSec
         this.publish(frame, manifest, messages, stampSec)
         this.published++
         this.options.onPublished?.({ frameIndex: frame.index, loop, stampSec })
