@@ -175,11 +175,20 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     embedder: () =>
       inference.models.activePack()
         ? async (sessionId, index) => {
-            await inference.inference.frameEmbeddings(sessionId, index)
+            const map = await inference.inference.frameEmbeddings(sessionId, index)
             // The live view's heatmap in the same model turn: its request would wait behind the next frame.
             await query.scoreAhead(sessionId, index).catch(() => undefined)
+            // Ask's index takes the frame beside the next model turn, off the heatmap's path.
+            setImmediate(() =>
+              query
+                .indexLiveFrame(sessionId, index, map)
+                .catch((error: unknown) =>
+                  logger.warn('query', `Live frame ${index} not indexed for Ask: ${String(error)}`),
+                ),
+            )
           }
         : null,
+    askIndex: { end: (sessionId) => query.endLiveIndex(sessionId) },
     liveMap: {
       grow: (sessionId, embedded) => map.growLive(sessionId, embedded),
       end: (sessionId, embedded) => map.endLive(sessionId, embedded),

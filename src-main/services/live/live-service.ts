@@ -38,6 +38,8 @@ export interface LiveServiceDeps {
   /** Embeds one recorded frame (writes the embedding cache); null = no model pack is active. */
   embedder: () => ((sessionId: string, frameIndex: number) => Promise<void>) | null
   /** The live session's map: grown by the frames recorded since the last step, ended with the link. */
+  /** Ask's index of the live session, filled as the model embeds: kept as the session's when the link ends. */
+  askIndex?: { end: (sessionId: string) => Promise<void> }
   liveMap: {
     grow: (sessionId: string, embedded: readonly number[]) => Promise<void>
     end: (sessionId: string, embedded: readonly number[]) => Promise<void>
@@ -152,6 +154,12 @@ export class LiveService implements ServiceApi<Spec> {
       await this.deps.liveMap
         .end(status.sessionId, this.embedded.splice(0))
         .catch((error: unknown) => this.mapWarning(error))
+    if (status.sessionId)
+      await this.deps.askIndex
+        ?.end(status.sessionId)
+        .catch((error: unknown) =>
+          this.deps.logger.warn('live', `The live session's Ask index was not saved: ${String(error)}`),
+        )
     if (status.sessionId) {
       this.deps.logger.info(
         'live',

@@ -103,6 +103,17 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     return this.ahead.find(input, this.deps.embeddings?.activeModelId() ?? null) ?? this.scoreFrame(input)
   }
 
+  /** A frame the live model just embedded joins its session's Ask index (asking then runs no model). */
+  async indexLiveFrame(sessionId: string, frameIndex: number, map: EmbeddingMap): Promise<void> {
+    const modelId = this.deps.embeddings?.activeModelId()
+    if (modelId) await this.sessionIndexes().addLiveFrame(sessionId, modelId, frameIndex, map)
+  }
+
+  /** The live link ended: its Ask index is kept as the session's. */
+  endLiveIndex(sessionId: string): Promise<void> {
+    return this.sessionIndexes().endLive(sessionId)
+  }
+
   /**
    * Scores a frame just embedded for the queries its session's view asked last (the live view asks
    * every new frame), so the heatmap is ready when the view asks rather than behind the next embedding.
@@ -166,20 +177,22 @@ export class QueryService implements ServiceApi<typeof querySpec> {
     const { sessionId, query, top, minGapSec, withMap, remember } = checked('search', raw)
     const scored = await this.deps.scoring.prepare(query)
     const index = await this.sessionIndexes().ensure(sessionId, scored.modelId)
-    const relevancyByFrame = index.frameRelevancy(
-      scored.vector,
-      scored.negatives,
-      scored.negativesKey,
-      scored.temperature,
+    const { indexed } = index.data
+    const manifest = (await this.deps.manifest?.(sessionId).catch(() => null)) ?? null
+    // A frame left out (passed by the live model) is not searched, and its time is the recording's.
+    const relevancyByFrame = index
+      .frameRelevancy(scored.vector, scored.negatives, scored.negativesKey, scored.temperature)
+      .map((relevancy, f) => (indexed[f] === 1 ? relevancy : 0))
+    const timestampsSec = Array.from(index.data.timestampsSec, (t, f) =>
+      indexed[f] === 1 ? t : (manifest?.frames[f]?.timestampSec ?? t),
     )
-    const timestampsSec = [...index.data.timestampsSec]
     const known = scored.words.unknown.length === 0
     const found = known ? visits(relevancyByFrame, timestampsSec, scored.threshold, visitGapSec) : []
     // A word the model does not know scores frames with a meaningless vector: no moment to show.
     const moments = known ? evidenceMoments(relevancyByFrame, timestampsSec, found, top, minGapSec) : []
     const mapPin = found.length > 0 && withMap ? await this.mapPin(sessionId, scored) : null
     const record = this.record(scored, query)
-    const recordedAt = (await this.deps.manifest?.(sessionId).catch(() => null))?.createdAt ?? null
+    const recordedAt = manifest?.createdAt ?? null
     const answer = caregiverAnswer({
       label: scored.label,
       found,

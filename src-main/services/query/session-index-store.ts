@@ -12,7 +12,7 @@ import { ConsoleError } from '../../contract'
 import { writeFileAtomic, writeJsonAtomic } from '../../platform/atomic-write'
 import { CellCodes } from './cell-codes'
 import { readJsonFile } from './read-json-file'
-import type { SessionIndexData } from './session-index'
+import { frameLeftOut, type SessionIndexData } from './session-index'
 
 const headerSchema = z.object({
   format: z.literal('dve-query-index'),
@@ -24,7 +24,7 @@ const headerSchema = z.object({
   grid: z.object({ rows: z.number().int().positive(), cols: z.number().int().positive() }),
   frameCount: z.number().int().nonnegative(),
   timestampsSec: z.array(z.number()),
-  indexed: z.array(z.union([z.literal(0), z.literal(1)])),
+  indexed: z.array(z.union([z.literal(0), z.literal(1), z.literal(frameLeftOut)])),
 })
 
 /** Read in slices: one read call cannot exceed 2 GiB, and a slice keeps the event loop responsive. */

@@ -3,7 +3,7 @@
  * whole-recording query is one pass over ~200 vectors per frame instead of re-reading every
  * embedding map. Exact per-pixel heatmaps are still computed per frame by the FrameScorer.
  */
-import type { CellCodes } from './cell-codes'
+import { CellCodes, fitCellCodes } from './cell-codes'
 import { int8Scale, type CellGrid } from './embedding-pooling'
 import { relevancyInPlace, relevancyOfBest } from './relevancy'
 
@@ -14,7 +14,7 @@ export interface SessionIndexData {
   grid: CellGrid
   frameCount: number
   timestampsSec: Float64Array
-  /** 1 where the frame's cells are filled in. */
+  /** Per frame: 1 its cells are filled in, 0 missing (to be built), `frameLeftOut`. */
   indexed: Uint8Array
   /** frameCount × cellsPerFrame × dim, int8 (value / int8Scale ≈ unit vector component); empty when `codes` holds them. */
   cells: Int8Array
@@ -23,6 +23,19 @@ export interface SessionIndexData {
 }
 
 export const defaultGrid: CellGrid = { rows: 12, cols: 16 }
+
+/** A frame of a live session that the live model passed by: not searched, and not embedded later. */
+export const frameLeftOut = 2
+
+/** Frames sampled (strided over the recording) to fit the index's compression. */
+export const fitFrames = 48
+
+export interface FrameCells {
+  frameIndex: number
+  timestampSec: number
+  cells: Int8Array
+  dim: number
+}
 
 export function emptyIndexData(
   sessionId: string,
@@ -51,6 +64,35 @@ export class SessionQueryIndex {
 
   get cellsPerFrame(): number {
     return this.data.grid.rows * this.data.grid.cols
+  }
+
+  /**
+   * A copy over `frameCount` frames in which this index's frame k is frame `at(k)` (k itself by default;
+   * one outside the copy is dropped); every other frame is missing.
+   */
+  placed(frameCount: number, at: (k: number) => number = (k) => k): SessionQueryIndex {
+    const { data } = this
+    const per = this.cellsPerFrame
+    const width = data.codes ? per * data.codes.components : per * data.dim
+    const from = data.codes ? data.codes.codes : data.cells
+    const codes = data.codes && new CellCodes({ ...data.codes.layout, count: frameCount * per })
+    const to = codes ? codes.codes : new Int8Array(frameCount * width)
+    const timestampsSec = new Float64Array(frameCount)
+    const indexed = new Uint8Array(frameCount)
+    for (let k = 0; k < data.frameCount; k++) {
+      const f = at(k)
+      if (!(f >= 0 && f < frameCount)) continue
+      to.set(from.subarray(k * width, (k + 1) * width), f * width)
+      timestampsSec[f] = data.timestampsSec[k]!
+      indexed[f] = data.indexed[k]!
+    }
+    return new SessionQueryIndex({
+      ...data,
+      frameCount,
+      timestampsSec,
+      indexed,
+      ...(codes ? { codes } : { cells: to }),
+    })
   }
 
   missingFrames(): number[] {
@@ -142,4 +184,31 @@ export class SessionQueryIndex {
     this.negativeCache.set(key, result)
     return result
   }
+}
+
+/** A compressed index of `frameCount` frames fitted on the given frames' cells, with those frames filled in. */
+export function compressedIndex(
+  sessionId: string,
+  modelId: string,
+  frameCount: number,
+  frames: FrameCells[],
+): SessionQueryIndex {
+  const dim = frames[0]!.dim
+  const sample = new Int8Array(frames.reduce((n, f) => n + f.cells.length, 0))
+  frames.reduce((offset, f) => (sample.set(f.cells, offset), offset + f.cells.length), 0)
+  const cellsPerFrame = defaultGrid.rows * defaultGrid.cols
+  const codes = new CellCodes(fitCellCodes(frameCount * cellsPerFrame, dim, sample))
+  const index = new SessionQueryIndex({
+    sessionId,
+    modelId,
+    dim,
+    grid: defaultGrid,
+    frameCount,
+    codes,
+    timestampsSec: new Float64Array(frameCount),
+    indexed: new Uint8Array(frameCount),
+    cells: new Int8Array(0),
+  })
+  for (const f of frames) index.setFrame(f.frameIndex, f.timestampSec, f.cells)
+  return index
 }

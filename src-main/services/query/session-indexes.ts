@@ -5,10 +5,10 @@
  */
 import { ConsoleError } from '../../contract'
 import type { JobRunner } from '../jobs/job-runner'
-import type { EmbeddingProvider, FrameReader } from '../ports'
+import type { EmbeddingMap, EmbeddingProvider, FrameReader } from '../ports'
 import { poolCells } from './embedding-pooling'
-import { fitCellCodes, CellCodes } from './cell-codes'
-import { SessionQueryIndex, defaultGrid } from './session-index'
+import { LiveQueryIndex } from './live-query-index'
+import { SessionQueryIndex, compressedIndex, defaultGrid, fitFrames, type FrameCells } from './session-index'
 import type { SessionIndexStore } from './session-index-store'
 
 export interface SessionIndexDeps {
@@ -20,24 +20,52 @@ export interface SessionIndexDeps {
 
 /** A build in progress is saved this often, so a cancelled or crashed one resumes. */
 const saveEveryMs = 30_000
-/** Frames sampled (strided over the recording) to fit the index's compression. */
-const fitFrames = 48
 
 export class SessionIndexes {
   private readonly loaded = new Map<string, SessionQueryIndex>()
   private readonly building = new Map<string, Promise<SessionQueryIndex>>()
+  /** Sessions recording live, whose index the live model fills (`addLiveFrame`). */
+  private readonly live = new Map<string, LiveQueryIndex>()
 
   constructor(private readonly deps: SessionIndexDeps) {}
 
-  /** Frames indexed so far (from memory or disk), without building anything. */
+  /** Frames indexed so far (from memory or disk), without building anything; a live session's are all done. */
   async indexedFrames(sessionId: string, modelId: string): Promise<number> {
-    const index = await this.current(sessionId, modelId, await this.deps.frames.frameCount(sessionId))
+    const frameCount = await this.deps.frames.frameCount(sessionId)
+    if (this.live.has(`${modelId}\u0000${sessionId}`)) return frameCount
+    const index = await this.current(sessionId, modelId, frameCount)
     return index ? index.data.frameCount - index.missingFrames().length : 0
   }
 
-  /** The complete index of a session; builds missing frames as a job (concurrent callers share it). */
+  /** A frame the live model just embedded joins its session's index, so asking runs no model. */
+  async addLiveFrame(sessionId: string, modelId: string, frameIndex: number, map: EmbeddingMap): Promise<void> {
+    const { timestampSec } = await this.deps.frames.loadFrame(sessionId, frameIndex)
+    const key = `${modelId}\u0000${sessionId}`
+    const frame = { frameIndex, timestampSec, cells: poolCells(map, defaultGrid), dim: map.dim }
+    const live = this.live.get(key)
+    if (live) live.add(frame)
+    else this.live.set(key, new LiveQueryIndex(sessionId, modelId, frame))
+  }
+
+  /** The link ended: its live index becomes the session's (saved), the frames it passed by left out. */
+  async endLive(sessionId: string): Promise<void> {
+    for (const [key, live] of this.live) {
+      if (live.sessionId !== sessionId) continue
+      this.live.delete(key)
+      const index = live.snapshot(await this.deps.frames.frameCount(sessionId))
+      this.loaded.set(key, index)
+      await this.deps.store.save(index.data)
+    }
+  }
+
+  /**
+   * The complete index of a session; builds missing frames as a job (concurrent callers share it). A
+   * live session's is the live model's frames so far, at once.
+   */
   ensure(sessionId: string, modelId: string): Promise<SessionQueryIndex> {
     const key = `${modelId}\u0000${sessionId}`
+    const live = this.live.get(key)
+    if (live) return this.deps.frames.frameCount(sessionId).then((frameCount) => live.snapshot(frameCount))
     const pending = this.building.get(key)
     if (pending) return pending
     const work = this.build(sessionId, modelId).finally(() => this.building.delete(key))
@@ -70,7 +98,7 @@ export class SessionIndexes {
       // Without an index yet, a strided sample of frames goes first: the compression is fitted on it.
       const sampled = index ? [] : stridedSample(missing, fitFrames)
       const order = index ? missing : [...sampled, ...missing.filter((f) => !sampled.includes(f))]
-      const pending: Array<{ frameIndex: number; timestampSec: number; cells: Int8Array; dim: number }> = []
+      const pending: FrameCells[] = []
       try {
         for (const [done, frameIndex] of order.entries()) {
           ctx.throwIfCancelled()
@@ -118,31 +146,4 @@ export class SessionIndexes {
 function stridedSample(items: number[], count: number): number[] {
   if (items.length <= count) return [...items]
   return Array.from({ length: count }, (_, i) => items[Math.floor((i * items.length) / count)]!)
-}
-
-/** A compressed index fitted on the first frames' cells, with those frames filled in. */
-function compressedIndex(
-  sessionId: string,
-  modelId: string,
-  frameCount: number,
-  frames: Array<{ frameIndex: number; timestampSec: number; cells: Int8Array; dim: number }>,
-): SessionQueryIndex {
-  const dim = frames[0]!.dim
-  const sample = new Int8Array(frames.reduce((n, f) => n + f.cells.length, 0))
-  frames.reduce((offset, f) => (sample.set(f.cells, offset), offset + f.cells.length), 0)
-  const cellsPerFrame = defaultGrid.rows * defaultGrid.cols
-  const codes = new CellCodes(fitCellCodes(frameCount * cellsPerFrame, dim, sample))
-  const index = new SessionQueryIndex({
-    sessionId,
-    modelId,
-    dim,
-    grid: defaultGrid,
-    frameCount,
-    codes,
-    timestampsSec: new Float64Array(frameCount),
-    indexed: new Uint8Array(frameCount),
-    cells: new Int8Array(0),
-  })
-  for (const f of frames) index.setFrame(f.frameIndex, f.timestampSec, f.cells)
-  return index
 }
