@@ -38,14 +38,13 @@ import type {
   ScoreMaps,
 } from '../ports'
 import { caregiverAnswer } from './caregiver-answer'
-import { poolCells } from './embedding-pooling'
 import { summariseHeatmap } from './frame-heatmap'
 import { FrameResultsAhead } from './frame-results-ahead'
 import { HeatmapCache } from './heatmap-cache'
 import { QueryHistoryStore } from './query-history-store'
 import { cleanQueryText } from './query-text'
 import { passes, type QueryScoring, type ScoredQuery } from './query-scoring'
-import { SessionQueryIndex, defaultGrid, emptyIndexData } from './session-index'
+import { SessionQueryIndex, defaultGrid, emptyIndexData, mapCells } from './session-index'
 import { SessionIndexStore } from './session-index-store'
 import { SessionIndexes } from './session-indexes'
 import { labelFractions } from './label-fractions'
@@ -387,7 +386,7 @@ export class QueryService implements ServiceApi<typeof querySpec> {
 /** A frame's embeddings pooled into the index's cells (a one-frame index), so a frame decides as the search does. */
 function frameCells(map: EmbeddingMap): SessionQueryIndex {
   const index = new SessionQueryIndex(emptyIndexData('frame', 'frame', map.dim, 1, defaultGrid))
-  index.setFrame(0, 0, poolCells(map, defaultGrid))
+  index.setFrame(0, 0, mapCells(map))
   return index
 }
 

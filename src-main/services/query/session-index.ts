@@ -4,7 +4,8 @@
  * embedding map. Exact per-pixel heatmaps are still computed per frame by the FrameScorer.
  */
 import { CellCodes, fitCellCodes } from './cell-codes'
-import { int8Scale, type CellGrid } from './embedding-pooling'
+import { int8Scale, poolCells, type CellGrid } from './embedding-pooling'
+import type { EmbeddingMap } from '../ports'
 import { relevancyInPlace, relevancyOfBest } from './relevancy'
 
 export interface SessionIndexData {
@@ -23,6 +24,15 @@ export interface SessionIndexData {
 }
 
 export const defaultGrid: CellGrid = { rows: 12, cols: 16 }
+
+const cellsOfMap = new WeakMap<EmbeddingMap, Int8Array>()
+
+/** A map's cells on the index's grid, pooled once: the live heatmap and the live Ask index share them. */
+export function mapCells(map: EmbeddingMap): Int8Array {
+  let cells = cellsOfMap.get(map)
+  if (!cells) cellsOfMap.set(map, (cells = poolCells(map, defaultGrid)))
+  return cells
+}
 
 /** A frame of a live session that the live model passed by: not searched, and not embedded later. */
 export const frameLeftOut = 2

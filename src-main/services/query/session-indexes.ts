@@ -8,7 +8,7 @@ import type { JobRunner } from '../jobs/job-runner'
 import type { EmbeddingMap, EmbeddingProvider, FrameReader } from '../ports'
 import { poolCells } from './embedding-pooling'
 import { LiveQueryIndex } from './live-query-index'
-import { SessionQueryIndex, compressedIndex, defaultGrid, fitFrames, type FrameCells } from './session-index'
+import { SessionQueryIndex, compressedIndex, defaultGrid, fitFrames, mapCells, type FrameCells } from './session-index'
 import type { SessionIndexStore } from './session-index-store'
 
 export interface SessionIndexDeps {
@@ -41,7 +41,7 @@ export class SessionIndexes {
   async addLiveFrame(sessionId: string, modelId: string, frameIndex: number, map: EmbeddingMap): Promise<void> {
     const { timestampSec } = await this.deps.frames.loadFrame(sessionId, frameIndex)
     const key = `${modelId}\u0000${sessionId}`
-    const frame = { frameIndex, timestampSec, cells: poolCells(map, defaultGrid), dim: map.dim }
+    const frame = { frameIndex, timestampSec, cells: mapCells(map), dim: map.dim }
     const live = this.live.get(key)
     if (live) live.add(frame)
     else this.live.set(key, new LiveQueryIndex(sessionId, modelId, frame))
