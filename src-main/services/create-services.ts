@@ -174,18 +174,18 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     keepFrame: (session, frameIndex, images) => recordings.frameReader.keepLiveFrame(session, frameIndex, images),
     embedder: () =>
       inference.models.activePack()
-        ? async (sessionId, index) => {
+        ? async (sessionId, index, timestampSec) => {
             const map = await inference.inference.frameEmbeddings(sessionId, index)
             // The live view's heatmap in the same model turn: its request would wait behind the next frame.
             await query.scoreAhead(sessionId, index).catch(() => undefined)
             // Ask's index takes the frame beside the next model turn, off the heatmap's path.
-            setImmediate(() =>
-              query
-                .indexLiveFrame(sessionId, index, map)
-                .catch((error: unknown) =>
-                  logger.warn('query', `Live frame ${index} not indexed for Ask: ${String(error)}`),
-                ),
-            )
+            setImmediate(() => {
+              try {
+                query.indexLiveFrame(sessionId, index, timestampSec, map)
+              } catch (error) {
+                logger.warn('query', `Live frame ${index} not indexed for Ask: ${String(error)}`)
+              }
+            })
           }
         : null,
     askIndex: { end: (sessionId) => query.endLiveIndex(sessionId) },

@@ -36,7 +36,7 @@ export interface LiveServiceDeps {
   /** Takes each recorded frame's decoded images (the frame reader keeps the newest for the model). */
   keepFrame?: LiveSourceDeps['keepFrame']
   /** Embeds one recorded frame (writes the embedding cache); null = no model pack is active. */
-  embedder: () => ((sessionId: string, frameIndex: number) => Promise<void>) | null
+  embedder: () => ((sessionId: string, frameIndex: number, timestampSec: number) => Promise<void>) | null
   /** The live session's map: grown by the frames recorded since the last step, ended with the link. */
   /** Ask's index of the live session, filled as the model embeds: kept as the session's when the link ends. */
   askIndex?: { end: (sessionId: string) => Promise<void> }
@@ -107,8 +107,8 @@ export class LiveService implements ServiceApi<Spec> {
       keepFrame: this.deps.keepFrame,
       embed:
         embed &&
-        (async (sessionId, index) => {
-          await embed(sessionId, index)
+        (async (sessionId, index, timestampSec) => {
+          await embed(sessionId, index, timestampSec)
           this.embedded.push(index)
         }),
       onChange: () => this.emitStatus(),

@@ -36,7 +36,7 @@ export interface LiveSourceDeps {
   /** Takes a recorded frame's decoded images, so the model need not read and decode its files again. */
   keepFrame?: (session: StoredSession, frameIndex: number, images: LiveFrameImages) => void
   /** Runs the model on a recorded frame; null when there is no model to run. */
-  embed: ((sessionId: string, frameIndex: number) => Promise<void>) | null
+  embed: ((sessionId: string, frameIndex: number, timestampSec: number) => Promise<void>) | null
   /** A frame was recorded (`arrivalMs`: performance.now() when its pair was complete). */
   onFrame?: (frame: SessionFrame, sessionId: string, arrivalMs: number) => void
   /** The model started on a frame (it waited from onFrame until here). */
@@ -76,7 +76,12 @@ export class LiveSource {
   private cameraInfoArrived: (() => void) | null = null
   private writer: LiveSessionWriter | null = null
   private readonly recording: RecordQueue<Pair>
-  private readonly scheduler: LatestFrameScheduler<{ sessionId: string; index: number; arrivalMs: number }> | null
+  private readonly scheduler: LatestFrameScheduler<{
+    sessionId: string
+    index: number
+    timestampSec: number
+    arrivalMs: number
+  }> | null
   private readonly arrivals = new RateMeter()
   private readonly embeddings = new RateMeter()
   private readonly space = new RecordingSpace()
@@ -119,7 +124,7 @@ export class LiveSource {
       ? new LatestFrameScheduler(
           async (job) => {
             deps.onModelStart?.(job.index, job.sessionId)
-            await deps.embed!(job.sessionId, job.index)
+            await deps.embed!(job.sessionId, job.index, job.timestampSec)
             // Counted at the frame's arrival: the embedded frames are a subset of the arrivals, so the rates compare.
             this.embeddings.tick(job.arrivalMs)
             this.state.model.latestFrameIndex = job.index
@@ -345,7 +350,12 @@ export class LiveSource {
     })
     if (worldFromCamera) this.state.posedFrames++
     this.deps.onFrame?.(entry, this.writer.id, pair.arrivalMs)
-    this.scheduler?.offer({ sessionId: this.writer.id, index: entry.index, arrivalMs: pair.arrivalMs })
+    this.scheduler?.offer({
+      sessionId: this.writer.id,
+      index: entry.index,
+      timestampSec: entry.timestampSec,
+      arrivalMs: pair.arrivalMs,
+    })
     const space = await this.space.recorded(this.writer.session.dir, rgb.bytes.length + depthPng.length)
     if (space?.kind === 'low') this.problem(space.text)
     else if (space) this.tell(space.text)

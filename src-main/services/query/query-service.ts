@@ -103,9 +103,15 @@ export class QueryService implements ServiceApi<typeof querySpec> {
   }
 
   /** A frame the live model just embedded joins its session's Ask index (asking then runs no model). */
-  async indexLiveFrame(sessionId: string, frameIndex: number, map: EmbeddingMap): Promise<void> {
+  indexLiveFrame(sessionId: string, frameIndex: number, timestampSec: number, map: EmbeddingMap): void {
     const modelId = this.deps.embeddings?.activeModelId()
-    if (modelId) await this.sessionIndexes().addLiveFrame(sessionId, modelId, frameIndex, map)
+    if (modelId)
+      this.sessionIndexes().addLiveFrame(sessionId, modelId, {
+        frameIndex,
+        timestampSec,
+        cells: mapCells(map),
+        dim: map.dim,
+      })
   }
 
   /** The live link ended: its Ask index is kept as the session's. */

@@ -5,10 +5,10 @@
  */
 import { ConsoleError } from '../../contract'
 import type { JobRunner } from '../jobs/job-runner'
-import type { EmbeddingMap, EmbeddingProvider, FrameReader } from '../ports'
+import type { EmbeddingProvider, FrameReader } from '../ports'
 import { poolCells } from './embedding-pooling'
 import { LiveQueryIndex } from './live-query-index'
-import { SessionQueryIndex, compressedIndex, defaultGrid, fitFrames, mapCells, type FrameCells } from './session-index'
+import { SessionQueryIndex, compressedIndex, defaultGrid, fitFrames, type FrameCells } from './session-index'
 import type { SessionIndexStore } from './session-index-store'
 
 export interface SessionIndexDeps {
@@ -38,10 +38,8 @@ export class SessionIndexes {
   }
 
   /** A frame the live model just embedded joins its session's index, so asking runs no model. */
-  async addLiveFrame(sessionId: string, modelId: string, frameIndex: number, map: EmbeddingMap): Promise<void> {
-    const { timestampSec } = await this.deps.frames.loadFrame(sessionId, frameIndex)
+  addLiveFrame(sessionId: string, modelId: string, frame: FrameCells): void {
     const key = `${modelId}\u0000${sessionId}`
-    const frame = { frameIndex, timestampSec, cells: mapCells(map), dim: map.dim }
     const live = this.live.get(key)
     if (live) live.add(frame)
     else this.live.set(key, new LiveQueryIndex(sessionId, modelId, frame))

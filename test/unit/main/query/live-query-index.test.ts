@@ -20,7 +20,7 @@ describe('Ask over a live session', () => {
     const { world, service } = fixture
     // The model embeds every other frame of the 80 (latest-frame-wins at twice its rate).
     for (let f = 0; f < world.options.frameCount; f += 2)
-      await service.indexLiveFrame(session, f, await world.frameEmbeddings(session, f))
+      service.indexLiveFrame(session, f, f / world.options.fps, await world.frameEmbeddings(session, f))
     const callsWhileLive = world.embeddingCalls
 
     const sofa = await service.search(ask('sofa'))
