@@ -76,12 +76,7 @@ export class LiveSource {
   private cameraInfoArrived: (() => void) | null = null
   private writer: LiveSessionWriter | null = null
   private readonly recording: RecordQueue<Pair>
-  private readonly scheduler: LatestFrameScheduler<{
-    sessionId: string
-    index: number
-    timestampSec: number
-    arrivalMs: number
-  }> | null
+  private readonly scheduler: LatestFrameScheduler<{ sessionId: string; frame: SessionFrame; arrivalMs: number }> | null
   private readonly arrivals = new RateMeter()
   private readonly embeddings = new RateMeter()
   private readonly space = new RecordingSpace()
@@ -123,12 +118,13 @@ export class LiveSource {
     this.scheduler = deps.embed
       ? new LatestFrameScheduler(
           async (job) => {
-            deps.onModelStart?.(job.index, job.sessionId)
-            await deps.embed!(job.sessionId, job.index, job.timestampSec)
+            const { sessionId, frame, arrivalMs } = job
+            deps.onModelStart?.(frame.index, sessionId)
+            await deps.embed!(sessionId, frame.index, frame.timestampSec)
             // Counted at the frame's arrival: the embedded frames are a subset of the arrivals, so the rates compare.
-            this.embeddings.tick(job.arrivalMs)
-            this.state.model.latestFrameIndex = job.index
-            deps.onEmbedded?.(job.index, job.sessionId, job.arrivalMs)
+            this.embeddings.tick(arrivalMs)
+            this.state.model.latestFrameIndex = frame.index
+            deps.onEmbedded?.(frame.index, sessionId, arrivalMs)
             // The views ask for the new frame's heatmap now, not at the next status tick (up to 250 ms later).
             deps.onChange?.()
           },
@@ -350,12 +346,7 @@ export class LiveSource {
     })
     if (worldFromCamera) this.state.posedFrames++
     this.deps.onFrame?.(entry, this.writer.id, pair.arrivalMs)
-    this.scheduler?.offer({
-      sessionId: this.writer.id,
-      index: entry.index,
-      timestampSec: entry.timestampSec,
-      arrivalMs: pair.arrivalMs,
-    })
+    this.scheduler?.offer({ sessionId: this.writer.id, frame: entry, arrivalMs: pair.arrivalMs })
     const space = await this.space.recorded(this.writer.session.dir, rgb.bytes.length + depthPng.length)
     if (space?.kind === 'low') this.problem(space.text)
     else if (space) this.tell(space.text)

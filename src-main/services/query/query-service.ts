@@ -105,13 +105,8 @@ export class QueryService implements ServiceApi<typeof querySpec> {
   /** A frame the live model just embedded joins its session's Ask index (asking then runs no model). */
   indexLiveFrame(sessionId: string, frameIndex: number, timestampSec: number, map: EmbeddingMap): void {
     const modelId = this.deps.embeddings?.activeModelId()
-    if (modelId)
-      this.sessionIndexes().addLiveFrame(sessionId, modelId, {
-        frameIndex,
-        timestampSec,
-        cells: mapCells(map),
-        dim: map.dim,
-      })
+    const frame = { frameIndex, timestampSec, cells: mapCells(map), dim: map.dim }
+    if (modelId) this.sessionIndexes().addLiveFrame(sessionId, modelId, frame)
   }
 
   /** The live link ended: its Ask index is kept as the session's. */
